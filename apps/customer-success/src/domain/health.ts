@@ -1,0 +1,52 @@
+/** Account health: a transparent, additive score so every point can be explained to a CSM. */
+export const HEALTH_METHOD = "health-v1";
+
+export interface Signals {
+  usageLast30: number;
+  usagePrev30: number;
+  activeUsersLast30: number;
+  seats: number;
+  ticketsLast90: number;
+  urgentTicketsLast90: number;
+  badCsatLast90: number;
+  npsAvgLast180: number | null;
+  renewalDate: string | null;
+}
+
+export interface Health {
+  score: number;
+  risk: "high" | "medium" | "low";
+  reasons: string[];
+  days_to_renewal: number | null;
+}
+
+const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+const DAY = 86_400_000;
+
+/** 100 = healthy. Usage trend 35, adoption 20, support 25, NPS 20; renewal inside 90 days raises the risk band. */
+export function healthScore(s: Signals, today: string): Health {
+  const reasons: string[] = [];
+  const trend =
+    s.usagePrev30 > 0 ? (s.usageLast30 - s.usagePrev30) / s.usagePrev30 : s.usageLast30 > 0 ? 0 : -1;
+  const usagePts = 35 * clamp(1 + trend * 2, 0, 1);
+  if (trend <= -0.15) reasons.push(`usage down ${Math.round(-trend * 100)}% vs previous 30 days`);
+  const adoption = s.seats > 0 ? s.activeUsersLast30 / s.seats : 0;
+  const adoptionPts = 20 * clamp(adoption / 0.7, 0, 1);
+  if (adoption < 0.4) reasons.push(`only ${Math.round(adoption * 100)}% of ${s.seats} seats active`);
+  const supportLoad = s.ticketsLast90 + 2 * s.urgentTicketsLast90 + 3 * s.badCsatLast90;
+  const supportPts = 25 * clamp(1 - supportLoad / 30, 0, 1);
+  if (s.urgentTicketsLast90 > 0) reasons.push(`${s.urgentTicketsLast90} urgent tickets in 90 days`);
+  if (s.badCsatLast90 > 0) reasons.push(`${s.badCsatLast90} bad CSAT ratings in 90 days`);
+  const npsPts = s.npsAvgLast180 === null ? 12 : 20 * clamp(s.npsAvgLast180 / 10, 0, 1);
+  if (s.npsAvgLast180 !== null && s.npsAvgLast180 < 7)
+    reasons.push(`average NPS score ${s.npsAvgLast180.toFixed(1)}`);
+  if (s.npsAvgLast180 === null) reasons.push("no NPS responses in 180 days");
+  const score = Math.round(usagePts + adoptionPts + supportPts + npsPts);
+  const days = s.renewalDate ? Math.round((Date.parse(s.renewalDate) - Date.parse(today)) / DAY) : null;
+  let risk: Health["risk"] = score < 45 ? "high" : score < 65 ? "medium" : "low";
+  if (days !== null && days >= 0 && days <= 90 && risk === "medium") {
+    risk = "high";
+    reasons.push(`renews in ${days} days`);
+  }
+  return { score, risk, reasons, days_to_renewal: days };
+}

@@ -1,0 +1,13 @@
+/** Net Promoter Score: % promoters (9–10) minus % detractors (0–6). */
+export function nps(scores: readonly number[]) {
+  const n = scores.length;
+  const promoters = scores.filter((s) => s >= 9).length;
+  const detractors = scores.filter((s) => s <= 6).length;
+  return {
+    responses: n,
+    promoters,
+    passives: n - promoters - detractors,
+    detractors,
+    nps: n ? Math.round(((promoters - detractors) / n) * 100) : null,
+  };
+}

@@ -1,0 +1,2 @@
+export type { CsPorts, SupportPort } from "./ports";
+export { CS_INSTRUCTIONS, createCustomerSuccessServer } from "./server";

@@ -1,0 +1,246 @@
+import { throwIfReturnedError, type ZendeskConnector, type ZendeskTicket } from "@revops/connectors";
+import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
+import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
+import { isVendorError } from "@revops/resilience";
+import {
+  type AccountSignals,
+  decodeCursor,
+  encodeCursor,
+  type NpsResponseRow,
+  type Page,
+  pageLimit,
+  type TicketPriority,
+  type TicketQuery,
+  type TicketRow,
+  type TicketStatus,
+} from "@revops/sandbox";
+import type { SupportPort } from "../../ports";
+
+const VENDOR = "Zendesk";
+/** Zendesk cursor pages are at most 100 rows; the cap keeps one tickets_list call bounded. */
+const PAGE = 100;
+export const MAX_TICKETS = 2000;
+const MAX_RATING_PAGES = 5;
+const TAG = "tickets";
+
+const PRIORITIES: readonly TicketPriority[] = ["low", "normal", "high", "urgent"];
+const CHANNELS: Record<string, string> = {
+  email: "email",
+  web: "web",
+  web_form: "web",
+  web_widget: "web",
+  chat: "chat",
+  native_messaging: "chat",
+  messaging: "chat",
+  voice: "phone",
+  phone: "phone",
+};
+
+/** Zendesk status → the sandbox's statuses ("hold" is waiting on someone else, like "pending"). */
+export function suiteStatus(status: unknown): TicketStatus {
+  const s = String(status ?? "").toLowerCase();
+  if (s === "hold") return "pending";
+  if (s === "new" || s === "open" || s === "pending" || s === "solved" || s === "closed") return s;
+  return "open";
+}
+
+/** Zendesk priority (null when unset) → the sandbox's priorities; unset counts as "normal". */
+export function suitePriority(priority: unknown): TicketPriority {
+  const p = String(priority ?? "").toLowerCase() as TicketPriority;
+  return PRIORITIES.includes(p) ? p : "normal";
+}
+
+/** `via.channel` → email | chat | phone | web | (Zendesk's own name for anything else). */
+export function suiteChannel(via: unknown): string {
+  const c = String((via as { channel?: unknown } | undefined)?.channel ?? "").toLowerCase();
+  return CHANNELS[c] ?? (c || "other");
+}
+
+function csatOf(score: unknown): "good" | "bad" | null {
+  const s = String(score ?? "").toLowerCase();
+  if (s.startsWith("good")) return "good";
+  if (s.startsWith("bad")) return "bad";
+  return null;
+}
+
+/** Newest first, then the larger id: the sandbox's order for tickets_list. */
+function newestFirst(a: TicketRow, b: TicketRow): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return Number(b.id) - Number(a.id);
+}
+
+function inRange(createdAt: string, from?: string, to?: string): boolean {
+  if (from && createdAt < from) return false;
+  if (to && (to.length === 10 ? createdAt.slice(0, 10) > to : createdAt > to)) return false;
+  return true;
+}
+
+/**
+ * SupportPort with support tickets from Zendesk and everything Zendesk cannot answer alone (account
+ * signals, NPS, account search) from `rest`, the sandbox port, until the Mixpanel/Intercom adapters exist.
+ */
+export class ZendeskSupport implements SupportPort {
+  private readonly orgNames = new TtlMemo<string>(DIRECTORY_TTL_MS);
+  private readonly ratings = new TtlMemo<Map<number, "good" | "bad">>(DIRECTORY_TTL_MS);
+
+  constructor(
+    private readonly zd: ZendeskConnector,
+    private readonly rest: SupportPort,
+  ) {}
+
+  /** Tickets newest first with the sandbox's filters and cursors; at most MAX_TICKETS are scanned per call. */
+  async listTickets(q: TicketQuery = {}): Promise<WithFreshness<Page<TicketRow>>> {
+    const t = new FreshnessTracker(VENDOR);
+    // the status filter goes to Zendesk; "pending" also covers Zendesk's "hold"
+    const statuses = q.status === "pending" ? (["pending", "hold"] as const) : [q.status];
+    const raw: ZendeskTicket[] = [];
+    for (const status of statuses) raw.push(...(await this.fetchTickets(status, t)));
+    const rows = raw
+      .map((z) => this.toRow(z))
+      .filter(
+        (r) =>
+          (!q.status || r.status === q.status) &&
+          (!q.priority || r.priority === q.priority) &&
+          (!q.accountId || r.accountId === q.accountId) &&
+          inRange(r.createdAt, q.createdFrom, q.createdTo),
+      )
+      .sort(newestFirst);
+    const n = pageLimit(q.limit);
+    let start = 0;
+    if (q.cursor) {
+      const [at, id] = decodeCursor(TAG, q.cursor);
+      const after = rows.findIndex(
+        (r) => r.createdAt < String(at) || (r.createdAt === at && Number(r.id) < Number(id)),
+      );
+      start = after === -1 ? rows.length : after;
+    }
+    const page = rows.slice(start, start + n);
+    const last = page[page.length - 1];
+    await this.nameOrganizations(page, t);
+    await this.rateTickets(page, t);
+    return t.mark({
+      rows: page,
+      total: rows.length,
+      nextCursor:
+        start + n < rows.length && last ? encodeCursor(TAG, [last.createdAt, Number(last.id)]) : null,
+    });
+  }
+
+  /** Not in Zendesk: product usage and renewals come from the sandbox until the Mixpanel adapter exists. */
+  accountSignals(q?: { accountIds?: string[] }): Promise<AccountSignals[]> {
+    return this.rest.accountSignals(q);
+  }
+
+  /** Not in Zendesk: NPS surveys come from the sandbox until the Intercom/Mixpanel adapters exist. */
+  npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]> {
+    return this.rest.npsResponses(q);
+  }
+
+  /**
+   * From the sandbox: the connector has no organization search, and the only caller completes ids for
+   * the account_health resource, which reads the sandbox's account signals.
+   */
+  searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
+    return this.rest.searchAccounts(prefix, limit);
+  }
+
+  private async fetchTickets(
+    status: "new" | "open" | "pending" | "hold" | "solved" | "closed" | undefined,
+    t: FreshnessTracker,
+  ): Promise<ZendeskTicket[]> {
+    const out: ZendeskTicket[] = [];
+    let after: string | undefined;
+    do {
+      const page = t.take(
+        await this.zd.listTickets({
+          ...(status ? { status } : {}),
+          ...(after ? { after } : {}),
+          limit: PAGE,
+        }),
+      );
+      out.push(...page.results);
+      after = page.nextCursor;
+    } while (after && out.length < MAX_TICKETS);
+    return out.slice(0, MAX_TICKETS);
+  }
+
+  private toRow(z: ZendeskTicket): TicketRow {
+    const status = suiteStatus(z.status);
+    const org = z.organization_id;
+    const accountId = org === null || org === undefined ? "" : String(org);
+    const updated = String(z.updated_at ?? "");
+    return {
+      id: String(z.id),
+      subject: String(z.subject ?? z.raw_subject ?? ""),
+      accountId,
+      accountName: "",
+      priority: suitePriority(z.priority),
+      status,
+      channel: suiteChannel(z.via),
+      createdAt: String(z.created_at ?? ""),
+      // the ticket has no solved time (ticket metrics are not read): a solved ticket's last update
+      solvedAt: (status === "solved" || status === "closed") && updated ? updated : null,
+      csat: csatOf((z.satisfaction_rating as { score?: unknown } | null | undefined)?.score),
+    };
+  }
+
+  /** Organization names for the rows of one page (cached 5 min; one call per unknown organization). */
+  private async nameOrganizations(rows: TicketRow[], t: FreshnessTracker): Promise<void> {
+    const ids = [...new Set(rows.map((r) => r.accountId).filter(Boolean))];
+    await Promise.all(
+      ids.map(async (id) => {
+        if (this.orgNames.get(id) !== undefined) return;
+        this.orgNames.set(id, await this.organizationName(id, t));
+      }),
+    );
+    for (const r of rows) r.accountName = this.orgNames.get(r.accountId) ?? "";
+  }
+
+  private async organizationName(id: string, t: FreshnessTracker): Promise<string> {
+    const { runtime, support, baseUrl } = this.zd.sdk;
+    try {
+      const org = t.take(
+        await runtime.read(`cs:organization:${id}`, async () => {
+          const { value } = await runtime.attempt("organizations.get", async () =>
+            throwIfReturnedError(
+              await support.tickets._rawRequest(
+                "GET",
+                `${baseUrl.origin}/api/v2/organizations/${encodeURIComponent(id)}.json`,
+              ),
+            ),
+          );
+          const body = (value as { result?: { organization?: { name?: unknown } } }).result;
+          return { name: String(body?.organization?.name ?? "") };
+        }),
+      );
+      return org.name;
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return "";
+      throw err;
+    }
+  }
+
+  /** CSAT of solved rows whose ticket carries no rating: from the most recent satisfaction ratings (≤ 500). */
+  private async rateTickets(rows: TicketRow[], t: FreshnessTracker): Promise<void> {
+    const unrated = rows.filter((r) => r.csat === null && (r.status === "solved" || r.status === "closed"));
+    if (unrated.length === 0) return;
+    let scores = this.ratings.get("all");
+    if (!scores) {
+      scores = new Map();
+      let after: string | undefined;
+      for (let i = 0; i < MAX_RATING_PAGES; i++) {
+        const page = t.take(
+          await this.zd.listSatisfactionRatings({ ...(after ? { after } : {}), limit: PAGE }),
+        );
+        for (const r of page.results) {
+          const csat = csatOf(r.score);
+          if (csat && !scores.has(r.ticket_id)) scores.set(r.ticket_id, csat);
+        }
+        after = page.nextCursor;
+        if (!after) break;
+      }
+      this.ratings.set("all", scores);
+    }
+    for (const r of unrated) r.csat = scores.get(Number(r.id)) ?? null;
+  }
+}

@@ -1,0 +1,5 @@
+import { accountsAtRisk } from "./accounts-at-risk";
+import { npsSummary } from "./nps-summary";
+import { ticketsList } from "./tickets-list";
+
+export const tools = [accountsAtRisk, ticketsList, npsSummary];

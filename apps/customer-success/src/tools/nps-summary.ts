@@ -1,0 +1,70 @@
+import { fenceUntrusted, userError } from "@revops/kit";
+import { z } from "zod";
+import { nps } from "../domain/nps";
+import { csTool } from "../ports";
+import { AccountIdSchema, MetaSchema } from "./schemas";
+
+export const npsSummary = csTool({
+  name: "nps_summary",
+  title: "NPS summary",
+  description:
+    "Net Promoter Score for a date range or one account: promoters, passives, detractors, and the latest detractor comments.",
+  toolset: "feedback",
+  scopes: ["cs:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  input: z
+    .object({
+      from: z.iso.date().optional().describe("YYYY-MM-DD"),
+      to: z.iso.date().optional().describe("YYYY-MM-DD"),
+      account_id: AccountIdSchema.optional(),
+      comments: z.number().int().min(0).max(20).default(5).describe("How many detractor comments to include"),
+    })
+    .strict(),
+  output: z.object({
+    nps: z.number().nullable(),
+    responses: z.number(),
+    promoters: z.number(),
+    passives: z.number(),
+    detractors: z.number(),
+    detractor_comments: z.array(
+      z.object({
+        account_name: z.string(),
+        score: z.number(),
+        responded_at: z.string(),
+        comment: z.string(),
+      }),
+    ),
+    meta: MetaSchema,
+  }),
+  example: { from: "2026-01-01", comments: 2 },
+  handler: async ({ input, ctx }) => {
+    if (input.from && input.to && input.from > input.to) {
+      throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
+    }
+    const rows = await ctx.ports.support.npsResponses({
+      from: input.from,
+      to: input.to,
+      accountId: input.account_id,
+    });
+    const detractors = rows
+      .filter((r) => r.score <= 6 && r.comment)
+      .sort((a, b) => b.respondedAt.localeCompare(a.respondedAt))
+      .slice(0, input.comments);
+    return {
+      ...nps(rows.map((r) => r.score)),
+      detractor_comments: detractors.map((r) => ({
+        account_name: r.accountName,
+        score: r.score,
+        responded_at: r.respondedAt,
+        comment: fenceUntrusted(r.comment ?? "", "survey comment", 500),
+      })),
+      meta: {
+        method: "nps-v1: % promoters (9-10) minus % detractors (0-6)",
+        as_of: await ctx.ports.today(),
+        source: ctx.ports.source,
+        inputs: { responses: rows.length, from: input.from ?? "all", to: input.to ?? "all" },
+        caveats: rows.length < 30 ? ["Fewer than 30 responses: the score is noisy."] : [],
+      },
+    };
+  },
+});

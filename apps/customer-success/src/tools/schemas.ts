@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+export const MetaSchema = z.object({
+  method: z.string(),
+  as_of: z.string(),
+  source: z.string(),
+  inputs: z.record(z.string(), z.union([z.number(), z.string()])),
+  caveats: z.array(z.string()),
+});
+export const AccountIdSchema = z.string().min(1).max(64).describe("Account id, e.g. acc_0042");

@@ -1,0 +1,26 @@
+import { fileURLToPath } from "node:url";
+import { auditModule } from "@revops/safety";
+import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
+import { createCustomerSuccessServer } from "../src/server";
+
+const server = createCustomerSuccessServer();
+// what the bin serves: the server plus the audit module every server carries
+const modules = [server, auditModule];
+const tools = toolsOf(modules);
+
+describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)));
+describeServerE2E({
+  bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
+  serverName: "cs",
+  tools,
+  toolset: "support",
+  resourceUri: "cs://accounts/acc_0064/health",
+  prompt: { name: "churn_review", args: { renewal_within_days: "90" } },
+  badCall: { tool: "tickets_list", args: { priority: "whenever" }, field: "priority" },
+});
+describeToolDocs({
+  bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
+  title: "Customer-success server",
+  file: fileURLToPath(new URL("../../../docs/tools/customer-success.md", import.meta.url)),
+  tools,
+});

@@ -1,0 +1,2 @@
+export type { MarketingPort, MarketingPorts } from "./ports";
+export { createMarketingServer, MARKETING_INSTRUCTIONS } from "./server";

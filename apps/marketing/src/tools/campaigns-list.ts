@@ -1,0 +1,61 @@
+import { CursorSchema, LimitSchema, NextCursorSchema } from "@revops/kit";
+import { z } from "zod";
+import { marketingTool } from "../ports";
+import { ChannelSchema, StatusSchema } from "./schemas";
+
+export const campaignsList = marketingTool({
+  name: "campaigns_list",
+  title: "List campaigns",
+  description:
+    "Marketing campaigns with channel, dates, budget and spend, filtered by status or channel. Paginated.",
+  toolset: "campaigns",
+  scopes: ["marketing:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  input: z
+    .object({
+      status: StatusSchema.optional(),
+      channel: ChannelSchema.optional(),
+      cursor: CursorSchema.optional(),
+      limit: LimitSchema,
+    })
+    .strict(),
+  output: z.object({
+    campaigns: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        channel: z.string(),
+        status: z.string(),
+        start_date: z.string(),
+        end_date: z.string(),
+        budget: z.number(),
+        spend: z.number(),
+      }),
+    ),
+    total: z.number(),
+    next_cursor: NextCursorSchema,
+    note: z.string(),
+  }),
+  example: { status: "active" },
+  handler: async ({ input, ctx }) => {
+    const page = await ctx.ports.marketing.listCampaigns({ ...input });
+    return {
+      campaigns: page.rows.map((c) => ({
+        id: c.id,
+        name: c.name,
+        channel: c.channel,
+        status: c.status,
+        start_date: c.startDate,
+        end_date: c.endDate,
+        budget: c.budget,
+        spend: c.spend,
+      })),
+      total: page.total,
+      next_cursor: page.nextCursor,
+      note:
+        page.total === 0
+          ? "No campaigns match; drop a filter."
+          : `Showing ${page.rows.length} of ${page.total}.`,
+    };
+  },
+});

@@ -1,0 +1,71 @@
+import { userError } from "@revops/kit";
+import { z } from "zod";
+import { funnel } from "../domain/economics";
+import { marketingTool } from "../ports";
+import { MetaSchema } from "./schemas";
+
+const rate = z.number().nullable();
+
+export const leadsBySource = marketingTool({
+  name: "leads_by_source",
+  title: "Leads by source",
+  description:
+    "Lead volume and funnel conversion (MQL, SQL, won) per lead source for a date range, with won revenue.",
+  toolset: "leads",
+  scopes: ["marketing:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  input: z
+    .object({
+      from: z.iso.date().optional().describe("Leads created on or after, YYYY-MM-DD"),
+      to: z.iso.date().optional().describe("Leads created on or before, YYYY-MM-DD"),
+    })
+    .strict(),
+  output: z.object({
+    sources: z.array(
+      z.object({
+        source: z.string(),
+        leads: z.number(),
+        mqls: z.number(),
+        sqls: z.number(),
+        converted: z.number(),
+        won_revenue: z.number(),
+        mql_rate: rate,
+        sql_rate: rate,
+        win_conversion: rate,
+      }),
+    ),
+    total_leads: z.number(),
+    meta: MetaSchema,
+  }),
+  example: { from: "2026-01-01" },
+  handler: async ({ input, ctx }) => {
+    if (input.from && input.to && input.from > input.to) {
+      throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
+    }
+    const rows = await ctx.ports.marketing.leadsBySource(input);
+    const sources = rows
+      .map((r) => ({
+        source: r.source,
+        leads: r.leads,
+        mqls: r.mqls,
+        sqls: r.sqls,
+        converted: r.converted,
+        won_revenue: r.wonRevenue,
+        ...funnel(r),
+      }))
+      .sort((a, b) => b.leads - a.leads);
+    const total = sources.reduce((t, r) => t + r.leads, 0);
+    return {
+      sources,
+      total_leads: total,
+      meta: {
+        method:
+          "lead-funnel-v1: counts by current lead status; MQL and SQL include leads that progressed further",
+        as_of: await ctx.ports.today(),
+        source: ctx.ports.source,
+        inputs: { from: input.from ?? "all", to: input.to ?? "all", leads: total },
+        caveats: total < 30 ? ["Fewer than 30 leads: rates are noisy."] : [],
+      },
+    };
+  },
+});

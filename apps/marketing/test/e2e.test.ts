@@ -1,0 +1,26 @@
+import { fileURLToPath } from "node:url";
+import { auditModule } from "@revops/safety";
+import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
+import { createMarketingServer } from "../src/server";
+
+const server = createMarketingServer();
+// what the bin serves: the server plus the audit module every server carries
+const modules = [server, auditModule];
+const tools = toolsOf(modules);
+
+describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)));
+describeServerE2E({
+  bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
+  serverName: "marketing",
+  tools,
+  toolset: "leads",
+  resourceUri: "marketing://campaigns/cmp_0001",
+  prompt: { name: "campaign_budget_plan", args: { budget: "50000" } },
+  badCall: { tool: "campaign_performance", args: { rank_by: "vibes" }, field: "rank_by" },
+});
+describeToolDocs({
+  bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
+  title: "Marketing server",
+  file: fileURLToPath(new URL("../../../docs/tools/marketing.md", import.meta.url)),
+  tools,
+});

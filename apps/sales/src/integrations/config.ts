@@ -1,0 +1,112 @@
+import { ConfigError, envBool, loadConfig } from "@revops/kit";
+import type { Stage } from "@revops/sandbox";
+import { z } from "zod";
+import { HUBSPOT_STAGE_DEFAULTS, SALESFORCE_STAGE_DEFAULTS, SUITE_STAGES } from "./stages";
+
+const FIX = "Fix it in the environment or .env (see docs/integrations.md).";
+
+/** Every variable the sales integrations read: the one place they are read and validated. */
+export const salesIntegrationEnv = z.object({
+  SALES_CRM: z.enum(["sandbox", "salesforce", "hubspot"]).default("sandbox"),
+  SALESFORCE_INSTANCE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SALESFORCE_ACCESS_TOKEN: z.string().min(1).optional(),
+  SALESFORCE_REFRESH_TOKEN: z.string().min(1).optional(),
+  HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** "Vendor stage=suite_stage,…" overrides merged over the vendor's defaults. */
+  SALES_STAGE_MAP: z.string().optional(),
+  SALES_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
+});
+type Env = z.output<typeof salesIntegrationEnv>;
+
+interface VendorCommon {
+  connectionId: string;
+  stages: Record<string, Stage>;
+  staleMaxAgeMs: number;
+  baseUrl?: string;
+  allowInsecureTestBaseUrl: boolean;
+}
+export type SalesCrmConfig =
+  | { crm: "sandbox" }
+  | (VendorCommon & { crm: "salesforce"; instanceUrl?: string; accessToken: string })
+  | (VendorCommon & { crm: "hubspot"; accessToken: string });
+
+function problem(name: string, message: string): never {
+  throw new ConfigError(`Invalid configuration:\n  ${name}: ${message} ${FIX}`);
+}
+
+/** "Negotiation/Review=negotiation, Demo=proposal" → a map; every target must be a suite stage. */
+export function parseStageMap(raw: string | undefined): Record<string, Stage> {
+  const out: Record<string, Stage> = {};
+  for (const pair of (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const at = pair.lastIndexOf("=");
+    const vendor = pair.slice(0, at).trim();
+    const stage = pair.slice(at + 1).trim() as Stage;
+    if (at <= 0 || !vendor || !SUITE_STAGES.includes(stage)) {
+      problem(
+        "SALES_STAGE_MAP",
+        `"${pair}" is not "Vendor stage=suite stage" with a suite stage among ${SUITE_STAGES.join(", ")}.`,
+      );
+    }
+    out[vendor] = stage;
+  }
+  return out;
+}
+
+function common(env: Env, defaults: Readonly<Record<string, Stage>>, vendor: string): VendorCommon {
+  if (env.REVOPS_TEST_VENDOR_BASE_URL && !env.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
+    problem(
+      "REVOPS_TEST_VENDOR_BASE_URL",
+      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach the real vendor.",
+    );
+  }
+  return {
+    connectionId: `sales-${vendor}`,
+    stages: { ...defaults, ...parseStageMap(env.SALES_STAGE_MAP) },
+    staleMaxAgeMs: env.SALES_STALE_MAX_AGE_MINUTES * 60_000,
+    ...(env.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: env.REVOPS_TEST_VENDOR_BASE_URL } : {}),
+    allowInsecureTestBaseUrl: env.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
+  };
+}
+
+/** Reads SALES_CRM and the chosen vendor's credentials; a bad value throws a ConfigError naming the variable and the fix. */
+export function loadSalesCrmConfig(env: Record<string, string | undefined> = process.env): SalesCrmConfig {
+  const e = loadConfig(salesIntegrationEnv, { env });
+  if (e.SALES_CRM === "sandbox") return { crm: "sandbox" };
+  if (e.SALES_CRM === "hubspot") {
+    if (!e.HUBSPOT_ACCESS_TOKEN) {
+      problem(
+        "HUBSPOT_ACCESS_TOKEN",
+        "is required when SALES_CRM=hubspot: set a private-app token with crm.objects.deals.read, crm.objects.companies.read and crm.objects.contacts.read.",
+      );
+    }
+    return {
+      crm: "hubspot",
+      accessToken: e.HUBSPOT_ACCESS_TOKEN,
+      ...common(e, HUBSPOT_STAGE_DEFAULTS, "hubspot"),
+    };
+  }
+  if (!e.SALESFORCE_ACCESS_TOKEN) {
+    const why = e.SALESFORCE_REFRESH_TOKEN
+      ? "is required: the refresh-token flow (SALESFORCE_REFRESH_TOKEN) is not wired into the sales server yet, so set a session access token."
+      : "is required when SALES_CRM=salesforce: set an OAuth access token of the integration user.";
+    problem("SALESFORCE_ACCESS_TOKEN", why);
+  }
+  const vendor = common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce");
+  if (!e.SALESFORCE_INSTANCE_URL && !vendor.baseUrl) {
+    problem(
+      "SALESFORCE_INSTANCE_URL",
+      "is required when SALES_CRM=salesforce: set your org's https://<domain>.my.salesforce.com.",
+    );
+  }
+  return {
+    crm: "salesforce",
+    accessToken: e.SALESFORCE_ACCESS_TOKEN,
+    ...(e.SALESFORCE_INSTANCE_URL ? { instanceUrl: e.SALESFORCE_INSTANCE_URL } : {}),
+    ...vendor,
+  };
+}

@@ -1,0 +1,318 @@
+import type { HubSpotConnector } from "@revops/connectors";
+import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
+import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
+import { isVendorError } from "@revops/resilience";
+import type { AccountDetail, DealQuery, DealRow, Owner, Page, StageChange } from "@revops/sandbox";
+import type { CrmPort } from "../../ports";
+import {
+  dealType,
+  defaultCategory,
+  domainOf,
+  forecastCategory,
+  matchesQuery,
+  ownerIds,
+  sizeBand,
+} from "../filters";
+import { oldestFirst, pageOf } from "../paging";
+import { STAGE_PROBABILITY, type StageMap } from "../stages";
+
+/** A HubSpot object as cached: plain JSON (the SDK's Date fields would not survive the stale cache). */
+interface HsObject {
+  id: string;
+  properties: Record<string, string | null>;
+}
+type Filter = { propertyName: string; operator: "EQ" | "GTE" | "LTE"; value: string };
+
+const DEAL_PROPS = [
+  "dealname",
+  "amount",
+  "dealstage",
+  "closedate",
+  "hubspot_owner_id",
+  "hs_deal_stage_probability",
+  "hs_manual_forecast_category",
+  "dealtype",
+];
+const COMPANY_PROPS = [
+  "name",
+  "domain",
+  "industry",
+  "numberofemployees",
+  "country",
+  "state",
+  "hubspot_owner_id",
+  "lifecyclestage",
+];
+const CONTACT_PROPS = ["firstname", "lastname", "email", "jobtitle"];
+const VENDOR = "HubSpot";
+/** Search pages are at most 200 rows; the cap keeps one call bounded. */
+const SEARCH_PAGE = 200;
+const MAX_DEALS = 2000;
+const HS_ID = /^\d{1,20}$/;
+
+const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+const num = (v: unknown): number => (v === null || v === undefined || v === "" ? 0 : Number(v));
+const plain = (o: { id: string; properties: Record<string, string | null> }): HsObject => ({
+  id: o.id,
+  properties: o.properties,
+});
+
+/** CrmPort over HubSpot CRM: deals by search, companies and contacts through associations. */
+export class HubSpotCrm implements CrmPort {
+  private readonly companyNames = new TtlMemo<string>(DIRECTORY_TTL_MS);
+  private readonly dealCompany = new TtlMemo<string>(DIRECTORY_TTL_MS);
+
+  constructor(
+    private readonly hs: HubSpotConnector,
+    private readonly stages: StageMap,
+  ) {}
+
+  async listDeals(q: DealQuery = {}): Promise<WithFreshness<Page<DealRow>>> {
+    const t = new FreshnessTracker(VENDOR);
+    const filters = this.rangeFilters(q.closeFrom, q.closeTo);
+    if (q.minAmount !== undefined)
+      filters.push({ propertyName: "amount", operator: "GTE", value: String(q.minAmount) });
+    const ids = ownerIds(q.owner, []);
+    if (ids) filters.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
+    let rows = await this.searchDeals(filters, t);
+    if (q.accountId) {
+      const dealIds = new Set(await this.associated("companies", q.accountId, "deals", t));
+      rows = rows.filter((d) => dealIds.has(d.id)).map((d) => ({ ...d, accountId: q.accountId as string }));
+    }
+    const page = pageOf(
+      rows.filter((d) => matchesQuery(d, { ...q, accountId: undefined }, ids)),
+      q.cursor,
+      q.limit,
+    );
+    await this.nameCompanies(page.rows, t);
+    return t.mark(page);
+  }
+
+  /** Analytics rows: companies are left out (HubSpot needs one association call per deal). */
+  async dealsClosingBetween(from: string, to: string, owner?: string): Promise<WithFreshness<DealRow[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const filters = this.rangeFilters(from, to);
+    const ids = ownerIds(owner, []);
+    if (ids) filters.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
+    return t.mark((await this.searchDeals(filters, t)).sort(oldestFirst));
+  }
+
+  /** Stage history (propertiesWithHistory) is not read yet: forecasts fall back to CRM probabilities. */
+  async dealStageHistory(_dealIds: string[]): Promise<StageChange[]> {
+    return [];
+  }
+
+  async getAccount(id: string): Promise<WithFreshness<AccountDetail> | undefined> {
+    if (!HS_ID.test(id)) return undefined;
+    const t = new FreshnessTracker(VENDOR);
+    const { runtime, apis } = this.hs.sdk;
+    let company: HsObject;
+    try {
+      company = t.take(
+        await runtime.read(`sales:company:${id}`, async () => {
+          const { value } = await runtime.attempt("companies.get", () =>
+            apis.companies.basicApi.getById(id, COMPANY_PROPS),
+          );
+          return plain(value);
+        }),
+      );
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return undefined;
+      throw err;
+    }
+    const p = company.properties;
+    const name = str(p.name);
+    this.companyNames.set(id, name);
+    const [dealIds, contactIds] = await Promise.all([
+      this.associated("companies", id, "deals", t),
+      this.associated("companies", id, "contacts", t),
+    ]);
+    const [deals, contacts] = await Promise.all([
+      this.batchRead("deals", dealIds, DEAL_PROPS, t),
+      this.batchRead("contacts", contactIds.slice(0, 5), CONTACT_PROPS, t),
+    ]);
+    const employees = num(p.numberofemployees);
+    const ownerId = str(p.hubspot_owner_id);
+    return t.mark({
+      id,
+      name,
+      domain: domainOf(str(p.domain)),
+      industry: str(p.industry),
+      sizeBand: sizeBand(employees),
+      employees,
+      region: str(p.state),
+      country: str(p.country),
+      ownerId,
+      // HubSpot owner names need the owners API, which the connector does not expose yet
+      ownerName: ownerId,
+      arr: 0,
+      lifecycle: lifecycleOf(str(p.lifecyclestage)),
+      contacts: {
+        total: contactIds.length,
+        top: contacts.map((c) => ({
+          id: c.id,
+          name: `${str(c.properties.firstname)} ${str(c.properties.lastname)}`.trim(),
+          title: str(c.properties.jobtitle),
+          email: str(c.properties.email),
+        })),
+      },
+      openDeals: deals
+        .map((d) => ({ ...this.toDeal(d), accountId: id, accountName: name }))
+        .filter((d) => d.stage !== "closed_won" && d.stage !== "closed_lost")
+        .sort(oldestFirst),
+      recentActivities: [],
+    });
+  }
+
+  /** Companies whose name starts with the prefix: HubSpot's text search, then an exact prefix check. */
+  async searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
+    const n = Math.min(100, Math.max(1, Math.floor(Number.isFinite(limit) ? limit : 10)));
+    const { runtime, apis } = this.hs.sdk;
+    const found = await runtime.read(`sales:companies.search:${prefix}`, async () => {
+      const { value } = await runtime.attempt("companies.search", () =>
+        apis.companies.searchApi.doSearch({
+          query: prefix,
+          filterGroups: [],
+          sorts: ["name"],
+          properties: ["name"],
+          limit: SEARCH_PAGE,
+        }),
+      );
+      return value.results.map(plain);
+    });
+    const p = prefix.toLowerCase();
+    return found.value
+      .map((c) => ({ id: c.id, name: str(c.properties.name) }))
+      .filter((c) => c.name.toLowerCase().startsWith(p))
+      .slice(0, n);
+  }
+
+  /** Empty until the connector exposes HubSpot's owners API; deals show the owner id instead of a name. */
+  async listOwners(): Promise<Owner[]> {
+    return [];
+  }
+
+  private rangeFilters(from?: string, to?: string): Filter[] {
+    const filters: Filter[] = [];
+    if (from) filters.push({ propertyName: "closedate", operator: "GTE", value: from });
+    // a bare end date includes that whole day (closedate is a datetime in HubSpot)
+    if (to)
+      filters.push({
+        propertyName: "closedate",
+        operator: "LTE",
+        value: to.length === 10 ? `${to}T23:59:59.999Z` : to,
+      });
+    return filters;
+  }
+
+  /** Every deal matching the filters (up to MAX_DEALS), each search page read with the stale fallback. */
+  private async searchDeals(filters: Filter[], t: FreshnessTracker): Promise<DealRow[]> {
+    const { runtime, apis } = this.hs.sdk;
+    const out: DealRow[] = [];
+    let after: string | undefined;
+    do {
+      const key = `sales:deals.search:${JSON.stringify(filters)}:${after ?? ""}`;
+      const page = t.take(
+        await runtime.read(key, async () => {
+          const { value } = await runtime.attempt("deals.search", () =>
+            apis.deals.searchApi.doSearch({
+              filterGroups: filters.length ? [{ filters: filters as never }] : [],
+              sorts: ["-closedate"],
+              properties: DEAL_PROPS,
+              limit: SEARCH_PAGE,
+              ...(after ? { after } : {}),
+            }),
+          );
+          return { results: value.results.map(plain), next: value.paging?.next?.after };
+        }),
+      );
+      out.push(...page.results.map((d) => this.toDeal(d)));
+      after = page.next;
+    } while (after && out.length < MAX_DEALS);
+    return out;
+  }
+
+  private toDeal(d: HsObject): DealRow {
+    const p = d.properties;
+    const stage = this.stages.toSuite(p.dealstage);
+    const ownerId = str(p.hubspot_owner_id);
+    const probability = p.hs_deal_stage_probability;
+    const category =
+      str(p.hs_manual_forecast_category).toLowerCase() === "omit" ? "omitted" : p.hs_manual_forecast_category;
+    return {
+      id: d.id,
+      name: str(p.dealname),
+      accountId: this.dealCompany.get(d.id) ?? "",
+      accountName: this.companyNames.get(this.dealCompany.get(d.id) ?? "") ?? "",
+      stage,
+      amount: num(p.amount),
+      closeDate: str(p.closedate).slice(0, 10),
+      ownerId,
+      ownerName: ownerId,
+      probability: probability ? Math.round(num(probability) * 100) : STAGE_PROBABILITY[stage],
+      forecastCategory: forecastCategory(category, defaultCategory(stage)),
+      type: dealType(p.dealtype),
+    };
+  }
+
+  private async associated(
+    from: "companies" | "deals",
+    id: string,
+    to: "deals" | "contacts" | "companies",
+    t: FreshnessTracker,
+  ): Promise<string[]> {
+    return t.take(
+      await this.hs.sdk.runtime.read(`sales:assoc:${from}:${id}:${to}`, () =>
+        this.hs.listAssociations(from, id, to),
+      ),
+    );
+  }
+
+  private async batchRead(
+    type: "deals" | "contacts" | "companies",
+    ids: string[],
+    properties: string[],
+    t: FreshnessTracker,
+  ): Promise<HsObject[]> {
+    if (ids.length === 0) return [];
+    const { runtime, apis } = this.hs.sdk;
+    return t.take(
+      await runtime.read(`sales:${type}.batch:${ids.join(",")}`, async () => {
+        const { value } = await runtime.attempt(`${type}.batchRead`, () =>
+          apis[type].batchApi.read({
+            inputs: ids.map((id) => ({ id })),
+            properties,
+            propertiesWithHistory: [],
+          }),
+        );
+        return value.results.map(plain);
+      }),
+    );
+  }
+
+  /** Fills company ids and names on the rows of one page (cached; one association call per unknown deal). */
+  private async nameCompanies(rows: DealRow[], t: FreshnessTracker): Promise<void> {
+    await Promise.all(
+      rows.map(async (r) => {
+        const companyId = r.accountId || (await this.associated("deals", r.id, "companies", t))[0];
+        if (!companyId) return;
+        let name = this.companyNames.get(companyId);
+        if (name === undefined) {
+          const [c] = await this.batchRead("companies", [companyId], ["name"], t);
+          name = str(c?.properties.name);
+          this.companyNames.set(companyId, name);
+        }
+        this.dealCompany.set(r.id, companyId);
+        r.accountId = companyId;
+        r.accountName = name;
+      }),
+    );
+  }
+}
+
+/** HubSpot lifecyclestage → the sandbox's lifecycle. */
+function lifecycleOf(stage: string): string {
+  if (stage === "customer" || stage === "evangelist") return "customer";
+  if (stage === "other") return "churned";
+  return "prospect";
+}

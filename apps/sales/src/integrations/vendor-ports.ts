@@ -1,0 +1,42 @@
+import { createHubSpotConnector, createSalesforceConnector, type ResilienceSetup } from "@revops/connectors";
+import type { Runtime } from "@revops/kit";
+import type { CrmPort } from "../ports";
+import type { SalesCrmConfig } from "./config";
+import { HubSpotCrm } from "./hubspot/crm";
+import { SalesforceCrm } from "./salesforce/crm";
+import { StageMap } from "./stages";
+
+type VendorConfig = Exclude<SalesCrmConfig, { crm: "sandbox" }>;
+
+/** The CRM port of a configured vendor, its reads backed by the stale cache in the runtime's key-value store. */
+export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmPort> {
+  const setup: ResilienceSetup = { staleCache: { cache: await rt.kv(), maxAgeMs: config.staleMaxAgeMs } };
+  const connection = {
+    id: config.connectionId,
+    vendor: config.crm,
+    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+    allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
+  };
+  const stages = new StageMap(config.stages);
+  if (config.crm === "hubspot") {
+    const hs = await createHubSpotConnector(
+      { ...connection, credentials: { accessToken: config.accessToken } },
+      setup,
+    );
+    return new HubSpotCrm(hs, stages);
+  }
+  const sf = await createSalesforceConnector(
+    {
+      ...connection,
+      credentials: {
+        accessToken: config.accessToken,
+        ...(config.instanceUrl ? { instanceUrl: config.instanceUrl } : {}),
+      },
+    },
+    setup,
+  );
+  return new SalesforceCrm(sf, stages);
+}
+
+/** Today in UTC: a vendor's data is live, unlike the sandbox's fixed date. */
+export const realToday = async (): Promise<string> => new Date().toISOString().slice(0, 10);

@@ -1,0 +1,43 @@
+import { defineServer, type Runtime } from "@revops/kit";
+import { SandboxCrm, sandboxDatabase, sandboxToday } from "@revops/sandbox";
+import pkg from "../package.json" with { type: "json" };
+import { loadSalesCrmConfig } from "./integrations/config";
+import type { SalesPorts } from "./ports";
+import { quarterReviewPrompt } from "./prompts";
+import { accountResource, ownersResource } from "./resources";
+import { tools } from "./tools";
+
+export const SALES_INSTRUCTIONS =
+  "Sales data for pipeline reviews, forecasts and account research. Start with pipeline_summary for a quarter's shape, " +
+  "deals_list to find deals (pass next_cursor to page), account_get for one account. Amounts are USD. " +
+  "Lists are paginated and compact; narrow with filters rather than paging through everything.";
+
+/** Sandbox by default; SALES_CRM=salesforce|hubspot with that vendor's credentials switches the CRM port. */
+async function salesPorts(rt: Runtime): Promise<SalesPorts> {
+  const config = loadSalesCrmConfig();
+  if (config.crm !== "sandbox") {
+    // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
+    const { realToday, vendorCrm } = await import("./integrations/vendor-ports");
+    return { crm: await vendorCrm(rt, config), today: realToday, source: config.crm };
+  }
+  const db = await sandboxDatabase(rt);
+  return { crm: new SandboxCrm(db), today: () => sandboxToday(db), source: "sandbox" };
+}
+
+export function createSalesServer() {
+  return defineServer<SalesPorts>({
+    name: "sales",
+    title: "RevOps Sales",
+    version: pkg.version,
+    instructions: SALES_INSTRUCTIONS,
+    toolsets: [
+      { name: "pipeline", description: "Deals and pipeline by quarter", default: true },
+      { name: "accounts", description: "Account research", default: true },
+      { name: "forecasting", description: "Forecasts from historical stage conversion", default: false },
+    ],
+    tools,
+    resources: [accountResource, ownersResource],
+    prompts: [quarterReviewPrompt],
+    ports: salesPorts,
+  });
+}

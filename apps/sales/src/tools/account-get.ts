@@ -1,0 +1,94 @@
+import { notFound } from "@revops/kit";
+import { z } from "zod";
+import { salesTool } from "../ports";
+import { AccountIdSchema, DealRowSchema, toDealRow } from "./schemas";
+
+export const accountGet = salesTool({
+  name: "account_get",
+  title: "Get an account",
+  description:
+    "One account with its owner, ARR, subscription, top contacts, open deals and recent activity. detail=full adds activity bodies.",
+  toolset: "accounts",
+  scopes: ["sales:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  input: z
+    .object({
+      account_id: AccountIdSchema,
+      detail: z.enum(["summary", "full"]).default("summary").describe("summary (default) or full"),
+    })
+    .strict(),
+  output: z.object({
+    id: z.string(),
+    name: z.string(),
+    domain: z.string(),
+    industry: z.string(),
+    size_band: z.string(),
+    region: z.string(),
+    owner: z.string(),
+    arr: z.number(),
+    lifecycle: z.string(),
+    subscription: z
+      .object({
+        plan: z.string(),
+        seats: z.number(),
+        arr: z.number(),
+        renewal_date: z.string(),
+        status: z.string(),
+      })
+      .nullable(),
+    contacts: z.object({
+      total: z.number(),
+      top: z.array(z.object({ id: z.string(), name: z.string(), title: z.string(), email: z.string() })),
+    }),
+    open_deals: z.array(DealRowSchema),
+    recent_activities: z.array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        subject: z.string(),
+        occurred_at: z.string(),
+        body: z.string().optional(),
+      }),
+    ),
+  }),
+  example: { account_id: "acc_0001" },
+  handler: async ({ input, ctx }) => {
+    const a = await ctx.ports.crm.getAccount(input.account_id);
+    if (!a) {
+      throw notFound(`No account with id ${input.account_id}.`, {
+        fields: ["account_id"],
+        hint: "Use an account_id from deals_list (account_id column), or the sales://accounts/{account_id} completion.",
+      });
+    }
+    const full = input.detail === "full";
+    return {
+      id: a.id,
+      name: a.name,
+      domain: a.domain,
+      industry: a.industry,
+      size_band: a.sizeBand,
+      region: a.region,
+      owner: a.ownerName,
+      arr: a.arr,
+      lifecycle: a.lifecycle,
+      subscription: a.subscription
+        ? {
+            plan: a.subscription.plan,
+            seats: a.subscription.seats,
+            arr: a.subscription.arr,
+            renewal_date: a.subscription.renewalDate,
+            status: a.subscription.status,
+          }
+        : null,
+      contacts: a.contacts,
+      open_deals: a.openDeals.map(toDealRow),
+      recent_activities: a.recentActivities.map((r) => ({
+        id: r.id,
+        type: r.type,
+        subject: r.subject,
+        occurred_at: r.occurredAt,
+        ...(full && { body: r.body }),
+      })),
+    };
+  },
+});

@@ -1,0 +1,67 @@
+import { freshnessOf } from "@revops/connectors/freshness";
+import { CursorSchema, LimitSchema, NextCursorSchema, userError } from "@revops/kit";
+import { z } from "zod";
+import { salesTool } from "../ports";
+import { AccountIdSchema, DealRowSchema, OwnerSchema, StageSchema, toDealRow } from "./schemas";
+
+export const dealsList = salesTool({
+  name: "deals_list",
+  title: "List deals",
+  description:
+    "Deals filtered by stage, status, owner, account, close date or minimum amount. Paginated, latest close date first.",
+  toolset: "pipeline",
+  scopes: ["sales:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  input: z
+    .object({
+      stage: StageSchema.optional(),
+      status: z.enum(["open", "won", "lost"]).optional().describe("open, won or lost"),
+      owner: OwnerSchema.optional(),
+      account_id: AccountIdSchema.optional(),
+      close_from: z.iso.date().optional().describe("Earliest close date, YYYY-MM-DD"),
+      close_to: z.iso.date().optional().describe("Latest close date, YYYY-MM-DD"),
+      min_amount: z.number().nonnegative().optional().describe("Minimum amount in USD"),
+      cursor: CursorSchema.optional(),
+      limit: LimitSchema,
+    })
+    .strict(),
+  output: z.object({
+    deals: z.array(DealRowSchema),
+    total: z.number().describe("Deals matching the filters"),
+    next_cursor: NextCursorSchema,
+    note: z.string(),
+  }),
+  example: { status: "open", limit: 3 },
+  handler: async ({ input, ctx }) => {
+    if (input.close_from && input.close_to && input.close_from > input.close_to) {
+      throw userError("close_from is after close_to.", {
+        fields: ["close_from", "close_to"],
+        hint: "Swap the two dates.",
+      });
+    }
+    const page = await ctx.ports.crm.listDeals({
+      stage: input.stage,
+      status: input.status,
+      owner: input.owner,
+      accountId: input.account_id,
+      closeFrom: input.close_from,
+      closeTo: input.close_to,
+      minAmount: input.min_amount,
+      cursor: input.cursor,
+      limit: input.limit,
+    });
+    const shown = page.rows.length;
+    const note =
+      page.total === 0
+        ? "No deals match; loosen the filters."
+        : `Showing ${shown} of ${page.total}${page.nextCursor ? "; pass next_cursor for more, or narrow by owner, stage or close date" : ""}.`;
+    // a CRM outage served from cache must say so
+    const stale = freshnessOf(page)?.note;
+    return {
+      deals: page.rows.map(toDealRow),
+      total: page.total,
+      next_cursor: page.nextCursor,
+      note: stale ? `${note} ${stale}` : note,
+    };
+  },
+});

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { FORECAST_METHOD, forecastPeriod, stageConversion } from "../domain/forecast";
+import { parseQuarter, quarterOf, shiftQuarter } from "../domain/period";
+import { salesTool } from "../ports";
+import { AnalyticsMetaSchema, OwnerSchema, QuarterSchema } from "./schemas";
+
+const HISTORY_QUARTERS = 4;
+
+export const forecastGet = salesTool({
+  name: "forecast_get",
+  title: "Forecast a quarter",
+  description:
+    "Revenue forecast for a quarter from won deals plus open pipeline weighted by each stage's historical win rate, with a low–high range.",
+  toolset: "forecasting",
+  scopes: ["sales:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  input: z.object({ quarter: QuarterSchema.optional(), owner: OwnerSchema.optional() }).strict(),
+  output: z.object({
+    quarter: z.string(),
+    owner: z.string().nullable(),
+    closed_won: z.number(),
+    expected: z.number(),
+    low: z.number().describe("Won plus commit deals at their historical rates"),
+    high: z.number(),
+    open_deals: z.number(),
+    stage_conversion: z.record(
+      z.string(),
+      z.object({ rate: z.number(), sample: z.number(), source: z.enum(["history", "crm_probability"]) }),
+    ),
+    meta: AnalyticsMetaSchema,
+  }),
+  example: {},
+  handler: async ({ input, ctx }) => {
+    const today = await ctx.ports.today();
+    const label = input.quarter ?? quarterOf(today);
+    const period = parseQuarter(label);
+    const historyFrom = parseQuarter(shiftQuarter(label, -HISTORY_QUARTERS)).from;
+    const [deals, past] = await Promise.all([
+      ctx.ports.crm.dealsClosingBetween(period.from, period.to, input.owner),
+      ctx.ports.crm.dealsClosingBetween(historyFrom, period.from, input.owner),
+    ]);
+    const closed = past.filter((d) => d.stage === "closed_won" || d.stage === "closed_lost");
+    const history = await ctx.ports.crm.dealStageHistory(closed.map((d) => d.id));
+    const conversion = stageConversion(closed, history);
+    const caveats = Object.entries(conversion)
+      .filter(([, c]) => c.source === "crm_probability")
+      .map(([stage, c]) => `${stage}: only ${c.sample} closed deals in history, CRM probability used`);
+    return {
+      quarter: label,
+      owner: input.owner ?? null,
+      ...forecastPeriod(deals, conversion),
+      stage_conversion: conversion,
+      meta: {
+        method: FORECAST_METHOD,
+        as_of: today,
+        source: ctx.ports.source,
+        inputs: {
+          deals_in_quarter: deals.length,
+          closed_deals_in_history: closed.length,
+          history_quarters: HISTORY_QUARTERS,
+        },
+        caveats,
+      },
+    };
+  },
+});

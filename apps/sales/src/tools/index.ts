@@ -1,0 +1,6 @@
+import { accountGet } from "./account-get";
+import { dealsList } from "./deals-list";
+import { forecastGet } from "./forecast-get";
+import { pipelineSummary } from "./pipeline-summary";
+
+export const tools = [dealsList, pipelineSummary, accountGet, forecastGet];

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+export const StageSchema = z
+  .enum(["prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost"])
+  .describe("Deal stage");
+export const QuarterSchema = z
+  .string()
+  .regex(/^\d{4}-Q[1-4]$/, "use the form YYYY-Qn, e.g. 2026-Q4")
+  .describe("Calendar quarter, e.g. 2026-Q4; defaults to the current quarter");
+export const OwnerSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .describe("Owner id (usr_…) or full name, case-insensitive");
+export const AccountIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .describe("Account id, e.g. acc_0042 (from deals_list or account search)");
+
+export const DealRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  account_id: z.string(),
+  account_name: z.string(),
+  stage: z.string(),
+  amount: z.number(),
+  close_date: z.string(),
+  owner: z.string(),
+  probability: z.number(),
+  forecast_category: z.string(),
+  type: z.string(),
+});
+
+export const toDealRow = (d: import("@revops/sandbox").DealRow) => ({
+  id: d.id,
+  name: d.name,
+  account_id: d.accountId,
+  account_name: d.accountName,
+  stage: d.stage,
+  amount: d.amount,
+  close_date: d.closeDate,
+  owner: d.ownerName,
+  probability: d.probability,
+  forecast_category: d.forecastCategory,
+  type: d.type,
+});
+
+export const AnalyticsMetaSchema = z.object({
+  method: z.string().describe("Method and version used to compute the figures"),
+  as_of: z.string().describe("Date the figures are relative to"),
+  source: z.string().describe("Where the data came from (sandbox or a vendor connection)"),
+  inputs: z.record(z.string(), z.union([z.number(), z.string()])).describe("What went into the computation"),
+  caveats: z.array(z.string()),
+});

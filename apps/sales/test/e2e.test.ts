@@ -1,0 +1,26 @@
+import { fileURLToPath } from "node:url";
+import { auditModule } from "@revops/safety";
+import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
+import { createSalesServer } from "../src/server";
+
+const server = createSalesServer();
+// what the bin serves: the server plus the audit module every server carries
+const modules = [server, auditModule];
+const tools = toolsOf(modules);
+
+describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)));
+describeServerE2E({
+  bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
+  serverName: "sales",
+  tools,
+  toolset: "forecasting",
+  resourceUri: "sales://accounts/acc_0001",
+  prompt: { name: "quarter_review", args: { quarter: "2026-Q4" } },
+  badCall: { tool: "deals_list", args: { limit: 500 }, field: "limit" },
+});
+describeToolDocs({
+  bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
+  title: "Sales server",
+  file: fileURLToPath(new URL("../../../docs/tools/sales.md", import.meta.url)),
+  tools,
+});

@@ -1,0 +1,1 @@
+export { createSuiteModules, SUITE_INFO } from "./server";

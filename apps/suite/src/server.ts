@@ -1,0 +1,18 @@
+import { createCustomerSuccessServer } from "@revops/cs-mcp";
+import { createMarketingServer } from "@revops/marketing-mcp";
+import { createSalesServer } from "@revops/sales-mcp";
+import pkg from "../package.json" with { type: "json" };
+
+export const SUITE_INFO = {
+  name: "revops-suite",
+  title: "RevOps Suite",
+  version: pkg.version,
+  instructions:
+    "Sales, marketing and customer-success data in one server. Tool names carry their area: sales_*, marketing_*, cs_*. " +
+    "Start with sales_pipeline_summary, marketing_campaign_performance or cs_accounts_at_risk. Lists are paginated; money is USD.",
+};
+
+/** The three servers in one process: names are namespaced (sales_deals_list), toolsets are the union. */
+export function createSuiteModules() {
+  return [createSalesServer(), createMarketingServer(), createCustomerSuccessServer()];
+}

@@ -1,0 +1,8 @@
+import { fileURLToPath } from "node:url";
+import { describePackInstall } from "@revops/testing";
+
+describePackInstall({
+  appDir: fileURLToPath(new URL("..", import.meta.url)),
+  bin: "revops-suite",
+  minTools: 9,
+});

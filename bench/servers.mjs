@@ -1,0 +1,164 @@
+// Measures each server over stdio against the bare SDK server in the same run:
+// cold start, idle and peak RSS, tools/list size in tokens, read-tool latency and throughput.
+// `--quick` runs few iterations to prove the bench works (CI); timings are gated only in full mode.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { encode } from "gpt-tokenizer/encoding/o200k_base";
+
+const quick = process.argv.includes("--quick");
+const COLD_RUNS = quick ? 3 : 15;
+const CALLS = quick ? 50 : 1000;
+const WARM_CALLS = quick ? 20 : 200;
+const BURST = 25;
+const root = new URL("..", import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), "revops-bench-"));
+
+const servers = [
+  {
+    name: "bare SDK server",
+    bin: join(root, "bench/bare-server.mjs"),
+    tool: "echo",
+    args: { text: "hello" },
+  },
+  {
+    name: "sales",
+    bin: join(root, "apps/sales/dist/bin.js"),
+    tool: "deals_list",
+    args: { status: "open", limit: 10 },
+  },
+  {
+    name: "marketing",
+    bin: join(root, "apps/marketing/dist/bin.js"),
+    tool: "campaigns_list",
+    args: { limit: 10 },
+  },
+  {
+    name: "customer-success",
+    bin: join(root, "apps/customer-success/dist/bin.js"),
+    tool: "tickets_list",
+    args: { limit: 10 },
+  },
+  {
+    name: "suite",
+    bin: join(root, "apps/suite/dist/bin.js"),
+    tool: "sales_deals_list",
+    args: { status: "open", limit: 10 },
+  },
+];
+
+async function connect(bin, args = []) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [bin, ...args],
+    env: { PATH: process.env.PATH, REVOPS_DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "0" },
+    stderr: "ignore",
+  });
+  const client = new Client({ name: "bench", version: "1" });
+  await client.connect(transport);
+  return { client, pid: transport.pid };
+}
+
+const rssKb = (pid, field) =>
+  Number(readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
+const pct = (xs, p) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const median = (xs) => pct(xs, 50);
+
+// Every phase interleaves the servers (one cold start each, or a burst of calls each, in turn), so background load on a
+// shared machine hits the baseline and our servers alike and the ratios stay meaningful.
+async function measureAll(list) {
+  for (const s of list) {
+    // Warm-up: the first start loads the sandbox company into the data dir.
+    const warm = await connect(s.bin, ["--toolsets", "all"]);
+    await warm.client.callTool({ name: s.tool, arguments: s.args });
+    await warm.client.close();
+  }
+  const cold = list.map(() => []);
+  for (let i = 0; i < COLD_RUNS; i++) {
+    for (const [n, s] of list.entries()) {
+      const t0 = performance.now();
+      const c = await connect(s.bin);
+      await c.client.listTools();
+      cold[n].push(performance.now() - t0);
+      await c.client.close();
+    }
+  }
+  const conns = [];
+  for (const s of list) {
+    const c = await connect(s.bin);
+    conns.push({ c, defaultTools: (await c.client.listTools()).tools });
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  const idle = conns.map(({ c }) => rssKb(c.pid, "VmRSS"));
+  const call = async (n) => {
+    const t = performance.now();
+    const r = await conns[n].c.client.callTool({ name: list[n].tool, arguments: list[n].args });
+    if (r.isError) throw new Error(`${list[n].name}: ${JSON.stringify(r.content)}`);
+    return performance.now() - t;
+  };
+  for (const n of list.keys()) for (let i = 0; i < WARM_CALLS; i++) await call(n);
+  // Bursts of back-to-back calls (a hot loop, like calls/s), taking turns between servers.
+  const lat = list.map(() => []);
+  for (let round = 0; round < CALLS / BURST; round++) {
+    for (const n of list.keys()) for (let i = 0; i < BURST; i++) lat[n].push(await call(n));
+  }
+  const results = [];
+  for (const [n, s] of list.entries()) {
+    const { c, defaultTools } = conns[n];
+    const peakRss = rssKb(c.pid, "VmHWM");
+    await c.client.close();
+    const all = await connect(s.bin, ["--toolsets", "all"]);
+    const allTools = (await all.client.listTools()).tools;
+    await all.client.close();
+    results.push({
+      name: s.name,
+      coldMs: median(cold[n]),
+      idleMb: idle[n] / 1024,
+      peakMb: peakRss / 1024,
+      tokensDefault: encode(JSON.stringify(defaultTools)).length,
+      tokensAll: encode(JSON.stringify(allTools)).length,
+      toolsDefault: defaultTools.length,
+      toolsAll: allTools.length,
+      p50: pct(lat[n], 50),
+      p99: pct(lat[n], 99),
+      cps: 1000 / (lat[n].reduce((a, b) => a + b, 0) / lat[n].length),
+    });
+  }
+  return results;
+}
+
+const results = await measureAll(servers);
+const base = results[0];
+const f = (n, d = 1) => n.toFixed(d);
+const ratio = (a, b) => `${f(a / b, 2)}×`;
+const bars = [];
+console.log(
+  `\nRevOps MCP bench (${quick ? "quick" : "full"}: ${COLD_RUNS} cold starts, ${CALLS} calls per server after warm-up, in interleaved bursts; Node ${process.version})\n`,
+);
+console.log(
+  "server            | cold start      | idle RSS        | peak RSS | tools/list tokens (default / all) | p50 call        | p99 call | calls/s",
+);
+console.log(
+  "------------------|-----------------|-----------------|----------|-----------------------------------|-----------------|----------|--------",
+);
+for (const r of results) {
+  const isBase = r === base;
+  const rc = isBase ? "" : ` (${ratio(r.coldMs, base.coldMs)})`;
+  const rr = isBase ? "" : ` (${ratio(r.idleMb, base.idleMb)})`;
+  const rp = isBase ? "" : ` (${ratio(r.p50, base.p50)})`;
+  console.log(
+    `${r.name.padEnd(18)}| ${`${f(r.coldMs, 0)} ms${rc}`.padEnd(16)}| ${`${f(r.idleMb)} MB${rr}`.padEnd(16)}| ${`${f(r.peakMb)} MB`.padEnd(9)}| ${`${r.tokensDefault} (${r.toolsDefault} tools) / ${r.tokensAll} (${r.toolsAll})`.padEnd(34)}| ${`${f(r.p50, 2)} ms${rp}`.padEnd(16)}| ${`${f(r.p99, 2)} ms`.padEnd(9)}| ${f(r.cps, 0)}`,
+  );
+  if (!isBase) {
+    bars.push([`${r.name} cold start ≤ 1.5× bare`, r.coldMs / base.coldMs <= 1.5]);
+    bars.push([`${r.name} p50 ≤ 3× bare`, r.p50 / base.p50 <= 3]);
+    bars.push([`${r.name} idle RSS ≤ 1.5× bare`, r.idleMb / base.idleMb <= 1.5]);
+    if (r.name !== "suite") bars.push([`${r.name} default tools ≤ 3,000 tokens`, r.tokensDefault <= 3000]);
+  }
+}
+console.log("");
+for (const [name, ok] of bars) console.log(`${ok ? "PASS" : "FAIL"}  ${name}`);
+if (!quick && bars.some(([, ok]) => !ok)) process.exitCode = 1;

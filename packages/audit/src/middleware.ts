@@ -1,0 +1,134 @@
+import type { SqlDb } from "@revops/store";
+import type { AuditLog } from "./log";
+import { clip, summarizeOutput } from "./summary";
+import type { AuditInput, AuditOutcome, AuditRecord } from "./types";
+
+/** The parts of the kit's ToolCall the audit stage reads (structurally compatible with it). */
+export interface AuditableCall {
+  entry: {
+    name: string;
+    def: { toolset: string; annotations?: { readOnlyHint?: boolean }; guard?: unknown };
+    module?: { name: string };
+  };
+  args: unknown;
+  ctx: { principal: { id: string }; requestId: string };
+}
+
+/** The kit's ToolOutcome, structurally. */
+export type AuditableOutcome =
+  | { ok: true; output: unknown }
+  | { ok: false; error: { kind: string; message: string } };
+
+export interface AuditMiddlewareOptions {
+  /** Server name recorded with each call; defaults to the tool's module name, else its toolset. */
+  server?: string;
+  /** Secret argument paths per call, on top of the log's own. */
+  secretPaths?: (call: AuditableCall) => readonly string[] | undefined;
+  /** Result summary; the default counts rows and keeps the first 200 characters. */
+  summarize?: (outcome: AuditableOutcome) => string;
+  /** Extra fields (before/after, plan hash...) for one record. */
+  enrich?: (call: AuditableCall, outcome: AuditableOutcome) => Partial<AuditInput> | undefined;
+  /** The record could not be written; the call's own outcome is still returned (default: rethrow). */
+  onError?: (err: unknown, call: AuditableCall) => void;
+  /**
+   * Calls whose record may be group-committed after the result is returned (see AuditLog.appendSoon):
+   * the caller does not wait for it, and a crash can lose the last few milliseconds of such records.
+   * Failures go to onError. Default: none, every record is durable before the result returns.
+   */
+  defer?: (call: AuditableCall) => boolean;
+}
+
+/** Read-only, unguarded calls: nothing changed, so their records may trail the result by a few ms. */
+export const deferReads = (call: AuditableCall): boolean =>
+  call.entry.def.annotations?.readOnlyHint === true && !call.entry.def.guard;
+
+/** ToolError kind → audit outcome: refusals are "denied", everything else that failed is "error". */
+export function outcomeOf(outcome: AuditableOutcome): AuditOutcome {
+  if (outcome.ok) return "ok";
+  return outcome.error.kind === "denied" ? "denied" : "error";
+}
+
+export function defaultSummary(outcome: AuditableOutcome): string {
+  return outcome.ok
+    ? summarizeOutput(outcome.output)
+    : clip(`${outcome.error.kind}: ${outcome.error.message}`);
+}
+
+/**
+ * Pipeline stage `(call, next) => outcome` recording one audit record per tool call, after the
+ * rest of the pipeline ran (so denials and invalid input are recorded too).
+ */
+export function auditMiddleware(log: AuditLog, opts: AuditMiddlewareOptions = {}) {
+  const summarize = opts.summarize ?? defaultSummary;
+  return async <C extends AuditableCall, O extends AuditableOutcome>(
+    call: C,
+    next: () => Promise<O>,
+  ): Promise<O> => {
+    const outcome = await next();
+    const secretPaths = opts.secretPaths?.(call);
+    const input: AuditInput = {
+      principal: call.ctx.principal.id,
+      server: opts.server ?? call.entry.module?.name ?? call.entry.def.toolset,
+      tool: call.entry.name,
+      outcome: outcomeOf(outcome),
+      args: call.args ?? {},
+      summary: summarize(outcome),
+      traceId: call.ctx.requestId,
+      ...idempotencyKeyOf(call.args),
+      ...(secretPaths ? { secretPaths } : {}),
+      ...opts.enrich?.(call, outcome),
+    };
+    if (opts.defer?.(call)) {
+      log.appendSoon(input).catch((err: unknown) => {
+        if (opts.onError) opts.onError(err, call);
+        else process.emitWarning(`audit record of ${call.entry.name} was not written: ${String(err)}`);
+      });
+      return outcome;
+    }
+    try {
+      await log.append(input);
+    } catch (err) {
+      if (!opts.onError) throw err;
+      opts.onError(err, call);
+    }
+    return outcome;
+  };
+}
+
+function idempotencyKeyOf(args: unknown): { idempotencyKey?: string } {
+  if (!args || typeof args !== "object") return {};
+  const a = args as Record<string, unknown>;
+  const key = a.idempotency_key ?? a.idempotencyKey;
+  return typeof key === "string" ? { idempotencyKey: key } : {};
+}
+
+export type DecisionOutcome = Extract<AuditOutcome, "previewed" | "confirmed" | "rejected" | "expired">;
+
+export interface GuardDecision {
+  outcome: DecisionOutcome;
+  principal: string;
+  server: string;
+  tool: string;
+  planHash: string;
+  args?: unknown;
+  secretPaths?: readonly string[];
+  summary?: string;
+  idempotencyKey?: string;
+  traceId?: string;
+  at?: Date | string;
+}
+
+const DECISIONS: readonly DecisionOutcome[] = ["previewed", "confirmed", "rejected", "expired"];
+
+/** Records a guard decision on a plan; pass `tx` to commit it with the guard's own state change. */
+export function recordDecision(log: AuditLog, decision: GuardDecision, tx?: SqlDb): Promise<AuditRecord> {
+  if (!DECISIONS.includes(decision.outcome)) {
+    return Promise.reject(
+      new TypeError(`guard decision must be one of ${DECISIONS.join(", ")}; got ${String(decision.outcome)}`),
+    );
+  }
+  if (typeof decision.planHash !== "string" || decision.planHash.length === 0) {
+    return Promise.reject(new TypeError("guard decision needs the plan hash"));
+  }
+  return tx ? log.appendInTx(tx, decision) : log.append(decision);
+}

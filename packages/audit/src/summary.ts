@@ -1,0 +1,62 @@
+import { redactValue, SECRET_KEY_PATTERN } from "./redact";
+
+export const SUMMARY_MAX = 200;
+
+/** Cuts text to `max` characters, marking the cut. */
+export function clip(text: string, max = SUMMARY_MAX): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** "12 rows" for arrays (or objects holding one), then the start of the JSON: enough to recognise a result. */
+export function summarizeOutput(output: unknown, max = SUMMARY_MAX): string {
+  const count = rowCount(output);
+  const json = boundedJson(output, max);
+  return clip(count === undefined ? json : `${count} rows: ${json}`, max);
+}
+
+function rowCount(output: unknown): number | undefined {
+  if (Array.isArray(output)) return output.length;
+  if (output && typeof output === "object") {
+    const arrays = Object.values(output).filter(Array.isArray);
+    if (arrays.length === 1) return arrays[0]?.length;
+  }
+  return undefined;
+}
+
+/**
+ * JSON text of `value` without secret keys, stopping once `max` characters are produced: big outputs
+ * stay cheap, and cycles end at the budget.
+ */
+export function boundedJson(value: unknown, max: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  const emit = (s: string): boolean => {
+    parts.push(s);
+    length += s.length;
+    return length < max;
+  };
+  const walk = (v: unknown): boolean => {
+    if (v === null || typeof v !== "object" || v instanceof Date || ArrayBuffer.isView(v)) {
+      return emit(JSON.stringify(redactValue(v)) ?? "null");
+    }
+    if (Array.isArray(v)) {
+      if (!emit("[")) return false;
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0 && !emit(",")) return false;
+        if (!walk(v[i])) return false;
+      }
+      return emit("]");
+    }
+    if (!emit("{")) return false;
+    let first = true;
+    for (const [k, item] of Object.entries(v)) {
+      if (SECRET_KEY_PATTERN.test(k) || item === undefined || typeof item === "function") continue;
+      if (!first && !emit(",")) return false;
+      first = false;
+      if (!emit(`${JSON.stringify(k)}:`) || !walk(item)) return false;
+    }
+    return emit("}");
+  };
+  walk(value);
+  return parts.join("");
+}

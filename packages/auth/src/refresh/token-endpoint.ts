@@ -1,0 +1,114 @@
+export type Vendor = "salesforce" | "hubspot" | "google";
+
+/** Production token endpoints; Salesforce sandboxes and My Domains pass their own `tokenUrl`. */
+export const VENDOR_TOKEN_URLS: Readonly<Record<Vendor, string>> = Object.freeze({
+  salesforce: "https://login.salesforce.com/services/oauth2/token",
+  hubspot: "https://api.hubapi.com/oauth/v1/token",
+  google: "https://oauth2.googleapis.com/token",
+});
+
+/** Salesforce omits expires_in (session timeout applies): assume a conservative lifetime, 401 retry covers the rest. */
+const DEFAULT_TTL_MS: Readonly<Record<Vendor, number>> = {
+  salesforce: 30 * 60_000,
+  hubspot: 30 * 60_000,
+  google: 60 * 60_000,
+};
+
+export interface TokenSet {
+  accessToken: string;
+  /** Omitted when the vendor did not rotate it: keep the old one. */
+  refreshToken?: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  /** Salesforce: the org's API host. */
+  instanceUrl?: string;
+  scope?: string;
+}
+
+/** One vendor's refresh call: exchange a refresh token for a new token set. */
+export type RefreshFunction = (refreshToken: string) => Promise<TokenSet>;
+
+export class TokenRefreshError extends Error {
+  override name = "TokenRefreshError";
+  constructor(
+    message: string,
+    readonly status?: number,
+    /** The OAuth `error` code, e.g. invalid_grant (re-authorisation needed). */
+    readonly oauthError?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TokenEndpointOptions {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Lifetime assumed when the response has no expires_in. */
+  defaultTtlMs?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** RFC 6749 §6 refresh: form POST with client credentials in the body (all three vendors accept it). */
+export function tokenEndpointRefresher(o: TokenEndpointOptions): RefreshFunction {
+  const doFetch = o.fetch ?? fetch;
+  const now = o.now ?? Date.now;
+  return async (refreshToken) => {
+    const body = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: refreshToken,
+      client_id: o.clientId,
+      client_secret: o.clientSecret,
+    });
+    let res: Response;
+    try {
+      res = await doFetch(o.tokenUrl, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body,
+        signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      // the cause (e.g. ECONNREFUSED) is useful; the request body with the secrets is never part of it
+      throw new TokenRefreshError(`Token endpoint ${o.tokenUrl} unreachable: ${(err as Error).name}`);
+    }
+    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!res.ok) {
+      // only the short OAuth error code: descriptions may echo request values
+      const code =
+        typeof json.error === "string" && /^[a-z_]{1,64}$/.test(json.error) ? json.error : undefined;
+      throw new TokenRefreshError(
+        `Token endpoint ${o.tokenUrl} answered HTTP ${res.status}${code ? ` ${code}` : ""}`,
+        res.status,
+        code,
+      );
+    }
+    if (typeof json.access_token !== "string" || !json.access_token) {
+      throw new TokenRefreshError(`Token endpoint ${o.tokenUrl} returned no access_token`, res.status);
+    }
+    const ttlMs =
+      typeof json.expires_in === "number" ? json.expires_in * 1000 : Number(json.expires_in) * 1000;
+    return {
+      accessToken: json.access_token,
+      ...(typeof json.refresh_token === "string" &&
+        json.refresh_token && { refreshToken: json.refresh_token }),
+      expiresAt: now() + (Number.isFinite(ttlMs) && ttlMs > 0 ? ttlMs : (o.defaultTtlMs ?? 30 * 60_000)),
+      ...(typeof json.instance_url === "string" && { instanceUrl: json.instance_url }),
+      ...(typeof json.scope === "string" && { scope: json.scope }),
+    };
+  };
+}
+
+/** The refresh function for a vendor, with its default endpoint and token lifetime. */
+export function vendorRefresher(
+  vendor: Vendor,
+  o: Omit<TokenEndpointOptions, "tokenUrl"> & { tokenUrl?: string },
+): RefreshFunction {
+  return tokenEndpointRefresher({
+    defaultTtlMs: DEFAULT_TTL_MS[vendor],
+    ...o,
+    tokenUrl: o.tokenUrl ?? VENDOR_TOKEN_URLS[vendor],
+  });
+}

@@ -1,0 +1,50 @@
+import type { MaybeStale } from "@revops/resilience";
+
+/** How fresh an answer from a vendor is; present only when some of it came from the stale cache. */
+export interface Freshness {
+  stale: true;
+  /** When the oldest cached part was fetched (ISO 8601). */
+  fetchedAt: string;
+  /** One line a tool can show next to the answer. */
+  note: string;
+}
+
+/** A port result that may carry a freshness note (tools that ignore it see the plain result). */
+export type WithFreshness<T> = T & { freshness?: Freshness };
+
+/** Collects the stale parts of one answer while it is assembled from several vendor reads. */
+export class FreshnessTracker {
+  private oldest: { fetchedAt: string; vendor: string; reason: string } | undefined;
+
+  constructor(private readonly vendor: string) {}
+
+  /** Unwraps a read, remembering it when it was served from the cache. */
+  take<T>(read: MaybeStale<T>): T {
+    if (read.stale && (!this.oldest || read.fetchedAt < this.oldest.fetchedAt)) {
+      this.oldest = { fetchedAt: read.fetchedAt, vendor: this.vendor, reason: read.error.message };
+    }
+    return read.value;
+  }
+
+  get freshness(): Freshness | undefined {
+    if (!this.oldest) return undefined;
+    const { fetchedAt, vendor, reason } = this.oldest;
+    return {
+      stale: true,
+      fetchedAt,
+      note: `${vendor} is unavailable (${reason}); showing cached data from ${fetchedAt}.`,
+    };
+  }
+
+  /** The value with `freshness` attached when any part was stale. */
+  mark<T extends object>(value: T): WithFreshness<T> {
+    const f = this.freshness;
+    return f ? Object.assign(value, { freshness: f }) : value;
+  }
+}
+
+/** The freshness note of a port result, if it has one (arrays included). */
+export function freshnessOf(result: unknown): Freshness | undefined {
+  if (typeof result !== "object" || result === null) return undefined;
+  return (result as { freshness?: Freshness }).freshness;
+}

@@ -1,0 +1,185 @@
+import type { MaybeStale } from "@revops/resilience";
+import { isVendorError } from "@revops/resilience";
+import type { ResilienceSetup } from "../connection";
+import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk } from "./client";
+
+export interface HubSpotObject {
+  id: string;
+  properties: Record<string, string | null>;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  results: T[];
+  nextCursor?: string;
+}
+
+export type SearchOperator = "EQ" | "GTE" | "LTE";
+export interface DealFilter {
+  property: string;
+  operator: SearchOperator;
+  value: string | number;
+}
+
+export interface SearchDealsInput {
+  filters: DealFilter[];
+  sort?: { property: string; direction: "ASCENDING" | "DESCENDING" };
+  after?: string;
+  limit?: number;
+}
+
+export interface CreateDealResult {
+  deal: HubSpotObject;
+  /** True when an earlier, interrupted attempt had already created it. */
+  recovered: boolean;
+}
+
+/** Custom deal property holding the idempotency key of the create that made the deal. */
+export const IDEMPOTENCY_PROPERTY = "revops_idempotency_key";
+export const DEAL_PROPERTIES = [
+  "dealname",
+  "amount",
+  "dealstage",
+  "pipeline",
+  "closedate",
+  "hs_lastmodifieddate",
+];
+
+interface SdkObject {
+  id: string;
+  properties: Record<string, string | null>;
+  updatedAt: Date;
+}
+interface SdkPage {
+  results: SdkObject[];
+  paging?: { next?: { after: string } };
+}
+
+const toObject = (o: SdkObject): HubSpotObject => ({
+  id: o.id,
+  properties: o.properties,
+  updatedAt: o.updatedAt.toISOString(),
+});
+
+function toPage(p: SdkPage): Page<HubSpotObject> {
+  const next = p.paging?.next?.after;
+  return { results: p.results.map(toObject), ...(next ? { nextCursor: next } : {}) };
+}
+
+export interface HubSpotConnector {
+  readonly sdk: HubSpotSdk;
+  listDeals(input: {
+    after?: string;
+    limit?: number;
+    stage?: string;
+  }): Promise<MaybeStale<Page<HubSpotObject>>>;
+  searchDeals(input: SearchDealsInput): Promise<MaybeStale<Page<HubSpotObject> & { total: number }>>;
+  getCompany(id: string): Promise<MaybeStale<HubSpotObject>>;
+  listAssociations(
+    from: "deals" | "companies" | "contacts",
+    id: string,
+    to: "deals" | "companies" | "contacts",
+  ): Promise<string[]>;
+  /** Creates a deal at most once per key, even when a reset hides whether the first try landed. */
+  createDeal(properties: Record<string, string>, opts: { idempotencyKey: string }): Promise<CreateDealResult>;
+}
+
+export async function createHubSpotConnector(
+  connection: HubSpotConnection,
+  setup: ResilienceSetup = {},
+): Promise<HubSpotConnector> {
+  const sdk = await createHubSpotSdk(connection, setup);
+  const { runtime, apis } = sdk;
+
+  async function search(input: SearchDealsInput, properties = DEAL_PROPERTIES) {
+    const { value } = await runtime.attempt("deals.search", () =>
+      apis.deals.searchApi.doSearch({
+        filterGroups: [
+          {
+            filters: input.filters.map((f) => ({
+              propertyName: f.property,
+              operator: f.operator as never,
+              value: String(f.value),
+            })),
+          },
+        ],
+        sorts: input.sort
+          ? [`${input.sort.direction === "DESCENDING" ? "-" : ""}${input.sort.property}`]
+          : [],
+        properties,
+        limit: input.limit ?? 10,
+        ...(input.after ? { after: input.after } : {}),
+      }),
+    );
+    return { ...toPage(value as SdkPage), total: value.total };
+  }
+
+  async function findByKey(key: string): Promise<HubSpotObject | undefined> {
+    const found = await search(
+      { filters: [{ property: IDEMPOTENCY_PROPERTY, operator: "EQ", value: key }], limit: 1 },
+      [...DEAL_PROPERTIES, IDEMPOTENCY_PROPERTY],
+    );
+    return found.results[0];
+  }
+
+  async function createOnce(properties: Record<string, string>, key: string): Promise<HubSpotObject> {
+    const { value } = await runtime.attempt(
+      "deals.create",
+      () =>
+        apis.deals.basicApi.create({
+          properties: { ...properties, [IDEMPOTENCY_PROPERTY]: key },
+          associations: [],
+        }),
+      { idempotent: false },
+    );
+    return toObject(value);
+  }
+
+  return {
+    sdk,
+    listDeals: ({ after, limit = 20, stage }) =>
+      runtime.read(`deals:${stage ?? "*"}:${after ?? ""}:${limit}`, async () => {
+        if (stage) {
+          const { total: _total, ...page } = await search({
+            filters: [{ property: "dealstage", operator: "EQ", value: stage }],
+            limit,
+            ...(after ? { after } : {}),
+          });
+          return page;
+        }
+        const { value } = await runtime.attempt("deals.list", () =>
+          apis.deals.basicApi.getPage(limit, after, DEAL_PROPERTIES),
+        );
+        return toPage(value as SdkPage);
+      }),
+    searchDeals: (input) => runtime.read(`deals.search:${JSON.stringify(input)}`, () => search(input)),
+    getCompany: (id) =>
+      runtime.read(`company:${id}`, async () => {
+        const { value } = await runtime.attempt("companies.get", () =>
+          apis.companies.basicApi.getById(id, ["name", "domain", "industry", "numberofemployees"]),
+        );
+        return toObject(value);
+      }),
+    async listAssociations(from, id, to) {
+      const { value } = await runtime.attempt("associations.list", () =>
+        apis.associations.basicApi.getPage(from, id, to),
+      );
+      return value.results.map((r) => String(r.toObjectId));
+    },
+    async createDeal(properties, { idempotencyKey }) {
+      try {
+        return { deal: await createOnce(properties, idempotencyKey), recovered: false };
+      } catch (err) {
+        // a reset or timeout leaves it unknown whether HubSpot stored the deal: look before trying again
+        const ambiguous =
+          isVendorError(err) &&
+          (err.kind === "unavailable" || err.kind === "timeout") &&
+          err.status === undefined;
+        if (!ambiguous) throw err;
+        const existing = await findByKey(idempotencyKey);
+        if (existing) return { deal: existing, recovered: true };
+        return { deal: await createOnce(properties, idempotencyKey), recovered: false };
+      }
+    },
+  };
+}

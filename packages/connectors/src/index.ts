@@ -1,0 +1,146 @@
+export type { ConnectionConfig, ConnectorVendor, ResilienceSetup } from "./connection";
+export { connectorClassifier } from "./errors";
+export { type Freshness, FreshnessTracker, freshnessOf, type WithFreshness } from "./freshness";
+export {
+  CALENDAR_ROOT_URL,
+  createGoogleSdk,
+  GMAIL_ROOT_URL,
+  GOOGLE_HOSTS,
+  GOOGLE_SCOPES,
+  type GoogleConnection,
+  type GoogleCredentials,
+  type GoogleSdk,
+} from "./google/client";
+export {
+  type CreateEventResult,
+  calendarEventId,
+  createGoogleConnector,
+  type GmailSendResult,
+  type GoogleConnector,
+  type GoogleSetup,
+  type MessagePage,
+  type TimeRange,
+} from "./google/operations";
+export { createGuardedAgent } from "./guarded-agent";
+export {
+  createHubSpotSdk,
+  HUBSPOT_API_URL,
+  type HubSpotApis,
+  type HubSpotConnection,
+  type HubSpotCredentials,
+  type HubSpotSdk,
+} from "./hubspot/client";
+export {
+  type CreateDealResult,
+  createHubSpotConnector,
+  DEAL_PROPERTIES,
+  type DealFilter,
+  type HubSpotConnector,
+  type HubSpotObject,
+  IDEMPOTENCY_PROPERTY,
+  type Page,
+  type SearchDealsInput,
+  type SearchOperator,
+} from "./hubspot/operations";
+export {
+  createIntercomSdk,
+  INTERCOM_API_URL,
+  INTERCOM_HOSTS,
+  type IntercomConnection,
+  type IntercomCredentials,
+  type IntercomSdk,
+} from "./intercom/client";
+export {
+  createIntercomConnector,
+  type IntercomConnector,
+  type IntercomPage,
+  type ReplyResult,
+} from "./intercom/operations";
+export { DIRECTORY_TTL_MS, TtlMemo } from "./memo";
+export {
+  createMixpanelSdk,
+  MIXPANEL_HOSTS,
+  MIXPANEL_IMPORT_RATE,
+  type MixpanelConnection,
+  type MixpanelCredentials,
+  type MixpanelRegion,
+  type MixpanelSdk,
+  mixpanelExportUrl,
+  mixpanelIngestionUrl,
+} from "./mixpanel/client";
+export {
+  createMixpanelConnector,
+  type ExportedEvent,
+  type ImportEvent,
+  type ImportResult,
+  MIXPANEL_BATCH_SIZE,
+  type MixpanelConnector,
+  mixpanelInsertId,
+} from "./mixpanel/operations";
+export { createRuntime, type Runtime } from "./runtime";
+export {
+  createSalesforceSdk,
+  SALESFORCE_API_VERSION,
+  type SalesforceConnection,
+  type SalesforceCredentials,
+  type SalesforceSdk,
+  type SalesforceSetup,
+} from "./salesforce/client";
+export {
+  ACCOUNT_FIELDS,
+  createSalesforceConnector,
+  OPPORTUNITY_FIELDS,
+  type OpportunityFilter,
+  opportunitySoql,
+  type QueryResult,
+  type SalesforceConnector,
+  type SObject,
+  soqlString,
+} from "./salesforce/operations";
+export {
+  createSendGridSdk,
+  SENDGRID_API_URL,
+  type SendGridConnection,
+  type SendGridCredentials,
+  type SendGridSdk,
+} from "./sendgrid/client";
+export {
+  createSendGridConnector,
+  type MailMessage,
+  type SendGridConnector,
+  type SendGridSetup,
+  type SendResult,
+  SendUncertainError,
+} from "./sendgrid/operations";
+export {
+  checkOutboundUrl,
+  checkTestBaseUrl,
+  hostMatches,
+  isPrivateAddress,
+  type OutboundUrlOptions,
+  type Resolver,
+  UnsafeUrlError,
+  VENDOR_HOSTS,
+} from "./url-safety";
+export {
+  createZendeskSdk,
+  ZENDESK_HOST,
+  type ZendeskConnection,
+  type ZendeskCredentials,
+  type ZendeskSdk,
+  zendeskBaseUrl,
+} from "./zendesk/client";
+export { throwIfReturnedError, zendeskHttpError } from "./zendesk/errors";
+export {
+  type AddCommentResult,
+  type CursorPage,
+  createZendeskConnector,
+  type SearchPage,
+  TICKET_STATUSES,
+  type TicketStatus,
+  ZENDESK_IDEMPOTENCY_FIELD,
+  type ZendeskArticle,
+  type ZendeskConnector,
+  type ZendeskSatisfactionRating,
+  type ZendeskTicket,
+} from "./zendesk/operations";

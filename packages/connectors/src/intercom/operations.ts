@@ -1,0 +1,140 @@
+import { isVendorError, type MaybeStale } from "@revops/resilience";
+import type { Intercom } from "intercom-client";
+import type { ResilienceSetup } from "../connection";
+import { createIntercomSdk, type IntercomConnection, type IntercomSdk } from "./client";
+
+export interface IntercomPage<T> {
+  results: T[];
+  total: number;
+  /** Pass as `after` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface ReplyResult {
+  conversation: Intercom.Conversation;
+  /** True when an earlier, interrupted attempt had already posted the reply. */
+  recovered: boolean;
+}
+
+export interface IntercomConnector {
+  readonly sdk: IntercomSdk;
+  /** Contacts whose email or name contains `query`. */
+  searchContacts(
+    query: string,
+    opts?: { after?: string; limit?: number },
+  ): Promise<MaybeStale<IntercomPage<Intercom.Contact>>>;
+  getContact(id: string): Promise<MaybeStale<Intercom.Contact>>;
+  listConversations(input?: {
+    after?: string;
+    limit?: number;
+  }): Promise<MaybeStale<IntercomPage<Intercom.Conversation>>>;
+  /** Replies as the connection's admin, at most once per key even when a reset hides the outcome. */
+  replyToConversation(id: string, body: string, opts: { idempotencyKey: string }): Promise<ReplyResult>;
+}
+
+interface ListBody {
+  total_count?: number;
+  pages?: { next?: { starting_after?: string | null } | null };
+}
+
+const perPage = (limit: number | undefined) => Math.min(Math.max(1, Math.floor(limit ?? 20)), 150);
+const nextOf = (body: ListBody) => body.pages?.next?.starting_after ?? undefined;
+
+export async function createIntercomConnector(
+  connection: IntercomConnection,
+  setup: ResilienceSetup = {},
+): Promise<IntercomConnector> {
+  const sdk = await createIntercomSdk(connection, setup);
+  const { runtime, client, call } = sdk;
+  /** One stamp per logical reply: the marker that finds it again after an ambiguous failure. */
+  const stamps = new Map<string, number>();
+
+  async function replyOnce(id: string, body: string, createdAt: number) {
+    const adminId = connection.credentials.adminId;
+    if (!adminId) throw new Error(`Intercom connection ${connection.id} has no adminId to reply as.`);
+    return call(
+      "conversations.reply",
+      () =>
+        client.conversations.reply({
+          conversation_id: id,
+          body: { message_type: "comment", type: "admin", admin_id: adminId, body, created_at: createdAt },
+        }),
+      { idempotent: false },
+    );
+  }
+
+  return {
+    sdk,
+    searchContacts: (query, { after, limit } = {}) =>
+      runtime.read(`contacts.search:${query}:${after ?? ""}:${limit ?? ""}`, async () => {
+        const page = await call("contacts.search", () =>
+          client.contacts.search({
+            query: {
+              operator: "OR",
+              value: [
+                { field: "email", operator: "~", value: query },
+                { field: "name", operator: "~", value: query },
+              ],
+            },
+            pagination: { per_page: perPage(limit), ...(after ? { starting_after: after } : {}) },
+          }),
+        );
+        const list = page.response as ListBody;
+        const next = nextOf(list);
+        return {
+          results: page.data,
+          total: list.total_count ?? page.data.length,
+          ...(next ? { nextCursor: next } : {}),
+        };
+      }),
+    getContact: (id) =>
+      runtime.read(`contact:${id}`, () =>
+        call(
+          "contacts.get",
+          async () => (await client.contacts.find({ contact_id: id })) as Intercom.Contact,
+        ),
+      ),
+    listConversations: ({ after, limit } = {}) =>
+      runtime.read(`conversations:${after ?? ""}:${limit ?? ""}`, async () => {
+        const page = await call("conversations.list", () =>
+          client.conversations.list({
+            per_page: perPage(limit),
+            ...(after ? { starting_after: after } : {}),
+          }),
+        );
+        const list = page.response as ListBody;
+        const next = nextOf(list);
+        return {
+          results: page.data,
+          total: list.total_count ?? page.data.length,
+          ...(next ? { nextCursor: next } : {}),
+        };
+      }),
+    async replyToConversation(id, body, { idempotencyKey }) {
+      const key = `${id}:${idempotencyKey}`;
+      const createdAt = stamps.get(key) ?? Math.floor(Date.now() / 1000);
+      stamps.set(key, createdAt);
+      try {
+        return { conversation: await replyOnce(id, body, createdAt), recovered: false };
+      } catch (err) {
+        // a reset or timeout leaves it unknown whether Intercom stored the reply: look before trying again
+        const ambiguous =
+          isVendorError(err) &&
+          (err.kind === "unavailable" || err.kind === "timeout") &&
+          err.status === undefined;
+        if (!ambiguous) throw err;
+        const conversation = await call("conversations.get", () =>
+          client.conversations.find({ conversation_id: id }),
+        );
+        const landed = conversation.conversation_parts?.conversation_parts?.some(
+          (p) =>
+            p.body === body && p.created_at === createdAt && p.author?.id === connection.credentials.adminId,
+        );
+        if (landed) return { conversation, recovered: true };
+        return { conversation: await replyOnce(id, body, createdAt), recovered: false };
+      } finally {
+        if (stamps.size > 1000) stamps.clear();
+      }
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import { HttpError, type MaybeStale } from "@revops/resilience";
+import type { ResilienceSetup } from "../connection";
+import { createMixpanelSdk, type MixpanelConnection, type MixpanelSdk } from "./client";
+
+export interface ImportEvent {
+  event: string;
+  distinctId: string;
+  /** When it happened (Mixpanel keeps milliseconds). */
+  time: Date | number;
+  properties?: Record<string, unknown>;
+  /** Mixpanel's de-duplication id; derived from the idempotency key and position when absent. */
+  insertId?: string;
+}
+
+export interface ImportResult {
+  imported: number;
+  /** HTTP requests that succeeded (50 events each, the client's batch size). */
+  batches: number;
+}
+
+export interface ExportedEvent {
+  event: string;
+  properties: Record<string, unknown>;
+}
+
+export interface MixpanelConnector {
+  readonly sdk: MixpanelSdk;
+  /** Imports through /import; every event carries a `$insert_id`, so a retried batch is de-duplicated. */
+  importEvents(events: ImportEvent[], opts: { idempotencyKey: string }): Promise<ImportResult>;
+  /** Raw events of a day range (yyyy-mm-dd, inclusive) through /api/2.0/export: 60/hour, 3 at a time. */
+  exportEvents(input: {
+    from: string;
+    to: string;
+    event?: string | string[];
+  }): Promise<MaybeStale<ExportedEvent[]>>;
+}
+
+/** The client's own batch size (it sends bigger lists as concurrent requests, which the policy forbids). */
+export const MIXPANEL_BATCH_SIZE = 50;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Mixpanel `$insert_id`: at most 36 characters of [A-Za-z0-9-]. */
+export function mixpanelInsertId(idempotencyKey: string, index: number): string {
+  return createHash("sha256").update(`${idempotencyKey}\n${index}`).digest("hex").slice(0, 32);
+}
+
+function importBatch(sdk: MixpanelSdk, batch: { event: string; properties: Record<string, unknown> }[]) {
+  return new Promise<number>((resolve, reject) => {
+    sdk.client.import_batch(batch, ((
+      errors: Error[] | null,
+      results?: { num_records_imported?: number }[],
+    ) => {
+      if (errors?.length) reject(errors[0]);
+      else resolve(results?.reduce((n, r) => n + (r?.num_records_imported ?? 0), 0) ?? batch.length);
+    }) as never);
+  });
+}
+
+export async function createMixpanelConnector(
+  connection: MixpanelConnection,
+  setup: ResilienceSetup = {},
+): Promise<MixpanelConnector> {
+  const sdk = await createMixpanelSdk(connection, setup);
+  const { runtime } = sdk;
+
+  return {
+    sdk,
+    async importEvents(events, { idempotencyKey }) {
+      const rows = events.map((e, i) => ({
+        event: e.event,
+        properties: {
+          ...e.properties,
+          time: e.time instanceof Date ? e.time.getTime() : Math.round(e.time),
+          distinct_id: e.distinctId,
+          $insert_id: e.insertId ?? mixpanelInsertId(idempotencyKey, i),
+        },
+      }));
+      let imported = 0;
+      let batches = 0;
+      for (let i = 0; i < rows.length; i += MIXPANEL_BATCH_SIZE) {
+        // copies: the client stamps token and time onto the objects it is given
+        const batch = rows
+          .slice(i, i + MIXPANEL_BATCH_SIZE)
+          .map((r) => ({ ...r, properties: { ...r.properties } }));
+        // safe to retry: Mixpanel keeps one event per (event, time, distinct_id, $insert_id)
+        const { value } = await runtime.attempt("import.events", () => importBatch(sdk, batch), {
+          idempotent: true,
+        });
+        imported += value;
+        batches++;
+      }
+      return { imported, batches };
+    },
+    exportEvents({ from, to, event }) {
+      if (!DAY.test(from) || !DAY.test(to)) throw new RangeError("from and to must be yyyy-mm-dd days");
+      const names = event === undefined ? undefined : Array.isArray(event) ? event : [event];
+      return runtime.read(`export:${from}:${to}:${names?.join(",") ?? ""}`, async () => {
+        const { value } = await runtime.attempt("export.events", async () => {
+          const res = await sdk.fetchExport("/api/2.0/export", {
+            project_id: connection.credentials.projectId,
+            from_date: from,
+            to_date: to,
+            ...(names ? { event: JSON.stringify(names) } : {}),
+          });
+          const text = await res.text();
+          try {
+            return text
+              .split("\n")
+              .filter((line) => line.trim())
+              .map((line) => JSON.parse(line) as ExportedEvent);
+          } catch {
+            // a cut-off stream: treat like a bad answer, which the policy may retry (a read)
+            throw new HttpError(502, res.headers, "Mixpanel export answered with a line that is not JSON");
+          }
+        });
+        return value;
+      });
+    },
+  };
+}

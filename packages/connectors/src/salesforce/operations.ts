@@ -1,0 +1,106 @@
+import type { MaybeStale } from "@revops/resilience";
+import {
+  createSalesforceSdk,
+  type SalesforceConnection,
+  type SalesforceSdk,
+  type SalesforceSetup,
+} from "./client";
+
+export type SObject = Record<string, unknown> & { Id: string };
+
+export interface QueryResult<T> {
+  records: T[];
+  totalSize: number;
+  /** False when the cap stopped paging before Salesforce ran out of rows. */
+  complete: boolean;
+}
+
+export interface OpportunityFilter {
+  stageName?: string;
+  closeDateFrom?: string;
+  closeDateTo?: string;
+  minAmount?: number;
+  limit?: number;
+}
+
+export const OPPORTUNITY_FIELDS = ["Id", "Name", "StageName", "Amount", "CloseDate", "AccountId"];
+export const ACCOUNT_FIELDS = ["Id", "Name", "Industry", "Website"];
+const DEFAULT_CAP = 2000;
+
+export interface SalesforceConnector {
+  readonly sdk: SalesforceSdk;
+  /** SOQL with automatic queryMore, stopping at `maxRecords`. */
+  query<T extends SObject = SObject>(soql: string, opts?: { maxRecords?: number }): Promise<QueryResult<T>>;
+  listOpportunities(filter?: OpportunityFilter): Promise<MaybeStale<QueryResult<SObject>>>;
+  getAccount(id: string): Promise<MaybeStale<SObject>>;
+  updateOpportunity(id: string, fields: Record<string, unknown>): Promise<void>;
+}
+
+/** Quotes a SOQL string literal. */
+export function soqlString(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+const SF_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const SF_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+export function opportunitySoql(f: OpportunityFilter = {}): string {
+  const where: string[] = [];
+  if (f.stageName) where.push(`StageName = ${soqlString(f.stageName)}`);
+  for (const [field, op, value] of [
+    ["CloseDate", ">=", f.closeDateFrom],
+    ["CloseDate", "<=", f.closeDateTo],
+  ] as const) {
+    if (value === undefined) continue;
+    if (!SF_DATE.test(value)) throw new RangeError(`${field} must be YYYY-MM-DD, got ${value}`);
+    where.push(`${field} ${op} ${value}`);
+  }
+  if (f.minAmount !== undefined) where.push(`Amount >= ${Number(f.minAmount)}`);
+  const limit = Math.min(Math.max(1, f.limit ?? 200), DEFAULT_CAP);
+  return `SELECT ${OPPORTUNITY_FIELDS.join(", ")} FROM Opportunity${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY CloseDate ASC LIMIT ${limit}`;
+}
+
+export async function createSalesforceConnector(
+  connection: SalesforceConnection,
+  setup: SalesforceSetup = {},
+): Promise<SalesforceConnector> {
+  const sdk = await createSalesforceSdk(connection, setup);
+  const { runtime, withSession } = sdk;
+
+  async function query<T extends SObject>(
+    soql: string,
+    opts: { maxRecords?: number } = {},
+  ): Promise<QueryResult<T>> {
+    const cap = opts.maxRecords ?? DEFAULT_CAP;
+    return runtime.named("query", true, () =>
+      withSession(async (conn) => {
+        const result = await conn.query<T>(soql, { autoFetch: true, maxFetch: cap });
+        const records = result.records.slice(0, cap);
+        return { records, totalSize: result.totalSize, complete: records.length >= result.totalSize };
+      }),
+    );
+  }
+
+  return {
+    sdk,
+    query,
+    listOpportunities: (filter) => {
+      const soql = opportunitySoql(filter);
+      return runtime.read(`opps:${soql}`, () => runtime.named("opportunities.list", true, () => query(soql)));
+    },
+    getAccount: (id) => {
+      if (!SF_ID.test(id)) throw new RangeError(`Not a Salesforce record id: ${id}`);
+      return runtime.read(`account:${id}`, () =>
+        runtime.named("accounts.get", true, () =>
+          withSession(async (conn) => (await conn.sobject("Account").retrieve(id)) as unknown as SObject),
+        ),
+      );
+    },
+    updateOpportunity: (id, fields) =>
+      runtime.named("opportunities.update", false, () =>
+        withSession(async (conn) => {
+          await conn.sobject("Opportunity").update({ Id: id, ...fields });
+        }),
+      ),
+  };
+}

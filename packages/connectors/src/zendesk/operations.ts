@@ -1,0 +1,214 @@
+import { isVendorError, type MaybeStale } from "@revops/resilience";
+import type { ResilienceSetup } from "../connection";
+import { createZendeskSdk, type ZendeskConnection, type ZendeskSdk } from "./client";
+import { throwIfReturnedError } from "./errors";
+
+export type ZendeskTicket = Record<string, unknown> & { id: number; status: string; subject?: string };
+export type ZendeskSatisfactionRating = Record<string, unknown> & {
+  id: number;
+  score: string;
+  ticket_id: number;
+};
+export type ZendeskArticle = Record<string, unknown> & { id: number; title: string };
+
+export interface CursorPage<T> {
+  results: T[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface SearchPage<T> {
+  results: T[];
+  count: number;
+}
+
+export interface AddCommentResult {
+  ticket: ZendeskTicket;
+  /** True when an earlier, interrupted attempt had already added the comment. */
+  recovered: boolean;
+}
+
+export const ZENDESK_IDEMPOTENCY_FIELD = "revops_idempotency_key";
+export const TICKET_STATUSES = ["new", "open", "pending", "hold", "solved", "closed"] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+const MAX_AUDIT_PAGES = 10;
+
+export interface ZendeskConnector {
+  readonly sdk: ZendeskSdk;
+  listTickets(input: {
+    status?: TicketStatus;
+    after?: string;
+    limit?: number;
+  }): Promise<MaybeStale<CursorPage<ZendeskTicket>>>;
+  getTicket(id: number): Promise<MaybeStale<ZendeskTicket>>;
+  /** Zendesk search syntax, scoped to tickets: `status:open priority:urgent refund`. */
+  searchTickets(query: string): Promise<MaybeStale<SearchPage<ZendeskTicket>>>;
+  listSatisfactionRatings(input?: {
+    score?: string;
+    after?: string;
+    limit?: number;
+  }): Promise<MaybeStale<CursorPage<ZendeskSatisfactionRating>>>;
+  searchArticles(query: string): Promise<MaybeStale<SearchPage<ZendeskArticle>>>;
+  /** Adds a comment at most once per key, even when a reset hides whether the first try landed. */
+  addComment(
+    ticketId: number,
+    body: string,
+    opts: { idempotencyKey: string; public?: boolean },
+  ): Promise<AddCommentResult>;
+}
+
+interface CursorBody {
+  meta?: { has_more?: boolean; after_cursor?: string | null };
+}
+
+function toCursorPage<T>(body: CursorBody, key: string): CursorPage<T> {
+  const next = body.meta?.has_more ? body.meta.after_cursor : undefined;
+  return {
+    results: ((body as Record<string, unknown>)[key] ?? []) as T[],
+    ...(next ? { nextCursor: next } : {}),
+  };
+}
+
+const pageSize = (limit: number | undefined) => Math.min(Math.max(1, Math.floor(limit ?? 25)), 100);
+const positiveId = (id: number) => {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError(`Not a Zendesk id: ${id}`);
+  return id;
+};
+
+export async function createZendeskConnector(
+  connection: ZendeskConnection,
+  setup: ResilienceSetup = {},
+): Promise<ZendeskConnector> {
+  const sdk = await createZendeskSdk(connection, setup);
+  const { runtime, support, helpCenter, baseUrl } = sdk;
+  const api = `${baseUrl.origin}/api/v2`;
+
+  /** `_rawRequest` keeps `meta`/`count`, which the SDK's helpers strip, and one call is one HTTP request. */
+  async function getRaw<T>(
+    operation: string,
+    path: string,
+    query: Record<string, string | undefined>,
+  ): Promise<T> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, v);
+    const { value } = await runtime.attempt(operation, async () =>
+      throwIfReturnedError(await support.tickets._rawRequest("GET", `${api}/${path}?${qs}`)),
+    );
+    return value.result as T;
+  }
+
+  async function commentOnce(ticketId: number, body: string, key: string, isPublic: boolean) {
+    const { value } = await runtime.attempt(
+      "tickets.comment",
+      async () =>
+        throwIfReturnedError(
+          await support.tickets.update(ticketId, {
+            ticket: {
+              comment: { body, public: isPublic },
+              metadata: { custom: { [ZENDESK_IDEMPOTENCY_FIELD]: key } },
+            },
+          } as never),
+        ),
+      { idempotent: false },
+    );
+    return value.result as unknown as ZendeskTicket;
+  }
+
+  async function fetchTicket(id: number): Promise<ZendeskTicket> {
+    const { value } = await runtime.attempt("tickets.get", async () =>
+      throwIfReturnedError(await support.tickets.show(id)),
+    );
+    return value.result as unknown as ZendeskTicket;
+  }
+
+  /** The audit a comment with this key produced (Zendesk keeps custom metadata on the audit). */
+  async function commentedWith(ticketId: number, key: string): Promise<boolean> {
+    let after: string | undefined;
+    for (let page = 0; page < MAX_AUDIT_PAGES; page++) {
+      const body = await getRaw<
+        CursorBody & { audits: { metadata?: { custom?: Record<string, unknown> } }[] }
+      >("tickets.audits.list", `tickets/${ticketId}/audits.json`, {
+        "page[size]": "100",
+        "page[after]": after,
+      });
+      if (body.audits.some((a) => a.metadata?.custom?.[ZENDESK_IDEMPOTENCY_FIELD] === key)) return true;
+      after = toCursorPage(body, "audits").nextCursor;
+      if (!after) return false;
+    }
+    return false;
+  }
+
+  return {
+    sdk,
+    listTickets: ({ status, after, limit }) => {
+      if (status !== undefined && !TICKET_STATUSES.includes(status))
+        throw new RangeError(`Not a Zendesk ticket status: ${status}`);
+      const size = String(pageSize(limit));
+      return runtime.read(`tickets:${status ?? "*"}:${after ?? ""}:${size}`, async () => {
+        // List Tickets has no status filter: the cursor-paginated search export does
+        const body = status
+          ? await getRaw<CursorBody>("tickets.list", "search/export.json", {
+              query: `type:ticket status:${status}`,
+              "filter[type]": "ticket",
+              "page[size]": size,
+              "page[after]": after,
+            })
+          : await getRaw<CursorBody>("tickets.list", "tickets.json", {
+              "page[size]": size,
+              "page[after]": after,
+            });
+        return toCursorPage<ZendeskTicket>(body, status ? "results" : "tickets");
+      });
+    },
+    getTicket: (id) => runtime.read(`ticket:${positiveId(id)}`, () => fetchTicket(id)),
+    searchTickets: (query) =>
+      runtime.read(`tickets.search:${query}`, async () => {
+        const body = await getRaw<{ results: ZendeskTicket[]; count: number }>(
+          "tickets.search",
+          "search.json",
+          {
+            query: `type:ticket ${query}`,
+          },
+        );
+        return { results: body.results, count: body.count };
+      }),
+    listSatisfactionRatings: ({ score, after, limit } = {}) =>
+      runtime.read(`csat:${score ?? "*"}:${after ?? ""}:${limit ?? ""}`, async () => {
+        const body = await getRaw<CursorBody>("satisfaction_ratings.list", "satisfaction_ratings.json", {
+          score,
+          "page[size]": String(pageSize(limit)),
+          "page[after]": after,
+        });
+        return toCursorPage<ZendeskSatisfactionRating>(body, "satisfaction_ratings");
+      }),
+    searchArticles: (query) =>
+      runtime.read(`articles.search:${query}`, async () => {
+        const { value } = await runtime.attempt("articles.search", async () =>
+          throwIfReturnedError(await helpCenter.helpcenter.search.searchArticles(query)),
+        );
+        const body = (value as unknown as { result: unknown }).result as {
+          results: ZendeskArticle[];
+          count: number;
+        };
+        return { results: body.results, count: body.count };
+      }),
+    async addComment(ticketId, body, { idempotencyKey, public: isPublic = true }) {
+      positiveId(ticketId);
+      if (!body.trim()) throw new RangeError("A Zendesk comment needs a body");
+      try {
+        return { ticket: await commentOnce(ticketId, body, idempotencyKey, isPublic), recovered: false };
+      } catch (err) {
+        // a reset or timeout leaves it unknown whether Zendesk stored the comment: look before trying again
+        const ambiguous =
+          isVendorError(err) &&
+          (err.kind === "unavailable" || err.kind === "timeout") &&
+          err.status === undefined;
+        if (!ambiguous) throw err;
+        if (await commentedWith(ticketId, idempotencyKey)) {
+          return { ticket: await fetchTicket(ticketId), recovered: true };
+        }
+        return { ticket: await commentOnce(ticketId, body, idempotencyKey, isPublic), recovered: false };
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const money = (fallback: number) => z.coerce.number().min(0).default(fallback);
+const csv = (fallback: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? fallback
+        : v
+            .split(",")
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean),
+    );
+
+/** Every variable the guards read; apps merge it into their config schema (`base.extend(guardConfigSchema.shape)`). */
+export const guardConfigSchema = z.object({
+  /** What happens when the client cannot elicit: queue for a human, seal a token, or refuse. */
+  CONFIRMATION_MODE: z.enum(["approval", "token", "deny"]).default("approval"),
+  /** HMAC key of plan tokens; required in token mode. */
+  GUARD_TOKEN_SECRET: z.string().min(32, "use at least 32 random characters").optional(),
+  GUARD_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  GUARD_APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).default(1440),
+  /** Plans touching more records than this always go to the approval queue. */
+  GUARD_BULK_APPROVAL_OVER: count(50),
+  /** Sends to more recipients than this always go to the approval queue. */
+  GUARD_OUTBOUND_APPROVAL_OVER: count(25),
+  GUARD_SEND_MAX_PER_RECIPIENT_PER_DAY: count(3),
+  /** Local hours "start-end" (24h, may wrap midnight) when nobody is emailed; "off" disables. */
+  GUARD_QUIET_HOURS: z
+    .string()
+    .regex(/^(off|([01]?\d|2[0-3])-([01]?\d|2[0-3]))$/, 'use "20-8" (start-end hours) or "off"')
+    .default("20-8"),
+  GUARD_DEFAULT_TIME_ZONE: z.string().default("UTC"),
+  /** The customer's own email domains: recipients there need no approval. */
+  GUARD_OWN_DOMAINS: csv([]),
+  /** Against the sandbox, only these recipient domains may be sent to. */
+  GUARD_SANDBOX_ALLOWED_DOMAINS: csv(["example.com", "example.org", "example.net"]),
+  SPEND_CAP_PER_CALL: money(500),
+  SPEND_CAP_PER_CAMPAIGN: money(5000),
+  SPEND_CAP_PER_DAY: money(1000),
+  SPEND_CAP_PER_MONTH: money(10000),
+  SPEND_CURRENCY: z.string().length(3).default("USD"),
+});
+
+export type GuardConfig = z.output<typeof guardConfigSchema>;
+
+/** Defaults for every variable, e.g. for tests: `guardConfig({ CONFIRMATION_MODE: "token" })`. */
+export function guardConfig(overrides: Partial<GuardConfig> = {}): GuardConfig {
+  return { ...guardConfigSchema.parse({}), ...overrides };
+}

@@ -1,0 +1,229 @@
+import type { GuardSpec, Next, ToolCall, ToolOutcome } from "@revops/kit";
+import { describeOver } from "./caps";
+import { halt, refuse } from "./notices";
+import { confirmationPhrase, describePlan, samePhrase } from "./plan";
+import { computePlan, type Planned } from "./planned";
+import type { RuleVerdict } from "./rules";
+import { recordSends } from "./send-rules";
+import type { GuardOutcomeKind, GuardState } from "./state";
+
+/** One guarded call on its way to confirmation. */
+export interface GuardedCall {
+  state: GuardState;
+  call: ToolCall;
+  planned: Planned;
+  next: Next;
+  rules: RuleVerdict;
+  audit: (outcome: GuardOutcomeKind, detail: string, approvalId?: string) => Promise<void>;
+}
+
+const NOTHING_CHANGED = "Nothing was changed.";
+
+/** (1) The human confirms in the client by typing a phrase derived from the plan. */
+export async function confirmByElicitation(g: GuardedCall): Promise<ToolOutcome> {
+  const { planned, state } = g;
+  const phrase = confirmationPhrase(planned.kind, planned.facts, state.config.SPEND_CURRENCY);
+  let answer: Awaited<ReturnType<ToolCall["ctx"]["elicit"]>>;
+  try {
+    answer = await g.call.ctx.elicit({
+      message: `${describePlan(planned.tool, planned.plan)}\n\nTo run exactly this plan, type: ${phrase}`,
+      requestedSchema: {
+        type: "object",
+        properties: {
+          confirmation: {
+            type: "string",
+            title: "Confirmation",
+            description: `Type "${phrase}" to confirm; anything else cancels.`,
+          },
+        },
+        required: ["confirmation"],
+      },
+    });
+  } catch (err) {
+    await g.audit("rejected", `elicitation failed: ${err instanceof Error ? err.message : String(err)}`);
+    return refuse(`Not executed: asking the user to confirm failed. ${NOTHING_CHANGED}`, "Try again later.");
+  }
+  if (answer.action !== "accept") {
+    await g.audit("rejected", `user chose ${answer.action}`);
+    return refuse(
+      `Not executed: the user ${answer.action === "decline" ? "declined" : "cancelled"} the plan. ${NOTHING_CHANGED}`,
+      "Do not retry on your own; ask the user what to change.",
+    );
+  }
+  const typed = answer.content?.confirmation;
+  if (!samePhrase(typed, phrase)) {
+    await g.audit("rejected", `wrong confirmation phrase: ${JSON.stringify(typed)}`);
+    return refuse(
+      `Not executed: the confirmation typed did not match "${phrase}". ${NOTHING_CHANGED}`,
+      "Ask the user whether they want this plan; if so, call again and have them type the phrase exactly.",
+    );
+  }
+  // The human took time: the plan they confirmed must still be the plan that runs.
+  const now = await computePlan(g.call, g.call.entry.def.guard as GuardSpec<unknown, unknown>);
+  if (now.hash !== planned.hash) {
+    await g.audit("denied", "stale plan after confirmation");
+    return staleRefusal(planned.tool);
+  }
+  await g.audit("confirmed", `confirmed in the client with "${phrase}"`);
+  return execute(g);
+}
+
+/** (2a) The plan waits in SQL for a named human (`revops approvals approve <id>`). */
+export async function queueApproval(g: GuardedCall): Promise<ToolOutcome> {
+  const { planned } = g;
+  const a = await g.state.approvals.create({
+    principal: planned.principal,
+    tool: planned.tool,
+    kind: planned.kind,
+    args: planned.argsJson,
+    plan: planned.plan,
+    planHash: planned.hash,
+    reasons: g.rules.approvalReasons,
+  });
+  await g.audit("previewed", `approval ${a.id} queued`, a.id);
+  const why = g.rules.approvalReasons.length ? ` Why: ${g.rules.approvalReasons.join("; ")}.` : "";
+  return halt(
+    "denied",
+    `Not executed yet: ${planned.tool} needs a human's approval. Approval ${a.id} is pending until ${a.expiresAt}.${why}\nThe plan:\n${describePlan(planned.tool, planned.plan)}`,
+    `Tell the user: "ask a human to run \`revops approvals approve ${a.id}\`". Once approved, call ${planned.tool} again with exactly the same arguments plus approval_id: "${a.id}".`,
+  );
+}
+
+export async function redeemApproval(g: GuardedCall, id: string): Promise<ToolOutcome> {
+  const { planned, state } = g;
+  const a = await state.approvals.get(id);
+  const again = `Call ${planned.tool} without approval_id to queue a new approval for these arguments.`;
+  // Someone else's approval looks the same as a missing one: ids are not a way to learn about others' plans.
+  if (!a || a.principal !== planned.principal) {
+    await g.audit("denied", `unknown approval ${id}`, id);
+    return refuse(`Not executed: there is no approval ${id} for you. ${NOTHING_CHANGED}`, again);
+  }
+  if (a.tool !== planned.tool || a.args !== planned.argsJson) {
+    await g.audit("denied", `approval ${id} was for other arguments or another tool`, id);
+    return refuse(
+      `Not executed: approval ${id} was granted for ${a.tool} with other arguments; an approval covers exactly one call. ${NOTHING_CHANGED}`,
+      `Call again with exactly the approved arguments, or: ${again}`,
+    );
+  }
+  if (a.status === "expired") {
+    await g.audit("expired", `approval ${id} expired at ${a.expiresAt}`, id);
+    return refuse(`Not executed: approval ${id} expired at ${a.expiresAt}. ${NOTHING_CHANGED}`, again);
+  }
+  if (a.status === "rejected") {
+    await g.audit("rejected", `approval ${id} was rejected by ${a.decidedBy}`, id);
+    return refuse(
+      `Not executed: ${a.decidedBy} rejected approval ${id}. ${NOTHING_CHANGED}`,
+      "Tell the user it was rejected; do not retry unless they ask.",
+    );
+  }
+  if (a.status === "pending") {
+    await g.audit("denied", `approval ${id} is still pending`, id);
+    return refuse(
+      `Not executed: approval ${id} is still waiting for a human. ${NOTHING_CHANGED}`,
+      `Ask the user to have someone run \`revops approvals approve ${id}\`, then call again.`,
+    );
+  }
+  if (a.status === "used") {
+    await g.audit("denied", `approval ${id} was already used`, id);
+    return refuse(
+      `Not executed: approval ${id} was already used; each approval runs once. ${NOTHING_CHANGED}`,
+      again,
+    );
+  }
+  if (a.planHash !== planned.hash) {
+    await g.audit("denied", `approval ${id}: stale plan`, id);
+    return staleRefusal(planned.tool);
+  }
+  if (!(await state.approvals.consume(id))) {
+    await g.audit("denied", `approval ${id} was used concurrently`, id);
+    return refuse(`Not executed: approval ${id} was just used by another call. ${NOTHING_CHANGED}`, again);
+  }
+  await g.audit("confirmed", `approval ${id} approved by ${a.decidedBy}`, id);
+  return execute(g);
+}
+
+/** (2b) A sealed, single-use token for exactly this plan; the model shows the plan and returns the token. */
+export async function issueToken(g: GuardedCall): Promise<ToolOutcome> {
+  const { planned, state } = g;
+  const { token, expiresAt } = await state.tokens.issue({
+    principal: planned.principal,
+    tool: planned.tool,
+    args: planned.argsJson,
+    planHash: planned.hash,
+  });
+  await g.audit("previewed", `plan token issued, expires ${expiresAt.toISOString()}`);
+  return halt(
+    "denied",
+    `Not executed yet. Show the user this plan and ask them to confirm it:\n${describePlan(planned.tool, planned.plan)}`,
+    `Only after the user confirms, call ${planned.tool} again with exactly the same arguments plus confirmation_token: "${token}" (valid until ${expiresAt.toISOString()}, once).`,
+  );
+}
+
+export async function redeemToken(g: GuardedCall, token: string): Promise<ToolOutcome> {
+  const { planned, state } = g;
+  const preview = `Call ${planned.tool} without confirmation_token to get the current plan and a new token.`;
+  if (state.config.CONFIRMATION_MODE !== "token") {
+    await g.audit("denied", "token presented while tokens are off");
+    return refuse(`Not executed: confirmation tokens are not accepted here. ${NOTHING_CHANGED}`, preview);
+  }
+  if (g.rules.approvalReasons.length > 0) {
+    await g.audit("denied", "token presented for a plan that needs the approval queue");
+    return refuse(
+      `Not executed: this plan needs a human's approval, not a token. ${NOTHING_CHANGED}`,
+      preview,
+    );
+  }
+  const r = await state.tokens.redeem(token, {
+    principal: planned.principal,
+    tool: planned.tool,
+    args: planned.argsJson,
+    planHash: planned.hash,
+  });
+  if (!r.ok) {
+    await g.audit(r.reason === "expired" ? "expired" : "denied", `token ${r.reason}: ${r.detail}`);
+    return refuse(`Not executed: ${r.detail}. ${NOTHING_CHANGED}`, preview);
+  }
+  await g.audit("confirmed", "plan token redeemed");
+  return execute(g);
+}
+
+function staleRefusal(tool: string): ToolOutcome {
+  return refuse(
+    `Not executed: the data changed since the plan was confirmed, so the plan is different now. ${NOTHING_CHANGED}`,
+    `Call ${tool} with dry_run: true to see the current plan, then get it confirmed again.`,
+  );
+}
+
+/** Runs the confirmed plan: money is held under the caps first and counted only if the tool succeeds. */
+async function execute(g: GuardedCall): Promise<ToolOutcome> {
+  const { planned, state } = g;
+  const facts = planned.facts;
+  let hold: string | undefined;
+  if (planned.kind === "spend" && facts.counts_toward_caps !== false && facts.amount !== undefined) {
+    const r = await state.caps.reserve({
+      amount: facts.amount,
+      campaignId: facts.campaign_id ?? "",
+      tool: planned.tool,
+      principal: planned.principal,
+      planHash: planned.hash,
+    });
+    if ("over" in r) {
+      const currency = facts.currency ?? state.config.SPEND_CURRENCY;
+      await g.audit("denied", "over a cap at execution");
+      return refuse(
+        `Not executed: ${describeOver(r.over, facts.amount, currency)}`,
+        "Lower the amount and call again.",
+      );
+    }
+    hold = r.id;
+  }
+  let outcome: ToolOutcome | undefined;
+  try {
+    outcome = await g.next();
+    return outcome;
+  } finally {
+    if (hold) await state.caps.settle(hold, outcome?.ok === true);
+    if (outcome?.ok && planned.kind === "outbound" && facts.recipients)
+      await recordSends(await state.deps.kv(), state.now(), facts.recipients);
+  }
+}

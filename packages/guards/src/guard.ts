@@ -1,0 +1,86 @@
+import type { GuardSpec, Middleware, Next, ToolCall, ToolOutcome } from "@revops/kit";
+import { confirmByElicitation, issueToken, queueApproval, redeemApproval, redeemToken } from "./confirm";
+import { splitControl } from "./inputs";
+import { halt, refuse } from "./notices";
+import { describePlan } from "./plan";
+import { computePlan } from "./planned";
+import { checkRules } from "./rules";
+import { attachState, type GuardDeps, GuardState } from "./state";
+
+/**
+ * The kit's `guard` hook: previews every guarded call, applies caps and send rules, and executes only a plan a
+ * human confirmed (elicitation, else the approval queue or a sealed token per CONFIRMATION_MODE).
+ */
+export function createGuard(deps: GuardDeps): Middleware {
+  const state = new GuardState(deps);
+  if (deps.config.CONFIRMATION_MODE === "token") void state.tokens;
+  return async (call, next) => {
+    attachState(call.ctx, state);
+    const spec = call.entry.def.guard as GuardSpec<unknown, unknown> | undefined;
+    if (!spec) return next();
+    return guardCall(state, call, spec, next);
+  };
+}
+
+async function guardCall(
+  state: GuardState,
+  call: ToolCall,
+  spec: GuardSpec<unknown, unknown>,
+  next: Next,
+): Promise<ToolOutcome> {
+  const { control, args } = splitControl(call.input);
+  // The handler and the preview see the tool's own arguments only.
+  call.input = args;
+  const planned = await computePlan(call, spec);
+  const audit = (
+    outcome: Parameters<GuardState["record"]>[0]["outcome"],
+    detail: string,
+    approvalId?: string,
+  ) =>
+    state.record({
+      outcome,
+      tool: planned.tool,
+      principal: planned.principal,
+      planHash: planned.hash,
+      detail,
+      ...(approvalId && { approvalId }),
+    });
+
+  const rules = await checkRules(state, spec.kind, planned.facts, call.ctx);
+  if (rules.refusals.length > 0) {
+    await audit("denied", rules.refusals.join(" "));
+    return refuse(
+      `Not executed: ${planned.tool} breaks a safety rule. ${rules.refusals.join(" ")}`,
+      "Change the arguments so the plan keeps to the rule, then call again (dry_run: true shows the plan).",
+    );
+  }
+  if (control.dry_run) {
+    await audit("previewed", "dry run");
+    const needs = rules.approvalReasons.length
+      ? ` A human must approve it through the approval queue: ${rules.approvalReasons.join("; ")}.`
+      : "";
+    return halt(
+      "user",
+      `Dry run, nothing was changed. The plan:\n${describePlan(planned.tool, planned.plan)}\nPlan hash: ${planned.hash}.${needs}`,
+      `To execute, call ${planned.tool} again with the same arguments and without dry_run; a human will be asked to confirm exactly this plan.`,
+    );
+  }
+  const ctx = { state, call, planned, next, audit, rules };
+  if (control.approval_id) return redeemApproval(ctx, control.approval_id);
+  if (control.confirmation_token) return redeemToken(ctx, control.confirmation_token);
+  const mustQueue = rules.approvalReasons.length > 0;
+  if (!mustQueue && call.ctx.clientCapabilities?.elicitation) return confirmByElicitation(ctx);
+  const mode = state.config.CONFIRMATION_MODE;
+  if (mode === "deny") {
+    await audit(
+      "denied",
+      mustQueue ? `needs approval (${rules.approvalReasons.join("; ")}), mode deny` : "mode deny",
+    );
+    return refuse(
+      `Not executed: ${planned.tool} needs a human's confirmation, and ${mustQueue ? "this plan needs the approval queue" : "this client cannot ask for it (no elicitation)"}, which is turned off (CONFIRMATION_MODE=deny).`,
+      "Tell the user this action must be done in the vendor's own app, or by a client that supports elicitation.",
+    );
+  }
+  if (mode === "token" && !mustQueue) return issueToken(ctx);
+  return queueApproval(ctx);
+}

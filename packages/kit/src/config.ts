@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
+import { z } from "zod";
+
+/** A comma-separated list variable. */
+export const envList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
+  );
+/** A yes/no variable (true/false, 1/0, yes/no). */
+export const envBool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every variable the kit reads; documented one by one in .env.example. */
+export const baseConfigSchema = z.object({
+  REVOPS_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(join(homedir(), ".local", "share", "revops")),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  MCP_TRANSPORT: z.enum(["stdio", "http"]).default("stdio"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: port.optional(),
+  MCP_STATELESS: envBool,
+  ALLOWED_HOSTS: envList,
+  ALLOWED_ORIGINS: envList,
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
+  MAX_SESSIONS: z.coerce.number().int().min(1).default(1000),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  REVOPS_TOOLSETS: envList,
+  REVOPS_TOOLS: envList,
+  REVOPS_EXCLUDE_TOOLS: envList,
+  REVOPS_READ_ONLY: envBool,
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  REVOPS_PRINCIPAL: z.string().min(1).default("local-user"),
+  REVOPS_PRINCIPAL_SCOPES: envList.transform((v) => v ?? ["*"]),
+  SANDBOX_SEED: z.coerce.number().int().default(42),
+  SANDBOX_SCALE: z.coerce.number().positive().max(1000).default(1),
+});
+
+export type BaseConfig = z.output<typeof baseConfigSchema>;
+
+/** Command-line flags and the variables they set; flags win over the environment. */
+const FLAGS: Record<string, { env: string; value?: string }> = {
+  "--http": { env: "MCP_TRANSPORT", value: "http" },
+  "--stdio": { env: "MCP_TRANSPORT", value: "stdio" },
+  "--stateless": { env: "MCP_STATELESS", value: "true" },
+  "--read-only": { env: "REVOPS_READ_ONLY", value: "true" },
+  "--port": { env: "PORT" },
+  "--host": { env: "HOST" },
+  "--toolsets": { env: "REVOPS_TOOLSETS" },
+  "--tools": { env: "REVOPS_TOOLS" },
+  "--exclude-tools": { env: "REVOPS_EXCLUDE_TOOLS" },
+  "--data-dir": { env: "REVOPS_DATA_DIR" },
+  "--log-level": { env: "LOG_LEVEL" },
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Flags → variable assignments. Unknown flags are errors so typos never pass silently. */
+export function parseFlags(argv: readonly string[], extra: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (extra.includes(flag)) continue;
+    const spec = FLAGS[flag];
+    if (!spec) {
+      const known = [...Object.keys(FLAGS), ...extra].join(", ");
+      throw new ConfigError(`Unknown option ${flag}. Known options: ${known}.`);
+    }
+    if (spec.value !== undefined) out[spec.env] = spec.value;
+    else {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith("--"))
+        throw new ConfigError(`Option ${flag} needs a value.`);
+      out[spec.env] = value;
+    }
+  }
+  return out;
+}
+
+/** Reads .env (if present) under the process environment, so real variables win. */
+export function readEnvFile(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  return parseEnv(readFileSync(path, "utf8")) as Record<string, string>;
+}
+
+export interface LoadConfigOptions {
+  env?: Record<string, string | undefined>;
+  argv?: readonly string[];
+  envFile?: string;
+  /** Flags the app handles itself (not config), e.g. "--sandbox-intro". */
+  extraFlags?: readonly string[];
+}
+
+/** Validates configuration once; a bad value throws a ConfigError naming the variable and the fix. */
+export function loadConfig<S extends z.ZodObject>(schema: S, opts: LoadConfigOptions = {}): z.output<S> {
+  const env = opts.env ?? process.env;
+  const fileEnv = readEnvFile(opts.envFile ?? env.REVOPS_ENV_FILE ?? ".env");
+  const merged: Record<string, string | undefined> = {
+    ...fileEnv,
+    ...env,
+    ...parseFlags(opts.argv ?? [], opts.extraFlags),
+  };
+  const keys = Object.keys(schema.shape);
+  const picked = Object.fromEntries(keys.map((k) => [k, merged[k] === "" ? undefined : merged[k]]));
+  const parsed = schema.safeParse(picked);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => {
+    const name = String(i.path[0] ?? "?");
+    const got =
+      name in picked && picked[name] !== undefined
+        ? ` (got "${maskSecret(name, String(picked[name]))}")`
+        : "";
+    return `  ${name}${got}: ${i.message}. Fix it in the environment or .env (see .env.example).`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${problems.join("\n")}`);
+}
+
+const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|KEY|URL)/;
+/** Never echo a secret back in an error: URLs lose their password, keys are hidden. */
+export function maskSecret(name: string, value: string): string {
+  if (!SECRET_NAME.test(name)) return value;
+  if (name.endsWith("URL")) return value.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
+  return "***";
+}

@@ -1,0 +1,163 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: tools of every input/output type share one list, so the defaults are erased to any
+import type { z } from "zod";
+import type { Logger } from "./logger";
+
+/** Who is calling and what they may do. */
+export interface Principal {
+  id: string;
+  name?: string;
+  /** Granted scopes; "*" grants every scope. */
+  scopes: readonly string[];
+  /** How the principal was established ("stdio-local", "api-key", "oauth", ...). */
+  via: string;
+}
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** Plan shown to a human before a write runs (filled in by packages/guards). */
+export interface GuardSpec<I, P> {
+  kind: "destructive" | "outbound" | "spend";
+  preview: (input: I, ctx: ToolContext<P>) => Promise<unknown> | unknown;
+}
+
+export interface ToolContext<P = unknown> {
+  principal: Principal;
+  /** The app's ports (sandbox or vendor adapters), created once per process on first use. */
+  ports: P;
+  signal: AbortSignal;
+  log: Logger;
+  /** Sends notifications/progress when the client asked for it; otherwise a no-op. */
+  progress: (done: number, total?: number, message?: string) => Promise<void>;
+  /** Sends an MCP log message to the client (respects logging/setLevel). */
+  notify: (level: "debug" | "info" | "warning" | "error", data: unknown) => Promise<void>;
+  /** Public name of the tool being called (namespaced in the suite). */
+  toolName: string;
+  sessionId: string | undefined;
+  /** Asks the human through the client (elicitation); needs a client that supports it and, over HTTP, a session. */
+  elicit: (params: ElicitParams) => Promise<import("@modelcontextprotocol/sdk/types.js").ElicitResult>;
+  /** Asks the client's model (sampling). */
+  sample: (
+    params: import("@modelcontextprotocol/sdk/types.js").CreateMessageRequest["params"],
+  ) => Promise<import("@modelcontextprotocol/sdk/types.js").CreateMessageResult>;
+  /** What the client declared it can do at initialize. */
+  clientCapabilities: import("@modelcontextprotocol/sdk/types.js").ClientCapabilities | undefined;
+  requestId: string;
+}
+
+export type ElicitParams = Extract<
+  import("@modelcontextprotocol/sdk/types.js").ElicitRequest["params"],
+  { requestedSchema: unknown }
+>;
+
+export interface ToolDefinition<I = any, O = any, P = any> {
+  /** snake_case noun_verb, unique within the server. */
+  name: string;
+  title: string;
+  /** One or two tight sentences: it is sent to the model on every turn. */
+  description: string;
+  toolset: string;
+  scopes: readonly string[];
+  annotations: ToolAnnotations;
+  input: z.ZodType<I>;
+  output: z.ZodType<O>;
+  guard?: GuardSpec<I, P>;
+  handler: (args: { input: I; ctx: ToolContext<P> }) => Promise<O> | O;
+  /** The handler returns a complete CallToolResult (images, audio, resources); only protocol fixtures need this. */
+  raw?: boolean;
+  /** Compact text for clients that show text only; a generic rendering is used otherwise. */
+  render?: (output: O) => string;
+  /** An example call shown in docs/tools (run against the sandbox when docs are generated). */
+  example?: Record<string, unknown>;
+}
+
+export interface ResourceContent {
+  uri: string;
+  mimeType?: string;
+  text?: string;
+  blob?: string;
+}
+
+export interface ResourceDefinition<P = any> {
+  name: string;
+  title: string;
+  description: string;
+  mimeType: string;
+  scopes: readonly string[];
+  /** A fixed URI, or an RFC 6570 template such as "sales://accounts/{account_id}". */
+  uri?: string;
+  uriTemplate?: string;
+  read: (args: {
+    uri: string;
+    params: Record<string, string>;
+    ctx: ToolContext<P>;
+  }) => Promise<ResourceContent[]>;
+  /** Concrete resources a template expands to (shown in resources/list). */
+  list?: (ctx: ToolContext<P>) => Promise<{ uri: string; name: string; title?: string }[]>;
+  /** Completion of template variables. */
+  complete?: Record<string, (value: string, ctx: ToolContext<P>) => Promise<string[]>>;
+}
+
+export type PromptMessage = import("@modelcontextprotocol/sdk/types.js").PromptMessage;
+
+export interface PromptDefinition<P = any> {
+  name: string;
+  title: string;
+  description: string;
+  scopes: readonly string[];
+  /** Arguments are strings on the wire; describe each one. */
+  args: Record<string, { description: string; required: boolean }>;
+  complete?: Record<string, (value: string, ctx: ToolContext<P>) => Promise<string[]>>;
+  render: (args: Record<string, string>, ctx: ToolContext<P>) => Promise<PromptMessage[]> | PromptMessage[];
+}
+
+export interface ToolsetDefinition {
+  name: string;
+  description: string;
+  /** On when the user names no toolsets. */
+  default: boolean;
+}
+
+/** Shared process state the kit hands to an app's ports factory. */
+export interface Runtime {
+  config: import("./config").BaseConfig;
+  log: Logger;
+  /** Embedded SQLite or PostgreSQL, opened and migrated on first use. */
+  sql: () => Promise<import("@revops/store").SqlDb>;
+  /** In-process or Redis key-value store, opened on first use. */
+  kv: () => Promise<import("@revops/store").KeyValue>;
+  /** Memoises a process-wide value under a key (e.g. the sandbox load shared by the suite's servers). */
+  shared: <T>(key: string, create: () => Promise<T>) => Promise<T>;
+  /** Runs at shutdown after in-flight calls finish and before the stores close (e.g. sealing the audit log). */
+  onClose: (fn: () => Promise<void>) => void;
+}
+
+/** One server: everything the kit needs to serve it. Apps export one of these from createXServer(). */
+export interface ServerModule<P = any> {
+  name: string;
+  /** Cross-cutting tools (e.g. audit_query) keep their own names in the suite instead of `<module>_` prefixes. */
+  shared?: boolean;
+  title: string;
+  version: string;
+  instructions: string;
+  toolsets: ToolsetDefinition[];
+  tools: ToolDefinition<any, any, P>[];
+  resources: ResourceDefinition<P>[];
+  prompts: PromptDefinition<P>[];
+  ports: (rt: Runtime) => Promise<P>;
+}
+
+export const defineTool = <I, O, P = any>(def: ToolDefinition<I, O, P>): ToolDefinition<I, O, P> => def;
+export const defineResource = <P = any>(def: ResourceDefinition<P>): ResourceDefinition<P> => def;
+export const definePrompt = <P = any>(def: PromptDefinition<P>): PromptDefinition<P> => def;
+export const defineServer = <P>(def: ServerModule<P>): ServerModule<P> => def;
+
+/** defineTool with the app's ports type fixed, so handlers see typed ports: `const tool = toolsFor<SalesPorts>()`. */
+export const toolsFor =
+  <P>() =>
+  <I, O>(def: ToolDefinition<I, O, P>): ToolDefinition<I, O, P> =>
+    def;

@@ -1,0 +1,178 @@
+import { mkdtempSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Principal } from "./define";
+import { type RunningServer, runServer } from "./run";
+import { demoModule } from "./testing/demo";
+
+const running: RunningServer[] = [];
+afterEach(async () => {
+  while (running.length) await running.pop()?.stop("test");
+});
+
+async function start(args: string[] = [], extra: Partial<Parameters<typeof runServer>[0]> = {}) {
+  const env = { REVOPS_DATA_DIR: mkdtempSync(join(tmpdir(), "kit-http-")), LOG_LEVEL: "silent" };
+  const server = await runServer({
+    modules: [demoModule],
+    defaultPort: 0,
+    argv: ["--http", "--port", "0", ...args],
+    env,
+    ...extra,
+  });
+  running.push(server);
+  return { server, url: server.url as string, base: (server.url as string).replace(/\/mcp$/, "") };
+}
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...headers,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+/** fetch cannot set Host; node:http can. */
+const statusWithHost = (url: string, host: string) =>
+  new Promise<number>((resolve, reject) => {
+    const req = request(
+      url,
+      { method: "POST", headers: { host, "content-type": "application/json" } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify(init));
+  });
+const init = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+};
+
+describe("Streamable HTTP", () => {
+  it("serves a session end to end and records metrics", async () => {
+    const { url, base } = await start();
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const r = await client.callTool({ name: "echo_text", arguments: { text: "hi" } });
+    expect(r.structuredContent).toEqual({ echoed: "hi" });
+    await client.callTool({ name: "echo_text", arguments: {} });
+    await client.close();
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/mcp_tool_calls_total\{tool="echo_text",outcome="ok"\} 1/);
+    expect(metrics).toMatch(/mcp_tool_errors_total\{tool="echo_text",kind="user"\} 1/);
+    expect(metrics).toContain('mcp_tool_duration_seconds_bucket{le="0.005",tool="echo_text"}');
+  });
+
+  it("answers health and readiness with the store checks", async () => {
+    const { base } = await start();
+    expect(await (await fetch(`${base}/healthz`)).text()).toBe("ok\n");
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", checks: { sqlite: "ok", "memory-kv": "ok" } });
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+
+  it("refuses foreign Host and Origin headers, oversized and malformed bodies, unknown sessions", async () => {
+    const { url } = await start(["--toolsets", "all"], {
+      env: {
+        MAX_BODY_BYTES: "2048",
+        LOG_LEVEL: "silent",
+        REVOPS_DATA_DIR: mkdtempSync(join(tmpdir(), "kit-")),
+      },
+    });
+    expect((await post(url, init, { origin: "http://evil.example" })).status).toBe(403);
+    const port = new URL(url).port;
+    expect(await statusWithHost(url, `evil.example:${port}`)).toBe(403);
+    expect((await post(url, { ...init, pad: "x".repeat(5000) })).status).toBe(413);
+    expect((await post(url, "{not json")).status).toBe(400);
+    expect((await post(url, { jsonrpc: "2.0", id: 2, method: "tools/list" })).status).toBe(400);
+    expect(
+      (await post(url, { jsonrpc: "2.0", id: 2, method: "tools/list" }, { "mcp-session-id": "gone" })).status,
+    ).toBe(404);
+    expect((await post(url, init, { origin: `http://localhost:${port}` })).status).toBe(200);
+  });
+
+  it("stateless mode answers without sessions and refuses GET streams", async () => {
+    const { url } = await start(["--stateless"]);
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["echo_text", "slow_count"]);
+    expect(
+      (await client.callTool({ name: "echo_text", arguments: { text: "a" } })).structuredContent,
+    ).toEqual({ echoed: "a" });
+    await client.close();
+    expect((await fetch(url, { headers: { accept: "text/event-stream" } })).status).toBe(405);
+  });
+
+  it("takes the principal from the authenticate hook and filters tools by its scopes", async () => {
+    const viewer: Principal = { id: "viewer", scopes: ["demo:read"], via: "test" };
+    const { url } = await start(["--toolsets", "all"], {
+      httpAuth: () => ({ authenticate: async () => viewer }),
+    });
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).not.toContain("records_delete");
+    expect(names).toContain("echo_text");
+    await client.close();
+  });
+
+  it("serves extra public routes and keeps a session to the principal that opened it", async () => {
+    const { url, base } = await start([], {
+      httpAuth: () => ({
+        authenticate: async (req) => ({ id: String(req.headers["x-user"]), scopes: ["*"], via: "test" }),
+        routes: (req, res) => {
+          if (req.url !== "/.well-known/test") return false;
+          res.end("meta");
+          return true;
+        },
+      }),
+    });
+    expect(await (await fetch(`${base}/.well-known/test`)).text()).toBe("meta");
+    const opened = await post(url, init, { "x-user": "ann" });
+    const sid = opened.headers.get("mcp-session-id") as string;
+    expect(sid).toBeTruthy();
+    const ping = { jsonrpc: "2.0", id: 2, method: "ping" };
+    const hijack = await post(url, ping, { "x-user": "bob", "mcp-session-id": sid });
+    expect(hijack.status).toBe(403);
+    expect(await hijack.text()).toMatch(/another principal/);
+    const own = await post(url, ping, {
+      "x-user": "ann",
+      "mcp-session-id": sid,
+      "mcp-protocol-version": "2025-06-18",
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it("lets an in-flight call finish on shutdown, then refuses new work", async () => {
+    const { server, url } = await start();
+    running.pop();
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const call = client.callTool({ name: "slow_count", arguments: { steps: 5 } });
+    await new Promise((r) => setTimeout(r, 30));
+    const stopping = server.stop("test");
+    expect((await call).structuredContent).toEqual({ counted: 5 });
+    await stopping;
+    await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it("stops on a bad setting with a clear message", async () => {
+    await expect(
+      runServer({ modules: [demoModule], defaultPort: 0, argv: ["--port", "abc"], env: {} }),
+    ).rejects.toThrow(/PORT \(got "abc"\)/);
+    await expect(
+      runServer({ modules: [demoModule], defaultPort: 0, argv: ["--toolsets", "zzz"], env: {} }),
+    ).rejects.toThrow(/Unknown toolset/);
+  });
+});

@@ -1,0 +1,286 @@
+import { randomUUID } from "node:crypto";
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { Principal } from "./define";
+import type { KitApp } from "./mcp-server";
+import { missingScopes } from "./registry";
+
+/** Who is calling over HTTP; return a principal, or write a 401/403 yourself and return undefined. */
+export type Authenticate = (req: IncomingMessage, res: ServerResponse) => Promise<Principal | undefined>;
+
+/** What the auth package hands the HTTP transport. */
+export interface HttpAuth {
+  authenticate: Authenticate;
+  routes?: HttpOptions["routes"];
+  /** Answers a call the principal lacks scopes for (RFC 6750 403 insufficient_scope, for OAuth step-up). */
+  insufficientScope?: HttpOptions["insufficientScope"];
+}
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  stateless: boolean;
+  allowedHosts?: readonly string[] | undefined;
+  allowedOrigins?: readonly string[] | undefined;
+  maxBodyBytes: number;
+  maxSessions: number;
+  sessionIdleMinutes: number;
+  authenticate?: Authenticate | undefined;
+  /** Extra public routes (e.g. OAuth protected-resource metadata); return true when the request was answered. */
+  routes?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  insufficientScope?: ((res: ServerResponse, principal: Principal, scopes: string[]) => void) | undefined;
+  /** Prometheus text for /metrics; absent → 404. */
+  metricsText?: () => Promise<string>;
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: Server;
+  lastSeen: number;
+  /** A session id is not a credential: only the principal that opened the session may use it. */
+  principalId: string;
+}
+
+const jsonError = (res: ServerResponse, status: number, code: number, message: string) => {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+};
+
+/** Streamable HTTP with DNS-rebinding protection, body limits, sessions or stateless mode, and health endpoints. */
+export class HttpTransportServer {
+  private readonly sessions = new Map<string, Session>();
+  private http: HttpServer | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private hosts = new Set<string>();
+  private origins = new Set<string>();
+
+  constructor(
+    private readonly app: KitApp,
+    private readonly opts: HttpOptions,
+  ) {}
+
+  get url(): string {
+    const addr = this.http?.address();
+    const port = addr && typeof addr === "object" ? addr.port : this.opts.port;
+    const host = this.opts.host.includes(":") ? `[${this.opts.host}]` : this.opts.host;
+    return `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/mcp`;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  async listen(): Promise<void> {
+    const http = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.app.runtime.log.error({ err }, "http request failed");
+        jsonError(res, 500, -32603, "Internal server error");
+      });
+    });
+    this.http = http;
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(this.opts.port, this.opts.host, () => resolve());
+    });
+    const addr = http.address();
+    const port = addr && typeof addr === "object" ? addr.port : this.opts.port;
+    const loopback = ["localhost", "127.0.0.1", "[::1]"];
+    this.hosts = new Set([...loopback.map((h) => `${h}:${port}`), ...(this.opts.allowedHosts ?? [])]);
+    this.origins = new Set([
+      ...loopback.map((h) => `http://${h}:${port}`),
+      ...(this.opts.allowedOrigins ?? []),
+    ]);
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  /** Closes idle sessions so abandoned clients do not hold memory forever. */
+  private sweep() {
+    const cutoff = Date.now() - this.opts.sessionIdleMinutes * 60_000;
+    for (const [id, s] of this.sessions) {
+      if (s.lastSeen < cutoff) {
+        this.sessions.delete(id);
+        void s.transport.close();
+      }
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0];
+    // DNS rebinding: a page on another site must not reach a server on this machine.
+    if (!this.hosts.has(req.headers.host ?? ""))
+      return jsonError(
+        res,
+        403,
+        -32000,
+        `Forbidden: Host ${req.headers.host ?? "(none)"} is not allowed; add it to ALLOWED_HOSTS.`,
+      );
+    const origin = req.headers.origin;
+    if (origin && !this.origins.has(origin))
+      return jsonError(
+        res,
+        403,
+        -32000,
+        `Forbidden: Origin ${origin} is not allowed; add it to ALLOWED_ORIGINS.`,
+      );
+    if (req.method === "GET" && path === "/healthz") return this.text(res, 200, "ok\n");
+    if (req.method === "GET" && path === "/readyz") return this.ready(res);
+    if (req.method === "GET" && path === "/metrics" && this.opts.metricsText)
+      return this.text(res, 200, await this.opts.metricsText());
+    if (this.opts.routes?.(req, res)) return;
+    if (path !== "/mcp") return jsonError(res, 404, -32601, `Not found: ${path}. The MCP endpoint is /mcp.`);
+    if (this.app.runtime.closing) return jsonError(res, 503, -32000, "Server is shutting down.");
+    const principal = this.opts.authenticate
+      ? await this.opts.authenticate(req, res)
+      : this.app.localPrincipal();
+    if (!principal) return;
+    const auth: AuthInfo = {
+      token: "",
+      clientId: principal.id,
+      scopes: [...principal.scopes],
+      extra: { principal },
+    };
+    (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+    let body: unknown;
+    if (req.method === "POST") {
+      const raw = await this.readBody(req, res);
+      if (raw === undefined) return;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return jsonError(res, 400, -32700, "Parse error: the request body is not valid JSON.");
+      }
+    }
+    const missing = this.missingScopesFor(body, principal);
+    if (missing.length > 0 && this.opts.insufficientScope)
+      return this.opts.insufficientScope(res, principal, missing);
+    if (this.opts.stateless) return this.handleStateless(req, res, body);
+    return this.handleSession(req, res, body, principal.id);
+  }
+
+  /** A tools/call for a served tool whose scopes the principal lacks: the scopes it would need. */
+  private missingScopesFor(body: unknown, principal: Principal): string[] {
+    const msg = body as { method?: unknown; params?: { name?: unknown } } | undefined;
+    if (msg?.method !== "tools/call" || typeof msg.params?.name !== "string") return [];
+    const entry = this.app.tools.find((t) => t.name === msg.params?.name);
+    return entry ? missingScopes(principal, entry.def.scopes) : [];
+  }
+
+  private async handleStateless(req: IncomingMessage, res: ServerResponse, body: unknown) {
+    if (req.method !== "POST")
+      return jsonError(res, 405, -32000, "Method not allowed: this server is stateless; use POST.");
+    const server = this.app.createServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    res.on("close", () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  private async handleSession(req: IncomingMessage, res: ServerResponse, body: unknown, principalId: string) {
+    const sid = req.headers["mcp-session-id"];
+    if (typeof sid === "string") {
+      const session = this.sessions.get(sid);
+      if (!session)
+        return jsonError(
+          res,
+          404,
+          -32001,
+          "Session not found: it expired or the server restarted; initialize again.",
+        );
+      if (session.principalId !== principalId)
+        return jsonError(res, 403, -32000, "Forbidden: this session belongs to another principal.");
+      session.lastSeen = Date.now();
+      return session.transport.handleRequest(req, res, body);
+    }
+    if (req.method !== "POST" || !isInitializeRequest(body)) {
+      return jsonError(
+        res,
+        400,
+        -32000,
+        "Bad request: send initialize first, then pass the Mcp-Session-Id header it returns.",
+      );
+    }
+    if (this.sessions.size >= this.opts.maxSessions)
+      return jsonError(res, 503, -32000, "Too many sessions; retry later.");
+    const server = this.app.createServer();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { transport, server, lastSeen: Date.now(), principalId });
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  private readBody(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
+    const limit = this.opts.maxBodyBytes;
+    return new Promise((resolve, reject) => {
+      const declared = Number(req.headers["content-length"] ?? 0);
+      if (declared > limit) {
+        jsonError(res, 413, -32000, `Request body too large: limit is ${limit} bytes (MAX_BODY_BYTES).`);
+        req.resume();
+        return resolve(undefined);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > limit) {
+          jsonError(res, 413, -32000, `Request body too large: limit is ${limit} bytes (MAX_BODY_BYTES).`);
+          req.destroy();
+          resolve(undefined);
+        } else chunks.push(c);
+      });
+      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      req.on("error", reject);
+    });
+  }
+
+  private text(res: ServerResponse, status: number, body: string) {
+    res.writeHead(status, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+    res.end(body);
+  }
+
+  private async ready(res: ServerResponse) {
+    const checks = await this.app.runtime.ready();
+    const ok = Object.values(checks).every((v) => v === "ok") && !this.app.runtime.closing;
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: ok ? "ready" : "not ready", checks }));
+  }
+
+  /** Stops accepting connections; open sessions are closed after in-flight calls finish. */
+  async stopAccepting(): Promise<void> {
+    clearInterval(this.sweeper);
+    const http = this.http;
+    if (!http) return;
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeIdleConnections();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 200))]);
+  }
+
+  async closeSessions(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.allSettled(all.map((s) => s.transport.close()));
+    this.http?.closeAllConnections();
+  }
+}

@@ -1,0 +1,37 @@
+export {
+  type BaseConfig,
+  baseConfigSchema,
+  ConfigError,
+  envBool,
+  envList,
+  loadConfig,
+  maskSecret,
+  parseFlags,
+} from "./config";
+export * from "./define";
+export { denied, describeError, type ErrorKind, notFound, ToolError, toToolError, userError } from "./errors";
+export { type Authenticate, type HttpAuth, type HttpOptions, HttpTransportServer } from "./http";
+export { createLogger, type Logger } from "./logger";
+export { KitApp, type KitOptions } from "./mcp-server";
+export { type CallMetrics, noMetrics } from "./metrics";
+export {
+  compose,
+  type Middleware,
+  type Next,
+  type PipelineHooks,
+  type ToolCall,
+  type ToolOutcome,
+} from "./pipeline";
+export {
+  buildRegistry,
+  hasScopes,
+  type Registry,
+  type Selection,
+  selectTools,
+  type ToolEntry,
+} from "./registry";
+export { main, type RunningServer, type RunOptions, runServer } from "./run";
+export { KitRuntime } from "./runtime";
+export { CursorSchema, IsoDateSchema, LimitSchema, NextCursorSchema, toJsonSchema } from "./schema";
+export { renderCompact, shapeResult } from "./shape";
+export { fenceUntrusted } from "./untrusted";

@@ -1,0 +1,413 @@
+import { randomUUID } from "node:crypto";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  type LoggingLevel,
+  ReadResourceRequestSchema,
+  type ServerNotification,
+  type ServerRequest,
+  SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { Principal, ServerModule, ToolContext } from "./define";
+import { ToolError, toToolError } from "./errors";
+import { rateLimit } from "./limit";
+import { type CallMetrics, noMetrics } from "./metrics";
+import { paginate } from "./paginate";
+import { buildPipeline, type PipelineHooks, type ToolCall } from "./pipeline";
+import {
+  buildRegistry,
+  hasScopes,
+  type Registry,
+  type Selection,
+  selectTools,
+  type ToolEntry,
+} from "./registry";
+import type { KitRuntime } from "./runtime";
+import { toJsonSchema } from "./schema";
+import { shapeResult } from "./shape";
+
+/** A JSON-RPC error with our message as is (McpError would prefix "MCP error -32602:" twice on the client). */
+const protocolError = (code: number, message: string) => Object.assign(new Error(message), { code });
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export interface KitOptions {
+  modules: ServerModule[];
+  /** Prefix tool and prompt names with the module name (the suite). */
+  namespace?: boolean;
+  /** Name, version and instructions announced at initialize (defaults: the single module's). */
+  info?: { name: string; title: string; version: string; instructions: string };
+  selection?: Selection;
+  hooks?: PipelineHooks;
+  metrics?: CallMetrics;
+  runtime: KitRuntime;
+  /** Page size of tools/list, resources/list and prompts/list. */
+  pageSize?: number;
+}
+
+/** The served surface of one or more modules: builds a fresh SDK Server per session (or per stateless request). */
+/** RFC 5424 severities in the order MCP uses them. */
+const LOG_SEVERITY: readonly LoggingLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+export class KitApp {
+  readonly registry: Registry;
+  readonly tools: ToolEntry[];
+  private readonly toolByName: Map<string, ToolEntry>;
+  private readonly pipeline: (call: ToolCall) => Promise<import("./pipeline").ToolOutcome>;
+  private readonly metrics: CallMetrics;
+  private readonly info: NonNullable<KitOptions["info"]>;
+  private readonly pageSize: number;
+  readonly runtime: KitRuntime;
+  /** logging/setLevel per SDK server, i.e. per session (or per request when stateless). */
+  private readonly logLevels = new WeakMap<Server, LoggingLevel>();
+
+  constructor(opts: KitOptions) {
+    const { modules } = opts;
+    const first = modules[0];
+    if (!first) throw new Error("KitApp needs at least one module");
+    this.runtime = opts.runtime;
+    this.registry = buildRegistry(modules, opts.namespace ?? false);
+    this.tools = selectTools(this.registry, opts.selection ?? {});
+    this.toolByName = new Map(this.tools.map((t) => [t.name, t]));
+    const cfg = opts.runtime.config;
+    this.pipeline = buildPipeline(opts.hooks ?? {}, rateLimit(opts.runtime.kv, cfg.RATE_LIMIT_PER_MINUTE));
+    this.metrics = opts.metrics ?? noMetrics;
+    this.info = opts.info ?? {
+      name: first.name,
+      title: first.title,
+      version: first.version,
+      instructions: first.instructions,
+    };
+    this.pageSize = opts.pageSize ?? 100;
+  }
+
+  /** The local principal (stdio): from configuration. */
+  localPrincipal(): Principal {
+    const cfg = this.runtime.config;
+    return { id: cfg.REVOPS_PRINCIPAL, scopes: cfg.REVOPS_PRINCIPAL_SCOPES, via: "local" };
+  }
+
+  private principalOf(extra: Extra): Principal {
+    const fromAuth = extra.authInfo?.extra?.principal as Principal | undefined;
+    return fromAuth ?? this.localPrincipal();
+  }
+
+  private context(
+    server: Server,
+    extra: Extra,
+    toolName: string,
+    module: ServerModule,
+    ports: unknown,
+  ): ToolContext {
+    const progressToken = extra._meta?.progressToken;
+    return {
+      principal: this.principalOf(extra),
+      ports,
+      signal: extra.signal,
+      log: this.runtime.log.child({ tool: toolName, session: extra.sessionId, module: module.name }),
+      toolName,
+      sessionId: extra.sessionId,
+      requestId: String(extra.requestId ?? randomUUID()),
+      progress: async (progress, total, message) => {
+        if (progressToken === undefined) return;
+        await extra.sendNotification({
+          method: "notifications/progress",
+          params: {
+            progressToken,
+            progress,
+            ...(total !== undefined && { total }),
+            ...(message && { message }),
+          },
+        });
+      },
+      elicit: (params) => server.elicitInput(params, { relatedRequestId: extra.requestId }),
+      sample: (params) => server.createMessage(params, { relatedRequestId: extra.requestId }),
+      clientCapabilities: server.getClientCapabilities(),
+      // On the request's own stream (over HTTP the standalone SSE stream may not exist), above the client's level.
+      notify: async (level, data) => {
+        const min = this.logLevels.get(server);
+        if (min && LOG_SEVERITY.indexOf(level) < LOG_SEVERITY.indexOf(min)) return;
+        await extra.sendNotification({
+          method: "notifications/message",
+          params: { level, data, logger: toolName },
+        });
+      },
+    };
+  }
+
+  /** Runs one tool call through the pipeline; never throws, always a CallToolResult. */
+  async callTool(server: Server, name: string, args: unknown, extra: Extra): Promise<CallToolResult> {
+    const entry = this.toolByName.get(name);
+    const principal = this.principalOf(extra);
+    if (!entry || !hasScopes(principal, entry.def.scopes)) {
+      throw protocolError(
+        ErrorCode.InvalidParams,
+        `Unknown tool: ${name}. Call tools/list to see the tools you can use.`,
+      );
+    }
+    if (this.runtime.closing) {
+      return shapeResult(entry.def, {
+        ok: false,
+        error: new ToolError("retryable", "The server is shutting down."),
+      });
+    }
+    const started = performance.now();
+    const run = async () => {
+      let ports: unknown;
+      try {
+        ports = await this.runtime.ports(entry.module);
+      } catch (err) {
+        this.runtime.log.error({ err, module: entry.module.name }, "ports failed to start");
+        const error = new ToolError(
+          "retryable",
+          `The ${entry.module.name} data source is not available yet.`,
+          {
+            hint: "Check the server log (database or vendor connection), then retry.",
+          },
+        );
+        return { ok: false as const, error };
+      }
+      const ctx = this.context(server, extra, name, entry.module, ports);
+      return this.pipeline({ entry, args, input: undefined, ctx });
+    };
+    const outcome = await this.runtime.track(run());
+    if (!outcome.ok && outcome.error.kind === "internal") {
+      this.runtime.log.error({ tool: name, err: outcome.error.cause ?? outcome.error }, "tool failed");
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.metrics.record(
+      name,
+      outcome.ok ? "ok" : "error",
+      outcome.ok ? undefined : outcome.error.kind,
+      seconds,
+    );
+    return shapeResult(entry.def, outcome);
+  }
+
+  /** Tools a principal can see: selection, then scopes. */
+  visibleTools(principal: Principal): ToolEntry[] {
+    return this.tools.filter((t) => hasScopes(principal, t.def.scopes));
+  }
+
+  listedTool(t: ToolEntry) {
+    const d = t.def;
+    return {
+      name: t.name,
+      title: d.title,
+      description: d.description,
+      inputSchema: toJsonSchema(d.input, "input") as { type: "object" },
+      ...(!d.raw && { outputSchema: toJsonSchema(d.output, "output") as { type: "object" } }),
+      annotations: { title: d.title, ...d.annotations },
+      // Scopes and toolset travel with the tool so clients and generated docs can show them.
+      _meta: {
+        "revops/toolset": t.toolset,
+        "revops/scopes": [...d.scopes],
+        ...(d.guard && { "revops/guard": d.guard.kind }),
+      },
+    };
+  }
+
+  /** A fresh SDK server wired to this app (the SDK's stateless transport cannot be reused). */
+  createServer(): Server {
+    const server = new Server(
+      { name: this.info.name, title: this.info.title, version: this.info.version },
+      {
+        capabilities: {
+          tools: { listChanged: false },
+          resources: {},
+          prompts: {},
+          logging: {},
+          completions: {},
+        },
+        instructions: this.info.instructions,
+      },
+    );
+    server.setRequestHandler(SetLevelRequestSchema, async (req) => {
+      this.logLevels.set(server, req.params.level);
+      return {};
+    });
+    this.registerTools(server);
+    this.registerResources(server);
+    this.registerPrompts(server);
+    return server;
+  }
+
+  private registerTools(server: Server) {
+    const listed = new Map(this.tools.map((t) => [t.name, this.listedTool(t)]));
+    server.setRequestHandler(ListToolsRequestSchema, async (req, extra) => {
+      const visible = this.visibleTools(this.principalOf(extra)).flatMap((t) => listed.get(t.name) ?? []);
+      const page = paginate(visible, req.params?.cursor, this.pageSize);
+      return { tools: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
+    });
+    server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
+      this.callTool(server, req.params.name, req.params.arguments, extra),
+    );
+  }
+
+  private resourcesFor(extra: Extra) {
+    const principal = this.principalOf(extra);
+    return this.registry.resources.filter((r) => hasScopes(principal, r.def.scopes));
+  }
+
+  private async resourceCtx(server: Server, extra: Extra, name: string, module: ServerModule) {
+    return this.context(server, extra, name, module, await this.runtime.ports(module));
+  }
+
+  private registerResources(server: Server) {
+    server.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
+      const all: { uri: string; name: string; title?: string; description?: string; mimeType?: string }[] =
+        [];
+      for (const { def, module } of this.resourcesFor(extra)) {
+        if (def.uri)
+          all.push({
+            uri: def.uri,
+            name: def.name,
+            title: def.title,
+            description: def.description,
+            mimeType: def.mimeType,
+          });
+        else if (def.list) {
+          const ctx = await this.resourceCtx(server, extra, def.name, module);
+          for (const r of await def.list(ctx)) all.push({ ...r, mimeType: def.mimeType });
+        }
+      }
+      const page = paginate(all, req.params?.cursor, this.pageSize);
+      return { resources: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
+    });
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async (req, extra) => {
+      const templates = this.resourcesFor(extra)
+        .filter((r) => r.def.uriTemplate)
+        .map(({ def }) => ({
+          uriTemplate: def.uriTemplate as string,
+          name: def.name,
+          title: def.title,
+          description: def.description,
+          mimeType: def.mimeType,
+        }));
+      const page = paginate(templates, req.params?.cursor, this.pageSize);
+      return { resourceTemplates: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
+    });
+    // Resources do not change under a session yet; subscriptions are accepted and kept so updates can be sent later.
+    const subscribed = new Set<string>();
+    server.setRequestHandler(SubscribeRequestSchema, async (req) => {
+      subscribed.add(req.params.uri);
+      return {};
+    });
+    server.setRequestHandler(UnsubscribeRequestSchema, async (req) => {
+      subscribed.delete(req.params.uri);
+      return {};
+    });
+    server.setRequestHandler(ReadResourceRequestSchema, async (req, extra) => {
+      const uri = req.params.uri;
+      for (const { def, module } of this.resourcesFor(extra)) {
+        const params =
+          def.uri === uri ? {} : def.uriTemplate ? new UriTemplate(def.uriTemplate).match(uri) : null;
+        if (!params) continue;
+        const flat = Object.fromEntries(
+          Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]),
+        );
+        try {
+          const ctx = await this.resourceCtx(server, extra, def.name, module);
+          return { contents: await def.read({ uri, params: flat, ctx }) };
+        } catch (err) {
+          const e = toToolError(err);
+          throw protocolError(
+            e.kind === "not_found" ? -32002 : ErrorCode.InternalError,
+            `${e.message} ${e.hint ?? ""}`.trim(),
+          );
+        }
+      }
+      throw protocolError(
+        -32002,
+        `Resource not found: ${uri}. Call resources/list or resources/templates/list.`,
+      );
+    });
+  }
+
+  private promptsFor(extra: Extra) {
+    const principal = this.principalOf(extra);
+    return this.registry.prompts.filter((p) => hasScopes(principal, p.def.scopes));
+  }
+
+  private registerPrompts(server: Server) {
+    server.setRequestHandler(ListPromptsRequestSchema, async (req, extra) => {
+      const prompts = this.promptsFor(extra).map(({ name, def }) => ({
+        name,
+        title: def.title,
+        description: def.description,
+        arguments: Object.entries(def.args).map(([argName, a]) => ({
+          name: argName,
+          description: a.description,
+          required: a.required,
+        })),
+      }));
+      const page = paginate(prompts, req.params?.cursor, this.pageSize);
+      return { prompts: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
+    });
+    server.setRequestHandler(GetPromptRequestSchema, async (req, extra) => {
+      const entry = this.promptsFor(extra).find((p) => p.name === req.params.name);
+      if (!entry)
+        throw protocolError(
+          ErrorCode.InvalidParams,
+          `Unknown prompt: ${req.params.name}. Call prompts/list.`,
+        );
+      const args = req.params.arguments ?? {};
+      const missing = Object.entries(entry.def.args)
+        .filter(([n, a]) => a.required && !args[n])
+        .map(([n]) => n);
+      if (missing.length)
+        throw protocolError(
+          ErrorCode.InvalidParams,
+          `Prompt ${entry.name} needs the argument(s): ${missing.join(", ")}.`,
+        );
+      const ctx = await this.resourceCtx(server, extra, entry.name, entry.module);
+      try {
+        return { description: entry.def.description, messages: await entry.def.render(args, ctx) };
+      } catch (err) {
+        const e = toToolError(err);
+        throw protocolError(ErrorCode.InvalidParams, `${e.message} ${e.hint ?? ""}`.trim());
+      }
+    });
+    server.setRequestHandler(CompleteRequestSchema, async (req, extra) => {
+      const { ref, argument } = req.params;
+      let completer: ((value: string, ctx: ToolContext) => Promise<string[]>) | undefined;
+      let module: ServerModule | undefined;
+      if (ref.type === "ref/prompt") {
+        const p = this.promptsFor(extra).find((x) => x.name === ref.name);
+        completer = p?.def.complete?.[argument.name];
+        module = p?.module;
+      } else {
+        const r = this.resourcesFor(extra).find((x) => x.def.uriTemplate === ref.uri);
+        completer = r?.def.complete?.[argument.name];
+        module = r?.module;
+      }
+      if (!completer || !module) return { completion: { values: [], hasMore: false } };
+      const ctx = await this.resourceCtx(server, extra, "completion", module);
+      const values = await completer(argument.value, ctx);
+      return {
+        completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 },
+      };
+    });
+  }
+}

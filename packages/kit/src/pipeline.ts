@@ -1,0 +1,116 @@
+import type { z } from "zod";
+import type { ToolContext } from "./define";
+import { ToolError, toToolError } from "./errors";
+import type { ToolEntry } from "./registry";
+import { missingScopes } from "./registry";
+
+/** One tool call travelling through the pipeline. `input` is set by the validate stage. */
+export interface ToolCall {
+  entry: ToolEntry;
+  args: unknown;
+  input: unknown;
+  ctx: ToolContext;
+}
+
+export type ToolOutcome = { ok: true; output: unknown } | { ok: false; error: ToolError };
+export type Next = () => Promise<ToolOutcome>;
+/** A pipeline stage: do something before and/or after the rest of the pipeline. */
+export type Middleware = (call: ToolCall, next: Next) => Promise<ToolOutcome>;
+
+/** Stages that later packages fill in (audit, guards, auth, rate limits). Absent hooks fall back to safe defaults. */
+export interface PipelineHooks {
+  audit?: Middleware;
+  authorize?: Middleware;
+  limit?: Middleware;
+  guard?: Middleware;
+}
+
+/** Runs stages in order; each decides whether and how to call the next. */
+export function compose(stages: readonly Middleware[], last: (call: ToolCall) => Promise<ToolOutcome>) {
+  return (call: ToolCall): Promise<ToolOutcome> => {
+    const run = (i: number): Promise<ToolOutcome> => {
+      const stage = stages[i];
+      if (!stage) return last(call);
+      return stage(call, () => run(i + 1));
+    };
+    return run(0).catch((err: unknown) => ({ ok: false, error: toToolError(err) }));
+  };
+}
+
+/** Turns zod issues into field paths and a message that says what to fix. */
+export function validationError(toolName: string, issues: readonly z.core.$ZodIssue[]): ToolError {
+  const fields = issues.map((i) => (i.path.length ? i.path.join(".") : "(arguments)"));
+  const detail = issues
+    .map((i, n) => `${fields[n]}: ${i.message}`)
+    .slice(0, 8)
+    .join("; ");
+  return new ToolError("user", `Invalid arguments for ${toolName}: ${detail}.`, {
+    fields,
+    hint: "Correct the listed fields (see the tool's input schema) and call again.",
+  });
+}
+
+export const validate: Middleware = async (call, next) => {
+  const parsed = call.entry.def.input.safeParse(call.args ?? {});
+  if (!parsed.success) return { ok: false, error: validationError(call.entry.name, parsed.error.issues) };
+  call.input = parsed.data;
+  return next();
+};
+
+export const authorizeScopes: Middleware = async (call, next) => {
+  const missing = missingScopes(call.ctx.principal, call.entry.def.scopes);
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      error: new ToolError(
+        "denied",
+        `${call.ctx.principal.id} lacks the scope ${missing.join(", ")} needed by ${call.entry.name}.`,
+      ),
+    };
+  }
+  return next();
+};
+
+/** Without the guards package a guarded tool never runs: safe by construction. */
+export const refuseGuarded: Middleware = async (call, next) => {
+  if (!call.entry.def.guard) return next();
+  return {
+    ok: false,
+    error: new ToolError(
+      "denied",
+      `${call.entry.name} needs human confirmation, and no confirmation guard is installed.`,
+    ),
+  };
+};
+
+/** The handler, with its output checked against the declared schema (a mismatch is our bug, not the user's). */
+export async function execute(call: ToolCall): Promise<ToolOutcome> {
+  call.ctx.signal.throwIfAborted();
+  const output = await call.entry.def.handler({ input: call.input, ctx: call.ctx });
+  if (call.entry.def.raw) return { ok: true, output };
+  const checked = call.entry.def.output.safeParse(output);
+  if (!checked.success) {
+    call.ctx.log.error(
+      { tool: call.entry.name, issues: checked.error.issues.slice(0, 5) },
+      "tool output failed its schema",
+    );
+    return {
+      ok: false,
+      error: new ToolError("internal", `${call.entry.name} produced output that does not match its schema.`),
+    };
+  }
+  return { ok: true, output: checked.data };
+}
+
+/** The pipeline of DESIGN.md: audit wraps everything so denials and bad input are recorded too. */
+export function buildPipeline(hooks: PipelineHooks, limit: Middleware) {
+  const stages: Middleware[] = [
+    ...(hooks.audit ? [hooks.audit] : []),
+    validate,
+    authorizeScopes,
+    ...(hooks.authorize ? [hooks.authorize] : []),
+    hooks.limit ?? limit,
+    hooks.guard ?? refuseGuarded,
+  ];
+  return compose(stages, execute);
+}

@@ -1,0 +1,147 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { z } from "zod";
+import { type BaseConfig, baseConfigSchema, ConfigError, loadConfig } from "./config";
+import type { ServerModule } from "./define";
+import { type HttpAuth, HttpTransportServer } from "./http";
+import { createLogger, type Logger } from "./logger";
+import { KitApp } from "./mcp-server";
+import type { CallMetrics } from "./metrics";
+import type { PipelineHooks } from "./pipeline";
+import { KitRuntime } from "./runtime";
+
+export interface RunOptions {
+  modules: ServerModule[];
+  namespace?: boolean;
+  info?: { name: string; title: string; version: string; instructions: string };
+  /** Port used by --http when neither --port nor PORT is given. */
+  defaultPort: number;
+  argv?: readonly string[];
+  env?: Record<string, string | undefined>;
+  /** Filled by the safety packages: audit, guards, auth. */
+  hooks?: (rt: KitRuntime) => PipelineHooks | Promise<PipelineHooks>;
+  /** Who may call over HTTP (filled by the auth package), plus public routes such as OAuth metadata. */
+  httpAuth?: (
+    rt: KitRuntime,
+    where: { port: number },
+  ) => HttpAuth | undefined | Promise<HttpAuth | undefined>;
+  /** Printed to stderr once the HTTP server listens (e.g. how to connect a client). */
+  onListening?: (url: string, log: Logger, rt: KitRuntime) => void | Promise<void>;
+  extraFlags?: readonly string[];
+}
+
+export interface RunningServer {
+  app: KitApp;
+  config: BaseConfig;
+  url?: string;
+  stop: (reason: string) => Promise<void>;
+}
+
+const HELP = `Options (each also an environment variable, see .env.example):
+  --http                 serve Streamable HTTP instead of stdio (MCP_TRANSPORT=http)
+  --port N, --host H     HTTP address (PORT, HOST; default 127.0.0.1)
+  --stateless            HTTP without sessions (MCP_STATELESS)
+  --toolsets a,b|all     toolsets to enable (REVOPS_TOOLSETS)
+  --tools x,y            extra tools to enable by name (REVOPS_TOOLS)
+  --exclude-tools x,y    tools to hide (REVOPS_EXCLUDE_TOOLS)
+  --read-only            hide every tool that writes (REVOPS_READ_ONLY)
+  --data-dir DIR         where the embedded database lives (REVOPS_DATA_DIR)
+  --log-level L          fatal|error|warn|info|debug|trace|silent (LOG_LEVEL)
+`;
+
+/** Parses configuration, starts stdio or HTTP, and shuts down gracefully. The only entry point of every bin. */
+export async function runServer(
+  opts: RunOptions,
+  schema: z.ZodObject = baseConfigSchema,
+): Promise<RunningServer> {
+  const argv = opts.argv ?? process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stderr.write(HELP);
+    process.exit(0);
+  }
+  const config = loadConfig(schema, { argv, env: opts.env, extraFlags: opts.extraFlags }) as BaseConfig;
+  const log = createLogger(config.LOG_LEVEL, opts.info?.name ?? opts.modules[0]?.name ?? "revops");
+  const runtime = new KitRuntime(config, log);
+  const isHttp = config.MCP_TRANSPORT === "http";
+  let metrics: (CallMetrics & { registry: { metrics(): Promise<string> } }) | undefined;
+  if (isHttp) metrics = (await import("./prom-metrics")).createPromMetrics();
+  const app = new KitApp({
+    modules: opts.modules,
+    namespace: opts.namespace,
+    info: opts.info,
+    runtime,
+    metrics,
+    hooks: opts.hooks ? await opts.hooks(runtime) : {},
+    selection: {
+      toolsets: config.REVOPS_TOOLSETS,
+      tools: config.REVOPS_TOOLS,
+      excludeTools: config.REVOPS_EXCLUDE_TOOLS,
+      readOnly: config.REVOPS_READ_ONLY,
+    },
+  });
+
+  let stopping: Promise<void> | undefined;
+  let http: HttpTransportServer | undefined;
+  let stdioServer: import("@modelcontextprotocol/sdk/server/index.js").Server | undefined;
+  const stop = (reason: string) => {
+    stopping ??= (async () => {
+      log.info({ reason }, "shutting down");
+      await http?.stopAccepting();
+      await runtime.close(config.SHUTDOWN_TIMEOUT_MS);
+      await http?.closeSessions();
+      await stdioServer?.close();
+      log.info("stopped");
+    })();
+    return stopping;
+  };
+
+  if (isHttp) {
+    const port = config.PORT ?? opts.defaultPort;
+    const { authenticate, routes, insufficientScope } = (await opts.httpAuth?.(runtime, { port })) ?? {};
+    if (!authenticate)
+      log.warn("HTTP has no authentication configured: every caller acts as the local principal");
+    http = new HttpTransportServer(app, {
+      host: config.HOST,
+      port,
+      stateless: config.MCP_STATELESS,
+      allowedHosts: config.ALLOWED_HOSTS,
+      allowedOrigins: config.ALLOWED_ORIGINS,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      maxSessions: config.MAX_SESSIONS,
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      authenticate,
+      routes,
+      insufficientScope,
+      metricsText: metrics ? () => metrics.registry.metrics() : undefined,
+    });
+    await http.listen();
+    log.info({ url: http.url, tools: app.tools.length, stateless: config.MCP_STATELESS }, "listening");
+    await opts.onListening?.(http.url, log, runtime);
+  } else {
+    stdioServer = app.createServer();
+    await stdioServer.connect(new StdioServerTransport());
+    // The client closing our stdin is the normal way a stdio server is told to stop.
+    process.stdin.once("end", () => void stop("stdin closed").then(() => process.exit(0)));
+    log.info({ tools: app.tools.length }, "serving on stdio");
+  }
+  return { app, config, url: http?.url, stop };
+}
+
+/** For bins: run, exit 2 with a clear message on bad configuration, stop cleanly on signals. */
+export async function main(opts: RunOptions, schema?: z.ZodObject): Promise<void> {
+  try {
+    const running = await runServer(opts, schema);
+    for (const sig of ["SIGTERM", "SIGINT"] as const) {
+      process.once(sig, () => void running.stop(sig).then(() => process.exit(0)));
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    if (err instanceof Error && "code" in err && err.code === "EADDRINUSE") {
+      process.stderr.write(`Port already in use: ${err.message}. Pass --port N or set PORT.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

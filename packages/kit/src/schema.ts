@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+type JsonObject = Record<string, unknown>;
+
+/** JSON Schema (2020-12) of a tool's input or output, as sent in tools/list. */
+export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
+  const json = z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" }) as JsonObject;
+  delete json.$schema;
+  if (json.type !== "object") throw new Error("Tool input and output schemas must be objects");
+  return json;
+}
+
+/** Shared field schemas so every list tool paginates the same way. */
+export const CursorSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .describe("next_cursor from the previous page; omit for the first page");
+export const LimitSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .default(25)
+  .describe("Rows per page (1-100, default 25)");
+export const NextCursorSchema = z
+  .string()
+  .nullable()
+  .describe("Pass as cursor to get the next page; null on the last page");
+export const IsoDateSchema = z.iso.date().describe("A date, YYYY-MM-DD");

@@ -1,0 +1,51 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolDefinition } from "./define";
+import { describeError } from "./errors";
+import type { ToolOutcome } from "./pipeline";
+
+const MAX_TEXT = 12_000;
+
+/** structuredContent for machines, a compact text rendering for the model's context. */
+export function shapeResult(def: ToolDefinition, outcome: ToolOutcome): CallToolResult {
+  if (!outcome.ok) return { isError: true, content: [{ type: "text", text: describeError(outcome.error) }] };
+  if (def.raw) return outcome.output as CallToolResult;
+  const output = outcome.output as Record<string, unknown>;
+  let text = def.render ? def.render(output) : renderCompact(output);
+  if (text.length > MAX_TEXT)
+    text = `${text.slice(0, MAX_TEXT)}\n… (truncated; the full result is in structuredContent)`;
+  return { content: [{ type: "text", text }], structuredContent: output };
+}
+
+const scalar = (v: unknown): string => {
+  if (v === null || v === undefined) return "-";
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+};
+
+const isFlatRow = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.values(v).every((x) => typeof x !== "object" || x === null);
+
+/** Arrays of flat rows become a header and one line per row; other values become `key: value` lines. */
+export function renderCompact(value: unknown, indent = ""): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return `${indent}(none)`;
+    if (value.every(isFlatRow)) {
+      const cols = [...new Set(value.flatMap((r) => Object.keys(r)))];
+      const lines = value.map((r) => indent + cols.map((c) => scalar(r[c])).join(" | "));
+      return [indent + cols.join(" | "), ...lines].join("\n");
+    }
+    return value.map((v) => renderCompact(v, `${indent}  `)).join("\n");
+  }
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value)
+      .map(([k, v]) => {
+        if (typeof v === "object" && v !== null) return `${indent}${k}:\n${renderCompact(v, `${indent}  `)}`;
+        return `${indent}${k}: ${scalar(v)}`;
+      })
+      .join("\n");
+  }
+  return indent + scalar(value);
+}

@@ -1,0 +1,15 @@
+const DISPLAY_NAMES: Record<string, string> = {
+  hubspot: "HubSpot",
+  salesforce: "Salesforce",
+  zendesk: "Zendesk",
+  sendgrid: "SendGrid",
+  intercom: "Intercom",
+  mixpanel: "Mixpanel",
+  apollo: "Apollo",
+  gmail: "Gmail",
+};
+
+/** "hubspot" → "HubSpot", for messages a user reads. */
+export function displayName(vendor: string): string {
+  return DISPLAY_NAMES[vendor] ?? vendor;
+}

@@ -1,0 +1,56 @@
+import { registerAuditCommands } from "@revops/audit";
+import { loadRolesConfig, registerAuthCommands } from "@revops/auth";
+import { ConfigError, loadConfig } from "@revops/kit";
+import { openSql } from "@revops/store";
+import { Command } from "commander";
+import { openAuditFor } from "./audit-log";
+import { registerApprovalCommands } from "./cli/approvals";
+import { type SafetyConfig, safetyConfigSchema } from "./config";
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  print?: (line: string) => void;
+}
+
+/** `revops`: the administrator's command line, shipped in every server's package. */
+export function buildCli(opts: CliOptions = {}): Command {
+  const program = new Command("revops")
+    .description("Administer RevOps MCP servers: API keys, approvals and the audit log")
+    .option("--data-dir <dir>", "where the embedded database lives (REVOPS_DATA_DIR)")
+    .showHelpAfterError();
+  // Configuration is read when a command runs, so `--help` works whatever the environment holds.
+  const config = (): SafetyConfig => {
+    const { dataDir } = program.opts<{ dataDir?: string }>();
+    return loadConfig(safetyConfigSchema, { argv: dataDir ? ["--data-dir", dataDir] : [], env: opts.env });
+  };
+  const openDb = () => {
+    const cfg = config();
+    return openSql({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.REVOPS_DATA_DIR });
+  };
+  const env = opts.env ?? process.env;
+  registerAuthCommands(program, {
+    openDb,
+    roles: env.REVOPS_ROLES_FILE ? loadRolesConfig(env.REVOPS_ROLES_FILE) : undefined,
+    env,
+    print: opts.print,
+  });
+  registerApprovalCommands(program, {
+    openDb,
+    openAudit: (db) => openAuditFor(config(), db),
+    config,
+    print: opts.print ?? ((l) => console.log(l)),
+  });
+  registerAuditCommands(program, async () => openAuditFor(config(), await openDb(), true));
+  return program;
+}
+
+/** Runs the CLI; configuration errors print the fix and exit 2, like the servers. */
+export async function runCli(argv: readonly string[] = process.argv): Promise<void> {
+  try {
+    await buildCli().parseAsync([...argv]);
+  } catch (err) {
+    // An administrator needs the reason and the fix, not a stack trace.
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+  }
+}

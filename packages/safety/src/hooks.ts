@@ -1,0 +1,41 @@
+import { type AuditLog, auditMiddleware, deferReads } from "@revops/audit";
+import { createGuard } from "@revops/guards";
+import type { KitRuntime, Middleware, PipelineHooks } from "@revops/kit";
+import { auditLogFor } from "./audit-log";
+import type { SafetyConfig } from "./config";
+import { recordGuardDecision } from "./decisions";
+
+/** The kit's pipeline hooks, filled for every tool of every server: no tool writes a line of this. */
+export const safetyHooks =
+  (server: string) =>
+  async (rt: KitRuntime): Promise<PipelineHooks> => {
+    const config = rt.config as SafetyConfig;
+    // opened on the first call, not at start: `tools/list` should not wait for the database
+    const log = (): Promise<AuditLog> => auditLogFor(rt);
+    let stage: Promise<Middleware> | undefined;
+    const audit: Middleware = async (call, next) => {
+      stage ??= log().then((l) =>
+        // reads are group-committed within 20 ms after they answer; writes and decisions are durable first
+        auditMiddleware(l, {
+          server,
+          defer: deferReads,
+          onError: (err, c) => rt.log.error({ err, tool: c.entry.name }, "audit record not written"),
+        }),
+      );
+      stage.catch(() => {
+        stage = undefined;
+      });
+      return (await stage)(call, next);
+    };
+    return {
+      audit,
+      guard: createGuard({
+        config,
+        sql: rt.sql,
+        kv: rt.kv,
+        record: async (decision) => recordGuardDecision(await log(), server)(decision),
+        // No vendor connection exists yet, so every outbound message goes to the sandbox company.
+        sandbox: true,
+      }),
+    };
+  };

@@ -1,0 +1,8 @@
+export { auditLogFor, auditPaths } from "./audit-log";
+export { auditModule } from "./audit-module";
+export { buildCli, type CliOptions, runCli } from "./cli";
+export { type SafetyConfig, safetyConfigSchema } from "./config";
+export { safetyHooks } from "./hooks";
+export { httpAuthFor, resourceUrl } from "./http-auth";
+export { ensureIntroKey } from "./intro-key";
+export { runSafeServer, serve, withSafety } from "./serve";

@@ -1,0 +1,23 @@
+import { main, type RunningServer, type RunOptions, runServer } from "@revops/kit";
+import { auditModule } from "./audit-module";
+import { safetyConfigSchema } from "./config";
+import { safetyHooks } from "./hooks";
+
+/** The kit's run options with audit, guards and auth filled in: what every server runs. */
+export function withSafety(opts: RunOptions): RunOptions {
+  const server = opts.info?.name ?? opts.modules[0]?.name ?? "revops";
+  return {
+    ...opts,
+    modules: [...opts.modules, auditModule],
+    hooks: safetyHooks(server),
+    // loaded only over HTTP: stdio servers start without the JWT and key-store code
+    httpAuth: async (rt, where) => (await import("./http-auth")).httpAuthFor(rt, where),
+  };
+}
+
+/** Entry point of every bin. */
+export const serve = (opts: RunOptions): Promise<void> => main(withSafety(opts), safetyConfigSchema);
+
+/** The same, returning the running server (tests, embedding). */
+export const runSafeServer = (opts: RunOptions): Promise<RunningServer> =>
+  runServer(withSafety(opts), safetyConfigSchema);

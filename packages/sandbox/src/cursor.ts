@@ -1,0 +1,44 @@
+/** Opaque keyset cursors: base64url of JSON `{ t: list tag, k: [sort key, id] }`. */
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export const INVALID_CURSOR = "Invalid cursor: pass the next_cursor value from the previous page unchanged";
+export const DEFAULT_LIMIT = 25;
+export const MAX_LIMIT = 100;
+
+export type KeyPart = string | number;
+
+export function encodeCursor(tag: string, key: readonly KeyPart[]): string {
+  return Buffer.from(JSON.stringify({ t: tag, k: key }), "utf8").toString("base64url");
+}
+
+/** Decodes a cursor made by `encodeCursor` for the same list; anything else throws INVALID_CURSOR. */
+export function decodeCursor(tag: string, cursor: string, arity = 2): KeyPart[] {
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error("not base64url");
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new Error(INVALID_CURSOR);
+  }
+  const c = parsed as { t?: unknown; k?: unknown };
+  const ok =
+    typeof c === "object" &&
+    c !== null &&
+    c.t === tag &&
+    Array.isArray(c.k) &&
+    c.k.length === arity &&
+    c.k.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)));
+  if (!ok) throw new Error(INVALID_CURSOR);
+  return c.k as KeyPart[];
+}
+
+/** Page size: default 25, clamped to [1, 100]. */
+export function pageLimit(limit?: number): number {
+  if (limit === undefined || limit === null || !Number.isFinite(limit)) return DEFAULT_LIMIT;
+  return Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit)));
+}

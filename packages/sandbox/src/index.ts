@@ -1,0 +1,60 @@
+export {
+  DEFAULT_LIMIT,
+  decodeCursor,
+  encodeCursor,
+  INVALID_CURSOR,
+  MAX_LIMIT,
+  type Page,
+  pageLimit,
+} from "./cursor.js";
+export { type CompanyPlan, collectCompany, generateCompany, planCompany } from "./generate/index.js";
+export {
+  BASE_COUNTS,
+  type DealType,
+  type GenerateOptions,
+  type Lifecycle,
+  SANDBOX_DEFAULTS,
+  type SizeBand,
+  type Stage,
+  type TableChunk,
+} from "./generate/types.js";
+export {
+  ensureSandboxLoaded,
+  type LoadResult,
+  resetSandbox,
+  type SandboxDataset,
+  sandboxToday,
+} from "./load.js";
+export { type SandboxHost, sandboxDatabase } from "./open.js";
+export {
+  type AccountDetail,
+  type CrmPort,
+  type DealQuery,
+  type DealRow,
+  type DealStatus,
+  type Owner,
+  SandboxCrm,
+  type StageChange,
+} from "./ports/crm.js";
+export {
+  type CampaignChannel,
+  type CampaignQuery,
+  type CampaignRow,
+  type CampaignStats,
+  type CampaignStatus,
+  type LeadSource,
+  type LeadSourceStats,
+  type MarketingPort,
+  SandboxMarketing,
+} from "./ports/marketing.js";
+export {
+  type AccountSignals,
+  type NpsResponseRow,
+  SandboxSupport,
+  type SupportPort,
+  type TicketPriority,
+  type TicketQuery,
+  type TicketRow,
+  type TicketStatus,
+} from "./ports/support.js";
+export { sandboxMigrations, TABLE_COLUMNS, TABLE_NAMES, type TableName } from "./schema.js";

@@ -1,0 +1,23 @@
+import type { SqlDb } from "@revops/store";
+import { ensureSandboxLoaded } from "./load";
+
+/** The slice of the kit's runtime the sandbox needs (structural, so the sandbox does not depend on the kit). */
+export interface SandboxHost {
+  config: { SANDBOX_SEED: number; SANDBOX_SCALE: number };
+  sql: () => Promise<SqlDb>;
+  shared: <T>(key: string, create: () => Promise<T>) => Promise<T>;
+  log: { info: (obj: object, msg: string) => void };
+}
+
+/** The demo company's database, loaded once per process (and once per database, whichever process gets there first). */
+export function sandboxDatabase(host: SandboxHost): Promise<SqlDb> {
+  return host.shared("sandbox-db", async () => {
+    const db = await host.sql();
+    const result = await ensureSandboxLoaded(db, {
+      seed: host.config.SANDBOX_SEED,
+      scale: host.config.SANDBOX_SCALE,
+    });
+    if (result.loaded) host.log.info({ counts: result.counts, ms: result.ms }, "sandbox company loaded");
+    return db;
+  });
+}

@@ -1,0 +1,279 @@
+import type { SqlDb } from "@revops/store";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINES, makeTarget, type TestTarget } from "../test/db.js";
+import { encodeCursor, INVALID_CURSOR, type Page } from "./cursor.js";
+import { collectCompany, planCompany } from "./generate/index.js";
+import { ensureSandboxLoaded } from "./load.js";
+import { SandboxCrm } from "./ports/crm.js";
+import { SandboxMarketing } from "./ports/marketing.js";
+import { SandboxSupport } from "./ports/support.js";
+import { TABLE_COLUMNS } from "./schema.js";
+
+const data = collectCompany({});
+const col = (table: keyof typeof TABLE_COLUMNS, name: string) =>
+  (TABLE_COLUMNS[table] as readonly string[]).indexOf(name);
+const deals = data.sb_deals;
+const D = (name: string) => col("sb_deals", name);
+const plan = planCompany({});
+/** Results must be identical on both engines. */
+const seen = new Map<string, unknown>();
+function sameOnBothEngines(key: string, value: unknown): void {
+  if (seen.has(key)) expect(value, key).toEqual(seen.get(key));
+  else seen.set(key, value);
+}
+
+async function allPages<T extends { id: string }>(
+  fetch: (cursor?: string) => Promise<Page<T>>,
+): Promise<T[]> {
+  const rows: T[] = [];
+  let cursor: string | undefined;
+  let total = -1;
+  for (let i = 0; i < 1000; i++) {
+    const page = await fetch(cursor);
+    if (total >= 0) expect(page.total).toBe(total);
+    total = page.total;
+    rows.push(...page.rows);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  expect(rows.length).toBe(total);
+  expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+  return rows;
+}
+
+describe.each(ENGINES)("ports on %s", (engine) => {
+  let target: TestTarget;
+  let db: SqlDb;
+  let crm: SandboxCrm;
+  let mkt: SandboxMarketing;
+  let sup: SandboxSupport;
+
+  beforeAll(async () => {
+    target = await makeTarget(engine);
+    db = await target.open();
+    await ensureSandboxLoaded(db);
+    crm = new SandboxCrm(db);
+    mkt = new SandboxMarketing(db);
+    sup = new SandboxSupport(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await target?.cleanup();
+  });
+
+  describe("SandboxCrm", () => {
+    it("listDeals pages over every deal exactly once, newest close date first", async () => {
+      const rows = await allPages((cursor) => crm.listDeals({ cursor, limit: 100 }));
+      expect(rows.length).toBe(800);
+      for (let i = 1; i < rows.length; i++) {
+        const [p, c] = [rows[i - 1], rows[i]] as [(typeof rows)[0], (typeof rows)[0]];
+        expect(p.closeDate > c.closeDate || (p.closeDate === c.closeDate && p.id > c.id)).toBe(true);
+      }
+      const first = await crm.listDeals({});
+      expect(first.rows.length).toBe(25);
+      sameOnBothEngines("deals-first-page", first);
+      expect(first.rows[0]).toMatchObject({ accountName: expect.any(String), ownerName: expect.any(String) });
+    });
+
+    it("listDeals filters", async () => {
+      const won = await allPages((cursor) => crm.listDeals({ status: "won", cursor, limit: 100 }));
+      expect(won.length).toBe(deals.filter((d) => d[D("stage")] === "closed_won").length);
+      const open = await crm.listDeals({ status: "open", limit: 100 });
+      expect(open.total).toBe(deals.filter((d) => !String(d[D("stage")]).startsWith("closed")).length);
+      const lost = await crm.listDeals({ status: "lost" });
+      expect(lost.rows.every((d) => d.stage === "closed_lost" && d.probability === 0)).toBe(true);
+      const neg = await crm.listDeals({ stage: "negotiation", limit: 100 });
+      expect(neg.rows.every((d) => d.stage === "negotiation" && d.probability === 75)).toBe(true);
+      const byName = await crm.listDeals({ owner: "maya CHEN", limit: 100 });
+      const byId = await crm.listDeals({ owner: "usr_01", limit: 100 });
+      expect(byName.total).toBe(deals.filter((d) => d[D("owner_id")] === "usr_01").length);
+      expect(byId.total).toBe(byName.total);
+      expect(byName.rows.every((d) => d.ownerName === "Maya Chen")).toBe(true);
+      const q = await crm.listDeals({
+        closeFrom: "2026-01-01",
+        closeTo: "2026-03-31",
+        minAmount: 20000,
+        limit: 100,
+      });
+      const expected = deals.filter(
+        (d) =>
+          String(d[D("close_date")]) >= "2026-01-01" &&
+          String(d[D("close_date")]) <= "2026-03-31" &&
+          Number(d[D("amount")]) >= 20000,
+      );
+      expect(q.total).toBe(expected.length);
+      const acc = String(deals[0]?.[D("account_id")]);
+      const forAccount = await crm.listDeals({ accountId: acc });
+      expect(forAccount.rows.every((d) => d.accountId === acc)).toBe(true);
+      expect((await crm.listDeals({ owner: "nobody" })).total).toBe(0);
+    });
+
+    it("limits are clamped and bad cursors rejected", async () => {
+      expect((await crm.listDeals({ limit: 1000 })).rows.length).toBe(100);
+      expect((await crm.listDeals({ limit: 0 })).rows.length).toBe(1);
+      for (const cursor of ["garbage!", "bm9wZQ", encodeCursor("tickets", ["2026-01-01", "x"]), "e30"]) {
+        await expect(crm.listDeals({ cursor })).rejects.toThrow(INVALID_CURSOR);
+      }
+      const page = await sup.listTickets({});
+      await expect(crm.listDeals({ cursor: page.nextCursor ?? "" })).rejects.toThrow(INVALID_CURSOR);
+    });
+
+    it("dealsClosingBetween returns open and closed deals in range", async () => {
+      const rows = await crm.dealsClosingBetween("2026-10-01", "2026-12-31");
+      const expected = deals.filter(
+        (d) => String(d[D("close_date")]) >= "2026-10-01" && String(d[D("close_date")]) <= "2026-12-31",
+      );
+      expect(rows.length).toBe(expected.length);
+      expect(new Set(rows.map((d) => d.stage)).size).toBeGreaterThan(3);
+      const mine = await crm.dealsClosingBetween("2025-01-01", "2027-03-31", "Kenji Sato");
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((d) => d.ownerId === "usr_10")).toBe(true);
+      sameOnBothEngines("closing", rows);
+    });
+
+    it("dealStageHistory", async () => {
+      const ids = deals.slice(0, 3).map((d) => String(d[0]));
+      const hist = await crm.dealStageHistory([...ids, ids[0] as string, "deal_nope"]);
+      expect(new Set(hist.map((h) => h.dealId))).toEqual(new Set(ids));
+      expect(hist.filter((h) => h.fromStage === null).length).toBe(3);
+      expect(await crm.dealStageHistory([])).toEqual([]);
+    });
+
+    it("getAccount returns the account with contacts, open deals, activities and subscription", async () => {
+      const customer = plan.accounts.find((a) => a.lifecycle === "customer" && a.contactCount >= 6);
+      const acc = await crm.getAccount(customer?.id ?? "");
+      expect(acc).toMatchObject({ id: customer?.id, lifecycle: "customer", arr: customer?.contractArr });
+      expect(acc?.contacts.total).toBe(customer?.contactCount);
+      expect(acc?.contacts.top.length).toBe(5);
+      expect(acc?.subscription?.status).toBe("active");
+      expect(acc?.recentActivities.length).toBe(10);
+      const times = acc?.recentActivities.map((a) => a.occurredAt) ?? [];
+      expect([...times].sort().reverse()).toEqual(times);
+      expect(acc?.openDeals.every((d) => !d.stage.startsWith("closed"))).toBe(true);
+      const prospect = await crm.getAccount(plan.accounts.find((a) => a.lifecycle === "prospect")?.id ?? "");
+      expect(prospect?.subscription).toBeUndefined();
+      expect(await crm.getAccount("acc_nope")).toBeUndefined();
+      sameOnBothEngines("account", acc);
+    });
+
+    it("searchAccounts and listOwners", async () => {
+      const name = plan.accounts[0]?.name ?? "";
+      const hits = await crm.searchAccounts(name.slice(0, 3).toUpperCase(), 50);
+      expect(hits.length).toBeGreaterThan(0);
+      expect(hits.every((h) => h.name.toLowerCase().startsWith(name.slice(0, 3).toLowerCase()))).toBe(true);
+      expect(hits.some((h) => h.name === name)).toBe(true);
+      expect(await crm.searchAccounts("%", 10)).toEqual([]);
+      expect((await crm.searchAccounts("", 500)).length).toBe(100);
+      const owners = await crm.listOwners();
+      expect(owners.length).toBe(12);
+      expect(owners[0]).toEqual({
+        id: "usr_01",
+        name: "Maya Chen",
+        email: "maya.chen@northwind-analytics.com",
+        region: "NA",
+      });
+    });
+  });
+
+  describe("SandboxMarketing", () => {
+    it("listCampaigns pages and filters", async () => {
+      const rows = await allPages((cursor) => mkt.listCampaigns({ cursor, limit: 7 }));
+      expect(rows.length).toBe(30);
+      const webinars = await mkt.listCampaigns({ channel: "webinar" });
+      expect(webinars.total).toBe(5);
+      const done = await mkt.listCampaigns({ status: "completed", limit: 100 });
+      expect(done.rows.every((c) => c.status === "completed" && c.endDate < "2026-11-23")).toBe(true);
+      await expect(mkt.listCampaigns({ cursor: "zzz" })).rejects.toThrow(INVALID_CURSOR);
+    });
+
+    it("campaignStats attributes leads, pipeline and revenue", async () => {
+      const stats = await mkt.campaignStats();
+      expect(stats.length).toBe(30);
+      for (const s of stats) {
+        expect(s.revenue).toBeLessThanOrEqual(s.pipeline);
+        expect(s.clicks).toBeLessThanOrEqual(s.touches);
+        expect(s.mqls).toBeLessThanOrEqual(s.leads);
+      }
+      const leadsWithCampaign = data.sb_leads.filter(
+        (l) => l[col("sb_leads", "campaign_id")] !== null,
+      ).length;
+      expect(stats.reduce((n, s) => n + s.leads, 0)).toBe(leadsWithCampaign);
+      expect(stats.reduce((n, s) => n + s.touches, 0)).toBe(data.sb_campaign_touches.length);
+      expect(stats.some((s) => s.revenue > 0 && s.dealsInfluenced > 0)).toBe(true);
+      const two = await mkt.campaignStats([stats[0]?.id ?? "", stats[1]?.id ?? ""]);
+      expect(two).toEqual(stats.slice(0, 2));
+      expect(await mkt.campaignStats([])).toEqual([]);
+      sameOnBothEngines("stats", stats);
+    });
+
+    it("leadsBySource", async () => {
+      const all = await mkt.leadsBySource({});
+      expect(all.reduce((n, s) => n + s.leads, 0)).toBe(1000);
+      for (const s of all) expect(s.converted <= s.sqls && s.sqls <= s.mqls && s.mqls <= s.leads).toBe(true);
+      expect(all.reduce((n, s) => n + s.wonRevenue, 0)).toBeGreaterThan(0);
+      const recent = await mkt.leadsBySource({ from: "2026-10-01", to: "2026-11-23" });
+      const expected = data.sb_leads.filter(
+        (l) => String(l[col("sb_leads", "created_at")]) >= "2026-10-01",
+      ).length;
+      expect(recent.reduce((n, s) => n + s.leads, 0)).toBe(expected);
+      sameOnBothEngines("sources", all);
+    });
+
+    it("searchCampaigns", async () => {
+      const hits = await mkt.searchCampaigns("q1 2026", 10);
+      expect(hits.length).toBeGreaterThan(0);
+      expect(hits.every((h) => h.name.startsWith("Q1 2026"))).toBe(true);
+    });
+  });
+
+  describe("SandboxSupport", () => {
+    it("accountSignals make the at-risk cohort detectable", async () => {
+      const signals = await sup.accountSignals();
+      const customers = plan.accounts.filter((a) => a.lifecycle === "customer");
+      expect(signals.length).toBe(customers.length);
+      const risky = new Set(customers.filter((a) => a.atRisk).map((a) => a.id));
+      const flagged = signals.filter((s) => {
+        const decline = s.usagePrev30 > 0 && s.usageLast30 / s.usagePrev30 < 0.8;
+        const tickets = s.ticketsLast90 >= 6 || s.badCsatLast90 >= 2;
+        const unhappy = s.npsAvgLast180 !== null && s.npsAvgLast180 < 6;
+        return Number(decline) + Number(tickets) + Number(unhappy) >= 2;
+      });
+      const hits = flagged.filter((s) => risky.has(s.accountId)).length;
+      expect(hits / risky.size).toBeGreaterThanOrEqual(0.85); // recall
+      expect(hits / flagged.length).toBeGreaterThanOrEqual(0.8); // precision
+      const one = await sup.accountSignals({ accountIds: [signals[0]?.accountId ?? ""] });
+      expect(one).toEqual([signals[0]]);
+      expect(signals[0]?.renewalDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      sameOnBothEngines("signals", signals);
+    });
+
+    it("listTickets pages over every ticket exactly once and filters", async () => {
+      const rows = await allPages((cursor) => sup.listTickets({ cursor, limit: 100 }));
+      expect(rows.length).toBe(3000);
+      expect(rows[0]?.createdAt.localeCompare(rows[1]?.createdAt ?? "")).toBeGreaterThanOrEqual(0);
+      const urgentOpen = await sup.listTickets({ status: "open", priority: "urgent", limit: 100 });
+      expect(urgentOpen.rows.every((t) => t.status === "open" && t.priority === "urgent")).toBe(true);
+      const acc = rows[0]?.accountId ?? "";
+      const mine = await allPages((cursor) => sup.listTickets({ accountId: acc, cursor, limit: 3 }));
+      expect(mine.length).toBe(rows.filter((t) => t.accountId === acc).length);
+      const nov = await sup.listTickets({ createdFrom: "2026-11-01", createdTo: "2026-11-22" });
+      const expected = rows.filter((t) => t.createdAt >= "2026-11-01" && t.createdAt < "2026-11-23").length;
+      expect(nov.total).toBe(expected);
+      await expect(sup.listTickets({ cursor: encodeCursor("deals", [1, 2]) })).rejects.toThrow(
+        INVALID_CURSOR,
+      );
+    });
+
+    it("npsResponses and searchAccounts", async () => {
+      const all = await sup.npsResponses({});
+      expect(all.length).toBe(1500);
+      const recent = await sup.npsResponses({ from: "2026-06-01" });
+      expect(recent.every((r) => r.respondedAt >= "2026-06-01")).toBe(true);
+      const acc = all[0]?.accountId ?? "";
+      const mine = await sup.npsResponses({ accountId: acc, to: "2026-11-23" });
+      expect(mine.length).toBe(all.filter((r) => r.accountId === acc).length);
+      for (const r of all) expect(r.score >= 0 && r.score <= 10).toBe(true);
+      expect((await sup.searchAccounts("a", 5)).length).toBe(5);
+    });
+  });
+});

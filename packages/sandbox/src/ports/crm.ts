@@ -1,0 +1,242 @@
+import type { SqlDb } from "@revops/store";
+import type { Page } from "../cursor.js";
+import type { DealType, Stage } from "../generate/types.js";
+import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
+
+export type DealStatus = "open" | "won" | "lost";
+
+export interface DealRow {
+  id: string;
+  name: string;
+  accountId: string;
+  accountName: string;
+  stage: Stage;
+  amount: number;
+  closeDate: string;
+  ownerId: string;
+  ownerName: string;
+  probability: number;
+  forecastCategory: string;
+  type: DealType;
+}
+
+export interface DealQuery {
+  stage?: Stage;
+  /** Owner id, full name or email, case-insensitive. */
+  owner?: string;
+  accountId?: string;
+  closeFrom?: string;
+  closeTo?: string;
+  minAmount?: number;
+  status?: DealStatus;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface StageChange {
+  dealId: string;
+  fromStage: Stage | null;
+  toStage: Stage;
+  changedAt: string;
+}
+
+export interface AccountDetail {
+  id: string;
+  name: string;
+  domain: string;
+  industry: string;
+  sizeBand: string;
+  employees: number;
+  region: string;
+  country: string;
+  ownerId: string;
+  ownerName: string;
+  arr: number;
+  lifecycle: string;
+  contacts: { total: number; top: { id: string; name: string; title: string; email: string }[] };
+  openDeals: DealRow[];
+  recentActivities: { id: string; type: string; subject: string; occurredAt: string; body: string }[];
+  subscription?: { plan: string; seats: number; arr: number; renewalDate: string; status: string };
+}
+
+export interface Owner {
+  id: string;
+  name: string;
+  email: string;
+  region: string;
+}
+
+export interface CrmPort {
+  listDeals(q: DealQuery): Promise<Page<DealRow>>;
+  dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]>;
+  dealStageHistory(dealIds: string[]): Promise<StageChange[]>;
+  getAccount(id: string): Promise<AccountDetail | undefined>;
+  searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  listOwners(): Promise<Owner[]>;
+}
+
+const DEAL_SELECT = `d.id, d.name, d.account_id, a.name AS account_name, d.stage, d.amount, d.close_date, d.owner_id,
+  u.name AS owner_name, d.probability, d.forecast_category, d.type`;
+const DEAL_FROM =
+  "FROM sb_deals d JOIN sb_accounts a ON a.id = d.account_id JOIN sb_users u ON u.id = d.owner_id";
+const OPEN = "d.stage NOT IN ('closed_won', 'closed_lost')";
+
+type DealDbRow = Record<string, unknown> & { id: string; close_date: string };
+
+function toDeal(r: DealDbRow): DealRow {
+  return {
+    id: r.id,
+    name: String(r.name),
+    accountId: String(r.account_id),
+    accountName: String(r.account_name),
+    stage: r.stage as Stage,
+    amount: num(r.amount),
+    closeDate: r.close_date,
+    ownerId: String(r.owner_id),
+    ownerName: String(r.owner_name),
+    probability: num(r.probability),
+    forecastCategory: String(r.forecast_category),
+    type: r.type as DealType,
+  };
+}
+
+function ownerFilter(w: Where, owner?: string): Where {
+  if (owner?.trim()) {
+    const o = owner.trim().toLowerCase();
+    w.add("(lower(u.id) = ? OR lower(u.name) = ? OR lower(u.email) = ?)", o, o, o);
+  }
+  return w;
+}
+
+/** Sales port over the sandbox tables. */
+export class SandboxCrm implements CrmPort {
+  constructor(private readonly db: SqlDb) {}
+
+  /** Deals, newest close date first (keyset cursor on close date + id). */
+  listDeals(q: DealQuery = {}): Promise<Page<DealRow>> {
+    const w = ownerFilter(new Where(), q.owner)
+      .opt("d.stage", "=", q.stage)
+      .opt("d.account_id", "=", q.accountId)
+      .opt("d.amount", ">=", q.minAmount)
+      .range("d.close_date", q.closeFrom, q.closeTo);
+    if (q.status === "open") w.add(OPEN);
+    else if (q.status === "won") w.add("d.stage = 'closed_won'");
+    else if (q.status === "lost") w.add("d.stage = 'closed_lost'");
+    return keysetPage<DealDbRow, DealRow>(this.db, {
+      tag: "deals",
+      select: DEAL_SELECT,
+      from: DEAL_FROM,
+      // the joins are 1:1 on foreign keys, so only the owner filter (on u) needs them for the total
+      countFrom: q.owner?.trim() ? undefined : "FROM sb_deals d",
+      where: w,
+      sortColumn: "d.close_date",
+      idColumn: "d.id",
+      sortKey: "close_date",
+      idKey: "id",
+      cursor: q.cursor,
+      limit: q.limit,
+      map: toDeal,
+    });
+  }
+
+  /** Every deal (open and closed) with close date in [from, to], by close date. */
+  async dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]> {
+    const w = ownerFilter(new Where(), owner).range("d.close_date", from, to);
+    const rows = await this.db.query<DealDbRow>(
+      `SELECT ${DEAL_SELECT} ${DEAL_FROM} ${w.sql()} ORDER BY d.close_date, d.id`,
+      w.params,
+    );
+    return rows.map(toDeal);
+  }
+
+  async dealStageHistory(dealIds: string[]): Promise<StageChange[]> {
+    const out: StageChange[] = [];
+    for (const ids of chunks([...new Set(dealIds)])) {
+      const w = new Where().in("deal_id", ids);
+      const rows = await this.db.query<Record<string, string | null>>(
+        `SELECT deal_id, from_stage, to_stage, changed_at FROM sb_deal_stage_history ${w.sql()}
+         ORDER BY deal_id, changed_at, id`,
+        w.params,
+      );
+      for (const r of rows) {
+        out.push({
+          dealId: String(r.deal_id),
+          fromStage: (r.from_stage ?? null) as Stage | null,
+          toStage: r.to_stage as Stage,
+          changedAt: String(r.changed_at),
+        });
+      }
+    }
+    return out;
+  }
+
+  async getAccount(id: string): Promise<AccountDetail | undefined> {
+    const a = await this.db.one<Record<string, unknown>>(
+      `SELECT a.*, u.name AS owner_name FROM sb_accounts a JOIN sb_users u ON u.id = a.owner_id WHERE a.id = ?`,
+      [id],
+    );
+    if (!a) return undefined;
+    const [count, top, deals, acts, sub] = await Promise.all([
+      this.db.one<{ n: number }>("SELECT COUNT(*) AS n FROM sb_contacts WHERE account_id = ?", [id]),
+      this.db.query<{ id: string; name: string; title: string; email: string }>(
+        "SELECT id, name, title, email FROM sb_contacts WHERE account_id = ? ORDER BY seniority, name, id LIMIT 5",
+        [id],
+      ),
+      this.db.query<DealDbRow>(
+        `SELECT ${DEAL_SELECT} ${DEAL_FROM} WHERE d.account_id = ? AND ${OPEN} ORDER BY d.close_date, d.id`,
+        [id],
+      ),
+      this.db.query<{ id: string; type: string; subject: string; occurred_at: string; body: string }>(
+        `SELECT id, type, subject, occurred_at, body FROM sb_activities WHERE account_id = ?
+         ORDER BY occurred_at DESC, id DESC LIMIT 10`,
+        [id],
+      ),
+      this.db.one<Record<string, unknown>>(
+        `SELECT plan, seats, arr, renewal_date, status FROM sb_subscriptions WHERE account_id = ?
+         ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, renewal_date DESC LIMIT 1`,
+        [id],
+      ),
+    ]);
+    const detail: AccountDetail = {
+      id: String(a.id),
+      name: String(a.name),
+      domain: String(a.domain),
+      industry: String(a.industry),
+      sizeBand: String(a.size_band),
+      employees: num(a.employees),
+      region: String(a.region),
+      country: String(a.country),
+      ownerId: String(a.owner_id),
+      ownerName: String(a.owner_name),
+      arr: num(a.arr),
+      lifecycle: String(a.lifecycle),
+      contacts: { total: num(count?.n), top },
+      openDeals: deals.map(toDeal),
+      recentActivities: acts.map((r) => ({
+        id: r.id,
+        type: r.type,
+        subject: r.subject,
+        occurredAt: r.occurred_at,
+        body: r.body,
+      })),
+    };
+    if (sub) {
+      detail.subscription = {
+        plan: String(sub.plan),
+        seats: num(sub.seats),
+        arr: num(sub.arr),
+        renewalDate: String(sub.renewal_date),
+        status: String(sub.status),
+      };
+    }
+    return detail;
+  }
+
+  searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
+    return searchByName(this.db, "sb_accounts", prefix, limit);
+  }
+
+  listOwners(): Promise<Owner[]> {
+    return this.db.query<Owner>("SELECT id, name, email, region FROM sb_users ORDER BY id");
+  }
+}

@@ -1,0 +1,190 @@
+import type { Migration } from "@revops/store";
+
+/** Column order of every sandbox table; generated rows are arrays in exactly this order. */
+export const TABLE_COLUMNS = {
+  sb_users: ["id", "name", "email", "role", "region", "team"],
+  sb_accounts: [
+    "id",
+    "name",
+    "domain",
+    "industry",
+    "employees",
+    "size_band",
+    "region",
+    "country",
+    "timezone",
+    "owner_id",
+    "arr",
+    "lifecycle",
+    "created_date",
+  ],
+  sb_subscriptions: ["id", "account_id", "plan", "seats", "arr", "start_date", "renewal_date", "status"],
+  sb_contacts: [
+    "id",
+    "account_id",
+    "first_name",
+    "last_name",
+    "name",
+    "title",
+    "seniority",
+    "email",
+    "phone",
+    "timezone",
+    "unsubscribed",
+    "created_date",
+  ],
+  sb_deals: [
+    "id",
+    "name",
+    "account_id",
+    "owner_id",
+    "stage",
+    "amount",
+    "probability",
+    "close_date",
+    "created_date",
+    "type",
+    "forecast_category",
+    "next_step",
+    "last_activity_at",
+  ],
+  sb_deal_stage_history: ["id", "deal_id", "from_stage", "to_stage", "changed_at"],
+  sb_campaigns: ["id", "name", "channel", "status", "start_date", "end_date", "budget", "spend"],
+  sb_leads: [
+    "id",
+    "name",
+    "email",
+    "company",
+    "title",
+    "source",
+    "campaign_id",
+    "status",
+    "score",
+    "created_at",
+    "converted_deal_id",
+  ],
+  sb_campaign_touches: ["id", "campaign_id", "lead_id", "contact_id", "touch_type", "occurred_at"],
+  sb_activities: [
+    "id",
+    "type",
+    "subject",
+    "body",
+    "occurred_at",
+    "account_id",
+    "contact_id",
+    "deal_id",
+    "owner_id",
+  ],
+  sb_tickets: [
+    "id",
+    "account_id",
+    "contact_id",
+    "subject",
+    "priority",
+    "status",
+    "channel",
+    "created_at",
+    "solved_at",
+    "first_response_minutes",
+    "csat",
+    "csat_comment",
+    "tags",
+  ],
+  sb_nps_responses: ["id", "account_id", "contact_id", "score", "comment", "responded_at"],
+  sb_usage_daily: ["account_id", "day", "active_users", "events", "key_feature_uses"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type TableName = keyof typeof TABLE_COLUMNS;
+export const TABLE_NAMES = Object.keys(TABLE_COLUMNS) as TableName[];
+
+const T = "TEXT";
+const schema = `
+CREATE TABLE IF NOT EXISTS sb_meta (
+  id ${T} PRIMARY KEY, seed INTEGER NOT NULL, scale DOUBLE PRECISION NOT NULL, today ${T} NOT NULL,
+  loaded_at ${T} NOT NULL, counts ${T} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sb_users (
+  id ${T} PRIMARY KEY, name ${T} NOT NULL, email ${T} NOT NULL, role ${T} NOT NULL, region ${T} NOT NULL,
+  team ${T} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sb_accounts (
+  id ${T} PRIMARY KEY, name ${T} NOT NULL, domain ${T} NOT NULL, industry ${T} NOT NULL, employees INTEGER NOT NULL,
+  size_band ${T} NOT NULL, region ${T} NOT NULL, country ${T} NOT NULL, timezone ${T} NOT NULL,
+  owner_id ${T} NOT NULL, arr INTEGER NOT NULL, lifecycle ${T} NOT NULL, created_date ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_accounts_name_idx ON sb_accounts (lower(name));
+CREATE INDEX IF NOT EXISTS sb_accounts_owner_idx ON sb_accounts (owner_id);
+CREATE INDEX IF NOT EXISTS sb_accounts_lifecycle_idx ON sb_accounts (lifecycle);
+CREATE TABLE IF NOT EXISTS sb_subscriptions (
+  id ${T} PRIMARY KEY, account_id ${T} NOT NULL, plan ${T} NOT NULL, seats INTEGER NOT NULL, arr INTEGER NOT NULL,
+  start_date ${T} NOT NULL, renewal_date ${T} NOT NULL, status ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_subscriptions_account_idx ON sb_subscriptions (account_id);
+CREATE INDEX IF NOT EXISTS sb_subscriptions_renewal_idx ON sb_subscriptions (renewal_date);
+CREATE TABLE IF NOT EXISTS sb_contacts (
+  id ${T} PRIMARY KEY, account_id ${T} NOT NULL, first_name ${T} NOT NULL, last_name ${T} NOT NULL,
+  name ${T} NOT NULL, title ${T} NOT NULL, seniority INTEGER NOT NULL, email ${T} NOT NULL, phone ${T} NOT NULL,
+  timezone ${T} NOT NULL, unsubscribed INTEGER NOT NULL, created_date ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_contacts_account_idx ON sb_contacts (account_id, seniority);
+CREATE TABLE IF NOT EXISTS sb_deals (
+  id ${T} PRIMARY KEY, name ${T} NOT NULL, account_id ${T} NOT NULL, owner_id ${T} NOT NULL, stage ${T} NOT NULL,
+  amount INTEGER NOT NULL, probability INTEGER NOT NULL, close_date ${T} NOT NULL, created_date ${T} NOT NULL,
+  type ${T} NOT NULL, forecast_category ${T} NOT NULL, next_step ${T}, last_activity_at ${T}
+);
+CREATE INDEX IF NOT EXISTS sb_deals_close_idx ON sb_deals (close_date, id);
+CREATE INDEX IF NOT EXISTS sb_deals_stage_idx ON sb_deals (stage, close_date);
+CREATE INDEX IF NOT EXISTS sb_deals_owner_idx ON sb_deals (owner_id, close_date);
+CREATE INDEX IF NOT EXISTS sb_deals_account_idx ON sb_deals (account_id);
+CREATE TABLE IF NOT EXISTS sb_deal_stage_history (
+  id ${T} PRIMARY KEY, deal_id ${T} NOT NULL, from_stage ${T}, to_stage ${T} NOT NULL, changed_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_deal_stage_history_deal_idx ON sb_deal_stage_history (deal_id, changed_at);
+CREATE TABLE IF NOT EXISTS sb_campaigns (
+  id ${T} PRIMARY KEY, name ${T} NOT NULL, channel ${T} NOT NULL, status ${T} NOT NULL, start_date ${T} NOT NULL,
+  end_date ${T} NOT NULL, budget INTEGER NOT NULL, spend INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_campaigns_name_idx ON sb_campaigns (lower(name));
+CREATE TABLE IF NOT EXISTS sb_leads (
+  id ${T} PRIMARY KEY, name ${T} NOT NULL, email ${T} NOT NULL, company ${T} NOT NULL, title ${T} NOT NULL,
+  source ${T} NOT NULL, campaign_id ${T}, status ${T} NOT NULL, score INTEGER NOT NULL, created_at ${T} NOT NULL,
+  converted_deal_id ${T}
+);
+CREATE INDEX IF NOT EXISTS sb_leads_campaign_idx ON sb_leads (campaign_id);
+CREATE INDEX IF NOT EXISTS sb_leads_created_idx ON sb_leads (created_at);
+CREATE INDEX IF NOT EXISTS sb_leads_deal_idx ON sb_leads (converted_deal_id);
+CREATE TABLE IF NOT EXISTS sb_campaign_touches (
+  id ${T} PRIMARY KEY, campaign_id ${T} NOT NULL, lead_id ${T}, contact_id ${T}, touch_type ${T} NOT NULL,
+  occurred_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_campaign_touches_campaign_idx ON sb_campaign_touches (campaign_id, touch_type);
+CREATE INDEX IF NOT EXISTS sb_campaign_touches_lead_idx ON sb_campaign_touches (lead_id);
+CREATE TABLE IF NOT EXISTS sb_activities (
+  id ${T} PRIMARY KEY, type ${T} NOT NULL, subject ${T} NOT NULL, body ${T} NOT NULL, occurred_at ${T} NOT NULL,
+  account_id ${T} NOT NULL, contact_id ${T}, deal_id ${T}, owner_id ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_activities_deal_idx ON sb_activities (deal_id, occurred_at);
+CREATE INDEX IF NOT EXISTS sb_activities_account_idx ON sb_activities (account_id, occurred_at);
+CREATE TABLE IF NOT EXISTS sb_tickets (
+  id ${T} PRIMARY KEY, account_id ${T} NOT NULL, contact_id ${T} NOT NULL, subject ${T} NOT NULL,
+  priority ${T} NOT NULL, status ${T} NOT NULL, channel ${T} NOT NULL, created_at ${T} NOT NULL, solved_at ${T},
+  first_response_minutes INTEGER, csat ${T}, csat_comment ${T}, tags ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_tickets_account_idx ON sb_tickets (account_id, created_at);
+CREATE INDEX IF NOT EXISTS sb_tickets_status_idx ON sb_tickets (status, created_at);
+CREATE INDEX IF NOT EXISTS sb_tickets_created_idx ON sb_tickets (created_at, id);
+CREATE TABLE IF NOT EXISTS sb_nps_responses (
+  id ${T} PRIMARY KEY, account_id ${T} NOT NULL, contact_id ${T} NOT NULL, score INTEGER NOT NULL, comment ${T},
+  responded_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_nps_account_idx ON sb_nps_responses (account_id, responded_at);
+CREATE INDEX IF NOT EXISTS sb_nps_responded_idx ON sb_nps_responses (responded_at);
+CREATE TABLE IF NOT EXISTS sb_usage_daily (
+  account_id ${T} NOT NULL, day ${T} NOT NULL, active_users INTEGER NOT NULL, events INTEGER NOT NULL,
+  key_feature_uses INTEGER NOT NULL, PRIMARY KEY (account_id, day)
+);
+CREATE INDEX IF NOT EXISTS sb_usage_day_idx ON sb_usage_daily (day);
+`;
+
+/** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
+export const sandboxMigrations: Migration[] = [{ id: "sandbox-0001-schema", sql: schema }];

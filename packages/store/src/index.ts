@@ -1,0 +1,13 @@
+export { openKv } from "./kv";
+export { migrate } from "./migrate";
+export { openSql } from "./sql";
+export type {
+  Dialect,
+  KeyValue,
+  Migration,
+  OpenKvOptions,
+  OpenSqlOptions,
+  Row,
+  SqlDb,
+  TransactionOptions,
+} from "./types";

@@ -1,0 +1,289 @@
+/**
+ * Gmail v1 and Google Calendar v3 fake: users.messages.list/get/send, users.threads.get, events.list/insert
+ * and freebusy.query. Requests and answers are checked against ../shared/vendor-specs/google/gmail.v1.json and
+ * calendar.v3.json (OpenAPI conversions of Google's discovery documents).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ContractChecker, contractChecker } from "./contract";
+import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import { VENDOR_SPECS_DIR } from "./sendgrid";
+
+export const GOOGLE_SPEC_FILES = [
+  join(VENDOR_SPECS_DIR, "google", "gmail.v1.json"),
+  join(VENDOR_SPECS_DIR, "google", "calendar.v3.json"),
+] as const;
+
+export interface GmailMessage {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+  snippet: string;
+  internalDate: string;
+  historyId: string;
+  sizeEstimate: number;
+  payload: { mimeType: string; headers: { name: string; value: string }[] };
+  raw?: string;
+}
+
+export interface CalendarEvent extends Record<string, unknown> {
+  id: string;
+  start: { dateTime: string };
+  end: { dateTime: string };
+  summary?: string;
+}
+
+export interface GoogleState {
+  messages: GmailMessage[];
+  /** Messages received by users.messages.send, in order (duplicates show up here). */
+  sent: { raw: string; threadId?: string }[];
+  /** Events by calendar id. */
+  events: Map<string, CalendarEvent[]>;
+  /** Every events.insert request body, in order. */
+  inserts: Record<string, unknown>[];
+  nextId: number;
+}
+
+export interface GoogleSeed {
+  messages?: { threadId?: string; from: string; subject: string; snippet: string; labelIds?: string[] }[];
+  events?: { calendarId?: string; id?: string; summary: string; start: string; end: string }[];
+}
+
+/**
+ * The calendar document's server is https://www.googleapis.com/calendar/v3, so its paths are relative to
+ * /calendar/v3: the copy spells the prefix out so Gmail and Calendar route on one fake (files never modified).
+ */
+function withServerPath(file: string, dir: string): string {
+  const doc = JSON.parse(readFileSync(file, "utf8")) as { servers?: { url: string }[]; paths: object };
+  const prefix = new URL(doc.servers?.[0]?.url ?? "https://x/").pathname.replace(/\/$/, "");
+  const paths = Object.fromEntries(Object.entries(doc.paths).map(([p, v]) => [`${prefix}${p}`, v]));
+  const copy = join(dir, file.split("/").at(-1) ?? "spec.json");
+  writeFileSync(copy, JSON.stringify({ ...doc, paths }));
+  return copy;
+}
+
+let checker: ContractChecker | undefined;
+export function googleContract(): ContractChecker {
+  if (checker) return checker;
+  const dir = mkdtempSync(join(tmpdir(), "google-spec-"));
+  checker = contractChecker(GOOGLE_SPEC_FILES.map((f) => withServerPath(f, dir)));
+  return checker;
+}
+
+const STATUS_NAMES: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  409: "ALREADY_EXISTS",
+};
+
+export const googleError = (status: number, message: string, reason: string): Reply =>
+  json(status, {
+    error: {
+      code: status,
+      message,
+      status: STATUS_NAMES[status] ?? "UNKNOWN",
+      errors: [{ message, domain: "global", reason }],
+    },
+  });
+
+const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
+
+function header(m: GmailMessage, name: string): string {
+  return m.payload.headers.find((h) => h.name.toLowerCase() === name)?.value ?? "";
+}
+
+/** Gmail search, simplified: every term (`from:x`, `subject:x` or a word) must match. */
+function matchesQuery(m: GmailMessage, q: string): boolean {
+  return q
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((term) => {
+      const [key, value] = term.includes(":") ? (term.split(":", 2) as [string, string]) : ["", term];
+      const hay =
+        key === "from" || key === "subject"
+          ? header(m, key)
+          : `${header(m, "from")} ${header(m, "subject")} ${m.snippet}`;
+      return hay.toLowerCase().includes(value.toLowerCase());
+    });
+}
+
+function page<T>(rows: T[], size: number, token: string | null): { items: T[]; next?: string } {
+  const start = token ? Number(Buffer.from(token, "base64url").toString()) || 0 : 0;
+  const next =
+    start + size < rows.length ? Buffer.from(String(start + size)).toString("base64url") : undefined;
+  return { items: rows.slice(start, start + size), ...(next ? { next } : {}) };
+}
+
+function gmail(state: GoogleState, req: FakeRequest, rest: string): Reply {
+  if (rest === "messages" && req.method === "GET") {
+    const q = req.query.get("q") ?? "";
+    const found = state.messages.filter((m) => matchesQuery(m, q));
+    const { items, next } = page(
+      found,
+      Number(req.query.get("maxResults") ?? 100),
+      req.query.get("pageToken"),
+    );
+    return json(200, {
+      ...(items.length ? { messages: items.map((m) => ({ id: m.id, threadId: m.threadId })) } : {}),
+      resultSizeEstimate: found.length,
+      ...(next ? { nextPageToken: next } : {}),
+    });
+  }
+  if (rest === "messages/send" && req.method === "POST") {
+    const body = req.json as { raw?: string; threadId?: string };
+    if (!body?.raw) return googleError(400, "Invalid to header", "invalidArgument");
+    state.sent.push({ raw: body.raw, ...(body.threadId ? { threadId: body.threadId } : {}) });
+    const id = `18f${String(state.nextId++).padStart(13, "0")}`;
+    const message: GmailMessage = {
+      id,
+      threadId: body.threadId ?? id,
+      labelIds: ["SENT"],
+      snippet: "",
+      internalDate: String(Date.now()),
+      historyId: String(1000 + state.nextId),
+      sizeEstimate: body.raw.length,
+      payload: { mimeType: "text/plain", headers: [] },
+    };
+    state.messages.push(message);
+    return json(200, { id, threadId: message.threadId, labelIds: message.labelIds });
+  }
+  const msg = rest.match(/^messages\/([^/]+)$/);
+  if (msg && req.method === "GET") {
+    const m = state.messages.find((x) => x.id === msg[1]);
+    return m ? json(200, m) : googleError(404, "Requested entity was not found.", "notFound");
+  }
+  const thread = rest.match(/^threads\/([^/]+)$/);
+  if (thread && req.method === "GET") {
+    const messages = state.messages.filter((x) => x.threadId === thread[1]);
+    if (!messages.length) return googleError(404, "Requested entity was not found.", "notFound");
+    return json(200, { id: thread[1], historyId: messages.at(-1)?.historyId, messages });
+  }
+  return googleError(404, "Not Found", "notFound");
+}
+
+const overlaps = (e: CalendarEvent, min?: string | null, max?: string | null) =>
+  (!max || e.start.dateTime < max) && (!min || e.end.dateTime > min);
+
+function calendar(state: GoogleState, req: FakeRequest, rest: string): Reply {
+  if (rest === "freeBusy" && req.method === "POST") {
+    const body = req.json as { timeMin: string; timeMax: string; items?: { id: string }[] };
+    const calendars = Object.fromEntries(
+      (body.items ?? []).map(({ id }) => [
+        id,
+        state.events.has(id)
+          ? {
+              busy: (state.events.get(id) ?? [])
+                .filter((e) => overlaps(e, body.timeMin, body.timeMax))
+                .map((e) => ({ start: e.start.dateTime, end: e.end.dateTime })),
+            }
+          : { errors: [{ domain: "global", reason: "notFound" }], busy: [] },
+      ]),
+    );
+    return json(200, { kind: "calendar#freeBusy", timeMin: body.timeMin, timeMax: body.timeMax, calendars });
+  }
+  const one = rest.match(/^calendars\/([^/]+)\/events\/([^/]+)$/);
+  if (one && req.method === "GET") {
+    const found = state.events.get(decodeURIComponent(one[1] as string))?.find((e) => e.id === one[2]);
+    return found ? json(200, found) : googleError(404, "Not Found", "notFound");
+  }
+  const m = rest.match(/^calendars\/([^/]+)\/events$/);
+  if (!m) return googleError(404, "Not Found", "notFound");
+  const calendarId = decodeURIComponent(m[1] as string);
+  const list = state.events.get(calendarId) ?? [];
+  if (req.method === "GET") {
+    const found = list
+      .filter((e) => overlaps(e, req.query.get("timeMin"), req.query.get("timeMax")))
+      .sort((a, b) => a.start.dateTime.localeCompare(b.start.dateTime));
+    const { items, next } = page(
+      found,
+      Number(req.query.get("maxResults") ?? 250),
+      req.query.get("pageToken"),
+    );
+    return json(200, {
+      kind: "calendar#events",
+      summary: calendarId,
+      timeZone: "UTC",
+      items,
+      ...(next ? { nextPageToken: next } : {}),
+    });
+  }
+  const body = req.json as Record<string, unknown> & Partial<CalendarEvent>;
+  state.inserts.push(body);
+  const id = body.id ?? `evt${state.nextId++}`;
+  // client-chosen ids: base32hex, 5 to 1024 characters; a second insert with one is refused
+  if (!/^[a-v0-9]{5,1024}$/.test(id)) return googleError(400, "Invalid resource id value.", "invalid");
+  if (list.some((e) => e.id === id))
+    return googleError(409, "The requested identifier already exists.", "duplicate");
+  const stored = {
+    ...body,
+    id,
+    kind: "calendar#event",
+    status: "confirmed",
+    htmlLink: `https://www.google.com/calendar/event?eid=${id}`,
+    created: new Date().toISOString(),
+  } as CalendarEvent;
+  state.events.set(calendarId, [...list, stored]);
+  return json(200, stored);
+}
+
+export function googleState(seed: GoogleSeed = {}): GoogleState {
+  const state: GoogleState = { messages: [], sent: [], events: new Map(), inserts: [], nextId: 1 };
+  for (const [i, s] of (seed.messages ?? []).entries()) {
+    const id = `18e${String(i + 1).padStart(13, "0")}`;
+    state.messages.push({
+      id,
+      threadId: s.threadId ?? id,
+      labelIds: s.labelIds ?? ["INBOX"],
+      snippet: s.snippet,
+      internalDate: String(T0 + i * 60_000),
+      historyId: String(100 + i),
+      sizeEstimate: 1000,
+      payload: {
+        mimeType: "text/plain",
+        headers: [
+          { name: "From", value: s.from },
+          { name: "Subject", value: s.subject },
+        ],
+      },
+    });
+  }
+  for (const e of seed.events ?? []) {
+    const calendarId = e.calendarId ?? "primary";
+    state.events.set(calendarId, [
+      ...(state.events.get(calendarId) ?? []),
+      {
+        id: e.id ?? `seed${state.nextId++}`,
+        summary: e.summary,
+        start: { dateTime: e.start },
+        end: { dateTime: e.end },
+      },
+    ]);
+  }
+  return state;
+}
+
+/** Starts the Gmail + Calendar fake (one origin; point both clients' rootUrl at it). */
+export function startGoogleFake(seed: GoogleSeed = {}): Promise<RunningFake<GoogleState>> {
+  const state = googleState(seed);
+  const unauthorized = () => googleError(401, "Request had invalid authentication credentials.", "authError");
+  return startFake(
+    {
+      name: "google",
+      route: (req) => {
+        if (!req.bearer) return unauthorized();
+        const g = req.path.match(/^\/gmail\/v1\/users\/me\/(.+)$/);
+        if (g) return gmail(state, req, g[1] as string);
+        const c = req.path.match(/^\/calendar\/v3\/(.+)$/);
+        if (c) return calendar(state, req, c[1] as string);
+        return googleError(404, "Not Found", "notFound");
+      },
+      unauthorized,
+      contract: googleContract(),
+      contractRejection: (v) => googleError(400, v.errors.join("; "), "invalidArgument"),
+    },
+    state,
+  );
+}

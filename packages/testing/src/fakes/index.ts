@@ -1,0 +1,84 @@
+export {
+  type ContractChecker,
+  type ContractCheckerOptions,
+  type ContractRequest,
+  type ContractViolation,
+  contractChecker,
+  type KnownGap,
+} from "./contract";
+export { type Fault, FaultSwitch, type FaultTarget } from "./faults";
+export {
+  type CalendarEvent,
+  type GmailMessage,
+  GOOGLE_SPEC_FILES,
+  type GoogleSeed,
+  type GoogleState,
+  googleContract,
+  googleError,
+  googleState,
+  startGoogleFake,
+} from "./google";
+export {
+  type FakeDefinition,
+  type FakeRequest,
+  json,
+  type RecordedRequest,
+  type Reply,
+  type RunningFake,
+  startFake,
+} from "./http-fake";
+export {
+  type HubSpotObjectType,
+  type HubSpotRecord,
+  type HubSpotSeed,
+  type HubSpotState,
+  hubspotState,
+  startHubSpotFake,
+} from "./hubspot";
+export {
+  INTERCOM_SPEC_FILE,
+  type IntercomSeed,
+  type IntercomState,
+  intercomContract,
+  intercomState,
+  startIntercomFake,
+} from "./intercom";
+export {
+  MIXPANEL_FAKE_CA,
+  MIXPANEL_SPEC_FILES,
+  type MixpanelEvent,
+  type MixpanelSeed,
+  type MixpanelState,
+  mixpanelContract,
+  mixpanelState,
+  type RunningMixpanelFake,
+  startMixpanelFake,
+} from "./mixpanel";
+export {
+  SALESFORCE_API_VERSION,
+  type SalesforceSeed,
+  type SalesforceState,
+  type SObjectRow,
+  salesforceState,
+  startSalesforceFake,
+} from "./salesforce";
+export {
+  SENDGRID_SPEC_FILES,
+  type SendGridSeed,
+  type SendGridState,
+  type SentMessage,
+  sendgridContract,
+  sendgridState,
+  startSendGridFake,
+  VENDOR_SPECS_DIR,
+} from "./sendgrid";
+export { parseSoql, runSoql, SoqlError, type SoqlQuery } from "./soql";
+export {
+  startZendeskFake,
+  ZENDESK_API_PREFIX,
+  type ZendeskAudit,
+  type ZendeskSeed,
+  type ZendeskState,
+  zendeskState,
+} from "./zendesk";
+export { type ParsedSearch, parseZendeskSearch, runZendeskSearch, type SearchTerm } from "./zendesk-search";

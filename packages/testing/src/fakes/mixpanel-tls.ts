@@ -1,0 +1,24 @@
+/**
+ * A self-signed certificate for the Mixpanel fake on 127.0.0.1 (valid for IP:127.0.0.1 and localhost, 100 years).
+ * Test-only: nothing trusts it unless a test passes MIXPANEL_FAKE_CA explicitly; the key protects nothing.
+ */
+export const MIXPANEL_FAKE_CA = `-----BEGIN CERTIFICATE-----
+MIIBrTCCAVOgAwIBAgIUSYahVO15ZsEe6b2MF5aDYDswnnYwCgYIKoZIzj0EAwIw
+HTEbMBkGA1UEAwwSbWl4cGFuZWwtZmFrZS50ZXN0MCAXDTI2MTEyMzE4MTQwMloY
+DzIxMjYxMDMwMTgxNDAyWjAdMRswGQYDVQQDDBJtaXhwYW5lbC1mYWtlLnRlc3Qw
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQJ1Moa+xIATWSjR2Cu1MhXGE3Kgrkq
+b5wwD/pqtmRBhTcpi3DvdLrhWHbhMKP8jYWdMH+UkQAIAN59kqNJ4dpro28wbTAd
+BgNVHQ4EFgQUfnJ5FkB+F5T2/9o99LLLuoGZMoowHwYDVR0jBBgwFoAUfnJ5FkB+
+F5T2/9o99LLLuoGZMoowDwYDVR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAAB
+gglsb2NhbGhvc3QwCgYIKoZIzj0EAwIDSAAwRQIhANIhe8B14rajT+Q98/HQTFWW
+7G7IB5anizHDKthwXiygAiA1ERKay+ySW7Xhb6JgAFlQumUN+DWe/MjeiHrk7CtN
+vg==
+-----END CERTIFICATE-----
+`;
+
+export const MIXPANEL_FAKE_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg7E1aDk6S8przTimt
+Mg0xywdBhd2P/A5sHF0g70VgHTuhRANCAAQJ1Moa+xIATWSjR2Cu1MhXGE3Kgrkq
+b5wwD/pqtmRBhTcpi3DvdLrhWHbhMKP8jYWdMH+UkQAIAN59kqNJ4dpr
+-----END PRIVATE KEY-----
+`;

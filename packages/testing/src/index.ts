@@ -1,0 +1,19 @@
+export { createApiKey } from "./api-key";
+export { describeToolDocs } from "./docs-check";
+export * from "./fakes/index";
+export { connectInProcess } from "./in-process";
+export {
+  type Connected,
+  connectHttp,
+  connectStdio,
+  freePort,
+  type HttpServerProcess,
+  startHttpServer,
+  tempDataDir,
+} from "./mcp-client";
+export { describePackInstall } from "./pack-install";
+export { describeRegistryContract } from "./registry-contract";
+export { describeServerE2E, type ServerE2EOptions } from "./server-e2e";
+export { renderToolDocs } from "./tool-docs";
+export { toolsOf } from "./tools-of";
+export { checkToolSnapshots } from "./toolsnaps";

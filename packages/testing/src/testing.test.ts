@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineServer, defineTool } from "@revops/kit";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { connectInProcess } from "./in-process";
+import { renderToolDocs } from "./tool-docs";
+import { checkToolSnapshots } from "./toolsnaps";
+
+const hello = defineTool({
+  name: "hello_get",
+  title: "Hello",
+  description: "Says hello.",
+  toolset: "main",
+  scopes: ["t:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  input: z.object({ name: z.string().default("world") }),
+  output: z.object({ greeting: z.string() }),
+  example: { name: "ann" },
+  handler: ({ input }) => ({ greeting: `hello ${input.name}` }),
+});
+const mod = defineServer({
+  name: "t",
+  title: "T",
+  version: "1",
+  instructions: "test",
+  toolsets: [{ name: "main", description: "", default: true }],
+  tools: [hello],
+  resources: [],
+  prompts: [],
+  ports: async () => ({}),
+});
+
+describe("testing helpers", () => {
+  it("serves a module in process and renders its tool docs from real calls", async () => {
+    const s = await connectInProcess([mod]);
+    expect((await s.call("hello_get", { name: "bo" })).data).toEqual({ greeting: "hello bo" });
+    const doc = await renderToolDocs(s.client, "T", [{ publicName: "hello_get", def: hello }]);
+    await s.close();
+    expect(doc).toContain(
+      "| [`hello_get`](#hello_get) | Hello | main | t:read | true | false | true | false |",
+    );
+    expect(doc).toContain("greeting: hello ann");
+  });
+
+  it("fails on missing or changed snapshots until accepted", () => {
+    const dir = mkdtempSync(join(tmpdir(), "snaps-"));
+    expect(checkToolSnapshots(dir, [{ name: "a" }])).toEqual([
+      "a: no snapshot (run with UPDATE_TOOLSNAPS=1 to accept)",
+    ]);
+    process.env.UPDATE_TOOLSNAPS = "1";
+    checkToolSnapshots(dir, [{ name: "a" }]);
+    delete process.env.UPDATE_TOOLSNAPS;
+    expect(checkToolSnapshots(dir, [{ name: "a" }])).toEqual([]);
+    writeFileSync(join(dir, "a.json"), readFileSync(join(dir, "a.json"), "utf8").replace('"a"', '"b"'));
+    expect(checkToolSnapshots(dir, [{ name: "a" }])[0]).toMatch(/definition changed/);
+  });
+});
