@@ -13,6 +13,8 @@ export interface CsPorts {
   support: SupportPort;
   today: () => Promise<string>;
   source: string;
+  /** The ports of a named connection (`ZENDESK_API_TOKEN__EU`…); none = these. */
+  using: (connection?: string) => Promise<CsPorts>;
 }
 
 export const csTool = toolsFor<CsPorts>();

@@ -1,6 +1,7 @@
 import { defineResource, notFound } from "@revops/kit";
 import { healthScore } from "./domain/health";
 import type { CsPorts } from "./ports";
+import { fromVendor } from "./tools/vendor-errors";
 
 export const accountHealthResource = defineResource<CsPorts>({
   name: "account_health",
@@ -10,7 +11,9 @@ export const accountHealthResource = defineResource<CsPorts>({
   scopes: ["cs:read"],
   uriTemplate: "cs://accounts/{account_id}/health",
   read: async ({ uri, params, ctx }) => {
-    const [signals] = await ctx.ports.support.accountSignals({ accountIds: [params.account_id ?? ""] });
+    const [signals] = await fromVendor(() =>
+      ctx.ports.support.accountSignals({ accountIds: [params.account_id ?? ""] }),
+    );
     if (!signals)
       throw notFound(`No customer account ${params.account_id}.`, {
         hint: "Complete account_id or call accounts_at_risk.",

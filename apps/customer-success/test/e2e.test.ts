@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
-import { auditModule } from "@revops/safety";
+import { safetyModules } from "@revops/safety/serve";
 import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
 import { createCustomerSuccessServer } from "../src/server";
 
 const server = createCustomerSuccessServer();
 // what the bin serves: the server plus the audit module every server carries
-const modules = [server, auditModule];
+const modules = [server, ...safetyModules];
 const tools = toolsOf(modules);
 
 describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)));

@@ -1,7 +1,7 @@
 import { ConfigError } from "@revops/kit";
 import { connectInProcess } from "@revops/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { loadCsSupportConfig } from "../src/integrations/config";
+import { loadCsIntegrationsConfig, loadCsSupportConfig } from "../src/integrations/config";
 import { createCustomerSuccessServer } from "../src/server";
 
 const load = (env: Record<string, string>) => () =>
@@ -50,6 +50,64 @@ describe("customer-success support configuration", () => {
       baseUrl: "http://127.0.0.1:9",
       allowInsecureTestBaseUrl: true,
     });
+  });
+
+  it("names the missing Mixpanel and Intercom variables and the fix", () => {
+    const all = (env: Record<string, string>) => () =>
+      loadCsIntegrationsConfig({ REVOPS_ENV_FILE: "/nonexistent", ...env });
+    const MP = {
+      CS_USAGE: "mixpanel",
+      MIXPANEL_PROJECT_ID: "3141592",
+      MIXPANEL_SERVICE_ACCOUNT_USERNAME: "revops.sa",
+      MIXPANEL_SERVICE_ACCOUNT_SECRET: "s3cret",
+    };
+    expect(all({ CS_USAGE: "mixpanel" })).toThrow(/MIXPANEL_PROJECT_ID: is required when CS_USAGE=mixpanel/);
+    expect(all({ ...MP, MIXPANEL_PROJECT_ID: "acme" })).toThrow(/MIXPANEL_PROJECT_ID.*numeric project id/);
+    expect(all({ ...MP, MIXPANEL_SERVICE_ACCOUNT_SECRET: "" })).toThrow(
+      /MIXPANEL_SERVICE_ACCOUNT_SECRET: is required when CS_USAGE=mixpanel/,
+    );
+    expect(all({ ...MP, MIXPANEL_REGION: "apac" })).toThrow(/MIXPANEL_REGION/);
+    expect(all({ ...MP, MIXPANEL_USAGE_EVENTS: " , " })).toThrow(/MIXPANEL_USAGE_EVENTS: lists no event/);
+    expect(all({ CS_CONVERSATIONS: "intercom" })).toThrow(
+      /INTERCOM_ACCESS_TOKEN: is required when CS_CONVERSATIONS=intercom/,
+    );
+    expect(all({ CS_USAGE: "amplitude" })).toThrow(/CS_USAGE/);
+    expect(all({ ...MP, MIXPANEL_USAGE_EVENTS: "Report viewed, Export" })().usage).toEqual({
+      usage: "mixpanel",
+      connectionId: "cs-mixpanel",
+      projectId: "3141592",
+      username: "revops.sa",
+      secret: "s3cret",
+      region: "us",
+      accountProperty: "account_id",
+      events: ["Report viewed", "Export"],
+      staleMaxAgeMs: 3_600_000,
+      allowInsecureTestBaseUrl: false,
+    });
+  });
+
+  it("points each vendor at its own fake only with the allow flag", () => {
+    const env = {
+      REVOPS_ENV_FILE: "/nonexistent",
+      CS_USAGE: "mixpanel",
+      MIXPANEL_PROJECT_ID: "1",
+      MIXPANEL_SERVICE_ACCOUNT_USERNAME: "u",
+      MIXPANEL_SERVICE_ACCOUNT_SECRET: "s",
+      CS_CONVERSATIONS: "intercom",
+      INTERCOM_ACCESS_TOKEN: "t",
+      REVOPS_TEST_VENDOR_BASE_URL: "mixpanel=https://127.0.0.1:1,intercom=http://127.0.0.1:2",
+    };
+    expect(() => loadCsIntegrationsConfig(env)).toThrow(/REVOPS_ALLOW_INSECURE_TEST_VENDOR=true/);
+    const c = loadCsIntegrationsConfig({ ...env, REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true" });
+    expect(c.usage).toMatchObject({ baseUrl: "https://127.0.0.1:1", allowInsecureTestBaseUrl: true });
+    expect(c.conversations).toMatchObject({ baseUrl: "http://127.0.0.1:2", allowInsecureTestBaseUrl: true });
+    expect(() =>
+      loadCsIntegrationsConfig({
+        ...env,
+        REVOPS_TEST_VENDOR_BASE_URL: "mixpanel=ftp://x",
+        REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
+      }),
+    ).toThrow(/REVOPS_TEST_VENDOR_BASE_URL/);
   });
 
   it("a bad configuration stops the support tools with a pointer to the log", async () => {

@@ -1,7 +1,14 @@
 import { capsToolset } from "@revops/guards";
-import { defineServer, type Runtime } from "@revops/kit";
+import {
+  connectionResolver,
+  defineServer,
+  nameConnection,
+  namedEnvironments,
+  type Runtime,
+} from "@revops/kit";
 import { SandboxMarketing, sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
+import { loadMarketingSourceConfig, marketingIntegrationEnv } from "./integrations/config";
 import type { MarketingPorts } from "./ports";
 import { budgetPlanPrompt } from "./prompts";
 import { campaignResource } from "./resources";
@@ -11,9 +18,29 @@ export const MARKETING_INSTRUCTIONS =
   "Marketing data for campaign planning and attribution. campaign_performance ranks campaigns by ROI, pipeline or cost per lead; " +
   "leads_by_source shows the funnel per lead source; campaigns_list finds campaigns. Money is USD.";
 
-async function marketingPorts(rt: Runtime): Promise<MarketingPorts> {
+type Env = Record<string, string | undefined>;
+
+/** Sandbox by default; MARKETING_SOURCE=hubspot with HUBSPOT_ACCESS_TOKEN serves every marketing read from HubSpot. */
+async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<MarketingPorts, "using">> {
+  const config = nameConnection(loadMarketingSourceConfig(env), name);
+  if (config.source !== "sandbox") {
+    // loaded on demand so the sandbox-only start never pulls in the vendor SDK
+    const { realToday, vendorMarketing } = await import("./integrations/vendor-ports");
+    return { marketing: await vendorMarketing(rt, config), today: realToday, source: config.source };
+  }
   const db = await sandboxDatabase(rt);
   return { marketing: new SandboxMarketing(db), today: () => sandboxToday(db), source: "sandbox" };
+}
+
+/** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
+async function marketingPorts(rt: Runtime): Promise<MarketingPorts> {
+  const named = namedEnvironments(process.env, Object.keys(marketingIntegrationEnv.shape));
+  const ports = (await portsOf(rt, process.env)) as MarketingPorts;
+  ports.using = connectionResolver(ports, named, async (name, env) => ({
+    ...(await portsOf(rt, env, name)),
+    using: ports.using,
+  }));
+  return ports;
 }
 
 export function createMarketingServer() {

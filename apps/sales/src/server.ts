@@ -1,8 +1,14 @@
-import { defineServer, type Runtime } from "@revops/kit";
+import {
+  connectionResolver,
+  defineServer,
+  nameConnection,
+  namedEnvironments,
+  type Runtime,
+} from "@revops/kit";
 import { SandboxCrm, sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
-import { loadSalesCrmConfig } from "./integrations/config";
-import type { SalesPorts } from "./ports";
+import { loadSalesCrmConfig, loadSalesEnrichmentConfig, salesIntegrationEnv } from "./integrations/config";
+import type { EnrichmentPort, SalesPorts } from "./ports";
 import { quarterReviewPrompt } from "./prompts";
 import { accountResource, ownersResource } from "./resources";
 import { tools } from "./tools";
@@ -12,16 +18,42 @@ export const SALES_INSTRUCTIONS =
   "deals_list to find deals (pass next_cursor to page), account_get for one account. Amounts are USD. " +
   "Lists are paginated and compact; narrow with filters rather than paging through everything.";
 
+type Env = Record<string, string | undefined>;
+
+/** SALES_ENRICHMENT=apollo with APOLLO_API_KEY adds firmographics to account_get; none by default. */
+async function salesEnrichment(
+  rt: Runtime,
+  env: Env,
+  name?: string,
+): Promise<{ enrichment?: EnrichmentPort }> {
+  const config = nameConnection(loadSalesEnrichmentConfig(env), name);
+  if (config.enrichment === "none") return {};
+  const { vendorEnrichment } = await import("./integrations/vendor-ports");
+  return { enrichment: await vendorEnrichment(rt, config) };
+}
+
 /** Sandbox by default; SALES_CRM=salesforce|hubspot with that vendor's credentials switches the CRM port. */
-async function salesPorts(rt: Runtime): Promise<SalesPorts> {
-  const config = loadSalesCrmConfig();
+async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<SalesPorts, "using">> {
+  const config = nameConnection(loadSalesCrmConfig(env), name);
+  const enrichment = await salesEnrichment(rt, env, name);
   if (config.crm !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
     const { realToday, vendorCrm } = await import("./integrations/vendor-ports");
-    return { crm: await vendorCrm(rt, config), today: realToday, source: config.crm };
+    return { crm: await vendorCrm(rt, config), today: realToday, source: config.crm, ...enrichment };
   }
   const db = await sandboxDatabase(rt);
-  return { crm: new SandboxCrm(db), today: () => sandboxToday(db), source: "sandbox" };
+  return { crm: new SandboxCrm(db), today: () => sandboxToday(db), source: "sandbox", ...enrichment };
+}
+
+/** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
+async function salesPorts(rt: Runtime): Promise<SalesPorts> {
+  const named = namedEnvironments(process.env, Object.keys(salesIntegrationEnv.shape));
+  const ports = (await portsOf(rt, process.env)) as SalesPorts;
+  ports.using = connectionResolver(ports, named, async (name, env) => ({
+    ...(await portsOf(rt, env, name)),
+    using: ports.using,
+  }));
+  return ports;
 }
 
 export function createSalesServer() {

@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
-import { auditModule } from "@revops/safety";
+import { safetyModules } from "@revops/safety/serve";
 import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
 import { createSuiteModules } from "../src/server";
 
 // what the bin serves: the three servers plus the audit module every server carries
-const modules = [...createSuiteModules(), auditModule];
+const modules = [...createSuiteModules(), ...safetyModules];
 const tools = toolsOf(modules, true);
 
 describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)), true);

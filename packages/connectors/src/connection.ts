@@ -1,4 +1,10 @@
-import type { CostLedger, QuotaTracker, VendorLimiter, VendorPolicyOptions } from "@revops/resilience";
+import type {
+  CostLedger,
+  QuotaTracker,
+  ResilientCaller,
+  VendorLimiter,
+  VendorPolicyOptions,
+} from "@revops/resilience";
 import type { KeyValue } from "@revops/store";
 import { checkOutboundUrl, checkTestBaseUrl, type Resolver } from "./url-safety";
 
@@ -9,7 +15,8 @@ export type ConnectorVendor =
   | "zendesk"
   | "intercom"
   | "google"
-  | "mixpanel";
+  | "mixpanel"
+  | "apollo";
 
 /** One connected vendor account, as stored (credentials come from the vault). */
 export interface ConnectionConfig<C> {
@@ -26,6 +33,10 @@ export interface ConnectionConfig<C> {
 export interface ResilienceSetup {
   policy?: Omit<VendorPolicyOptions, "connection" | "classify">;
   limiter?: VendorLimiter;
+  /** Told of every connection's caller, so usage reports can show remaining quota. */
+  onCaller?: (caller: ResilientCaller) => void;
+  /** Builds (or reuses) the limiter of a connection when `limiter` is not given. */
+  limiterFor?: (vendor: string, connection: string) => VendorLimiter;
   ledger?: CostLedger;
   quota?: QuotaTracker;
   principal?: string;

@@ -1,3 +1,22 @@
+export {
+  APOLLO_API_URL,
+  type ApolloConnection,
+  type ApolloCredentials,
+  type ApolloRequest,
+  type ApolloSdk,
+  createApolloSdk,
+} from "./apollo/client";
+export { apolloHttpError, apolloRetryAfterMs } from "./apollo/errors";
+export {
+  type ApolloConnector,
+  type ApolloOrganization,
+  type ApolloPerson,
+  apolloDomain,
+  createApolloConnector,
+  type PersonMatchInput,
+} from "./apollo/operations";
+export { type ApolloQuotaOptions, createApolloQuotaTracker } from "./apollo/quota";
+export { type AppSetupOptions, type ConnectorHost, connectorSetup } from "./app-setup";
 export type { ConnectionConfig, ConnectorVendor, ResilienceSetup } from "./connection";
 export { connectorClassifier } from "./errors";
 export { type Freshness, FreshnessTracker, freshnessOf, type WithFreshness } from "./freshness";
@@ -28,8 +47,22 @@ export {
   type HubSpotApis,
   type HubSpotConnection,
   type HubSpotCredentials,
+  type HubSpotGet,
   type HubSpotSdk,
 } from "./hubspot/client";
+export {
+  type AttributionModel,
+  CAMPAIGN_PROPERTIES,
+  type CampaignBudget,
+  type CampaignContactType,
+  type CampaignRevenue,
+  type ContactFilter,
+  createHubSpotMarketingConnector,
+  HUBSPOT_BATCH,
+  type HubSpotCampaign,
+  type HubSpotMarketingConnector,
+  type ReportRange,
+} from "./hubspot/marketing";
 export {
   type CreateDealResult,
   createHubSpotConnector,
@@ -59,6 +92,7 @@ export {
 export { DIRECTORY_TTL_MS, TtlMemo } from "./memo";
 export {
   createMixpanelSdk,
+  EXPORT_ONLY_TOKEN,
   MIXPANEL_HOSTS,
   MIXPANEL_IMPORT_RATE,
   type MixpanelConnection,
@@ -71,9 +105,11 @@ export {
 export {
   createMixpanelConnector,
   type ExportedEvent,
+  type ExportQuery,
   type ImportEvent,
   type ImportResult,
   MIXPANEL_BATCH_SIZE,
+  MIXPANEL_EXPORT_MAX_EVENTS,
   type MixpanelConnector,
   mixpanelInsertId,
 } from "./mixpanel/operations";
@@ -113,6 +149,7 @@ export {
   SendUncertainError,
 } from "./sendgrid/operations";
 export {
+  checkDisplayLink,
   checkOutboundUrl,
   checkTestBaseUrl,
   hostMatches,

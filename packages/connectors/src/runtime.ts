@@ -34,16 +34,18 @@ export function createRuntime(
   const classify = connectorClassifier(connectionId);
   const policy = createVendorPolicy(vendor, { ...setup.policy, connection: connectionId, classify });
   const quota = setup.quota ?? (vendor === "salesforce" ? createQuotaTracker("salesforce") : undefined);
+  const limiter = setup.limiter ?? setup.limiterFor?.(vendor, connectionId);
   const caller = createResilientCaller({
     vendor,
     connection: connectionId,
     policy,
-    ...(setup.limiter ? { limiter: setup.limiter } : {}),
+    ...(limiter ? { limiter } : {}),
     ...(setup.ledger ? { ledger: setup.ledger } : {}),
     ...(quota ? { quota } : {}),
     ...(setup.principal ? { principal: setup.principal } : {}),
     ...(setup.tool ? { tool: setup.tool } : {}),
   });
+  setup.onCaller?.(caller);
   return {
     vendor,
     connectionId,

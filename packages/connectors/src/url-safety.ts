@@ -6,6 +6,7 @@ export const VENDOR_HOSTS = {
   salesforce: ["*.my.salesforce.com", "*.salesforce.com", "login.salesforce.com", "test.salesforce.com"],
   hubspot: ["api.hubapi.com", "api.hubspot.com"],
   sendgrid: ["api.sendgrid.com", "api.eu.sendgrid.com"],
+  apollo: ["api.apollo.io"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Resolver = (hostname: string) => Promise<string[]>;
@@ -91,6 +92,28 @@ export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions): P
   }
   if (addresses.length === 0 || addresses.some(isPrivateAddress)) {
     throw new UnsafeUrlError(raw, `host ${host} resolves into a private or loopback network`);
+  }
+  return url;
+}
+
+/**
+ * Checks a link from vendor data that is shown to people but never fetched by us (a LinkedIn page):
+ * https only, no credentials or port, an allowed host name (not an IP). No DNS: nothing connects to it.
+ */
+export function checkDisplayLink(raw: string, hosts: readonly string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UnsafeUrlError(raw, "it is not a valid URL");
+  }
+  if (url.protocol !== "https:") throw new UnsafeUrlError(raw, "only https:// is allowed");
+  if (url.username || url.password) throw new UnsafeUrlError(raw, "credentials in URLs are not allowed");
+  if (url.port) throw new UnsafeUrlError(raw, "a link with a port is not a vendor page");
+  if (isIP(url.hostname.replace(/^\[|\]$/g, "")))
+    throw new UnsafeUrlError(raw, "a bare IP address is not allowed");
+  if (!hostMatches(url.hostname, hosts)) {
+    throw new UnsafeUrlError(raw, `host ${url.hostname} is not one of ${hosts.join(", ")}`);
   }
   return url;
 }

@@ -8,6 +8,14 @@ export {
   maskSecret,
   parseFlags,
 } from "./config";
+export {
+  CONNECTION_SEPARATOR,
+  ConnectionSchema,
+  connectionResolver,
+  type NamedEnvironments,
+  nameConnection,
+  namedEnvironments,
+} from "./connections";
 export * from "./define";
 export { denied, describeError, type ErrorKind, notFound, ToolError, toToolError, userError } from "./errors";
 export { type Authenticate, type HttpAuth, type HttpOptions, HttpTransportServer } from "./http";

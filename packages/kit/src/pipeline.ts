@@ -12,7 +12,8 @@ export interface ToolCall {
   ctx: ToolContext;
 }
 
-export type ToolOutcome = { ok: true; output: unknown } | { ok: false; error: ToolError };
+/** `notes`: warnings raised while the tool ran (budgets, quotas) that the result must show. */
+export type ToolOutcome = { ok: true; output: unknown; notes?: string[] } | { ok: false; error: ToolError };
 export type Next = () => Promise<ToolOutcome>;
 /** A pipeline stage: do something before and/or after the rest of the pipeline. */
 export type Middleware = (call: ToolCall, next: Next) => Promise<ToolOutcome>;
@@ -23,6 +24,8 @@ export interface PipelineHooks {
   authorize?: Middleware;
   limit?: Middleware;
   guard?: Middleware;
+  /** Wraps the handler itself: attributes vendor calls to the tool call and collects their warnings. */
+  meter?: Middleware;
 }
 
 /** Runs stages in order; each decides whether and how to call the next. */
@@ -111,6 +114,7 @@ export function buildPipeline(hooks: PipelineHooks, limit: Middleware) {
     ...(hooks.authorize ? [hooks.authorize] : []),
     hooks.limit ?? limit,
     hooks.guard ?? refuseGuarded,
+    ...(hooks.meter ? [hooks.meter] : []),
   ];
   return compose(stages, execute);
 }

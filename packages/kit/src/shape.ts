@@ -13,7 +13,14 @@ export function shapeResult(def: ToolDefinition, outcome: ToolOutcome): CallTool
   let text = def.render ? def.render(output) : renderCompact(output);
   if (text.length > MAX_TEXT)
     text = `${text.slice(0, MAX_TEXT)}\n… (truncated; the full result is in structuredContent)`;
-  return { content: [{ type: "text", text }], structuredContent: output };
+  if (!outcome.notes?.length) return { content: [{ type: "text", text }], structuredContent: output };
+  // outside structuredContent so the output schema stays exact; both the model and a client can see them
+  const notes = outcome.notes.map((n) => `Warning: ${n}`).join("\n");
+  return {
+    content: [{ type: "text", text: `${text}\n${notes}` }],
+    structuredContent: output,
+    _meta: { "revops/warnings": outcome.notes },
+  };
 }
 
 const scalar = (v: unknown): string => {

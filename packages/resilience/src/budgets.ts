@@ -44,12 +44,12 @@ function periodStart(period: Budget["period"], now: Date): string {
 
 function label(budget: Budget): string {
   if (budget.name) return budget.name;
-  const parts = [
-    budget.vendor ? displayName(budget.vendor) : "vendor",
-    budget.tool ? `tool ${budget.tool}` : "",
-    budget.principal ? `for ${budget.principal}` : "",
-  ].filter(Boolean);
-  return `${parts.join(" ")} spend this ${budget.period}`;
+  const who = [
+    budget.tool ? ` by ${budget.tool}` : "",
+    budget.principal ? ` for ${budget.principal}` : "",
+  ].join("");
+  const when = budget.period === "day" ? "today" : "this month";
+  return `${budget.vendor ? displayName(budget.vendor) : "Vendor"} spend${who} ${when}`;
 }
 
 /** Spend so far in each applicable budget's period, against its soft and hard limits. */

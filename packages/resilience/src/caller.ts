@@ -1,3 +1,4 @@
+import { currentCallScope } from "./call-scope";
 import type { CostLedger } from "./ledger";
 import type { QuotaWindow, VendorLimiter } from "./limiter";
 import type { ExecuteOptions, Operation, VendorPolicy } from "./policy";
@@ -67,8 +68,9 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
   ): Promise<CallResult<T>> {
     const started = performance.now();
     const units = opts.units ?? unitsFor(vendor, operation);
-    const principal = opts.principal ?? options.principal;
-    const tool = opts.tool ?? options.tool;
+    const scope = currentCallScope();
+    const principal = opts.principal ?? scope?.principal ?? options.principal;
+    const tool = opts.tool ?? scope?.tool ?? options.tool;
     const warnings: string[] = [];
     const entry = { vendor, connection, operation, units, principal, tool };
     try {
@@ -110,6 +112,8 @@ export function createResilientCaller(options: ResilientCallerOptions): Resilien
       const costUsd = ledger
         ? await ledger.record({ ...entry, attempts: run.attempts, outcome: "ok", durationMs: run.durationMs })
         : 0;
+      // the tool call's result carries them even when the adapter drops the CallResult
+      for (const w of warnings) if (scope && !scope.warnings.includes(w)) scope.warnings.push(w);
       return { value: run.value, warnings, attempts: run.attempts, costUsd };
     } catch (err) {
       const v = policy.classify(err);

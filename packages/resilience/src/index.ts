@@ -1,4 +1,11 @@
 export type { Budget, BudgetCheck, BudgetScope } from "./budgets";
+export {
+  type CallScope,
+  callScopesEnabled,
+  currentCallScope,
+  enableCallScopes,
+  runInCallScope,
+} from "./call-scope";
 export type {
   CallOptions,
   CallResult,
@@ -37,6 +44,7 @@ export type {
 export { createVendorPolicy } from "./policy";
 export type { BreakerOptions, VendorPolicyOptions } from "./policy-options";
 export type { PriceTable } from "./prices";
+export { VENDOR_PRICES } from "./prices";
 export type { QuotaCheck, QuotaSnapshot, QuotaTracker, QuotaTrackerOptions } from "./quota";
 export { createQuotaTracker, parseSforceLimitInfo } from "./quota";
 export type { Fresh, MaybeStale, Stale, StaleFallbackOptions } from "./stale";

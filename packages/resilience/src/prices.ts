@@ -1,6 +1,15 @@
 /** USD per quota unit, per vendor and operation; "*" is the vendor's fallback. */
 export type PriceTable = Record<string, Record<string, number>>;
 
+/**
+ * List prices the suite assumes until an operator passes their own (plans differ). Apollo charges one
+ * enrichment credit per record returned (a no-match is recorded as not_found and costs nothing); $0.20 is
+ * Apollo's price for extra credits.
+ */
+export const VENDOR_PRICES: PriceTable = {
+  apollo: { "organizations.enrich": 0.2, "people.match": 0.2 },
+};
+
 /** Exact money: the ledger stores integer micro-dollars. */
 export const MICROS_PER_USD = 1_000_000;
 

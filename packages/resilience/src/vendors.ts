@@ -91,7 +91,8 @@ export const VENDOR_DEFAULTS: Record<KnownVendor, VendorDefaults> = {
     concurrency: 5,
     attemptTimeoutMs: 15_000,
     deadlineMs: 30_000,
-    source: "https://docs.apollo.io/reference/rate-limits (per plan; 50/min default)",
+    source:
+      "https://docs.apollo.io/reference/rate-limits (per plan, fixed windows per minute, hour and day; x-rate-limit-* and x-*-requests-left headers)",
   },
   gmail: {
     rate: { points: 250, durationMs: 1000 },

@@ -131,7 +131,7 @@ describe.each([
     const first = await caller.call("people.enrich", getJson(server.url));
     expect(first.warnings).toEqual([]);
     const second = await caller.call("people.enrich", getJson(server.url));
-    expect(second.warnings).toEqual(["Apollo spend this day is $0.06, above the $0.05 soft budget."]);
+    expect(second.warnings).toEqual(["Apollo spend today is $0.06, above the $0.05 soft budget."]);
     await caller.call("people.enrich", getJson(server.url));
     expect(server.hits).toBe(3);
 

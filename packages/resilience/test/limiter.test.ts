@@ -50,7 +50,10 @@ describe("in-memory limiter", () => {
     await limiter.acquire(1, { maxWaitMs: 0 });
     const { waitedMs } = await limiter.acquire(1, { maxWaitMs: 1500 });
     expect(waitedMs).toBeGreaterThan(500);
-    expect(limiter.stats.waits).toBe(1);
+    expect(waitedMs).toBeLessThan(1500);
+    // a timer may fire a hair before the window resets on a loaded machine: then it waits once more, briefly
+    expect(limiter.stats.waits).toBeGreaterThanOrEqual(1);
+    expect(limiter.stats.refused).toBe(0);
   });
 
   it("counts Gmail units against 250 per second and rejects impossible sizes", async () => {

@@ -5,6 +5,7 @@ import { openSql } from "@revops/store";
 import { Command } from "commander";
 import { openAuditFor } from "./audit-log";
 import { registerApprovalCommands } from "./cli/approvals";
+import { registerDoctorCommand } from "./cli/doctor";
 import { type SafetyConfig, safetyConfigSchema } from "./config";
 
 export interface CliOptions {
@@ -41,6 +42,7 @@ export function buildCli(opts: CliOptions = {}): Command {
     print: opts.print ?? ((l) => console.log(l)),
   });
   registerAuditCommands(program, async () => openAuditFor(config(), await openDb(), true));
+  registerDoctorCommand(program, { env, config, print: opts.print ?? ((l) => console.log(l)) });
   return program;
 }
 

@@ -1,9 +1,11 @@
 import { type AuditLog, auditMiddleware, deferReads } from "@revops/audit";
 import { createGuard } from "@revops/guards";
 import type { KitRuntime, Middleware, PipelineHooks } from "@revops/kit";
+import { callScopesEnabled, runInCallScope } from "@revops/resilience/call-scope";
 import { auditLogFor } from "./audit-log";
 import type { SafetyConfig } from "./config";
 import { recordGuardDecision } from "./decisions";
+import { vendorToolError } from "./vendor-errors";
 
 /** The kit's pipeline hooks, filled for every tool of every server: no tool writes a line of this. */
 export const safetyHooks =
@@ -29,6 +31,7 @@ export const safetyHooks =
     };
     return {
       audit,
+      meter: attributeVendorCalls,
       guard: createGuard({
         config,
         sql: rt.sql,
@@ -39,3 +42,16 @@ export const safetyHooks =
       }),
     };
   };
+
+/** Vendor calls made by the handler are charged to this tool and principal; their budget warnings join the result. */
+export const attributeVendorCalls: Middleware = async (call, next) => {
+  try {
+    if (!callScopesEnabled()) return await next();
+    const scope = { principal: call.ctx.principal.id, tool: call.entry.name, warnings: [] as string[] };
+    const outcome = await runInCallScope(scope, next);
+    if (!outcome.ok || scope.warnings.length === 0) return outcome;
+    return { ...outcome, notes: [...(outcome.notes ?? []), ...scope.warnings] };
+  } catch (err) {
+    throw vendorToolError(err);
+  }
+};

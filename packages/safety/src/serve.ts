@@ -2,13 +2,17 @@ import { main, type RunningServer, type RunOptions, runServer } from "@revops/ki
 import { auditModule } from "./audit-module";
 import { safetyConfigSchema } from "./config";
 import { safetyHooks } from "./hooks";
+import { usageModule } from "./usage-module";
+
+/** The modules every server serves besides its own: the audit log and the vendor cost ledger. */
+export const safetyModules = [auditModule, usageModule];
 
 /** The kit's run options with audit, guards and auth filled in: what every server runs. */
 export function withSafety(opts: RunOptions): RunOptions {
   const server = opts.info?.name ?? opts.modules[0]?.name ?? "revops";
   return {
     ...opts,
-    modules: [...opts.modules, auditModule],
+    modules: [...opts.modules, ...safetyModules],
     hooks: safetyHooks(server),
     // loaded only over HTTP: stdio servers start without the JWT and key-store code
     httpAuth: async (rt, where) => (await import("./http-auth")).httpAuthFor(rt, where),

@@ -110,6 +110,7 @@ describe("HTTP authentication wired into every server", () => {
 
     const auditor = await connect(auditorKey);
     expect((await auditor.listTools()).tools.map((t) => t.name).sort()).toEqual([
+      "api_usage",
       "audit_query",
       "deals_count",
     ]);

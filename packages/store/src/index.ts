@@ -1,5 +1,6 @@
 export { openKv } from "./kv";
 export { migrate } from "./migrate";
+export { redisClientOf } from "./redis-client";
 export { openSql } from "./sql";
 export type {
   Dialect,

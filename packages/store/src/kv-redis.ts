@@ -65,67 +65,72 @@ class RedisKv implements KeyValue {
   private lastError: unknown;
 
   constructor(
-    private readonly client: Redis,
+    /** Shared with libraries that need an ioredis client (see redisClientOf). */
+    readonly redisClient: Redis,
     private readonly target: Target,
   ) {
     // without a listener ioredis prints every reconnect failure; keep it for the next command's error
-    client.on("error", (err: unknown) => {
+    redisClient.on("error", (err: unknown) => {
       this.lastError = err;
     });
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.call(() => this.client.get(key))) ?? undefined;
+    return (await this.call(() => this.redisClient.get(key))) ?? undefined;
   }
 
   async set(key: string, value: string, opts?: { ttlMs?: number }): Promise<void> {
     const ttl = checkTtl(opts?.ttlMs);
     await this.call(() =>
-      ttl === undefined ? this.client.set(key, value) : this.client.set(key, value, "PX", ttl),
+      ttl === undefined ? this.redisClient.set(key, value) : this.redisClient.set(key, value, "PX", ttl),
     );
   }
 
   async setIfAbsent(key: string, value: string, opts?: { ttlMs?: number }): Promise<boolean> {
     const ttl = checkTtl(opts?.ttlMs);
     const reply = await this.call(() =>
-      ttl === undefined ? this.client.set(key, value, "NX") : this.client.set(key, value, "PX", ttl, "NX"),
+      ttl === undefined
+        ? this.redisClient.set(key, value, "NX")
+        : this.redisClient.set(key, value, "PX", ttl, "NX"),
     );
     return reply === "OK";
   }
 
   async take(key: string): Promise<string | undefined> {
-    return (await this.call(() => this.client.getdel(key))) ?? undefined;
+    return (await this.call(() => this.redisClient.getdel(key))) ?? undefined;
   }
 
   async del(key: string): Promise<void> {
-    await this.call(() => this.client.del(key));
+    await this.call(() => this.redisClient.del(key));
   }
 
   async incr(key: string, by = 1, opts?: { ttlMs?: number }): Promise<number> {
     checkIncrement(by);
     const ttl = checkTtl(opts?.ttlMs);
     const value = await this.call(() =>
-      ttl === undefined ? this.client.incrby(key, by) : this.client.eval(INCR_WITH_TTL, 1, key, by, ttl),
+      ttl === undefined
+        ? this.redisClient.incrby(key, by)
+        : this.redisClient.eval(INCR_WITH_TTL, 1, key, by, ttl),
     );
     return Number(value);
   }
 
   async ping(): Promise<void> {
-    await this.call(() => this.client.ping());
+    await this.call(() => this.redisClient.ping());
   }
 
   async close(): Promise<void> {
-    if (this.client.status === "end") return;
-    await this.client.quit().catch(() => this.client.disconnect());
+    if (this.redisClient.status === "end") return;
+    await this.redisClient.quit().catch(() => this.redisClient.disconnect());
   }
 
   /** Command errors stay as they are; a lost connection gets the startup-style explanation. */
   private async call<T>(command: () => Promise<T>): Promise<T> {
-    if (this.client.status === "end") throw new Error("KeyValue (redis) is closed");
+    if (this.redisClient.status === "end") throw new Error("KeyValue (redis) is closed");
     try {
       return await command();
     } catch (err) {
-      if (this.client.status === "ready") throw err;
+      if (this.redisClient.status === "ready") throw err;
       throw explain(this.target, this.lastError ?? err);
     }
   }

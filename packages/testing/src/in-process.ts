@@ -42,8 +42,13 @@ export async function connectInProcess(
   const call = async (name: string, args: Record<string, unknown> = {}) => {
     const r = await client.callTool({ name, arguments: args });
     const text = (r.content as { text: string }[])[0]?.text ?? "";
-    // biome-ignore lint/suspicious/noExplicitAny: tests read the structured result field by field
-    return { isError: Boolean(r.isError), text, data: r.structuredContent as Record<string, any> };
+    return {
+      isError: Boolean(r.isError),
+      text,
+      // biome-ignore lint/suspicious/noExplicitAny: tests read the structured result field by field
+      data: r.structuredContent as Record<string, any>,
+      meta: r._meta as Record<string, unknown> | undefined,
+    };
   };
   return {
     client,

@@ -7,13 +7,43 @@ const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/i;
 /** Every variable the customer-success integrations read: the one place they are read and validated. */
 export const csIntegrationEnv = z.object({
   CS_SUPPORT: z.enum(["sandbox", "zendesk"]).default("sandbox"),
+  CS_USAGE: z.enum(["sandbox", "mixpanel"]).default("sandbox"),
+  CS_CONVERSATIONS: z.enum(["sandbox", "intercom"]).default("sandbox"),
+  MIXPANEL_PROJECT_ID: z.string().regex(/^\d+$/, "must be the numeric project id").optional(),
+  MIXPANEL_SERVICE_ACCOUNT_USERNAME: z.string().trim().min(1).optional(),
+  MIXPANEL_SERVICE_ACCOUNT_SECRET: z.string().min(1).optional(),
+  MIXPANEL_REGION: z.enum(["us", "eu", "in"]).default("us"),
+  MIXPANEL_ACCOUNT_PROPERTY: z
+    .string()
+    .regex(/^[^"\\]{1,255}$/, "must be an event property name without quotes or backslashes")
+    .default("account_id"),
+  MIXPANEL_USAGE_EVENTS: z.string().optional(),
+  INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
+  INTERCOM_REGION: z.enum(["us", "eu", "au"]).default("us"),
   ZENDESK_SUBDOMAIN: z.string().trim().min(1).optional(),
   ZENDESK_EMAIL: z.email().optional(),
   ZENDESK_API_TOKEN: z.string().min(1).optional(),
   CS_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
-  REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REVOPS_TEST_VENDOR_BASE_URL: z
+    .string()
+    .refine(
+      (v) => testBaseUrls(v) !== undefined,
+      "must be an http(s) URL or vendor=URL pairs separated by commas",
+    )
+    .optional(),
+  REVOPS_TEST_VENDOR_CA: z.string().includes("BEGIN CERTIFICATE").optional(),
   REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
 });
+
+const isHttpUrl = (v: string) => z.url({ protocol: /^https?$/ }).safeParse(v).success;
+
+/** One URL for every configured vendor, or `zendesk=…,mixpanel=…,intercom=…` for several fakes at once. */
+function testBaseUrls(value: string): Record<string, string> | undefined {
+  if (isHttpUrl(value)) return { "*": value };
+  const pairs = value.split(",").map((p) => p.trim().split(/=(.*)/s, 2) as [string, string?]);
+  if (!pairs.every(([k, v]) => /^[a-z]+$/.test(k) && v && isHttpUrl(v))) return undefined;
+  return Object.fromEntries(pairs);
+}
 
 export type CsSupportConfig =
   | { support: "sandbox" }
@@ -32,18 +62,44 @@ function problem(name: string, message: string): never {
   throw new ConfigError(`Invalid configuration:\n  ${name}: ${message} ${FIX}`);
 }
 
-/** Reads CS_SUPPORT and the Zendesk credentials; a bad value throws a ConfigError naming the variable and the fix. */
-export function loadCsSupportConfig(env: Record<string, string | undefined> = process.env): CsSupportConfig {
-  const e = loadConfig(csIntegrationEnv, { env });
-  if (e.CS_SUPPORT === "sandbox") return { support: "sandbox" };
-  if (e.REVOPS_TEST_VENDOR_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
+type CsEnv = z.output<typeof csIntegrationEnv>;
+
+/** Test-only fake for one vendor: its URL (and CA for the https fakes), refused without the explicit flag. */
+function testVendor(
+  e: CsEnv,
+  vendor: string,
+): { baseUrl?: string; testCa?: string; allowInsecureTestBaseUrl: boolean } {
+  if (!e.REVOPS_TEST_VENDOR_BASE_URL) return { allowInsecureTestBaseUrl: false };
+  if (!e.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
     problem(
       "REVOPS_TEST_VENDOR_BASE_URL",
       "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach the real vendor.",
     );
   }
+  const urls = testBaseUrls(e.REVOPS_TEST_VENDOR_BASE_URL) ?? {};
+  const baseUrl = urls[vendor] ?? urls["*"];
+  return {
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(baseUrl && e.REVOPS_TEST_VENDOR_CA ? { testCa: e.REVOPS_TEST_VENDOR_CA } : {}),
+    allowInsecureTestBaseUrl: baseUrl !== undefined,
+  };
+}
+
+function required<T>(value: T | undefined, name: string, why: string): T {
+  if (value === undefined) problem(name, why);
+  return value;
+}
+
+/** Reads CS_SUPPORT and the Zendesk credentials; a bad value throws a ConfigError naming the variable and the fix. */
+export function loadCsSupportConfig(env: Record<string, string | undefined> = process.env): CsSupportConfig {
+  return supportConfig(loadConfig(csIntegrationEnv, { env }));
+}
+
+function supportConfig(e: CsEnv): CsSupportConfig {
+  if (e.CS_SUPPORT === "sandbox") return { support: "sandbox" };
+  const test = testVendor(e, "zendesk");
   const sub = e.ZENDESK_SUBDOMAIN;
-  if (!sub && !e.REVOPS_TEST_VENDOR_BASE_URL) {
+  if (!sub && !test.baseUrl) {
     problem(
       "ZENDESK_SUBDOMAIN",
       "is required when CS_SUPPORT=zendesk: set the account's subdomain (acme for https://acme.zendesk.com).",
@@ -74,7 +130,113 @@ export function loadCsSupportConfig(env: Record<string, string | undefined> = pr
     email: e.ZENDESK_EMAIL,
     apiToken: e.ZENDESK_API_TOKEN,
     staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
-    ...(e.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {}),
-    allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
+    ...(test.baseUrl ? { baseUrl: test.baseUrl } : {}),
+    allowInsecureTestBaseUrl: test.allowInsecureTestBaseUrl,
   };
+}
+
+export type CsUsageConfig =
+  | { usage: "sandbox" }
+  | {
+      usage: "mixpanel";
+      connectionId: string;
+      projectId: string;
+      username: string;
+      secret: string;
+      region: "us" | "eu" | "in";
+      /** The event property that carries the account id (the sandbox's acc_… ids). */
+      accountProperty: string;
+      /** Events that count as usage; every event with the account property when absent. */
+      events?: string[];
+      staleMaxAgeMs: number;
+      baseUrl?: string;
+      testCa?: string;
+      allowInsecureTestBaseUrl: boolean;
+    };
+
+function usageConfig(e: CsEnv): CsUsageConfig {
+  if (e.CS_USAGE === "sandbox") return { usage: "sandbox" };
+  const why = (what: string) => `is required when CS_USAGE=mixpanel: ${what}`;
+  const projectId = required(
+    e.MIXPANEL_PROJECT_ID,
+    "MIXPANEL_PROJECT_ID",
+    why("the number in the project's URL or Project Settings → Overview."),
+  );
+  const username = required(
+    e.MIXPANEL_SERVICE_ACCOUNT_USERNAME,
+    "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
+    why("create a service account with access to the project (Organization Settings → Service Accounts)."),
+  );
+  const secret = required(
+    e.MIXPANEL_SERVICE_ACCOUNT_SECRET,
+    "MIXPANEL_SERVICE_ACCOUNT_SECRET",
+    why("the secret shown once when the service account was created."),
+  );
+  const events = e.MIXPANEL_USAGE_EVENTS?.split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (e.MIXPANEL_USAGE_EVENTS !== undefined && !events?.length) {
+    problem(
+      "MIXPANEL_USAGE_EVENTS",
+      "lists no event: give event names separated by commas, or unset it to count every event.",
+    );
+  }
+  const test = testVendor(e, "mixpanel");
+  return {
+    usage: "mixpanel",
+    connectionId: "cs-mixpanel",
+    projectId,
+    username,
+    secret,
+    region: e.MIXPANEL_REGION,
+    accountProperty: e.MIXPANEL_ACCOUNT_PROPERTY,
+    ...(events?.length ? { events } : {}),
+    staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
+    ...test,
+  };
+}
+
+export type CsConversationsConfig =
+  | { conversations: "sandbox" }
+  | {
+      conversations: "intercom";
+      connectionId: string;
+      accessToken: string;
+      region: "us" | "eu" | "au";
+      staleMaxAgeMs: number;
+      baseUrl?: string;
+      allowInsecureTestBaseUrl: boolean;
+    };
+
+function conversationsConfig(e: CsEnv): CsConversationsConfig {
+  if (e.CS_CONVERSATIONS === "sandbox") return { conversations: "sandbox" };
+  const accessToken = required(
+    e.INTERCOM_ACCESS_TOKEN,
+    "INTERCOM_ACCESS_TOKEN",
+    "is required when CS_CONVERSATIONS=intercom: the access token of an Intercom app with read access to users, companies and conversations (Developer Hub → your app → Authentication).",
+  );
+  const { baseUrl, allowInsecureTestBaseUrl } = testVendor(e, "intercom");
+  return {
+    conversations: "intercom",
+    connectionId: "cs-intercom",
+    accessToken,
+    region: e.INTERCOM_REGION,
+    staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
+    ...(baseUrl ? { baseUrl } : {}),
+    allowInsecureTestBaseUrl,
+  };
+}
+
+export interface CsIntegrationsConfig {
+  support: CsSupportConfig;
+  usage: CsUsageConfig;
+  conversations: CsConversationsConfig;
+}
+
+/** Every source of the customer-success ports; a bad value throws a ConfigError naming the variable and the fix. */
+export function loadCsIntegrationsConfig(
+  env: Record<string, string | undefined> = process.env,
+): CsIntegrationsConfig {
+  const e = loadConfig(csIntegrationEnv, { env });
+  return { support: supportConfig(e), usage: usageConfig(e), conversations: conversationsConfig(e) };
 }

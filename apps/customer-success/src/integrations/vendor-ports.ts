@@ -1,7 +1,14 @@
-import { createZendeskConnector, type ResilienceSetup } from "@revops/connectors";
+import {
+  connectorSetup,
+  createIntercomConnector,
+  createMixpanelConnector,
+  createZendeskConnector,
+} from "@revops/connectors";
 import type { Runtime } from "@revops/kit";
 import type { SupportPort } from "../ports";
-import type { CsSupportConfig } from "./config";
+import type { CsConversationsConfig, CsSupportConfig, CsUsageConfig } from "./config";
+import { IntercomFeedback } from "./intercom/feedback";
+import { MixpanelUsage } from "./mixpanel/usage";
 import { ZendeskSupport } from "./zendesk/support";
 
 type VendorConfig = Exclude<CsSupportConfig, { support: "sandbox" }>;
@@ -15,7 +22,7 @@ export async function vendorSupport(
   config: VendorConfig,
   rest: SupportPort,
 ): Promise<SupportPort> {
-  const setup: ResilienceSetup = { staleCache: { cache: await rt.kv(), maxAgeMs: config.staleMaxAgeMs } };
+  const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
   const zd = await createZendeskConnector(
     {
       id: config.connectionId,
@@ -28,4 +35,51 @@ export async function vendorSupport(
     setup,
   );
   return new ZendeskSupport(zd, rest);
+}
+
+/** Account usage from Mixpanel's raw export (read-only: the connection has no project token). */
+export async function vendorUsage(
+  rt: Runtime,
+  config: Exclude<CsUsageConfig, { usage: "sandbox" }>,
+): Promise<MixpanelUsage> {
+  const mp = await createMixpanelConnector(
+    {
+      id: config.connectionId,
+      vendor: "mixpanel",
+      region: config.region,
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      ...(config.testCa ? { testCa: config.testCa } : {}),
+      allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
+      credentials: { username: config.username, secret: config.secret, projectId: config.projectId },
+    },
+    await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs }),
+  );
+  return new MixpanelUsage(mp, {
+    accountProperty: config.accountProperty,
+    ...(config.events ? { events: config.events } : {}),
+  });
+}
+
+const INTERCOM_REGION_URL = {
+  us: "https://api.intercom.io",
+  eu: "https://api.eu.intercom.io",
+  au: "https://api.au.intercom.io",
+} as const;
+
+/** Conversations, support load and ratings from Intercom. */
+export async function vendorFeedback(
+  rt: Runtime,
+  config: Exclude<CsConversationsConfig, { conversations: "sandbox" }>,
+): Promise<IntercomFeedback> {
+  const ic = await createIntercomConnector(
+    {
+      id: config.connectionId,
+      vendor: "intercom",
+      baseUrl: config.baseUrl ?? INTERCOM_REGION_URL[config.region],
+      allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
+      credentials: { accessToken: config.accessToken },
+    },
+    await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs }),
+  );
+  return new IntercomFeedback(ic);
 }

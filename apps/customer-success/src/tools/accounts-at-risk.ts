@@ -1,7 +1,10 @@
+import { freshnessOf } from "@revops/connectors/freshness";
+import { ConnectionSchema } from "@revops/kit";
 import { z } from "zod";
 import { HEALTH_METHOD, healthScore } from "../domain/health";
 import { csTool } from "../ports";
 import { MetaSchema } from "./schemas";
+import { fromVendor } from "./vendor-errors";
 
 export const accountsAtRisk = csTool({
   name: "accounts_at_risk",
@@ -22,6 +25,7 @@ export const accountsAtRisk = csTool({
         .optional()
         .describe("Only accounts renewing within N days"),
       limit: z.number().int().min(1).max(100).default(20),
+      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -43,8 +47,9 @@ export const accountsAtRisk = csTool({
   }),
   example: { min_risk: "high", limit: 5 },
   handler: async ({ input, ctx }) => {
-    const today = await ctx.ports.today();
-    const signals = await ctx.ports.support.accountSignals();
+    const ports = await ctx.ports.using(input.connection);
+    const today = await ports.today();
+    const signals = await fromVendor(() => ports.support.accountSignals());
     const scored = signals.map((s) => ({ s, h: healthScore(s, today) }));
     const wanted = scored.filter(
       ({ h }) =>
@@ -71,9 +76,12 @@ export const accountsAtRisk = csTool({
       meta: {
         method: `${HEALTH_METHOD}: usage trend 35, seat adoption 20, support load 25, NPS 20; high < 45, medium < 65; renewal ≤ 90 days raises medium to high`,
         as_of: today,
-        source: ctx.ports.source,
+        source: ports.source,
         inputs: { customer_accounts: signals.length },
-        caveats: ["Usage compares the last 30 days with the 30 before; seasonal dips look like decline."],
+        caveats: [
+          "Usage compares the last 30 days with the 30 before; seasonal dips look like decline.",
+          ...(freshnessOf(signals) ? [freshnessOf(signals)?.note as string] : []),
+        ],
       },
     };
   },

@@ -1,8 +1,10 @@
-import { fenceUntrusted, userError } from "@revops/kit";
+import { freshnessOf } from "@revops/connectors/freshness";
+import { ConnectionSchema, fenceUntrusted, userError } from "@revops/kit";
 import { z } from "zod";
 import { nps } from "../domain/nps";
 import { csTool } from "../ports";
 import { AccountIdSchema, MetaSchema } from "./schemas";
+import { fromVendor } from "./vendor-errors";
 
 export const npsSummary = csTool({
   name: "nps_summary",
@@ -18,6 +20,7 @@ export const npsSummary = csTool({
       to: z.iso.date().optional().describe("YYYY-MM-DD"),
       account_id: AccountIdSchema.optional(),
       comments: z.number().int().min(0).max(20).default(5).describe("How many detractor comments to include"),
+      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -38,14 +41,14 @@ export const npsSummary = csTool({
   }),
   example: { from: "2026-01-01", comments: 2 },
   handler: async ({ input, ctx }) => {
+    const ports = await ctx.ports.using(input.connection);
     if (input.from && input.to && input.from > input.to) {
       throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
     }
-    const rows = await ctx.ports.support.npsResponses({
-      from: input.from,
-      to: input.to,
-      accountId: input.account_id,
-    });
+    const rows = await fromVendor(() =>
+      ports.support.npsResponses({ from: input.from, to: input.to, accountId: input.account_id }),
+    );
+    const stale = freshnessOf(rows)?.note;
     const detractors = rows
       .filter((r) => r.score <= 6 && r.comment)
       .sort((a, b) => b.respondedAt.localeCompare(a.respondedAt))
@@ -60,10 +63,13 @@ export const npsSummary = csTool({
       })),
       meta: {
         method: "nps-v1: % promoters (9-10) minus % detractors (0-6)",
-        as_of: await ctx.ports.today(),
-        source: ctx.ports.source,
+        as_of: await ports.today(),
+        source: ports.source,
         inputs: { responses: rows.length, from: input.from ?? "all", to: input.to ?? "all" },
-        caveats: rows.length < 30 ? ["Fewer than 30 responses: the score is noisy."] : [],
+        caveats: [
+          ...(rows.length < 30 ? ["Fewer than 30 responses: the score is noisy."] : []),
+          ...(stale ? [stale] : []),
+        ],
       },
     };
   },

@@ -1,8 +1,9 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { CursorSchema, LimitSchema, NextCursorSchema } from "@revops/kit";
+import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema } from "@revops/kit";
 import { z } from "zod";
 import { csTool } from "../ports";
 import { AccountIdSchema } from "./schemas";
+import { fromVendor } from "./vendor-errors";
 
 export const ticketsList = csTool({
   name: "tickets_list",
@@ -21,6 +22,7 @@ export const ticketsList = csTool({
       created_to: z.iso.date().optional().describe("YYYY-MM-DD"),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
+      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -44,15 +46,18 @@ export const ticketsList = csTool({
   }),
   example: { priority: "urgent", limit: 3 },
   handler: async ({ input, ctx }) => {
-    const page = await ctx.ports.support.listTickets({
-      status: input.status,
-      priority: input.priority,
-      accountId: input.account_id,
-      createdFrom: input.created_from,
-      createdTo: input.created_to,
-      cursor: input.cursor,
-      limit: input.limit,
-    });
+    const ports = await ctx.ports.using(input.connection);
+    const page = await fromVendor(() =>
+      ports.support.listTickets({
+        status: input.status,
+        priority: input.priority,
+        accountId: input.account_id,
+        createdFrom: input.created_from,
+        createdTo: input.created_to,
+        cursor: input.cursor,
+        limit: input.limit,
+      }),
+    );
     return {
       tickets: page.rows.map((t) => ({
         id: t.id,

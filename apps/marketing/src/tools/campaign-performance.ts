@@ -1,4 +1,5 @@
-import { userError } from "@revops/kit";
+import { freshnessOf } from "@revops/connectors/freshness";
+import { ConnectionSchema, userError } from "@revops/kit";
 import { z } from "zod";
 import { economics, rank } from "../domain/economics";
 import { marketingTool } from "../ports";
@@ -19,6 +20,7 @@ export const campaignPerformance = marketingTool({
       campaign_ids: z.array(CampaignIdSchema).min(1).max(50).optional(),
       rank_by: z.enum(["roi", "pipeline", "revenue", "cost_per_lead"]).default("roi"),
       top: z.number().int().min(1).max(50).default(10).describe("How many campaigns to return"),
+      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -51,7 +53,8 @@ export const campaignPerformance = marketingTool({
   }),
   example: { rank_by: "roi", top: 3 },
   handler: async ({ input, ctx }) => {
-    const stats = await ctx.ports.marketing.campaignStats(input.campaign_ids);
+    const ports = await ctx.ports.using(input.connection);
+    const stats = await ports.marketing.campaignStats(input.campaign_ids);
     if (input.campaign_ids) {
       const found = new Set(stats.map((s) => s.id));
       const missing = input.campaign_ids.filter((id) => !found.has(id));
@@ -86,11 +89,12 @@ export const campaignPerformance = marketingTool({
       meta: {
         method:
           "campaign-economics-v1: leads attributed to their source campaign; pipeline and revenue from deals converted from those leads",
-        as_of: await ctx.ports.today(),
-        source: ctx.ports.source,
+        as_of: await ports.today(),
+        source: ports.source,
         inputs: { campaigns: rows.length },
         caveats: [
           "Single-touch (source campaign) attribution: influenced deals from later touches are not credited.",
+          ...(freshnessOf(stats) ? [freshnessOf(stats)?.note as string] : []),
         ],
       },
     };

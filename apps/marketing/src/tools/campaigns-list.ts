@@ -1,4 +1,5 @@
-import { CursorSchema, LimitSchema, NextCursorSchema } from "@revops/kit";
+import { freshnessOf } from "@revops/connectors/freshness";
+import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema } from "@revops/kit";
 import { z } from "zod";
 import { marketingTool } from "../ports";
 import { ChannelSchema, StatusSchema } from "./schemas";
@@ -17,6 +18,7 @@ export const campaignsList = marketingTool({
       channel: ChannelSchema.optional(),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
+      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -38,7 +40,8 @@ export const campaignsList = marketingTool({
   }),
   example: { status: "active" },
   handler: async ({ input, ctx }) => {
-    const page = await ctx.ports.marketing.listCampaigns({ ...input });
+    const ports = await ctx.ports.using(input.connection);
+    const page = await ports.marketing.listCampaigns({ ...input });
     return {
       campaigns: page.rows.map((c) => ({
         id: c.id,
@@ -52,10 +55,14 @@ export const campaignsList = marketingTool({
       })),
       total: page.total,
       next_cursor: page.nextCursor,
-      note:
+      note: [
         page.total === 0
           ? "No campaigns match; drop a filter."
           : `Showing ${page.rows.length} of ${page.total}.`,
+        freshnessOf(page)?.note,
+      ]
+        .filter(Boolean)
+        .join(" "),
     };
   },
 });

@@ -1,4 +1,5 @@
-import { userError } from "@revops/kit";
+import { freshnessOf } from "@revops/connectors/freshness";
+import { ConnectionSchema, userError } from "@revops/kit";
 import { z } from "zod";
 import { funnel } from "../domain/economics";
 import { marketingTool } from "../ports";
@@ -18,6 +19,7 @@ export const leadsBySource = marketingTool({
     .object({
       from: z.iso.date().optional().describe("Leads created on or after, YYYY-MM-DD"),
       to: z.iso.date().optional().describe("Leads created on or before, YYYY-MM-DD"),
+      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -39,10 +41,11 @@ export const leadsBySource = marketingTool({
   }),
   example: { from: "2026-01-01" },
   handler: async ({ input, ctx }) => {
+    const ports = await ctx.ports.using(input.connection);
     if (input.from && input.to && input.from > input.to) {
       throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
     }
-    const rows = await ctx.ports.marketing.leadsBySource(input);
+    const rows = await ports.marketing.leadsBySource(input);
     const sources = rows
       .map((r) => ({
         source: r.source,
@@ -61,10 +64,13 @@ export const leadsBySource = marketingTool({
       meta: {
         method:
           "lead-funnel-v1: counts by current lead status; MQL and SQL include leads that progressed further",
-        as_of: await ctx.ports.today(),
-        source: ctx.ports.source,
+        as_of: await ports.today(),
+        source: ports.source,
         inputs: { from: input.from ?? "all", to: input.to ?? "all", leads: total },
-        caveats: total < 30 ? ["Fewer than 30 leads: rates are noisy."] : [],
+        caveats: [
+          ...(total < 30 ? ["Fewer than 30 leads: rates are noisy."] : []),
+          ...(freshnessOf(rows) ? [freshnessOf(rows)?.note as string] : []),
+        ],
       },
     };
   },

@@ -15,7 +15,11 @@ export const salesIntegrationEnv = z.object({
   /** "Vendor stage=suite_stage,…" overrides merged over the vendor's defaults. */
   SALES_STAGE_MAP: z.string().optional(),
   SALES_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /** Firmographics on account_get from an enrichment vendor; "none" (default) or "apollo". */
+  SALES_ENRICHMENT: z.enum(["none", "apollo"]).default("none"),
+  APOLLO_API_KEY: z.string().min(1).optional(),
   REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REVOPS_TEST_ENRICHMENT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
 });
 type Env = z.output<typeof salesIntegrationEnv>;
@@ -108,5 +112,44 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
     accessToken: e.SALESFORCE_ACCESS_TOKEN,
     ...(e.SALESFORCE_INSTANCE_URL ? { instanceUrl: e.SALESFORCE_INSTANCE_URL } : {}),
     ...vendor,
+  };
+}
+
+export type SalesEnrichmentConfig =
+  | { enrichment: "none" }
+  | {
+      enrichment: "apollo";
+      apiKey: string;
+      connectionId: string;
+      staleMaxAgeMs: number;
+      baseUrl?: string;
+      allowInsecureTestBaseUrl: boolean;
+    };
+
+/** Reads SALES_ENRICHMENT and the vendor's key; a bad value throws a ConfigError naming the variable and the fix. */
+export function loadSalesEnrichmentConfig(
+  env: Record<string, string | undefined> = process.env,
+): SalesEnrichmentConfig {
+  const e = loadConfig(salesIntegrationEnv, { env });
+  if (e.SALES_ENRICHMENT === "none") return { enrichment: "none" };
+  if (!e.APOLLO_API_KEY?.trim()) {
+    problem(
+      "APOLLO_API_KEY",
+      "is required when SALES_ENRICHMENT=apollo: create an API key in Apollo (Settings → Integrations → API Keys) with access to organization enrichment, or unset SALES_ENRICHMENT.",
+    );
+  }
+  if (e.REVOPS_TEST_ENRICHMENT_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
+    problem(
+      "REVOPS_TEST_ENRICHMENT_BASE_URL",
+      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach Apollo.",
+    );
+  }
+  return {
+    enrichment: "apollo",
+    apiKey: e.APOLLO_API_KEY.trim(),
+    connectionId: "sales-apollo",
+    staleMaxAgeMs: e.SALES_STALE_MAX_AGE_MINUTES * 60_000,
+    ...(e.REVOPS_TEST_ENRICHMENT_BASE_URL ? { baseUrl: e.REVOPS_TEST_ENRICHMENT_BASE_URL } : {}),
+    allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
   };
 }

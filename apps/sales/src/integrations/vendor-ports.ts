@@ -1,7 +1,13 @@
-import { createHubSpotConnector, createSalesforceConnector, type ResilienceSetup } from "@revops/connectors";
+import {
+  connectorSetup,
+  createApolloConnector,
+  createHubSpotConnector,
+  createSalesforceConnector,
+} from "@revops/connectors";
 import type { Runtime } from "@revops/kit";
-import type { CrmPort } from "../ports";
-import type { SalesCrmConfig } from "./config";
+import type { CrmPort, EnrichmentPort } from "../ports";
+import { ApolloEnrichment } from "./apollo/enrichment";
+import type { SalesCrmConfig, SalesEnrichmentConfig } from "./config";
 import { HubSpotCrm } from "./hubspot/crm";
 import { SalesforceCrm } from "./salesforce/crm";
 import { StageMap } from "./stages";
@@ -10,7 +16,7 @@ type VendorConfig = Exclude<SalesCrmConfig, { crm: "sandbox" }>;
 
 /** The CRM port of a configured vendor, its reads backed by the stale cache in the runtime's key-value store. */
 export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmPort> {
-  const setup: ResilienceSetup = { staleCache: { cache: await rt.kv(), maxAgeMs: config.staleMaxAgeMs } };
+  const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
   const connection = {
     id: config.connectionId,
     vendor: config.crm,
@@ -36,6 +42,25 @@ export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmP
     setup,
   );
   return new SalesforceCrm(sf, stages);
+}
+
+/** The enrichment port of a configured vendor; its answers are cached for outages like the CRM's. */
+export async function vendorEnrichment(
+  rt: Runtime,
+  config: Exclude<SalesEnrichmentConfig, { enrichment: "none" }>,
+): Promise<EnrichmentPort> {
+  const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
+  const apollo = await createApolloConnector(
+    {
+      id: config.connectionId,
+      vendor: "apollo",
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
+      credentials: { apiKey: config.apiKey },
+    },
+    setup,
+  );
+  return new ApolloEnrichment(apollo);
 }
 
 /** Today in UTC: a vendor's data is live, unlike the sandbox's fixed date. */

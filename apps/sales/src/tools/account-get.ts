@@ -1,13 +1,14 @@
-import { notFound } from "@revops/kit";
+import { freshnessOf } from "@revops/connectors/freshness";
+import { ConnectionSchema, notFound } from "@revops/kit";
 import { z } from "zod";
 import { salesTool } from "../ports";
-import { AccountIdSchema, DealRowSchema, toDealRow } from "./schemas";
+import { AccountIdSchema, DealRowSchema, FirmographicsSchema, toDealRow } from "./schemas";
 
 export const accountGet = salesTool({
   name: "account_get",
   title: "Get an account",
   description:
-    "One account with its owner, ARR, subscription, top contacts, open deals and recent activity. detail=full adds activity bodies.",
+    "One account with its owner, ARR, subscription, top contacts, open deals and recent activity, plus firmographics when enrichment is configured. detail=full adds activity bodies.",
   toolset: "accounts",
   scopes: ["sales:read"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -15,6 +16,7 @@ export const accountGet = salesTool({
     .object({
       account_id: AccountIdSchema,
       detail: z.enum(["summary", "full"]).default("summary").describe("summary (default) or full"),
+      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -50,10 +52,13 @@ export const accountGet = salesTool({
         body: z.string().optional(),
       }),
     ),
+    firmographics: FirmographicsSchema.optional(),
+    note: z.string().optional().describe("Why firmographics are missing, or how old cached data is"),
   }),
   example: { account_id: "acc_0001" },
   handler: async ({ input, ctx }) => {
-    const a = await ctx.ports.crm.getAccount(input.account_id);
+    const ports = await ctx.ports.using(input.connection);
+    const a = await ports.crm.getAccount(input.account_id);
     if (!a) {
       throw notFound(`No account with id ${input.account_id}.`, {
         fields: ["account_id"],
@@ -61,6 +66,9 @@ export const accountGet = salesTool({
       });
     }
     const full = input.detail === "full";
+    const enriched = await ports.enrichment?.firmographics(a.domain);
+    const f = enriched?.firmographics;
+    const note = [freshnessOf(a)?.note, enriched?.note].filter(Boolean).join(" ");
     return {
       id: a.id,
       name: a.name,
@@ -89,6 +97,17 @@ export const accountGet = salesTool({
         occurred_at: r.occurredAt,
         ...(full && { body: r.body }),
       })),
+      ...(f && {
+        firmographics: {
+          industry: f.industry,
+          employees: f.employees,
+          annual_revenue: f.annualRevenue,
+          founded_year: f.foundedYear,
+          linkedin_url: f.linkedinUrl,
+          source: f.source,
+        },
+      }),
+      ...(note && { note }),
     };
   },
 });

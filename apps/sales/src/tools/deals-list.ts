@@ -1,5 +1,5 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { CursorSchema, LimitSchema, NextCursorSchema, userError } from "@revops/kit";
+import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema, userError } from "@revops/kit";
 import { z } from "zod";
 import { salesTool } from "../ports";
 import { AccountIdSchema, DealRowSchema, OwnerSchema, StageSchema, toDealRow } from "./schemas";
@@ -23,6 +23,7 @@ export const dealsList = salesTool({
       min_amount: z.number().nonnegative().optional().describe("Minimum amount in USD"),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
+      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -33,13 +34,14 @@ export const dealsList = salesTool({
   }),
   example: { status: "open", limit: 3 },
   handler: async ({ input, ctx }) => {
+    const ports = await ctx.ports.using(input.connection);
     if (input.close_from && input.close_to && input.close_from > input.close_to) {
       throw userError("close_from is after close_to.", {
         fields: ["close_from", "close_to"],
         hint: "Swap the two dates.",
       });
     }
-    const page = await ctx.ports.crm.listDeals({
+    const page = await ports.crm.listDeals({
       stage: input.stage,
       status: input.status,
       owner: input.owner,

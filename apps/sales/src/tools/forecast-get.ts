@@ -1,3 +1,4 @@
+import { ConnectionSchema } from "@revops/kit";
 import { z } from "zod";
 import { FORECAST_METHOD, forecastPeriod, stageConversion } from "../domain/forecast";
 import { parseQuarter, quarterOf, shiftQuarter } from "../domain/period";
@@ -14,7 +15,13 @@ export const forecastGet = salesTool({
   toolset: "forecasting",
   scopes: ["sales:read"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  input: z.object({ quarter: QuarterSchema.optional(), owner: OwnerSchema.optional() }).strict(),
+  input: z
+    .object({
+      quarter: QuarterSchema.optional(),
+      owner: OwnerSchema.optional(),
+      connection: ConnectionSchema.optional(),
+    })
+    .strict(),
   output: z.object({
     quarter: z.string(),
     owner: z.string().nullable(),
@@ -31,16 +38,17 @@ export const forecastGet = salesTool({
   }),
   example: {},
   handler: async ({ input, ctx }) => {
-    const today = await ctx.ports.today();
+    const ports = await ctx.ports.using(input.connection);
+    const today = await ports.today();
     const label = input.quarter ?? quarterOf(today);
     const period = parseQuarter(label);
     const historyFrom = parseQuarter(shiftQuarter(label, -HISTORY_QUARTERS)).from;
     const [deals, past] = await Promise.all([
-      ctx.ports.crm.dealsClosingBetween(period.from, period.to, input.owner),
-      ctx.ports.crm.dealsClosingBetween(historyFrom, period.from, input.owner),
+      ports.crm.dealsClosingBetween(period.from, period.to, input.owner),
+      ports.crm.dealsClosingBetween(historyFrom, period.from, input.owner),
     ]);
     const closed = past.filter((d) => d.stage === "closed_won" || d.stage === "closed_lost");
-    const history = await ctx.ports.crm.dealStageHistory(closed.map((d) => d.id));
+    const history = await ports.crm.dealStageHistory(closed.map((d) => d.id));
     const conversion = stageConversion(closed, history);
     const caveats = Object.entries(conversion)
       .filter(([, c]) => c.source === "crm_probability")
@@ -53,7 +61,7 @@ export const forecastGet = salesTool({
       meta: {
         method: FORECAST_METHOD,
         as_of: today,
-        source: ctx.ports.source,
+        source: ports.source,
         inputs: {
           deals_in_quarter: deals.length,
           closed_deals_in_history: closed.length,

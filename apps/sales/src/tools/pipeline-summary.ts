@@ -1,4 +1,5 @@
 import { freshnessOf } from "@revops/connectors/freshness";
+import { ConnectionSchema } from "@revops/kit";
 import { z } from "zod";
 import { isQuarter, parseQuarter, quarterOf } from "../domain/period";
 import { summarisePipeline } from "../domain/pipeline";
@@ -15,7 +16,13 @@ export const pipelineSummary = salesTool({
   toolset: "pipeline",
   scopes: ["sales:read"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  input: z.object({ quarter: QuarterSchema.optional(), owner: OwnerSchema.optional() }).strict(),
+  input: z
+    .object({
+      quarter: QuarterSchema.optional(),
+      owner: OwnerSchema.optional(),
+      connection: ConnectionSchema.optional(),
+    })
+    .strict(),
   output: z.object({
     quarter: z.string(),
     from: z.string(),
@@ -35,9 +42,10 @@ export const pipelineSummary = salesTool({
   }),
   example: { quarter: "2026-Q4" },
   handler: async ({ input, ctx }) => {
-    const today = await ctx.ports.today();
+    const ports = await ctx.ports.using(input.connection);
+    const today = await ports.today();
     const period = parseQuarter(input.quarter && isQuarter(input.quarter) ? input.quarter : quarterOf(today));
-    const deals = await ctx.ports.crm.dealsClosingBetween(period.from, period.to, input.owner);
+    const deals = await ports.crm.dealsClosingBetween(period.from, period.to, input.owner);
     return {
       quarter: period.label,
       from: period.from,
@@ -47,7 +55,7 @@ export const pipelineSummary = salesTool({
       meta: {
         method: "pipeline-summary-v1: sums by stage; weighted = amount × CRM stage probability",
         as_of: today,
-        source: ctx.ports.source,
+        source: ports.source,
         inputs: { deals: deals.length },
         caveats: [
           ...(deals.length === 0 ? ["No deals close in this quarter for this owner."] : []),

@@ -53,3 +53,14 @@ export const AnalyticsMetaSchema = z.object({
   inputs: z.record(z.string(), z.union([z.number(), z.string()])).describe("What went into the computation"),
   caveats: z.array(z.string()),
 });
+
+export const FirmographicsSchema = z
+  .object({
+    industry: z.string().nullable(),
+    employees: z.number().int().nullable().describe("Estimated headcount"),
+    annual_revenue: z.number().nullable().describe("USD per year"),
+    founded_year: z.number().int().nullable(),
+    linkedin_url: z.string().nullable().describe("The company's LinkedIn page (https only)"),
+    source: z.literal("apollo"),
+  })
+  .describe("Company data from the enrichment vendor for the account's domain");

@@ -1,7 +1,9 @@
 import { Client } from "@hubspot/api-client";
+import { attemptContext } from "../attempt-context";
 import type { ConnectionConfig, ResilienceSetup } from "../connection";
 import { resolveBaseUrl } from "../connection";
 import { createGuardedAgent } from "../guarded-agent";
+import { requestOnce, throwIfHttpError } from "../request-once";
 import { createRuntime, type Runtime } from "../runtime";
 import { VENDOR_HOSTS } from "../url-safety";
 
@@ -20,10 +22,22 @@ export interface HubSpotApis {
   associations: Client["crm"]["associations"]["v4"];
 }
 
+/** A GET of an endpoint the SDK has no API for; query values that are arrays repeat the parameter. */
+export type HubSpotGet = <T>(
+  path: string,
+  query?: Record<string, string | string[] | undefined>,
+) => Promise<T>;
+
 export interface HubSpotSdk {
   runtime: Runtime;
   apis: HubSpotApis;
   baseUrl: URL;
+  /**
+   * One HTTP exchange through the same guarded agent as the SDK, with the attempt's abort signal; non-2xx
+   * answers throw HttpError. Call it inside `runtime.attempt`. (The SDK's `apiRequest` uses global fetch:
+   * no agent, so no connect-time address check and no abort, and it returns non-2xx answers as results.)
+   */
+  get: HubSpotGet;
 }
 
 export const HUBSPOT_API_URL = "https://api.hubapi.com";
@@ -55,5 +69,29 @@ export async function createHubSpotSdk(
     contacts: client.crm.contacts,
     associations: client.crm.associations.v4,
   };
-  return { runtime: createRuntime("hubspot", connection.id, setup), apis, baseUrl };
+  const get: HubSpotGet = async <T>(
+    path: string,
+    query: Record<string, string | string[] | undefined> = {},
+  ) => {
+    const ctx = attemptContext.getStore();
+    if (!ctx) throw new Error("HubSpot request made outside the resilience policy; use runtime.attempt.");
+    const url = new URL(path, baseUrl);
+    for (const [k, v] of Object.entries(query)) {
+      for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) url.searchParams.append(k, one);
+    }
+    const res = throwIfHttpError(
+      await requestOnce({
+        url,
+        method: "GET",
+        headers: {
+          authorization: `Bearer ${connection.credentials.accessToken}`,
+          accept: "application/json",
+        },
+        agent,
+        signal: ctx.signal,
+      }),
+    );
+    return JSON.parse(res.body) as T;
+  };
+  return { runtime: createRuntime("hubspot", connection.id, setup), apis, baseUrl, get };
 }

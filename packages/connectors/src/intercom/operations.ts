@@ -28,6 +28,13 @@ export interface IntercomConnector {
     after?: string;
     limit?: number;
   }): Promise<MaybeStale<IntercomPage<Intercom.Conversation>>>;
+  /** Conversations matching a search query (`POST /conversations/search`, at most 150 per page). */
+  searchConversations(
+    query: Intercom.SearchRequest["query"],
+    opts?: { after?: string; limit?: number },
+  ): Promise<MaybeStale<IntercomPage<Intercom.Conversation>>>;
+  /** The companies a contact belongs to (the first page; a contact rarely has more than one). */
+  listContactCompanies(contactId: string): Promise<MaybeStale<Intercom.Company[]>>;
   /** Replies as the connection's admin, at most once per key even when a reset hides the outcome. */
   replyToConversation(id: string, body: string, opts: { idempotencyKey: string }): Promise<ReplyResult>;
 }
@@ -109,6 +116,33 @@ export async function createIntercomConnector(
           total: list.total_count ?? page.data.length,
           ...(next ? { nextCursor: next } : {}),
         };
+      }),
+    searchConversations: (query, { after, limit } = {}) =>
+      runtime.read(
+        `conversations.search:${JSON.stringify(query)}:${after ?? ""}:${limit ?? ""}`,
+        async () => {
+          const page = await call("conversations.search", () =>
+            client.conversations.search({
+              query,
+              pagination: { per_page: perPage(limit), ...(after ? { starting_after: after } : {}) },
+            }),
+          );
+          const list = page.response as ListBody;
+          const next = nextOf(list);
+          return {
+            results: page.data,
+            total: list.total_count ?? page.data.length,
+            ...(next ? { nextCursor: next } : {}),
+          };
+        },
+      ),
+    listContactCompanies: (contactId) =>
+      runtime.read(`contact.companies:${contactId}`, async () => {
+        const page = await call("contacts.companies", () =>
+          // no paging parameters: the 2.14 contract defines none for this endpoint
+          client.contacts.listAttachedCompanies({ contact_id: contactId }),
+        );
+        return page.data;
       }),
     async replyToConversation(id, body, { idempotencyKey }) {
       const key = `${id}:${idempotencyKey}`;

@@ -13,8 +13,8 @@ export interface MixpanelCredentials {
   username: string;
   secret: string;
   projectId: string;
-  /** The project token, which the mixpanel client requires and stamps on imported events. */
-  projectToken: string;
+  /** The project token the client stamps on imported events; export-only connections need none. */
+  projectToken?: string;
 }
 
 export type MixpanelRegion = "us" | "eu" | "in";
@@ -42,6 +42,9 @@ export const MIXPANEL_HOSTS = [
 ] as const;
 /** Ingestion is not the 60/hour query budget: keep it to 100 requests (50 events each) per second. */
 export const MIXPANEL_IMPORT_RATE = { points: 100, durationMs: 1000 };
+
+/** Stands in for the project token of an export-only connection (importEvents refuses to run with it). */
+export const EXPORT_ONLY_TOKEN = "export-only";
 
 export interface MixpanelSdk {
   runtime: Runtime;
@@ -117,7 +120,8 @@ export async function createMixpanelSdk(
     credentials.secret,
     credentials.projectId,
   );
-  const client = Mixpanel.init(credentials.projectToken, {
+  // the client refuses to start without a token; an export-only connection never sends this placeholder
+  const client = Mixpanel.init(credentials.projectToken ?? EXPORT_ONLY_TOKEN, {
     host: ingestionUrl.hostname,
     ...(ingestionUrl.port ? { port: Number(ingestionUrl.port) } : {}),
     protocol: "https",

@@ -24,16 +24,34 @@ export interface ExportedEvent {
   properties: Record<string, unknown>;
 }
 
+export interface ExportQuery {
+  /** First and last day (yyyy-mm-dd, inclusive, UTC for projects created after 2023). */
+  from: string;
+  to: string;
+  event?: string | string[];
+  /** Mixpanel segmentation expression, e.g. `defined(properties["account_id"])`. */
+  where?: string;
+  /** Most events returned (Mixpanel allows at most 100,000). */
+  limit?: number;
+}
+
+/** Mixpanel's own cap on `limit` for one export. */
+export const MIXPANEL_EXPORT_MAX_EVENTS = 100_000;
+
 export interface MixpanelConnector {
   readonly sdk: MixpanelSdk;
   /** Imports through /import; every event carries a `$insert_id`, so a retried batch is de-duplicated. */
   importEvents(events: ImportEvent[], opts: { idempotencyKey: string }): Promise<ImportResult>;
   /** Raw events of a day range (yyyy-mm-dd, inclusive) through /api/2.0/export: 60/hour, 3 at a time. */
-  exportEvents(input: {
-    from: string;
-    to: string;
-    event?: string | string[];
-  }): Promise<MaybeStale<ExportedEvent[]>>;
+  exportEvents(input: ExportQuery): Promise<MaybeStale<ExportedEvent[]>>;
+  /**
+   * One export reduced by `summarize`; only the summary is cached for stale reads (raw events can be
+   * large). `truncated` is true when the export returned `limit` events, so more may exist.
+   */
+  summarizeExport<T>(
+    input: ExportQuery,
+    summary: { name: string; summarize: (events: ExportedEvent[], truncated: boolean) => T },
+  ): Promise<MaybeStale<T>>;
 }
 
 /** The client's own batch size (it sends bigger lists as concurrent requests, which the policy forbids). */
@@ -57,6 +75,14 @@ function importBatch(sdk: MixpanelSdk, batch: { event: string; properties: Recor
   });
 }
 
+function exportNames(event: ExportQuery["event"]): string[] | undefined {
+  return event === undefined ? undefined : Array.isArray(event) ? event : [event];
+}
+
+function exportKey({ from, to, event, where, limit }: ExportQuery): string {
+  return [from, to, exportNames(event)?.join(",") ?? "", where ?? "", limit ?? ""].join(":");
+}
+
 export async function createMixpanelConnector(
   connection: MixpanelConnection,
   setup: ResilienceSetup = {},
@@ -64,9 +90,42 @@ export async function createMixpanelConnector(
   const sdk = await createMixpanelSdk(connection, setup);
   const { runtime } = sdk;
 
+  async function fetchExport({ from, to, event, where, limit }: ExportQuery): Promise<ExportedEvent[]> {
+    if (!DAY.test(from) || !DAY.test(to)) throw new RangeError("from and to must be yyyy-mm-dd days");
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= MIXPANEL_EXPORT_MAX_EVENTS))
+      throw new RangeError(`limit must be an integer in 1..${MIXPANEL_EXPORT_MAX_EVENTS}`);
+    const names = exportNames(event);
+    const { value } = await runtime.attempt("export.events", async () => {
+      const res = await sdk.fetchExport("/api/2.0/export", {
+        project_id: connection.credentials.projectId,
+        from_date: from,
+        to_date: to,
+        ...(names ? { event: JSON.stringify(names) } : {}),
+        ...(where ? { where } : {}),
+        ...(limit ? { limit: String(limit) } : {}),
+      });
+      const text = await res.text();
+      try {
+        return text
+          .split("\n")
+          .filter((line) => line.trim())
+          .map((line) => JSON.parse(line) as ExportedEvent);
+      } catch {
+        // a cut-off stream: treat like a bad answer, which the policy may retry (a read)
+        throw new HttpError(502, res.headers, "Mixpanel export answered with a line that is not JSON");
+      }
+    });
+    return value;
+  }
+
   return {
     sdk,
     async importEvents(events, { idempotencyKey }) {
+      if (!connection.credentials.projectToken) {
+        throw new Error(
+          `Mixpanel connection ${connection.id} has no project token: add it to import events (export needs none).`,
+        );
+      }
       const rows = events.map((e, i) => ({
         event: e.event,
         properties: {
@@ -92,30 +151,11 @@ export async function createMixpanelConnector(
       }
       return { imported, batches };
     },
-    exportEvents({ from, to, event }) {
-      if (!DAY.test(from) || !DAY.test(to)) throw new RangeError("from and to must be yyyy-mm-dd days");
-      const names = event === undefined ? undefined : Array.isArray(event) ? event : [event];
-      return runtime.read(`export:${from}:${to}:${names?.join(",") ?? ""}`, async () => {
-        const { value } = await runtime.attempt("export.events", async () => {
-          const res = await sdk.fetchExport("/api/2.0/export", {
-            project_id: connection.credentials.projectId,
-            from_date: from,
-            to_date: to,
-            ...(names ? { event: JSON.stringify(names) } : {}),
-          });
-          const text = await res.text();
-          try {
-            return text
-              .split("\n")
-              .filter((line) => line.trim())
-              .map((line) => JSON.parse(line) as ExportedEvent);
-          } catch {
-            // a cut-off stream: treat like a bad answer, which the policy may retry (a read)
-            throw new HttpError(502, res.headers, "Mixpanel export answered with a line that is not JSON");
-          }
-        });
-        return value;
-      });
-    },
+    exportEvents: (input) => runtime.read(`export:${exportKey(input)}`, () => fetchExport(input)),
+    summarizeExport: (input, { name, summarize }) =>
+      runtime.read(`export-summary:${name}:${exportKey(input)}`, async () => {
+        const events = await fetchExport(input);
+        return summarize(events, input.limit !== undefined && events.length >= input.limit);
+      }),
   };
 }

@@ -1,9 +1,13 @@
 /**
- * HubSpot CRM v3 fake. HubSpot's OpenAPI documents are not licensed for reuse (see
+ * HubSpot CRM v3 + Marketing Campaigns v3 fake. HubSpot's OpenAPI documents are not licensed for reuse (see
  * ../shared/vendor-specs/README.md), so the contract here is @hubspot/api-client's own request and
  * response models (SimplePublicObject, CollectionResponse…ForwardPaging, PublicObjectSearchRequest,
- * CollectionResponseMultiAssociatedObjectWithLabelForwardPaging) plus HubSpot's public developer docs.
- * Drive it through the real SDK: its deserialisers are the check on the answers' shapes.
+ * CollectionResponseMultiAssociatedObjectWithLabelForwardPaging, BatchResponsePublicAssociationMultiWithLabel)
+ * plus HubSpot's public developer docs. Drive it through the real SDK: its deserialisers are the check on
+ * the answers' shapes. The SDK (14.x) has no campaigns API, so the /marketing/v3/campaigns endpoints follow
+ * the public reference (developers.hubspot.com/docs/api-reference/legacy/marketing/campaigns: list with
+ * sort/after/limit/name/properties, get, budget/totals, reports/revenue, reports/contacts/{contactType},
+ * reports/metrics); the fake dates a contact's campaign touch by the contact's createdate.
  */
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 
@@ -17,11 +21,36 @@ export interface HubSpotRecord {
   archived: boolean;
 }
 
+export type CampaignContactType = "contactFirstTouch" | "contactLastTouch" | "influencedContacts";
+
+export interface HubSpotCampaign {
+  /** A UUID, as HubSpot's campaign GUIDs. */
+  id: string;
+  /** hs_name, hs_campaign_status, hs_start_date, hs_end_date, hs_currency_code, …; the *_sum_amount ones are computed. */
+  properties: Record<string, string>;
+  budgetItems: { name: string; amount: number }[];
+  spendItems: { name: string; amount: number }[];
+  /** Contact ids HubSpot attributed to the campaign, per attribution type. */
+  contacts: Record<CampaignContactType, string[]>;
+  sessions: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface HubSpotState {
   objects: Record<HubSpotObjectType, Map<string, HubSpotRecord>>;
   /** from "deals:1" → ids of associated objects per type. */
   associations: Map<string, Partial<Record<HubSpotObjectType, string[]>>>;
+  campaigns: Map<string, HubSpotCampaign>;
   nextId: number;
+}
+
+export interface HubSpotCampaignSeed {
+  properties: Record<string, string>;
+  budgetItems?: { name: string; amount: number }[];
+  spendItems?: { name: string; amount: number }[];
+  contacts?: Partial<Record<CampaignContactType, string[]>>;
+  sessions?: number;
 }
 
 export interface HubSpotSeed {
@@ -30,6 +59,8 @@ export interface HubSpotSeed {
   contacts?: Record<string, string>[];
   /** [fromType, fromId, toType, toId] */
   associations?: [HubSpotObjectType, string, HubSpotObjectType, string][];
+  /** Marketing campaigns; their ids are c0000000-0000-4000-8000-000000000001, …2, … in seed order. */
+  campaigns?: HubSpotCampaignSeed[];
 }
 
 const TYPES: readonly HubSpotObjectType[] = ["deals", "companies", "contacts"];
@@ -49,10 +80,18 @@ function error(status: number, category: string, message: string): Reply {
   });
 }
 
+/** HubSpot's calculated properties the fake knows (default pipeline only). */
+function calculated(rec: HubSpotRecord, type: HubSpotObjectType, name: string): string | null | undefined {
+  if (type === "deals" && name === "hs_is_closed_won") {
+    return rec.properties.dealstage === "closedwon" ? "true" : "false";
+  }
+  return undefined;
+}
+
 function pick(rec: HubSpotRecord, type: HubSpotObjectType, wanted: string[] | undefined) {
   const names = wanted && wanted.length > 0 ? wanted : DEFAULT_PROPS[type];
   const properties: Record<string, string | null> = { hs_object_id: rec.id };
-  for (const n of names) properties[n] = rec.properties[n] ?? null;
+  for (const n of names) properties[n] = calculated(rec, type, n) ?? rec.properties[n] ?? null;
   return { ...rec, properties };
 }
 
@@ -72,10 +111,16 @@ interface Filter {
   propertyName: string;
   operator: string;
   value?: string;
+  /** IN / NOT_IN take a list (HubSpot's search docs). */
+  values?: string[];
 }
 
 function passes(rec: HubSpotRecord, f: Filter): boolean {
   const actual = rec.properties[f.propertyName] ?? null;
+  // HubSpot matches IN values case-insensitively for enumerations
+  const inList = () => (f.values ?? []).some((v) => String(v).toLowerCase() === String(actual).toLowerCase());
+  if (f.operator === "IN") return actual !== null && inList();
+  if (f.operator === "NOT_IN") return actual === null || !inList();
   const num = (v: string | null | undefined) =>
     v != null && v !== "" && !Number.isNaN(Number(v)) ? Number(v) : v;
   const a = num(actual);
@@ -98,7 +143,7 @@ interface SearchBody {
   after?: string | number;
 }
 
-const SUPPORTED_OPERATORS = new Set(["EQ", "NEQ", "GTE", "LTE", "GT", "LT"]);
+const SUPPORTED_OPERATORS = new Set(["EQ", "NEQ", "GTE", "LTE", "GT", "LT", "IN", "NOT_IN"]);
 
 function search(state: HubSpotState, type: HubSpotObjectType, body: SearchBody, link: string): Reply {
   const groups = body.filterGroups ?? [];
@@ -136,7 +181,8 @@ function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotR
   const now = new Date().toISOString();
   return {
     id,
-    properties: { ...props, createdate: now, hs_lastmodifieddate: now },
+    // a seeded createdate is kept (contacts are counted by it); HubSpot sets it on create otherwise
+    properties: { ...props, createdate: props.createdate ?? now, hs_lastmodifieddate: now },
     createdAt: now,
     updatedAt: now,
     archived: false,
@@ -145,6 +191,12 @@ function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotR
 
 function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply {
   const link = `${url()}${req.path}`;
+  if (req.path.startsWith("/marketing/v3/campaigns")) return campaignRoute(state, req, link);
+  const batchAssoc = req.path.match(/^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/read$/);
+  if (batchAssoc && req.method === "POST") {
+    const [, from, to] = batchAssoc as unknown as [string, HubSpotObjectType, HubSpotObjectType];
+    return batchAssociations(state, from, to, (req.json ?? {}) as { inputs?: { id: string }[] });
+  }
   const assoc = req.path.match(/^\/crm\/v4\/objects\/(\w+)\/(\w+)\/associations\/(\w+)$/);
   if (assoc && req.method === "GET") {
     const [, from, id, to] = assoc as unknown as [string, HubSpotObjectType, string, HubSpotObjectType];
@@ -191,20 +243,203 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
   return error(405, "METHOD_NOT_ALLOWED", `${req.method} not supported`);
 }
 
+/** POST /crm/v4/associations/{from}/{to}/batch/read: 207 with errors for inputs that have none, as HubSpot. */
+function batchAssociations(
+  state: HubSpotState,
+  from: HubSpotObjectType,
+  to: HubSpotObjectType,
+  body: { inputs?: { id: string }[] },
+): Reply {
+  const inputs = body.inputs ?? [];
+  if (inputs.length > 1000) return error(400, "VALIDATION_ERROR", "Batch input cannot exceed 1000 inputs.");
+  const results = [];
+  const missing: string[] = [];
+  for (const { id } of inputs) {
+    const ids = state.associations.get(`${from}:${id}`)?.[to] ?? [];
+    if (ids.length === 0) {
+      missing.push(String(id));
+      continue;
+    }
+    results.push({
+      from: { id: String(id) },
+      to: ids.map((toId) => ({
+        toObjectId: Number(toId),
+        associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: 4, label: null }],
+      })),
+    });
+  }
+  const done = { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME };
+  if (missing.length === 0) return json(200, done);
+  return json(207, {
+    ...done,
+    numErrors: missing.length,
+    errors: missing.map((id) => ({
+      status: "error",
+      category: "OBJECT_NOT_FOUND",
+      message: `No ${to} is associated with ${from} ${id}.`,
+      context: { fromObjectId: [id] },
+      errors: [],
+      links: {},
+    })),
+  });
+}
+
+const CAMPAIGN_CONTACT_TYPES: readonly CampaignContactType[] = [
+  "contactFirstTouch",
+  "contactLastTouch",
+  "influencedContacts",
+];
+/** The models whose credit the fake can compute (full credit to first or last touch). */
+const FAKE_ATTRIBUTION: Record<string, CampaignContactType> = {
+  FIRST_INTERACTION: "contactFirstTouch",
+  LAST_INTERACTION: "contactLastTouch",
+};
+const SUM_PROPS: Record<string, (c: HubSpotCampaign) => number> = {
+  hs_budget_items_sum_amount: (c) => c.budgetItems.reduce((t, i) => t + i.amount, 0),
+  hs_spend_items_sum_amount: (c) => c.spendItems.reduce((t, i) => t + i.amount, 0),
+};
+const DEFAULT_CAMPAIGN_PROPS = ["hs_name"];
+
+function campaignView(c: HubSpotCampaign, wanted: string[] | undefined) {
+  const properties: Record<string, string | null> = {};
+  for (const n of wanted?.length ? wanted : DEFAULT_CAMPAIGN_PROPS) {
+    const sum = SUM_PROPS[n];
+    properties[n] = sum ? String(sum(c)) : (c.properties[n] ?? null);
+  }
+  return { id: c.id, properties, createdAt: c.createdAt, updatedAt: c.updatedAt, businessUnits: [{ id: 0 }] };
+}
+
+/** Contacts of one attribution type whose touch (their createdate) falls in [startDate, endDate]. */
+function attributed(state: HubSpotState, c: HubSpotCampaign, type: CampaignContactType, q: URLSearchParams) {
+  const start = q.get("startDate") ?? "";
+  const end = q.get("endDate") ?? "9999-12-31";
+  return c.contacts[type].filter((id) => {
+    const day = String(state.objects.contacts.get(id)?.properties.createdate ?? "").slice(0, 10);
+    return day >= start && day <= end;
+  });
+}
+
+function revenueReport(state: HubSpotState, c: HubSpotCampaign, q: URLSearchParams): Reply {
+  const model = q.get("attributionModel") ?? "LINEAR";
+  const type = FAKE_ATTRIBUTION[model];
+  if (!type) {
+    return error(
+      400,
+      "VALIDATION_ERROR",
+      `The fake computes only ${Object.keys(FAKE_ATTRIBUTION).join(", ")}.`,
+    );
+  }
+  const contacts = attributed(state, c, type, q);
+  const dealIds = new Set(contacts.flatMap((id) => state.associations.get(`contacts:${id}`)?.deals ?? []));
+  const deals = [...dealIds].map((id) => state.objects.deals.get(id)).filter((d): d is HubSpotRecord => !!d);
+  const amount = (d: HubSpotRecord) => Number(d.properties.amount ?? 0);
+  return json(200, {
+    contactsNumber: contacts.length,
+    dealsNumber: deals.length,
+    dealAmount: deals.reduce((t, d) => t + amount(d), 0),
+    revenueAmount: deals
+      .filter((d) => d.properties.dealstage === "closedwon")
+      .reduce((t, d) => t + amount(d), 0),
+    currencyCode: c.properties.hs_currency_code ?? "USD",
+  });
+}
+
+function campaignRoute(state: HubSpotState, req: FakeRequest, link: string): Reply {
+  if (req.method !== "GET")
+    return error(405, "METHOD_NOT_ALLOWED", `${req.method} not supported by the fake`);
+  const m = req.path.match(/^\/marketing\/v3\/campaigns\/?([\w-]+)?(?:\/(.+))?$/);
+  const [, guid, sub] = m ?? [];
+  const props = listParam(req.query, "properties");
+  if (!m) return error(404, "OBJECT_NOT_FOUND", `Unknown path ${req.path}`);
+  if (!guid) {
+    const limit = Number(req.query.get("limit") ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return error(400, "VALIDATION_ERROR", "limit must be between 1 and 100");
+    }
+    const name = (req.query.get("name") ?? "").toLowerCase();
+    const sort = req.query.get("sort") ?? "hs_name";
+    const key = sort.replace(/^-/, "");
+    const value = (c: HubSpotCampaign) =>
+      key === "createdAt" ? c.createdAt : key === "updatedAt" ? c.updatedAt : (c.properties.hs_name ?? "");
+    const items = [...state.campaigns.values()]
+      .filter((c) => (c.properties.hs_name ?? "").toLowerCase().includes(name))
+      .sort((a, b) => (sort.startsWith("-") ? -1 : 1) * value(a).localeCompare(value(b)));
+    const p = page(
+      items.map((c) => campaignView(c, props)),
+      req.query.get("after") ?? undefined,
+      limit,
+      link,
+    );
+    return json(200, { total: items.length, ...p });
+  }
+  const c = state.campaigns.get(guid);
+  if (!c) return error(404, "OBJECT_NOT_FOUND", `Campaign ${guid} not found`);
+  if (!sub) return json(200, campaignView(c, props));
+  if (sub === "budget/totals") {
+    const budgetTotal = SUM_PROPS.hs_budget_items_sum_amount?.(c) ?? 0;
+    const spendTotal = SUM_PROPS.hs_spend_items_sum_amount?.(c) ?? 0;
+    const items = (list: { name: string; amount: number }[]) =>
+      list.map((i, order) => ({ id: `${order + 1}`, order, createdAt: 0, updatedAt: 0, ...i }));
+    return json(200, {
+      budgetItems: items(c.budgetItems),
+      spendItems: items(c.spendItems),
+      budgetTotal,
+      spendTotal,
+      remainingBudget: budgetTotal - spendTotal,
+      currencyCode: c.properties.hs_currency_code ?? "USD",
+    });
+  }
+  if (sub === "reports/revenue") return revenueReport(state, c, req.query);
+  if (sub === "reports/metrics") {
+    return json(200, {
+      sessions: c.sessions,
+      newContactsFirstTouch: attributed(state, c, "contactFirstTouch", req.query).length,
+      newContactsLastTouch: attributed(state, c, "contactLastTouch", req.query).length,
+      influencedContacts: attributed(state, c, "influencedContacts", req.query).length,
+    });
+  }
+  const contacts = sub.match(/^reports\/contacts\/(\w+)$/);
+  const type = contacts?.[1] as CampaignContactType | undefined;
+  if (type && CAMPAIGN_CONTACT_TYPES.includes(type)) {
+    const limit = Math.min(Number(req.query.get("limit") ?? 100), 100);
+    const rows = attributed(state, c, type, req.query).map((id) => ({ id }));
+    return json(200, page(rows, req.query.get("after") ?? undefined, limit, link));
+  }
+  return error(404, "OBJECT_NOT_FOUND", `Unknown path ${req.path}`);
+}
+
 export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
   const state: HubSpotState = {
     objects: { deals: new Map(), companies: new Map(), contacts: new Map() },
     associations: new Map(),
+    campaigns: new Map(),
     nextId: 1001,
   };
   for (const type of TYPES) {
     for (const props of seed[type] ?? []) {
       const rec = newRecord(state, props);
-      rec.createdAt = FIXED_TIME;
+      rec.createdAt = props.createdate ?? FIXED_TIME;
       rec.updatedAt = FIXED_TIME;
       state.objects[type].set(rec.id, rec);
     }
   }
+  (seed.campaigns ?? []).forEach((c, i) => {
+    const id = `c0000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`;
+    state.campaigns.set(id, {
+      id,
+      properties: { ...c.properties },
+      budgetItems: c.budgetItems ?? [],
+      spendItems: c.spendItems ?? [],
+      contacts: {
+        contactFirstTouch: c.contacts?.contactFirstTouch ?? [],
+        contactLastTouch: c.contacts?.contactLastTouch ?? [],
+        influencedContacts: c.contacts?.influencedContacts ?? [],
+      },
+      sessions: c.sessions ?? 0,
+      createdAt: FIXED_TIME,
+      updatedAt: FIXED_TIME,
+    });
+  });
   for (const [from, fromId, to, toId] of seed.associations ?? []) {
     const key = `${from}:${fromId}`;
     const entry = state.associations.get(key) ?? {};

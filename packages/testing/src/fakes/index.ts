@@ -1,4 +1,12 @@
 export {
+  APOLLO_TEST_API_KEY,
+  type ApolloLimits,
+  type ApolloSeed,
+  type ApolloState,
+  apolloState,
+  startApolloFake,
+} from "./apollo";
+export {
   type ContractChecker,
   type ContractCheckerOptions,
   type ContractRequest,
@@ -37,6 +45,7 @@ export {
 } from "./hubspot";
 export {
   INTERCOM_SPEC_FILE,
+  type IntercomConversationSeed,
   type IntercomSeed,
   type IntercomState,
   intercomContract,

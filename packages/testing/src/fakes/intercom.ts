@@ -1,5 +1,6 @@
 /**
- * Intercom REST API 2.14 fake: contacts (list, search, show) and conversations (list, show, reply).
+ * Intercom REST API 2.14 fake: contacts (list, search, show, their companies) and conversations (list, search,
+ * show, reply), with companies and conversation ratings.
  * Every request and answer is checked against ../shared/vendor-specs/intercom/api.intercom.io.2.14.yaml.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +14,11 @@ import { VENDOR_SPECS_DIR } from "./sendgrid";
 type Row = Record<string, unknown> & { id: string };
 
 export interface IntercomState {
+  /** The one bearer token accepted when set (others get 401); any token when unset. */
+  accessToken: string | undefined;
+  companies: Row[];
+  /** Contact id → ids of the companies it belongs to. */
+  contactCompanies: Map<string, string[]>;
   contacts: Row[];
   conversations: Map<string, Row>;
   /** Replies as received, in order (duplicates show up here). */
@@ -20,9 +26,26 @@ export interface IntercomState {
   nextId: number;
 }
 
+export interface IntercomConversationSeed {
+  title: string;
+  contactIndex?: number;
+  /** Unix seconds; T0 (2025-01-15) when absent. */
+  createdAt?: number;
+  /** Unix seconds; the rating's time or createdAt when absent. */
+  updatedAt?: number;
+  state?: "open" | "closed" | "snoozed";
+  /** Marked as priority in the inbox. */
+  priority?: boolean;
+  /** The customer's rating (1–5) with an optional remark, given at `at` (unix seconds). */
+  rating?: { rating: number; remark?: string; at: number };
+}
+
 export interface IntercomSeed {
-  contacts?: { name: string; email: string }[];
-  conversations?: { title: string; contactIndex?: number }[];
+  accessToken?: string;
+  /** `companyId` is the workspace's own id for the company (Intercom's `company_id`). */
+  companies?: { companyId: string; name: string }[];
+  contacts?: { name: string; email: string; companyIndex?: number }[];
+  conversations?: IntercomConversationSeed[];
 }
 
 export const INTERCOM_SPEC_FILE = join(VENDOR_SPECS_DIR, "intercom", "api.intercom.io.2.14.yaml");
@@ -77,16 +100,47 @@ interface Filter {
   value?: unknown;
 }
 
-function matches(row: Row, f: Filter): boolean {
-  if (Array.isArray(f.value)) {
-    const parts = (f.value as Filter[]).map((v) => matches(row, v));
+type FieldOf = (row: Row, field: string) => unknown;
+const plainField: FieldOf = (row, field) => row[field];
+
+/** Conversation search fields: dotted paths, `contact_ids`, and the rating's `score`/`replied_at` names. */
+const conversationField: FieldOf = (row, field) => {
+  if (field === "contact_ids") {
+    return (row.contacts as { contacts: { id: string }[] }).contacts.map((c) => c.id);
+  }
+  const rating = row.conversation_rating as Record<string, unknown> | null | undefined;
+  if (field === "conversation_rating.score") return rating?.rating;
+  if (field === "conversation_rating.replied_at") return rating?.updated_at;
+  return field.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | null)?.[k], row);
+};
+
+/** Nested AND/OR queries with Intercom's operators (`>`/`<` on numbers, `~` contains, IN/NIN lists). */
+function matches(row: Row, f: Filter, fieldOf: FieldOf = plainField): boolean {
+  if (f.operator === "AND" || f.operator === "OR") {
+    const parts = (f.value as Filter[]).map((v) => matches(row, v, fieldOf));
     return f.operator === "OR" ? parts.some(Boolean) : parts.every(Boolean);
   }
-  const actual = String(row[f.field ?? ""] ?? "").toLowerCase();
+  const raw = fieldOf(row, f.field ?? "");
+  const values = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v ?? "").toLowerCase());
   const wanted = String(f.value ?? "").toLowerCase();
-  if (f.operator === "~") return actual.includes(wanted);
-  if (f.operator === "!=") return actual !== wanted;
-  return actual === wanted;
+  const list = Array.isArray(f.value) ? f.value.map((v) => String(v).toLowerCase()) : [];
+  const num = Number(raw);
+  switch (f.operator) {
+    case "~":
+      return values.some((v) => v.includes(wanted));
+    case "!=":
+      return values.every((v) => v !== wanted);
+    case ">":
+      return raw !== null && raw !== undefined && num > Number(f.value);
+    case "<":
+      return raw !== null && raw !== undefined && num < Number(f.value);
+    case "IN":
+      return values.some((v) => list.includes(v));
+    case "NIN":
+      return values.every((v) => !list.includes(v));
+    default:
+      return values.includes(wanted);
+  }
 }
 
 function contacts(state: IntercomState, req: FakeRequest): Reply {
@@ -109,6 +163,25 @@ function contacts(state: IntercomState, req: FakeRequest): Reply {
       ...cursorPage(found, body.pagination?.per_page ?? 50, body.pagination?.starting_after),
     });
   }
+  const companiesOf = req.path.match(/^\/contacts\/([^/]+)\/companies$/);
+  if (companiesOf && req.method === "GET") {
+    const id = companiesOf[1] as string;
+    if (!state.contacts.some((c) => c.id === id)) return icError(404, "not_found", "User Not Found");
+    const ids = state.contactCompanies.get(id) ?? [];
+    const companies = state.companies.filter((c) => ids.includes(c.id));
+    const perPage = Number(req.query.get("per_page") ?? 15);
+    return json(200, {
+      type: "list",
+      companies: companies.slice(0, perPage),
+      total_count: companies.length,
+      pages: {
+        type: "pages",
+        page: 1,
+        per_page: perPage,
+        total_pages: Math.max(1, Math.ceil(companies.length / perPage)),
+      },
+    });
+  }
   const contact = state.contacts.find((c) => req.path === `/contacts/${c.id}`);
   return contact && req.method === "GET" ? json(200, contact) : icError(404, "not_found", "User Not Found");
 }
@@ -120,6 +193,21 @@ function conversations(state: IntercomState, req: FakeRequest): Reply {
       all,
       Number(req.query.get("per_page") ?? 20),
       req.query.get("starting_after"),
+    );
+    return json(200, { type: "conversation.list", conversations: data, ...page });
+  }
+  if (req.path === "/conversations/search" && req.method === "POST") {
+    const body = req.json as {
+      query: Filter;
+      pagination?: { per_page?: number; starting_after?: string | null };
+    };
+    const found = [...state.conversations.values()]
+      .filter((c) => matches(c, body.query, conversationField))
+      .map(({ conversation_parts: _p, ...c }) => c);
+    const { data, ...page } = cursorPage(
+      found,
+      body.pagination?.per_page ?? 20,
+      body.pagination?.starting_after,
     );
     return json(200, { type: "conversation.list", conversations: data, ...page });
   }
@@ -152,7 +240,31 @@ function conversations(state: IntercomState, req: FakeRequest): Reply {
 }
 
 export function intercomState(seed: IntercomSeed = {}): IntercomState {
-  const state: IntercomState = { contacts: [], conversations: new Map(), replies: [], nextId: 1 };
+  const state: IntercomState = {
+    accessToken: seed.accessToken,
+    companies: [],
+    contactCompanies: new Map(),
+    contacts: [],
+    conversations: new Map(),
+    replies: [],
+    nextId: 1,
+  };
+  state.companies = (seed.companies ?? []).map((c, i) => ({
+    type: "company",
+    id: `5${String(i + 1).padStart(3, "0")}c0a1`,
+    app_id: "fakews",
+    company_id: c.companyId,
+    name: c.name,
+    created_at: T0,
+    updated_at: T0,
+    remote_created_at: T0,
+    monthly_spend: 0,
+    session_count: 0,
+    user_count: (seed.contacts ?? []).filter((p) => p.companyIndex === i).length,
+    custom_attributes: {},
+    tags: { type: "tag.list", tags: [] },
+    segments: { type: "segment.list", segments: [] },
+  }));
   state.contacts = (seed.contacts ?? []).map((c, i) => ({
     type: "contact",
     id: `6${String(i + 1).padStart(3, "0")}c0ffee`,
@@ -163,19 +275,35 @@ export function intercomState(seed: IntercomSeed = {}): IntercomState {
     created_at: T0,
     updated_at: T0,
   }));
+  for (const [i, c] of (seed.contacts ?? []).entries()) {
+    const company = c.companyIndex === undefined ? undefined : state.companies[c.companyIndex];
+    if (company) state.contactCompanies.set(state.contacts[i]?.id as string, [company.id]);
+  }
   for (const [i, c] of (seed.conversations ?? []).entries()) {
     const id = String(1000 + i);
     const contact = state.contacts[c.contactIndex ?? 0];
+    const createdAt = c.createdAt ?? T0;
+    const status = c.state ?? "open";
     state.conversations.set(id, {
       type: "conversation",
       id,
       title: c.title,
-      created_at: T0,
-      updated_at: T0,
-      open: true,
-      state: "open",
+      created_at: createdAt,
+      updated_at: c.updatedAt ?? Math.max(createdAt, c.rating?.at ?? 0),
+      open: status !== "closed",
+      state: status,
       read: false,
-      priority: "not_priority",
+      priority: c.priority ? "priority" : "not_priority",
+      conversation_rating: c.rating
+        ? {
+            rating: c.rating.rating,
+            remark: c.rating.remark ?? "",
+            created_at: createdAt,
+            updated_at: c.rating.at,
+            contact: { type: "contact", id: contact?.id ?? "" },
+            teammate: { type: "admin", id: "991" },
+          }
+        : null,
       contacts: { type: "contact.list", contacts: contact ? [{ type: "contact", id: contact.id }] : [] },
       conversation_parts: { type: "conversation_part.list", conversation_parts: [], total_count: 0 },
     });
@@ -190,7 +318,8 @@ export function startIntercomFake(seed: IntercomSeed = {}): Promise<RunningFake<
     {
       name: "intercom",
       route: (req) => {
-        if (!req.bearer) return icError(401, "unauthorized", "Access Token Invalid");
+        if (!req.bearer || (state.accessToken !== undefined && req.bearer !== state.accessToken))
+          return icError(401, "unauthorized", "Access Token Invalid");
         return req.path.startsWith("/contacts") ? contacts(state, req) : conversations(state, req);
       },
       unauthorized: () => icError(401, "unauthorized", "Access Token Invalid"),

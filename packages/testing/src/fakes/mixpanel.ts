@@ -1,6 +1,7 @@
 /**
  * Mixpanel fake: ingestion `POST /import` (strict mode, service-account Basic auth, `$insert_id` de-duplication)
- * and the raw export `GET /api/2.0/export` (JSONL). Requests and answers are checked against
+ * and the raw export `GET /api/2.0/export` (JSONL; `event`, `limit` and `where` of the form
+ * `defined(properties["…"])`). Requests and answers are checked against
  * ../shared/vendor-specs/mixpanel/ingestion.openapi.yaml and export.openapi.yaml.
  *
  * It listens on https (a self-signed certificate, MIXPANEL_FAKE_CA) because the mixpanel client refuses to send
@@ -107,16 +108,31 @@ function importEvents(state: MixpanelState, req: FakeRequest): Reply {
   return json(200, { code: 200, num_records_imported: rows.length, status: "OK" });
 }
 
+/** The one `where` form the fake evaluates: `defined(properties["name"])`; anything else is refused. */
+const DEFINED = /^defined\(properties\["([^"\\]+)"\]\)$/;
+
 function exportEvents(state: MixpanelState, req: FakeRequest): Reply {
   const day = (t: number) => new Date(t * (t > 1e12 ? 1 : 1000)).toISOString().slice(0, 10);
   const from = req.query.get("from_date") ?? "";
   const to = req.query.get("to_date") ?? "";
   const names = req.query.get("event");
   const wanted = names ? (JSON.parse(names) as string[]) : undefined;
-  const rows = state.events.filter((e) => {
-    const d = day(e.properties.time);
-    return d >= from && d <= to && (!wanted || wanted.includes(e.event));
-  });
+  const where = req.query.get("where");
+  const defined = where ? DEFINED.exec(where)?.[1] : undefined;
+  if (where && !defined)
+    return mpError(400, `the fake only evaluates defined(properties["…"]), not ${where}`, "Bad Request");
+  const limit = Number(req.query.get("limit") ?? Number.POSITIVE_INFINITY);
+  const rows = state.events
+    .filter((e) => {
+      const d = day(e.properties.time);
+      return (
+        d >= from &&
+        d <= to &&
+        (!wanted || wanted.includes(e.event)) &&
+        (!defined || (e.properties[defined] !== undefined && e.properties[defined] !== null))
+      );
+    })
+    .slice(0, limit);
   return {
     status: 200,
     raw: rows.map((r) => `${JSON.stringify(r)}\n`).join(""),

@@ -1,0 +1,74 @@
+import type { Freshness, WithFreshness } from "@revops/connectors/freshness";
+import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } from "@revops/sandbox";
+import type { SupportPort } from "../ports";
+import type { FeedbackSignals, IntercomFeedback } from "./intercom/feedback";
+import type { MixpanelUsage, UsageSignals } from "./mixpanel/usage";
+
+export interface CsSources {
+  /** Support tickets: Zendesk or the sandbox. */
+  tickets: SupportPort;
+  /** The account book (ids, names, ARR, seats, renewals, owners), account search, and every signal no vendor serves. */
+  book: SupportPort;
+  usage?: MixpanelUsage;
+  feedback?: IntercomFeedback;
+  /** The day vendor windows end on. */
+  today: () => Promise<string>;
+}
+
+const NO_USAGE: UsageSignals = { usageLast30: 0, usagePrev30: 0, activeUsersLast30: 0 };
+const NO_FEEDBACK: FeedbackSignals = {
+  ticketsLast90: 0,
+  urgentTicketsLast90: 0,
+  badCsatLast90: 0,
+  npsAvgLast180: null,
+  npsResponsesLast180: 0,
+};
+
+/** One freshness for an answer built from several vendors: the oldest time, every vendor's note. */
+function mergeFreshness(parts: (Freshness | undefined)[]): Freshness | undefined {
+  const stale = parts.filter((f): f is Freshness => f !== undefined);
+  if (stale.length === 0) return undefined;
+  return {
+    stale: true,
+    fetchedAt: stale.map((f) => f.fetchedAt).sort()[0] as string,
+    note: stale.map((f) => f.note).join(" "),
+  };
+}
+
+/**
+ * The support port assembled per method: tickets from the ticket source; account signals from the book
+ * with Mixpanel's usage and Intercom's support load and ratings laid over them (an account a vendor has
+ * no data for gets zeros, which is what it means); NPS from Intercom ratings or the sandbox.
+ */
+export class CompositeSupport implements SupportPort {
+  constructor(private readonly s: CsSources) {}
+
+  listTickets(q: TicketQuery): Promise<Page<TicketRow>> {
+    return this.s.tickets.listTickets(q);
+  }
+
+  searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
+    return this.s.book.searchAccounts(prefix, limit);
+  }
+
+  async accountSignals(q?: { accountIds?: string[] }): Promise<WithFreshness<AccountSignals[]>> {
+    const { usage, feedback } = this.s;
+    const today = await this.s.today();
+    const [book, u, f] = await Promise.all([
+      this.s.book.accountSignals(q),
+      usage?.usageByAccount(today),
+      feedback?.signalsByAccount(today),
+    ]);
+    const rows = book.map((a) => ({
+      ...a,
+      ...(u ? (u.byAccount[a.accountId] ?? NO_USAGE) : {}),
+      ...(f ? (f.byAccount[a.accountId] ?? NO_FEEDBACK) : {}),
+    }));
+    const freshness = mergeFreshness([u?.freshness, f?.freshness]);
+    return freshness ? Object.assign(rows, { freshness }) : rows;
+  }
+
+  npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]> {
+    return this.s.feedback ? this.s.feedback.npsResponses(q) : this.s.book.npsResponses(q);
+  }
+}

@@ -1,0 +1,61 @@
+import { ConfigError, envBool, loadConfig } from "@revops/kit";
+import { z } from "zod";
+
+const FIX = "Fix it in the environment or .env (see docs/integrations.md).";
+export const HUBSPOT_MARKETING_SCOPES = [
+  "marketing.campaigns.read",
+  "crm.objects.contacts.read",
+  "crm.objects.deals.read",
+];
+
+/** Every variable the marketing integrations read: the one place they are read and validated. */
+export const marketingIntegrationEnv = z.object({
+  MARKETING_SOURCE: z.enum(["sandbox", "hubspot"]).default("sandbox"),
+  HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+  MARKETING_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
+});
+
+export type MarketingSourceConfig =
+  | { source: "sandbox" }
+  | {
+      source: "hubspot";
+      connectionId: string;
+      accessToken: string;
+      staleMaxAgeMs: number;
+      baseUrl?: string;
+      allowInsecureTestBaseUrl: boolean;
+    };
+
+function problem(name: string, message: string): never {
+  throw new ConfigError(`Invalid configuration:\n  ${name}: ${message} ${FIX}`);
+}
+
+/** Reads MARKETING_SOURCE and HubSpot's token; a bad value throws a ConfigError naming the variable and the fix. */
+export function loadMarketingSourceConfig(
+  env: Record<string, string | undefined> = process.env,
+): MarketingSourceConfig {
+  const e = loadConfig(marketingIntegrationEnv, { env });
+  if (e.MARKETING_SOURCE === "sandbox") return { source: "sandbox" };
+  if (e.REVOPS_TEST_VENDOR_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
+    problem(
+      "REVOPS_TEST_VENDOR_BASE_URL",
+      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach the real vendor.",
+    );
+  }
+  if (!e.HUBSPOT_ACCESS_TOKEN) {
+    problem(
+      "HUBSPOT_ACCESS_TOKEN",
+      `is required when MARKETING_SOURCE=hubspot: set a private-app token with ${HUBSPOT_MARKETING_SCOPES.join(", ")}.`,
+    );
+  }
+  return {
+    source: "hubspot",
+    connectionId: "marketing-hubspot",
+    accessToken: e.HUBSPOT_ACCESS_TOKEN,
+    staleMaxAgeMs: e.MARKETING_STALE_MAX_AGE_MINUTES * 60_000,
+    ...(e.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {}),
+    allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
+  };
+}

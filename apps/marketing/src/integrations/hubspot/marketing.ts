@@ -1,0 +1,278 @@
+import {
+  type ContactFilter,
+  HUBSPOT_BATCH,
+  type HubSpotCampaign,
+  type HubSpotMarketingConnector,
+} from "@revops/connectors";
+import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
+import { type CampaignQuery, decodeCursor, encodeCursor, type Page, pageLimit } from "@revops/sandbox";
+import type { MarketingCampaignRow, MarketingCampaignStats, MarketingPort } from "../../ports";
+import { translated } from "./errors";
+import {
+  campaignChannel,
+  campaignStatus,
+  endOfDay,
+  funnelStage,
+  LEAD_STAGES,
+  leadSource,
+  money,
+} from "./mapping";
+
+const VENDOR = "HubSpot";
+/** Bounds on one call: campaigns read, and HubSpot's own ceiling on a search (10,000 results). */
+export const MAX_CAMPAIGNS = 1000;
+export const MAX_LEADS = 10_000;
+const MAX_ATTRIBUTED = 10_000;
+/** Campaigns whose reports are read at once: keeps a burst inside HubSpot's 100 requests / 10 s. */
+const REPORT_CONCURRENCY = 4;
+/** Single touch, like the sandbox's source campaign: the campaign that brought the contact in. */
+const ATTRIBUTION = "FIRST_INTERACTION";
+const LEAD_PROPS = ["hs_analytics_source", "lifecyclestage", "createdate"];
+
+type Lead = { source: string; stage: ReturnType<typeof funnelStage>; id: string };
+type SourceRow = Awaited<ReturnType<MarketingPort["leadsBySource"]>>[number];
+
+function chunks<T>(items: readonly T[], size = HUBSPOT_BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Latest start first, then the larger id: the sandbox's order for campaigns_list. */
+function latestFirst(a: MarketingCampaignRow, b: MarketingCampaignRow): number {
+  if (a.startDate !== b.startDate) return a.startDate < b.startDate ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** MarketingPort over HubSpot: Marketing Campaigns v3 for campaigns, contacts and deals for the lead funnel. */
+export class HubSpotMarketing implements MarketingPort {
+  constructor(
+    private readonly hs: HubSpotMarketingConnector,
+    private readonly today: () => Promise<string>,
+  ) {}
+
+  listCampaigns(q: CampaignQuery = {}): Promise<WithFreshness<Page<MarketingCampaignRow>>> {
+    return translated(async () => {
+      const t = new FreshnessTracker(VENDOR);
+      const today = await this.today();
+      const rows = (await this.campaigns(t))
+        .map((c) => this.toRow(c, today))
+        .filter((c) => (!q.status || c.status === q.status) && (!q.channel || c.channel === q.channel))
+        .sort(latestFirst);
+      const n = pageLimit(q.limit);
+      let start = 0;
+      if (q.cursor) {
+        const [date, id] = decodeCursor("campaigns", q.cursor).map(String);
+        const after = rows.findIndex(
+          (c) => c.startDate < String(date) || (c.startDate === date && c.id < String(id)),
+        );
+        start = after === -1 ? rows.length : after;
+      }
+      const page = rows.slice(start, start + n);
+      const last = page[page.length - 1];
+      return t.mark({
+        rows: page,
+        total: rows.length,
+        nextCursor:
+          start + n < rows.length && last ? encodeCursor("campaigns", [last.startDate, last.id]) : null,
+      });
+    });
+  }
+
+  /** Budget and spend from the campaign, leads and MQLs from its first-touch contacts, pipeline and revenue from HubSpot's first-interaction revenue report. */
+  campaignStats(ids?: string[]): Promise<WithFreshness<MarketingCampaignStats[]>> {
+    return translated(async () => {
+      const t = new FreshnessTracker(VENDOR);
+      const today = await this.today();
+      const wanted = ids ? new Set(ids) : undefined;
+      const campaigns = (await this.campaigns(t)).filter((c) => !wanted || wanted.has(c.id));
+      const stats = await mapLimit(campaigns, REPORT_CONCURRENCY, (c) => this.statsOf(c, today, t));
+      return t.mark(stats.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    });
+  }
+
+  /** Contacts created in [from, to] at a lead stage or beyond, by original source; won revenue from their closed-won deals. */
+  leadsBySource(q: { from?: string; to?: string } = {}): Promise<WithFreshness<SourceRow[]>> {
+    return translated(async () => {
+      const t = new FreshnessTracker(VENDOR);
+      const leads = await this.leads(q, t);
+      const won = await this.wonDealsOf(
+        leads.filter((l) => l.stage.converted).map((l) => l.id),
+        t,
+      );
+      const bySource = new Map<string, SourceRow & { deals: Set<string> }>();
+      for (const l of leads) {
+        const row = bySource.get(l.source) ?? {
+          source: l.source,
+          leads: 0,
+          mqls: 0,
+          sqls: 0,
+          converted: 0,
+          wonRevenue: 0,
+          deals: new Set<string>(),
+        };
+        row.leads++;
+        if (l.stage.mql) row.mqls++;
+        if (l.stage.sql) row.sqls++;
+        if (l.stage.converted) row.converted++;
+        // a deal shared by two leads of one source counts once for it
+        for (const d of won.byContact.get(l.id) ?? []) row.deals.add(d);
+        bySource.set(l.source, row);
+      }
+      const rows = [...bySource.values()].map(({ deals, ...r }) => ({
+        ...r,
+        wonRevenue: [...deals].reduce((sum, d) => sum + (won.amounts.get(d) ?? 0), 0),
+      }));
+      return t.mark(rows.sort((a, b) => b.leads - a.leads || a.source.localeCompare(b.source)));
+    });
+  }
+
+  /** Campaigns whose name starts with the prefix (HubSpot's name filter matches anywhere, so it is checked again). */
+  searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
+    return translated(async () => {
+      const n = Math.min(100, Math.max(1, Math.floor(Number.isFinite(limit) ? limit : 10)));
+      const p = prefix.toLowerCase();
+      return (await this.campaigns(new FreshnessTracker(VENDOR), prefix || undefined))
+        .map((c) => ({ id: c.id, name: String(c.properties.hs_name ?? "") }))
+        .filter((c) => c.name.toLowerCase().startsWith(p))
+        .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.id.localeCompare(b.id))
+        .slice(0, n);
+    });
+  }
+
+  private async campaigns(t: FreshnessTracker, name?: string): Promise<HubSpotCampaign[]> {
+    const out: HubSpotCampaign[] = [];
+    let after: string | undefined;
+    do {
+      const page = t.take(
+        await this.hs.listCampaigns({
+          limit: 100,
+          sort: "hs_name",
+          ...(after ? { after } : {}),
+          ...(name ? { name } : {}),
+        }),
+      );
+      out.push(...page.results);
+      after = page.nextCursor;
+    } while (after && out.length < MAX_CAMPAIGNS);
+    return out.slice(0, MAX_CAMPAIGNS);
+  }
+
+  private toRow(c: HubSpotCampaign, today: string): MarketingCampaignRow {
+    const p = c.properties;
+    const name = String(p.hs_name ?? "");
+    const startDate = String(p.hs_start_date ?? "") || c.createdAt.slice(0, 10);
+    const endDate = String(p.hs_end_date ?? "");
+    return {
+      id: c.id,
+      name,
+      channel: campaignChannel(name),
+      status: campaignStatus(p.hs_campaign_status, startDate, endDate, today),
+      startDate,
+      endDate,
+      budget: money(p.hs_budget_items_sum_amount),
+      spend: money(p.hs_spend_items_sum_amount),
+    };
+  }
+
+  private async statsOf(
+    c: HubSpotCampaign,
+    today: string,
+    t: FreshnessTracker,
+  ): Promise<MarketingCampaignStats> {
+    const row = this.toRow(c, today);
+    const base = { id: c.id, name: row.name, channel: row.channel, budget: row.budget, spend: row.spend };
+    // nothing to attribute before the start, and HubSpot refuses a range that ends before it begins
+    if (row.startDate > today)
+      return { ...base, leads: 0, mqls: 0, dealsInfluenced: 0, pipeline: 0, revenue: 0 };
+    // from the campaign's start to today: contacts it brought in after its end date still count
+    const range = { startDate: row.startDate, endDate: today };
+    const revenue = t.take(await this.hs.campaignRevenue(c.id, ATTRIBUTION, range));
+    const contactIds: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = t.take(
+        await this.hs.campaignContacts(c.id, "contactFirstTouch", { ...range, ...(after ? { after } : {}) }),
+      );
+      contactIds.push(...page.results);
+      after = page.nextCursor;
+    } while (after && contactIds.length < MAX_ATTRIBUTED);
+    let mqls = 0;
+    for (const ids of chunks(contactIds)) {
+      const contacts = t.take(await this.hs.batchRead("contacts", ids, ["lifecyclestage"]));
+      mqls += contacts.filter((x) => funnelStage(x.properties.lifecyclestage).mql).length;
+    }
+    return {
+      ...base,
+      leads: contactIds.length,
+      mqls,
+      dealsInfluenced: revenue.dealsNumber,
+      pipeline: revenue.dealAmount,
+      revenue: revenue.revenueAmount,
+    };
+  }
+
+  private async leads(q: { from?: string; to?: string }, t: FreshnessTracker): Promise<Lead[]> {
+    const filters: ContactFilter[] = [
+      { property: "lifecyclestage", operator: "IN", values: [...LEAD_STAGES] },
+    ];
+    if (q.from) filters.push({ property: "createdate", operator: "GTE", value: q.from });
+    if (q.to) filters.push({ property: "createdate", operator: "LTE", value: endOfDay(q.to) });
+    const out: Lead[] = [];
+    let after: string | undefined;
+    do {
+      const page = t.take(
+        await this.hs.searchContacts({
+          filters,
+          properties: LEAD_PROPS,
+          limit: 200,
+          ...(after ? { after } : {}),
+        }),
+      );
+      for (const c of page.results) {
+        out.push({
+          id: c.id,
+          source: leadSource(c.properties.hs_analytics_source),
+          stage: funnelStage(c.properties.lifecyclestage),
+        });
+      }
+      after = page.nextCursor;
+    } while (after && out.length < MAX_LEADS);
+    return out.slice(0, MAX_LEADS);
+  }
+
+  /** Closed-won deals of the given contacts: contact → deal associations, then the deals in batches. */
+  private async wonDealsOf(contactIds: string[], t: FreshnessTracker) {
+    const byContact = new Map<string, string[]>();
+    for (const ids of chunks(contactIds)) {
+      const assoc = t.take(await this.hs.associatedIds("contacts", "deals", ids));
+      for (const [contact, deals] of Object.entries(assoc)) byContact.set(contact, deals);
+    }
+    const amounts = new Map<string, number>();
+    const dealIds = [...new Set([...byContact.values()].flat())];
+    for (const ids of chunks(dealIds)) {
+      const deals = t.take(await this.hs.batchRead("deals", ids, ["amount", "hs_is_closed_won"]));
+      for (const d of deals)
+        if (d.properties.hs_is_closed_won === "true") amounts.set(d.id, money(d.properties.amount));
+    }
+    for (const [contact, deals] of byContact)
+      byContact.set(
+        contact,
+        deals.filter((d) => amounts.has(d)),
+      );
+    return { byContact, amounts };
+  }
+}

@@ -1,0 +1,70 @@
+import { connectInProcess, type HubSpotState, type RunningFake, startHubSpotFake } from "@revops/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createSalesServer } from "../src/server";
+
+const deal = (dealname: string, amount: number) => ({
+  dealname,
+  dealstage: "appointmentscheduled",
+  amount: String(amount),
+  closedate: "2026-03-15T00:00:00Z",
+  pipeline: "default",
+});
+
+// Two HubSpot portals: the default one (US) and a named connection "eu".
+let us: RunningFake<HubSpotState>;
+let eu: RunningFake<HubSpotState>;
+let s: Awaited<ReturnType<typeof connectInProcess>>;
+
+beforeAll(async () => {
+  us = await startHubSpotFake({ deals: [deal("US renewal", 10_000), deal("US expansion", 20_000)] });
+  eu = await startHubSpotFake({ deals: [deal("EU pilot", 5_000)] });
+  vi.stubEnv("SALES_CRM", "hubspot");
+  vi.stubEnv("HUBSPOT_ACCESS_TOKEN", "pat-us");
+  vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", us.url);
+  vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
+  vi.stubEnv("HUBSPOT_ACCESS_TOKEN__EU", "pat-eu");
+  vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL__EU", eu.url);
+  vi.stubEnv("SALES_CRM__BROKEN", "salesforce"); // no Salesforce credentials for it
+  s = await connectInProcess([createSalesServer()]);
+});
+
+afterAll(async () => {
+  await s?.close();
+  await us?.close();
+  await eu?.close();
+  vi.unstubAllEnvs();
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: structured results are read field by field
+const names = (r: { data: Record<string, any> }): string[] =>
+  r.data.deals.map((d: { name: string }) => d.name);
+
+describe("named connections per tool call", () => {
+  it("reads the default portal unless the call names another", async () => {
+    const home = await s.call("deals_list", {});
+    expect(home.isError, home.text).toBe(false);
+    expect(names(home).sort()).toEqual(["US expansion", "US renewal"]);
+    const europe = await s.call("deals_list", { connection: "eu" });
+    expect(europe.isError, europe.text).toBe(false);
+    expect(names(europe)).toEqual(["EU pilot"]);
+    const summary = await s.call("pipeline_summary", { quarter: "2026-Q1", connection: "eu" });
+    expect(summary.data.open).toMatchObject({ deals: 1, amount: 5_000 });
+    // each portal saw only its own token
+    const tokens = (f: RunningFake<HubSpotState>) => new Set(f.requests.map((r) => r.headers.authorization));
+    expect(tokens(us)).toEqual(new Set(["Bearer pat-us"]));
+    expect(tokens(eu)).toEqual(new Set(["Bearer pat-eu"]));
+  });
+
+  it("answers an unknown or misconfigured name with what to do", async () => {
+    const unknown = await s.call("deals_list", { connection: "apac" });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toContain('There is no connection named "apac": broken, eu.');
+    const broken = await s.call("deals_list", { connection: "broken" });
+    expect(broken.isError).toBe(true);
+    expect(broken.text).toContain('Connection "broken" is misconfigured');
+    expect(broken.text).toContain("SALESFORCE_ACCESS_TOKEN");
+    const invalid = await s.call("deals_list", { connection: "EU!" });
+    expect(invalid.isError).toBe(true);
+    expect(invalid.text).toContain("connection");
+  });
+});

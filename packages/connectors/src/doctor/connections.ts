@@ -1,0 +1,487 @@
+/** Vendors a server can be pointed at through the environment (SendGrid and Google are not read from it yet). */
+export type DoctorVendor =
+  | "hubspot"
+  | "salesforce"
+  | "zendesk"
+  | "intercom"
+  | "mixpanel"
+  | "apollo"
+  | "sendgrid";
+
+export const VENDOR_LABELS: Record<DoctorVendor, string> = {
+  hubspot: "HubSpot",
+  salesforce: "Salesforce",
+  zendesk: "Zendesk",
+  intercom: "Intercom",
+  mixpanel: "Mixpanel",
+  apollo: "Apollo",
+  sendgrid: "SendGrid",
+};
+
+export type ServerName = "sales" | "marketing" | "customer-success";
+
+/** One server that selects a vendor connection, and the variable that selects it. */
+export interface ServerUse {
+  server: ServerName;
+  /** e.g. SALES_CRM */
+  selector: string;
+  /** The connection id that server gives it (sales-hubspot, cs-zendesk, …). */
+  connectionId: string;
+}
+
+interface Base {
+  /** The environment holds at most one account per vendor: its id is the vendor's name. */
+  id: string;
+  usedBy: ServerUse[];
+  /** Test-only fake (REVOPS_TEST_VENDOR_BASE_URL / REVOPS_TEST_ENRICHMENT_BASE_URL), as the apps read it. */
+  baseUrl?: string;
+  allowInsecureTestBaseUrl: boolean;
+  /** Which variable the base URL came from, to name it when the URL is refused. */
+  baseUrlVariable?: string;
+}
+
+export type DoctorConnection =
+  | (Base & { vendor: "hubspot"; accessToken: string })
+  | (Base & { vendor: "salesforce"; accessToken: string; instanceUrl?: string })
+  | (Base & { vendor: "zendesk"; subdomain?: string; email: string; apiToken: string })
+  | (Base & { vendor: "intercom"; accessToken: string; region: "us" | "eu" | "au" })
+  | (Base & {
+      vendor: "mixpanel";
+      projectId: string;
+      username: string;
+      secret: string;
+      region: "us" | "eu" | "in";
+      testCa?: string;
+    })
+  | (Base & { vendor: "apollo"; apiKey: string })
+  | (Base & { vendor: "sendgrid"; apiKey: string });
+
+/** A connection that cannot be used as configured: which variable to set or fix, and how. */
+export interface ConfigProblem {
+  vendor?: DoctorVendor;
+  /** The variable to set or fix. */
+  variable: string;
+  message: string;
+  usedBy: ServerUse[];
+}
+
+export interface ConfiguredConnections {
+  connections: DoctorConnection[];
+  problems: ConfigProblem[];
+  /** Credential values found, so any output can be checked or scrubbed for them. */
+  secrets: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Every variable the doctor reads (the same ones the apps read; see .env.example). */
+export const DOCTOR_VARIABLES = [
+  "SALES_CRM",
+  "SALES_ENRICHMENT",
+  "MARKETING_SOURCE",
+  "CS_SUPPORT",
+  "CS_USAGE",
+  "CS_CONVERSATIONS",
+  "HUBSPOT_ACCESS_TOKEN",
+  "SALESFORCE_INSTANCE_URL",
+  "SALESFORCE_ACCESS_TOKEN",
+  "SALESFORCE_REFRESH_TOKEN",
+  "ZENDESK_SUBDOMAIN",
+  "ZENDESK_EMAIL",
+  "ZENDESK_API_TOKEN",
+  "INTERCOM_ACCESS_TOKEN",
+  "INTERCOM_REGION",
+  "MIXPANEL_PROJECT_ID",
+  "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
+  "MIXPANEL_SERVICE_ACCOUNT_SECRET",
+  "MIXPANEL_REGION",
+  "APOLLO_API_KEY",
+  "REVOPS_TEST_VENDOR_BASE_URL",
+  "REVOPS_TEST_ENRICHMENT_BASE_URL",
+  "REVOPS_TEST_VENDOR_CA",
+  "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
+] as const;
+
+/** First 4 characters and an ellipsis; short values are hidden entirely. */
+export function maskSecret(value: string): string {
+  return value.length >= 8 ? `${value.slice(0, 4)}…` : "…";
+}
+
+/** Replaces every occurrence of a secret in `text` by its masked form. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (s.length >= 4) out = out.split(s).join(maskSecret(s));
+  }
+  return out;
+}
+
+const FIX = "see docs/integrations.md";
+const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+
+const isHttpUrl = (v: string) => {
+  try {
+    return ["http:", "https:"].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** One URL for every vendor, or `vendor=URL` pairs (customer-success's format). */
+function testBaseUrls(value: string): Record<string, string> | undefined {
+  if (isHttpUrl(value)) return { "*": value };
+  const pairs = value.split(",").map((p) => p.trim().split(/=(.*)/s, 2) as [string, string?]);
+  if (!pairs.every(([k, v]) => /^[a-z]+$/.test(k) && v && isHttpUrl(v))) return undefined;
+  return Object.fromEntries(pairs as [string, string][]);
+}
+
+const val = (env: Env, name: string): string | undefined => {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+};
+
+const truthy = (v: string | undefined) => v === "true" || v === "1" || v === "yes";
+
+interface Selector {
+  variable: string;
+  server: ServerName;
+  /** vendor value → connection id */
+  vendors: Partial<Record<DoctorVendor, string>>;
+  /** Values that mean "no vendor". */
+  off: string;
+}
+
+const SELECTORS: readonly Selector[] = [
+  {
+    variable: "SALES_CRM",
+    server: "sales",
+    vendors: { hubspot: "sales-hubspot", salesforce: "sales-salesforce" },
+    off: "sandbox",
+  },
+  { variable: "SALES_ENRICHMENT", server: "sales", vendors: { apollo: "sales-apollo" }, off: "none" },
+  {
+    variable: "MARKETING_SOURCE",
+    server: "marketing",
+    vendors: { hubspot: "marketing-hubspot" },
+    off: "sandbox",
+  },
+  { variable: "CS_SUPPORT", server: "customer-success", vendors: { zendesk: "cs-zendesk" }, off: "sandbox" },
+  { variable: "CS_USAGE", server: "customer-success", vendors: { mixpanel: "cs-mixpanel" }, off: "sandbox" },
+  {
+    variable: "CS_CONVERSATIONS",
+    server: "customer-success",
+    vendors: { intercom: "cs-intercom" },
+    off: "sandbox",
+  },
+];
+
+/** The selector variables that can point a server at this vendor (for "set SALES_CRM=hubspot"). */
+export function selectorsFor(vendor: DoctorVendor): string[] {
+  return SELECTORS.filter((s) => s.vendors[vendor]).map((s) => `${s.variable}=${vendor}`);
+}
+
+/**
+ * The vendor connections the environment configures (credentials present, or a server selecting the vendor),
+ * which servers use each, and what is half-configured: each problem names the variable to set or fix.
+ * Reads the same variables as the apps (apps/*\/src/integrations/config.ts); nothing is contacted.
+ */
+export function configuredConnections(env: Env = process.env): ConfiguredConnections {
+  const problems: ConfigProblem[] = [];
+  const connections: DoctorConnection[] = [];
+  const secrets: string[] = [];
+  const usedBy = new Map<DoctorVendor, ServerUse[]>();
+
+  for (const s of SELECTORS) {
+    const raw = val(env, s.variable);
+    if (!raw || raw === s.off) continue;
+    const connectionId = s.vendors[raw as DoctorVendor];
+    if (!connectionId) {
+      problems.push({
+        variable: s.variable,
+        message: `${s.variable}="${raw}" is not a choice: use ${[s.off, ...Object.keys(s.vendors)].join(" or ")} (${FIX}).`,
+        usedBy: [],
+      });
+      continue;
+    }
+    const list = usedBy.get(raw as DoctorVendor) ?? [];
+    list.push({ server: s.server, selector: s.variable, connectionId });
+    usedBy.set(raw as DoctorVendor, list);
+  }
+
+  // Test-only fakes, honoured exactly when the apps honour them.
+  const testRaw = val(env, "REVOPS_TEST_VENDOR_BASE_URL");
+  const enrichmentRaw = val(env, "REVOPS_TEST_ENRICHMENT_BASE_URL");
+  const allowInsecure = truthy(val(env, "REVOPS_ALLOW_INSECURE_TEST_VENDOR"));
+  const testUrls = testRaw ? testBaseUrls(testRaw) : undefined;
+  if (testRaw && !testUrls) {
+    problems.push({
+      variable: "REVOPS_TEST_VENDOR_BASE_URL",
+      message:
+        "REVOPS_TEST_VENDOR_BASE_URL must be an http(s) URL or vendor=URL pairs separated by commas (tests only).",
+      usedBy: [],
+    });
+  }
+  for (const [name, raw] of [
+    ["REVOPS_TEST_VENDOR_BASE_URL", testRaw],
+    ["REVOPS_TEST_ENRICHMENT_BASE_URL", enrichmentRaw],
+  ] as const) {
+    if (raw && !allowInsecure) {
+      problems.push({
+        variable: name,
+        message: `${name} is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach the real vendor.`,
+        usedBy: [],
+      });
+    }
+  }
+  const testFor = (vendor: DoctorVendor) => {
+    if (!allowInsecure) return { allowInsecureTestBaseUrl: false };
+    const url =
+      vendor === "apollo" ? enrichmentRaw : testUrls ? (testUrls[vendor] ?? testUrls["*"]) : undefined;
+    if (!url) return { allowInsecureTestBaseUrl: false };
+    const variable = vendor === "apollo" ? "REVOPS_TEST_ENRICHMENT_BASE_URL" : "REVOPS_TEST_VENDOR_BASE_URL";
+    return { baseUrl: url, baseUrlVariable: variable, allowInsecureTestBaseUrl: true };
+  };
+
+  /** A fake URL meant for this vendor but refused (no allow flag): the app would not start it, so no probe. */
+  const refusedTestUrl = (vendor: DoctorVendor) =>
+    !allowInsecure &&
+    (vendor === "apollo"
+      ? enrichmentRaw !== undefined
+      : testUrls !== undefined && (testUrls[vendor] ?? testUrls["*"]) !== undefined);
+  const add = (conn: DoctorConnection) => {
+    if (!refusedTestUrl(conn.vendor)) return void connections.push(conn);
+    const variable =
+      conn.vendor === "apollo" ? "REVOPS_TEST_ENRICHMENT_BASE_URL" : "REVOPS_TEST_VENDOR_BASE_URL";
+    problems.push({
+      vendor: conn.vendor,
+      variable,
+      message: `not checked: the servers refuse this connection while ${variable} is set without REVOPS_ALLOW_INSECURE_TEST_VENDOR=true.`,
+      usedBy: conn.usedBy,
+    });
+  };
+  const wanted = (vendor: DoctorVendor, variables: readonly string[]) =>
+    usedBy.has(vendor) || variables.some((v) => val(env, v) !== undefined);
+  const missing = (vendor: DoctorVendor, variable: string, what: string) => {
+    const by = usedBy.get(vendor) ?? [];
+    const selected = by.map((u) => `${u.selector}=${vendor}`).join(" and ");
+    problems.push({
+      vendor,
+      variable,
+      message: `${variable} is missing${selected ? ` (${selected})` : ""}: ${what}`,
+      usedBy: by,
+    });
+  };
+  const invalid = (vendor: DoctorVendor, variable: string, what: string) =>
+    problems.push({ vendor, variable, message: `${variable} ${what}`, usedBy: usedBy.get(vendor) ?? [] });
+  const base = (vendor: DoctorVendor) => ({
+    id: vendor,
+    usedBy: usedBy.get(vendor) ?? [],
+    ...testFor(vendor),
+  });
+
+  // HubSpot
+  if (wanted("hubspot", ["HUBSPOT_ACCESS_TOKEN"])) {
+    const token = val(env, "HUBSPOT_ACCESS_TOKEN");
+    if (!token) {
+      missing(
+        "hubspot",
+        "HUBSPOT_ACCESS_TOKEN",
+        "set a HubSpot private-app token (Settings → Integrations → Private Apps).",
+      );
+    } else {
+      secrets.push(token);
+      add({ ...base("hubspot"), vendor: "hubspot", accessToken: token });
+    }
+  }
+
+  // Salesforce
+  if (
+    wanted("salesforce", ["SALESFORCE_ACCESS_TOKEN", "SALESFORCE_INSTANCE_URL", "SALESFORCE_REFRESH_TOKEN"])
+  ) {
+    const token = val(env, "SALESFORCE_ACCESS_TOKEN");
+    const instanceUrl = val(env, "SALESFORCE_INSTANCE_URL");
+    const test = testFor("salesforce");
+    const refresh = val(env, "SALESFORCE_REFRESH_TOKEN");
+    if (refresh) secrets.push(refresh);
+    let ok = true;
+    if (!token) {
+      ok = false;
+      missing(
+        "salesforce",
+        "SALESFORCE_ACCESS_TOKEN",
+        refresh
+          ? "the refresh-token flow (SALESFORCE_REFRESH_TOKEN) is not wired into the sales server yet: set a session access token of the integration user."
+          : "set an OAuth access token of the integration user.",
+      );
+    } else secrets.push(token);
+    if (!instanceUrl && !test.baseUrl) {
+      ok = false;
+      missing("salesforce", "SALESFORCE_INSTANCE_URL", "set your org's https://<domain>.my.salesforce.com.");
+    } else if (instanceUrl && !isHttpUrl(instanceUrl)) {
+      ok = false;
+      invalid(
+        "salesforce",
+        "SALESFORCE_INSTANCE_URL",
+        "is not a URL: set https://<domain>.my.salesforce.com.",
+      );
+    }
+    if (ok && token) {
+      add({
+        ...base("salesforce"),
+        vendor: "salesforce",
+        accessToken: token,
+        ...(instanceUrl ? { instanceUrl } : {}),
+      });
+    }
+  }
+
+  // Zendesk
+  if (wanted("zendesk", ["ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"])) {
+    const subdomain = val(env, "ZENDESK_SUBDOMAIN");
+    const email = val(env, "ZENDESK_EMAIL");
+    const apiToken = val(env, "ZENDESK_API_TOKEN");
+    const test = testFor("zendesk");
+    if (apiToken) secrets.push(apiToken);
+    let ok = true;
+    if (!subdomain && !test.baseUrl) {
+      ok = false;
+      missing(
+        "zendesk",
+        "ZENDESK_SUBDOMAIN",
+        "set the account's subdomain (acme for https://acme.zendesk.com).",
+      );
+    } else if (subdomain && !SUBDOMAIN.test(subdomain)) {
+      ok = false;
+      invalid(
+        "zendesk",
+        "ZENDESK_SUBDOMAIN",
+        `"${subdomain}" is not a subdomain: give only the first label (acme for https://acme.zendesk.com).`,
+      );
+    }
+    if (!email) {
+      ok = false;
+      missing("zendesk", "ZENDESK_EMAIL", "set the email of the agent whose API token is used.");
+    }
+    if (!apiToken) {
+      ok = false;
+      missing(
+        "zendesk",
+        "ZENDESK_API_TOKEN",
+        "create one in Admin Center → Apps and integrations → Zendesk API.",
+      );
+    }
+    if (ok && email && apiToken) {
+      add({
+        ...base("zendesk"),
+        vendor: "zendesk",
+        ...(subdomain ? { subdomain } : {}),
+        email,
+        apiToken,
+      });
+    }
+  }
+
+  // Intercom
+  if (wanted("intercom", ["INTERCOM_ACCESS_TOKEN"])) {
+    const token = val(env, "INTERCOM_ACCESS_TOKEN");
+    const region = val(env, "INTERCOM_REGION") ?? "us";
+    let ok = true;
+    if (!["us", "eu", "au"].includes(region)) {
+      ok = false;
+      invalid("intercom", "INTERCOM_REGION", `"${region}" is not a region: use us, eu or au.`);
+    }
+    if (!token) {
+      ok = false;
+      missing(
+        "intercom",
+        "INTERCOM_ACCESS_TOKEN",
+        "set the access token of an Intercom app that can read users, companies and conversations (Developer Hub → your app → Authentication).",
+      );
+    } else secrets.push(token);
+    if (ok && token) {
+      add({
+        ...base("intercom"),
+        vendor: "intercom",
+        accessToken: token,
+        region: region as "us" | "eu" | "au",
+      });
+    }
+  }
+
+  // Mixpanel
+  if (
+    wanted("mixpanel", [
+      "MIXPANEL_PROJECT_ID",
+      "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
+      "MIXPANEL_SERVICE_ACCOUNT_SECRET",
+    ])
+  ) {
+    const projectId = val(env, "MIXPANEL_PROJECT_ID");
+    const username = val(env, "MIXPANEL_SERVICE_ACCOUNT_USERNAME");
+    const secret = val(env, "MIXPANEL_SERVICE_ACCOUNT_SECRET");
+    const region = val(env, "MIXPANEL_REGION") ?? "us";
+    if (secret) secrets.push(secret);
+    let ok = true;
+    if (!projectId) {
+      ok = false;
+      missing("mixpanel", "MIXPANEL_PROJECT_ID", "the number in Project Settings → Overview.");
+    } else if (!/^\d+$/.test(projectId)) {
+      ok = false;
+      invalid(
+        "mixpanel",
+        "MIXPANEL_PROJECT_ID",
+        "must be the numeric project id (Project Settings → Overview).",
+      );
+    }
+    if (!username) {
+      ok = false;
+      missing(
+        "mixpanel",
+        "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
+        "create a service account with access to the project (Organization Settings → Service Accounts).",
+      );
+    }
+    if (!secret) {
+      ok = false;
+      missing(
+        "mixpanel",
+        "MIXPANEL_SERVICE_ACCOUNT_SECRET",
+        "the secret shown once when the service account was created.",
+      );
+    }
+    if (!["us", "eu", "in"].includes(region)) {
+      ok = false;
+      invalid("mixpanel", "MIXPANEL_REGION", `"${region}" is not a region: use us, eu or in.`);
+    }
+    const ca = val(env, "REVOPS_TEST_VENDOR_CA");
+    const test = testFor("mixpanel");
+    if (ok && projectId && username && secret) {
+      add({
+        ...base("mixpanel"),
+        vendor: "mixpanel",
+        projectId,
+        username,
+        secret,
+        region: region as "us" | "eu" | "in",
+        ...(test.baseUrl && ca ? { testCa: ca } : {}),
+      });
+    }
+  }
+
+  // Apollo
+  if (wanted("apollo", ["APOLLO_API_KEY"])) {
+    const key = val(env, "APOLLO_API_KEY");
+    if (!key) {
+      missing(
+        "apollo",
+        "APOLLO_API_KEY",
+        "create an API key in Apollo (Settings → Integrations → API Keys), or unset SALES_ENRICHMENT.",
+      );
+    } else {
+      secrets.push(key);
+      add({ ...base("apollo"), vendor: "apollo", apiKey: key });
+    }
+  }
+
+  return { connections, problems, secrets };
+}

@@ -1,0 +1,177 @@
+import type { Runtime } from "@revops/kit";
+import { defineResource, defineServer, defineTool, ToolError } from "@revops/kit";
+import type { CostLedger, ResilientCaller, UsageDimension } from "@revops/resilience";
+import { z } from "zod";
+
+interface UsagePorts {
+  /** Opened on first use: a sandbox-only server never loads the ledger code at start. */
+  ledger: () => Promise<CostLedger>;
+  callers: () => Promise<Map<string, ResilientCaller>>;
+  today: () => string;
+}
+
+const DIMENSIONS = ["vendor", "connection", "operation", "tool", "principal", "day"] as const;
+
+const UsageRowSchema = z.object({
+  vendor: z.string().optional(),
+  connection: z.string().optional(),
+  operation: z.string().optional(),
+  tool: z.string().optional(),
+  principal: z.string().optional(),
+  day: z.string().optional(),
+  calls: z.number(),
+  attempts: z.number(),
+  units: z.number(),
+  cost_usd: z.number(),
+});
+
+const QuotaSchema = z.object({
+  vendor: z.string(),
+  connection: z.string(),
+  window_limit: z.number().optional(),
+  window_remaining: z.number().optional(),
+  window_resets_in_s: z.number().optional(),
+  daily_used: z.number().optional(),
+  daily_limit: z.number().optional(),
+});
+
+const UsageInput = z
+  .object({
+    group_by: z
+      .array(z.enum(DIMENSIONS))
+      .max(3)
+      .default(["vendor"])
+      .describe('Dimensions to break usage down by, e.g. ["vendor","day"]'),
+    from: z.iso.date().optional().describe("First day, YYYY-MM-DD (default: 1st of this month, UTC)"),
+    to: z.iso.date().optional().describe("Last day, YYYY-MM-DD (default: today, UTC)"),
+    vendor: z.string().min(1).optional().describe("Only this vendor, e.g. hubspot"),
+    leads: z.number().int().positive().optional().describe("Leads gained in the period: adds cost per lead"),
+  })
+  .strict();
+
+const UsageOutput = z.object({
+  from: z.string(),
+  to: z.string(),
+  rows: z.array(UsageRowSchema),
+  total_cost_usd: z.number(),
+  cost_per_lead_usd: z.number().nullable(),
+  remaining_quota: z.array(QuotaSchema),
+  note: z.string(),
+});
+
+type Row = z.output<typeof UsageRowSchema>;
+
+async function quotas(callers: Map<string, ResilientCaller>): Promise<z.output<typeof QuotaSchema>[]> {
+  const out: z.output<typeof QuotaSchema>[] = [];
+  for (const caller of callers.values()) {
+    const q = await caller.remainingQuota();
+    out.push({
+      vendor: q.vendor,
+      connection: q.connection,
+      ...(q.window && {
+        window_limit: q.window.limit,
+        window_remaining: q.window.remaining,
+        window_resets_in_s: Math.ceil(q.window.resetMs / 1000),
+      }),
+      ...(q.daily && { daily_used: q.daily.used, daily_limit: q.daily.limit }),
+    });
+  }
+  return out;
+}
+
+const round = (usd: number): number => Math.round(usd * 1_000_000) / 1_000_000;
+
+const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOutput>, UsagePorts>({
+  name: "api_usage",
+  title: "Vendor API usage and cost",
+  description:
+    "Vendor API calls and their cost from the cost ledger, by vendor, tool, principal or day, with the remaining rate-limit and daily quota, and cost per lead when given leads.",
+  toolset: "usage",
+  scopes: ["audit:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  input: UsageInput,
+  output: UsageOutput,
+  example: { group_by: ["vendor"] },
+  handler: async ({ input, ctx }) => {
+    const today = ctx.ports.today();
+    const from = input.from ?? `${today.slice(0, 7)}-01`;
+    const to = input.to ?? today;
+    if (from > to) {
+      throw new ToolError("user", "from is after to.", {
+        fields: ["from", "to"],
+        hint: "Swap the two dates.",
+      });
+    }
+    const ledger = await ctx.ports.ledger();
+    await ledger.flush(); // calls that already answered are counted
+    const filter = { from, to, ...(input.vendor ? { vendor: input.vendor } : {}) };
+    const groupBy = [...new Set(input.group_by)] as UsageDimension[];
+    const rows: Row[] = (await ledger.usage({ ...filter, groupBy })).map(({ costUsd, ...r }) => ({
+      ...r,
+      cost_usd: round(costUsd),
+    }));
+    const total = round(rows.reduce((sum, r) => sum + r.cost_usd, 0));
+    const perLead = input.leads
+      ? (await ledger.costPerLead({ ...filter, leads: input.leads })).costPerLeadUsd
+      : null;
+    const note =
+      rows.length === 0
+        ? `No vendor calls recorded between ${from} and ${to}${input.vendor ? ` for ${input.vendor}` : ""}; a server on the sandbox makes none.`
+        : `${rows.reduce((n, r) => n + r.calls, 0)} vendor calls cost $${total.toFixed(2)} between ${from} and ${to}.`;
+    return {
+      from,
+      to,
+      rows,
+      total_cost_usd: total,
+      cost_per_lead_usd: perLead === null ? null : round(perLead),
+      remaining_quota: await quotas(await ctx.ports.callers()),
+      note,
+    };
+  },
+});
+
+const todayResource = defineResource<UsagePorts>({
+  name: "usage_today",
+  title: "Vendor API usage today",
+  description:
+    "Today's vendor API calls and cost per vendor and tool, and the remaining quota of each connection.",
+  mimeType: "application/json",
+  scopes: ["audit:read"],
+  uri: "usage://today",
+  read: async ({ uri, ctx }) => {
+    const ledger = await ctx.ports.ledger();
+    await ledger.flush();
+    const day = ctx.ports.today();
+    const rows = await ledger.usage({ from: day, to: day, groupBy: ["vendor", "tool"] });
+    const body = { day, rows, remaining_quota: await quotas(await ctx.ports.callers()) };
+    return [{ uri, mimeType: "application/json", text: JSON.stringify(body) }];
+  },
+});
+
+async function usagePorts(rt: Runtime): Promise<UsagePorts> {
+  return {
+    ledger: async () => {
+      const { costLedgerFor } = await import("@revops/connectors/app-setup");
+      const { vendorSettingsFromEnv } = await import("@revops/connectors/vendor-settings");
+      const { VENDOR_PRICES } = await import("@revops/resilience");
+      return costLedgerFor(rt, vendorSettingsFromEnv(process.env, { prices: VENDOR_PRICES }));
+    },
+    callers: async () => (await import("@revops/connectors/app-setup")).liveCallers(rt),
+    today: () => new Date().toISOString().slice(0, 10),
+  };
+}
+
+/** The cost ledger as a tool and a resource, served by every server under the same names. */
+export const usageModule = defineServer<UsagePorts>({
+  name: "usage",
+  shared: true,
+  title: "Vendor usage",
+  version: "1.0.0",
+  instructions: "api_usage answers what the vendor APIs cost and how much quota is left.",
+  // off by default like audit: it answers operators, not the everyday questions, and every tool costs context
+  toolsets: [{ name: "usage", description: "Vendor API usage, cost and remaining quota", default: false }],
+  tools: [apiUsage],
+  resources: [todayResource],
+  prompts: [],
+  ports: usagePorts,
+});

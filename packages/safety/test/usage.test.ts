@@ -1,0 +1,137 @@
+import { connectorSetup, createHubSpotConnector, type HubSpotConnector } from "@revops/connectors";
+import { defineServer, defineTool } from "@revops/kit";
+import { connectInProcess, type HubSpotState, type RunningFake, startHubSpotFake } from "@revops/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { safetyConfigSchema, safetyHooks } from "../src/index";
+import { usageModule } from "../src/usage-module";
+
+// A server whose one tool makes one HubSpot call per invocation, over the real SDK to the fake.
+const dealsCount = defineTool<Record<string, never>, { deals: number }, { hs: HubSpotConnector }>({
+  name: "deals_count",
+  title: "Count deals",
+  description: "Counts deals in HubSpot.",
+  toolset: "crm",
+  scopes: ["sales:read"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  input: z.object({}).strict(),
+  output: z.object({ deals: z.number() }),
+  handler: async ({ ctx }) => {
+    const page = await ctx.ports.hs.listDeals({ limit: 100 });
+    return { deals: page.value.results.length };
+  },
+});
+
+let fake: RunningFake<HubSpotState>;
+let s: Awaited<ReturnType<typeof connectInProcess>>;
+
+beforeAll(async () => {
+  fake = await startHubSpotFake({ deals: [{ dealname: "A" }, { dealname: "B" }] });
+  vi.stubEnv("REVOPS_VENDOR_PRICES", JSON.stringify({ hubspot: { "*": 0.01 } }));
+  vi.stubEnv(
+    "REVOPS_VENDOR_BUDGETS",
+    JSON.stringify([{ tool: "deals_count", period: "day", softUsd: 0.015, hardUsd: 0.03 }]),
+  );
+  const crm = defineServer({
+    name: "crm",
+    title: "CRM",
+    version: "1",
+    instructions: "",
+    toolsets: [{ name: "crm", description: "CRM", default: true }],
+    tools: [dealsCount],
+    resources: [],
+    prompts: [],
+    ports: async (rt) => ({
+      hs: await createHubSpotConnector(
+        {
+          id: "hs-main",
+          vendor: "hubspot",
+          baseUrl: fake.url,
+          allowInsecureTestBaseUrl: true,
+          credentials: { accessToken: "pat-test" },
+        },
+        await connectorSetup(rt, { staleMaxAgeMs: 0 }),
+      ),
+    }),
+  });
+  s = await connectInProcess([crm, usageModule], {
+    hooks: safetyHooks("crm"),
+    schema: safetyConfigSchema,
+    env: { REVOPS_PRINCIPAL: "dana" },
+  });
+});
+
+afterAll(async () => {
+  await s?.close();
+  await fake?.close();
+  vi.unstubAllEnvs();
+});
+
+const meta = (r: { meta?: Record<string, unknown> }) =>
+  (r.meta?.["revops/warnings"] as string[] | undefined) ?? [];
+
+describe("the cost ledger behind every vendor call", () => {
+  it("charges each call to its tool and principal, warns past the soft budget and refuses past the hard one", async () => {
+    const first = await s.call("deals_count");
+    expect(first.isError, first.text).toBe(false);
+    expect(first.data).toEqual({ deals: 2 });
+    expect(meta(first)).toEqual([]);
+    expect(first.text).not.toContain("Warning");
+
+    const second = await s.call("deals_count");
+    expect(second.isError, second.text).toBe(false);
+    expect(meta(second)).toEqual([
+      "Vendor spend by deals_count today is $0.02, above the $0.0150 soft budget.",
+    ]);
+    expect(second.text).toContain("Warning: Vendor spend by deals_count today is $0.02");
+
+    expect((await s.call("deals_count")).isError).toBe(false); // lands exactly on the hard budget
+    const refused = await s.call("deals_count");
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain("would exceed it");
+    expect(fake.requests.filter((r) => r.path.startsWith("/crm/v3/objects/deals"))).toHaveLength(3);
+
+    const usage = await s.call("api_usage", { group_by: ["vendor", "tool", "principal"], leads: 4 });
+    expect(usage.isError, usage.text).toBe(false);
+    expect(usage.data.rows).toEqual([
+      {
+        vendor: "hubspot",
+        tool: "deals_count",
+        principal: "dana",
+        calls: 4,
+        attempts: 3,
+        units: 4,
+        cost_usd: 0.03,
+      },
+    ]);
+    expect(usage.data.total_cost_usd).toBe(0.03);
+    expect(usage.data.cost_per_lead_usd).toBe(0.0075);
+    expect(usage.data.remaining_quota).toEqual([
+      expect.objectContaining({
+        vendor: "hubspot",
+        connection: "hs-main",
+        window_limit: 100,
+        window_remaining: 97,
+      }),
+    ]);
+  });
+
+  it("rejects an inverted period and reports an empty one plainly", async () => {
+    const bad = await s.call("api_usage", { from: "2026-02-01", to: "2026-01-01" });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toContain("from is after to");
+    const empty = await s.call("api_usage", { from: "2020-01-01", to: "2020-01-31", vendor: "apollo" });
+    expect(empty.data).toMatchObject({ rows: [], total_cost_usd: 0, cost_per_lead_usd: null });
+    expect(empty.data.note).toContain(
+      "No vendor calls recorded between 2020-01-01 and 2020-01-31 for apollo",
+    );
+  });
+
+  it("serves today's usage as a resource", async () => {
+    const res = await s.client.readResource({ uri: "usage://today" });
+    const body = JSON.parse((res.contents[0] as { text: string }).text);
+    expect(body.rows).toEqual([
+      expect.objectContaining({ vendor: "hubspot", tool: "deals_count", calls: 4, costUsd: 0.03 }),
+    ]);
+  });
+});
