@@ -1,6 +1,7 @@
 import {
   connectionResolver,
   defineServer,
+  envWithFile,
   nameConnection,
   namedEnvironments,
   type Runtime,
@@ -69,7 +70,7 @@ type Env = Record<string, string | undefined>;
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 async function csPorts(rt: Runtime, now: () => Date): Promise<CsPorts> {
-  const named = namedEnvironments(process.env, Object.keys(csIntegrationEnv.shape));
+  const named = namedEnvironments(envWithFile(), Object.keys(csIntegrationEnv.shape));
   const ports = (await portsOf(rt, now, process.env)) as CsPorts;
   ports.using = connectionResolver(ports, named, async (name, env) => ({
     ...(await portsOf(rt, now, env, name)),

@@ -2,6 +2,7 @@ import { capsToolset } from "@revops/guards";
 import {
   connectionResolver,
   defineServer,
+  envWithFile,
   nameConnection,
   namedEnvironments,
   type Runtime,
@@ -34,7 +35,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 async function marketingPorts(rt: Runtime): Promise<MarketingPorts> {
-  const named = namedEnvironments(process.env, Object.keys(marketingIntegrationEnv.shape));
+  const named = namedEnvironments(envWithFile(), Object.keys(marketingIntegrationEnv.shape));
   const ports = (await portsOf(rt, process.env)) as MarketingPorts;
   ports.using = connectionResolver(ports, named, async (name, env) => ({
     ...(await portsOf(rt, env, name)),

@@ -1,6 +1,7 @@
 import {
   connectionResolver,
   defineServer,
+  envWithFile,
   nameConnection,
   namedEnvironments,
   type Runtime,
@@ -47,7 +48,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Sales
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 async function salesPorts(rt: Runtime): Promise<SalesPorts> {
-  const named = namedEnvironments(process.env, Object.keys(salesIntegrationEnv.shape));
+  const named = namedEnvironments(envWithFile(), Object.keys(salesIntegrationEnv.shape));
   const ports = (await portsOf(rt, process.env)) as SalesPorts;
   ports.using = connectionResolver(ports, named, async (name, env) => ({
     ...(await portsOf(rt, env, name)),

@@ -18,9 +18,9 @@ describe("sales CRM configuration", () => {
 
   it("names the missing variable and the fix", () => {
     expect(load({ SALES_CRM: "salesforce" })).toThrow(
-      /SALESFORCE_ACCESS_TOKEN: is required when SALES_CRM=salesforce/,
+      /SALESFORCE_REFRESH_TOKEN: or SALESFORCE_ACCESS_TOKEN is required when SALES_CRM=salesforce/,
     );
-    expect(load({ SALES_CRM: "salesforce", SALESFORCE_REFRESH_TOKEN: "r" })).toThrow(/refresh-token flow/);
+    expect(load({ SALES_CRM: "salesforce", SALESFORCE_REFRESH_TOKEN: "r" })).toThrow(/SALESFORCE_CLIENT_ID/);
     expect(load({ SALES_CRM: "salesforce", SALESFORCE_ACCESS_TOKEN: "t" })).toThrow(
       /SALESFORCE_INSTANCE_URL/,
     );

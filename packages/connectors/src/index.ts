@@ -113,6 +113,7 @@ export {
   type MixpanelConnector,
   mixpanelInsertId,
 } from "./mixpanel/operations";
+export { type OAuthConnectionSettings, oauthTokens } from "./oauth-tokens";
 export { createRuntime, type Runtime } from "./runtime";
 export {
   createSalesforceSdk,

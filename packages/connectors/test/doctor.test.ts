@@ -189,3 +189,47 @@ describe("probeConnection", () => {
     );
   });
 });
+
+describe("Salesforce's refresh-token flow in doctor", () => {
+  let sf: Awaited<ReturnType<typeof import("@revops/testing").startSalesforceFake>>;
+  beforeAll(async () => {
+    const { startSalesforceFake } = await import("@revops/testing");
+    sf = await startSalesforceFake({ Account: [{ Name: "Acme" }] });
+  });
+  afterAll(async () => sf?.close());
+
+  const env = (refreshToken: string) => ({
+    SALES_CRM: "salesforce",
+    SALESFORCE_REFRESH_TOKEN: refreshToken,
+    SALESFORCE_CLIENT_ID: "connected-app",
+    SALESFORCE_CLIENT_SECRET: "cs-secret-0123456789",
+    REVOPS_TEST_VENDOR_BASE_URL: sf.url,
+    REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
+  });
+
+  it("redeems the refresh token like the server, then reads one account; a refused one names what to check", async () => {
+    const good = configuredConnections(env("refresh-1"));
+    expect(good.problems).toEqual([]);
+    const [conn] = good.connections;
+    if (!conn) throw new Error("no connection");
+    const ok = await probeConnection(conn);
+    expect(ok).toMatchObject({ status: "ok", credential: "refresh token refr…" });
+    expect(sf.requests.filter((r) => r.path === "/services/oauth2/token")).toHaveLength(1);
+
+    const [bad] = configuredConnections(env("revoked-refresh-token")).connections;
+    if (!bad) throw new Error("no connection");
+    const refused = await probeConnection(bad);
+    expect(refused.status).toBe("problem");
+    expect(refused.message).toContain("Salesforce refused the refresh token");
+    expect(refused.message).toContain("SALESFORCE_REFRESH_TOKEN");
+    expect(JSON.stringify([ok, refused])).not.toMatch(/revoked-refresh-token|cs-secret-0123456789/);
+  });
+
+  it("asks for the connected app's id and secret when only the refresh token is set", () => {
+    const { problems } = configuredConnections({
+      SALES_CRM: "salesforce",
+      SALESFORCE_REFRESH_TOKEN: "r-123456",
+    });
+    expect(problems.map((p) => p.variable)).toEqual(["SALESFORCE_CLIENT_ID"]);
+  });
+});

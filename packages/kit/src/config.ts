@@ -112,6 +112,13 @@ export interface LoadConfigOptions {
 }
 
 /** Validates configuration once; a bad value throws a ConfigError naming the variable and the fix. */
+/** The environment as configuration sees it: the process's variables over those of the optional .env file. */
+export function envWithFile(
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
+  return { ...readEnvFile(env.REVOPS_ENV_FILE ?? ".env"), ...env };
+}
+
 export function loadConfig<S extends z.ZodObject>(schema: S, opts: LoadConfigOptions = {}): z.output<S> {
   const env = opts.env ?? process.env;
   const fileEnv = readEnvFile(opts.envFile ?? env.REVOPS_ENV_FILE ?? ".env");

@@ -4,6 +4,7 @@ export {
   ConfigError,
   envBool,
   envList,
+  envWithFile,
   loadConfig,
   maskSecret,
   parseFlags,

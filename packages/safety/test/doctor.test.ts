@@ -19,7 +19,15 @@ const ZENDESK_TOKEN = "zd-api-token-secret-22222222";
 const INTERCOM_TOKEN = "ic-access-token-secret-33333333";
 const SALESFORCE_TOKEN = "00Dsf-session-secret-44444444";
 const MIXPANEL_SECRET = "mp-service-account-secret-5555";
-const SECRETS = [HUBSPOT_TOKEN, ZENDESK_TOKEN, INTERCOM_TOKEN, SALESFORCE_TOKEN, MIXPANEL_SECRET];
+const HUBSPOT_EU_TOKEN = "pat-eu1-66666666-revoked-secret";
+const SECRETS = [
+  HUBSPOT_EU_TOKEN,
+  HUBSPOT_TOKEN,
+  ZENDESK_TOKEN,
+  INTERCOM_TOKEN,
+  SALESFORCE_TOKEN,
+  MIXPANEL_SECRET,
+];
 
 const outputs: string[] = [];
 
@@ -110,6 +118,27 @@ describe("revops doctor", () => {
     expect(hubspot.requests.map((r) => `${r.method} ${r.path}`)).toContain("GET /crm/v3/objects/deals");
     expect(hubspot.requests.every((r) => r.method === "GET")).toBe(true);
     expect(zendesk.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("checks named connections too: each line names its connection, problems name the suffixed variable", async () => {
+    hubspot.faults.expireTokens(HUBSPOT_EU_TOKEN);
+    const { lines, code } = await doctor({
+      ...TEST,
+      REVOPS_TEST_VENDOR_BASE_URL: `hubspot=${hubspot.url}`,
+      SALES_CRM: "hubspot",
+      HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN,
+      HUBSPOT_ACCESS_TOKEN__EU: HUBSPOT_EU_TOKEN,
+      SALES_CRM__SF: "salesforce",
+    });
+    const out = stable(lines);
+    expect(out[1]).toBe("✓ HubSpot · sales-hubspot (SALES_CRM) · N ms");
+    expect(out[2]).toMatch(
+      /^✗ HubSpot · sales-hubspot-eu \(SALES_CRM\) · N ms — HUBSPOT_ACCESS_TOKEN is rejected/,
+    );
+    expect(out[3]).toMatch(
+      /^✗ Salesforce · sales-salesforce-sf \(SALES_CRM\) — SALESFORCE_REFRESH_TOKEN__SF is missing \(SALES_CRM__SF=salesforce\): or SALESFORCE_ACCESS_TOKEN__SF/,
+    );
+    expect(code).toBe(1);
   });
 
   it("everything fine (vendors, PostgreSQL and Redis): exit code 0, Salesforce's remaining quota shown", async () => {

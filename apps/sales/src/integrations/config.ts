@@ -11,6 +11,10 @@ export const salesIntegrationEnv = z.object({
   SALESFORCE_INSTANCE_URL: z.url({ protocol: /^https?$/ }).optional(),
   SALESFORCE_ACCESS_TOKEN: z.string().min(1).optional(),
   SALESFORCE_REFRESH_TOKEN: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where refresh tokens are redeemed: login.salesforce.com, test.salesforce.com (sandboxes) or My Domain. */
+  SALESFORCE_LOGIN_URL: z.url({ protocol: /^https$/ }).default("https://login.salesforce.com"),
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
   /** "Vendor stage=suite_stage,…" overrides merged over the vendor's defaults. */
   SALES_STAGE_MAP: z.string().optional(),
@@ -33,7 +37,13 @@ interface VendorCommon {
 }
 export type SalesCrmConfig =
   | { crm: "sandbox" }
-  | (VendorCommon & { crm: "salesforce"; instanceUrl?: string; accessToken: string })
+  | (VendorCommon & {
+      crm: "salesforce";
+      instanceUrl?: string;
+      accessToken?: string;
+      /** The refresh-token flow: tokens kept in the vault and renewed before expiry and after a 401. */
+      oauth?: { clientId: string; clientSecret: string; refreshToken: string; tokenUrl: string };
+    })
   | (VendorCommon & { crm: "hubspot"; accessToken: string });
 
 function problem(name: string, message: string): never {
@@ -77,6 +87,41 @@ function common(env: Env, defaults: Readonly<Record<string, Stage>>, vendor: str
   };
 }
 
+const TOKEN_PATH = "/services/oauth2/token";
+const LOGIN_HOSTS = /^(login|test)\.salesforce\.com$|\.my\.salesforce\.com$/;
+
+/** The refresh-token flow's settings, when SALESFORCE_REFRESH_TOKEN is set; each missing piece is named. */
+function salesforceOAuth(e: Env, raw: Record<string, string | undefined>) {
+  if (!e.SALESFORCE_REFRESH_TOKEN) return undefined;
+  for (const name of ["SALESFORCE_CLIENT_ID", "SALESFORCE_CLIENT_SECRET"] as const) {
+    if (!e[name]) {
+      problem(
+        name,
+        "is required with SALESFORCE_REFRESH_TOKEN: copy it from the connected app (Setup → App Manager → View).",
+      );
+    }
+  }
+  if (!raw.REVOPS_MASTER_KEY && !raw.REVOPS_MASTER_KEY_FILE) {
+    problem(
+      "REVOPS_MASTER_KEY",
+      "is required with SALESFORCE_REFRESH_TOKEN: the renewed tokens are kept encrypted in the credential vault; set base64 of 32 random bytes (openssl rand -base64 32).",
+    );
+  }
+  const login = new URL(e.SALESFORCE_LOGIN_URL);
+  if (!LOGIN_HOSTS.test(login.hostname)) {
+    problem(
+      "SALESFORCE_LOGIN_URL",
+      `"${login.hostname}" is not login.salesforce.com, test.salesforce.com or a *.my.salesforce.com domain.`,
+    );
+  }
+  return {
+    clientId: e.SALESFORCE_CLIENT_ID as string,
+    clientSecret: e.SALESFORCE_CLIENT_SECRET as string,
+    refreshToken: e.SALESFORCE_REFRESH_TOKEN,
+    tokenUrl: `${login.origin}${TOKEN_PATH}`,
+  };
+}
+
 /** Reads SALES_CRM and the chosen vendor's credentials; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadSalesCrmConfig(env: Record<string, string | undefined> = process.env): SalesCrmConfig {
   const e = loadConfig(salesIntegrationEnv, { env });
@@ -94,14 +139,16 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
       ...common(e, HUBSPOT_STAGE_DEFAULTS, "hubspot"),
     };
   }
-  if (!e.SALESFORCE_ACCESS_TOKEN) {
-    const why = e.SALESFORCE_REFRESH_TOKEN
-      ? "is required: the refresh-token flow (SALESFORCE_REFRESH_TOKEN) is not wired into the sales server yet, so set a session access token."
-      : "is required when SALES_CRM=salesforce: set an OAuth access token of the integration user.";
-    problem("SALESFORCE_ACCESS_TOKEN", why);
+  const oauth = salesforceOAuth(e, env);
+  if (!e.SALESFORCE_ACCESS_TOKEN && !oauth) {
+    problem(
+      "SALESFORCE_REFRESH_TOKEN",
+      "or SALESFORCE_ACCESS_TOKEN is required when SALES_CRM=salesforce: set the integration user's refresh token with SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET of its connected app (recommended: it renews itself), or a session access token.",
+    );
   }
   const vendor = common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce");
-  if (!e.SALESFORCE_INSTANCE_URL && !vendor.baseUrl) {
+  // the token endpoint names the org's instance, so the refresh-token flow needs no instance URL
+  if (!e.SALESFORCE_INSTANCE_URL && !vendor.baseUrl && !oauth) {
     problem(
       "SALESFORCE_INSTANCE_URL",
       "is required when SALES_CRM=salesforce: set your org's https://<domain>.my.salesforce.com.",
@@ -109,7 +156,10 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
   }
   return {
     crm: "salesforce",
-    accessToken: e.SALESFORCE_ACCESS_TOKEN,
+    ...(e.SALESFORCE_ACCESS_TOKEN ? { accessToken: e.SALESFORCE_ACCESS_TOKEN } : {}),
+    ...(oauth
+      ? { oauth: { ...oauth, tokenUrl: vendor.baseUrl ? `${vendor.baseUrl}${TOKEN_PATH}` : oauth.tokenUrl } }
+      : {}),
     ...(e.SALESFORCE_INSTANCE_URL ? { instanceUrl: e.SALESFORCE_INSTANCE_URL } : {}),
     ...vendor,
   };

@@ -3,6 +3,7 @@ import {
   createApolloConnector,
   createHubSpotConnector,
   createSalesforceConnector,
+  oauthTokens,
 } from "@revops/connectors";
 import type { Runtime } from "@revops/kit";
 import type { CrmPort, EnrichmentPort } from "../ports";
@@ -31,15 +32,21 @@ export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmP
     );
     return new HubSpotCrm(hs, stages);
   }
+  const credentials = {
+    ...(config.accessToken ? { accessToken: config.accessToken } : {}),
+    ...(config.instanceUrl ? { instanceUrl: config.instanceUrl } : {}),
+  };
+  const tokens = config.oauth
+    ? await oauthTokens(rt, {
+        vendor: "salesforce",
+        connectionId: config.connectionId,
+        ...config.oauth,
+        ...credentials,
+      })
+    : undefined;
   const sf = await createSalesforceConnector(
-    {
-      ...connection,
-      credentials: {
-        accessToken: config.accessToken,
-        ...(config.instanceUrl ? { instanceUrl: config.instanceUrl } : {}),
-      },
-    },
-    setup,
+    { ...connection, credentials },
+    { ...setup, ...(tokens ? { tokens } : {}) },
   );
   return new SalesforceCrm(sf, stages);
 }

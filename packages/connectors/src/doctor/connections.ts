@@ -42,7 +42,13 @@ interface Base {
 
 export type DoctorConnection =
   | (Base & { vendor: "hubspot"; accessToken: string })
-  | (Base & { vendor: "salesforce"; accessToken: string; instanceUrl?: string })
+  | (Base & {
+      vendor: "salesforce";
+      /** A fixed session, or the refresh-token flow's first token (none: the probe redeems the refresh token). */
+      accessToken: string;
+      instanceUrl?: string;
+      oauth?: { clientId: string; clientSecret: string; refreshToken: string; tokenUrl: string };
+    })
   | (Base & { vendor: "zendesk"; subdomain?: string; email: string; apiToken: string })
   | (Base & { vendor: "intercom"; accessToken: string; region: "us" | "eu" | "au" })
   | (Base & {
@@ -86,6 +92,9 @@ export const DOCTOR_VARIABLES = [
   "SALESFORCE_INSTANCE_URL",
   "SALESFORCE_ACCESS_TOKEN",
   "SALESFORCE_REFRESH_TOKEN",
+  "SALESFORCE_CLIENT_ID",
+  "SALESFORCE_CLIENT_SECRET",
+  "SALESFORCE_LOGIN_URL",
   "ZENDESK_SUBDOMAIN",
   "ZENDESK_EMAIL",
   "ZENDESK_API_TOKEN",
@@ -304,17 +313,35 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
     const refresh = val(env, "SALESFORCE_REFRESH_TOKEN");
     if (refresh) secrets.push(refresh);
     let ok = true;
-    if (!token) {
+    const clientId = val(env, "SALESFORCE_CLIENT_ID");
+    const clientSecret = val(env, "SALESFORCE_CLIENT_SECRET");
+    if (clientSecret) secrets.push(clientSecret);
+    if (refresh && (!clientId || !clientSecret)) {
       ok = false;
       missing(
         "salesforce",
-        "SALESFORCE_ACCESS_TOKEN",
-        refresh
-          ? "the refresh-token flow (SALESFORCE_REFRESH_TOKEN) is not wired into the sales server yet: set a session access token of the integration user."
-          : "set an OAuth access token of the integration user.",
+        clientId ? "SALESFORCE_CLIENT_SECRET" : "SALESFORCE_CLIENT_ID",
+        "is needed with SALESFORCE_REFRESH_TOKEN: copy it from the connected app (Setup → App Manager → View).",
       );
-    } else secrets.push(token);
-    if (!instanceUrl && !test.baseUrl) {
+    } else if (!token && !refresh) {
+      ok = false;
+      missing(
+        "salesforce",
+        "SALESFORCE_REFRESH_TOKEN",
+        "or SALESFORCE_ACCESS_TOKEN: set the integration user's refresh token with the connected app's SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (or a session access token).",
+      );
+    } else if (token) secrets.push(token);
+    const login = val(env, "SALESFORCE_LOGIN_URL") ?? "https://login.salesforce.com";
+    const oauth =
+      refresh && clientId && clientSecret
+        ? {
+            clientId,
+            clientSecret,
+            refreshToken: refresh,
+            tokenUrl: `${test.baseUrl ?? login.replace(/\/+$/, "")}/services/oauth2/token`,
+          }
+        : undefined;
+    if (!instanceUrl && !test.baseUrl && !refresh) {
       ok = false;
       missing("salesforce", "SALESFORCE_INSTANCE_URL", "set your org's https://<domain>.my.salesforce.com.");
     } else if (instanceUrl && !isHttpUrl(instanceUrl)) {
@@ -325,12 +352,13 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
         "is not a URL: set https://<domain>.my.salesforce.com.",
       );
     }
-    if (ok && token) {
+    if (ok && (token || oauth)) {
       add({
         ...base("salesforce"),
         vendor: "salesforce",
-        accessToken: token,
+        accessToken: token ?? "",
         ...(instanceUrl ? { instanceUrl } : {}),
+        ...(oauth ? { oauth } : {}),
       });
     }
   }
@@ -484,4 +512,43 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
   }
 
   return { connections, problems, secrets };
+}
+
+const VARIABLE_NAMES = new RegExp(
+  `\\b(${[...DOCTOR_VARIABLES].sort((a, b) => b.length - a.length).join("|")})\\b`,
+  "g",
+);
+
+/**
+ * A named connection's own connections and problems (`HUBSPOT_ACCESS_TOKEN__EU` → connection "eu"): `named` is its
+ * environment laid over the default one; what it shares unchanged with the default is left to the default.
+ */
+export function namedConnectionsOf(
+  name: string,
+  named: ConfiguredConnections,
+  defaults: ConfiguredConnections,
+): ConfiguredConnections {
+  const key = ({ id: _id, usedBy: _u, ...rest }: DoctorConnection) => JSON.stringify(rest);
+  const same = new Set(defaults.connections.map(key));
+  const sameProblem = new Set(defaults.problems.map((p) => `${p.variable}:${p.message}`));
+  const suffix = `__${name.toUpperCase()}`;
+  return {
+    connections: named.connections
+      .filter((c) => !same.has(key(c)))
+      .map((c) => ({
+        ...c,
+        id: `${c.id}-${name}`,
+        usedBy: c.usedBy.map((u) => ({ ...u, connectionId: `${u.connectionId}-${name}` })),
+      })),
+    problems: named.problems
+      .filter((p) => !sameProblem.has(`${p.variable}:${p.message}`))
+      .map((p) => ({
+        ...p,
+        variable: `${p.variable}${suffix}`,
+        // the variables to fix are the connection's own: HUBSPOT_ACCESS_TOKEN__EU, not the default's
+        message: p.message.replace(VARIABLE_NAMES, (v) => `${v}${suffix}`),
+        usedBy: p.usedBy.map((u) => ({ ...u, connectionId: `${u.connectionId}-${name}` })),
+      })),
+    secrets: named.secrets,
+  };
 }

@@ -6,6 +6,7 @@ export {
   type DoctorConnection,
   type DoctorVendor,
   maskSecret,
+  namedConnectionsOf,
   type ServerName,
   type ServerUse,
   scrubSecrets,

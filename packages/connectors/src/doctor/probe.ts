@@ -1,3 +1,4 @@
+import { vendorRefresher } from "@revops/auth";
 import { isVendorError, type VendorError } from "@revops/resilience";
 import { createApolloSdk } from "../apollo/client";
 import type { ResilienceSetup } from "../connection";
@@ -217,8 +218,13 @@ export function explainProbeFailure(conn: DoctorConnection, err: unknown, timeou
 
 function credentialOf(conn: DoctorConnection): { masked: string; secrets: string[] } {
   switch (conn.vendor) {
-    case "hubspot":
     case "salesforce":
+      if (conn.oauth) {
+        const { refreshToken, clientSecret } = conn.oauth;
+        return { masked: `refresh token ${maskSecret(refreshToken)}`, secrets: [refreshToken, clientSecret] };
+      }
+      return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
+    case "hubspot":
     case "intercom":
       return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
     case "zendesk":
@@ -256,13 +262,27 @@ async function call(conn: DoctorConnection, setup: ResilienceSetup): Promise<Out
       return {};
     }
     case "salesforce": {
+      // the refresh-token flow: redeem it as the server would (nothing is written to the vault)
+      let session = { accessToken: conn.accessToken, instanceUrl: conn.instanceUrl };
+      if (conn.oauth) {
+        const { clientId, clientSecret, tokenUrl, refreshToken } = conn.oauth;
+        try {
+          const set = await vendorRefresher("salesforce", { clientId, clientSecret, tokenUrl })(refreshToken);
+          session = { accessToken: set.accessToken, instanceUrl: conn.baseUrl ?? set.instanceUrl };
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          return {
+            problem: `Salesforce refused the refresh token at ${new URL(tokenUrl).host} (${why}): check SALESFORCE_REFRESH_TOKEN, SALESFORCE_CLIENT_ID/SECRET and SALESFORCE_LOGIN_URL (test.salesforce.com for sandboxes).`,
+          };
+        }
+      }
       const c = await createSalesforceConnector(
         {
           ...common,
           vendor: "salesforce",
           credentials: {
-            accessToken: conn.accessToken,
-            ...(conn.instanceUrl ? { instanceUrl: conn.instanceUrl } : {}),
+            accessToken: session.accessToken,
+            ...(session.instanceUrl ? { instanceUrl: session.instanceUrl } : {}),
           },
         },
         setup,

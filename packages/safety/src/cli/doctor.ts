@@ -1,4 +1,4 @@
-import { loadConfig } from "@revops/kit";
+import { envWithFile, loadConfig, namedEnvironments } from "@revops/kit";
 import { openKv, openSql } from "@revops/store";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -123,7 +123,24 @@ export function registerDoctorCommand(program: Command, deps: DoctorCliDeps): Co
         Object.fromEntries(doctor.DOCTOR_VARIABLES.map((v) => [v, z.string().optional()])),
       );
       const vendorEnv = loadConfig(schema, { env: deps.env }) as Record<string, string | undefined>;
-      const { connections, problems, secrets } = doctor.configuredConnections(vendorEnv);
+      const defaults = doctor.configuredConnections(vendorEnv);
+      // named connections (HUBSPOT_ACCESS_TOKEN__EU …) are checked too, each with what it does not share
+      const named = namedEnvironments(envWithFile(deps.env ?? process.env), doctor.DOCTOR_VARIABLES);
+      const sets = [
+        defaults,
+        ...named.names.map((name) =>
+          doctor.namedConnectionsOf(
+            name,
+            doctor.configuredConnections(
+              loadConfig(schema, { env: named.env(name) }) as Record<string, string | undefined>,
+            ),
+            defaults,
+          ),
+        ),
+      ];
+      const connections = sets.flatMap((c) => c.connections);
+      const problems = sets.flatMap((c) => c.problems);
+      const secrets = sets.flatMap((c) => c.secrets);
 
       let cfg: SafetyConfig | undefined;
       let configError: string | undefined;

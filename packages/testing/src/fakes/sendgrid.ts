@@ -2,6 +2,7 @@
  * SendGrid v3 fake: mail send, unsubscribes, global suppressions, marketing contacts upsert. Every
  * request and answer is checked against the published specs in ../shared/vendor-specs/sendgrid/.
  */
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ContractChecker, contractChecker } from "./contract";
@@ -28,9 +29,14 @@ export interface SendGridSeed {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** ../shared/vendor-specs beside the repository checkout (override with REVOPS_VENDOR_SPECS). */
+const SHARED_SPECS = join(here, "../../../../../shared/vendor-specs");
+/**
+ * The vendors' published contracts: REVOPS_VENDOR_SPECS, else ../shared/vendor-specs beside the checkout when
+ * present (the latest copies), else the byte-for-byte copies committed in packages/testing/vendor-specs (CI).
+ */
 export const VENDOR_SPECS_DIR = resolve(
-  process.env.REVOPS_VENDOR_SPECS ?? join(here, "../../../../../shared/vendor-specs"),
+  process.env.REVOPS_VENDOR_SPECS ??
+    (existsSync(join(SHARED_SPECS, "sendgrid")) ? SHARED_SPECS : join(here, "../../vendor-specs")),
 );
 export const SENDGRID_SPEC_FILES = [
   "tsg_mail_v3.json",
