@@ -1,10 +1,15 @@
 import type { MaybeStale } from "@revops/resilience";
 
-/** How fresh an answer from a vendor is; present only when some of it came from the stale cache. */
+/**
+ * How fresh and how complete an answer from a vendor is; present only when some of it came from the stale cache
+ * or a cap stopped a read before the end (the answer then covers less than everything).
+ */
 export interface Freshness {
-  stale: true;
-  /** When the oldest cached part was fetched (ISO 8601). */
-  fetchedAt: string;
+  stale: boolean;
+  /** When the oldest cached part was fetched (ISO 8601); only when stale. */
+  fetchedAt?: string;
+  /** What was left unread, one line per cap that was hit. */
+  partial?: string[];
   /** One line a tool can show next to the answer. */
   note: string;
 }
@@ -15,6 +20,7 @@ export type WithFreshness<T> = T & { freshness?: Freshness };
 /** Collects the stale parts of one answer while it is assembled from several vendor reads. */
 export class FreshnessTracker {
   private oldest: { fetchedAt: string; vendor: string; reason: string } | undefined;
+  private readonly caps: string[] = [];
 
   constructor(private readonly vendor: string) {}
 
@@ -26,14 +32,18 @@ export class FreshnessTracker {
     return read.value;
   }
 
+  /** Records that a cap stopped a read early, e.g. "only the newest 3,000 conversations were read". */
+  partial(note: string): void {
+    if (!this.caps.includes(note)) this.caps.push(note);
+  }
+
   get freshness(): Freshness | undefined {
-    if (!this.oldest) return undefined;
+    if (!this.oldest && this.caps.length === 0) return undefined;
+    const partial = this.caps.length ? { partial: [...this.caps] } : {};
+    if (!this.oldest) return { stale: false, ...partial, note: this.caps.join(" ") };
     const { fetchedAt, vendor, reason } = this.oldest;
-    return {
-      stale: true,
-      fetchedAt,
-      note: `${vendor} is unavailable (${reason}); showing cached data from ${fetchedAt}.`,
-    };
+    const staleNote = `${vendor} is unavailable (${reason}); showing cached data from ${fetchedAt}.`;
+    return { stale: true, fetchedAt, ...partial, note: [staleNote, ...this.caps].join(" ") };
   }
 
   /** The value with `freshness` attached when any part was stale. */

@@ -24,14 +24,17 @@ const NO_FEEDBACK: FeedbackSignals = {
   npsResponsesLast180: 0,
 };
 
-/** One freshness for an answer built from several vendors: the oldest time, every vendor's note. */
+/** One freshness for an answer built from several vendors: the oldest time, every vendor's note and cap. */
 function mergeFreshness(parts: (Freshness | undefined)[]): Freshness | undefined {
-  const stale = parts.filter((f): f is Freshness => f !== undefined);
-  if (stale.length === 0) return undefined;
+  const known = parts.filter((f): f is Freshness => f !== undefined);
+  if (known.length === 0) return undefined;
+  const fetchedAt = known.flatMap((f) => (f.fetchedAt ? [f.fetchedAt] : [])).sort()[0];
+  const partial = known.flatMap((f) => f.partial ?? []);
   return {
-    stale: true,
-    fetchedAt: stale.map((f) => f.fetchedAt).sort()[0] as string,
-    note: stale.map((f) => f.note).join(" "),
+    stale: known.some((f) => f.stale),
+    ...(fetchedAt ? { fetchedAt } : {}),
+    ...(partial.length ? { partial } : {}),
+    note: known.map((f) => f.note).join(" "),
   };
 }
 

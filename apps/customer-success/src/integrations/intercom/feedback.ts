@@ -130,6 +130,11 @@ export class IntercomFeedback {
       out.push(...page.results);
       after = page.nextCursor;
     } while (after && out.length < MAX_CONVERSATIONS);
+    if (after || out.length > MAX_CONVERSATIONS) {
+      t.partial(
+        `Intercom has more conversations in this period than the ${MAX_CONVERSATIONS.toLocaleString("en-US")} read; figures cover those only — narrow the period or the account.`,
+      );
+    }
     return out.slice(0, MAX_CONVERSATIONS);
   }
 

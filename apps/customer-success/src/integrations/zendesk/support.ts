@@ -161,6 +161,11 @@ export class ZendeskSupport implements SupportPort {
       out.push(...page.results);
       after = page.nextCursor;
     } while (after && out.length < MAX_TICKETS);
+    if (after || out.length > MAX_TICKETS) {
+      t.partial(
+        `Zendesk has more tickets than the newest ${MAX_TICKETS.toLocaleString("en-US")} scanned; older ones are not listed — filter by status or account.`,
+      );
+    }
     return out.slice(0, MAX_TICKETS);
   }
 

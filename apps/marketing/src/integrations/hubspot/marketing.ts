@@ -168,6 +168,11 @@ export class HubSpotMarketing implements MarketingPort {
       out.push(...page.results);
       after = page.nextCursor;
     } while (after && out.length < MAX_CAMPAIGNS);
+    if (after || out.length > MAX_CAMPAIGNS) {
+      t.partial(
+        `HubSpot has more than ${MAX_CAMPAIGNS.toLocaleString("en-US")} campaigns; only the first by name were read.`,
+      );
+    }
     return out.slice(0, MAX_CAMPAIGNS);
   }
 
@@ -210,6 +215,11 @@ export class HubSpotMarketing implements MarketingPort {
       contactIds.push(...page.results);
       after = page.nextCursor;
     } while (after && contactIds.length < MAX_ATTRIBUTED);
+    if (after) {
+      t.partial(
+        `Campaign ${row.name} has more than ${MAX_ATTRIBUTED.toLocaleString("en-US")} first-touch contacts; its leads and MQLs count those only.`,
+      );
+    }
     let mqls = 0;
     for (const ids of chunks(contactIds)) {
       const contacts = t.take(await this.hs.batchRead("contacts", ids, ["lifecyclestage"]));
@@ -251,6 +261,11 @@ export class HubSpotMarketing implements MarketingPort {
       }
       after = page.nextCursor;
     } while (after && out.length < MAX_LEADS);
+    if (after || out.length > MAX_LEADS) {
+      t.partial(
+        `HubSpot has more than ${MAX_LEADS.toLocaleString("en-US")} leads in this period; the funnel counts those only — narrow the dates.`,
+      );
+    }
     return out.slice(0, MAX_LEADS);
   }
 

@@ -229,6 +229,11 @@ export class HubSpotCrm implements CrmPort {
       out.push(...page.results.map((d) => this.toDeal(d)));
       after = page.next;
     } while (after && out.length < MAX_DEALS);
+    if (after) {
+      t.partial(
+        `HubSpot has more than ${MAX_DEALS.toLocaleString("en-US")} matching deals; totals cover the latest-closing ${MAX_DEALS.toLocaleString("en-US")} — narrow by owner or dates.`,
+      );
+    }
     return out;
   }
 

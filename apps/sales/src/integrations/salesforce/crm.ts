@@ -167,7 +167,13 @@ export class SalesforceCrm implements CrmPort {
   ): Promise<SObject[]> {
     const soql = `SELECT ${fields} FROM ${object}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${orderBy}`;
     const read = await this.sf.sdk.runtime.read(`soql:${soql}`, () => this.sf.query(soql));
-    return t.take(read).records;
+    const result = t.take(read);
+    if (!result.complete) {
+      t.partial(
+        `Salesforce has ${result.totalSize.toLocaleString("en-US")} matching ${object} records; ${result.records.length.toLocaleString("en-US")} were read — narrow by owner or dates.`,
+      );
+    }
+    return result.records;
   }
 
   private async opportunities(where: string[], owners: Owner[], t: FreshnessTracker): Promise<DealRow[]> {
