@@ -1,7 +1,7 @@
 import { defineResource, notFound } from "@revops/kit";
+import { fromVendor } from "@revops/safety/vendor-errors";
 import { healthScore } from "./domain/health";
 import type { CsPorts } from "./ports";
-import { fromVendor } from "./tools/vendor-errors";
 
 export const accountHealthResource = defineResource<CsPorts>({
   name: "account_health",

@@ -1,11 +1,4 @@
-import {
-  connectionResolver,
-  defineServer,
-  envWithFile,
-  nameConnection,
-  namedEnvironments,
-  type Runtime,
-} from "@revops/kit";
+import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import { SandboxSupport, sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import { csIntegrationEnv, loadCsIntegrationsConfig } from "./integrations/config";
@@ -69,14 +62,10 @@ async function portsOf(
 type Env = Record<string, string | undefined>;
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
-async function csPorts(rt: Runtime, now: () => Date): Promise<CsPorts> {
-  const named = namedEnvironments(envWithFile(), Object.keys(csIntegrationEnv.shape));
-  const ports = (await portsOf(rt, now, process.env)) as CsPorts;
-  ports.using = connectionResolver(ports, named, async (name, env) => ({
-    ...(await portsOf(rt, now, env, name)),
-    using: ports.using,
-  }));
-  return ports;
+function csPorts(rt: Runtime, now: () => Date): Promise<CsPorts> {
+  return portsWithConnections<CsPorts>(Object.keys(csIntegrationEnv.shape), (env, name) =>
+    portsOf(rt, now, env, name),
+  );
 }
 
 export interface CsServerOptions {

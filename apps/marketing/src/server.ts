@@ -1,12 +1,5 @@
 import { capsToolset } from "@revops/guards";
-import {
-  connectionResolver,
-  defineServer,
-  envWithFile,
-  nameConnection,
-  namedEnvironments,
-  type Runtime,
-} from "@revops/kit";
+import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import { SandboxMarketing, sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import { loadMarketingSourceConfig, marketingIntegrationEnv } from "./integrations/config";
@@ -34,14 +27,10 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
 }
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
-async function marketingPorts(rt: Runtime): Promise<MarketingPorts> {
-  const named = namedEnvironments(envWithFile(), Object.keys(marketingIntegrationEnv.shape));
-  const ports = (await portsOf(rt, process.env)) as MarketingPorts;
-  ports.using = connectionResolver(ports, named, async (name, env) => ({
-    ...(await portsOf(rt, env, name)),
-    using: ports.using,
-  }));
-  return ports;
+function marketingPorts(rt: Runtime): Promise<MarketingPorts> {
+  return portsWithConnections<MarketingPorts>(Object.keys(marketingIntegrationEnv.shape), (env, name) =>
+    portsOf(rt, env, name),
+  );
 }
 
 export function createMarketingServer() {

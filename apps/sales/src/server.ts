@@ -1,11 +1,4 @@
-import {
-  connectionResolver,
-  defineServer,
-  envWithFile,
-  nameConnection,
-  namedEnvironments,
-  type Runtime,
-} from "@revops/kit";
+import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import { SandboxCrm, sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import { loadSalesCrmConfig, loadSalesEnrichmentConfig, salesIntegrationEnv } from "./integrations/config";
@@ -47,14 +40,10 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Sales
 }
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
-async function salesPorts(rt: Runtime): Promise<SalesPorts> {
-  const named = namedEnvironments(envWithFile(), Object.keys(salesIntegrationEnv.shape));
-  const ports = (await portsOf(rt, process.env)) as SalesPorts;
-  ports.using = connectionResolver(ports, named, async (name, env) => ({
-    ...(await portsOf(rt, env, name)),
-    using: ports.using,
-  }));
-  return ports;
+function salesPorts(rt: Runtime): Promise<SalesPorts> {
+  return portsWithConnections<SalesPorts>(Object.keys(salesIntegrationEnv.shape), (env, name) =>
+    portsOf(rt, env, name),
+  );
 }
 
 export function createSalesServer() {

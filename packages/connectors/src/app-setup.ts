@@ -1,10 +1,8 @@
 import {
-  type Budget,
   type CostLedger,
   createVendorLimiter,
   enableCallScopes,
   openCostLedger,
-  type PriceTable,
   type RateRule,
   type ResilientCaller,
   VENDOR_PRICES,
@@ -29,8 +27,15 @@ export interface AppSetupOptions {
   settings?: VendorSettings;
 }
 
+/** The deployment's vendor settings: REVOPS_VENDOR_* over the built-in prices. */
+export const deployedVendorSettings = (): VendorSettings =>
+  vendorSettingsFromEnv(process.env, { prices: VENDOR_PRICES });
+
 /** The process's cost ledger in the server's database, shared by every connection and server. */
-export function costLedgerFor(host: ConnectorHost, settings: VendorSettings): Promise<CostLedger> {
+export function costLedgerFor(
+  host: ConnectorHost,
+  settings: VendorSettings = deployedVendorSettings(),
+): Promise<CostLedger> {
   return host.shared("revops:cost-ledger", async () => {
     const ledger = await openCostLedger({
       db: await host.sql(),
@@ -74,7 +79,7 @@ export function liveCallers(host: Pick<ConnectorHost, "shared">): Promise<Map<st
  * tool call and principal it was made for.
  */
 export async function connectorSetup(host: ConnectorHost, opts: AppSetupOptions): Promise<ResilienceSetup> {
-  const settings = opts.settings ?? vendorSettingsFromEnv(process.env, { prices: VENDOR_PRICES });
+  const settings = opts.settings ?? deployedVendorSettings();
   const kv = await host.kv();
   enableCallScopes();
   const callers = await liveCallers(host);
@@ -86,5 +91,3 @@ export async function connectorSetup(host: ConnectorHost, opts: AppSetupOptions)
     ledger: await costLedgerFor(host, settings),
   };
 }
-
-export type { Budget, PriceTable };

@@ -62,11 +62,8 @@ export function hostMatches(host: string, patterns: readonly string[]): boolean 
   );
 }
 
-/**
- * Checks a URL that came from outside (Salesforce instance_url, a webhook, an enrichment link):
- * https only, an allowed host, and every address it resolves to is public.
- */
-export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions): Promise<URL> {
+/** Parses a URL from outside: https only, no credentials in it. */
+function parseHttps(raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -75,6 +72,15 @@ export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions): P
   }
   if (url.protocol !== "https:") throw new UnsafeUrlError(raw, "only https:// is allowed");
   if (url.username || url.password) throw new UnsafeUrlError(raw, "credentials in URLs are not allowed");
+  return url;
+}
+
+/**
+ * Checks a URL that came from outside (Salesforce instance_url, a webhook, an enrichment link):
+ * https only, an allowed host, and every address it resolves to is public.
+ */
+export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions): Promise<URL> {
+  const url = parseHttps(raw);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (isIP(host)) {
     if (isPrivateAddress(host)) throw new UnsafeUrlError(raw, "it points into a private or loopback network");
@@ -101,14 +107,7 @@ export async function checkOutboundUrl(raw: string, opts: OutboundUrlOptions): P
  * https only, no credentials or port, an allowed host name (not an IP). No DNS: nothing connects to it.
  */
 export function checkDisplayLink(raw: string, hosts: readonly string[]): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UnsafeUrlError(raw, "it is not a valid URL");
-  }
-  if (url.protocol !== "https:") throw new UnsafeUrlError(raw, "only https:// is allowed");
-  if (url.username || url.password) throw new UnsafeUrlError(raw, "credentials in URLs are not allowed");
+  const url = parseHttps(raw);
   if (url.port) throw new UnsafeUrlError(raw, "a link with a port is not a vendor page");
   if (isIP(url.hostname.replace(/^\[|\]$/g, "")))
     throw new UnsafeUrlError(raw, "a bare IP address is not allowed");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "./config";
+import { ConfigError, envWithFile } from "./config";
 import { ToolError, userError } from "./errors";
 
 /** `HUBSPOT_ACCESS_TOKEN__EU` is variable HUBSPOT_ACCESS_TOKEN of the named connection "eu". */
@@ -84,4 +84,26 @@ export function connectionResolver<P>(
 export function nameConnection<C>(config: C, name?: string): C {
   if (!name || typeof config !== "object" || config === null || !("connectionId" in config)) return config;
   return { ...config, connectionId: `${String(config.connectionId)}-${name}` };
+}
+
+/**
+ * A server's ports with named connections: `build` makes the ports of one environment (the default one, or a
+ * named connection's laid over it); `using(name)` gives a named connection's, each built on first use.
+ */
+export async function portsWithConnections<P extends { using: (connection?: string) => Promise<P> }>(
+  variables: readonly string[],
+  build: (env: Env, name?: string) => Promise<Omit<P, "using">>,
+): Promise<P> {
+  const named = namedEnvironments(envWithFile(), variables);
+  const ports = (await build(process.env)) as P;
+  ports.using = connectionResolver(
+    ports,
+    named,
+    async (name, env) =>
+      ({
+        ...(await build(env, name)),
+        using: ports.using,
+      }) as P,
+  );
+  return ports;
 }

@@ -16,6 +16,7 @@ export {
   type NamedEnvironments,
   nameConnection,
   namedEnvironments,
+  portsWithConnections,
 } from "./connections";
 export * from "./define";
 export { denied, describeError, type ErrorKind, notFound, ToolError, toToolError, userError } from "./errors";

@@ -150,12 +150,7 @@ const todayResource = defineResource<UsagePorts>({
 
 async function usagePorts(rt: Runtime): Promise<UsagePorts> {
   return {
-    ledger: async () => {
-      const { costLedgerFor } = await import("@revops/connectors/app-setup");
-      const { vendorSettingsFromEnv } = await import("@revops/connectors/vendor-settings");
-      const { VENDOR_PRICES } = await import("@revops/resilience");
-      return costLedgerFor(rt, vendorSettingsFromEnv(process.env, { prices: VENDOR_PRICES }));
-    },
+    ledger: async () => (await import("@revops/connectors/app-setup")).costLedgerFor(rt),
     callers: async () => (await import("@revops/connectors/app-setup")).liveCallers(rt),
     today: () => new Date().toISOString().slice(0, 10),
   };

@@ -33,3 +33,12 @@ export function vendorToolError(err: unknown): unknown {
       return new ToolError("upstream", err.message, opts);
   }
 }
+
+/** Runs a port call, turning vendor failures into tool errors (resources, which do not pass the tool pipeline). */
+export async function fromVendor<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw vendorToolError(err);
+  }
+}

@@ -1,10 +1,10 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import { ConnectionSchema } from "@revops/kit";
+import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { HEALTH_METHOD, healthScore } from "../domain/health";
 import { csTool } from "../ports";
 import { MetaSchema } from "./schemas";
-import { fromVendor } from "./vendor-errors";
 
 export const accountsAtRisk = csTool({
   name: "accounts_at_risk",

@@ -1,10 +1,10 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import { ConnectionSchema, fenceUntrusted, userError } from "@revops/kit";
+import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { nps } from "../domain/nps";
 import { csTool } from "../ports";
 import { AccountIdSchema, MetaSchema } from "./schemas";
-import { fromVendor } from "./vendor-errors";
 
 export const npsSummary = csTool({
   name: "nps_summary",

@@ -1,9 +1,9 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema } from "@revops/kit";
+import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { csTool } from "../ports";
 import { AccountIdSchema } from "./schemas";
-import { fromVendor } from "./vendor-errors";
 
 export const ticketsList = csTool({
   name: "tickets_list",

@@ -45,7 +45,16 @@ interface ListBody {
 }
 
 const perPage = (limit: number | undefined) => Math.min(Math.max(1, Math.floor(limit ?? 20)), 150);
-const nextOf = (body: ListBody) => body.pages?.next?.starting_after ?? undefined;
+/** An SDK page (items plus the raw list body) as a page of ours, with the cursor for the next one. */
+function pageOf<T>(page: { data: T[]; response: unknown }): IntercomPage<T> {
+  const list = page.response as ListBody;
+  const next = list.pages?.next?.starting_after ?? undefined;
+  return {
+    results: page.data,
+    total: list.total_count ?? page.data.length,
+    ...(next ? { nextCursor: next } : {}),
+  };
+}
 
 export async function createIntercomConnector(
   connection: IntercomConnection,
@@ -86,13 +95,7 @@ export async function createIntercomConnector(
             pagination: { per_page: perPage(limit), ...(after ? { starting_after: after } : {}) },
           }),
         );
-        const list = page.response as ListBody;
-        const next = nextOf(list);
-        return {
-          results: page.data,
-          total: list.total_count ?? page.data.length,
-          ...(next ? { nextCursor: next } : {}),
-        };
+        return pageOf(page);
       }),
     getContact: (id) =>
       runtime.read(`contact:${id}`, () =>
@@ -109,13 +112,7 @@ export async function createIntercomConnector(
             ...(after ? { starting_after: after } : {}),
           }),
         );
-        const list = page.response as ListBody;
-        const next = nextOf(list);
-        return {
-          results: page.data,
-          total: list.total_count ?? page.data.length,
-          ...(next ? { nextCursor: next } : {}),
-        };
+        return pageOf(page);
       }),
     searchConversations: (query, { after, limit } = {}) =>
       runtime.read(
@@ -127,13 +124,7 @@ export async function createIntercomConnector(
               pagination: { per_page: perPage(limit), ...(after ? { starting_after: after } : {}) },
             }),
           );
-          const list = page.response as ListBody;
-          const next = nextOf(list);
-          return {
-            results: page.data,
-            total: list.total_count ?? page.data.length,
-            ...(next ? { nextCursor: next } : {}),
-          };
+          return pageOf(page);
         },
       ),
     listContactCompanies: (contactId) =>

@@ -1,10 +1,11 @@
 import { ToolError } from "@revops/kit";
 import { isVendorError } from "@revops/resilience";
+import { vendorToolError } from "@revops/safety/vendor-errors";
 import { HUBSPOT_MARKETING_SCOPES } from "../config";
 
 const RESTART = "then restart the marketing server.";
 
-/** A failed HubSpot read → a tool error that says what the operator must change (the token, its scopes) or when to retry. */
+/** A failed HubSpot read → a tool error naming the token or scopes to fix; other failures as every vendor's. */
 export function hubspotToolError(err: unknown): unknown {
   if (!isVendorError(err)) return err;
   if (err.kind === "auth" || err.status === 401) {
@@ -27,16 +28,7 @@ export function hubspotToolError(err: unknown): unknown {
       },
     );
   }
-  if (err.kind === "rate_limited" || err.kind === "quota_exhausted") {
-    return new ToolError("rate_limited", err.message, {
-      cause: err,
-      ...(err.retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.ceil(err.retryAfterMs / 1000) }),
-    });
-  }
-  if (err.retryable || err.kind === "circuit_open") {
-    return new ToolError("retryable", `HubSpot is not answering: ${err.message}`, { cause: err });
-  }
-  return new ToolError("upstream", err.message, { cause: err });
+  return vendorToolError(err);
 }
 
 /** Runs one port read, translating HubSpot failures on the way out. */
