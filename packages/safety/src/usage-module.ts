@@ -1,13 +1,14 @@
 import type { Runtime } from "@revops/kit";
-import { defineResource, defineServer, defineTool, ToolError } from "@revops/kit";
+import { defineResource, defineServer, defineTool, envWithFile, ToolError } from "@revops/kit";
 import type { CostLedger, ResilientCaller, UsageDimension } from "@revops/resilience";
+import { sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import { z } from "zod";
 
 interface UsagePorts {
   /** Opened on first use: a sandbox-only server never loads the ledger code at start. */
   ledger: () => Promise<CostLedger>;
   callers: () => Promise<Map<string, ResilientCaller>>;
-  today: () => string;
+  today: () => Promise<string>;
 }
 
 const DIMENSIONS = ["vendor", "connection", "operation", "tool", "principal", "day"] as const;
@@ -93,7 +94,7 @@ const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOu
   output: UsageOutput,
   example: { group_by: ["vendor"] },
   handler: async ({ input, ctx }) => {
-    const today = ctx.ports.today();
+    const today = await ctx.ports.today();
     const from = input.from ?? `${today.slice(0, 7)}-01`;
     const to = input.to ?? today;
     if (from > to) {
@@ -141,18 +142,27 @@ const todayResource = defineResource<UsagePorts>({
   read: async ({ uri, ctx }) => {
     const ledger = await ctx.ports.ledger();
     await ledger.flush();
-    const day = ctx.ports.today();
+    const day = await ctx.ports.today();
     const rows = await ledger.usage({ from: day, to: day, groupBy: ["vendor", "tool"] });
     const body = { day, rows, remaining_quota: await quotas(await ctx.ports.callers()) };
     return [{ uri, mimeType: "application/json", text: JSON.stringify(body) }];
   },
 });
 
+/** The sandbox's own date while no vendor is configured or called (the report is the same on any day), else the real one. */
+async function usageToday(rt: Runtime): Promise<string> {
+  const { liveCallers } = await import("@revops/connectors/app-setup");
+  const { configuredConnections } = await import("@revops/connectors/doctor");
+  const onVendors =
+    (await liveCallers(rt)).size > 0 || configuredConnections(envWithFile()).connections.length > 0;
+  return onVendors ? new Date().toISOString().slice(0, 10) : sandboxToday(await sandboxDatabase(rt));
+}
+
 async function usagePorts(rt: Runtime): Promise<UsagePorts> {
   return {
     ledger: async () => (await import("@revops/connectors/app-setup")).costLedgerFor(rt),
     callers: async () => (await import("@revops/connectors/app-setup")).liveCallers(rt),
-    today: () => new Date().toISOString().slice(0, 10),
+    today: () => usageToday(rt),
   };
 }
 
