@@ -1,7 +1,6 @@
 import { defineTool, type ToolContext, type ToolsetDefinition } from "@revops/kit";
 import { z } from "zod";
 import { CAP_SCOPES, type CapScope } from "./caps";
-import { guardInputs } from "./inputs";
 import { formatMoney } from "./plan";
 import { type GuardState, guardStateOf } from "./state";
 
@@ -37,7 +36,6 @@ export const capsUpdateTool = defineTool({
       .min(0)
       .max(100_000_000)
       .describe("The new cap, in the configured currency (e.g. 2500 for $2,500)"),
-    ...guardInputs,
   }),
   output: z.object({
     scope: z.enum(CAP_SCOPES),

@@ -1,4 +1,4 @@
-import type { GuardSpec, Next, ToolCall, ToolOutcome } from "@revops/kit";
+import type { Next, PlannedGuard, ToolCall, ToolOutcome } from "@revops/kit";
 import { describeOver } from "./caps";
 import { halt, refuse } from "./notices";
 import { confirmationPhrase, describePlan, samePhrase } from "./plan";
@@ -59,7 +59,7 @@ export async function confirmByElicitation(g: GuardedCall): Promise<ToolOutcome>
     );
   }
   // The human took time: the plan they confirmed must still be the plan that runs.
-  const now = await computePlan(g.call, g.call.entry.def.guard as GuardSpec<unknown, unknown>);
+  const now = await computePlan(g.call, g.call.entry.def.guard as PlannedGuard<unknown, unknown>);
   if (now.hash !== planned.hash) {
     await g.audit("denied", "stale plan after confirmation");
     return staleRefusal(planned.tool);

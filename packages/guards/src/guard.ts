@@ -1,4 +1,11 @@
-import type { GuardSpec, Middleware, Next, ToolCall, ToolOutcome } from "@revops/kit";
+import {
+  type Middleware,
+  type Next,
+  type PlannedGuard,
+  plannedGuard,
+  type ToolCall,
+  type ToolOutcome,
+} from "@revops/kit";
 import { confirmByElicitation, issueToken, queueApproval, redeemApproval, redeemToken } from "./confirm";
 import { splitControl } from "./inputs";
 import { halt, refuse } from "./notices";
@@ -16,7 +23,7 @@ export function createGuard(deps: GuardDeps): Middleware {
   if (deps.config.CONFIRMATION_MODE === "token") void state.tokens;
   return async (call, next) => {
     attachState(call.ctx, state);
-    const spec = call.entry.def.guard as GuardSpec<unknown, unknown> | undefined;
+    const spec = plannedGuard(call.entry.def) as PlannedGuard<unknown, unknown> | undefined;
     if (!spec) return next();
     return guardCall(state, call, spec, next);
   };
@@ -25,7 +32,7 @@ export function createGuard(deps: GuardDeps): Middleware {
 async function guardCall(
   state: GuardState,
   call: ToolCall,
-  spec: GuardSpec<unknown, unknown>,
+  spec: PlannedGuard<unknown, unknown>,
   next: Next,
 ): Promise<ToolOutcome> {
   const { control, args } = splitControl(call.input);

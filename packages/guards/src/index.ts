@@ -6,7 +6,7 @@ export { CAP_SCOPES, type CapCheck, type CapScope, CapStore } from "./caps";
 export { capsToolset, capsUpdateTool } from "./caps-tool";
 export { type GuardConfig, guardConfig, guardConfigSchema } from "./config";
 export { createGuard } from "./guard";
-export { type GuardControl, guardInputs, splitControl } from "./inputs";
+export { type GuardControl, splitControl } from "./inputs";
 export { guardMigrations } from "./migrations";
 export {
   confirmationPhrase,

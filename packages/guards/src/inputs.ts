@@ -1,26 +1,4 @@
-import { z } from "zod";
-
-/** Arguments the guard reads and removes before the handler runs; spread into every guarded tool's input. */
-export const guardInputs = {
-  dry_run: z
-    .boolean()
-    .optional()
-    .describe("true: return the exact plan (records, recipients, amounts) without changing anything"),
-  approval_id: z
-    .string()
-    .min(1)
-    .max(64)
-    .optional()
-    .describe("Id of an approval a human granted for exactly these arguments (from an earlier call)"),
-  confirmation_token: z
-    .string()
-    .min(1)
-    .max(2048)
-    .optional()
-    .describe("Token from an earlier call, after the user confirmed that plan; same arguments only"),
-};
-
-export const GUARD_INPUT_KEYS = Object.keys(guardInputs) as (keyof typeof guardInputs)[];
+import { GUARD_CONTROL_KEYS } from "@revops/kit";
 
 export interface GuardControl {
   dry_run?: boolean;
@@ -34,7 +12,7 @@ export function splitControl(input: unknown): { control: GuardControl; args: Rec
   const args: Record<string, unknown> = {};
   const control: GuardControl = {};
   for (const [key, value] of Object.entries(all)) {
-    if ((GUARD_INPUT_KEYS as string[]).includes(key)) Object.assign(control, { [key]: value });
+    if ((GUARD_CONTROL_KEYS as string[]).includes(key)) Object.assign(control, { [key]: value });
     else args[key] = value;
   }
   return { control, args };

@@ -1,3 +1,4 @@
+import { GUARD_CONTROL_INPUTS } from "@revops/kit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
@@ -6,7 +7,6 @@ import {
   describePlan,
   formatMoney,
   guardConfigSchema,
-  guardInputs,
   planFacts,
   planHash,
   splitControl,
@@ -61,7 +61,7 @@ describe("plans", () => {
 
 describe("guard inputs and config", () => {
   it("splits the guard's arguments from the tool's", () => {
-    const schema = z.object({ id: z.string(), ...guardInputs });
+    const schema = z.object({ id: z.string(), ...GUARD_CONTROL_INPUTS });
     const input = schema.parse({ id: "d1", dry_run: true, approval_id: "apr_1" });
     expect(splitControl(input)).toEqual({
       control: { dry_run: true, approval_id: "apr_1" },

@@ -1,4 +1,4 @@
-import type { GuardSpec, ToolCall } from "@revops/kit";
+import type { PlannedGuard, ToolCall } from "@revops/kit";
 import { canonicalJson, planHash, toJsonValue } from "./canonical";
 import { type GuardKind, type PlanFacts, planFacts } from "./plan";
 
@@ -15,7 +15,7 @@ export interface Planned {
 }
 
 /** Runs the tool's preview (never the handler) and hashes {tool, principal, args, plan}. */
-export async function computePlan(call: ToolCall, spec: GuardSpec<unknown, unknown>): Promise<Planned> {
+export async function computePlan(call: ToolCall, spec: PlannedGuard<unknown, unknown>): Promise<Planned> {
   const tool = call.entry.name;
   const principal = call.ctx.principal.id;
   const argsJson = canonicalJson(call.input);

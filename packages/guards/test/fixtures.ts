@@ -1,6 +1,6 @@
 import { defineServer, defineTool, notFound } from "@revops/kit";
 import { z } from "zod";
-import { capsToolset, capsUpdateTool, guardInputs, runBulk } from "../src/index";
+import { capsToolset, capsUpdateTool, runBulk } from "../src/index";
 
 /** A tiny CRM, outbox and ad account standing in for an app's ports. */
 export interface FakePorts {
@@ -44,7 +44,7 @@ const dealsDelete = defineTool<{ deal_ids: string[] }, { deleted: number }, Fake
   toolset: "crm",
   scopes: ["crm:write"],
   annotations: write,
-  input: z.object({ deal_ids: z.array(z.string()).min(1), ...guardInputs }),
+  input: z.object({ deal_ids: z.array(z.string()).min(1) }),
   output: z.object({ deleted: z.number() }),
   guard: {
     kind: "destructive",
@@ -74,7 +74,7 @@ const dealUpdate = defineTool<{ deal_id: string; stage: string }, { id: string; 
   toolset: "crm",
   scopes: ["crm:write"],
   annotations: { ...write, destructiveHint: true, idempotentHint: true },
-  input: z.object({ deal_id: z.string(), stage: z.string(), ...guardInputs }),
+  input: z.object({ deal_id: z.string(), stage: z.string() }),
   output: z.object({ id: z.string(), stage: z.string() }),
   guard: {
     kind: "destructive",
@@ -108,7 +108,7 @@ const emailSend = defineTool<
   toolset: "outreach",
   scopes: ["mail:send"],
   annotations: { ...write, destructiveHint: false, openWorldHint: true },
-  input: z.object({ to: z.array(Recipient).min(1), subject: z.string(), ...guardInputs }),
+  input: z.object({ to: z.array(Recipient).min(1), subject: z.string() }),
   output: z.object({ sent: z.number() }),
   guard: {
     kind: "outbound",
@@ -129,7 +129,7 @@ const budgetIncrease = defineTool<{ campaign_id: string; amount: number }, { bud
   toolset: "ads",
   scopes: ["ads:spend"],
   annotations: { ...write, destructiveHint: false, openWorldHint: true },
-  input: z.object({ campaign_id: z.string(), amount: z.number().positive(), ...guardInputs }),
+  input: z.object({ campaign_id: z.string(), amount: z.number().positive() }),
   output: z.object({ budget: z.number() }),
   guard: {
     kind: "spend",
@@ -165,7 +165,6 @@ const contactsTag = defineTool<
     tag: z.string(),
     contact_ids: z.array(z.string()).min(1),
     idempotency_key: z.string(),
-    ...guardInputs,
   }),
   output: z.object({ tagged: z.number(), skipped: z.number(), failed: z.number() }),
   guard: {

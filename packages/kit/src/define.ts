@@ -20,10 +20,17 @@ export interface ToolAnnotations {
 }
 
 /** Plan shown to a human before a write runs (filled in by packages/guards). */
-export interface GuardSpec<I, P> {
+export interface PlannedGuard<I, P> {
   kind: "destructive" | "outbound" | "spend";
   preview: (input: I, ctx: ToolContext<P>) => Promise<unknown> | unknown;
 }
+
+/** A tool that changes something declares a planned guard, or says in `none` why it needs no human. */
+export type GuardSpec<I, P> = PlannedGuard<I, P> | { none: string };
+
+/** The planned guard of a tool, if it has one (`guard: { none }` has none). */
+export const plannedGuard = <I, P>(def: { guard?: GuardSpec<I, P> }): PlannedGuard<I, P> | undefined =>
+  def.guard && "kind" in def.guard ? def.guard : undefined;
 
 export interface ToolContext<P = unknown> {
   principal: Principal;

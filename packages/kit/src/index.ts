@@ -20,6 +20,7 @@ export {
 } from "./connections";
 export * from "./define";
 export { denied, describeError, type ErrorKind, notFound, ToolError, toToolError, userError } from "./errors";
+export { GUARD_CONTROL_INPUTS, GUARD_CONTROL_KEYS, withGuardInputs } from "./guard-inputs";
 export { type Authenticate, type HttpAuth, type HttpOptions, HttpTransportServer } from "./http";
 export { createLogger, type Logger } from "./logger";
 export { KitApp, type KitOptions } from "./mcp-server";

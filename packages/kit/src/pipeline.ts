@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ToolContext } from "./define";
+import { plannedGuard, type ToolContext } from "./define";
 import { ToolError, toToolError } from "./errors";
 import type { ToolEntry } from "./registry";
 import { missingScopes } from "./registry";
@@ -76,7 +76,7 @@ export const authorizeScopes: Middleware = async (call, next) => {
 
 /** Without the guards package a guarded tool never runs: safe by construction. */
 export const refuseGuarded: Middleware = async (call, next) => {
-  if (!call.entry.def.guard) return next();
+  if (!plannedGuard(call.entry.def)) return next();
   return {
     ok: false,
     error: new ToolError(

@@ -20,6 +20,7 @@ const tool = (name: string, toolset: string, readOnly = true) =>
     },
     input: z.object({}),
     output: z.object({}),
+    ...(!readOnly && { guard: { none: "a test fixture" } }),
     handler: () => ({}),
   });
 const mod = (name: string) =>
@@ -61,6 +62,20 @@ describe("registry selection", () => {
     expect(suite.tools.map((t) => t.name)).toContain("s_one_get");
     expect(suite.toolsets.map((t) => t.name)).toEqual(["s_a", "s_b", "m_a", "m_b"]);
     expect(() => buildRegistry([mod("m"), mod("m")], true)).toThrow(/Duplicate tool name/);
+  });
+
+  it("refuses a tool that changes data without a guard, and adds the guard's arguments to guarded ones", () => {
+    const base = tool("x_set", "a", false);
+    const { guard: _none, ...unguarded } = base;
+    const one = (t: typeof base) => buildRegistry([{ ...mod("m"), tools: [t] }], false).tools[0];
+    expect(() => one(unguarded as typeof base)).toThrow(/x_set is not read-only: declare guard/);
+    expect(Object.keys((one(base)?.def.input as z.ZodObject).shape)).toEqual([]);
+    const planned = { ...base, guard: { kind: "destructive" as const, preview: () => ({}) } };
+    expect(Object.keys((one(planned)?.def.input as z.ZodObject).shape)).toEqual([
+      "dry_run",
+      "approval_id",
+      "confirmation_token",
+    ]);
   });
 
   it("matches scopes exactly, by wildcard and by area", () => {

@@ -1,5 +1,6 @@
 import { ConfigError } from "./config";
 import type { Principal, PromptDefinition, ResourceDefinition, ServerModule, ToolDefinition } from "./define";
+import { withGuardInputs } from "./guard-inputs";
 
 /** A tool as served: its public (possibly namespaced) name and the module it belongs to. */
 export interface ToolEntry {
@@ -36,7 +37,12 @@ export interface Registry {
 export function buildRegistry(modules: readonly ServerModule[], namespace: boolean): Registry {
   const prefix = (m: ServerModule, n: string) => (namespace && !m.shared ? `${m.name}_${n}` : n);
   const tools = modules.flatMap((m) =>
-    m.tools.map((def) => ({ name: prefix(m, def.name), toolset: prefix(m, def.toolset), def, module: m })),
+    m.tools.map((def) => ({
+      name: prefix(m, def.name),
+      toolset: prefix(m, def.toolset),
+      def: withGuardInputs(def),
+      module: m,
+    })),
   );
   const seen = new Set<string>();
   for (const t of tools) {

@@ -34,6 +34,7 @@ export const fixtureModule = defineServer({
       },
       input: z.object({ deal_id: z.string() }),
       output: z.object({ touched: z.string() }),
+      guard: { none: "a test marker on our own side, nothing a human answers for" },
       handler: ({ input }) => ({ touched: input.deal_id }),
     }),
   ],

@@ -1,4 +1,12 @@
 export {
+  journalChanges,
+  type SandboxChange,
+  type SandboxStatus,
+  sandboxNow,
+  sandboxStatus,
+  type WriteOrigin,
+} from "./changes.js";
+export {
   DEFAULT_LIMIT,
   decodeCursor,
   encodeCursor,
@@ -57,4 +65,4 @@ export {
   type TicketRow,
   type TicketStatus,
 } from "./ports/support.js";
-export { sandboxMigrations, TABLE_COLUMNS, TABLE_NAMES, type TableName } from "./schema.js";
+export { sandboxMigrations, TABLE_COLUMNS, TABLE_NAMES, type TableName, WRITTEN_TABLES } from "./schema.js";

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { migrate, type SqlDb } from "@revops/store";
 import { generateCompany } from "./generate/index.js";
 import { type GenerateOptions, makeCtx } from "./generate/types.js";
-import { sandboxMigrations, TABLE_NAMES } from "./schema.js";
+import { sandboxMigrations, TABLE_NAMES, WRITTEN_TABLES } from "./schema.js";
 
 export interface SandboxDataset {
   seed: number;
@@ -86,12 +86,12 @@ export async function ensureSandboxLoaded(db: SqlDb, opts: GenerateOptions = {})
   );
 }
 
-/** Deletes all sandbox rows and the marker, so the next `ensureSandboxLoaded` regenerates. */
+/** Deletes all sandbox rows, every change tools made and the marker, so the next `ensureSandboxLoaded` regenerates. */
 export async function resetSandbox(db: SqlDb): Promise<void> {
   await migrate(db, sandboxMigrations);
   await db.transaction(
     async (tx) => {
-      for (const t of [...TABLE_NAMES, "sb_meta"]) await tx.run(`DELETE FROM ${t}`);
+      for (const t of [...TABLE_NAMES, ...WRITTEN_TABLES, "sb_meta"]) await tx.run(`DELETE FROM ${t}`);
     },
     { lock: "sandbox-load" },
   );

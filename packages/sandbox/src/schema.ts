@@ -92,6 +92,8 @@ export const TABLE_COLUMNS = {
   ],
   sb_nps_responses: ["id", "account_id", "contact_id", "score", "comment", "responded_at"],
   sb_usage_daily: ["account_id", "day", "active_users", "events", "key_feature_uses"],
+  sb_lists: ["id", "name", "kind", "created_at"],
+  sb_list_members: ["list_id", "contact_id", "added_at"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableName = keyof typeof TABLE_COLUMNS;
@@ -186,5 +188,32 @@ CREATE TABLE IF NOT EXISTS sb_usage_daily (
 CREATE INDEX IF NOT EXISTS sb_usage_day_idx ON sb_usage_daily (day);
 `;
 
+// What tools write: marketing lists, ticket assignees and comments, and the journal of every change since the seed.
+const writes = `
+CREATE TABLE IF NOT EXISTS sb_lists (
+  id ${T} PRIMARY KEY, name ${T} NOT NULL, kind ${T} NOT NULL, created_at ${T} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sb_list_members (
+  list_id ${T} NOT NULL, contact_id ${T} NOT NULL, added_at ${T} NOT NULL, PRIMARY KEY (list_id, contact_id)
+);
+ALTER TABLE sb_tickets ADD COLUMN assignee_id ${T};
+CREATE TABLE IF NOT EXISTS sb_ticket_comments (
+  id ${T} PRIMARY KEY, ticket_id ${T} NOT NULL, author_id ${T} NOT NULL, public INTEGER NOT NULL, body ${T} NOT NULL,
+  created_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_ticket_comments_ticket_idx ON sb_ticket_comments (ticket_id, created_at);
+CREATE TABLE IF NOT EXISTS sb_changes (
+  id ${T} PRIMARY KEY, at ${T} NOT NULL, principal ${T} NOT NULL, entity ${T} NOT NULL, record_id ${T} NOT NULL,
+  field ${T} NOT NULL, before_value ${T}, after_value ${T}, plan_hash ${T}
+);
+CREATE INDEX IF NOT EXISTS sb_changes_record_idx ON sb_changes (entity, record_id);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
-export const sandboxMigrations: Migration[] = [{ id: "sandbox-0001-schema", sql: schema }];
+export const sandboxMigrations: Migration[] = [
+  { id: "sandbox-0001-schema", sql: schema },
+  { id: "sandbox-0002-writes", sql: writes },
+];
+
+/** Tables that only writes fill: emptied by a reset, never generated. */
+export const WRITTEN_TABLES = ["sb_ticket_comments", "sb_changes"] as const;

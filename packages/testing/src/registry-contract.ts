@@ -25,8 +25,8 @@ export function describeRegistryContract(modules: ServerModule[], snapDir: strin
         expect(t.def.scopes.length).toBeGreaterThan(0);
         expect(t.def.title.length).toBeGreaterThan(0);
         expect(t.def.description.length).toBeLessThanOrEqual(220);
-        if (!t.def.annotations.readOnlyHint && t.def.annotations.destructiveHint)
-          expect(t.def.guard).toBeDefined();
+        if (!t.def.annotations.readOnlyHint)
+          expect(t.def.guard, `${t.name} changes data: declare a guard`).toBeDefined();
         expect(registry.toolsets.map((s) => s.name)).toContain(t.toolset);
       },
     );

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import type { ToolDefinition } from "./define";
+import { plannedGuard } from "./define";
+
+/** Arguments the kit adds to every tool with a planned guard; the guard reads and removes them before the handler. */
+export const GUARD_CONTROL_INPUTS = {
+  dry_run: z.boolean().optional().describe("true: show the exact plan, change nothing"),
+  approval_id: z.string().min(1).max(64).optional().describe("Approval a human granted for these arguments"),
+  confirmation_token: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .describe("Token issued after the user confirmed this plan"),
+};
+
+export const GUARD_CONTROL_KEYS = Object.keys(GUARD_CONTROL_INPUTS) as (keyof typeof GUARD_CONTROL_INPUTS)[];
+
+/**
+ * The tool as served: a planned guard's control arguments joined to its input, so no tool spreads them by hand.
+ * A tool that is not read-only must say how it is guarded, or why it needs no guard.
+ */
+export function withGuardInputs(def: ToolDefinition): ToolDefinition {
+  if (!def.annotations.readOnlyHint && !def.guard) {
+    throw new Error(
+      `Tool ${def.name} is not read-only: declare guard { kind, preview } or guard { none: "<why no human confirms it>" }.`,
+    );
+  }
+  if (!plannedGuard(def)) return def;
+  if (!(def.input instanceof z.ZodObject))
+    throw new Error(`Guarded tool ${def.name} needs a z.object input.`);
+  return { ...def, input: def.input.extend(GUARD_CONTROL_INPUTS) };
+}

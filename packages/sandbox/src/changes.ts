@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import type { SqlDb } from "@revops/store";
+import { sandboxToday } from "./load.js";
+
+/** One field of one record changed by a tool on the sandbox company. */
+export interface SandboxChange {
+  entity: string;
+  recordId: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Who made a write and under which confirmed plan. */
+export interface WriteOrigin {
+  principal: string;
+  planHash?: string;
+}
+
+const encode = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/** The sandbox's own "now": its fixed date with the time of day, so writes land on the company's calendar. */
+export async function sandboxNow(db: SqlDb): Promise<string> {
+  return `${await sandboxToday(db)}T${new Date().toISOString().slice(11)}`;
+}
+
+/** Journals changes inside the caller's transaction, so the write and its record commit together. */
+export async function journalChanges(
+  tx: SqlDb,
+  changes: SandboxChange[],
+  origin: WriteOrigin,
+): Promise<void> {
+  const at = await sandboxNow(tx);
+  for (const c of changes) {
+    await tx.run(
+      "INSERT INTO sb_changes (id, at, principal, entity, record_id, field, before_value, after_value, plan_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      [
+        randomUUID(),
+        at,
+        origin.principal,
+        c.entity,
+        c.recordId,
+        c.field,
+        encode(c.before),
+        encode(c.after),
+        origin.planHash ?? null,
+      ],
+    );
+  }
+}
+
+export interface SandboxStatus {
+  seed: number;
+  scale: number;
+  today: string;
+  /** Fields changed since the seed, per entity. */
+  changes: { entity: string; records: number; fields: number }[];
+  /** The newest changes first. */
+  recent: {
+    at: string;
+    principal: string;
+    entity: string;
+    recordId: string;
+    field: string;
+    before: unknown;
+    after: unknown;
+  }[];
+}
+
+/** What tools changed since the seed (`revops sandbox status`). */
+export async function sandboxStatus(db: SqlDb, recent = 10): Promise<SandboxStatus> {
+  const meta = await db.one<{ seed: number; scale: number; today: string }>(
+    "SELECT seed, scale, today FROM sb_meta WHERE id = 'sandbox'",
+  );
+  if (!meta) throw new Error("Sandbox data is not loaded: run `revops sandbox load` first.");
+  const per = await db.query<{ entity: string; records: number; fields: number }>(
+    "SELECT entity, COUNT(DISTINCT record_id) AS records, COUNT(*) AS fields FROM sb_changes GROUP BY entity ORDER BY entity",
+  );
+  const last = await db.query<Record<string, string | null>>(
+    "SELECT at, principal, entity, record_id, field, before_value, after_value FROM sb_changes ORDER BY at DESC, id LIMIT ?",
+    [recent],
+  );
+  const decode = (v: string | null) => (v === null ? null : JSON.parse(v));
+  return {
+    seed: Number(meta.seed),
+    scale: Number(meta.scale),
+    today: meta.today,
+    changes: per.map((p) => ({ entity: p.entity, records: Number(p.records), fields: Number(p.fields) })),
+    recent: last.map((r) => ({
+      at: String(r.at),
+      principal: String(r.principal),
+      entity: String(r.entity),
+      recordId: String(r.record_id),
+      field: String(r.field),
+      before: decode(r.before_value ?? null),
+      after: decode(r.after_value ?? null),
+    })),
+  };
+}
