@@ -11,7 +11,7 @@ export interface AuditableCall {
     module?: { name: string };
   };
   args: unknown;
-  ctx: { principal: { id: string }; requestId: string };
+  ctx: { principal: { id: string }; requestId: string; write?: { planHash: string; idempotencyKey: string } };
 }
 
 /** The kit's ToolOutcome, structurally. */
@@ -75,6 +75,12 @@ export function auditMiddleware(log: AuditLog, opts: AuditMiddlewareOptions = {}
       summary: summarize(outcome),
       traceId: call.ctx.requestId,
       ...idempotencyKeyOf(call.args),
+      // an executed write names its confirmed plan and, in the summary, the record the vendor wrote
+      ...(call.ctx.write && {
+        planHash: call.ctx.write.planHash,
+        idempotencyKey: call.ctx.write.idempotencyKey,
+        summary: writtenSummary(outcome) ?? summarize(outcome),
+      }),
       ...(secretPaths ? { secretPaths } : {}),
       ...opts.enrich?.(call, outcome),
     };
@@ -93,6 +99,12 @@ export function auditMiddleware(log: AuditLog, opts: AuditMiddlewareOptions = {}
     }
     return outcome;
   };
+}
+
+function writtenSummary(outcome: AuditableOutcome): string | undefined {
+  if (!outcome.ok || !outcome.output || typeof outcome.output !== "object") return undefined;
+  const w = (outcome.output as { written?: { system?: unknown; id?: unknown } }).written;
+  return w ? clip(`written ${String(w.system)}:${String(w.id)}`) : undefined;
 }
 
 function idempotencyKeyOf(args: unknown): { idempotencyKey?: string } {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Next, PlannedGuard, ToolCall, ToolOutcome } from "@revops/kit";
 import { describeOver } from "./caps";
 import { halt, refuse } from "./notices";
@@ -218,6 +219,12 @@ async function execute(g: GuardedCall): Promise<ToolOutcome> {
     hold = r.id;
   }
   let outcome: ToolOutcome | undefined;
+  // one key per confirmed execution: a vendor write retried inside it is looked up, never made twice
+  const idempotencyKey = createHash("sha256")
+    .update(`${planned.hash}:${g.call.ctx.requestId}`)
+    .digest("hex")
+    .slice(0, 32);
+  g.call.ctx.write = { planHash: planned.hash, idempotencyKey };
   try {
     outcome = await g.next();
     return outcome;

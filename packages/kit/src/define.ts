@@ -54,6 +54,8 @@ export interface ToolContext<P = unknown> {
   /** What the client declared it can do at initialize. */
   clientCapabilities: import("@modelcontextprotocol/sdk/types.js").ClientCapabilities | undefined;
   requestId: string;
+  /** Set by the guard while a confirmed plan executes: its hash, and the key that makes its vendor write happen once. */
+  write?: { planHash: string; idempotencyKey: string };
 }
 
 export type ElicitParams = Extract<

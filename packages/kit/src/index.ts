@@ -43,6 +43,13 @@ export {
 } from "./registry";
 export { main, type RunningServer, type RunOptions, runServer } from "./run";
 export { KitRuntime } from "./runtime";
-export { CursorSchema, IsoDateSchema, LimitSchema, NextCursorSchema, toJsonSchema } from "./schema";
+export {
+  CursorSchema,
+  IsoDateSchema,
+  LimitSchema,
+  NextCursorSchema,
+  toJsonSchema,
+  WrittenSchema,
+} from "./schema";
 export { renderCompact, shapeResult } from "./shape";
 export { fenceUntrusted } from "./untrusted";

@@ -28,3 +28,8 @@ export const NextCursorSchema = z
   .nullable()
   .describe("Pass as cursor to get the next page; null on the last page");
 export const IsoDateSchema = z.iso.date().describe("A date, YYYY-MM-DD");
+
+/** What every write tool returns about where its change landed, so the audit record names the vendor's record. */
+export const WrittenSchema = z
+  .object({ system: z.string(), id: z.string() })
+  .describe("Where the change was written: the system and its record id");
