@@ -59,3 +59,4 @@ export type {
 } from "./usage";
 export type { KnownVendor, RateRule, VendorDefaults } from "./vendors";
 export { bucketFor, GENERIC_DEFAULTS, unitsFor, VENDOR_DEFAULTS, vendorDefaults } from "./vendors";
+export { isAmbiguousWriteFailure, type WriteOnceOptions, writeOnce } from "./write-once";
