@@ -53,7 +53,7 @@ async function guardCall(
       ...(approvalId && { approvalId }),
     });
 
-  const rules = await checkRules(state, spec.kind, planned.facts, call.ctx);
+  const rules = await checkRules(state, planned.kind, planned.facts, call.ctx);
   if (rules.refusals.length > 0) {
     await audit("denied", rules.refusals.join(" "));
     return refuse(

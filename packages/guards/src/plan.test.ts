@@ -85,3 +85,17 @@ describe("guard inputs and config", () => {
     expect(guardConfigSchema.safeParse({ GUARD_TOKEN_SECRET: "short" }).success).toBe(false);
   });
 });
+
+describe("a guard whose kind the arguments decide", () => {
+  it("plans a ticket update with a public reply as outbound and one without as destructive", async () => {
+    const { computePlan } = await import("./planned");
+    const spec = {
+      kind: (input: { reply?: string }) => (input.reply ? ("outbound" as const) : ("destructive" as const)),
+      preview: () => ({ summary: "update" }),
+    };
+    const call = (input: unknown) =>
+      ({ entry: { name: "ticket_update" }, ctx: { principal: { id: "p" } }, input }) as never;
+    expect((await computePlan(call({ reply: "hi" }), spec as never)).kind).toBe("outbound");
+    expect((await computePlan(call({ status: "open" }), spec as never)).kind).toBe("destructive");
+  });
+});

@@ -21,5 +21,6 @@ export async function computePlan(call: ToolCall, spec: PlannedGuard<unknown, un
   const argsJson = canonicalJson(call.input);
   const plan = toJsonValue(await spec.preview(call.input, call.ctx));
   const hash = planHash({ tool, principal, args: JSON.parse(argsJson), plan });
-  return { tool, principal, kind: spec.kind, argsJson, plan, facts: planFacts(plan), hash };
+  const kind = typeof spec.kind === "function" ? spec.kind(call.input) : spec.kind;
+  return { tool, principal, kind, argsJson, plan, facts: planFacts(plan), hash };
 }

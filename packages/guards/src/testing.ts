@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ServerModule, ToolDefinition } from "@revops/kit";
+import { plannedGuard, type ServerModule, type ToolDefinition } from "@revops/kit";
 import { type KeyValue, openKv, openSql, type SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalsAdmin } from "./admin";
@@ -41,7 +41,7 @@ const OPEN_RULES: Partial<GuardConfig> = {
 
 /** Every tool that must not run without a human: guarded, or declared destructive. */
 export const consentTools = (module: ServerModule): ToolDefinition[] =>
-  module.tools.filter((t) => t.guard !== undefined || t.annotations.destructiveHint);
+  module.tools.filter((t) => plannedGuard(t) !== undefined || t.annotations.destructiveHint);
 
 function changeOne(args: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(args)) {
@@ -145,7 +145,7 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
         };
 
         it("is guarded and accepts the guard's arguments", async () => {
-          expect(tool.guard, `${tool.name} is destructive but has no guard`).toBeDefined();
+          expect(plannedGuard(tool), `${tool.name} is destructive but has no planned guard`).toBeDefined();
           const listed = (await plain.client.listTools()).tools.find((t) => t.name === tool.name);
           expect(Object.keys(listed?.inputSchema.properties ?? {})).toEqual(
             expect.arrayContaining(["dry_run", "approval_id", "confirmation_token"]),

@@ -20,13 +20,22 @@ export interface ToolAnnotations {
 }
 
 /** Plan shown to a human before a write runs (filled in by packages/guards). */
+export type GuardKind = "destructive" | "outbound" | "spend";
+
 export interface PlannedGuard<I, P> {
-  kind: "destructive" | "outbound" | "spend";
+  /** Fixed, or decided by the arguments (a ticket update is outbound only when it carries a public reply). */
+  kind: GuardKind | ((input: I) => GuardKind);
   preview: (input: I, ctx: ToolContext<P>) => Promise<unknown> | unknown;
 }
 
 /** A tool that changes something declares a planned guard, or says in `none` why it needs no human. */
 export type GuardSpec<I, P> = PlannedGuard<I, P> | { none: string };
+
+/** The guard's kind as listed for clients: "outbound|destructive" style when the arguments decide. */
+export const guardKindLabel = (def: { guard?: GuardSpec<any, any> }): string | undefined => {
+  const g = plannedGuard(def);
+  return g && (typeof g.kind === "function" ? "by-arguments" : g.kind);
+};
 
 /** The planned guard of a tool, if it has one (`guard: { none }` has none). */
 export const plannedGuard = <I, P>(def: { guard?: GuardSpec<I, P> }): PlannedGuard<I, P> | undefined =>

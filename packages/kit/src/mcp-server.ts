@@ -20,7 +20,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { type Principal, plannedGuard, type ServerModule, type ToolContext } from "./define";
+import { guardKindLabel, type Principal, plannedGuard, type ServerModule, type ToolContext } from "./define";
 import { ToolError, toToolError } from "./errors";
 import { rateLimit } from "./limit";
 import { type CallMetrics, noMetrics } from "./metrics";
@@ -223,7 +223,7 @@ export class KitApp {
       _meta: {
         "revops/toolset": t.toolset,
         "revops/scopes": [...d.scopes],
-        ...(plannedGuard(d) && { "revops/guard": plannedGuard(d)?.kind }),
+        ...(plannedGuard(d) && { "revops/guard": guardKindLabel(d) }),
       },
     };
   }
