@@ -123,6 +123,12 @@ export async function runServer(
     process.stdin.once("end", () => void stop("stdin closed").then(() => process.exit(0)));
     log.info({ tools: app.tools.length }, "serving on stdio");
   }
+  // the sandbox company (and each vendor's settings) load now, with progress on stderr, not inside the first call
+  runtime.track(
+    Promise.all(opts.modules.map((m) => runtime.ports(m))).catch((err: unknown) =>
+      log.warn({ err }, "ports not ready at start; the first tool call tries again"),
+    ),
+  );
   return { app, config, url: http?.url, stop };
 }
 

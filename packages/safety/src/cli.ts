@@ -6,17 +6,20 @@ import { Command } from "commander";
 import { openAuditFor } from "./audit-log";
 import { registerApprovalCommands } from "./cli/approvals";
 import { registerDoctorCommand } from "./cli/doctor";
+import { registerSandboxCommands } from "./cli/sandbox";
 import { type SafetyConfig, safetyConfigSchema } from "./config";
 
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   print?: (line: string) => void;
+  /** Answers the CLI's questions (tests); a terminal asks the human otherwise. */
+  ask?: (question: string) => Promise<string>;
 }
 
 /** `revops`: the administrator's command line, shipped in every server's package. */
 export function buildCli(opts: CliOptions = {}): Command {
   const program = new Command("revops")
-    .description("Administer RevOps MCP servers: API keys, approvals and the audit log")
+    .description("Administer RevOps MCP servers: API keys, approvals, the audit log and the sandbox company")
     .option("--data-dir <dir>", "where the embedded database lives (REVOPS_DATA_DIR)")
     .showHelpAfterError();
   // Configuration is read when a command runs, so `--help` works whatever the environment holds.
@@ -43,6 +46,13 @@ export function buildCli(opts: CliOptions = {}): Command {
   });
   registerAuditCommands(program, async () => openAuditFor(config(), await openDb(), true));
   registerDoctorCommand(program, { env, config, print: opts.print ?? ((l) => console.log(l)) });
+  registerSandboxCommands(program, {
+    openDb,
+    openAudit: (db) => openAuditFor(config(), db),
+    config,
+    print: opts.print ?? ((l) => console.log(l)),
+    ...(opts.ask && { ask: opts.ask }),
+  });
   return program;
 }
 

@@ -28,6 +28,7 @@ export {
 } from "./generate/types.js";
 export {
   ensureSandboxLoaded,
+  type LoadProgress,
   type LoadResult,
   resetSandbox,
   type SandboxDataset,

@@ -55,7 +55,19 @@ async function readMeta(
  * "sandbox-load" lock and re-checks the marker inside it. An existing dataset is never replaced,
  * even if it was generated with other options (see `resetSandbox`).
  */
-export async function ensureSandboxLoaded(db: SqlDb, opts: GenerateOptions = {}): Promise<LoadResult> {
+export interface LoadProgress {
+  table: string;
+  /** Rows of this table inserted so far. */
+  rows: number;
+  /** Tables finished, of `tables`. */
+  tablesDone: number;
+  tables: number;
+}
+
+export async function ensureSandboxLoaded(
+  db: SqlDb,
+  opts: GenerateOptions & { onProgress?: (p: LoadProgress) => void } = {},
+): Promise<LoadResult> {
   const t0 = performance.now();
   const ctx = makeCtx(opts); // validates options before touching the database
   const ms = () => Math.round(performance.now() - t0);
@@ -71,9 +83,19 @@ export async function ensureSandboxLoaded(db: SqlDb, opts: GenerateOptions = {})
       const again = await readMeta(tx);
       if (again) return done(again, false);
       const counts: Record<string, number> = Object.fromEntries(TABLE_NAMES.map((t) => [t, 0]));
+      let current = "";
+      let tablesDone = 0;
       for (const chunk of generateCompany(opts)) {
+        if (current && chunk.table !== current) tablesDone++;
+        current = chunk.table;
         await tx.insertMany(chunk.table, chunk.columns, chunk.rows);
         counts[chunk.table] = (counts[chunk.table] ?? 0) + chunk.rows.length;
+        opts.onProgress?.({
+          table: chunk.table,
+          rows: counts[chunk.table] ?? 0,
+          tablesDone,
+          tables: TABLE_NAMES.length,
+        });
       }
       const loadedAt = new Date().toISOString();
       await tx.run(

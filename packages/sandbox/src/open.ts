@@ -13,9 +13,19 @@ export interface SandboxHost {
 export function sandboxDatabase(host: SandboxHost): Promise<SqlDb> {
   return host.shared("sandbox-db", async () => {
     const db = await host.sql();
+    let lastTable = "";
     const result = await ensureSandboxLoaded(db, {
       seed: host.config.SANDBOX_SEED,
       scale: host.config.SANDBOX_SCALE,
+      // one stderr line per table: a large company takes a while and should say so
+      onProgress: (p) => {
+        if (p.table === lastTable) return;
+        lastTable = p.table;
+        host.log.info(
+          { table: p.table, of: `${p.tablesDone + 1}/${p.tables}` },
+          "loading the sandbox company",
+        );
+      },
     });
     if (result.loaded) host.log.info({ counts: result.counts, ms: result.ms }, "sandbox company loaded");
     return db;
