@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Setup, setup } from "../test/setup";
+import { approvalIdIn } from "./testing";
 
 let s: Setup;
 afterEach(async () => {
@@ -7,11 +8,20 @@ afterEach(async () => {
 });
 
 const spend = (amount: number, campaign_id = "cmp_1") => ({ campaign_id, amount });
-const confirmAmount = (s: Setup) =>
+/** A client that answers its own elicitation with the phrase it was shown (the red-team client). */
+const answerOwnElicitation = (s: Setup) =>
   s.h.answerWith((p) => ({
     action: "accept",
     content: { confirmation: /type: (.*)$/.exec(p.message)?.[1] ?? "" },
   }));
+/** Spend is high risk: a human approves it in the queue, then the call runs with the approval. */
+const viaQueue = async (tool: string, args: Record<string, unknown>) => {
+  const first = await s.h.call(tool, args);
+  const id = approvalIdIn(first.text);
+  if (!id) return first; // refused before anyone was asked (caps, rules)
+  await s.admin.approve(id, "Bea");
+  return s.h.call(tool, { ...args, approval_id: id });
+};
 
 describe("money caps", () => {
   it("refuses a call over the per-call cap and says what remains", async () => {
@@ -27,21 +37,20 @@ describe("money caps", () => {
       elicitation: true,
       config: { SPEND_CAP_PER_CAMPAIGN: 300, SPEND_CAP_PER_DAY: 400, SPEND_CAP_PER_MONTH: 450 },
     });
-    confirmAmount(s);
     s.ports.failNext = true;
-    expect((await s.h.call("ad_budget_increase", spend(200))).isError).toBe(true);
+    expect((await viaQueue("ad_budget_increase", spend(200))).isError).toBe(true);
     expect(await s.state.caps.spent()).toBe(0);
-    expect((await s.h.call("ad_budget_increase", spend(200))).isError).toBe(false);
+    expect((await viaQueue("ad_budget_increase", spend(200))).isError).toBe(false);
     expect(await s.state.caps.spent("cmp_1")).toBe(200);
-    expect((await s.h.call("ad_budget_increase", spend(150))).text).toContain(
+    expect((await viaQueue("ad_budget_increase", spend(150))).text).toContain(
       "per-campaign cap $300: $200 used, $100 remaining",
     );
-    expect((await s.h.call("ad_budget_increase", spend(150, "cmp_2"))).isError).toBe(false);
-    expect((await s.h.call("ad_budget_increase", spend(60, "cmp_3"))).text).toContain(
+    expect((await viaQueue("ad_budget_increase", spend(150, "cmp_2"))).isError).toBe(false);
+    expect((await viaQueue("ad_budget_increase", spend(60, "cmp_3"))).text).toContain(
       "daily cap (UTC day) $400",
     );
     s.clock.ms += 86_400_000;
-    const nextDay = await s.h.call("ad_budget_increase", spend(120, "cmp_3"));
+    const nextDay = await viaQueue("ad_budget_increase", spend(120, "cmp_3"));
     // Same month unless the clock crossed into the next one.
     if (new Date(s.clock.ms).getUTCDate() !== 1)
       expect(nextDay.text).toContain("monthly cap (UTC month) $450");
@@ -74,18 +83,24 @@ describe("money caps", () => {
     expect(await s.state.caps.spent("cmp_1")).toBe(200);
   });
 
-  it("raises a cap only through a confirmed caps_update", async () => {
+  it("raises a cap only when a human approves it out of band, never by a client answering itself", async () => {
     s = await setup({ elicitation: true, config: { SPEND_CAP_PER_CALL: 100 } });
-    confirmAmount(s);
-    expect((await s.h.call("ad_budget_increase", spend(150))).isError).toBe(true);
+    answerOwnElicitation(s);
+    expect((await viaQueue("ad_budget_increase", spend(150))).isError).toBe(true);
     const plan = await s.h.call("caps_update", { scope: "per_call", amount: 2000, dry_run: true });
     expect(plan.text).toContain("Raise the per-call spending cap from $100 to $2,000");
-    s.h.answerWith(() => ({ action: "decline" }));
-    expect((await s.h.call("caps_update", { scope: "per_call", amount: 2000 })).isError).toBe(true);
-    confirmAmount(s);
-    const r = await s.h.call("caps_update", { scope: "per_call", amount: 2000 });
+    expect(plan.text).toContain("high risk: it moves money or a spending limit");
+    // the red-team case: an SDK client that answers its own elicitation, phrase included, in every mode
+    for (const mode of ["inband", "token", "approval", "deny"] as const) {
+      s.config.CONFIRMATION_MODE = mode;
+      const self = await s.h.call("caps_update", { scope: "per_call", amount: 4242 });
+      expect(self.isError, mode).toBe(true);
+    }
+    expect(s.h.elicited).toHaveLength(0);
+    expect((await s.state.caps.caps()).per_call).toBe(100);
+    s.config.CONFIRMATION_MODE = "inband";
+    const r = await viaQueue("caps_update", { scope: "per_call", amount: 2000 });
     expect(r.data).toEqual({ scope: "per_call", previous: 100, amount: 2000, currency: "USD" });
-    expect(s.h.elicited.at(-1)?.message).toContain("type: $2,000");
-    expect((await s.h.call("ad_budget_increase", spend(150))).isError).toBe(false);
+    expect((await viaQueue("ad_budget_increase", spend(150))).isError).toBe(false);
   });
 });

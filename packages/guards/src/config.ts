@@ -17,8 +17,17 @@ const csv = (fallback: string[]) =>
 
 /** Every variable the guards read; apps merge it into their config schema (`base.extend(guardConfigSchema.shape)`). */
 export const guardConfigSchema = z.object({
-  /** What happens when the client cannot elicit: queue for a human, seal a token, or refuse. */
-  CONFIRMATION_MODE: z.enum(["approval", "token", "deny"]).default("approval"),
+  /**
+   * How a human confirms. inband: low-risk plans in the client (elicitation), else the approval queue; token: as
+   * inband, with a sealed token where the client cannot elicit; approval: every plan through the queue; deny:
+   * nothing guarded runs. High-risk plans go to the queue in every mode (deny refuses them).
+   */
+  CONFIRMATION_MODE: z.enum(["inband", "approval", "token", "deny"]).default("inband"),
+  /** Low-risk plans change at most this many records and message at most this many people. */
+  GUARD_INBAND_MAX_RECORDS: count(1),
+  GUARD_INBAND_MAX_RECIPIENTS: count(3),
+  /** Tools whose every plan is high risk, comma-separated public names. */
+  GUARD_HIGH_RISK_TOOLS: csv([]),
   /** HMAC key of plan tokens; required in token mode. */
   GUARD_TOKEN_SECRET: z.string().min(32, "use at least 32 random characters").optional(),
   GUARD_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),

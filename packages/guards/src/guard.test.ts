@@ -50,20 +50,18 @@ describe("guard: passing through and previews", () => {
   });
 });
 
-describe("guard: elicitation", () => {
+describe("guard: elicitation for low-risk plans", () => {
   it("executes exactly the plan the human confirmed with the phrase", async () => {
     s = await setup({ elicitation: true });
-    s.h.answerWith(accept("Delete 2 deals "));
-    const r = await s.h.call("deals_delete", { deal_ids: ["d1", "d2"], confirm: true });
+    s.h.answerWith(accept("Update Initech pilot "));
+    const r = await s.h.call("deal_update", { deal_id: "d3", stage: "won", confirm: true });
     expect(r.isError).toBe(false);
-    expect(r.data).toEqual({ deleted: 2 });
-    expect([...s.ports.deals.keys()]).toEqual(["d3"]);
-    expect(s.h.elicited[0]?.message).toContain("To run exactly this plan, type: delete 2 deals");
-    expect(s.h.elicited[0]?.message).toContain("Globex expansion");
+    expect(r.data).toEqual({ id: "d3", stage: "won" });
+    expect(s.h.elicited[0]?.message).toContain("To run exactly this plan, type: update Initech pilot");
     expect(s.decisions.map((d) => d.outcome)).toEqual(["confirmed"]);
   });
 
-  it("derives the phrase from the record name, the recipient count or the amount", async () => {
+  it("derives the phrase from the record name or the recipient count", async () => {
     s = await setup({ elicitation: true });
     s.h.answerWith(accept("update Initech pilot"));
     expect((await s.h.call("deal_update", { deal_id: "d3", stage: "won" })).isError).toBe(false);
@@ -73,23 +71,45 @@ describe("guard: elicitation", () => {
       subject: "Hi",
     });
     expect(sent.data).toEqual({ sent: 2 });
-    s.h.answerWith(accept("$150"));
-    expect((await s.h.call("ad_budget_increase", { campaign_id: "cmp_1", amount: 150 })).data).toEqual({
-      budget: 250,
-    });
+  });
+
+  it("never asks in band for a high-risk plan: deletes, bulk changes, spend, many recipients", async () => {
+    s = await setup({ elicitation: true });
+    // a client answering its own elicitation with whatever phrase it is shown
+    s.h.answerWith((p) => ({
+      action: "accept",
+      content: { confirmation: /type: (.*)$/.exec(p.message)?.[1] ?? "" },
+    }));
+    const to = ["a", "b", "c", "d"].map((n) => ({ email: `${n}@example.com` }));
+    for (const [tool, args, why] of [
+      ["deals_delete", { deal_ids: ["d1"] }, "it is a delete"],
+      ["ad_budget_increase", { campaign_id: "cmp_1", amount: 50 }, "it moves money"],
+      ["email_send", { to, subject: "Hi" }, "it goes to 4 people"],
+    ] as const) {
+      const r = await s.h.call(tool, args);
+      expect(r.isError).toBe(true);
+      expect(r.text).toContain(why);
+      expect(approvalIdIn(r.text), tool).toBeDefined();
+    }
+    expect(s.h.elicited).toHaveLength(0);
+    expect(s.ports.deals.size).toBe(3);
+    expect(s.ports.outbox).toHaveLength(0);
+    s.config.GUARD_HIGH_RISK_TOOLS = ["deal_update"];
+    expect((await s.h.call("deal_update", { deal_id: "d3", stage: "won" })).text).toContain(
+      "deal_update is configured as high risk",
+    );
   });
 
   it("does nothing on decline, cancel or a wrong phrase, and says so", async () => {
     s = await setup({ elicitation: true });
+    const call = () => s.h.call("deal_update", { deal_id: "d1", stage: "won" });
     s.h.answerWith(() => ({ action: "decline" }));
-    expect((await s.h.call("deals_delete", { deal_ids: ["d1"] })).text).toContain("the user declined");
+    expect((await call()).text).toContain("the user declined");
     s.h.answerWith(() => ({ action: "cancel" }));
-    expect((await s.h.call("deals_delete", { deal_ids: ["d1"] })).text).toContain("cancelled");
-    s.h.answerWith(accept("delete 2 deals"));
-    expect((await s.h.call("deals_delete", { deal_ids: ["d1"] })).text).toContain(
-      'did not match "delete Acme renewal"',
-    );
-    expect(s.ports.deals.size).toBe(3);
+    expect((await call()).text).toContain("cancelled");
+    s.h.answerWith(accept("update 2 deals"));
+    expect((await call()).text).toContain('did not match "update Acme renewal"');
+    expect(s.ports.deals.get("d1")?.stage).not.toBe("won");
     expect(s.decisions.map((d) => d.outcome)).toEqual(["rejected", "rejected", "rejected"]);
   });
 
@@ -105,14 +125,16 @@ describe("guard: elicitation", () => {
     expect(s.ports.deals.get("d3")?.stage).toBe("lost");
   });
 
-  it("still elicits in deny mode, and refuses when the client cannot", async () => {
-    s = await setup({ elicitation: true, config: { CONFIRMATION_MODE: "deny" } });
-    s.h.answerWith(accept("delete Acme renewal"));
-    expect((await s.h.call("deals_delete", { deal_ids: ["d1"] })).isError).toBe(false);
-    await s.close();
-    s = await setup({ config: { CONFIRMATION_MODE: "deny" } });
-    const r = await s.h.call("deals_delete", { deal_ids: ["d1"] });
+  it("approval and deny modes never confirm in band", async () => {
+    s = await setup({ elicitation: true, config: { CONFIRMATION_MODE: "approval" } });
+    s.h.answerWith(accept("update Initech pilot"));
+    const queued = await s.h.call("deal_update", { deal_id: "d3", stage: "won" });
+    expect(approvalIdIn(queued.text)).toBeDefined();
+    s.config.CONFIRMATION_MODE = "deny";
+    const r = await s.h.call("deal_update", { deal_id: "d3", stage: "won" });
     expect(r.text).toContain("CONFIRMATION_MODE=deny");
+    expect(s.h.elicited).toHaveLength(0);
+    expect(s.ports.deals.get("d3")?.stage).not.toBe("won");
     expect(s.decisions.at(-1)?.outcome).toBe("denied");
   });
 });
@@ -163,38 +185,35 @@ describe("guard: approval queue", () => {
 });
 
 describe("guard: plan tokens", () => {
-  it("issues a token bound to the plan and runs it once", async () => {
+  it("issues a token bound to a low-risk plan and runs it once", async () => {
     s = await setup({ config: { CONFIRMATION_MODE: "token" } });
-    const first = await s.h.call("ad_budget_increase", { campaign_id: "cmp_1", amount: 50 });
+    const args = { deal_id: "d3", stage: "won" };
+    const first = await s.h.call("deal_update", args);
     const token = tokenIn(first.text) as string;
     expect(first.text).toContain("Show the user this plan");
-    const run = await s.h.call("ad_budget_increase", {
-      campaign_id: "cmp_1",
-      amount: 50,
-      confirmation_token: token,
-    });
-    expect(run.data).toEqual({ budget: 150 });
-    const again = await s.h.call("ad_budget_increase", {
-      campaign_id: "cmp_1",
-      amount: 50,
-      confirmation_token: token,
-    });
-    // The budget moved, so the replay fails on the plan before it would fail on the used token.
+    const run = await s.h.call("deal_update", { ...args, confirmation_token: token });
+    expect(run.data).toEqual({ id: "d3", stage: "won" });
+    const again = await s.h.call("deal_update", { ...args, confirmation_token: token });
+    // The stage moved, so the replay fails on the plan before it would fail on the used token.
     expect(again.text).toContain("Not executed");
-    expect(s.ports.budgets.get("cmp_1")).toBe(150);
+    expect(
+      tokenIn((await s.h.call("ad_budget_increase", { campaign_id: "cmp_1", amount: 50 })).text),
+    ).toBeUndefined();
   });
 
   it("refuses tokens outside token mode and for plans that need the queue", async () => {
     s = await setup({ config: { CONFIRMATION_MODE: "token" } });
-    const token = tokenIn((await s.h.call("deals_delete", { deal_ids: ["d1", "d2"] })).text) as string;
-    s.config.GUARD_BULK_APPROVAL_OVER = 1;
-    expect(
-      (await s.h.call("deals_delete", { deal_ids: ["d1", "d2"], confirmation_token: token })).text,
-    ).toContain("needs a human's approval, not a token");
+    const args = { deal_id: "d1", stage: "won" };
+    const token = tokenIn((await s.h.call("deal_update", args)).text) as string;
+    s.config.GUARD_HIGH_RISK_TOOLS = ["deal_update"];
+    expect((await s.h.call("deal_update", { ...args, confirmation_token: token })).text).toContain(
+      "needs a human's approval, not a token",
+    );
+    s.config.GUARD_HIGH_RISK_TOOLS = [];
     s.config.CONFIRMATION_MODE = "approval";
-    expect(
-      (await s.h.call("deals_delete", { deal_ids: ["d1", "d2"], confirmation_token: token })).text,
-    ).toContain("tokens are not accepted");
-    expect(s.ports.deals.size).toBe(3);
+    expect((await s.h.call("deal_update", { ...args, confirmation_token: token })).text).toContain(
+      "tokens are not accepted",
+    );
+    expect(s.ports.deals.get("d1")?.stage).not.toBe("won");
   });
 });

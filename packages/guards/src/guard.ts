@@ -16,7 +16,8 @@ import { attachState, type GuardDeps, GuardState } from "./state";
 
 /**
  * The kit's `guard` hook: previews every guarded call, applies caps and send rules, and executes only a plan a
- * human confirmed (elicitation, else the approval queue or a sealed token per CONFIRMATION_MODE).
+ * human confirmed: low-risk plans in the client (elicitation or a sealed token, per CONFIRMATION_MODE), high-risk
+ * plans only through the approval queue, out of band.
  */
 export function createGuard(deps: GuardDeps): Middleware {
   const state = new GuardState(deps);
@@ -53,7 +54,7 @@ async function guardCall(
       ...(approvalId && { approvalId }),
     });
 
-  const rules = await checkRules(state, planned.kind, planned.facts, call.ctx);
+  const rules = await checkRules(state, planned.kind, planned.facts, call.ctx, planned.tool);
   if (rules.refusals.length > 0) {
     await audit("denied", rules.refusals.join(" "));
     return refuse(
@@ -75,17 +76,19 @@ async function guardCall(
   const ctx = { state, call, planned, next, audit, rules };
   if (control.approval_id) return redeemApproval(ctx, control.approval_id);
   if (control.confirmation_token) return redeemToken(ctx, control.confirmation_token);
-  const mustQueue = rules.approvalReasons.length > 0;
-  if (!mustQueue && call.ctx.clientCapabilities?.elicitation) return confirmByElicitation(ctx);
   const mode = state.config.CONFIRMATION_MODE;
+  // approval and deny never fall back to confirmation in the conversation
+  const mustQueue = rules.approvalReasons.length > 0 || mode === "approval";
+  const inBand = mode === "inband" || mode === "token";
+  if (!mustQueue && inBand && call.ctx.clientCapabilities?.elicitation) return confirmByElicitation(ctx);
   if (mode === "deny") {
     await audit(
       "denied",
-      mustQueue ? `needs approval (${rules.approvalReasons.join("; ")}), mode deny` : "mode deny",
+      `mode deny${rules.approvalReasons.length ? ` (${rules.approvalReasons.join("; ")})` : ""}`,
     );
     return refuse(
-      `Not executed: ${planned.tool} needs a human's confirmation, and ${mustQueue ? "this plan needs the approval queue" : "this client cannot ask for it (no elicitation)"}, which is turned off (CONFIRMATION_MODE=deny).`,
-      "Tell the user this action must be done in the vendor's own app, or by a client that supports elicitation.",
+      `Not executed: ${planned.tool} needs a human's confirmation, and confirmation is turned off here (CONFIRMATION_MODE=deny).`,
+      "Tell the user this action must be done in the vendor's own app.",
     );
   }
   if (mode === "token" && !mustQueue) return issueToken(ctx);

@@ -76,7 +76,9 @@ describe("guard inputs and config", () => {
       SPEND_CAP_PER_DAY: "250",
     });
     expect(cfg).toMatchObject({
-      CONFIRMATION_MODE: "approval",
+      CONFIRMATION_MODE: "inband",
+      GUARD_INBAND_MAX_RECORDS: 1,
+      GUARD_HIGH_RISK_TOOLS: [],
       GUARD_OWN_DOMAINS: ["ourco.com", "ourco.de"],
       SPEND_CAP_PER_DAY: 250,
       GUARD_QUIET_HOURS: "20-8",

@@ -22,6 +22,8 @@ export const planFactsSchema = z.looseObject({
   /** false for plans that move a limit rather than money (caps_update). */
   counts_toward_caps: z.boolean().optional(),
   side_effects: z.array(z.string()).optional(),
+  /** true when people outside the company will see it (a public reply): high risk. */
+  public: z.boolean().optional(),
 });
 
 export type PlanFacts = z.output<typeof planFactsSchema>;

@@ -1,6 +1,7 @@
 import type { ToolContext } from "@revops/kit";
 import { describeOver } from "./caps";
 import type { GuardKind, PlanFacts } from "./plan";
+import { highRiskReasons } from "./risk";
 import { SendRules } from "./send-rules";
 import type { GuardState } from "./state";
 
@@ -19,6 +20,7 @@ export async function checkRules(
   kind: GuardKind,
   facts: PlanFacts,
   ctx: ToolContext,
+  tool: string,
 ): Promise<RuleVerdict> {
   const cfg = state.config;
   const verdict: RuleVerdict = { refusals: [], approvalReasons: [] };
@@ -27,6 +29,7 @@ export async function checkRules(
     verdict.approvalReasons.push(
       `${n} records is over the ${cfg.GUARD_BULK_APPROVAL_OVER} that may be confirmed in chat`,
     );
+  else verdict.approvalReasons.push(...highRiskReasons(kind, facts, cfg, tool).map((r) => `high risk: ${r}`));
 
   if (kind === "spend" && facts.counts_toward_caps !== false) {
     if (facts.amount === undefined || facts.campaign_id === undefined) {

@@ -162,7 +162,7 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
         });
 
         it("does not run when the human declines, cancels or mistypes", async () => {
-          mode("approval");
+          mode("inband");
           for (const answer of [
             { action: "decline" as const },
             { action: "cancel" as const },
@@ -172,6 +172,24 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
             asking.answerWith(() => answer);
             await expectNoRun(asking, args(), `elicitation ${JSON.stringify(answer)}`);
             await expectNoRun(asking, { ...args(), ...SELF_CONSENT }, `flags + elicitation ${answer.action}`);
+          }
+        });
+
+        it("runs a plan the client confirms itself (phrase included) only when the plan is low risk", async () => {
+          for (const m of ["inband", "token", "approval", "deny"] as const) {
+            mode(m);
+            asking.answerWith((p) => ({
+              action: "accept",
+              content: { confirmation: /type: (.*)$/.exec(p.message)?.[1] ?? "" },
+            }));
+            const dry = await asking.call(tool.name, { ...args(), dry_run: true });
+            const high = dry.text.includes("high risk:");
+            const before = ran();
+            await asking.call(tool.name, args());
+            const inBand = !high && (m === "inband" || m === "token");
+            expect(ran(), `${tool.name} (${high ? "high" : "low"} risk, ${m} mode)`).toBe(
+              before + (inBand ? 1 : 0),
+            );
           }
         });
 
