@@ -52,4 +52,4 @@ export {
   WrittenSchema,
 } from "./schema";
 export { renderCompact, shapeResult } from "./shape";
-export { fenceUntrusted } from "./untrusted";
+export { fenceUntrusted, isOutsideText, plainOutsideFields, untrustedName, untrustedText } from "./untrusted";

@@ -2,6 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDefinition } from "./define";
 import { describeError } from "./errors";
 import type { ToolOutcome } from "./pipeline";
+import { guardOutsideText } from "./untrusted";
 
 const MAX_TEXT = 12_000;
 
@@ -9,8 +10,11 @@ const MAX_TEXT = 12_000;
 export function shapeResult(def: ToolDefinition, outcome: ToolOutcome): CallToolResult {
   if (!outcome.ok) return { isError: true, content: [{ type: "text", text: describeError(outcome.error) }] };
   if (def.raw) return outcome.output as CallToolResult;
-  const output = outcome.output as Record<string, unknown>;
-  let text = def.render ? def.render(output) : renderCompact(output);
+  // text from outside is capped wherever it appears and fenced in the rendering, whatever the tool did
+  const { structured, forText } = guardOutsideText(def.output, outcome.output);
+  const output = structured as Record<string, unknown>;
+  const rendered = forText as Record<string, unknown>;
+  let text = def.render ? def.render(rendered) : renderCompact(rendered);
   if (text.length > MAX_TEXT)
     text = `${text.slice(0, MAX_TEXT)}\n… (truncated; the full result is in structuredContent)`;
   if (!outcome.notes?.length) return { content: [{ type: "text", text }], structuredContent: output };
