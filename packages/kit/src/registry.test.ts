@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineServer, defineTool } from "./define";
 import { buildRegistry, hasScopes, selectTools } from "./registry";
+import { IsoDateSchema, toJsonSchema } from "./schema";
 import { renderCompact, shapeResult } from "./shape";
 import { fenceUntrusted, plainOutsideFields, untrustedName, untrustedText } from "./untrusted";
 
@@ -131,5 +132,18 @@ describe("text from outside", () => {
     const Plain = z.object({ rows: z.array(z.object({ subject: z.string(), body: z.string().nullable() })) });
     expect(plainOutsideFields(Plain, names)).toEqual(["rows[].subject", "rows[].body"]);
     expect(plainOutsideFields(Output, names)).toEqual([]);
+  });
+});
+
+describe("dates", () => {
+  it("are checked in code, so the schema the model reads carries no pattern", () => {
+    expect(IsoDateSchema.safeParse("2026-11-23").success).toBe(true);
+    for (const bad of ["2026-02-30", "2026-13-01", "23/11/2026", "2026-11-23T00:00:00Z"]) {
+      expect(IsoDateSchema.safeParse(bad).error?.issues[0]?.message).toBe(
+        "use a date as YYYY-MM-DD, e.g. 2026-11-23",
+      );
+    }
+    const json = toJsonSchema(z.object({ from: IsoDateSchema.optional().describe("First day") }), "input");
+    expect(json.properties).toEqual({ from: { type: "string", format: "date", description: "First day" } });
   });
 });

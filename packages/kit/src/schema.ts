@@ -27,7 +27,19 @@ export const NextCursorSchema = z
   .string()
   .nullable()
   .describe("Pass as cursor to get the next page; null on the last page");
-export const IsoDateSchema = z.iso.date().describe("A date, YYYY-MM-DD");
+/** A real calendar day; checked in code so the schema says `format: date` without a 250-token pattern. */
+const isCalendarDay = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+export const IsoDateSchema = z
+  .string()
+  .refine((s) => {
+    try {
+      return isCalendarDay(s);
+    } catch {
+      return false; // Invalid Date
+    }
+  }, "use a date as YYYY-MM-DD, e.g. 2026-11-23")
+  .meta({ format: "date" });
 
 /** What every write tool returns about where its change landed, so the audit record names the vendor's record. */
 export const WrittenSchema = z
