@@ -83,7 +83,9 @@ describe("package entry", () => {
     };
     expect(await api.sandboxDatabase(host)).toBe(db);
     expect(await api.sandboxDatabase(host)).toBe(db);
-    expect(logs).toEqual(["sandbox company loaded"]);
+    // one progress line per generated table, then the summary; nothing on the second call
+    const tables = api.TABLE_NAMES.length;
+    expect(logs).toEqual([...Array(tables).fill("loading the sandbox company"), "sandbox company loaded"]);
     expect(await api.sandboxToday(db)).toBe("2026-11-23");
     await db.close();
     await target.cleanup();

@@ -215,5 +215,10 @@ export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0002-writes", sql: writes },
 ];
 
+/** Index definitions of the generated tables: a load drops them and builds each once after the rows are in. */
+export const SANDBOX_INDEXES: { name: string; create: string }[] = [
+  ...schema.matchAll(/CREATE INDEX IF NOT EXISTS (\w+) ON [^;]+;/g),
+].map((m) => ({ name: m[1] as string, create: m[0] }));
+
 /** Tables that only writes fill: emptied by a reset, never generated. */
 export const WRITTEN_TABLES = ["sb_ticket_comments", "sb_changes"] as const;

@@ -8,6 +8,10 @@ import { checkInsertArgs, type DbValue, toDbValue, toDbValues } from "./values";
 const ENV = "DATABASE_URL";
 const MAX_PARAMS = 65_535;
 const ROWS_PER_INSERT = 1000;
+const JSON_ROWS_PER_INSERT = 5000;
+/** Values that survive a JSON round trip unchanged (bytes and bigints take the bound-parameter path). */
+const fitsJson = (v: unknown): boolean =>
+  !(v instanceof Uint8Array) && typeof v !== "bigint" && !(typeof v === "number" && !Number.isFinite(v));
 const OID = { int8: 20, numeric: 1700, json: 114, jsonb: 3802 } as const;
 
 /** Per-pool parsers (not pg's global ones, other code may rely on those). */
@@ -146,8 +150,28 @@ class PgDb implements SqlDb {
   async insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
     checkInsertArgs(table, columns, rows);
     if (rows.length === 0) return;
+    const cols = columns.join(", ");
+    if (rows.every((row) => row.every(fitsJson))) {
+      // one JSON parameter per batch, unpacked by PostgreSQL itself: several times faster than bound tuples
+      await this.transaction(async (tx) => {
+        for (let start = 0; start < rows.length; start += JSON_ROWS_PER_INSERT) {
+          const batch = rows.slice(start, start + JSON_ROWS_PER_INSERT).map((row) => {
+            const o: Record<string, DbValue> = {};
+            columns.forEach((c, i) => {
+              o[c] = toDbValue(row[i]);
+            });
+            return o;
+          });
+          await (tx as PgDb).raw(
+            `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${table}, $1::json)`,
+            [JSON.stringify(batch)],
+          );
+        }
+      });
+      return;
+    }
     const perInsert = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMS / columns.length)));
-    const head = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `;
+    const head = `INSERT INTO ${table} (${cols}) VALUES `;
     await this.transaction(async (tx) => {
       for (let start = 0; start < rows.length; start += perInsert) {
         const values: DbValue[] = [];
