@@ -1,0 +1,95 @@
+// Sandbox scale: generation + load time and each analytics tool's latency at 1× and 100× (or --scales a,b),
+// on embedded SQLite and on PostgreSQL (TEST_DATABASE_URL), through the built suite over stdio.
+// `--quick` loads 1× only (CI proves the script works); targets are printed, never gated here.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const quick = process.argv.includes("--quick");
+const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const scales = (arg("scales") ?? (quick ? "1" : "1,100")).split(",").map(Number);
+const engines = (arg("engines") ?? "sqlite,postgres").split(",");
+const root = new URL("..", import.meta.url).pathname;
+const PG = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const TOOLS = [
+  ["sales_forecast_get", {}],
+  ["sales_pipeline_summary", { quarter: "2026-Q4" }],
+  ["cs_accounts_at_risk", { min_risk: "high", limit: 5 }],
+  ["cs_nps_summary", { from: "2026-01-01", comments: 2 }],
+  ["marketing_campaign_performance", { rank_by: "roi", top: 3 }],
+  ["marketing_leads_by_source", { from: "2026-01-01" }],
+];
+
+function psql(sql) {
+  const r = spawnSync("psql", [PG, "-qAtc", sql], { encoding: "utf8" });
+  return r.status === 0;
+}
+
+/** A fresh database per run: a temp dir for SQLite, a new schema (via search_path) for PostgreSQL. */
+function target(engine, scale) {
+  const env = {
+    PATH: process.env.PATH,
+    LOG_LEVEL: "warn",
+    SANDBOX_SCALE: String(scale),
+    RATE_LIMIT_PER_MINUTE: "0",
+  };
+  env.REVOPS_DATA_DIR = mkdtempSync(join(tmpdir(), "revops-sandbox-bench-"));
+  if (engine === "postgres") {
+    const schema = `bench_sandbox_${process.pid}_${scale}`;
+    if (!psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)) return undefined;
+    env.DATABASE_URL = `${PG}${PG.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    env.cleanup = () => psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  }
+  return env;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(engine, scale) {
+  const env = target(engine, scale);
+  if (!env) return console.log(`${engine}: not reachable, skipped`);
+  const { cleanup, ...childEnv } = env;
+  const t0 = performance.now();
+  const load = spawnSync(process.execPath, [join(root, "apps/suite/dist/revops.js"), "sandbox", "load"], {
+    env: childEnv,
+    encoding: "utf8",
+  });
+  const loadS = (performance.now() - t0) / 1000;
+  if (load.status !== 0) throw new Error(`sandbox load failed: ${load.stderr}`);
+  const client = new Client({ name: "bench-sandbox", version: "1" });
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [join(root, "apps/suite/dist/bin.js"), "--toolsets", "all"],
+      env: childEnv,
+      stderr: "ignore",
+    }),
+  );
+  const rows = [];
+  for (const [name, args] of TOOLS) {
+    const times = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      const t = performance.now();
+      const r = await client.callTool({ name, arguments: args });
+      if (r.isError) throw new Error(`${name}: ${r.content?.[0]?.text}`);
+      times.push(performance.now() - t);
+    }
+    rows.push({ name, ms: median(times) });
+  }
+  await client.close();
+  cleanup?.();
+  console.log(
+    `\n${engine} at ${scale}×: generate + load ${loadS.toFixed(1)} s (target at 100×: ${engine === "sqlite" ? 30 : 60} s)`,
+  );
+  for (const r of rows)
+    console.log(
+      `  ${r.name.padEnd(32)} ${r.ms.toFixed(0).padStart(6)} ms${r.ms > 1000 ? "  over the 1 s target" : ""}`,
+    );
+  return { loadS, rows };
+}
+
+for (const engine of engines) for (const scale of scales) await measure(engine, scale);
