@@ -50,8 +50,22 @@ const RETRY_HINT: Record<ErrorKind, string> = {
 };
 
 /** Any thrown value → a ToolError whose message is safe to show (no stack traces, no internals). */
+/** An error from a package below the kit that knows it is the caller's mistake (e.g. a bad cursor). */
+interface UserMistake extends Error {
+  kind: "user";
+  fields: string[];
+  hint?: string;
+}
+const isUserMistake = (err: unknown): err is UserMistake =>
+  err instanceof Error &&
+  (err as Partial<UserMistake>).kind === "user" &&
+  Array.isArray((err as UserMistake).fields);
+
 export function toToolError(err: unknown): ToolError {
   if (err instanceof ToolError) return err;
+  if (isUserMistake(err)) {
+    return new ToolError("user", err.message, { fields: err.fields, ...(err.hint && { hint: err.hint }) });
+  }
   if (err instanceof Error && err.name === "AbortError") {
     return new ToolError("retryable", "The call was cancelled before it finished.", { cause: err });
   }

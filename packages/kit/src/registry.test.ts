@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineServer, defineTool } from "./define";
+import { toToolError } from "./errors";
 import { buildRegistry, hasScopes, selectTools } from "./registry";
 import { IsoDateSchema, toJsonSchema } from "./schema";
 import { renderCompact, shapeResult } from "./shape";
@@ -145,5 +146,18 @@ describe("dates", () => {
     }
     const json = toJsonSchema(z.object({ from: IsoDateSchema.optional().describe("First day") }), "input");
     expect(json.properties).toEqual({ from: { type: "string", format: "date", description: "First day" } });
+  });
+});
+
+describe("errors from below the kit", () => {
+  it("report a caller's mistake as a user error naming the field, not as a server bug", () => {
+    const bad = Object.assign(new RangeError("Invalid cursor"), {
+      kind: "user",
+      fields: ["cursor"],
+      hint: "Omit it.",
+    });
+    const e = toToolError(bad);
+    expect([e.kind, e.fields, e.hint]).toEqual(["user", ["cursor"], "Omit it."]);
+    expect(toToolError(new Error("boom")).kind).toBe("internal");
   });
 });

@@ -7,6 +7,17 @@ export interface Page<T> {
 }
 
 export const INVALID_CURSOR = "Invalid cursor: pass the next_cursor value from the previous page unchanged";
+
+/** A caller's mistake, not a bug: carries the field to fix, which the kit turns into a user error. */
+export class InvalidCursorError extends RangeError {
+  readonly kind = "user";
+  readonly fields = ["cursor"];
+  readonly hint = "Omit cursor for the first page, or pass next_cursor from the previous page unchanged.";
+  constructor() {
+    super(INVALID_CURSOR);
+    this.name = "InvalidCursorError";
+  }
+}
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
 
@@ -23,7 +34,7 @@ export function decodeCursor(tag: string, cursor: string, arity = 2): KeyPart[] 
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error("not base64url");
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw new Error(INVALID_CURSOR);
+    throw new InvalidCursorError();
   }
   const c = parsed as { t?: unknown; k?: unknown };
   const ok =
@@ -33,7 +44,7 @@ export function decodeCursor(tag: string, cursor: string, arity = 2): KeyPart[] 
     Array.isArray(c.k) &&
     c.k.length === arity &&
     c.k.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)));
-  if (!ok) throw new Error(INVALID_CURSOR);
+  if (!ok) throw new InvalidCursorError();
   return c.k as KeyPart[];
 }
 

@@ -11,6 +11,7 @@ export {
   decodeCursor,
   encodeCursor,
   INVALID_CURSOR,
+  InvalidCursorError,
   MAX_LIMIT,
   type Page,
   pageLimit,

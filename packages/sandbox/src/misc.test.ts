@@ -44,6 +44,10 @@ describe("cursor", () => {
     expect(decodeCursor("deals", c)).toEqual(["2026-01-01", "deal_0001"]);
     expect(() => decodeCursor("tickets", c)).toThrow(INVALID_CURSOR);
     expect(() => decodeCursor("deals", encodeCursor("deals", ["a"]))).toThrow(INVALID_CURSOR);
+    // the caller's mistake, with the field to fix: the kit answers it as a user error
+    expect(() => decodeCursor("deals", "%%%")).toThrow(
+      expect.objectContaining({ kind: "user", fields: ["cursor"] }),
+    );
     expect(() => decodeCursor("deals", Buffer.from("null").toString("base64url"))).toThrow(INVALID_CURSOR);
     expect(pageLimit()).toBe(25);
     expect(pageLimit(Number.NaN)).toBe(25);
