@@ -179,6 +179,24 @@ describe("tool calls through the pipeline", () => {
   });
 });
 
+describe("malformed protocol parameters", () => {
+  it("are -32602 with one line naming the field, not an internal error with a validation dump", async () => {
+    const { client } = await connect();
+    for (const [method, params, field] of [
+      ["tools/call", { name: "echo", arguments: [1, 2] }, "arguments"],
+      ["tools/call", { name: 5 }, "name"],
+      ["logging/setLevel", { level: "loud" }, "level"],
+    ] as const) {
+      const err = await client
+        .request({ method, params } as never, (await import("zod")).z.any())
+        .catch((e: { code: number; message: string }) => e);
+      expect(err, method).toMatchObject({ code: -32602 });
+      expect((err as Error).message).toContain(field);
+      expect((err as Error).message.split("\n")).toHaveLength(1);
+    }
+  });
+});
+
 describe("lists, resources, prompts, completions", () => {
   it("paginates tools/list with opaque cursors", async () => {
     const { client } = await connect({ pageSize: 2 });

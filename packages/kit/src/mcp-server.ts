@@ -250,6 +250,7 @@ export class KitApp {
     this.registerTools(server);
     this.registerResources(server);
     this.registerPrompts(server);
+    answerMalformedParamsAsInvalid(server);
     return server;
   }
 
@@ -408,6 +409,32 @@ export class KitApp {
       return {
         completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 },
       };
+    });
+  }
+}
+
+type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
+
+/**
+ * The SDK answers params that fail its schema (`arguments: [1,2]`, `name: 5`) with -32603 and a raw validation
+ * dump; they are the caller's mistake: -32602 with one line naming the field.
+ */
+function answerMalformedParamsAsInvalid(server: Server): void {
+  const handlers = (server as unknown as { _requestHandlers: Map<string, Handler> })._requestHandlers;
+  for (const [method, handle] of handlers) {
+    handlers.set(method, async (request, extra) => {
+      try {
+        return await handle(request, extra);
+      } catch (err) {
+        const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+        if (!(err instanceof Error) || !/^\$?ZodError$/.test(err.name) || !issues?.length) throw err;
+        const first = issues[0] as { path: PropertyKey[]; message: string };
+        const where = first.path.length ? first.path.map(String).join(".") : "params";
+        throw protocolError(
+          ErrorCode.InvalidParams,
+          `Invalid params for ${method}: ${where}: ${first.message}`.slice(0, 300),
+        );
+      }
     });
   }
 }
