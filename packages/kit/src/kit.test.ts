@@ -126,6 +126,22 @@ describe("tool calls through the pipeline", () => {
     expect(text(r)).toMatch(/Error \(rate_limited\).*\n.*Retry after: \d+s/s);
   });
 
+  it("limits before the audit and validation, so invalid calls past the limit leave no record", async () => {
+    const audited: string[] = [];
+    const { client } = await connect({
+      env: { RATE_LIMIT_PER_MINUTE: "2" },
+      hooks: {
+        audit: async (call, next) => {
+          audited.push(call.entry.name);
+          return next();
+        },
+      },
+    });
+    const huge = "x".repeat(100_000);
+    for (let i = 0; i < 5; i++) await client.callTool({ name: "echo_text", arguments: { text: 1, huge } });
+    expect(audited).toHaveLength(2);
+  });
+
   it("hides and refuses tools the principal lacks scopes for", async () => {
     const { client } = await connect({ principal: { id: "viewer", scopes: ["demo:read"], via: "test" } });
     const { tools } = await client.listTools();

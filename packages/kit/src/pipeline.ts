@@ -105,14 +105,17 @@ export async function execute(call: ToolCall): Promise<ToolOutcome> {
   return { ok: true, output: checked.data };
 }
 
-/** The pipeline of DESIGN.md: audit wraps everything so denials and bad input are recorded too. */
+/**
+ * The pipeline of DESIGN.md. The rate limit comes first, so no caller can grow the log or the load faster than
+ * its limit; audit wraps the rest so denials and bad input within the limit are recorded too.
+ */
 export function buildPipeline(hooks: PipelineHooks, limit: Middleware) {
   const stages: Middleware[] = [
+    hooks.limit ?? limit,
     ...(hooks.audit ? [hooks.audit] : []),
     validate,
     authorizeScopes,
     ...(hooks.authorize ? [hooks.authorize] : []),
-    hooks.limit ?? limit,
     hooks.guard ?? refuseGuarded,
     ...(hooks.meter ? [hooks.meter] : []),
   ];
