@@ -362,3 +362,19 @@ describe.each([
     });
   });
 });
+
+describe("the SQLite file", () => {
+  it("is created owner-only, with its directory and write-ahead log", async () => {
+    const { mkdtempSync, statSync, readdirSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = join(mkdtempSync(join(tmpdir(), "perm-")), "data");
+    const db = await openSql({ dataDir: dir });
+    await db.exec("CREATE TABLE t (x INTEGER)");
+    await db.run("INSERT INTO t VALUES (1)");
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const files = readdirSync(dir);
+    expect(files).toEqual(expect.arrayContaining(["revops.db", "revops.db-wal"]));
+    for (const f of files) expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
+    await db.close();
+  });
+});

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -31,8 +31,10 @@ export function openSqlite(dataDir: string, fileName: string): SqlDb {
   const path = fileName === ":memory:" ? fileName : join(dataDir, fileName);
   let conn: DatabaseSync;
   try {
-    if (path !== ":memory:") mkdirSync(dataDir, { recursive: true });
+    if (path !== ":memory:") mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     conn = new DatabaseSync(path);
+    // the audit log, keys and customer data live here: owner-only, and SQLite gives its WAL the same mode
+    if (path !== ":memory:") chmodSync(path, 0o600);
   } catch (err) {
     const e = err as { code?: string; message?: string };
     const detail = [e.code, e.message ?? String(err)].filter(Boolean).join(" ");
