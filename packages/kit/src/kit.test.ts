@@ -142,6 +142,33 @@ describe("tool calls through the pipeline", () => {
     expect(audited).toHaveLength(2);
   });
 
+  it("audits and rate-limits resource reads and prompt renders like tool calls", async () => {
+    const audited: { name: string; args: unknown; output?: unknown }[] = [];
+    const { client } = await connect({
+      env: { RATE_LIMIT_PER_MINUTE: "2" },
+      hooks: {
+        audit: async (call, next) => {
+          const outcome = await next();
+          audited.push({
+            name: call.entry.name,
+            args: call.args,
+            ...(outcome.ok && { output: outcome.output }),
+          });
+          return outcome;
+        },
+      },
+    });
+    await client.readResource({ uri: "demo://items/x1" });
+    await client.getPrompt({ name: "greet", arguments: { who: "ann" } });
+    expect(audited).toEqual([
+      { name: "resource:item", args: { uri: "demo://items/x1" }, output: { returned: 1 } },
+      { name: "prompt:greet", args: { who: "ann" }, output: { returned: 1 } },
+    ]);
+    await client.readResource({ uri: "demo://items/x2" });
+    await expect(client.readResource({ uri: "demo://items/x3" })).rejects.toThrow(/Rate limit of 2 calls/);
+    expect(audited).toHaveLength(3);
+  });
+
   it("hides and refuses tools the principal lacks scopes for", async () => {
     const { client } = await connect({ principal: { id: "viewer", scopes: ["demo:read"], via: "test" } });
     const { tools } = await client.listTools();

@@ -20,12 +20,13 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import { guardKindLabel, type Principal, plannedGuard, type ServerModule, type ToolContext } from "./define";
 import { ToolError, toToolError } from "./errors";
 import { rateLimit } from "./limit";
 import { type CallMetrics, noMetrics } from "./metrics";
 import { paginate } from "./paginate";
-import { buildPipeline, type PipelineHooks, type ToolCall } from "./pipeline";
+import { buildPipeline, compose, type Middleware, type PipelineHooks, type ToolCall } from "./pipeline";
 import {
   buildRegistry,
   hasScopes,
@@ -75,6 +76,8 @@ export class KitApp {
   readonly tools: ToolEntry[];
   private readonly toolByName: Map<string, ToolEntry>;
   private readonly pipeline: (call: ToolCall) => Promise<import("./pipeline").ToolOutcome>;
+  /** Rate limit and audit for resources/read and prompts/get: reading customer data is on the record too. */
+  private readonly accessStages: Middleware[];
   private readonly metrics: CallMetrics;
   private readonly info: NonNullable<KitOptions["info"]>;
   private readonly pageSize: number;
@@ -91,7 +94,9 @@ export class KitApp {
     this.tools = selectTools(this.registry, opts.selection ?? {});
     this.toolByName = new Map(this.tools.map((t) => [t.name, t]));
     const cfg = opts.runtime.config;
-    this.pipeline = buildPipeline(opts.hooks ?? {}, rateLimit(opts.runtime.kv, cfg.RATE_LIMIT_PER_MINUTE));
+    const limit = opts.hooks?.limit ?? rateLimit(opts.runtime.kv, cfg.RATE_LIMIT_PER_MINUTE);
+    this.pipeline = buildPipeline(opts.hooks ?? {}, limit);
+    this.accessStages = [limit, ...(opts.hooks?.audit ? [opts.hooks.audit] : [])];
     this.metrics = opts.metrics ?? noMetrics;
     this.info = opts.info ?? {
       name: first.name,
@@ -275,6 +280,29 @@ export class KitApp {
     return this.context(server, extra, name, module, await this.runtime.ports(module));
   }
 
+  /** Runs a resource read or prompt render behind the rate limit and the audit; the record keeps a count, not the text. */
+  private async accessed<T>(
+    kind: "resource" | "prompt",
+    target: { name: string; module: ServerModule; args: unknown; server: Server; extra: Extra },
+    run: (ctx: ToolContext) => Promise<T>,
+    count: (value: T) => number,
+  ): Promise<T> {
+    const ctx = await this.resourceCtx(target.server, target.extra, target.name, target.module);
+    const entry = {
+      name: `${kind}:${target.name}`,
+      toolset: kind,
+      module: target.module,
+      def: accessDef(kind),
+    };
+    let value: T | undefined;
+    const outcome = await compose(this.accessStages, async () => {
+      value = await run(ctx);
+      return { ok: true, output: { returned: count(value) } };
+    })({ entry, args: target.args, input: target.args, ctx });
+    if (!outcome.ok) throw outcome.error;
+    return value as T;
+  }
+
   private registerResources(server: Server) {
     server.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
       const all: { uri: string; name: string; title?: string; description?: string; mimeType?: string }[] =
@@ -329,8 +357,13 @@ export class KitApp {
           Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]),
         );
         try {
-          const ctx = await this.resourceCtx(server, extra, def.name, module);
-          return { contents: await def.read({ uri, params: flat, ctx }) };
+          const contents = await this.accessed(
+            "resource",
+            { name: def.name, module, args: { uri }, server, extra },
+            (ctx) => def.read({ uri, params: flat, ctx }),
+            (c) => c.length,
+          );
+          return { contents };
         } catch (err) {
           const e = toToolError(err);
           throw protocolError(
@@ -382,9 +415,14 @@ export class KitApp {
           ErrorCode.InvalidParams,
           `Prompt ${entry.name} needs the argument(s): ${missing.join(", ")}.`,
         );
-      const ctx = await this.resourceCtx(server, extra, entry.name, entry.module);
       try {
-        return { description: entry.def.description, messages: await entry.def.render(args, ctx) };
+        const messages = await this.accessed(
+          "prompt",
+          { name: entry.name, module: entry.module, args, server, extra },
+          async (ctx) => entry.def.render(args, ctx),
+          (m) => m.length,
+        );
+        return { description: entry.def.description, messages };
       } catch (err) {
         const e = toToolError(err);
         throw protocolError(ErrorCode.InvalidParams, `${e.message} ${e.hint ?? ""}`.trim());
@@ -437,4 +475,19 @@ function answerMalformedParamsAsInvalid(server: Server): void {
       }
     });
   }
+}
+
+/** What the limit and audit stages read of a resource read or prompt render, as if it were a read-only tool. */
+function accessDef(kind: "resource" | "prompt"): ToolEntry["def"] {
+  return {
+    name: kind,
+    title: kind,
+    description: "",
+    toolset: kind,
+    scopes: [],
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    input: z.unknown(),
+    output: z.unknown(),
+    handler: () => undefined,
+  } as unknown as ToolEntry["def"];
 }
