@@ -79,6 +79,8 @@ export function describeReport(r: VerifyReport): string {
     r.ok ? "audit log OK" : "audit log TAMPERED",
     `records verified: ${r.records} (head #${r.headSeq} ${r.headHash.slice(0, 16)}…)`,
     `signed checkpoints: ${r.checkpoints} (key: ${r.trust})`,
+    // only the chain protects records after the newest checkpoint: say how many and since when
+    `unsigned tail: ${r.unsignedTail.records} records${r.unsignedTail.lastSignedAt ? ` after the checkpoint of ${r.unsignedTail.lastSignedAt}` : ""}`,
   ];
   for (const p of r.problems) lines.push(`${p.kind} at #${p.seq}: ${p.message}`);
   lines.push(`took ${r.ms.toFixed(0)} ms`);

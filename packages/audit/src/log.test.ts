@@ -186,6 +186,20 @@ describe.each(ENGINES)("AuditLog on %s", (_name, makeEngine) => {
       expect(existsSync(join(dir, "checkpoints", "checkpoint-000000000012.json"))).toBe(true);
     });
 
+    it("at once after a guard decision or an executed write, and verify reports the unsigned tail", async () => {
+      const { log, dir } = await open({ checkpointEveryRecords: 1000 });
+      await log.append(call(1));
+      await log.append(call(2));
+      expect((await log.verify()).unsignedTail).toEqual({ records: 2 });
+      await log.append({ ...call(3), outcome: "confirmed", planHash: "ab".repeat(32) });
+      const cps = readdirSync(join(dir, "checkpoints")).filter((f) => f.startsWith("checkpoint-"));
+      expect(cps).toEqual(["checkpoint-000000000003.json"]);
+      await log.append(call(4));
+      const report = await log.verify();
+      expect(report.unsignedTail.records).toBe(1);
+      expect(report.unsignedTail.lastSignedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    });
+
     it("every T minutes, and on demand", async () => {
       let now = Date.parse("2025-01-01T00:00:00Z");
       const { log, dir } = await open({

@@ -62,7 +62,7 @@ export interface ExportRange {
   until?: Date | string;
 }
 
-const DEFAULTS = { checkpointEveryRecords: 1000, checkpointEveryMinutes: 5, pageSize: 5000 };
+const DEFAULTS = { checkpointEveryRecords: 1000, checkpointEveryMinutes: 1, pageSize: 5000 };
 const HEAD_SQL = `SELECT seq, hash FROM ${AUDIT_TABLE} ORDER BY seq DESC LIMIT 1`;
 const INSERT_SQL = `INSERT INTO ${AUDIT_TABLE} (${ROW_COLUMNS.join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")})`;
 
@@ -131,7 +131,10 @@ export class AuditLog {
     const prepared = inputs.map((input) => this.prepare(input));
     if (prepared.length === 0) return [];
     const rows = await this.db.transaction((tx) => this.insert(tx, prepared), { lock: AUDIT_LOCK });
-    this.afterCommit(rows);
+    this.afterCommit(
+      rows,
+      inputs.some((i) => i.planHash !== undefined),
+    );
     return toRecords(prepared, rows);
   }
 
@@ -217,7 +220,7 @@ export class AuditLog {
       },
       trusted,
     );
-    return toVerifyReport(chain, problems, trusted.length, trust.trust, started);
+    return toVerifyReport(chain, problems, trusted, trust.trust, started);
   }
 
   /** Signs the current head now (no-op without checkpointDir or records). */
@@ -274,10 +277,12 @@ export class AuditLog {
     return rows;
   }
 
-  private afterCommit(rows: readonly ChainRow[]): void {
+  private afterCommit(rows: readonly ChainRow[], signNow = false): void {
     const last = rows[rows.length - 1];
     const dir = this.opts.checkpointDir;
     if (!last || dir === undefined) return;
+    // a guard decision or an executed write is signed at once: the unsigned tail never holds one
+    if (signNow) return this.safely(() => this.writeCheckpoint(last.seq, last.hash));
     const due =
       last.seq - this.lastCheckpointSeq >= this.everyRecords ||
       Date.now() - this.lastCheckpointAt >= this.everyMs;

@@ -94,6 +94,11 @@ export interface VerifyReport {
   headHash: string;
   /** Checkpoints with a valid signature. */
   checkpoints: number;
+  /**
+   * Records after the newest signed checkpoint: only the chain protects them (a writer with database access
+   * could cut or re-chain them). Signed after every guard decision and write and within a minute otherwise.
+   */
+  unsignedTail: { records: number; lastSignedAt?: string };
   /** Where the public key that checked the signatures came from. */
   trust: "pinned" | "key-dir" | "checkpoint-dir" | "none";
   /** The first problem found, if any. */

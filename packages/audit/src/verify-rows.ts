@@ -27,5 +27,5 @@ export async function verifyRows(
     return bySeq.get(seq);
   };
   const chain = await verifyChain({ pages: [sealed], rowAt }, trusted);
-  return toVerifyReport(chain, problems, trusted.length, trust.trust, started);
+  return toVerifyReport(chain, problems, trusted, trust.trust, started);
 }

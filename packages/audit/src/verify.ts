@@ -45,17 +45,22 @@ export interface ChainSource {
 export function toVerifyReport(
   chain: ChainResult,
   problems: VerifyProblem[],
-  checkpoints: number,
+  checkpoints: readonly TrustedCheckpoint[],
   trust: VerifyReport["trust"],
   started: number,
 ): VerifyReport {
   if (chain.problem) problems.push(chain.problem);
+  const newest = [...checkpoints].sort((a, b) => b.seq - a.seq)[0];
   return {
     ok: problems.length === 0,
     records: chain.records,
     headSeq: chain.headSeq,
     headHash: chain.headHash,
-    checkpoints,
+    checkpoints: checkpoints.length,
+    unsignedTail: {
+      records: Math.max(0, chain.headSeq - (newest?.seq ?? 0)),
+      ...(newest && { lastSignedAt: newest.at }),
+    },
     trust,
     ...(problems[0] ? { problem: problems[0] } : {}),
     problems,

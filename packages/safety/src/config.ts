@@ -18,7 +18,7 @@ export const safetyConfigSchema = baseConfigSchema.extend({
   /** The audit signing key; keep it away from the database role (default <data dir>/audit/keys). */
   AUDIT_KEY_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(1000),
-  AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().min(0.1).default(5),
+  AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce.number().min(0.1).max(1).default(1),
 });
 
 export type SafetyConfig = z.output<typeof safetyConfigSchema>;
