@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { redactValue, SECRET_KEY_PATTERN } from "./redact";
 
 export const SUMMARY_MAX = 200;
@@ -7,11 +8,17 @@ export function clip(text: string, max = SUMMARY_MAX): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** "12 rows" for arrays (or objects holding one), then the start of the JSON: enough to recognise a result. */
-export function summarizeOutput(output: unknown, max = SUMMARY_MAX): string {
+/**
+ * "12 rows, sha256:…" for arrays (or objects holding one): enough to match a result to an export, and no
+ * customer text in the chain, which cannot be erased from (names, emails and notes stay in the vendor's system).
+ */
+export function summarizeOutput(output: unknown): string {
   const count = rowCount(output);
-  const json = boundedJson(output, max);
-  return clip(count === undefined ? json : `${count} rows: ${json}`, max);
+  const hash = createHash("sha256")
+    .update(JSON.stringify(output) ?? "null")
+    .digest("hex")
+    .slice(0, 16);
+  return count === undefined ? `sha256:${hash}` : `${count} rows, sha256:${hash}`;
 }
 
 function rowCount(output: unknown): number | undefined {
