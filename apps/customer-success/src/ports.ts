@@ -1,5 +1,76 @@
 import { toolsFor } from "@revops/kit";
-import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } from "@revops/sandbox";
+import type {
+  AccountSignals,
+  NpsResponseRow,
+  Page,
+  TicketPriority,
+  TicketQuery,
+  TicketRow,
+  TicketStatus,
+} from "@revops/sandbox";
+
+/** One ticket read fresh from the system of record: what a write's plan shows as "before". */
+export interface TicketDetail {
+  id: string;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  /** The provider's user id (sandbox usr_…, Zendesk numeric), null when unassigned. */
+  assigneeId: string | null;
+  tags: string[];
+  accountId: string;
+  /** Who a public reply goes to; null when the ticket has no requester with an email. */
+  requester: { email: string; name: string; timeZone?: string } | null;
+}
+
+export type TicketCommentVisibility = "internal" | "public";
+
+/** What ticket_update may change; tags are added and removed (never replaced), so concurrent tag edits both land. */
+export interface TicketChanges {
+  status?: Exclude<TicketStatus, "new">;
+  priority?: TicketPriority;
+  assigneeId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+  /** An internal note, or a public reply that the requester receives. */
+  comment?: { visibility: TicketCommentVisibility; body: string };
+}
+
+/** Who writes, under which confirmed plan, and the key that makes a vendor write happen once. */
+export interface TicketWriteOrigin {
+  principal: string;
+  planHash?: string;
+  idempotencyKey?: string;
+}
+
+export interface TicketUpdateResult {
+  /** Where it was written ("sandbox", "zendesk"): the audit record names it with the ticket id. */
+  system: string;
+  ticket: TicketDetail;
+  /** The comment's id in the system of record, when one was added. */
+  commentId?: string;
+  /** True when an interrupted earlier attempt had already applied it (looked up, not written again). */
+  recovered: boolean;
+}
+
+/**
+ * A refused ticket write (closed ticket, unknown id, invalid value), from any provider. Matched by name:
+ * the sandbox throws its own class of the same shape.
+ */
+export class TicketWriteError extends Error {
+  constructor(
+    readonly code: "closed" | "not_found" | "invalid",
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "TicketWriteError";
+  }
+}
+
+export function isTicketWriteError(err: unknown): err is TicketWriteError {
+  return err instanceof Error && err.name === "TicketWriteError" && "code" in err;
+}
 
 /** What the customer-success tools need; the sandbox and vendor adapters (Zendesk, Intercom, Mixpanel) implement it. */
 export interface SupportPort {
@@ -7,6 +78,10 @@ export interface SupportPort {
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  /** Fresh from the system of record, never a cached copy; undefined when there is no such ticket. */
+  getTicket(id: string): Promise<TicketDetail | undefined>;
+  /** Applies the changes and the comment once; a closed ticket is refused with TicketWriteError "closed". */
+  updateTicket(id: string, changes: TicketChanges, origin: TicketWriteOrigin): Promise<TicketUpdateResult>;
 }
 
 export interface CsPorts {

@@ -83,6 +83,11 @@ export function createCustomerSuccessServer(opts: CsServerOptions = {}) {
     toolsets: [
       { name: "health", description: "Health scores and churn risk", default: true },
       { name: "support", description: "Support tickets", default: true },
+      {
+        name: "support_write",
+        description: "Update tickets: status, assignee, notes, replies (confirmed by a human)",
+        default: true,
+      },
       { name: "feedback", description: "NPS and CSAT", default: true },
     ],
     tools,

@@ -166,12 +166,13 @@ describe("Zendesk connector over real node-zendesk", () => {
     expect(again.recovered).toBe(false);
     expect(fake.state.audits.filter((a) => a.ticket_id === 2)).toHaveLength(1);
     expect(fake.requests.filter((r) => r.method === "PUT")).toHaveLength(3);
-    // a 503 is not retried for a write: Zendesk may have acted on it
+    // a 503 is not blindly retried for a write: the audits are looked up first, then it is sent once more
     fake.faults.next({ kind: "status", status: 503 }, { path: "/api/v2/tickets/3.json", method: "PUT" });
-    await expect(zd.addComment(3, "x", { idempotencyKey: "c-3" })).rejects.toMatchObject({
-      kind: "unavailable",
+    await expect(zd.addComment(3, "x", { idempotencyKey: "c-3" })).resolves.toMatchObject({
+      recovered: false,
     });
-    expect(fake.requests.filter((r) => r.method === "PUT")).toHaveLength(4);
+    expect(fake.requests.filter((r) => r.method === "PUT")).toHaveLength(5);
+    expect(fake.state.audits.filter((a) => a.ticket_id === 3)).toHaveLength(1);
   });
 
   it("names the connection on 401 and 422, and keeps an exact ledger", async () => {
@@ -199,7 +200,7 @@ describe("Zendesk connector over real node-zendesk", () => {
     expect(await ledgerRows(local)).toEqual([
       { operation: "tickets.get", attempts: 2, outcome: "ok" },
       { operation: "tickets.list", attempts: 1, outcome: "ok" },
-      { operation: "tickets.comment", attempts: 1, outcome: "ok" },
+      { operation: "tickets.update", attempts: 1, outcome: "ok" },
       { operation: "tickets.get", attempts: 1, outcome: "not_found" },
       { operation: "articles.search", attempts: 1, outcome: "auth" },
     ]);

@@ -1,6 +1,12 @@
 import type { Freshness, WithFreshness } from "@revops/connectors/freshness";
 import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } from "@revops/sandbox";
-import type { SupportPort } from "../ports";
+import type {
+  SupportPort,
+  TicketChanges,
+  TicketDetail,
+  TicketUpdateResult,
+  TicketWriteOrigin,
+} from "../ports";
 import type { FeedbackSignals, IntercomFeedback } from "./intercom/feedback";
 import type { MixpanelUsage, UsageSignals } from "./mixpanel/usage";
 
@@ -52,6 +58,14 @@ export class CompositeSupport implements SupportPort {
 
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return this.s.book.searchAccounts(prefix, limit);
+  }
+
+  getTicket(id: string): Promise<TicketDetail | undefined> {
+    return this.s.tickets.getTicket(id);
+  }
+
+  updateTicket(id: string, changes: TicketChanges, origin: TicketWriteOrigin): Promise<TicketUpdateResult> {
+    return this.s.tickets.updateTicket(id, changes, origin);
   }
 
   async accountSignals(q?: { accountIds?: string[] }): Promise<WithFreshness<AccountSignals[]>> {

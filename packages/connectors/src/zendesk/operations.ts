@@ -1,4 +1,4 @@
-import { isVendorError, type MaybeStale } from "@revops/resilience";
+import { type MaybeStale, writeOnce } from "@revops/resilience";
 import type { ResilienceSetup } from "../connection";
 import { createZendeskSdk, type ZendeskConnection, type ZendeskSdk } from "./client";
 import { throwIfReturnedError } from "./errors";
@@ -28,6 +28,31 @@ export interface AddCommentResult {
   recovered: boolean;
 }
 
+export type ZendeskUser = Record<string, unknown> & {
+  id: number;
+  name?: string;
+  email?: string;
+  role?: string;
+};
+
+/** The fields ticket_update sends (Update Ticket); tags are added/removed so concurrent edits both land. */
+export interface ZendeskTicketUpdate {
+  status?: TicketStatus;
+  priority?: "low" | "normal" | "high" | "urgent";
+  assignee_id?: number | null;
+  additional_tags?: string[];
+  remove_tags?: string[];
+  comment?: { body: string; public: boolean };
+}
+
+export interface UpdateTicketResult {
+  ticket: ZendeskTicket;
+  /** The id of the comment the update added (from its audit), when it had one. */
+  commentId?: number;
+  /** True when an interrupted earlier attempt had already applied it: found by its audit, not sent again. */
+  recovered: boolean;
+}
+
 export const ZENDESK_IDEMPOTENCY_FIELD = "revops_idempotency_key";
 export const TICKET_STATUSES = ["new", "open", "pending", "hold", "solved", "closed"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -39,8 +64,23 @@ export interface ZendeskConnector {
     status?: TicketStatus;
     after?: string;
     limit?: number;
+    /** Without a status, List Tickets runs oldest → newest unless asked for newest first (`sort=-id`). */
+    order?: "oldest" | "newest";
   }): Promise<MaybeStale<CursorPage<ZendeskTicket>>>;
   getTicket(id: number): Promise<MaybeStale<ZendeskTicket>>;
+  /** Straight from Zendesk, never the stale cache: what a write's preview must show. */
+  getTicketFresh(id: number): Promise<ZendeskTicket>;
+  /** A user, fresh (a requester's email for a reply, an assignee's role). */
+  getUserFresh(id: number): Promise<ZendeskUser>;
+  /**
+   * Update Ticket once per key: the key rides in the audit's custom metadata, and after an ambiguous failure
+   * (reset, timeout, 5xx) the ticket's audits are searched for it before the one retry.
+   */
+  updateTicket(
+    ticketId: number,
+    update: ZendeskTicketUpdate,
+    opts: { idempotencyKey: string },
+  ): Promise<UpdateTicketResult>;
   /** Zendesk search syntax, scoped to tickets: `status:open priority:urgent refund`. */
   searchTickets(query: string): Promise<MaybeStale<SearchPage<ZendeskTicket>>>;
   listSatisfactionRatings(input?: {
@@ -97,23 +137,23 @@ export async function createZendeskConnector(
     return value.result as T;
   }
 
-  async function commentOnce(ticketId: number, body: string, key: string, isPublic: boolean) {
+  type AuditEvent = { id?: number; type?: string };
+  type Audit = { metadata?: { custom?: Record<string, unknown> }; events?: AuditEvent[] };
+  const commentIdOf = (audit: Audit | undefined) => audit?.events?.find((e) => e.type === "Comment")?.id;
+
+  async function putTicket(ticketId: number, update: ZendeskTicketUpdate, key: string) {
     const { value } = await runtime.attempt(
-      "tickets.comment",
+      "tickets.update",
       async () =>
         throwIfReturnedError(
-          await support.tickets.update(ticketId, {
-            ticket: {
-              comment: { body, public: isPublic },
-              metadata: { custom: { [ZENDESK_IDEMPOTENCY_FIELD]: key } },
-            },
-          } as never),
+          await support.tickets._rawRequest("PUT", `${api}/tickets/${ticketId}.json`, {
+            ticket: { ...update, metadata: { custom: { [ZENDESK_IDEMPOTENCY_FIELD]: key } } },
+          }),
         ),
       { idempotent: false },
     );
-    return value.result as unknown as ZendeskTicket;
+    return value.result as { ticket: ZendeskTicket; audit?: Audit };
   }
-
   async function fetchTicket(id: number): Promise<ZendeskTicket> {
     const { value } = await runtime.attempt("tickets.get", async () =>
       throwIfReturnedError(await support.tickets.show(id)),
@@ -121,30 +161,55 @@ export async function createZendeskConnector(
     return value.result as unknown as ZendeskTicket;
   }
 
-  /** The audit a comment with this key produced (Zendesk keeps custom metadata on the audit). */
-  async function commentedWith(ticketId: number, key: string): Promise<boolean> {
+  /** The audit an update with this key produced (Zendesk keeps custom metadata on the audit). */
+  async function auditWith(ticketId: number, key: string): Promise<Audit | undefined> {
     let after: string | undefined;
     for (let page = 0; page < MAX_AUDIT_PAGES; page++) {
-      const body = await getRaw<
-        CursorBody & { audits: { metadata?: { custom?: Record<string, unknown> } }[] }
-      >("tickets.audits.list", `tickets/${ticketId}/audits.json`, {
-        "page[size]": "100",
-        "page[after]": after,
-      });
-      if (body.audits.some((a) => a.metadata?.custom?.[ZENDESK_IDEMPOTENCY_FIELD] === key)) return true;
+      const body = await getRaw<CursorBody & { audits: Audit[] }>(
+        "tickets.audits.list",
+        `tickets/${ticketId}/audits.json`,
+        { "page[size]": "100", "page[after]": after },
+      );
+      const found = body.audits.find((a) => a.metadata?.custom?.[ZENDESK_IDEMPOTENCY_FIELD] === key);
+      if (found) return found;
       after = toCursorPage(body, "audits").nextCursor;
-      if (!after) return false;
+      if (!after) return undefined;
     }
-    return false;
+    return undefined;
+  }
+
+  async function updateTicket(
+    ticketId: number,
+    update: ZendeskTicketUpdate,
+    { idempotencyKey }: { idempotencyKey: string },
+  ): Promise<UpdateTicketResult> {
+    positiveId(ticketId);
+    if (!idempotencyKey) throw new RangeError("A Zendesk ticket update needs an idempotency key");
+    if (update.comment && !update.comment.body.trim()) throw new RangeError("A Zendesk comment needs a body");
+    const { value, recovered } = await writeOnce({
+      write: async () => {
+        const r = await putTicket(ticketId, update, idempotencyKey);
+        return { ticket: r.ticket, commentId: commentIdOf(r.audit) };
+      },
+      lookup: async () => {
+        const audit = await auditWith(ticketId, idempotencyKey);
+        return audit ? { ticket: await fetchTicket(ticketId), commentId: commentIdOf(audit) } : undefined;
+      },
+    });
+    return {
+      ticket: value.ticket,
+      ...(value.commentId === undefined ? {} : { commentId: value.commentId }),
+      recovered,
+    };
   }
 
   return {
     sdk,
-    listTickets: ({ status, after, limit }) => {
+    listTickets: ({ status, after, limit, order = "oldest" }) => {
       if (status !== undefined && !TICKET_STATUSES.includes(status))
         throw new RangeError(`Not a Zendesk ticket status: ${status}`);
       const size = String(pageSize(limit));
-      return runtime.read(`tickets:${status ?? "*"}:${after ?? ""}:${size}`, async () => {
+      return runtime.read(`tickets:${status ?? "*"}:${order}:${after ?? ""}:${size}`, async () => {
         // List Tickets has no status filter: the cursor-paginated search export does
         const body = status
           ? await getRaw<CursorBody>("tickets.list", "search/export.json", {
@@ -156,11 +221,20 @@ export async function createZendeskConnector(
           : await getRaw<CursorBody>("tickets.list", "tickets.json", {
               "page[size]": size,
               "page[after]": after,
+              ...(order === "newest" ? { sort: "-id" } : {}),
             });
         return toCursorPage<ZendeskTicket>(body, status ? "results" : "tickets");
       });
     },
     getTicket: (id) => runtime.read(`ticket:${positiveId(id)}`, () => fetchTicket(id)),
+    getTicketFresh: (id) => fetchTicket(positiveId(id)),
+    async getUserFresh(id) {
+      const { value } = await runtime.attempt("users.get", async () =>
+        throwIfReturnedError(await support.users.show(positiveId(id))),
+      );
+      return value.result as unknown as ZendeskUser;
+    },
+    updateTicket,
     searchTickets: (query) =>
       runtime.read(`tickets.search:${query}`, async () => {
         const body = await getRaw<{ results: ZendeskTicket[]; count: number }>(
@@ -193,22 +267,8 @@ export async function createZendeskConnector(
         return { results: body.results, count: body.count };
       }),
     async addComment(ticketId, body, { idempotencyKey, public: isPublic = true }) {
-      positiveId(ticketId);
-      if (!body.trim()) throw new RangeError("A Zendesk comment needs a body");
-      try {
-        return { ticket: await commentOnce(ticketId, body, idempotencyKey, isPublic), recovered: false };
-      } catch (err) {
-        // a reset or timeout leaves it unknown whether Zendesk stored the comment: look before trying again
-        const ambiguous =
-          isVendorError(err) &&
-          (err.kind === "unavailable" || err.kind === "timeout") &&
-          err.status === undefined;
-        if (!ambiguous) throw err;
-        if (await commentedWith(ticketId, idempotencyKey)) {
-          return { ticket: await fetchTicket(ticketId), recovered: true };
-        }
-        return { ticket: await commentOnce(ticketId, body, idempotencyKey, isPublic), recovered: false };
-      }
+      const r = await updateTicket(ticketId, { comment: { body, public: isPublic } }, { idempotencyKey });
+      return { ticket: r.ticket, recovered: r.recovered };
     },
   };
 }

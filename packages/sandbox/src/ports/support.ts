@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { SqlDb } from "@revops/store";
+import { journalChanges, type SandboxChange, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { dayOf, isoDay } from "../dates.js";
 import { sandboxToday } from "../load.js";
@@ -60,7 +62,53 @@ export interface NpsResponseRow {
   respondedAt: string;
 }
 
+/** One ticket as read fresh for a write: what a plan shows as "before". */
+export interface TicketDetail {
+  id: string;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  assigneeId: string | null;
+  tags: string[];
+  accountId: string;
+  /** Who a public reply goes to; null when the ticket has no requester with an email. */
+  requester: { email: string; name: string; timeZone?: string } | null;
+}
+
+/** What a ticket update may change; tags are added and removed, so concurrent tag edits both land. */
+export interface TicketChanges {
+  status?: Exclude<TicketStatus, "new">;
+  priority?: TicketPriority;
+  assigneeId?: string | null;
+  addTags?: string[];
+  removeTags?: string[];
+  comment?: { visibility: "internal" | "public"; body: string };
+}
+
+export interface TicketUpdateResult {
+  system: "sandbox";
+  ticket: TicketDetail;
+  /** The comment's id in the system of record, when one was added. */
+  commentId?: string;
+  /** True when an earlier interrupted attempt had already applied the update (found, not re-applied). */
+  recovered: boolean;
+}
+
+/** A refused ticket write: `code` says why, `field` names the argument at fault. */
+export class TicketWriteError extends Error {
+  constructor(
+    readonly code: "closed" | "not_found" | "invalid",
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "TicketWriteError";
+  }
+}
+
 export interface SupportPort {
+  getTicket(id: string): Promise<TicketDetail | undefined>;
+  updateTicket(id: string, changes: TicketChanges, origin: WriteOrigin): Promise<TicketUpdateResult>;
   accountSignals(q?: { accountIds?: string[] }): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
@@ -105,6 +153,36 @@ function toTicket(r: TicketDbRow): TicketRow {
     createdAt: r.created_at,
     solvedAt: (r.solved_at as string | null) ?? null,
     csat: (r.csat as "good" | "bad" | null) ?? null,
+  };
+}
+
+const tagsOf = (v: unknown): string[] =>
+  String(v ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
+
+const TICKET_DETAIL_SQL = `SELECT t.id, t.subject, t.status, t.priority, t.assignee_id, t.tags, t.account_id, t.solved_at,
+  c.email AS requester_email, c.name AS requester_name, c.timezone AS requester_tz
+FROM sb_tickets t LEFT JOIN sb_contacts c ON c.id = t.contact_id WHERE t.id = ?`;
+
+function toDetail(r: Record<string, unknown>): TicketDetail {
+  const email = r.requester_email as string | null | undefined;
+  return {
+    id: String(r.id),
+    subject: String(r.subject),
+    status: r.status as TicketStatus,
+    priority: r.priority as TicketPriority,
+    assigneeId: (r.assignee_id as string | null | undefined) ?? null,
+    tags: tagsOf(r.tags),
+    accountId: String(r.account_id),
+    requester: email
+      ? {
+          email,
+          name: String(r.requester_name ?? ""),
+          ...(r.requester_tz ? { timeZone: String(r.requester_tz) } : {}),
+        }
+      : null,
   };
 }
 
@@ -187,5 +265,81 @@ export class SandboxSupport implements SupportPort {
 
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return searchByName(this.db, "sb_accounts", prefix, limit);
+  }
+
+  async getTicket(id: string): Promise<TicketDetail | undefined> {
+    const row = await this.db.one<Record<string, unknown>>(TICKET_DETAIL_SQL, [id]);
+    return row ? toDetail(row) : undefined;
+  }
+
+  /**
+   * One transaction: the row is re-read (locked on PostgreSQL) inside it, so a concurrent writer's fields and
+   * tags are never overwritten with stale values; every changed field is journaled with the plan hash.
+   */
+  updateTicket(id: string, changes: TicketChanges, origin: WriteOrigin): Promise<TicketUpdateResult> {
+    return this.db.transaction(async (tx) => {
+      const lock = tx.dialect === "postgres" ? " FOR UPDATE OF t" : "";
+      const row = await tx.one<Record<string, unknown>>(`${TICKET_DETAIL_SQL}${lock}`, [id]);
+      if (!row) throw new TicketWriteError("not_found", `No ticket ${id}.`, "ticket_id");
+      const before = toDetail(row);
+      if (before.status === "closed")
+        throw new TicketWriteError(
+          "closed",
+          `Ticket ${id} is closed and can no longer be updated.`,
+          "ticket_id",
+        );
+      if (changes.assigneeId) {
+        const user = await tx.one("SELECT id FROM sb_users WHERE id = ?", [changes.assigneeId]);
+        if (!user) throw new TicketWriteError("invalid", `No agent ${changes.assigneeId}.`, "assignee_id");
+      }
+      const after: TicketDetail = { ...before };
+      if (changes.status !== undefined) after.status = changes.status;
+      if (changes.priority !== undefined) after.priority = changes.priority;
+      if (changes.assigneeId !== undefined) after.assigneeId = changes.assigneeId;
+      const removed = new Set(changes.removeTags ?? []);
+      after.tags = [...new Set([...before.tags, ...(changes.addTags ?? [])])].filter((t) => !removed.has(t));
+      const now = await sandboxNow(tx);
+      const done = (s: TicketStatus) => s === "solved" || s === "closed";
+      // solved when it becomes solved; a solved ticket that is closed keeps its time
+      const solvedAt = done(after.status)
+        ? done(before.status)
+          ? ((row.solved_at as string | null) ?? now)
+          : now
+        : null;
+      const journal: SandboxChange[] = [];
+      const note = (field: string, b: unknown, a: unknown) => {
+        if (JSON.stringify(b) !== JSON.stringify(a))
+          journal.push({ entity: "ticket", recordId: id, field, before: b, after: a });
+      };
+      note("status", before.status, after.status);
+      note("priority", before.priority, after.priority);
+      note("assignee_id", before.assigneeId, after.assigneeId);
+      note("tags", before.tags, after.tags);
+      note("solved_at", row.solved_at ?? null, solvedAt);
+      if (journal.length > 0) {
+        await tx.run(
+          "UPDATE sb_tickets SET status = ?, priority = ?, assignee_id = ?, tags = ?, solved_at = ? WHERE id = ?",
+          [after.status, after.priority, after.assigneeId, after.tags.join(","), solvedAt, id],
+        );
+      }
+      let commentId: string | undefined;
+      if (changes.comment) {
+        commentId = `cmt_${randomUUID()}`;
+        const isPublic = changes.comment.visibility === "public";
+        await tx.run(
+          "INSERT INTO sb_ticket_comments (id, ticket_id, author_id, public, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+          [commentId, id, origin.principal, isPublic ? 1 : 0, changes.comment.body, now],
+        );
+        journal.push({
+          entity: "ticket",
+          recordId: id,
+          field: "comment",
+          before: null,
+          after: { id: commentId, visibility: changes.comment.visibility },
+        });
+      }
+      await journalChanges(tx, journal, origin);
+      return { system: "sandbox", ticket: after, ...(commentId ? { commentId } : {}), recovered: false };
+    });
   }
 }

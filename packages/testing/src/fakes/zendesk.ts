@@ -3,6 +3,9 @@
  * (see ../shared/vendor-specs/README.md), so shapes follow developer.zendesk.com: cursor pagination
  * (`page[size]`, `page[after]`, `meta.has_more`/`after_cursor`, `links.next`), offset pagination on
  * search (`page`, `per_page`, `next_page`), `{error, description}` errors, audits with `metadata.custom`.
+ * Writes behave like Zendesk's: List Tickets runs oldest → newest unless `sort=-id`; Update Ticket refuses
+ * closed tickets, unknown fields, bad status/priority and non-agent assignees with 422, has its own
+ * per-minute limit (429 + Retry-After), and search sees a write only after `searchLagMs`.
  */
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { parseZendeskSearch, runZendeskSearch } from "./zendesk-search";
@@ -19,6 +22,15 @@ export interface ZendeskAudit {
 
 export interface ZendeskState {
   tickets: Map<number, Row>;
+  /** How long a written ticket takes to reach search (Zendesk: seconds to minutes); 0 = at once. */
+  searchLagMs: number;
+  /** What search sees of each written ticket: the indexed copy, and the newer one once its time comes. */
+  searchIndex: Map<number, { row: Row | null; next?: { row: Row; at: number } }>;
+  /** Update Ticket's own limit per account (Zendesk: 100 per minute), counted per window. */
+  updateLimit: { perWindow: number; windowMs: number };
+  updateHits: number[];
+  /** The next `times` ticket writes are applied, then answered with `status` (the 5xx that hides a landed write). */
+  failAfterApply: { status: number; times: number };
   users: Map<number, Row>;
   organizations: Map<number, Row>;
   satisfactionRatings: Row[];
@@ -41,11 +53,70 @@ const MAX_PAGE = 100;
 
 const zdError = (status: number, error: string, description: string): Reply =>
   json(status, { error, description });
+const invalid = (description: string) => zdError(422, "RecordInvalid", description);
+
+const STATUSES = ["new", "open", "pending", "hold", "solved", "closed"];
+const PRIORITIES = ["low", "normal", "high", "urgent"];
+/** Writable ticket properties of Update Ticket (developer.zendesk.com, Tickets → Update Ticket). */
+const WRITABLE = new Set([
+  "subject",
+  "raw_subject",
+  "comment",
+  "status",
+  "priority",
+  "type",
+  "assignee_id",
+  "assignee_email",
+  "group_id",
+  "organization_id",
+  "requester_id",
+  "submitter_id",
+  "collaborator_ids",
+  "email_ccs",
+  "followers",
+  "tags",
+  "additional_tags",
+  "remove_tags",
+  "custom_fields",
+  "fields",
+  "due_at",
+  "external_id",
+  "problem_id",
+  "brand_id",
+  "ticket_form_id",
+  "metadata",
+  "safe_update",
+  "updated_stamp",
+  "via",
+  "via_followup_source_id",
+  "created_at",
+  "updated_at",
+  "satisfaction_rating",
+  // Create Ticket only
+  "requester",
+  "description",
+  "recipient",
+  "is_public",
+]);
 const notFound = () => zdError(404, "RecordNotFound", "Not found");
 
 const cursorOf = (index: number) => Buffer.from(`i${index}`).toString("base64url");
 const indexOf = (cursor: string | null) =>
   cursor ? Number(Buffer.from(cursor, "base64url").toString().slice(1)) || 0 : 0;
+
+const SORTABLE = ["id", "updated_at", "created_at", "status"];
+
+/** Cursor `sort` (`id`, `-id`, `updated_at`, …); `sort_by`/`sort_order` are offset-only and ignored here. */
+function sorted(req: FakeRequest, rows: Row[]): Row[] | Reply {
+  const sort = req.query.get("sort");
+  if (!sort) return rows;
+  const field = sort.replace(/^-/, "");
+  if (!SORTABLE.includes(field))
+    return zdError(400, "InvalidPaginationParameter", `sort must be one of ${SORTABLE.join(", ")}`);
+  const dir = sort.startsWith("-") ? -1 : 1;
+  const key = (r: Row) => (field === "id" ? r.id : String(r[field] ?? ""));
+  return [...rows].sort((a, b) => (key(a) < key(b) ? -dir : key(a) > key(b) ? dir : (a.id - b.id) * dir));
+}
 
 /** Zendesk cursor pagination: `page[size]` (max 100) and the opaque `page[after]`. */
 function cursorPage(req: FakeRequest, key: string, rows: unknown[], base: string): Reply {
@@ -83,33 +154,118 @@ function offsetSearch(req: FakeRequest, rows: Row[], resultType: string): Reply 
   });
 }
 
-function writeTicket(state: ZendeskState, ticket: Row, body: Record<string, unknown>): Reply {
-  const { comment, metadata, safe_update: _s, updated_stamp: _u, ...fields } = body;
-  Object.assign(ticket, fields, { id: ticket.id, updated_at: new Date().toISOString() });
-  const c = comment as { body?: unknown; public?: boolean } | undefined;
-  if (c !== undefined && (typeof c.body !== "string" || c.body.trim() === "")) {
-    return zdError(422, "RecordInvalid", "Comment: body can't be blank");
+/** Zendesk's checks on a ticket write, in its order: closed first, then each property's value. */
+function refuseWrite(state: ZendeskState, ticket: Row, body: Record<string, unknown>): Reply | undefined {
+  if (ticket.status === "closed") return invalid("Status: closed prevents ticket update");
+  const unknown = Object.keys(body).filter((k) => !WRITABLE.has(k));
+  if (unknown.length > 0) return invalid(`Unknown ticket properties: ${unknown.join(", ")}`);
+  if (body.status !== undefined && !STATUSES.includes(String(body.status)))
+    return invalid(`Status: ${String(body.status)} is not a valid status`);
+  if (body.priority !== undefined && body.priority !== null && !PRIORITIES.includes(String(body.priority)))
+    return invalid(`Priority: ${String(body.priority)} is not a valid priority`);
+  if (body.assignee_id !== undefined && body.assignee_id !== null) {
+    const user = state.users.get(Number(body.assignee_id));
+    if (!user) return invalid(`Assignee: user ${String(body.assignee_id)} does not exist`);
+    if (user.role !== "agent" && user.role !== "admin")
+      return invalid(`Assignee: ${String(user.name ?? user.id)} is not an agent and cannot be assigned`);
   }
+  for (const k of ["tags", "additional_tags", "remove_tags"]) {
+    const v = body[k];
+    if (v !== undefined && (!Array.isArray(v) || v.some((t) => typeof t !== "string")))
+      return invalid(`${k} must be an array of strings`);
+  }
+  const c = body.comment as { body?: unknown } | undefined;
+  if (c !== undefined && (typeof c.body !== "string" || c.body.trim() === ""))
+    return invalid("Comment: body can't be blank");
+  return undefined;
+}
+
+function writeTicket(state: ZendeskState, ticket: Row, body: Record<string, unknown>): Reply {
+  const refusal = refuseWrite(state, ticket, body);
+  if (refusal) return refusal;
+  const {
+    comment,
+    metadata,
+    safe_update: _s,
+    updated_stamp: _u,
+    additional_tags,
+    remove_tags,
+    ...fields
+  } = body;
+  const now = new Date().toISOString();
+  Object.assign(ticket, fields, { id: ticket.id, updated_at: now });
+  const removed = new Set((remove_tags as string[] | undefined) ?? []);
+  const tags = [...new Set([...((ticket.tags as string[]) ?? []), ...((additional_tags as string[]) ?? [])])];
+  ticket.tags = tags.filter((t) => !removed.has(t));
+  const c = comment as { body: string; public?: boolean } | undefined;
   const audit: ZendeskAudit = {
     id: state.nextId++,
     ticket_id: ticket.id,
-    created_at: new Date().toISOString(),
+    created_at: now,
     metadata: {
       system: { client: "fake" },
       custom: ((metadata as { custom?: object })?.custom ?? {}) as Record<string, unknown>,
     },
-    events: c
-      ? [{ id: state.nextId++, type: "Comment", body: c.body as string, public: c.public ?? true }]
-      : [],
+    events: c ? [{ id: state.nextId++, type: "Comment", body: c.body, public: c.public ?? true }] : [],
   };
   state.audits.push(audit);
+  reindex(state, ticket);
+  if (state.failAfterApply.times > 0) {
+    state.failAfterApply.times--;
+    return zdError(
+      state.failAfterApply.status,
+      "ServerError",
+      "fault: the update was applied, the answer lost",
+    );
+  }
   return json(200, { ticket, audit });
+}
+
+/** A write reaches search only after the lag: until then search keeps the indexed copy. */
+function reindex(state: ZendeskState, ticket: Row): void {
+  const copy = structuredClone(ticket);
+  if (state.searchLagMs <= 0) {
+    state.searchIndex.set(ticket.id, { row: copy });
+    return;
+  }
+  const entry = state.searchIndex.get(ticket.id);
+  const settled = entry?.next && entry.next.at <= Date.now() ? entry.next.row : (entry?.row ?? null);
+  state.searchIndex.set(ticket.id, { row: settled, next: { row: copy, at: Date.now() + state.searchLagMs } });
+}
+
+/** The tickets as search sees them now. */
+function searchable(state: ZendeskState): Row[] {
+  const now = Date.now();
+  return [...state.tickets.values()].flatMap((t) => {
+    const e = state.searchIndex.get(t.id);
+    const row = e ? (e.next && e.next.at <= now ? e.next.row : e.row) : t;
+    return row ? [row] : [];
+  });
+}
+
+/** Update Ticket's own per-account window: 429 with Retry-After once it is spent. */
+function updateThrottled(state: ZendeskState): Reply | undefined {
+  const now = Date.now();
+  const { perWindow, windowMs } = state.updateLimit;
+  state.updateHits = state.updateHits.filter((t) => t > now - windowMs);
+  if (state.updateHits.length >= perWindow) {
+    const wait = Math.max(1, Math.ceil(((state.updateHits[0] ?? now) + windowMs - now) / 1000));
+    return json(
+      429,
+      { error: "TooManyRequests", description: "Update Ticket rate limit exceeded" },
+      { "retry-after": String(wait) },
+    );
+  }
+  state.updateHits.push(now);
+  return undefined;
 }
 
 function tickets(state: ZendeskState, req: FakeRequest, rest: string): Reply {
   const body = ((req.json ?? {}) as { ticket?: Record<string, unknown> }).ticket;
-  if (rest === "" && req.method === "GET")
-    return cursorPage(req, "tickets", [...state.tickets.values()], req.path);
+  if (rest === "" && req.method === "GET") {
+    const rows = sorted(req, [...state.tickets.values()]);
+    return Array.isArray(rows) ? cursorPage(req, "tickets", rows, req.path) : rows;
+  }
   if (rest === "" && req.method === "POST") {
     if (!body?.comment) return zdError(422, "RecordInvalid", "Description: cannot be blank");
     const ticket: Row = { id: state.nextId++, status: "new", created_at: new Date().toISOString(), tags: [] };
@@ -128,6 +284,8 @@ function tickets(state: ZendeskState, req: FakeRequest, rest: string): Reply {
   }
   if (req.method === "GET" && !m[2]) return json(200, { ticket });
   if (req.method === "PUT" && !m[2]) {
+    const throttled = updateThrottled(state);
+    if (throttled) return throttled;
     if (!body) return zdError(400, "InvalidEndpoint", "ticket object is required");
     return writeTicket(state, ticket, body);
   }
@@ -160,7 +318,7 @@ function route(state: ZendeskState, req: FakeRequest): Reply {
   if (req.method !== "GET") return zdError(405, "MethodNotAllowed", `${req.method} not allowed`);
   if (resource === "search" && rest === "") {
     const type = parseZendeskSearch(req.query.get("query") ?? "").type;
-    const rows = type === "user" ? [...state.users.values()] : [...state.tickets.values()];
+    const rows = type === "user" ? [...state.users.values()] : searchable(state);
     return offsetSearch(req, rows, type ?? "ticket");
   }
   if (resource === "search/export" && rest === "") {
@@ -169,7 +327,7 @@ function route(state: ZendeskState, req: FakeRequest): Reply {
     return cursorPage(
       req,
       "results",
-      runZendeskSearch(parseZendeskSearch(query), [...state.tickets.values()]),
+      runZendeskSearch(parseZendeskSearch(query), searchable(state)),
       req.path,
     );
   }
@@ -194,6 +352,11 @@ export function zendeskState(seed: ZendeskSeed = {}): ZendeskState {
     articles: [],
     audits: [],
     nextId: 1,
+    searchLagMs: 2000,
+    searchIndex: new Map(),
+    updateLimit: { perWindow: 100, windowMs: 60_000 },
+    updateHits: [],
+    failAfterApply: { status: 503, times: 0 },
   };
   const add = (row: Omit<Row, "id">): Row => ({
     created_at: FIXED_TIME,
@@ -212,6 +375,7 @@ export function zendeskState(seed: ZendeskSeed = {}): ZendeskState {
   for (const t of seed.tickets ?? []) {
     const r = add({ status: "open", tags: [], ...t });
     state.tickets.set(r.id, r);
+    state.searchIndex.set(r.id, { row: structuredClone(r) });
   }
   state.satisfactionRatings = (seed.satisfactionRatings ?? []).map(add);
   state.articles = (seed.articles ?? []).map((a) => add({ locale: "en-us", draft: false, ...a }));

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { throwIfReturnedError, type ZendeskConnector, type ZendeskTicket } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
@@ -14,7 +15,14 @@ import {
   type TicketRow,
   type TicketStatus,
 } from "@revops/sandbox";
-import type { SupportPort } from "../../ports";
+import {
+  type SupportPort,
+  type TicketChanges,
+  type TicketDetail,
+  type TicketUpdateResult,
+  TicketWriteError,
+  type TicketWriteOrigin,
+} from "../../ports";
 
 const VENDOR = "Zendesk";
 /** Zendesk cursor pages are at most 100 rows; the cap keeps one tickets_list call bounded. */
@@ -73,6 +81,38 @@ function inRange(createdAt: string, from?: string, to?: string): boolean {
   if (from && createdAt < from) return false;
   if (to && (to.length === 10 ? createdAt.slice(0, 10) > to : createdAt > to)) return false;
   return true;
+}
+
+/** Zendesk ids are positive integers; anything else is the caller's mistake, named by field. */
+function zendeskId(id: string, field: string): number {
+  const n = /^\d{1,15}$/.test(id) ? Number(id) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new TicketWriteError("invalid", `${field} must be a Zendesk id (digits), not "${id}".`, field);
+  return n;
+}
+
+/** Zendesk's 422s as the port's refusals: a closed ticket, or a value Zendesk does not accept. */
+function ticketWriteError(err: unknown, id: string): TicketWriteError | undefined {
+  if (!isVendorError(err)) return undefined;
+  if (err.kind === "not_found")
+    return new TicketWriteError("not_found", `No Zendesk ticket ${id}.`, "ticket_id");
+  if (err.kind !== "invalid") return undefined;
+  if (/closed prevents ticket update/i.test(err.message))
+    return new TicketWriteError(
+      "closed",
+      `Ticket ${id} is closed and can no longer be updated.`,
+      "ticket_id",
+    );
+  const field = /Assignee/i.test(err.message)
+    ? "assignee_id"
+    : /Priority/i.test(err.message)
+      ? "priority"
+      : /Status/i.test(err.message)
+        ? "status"
+        : /Comment/i.test(err.message)
+          ? "comment"
+          : undefined;
+  return new TicketWriteError("invalid", err.message, field);
 }
 
 /**
@@ -156,6 +196,8 @@ export class ZendeskSupport implements SupportPort {
           ...(status ? { status } : {}),
           ...(after ? { after } : {}),
           limit: PAGE,
+          // List Tickets runs oldest → newest: ask for the newest first, so the scan keeps the newest
+          ...(status ? {} : { order: "newest" as const }),
         }),
       );
       out.push(...page.results);
@@ -167,6 +209,89 @@ export class ZendeskSupport implements SupportPort {
       );
     }
     return out.slice(0, MAX_TICKETS);
+  }
+
+  /** Straight from Zendesk (never the stale cache): a preview during an outage fails rather than show old data. */
+  async getTicket(id: string): Promise<TicketDetail | undefined> {
+    const n = zendeskId(id, "ticket_id");
+    let z: ZendeskTicket;
+    try {
+      z = await this.zd.getTicketFresh(n);
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return undefined;
+      throw err;
+    }
+    return this.toDetail(z, await this.requesterOf(z));
+  }
+
+  /** One Update Ticket carrying the fields and the comment, sent once per confirmed plan (looked up after a 5xx). */
+  async updateTicket(
+    id: string,
+    changes: TicketChanges,
+    origin: TicketWriteOrigin,
+  ): Promise<TicketUpdateResult> {
+    const n = zendeskId(id, "ticket_id");
+    const assignee =
+      changes.assigneeId === undefined || changes.assigneeId === null
+        ? changes.assigneeId
+        : zendeskId(changes.assigneeId, "assignee_id");
+    try {
+      const r = await this.zd.updateTicket(
+        n,
+        {
+          ...(changes.status ? { status: changes.status } : {}),
+          ...(changes.priority ? { priority: changes.priority } : {}),
+          ...(assignee !== undefined ? { assignee_id: assignee } : {}),
+          ...(changes.addTags?.length ? { additional_tags: changes.addTags } : {}),
+          ...(changes.removeTags?.length ? { remove_tags: changes.removeTags } : {}),
+          ...(changes.comment
+            ? { comment: { body: changes.comment.body, public: changes.comment.visibility === "public" } }
+            : {}),
+        },
+        { idempotencyKey: origin.idempotencyKey ?? randomUUID() },
+      );
+      return {
+        system: "zendesk",
+        ticket: this.toDetail(r.ticket, null),
+        ...(r.commentId === undefined ? {} : { commentId: String(r.commentId) }),
+        recovered: r.recovered,
+      };
+    } catch (err) {
+      throw ticketWriteError(err, id) ?? err;
+    }
+  }
+
+  private async requesterOf(z: ZendeskTicket): Promise<TicketDetail["requester"]> {
+    const rid = Number(z.requester_id);
+    if (!Number.isSafeInteger(rid) || rid <= 0) return null;
+    try {
+      const u = await this.zd.getUserFresh(rid);
+      if (!u.email) return null;
+      const tz = u.iana_time_zone;
+      return {
+        email: String(u.email),
+        name: String(u.name ?? ""),
+        ...(typeof tz === "string" && tz ? { timeZone: tz } : {}),
+      };
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return null;
+      throw err;
+    }
+  }
+
+  private toDetail(z: ZendeskTicket, requester: TicketDetail["requester"]): TicketDetail {
+    const org = z.organization_id;
+    const assignee = z.assignee_id;
+    return {
+      id: String(z.id),
+      subject: String(z.subject ?? z.raw_subject ?? ""),
+      status: suiteStatus(z.status),
+      priority: suitePriority(z.priority),
+      assigneeId: assignee === null || assignee === undefined ? null : String(assignee),
+      tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
+      accountId: org === null || org === undefined ? "" : String(org),
+      requester,
+    };
   }
 
   private toRow(z: ZendeskTicket): TicketRow {
