@@ -55,11 +55,13 @@ export const VENDOR_DEFAULTS: Record<KnownVendor, VendorDefaults> = {
   },
   zendesk: {
     rate: { points: 200, durationMs: MINUTE },
+    // Update Ticket has its own 100/min per account on top of the plan's limit
+    buckets: { "tickets.update": { points: 100, durationMs: MINUTE } },
     concurrency: 8,
     attemptTimeoutMs: 10_000,
     deadlineMs: 30_000,
     source:
-      "https://developer.zendesk.com/api-reference/introduction/rate-limits/ (Team 200/min … Enterprise 700/min)",
+      "https://developer.zendesk.com/api-reference/introduction/rate-limits/ (Team 200/min … Enterprise 700/min; Update Ticket 100/min)",
   },
   sendgrid: {
     rate: { points: 600, durationMs: MINUTE },

@@ -126,5 +126,7 @@ describe("vendor table", () => {
     expect(unitsFor("hubspot", "contacts.get")).toBe(1);
     expect(bucketFor("mixpanel", "export.events")).toBe("export");
     expect(bucketFor("mixpanel", "query.insights")).toBe("default");
+    expect(bucketFor("zendesk", "tickets.update")).toBe("tickets.update");
+    expect(bucketFor("zendesk", "tickets.list")).toBe("default");
   });
 });
