@@ -4,7 +4,7 @@ import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { HEALTH_METHOD, healthScore } from "../domain/health";
 import { csTool } from "../ports";
-import { MetaSchema } from "./schemas";
+import { AccountNameSchema, MetaSchema } from "./schemas";
 
 export const accountsAtRisk = csTool({
   name: "accounts_at_risk",
@@ -32,7 +32,7 @@ export const accountsAtRisk = csTool({
     accounts: z.array(
       z.object({
         account_id: z.string(),
-        account_name: z.string(),
+        account_name: AccountNameSchema,
         owner: z.string(),
         arr: z.number(),
         health_score: z.number(),

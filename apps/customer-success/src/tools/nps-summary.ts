@@ -1,10 +1,10 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, fenceUntrusted, userError } from "@revops/kit";
+import { ConnectionSchema, untrustedText, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { nps } from "../domain/nps";
 import { csTool } from "../ports";
-import { AccountIdSchema, MetaSchema } from "./schemas";
+import { AccountIdSchema, AccountNameSchema, MetaSchema } from "./schemas";
 
 export const npsSummary = csTool({
   name: "nps_summary",
@@ -31,10 +31,10 @@ export const npsSummary = csTool({
     detractors: z.number(),
     detractor_comments: z.array(
       z.object({
-        account_name: z.string(),
+        account_name: AccountNameSchema,
         score: z.number(),
         responded_at: z.string(),
-        comment: z.string(),
+        comment: untrustedText(z.string(), "survey comment", 500),
       }),
     ),
     meta: MetaSchema,
@@ -59,7 +59,7 @@ export const npsSummary = csTool({
         account_name: r.accountName,
         score: r.score,
         responded_at: r.respondedAt,
-        comment: fenceUntrusted(r.comment ?? "", "survey comment", 500),
+        comment: r.comment ?? "",
       })),
       meta: {
         method: "nps-v1: % promoters (9-10) minus % detractors (0-6)",

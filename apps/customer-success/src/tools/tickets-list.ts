@@ -1,9 +1,9 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema } from "@revops/kit";
+import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema, untrustedText } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { csTool } from "../ports";
-import { AccountIdSchema } from "./schemas";
+import { AccountIdSchema, AccountNameSchema } from "./schemas";
 
 export const ticketsList = csTool({
   name: "tickets_list",
@@ -29,9 +29,9 @@ export const ticketsList = csTool({
     tickets: z.array(
       z.object({
         id: z.string(),
-        subject: z.string(),
+        subject: untrustedText(z.string(), "ticket subject", 200),
         account_id: z.string(),
-        account_name: z.string(),
+        account_name: AccountNameSchema,
         priority: z.string(),
         status: z.string(),
         channel: z.string(),
