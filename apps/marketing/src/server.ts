@@ -42,6 +42,7 @@ export function createMarketingServer() {
     toolsets: [
       { name: "campaigns", description: "Campaigns, spend and ROI", default: true },
       { name: "leads", description: "Lead sources and funnel", default: true },
+      { name: "lists", description: "Contact list membership (guarded writes)", default: true },
       capsToolset,
     ],
     tools,

@@ -79,9 +79,13 @@ describe("internal consistency", () => {
 
   it("ids and account names are unique", () => {
     for (const t of Object.keys(TABLE_COLUMNS) as TableName[]) {
-      if (t === "sb_usage_daily") continue;
+      if (t === "sb_usage_daily" || t === "sb_list_members") continue;
       expect(ids(t).size, t).toBe(data[t].length);
     }
+    // a list member is keyed by (list_id, contact_id)
+    expect(new Set(data.sb_list_members.map((m) => `${m[0]}/${m[1]}`)).size).toBe(
+      data.sb_list_members.length,
+    );
     expect(new Set(T("sb_accounts").map((a) => a.name)).size).toBe(500);
     expect(new Set(T("sb_accounts").map((a) => a.domain)).size).toBe(500);
   });

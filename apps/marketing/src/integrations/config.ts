@@ -6,6 +6,9 @@ export const HUBSPOT_MARKETING_SCOPES = [
   "marketing.campaigns.read",
   "crm.objects.contacts.read",
   "crm.objects.deals.read",
+  // list_members_update
+  "crm.lists.read",
+  "crm.lists.write",
 ];
 
 /** Every variable the marketing integrations read: the one place they are read and validated. */

@@ -1,6 +1,7 @@
 import type { MaybeStale } from "@revops/resilience";
 import type { ResilienceSetup } from "../connection";
 import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk } from "./client";
+import { createHubSpotLists, type HubSpotListsConnector } from "./lists";
 import type { HubSpotObject, Page } from "./operations";
 
 /**
@@ -72,6 +73,8 @@ export const HUBSPOT_BATCH = 100;
 
 export interface HubSpotMarketingConnector {
   readonly sdk: HubSpotSdk;
+  /** Lists v3: lists, members and membership changes, read fresh (./lists). */
+  readonly lists: HubSpotListsConnector;
   /** One page of campaigns (at most 100), sorted by HubSpot (`sort`: hs_name, createdAt, updatedAt, "-" for descending). */
   listCampaigns(input: {
     after?: string;
@@ -140,6 +143,7 @@ export async function createHubSpotMarketingConnector(
 
   return {
     sdk,
+    lists: createHubSpotLists(sdk, connection),
     listCampaigns: ({ after, limit = 100, name, sort, properties = CAMPAIGN_PROPERTIES }) =>
       runtime.read(`campaigns:${JSON.stringify([after, limit, name, sort, properties])}`, async () => {
         const { value } = await runtime.attempt("campaigns.list", () =>

@@ -2,6 +2,7 @@ import { TABLE_COLUMNS, type TableName } from "../schema.js";
 import { accountRows, buildAccounts, contactRows, subscriptionRows, userRows } from "./accounts.js";
 import { activityRows, planActivities } from "./activities.js";
 import { buildDeals, dealRows, stageHistoryRows } from "./deals.js";
+import { listMemberRows, listRows } from "./lists.js";
 import { buildCampaigns, buildLeads, touchRows } from "./marketing.js";
 import { npsRows, ticketRows, usageRows } from "./support.js";
 import { type AccountModel, type Ctx, type GenerateOptions, makeCtx, type TableChunk } from "./types.js";
@@ -69,6 +70,8 @@ export function* generateCompany(opts: GenerateOptions = {}): Generator<TableChu
   yield* chunked("sb_tickets", ticketRows(ctx, accounts), size);
   yield* chunked("sb_nps_responses", npsRows(ctx, accounts), size);
   yield* chunked("sb_usage_daily", usageRows(ctx, accounts), size);
+  yield* chunked("sb_lists", listRows(ctx), size);
+  yield* chunked("sb_list_members", listMemberRows(ctx, accounts), size);
 }
 
 /** Materialise the whole company in memory (fine at scale 1; use `generateCompany` for big scales). */

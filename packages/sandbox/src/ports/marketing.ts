@@ -1,4 +1,5 @@
 import type { SqlDb } from "@revops/store";
+import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 
@@ -62,11 +63,60 @@ export interface LeadSourceStats {
   wonRevenue: number;
 }
 
+/** A contact list: static lists are edited by hand or by tools, dynamic ones only by their filters. */
+export interface ContactList {
+  id: string;
+  name: string;
+  kind: "static" | "dynamic";
+  size: number;
+}
+
+/** A contact as list tools show it; unsubscribed contacts may not be added to lists. */
+export interface ListContact {
+  id: string;
+  name: string;
+  email: string;
+  unsubscribed: boolean;
+}
+
+/** What a membership write did: ids added, ids removed, and ids it ignored (unknown or no change). */
+export interface ListMembersResult {
+  added: string[];
+  removed: string[];
+  ignored: string[];
+}
+
 export interface MarketingPort {
   listCampaigns(q: CampaignQuery): Promise<Page<CampaignRow>>;
   campaignStats(ids?: string[]): Promise<CampaignStats[]>;
   leadsBySource(q: { from?: string; to?: string }): Promise<LeadSourceStats[]>;
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  getList(id: string): Promise<ContactList | undefined>;
+  /** Contacts by id or email (case-insensitive); refs that match nothing are left out. */
+  findContacts(refs: string[]): Promise<ListContact[]>;
+  /** Which of the given contacts are members of the list now. */
+  listMembership(listId: string, contactIds: string[]): Promise<string[]>;
+  updateListMembers(
+    listId: string,
+    change: { add: string[]; remove: string[] },
+    origin: WriteOrigin,
+  ): Promise<ListMembersResult>;
+}
+
+/** Thrown by list writes the list's kind does not allow (dynamic lists are maintained by their filters). */
+export class ListNotEditableError extends Error {
+  constructor(readonly listId: string) {
+    super(`List ${listId} is dynamic: its filters decide its members, so they cannot be added or removed.`);
+    this.name = "ListNotEditableError";
+  }
+}
+
+const inList = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+function chunksOf<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 type CampaignDbRow = Record<string, unknown> & { id: string; start_date: string };
@@ -184,5 +234,120 @@ export class SandboxMarketing implements MarketingPort {
 
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return searchByName(this.db, "sb_campaigns", prefix, limit);
+  }
+
+  async getList(id: string): Promise<ContactList | undefined> {
+    const row = await this.db.one<{ id: string; name: string; kind: string; size: number }>(
+      `SELECT l.id, l.name, l.kind, (SELECT COUNT(*) FROM sb_list_members m WHERE m.list_id = l.id) AS size
+       FROM sb_lists l WHERE l.id = ?`,
+      [id],
+    );
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      name: row.name,
+      kind: row.kind === "dynamic" ? "dynamic" : "static",
+      size: num(row.size),
+    };
+  }
+
+  async findContacts(refs: string[]): Promise<ListContact[]> {
+    const out = new Map<string, ListContact>();
+    for (const part of chunksOf([...new Set(refs.map((r) => r.trim().toLowerCase()))])) {
+      const rows = await this.db.query<Record<string, unknown>>(
+        `SELECT id, name, email, unsubscribed FROM sb_contacts
+         WHERE LOWER(id) IN (${inList(part.length)}) OR LOWER(email) IN (${inList(part.length)})`,
+        [...part, ...part],
+      );
+      for (const r of rows) {
+        out.set(String(r.id), {
+          id: String(r.id),
+          name: String(r.name),
+          email: String(r.email),
+          unsubscribed: num(r.unsubscribed) === 1,
+        });
+      }
+    }
+    return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async listMembership(listId: string, contactIds: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const part of chunksOf([...new Set(contactIds)])) {
+      const rows = await this.db.query<{ contact_id: string }>(
+        `SELECT contact_id FROM sb_list_members WHERE list_id = ? AND contact_id IN (${inList(part.length)})`,
+        [listId, ...part],
+      );
+      found.push(...rows.map((r) => String(r.contact_id)));
+    }
+    return found.sort();
+  }
+
+  /** One transaction: each id added or removed at most once, every change journalled with the plan's hash. */
+  updateListMembers(
+    listId: string,
+    change: { add: string[]; remove: string[] },
+    origin: WriteOrigin,
+  ): Promise<ListMembersResult> {
+    return this.db.transaction(async (tx) => {
+      const list = await tx.one<{ kind: string }>("SELECT kind FROM sb_lists WHERE id = ?", [listId]);
+      if (!list) throw new Error(`There is no list ${listId}.`);
+      if (list.kind === "dynamic") throw new ListNotEditableError(listId);
+      const addedAt = await sandboxNow(tx);
+      const result: ListMembersResult = { added: [], removed: [], ignored: [] };
+      const known = new Set(
+        (await this.findContactsIn(tx, [...change.add, ...change.remove])).map((c) => c.id),
+      );
+      for (const id of [...new Set(change.add)]) {
+        const n = known.has(id)
+          ? await tx.run(
+              "INSERT INTO sb_list_members (list_id, contact_id, added_at) VALUES (?, ?, ?) ON CONFLICT (list_id, contact_id) DO NOTHING",
+              [listId, id, addedAt],
+            )
+          : 0;
+        (n > 0 ? result.added : result.ignored).push(id);
+      }
+      for (const id of [...new Set(change.remove)]) {
+        const n = await tx.run("DELETE FROM sb_list_members WHERE list_id = ? AND contact_id = ?", [
+          listId,
+          id,
+        ]);
+        (n > 0 ? result.removed : result.ignored).push(id);
+      }
+      await journalChanges(
+        tx,
+        [
+          ...result.added.map((id) => ({
+            entity: "list_member",
+            recordId: `${listId}/${id}`,
+            field: "member",
+            before: false,
+            after: true,
+          })),
+          ...result.removed.map((id) => ({
+            entity: "list_member",
+            recordId: `${listId}/${id}`,
+            field: "member",
+            before: true,
+            after: false,
+          })),
+        ],
+        origin,
+      );
+      return result;
+    });
+  }
+
+  private async findContactsIn(db: SqlDb, ids: string[]): Promise<{ id: string }[]> {
+    const out: { id: string }[] = [];
+    for (const part of chunksOf([...new Set(ids)])) {
+      out.push(
+        ...(await db.query<{ id: string }>(
+          `SELECT id FROM sb_contacts WHERE id IN (${inList(part.length)})`,
+          part,
+        )),
+      );
+    }
+    return out;
   }
 }

@@ -44,6 +44,14 @@ export {
   startHubSpotFake,
 } from "./hubspot";
 export {
+  type HubSpotFakeList,
+  type HubSpotListSeed,
+  type HubSpotListsState,
+  type HubSpotProcessingType,
+  hubspotLists,
+  seedHubSpotLists,
+} from "./hubspot-lists";
+export {
   INTERCOM_SPEC_FILE,
   type IntercomConversationSeed,
   type IntercomSeed,

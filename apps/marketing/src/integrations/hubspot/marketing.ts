@@ -6,8 +6,17 @@ import {
 } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { type CampaignQuery, decodeCursor, encodeCursor, type Page, pageLimit } from "@revops/sandbox";
-import type { MarketingCampaignRow, MarketingCampaignStats, MarketingPort } from "../../ports";
+import type {
+  ContactList,
+  ListContact,
+  ListMembersResult,
+  MarketingCampaignRow,
+  MarketingCampaignStats,
+  MarketingPort,
+  WriteOrigin,
+} from "../../ports";
 import { translated } from "./errors";
+import { HubSpotListMembers } from "./lists";
 import {
   campaignChannel,
   campaignStatus,
@@ -59,10 +68,35 @@ function latestFirst(a: MarketingCampaignRow, b: MarketingCampaignRow): number {
 
 /** MarketingPort over HubSpot: Marketing Campaigns v3 for campaigns, contacts and deals for the lead funnel. */
 export class HubSpotMarketing implements MarketingPort {
+  private readonly members: HubSpotListMembers;
+
   constructor(
     private readonly hs: HubSpotMarketingConnector,
     private readonly today: () => Promise<string>,
-  ) {}
+  ) {
+    this.members = new HubSpotListMembers(hs.lists);
+  }
+
+  getList(id: string): Promise<ContactList | undefined> {
+    return translated(() => this.members.getList(id));
+  }
+
+  findContacts(refs: string[]): Promise<ListContact[]> {
+    return translated(() => this.members.findContacts(refs));
+  }
+
+  listMembership(listId: string, contactIds: string[]): Promise<string[]> {
+    return translated(() => this.members.listMembership(listId, contactIds));
+  }
+
+  /** HubSpot takes no idempotency key here: the write is looked up after an ambiguous failure instead. */
+  updateListMembers(
+    listId: string,
+    change: { add: string[]; remove: string[] },
+    _origin: WriteOrigin,
+  ): Promise<ListMembersResult> {
+    return translated(() => this.members.updateListMembers(listId, change));
+  }
 
   listCampaigns(q: CampaignQuery = {}): Promise<WithFreshness<Page<MarketingCampaignRow>>> {
     return translated(async () => {
