@@ -46,6 +46,7 @@ export { KitRuntime } from "./runtime";
 export {
   CursorSchema,
   IsoDateSchema,
+  IsoDateTimeSchema,
   LimitSchema,
   NextCursorSchema,
   toJsonSchema,

@@ -45,3 +45,14 @@ export const IsoDateSchema = z
 export const WrittenSchema = z
   .object({ system: z.string(), id: z.string() })
   .describe("Where the change was written: the system and its record id");
+
+/** A moment with its offset (2026-11-23T09:00:00Z); `format: date-time`, checked in code, no pattern. */
+export const IsoDateTimeSchema = z
+  .string()
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
+      !Number.isNaN(Date.parse(s)),
+    "use an ISO 8601 time with its offset, e.g. 2026-11-23T09:00:00Z",
+  )
+  .meta({ format: "date-time" });

@@ -1,5 +1,5 @@
 import { type AuditLog, type AuditRecord, queryAudit } from "@revops/audit";
-import { defineResource, defineServer, defineTool, ToolError } from "@revops/kit";
+import { defineResource, defineServer, defineTool, IsoDateTimeSchema, ToolError } from "@revops/kit";
 import { z } from "zod";
 import { auditLogFor } from "./audit-log";
 
@@ -37,8 +37,8 @@ const QueryInput = z.object({
   principal: z.string().min(1).optional().describe("Only calls by this principal id"),
   tool: z.string().min(1).optional().describe("Only calls of this tool (public name)"),
   outcome: z.enum(OUTCOMES).optional().describe("Only this outcome, e.g. denied or confirmed"),
-  since: z.iso.datetime({ offset: true }).optional().describe("From this time (ISO 8601)"),
-  until: z.iso.datetime({ offset: true }).optional().describe("Before this time (ISO 8601)"),
+  since: IsoDateTimeSchema.optional().describe("From this time (ISO 8601)"),
+  until: IsoDateTimeSchema.optional().describe("Before this time (ISO 8601)"),
   id: z.string().min(1).optional().describe("One record by id"),
   limit: z.number().int().min(1).max(100).default(20).describe("Records per page (1-100)"),
   cursor: z.string().min(1).optional().describe("next_cursor from the previous page"),

@@ -1,5 +1,5 @@
 import type { Runtime } from "@revops/kit";
-import { defineResource, defineServer, defineTool, envWithFile, ToolError } from "@revops/kit";
+import { defineResource, defineServer, defineTool, envWithFile, IsoDateSchema, ToolError } from "@revops/kit";
 import type { CostLedger, ResilientCaller, UsageDimension } from "@revops/resilience";
 import { sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import { z } from "zod";
@@ -43,8 +43,8 @@ const UsageInput = z
       .max(3)
       .default(["vendor"])
       .describe('Dimensions to break usage down by, e.g. ["vendor","day"]'),
-    from: z.iso.date().optional().describe("First day, YYYY-MM-DD (default: 1st of this month, UTC)"),
-    to: z.iso.date().optional().describe("Last day, YYYY-MM-DD (default: today, UTC)"),
+    from: IsoDateSchema.optional().describe("First day, YYYY-MM-DD (default: 1st of this month, UTC)"),
+    to: IsoDateSchema.optional().describe("Last day, YYYY-MM-DD (default: today, UTC)"),
     vendor: z.string().min(1).optional().describe("Only this vendor, e.g. hubspot"),
     leads: z.number().int().positive().optional().describe("Leads gained in the period: adds cost per lead"),
   })

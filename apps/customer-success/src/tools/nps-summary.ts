@@ -1,5 +1,5 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, untrustedText, userError } from "@revops/kit";
+import { ConnectionSchema, IsoDateSchema, untrustedText, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { nps } from "../domain/nps";
@@ -16,8 +16,8 @@ export const npsSummary = csTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   input: z
     .object({
-      from: z.iso.date().optional().describe("YYYY-MM-DD"),
-      to: z.iso.date().optional().describe("YYYY-MM-DD"),
+      from: IsoDateSchema.optional().describe("YYYY-MM-DD"),
+      to: IsoDateSchema.optional().describe("YYYY-MM-DD"),
       account_id: AccountIdSchema.optional(),
       comments: z.number().int().min(0).max(20).default(5).describe("How many detractor comments to include"),
       connection: ConnectionSchema.optional(),

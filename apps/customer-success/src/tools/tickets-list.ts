@@ -1,5 +1,12 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema, untrustedText } from "@revops/kit";
+import {
+  ConnectionSchema,
+  CursorSchema,
+  IsoDateSchema,
+  LimitSchema,
+  NextCursorSchema,
+  untrustedText,
+} from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { csTool } from "../ports";
@@ -18,8 +25,8 @@ export const ticketsList = csTool({
       status: z.enum(["new", "open", "pending", "solved", "closed"]).optional(),
       priority: z.enum(["low", "normal", "high", "urgent"]).optional(),
       account_id: AccountIdSchema.optional(),
-      created_from: z.iso.date().optional().describe("YYYY-MM-DD"),
-      created_to: z.iso.date().optional().describe("YYYY-MM-DD"),
+      created_from: IsoDateSchema.optional().describe("YYYY-MM-DD"),
+      created_to: IsoDateSchema.optional().describe("YYYY-MM-DD"),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
       connection: ConnectionSchema.optional(),

@@ -1,5 +1,5 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, userError } from "@revops/kit";
+import { ConnectionSchema, IsoDateSchema, userError } from "@revops/kit";
 import { z } from "zod";
 import { funnel } from "../domain/economics";
 import { marketingTool } from "../ports";
@@ -17,8 +17,8 @@ export const leadsBySource = marketingTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   input: z
     .object({
-      from: z.iso.date().optional().describe("Leads created on or after, YYYY-MM-DD"),
-      to: z.iso.date().optional().describe("Leads created on or before, YYYY-MM-DD"),
+      from: IsoDateSchema.optional().describe("Leads created on or after, YYYY-MM-DD"),
+      to: IsoDateSchema.optional().describe("Leads created on or before, YYYY-MM-DD"),
       connection: ConnectionSchema.optional(),
     })
     .strict(),
