@@ -21,6 +21,14 @@ export interface NamedEnvironments {
   env(name: string): Env;
 }
 
+/** Whether the environment names any connection (`HUBSPOT_ACCESS_TOKEN__EU=…`), whatever the app. */
+export function hasNamedConnections(env: Env): boolean {
+  return Object.entries(env).some(
+    ([key, value]) =>
+      value !== undefined && value !== "" && /^[A-Z][A-Z0-9_]*[A-Z0-9]__[A-Za-z][A-Za-z0-9_-]*$/.test(key),
+  );
+}
+
 /** Finds the named connections among an app's variables (those with a `__<NAME>` suffix). */
 export function namedEnvironments(env: Env, variables: readonly string[]): NamedEnvironments {
   const known = new Set(variables);

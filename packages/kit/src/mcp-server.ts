@@ -21,6 +21,8 @@ import {
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { envWithFile } from "./config";
+import { hasNamedConnections } from "./connections";
 import { guardKindLabel, type Principal, plannedGuard, type ServerModule, type ToolContext } from "./define";
 import { ToolError, toToolError } from "./errors";
 import { rateLimit } from "./limit";
@@ -36,7 +38,7 @@ import {
   type ToolEntry,
 } from "./registry";
 import type { KitRuntime } from "./runtime";
-import { toJsonSchema } from "./schema";
+import { modelInputSchema, toJsonSchema } from "./schema";
 import { shapeResult } from "./shape";
 
 /** A JSON-RPC error with our message as is (McpError would prefix "MCP error -32602:" twice on the client). */
@@ -46,6 +48,8 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export interface KitOptions {
   modules: ServerModule[];
+  /** Whether named connections exist (default: any `<VARIABLE>__<NAME>` in the environment or .env). */
+  namedConnections?: boolean;
   /** Prefix tool and prompt names with the module name (the suite). */
   namespace?: boolean;
   /** Name, version and instructions announced at initialize (defaults: the single module's). */
@@ -76,6 +80,8 @@ export class KitApp {
   readonly tools: ToolEntry[];
   private readonly toolByName: Map<string, ToolEntry>;
   private readonly pipeline: (call: ToolCall) => Promise<import("./pipeline").ToolOutcome>;
+  /** Whether any `<VARIABLE>__<NAME>` setting exists: only then do tools list their `connection` argument. */
+  private readonly namedConnections: boolean;
   /** Rate limit and audit for resources/read and prompts/get: reading customer data is on the record too. */
   private readonly accessStages: Middleware[];
   private readonly metrics: CallMetrics;
@@ -97,6 +103,7 @@ export class KitApp {
     const limit = opts.hooks?.limit ?? rateLimit(opts.runtime.kv, cfg.RATE_LIMIT_PER_MINUTE);
     this.pipeline = buildPipeline(opts.hooks ?? {}, limit);
     this.accessStages = [limit, ...(opts.hooks?.audit ? [opts.hooks.audit] : [])];
+    this.namedConnections = opts.namedConnections ?? hasNamedConnections(envWithFile());
     this.metrics = opts.metrics ?? noMetrics;
     this.info = opts.info ?? {
       name: first.name,
@@ -221,7 +228,9 @@ export class KitApp {
       name: t.name,
       title: d.title,
       description: d.description,
-      inputSchema: toJsonSchema(d.input, "input") as { type: "object" },
+      inputSchema: modelInputSchema(toJsonSchema(d.input, "input"), {
+        namedConnections: this.namedConnections,
+      }) as { type: "object" },
       ...(!d.raw && { outputSchema: toJsonSchema(d.output, "output") as { type: "object" } }),
       annotations: { title: d.title, ...d.annotations },
       // Scopes and toolset travel with the tool so clients and generated docs can show them.

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { hasNamedConnections } from "./connections";
 import { defineServer, defineTool } from "./define";
 import { toToolError } from "./errors";
 import { buildRegistry, hasScopes, selectTools } from "./registry";
-import { IsoDateSchema, toJsonSchema } from "./schema";
+import { IsoDateSchema, modelInputSchema, toJsonSchema } from "./schema";
 import { renderCompact, shapeResult } from "./shape";
 import { fenceUntrusted, plainOutsideFields, untrustedName, untrustedText } from "./untrusted";
 
@@ -159,5 +160,34 @@ describe("errors from below the kit", () => {
     const e = toToolError(bad);
     expect([e.kind, e.fields, e.hint]).toEqual(["user", ["cursor"], "Omit it."]);
     expect(toToolError(new Error("boom")).kind).toBe("internal");
+  });
+});
+
+describe("the input schema the model reads", () => {
+  const input = z
+    .object({
+      name: z.string().min(1).max(80).regex(/^\w+$/).describe("A name"),
+      limit: z.number().int().min(1).max(100),
+      connection: z.string().optional(),
+    })
+    .strict();
+  it("drops what the server checks in code, and connection when no named connection exists", () => {
+    const listed = modelInputSchema(toJsonSchema(input, "input"), { namedConnections: false });
+    expect(listed).toEqual({
+      type: "object",
+      properties: {
+        name: { type: "string", description: "A name" },
+        limit: { type: "integer", minimum: 1, maximum: 100 },
+      },
+      required: ["name", "limit"],
+    });
+    const named = modelInputSchema(toJsonSchema(input, "input"), { namedConnections: true });
+    expect(Object.keys(named.properties as object)).toContain("connection");
+  });
+  it("knows a named connection from a <VARIABLE>__<NAME> setting", () => {
+    expect(hasNamedConnections({ HUBSPOT_ACCESS_TOKEN__EU: "pat" })).toBe(true);
+    expect(hasNamedConnections({ HUBSPOT_ACCESS_TOKEN: "pat", __INTERNAL: "x", npm_config__x: "y" })).toBe(
+      false,
+    );
   });
 });

@@ -56,3 +56,26 @@ export const IsoDateTimeSchema = z
     "use an ISO 8601 time with its offset, e.g. 2026-11-23T09:00:00Z",
   )
   .meta({ format: "date-time" });
+
+/** Keywords the server checks in code and the model does not need to read: every tool pays for them each turn. */
+const CHECKED_IN_CODE = new Set(["minLength", "maxLength", "pattern", "additionalProperties", "$schema"]);
+
+/**
+ * The input schema as the model reads it: validation-only keywords dropped (the server still enforces them and
+ * names the field when one fails), and `connection` dropped when no named connection is configured.
+ */
+export function modelInputSchema(schema: JsonObject, opts: { namedConnections: boolean }): JsonObject {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (!v || typeof v !== "object") return v;
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v)) if (!CHECKED_IN_CODE.has(k)) out[k] = strip(x);
+    return out;
+  };
+  const compact = strip(schema) as JsonObject;
+  if (!opts.namedConnections && compact.properties && typeof compact.properties === "object") {
+    const { connection: _hidden, ...rest } = compact.properties as JsonObject;
+    compact.properties = rest;
+  }
+  return compact;
+}
