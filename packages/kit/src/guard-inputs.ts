@@ -4,14 +4,9 @@ import { plannedGuard } from "./define";
 
 /** Arguments the kit adds to every tool with a planned guard; the guard reads and removes them before the handler. */
 export const GUARD_CONTROL_INPUTS = {
-  dry_run: z.boolean().optional().describe("true: show the exact plan, change nothing"),
-  approval_id: z.string().min(1).max(64).optional().describe("Approval a human granted for these arguments"),
-  confirmation_token: z
-    .string()
-    .min(1)
-    .max(2048)
-    .optional()
-    .describe("Token issued after the user confirmed this plan"),
+  dry_run: z.boolean().optional().describe("Show the plan only"),
+  approval_id: z.string().min(1).max(64).optional().describe("Of an approved plan"),
+  confirmation_token: z.string().min(1).max(2048).optional().describe("Of a confirmed plan"),
 };
 
 export const GUARD_CONTROL_KEYS = Object.keys(GUARD_CONTROL_INPUTS) as (keyof typeof GUARD_CONTROL_INPUTS)[];

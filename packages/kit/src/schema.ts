@@ -69,7 +69,12 @@ export function modelInputSchema(schema: JsonObject, opts: { namedConnections: b
     if (Array.isArray(v)) return v.map(strip);
     if (!v || typeof v !== "object") return v;
     const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) if (!CHECKED_IN_CODE.has(k)) out[k] = strip(x);
+    for (const [k, x] of Object.entries(v)) {
+      if (CHECKED_IN_CODE.has(k)) continue;
+      // an integer's safe-integer bounds say nothing the type does not
+      if ((k === "maximum" || k === "minimum") && Math.abs(Number(x)) === Number.MAX_SAFE_INTEGER) continue;
+      out[k] = strip(x);
+    }
     return out;
   };
   const compact = strip(schema) as JsonObject;

@@ -34,22 +34,21 @@ const compact = (r: AuditRecord): z.output<typeof RecordSchema> => ({
 const OUTCOMES = ["ok", "error", "denied", "previewed", "confirmed", "rejected", "expired"] as const;
 
 const QueryInput = z.object({
-  principal: z.string().min(1).optional().describe("Only calls by this principal id"),
-  tool: z.string().min(1).optional().describe("Only calls of this tool (public name)"),
-  outcome: z.enum(OUTCOMES).optional().describe("Only this outcome, e.g. denied or confirmed"),
-  since: IsoDateTimeSchema.optional().describe("From this time (ISO 8601)"),
-  until: IsoDateTimeSchema.optional().describe("Before this time (ISO 8601)"),
-  id: z.string().min(1).optional().describe("One record by id"),
-  limit: z.number().int().min(1).max(100).default(20).describe("Records per page (1-100)"),
-  cursor: z.string().min(1).optional().describe("next_cursor from the previous page"),
+  principal: z.string().min(1).optional(),
+  tool: z.string().min(1).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  since: IsoDateTimeSchema.optional(),
+  until: IsoDateTimeSchema.optional().describe("Exclusive"),
+  id: z.string().min(1).optional().describe("One record"),
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).optional().describe("next_cursor of the last page"),
 });
 const QueryOutput = z.object({ records: z.array(RecordSchema), next_cursor: z.string().nullable() });
 
 const auditQuery = defineTool<z.output<typeof QueryInput>, z.output<typeof QueryOutput>, AuditPorts>({
   name: "audit_query",
   title: "Query the audit log",
-  description:
-    "Who called which tool with what outcome, newest first, from the tamper-evident audit log. Filter by principal, tool, outcome or time.",
+  description: "Who called which tool with what outcome, newest first, from the tamper-evident audit log.",
   toolset: "audit",
   scopes: ["audit:read"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -38,15 +38,11 @@ const QuotaSchema = z.object({
 
 const UsageInput = z
   .object({
-    group_by: z
-      .array(z.enum(DIMENSIONS))
-      .max(3)
-      .default(["vendor"])
-      .describe('Dimensions to break usage down by, e.g. ["vendor","day"]'),
-    from: IsoDateSchema.optional().describe("First day, YYYY-MM-DD (default: 1st of this month, UTC)"),
-    to: IsoDateSchema.optional().describe("Last day, YYYY-MM-DD (default: today, UTC)"),
-    vendor: z.string().min(1).optional().describe("Only this vendor, e.g. hubspot"),
-    leads: z.number().int().positive().optional().describe("Leads gained in the period: adds cost per lead"),
+    group_by: z.array(z.enum(DIMENSIONS)).max(3).default(["vendor"]).describe('e.g. ["vendor","day"]'),
+    from: IsoDateSchema.optional().describe("Default: 1st of this month"),
+    to: IsoDateSchema.optional().describe("Default: today"),
+    vendor: z.string().min(1).optional().describe("e.g. hubspot"),
+    leads: z.number().int().positive().optional().describe("Leads gained: adds cost per lead"),
   })
   .strict();
 
@@ -86,7 +82,7 @@ const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOu
   name: "api_usage",
   title: "Vendor API usage and cost",
   description:
-    "Vendor API calls and their cost from the cost ledger, by vendor, tool, principal or day, with the remaining rate-limit and daily quota, and cost per lead when given leads.",
+    "Vendor API calls, cost and remaining quota from the cost ledger, grouped by vendor, tool, principal or day.",
   toolset: "usage",
   scopes: ["audit:read"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

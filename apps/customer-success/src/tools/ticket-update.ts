@@ -22,17 +22,15 @@ const SUBJECT_IN_PLAN = 60;
 
 const input = z
   .object({
-    ticket_id: z.string().min(1).max(64).describe("Ticket id from tickets_list"),
+    ticket_id: z.string().min(1).max(64),
     status: z.enum(["open", "pending", "solved", "closed"]).optional(),
     priority: z.enum(["low", "normal", "high", "urgent"]).optional(),
-    assignee_id: z.string().min(1).max(64).nullable().optional().describe("Agent's user id; null unassigns"),
+    assignee_id: z.string().min(1).max(64).nullable().optional().describe("null unassigns"),
     add_tags: z.array(TagSchema).max(20).optional(),
     remove_tags: z.array(TagSchema).max(20).optional(),
     comment: z
       .object({
-        visibility: z
-          .enum(["internal", "public"])
-          .describe("internal note, or public reply to the requester"),
+        visibility: z.enum(["internal", "public"]).describe("public: a reply the requester sees"),
         body: z.string().trim().min(1).max(10_000),
       })
       .strict()
