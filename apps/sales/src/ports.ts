@@ -1,6 +1,53 @@
 import { toolsFor } from "@revops/kit";
 
-import type { AccountDetail, DealQuery, DealRow, Page } from "@revops/sandbox";
+import type { AccountDetail, DealQuery, DealRow, Page, Stage } from "@revops/sandbox";
+
+/** One deal as the system of record has it now, with the fields deal_update can change. */
+export interface DealDetail extends DealRow {
+  nextStep: string | null;
+}
+
+/** A deal update: absent fields stay as they are; nextStep null clears it. ownerId is the CRM's own user id. */
+export interface DealChanges {
+  stage?: Stage;
+  amount?: number;
+  closeDate?: string;
+  nextStep?: string | null;
+  ownerId?: string;
+}
+
+/** The fields of `expected` that a deal no longer holds, as "field is now X, the plan said Y" (empty: all hold). */
+export function unexpected(deal: DealDetail, expected: DealChanges = {}): string[] {
+  const now: DealChanges = {
+    stage: deal.stage,
+    amount: deal.amount,
+    closeDate: deal.closeDate,
+    nextStep: deal.nextStep,
+    ownerId: deal.ownerId,
+  };
+  return (Object.keys(expected) as (keyof DealChanges)[])
+    .filter((k) => expected[k] !== undefined && (now[k] ?? null) !== (expected[k] ?? null))
+    .map(
+      (k) =>
+        `${k} is now ${JSON.stringify(now[k] ?? null)}, the plan said ${JSON.stringify(expected[k] ?? null)}`,
+    );
+}
+
+/** Who writes, under which confirmed plan, and the key that makes a vendor write happen once. */
+export interface WriteOrigin {
+  principal: string;
+  planHash?: string;
+  idempotencyKey?: string;
+}
+
+/** Where the write landed (system and that system's record id) and the deal as it is after it. */
+export interface DealWrite {
+  system: string;
+  id: string;
+  deal: DealDetail;
+  /** True when an ambiguous failure hid an update the vendor had applied: it was found, not made again. */
+  recovered?: boolean;
+}
 
 /** What the sales tools need from a CRM; the sandbox and the vendor adapters implement it. */
 export interface CrmPort {
@@ -12,6 +59,18 @@ export interface CrmPort {
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;
+  /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */
+  getDeal(id: string): Promise<DealDetail | undefined>;
+  /**
+   * Applies the changes once; undefined when there is no such deal. With `expected` (the confirmed plan's
+   * "before" values) nothing is written when the deal no longer holds them: RangeError "conflict: …".
+   */
+  updateDeal(
+    id: string,
+    changes: DealChanges,
+    origin: WriteOrigin,
+    expected?: DealChanges,
+  ): Promise<DealWrite | undefined>;
 }
 
 /** Company data an enrichment vendor knows for a domain; every field checked before it is shown. */

@@ -11,7 +11,7 @@ import { ApolloEnrichment } from "./apollo/enrichment";
 import type { SalesCrmConfig, SalesEnrichmentConfig } from "./config";
 import { HubSpotCrm } from "./hubspot/crm";
 import { SalesforceCrm } from "./salesforce/crm";
-import { StageMap } from "./stages";
+import { HUBSPOT_STAGE_WRITE, SALESFORCE_STAGE_WRITE, StageMap } from "./stages";
 
 type VendorConfig = Exclude<SalesCrmConfig, { crm: "sandbox" }>;
 
@@ -24,7 +24,10 @@ export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmP
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
     allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
   };
-  const stages = new StageMap(config.stages);
+  const stages = new StageMap(
+    config.stages,
+    config.crm === "hubspot" ? HUBSPOT_STAGE_WRITE : SALESFORCE_STAGE_WRITE,
+  );
   if (config.crm === "hubspot") {
     const hs = await createHubSpotConnector(
       { ...connection, credentials: { accessToken: config.accessToken } },

@@ -1,5 +1,5 @@
 import type { MaybeStale } from "@revops/resilience";
-import { isVendorError } from "@revops/resilience";
+import { isVendorError, writeOnce } from "@revops/resilience";
 import type { ResilienceSetup } from "../connection";
 import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk } from "./client";
 
@@ -66,6 +66,25 @@ function toPage(p: SdkPage): Page<HubSpotObject> {
   return { results: p.results.map(toObject), ...(next ? { nextCursor: next } : {}) };
 }
 
+/** A deal pipeline stage; metadata as HubSpot sends it (isClosed "true"/"false", probability "0.0"–"1.0"). */
+export interface HubSpotPipelineStage {
+  id: string;
+  label: string;
+  displayOrder: number;
+  metadata: { isClosed?: string; probability?: string };
+}
+export interface HubSpotPipeline {
+  id: string;
+  label: string;
+  stages: HubSpotPipelineStage[];
+}
+export interface HubSpotOwner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
 export interface HubSpotConnector {
   readonly sdk: HubSpotSdk;
   listDeals(input: {
@@ -80,6 +99,17 @@ export interface HubSpotConnector {
     id: string,
     to: "deals" | "companies" | "contacts",
   ): Promise<string[]>;
+  /** One deal read now, without the stale cache; undefined when HubSpot has no such deal. */
+  getDeal(id: string, properties: string[]): Promise<HubSpotObject | undefined>;
+  /**
+   * Updates a deal once: after an ambiguous failure (reset, timeout, 5xx) it reads the deal by id (not search,
+   * which lags behind writes) and retries only when the deal does not already hold every target value.
+   */
+  updateDealOnce(id: string, properties: Record<string, string | null>): Promise<{ recovered: boolean }>;
+  /** Deal pipelines with their stages (ids are numeric for custom stages). */
+  dealPipelines(): Promise<HubSpotPipeline[]>;
+  /** The portal's users who can own records (hubspot_owner_id). */
+  listOwners(): Promise<HubSpotOwner[]>;
   /** Creates a deal at most once per key, even when a reset hides whether the first try landed. */
   createDeal(properties: Record<string, string>, opts: { idempotencyKey: string }): Promise<CreateDealResult>;
 }
@@ -135,8 +165,84 @@ export async function createHubSpotConnector(
     return toObject(value);
   }
 
+  async function getDeal(id: string, properties: string[]): Promise<HubSpotObject | undefined> {
+    try {
+      const { value } = await runtime.attempt("deals.get", () => apis.deals.basicApi.getById(id, properties));
+      return toObject(value as SdkObject);
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return undefined;
+      throw err;
+    }
+  }
+
+  /** HubSpot stores closedate as a datetime and numbers as text: compare what the value means. */
+  const sameValue = (name: string, now: string | null | undefined, want: string | null) => {
+    if (want === null || want === "") return now === null || now === undefined || now === "";
+    if (name === "closedate") return String(now ?? "").slice(0, 10) === want.slice(0, 10);
+    if (name === "amount") return Number(now) === Number(want);
+    return now === want;
+  };
+
   return {
     sdk,
+    getDeal,
+    async updateDealOnce(id, properties) {
+      const names = Object.keys(properties);
+      const { recovered } = await writeOnce({
+        write: async () => {
+          await runtime.attempt(
+            "deals.update",
+            () => apis.deals.basicApi.update(id, { properties: properties as Record<string, string> }),
+            { idempotent: false },
+          );
+          return true;
+        },
+        lookup: async () => {
+          const now = await getDeal(id, names);
+          return now && names.every((n) => sameValue(n, now.properties[n], properties[n] ?? null))
+            ? true
+            : undefined;
+        },
+      });
+      return { recovered };
+    },
+    async dealPipelines() {
+      const { value } = await runtime.attempt("pipelines.list", () =>
+        sdk.get<{ results: HubSpotPipeline[] }>("/crm/v3/pipelines/deals"),
+      );
+      return value.results.map((p) => ({
+        id: String(p.id),
+        label: String(p.label),
+        stages: p.stages.map((st) => ({
+          id: String(st.id),
+          label: String(st.label),
+          displayOrder: Number(st.displayOrder),
+          metadata: st.metadata ?? {},
+        })),
+      }));
+    },
+    async listOwners() {
+      const out: HubSpotOwner[] = [];
+      let after: string | undefined;
+      do {
+        const { value } = await runtime.attempt("owners.list", () =>
+          sdk.get<{ results: HubSpotOwner[]; paging?: { next?: { after: string } } }>("/crm/v3/owners", {
+            limit: "500",
+            after,
+          }),
+        );
+        out.push(
+          ...value.results.map((o) => ({
+            id: String(o.id),
+            email: String(o.email ?? ""),
+            firstName: String(o.firstName ?? ""),
+            lastName: String(o.lastName ?? ""),
+          })),
+        );
+        after = value.paging?.next?.after;
+      } while (after && out.length < 10_000);
+      return out;
+    },
     listDeals: ({ after, limit = 20, stage }) =>
       runtime.read(`deals:${stage ?? "*"}:${after ?? ""}:${limit}`, async () => {
         if (stage) {

@@ -1,4 +1,4 @@
-import type { MaybeStale } from "@revops/resilience";
+import { type MaybeStale, writeOnce } from "@revops/resilience";
 import {
   createSalesforceSdk,
   type SalesforceConnection,
@@ -34,7 +34,22 @@ export interface SalesforceConnector {
   listOpportunities(filter?: OpportunityFilter): Promise<MaybeStale<QueryResult<SObject>>>;
   getAccount(id: string): Promise<MaybeStale<SObject>>;
   updateOpportunity(id: string, fields: Record<string, unknown>): Promise<void>;
+  /**
+   * Updates an opportunity once: after an ambiguous failure (reset, timeout, 5xx) it re-reads the record and
+   * retries only when the record does not already hold every target value. `recovered`: found already applied.
+   */
+  updateOpportunityOnce(id: string, fields: Record<string, unknown>): Promise<{ recovered: boolean }>;
 }
+
+/** Salesforce ids are 15 characters case-sensitive or 18 with a checksum suffix: the first 15 identify. */
+const sameValue = (field: string, now: unknown, want: unknown): boolean => {
+  if (want === null || want === undefined) return now === null || now === undefined || now === "";
+  if (typeof want === "number") return Number(now) === want;
+  if (field.endsWith("Id") && typeof now === "string" && typeof want === "string")
+    return now.slice(0, 15) === want.slice(0, 15);
+  if (field === "CloseDate") return String(now).slice(0, 10) === String(want);
+  return now === want;
+};
 
 /** Quotes a SOQL string literal. */
 export function soqlString(value: string): string {
@@ -81,6 +96,13 @@ export async function createSalesforceConnector(
     );
   }
 
+  const updateOpportunity = (id: string, fields: Record<string, unknown>) =>
+    runtime.named("opportunities.update", false, () =>
+      withSession(async (conn) => {
+        await conn.sobject("Opportunity").update({ Id: id, ...fields });
+      }),
+    );
+
   return {
     sdk,
     query,
@@ -96,11 +118,22 @@ export async function createSalesforceConnector(
         ),
       );
     },
-    updateOpportunity: (id, fields) =>
-      runtime.named("opportunities.update", false, () =>
-        withSession(async (conn) => {
-          await conn.sobject("Opportunity").update({ Id: id, ...fields });
-        }),
-      ),
+    updateOpportunity,
+    async updateOpportunityOnce(id, fields) {
+      if (!SF_ID.test(id)) throw new RangeError(`Not a Salesforce record id: ${id}`);
+      const names = Object.keys(fields);
+      const { recovered } = await writeOnce({
+        write: async () => {
+          await updateOpportunity(id, fields);
+          return true;
+        },
+        lookup: async () => {
+          const soql = `SELECT Id, ${names.join(", ")} FROM Opportunity WHERE Id = ${soqlString(id)}`;
+          const [now] = (await runtime.named("opportunities.lookup", true, () => query(soql))).records;
+          return now && names.every((f) => sameValue(f, now[f], fields[f])) ? true : undefined;
+        },
+      });
+      return { recovered };
+    },
   };
 }

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { SqlDb } from "@revops/store";
+import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
+import { STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
 
@@ -18,6 +21,36 @@ export interface DealRow {
   probability: number;
   forecastCategory: string;
   type: DealType;
+}
+
+/** One deal as it is now, with the fields a deal update can change. */
+export interface DealDetail extends DealRow {
+  nextStep: string | null;
+}
+
+/** The fields of a deal update; absent = unchanged, nextStep null = cleared. */
+export interface DealChanges {
+  stage?: Stage;
+  amount?: number;
+  closeDate?: string;
+  nextStep?: string | null;
+  ownerId?: string;
+}
+
+/** Where a write landed and the record as it is after it. */
+export interface DealWrite {
+  system: string;
+  id: string;
+  deal: DealDetail;
+}
+
+/** Forecast category a stage implies (the generator's rule without its randomness). */
+export function stageCategory(stage: Stage): string {
+  if (stage === "closed_won") return "closed";
+  if (stage === "closed_lost") return "omitted";
+  if (stage === "negotiation") return "commit";
+  if (stage === "proposal") return "best_case";
+  return "pipeline";
 }
 
 export interface DealQuery {
@@ -80,6 +113,23 @@ const DEAL_SELECT = `d.id, d.name, d.account_id, a.name AS account_name, d.stage
 const DEAL_FROM =
   "FROM sb_deals d JOIN sb_accounts a ON a.id = d.account_id JOIN sb_users u ON u.id = d.owner_id";
 const OPEN = "d.stage NOT IN ('closed_won', 'closed_lost')";
+/** Deal column → the change journal's field name. */
+const FIELD_COLUMNS = [
+  ["stage", "stage"],
+  ["amount", "amount"],
+  ["closeDate", "close_date"],
+  ["nextStep", "next_step"],
+  ["ownerId", "owner_id"],
+] as const;
+const JOURNAL_FIELD: Record<string, string> = {
+  stage: "stage",
+  amount: "amount",
+  close_date: "close_date",
+  next_step: "next_step",
+  owner_id: "owner",
+  probability: "probability",
+  forecast_category: "forecast_category",
+};
 
 type DealDbRow = Record<string, unknown> & { id: string; close_date: string };
 
@@ -238,5 +288,89 @@ export class SandboxCrm implements CrmPort {
 
   listOwners(): Promise<Owner[]> {
     return this.db.query<Owner>("SELECT id, name, email, region FROM sb_users ORDER BY id");
+  }
+
+  /** One deal as stored now (the sandbox is its own system of record: never stale). */
+  async getDeal(id: string, db: SqlDb = this.db): Promise<DealDetail | undefined> {
+    const r = await db.one<DealDbRow>(`SELECT ${DEAL_SELECT}, d.next_step ${DEAL_FROM} WHERE d.id = ?`, [id]);
+    return r ? { ...toDeal(r), nextStep: r.next_step == null ? null : String(r.next_step) } : undefined;
+  }
+
+  /**
+   * Changes a deal in one transaction: the row is locked (PostgreSQL FOR UPDATE; SQLite serialises writers) and
+   * re-read inside it, so two concurrent writers never lose an update. Probability and forecast category follow
+   * the stage, a stage change is appended to the stage history, and every changed field is journalled.
+   * Undefined when there is no such deal; throws RangeError for an unknown owner.
+   */
+  updateDeal(
+    id: string,
+    changes: DealChanges,
+    origin: WriteOrigin,
+    expected: DealChanges = {},
+  ): Promise<DealWrite | undefined> {
+    return this.db.transaction(async (tx) => {
+      const lock = tx.dialect === "postgres" ? " FOR UPDATE" : "";
+      const cur = await tx.one<Record<string, unknown>>(
+        `SELECT stage, amount, close_date, next_step, owner_id, probability, forecast_category FROM sb_deals WHERE id = ?${lock}`,
+        [id],
+      );
+      if (!cur) return undefined;
+      // the confirmed plan's "before" must still hold under the lock, or nothing is written
+      const stale = FIELD_COLUMNS.filter(([key, column]) => {
+        const want = expected[key];
+        if (want === undefined) return false;
+        const now = column === "amount" ? num(cur[column]) : (cur[column] ?? null);
+        return now !== want;
+      }).map(
+        ([key, column]) =>
+          `${key} is now ${JSON.stringify(cur[column] ?? null)}, the plan said ${JSON.stringify(expected[key])}`,
+      );
+      if (stale.length > 0)
+        throw new RangeError(`conflict: deal ${id} changed meanwhile (${stale.join("; ")}).`);
+      const next: Record<string, unknown> = {};
+      for (const [key, column] of FIELD_COLUMNS) {
+        const v = changes[key];
+        if (v === undefined) continue;
+        const before = column === "amount" ? num(cur[column]) : (cur[column] ?? null);
+        if (before !== v) next[column] = v;
+      }
+      if (next.owner_id !== undefined) {
+        const user = await tx.one("SELECT id FROM sb_users WHERE id = ?", [next.owner_id]);
+        if (!user) throw new RangeError(`owner: no sales rep ${String(next.owner_id)}.`);
+      }
+      const stage = next.stage as Stage | undefined;
+      if (stage) {
+        const probability = STAGE_PROBABILITY[stage];
+        const category = stageCategory(stage);
+        if (num(cur.probability) !== probability) next.probability = probability;
+        if (cur.forecast_category !== category) next.forecast_category = category;
+      }
+      const columns = Object.keys(next);
+      if (columns.length > 0) {
+        await tx.run(`UPDATE sb_deals SET ${columns.map((c) => `${c} = ?`).join(", ")} WHERE id = ?`, [
+          ...columns.map((c) => next[c]),
+          id,
+        ]);
+        if (stage) {
+          await tx.run(
+            "INSERT INTO sb_deal_stage_history (id, deal_id, from_stage, to_stage, changed_at) VALUES (?, ?, ?, ?, ?)",
+            [`dsh_${randomUUID()}`, id, cur.stage, stage, await sandboxNow(tx)],
+          );
+        }
+        await journalChanges(
+          tx,
+          columns.map((c) => ({
+            entity: "deal",
+            recordId: id,
+            field: JOURNAL_FIELD[c] ?? c,
+            before: c === "amount" || c === "probability" ? num(cur[c]) : (cur[c] ?? null),
+            after: next[c],
+          })),
+          origin,
+        );
+      }
+      const deal = await this.getDeal(id, tx);
+      return deal && { system: "sandbox", id, deal };
+    });
   }
 }

@@ -10,6 +10,7 @@
  * reports/metrics); the fake dates a contact's campaign touch by the contact's createdate.
  */
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import { listsRoute } from "./hubspot-lists";
 
 export type HubSpotObjectType = "deals" | "companies" | "contacts";
 
@@ -19,7 +20,78 @@ export interface HubSpotRecord {
   createdAt: string;
   updatedAt: string;
   archived: boolean;
+  /** What search sees while the index lags behind a write (HubSpot's search is eventually consistent). */
+  indexed?: { properties: Record<string, string | null> | undefined; until: number };
 }
+
+/** A deal pipeline with its stages; stage metadata as HubSpot returns it (strings). */
+export interface HubSpotPipeline {
+  id: string;
+  label: string;
+  displayOrder: number;
+  stages: {
+    id: string;
+    label: string;
+    displayOrder: number;
+    metadata: { isClosed: string; probability: string };
+  }[];
+}
+
+export interface HubSpotOwner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  userId: number;
+}
+
+/** HubSpot's default sales pipeline. */
+export const HUBSPOT_DEFAULT_PIPELINE: HubSpotPipeline = {
+  id: "default",
+  label: "Sales Pipeline",
+  displayOrder: 0,
+  stages: [
+    ["appointmentscheduled", "Appointment Scheduled", "0.2", "false"],
+    ["qualifiedtobuy", "Qualified To Buy", "0.4", "false"],
+    ["presentationscheduled", "Presentation Scheduled", "0.6", "false"],
+    ["decisionmakerboughtin", "Decision Maker Bought-In", "0.8", "false"],
+    ["contractsent", "Contract Sent", "0.9", "false"],
+    ["closedwon", "Closed Won", "1.0", "true"],
+    ["closedlost", "Closed Lost", "0.0", "true"],
+  ].map(([id, label, probability, isClosed], i) => ({
+    id: id as string,
+    label: label as string,
+    displayOrder: i,
+    metadata: { isClosed: isClosed as string, probability: probability as string },
+  })),
+};
+
+/** Deal properties every portal has; a PATCH naming another (not seeded) property fails with PROPERTY_DOESNT_EXIST. */
+const DEAL_STANDARD_PROPS = new Set([
+  "dealname",
+  "amount",
+  "closedate",
+  "dealstage",
+  "pipeline",
+  "dealtype",
+  "description",
+  "hubspot_owner_id",
+  "hs_next_step",
+  "hs_manual_forecast_category",
+  "hs_priority",
+  "createdate",
+  "hs_lastmodifieddate",
+  "revops_idempotency_key",
+]);
+/** Calculated deal properties: readable, never writable. */
+const DEAL_CALCULATED = new Set([
+  "hs_deal_stage_probability",
+  "hs_is_closed",
+  "hs_is_closed_won",
+  "hs_object_id",
+  "hs_lastmodifieddate",
+  "createdate",
+]);
 
 export type CampaignContactType = "contactFirstTouch" | "contactLastTouch" | "influencedContacts";
 
@@ -43,6 +115,17 @@ export interface HubSpotState {
   associations: Map<string, Partial<Record<HubSpotObjectType, string[]>>>;
   campaigns: Map<string, HubSpotCampaign>;
   nextId: number;
+  pipelines: HubSpotPipeline[];
+  owners: HubSpotOwner[];
+  /** Milliseconds after a create or update before search sees it (0: at once). */
+  searchLagMs: number;
+  /** CRM search requests allowed per second per account (HubSpot: 5; undefined: unlimited), answered 429 SECONDLY. */
+  searchPerSecond?: number;
+  searchCalls: number[];
+  /** Answer the next N applied deal updates with this status (applied, then failed: an ambiguous failure). */
+  failAfterWrite?: { status: number; times: number };
+  /** Every deal update the fake applied. */
+  appliedUpdates: { id: string; properties: Record<string, string | null> }[];
 }
 
 export interface HubSpotCampaignSeed {
@@ -61,6 +144,11 @@ export interface HubSpotSeed {
   associations?: [HubSpotObjectType, string, HubSpotObjectType, string][];
   /** Marketing campaigns; their ids are c0000000-0000-4000-8000-000000000001, …2, … in seed order. */
   campaigns?: HubSpotCampaignSeed[];
+  /** Deal pipelines besides HubSpot's default sales pipeline (one with id "default" replaces it). */
+  pipelines?: HubSpotPipeline[];
+  owners?: HubSpotOwner[];
+  searchLagMs?: number;
+  searchPerSecond?: number;
 }
 
 const TYPES: readonly HubSpotObjectType[] = ["deals", "companies", "contacts"];
@@ -80,19 +168,49 @@ function error(status: number, category: string, message: string): Reply {
   });
 }
 
-/** HubSpot's calculated properties the fake knows (default pipeline only). */
-function calculated(rec: HubSpotRecord, type: HubSpotObjectType, name: string): string | null | undefined {
-  if (type === "deals" && name === "hs_is_closed_won") {
-    return rec.properties.dealstage === "closedwon" ? "true" : "false";
+/** The stage a deal's dealstage names, within its own pipeline (default when it has none). */
+function stageOf(state: HubSpotState, props: Record<string, string | null>) {
+  const pipeline = state.pipelines.find((p) => p.id === (props.pipeline ?? "default"));
+  return pipeline?.stages.find((st) => st.id === props.dealstage);
+}
+
+/** HubSpot's calculated deal properties, from the deal's pipeline stage metadata. */
+function calculated(
+  state: HubSpotState,
+  props: Record<string, string | null>,
+  type: HubSpotObjectType,
+  name: string,
+): string | null | undefined {
+  if (type !== "deals") return undefined;
+  const stage = stageOf(state, props);
+  if (name === "hs_is_closed_won") {
+    return stage
+      ? String(stage.metadata.isClosed === "true" && Number(stage.metadata.probability) >= 1)
+      : "false";
   }
+  if (name === "hs_is_closed") return stage ? stage.metadata.isClosed : "false";
+  if (name === "hs_deal_stage_probability") return stage ? stage.metadata.probability : null;
   return undefined;
 }
 
-function pick(rec: HubSpotRecord, type: HubSpotObjectType, wanted: string[] | undefined) {
+function pick(
+  state: HubSpotState,
+  rec: HubSpotRecord,
+  type: HubSpotObjectType,
+  wanted: string[] | undefined,
+  props: Record<string, string | null> = rec.properties,
+) {
   const names = wanted && wanted.length > 0 ? wanted : DEFAULT_PROPS[type];
   const properties: Record<string, string | null> = { hs_object_id: rec.id };
-  for (const n of names) properties[n] = calculated(rec, type, n) ?? rec.properties[n] ?? null;
-  return { ...rec, properties };
+  for (const n of names) properties[n] = calculated(state, props, type, n) ?? props[n] ?? null;
+  const { indexed: _indexed, ...shown } = rec;
+  return { ...shown, properties };
+}
+
+/** The properties search sees now: the old ones while the index lags behind a write; undefined = not indexed yet. */
+function searchView(rec: HubSpotRecord): Record<string, string | null> | undefined {
+  if (rec.indexed && Date.now() < rec.indexed.until) return rec.indexed.properties;
+  return rec.properties;
 }
 
 function listParam(q: URLSearchParams, name: string): string[] | undefined {
@@ -146,34 +264,61 @@ interface SearchBody {
 const SUPPORTED_OPERATORS = new Set(["EQ", "NEQ", "GTE", "LTE", "GT", "LT", "IN", "NOT_IN"]);
 
 function search(state: HubSpotState, type: HubSpotObjectType, body: SearchBody, link: string): Reply {
+  const now = Date.now();
+  if (state.searchPerSecond !== undefined) {
+    state.searchCalls = state.searchCalls.filter((t) => now - t < 1000);
+    if (state.searchCalls.length >= state.searchPerSecond) {
+      return json(
+        429,
+        {
+          status: "error",
+          message: "You have reached your secondly limit.",
+          errorType: "RATE_LIMIT",
+          correlationId: "00000000-0000-4000-8000-000000000000",
+          policyName: "SECONDLY",
+          category: "RATE_LIMITS",
+        },
+        { "retry-after": "1" },
+      );
+    }
+    state.searchCalls.push(now);
+  }
   const groups = body.filterGroups ?? [];
   for (const f of groups.flatMap((g) => g.filters ?? [])) {
     if (!SUPPORTED_OPERATORS.has(f.operator)) {
       return error(400, "VALIDATION_ERROR", `Unsupported filter operator ${f.operator}`);
     }
   }
-  let items = [...state.objects[type].values()].filter(
-    (r) => groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => passes(r, f))),
+  const visible = [...state.objects[type].values()].flatMap((r) => {
+    const props = searchView(r);
+    return props ? [{ rec: r, view: { ...r, properties: props } }] : [];
+  });
+  let matched = visible.filter(
+    ({ view }) => groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => passes(view, f))),
   );
   for (const s of [...(body.sorts ?? [])].reverse()) {
     const prop = typeof s === "string" ? s.replace(/^-/, "") : s.propertyName;
     const desc = typeof s === "string" ? s.startsWith("-") : s.direction === "DESCENDING";
-    items = items.sort((x, y) => {
-      const c = String(x.properties[prop] ?? "").localeCompare(String(y.properties[prop] ?? ""), "en", {
-        numeric: true,
-      });
+    matched = matched.sort((x, y) => {
+      const c = String(x.view.properties[prop] ?? "").localeCompare(
+        String(y.view.properties[prop] ?? ""),
+        "en",
+        {
+          numeric: true,
+        },
+      );
       return desc ? -c : c;
     });
   }
   const limit = Math.min(body.limit ?? 10, 200);
   const after = body.after === undefined ? undefined : String(body.after);
   const p = page(
-    items.map((r) => pick(r, type, body.properties)),
+    matched.map(({ rec, view }) => pick(state, rec, type, body.properties, view.properties)),
     after,
     limit,
     link,
   );
-  return json(200, { total: items.length, ...p });
+  return json(200, { total: matched.length, ...p });
 }
 
 function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotRecord {
@@ -192,6 +337,9 @@ function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotR
 function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply {
   const link = `${url()}${req.path}`;
   if (req.path.startsWith("/marketing/v3/campaigns")) return campaignRoute(state, req, link);
+  if (req.path.startsWith("/crm/v3/lists/")) return listsRoute(state, req, link);
+  if (req.path.startsWith("/crm/v3/pipelines/deals") || req.path.startsWith("/crm/v3/owners"))
+    return dealDirectoryRoute(state, req, link);
   const batchAssoc = req.path.match(/^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/read$/);
   if (batchAssoc && req.method === "POST") {
     const [, from, to] = batchAssoc as unknown as [string, HubSpotObjectType, HubSpotObjectType];
@@ -217,30 +365,146 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
 
   if (!idOrAction && req.method === "GET") {
     const limit = Math.min(Number(req.query.get("limit") ?? 10), 100);
-    const items = [...store.values()].map((r) => pick(r, type, listParam(req.query, "properties")));
+    const items = [...store.values()].map((r) => pick(state, r, type, listParam(req.query, "properties")));
     return json(200, page(items, req.query.get("after") ?? undefined, limit, link));
   }
   if (!idOrAction && req.method === "POST") {
     const rec = newRecord(state, (body.properties ?? {}) as Record<string, string>);
+    if (state.searchLagMs > 0) rec.indexed = { properties: undefined, until: Date.now() + state.searchLagMs };
     store.set(rec.id, rec);
-    return json(201, pick(rec, type, Object.keys(rec.properties)));
+    return json(201, pick(state, rec, type, Object.keys(rec.properties)));
   }
   if (idOrAction === "search" && req.method === "POST") return search(state, type, body as SearchBody, link);
   if (idOrAction === "batch" && sub === "read" && req.method === "POST") {
     const inputs = (body.inputs ?? []) as { id: string }[];
+    if (inputs.length > 100) return error(400, "VALIDATION_ERROR", "Batch input cannot exceed 100 inputs.");
     const found = inputs.map((i) => store.get(String(i.id))).filter((r): r is HubSpotRecord => !!r);
-    const results = found.map((r) => pick(r, type, body.properties as string[] | undefined));
+    const results = found.map((r) => pick(state, r, type, body.properties as string[] | undefined));
     return json(200, { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME });
   }
   const rec = idOrAction ? store.get(idOrAction) : undefined;
   if (!rec) return error(404, "OBJECT_NOT_FOUND", `resource not found`);
-  if (req.method === "GET") return json(200, pick(rec, type, listParam(req.query, "properties")));
+  if (req.method === "GET") return json(200, pick(state, rec, type, listParam(req.query, "properties")));
   if (req.method === "PATCH") {
-    rec.properties = { ...rec.properties, ...((body.properties ?? {}) as Record<string, string>) };
+    const changes = (body.properties ?? {}) as Record<string, string | null>;
+    if (type === "deals") {
+      const refused = checkDealUpdate(state, rec, changes);
+      if (refused) return refused;
+    }
+    if (state.searchLagMs > 0 && !(rec.indexed && Date.now() < rec.indexed.until))
+      rec.indexed = { properties: { ...rec.properties }, until: Date.now() + state.searchLagMs };
+    rec.properties = { ...rec.properties, ...changes };
     rec.updatedAt = new Date().toISOString();
-    return json(200, pick(rec, type, Object.keys(rec.properties)));
+    if (type === "deals") {
+      state.appliedUpdates.push({ id: rec.id, properties: { ...changes } });
+      const after = state.failAfterWrite;
+      if (after && after.times > 0) {
+        after.times--;
+        return error(after.status, "INTERNAL_ERROR", "internal error");
+      }
+    }
+    return json(200, pick(state, rec, type, Object.keys(rec.properties)));
   }
   return error(405, "METHOD_NOT_ALLOWED", `${req.method} not supported`);
+}
+
+/** A HubSpot VALIDATION_ERROR naming each invalid property, as the CRM answers a bad PATCH. */
+function invalidProperties(problems: { name: string; error: string; message: string }[]): Reply {
+  const list = problems.map((p) => ({ isValid: false, ...p }));
+  return json(400, {
+    status: "error",
+    message: `Property values were not valid: ${JSON.stringify(list)}`,
+    correlationId: "00000000-0000-4000-8000-000000000000",
+    category: "VALIDATION_ERROR",
+    errors: problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })),
+  });
+}
+
+/** What HubSpot refuses in a deal PATCH: unknown or calculated properties, a stage outside the deal's pipeline, an unknown owner. */
+function checkDealUpdate(
+  state: HubSpotState,
+  rec: HubSpotRecord,
+  changes: Record<string, string | null>,
+): Reply | undefined {
+  const problems: { name: string; error: string; message: string }[] = [];
+  const seeded = new Set([...state.objects.deals.values()].flatMap((d) => Object.keys(d.properties)));
+  for (const name of Object.keys(changes)) {
+    if (DEAL_CALCULATED.has(name))
+      problems.push({
+        name,
+        error: "READ_ONLY_VALUE",
+        message: `${name} is a read only property; its value cannot be set.`,
+      });
+    else if (!DEAL_STANDARD_PROPS.has(name) && !seeded.has(name))
+      problems.push({ name, error: "PROPERTY_DOESNT_EXIST", message: `Property "${name}" does not exist` });
+  }
+  const next = { ...rec.properties, ...changes };
+  if ("dealstage" in changes || "pipeline" in changes) {
+    const pipeline = state.pipelines.find((p) => p.id === (next.pipeline ?? "default"));
+    if (!pipeline) {
+      problems.push({
+        name: "pipeline",
+        error: "INVALID_OPTION",
+        message: `${next.pipeline} is not a valid pipeline`,
+      });
+    } else if (!pipeline.stages.some((st) => st.id === next.dealstage)) {
+      problems.push({
+        name: "dealstage",
+        error: "INVALID_OPTION",
+        message: `${next.dealstage} was not one of the allowed options: [${pipeline.stages.map((st) => st.id).join(", ")}]`,
+      });
+    }
+  }
+  const owner = changes.hubspot_owner_id;
+  if (owner && state.owners.length > 0 && !state.owners.some((o) => o.id === owner))
+    problems.push({
+      name: "hubspot_owner_id",
+      error: "INVALID_OPTION",
+      message: `${owner} was not one of the allowed options`,
+    });
+  if (changes.amount != null && changes.amount !== "" && Number.isNaN(Number(changes.amount)))
+    problems.push({
+      name: "amount",
+      error: "INVALID_FLOAT",
+      message: `${changes.amount} is not a valid number`,
+    });
+  return problems.length ? invalidProperties(problems) : undefined;
+}
+
+/** GET /crm/v3/pipelines/deals[/{id}[/stages]] and /crm/v3/owners[/{id}]. */
+function dealDirectoryRoute(state: HubSpotState, req: FakeRequest, link: string): Reply {
+  if (req.method !== "GET")
+    return error(405, "METHOD_NOT_ALLOWED", `${req.method} not supported by the fake`);
+  const view = (p: HubSpotPipeline) => ({
+    ...p,
+    createdAt: FIXED_TIME,
+    updatedAt: FIXED_TIME,
+    archived: false,
+    stages: p.stages.map((st) => ({ ...st, createdAt: FIXED_TIME, updatedAt: FIXED_TIME, archived: false })),
+  });
+  if (req.path === "/crm/v3/pipelines/deals") return json(200, { results: state.pipelines.map(view) });
+  const pm = req.path.match(/^\/crm\/v3\/pipelines\/deals\/([\w-]+)(\/stages)?$/);
+  if (pm) {
+    const p = state.pipelines.find((x) => x.id === pm[1]);
+    if (!p) return error(404, "OBJECT_NOT_FOUND", `Pipeline ${pm[1]} not found`);
+    return json(200, pm[2] ? { results: view(p).stages } : view(p));
+  }
+  const owner = (o: HubSpotOwner) => ({
+    ...o,
+    createdAt: FIXED_TIME,
+    updatedAt: FIXED_TIME,
+    archived: false,
+    teams: [],
+  });
+  if (req.path === "/crm/v3/owners" || req.path === "/crm/v3/owners/") {
+    const email = req.query.get("email")?.toLowerCase();
+    const rows = state.owners.filter((o) => !email || o.email.toLowerCase() === email).map(owner);
+    const limit = Math.min(Number(req.query.get("limit") ?? 100), 500);
+    return json(200, page(rows, req.query.get("after") ?? undefined, limit, link));
+  }
+  const om = req.path.match(/^\/crm\/v3\/owners\/(\d+)$/);
+  const found = om && state.owners.find((o) => o.id === om[1]);
+  return found ? json(200, owner(found)) : error(404, "OBJECT_NOT_FOUND", `Owner not found`);
 }
 
 /** POST /crm/v4/associations/{from}/{to}/batch/read: 207 with errors for inputs that have none, as HubSpot. */
@@ -414,6 +678,16 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     associations: new Map(),
     campaigns: new Map(),
     nextId: 1001,
+    // seeded pipelines join the default one (a seeded "default" replaces it)
+    pipelines: [
+      ...(seed.pipelines?.some((p) => p.id === "default") ? [] : [HUBSPOT_DEFAULT_PIPELINE]),
+      ...(seed.pipelines ?? []),
+    ],
+    owners: seed.owners ?? [],
+    searchLagMs: seed.searchLagMs ?? 0,
+    ...(seed.searchPerSecond !== undefined && { searchPerSecond: seed.searchPerSecond }),
+    searchCalls: [],
+    appliedUpdates: [],
   };
   for (const type of TYPES) {
     for (const props of seed[type] ?? []) {

@@ -8,6 +8,113 @@ import { parseSoql, runSoql, SoqlError } from "./soql";
 
 export type SObjectRow = Record<string, unknown> & { Id: string };
 
+/** One OpportunityStage row: the StageName picklist value and what it means (IsClosed/IsWon, probability). */
+export interface OpportunityStageSeed {
+  MasterLabel: string;
+  IsClosed: boolean;
+  IsWon: boolean;
+  DefaultProbability: number;
+  ForecastCategoryName: string;
+  IsActive?: boolean;
+}
+
+/** Salesforce's standard sales process stages. */
+export const STANDARD_OPPORTUNITY_STAGES: OpportunityStageSeed[] = [
+  {
+    MasterLabel: "Prospecting",
+    IsClosed: false,
+    IsWon: false,
+    DefaultProbability: 10,
+    ForecastCategoryName: "Pipeline",
+  },
+  {
+    MasterLabel: "Qualification",
+    IsClosed: false,
+    IsWon: false,
+    DefaultProbability: 10,
+    ForecastCategoryName: "Pipeline",
+  },
+  {
+    MasterLabel: "Needs Analysis",
+    IsClosed: false,
+    IsWon: false,
+    DefaultProbability: 20,
+    ForecastCategoryName: "Pipeline",
+  },
+  {
+    MasterLabel: "Value Proposition",
+    IsClosed: false,
+    IsWon: false,
+    DefaultProbability: 50,
+    ForecastCategoryName: "Pipeline",
+  },
+  {
+    MasterLabel: "Id. Decision Makers",
+    IsClosed: false,
+    IsWon: false,
+    DefaultProbability: 60,
+    ForecastCategoryName: "Pipeline",
+  },
+  {
+    MasterLabel: "Perception Analysis",
+    IsClosed: false,
+    IsWon: false,
+    DefaultProbability: 70,
+    ForecastCategoryName: "Pipeline",
+  },
+  {
+    MasterLabel: "Proposal/Price Quote",
+    IsClosed: false,
+    IsWon: false,
+    DefaultProbability: 75,
+    ForecastCategoryName: "Pipeline",
+  },
+  {
+    MasterLabel: "Negotiation/Review",
+    IsClosed: false,
+    IsWon: false,
+    DefaultProbability: 90,
+    ForecastCategoryName: "Pipeline",
+  },
+  {
+    MasterLabel: "Closed Won",
+    IsClosed: true,
+    IsWon: true,
+    DefaultProbability: 100,
+    ForecastCategoryName: "Closed",
+  },
+  {
+    MasterLabel: "Closed Lost",
+    IsClosed: true,
+    IsWon: false,
+    DefaultProbability: 0,
+    ForecastCategoryName: "Omitted",
+  },
+];
+
+/** Opportunity fields every org has; a query or update naming another field fails with INVALID_FIELD. */
+const OPPORTUNITY_STANDARD_FIELDS = [
+  "Id",
+  "Name",
+  "AccountId",
+  "StageName",
+  "Amount",
+  "CloseDate",
+  "OwnerId",
+  "Probability",
+  "ForecastCategoryName",
+  "Type",
+  "NextStep",
+  "IsClosed",
+  "IsWon",
+  "Description",
+  "LeadSource",
+  "CreatedDate",
+  "LastModifiedDate",
+];
+/** Fields Salesforce computes: an update naming one fails (INVALID_FIELD_FOR_INSERT_UPDATE). */
+const OPPORTUNITY_READ_ONLY = new Set(["Id", "IsClosed", "IsWon", "CreatedDate", "LastModifiedDate"]);
+
 export interface SalesforceState {
   objects: Record<string, Map<string, SObjectRow>>;
   /** API requests counted against the daily allocation. */
@@ -22,6 +129,12 @@ export interface SalesforceState {
   /** What the token endpoint returns as instance_url (the fake itself unless a test overrides it). */
   instanceUrl: string;
   nextId: number;
+  /** Fields hidden from the integration user by field-level security, per object: queries and updates naming them fail. */
+  hiddenFields: Record<string, Set<string>>;
+  /** Answer the next N applied updates with this status (the vendor wrote, then failed: an ambiguous failure). */
+  failAfterWrite?: { status: number; times: number };
+  /** Every update the fake applied, in order (what a "not applied twice" test counts). */
+  appliedUpdates: { type: string; id: string; fields: Record<string, unknown> }[];
 }
 
 export interface SalesforceSeed {
@@ -30,11 +143,21 @@ export interface SalesforceSeed {
   dailyAllocation?: number;
   pageSize?: number;
   refreshTokens?: string[];
+  /** The StageName picklist and its stage metadata (default: Salesforce's standard stages). */
+  stages?: OpportunityStageSeed[];
+  User?: Omit<SObjectRow, "Id">[];
+  /** Field-level security: fields the integration user cannot see, per object. */
+  hiddenFields?: Record<string, string[]>;
 }
 
 export const SALESFORCE_API_VERSION = "v60.0";
 const DATA = `/services/data/${SALESFORCE_API_VERSION}`;
-const ID_PREFIX: Record<string, string> = { Opportunity: "006", Account: "001" };
+const ID_PREFIX: Record<string, string> = {
+  Opportunity: "006",
+  Account: "001",
+  User: "005",
+  OpportunityStage: "01J",
+};
 
 function sfError(status: number, errorCode: string, message: string): Reply {
   return json(status, [{ message, errorCode }]);
@@ -94,6 +217,10 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
       const q = parseSoql(req.query.get("q") ?? "");
       const store = state.objects[q.object];
       if (!store) return sfError(400, "INVALID_TYPE", `sObject type '${q.object}' is not supported.`);
+      // one hidden or unknown column fails the whole query, as in Salesforce (jsforce#1114)
+      const named = [...q.fields, ...q.where.map((w) => w.field), ...(q.orderBy ? [q.orderBy.field] : [])];
+      const bad = named.find((f) => !fieldVisible(state, q.object, f));
+      if (bad) return noSuchColumn(q.object, bad);
       const rows = runSoql(q, [...store.values()] as Record<string, unknown>[]).map((r) =>
         withAttributes(q.object, r as SObjectRow, q.fields),
       );
@@ -125,12 +252,87 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
   }
   const row = id ? store.get(id) : undefined;
   if (!row) return sfError(404, "NOT_FOUND", "The requested resource does not exist");
-  if (req.method === "GET") return json(200, withAttributes(type, row));
+  if (req.method === "GET") {
+    const visible = Object.keys(row).filter((f) => !state.hiddenFields[type]?.has(f));
+    return json(200, withAttributes(type, row, visible));
+  }
   if (req.method === "PATCH") {
+    const refused = checkUpdate(state, type, body);
+    if (refused) return refused;
     Object.assign(row, body, { Id: row.Id });
+    if (type === "Opportunity" && typeof body.StageName === "string") followStage(state, row);
+    state.appliedUpdates.push({ type, id: row.Id, fields: { ...body } });
+    const after = state.failAfterWrite;
+    if (after && after.times > 0) {
+      after.times--;
+      return sfError(after.status, "SERVER_UNAVAILABLE", "Service temporarily unavailable");
+    }
     return { status: 204 };
   }
   return sfError(405, "METHOD_NOT_ALLOWED", `HTTP Method '${req.method}' not allowed.`);
+}
+
+function noSuchColumn(object: string, field: string): Reply {
+  return sfError(
+    400,
+    "INVALID_FIELD",
+    `No such column '${field}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+  );
+}
+
+/** Opportunity has a schema (standard fields, plus custom __c fields seen in its rows); other objects take any field. */
+function fieldVisible(state: SalesforceState, object: string, field: string): boolean {
+  if (state.hiddenFields[object]?.has(field)) return false;
+  if (object !== "Opportunity") return true;
+  if (OPPORTUNITY_STANDARD_FIELDS.includes(field)) return true;
+  if (!field.endsWith("__c")) return false;
+  return [...(state.objects.Opportunity?.values() ?? [])].some((r) => field in r);
+}
+
+const activeStages = (state: SalesforceState) =>
+  [...(state.objects.OpportunityStage?.values() ?? [])].filter((s) => s.IsActive !== false);
+
+/** What Salesforce refuses in a PATCH: unknown, hidden or computed fields, a stage off the picklist, an unknown owner. */
+function checkUpdate(state: SalesforceState, type: string, body: Record<string, unknown>): Reply | undefined {
+  for (const field of Object.keys(body)) {
+    if (!fieldVisible(state, type, field)) return noSuchColumn(type, field);
+    if (type === "Opportunity" && OPPORTUNITY_READ_ONLY.has(field))
+      return sfError(400, "INVALID_FIELD_FOR_INSERT_UPDATE", `Unable to create/update fields: ${field}.`);
+  }
+  if (type !== "Opportunity") return undefined;
+  if ("StageName" in body && !activeStages(state).some((s) => s.MasterLabel === body.StageName)) {
+    return sfError(
+      400,
+      "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+      `Stage: bad value for restricted picklist field: ${String(body.StageName)}`,
+    );
+  }
+  if ("Amount" in body && body.Amount !== null && typeof body.Amount !== "number")
+    return sfError(
+      400,
+      "JSON_PARSER_ERROR",
+      "Cannot deserialize instance of currency from VALUE_STRING value",
+    );
+  if ("CloseDate" in body && !/^\d{4}-\d{2}-\d{2}$/.test(String(body.CloseDate)))
+    return sfError(
+      400,
+      "JSON_PARSER_ERROR",
+      `Cannot deserialize instance of date from VALUE_STRING value ${String(body.CloseDate)}`,
+    );
+  const users = state.objects.User;
+  if ("OwnerId" in body && users && !users.has(String(body.OwnerId)))
+    return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
+  return undefined;
+}
+
+/** A new StageName brings its stage's probability, forecast category and closed/won flags, as Salesforce does. */
+function followStage(state: SalesforceState, row: SObjectRow): void {
+  const stage = activeStages(state).find((s) => s.MasterLabel === row.StageName);
+  if (!stage) return;
+  row.Probability = stage.DefaultProbability;
+  row.ForecastCategoryName = stage.ForecastCategoryName;
+  row.IsClosed = stage.IsClosed;
+  row.IsWon = stage.IsWon;
 }
 
 export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
@@ -144,7 +346,29 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
     refreshTokens: new Set(seed.refreshTokens ?? ["refresh-1"]),
     instanceUrl: "",
     nextId: 1,
+    hiddenFields: Object.fromEntries(
+      Object.entries(seed.hiddenFields ?? {}).map(([o, fields]) => [o, new Set(fields)]),
+    ),
+    appliedUpdates: [],
   };
+  state.objects.OpportunityStage = new Map();
+  (seed.stages ?? STANDARD_OPPORTUNITY_STAGES).forEach((st, i) => {
+    const id = `01J${String(i + 1).padStart(15, "0")}`;
+    state.objects.OpportunityStage?.set(id, {
+      Id: id,
+      ApiName: st.MasterLabel,
+      IsActive: true,
+      SortOrder: i + 1,
+      ...st,
+    });
+  });
+  if (seed.User) {
+    state.objects.User = new Map();
+    for (const row of seed.User) {
+      const id = `005${String(state.nextId++).padStart(15, "0")}`;
+      state.objects.User.set(id, { ...row, Id: id });
+    }
+  }
   for (const type of ["Account", "Opportunity"] as const) {
     for (const row of seed[type] ?? []) {
       const id = `${ID_PREFIX[type]}${String(state.nextId++).padStart(15, "0")}`;

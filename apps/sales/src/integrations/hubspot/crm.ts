@@ -3,7 +3,14 @@ import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshne
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
 import type { AccountDetail, DealQuery, DealRow, Owner, Page, StageChange } from "@revops/sandbox";
-import type { CrmPort } from "../../ports";
+import {
+  type CrmPort,
+  type DealChanges,
+  type DealDetail,
+  type DealWrite,
+  unexpected,
+  type WriteOrigin,
+} from "../../ports";
 import {
   dealType,
   defaultCategory,
@@ -14,7 +21,10 @@ import {
   sizeBand,
 } from "../filters";
 import { oldestFirst, pageOf } from "../paging";
-import { STAGE_PROBABILITY, type StageMap } from "../stages";
+import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
+
+/** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
+type HubSpotPipeline = Awaited<ReturnType<HubSpotConnector["dealPipelines"]>>[number];
 
 /** A HubSpot object as cached: plain JSON (the SDK's Date fields would not survive the stale cache). */
 interface HsObject {
@@ -32,6 +42,7 @@ const DEAL_PROPS = [
   "hs_deal_stage_probability",
   "hs_manual_forecast_category",
   "dealtype",
+  "pipeline",
 ];
 const COMPANY_PROPS = [
   "name",
@@ -49,6 +60,7 @@ const VENDOR = "HubSpot";
 const SEARCH_PAGE = 200;
 const MAX_DEALS = 2000;
 const HS_ID = /^\d{1,20}$/;
+const BATCH_MAX = 100;
 
 const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
 const num = (v: unknown): number => (v === null || v === undefined || v === "" ? 0 : Number(v));
@@ -61,6 +73,8 @@ const plain = (o: { id: string; properties: Record<string, string | null> }): Hs
 export class HubSpotCrm implements CrmPort {
   private readonly companyNames = new TtlMemo<string>(DIRECTORY_TTL_MS);
   private readonly dealCompany = new TtlMemo<string>(DIRECTORY_TTL_MS);
+  private readonly owners = new TtlMemo<Owner[]>(DIRECTORY_TTL_MS);
+  private readonly pipelineMemo = new TtlMemo<HubSpotPipeline[]>(DIRECTORY_TTL_MS);
 
   constructor(
     private readonly hs: HubSpotConnector,
@@ -72,8 +86,9 @@ export class HubSpotCrm implements CrmPort {
     const filters = this.rangeFilters(q.closeFrom, q.closeTo);
     if (q.minAmount !== undefined)
       filters.push({ propertyName: "amount", operator: "GTE", value: String(q.minAmount) });
-    const ids = ownerIds(q.owner, []);
-    if (ids) filters.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
+    const ids = ownerIds(q.owner, await this.ownerDirectory().catch(() => []));
+    if (ids?.size === 1)
+      filters.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
     let rows = await this.searchDeals(filters, t);
     if (q.accountId) {
       const dealIds = new Set(await this.associated("companies", q.accountId, "deals", t));
@@ -92,9 +107,12 @@ export class HubSpotCrm implements CrmPort {
   async dealsClosingBetween(from: string, to: string, owner?: string): Promise<WithFreshness<DealRow[]>> {
     const t = new FreshnessTracker(VENDOR);
     const filters = this.rangeFilters(from, to);
-    const ids = ownerIds(owner, []);
-    if (ids) filters.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
-    return t.mark((await this.searchDeals(filters, t)).sort(oldestFirst));
+    const ids = ownerIds(owner, await this.ownerDirectory().catch(() => []));
+    if (ids?.size === 1)
+      filters.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
+    return t.mark(
+      (await this.searchDeals(filters, t)).filter((d) => !ids || ids.has(d.ownerId)).sort(oldestFirst),
+    );
   }
 
   /** Stage history (propertiesWithHistory) is not read yet: forecasts fall back to CRM probabilities. */
@@ -127,9 +145,10 @@ export class HubSpotCrm implements CrmPort {
       this.associated("companies", id, "deals", t),
       this.associated("companies", id, "contacts", t),
     ]);
-    const [deals, contacts] = await Promise.all([
+    const [deals, contacts, pipelines] = await Promise.all([
       this.batchRead("deals", dealIds, DEAL_PROPS, t),
       this.batchRead("contacts", contactIds.slice(0, 5), CONTACT_PROPS, t),
+      this.pipelines().catch(() => [] as HubSpotPipeline[]),
     ]);
     const employees = num(p.numberofemployees);
     const ownerId = str(p.hubspot_owner_id);
@@ -143,8 +162,9 @@ export class HubSpotCrm implements CrmPort {
       region: str(p.state),
       country: str(p.country),
       ownerId,
-      // HubSpot owner names need the owners API, which the connector does not expose yet
-      ownerName: ownerId,
+      ownerName:
+        (await this.ownerDirectory().catch(() => [] as Owner[])).find((o) => o.id === ownerId)?.name ??
+        ownerId,
       arr: 0,
       lifecycle: lifecycleOf(str(p.lifecyclestage)),
       contacts: {
@@ -157,7 +177,11 @@ export class HubSpotCrm implements CrmPort {
         })),
       },
       openDeals: deals
-        .map((d) => ({ ...this.toDeal(d), accountId: id, accountName: name }))
+        .map((d) => ({
+          ...this.toDeal(d, stagesOf(pipelines, d.properties.pipeline)),
+          accountId: id,
+          accountName: name,
+        }))
         .filter((d) => d.stage !== "closed_won" && d.stage !== "closed_lost")
         .sort(oldestFirst),
       recentActivities: [],
@@ -188,8 +212,87 @@ export class HubSpotCrm implements CrmPort {
   }
 
   /** Empty until the connector exposes HubSpot's owners API; deals show the owner id instead of a name. */
+  /** One deal read now by id (no stale cache, no search index): what a plan's "before" must show. */
+  async getDeal(id: string): Promise<DealDetail | undefined> {
+    if (!HS_ID.test(id)) return undefined;
+    const [d, pipelines, owners] = await Promise.all([
+      this.hs.getDeal(id, [...DEAL_PROPS, "pipeline", "hs_next_step"]),
+      this.pipelines(),
+      this.ownerDirectory(),
+    ]);
+    if (!d) return undefined;
+    const deal = this.toDeal(d, stagesOf(pipelines, d.properties.pipeline));
+    const owner = owners.find((o) => o.id === deal.ownerId);
+    if (owner) deal.ownerName = owner.name;
+    await this.nameCompanies([deal], new FreshnessTracker(VENDOR));
+    return { ...deal, nextStep: d.properties.hs_next_step || null };
+  }
+
+  /** PATCHes the deal once with HubSpot's own stage id (of the deal's pipeline) and owner id. */
+  async updateDeal(
+    id: string,
+    c: DealChanges,
+    _origin: WriteOrigin,
+    expected?: DealChanges,
+  ): Promise<DealWrite | undefined> {
+    if (!HS_ID.test(id)) return undefined;
+    const current = await this.hs.getDeal(id, ["pipeline", "dealstage"]);
+    if (!current) return undefined;
+    if (expected && Object.keys(expected).length > 0) {
+      // HubSpot has no compare-and-set on a PATCH: the plan's "before" is checked on a fresh read just before it
+      const now = await this.getDeal(id);
+      const stale = now ? unexpected(now, expected) : [];
+      if (stale.length > 0)
+        throw new RangeError(`conflict: deal ${id} changed meanwhile (${stale.join("; ")}).`);
+    }
+    const props: Record<string, string | null> = {};
+    if (c.stage !== undefined) {
+      const pipelineId = current.properties.pipeline || "default";
+      const stages = stagesOf(await this.pipelines(), pipelineId);
+      const target = this.stages.toVendor(c.stage, stages);
+      if (!target)
+        throw new RangeError(
+          `stage: pipeline ${pipelineId} has no stage for ${c.stage}; map one with SALES_STAGE_MAP ("<stage id>=${c.stage}").`,
+        );
+      props.dealstage = target.id;
+    }
+    if (c.amount !== undefined) props.amount = String(c.amount);
+    if (c.closeDate !== undefined) props.closedate = `${c.closeDate}T00:00:00.000Z`;
+    if (c.nextStep !== undefined) props.hs_next_step = c.nextStep ?? "";
+    if (c.ownerId !== undefined) {
+      if (!HS_ID.test(c.ownerId)) throw new RangeError(`owner: ${c.ownerId} is not a HubSpot owner id.`);
+      props.hubspot_owner_id = c.ownerId;
+    }
+    const { recovered } = await this.hs.updateDealOnce(id, props);
+    const deal = await this.getDeal(id);
+    return deal && { system: "hubspot", id, deal, recovered };
+  }
+
+  /** HubSpot's owners (crm/v3/owners): id, name and email. */
   async listOwners(): Promise<Owner[]> {
-    return [];
+    return this.ownerDirectory();
+  }
+
+  private async ownerDirectory(): Promise<Owner[]> {
+    const hit = this.owners.get("all");
+    if (hit) return hit;
+    const owners = (await this.hs.listOwners()).map((o) => ({
+      id: o.id,
+      name: `${o.firstName} ${o.lastName}`.trim() || o.email,
+      email: o.email,
+      region: "",
+    }));
+    this.owners.set("all", owners);
+    return owners;
+  }
+
+  /** Deal pipelines and their stage metadata: custom (numeric) stage ids are classified by isClosed/probability. */
+  private async pipelines(): Promise<HubSpotPipeline[]> {
+    const hit = this.pipelineMemo.get("all");
+    if (hit) return hit;
+    const pipelines = await this.hs.dealPipelines();
+    this.pipelineMemo.set("all", pipelines);
+    return pipelines;
   }
 
   private rangeFilters(from?: string, to?: string): Filter[] {
@@ -208,6 +311,12 @@ export class HubSpotCrm implements CrmPort {
   /** Every deal matching the filters (up to MAX_DEALS), each search page read with the stale fallback. */
   private async searchDeals(filters: Filter[], t: FreshnessTracker): Promise<DealRow[]> {
     const { runtime, apis } = this.hs.sdk;
+    // stage metadata classifies custom (numeric) stage ids; without it (outage) the stage map alone decides
+    const [pipelines, owners] = await Promise.all([
+      this.pipelines().catch(() => [] as HubSpotPipeline[]),
+      this.ownerDirectory().catch(() => [] as Owner[]),
+    ]);
+    const names = new Map(owners.map((o) => [o.id, o.name]));
     const out: DealRow[] = [];
     let after: string | undefined;
     do {
@@ -226,7 +335,13 @@ export class HubSpotCrm implements CrmPort {
           return { results: value.results.map(plain), next: value.paging?.next?.after };
         }),
       );
-      out.push(...page.results.map((d) => this.toDeal(d)));
+      out.push(
+        ...page.results.map((d) => {
+          const row = this.toDeal(d, stagesOf(pipelines, d.properties.pipeline));
+          row.ownerName = names.get(row.ownerId) ?? row.ownerId;
+          return row;
+        }),
+      );
       after = page.next;
     } while (after && out.length < MAX_DEALS);
     if (after) {
@@ -237,9 +352,9 @@ export class HubSpotCrm implements CrmPort {
     return out;
   }
 
-  private toDeal(d: HsObject): DealRow {
+  private toDeal(d: HsObject, meta?: VendorStage[]): DealRow {
     const p = d.properties;
-    const stage = this.stages.toSuite(p.dealstage);
+    const stage = this.stages.toSuite(p.dealstage, meta);
     const ownerId = str(p.hubspot_owner_id);
     const probability = p.hs_deal_stage_probability;
     const category =
@@ -280,6 +395,13 @@ export class HubSpotCrm implements CrmPort {
     t: FreshnessTracker,
   ): Promise<HsObject[]> {
     if (ids.length === 0) return [];
+    if (ids.length > BATCH_MAX) {
+      // HubSpot refuses batch reads of more than 100 ids
+      const parts: HsObject[][] = [];
+      for (let i = 0; i < ids.length; i += BATCH_MAX)
+        parts.push(await this.batchRead(type, ids.slice(i, i + BATCH_MAX), properties, t));
+      return parts.flat();
+    }
     const { runtime, apis } = this.hs.sdk;
     return t.take(
       await runtime.read(`sales:${type}.batch:${ids.join(",")}`, async () => {
@@ -313,6 +435,22 @@ export class HubSpotCrm implements CrmPort {
       }),
     );
   }
+}
+
+/** The stages of one pipeline as VendorStages (won = closed with probability 1). */
+function stagesOf(pipelines: HubSpotPipeline[], pipelineId: string | null | undefined): VendorStage[] {
+  const p = pipelines.find((x) => x.id === (pipelineId || "default"));
+  return (p?.stages ?? []).map((st) => {
+    const probability = Number(st.metadata.probability ?? Number.NaN);
+    const isClosed = st.metadata.isClosed === "true";
+    return {
+      id: st.id,
+      label: st.label,
+      isClosed,
+      isWon: isClosed && probability >= 1,
+      ...(Number.isFinite(probability) && { probability: Math.round(probability * 100) }),
+    };
+  });
 }
 
 /** HubSpot lifecyclestage → the sandbox's lifecycle. */

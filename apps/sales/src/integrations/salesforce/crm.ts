@@ -4,7 +4,14 @@ import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshne
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
 import type { AccountDetail, DealQuery, DealRow, Owner, Page, StageChange } from "@revops/sandbox";
-import type { CrmPort } from "../../ports";
+import {
+  type CrmPort,
+  type DealChanges,
+  type DealDetail,
+  type DealWrite,
+  unexpected,
+  type WriteOrigin,
+} from "../../ports";
 import {
   dealType,
   defaultCategory,
@@ -15,7 +22,7 @@ import {
   sizeBand,
 } from "../filters";
 import { oldestFirst, pageOf } from "../paging";
-import { STAGE_PROBABILITY, type StageMap } from "../stages";
+import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 
 const OPPORTUNITY_FIELDS = [
   "Id",
@@ -45,6 +52,9 @@ function dateLiteral(field: string, value: string): string {
 export class SalesforceCrm implements CrmPort {
   private readonly owners = new TtlMemo<Owner[]>(DIRECTORY_TTL_MS);
   private readonly accountNames = new TtlMemo<string>(DIRECTORY_TTL_MS);
+  private readonly stageMemo = new TtlMemo<VendorStage[]>(DIRECTORY_TTL_MS);
+  /** "Object.Field" that field-level security hides from this connection. */
+  private readonly hidden = new Set<string>();
 
   constructor(
     private readonly sf: SalesforceConnector,
@@ -146,6 +156,54 @@ export class SalesforceCrm implements CrmPort {
       .map((r) => ({ id: r.Id, name: str(r.Name) }));
   }
 
+  /** One opportunity read now (no stale fallback: a plan's "before" must be what Salesforce holds). */
+  async getDeal(id: string): Promise<DealDetail | undefined> {
+    if (!SF_ID.test(id)) return undefined;
+    const t = new FreshnessTracker(VENDOR);
+    const [owners, stages] = await Promise.all([this.ownerDirectory(t), this.stageMetadata()]);
+    const fields = [...OPPORTUNITY_FIELDS, "NextStep"];
+    const [r] = await this.visibleQuery(fields, "Opportunity", `Id = ${soqlString(id)}`);
+    if (!r) return undefined;
+    const deal = this.toDeal(r, new Map(owners.map((o) => [o.id, o.name])), stages);
+    await this.nameAccounts([deal], t);
+    return { ...deal, nextStep: r.NextStep === null || r.NextStep === undefined ? null : str(r.NextStep) };
+  }
+
+  /** PATCHes only the given fields, in Salesforce's own StageName labels and user ids, once (see writeOnce). */
+  async updateDeal(
+    id: string,
+    c: DealChanges,
+    _origin: WriteOrigin,
+    expected?: DealChanges,
+  ): Promise<DealWrite | undefined> {
+    const now = await this.getDeal(id);
+    if (!now) return undefined;
+    // Salesforce has no compare-and-set on a PATCH: the plan's "before" is checked on a fresh read just before it
+    const stale = unexpected(now, expected);
+    if (stale.length > 0)
+      throw new RangeError(`conflict: deal ${id} changed meanwhile (${stale.join("; ")}).`);
+    const fields: Record<string, unknown> = {};
+    if (c.stage !== undefined) {
+      const stages = await this.stageMetadata();
+      const target = this.stages.toVendor(c.stage, stages);
+      if (!target)
+        throw new RangeError(
+          `stage: Salesforce has no active opportunity stage for ${c.stage}; map one with SALES_STAGE_MAP ("Your Stage=${c.stage}").`,
+        );
+      fields.StageName = target.id;
+    }
+    if (c.amount !== undefined) fields.Amount = c.amount;
+    if (c.closeDate !== undefined) fields.CloseDate = dateLiteral("close_date", c.closeDate);
+    if (c.nextStep !== undefined) fields.NextStep = c.nextStep;
+    if (c.ownerId !== undefined) {
+      if (!SF_ID.test(c.ownerId)) throw new RangeError(`owner: ${c.ownerId} is not a Salesforce user id.`);
+      fields.OwnerId = c.ownerId;
+    }
+    const { recovered } = await this.sf.updateOpportunityOnce(id, fields);
+    const deal = await this.getDeal(id);
+    return deal && { system: "salesforce", id, deal, recovered };
+  }
+
   listOwners(): Promise<Owner[]> {
     return this.ownerDirectory(new FreshnessTracker(VENDOR));
   }
@@ -177,13 +235,70 @@ export class SalesforceCrm implements CrmPort {
   }
 
   private async opportunities(where: string[], owners: Owner[], t: FreshnessTracker): Promise<DealRow[]> {
-    const records = await this.soql(OPPORTUNITY_FIELDS.join(", "), "Opportunity", where, "CloseDate DESC", t);
+    // stage metadata classifies custom stages; without it (no access, outage) the stage map alone decides
+    const meta = await this.stageMetadata().catch(() => undefined);
+    let records: SObject[];
+    for (;;) {
+      const fields = OPPORTUNITY_FIELDS.filter((f) => !this.hidden.has(`Opportunity.${f}`));
+      try {
+        records = await this.soql(fields.join(", "), "Opportunity", where, "CloseDate DESC", t);
+        break;
+      } catch (err) {
+        const column = hiddenColumn(err);
+        if (!column || !fields.includes(column) || column === "Id") throw err;
+        this.hidden.add(`Opportunity.${column}`);
+      }
+    }
     const names = new Map(owners.map((o) => [o.id, o.name]));
-    return records.map((r) => this.toDeal(r, names));
+    return records.map((r) => this.toDeal(r, names, meta));
   }
 
-  private toDeal(r: SObject, ownerNames: Map<string, string>): DealRow {
-    const stage = this.stages.toSuite(str(r.StageName));
+  /** OpportunityStage: the StageName picklist with IsClosed/IsWon, so custom stages are classified by what they mean. */
+  private async stageMetadata(): Promise<VendorStage[]> {
+    const hit = this.stageMemo.get("all");
+    if (hit) return hit;
+    const rows = await this.visibleQuery(
+      ["MasterLabel", "IsActive", "IsClosed", "IsWon", "DefaultProbability", "SortOrder"],
+      "OpportunityStage",
+      "IsActive = true",
+      "SortOrder ASC",
+    );
+    const stages = rows.map((r) => ({
+      id: str(r.MasterLabel),
+      label: str(r.MasterLabel),
+      isClosed: r.IsClosed === true,
+      isWon: r.IsWon === true,
+      probability: num(r.DefaultProbability),
+    }));
+    this.stageMemo.set("all", stages);
+    return stages;
+  }
+
+  /**
+   * A live query that leaves out fields field-level security hides from the integration user: Salesforce fails the
+   * whole query on one hidden field (INVALID_FIELD), so the field is dropped, remembered and the query repeated.
+   */
+  private async visibleQuery(
+    fields: string[],
+    object: string,
+    where: string,
+    orderBy?: string,
+  ): Promise<SObject[]> {
+    for (;;) {
+      const wanted = fields.filter((f) => f === "Id" || !this.hidden.has(`${object}.${f}`));
+      const soql = `SELECT ${wanted.join(", ")} FROM ${object} WHERE ${where}${orderBy ? ` ORDER BY ${orderBy}` : ""}`;
+      try {
+        return (await this.sf.query(soql)).records;
+      } catch (err) {
+        const column = hiddenColumn(err);
+        if (!column || !wanted.includes(column) || column === "Id") throw err;
+        this.hidden.add(`${object}.${column}`);
+      }
+    }
+  }
+
+  private toDeal(r: SObject, ownerNames: Map<string, string>, meta?: VendorStage[]): DealRow {
+    const stage = this.stages.toSuite(str(r.StageName), meta);
     const ownerId = str(r.OwnerId);
     const accountId = str(r.AccountId);
     return {
@@ -223,6 +338,17 @@ export class SalesforceCrm implements CrmPort {
     );
     for (const r of rows) r.accountName ||= this.accountNames.get(r.accountId) ?? "";
   }
+}
+
+/** The column of an INVALID_FIELD answer ("No such column 'Probability' on entity 'Opportunity'"), if it is one. */
+function hiddenColumn(err: unknown): string | undefined {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const text = `${(e as { body?: unknown }).body ?? ""} ${(e as Error).message ?? ""}`;
+    if (!text.includes("INVALID_FIELD")) continue;
+    const m = /No such column '(\w+)'/.exec(text);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 function isOpen(d: DealRow): boolean {

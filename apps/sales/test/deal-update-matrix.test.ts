@@ -1,0 +1,10 @@
+import { describeGuardMatrix } from "@revops/guards/testing";
+import { createSalesServer } from "../src/server";
+
+// Every way deal_update could run without a human (self-set flags, dry runs, declined or mistyped elicitation,
+// forged, replayed or foreign tokens and approvals, changed arguments) is refused, on the sandbox company.
+describeGuardMatrix(createSalesServer(), {
+  args: { deal_update: { deal_id: "deal_0001", next_step: "Matrix step" } },
+  changedArgs: { deal_update: { deal_id: "deal_0001", next_step: "Another step" } },
+  env: { SANDBOX_SCALE: "0.1" },
+});
