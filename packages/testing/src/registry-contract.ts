@@ -4,10 +4,30 @@ import {
   createLogger,
   KitApp,
   KitRuntime,
+  plainOutsideFields,
   type ServerModule,
 } from "@revops/kit";
+import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
 import { checkToolSnapshots } from "./toolsnaps";
+
+/** Output fields that always hold text someone outside typed. */
+const OUTSIDE_TEXT_FIELDS = new Set([
+  "subject",
+  "body",
+  "comment",
+  "csat_comment",
+  "snippet",
+  "reply",
+  "notes",
+]);
+
+/** No tool may cost the model more than this (name + description + input schema, o200k). */
+export const TOOL_TOKEN_BUDGET = 250;
+
+/** What a client hands the model for one tool: name, description and input schema. */
+export const modelVisibleTokens = (t: { name: string; description?: string; inputSchema: unknown }): number =>
+  encode(JSON.stringify({ name: t.name, description: t.description, inputSchema: t.inputSchema })).length;
 
 /** Static checks every server's registry must pass: explicit annotations, scopes, short descriptions, snapshots. */
 export function describeRegistryContract(modules: ServerModule[], snapDir: string, namespace = false): void {
@@ -30,6 +50,20 @@ export function describeRegistryContract(modules: ServerModule[], snapDir: strin
         expect(registry.toolsets.map((s) => s.name)).toContain(t.toolset);
       },
     );
+
+    it("types text from outside (subjects, bodies, comments) so the kit caps and fences it", () => {
+      const plain = registry.tools.flatMap((t) =>
+        plainOutsideFields(t.def.output, OUTSIDE_TEXT_FIELDS).map((f) => `${t.name}: ${f}`),
+      );
+      expect(plain, "use untrustedText / untrustedName from @revops/kit").toEqual([]);
+    });
+
+    it(`keeps every tool within ${TOOL_TOKEN_BUDGET} model-visible tokens`, () => {
+      const over = app.tools
+        .map((t) => ({ name: t.name, tokens: modelVisibleTokens(app.listedTool(t)) }))
+        .filter((t) => t.tokens > TOOL_TOKEN_BUDGET);
+      expect(over).toEqual([]);
+    });
 
     it("matches the accepted schema snapshots (__toolsnaps__)", () => {
       expect(

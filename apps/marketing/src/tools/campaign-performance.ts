@@ -1,5 +1,5 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, userError } from "@revops/kit";
+import { ConnectionSchema, untrustedName, userError } from "@revops/kit";
 import { z } from "zod";
 import { economics, rank } from "../domain/economics";
 import { marketingTool } from "../ports";
@@ -27,7 +27,7 @@ export const campaignPerformance = marketingTool({
     campaigns: z.array(
       z.object({
         id: z.string(),
-        name: z.string(),
+        name: untrustedName(z.string(), "campaign name"),
         channel: z.string(),
         spend: z.number(),
         leads: z.number(),

@@ -1,5 +1,5 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema } from "@revops/kit";
+import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import { marketingTool } from "../ports";
 import { ChannelSchema, StatusSchema } from "./schemas";
@@ -25,7 +25,7 @@ export const campaignsList = marketingTool({
     campaigns: z.array(
       z.object({
         id: z.string(),
-        name: z.string(),
+        name: untrustedName(z.string(), "campaign name"),
         channel: z.string(),
         status: z.string(),
         start_date: z.string(),

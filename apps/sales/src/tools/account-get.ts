@@ -1,5 +1,5 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, notFound } from "@revops/kit";
+import { ConnectionSchema, notFound, untrustedName, untrustedText } from "@revops/kit";
 import { z } from "zod";
 import { salesTool } from "../ports";
 import { AccountIdSchema, DealRowSchema, FirmographicsSchema, toDealRow } from "./schemas";
@@ -21,7 +21,7 @@ export const accountGet = salesTool({
     .strict(),
   output: z.object({
     id: z.string(),
-    name: z.string(),
+    name: untrustedName(z.string(), "account name"),
     domain: z.string(),
     industry: z.string(),
     size_band: z.string(),
@@ -40,16 +40,23 @@ export const accountGet = salesTool({
       .nullable(),
     contacts: z.object({
       total: z.number(),
-      top: z.array(z.object({ id: z.string(), name: z.string(), title: z.string(), email: z.string() })),
+      top: z.array(
+        z.object({
+          id: z.string(),
+          name: untrustedName(z.string(), "contact name"),
+          title: untrustedName(z.string(), "job title"),
+          email: z.string(),
+        }),
+      ),
     }),
     open_deals: z.array(DealRowSchema),
     recent_activities: z.array(
       z.object({
         id: z.string(),
         type: z.string(),
-        subject: z.string(),
+        subject: untrustedText(z.string(), "activity subject", 200),
         occurred_at: z.string(),
-        body: z.string().optional(),
+        body: untrustedText(z.string(), "activity note", 1000).optional(),
       }),
     ),
     firmographics: FirmographicsSchema.optional(),

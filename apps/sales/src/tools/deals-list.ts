@@ -1,5 +1,12 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema, userError } from "@revops/kit";
+import {
+  ConnectionSchema,
+  CursorSchema,
+  IsoDateSchema,
+  LimitSchema,
+  NextCursorSchema,
+  userError,
+} from "@revops/kit";
 import { z } from "zod";
 import { salesTool } from "../ports";
 import { AccountIdSchema, DealRowSchema, OwnerSchema, StageSchema, toDealRow } from "./schemas";
@@ -7,20 +14,19 @@ import { AccountIdSchema, DealRowSchema, OwnerSchema, StageSchema, toDealRow } f
 export const dealsList = salesTool({
   name: "deals_list",
   title: "List deals",
-  description:
-    "Deals filtered by stage, status, owner, account, close date or minimum amount. Paginated, latest close date first.",
+  description: "Deals by stage, status, owner, account, close date or amount, latest close date first.",
   toolset: "pipeline",
   scopes: ["sales:read"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   input: z
     .object({
       stage: StageSchema.optional(),
-      status: z.enum(["open", "won", "lost"]).optional().describe("open, won or lost"),
+      status: z.enum(["open", "won", "lost"]).optional(),
       owner: OwnerSchema.optional(),
       account_id: AccountIdSchema.optional(),
-      close_from: z.iso.date().optional().describe("Earliest close date, YYYY-MM-DD"),
-      close_to: z.iso.date().optional().describe("Latest close date, YYYY-MM-DD"),
-      min_amount: z.number().nonnegative().optional().describe("Minimum amount in USD"),
+      close_from: IsoDateSchema.optional().describe("Earliest close"),
+      close_to: IsoDateSchema.optional().describe("Latest close"),
+      min_amount: z.number().nonnegative().optional().describe("USD"),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
       connection: ConnectionSchema.optional(),

@@ -1,28 +1,26 @@
+import { untrustedName } from "@revops/kit";
 import { z } from "zod";
 
-export const StageSchema = z
-  .enum(["prospecting", "qualification", "proposal", "negotiation", "closed_won", "closed_lost"])
-  .describe("Deal stage");
+export const StageSchema = z.enum([
+  "prospecting",
+  "qualification",
+  "proposal",
+  "negotiation",
+  "closed_won",
+  "closed_lost",
+]);
 export const QuarterSchema = z
   .string()
   .regex(/^\d{4}-Q[1-4]$/, "use the form YYYY-Qn, e.g. 2026-Q4")
   .describe("Calendar quarter, e.g. 2026-Q4; defaults to the current quarter");
-export const OwnerSchema = z
-  .string()
-  .min(1)
-  .max(100)
-  .describe("Owner id (usr_…) or full name, case-insensitive");
-export const AccountIdSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .describe("Account id, e.g. acc_0042 (from deals_list or account search)");
+export const OwnerSchema = z.string().min(1).max(100).describe("usr_… id or full name");
+export const AccountIdSchema = z.string().min(1).max(64).describe("e.g. acc_0042");
 
 export const DealRowSchema = z.object({
   id: z.string(),
-  name: z.string(),
+  name: untrustedName(z.string(), "deal name"),
   account_id: z.string(),
-  account_name: z.string(),
+  account_name: untrustedName(z.string(), "account name"),
   stage: z.string(),
   amount: z.number(),
   close_date: z.string(),
