@@ -282,7 +282,10 @@ export class AuditLog {
     const dir = this.opts.checkpointDir;
     if (!last || dir === undefined) return;
     // a guard decision or an executed write is signed at once: the unsigned tail never holds one
-    if (signNow) return this.safely(() => this.writeCheckpoint(last.seq, last.hash));
+    if (signNow) {
+      this.safely(() => this.writeCheckpoint(last.seq, last.hash));
+      return;
+    }
     const due =
       last.seq - this.lastCheckpointSeq >= this.everyRecords ||
       Date.now() - this.lastCheckpointAt >= this.everyMs;

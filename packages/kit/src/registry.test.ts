@@ -3,7 +3,7 @@ import { z } from "zod";
 import { hasNamedConnections } from "./connections";
 import { defineServer, defineTool } from "./define";
 import { toToolError } from "./errors";
-import { buildRegistry, hasScopes, selectTools } from "./registry";
+import { buildRegistry, hasScopes, selectTools, type ToolEntry } from "./registry";
 import { IsoDateSchema, modelInputSchema, toJsonSchema } from "./schema";
 import { renderCompact, shapeResult } from "./shape";
 import { fenceUntrusted, plainOutsideFields, untrustedName, untrustedText } from "./untrusted";
@@ -70,11 +70,11 @@ describe("registry selection", () => {
   it("refuses a tool that changes data without a guard, and adds the guard's arguments to guarded ones", () => {
     const base = tool("x_set", "a", false);
     const { guard: _none, ...unguarded } = base;
-    const one = (t: typeof base) => buildRegistry([{ ...mod("m"), tools: [t] }], false).tools[0];
+    const one = (t: typeof base) => buildRegistry([{ ...mod("m"), tools: [t] }], false).tools[0] as ToolEntry;
     expect(() => one(unguarded as typeof base)).toThrow(/x_set is not read-only: declare guard/);
-    expect(Object.keys((one(base)?.def.input as z.ZodObject).shape)).toEqual([]);
+    expect(Object.keys((one(base).def.input as z.ZodObject).shape)).toEqual([]);
     const planned = { ...base, guard: { kind: "destructive" as const, preview: () => ({}) } };
-    expect(Object.keys((one(planned)?.def.input as z.ZodObject).shape)).toEqual([
+    expect(Object.keys((one(planned).def.input as z.ZodObject).shape)).toEqual([
       "dry_run",
       "approval_id",
       "confirmation_token",

@@ -124,7 +124,7 @@ export async function runServer(
     log.info({ tools: app.tools.length }, "serving on stdio");
   }
   // the sandbox company (and each vendor's settings) load now, with progress on stderr, not inside the first call
-  runtime.track(
+  void runtime.track(
     Promise.all(opts.modules.map((m) => runtime.ports(m))).catch((err: unknown) =>
       log.warn({ err }, "ports not ready at start; the first tool call tries again"),
     ),
