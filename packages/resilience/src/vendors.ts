@@ -38,6 +38,8 @@ const MINUTE = 60_000;
 export const VENDOR_DEFAULTS: Record<KnownVendor, VendorDefaults> = {
   hubspot: {
     rate: { points: 100, durationMs: 10_000 },
+    // CRM search: 5 requests per second per account, whatever the object (429 policyName SECONDLY)
+    buckets: { "*.search": { points: 5, durationMs: 1000 } },
     concurrency: 10,
     attemptTimeoutMs: 10_000,
     deadlineMs: 30_000,
@@ -141,5 +143,10 @@ export function unitsFor(vendor: string, operation: string): number {
 /** The bucket an operation draws from: the longest bucket name that prefixes it, else "default". */
 export function bucketFor(vendor: string, operation: string): string {
   const names = Object.keys(vendorDefaults(vendor).buckets ?? {}).sort((a, b) => b.length - a.length);
-  return names.find((name) => operation === name || operation.startsWith(`${name}.`)) ?? "default";
+  // "*.search" names every operation ending in ".search" (HubSpot limits search per second across objects)
+  const matches = (name: string) =>
+    name.startsWith("*.")
+      ? operation.endsWith(name.slice(1))
+      : operation === name || operation.startsWith(`${name}.`);
+  return names.find(matches) ?? "default";
 }

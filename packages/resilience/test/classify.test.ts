@@ -128,5 +128,8 @@ describe("vendor table", () => {
     expect(bucketFor("mixpanel", "query.insights")).toBe("default");
     expect(bucketFor("zendesk", "tickets.update")).toBe("tickets.update");
     expect(bucketFor("zendesk", "tickets.list")).toBe("default");
+    expect(bucketFor("hubspot", "deals.search")).toBe("*.search");
+    expect(bucketFor("hubspot", "contacts.search")).toBe("*.search");
+    expect(bucketFor("hubspot", "deals.list")).toBe("default");
   });
 });
