@@ -56,7 +56,7 @@ export function createSalesServer() {
       { name: "pipeline", description: "Deals and pipeline by quarter", default: true },
       { name: "accounts", description: "Account research", default: true },
       { name: "forecasting", description: "Forecasts from historical stage conversion", default: false },
-      { name: "deals_write", description: "Change deals (a human confirms each change)", default: false },
+      { name: "deals_write", description: "Change deals (a human confirms each change)", default: true },
     ],
     tools,
     resources: [accountResource, ownersResource],

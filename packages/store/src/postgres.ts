@@ -258,7 +258,10 @@ class PgDb implements SqlDb {
   }
 }
 
-/** Held until the outer transaction ends; re-entrant for the same session. */
+/**
+ * Held until the outer transaction ends; re-entrant for the same session. Advisory locks are per database, so
+ * the name is qualified by the schema: deployments (or tests) in separate schemas never wait on each other.
+ */
 async function lock(client: PoolClient, name: string): Promise<void> {
-  await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [name]);
+  await client.query("SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':' || $1))", [name]);
 }
