@@ -80,6 +80,7 @@ export async function runServer(
   });
 
   let stopping: Promise<void> | undefined;
+  const pendingSends = new Set<Promise<void>>();
   let http: HttpTransportServer | undefined;
   let stdioServer: import("@modelcontextprotocol/sdk/server/index.js").Server | undefined;
   const stop = (reason: string) => {
@@ -87,6 +88,9 @@ export async function runServer(
       log.info({ reason }, "shutting down");
       await http?.stopAccepting();
       await runtime.close(config.SHUTDOWN_TIMEOUT_MS);
+      // the SDK sends an answer a turn after its handler resolves: let those turns run, then wait for the writes
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      await Promise.allSettled([...pendingSends]);
       await http?.closeSessions();
       await stdioServer?.close();
       log.info("stopped");
@@ -118,9 +122,18 @@ export async function runServer(
     await opts.onListening?.(http.url, log, runtime);
   } else {
     stdioServer = app.createServer();
-    await stdioServer.connect(new StdioServerTransport());
+    const transport = new StdioServerTransport();
+    // answers still being written when we stop: every call that ran gets its whole answer before exit
+    const send = transport.send.bind(transport);
+    transport.send = (message) => {
+      const sent = send(message);
+      pendingSends.add(sent);
+      void sent.finally(() => pendingSends.delete(sent));
+      return sent;
+    };
+    await stdioServer.connect(transport);
     // The client closing our stdin is the normal way a stdio server is told to stop.
-    process.stdin.once("end", () => void stop("stdin closed").then(() => process.exit(0)));
+    process.stdin.once("end", () => void stop("stdin closed").then(() => exitWhenFlushed(0)));
     log.info({ tools: app.tools.length }, "serving on stdio");
   }
   // the sandbox company (and each vendor's settings) load now, with progress on stderr, not inside the first call
@@ -137,7 +150,7 @@ export async function main(opts: RunOptions, schema?: z.ZodObject): Promise<void
   try {
     const running = await runServer(opts, schema);
     for (const sig of ["SIGTERM", "SIGINT"] as const) {
-      process.once(sig, () => void running.stop(sig).then(() => process.exit(0)));
+      process.once(sig, () => void running.stop(sig).then(() => exitWhenFlushed(0)));
     }
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -150,4 +163,9 @@ export async function main(opts: RunOptions, schema?: z.ZodObject): Promise<void
     }
     throw err;
   }
+}
+
+/** Exits once everything written to stdout has reached the pipe: process.exit alone can cut the last answer. */
+function exitWhenFlushed(code: number): void {
+  process.stdout.write("", () => process.exit(code));
 }

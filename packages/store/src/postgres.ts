@@ -263,5 +263,7 @@ class PgDb implements SqlDb {
  * the name is qualified by the schema: deployments (or tests) in separate schemas never wait on each other.
  */
 async function lock(client: PoolClient, name: string): Promise<void> {
-  await client.query("SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':' || $1))", [name]);
+  await client.query("SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':' || $1))", [
+    name,
+  ]);
 }

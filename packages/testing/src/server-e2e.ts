@@ -219,6 +219,52 @@ export function describeServerE2E(o: ServerE2EOptions): void {
     });
   });
 
+  it(`${o.serverName} answers every in-flight call, whole, when stdin closes`, async () => {
+    const child = spawn(process.execPath, [o.bin], {
+      env: { PATH: process.env.PATH ?? "", ...env, LOG_LEVEL: "error", RATE_LIMIT_PER_MINUTE: "0" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const read = o.tools.find((t) => t.defaultOn && t.def.annotations.readOnlyHint) ?? o.tools[0];
+    const lines = [
+      {
+        jsonrpc: "2.0",
+        id: 0,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      // calls interleaved with large tools/list answers, so the stdout pipe is full when stdin closes
+      ...Array.from({ length: 200 }, (_, i) =>
+        i % 2
+          ? { jsonrpc: "2.0", id: i + 1, method: "tools/list" }
+          : {
+              jsonrpc: "2.0",
+              id: i + 1,
+              method: "tools/call",
+              params: { name: read?.publicName, arguments: read?.def.example ?? {} },
+            },
+      ),
+    ];
+    // all at once, then stdin closes while the calls are in flight
+    child.stdin.end(lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
+    const code = await new Promise((r) => child.on("exit", r));
+    expect(code).toBe(0);
+    const answers = out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: number });
+    expect(
+      answers
+        .filter((a) => a.id > 0)
+        .map((a) => a.id)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
   describe(`${o.serverName} over Streamable HTTP`, () => {
     let server: HttpServerProcess;
     let c: Connected;
