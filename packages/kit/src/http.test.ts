@@ -167,6 +167,29 @@ describe("Streamable HTTP", () => {
     await expect(fetch(url)).rejects.toThrow();
   });
 
+  it("answers requests that arrive while it stops with 503 and Retry-After, never a reset connection", async () => {
+    const { server, url } = await start(["--stateless"]);
+    running.pop();
+    const ping = { jsonrpc: "2.0", id: 1, method: "tools/list" };
+    const statuses: (number | string)[] = [];
+    const fire = async () => {
+      try {
+        const r = await post(url, ping);
+        statuses.push(r.status === 503 ? `503 retry-after ${r.headers.get("retry-after")}` : r.status);
+        await r.body?.cancel();
+      } catch (err) {
+        const code = (err as { cause?: { code?: string } }).cause?.code ?? "error";
+        statuses.push(code);
+      }
+    };
+    const before = Array.from({ length: 50 }, fire);
+    const stopping = server.stop("test");
+    const during = Array.from({ length: 150 }, fire);
+    await Promise.all([...before, ...during, stopping]);
+    expect(statuses.filter((s) => s !== 200 && s !== "503 retry-after 1")).toEqual([]);
+    expect(statuses).toContain("503 retry-after 1");
+  });
+
   it("stops on a bad setting with a clear message", async () => {
     await expect(
       runServer({ modules: [demoModule], defaultPort: 0, argv: ["--port", "abc"], env: {} }),

@@ -49,9 +49,15 @@ interface Session {
   principalId: string;
 }
 
-const jsonError = (res: ServerResponse, status: number, code: number, message: string) => {
+const jsonError = (
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+) => {
   if (res.headersSent) return;
-  res.writeHead(status, { "content-type": "application/json" });
+  res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
 };
 
@@ -138,7 +144,13 @@ export class HttpTransportServer {
       return this.text(res, 200, await this.opts.metricsText());
     if (this.opts.routes?.(req, res)) return;
     if (path !== "/mcp") return jsonError(res, 404, -32601, `Not found: ${path}. The MCP endpoint is /mcp.`);
-    if (this.app.runtime.closing) return jsonError(res, 503, -32000, "Server is shutting down.");
+    if (this.app.runtime.closing) {
+      // the client retries elsewhere and drops this keep-alive socket instead of having it reset under it
+      return jsonError(res, 503, -32000, "Server is shutting down; retry.", {
+        "retry-after": "1",
+        connection: "close",
+      });
+    }
     const principal = this.opts.authenticate
       ? await this.opts.authenticate(req, res)
       : this.app.localPrincipal();

@@ -49,6 +49,9 @@ const HELP = `Options (each also an environment variable, see .env.example):
 `;
 
 /** Parses configuration, starts stdio or HTTP, and shuts down gracefully. The only entry point of every bin. */
+/** How long a stopping HTTP server keeps answering 503 so clients move their keep-alive sockets elsewhere. */
+const HTTP_DRAIN_MS = 1000;
+
 export async function runServer(
   opts: RunOptions,
   schema: z.ZodObject = baseConfigSchema,
@@ -86,8 +89,11 @@ export async function runServer(
   const stop = (reason: string) => {
     stopping ??= (async () => {
       log.info({ reason }, "shutting down");
-      await http?.stopAccepting();
+      // HTTP keeps listening while in-flight calls finish: new requests get 503 + Retry-After, not a reset socket
+      runtime.closing = true;
+      if (http) await new Promise((r) => setTimeout(r, Math.min(HTTP_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS)));
       await runtime.close(config.SHUTDOWN_TIMEOUT_MS);
+      await http?.stopAccepting();
       // the SDK sends an answer a turn after its handler resolves: let those turns run, then wait for the writes
       for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
       await Promise.allSettled([...pendingSends]);
