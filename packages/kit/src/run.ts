@@ -173,5 +173,6 @@ export async function main(opts: RunOptions, schema?: z.ZodObject): Promise<void
 
 /** Exits once everything written to stdout has reached the pipe: process.exit alone can cut the last answer. */
 function exitWhenFlushed(code: number): void {
+  // biome-ignore lint/plugin: an empty write adds nothing to the protocol stream; its callback means "flushed"
   process.stdout.write("", () => process.exit(code));
 }
