@@ -72,11 +72,33 @@ export function isTicketWriteError(err: unknown): err is TicketWriteError {
   return err instanceof Error && err.name === "TicketWriteError" && "code" in err;
 }
 
+/** NPS counts over a range and the newest detractor comments: `nps_summary`'s figures, aggregated at the source. */
+export interface NpsStats {
+  responses: number;
+  /** Scores 9–10. */
+  promoters: number;
+  passives: number;
+  /** Scores 0–6. */
+  detractors: number;
+  /** Detractor responses with a non-empty comment, newest first, at most `comments` of them. */
+  detractorComments: NpsResponseRow[];
+}
+
+export interface NpsQuery {
+  from?: string;
+  to?: string;
+  accountId?: string;
+  /** How many detractor comments to return. */
+  comments: number;
+}
+
 /** What the customer-success tools need; the sandbox and vendor adapters (Zendesk, Intercom, Mixpanel) implement it. */
 export interface SupportPort {
   accountSignals(q?: { accountIds?: string[] }): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
+  /** What `npsResponses` over the same range adds up to (vendors compute it from their responses). */
+  npsStats(q: NpsQuery): Promise<NpsStats>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   /** Fresh from the system of record, never a cached copy; undefined when there is no such ticket. */
   getTicket(id: string): Promise<TicketDetail | undefined>;

@@ -49,6 +49,14 @@ export interface DealWrite {
   recovered?: boolean;
 }
 
+/** Of closed deals, per open stage: how many reached it (stage history or their own stage) and how many won. */
+export interface StageReach {
+  /** Closed deals counted. */
+  closed: number;
+  /** Only stages at least one of the deals reached. */
+  stages: Record<string, { reached: number; won: number }>;
+}
+
 /** What the sales tools need from a CRM; the sandbox and the vendor adapters implement it. */
 export interface CrmPort {
   listDeals(q: DealQuery): Promise<Page<DealRow>>;
@@ -56,6 +64,11 @@ export interface CrmPort {
   dealStageHistory(
     dealIds: string[],
   ): Promise<{ dealId: string; fromStage: string | null; toStage: string; changedAt: string }[]>;
+  /**
+   * Of the closed deals closing in [from, to] (same range and owner rules as `dealsClosingBetween`), per open
+   * stage how many reached it and how many won: what a forecast learns from (vendors count their own rows).
+   */
+  stageReach(from: string, to: string, owner?: string): Promise<StageReach>;
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;

@@ -2,7 +2,8 @@ import { performance } from "node:perf_hooks";
 import { migrate, type SqlDb } from "@revops/store";
 import { generateCompany } from "./generate/index.js";
 import { type GenerateOptions, makeCtx } from "./generate/types.js";
-import { SANDBOX_INDEXES, sandboxMigrations, TABLE_NAMES, WRITTEN_TABLES } from "./schema.js";
+import { USAGE_RECENT_COLUMNS, UsageRecentAccumulator } from "./ports/usage-recent.js";
+import { DERIVED_TABLES, SANDBOX_INDEXES, sandboxMigrations, TABLE_NAMES, WRITTEN_TABLES } from "./schema.js";
 
 export interface SandboxDataset {
   seed: number;
@@ -87,10 +88,12 @@ export async function ensureSandboxLoaded(
       for (const ix of SANDBOX_INDEXES) await tx.exec(`DROP INDEX IF EXISTS ${ix.name}`);
       let current = "";
       let tablesDone = 0;
+      const usage = new UsageRecentAccumulator(ctx.today);
       for (const chunk of generateCompany(opts)) {
         if (current && chunk.table !== current) tablesDone++;
         current = chunk.table;
         await tx.insertMany(chunk.table, chunk.columns, chunk.rows);
+        if (chunk.table === "sb_usage_daily") usage.add(chunk.columns, chunk.rows);
         counts[chunk.table] = (counts[chunk.table] ?? 0) + chunk.rows.length;
         opts.onProgress?.({
           table: chunk.table,
@@ -99,6 +102,8 @@ export async function ensureSandboxLoaded(
           tables: TABLE_NAMES.length,
         });
       }
+      await tx.run("DELETE FROM sb_usage_recent");
+      await tx.insertMany("sb_usage_recent", USAGE_RECENT_COLUMNS, usage.rows());
       for (const ix of SANDBOX_INDEXES) await tx.exec(ix.create);
       const loadedAt = new Date().toISOString();
       await tx.run(
@@ -116,7 +121,8 @@ export async function resetSandbox(db: SqlDb): Promise<void> {
   await migrate(db, sandboxMigrations);
   await db.transaction(
     async (tx) => {
-      for (const t of [...TABLE_NAMES, ...WRITTEN_TABLES, "sb_meta"]) await tx.run(`DELETE FROM ${t}`);
+      for (const t of [...TABLE_NAMES, ...WRITTEN_TABLES, ...DERIVED_TABLES, "sb_meta"])
+        await tx.run(`DELETE FROM ${t}`);
     },
     { lock: "sandbox-load" },
   );

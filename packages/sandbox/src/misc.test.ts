@@ -58,7 +58,11 @@ describe("cursor", () => {
 describe("package entry", () => {
   it("exports the public API", () => {
     expect(api.SANDBOX_DEFAULTS).toEqual({ seed: 42, scale: 1, today: "2026-11-23" });
-    expect(api.sandboxMigrations.map((m) => m.id)).toEqual(["sandbox-0001-schema", "sandbox-0002-writes"]);
+    expect(api.sandboxMigrations.map((m) => m.id)).toEqual([
+      "sandbox-0001-schema",
+      "sandbox-0002-writes",
+      "sandbox-0003-analytics",
+    ]);
     for (const name of [
       "SandboxCrm",
       "SandboxMarketing",

@@ -8,6 +8,11 @@ export function nps(scores: readonly number[]) {
     promoters,
     passives: n - promoters - detractors,
     detractors,
-    nps: n ? Math.round(((promoters - detractors) / n) * 100) : null,
+    nps: npsScore(promoters, detractors, n),
   };
+}
+
+/** The score from counts: null without responses. */
+export function npsScore(promoters: number, detractors: number, responses: number): number | null {
+  return responses ? Math.round(((promoters - detractors) / responses) * 100) : null;
 }

@@ -1,6 +1,8 @@
 import type { Freshness, WithFreshness } from "@revops/connectors/freshness";
 import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } from "@revops/sandbox";
 import type {
+  NpsQuery,
+  NpsStats,
   SupportPort,
   TicketChanges,
   TicketDetail,
@@ -9,6 +11,7 @@ import type {
 } from "../ports";
 import type { FeedbackSignals, IntercomFeedback } from "./intercom/feedback";
 import type { MixpanelUsage, UsageSignals } from "./mixpanel/usage";
+import { npsStatsOf } from "./nps-stats";
 
 export interface CsSources {
   /** Support tickets: Zendesk or the sandbox. */
@@ -87,5 +90,12 @@ export class CompositeSupport implements SupportPort {
 
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]> {
     return this.s.feedback ? this.s.feedback.npsResponses(q) : this.s.book.npsResponses(q);
+  }
+
+  async npsStats(q: NpsQuery): Promise<WithFreshness<NpsStats>> {
+    const { comments, ...range } = q;
+    return this.s.feedback
+      ? npsStatsOf(await this.s.feedback.npsResponses(range), comments)
+      : this.s.book.npsStats(q);
   }
 }

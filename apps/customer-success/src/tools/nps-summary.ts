@@ -2,7 +2,7 @@ import { freshnessOf } from "@revops/connectors/freshness";
 import { ConnectionSchema, IsoDateSchema, untrustedText, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
-import { nps } from "../domain/nps";
+import { npsScore } from "../domain/nps";
 import { csTool } from "../ports";
 import { AccountIdSchema, AccountNameSchema, MetaSchema } from "./schemas";
 
@@ -45,17 +45,23 @@ export const npsSummary = csTool({
     if (input.from && input.to && input.from > input.to) {
       throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
     }
-    const rows = await fromVendor(() =>
-      ports.support.npsResponses({ from: input.from, to: input.to, accountId: input.account_id }),
+    const stats = await fromVendor(() =>
+      ports.support.npsStats({
+        from: input.from,
+        to: input.to,
+        accountId: input.account_id,
+        comments: input.comments,
+      }),
     );
-    const stale = freshnessOf(rows)?.note;
-    const detractors = rows
-      .filter((r) => r.score <= 6 && r.comment)
-      .sort((a, b) => b.respondedAt.localeCompare(a.respondedAt))
-      .slice(0, input.comments);
+    const stale = freshnessOf(stats)?.note;
+    const { responses, promoters, passives, detractors } = stats;
     return {
-      ...nps(rows.map((r) => r.score)),
-      detractor_comments: detractors.map((r) => ({
+      responses,
+      promoters,
+      passives,
+      detractors,
+      nps: npsScore(promoters, detractors, responses),
+      detractor_comments: stats.detractorComments.map((r) => ({
         account_name: r.accountName,
         score: r.score,
         responded_at: r.respondedAt,
@@ -65,9 +71,9 @@ export const npsSummary = csTool({
         method: "nps-v1: % promoters (9-10) minus % detractors (0-6)",
         as_of: await ports.today(),
         source: ports.source,
-        inputs: { responses: rows.length, from: input.from ?? "all", to: input.to ?? "all" },
+        inputs: { responses, from: input.from ?? "all", to: input.to ?? "all" },
         caveats: [
-          ...(rows.length < 30 ? ["Fewer than 30 responses: the score is noisy."] : []),
+          ...(responses < 30 ? ["Fewer than 30 responses: the score is noisy."] : []),
           ...(stale ? [stale] : []),
         ],
       },

@@ -1,6 +1,6 @@
 import { ConnectionSchema } from "@revops/kit";
 import { z } from "zod";
-import { FORECAST_METHOD, forecastPeriod, stageConversion } from "../domain/forecast";
+import { conversionFromReach, FORECAST_METHOD, forecastPeriod } from "../domain/forecast";
 import { parseQuarter, quarterOf, shiftQuarter } from "../domain/period";
 import { salesTool } from "../ports";
 import { AnalyticsMetaSchema, OwnerSchema, QuarterSchema } from "./schemas";
@@ -43,13 +43,11 @@ export const forecastGet = salesTool({
     const label = input.quarter ?? quarterOf(today);
     const period = parseQuarter(label);
     const historyFrom = parseQuarter(shiftQuarter(label, -HISTORY_QUARTERS)).from;
-    const [deals, past] = await Promise.all([
+    const [deals, reach] = await Promise.all([
       ports.crm.dealsClosingBetween(period.from, period.to, input.owner),
-      ports.crm.dealsClosingBetween(historyFrom, period.from, input.owner),
+      ports.crm.stageReach(historyFrom, period.from, input.owner),
     ]);
-    const closed = past.filter((d) => d.stage === "closed_won" || d.stage === "closed_lost");
-    const history = await ports.crm.dealStageHistory(closed.map((d) => d.id));
-    const conversion = stageConversion(closed, history);
+    const conversion = conversionFromReach(reach);
     const caveats = Object.entries(conversion)
       .filter(([, c]) => c.source === "crm_probability")
       .map(([stage, c]) => `${stage}: only ${c.sample} closed deals in history, CRM probability used`);
@@ -64,7 +62,7 @@ export const forecastGet = salesTool({
         source: ports.source,
         inputs: {
           deals_in_quarter: deals.length,
-          closed_deals_in_history: closed.length,
+          closed_deals_in_history: reach.closed,
           history_quarters: HISTORY_QUARTERS,
         },
         caveats,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SqlDb } from "@revops/store";
 import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
-import { STAGE_PROBABILITY } from "../generate/deals.js";
+import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
 
@@ -99,10 +99,19 @@ export interface Owner {
   region: string;
 }
 
+/** Of closed deals, per open stage: how many reached it (stage history or their own stage) and how many won. */
+export interface StageReach {
+  /** Closed deals counted. */
+  closed: number;
+  /** Only stages at least one of the deals reached. */
+  stages: Record<string, { reached: number; won: number }>;
+}
+
 export interface CrmPort {
   listDeals(q: DealQuery): Promise<Page<DealRow>>;
   dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]>;
   dealStageHistory(dealIds: string[]): Promise<StageChange[]>;
+  stageReach(from: string, to: string, owner?: string): Promise<StageReach>;
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   listOwners(): Promise<Owner[]>;
@@ -218,6 +227,43 @@ export class SandboxCrm implements CrmPort {
       }
     }
     return out;
+  }
+
+  /**
+   * What `dealsClosingBetween` and `dealStageHistory` of its closed deals add up to for a forecast, counted in SQL:
+   * the closed deals (won or lost) closing in [from, to] and, per open stage, those that reached it (a stage
+   * history row, or the deal's own stage) and those won.
+   */
+  async stageReach(from: string, to: string, owner?: string): Promise<StageReach> {
+    const w = ownerFilter(new Where(), owner)
+      .range("d.close_date", from, to)
+      .add("d.stage IN ('closed_won', 'closed_lost')");
+    // one pass over the stage history pivoted per deal: hash-joined on PostgreSQL, read in index order on SQLite
+    const pivot = OPEN_STAGES.map((st, i) => `MAX(CASE WHEN to_stage = '${st}' THEN 1 ELSE 0 END) AS s${i}`);
+    const reached = OPEN_STAGES.map(
+      (st, i) => `CASE WHEN d.stage = '${st}' OR h.s${i} = 1 THEN 1 ELSE 0 END AS s${i}`,
+    );
+    const rows = await this.db.query<Record<string, unknown>>(
+      `SELECT r.won, COUNT(*) AS deals, ${OPEN_STAGES.map((_, i) => `SUM(r.s${i}) AS s${i}`).join(", ")}
+       FROM (SELECT CASE WHEN d.stage = 'closed_won' THEN 1 ELSE 0 END AS won, ${reached.join(", ")}
+         ${DEAL_FROM}
+         LEFT JOIN (SELECT deal_id, ${pivot.join(", ")} FROM sb_deal_stage_history GROUP BY deal_id) h
+           ON h.deal_id = d.id
+         ${w.sql()}) r
+       GROUP BY r.won`,
+      w.params,
+    );
+    const stages: StageReach["stages"] = {};
+    OPEN_STAGES.forEach((stage, i) => {
+      let sum = 0;
+      let won = 0;
+      for (const r of rows) {
+        sum += num(r[`s${i}`]);
+        if (num(r.won) === 1) won += num(r[`s${i}`]);
+      }
+      if (sum > 0) stages[stage] = { reached: sum, won };
+    });
+    return { closed: rows.reduce((t, r) => t + num(r.deals), 0), stages };
   }
 
   async getAccount(id: string): Promise<AccountDetail | undefined> {

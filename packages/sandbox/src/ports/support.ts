@@ -5,6 +5,7 @@ import type { Page } from "../cursor.js";
 import { dayOf, isoDay } from "../dates.js";
 import { sandboxToday } from "../load.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
+import { ensureUsageRecent } from "./usage-recent.js";
 
 export type TicketStatus = "new" | "open" | "pending" | "solved" | "closed";
 export type TicketPriority = "low" | "normal" | "high" | "urgent";
@@ -62,6 +63,26 @@ export interface NpsResponseRow {
   respondedAt: string;
 }
 
+/** NPS counts over a range and the newest detractor comments: what `nps_summary` shows, aggregated at the source. */
+export interface NpsStats {
+  responses: number;
+  /** Scores 9–10. */
+  promoters: number;
+  passives: number;
+  /** Scores 0–6. */
+  detractors: number;
+  /** Detractor responses with a non-empty comment, newest first, at most `comments` of them. */
+  detractorComments: NpsResponseRow[];
+}
+
+export interface NpsQuery {
+  from?: string;
+  to?: string;
+  accountId?: string;
+  /** How many detractor comments to return. */
+  comments: number;
+}
+
 /** One ticket as read fresh for a write: what a plan shows as "before". */
 export interface TicketDetail {
   id: string;
@@ -112,24 +133,32 @@ export interface SupportPort {
   accountSignals(q?: { accountIds?: string[] }): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
+  npsStats(q: NpsQuery): Promise<NpsStats>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
 }
 
-const SIGNALS_SQL = `
-SELECT a.id, a.name, a.arr, u.name AS owner_name, s.renewal_date, COALESCE(s.seats, 0) AS seats,
-  COALESCE(us.last30, 0) AS last30, COALESCE(us.prev30, 0) AS prev30, us.active30,
-  COALESCE(tk.tickets, 0) AS tickets, COALESCE(tk.urgent, 0) AS urgent, COALESCE(tk.bad, 0) AS bad,
-  np.avg_score, COALESCE(np.responses, 0) AS responses
-FROM sb_accounts a
-JOIN sb_users u ON u.id = a.owner_id
-LEFT JOIN sb_subscriptions s ON s.account_id = a.id AND s.status = 'active'
-LEFT JOIN (
-  SELECT account_id, SUM(CASE WHEN day >= ? THEN events ELSE 0 END) AS last30,
-    SUM(CASE WHEN day < ? THEN events ELSE 0 END) AS prev30,
-    AVG(CASE WHEN day >= ? THEN active_users END) AS active30
-  FROM sb_usage_daily WHERE day >= ? AND day < ? GROUP BY account_id
-) us ON us.account_id = a.id
-LEFT JOIN (
+/**
+ * Support load and NPS per account: correlated lookups on the (account, time) covering indexes for SQLite,
+ * whose GROUP BY sorts in a temp B-tree; grouped hash aggregates for PostgreSQL. The same figures either way.
+ */
+const SIGNALS_PARTS = {
+  sqlite: {
+    select: `(SELECT COUNT(*) FROM sb_tickets t WHERE t.account_id = a.id AND t.created_at >= ? AND t.created_at < ?) AS tickets,
+  (SELECT COUNT(*) FROM sb_tickets t WHERE t.account_id = a.id AND t.created_at >= ? AND t.created_at < ?
+    AND t.priority = 'urgent') AS urgent,
+  (SELECT COUNT(*) FROM sb_tickets t WHERE t.account_id = a.id AND t.created_at >= ? AND t.created_at < ?
+    AND t.csat = 'bad') AS bad,
+  (SELECT AVG(n.score * 1.0) FROM sb_nps_responses n WHERE n.account_id = a.id AND n.responded_at >= ?
+    AND n.responded_at < ?) AS avg_score,
+  (SELECT COUNT(*) FROM sb_nps_responses n WHERE n.account_id = a.id AND n.responded_at >= ?
+    AND n.responded_at < ?) AS responses`,
+    joins: "",
+    params: (t: string[], n: string[]) => [...t, ...t, ...t, ...n, ...n],
+  },
+  postgres: {
+    select: `COALESCE(tk.tickets, 0) AS tickets, COALESCE(tk.urgent, 0) AS urgent, COALESCE(tk.bad, 0) AS bad,
+  np.avg_score, COALESCE(np.responses, 0) AS responses`,
+    joins: `LEFT JOIN (
   SELECT account_id, COUNT(*) AS tickets, SUM(CASE WHEN priority = 'urgent' THEN 1 ELSE 0 END) AS urgent,
     SUM(CASE WHEN csat = 'bad' THEN 1 ELSE 0 END) AS bad
   FROM sb_tickets WHERE created_at >= ? AND created_at < ? GROUP BY account_id
@@ -137,7 +166,34 @@ LEFT JOIN (
 LEFT JOIN (
   SELECT account_id, AVG(score * 1.0) AS avg_score, COUNT(*) AS responses
   FROM sb_nps_responses WHERE responded_at >= ? AND responded_at < ? GROUP BY account_id
-) np ON np.account_id = a.id`;
+) np ON np.account_id = a.id`,
+    params: (t: string[], n: string[]) => [...t, ...n],
+  },
+};
+
+function signalsSql(dialect: "sqlite" | "postgres"): string {
+  const p = SIGNALS_PARTS[dialect];
+  return `
+SELECT a.id, a.name, a.arr, u.name AS owner_name, s.renewal_date, COALESCE(s.seats, 0) AS seats,
+  COALESCE(us.last30, 0) AS last30, COALESCE(us.prev30, 0) AS prev30, us.active30_sum, us.active30_days,
+  ${p.select}
+FROM sb_accounts a
+JOIN sb_users u ON u.id = a.owner_id
+LEFT JOIN sb_subscriptions s ON s.account_id = a.id AND s.status = 'active'
+LEFT JOIN sb_usage_recent us ON us.account_id = a.id
+${p.joins}`;
+}
+
+function toNps(r: Record<string, unknown>): NpsResponseRow {
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    accountName: String(r.account_name),
+    score: num(r.score),
+    comment: (r.comment as string | null) ?? null,
+    respondedAt: String(r.responded_at),
+  };
+}
 
 type TicketDbRow = Record<string, unknown> & { id: string; created_at: string };
 
@@ -192,13 +248,16 @@ export class SandboxSupport implements SupportPort {
 
   /** Health signals for current customer accounts (largest ARR first). */
   async accountSignals(q: { accountIds?: string[] } = {}): Promise<AccountSignals[]> {
-    const today = dayOf(await sandboxToday(this.db));
+    const asOf = await sandboxToday(this.db);
+    await ensureUsageRecent(this.db, asOf);
+    const today = dayOf(asOf);
     const d = (n: number) => isoDay(today - n);
-    const params: unknown[] = [d(30), d(30), d(30), d(60), d(0), d(90), d(-1), d(180), d(-1)];
+    const dialect = this.db.dialect === "postgres" ? "postgres" : "sqlite";
+    const params = SIGNALS_PARTS[dialect].params([d(90), d(-1)], [d(180), d(-1)]);
     const w = new Where().add("a.lifecycle = 'customer'");
     if (q.accountIds) w.in("a.id", q.accountIds);
     const rows = await this.db.query<Record<string, unknown>>(
-      `${SIGNALS_SQL} ${w.sql()} ORDER BY a.arr DESC, a.id`,
+      `${signalsSql(dialect)} ${w.sql()} ORDER BY a.arr DESC, a.id`,
       [...params, ...w.params],
     );
     return rows.map((r) => ({
@@ -209,7 +268,9 @@ export class SandboxSupport implements SupportPort {
       ownerName: String(r.owner_name),
       usageLast30: num(r.last30),
       usagePrev30: num(r.prev30),
-      activeUsersLast30: Math.round(num(r.active30)),
+      // AVG over the days with usage, as SUM/COUNT of integers: the same double on both engines
+      activeUsersLast30:
+        num(r.active30_days) > 0 ? Math.round(num(r.active30_sum) / num(r.active30_days)) : 0,
       seats: num(r.seats),
       ticketsLast90: num(r.tickets),
       urgentTicketsLast90: num(r.urgent),
@@ -253,14 +314,40 @@ export class SandboxSupport implements SupportPort {
        ${w.sql()} ORDER BY n.responded_at DESC, n.id DESC`,
       w.params,
     );
-    return rows.map((r) => ({
-      id: String(r.id),
-      accountId: String(r.account_id),
-      accountName: String(r.account_name),
-      score: num(r.score),
-      comment: (r.comment as string | null) ?? null,
-      respondedAt: String(r.responded_at),
-    }));
+    return rows.map(toNps);
+  }
+
+  /** Counts by bucket and the newest detractor comments in SQL (the same figures as over `npsResponses`). */
+  async npsStats(q: NpsQuery): Promise<NpsStats> {
+    const w = new Where().range("n.responded_at", q.from, q.to).opt("n.account_id", "=", q.accountId);
+    const limit = Math.max(0, Math.floor(q.comments));
+    const [counts, comments] = await Promise.all([
+      this.db.one<Record<string, unknown>>(
+        `SELECT COUNT(*) AS n, SUM(CASE WHEN n.score >= 9 THEN 1 ELSE 0 END) AS promoters,
+           SUM(CASE WHEN n.score <= 6 THEN 1 ELSE 0 END) AS detractors
+         FROM sb_nps_responses n ${w.sql()}`,
+        w.params,
+      ),
+      limit === 0
+        ? Promise.resolve([])
+        : this.db.query<Record<string, unknown>>(
+            `SELECT n.id, n.account_id, a.name AS account_name, n.score, n.comment, n.responded_at
+             FROM sb_nps_responses n JOIN sb_accounts a ON a.id = n.account_id
+             ${w.sql(["n.score <= 6", "n.comment IS NOT NULL", "n.comment <> ''"])}
+             ORDER BY n.responded_at DESC, n.id DESC LIMIT ${limit}`,
+            w.params,
+          ),
+    ]);
+    const responses = num(counts?.n);
+    const promoters = num(counts?.promoters);
+    const detractors = num(counts?.detractors);
+    return {
+      responses,
+      promoters,
+      passives: responses - promoters - detractors,
+      detractors,
+      detractorComments: comments.map(toNps),
+    };
   }
 
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {

@@ -16,6 +16,8 @@ import {
   type TicketStatus,
 } from "@revops/sandbox";
 import {
+  type NpsQuery,
+  type NpsStats,
   type SupportPort,
   type TicketChanges,
   type TicketDetail,
@@ -174,6 +176,11 @@ export class ZendeskSupport implements SupportPort {
   /** Not in Zendesk: NPS surveys come from the sandbox until the Intercom/Mixpanel adapters exist. */
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]> {
     return this.rest.npsResponses(q);
+  }
+
+  /** Not in Zendesk: from the sandbox, like `npsResponses`. */
+  npsStats(q: NpsQuery): Promise<NpsStats> {
+    return this.rest.npsStats(q);
   }
 
   /**

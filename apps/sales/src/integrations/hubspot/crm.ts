@@ -3,11 +3,13 @@ import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshne
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
 import type { AccountDetail, DealQuery, DealRow, Owner, Page, StageChange } from "@revops/sandbox";
+import { stageReachOf } from "../../domain/forecast";
 import {
   type CrmPort,
   type DealChanges,
   type DealDetail,
   type DealWrite,
+  type StageReach,
   unexpected,
   type WriteOrigin,
 } from "../../ports";
@@ -118,6 +120,14 @@ export class HubSpotCrm implements CrmPort {
   /** Stage history (propertiesWithHistory) is not read yet: forecasts fall back to CRM probabilities. */
   async dealStageHistory(_dealIds: string[]): Promise<StageChange[]> {
     return [];
+  }
+
+  /** Counted here from the closed deals and their stage history (none is read yet: every sample is 0). */
+  async stageReach(from: string, to: string, owner?: string): Promise<StageReach> {
+    const closed = (await this.dealsClosingBetween(from, to, owner)).filter(
+      (d) => d.stage === "closed_won" || d.stage === "closed_lost",
+    );
+    return stageReachOf(closed, await this.dealStageHistory(closed.map((d) => d.id)));
   }
 
   async getAccount(id: string): Promise<WithFreshness<AccountDetail> | undefined> {
