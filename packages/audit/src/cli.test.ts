@@ -100,6 +100,33 @@ describe("revops audit CLI", () => {
     await expect(run("export", "--since", "soon")).rejects.toThrow("since must be an ISO-8601 time");
   });
 
+  it("erase --subject deletes one person's values; query shows [erased] and verify still passes", async () => {
+    const log = await open();
+    await log.append({
+      principal: "alice",
+      server: "marketing",
+      tool: "email_send",
+      outcome: "ok",
+      args: { to: "erin@example.com", note: "asked for a callback" },
+      at: new Date(Date.UTC(2025, 0, 2)),
+    });
+    await log.close();
+    await run("query", "--tool", "email_send");
+    expect(JSON.parse(out[0] as string).args).toEqual({
+      to: "erin@example.com",
+      note: "asked for a callback",
+    });
+    await run("erase", "--subject", "Erin@Example.com");
+    expect(out).toEqual(["erased 2 personal values from 1 records naming erin@example.com"]);
+    await run("erase", "--subject", "erin@example.com", "--json");
+    expect(JSON.parse(out[0] as string)).toEqual({ subject: "erin@example.com", records: 0, values: 0 });
+    await run("export", "--since", "2025-01-02T00:00:00Z");
+    expect(JSON.parse(out[0] as string).args).toEqual({ to: "[erased]", note: "[erased]" });
+    await run("verify");
+    expect(out.join("\n")).toMatch(/audit log OK\nrecords verified: 31 /);
+    await expect(run("erase")).rejects.toThrow("--subject");
+  });
+
   it("verify exits with code 1 and names the problem when the log was tampered with", async () => {
     const log = await open();
     await dropGuards(log.db);

@@ -3,7 +3,7 @@ import type { AuditLog } from "./log";
 import { type AuditQueryInput, toAuditQuery } from "./tool";
 import type { AuditOutcome, VerifyReport } from "./types";
 
-/** Adds `audit verify|query|export` to a commander program; `open` is called once per command. */
+/** Adds `audit verify|query|export|erase` to a commander program; `open` is called once per command. */
 export function registerAuditCommands(program: Command, open: () => Promise<AuditLog>): Command {
   const audit = program.command("audit").description("Inspect and verify the tamper-evident audit log");
 
@@ -35,6 +35,24 @@ export function registerAuditCommands(program: Command, open: () => Promise<Audi
         const page = await log.query(toAuditQuery(opts));
         for (const record of page.records) console.log(JSON.stringify(record));
         if (page.nextCursor) console.error(`more records: add --cursor ${page.nextCursor}`);
+      }),
+    );
+
+  audit
+    .command("erase")
+    .description(
+      "Delete the personal values (side table) of every record naming this email; the chain still verifies",
+    )
+    .requiredOption("--subject <email>", "the person's email address (case-insensitive)")
+    .option("--json", "print the result as JSON")
+    .action((opts: { subject: string; json?: boolean }) =>
+      withLog(open, async (log) => {
+        const r = await log.erase(opts.subject);
+        console.log(
+          opts.json
+            ? JSON.stringify(r)
+            : `erased ${r.values} personal values from ${r.records} records naming ${r.subject}`,
+        );
       }),
     );
 

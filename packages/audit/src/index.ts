@@ -13,9 +13,27 @@ export {
   outcomeOf,
   recordDecision,
 } from "./middleware";
+export {
+  ERASED,
+  FREE_TEXT_MIN,
+  findEmails,
+  NOT_KEPT,
+  PERSONAL_KEY_PATTERN,
+  PII_MARKER,
+  SIDE_RECORD_MAX,
+  SIDE_VALUE_MAX,
+  STORED_VALUE_MAX,
+} from "./pii";
 export { canonicalJson, sha256Hex } from "./record";
 export { type RedactRules, redactValue, SECRET_KEY_PATTERN } from "./redact";
-export { AUDIT_LOCK, AUDIT_TABLE, auditMigrations, GENESIS_HASH } from "./schema";
+export {
+  AUDIT_LOCK,
+  AUDIT_TABLE,
+  auditMigrations,
+  GENESIS_HASH,
+  PII_SUBJECT_TABLE,
+  PII_TABLE,
+} from "./schema";
 export { type AuditQueryInput, queryAudit, toAuditQuery } from "./tool";
 export {
   AUDIT_OUTCOMES,
@@ -26,6 +44,7 @@ export {
   type AuditRecord,
   type ChainRow,
   type Checkpoint,
+  type EraseReport,
   type ProblemKind,
   type VerifyProblem,
   type VerifyReport,

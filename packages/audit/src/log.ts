@@ -7,6 +7,15 @@ import {
   writeCheckpoint,
 } from "./checkpoints";
 import { loadOrCreateSigningKey, readSigningKey, type SigningKey } from "./keys";
+import {
+  attachPersonal,
+  normaliseSubject,
+  PII_MARKER,
+  type PiiRow,
+  SIDE_RECORD_MAX,
+  type SideValues,
+  splitPersonal,
+} from "./pii";
 import { queryRecords } from "./query";
 import {
   type PreparedRecord,
@@ -18,7 +27,14 @@ import {
   toIso,
 } from "./record";
 import { redactValue } from "./redact";
-import { AUDIT_LOCK, AUDIT_TABLE, auditMigrations, GENESIS_HASH } from "./schema";
+import {
+  AUDIT_LOCK,
+  AUDIT_TABLE,
+  auditMigrations,
+  GENESIS_HASH,
+  PII_SUBJECT_TABLE,
+  PII_TABLE,
+} from "./schema";
 import type {
   AuditInput,
   AuditPage,
@@ -26,6 +42,7 @@ import type {
   AuditRecord,
   ChainRow,
   Checkpoint,
+  EraseReport,
   VerifyReport,
 } from "./types";
 import { copiedSql, type SealedRow, toVerifyReport, verifyChain } from "./verify";
@@ -64,6 +81,14 @@ export interface ExportRange {
 
 const DEFAULTS = { checkpointEveryRecords: 1000, checkpointEveryMinutes: 1, pageSize: 5000 };
 const HEAD_SQL = `SELECT seq, hash FROM ${AUDIT_TABLE} ORDER BY seq DESC LIMIT 1`;
+/** A record ready to chain, with its personal values for the side table. */
+interface Prepared {
+  record: PreparedRecord;
+  pii: PiiRow[];
+  subjects: string[];
+}
+
+const PII_COLUMNS = ["record_id", "path", "value", "salt"];
 const INSERT_SQL = `INSERT INTO ${AUDIT_TABLE} (${ROW_COLUMNS.join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")})`;
 
 /** Opens the audit log on `db`, creating its table on first use. */
@@ -179,8 +204,59 @@ export class AuditLog {
     return toRecords(prepared, rows)[0] as AuditRecord;
   }
 
-  query(q: AuditQuery = {}): Promise<AuditPage> {
-    return queryRecords(this.db, q);
+  /** Records newest first, personal values put back from the side table ("[erased]" once erased). */
+  async query(q: AuditQuery = {}): Promise<AuditPage> {
+    const page = await queryRecords(this.db, q);
+    return { ...page, records: await this.withPersonal(page.records) };
+  }
+
+  /**
+   * Deletes the personal values of every record naming `subject` (an email, matched case-insensitively).
+   * The chain is untouched (it holds only salted digests), so verify() still passes; query and export
+   * then show "[erased]". Other people named in the same records lose their values there too.
+   */
+  async erase(subject: string): Promise<EraseReport> {
+    const who = normaliseSubject(subject);
+    if (who.length === 0) throw new TypeError("erase needs a subject (an email address)");
+    const records = `SELECT record_id FROM ${PII_SUBJECT_TABLE} WHERE subject = ?`;
+    return this.db.transaction(async (tx) => {
+      const found = await tx.query<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM ${PII_SUBJECT_TABLE} WHERE subject = ?`,
+        [who],
+      );
+      const values = await tx.query<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM ${PII_TABLE} WHERE record_id IN (${records})`,
+        [who],
+      );
+      await tx.run(`DELETE FROM ${PII_TABLE} WHERE record_id IN (${records})`, [who]);
+      await tx.run(`DELETE FROM ${PII_SUBJECT_TABLE} WHERE record_id IN (${records})`, [who]);
+      return { subject: who, records: Number(found[0]?.n ?? 0), values: Number(values[0]?.n ?? 0) };
+    });
+  }
+
+  /** Puts side-table values back into records holding personal-value markers (one query per page). */
+  private async withPersonal(records: AuditRecord[]): Promise<AuditRecord[]> {
+    const marked = records.filter(hasMarkers);
+    if (marked.length === 0) return records;
+    const rows = await this.db.query<{ record_id: string; path: string; value: string | null; salt: string }>(
+      `SELECT record_id, path, value, salt FROM ${PII_TABLE} WHERE record_id IN (${marked.map(() => "?").join(", ")})`,
+      marked.map((r) => r.id),
+    );
+    const byRecord = new Map<string, Map<string, { value: string | null; salt: string }>>();
+    for (const row of rows) {
+      const side = byRecord.get(row.record_id) ?? new Map();
+      byRecord.set(row.record_id, side);
+      side.set(row.path, { value: row.value, salt: row.salt });
+    }
+    const none: SideValues = new Map();
+    return records.map((r) => {
+      if (!hasMarkers(r)) return r;
+      const side = byRecord.get(r.id) ?? none;
+      const out = { ...r };
+      for (const field of ["args", "before", "after"] as const)
+        if (out[field] !== undefined) out[field] = attachPersonal(field, out[field], side);
+      return out;
+    });
   }
 
   /** Every record in the time range, oldest first, read a page at a time. */
@@ -196,7 +272,8 @@ export class AuditLog {
       params.push(toIso(range.until));
     }
     const select = `SELECT seq, hash, body FROM ${AUDIT_TABLE}`;
-    for await (const page of this.pages<ChainRow>(select, where, params)) yield* page.map(rowToRecord);
+    for await (const page of this.pages<ChainRow>(select, where, params))
+      yield* await this.withPersonal(page.map(rowToRecord));
   }
 
   /** Walks the whole chain and checks every checkpoint; see VerifyReport. */
@@ -250,30 +327,56 @@ export class AuditLog {
     if (this.opts.closeDb) await this.db.close();
   }
 
-  private prepare(input: AuditInput): PreparedRecord {
+  /** Secrets removed, personal values split off to the side table, oversized values capped. */
+  private prepare(input: AuditInput): Prepared {
     const paths = [...(this.opts.secretPaths ?? []), ...(input.secretPaths ?? [])];
     const redacted: Partial<PreparedRecord> = {};
+    const pii: Omit<PiiRow, "recordId">[] = [];
+    const subjects = new Set<string>();
+    const budget = { left: SIDE_RECORD_MAX };
+    const keep = (field: "args" | "before" | "after", value: unknown) => {
+      const split = splitPersonal(field, value, budget);
+      redacted[field] = split.value;
+      if (split.hash !== undefined) redacted[`${field}Hash`] = split.hash;
+      pii.push(...split.rows);
+      for (const s of split.subjects) subjects.add(s);
+    };
     if (input.args !== undefined) {
       const args = this.opts.redact ? this.opts.redact(input.args) : input.args;
-      redacted.args = redactValue(args, { paths });
+      keep("args", redactValue(args, { paths }));
     }
-    if (input.before !== undefined) redacted.before = redactValue(input.before);
-    if (input.after !== undefined) redacted.after = redactValue(input.after);
-    return prepareRecord(input, redacted, this.now());
+    if (input.before !== undefined) keep("before", redactValue(input.before));
+    if (input.after !== undefined) keep("after", redactValue(input.after));
+    const record = prepareRecord(input, redacted, this.now());
+    return {
+      record,
+      pii: pii.map((row) => ({ ...row, recordId: record.id })),
+      subjects: pii.length > 0 ? [...subjects] : [],
+    };
   }
 
   /** Reads the head and inserts after it; runs under the chain lock inside a transaction. */
-  private async insert(tx: SqlDb, prepared: readonly PreparedRecord[]): Promise<ChainRow[]> {
+  private async insert(tx: SqlDb, prepared: readonly Prepared[]): Promise<ChainRow[]> {
     const head = await tx.one<{ seq: number; hash: string }>(HEAD_SQL);
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? GENESIS_HASH;
     const rows = prepared.map((p) => {
-      const row = sealRecord(p, ++seq, prev);
+      const row = sealRecord(p.record, ++seq, prev);
       prev = row.hash;
       return row;
     });
     if (rows.length === 1) await tx.run(INSERT_SQL, rowValues(rows[0] as ChainRow));
     else await tx.insertMany(AUDIT_TABLE, ROW_COLUMNS, rows.map(rowValues));
+    // personal values commit with their records, in the same transaction
+    const pii = prepared.flatMap((p) => p.pii);
+    if (pii.length > 0)
+      await tx.insertMany(
+        PII_TABLE,
+        PII_COLUMNS,
+        pii.map((r) => [r.recordId, r.path, r.value, r.salt]),
+      );
+    const subjects = prepared.flatMap((p) => p.subjects.map((s) => [s, p.record.id]));
+    if (subjects.length > 0) await tx.insertMany(PII_SUBJECT_TABLE, ["subject", "record_id"], subjects);
     return rows;
   }
 
@@ -382,9 +485,17 @@ export class AuditLog {
   }
 }
 
-function toRecords(prepared: readonly PreparedRecord[], rows: readonly ChainRow[]): AuditRecord[] {
+function hasMarkers(record: AuditRecord): boolean {
+  return [record.args, record.before, record.after].some(
+    (v) =>
+      v !== undefined && v !== null && typeof v === "object" && JSON.stringify(v).includes(`"${PII_MARKER}"`),
+  );
+}
+
+/** What append returns: the record as chained (personal values as markers). */
+function toRecords(prepared: readonly Prepared[], rows: readonly ChainRow[]): AuditRecord[] {
   return rows.map((row, i) => ({
-    ...(prepared[i] as PreparedRecord),
+    ...(prepared[i] as Prepared).record,
     seq: row.seq,
     prevHash: row.prev_hash,
     hash: row.hash,

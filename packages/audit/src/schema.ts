@@ -5,6 +5,10 @@ export const AUDIT_TABLE = "audit_log";
 export const AUDIT_LOCK = "revops:audit_log";
 /** prev hash of record 1. */
 export const GENESIS_HASH = "0".repeat(64);
+/** Personal values and free text of chained records, erasable (see pii.ts); outside the chain. */
+export const PII_TABLE = "audit_pii";
+/** Which records name which person (normalised email), for `revops audit erase --subject`. */
+export const PII_SUBJECT_TABLE = "audit_pii_subject";
 
 const columns = (seqType: string) => `
   seq ${seqType} PRIMARY KEY CHECK (seq > 0),
@@ -45,5 +49,20 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
     },
+  },
+  {
+    // no append-only triggers: these rows are meant to be erasable, and the chain holds only salted digests
+    id: "audit_0002_pii",
+    sql: `CREATE TABLE audit_pii (
+  record_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  value TEXT,
+  salt TEXT NOT NULL,
+  PRIMARY KEY (record_id, path));
+CREATE TABLE audit_pii_subject (
+  subject TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  PRIMARY KEY (subject, record_id));
+CREATE INDEX audit_pii_subject_record ON audit_pii_subject (record_id)`,
   },
 ];

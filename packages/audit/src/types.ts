@@ -44,11 +44,19 @@ export interface AuditRecord {
   server: string;
   tool: string;
   outcome: AuditOutcome;
+  /**
+   * Personal values and free text appear as `{"$pii": digest}` in the chain; query and export put the value
+   * back (or "[erased]"). Over STORED_VALUE_MAX characters: `{"$capped": prefix, chars}` plus argsHash.
+   */
   args?: unknown;
+  /** SHA-256 of the whole canonical arguments (secrets removed) when they were capped. */
+  argsHash?: string;
   planHash?: string;
   summary?: string;
   before?: unknown;
+  beforeHash?: string;
   after?: unknown;
+  afterHash?: string;
   idempotencyKey?: string;
   traceId?: string;
   hash: string;
@@ -127,6 +135,15 @@ export interface AuditPage {
   /** Newest first. */
   records: AuditRecord[];
   nextCursor?: string;
+}
+
+/** What `erase()` removed for one person. */
+export interface EraseReport {
+  subject: string;
+  /** Records that named the person (their other personal values are erased with them). */
+  records: number;
+  /** Side-table values deleted. */
+  values: number;
 }
 
 export interface Checkpoint {
