@@ -45,6 +45,10 @@ export const baseConfigSchema = z.object({
   REVOPS_TOOLS: envList,
   REVOPS_EXCLUDE_TOOLS: envList,
   REVOPS_READ_ONLY: envBool,
+  /** all: tools/list shows every enabled tool; search: a few core tools plus tools_search over all of them. */
+  REVOPS_TOOL_DISCOVERY: z.enum(["all", "search"]).default("all"),
+  /** In search mode, the tools listed up front (default: each server's lead read tool). */
+  REVOPS_CORE_TOOLS: envList,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(300),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   REVOPS_PRINCIPAL: z.string().min(1).default("local-user"),
@@ -66,6 +70,8 @@ const FLAGS: Record<string, { env: string; value?: string }> = {
   "--toolsets": { env: "REVOPS_TOOLSETS" },
   "--tools": { env: "REVOPS_TOOLS" },
   "--exclude-tools": { env: "REVOPS_EXCLUDE_TOOLS" },
+  "--discovery": { env: "REVOPS_TOOL_DISCOVERY" },
+  "--core-tools": { env: "REVOPS_CORE_TOOLS" },
   "--data-dir": { env: "REVOPS_DATA_DIR" },
   "--log-level": { env: "LOG_LEVEL" },
 };

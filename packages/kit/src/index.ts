@@ -19,6 +19,7 @@ export {
   portsWithConnections,
 } from "./connections";
 export * from "./define";
+export { type DiscoveryMode, type FoundTool, TOOLS_SEARCH } from "./discovery";
 export { denied, describeError, type ErrorKind, notFound, ToolError, toToolError, userError } from "./errors";
 export { GUARD_CONTROL_INPUTS, GUARD_CONTROL_KEYS, withGuardInputs } from "./guard-inputs";
 export { type Authenticate, type HttpAuth, type HttpOptions, HttpTransportServer } from "./http";

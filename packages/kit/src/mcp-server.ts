@@ -24,6 +24,14 @@ import { z } from "zod";
 import { envWithFile } from "./config";
 import { hasNamedConnections } from "./connections";
 import { guardKindLabel, type Principal, plannedGuard, type ServerModule, type ToolContext } from "./define";
+import {
+  coreToolNames,
+  type DiscoveryMode,
+  discoveryModule,
+  foundTool,
+  TOOLS_SEARCH,
+  ToolIndex,
+} from "./discovery";
 import { ToolError, toToolError } from "./errors";
 import { rateLimit } from "./limit";
 import { type CallMetrics, noMetrics } from "./metrics";
@@ -60,6 +68,11 @@ export interface KitOptions {
   runtime: KitRuntime;
   /** Page size of tools/list, resources/list and prompts/list. */
   pageSize?: number;
+  /**
+   * all: tools/list shows every selected tool. search: it shows the core tools plus tools_search, and every
+   * selected tool stays callable by name. Defaults to REVOPS_TOOL_DISCOVERY / REVOPS_CORE_TOOLS.
+   */
+  discovery?: { mode: DiscoveryMode; core?: readonly string[] | undefined };
 }
 
 /** The served surface of one or more modules: builds a fresh SDK Server per session (or per stateless request). */
@@ -77,7 +90,12 @@ const LOG_SEVERITY: readonly LoggingLevel[] = [
 
 export class KitApp {
   readonly registry: Registry;
+  /** Every tool that can be called (in search mode, tools_search too); tools/list may show fewer. */
   readonly tools: ToolEntry[];
+  readonly discovery: DiscoveryMode;
+  /** In search mode: the names tools/list shows (core tools and tools_search); undefined lists every tool. */
+  readonly listedNames: ReadonlySet<string> | undefined;
+  private toolIndex: ToolIndex | undefined;
   private readonly toolByName: Map<string, ToolEntry>;
   private readonly pipeline: (call: ToolCall) => Promise<import("./pipeline").ToolOutcome>;
   /** Whether any `<VARIABLE>__<NAME>` setting exists: only then do tools list their `connection` argument. */
@@ -97,21 +115,68 @@ export class KitApp {
     if (!first) throw new Error("KitApp needs at least one module");
     this.runtime = opts.runtime;
     this.registry = buildRegistry(modules, opts.namespace ?? false);
-    this.tools = selectTools(this.registry, opts.selection ?? {});
-    this.toolByName = new Map(this.tools.map((t) => [t.name, t]));
     const cfg = opts.runtime.config;
+    this.discovery = opts.discovery?.mode ?? cfg.REVOPS_TOOL_DISCOVERY ?? "all";
+    const selection = opts.selection ?? {};
+    if (this.discovery === "search") {
+      // what is searched costs no context: every toolset unless some are named
+      const selected = selectTools(this.registry, { ...selection, toolsets: selection.toolsets ?? ["all"] });
+      if (this.registry.tools.some((t) => t.name === TOOLS_SEARCH))
+        throw new Error(`${TOOLS_SEARCH} is the kit's own tool in search mode; rename the module's tool`);
+      const core = coreToolNames(this.registry, selected, opts.discovery?.core ?? cfg.REVOPS_CORE_TOOLS);
+      const search = buildRegistry(
+        [
+          discoveryModule({
+            index: () => this.index(),
+            found: (t) => foundTool(t, this.searchListing(t)),
+            toolsets: () => [...new Set(selected.map((t) => t.toolset))],
+          }),
+        ],
+        false,
+      ).tools;
+      this.tools = [...selected, ...search];
+      this.listedNames = new Set([...core, TOOLS_SEARCH]);
+    } else {
+      this.tools = selectTools(this.registry, selection);
+      this.listedNames = undefined;
+    }
+    this.toolByName = new Map(this.tools.map((t) => [t.name, t]));
     const limit = opts.hooks?.limit ?? rateLimit(opts.runtime.kv, cfg.RATE_LIMIT_PER_MINUTE);
     this.pipeline = buildPipeline(opts.hooks ?? {}, limit);
     this.accessStages = [limit, ...(opts.hooks?.audit ? [opts.hooks.audit] : [])];
     this.namedConnections = opts.namedConnections ?? hasNamedConnections(envWithFile());
     this.metrics = opts.metrics ?? noMetrics;
-    this.info = opts.info ?? {
+    const info = opts.info ?? {
       name: first.name,
       title: first.title,
       version: first.version,
       instructions: first.instructions,
     };
+    this.info =
+      this.discovery === "search"
+        ? {
+            ...info,
+            instructions: `${info.instructions} Only a few tools are listed: call ${TOOLS_SEARCH} to find the others, then call them by name.`,
+          }
+        : info;
     this.pageSize = opts.pageSize ?? 100;
+  }
+
+  /** The search index over every callable tool, built on the first search (start-up stays as fast). */
+  private index(): ToolIndex {
+    this.toolIndex ??= new ToolIndex(this.tools, (t) => this.searchListing(t).inputSchema);
+    return this.toolIndex;
+  }
+
+  private readonly searchListings = new Map<string, ReturnType<KitApp["listedTool"]>>();
+  /** A tool's listing, computed once for searches (its schema does not change while the process runs). */
+  private searchListing(t: ToolEntry): ReturnType<KitApp["listedTool"]> {
+    let listing = this.searchListings.get(t.name);
+    if (!listing) {
+      listing = this.listedTool(t);
+      this.searchListings.set(t.name, listing);
+    }
+    return listing;
   }
 
   /** The local principal (stdio): from configuration. */
@@ -175,7 +240,9 @@ export class KitApp {
     if (!entry || !hasScopes(principal, entry.def.scopes)) {
       throw protocolError(
         ErrorCode.InvalidParams,
-        `Unknown tool: ${name}. Call tools/list to see the tools you can use.`,
+        this.listedNames
+          ? `Unknown tool: ${name}. Call ${TOOLS_SEARCH} to find the tools you can use.`
+          : `Unknown tool: ${name}. Call tools/list to see the tools you can use.`,
       );
     }
     if (this.runtime.closing) {
@@ -220,6 +287,13 @@ export class KitApp {
   /** Tools a principal can see: selection, then scopes. */
   visibleTools(principal: Principal): ToolEntry[] {
     return this.tools.filter((t) => hasScopes(principal, t.def.scopes));
+  }
+
+  /** Tools tools/list shows a principal: the visible ones, or in search mode the visible core ones. */
+  listedTools(principal: Principal): ToolEntry[] {
+    const visible = this.visibleTools(principal);
+    const names = this.listedNames;
+    return names ? visible.filter((t) => names.has(t.name)) : visible;
   }
 
   listedTool(t: ToolEntry) {
@@ -269,9 +343,12 @@ export class KitApp {
   }
 
   private registerTools(server: Server) {
-    const listed = new Map(this.tools.map((t) => [t.name, this.listedTool(t)]));
+    const names = this.listedNames;
+    const listed = new Map(
+      this.tools.filter((t) => !names || names.has(t.name)).map((t) => [t.name, this.listedTool(t)]),
+    );
     server.setRequestHandler(ListToolsRequestSchema, async (req, extra) => {
-      const visible = this.visibleTools(this.principalOf(extra)).flatMap((t) => listed.get(t.name) ?? []);
+      const visible = this.listedTools(this.principalOf(extra)).flatMap((t) => listed.get(t.name) ?? []);
       const page = paginate(visible, req.params?.cursor, this.pageSize);
       return { tools: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
     });

@@ -44,6 +44,8 @@ const HELP = `Options (each also an environment variable, see .env.example):
   --tools x,y            extra tools to enable by name (REVOPS_TOOLS)
   --exclude-tools x,y    tools to hide (REVOPS_EXCLUDE_TOOLS)
   --read-only            hide every tool that writes (REVOPS_READ_ONLY)
+  --discovery all|search search: list a few core tools plus tools_search (REVOPS_TOOL_DISCOVERY)
+  --core-tools x,y       tools listed up front in search mode (REVOPS_CORE_TOOLS)
   --data-dir DIR         where the embedded database lives (REVOPS_DATA_DIR)
   --log-level L          fatal|error|warn|info|debug|trace|silent (LOG_LEVEL)
 `;
