@@ -39,40 +39,61 @@ export const isOutsideText = (schema: z.ZodType): boolean => OUTSIDE.has(schema)
 type Def = { type: string; [k: string]: unknown };
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
 
-/** The same value with every outside string rewritten by `fn`, found by walking the output schema. */
-function mapOutside(
-  schema: z.ZodType,
-  value: unknown,
-  fn: (text: string, o: OutsideText) => string,
-): unknown {
+type Rewrite = (text: string, o: OutsideText) => string;
+type Walker = (value: unknown, fn: Rewrite) => unknown;
+
+const WALKERS = new WeakMap<z.ZodType, Walker | null>();
+const WRAPPERS = new Set(["optional", "nullable", "default", "readonly", "catch"]);
+
+/**
+ * A function that rewrites every outside string of a value of this schema, compiled once per schema and visiting
+ * only the fields that can hold outside text; null when the schema holds none (most outputs: nothing to do).
+ */
+function walkerOf(schema: z.ZodType): Walker | null {
+  const known = WALKERS.get(schema);
+  if (known !== undefined) return known;
+  WALKERS.set(schema, null); // a recursive schema stops here
+  const walker = compileWalker(schema);
+  WALKERS.set(schema, walker);
+  return walker;
+}
+
+function compileWalker(schema: z.ZodType): Walker | null {
   const outside = OUTSIDE.get(schema);
-  if (outside && typeof value === "string") return fn(value, outside);
-  if (value === null || value === undefined) return value;
+  if (outside) return (v, fn) => (typeof v === "string" ? fn(v, outside) : v);
   const def = defOf(schema);
-  switch (def.type) {
-    case "optional":
-    case "nullable":
-    case "default":
-    case "readonly":
-    case "catch":
-      return mapOutside(def.innerType as z.ZodType, value, fn);
-    case "object": {
-      if (typeof value !== "object" || Array.isArray(value)) return value;
-      const shape = def.shape as Record<string, z.ZodType>;
-      const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-      for (const [k, s] of Object.entries(shape)) if (k in out) out[k] = mapOutside(s, out[k], fn);
-      return out;
-    }
-    case "array":
-      return Array.isArray(value) ? value.map((v) => mapOutside(def.element as z.ZodType, v, fn)) : value;
-    case "record": {
-      if (typeof value !== "object") return value;
-      const entries = Object.entries(value as Record<string, unknown>);
-      return Object.fromEntries(entries.map(([k, v]) => [k, mapOutside(def.valueType as z.ZodType, v, fn)]));
-    }
-    default:
-      return value;
+  if (WRAPPERS.has(def.type)) {
+    const inner = walkerOf(def.innerType as z.ZodType);
+    return inner && ((v, fn) => (v === null || v === undefined ? v : inner(v, fn)));
   }
+  if (def.type === "array") {
+    const element = walkerOf(def.element as z.ZodType);
+    return element && ((v, fn) => (Array.isArray(v) ? v.map((x) => element(x, fn)) : v));
+  }
+  if (def.type === "record") {
+    const item = walkerOf(def.valueType as z.ZodType);
+    return (
+      item &&
+      ((v, fn) =>
+        v && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, item(x, fn)]))
+          : v)
+    );
+  }
+  if (def.type === "object") {
+    const fields = Object.entries(def.shape as Record<string, z.ZodType>).flatMap(([k, s]) => {
+      const w = walkerOf(s);
+      return w ? [[k, w] as const] : [];
+    });
+    if (fields.length === 0) return null;
+    return (v, fn) => {
+      if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+      const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+      for (const [k, w] of fields) if (out[k] !== undefined) out[k] = w(out[k], fn);
+      return out;
+    };
+  }
+  return null;
 }
 
 /** Outside text capped to its limit (structuredContent) and, for the text rendering, fenced or defused too. */
@@ -80,9 +101,11 @@ export function guardOutsideText(
   schema: z.ZodType,
   output: unknown,
 ): { structured: unknown; forText: unknown } {
+  const walk = walkerOf(schema);
+  if (!walk) return { structured: output, forText: output };
   return {
-    structured: mapOutside(schema, output, (t, o) => cap(t, o.maxChars)),
-    forText: mapOutside(schema, output, (t, o) =>
+    structured: walk(output, (t, o) => cap(t, o.maxChars)),
+    forText: walk(output, (t, o) =>
       o.fence ? fenceUntrusted(t, o.source, o.maxChars) : defuse(cap(t, o.maxChars)),
     ),
   };
