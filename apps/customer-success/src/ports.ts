@@ -1,47 +1,18 @@
 import { toolsFor } from "@revops/kit";
-import type {
-  AccountSignals,
-  NpsResponseRow,
-  Page,
-  TicketPriority,
-  TicketQuery,
-  TicketRow,
-  TicketStatus,
+import {
+  type AccountSignals,
+  type NpsResponseRow,
+  type Page,
+  type TicketChanges,
+  type TicketDetail,
+  type TicketQuery,
+  type TicketRow,
+  TicketWriteError,
+  type WriteOrigin as TicketWriteOrigin,
 } from "@revops/sandbox";
 
-/** One ticket read fresh from the system of record: what a write's plan shows as "before". */
-export interface TicketDetail {
-  id: string;
-  subject: string;
-  status: TicketStatus;
-  priority: TicketPriority;
-  /** The provider's user id (sandbox usr_…, Zendesk numeric), null when unassigned. */
-  assigneeId: string | null;
-  tags: string[];
-  accountId: string;
-  /** Who a public reply goes to; null when the ticket has no requester with an email. */
-  requester: { email: string; name: string; timeZone?: string } | null;
-}
-
-export type TicketCommentVisibility = "internal" | "public";
-
-/** What ticket_update may change; tags are added and removed (never replaced), so concurrent tag edits both land. */
-export interface TicketChanges {
-  status?: Exclude<TicketStatus, "new">;
-  priority?: TicketPriority;
-  assigneeId?: string | null;
-  addTags?: string[];
-  removeTags?: string[];
-  /** An internal note, or a public reply that the requester receives. */
-  comment?: { visibility: TicketCommentVisibility; body: string };
-}
-
-/** Who writes, under which confirmed plan, and the key that makes a vendor write happen once. */
-export interface TicketWriteOrigin {
-  principal: string;
-  planHash?: string;
-  idempotencyKey?: string;
-}
+/** One ticket as read fresh for a write, what it may change, and who writes: the sandbox's own shapes. */
+export type { TicketChanges, TicketDetail, WriteOrigin as TicketWriteOrigin } from "@revops/sandbox";
 
 export interface TicketUpdateResult {
   /** Where it was written ("sandbox", "zendesk"): the audit record names it with the ticket id. */
@@ -53,24 +24,10 @@ export interface TicketUpdateResult {
   recovered: boolean;
 }
 
-/**
- * A refused ticket write (closed ticket, unknown id, invalid value), from any provider. Matched by name:
- * the sandbox throws its own class of the same shape.
- */
-export class TicketWriteError extends Error {
-  constructor(
-    readonly code: "closed" | "not_found" | "invalid",
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "TicketWriteError";
-  }
-}
+/** A refused ticket write (closed ticket, unknown id, invalid value), from any provider. */
+export { TicketWriteError } from "@revops/sandbox";
 
-export function isTicketWriteError(err: unknown): err is TicketWriteError {
-  return err instanceof Error && err.name === "TicketWriteError" && "code" in err;
-}
+export const isTicketWriteError = (err: unknown): err is TicketWriteError => err instanceof TicketWriteError;
 
 /** NPS counts over a range and the newest detractor comments: `nps_summary`'s figures, aggregated at the source. */
 export interface NpsStats {

@@ -1,5 +1,14 @@
 import { toolsFor } from "@revops/kit";
-import type { CampaignQuery, CampaignRow, CampaignStats, Page } from "@revops/sandbox";
+import type {
+  CampaignQuery,
+  CampaignRow,
+  CampaignStats,
+  ContactList,
+  ListContact,
+  ListMembersResult,
+  Page,
+  WriteOrigin,
+} from "@revops/sandbox";
 
 /** A campaign row; vendors without a channel property report "unspecified". */
 export type MarketingCampaignRow = Omit<CampaignRow, "channel"> & { channel: string };
@@ -10,36 +19,8 @@ export type MarketingCampaignStats = Omit<CampaignStats, "channel" | "touches" |
   clicks?: number;
 };
 
-/** A contact list: static lists are edited by hand or by tools, dynamic (active) ones only by their filters. */
-export interface ContactList {
-  id: string;
-  name: string;
-  kind: "static" | "dynamic";
-  /** Members now (as the system of record counts them). */
-  size: number;
-}
-
-/** A contact as list tools show it; unsubscribed contacts may not be added to lists. */
-export interface ListContact {
-  id: string;
-  name: string;
-  email: string;
-  unsubscribed: boolean;
-}
-
-/** What a membership write did: ids added, ids removed, and ids the system ignored (unknown or no change). */
-export interface ListMembersResult {
-  added: string[];
-  removed: string[];
-  ignored: string[];
-}
-
-/** Who writes, under which confirmed plan (journalled by the sandbox, a retry key for vendors). */
-export interface WriteOrigin {
-  principal: string;
-  planHash?: string;
-  idempotencyKey?: string;
-}
+/** Lists, their contacts, what a membership write did, and who writes: the sandbox's own shapes. */
+export type { ContactList, ListContact, ListMembersResult, WriteOrigin } from "@revops/sandbox";
 
 /** What the marketing tools need; the sandbox and vendor adapters (HubSpot, SendGrid) implement it. */
 export interface MarketingPort {

@@ -1,6 +1,6 @@
 import { toolsFor } from "@revops/kit";
 
-import type { AccountDetail, DealQuery, DealRow, Page, Stage } from "@revops/sandbox";
+import type { AccountDetail, DealQuery, DealRow, Page, Stage, WriteOrigin } from "@revops/sandbox";
 
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {
@@ -34,11 +34,7 @@ export function unexpected(deal: DealDetail, expected: DealChanges = {}): string
 }
 
 /** Who writes, under which confirmed plan, and the key that makes a vendor write happen once. */
-export interface WriteOrigin {
-  principal: string;
-  planHash?: string;
-  idempotencyKey?: string;
-}
+export type { WriteOrigin } from "@revops/sandbox";
 
 /** Where the write landed (system and that system's record id) and the deal as it is after it. */
 export interface DealWrite {

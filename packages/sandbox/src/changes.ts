@@ -15,6 +15,8 @@ export interface SandboxChange {
 export interface WriteOrigin {
   principal: string;
   planHash?: string;
+  /** Makes a vendor write happen once (unused by the sandbox, whose writes are transactions). */
+  idempotencyKey?: string;
 }
 
 const encode = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));

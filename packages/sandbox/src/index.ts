@@ -52,8 +52,11 @@ export {
   type CampaignRow,
   type CampaignStats,
   type CampaignStatus,
+  type ContactList,
   type LeadSource,
   type LeadSourceStats,
+  type ListContact,
+  type ListMembersResult,
   type MarketingPort,
   SandboxMarketing,
 } from "./ports/marketing.js";
@@ -62,9 +65,12 @@ export {
   type NpsResponseRow,
   SandboxSupport,
   type SupportPort,
+  type TicketChanges,
+  type TicketDetail,
   type TicketPriority,
   type TicketQuery,
   type TicketRow,
   type TicketStatus,
+  TicketWriteError,
 } from "./ports/support.js";
 export { sandboxMigrations, TABLE_COLUMNS, TABLE_NAMES, type TableName, WRITTEN_TABLES } from "./schema.js";
