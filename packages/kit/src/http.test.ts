@@ -159,10 +159,15 @@ describe("Streamable HTTP", () => {
     running.pop();
     const client = new Client({ name: "t", version: "1" });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    const call = client.callTool({ name: "slow_count", arguments: { steps: 5 } });
-    await new Promise((r) => setTimeout(r, 30));
+    // stop once the call is surely running (its first progress arrived), however loaded the machine is
+    let call: ReturnType<typeof client.callTool> | undefined;
+    await new Promise<void>((onProgress) => {
+      call = client.callTool({ name: "slow_count", arguments: { steps: 5 } }, undefined, {
+        onprogress: () => onProgress(),
+      });
+    });
     const stopping = server.stop("test");
-    expect((await call).structuredContent).toEqual({ counted: 5 });
+    expect((await call)?.structuredContent).toEqual({ counted: 5 });
     await stopping;
     await expect(fetch(url)).rejects.toThrow();
   });

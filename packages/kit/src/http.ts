@@ -68,6 +68,8 @@ export class HttpTransportServer {
   private sweeper: NodeJS.Timeout | undefined;
   private hosts = new Set<string>();
   private origins = new Set<string>();
+  /** When the last connection or request arrived: shutdown drains until arrivals stop. */
+  private lastArrival = 0;
 
   constructor(
     private readonly app: KitApp,
@@ -87,12 +89,16 @@ export class HttpTransportServer {
 
   async listen(): Promise<void> {
     const http = createServer((req, res) => {
+      this.lastArrival = performance.now();
       this.handle(req, res).catch((err: unknown) => {
         this.app.runtime.log.error({ err }, "http request failed");
         jsonError(res, 500, -32603, "Internal server error");
       });
     });
     this.http = http;
+    http.on("connection", () => {
+      this.lastArrival = performance.now();
+    });
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
       http.listen(this.opts.port, this.opts.host, () => resolve());
@@ -277,6 +283,19 @@ export class HttpTransportServer {
     const ok = Object.values(checks).every((v) => v === "ok") && !this.app.runtime.closing;
     res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
     res.end(JSON.stringify({ status: ok ? "ready" : "not ready", checks }));
+  }
+
+  /**
+   * Keeps answering 503 + Retry-After for at least `minMs`, then until nothing new arrived for `quietMs`
+   * (a loaded machine accepts queued connections late; closing the listener then would reset them), up to `maxMs`.
+   */
+  async drain(opts: { minMs: number; quietMs: number; maxMs: number }): Promise<void> {
+    const started = performance.now();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(opts.minMs);
+    while (performance.now() - this.lastArrival < opts.quietMs && performance.now() - started < opts.maxMs) {
+      await sleep(opts.quietMs / 4);
+    }
   }
 
   /** Stops accepting connections; open sessions are closed after in-flight calls finish. */

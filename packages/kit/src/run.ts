@@ -50,9 +50,12 @@ const HELP = `Options (each also an environment variable, see .env.example):
   --log-level L          fatal|error|warn|info|debug|trace|silent (LOG_LEVEL)
 `;
 
-/** Parses configuration, starts stdio or HTTP, and shuts down gracefully. The only entry point of every bin. */
 /** How long a stopping HTTP server keeps answering 503 so clients move their keep-alive sockets elsewhere. */
 const HTTP_DRAIN_MS = 1000;
+/** ...and how long nothing may arrive before it stops listening. */
+const HTTP_QUIET_MS = 250;
+
+/** Parses configuration, starts stdio or HTTP, and shuts down gracefully. The only entry point of every bin. */
 
 export async function runServer(
   opts: RunOptions,
@@ -93,7 +96,11 @@ export async function runServer(
       log.info({ reason }, "shutting down");
       // HTTP keeps listening while in-flight calls finish: new requests get 503 + Retry-After, not a reset socket
       runtime.closing = true;
-      if (http) await new Promise((r) => setTimeout(r, Math.min(HTTP_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS)));
+      await http?.drain({
+        minMs: Math.min(HTTP_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS),
+        quietMs: HTTP_QUIET_MS,
+        maxMs: config.SHUTDOWN_TIMEOUT_MS,
+      });
       await runtime.close(config.SHUTDOWN_TIMEOUT_MS);
       await http?.stopAccepting();
       // the SDK sends an answer a turn after its handler resolves: let those turns run, then wait for the writes
