@@ -6,7 +6,7 @@ import { utcDay } from "./integrations/days";
 import type { CsPorts } from "./ports";
 import { churnReviewPrompt } from "./prompts";
 import { accountHealthResource } from "./resources";
-import { tools } from "./tools";
+import { tools, toolsets } from "./tools";
 
 export const CS_INSTRUCTIONS =
   "Customer-success data for churn prevention and customer health. accounts_at_risk ranks customers by churn risk with reasons; " +
@@ -80,16 +80,7 @@ export function createCustomerSuccessServer(opts: CsServerOptions = {}) {
     title: "RevOps Customer Success",
     version: pkg.version,
     instructions: CS_INSTRUCTIONS,
-    toolsets: [
-      { name: "health", description: "Health scores and churn risk", default: true },
-      { name: "support", description: "Support tickets", default: true },
-      {
-        name: "support_write",
-        description: "Update tickets: status, assignee, notes, replies (confirmed by a human)",
-        default: true,
-      },
-      { name: "feedback", description: "NPS and CSAT", default: true },
-    ],
+    toolsets,
     tools,
     resources: [accountHealthResource],
     prompts: [churnReviewPrompt],

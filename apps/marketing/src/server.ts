@@ -1,4 +1,3 @@
-import { capsToolset } from "@revops/guards";
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import { SandboxMarketing, sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
@@ -6,7 +5,7 @@ import { loadMarketingSourceConfig, marketingIntegrationEnv } from "./integratio
 import type { MarketingPorts } from "./ports";
 import { budgetPlanPrompt } from "./prompts";
 import { campaignResource } from "./resources";
-import { tools } from "./tools";
+import { tools, toolsets } from "./tools";
 
 export const MARKETING_INSTRUCTIONS =
   "Marketing data for campaign planning and attribution. campaign_performance ranks campaigns by ROI, pipeline or cost per lead; " +
@@ -39,12 +38,7 @@ export function createMarketingServer() {
     title: "RevOps Marketing",
     version: pkg.version,
     instructions: MARKETING_INSTRUCTIONS,
-    toolsets: [
-      { name: "campaigns", description: "Campaigns, spend and ROI", default: true },
-      { name: "leads", description: "Lead sources and funnel", default: true },
-      { name: "lists", description: "Contact list membership (guarded writes)", default: true },
-      capsToolset,
-    ],
+    toolsets,
     tools,
     resources: [campaignResource],
     prompts: [budgetPlanPrompt],

@@ -5,7 +5,7 @@ import { loadSalesCrmConfig, loadSalesEnrichmentConfig, salesIntegrationEnv } fr
 import type { EnrichmentPort, SalesPorts } from "./ports";
 import { quarterReviewPrompt } from "./prompts";
 import { accountResource, ownersResource } from "./resources";
-import { tools } from "./tools";
+import { tools, toolsets } from "./tools";
 
 export const SALES_INSTRUCTIONS =
   "Sales data for pipeline reviews, forecasts and account research. Start with pipeline_summary for a quarter's shape, " +
@@ -52,12 +52,7 @@ export function createSalesServer() {
     title: "RevOps Sales",
     version: pkg.version,
     instructions: SALES_INSTRUCTIONS,
-    toolsets: [
-      { name: "pipeline", description: "Deals and pipeline by quarter", default: true },
-      { name: "accounts", description: "Account research", default: true },
-      { name: "forecasting", description: "Forecasts from historical stage conversion", default: false },
-      { name: "deals_write", description: "Change deals (a human confirms each change)", default: true },
-    ],
+    toolsets,
     tools,
     resources: [accountResource, ownersResource],
     prompts: [quarterReviewPrompt],

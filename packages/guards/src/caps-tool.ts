@@ -1,4 +1,4 @@
-import { defineTool, type ToolContext, type ToolsetDefinition } from "@revops/kit";
+import { annotations, defineTool, type ToolContext, type ToolsetDefinition } from "@revops/kit";
 import { z } from "zod";
 import { CAP_SCOPES, type CapScope } from "./caps";
 import { formatMoney } from "./plan";
@@ -28,7 +28,7 @@ export const capsUpdateTool = defineTool({
     "Sets the spending cap per call, per campaign, per UTC day or per UTC month. A human confirms the new amount.",
   toolset: capsToolset.name,
   scopes: ["marketing:spend"],
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  annotations: annotations.setting,
   input: z.object({
     scope: z.enum(CAP_SCOPES).describe("Which cap: per_call, per_campaign, per_day or per_month"),
     amount: z

@@ -34,6 +34,7 @@ export {
   type ToolCall,
   type ToolOutcome,
 } from "./pipeline";
+export { AnalyticsMetaSchema, annotations, MoneySchema } from "./presets";
 export {
   buildRegistry,
   hasScopes,

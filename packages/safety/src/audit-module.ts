@@ -1,5 +1,12 @@
 import { type AuditLog, type AuditRecord, queryAudit } from "@revops/audit";
-import { defineResource, defineServer, defineTool, IsoDateTimeSchema, ToolError } from "@revops/kit";
+import {
+  annotations,
+  defineResource,
+  defineServer,
+  defineTool,
+  IsoDateTimeSchema,
+  ToolError,
+} from "@revops/kit";
 import { z } from "zod";
 import { auditLogFor } from "./audit-log";
 
@@ -51,7 +58,7 @@ const auditQuery = defineTool<z.output<typeof QueryInput>, z.output<typeof Query
   description: "Who called which tool with what outcome, newest first, from the tamper-evident audit log.",
   toolset: "audit",
   scopes: ["audit:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: annotations.readLocal,
   input: QueryInput,
   output: QueryOutput,
   handler: async ({ input, ctx }) => {

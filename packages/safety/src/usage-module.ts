@@ -1,5 +1,13 @@
 import type { Runtime } from "@revops/kit";
-import { defineResource, defineServer, defineTool, envWithFile, IsoDateSchema, ToolError } from "@revops/kit";
+import {
+  annotations,
+  defineResource,
+  defineServer,
+  defineTool,
+  envWithFile,
+  IsoDateSchema,
+  ToolError,
+} from "@revops/kit";
 import type { CostLedger, ResilientCaller, UsageDimension } from "@revops/resilience";
 import { sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import { z } from "zod";
@@ -85,7 +93,7 @@ const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOu
     "Vendor API calls, cost and remaining quota from the cost ledger, grouped by vendor, tool, principal or day.",
   toolset: "usage",
   scopes: ["audit:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: annotations.readLocal,
   input: UsageInput,
   output: UsageOutput,
   example: { group_by: ["vendor"] },

@@ -1,6 +1,7 @@
-import { accountsAtRisk } from "./accounts-at-risk";
-import { npsSummary } from "./nps-summary";
-import { ticketUpdate } from "./ticket-update";
-import { ticketsList } from "./tickets-list";
+import { feedbackTools, feedbackToolset } from "./feedback";
+import { healthTools, healthToolset } from "./health";
+import { supportTools, supportToolset } from "./support";
+import { supportWriteTools, supportWriteToolset } from "./support-write";
 
-export const tools = [accountsAtRisk, ticketsList, ticketUpdate, npsSummary];
+export const toolsets = [healthToolset, supportToolset, supportWriteToolset, feedbackToolset];
+export const tools = [...healthTools, ...supportTools, ...supportWriteTools, ...feedbackTools];

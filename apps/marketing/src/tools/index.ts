@@ -1,8 +1,8 @@
-import { capsUpdateTool } from "@revops/guards";
-import { campaignPerformance } from "./campaign-performance";
-import { campaignsList } from "./campaigns-list";
-import { leadsBySource } from "./leads-by-source";
-import { listMembersUpdate } from "./list-members-update";
+import { capsToolset, capsUpdateTool } from "@revops/guards";
+import { campaignsTools, campaignsToolset } from "./campaigns";
+import { leadsTools, leadsToolset } from "./leads";
+import { listsTools, listsToolset } from "./lists";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
-export const tools = [campaignsList, campaignPerformance, leadsBySource, listMembersUpdate, capsUpdateTool];
+export const toolsets = [campaignsToolset, leadsToolset, listsToolset, capsToolset];
+export const tools = [...campaignsTools, ...leadsTools, ...listsTools, capsUpdateTool];

@@ -9,11 +9,3 @@ export const CampaignIdSchema = z
   .min(1)
   .max(64)
   .describe("Campaign id from campaigns_list, e.g. cmp_0007");
-
-export const MetaSchema = z.object({
-  method: z.string(),
-  as_of: z.string(),
-  source: z.string(),
-  inputs: z.record(z.string(), z.union([z.number(), z.string()])),
-  caveats: z.array(z.string()),
-});

@@ -1,7 +1,7 @@
-import { accountGet } from "./account-get";
-import { dealUpdate } from "./deal-update";
-import { dealsList } from "./deals-list";
-import { forecastGet } from "./forecast-get";
-import { pipelineSummary } from "./pipeline-summary";
+import { accountsTools, accountsToolset } from "./accounts";
+import { dealsWriteTools, dealsWriteToolset } from "./deals-write";
+import { forecastingTools, forecastingToolset } from "./forecasting";
+import { pipelineTools, pipelineToolset } from "./pipeline";
 
-export const tools = [dealsList, pipelineSummary, accountGet, forecastGet, dealUpdate];
+export const toolsets = [pipelineToolset, accountsToolset, forecastingToolset, dealsWriteToolset];
+export const tools = [...pipelineTools, ...accountsTools, ...forecastingTools, ...dealsWriteTools];

@@ -1,4 +1,4 @@
-import { untrustedName } from "@revops/kit";
+import { MoneySchema, untrustedName } from "@revops/kit";
 import { z } from "zod";
 
 export const StageSchema = z.enum([
@@ -22,7 +22,7 @@ export const DealRowSchema = z.object({
   account_id: z.string(),
   account_name: untrustedName(z.string(), "account name"),
   stage: z.string(),
-  amount: z.number(),
+  amount: MoneySchema,
   close_date: z.string(),
   owner: z.string(),
   probability: z.number(),
@@ -42,14 +42,6 @@ export const toDealRow = (d: import("@revops/sandbox").DealRow) => ({
   probability: d.probability,
   forecast_category: d.forecastCategory,
   type: d.type,
-});
-
-export const AnalyticsMetaSchema = z.object({
-  method: z.string().describe("Method and version used to compute the figures"),
-  as_of: z.string().describe("Date the figures are relative to"),
-  source: z.string().describe("Where the data came from (sandbox or a vendor connection)"),
-  inputs: z.record(z.string(), z.union([z.number(), z.string()])).describe("What went into the computation"),
-  caveats: z.array(z.string()),
 });
 
 export const FirmographicsSchema = z

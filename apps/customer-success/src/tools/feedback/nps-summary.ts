@@ -1,19 +1,27 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, IsoDateSchema, untrustedText, userError } from "@revops/kit";
+import {
+  AnalyticsMetaSchema,
+  annotations,
+  ConnectionSchema,
+  IsoDateSchema,
+  untrustedText,
+  userError,
+} from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
-import { npsScore } from "../domain/nps";
-import { csTool } from "../ports";
-import { AccountIdSchema, AccountNameSchema, MetaSchema } from "./schemas";
+import { npsScore } from "../../domain/nps";
+import { csTool } from "../../ports";
+import { AccountIdSchema, AccountNameSchema } from "../schemas";
+import { feedbackToolset } from "./toolset";
 
 export const npsSummary = csTool({
   name: "nps_summary",
   title: "NPS summary",
   description:
     "Net Promoter Score for a date range or one account: promoters, passives, detractors, and the latest detractor comments.",
-  toolset: "feedback",
+  toolset: feedbackToolset.name,
   scopes: ["cs:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       from: IsoDateSchema.optional().describe("YYYY-MM-DD"),
@@ -37,7 +45,7 @@ export const npsSummary = csTool({
         comment: untrustedText(z.string(), "survey comment", 500),
       }),
     ),
-    meta: MetaSchema,
+    meta: AnalyticsMetaSchema,
   }),
   example: { from: "2026-01-01", comments: 2 },
   handler: async ({ input, ctx }) => {

@@ -1,19 +1,20 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
-import { HEALTH_METHOD, healthScore } from "../domain/health";
-import { csTool } from "../ports";
-import { AccountNameSchema, MetaSchema } from "./schemas";
+import { HEALTH_METHOD, healthScore } from "../../domain/health";
+import { csTool } from "../../ports";
+import { AccountNameSchema } from "../schemas";
+import { healthToolset } from "./toolset";
 
 export const accountsAtRisk = csTool({
   name: "accounts_at_risk",
   title: "Accounts at risk of churn",
   description:
     "Customer accounts ranked by churn risk from usage trend, seat adoption, support load and NPS, with the reasons for each.",
-  toolset: "health",
+  toolset: healthToolset.name,
   scopes: ["cs:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       min_risk: z.enum(["high", "medium"]).default("high").describe("Lowest risk band to include"),
@@ -43,7 +44,7 @@ export const accountsAtRisk = csTool({
     ),
     total_at_risk: z.number(),
     arr_at_risk: z.number(),
-    meta: MetaSchema,
+    meta: AnalyticsMetaSchema,
   }),
   example: { min_risk: "high", limit: 5 },
   handler: async ({ input, ctx }) => {

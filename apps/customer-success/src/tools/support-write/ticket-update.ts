@@ -1,4 +1,5 @@
 import {
+  annotations,
   ConnectionSchema,
   notFound,
   type ToolContext,
@@ -10,7 +11,8 @@ import {
 import { isVendorError } from "@revops/resilience";
 import { vendorToolError } from "@revops/safety/vendor-errors";
 import { z } from "zod";
-import { type CsPorts, csTool, isTicketWriteError, type TicketChanges, type TicketDetail } from "../ports";
+import { type CsPorts, csTool, isTicketWriteError, type TicketChanges, type TicketDetail } from "../../ports";
+import { supportWriteToolset } from "./toolset";
 
 const TagSchema = z
   .string()
@@ -160,9 +162,9 @@ export const ticketUpdate = csTool({
   title: "Update a support ticket",
   description:
     "Changes a ticket's status, priority, assignee or tags, and adds an internal note or a public reply.",
-  toolset: "support_write",
+  toolset: supportWriteToolset.name,
   scopes: ["cs:write"],
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  annotations: annotations.send,
   input,
   output: z.object({
     ticket_id: z.string(),

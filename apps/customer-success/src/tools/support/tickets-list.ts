@@ -1,5 +1,6 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import {
+  annotations,
   ConnectionSchema,
   CursorSchema,
   IsoDateSchema,
@@ -9,17 +10,18 @@ import {
 } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
-import { csTool } from "../ports";
-import { AccountIdSchema, AccountNameSchema } from "./schemas";
+import { csTool } from "../../ports";
+import { AccountIdSchema, AccountNameSchema } from "../schemas";
+import { supportToolset } from "./toolset";
 
 export const ticketsList = csTool({
   name: "tickets_list",
   title: "List support tickets",
   description:
     "Support tickets filtered by status, priority, account or creation date, newest first. Paginated.",
-  toolset: "support",
+  toolset: supportToolset.name,
   scopes: ["cs:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       status: z.enum(["new", "open", "pending", "solved", "closed"]).optional(),

@@ -1,9 +1,10 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, untrustedName, userError } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
 import { z } from "zod";
-import { economics, rank } from "../domain/economics";
-import { marketingTool } from "../ports";
-import { CampaignIdSchema, MetaSchema } from "./schemas";
+import { economics, rank } from "../../domain/economics";
+import { marketingTool } from "../../ports";
+import { CampaignIdSchema } from "../schemas";
+import { campaignsToolset } from "./toolset";
 
 const num = z.number().nullable();
 
@@ -12,9 +13,9 @@ export const campaignPerformance = marketingTool({
   title: "Campaign performance and ROI",
   description:
     "Spend, leads, MQLs, influenced pipeline, won revenue, cost per lead and ROI per campaign, ranked. Omit campaign_ids for all.",
-  toolset: "campaigns",
+  toolset: campaignsToolset.name,
   scopes: ["marketing:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       campaign_ids: z.array(CampaignIdSchema).min(1).max(50).optional(),
@@ -49,7 +50,7 @@ export const campaignPerformance = marketingTool({
       revenue: z.number(),
       roi: num,
     }),
-    meta: MetaSchema,
+    meta: AnalyticsMetaSchema,
   }),
   example: { rank_by: "roi", top: 3 },
   handler: async ({ input, ctx }) => {

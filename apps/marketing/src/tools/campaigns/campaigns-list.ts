@@ -1,17 +1,25 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, CursorSchema, LimitSchema, NextCursorSchema, untrustedName } from "@revops/kit";
+import {
+  annotations,
+  ConnectionSchema,
+  CursorSchema,
+  LimitSchema,
+  NextCursorSchema,
+  untrustedName,
+} from "@revops/kit";
 import { z } from "zod";
-import { marketingTool } from "../ports";
-import { ChannelSchema, StatusSchema } from "./schemas";
+import { marketingTool } from "../../ports";
+import { ChannelSchema, StatusSchema } from "../schemas";
+import { campaignsToolset } from "./toolset";
 
 export const campaignsList = marketingTool({
   name: "campaigns_list",
   title: "List campaigns",
   description:
     "Marketing campaigns with channel, dates, budget and spend, filtered by status or channel. Paginated.",
-  toolset: "campaigns",
+  toolset: campaignsToolset.name,
   scopes: ["marketing:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       status: StatusSchema.optional(),

@@ -1,9 +1,9 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, IsoDateSchema, userError } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema, IsoDateSchema, userError } from "@revops/kit";
 import { z } from "zod";
-import { funnel } from "../domain/economics";
-import { marketingTool } from "../ports";
-import { MetaSchema } from "./schemas";
+import { funnel } from "../../domain/economics";
+import { marketingTool } from "../../ports";
+import { leadsToolset } from "./toolset";
 
 const rate = z.number().nullable();
 
@@ -12,9 +12,9 @@ export const leadsBySource = marketingTool({
   title: "Leads by source",
   description:
     "Lead volume and funnel conversion (MQL, SQL, won) per lead source for a date range, with won revenue.",
-  toolset: "leads",
+  toolset: leadsToolset.name,
   scopes: ["marketing:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       from: IsoDateSchema.optional().describe("Leads created on or after, YYYY-MM-DD"),
@@ -37,7 +37,7 @@ export const leadsBySource = marketingTool({
       }),
     ),
     total_leads: z.number(),
-    meta: MetaSchema,
+    meta: AnalyticsMetaSchema,
   }),
   example: { from: "2026-01-01" },
   handler: async ({ input, ctx }) => {

@@ -1,5 +1,6 @@
 import { guardStateOf } from "@revops/guards";
 import {
+  annotations,
   ConnectionSchema,
   notFound,
   type ToolContext,
@@ -9,7 +10,8 @@ import {
   WrittenSchema,
 } from "@revops/kit";
 import { z } from "zod";
-import { type ContactList, type ListContact, type MarketingPorts, marketingTool } from "../ports";
+import { type ContactList, type ListContact, type MarketingPorts, marketingTool } from "../../ports";
+import { listsToolset } from "./toolset";
 
 /** Contacts one plan may add or remove together; bigger changes are split by the caller. */
 export const MAX_LIST_CHANGES = 500;
@@ -181,9 +183,9 @@ export const listMembersUpdate = marketingTool({
   title: "Add or remove list members",
   description:
     "Adds or removes contacts of a static list; unsubscribed contacts are refused. A human confirms.",
-  toolset: "lists",
+  toolset: listsToolset.name,
   scopes: ["marketing:write"],
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.update,
   input,
   output: z.object({
     list: z.object({ id: z.string(), name: untrustedName(z.string(), "list name") }),

@@ -1,17 +1,18 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema, notFound, untrustedName, untrustedText } from "@revops/kit";
+import { annotations, ConnectionSchema, notFound, untrustedName, untrustedText } from "@revops/kit";
 import { z } from "zod";
-import { salesTool } from "../ports";
-import { AccountIdSchema, DealRowSchema, FirmographicsSchema, toDealRow } from "./schemas";
+import { salesTool } from "../../ports";
+import { AccountIdSchema, DealRowSchema, FirmographicsSchema, toDealRow } from "../schemas";
+import { accountsToolset } from "./toolset";
 
 export const accountGet = salesTool({
   name: "account_get",
   title: "Get an account",
   description:
     "One account with its owner, ARR, subscription, top contacts, open deals and recent activity, plus firmographics when enrichment is configured. detail=full adds activity bodies.",
-  toolset: "accounts",
+  toolset: accountsToolset.name,
   scopes: ["sales:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       account_id: AccountIdSchema,

@@ -1,9 +1,19 @@
-import { IsoDateSchema, notFound, type ToolContext, ToolError, userError, WrittenSchema } from "@revops/kit";
+import {
+  annotations,
+  IsoDateSchema,
+  MoneySchema,
+  notFound,
+  type ToolContext,
+  ToolError,
+  userError,
+  WrittenSchema,
+} from "@revops/kit";
 import { isVendorError } from "@revops/resilience";
 import { z } from "zod";
-import type { CrmPort, DealChanges, DealDetail, SalesPorts } from "../ports";
-import { salesTool } from "../ports";
-import { StageSchema } from "./schemas";
+import type { CrmPort, DealChanges, DealDetail, SalesPorts } from "../../ports";
+import { salesTool } from "../../ports";
+import { StageSchema } from "../schemas";
+import { dealsWriteToolset } from "./toolset";
 
 const FIELDS = ["stage", "amount", "close_date", "next_step", "owner"] as const;
 type Field = (typeof FIELDS)[number];
@@ -37,7 +47,7 @@ const DealSchema = z.object({
   id: z.string(),
   name: z.string(),
   stage: z.string(),
-  amount: z.number(),
+  amount: MoneySchema,
   close_date: z.string(),
   next_step: z.string().nullable(),
   owner_id: z.string(),
@@ -153,9 +163,9 @@ export const dealUpdate = salesTool({
   title: "Update a deal",
   description:
     "Changes a deal's stage, amount, close date, next step or owner; a human confirms the exact change.",
-  toolset: "deals_write",
+  toolset: dealsWriteToolset.name,
   scopes: ["sales:write"],
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.update,
   input,
   output: z.object({
     deal: DealSchema,

@@ -1,9 +1,10 @@
-import { ConnectionSchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
 import { z } from "zod";
-import { conversionFromReach, FORECAST_METHOD, forecastPeriod } from "../domain/forecast";
-import { parseQuarter, quarterOf, shiftQuarter } from "../domain/period";
-import { salesTool } from "../ports";
-import { AnalyticsMetaSchema, OwnerSchema, QuarterSchema } from "./schemas";
+import { conversionFromReach, FORECAST_METHOD, forecastPeriod } from "../../domain/forecast";
+import { parseQuarter, quarterOf, shiftQuarter } from "../../domain/period";
+import { salesTool } from "../../ports";
+import { OwnerSchema, QuarterSchema } from "../schemas";
+import { forecastingToolset } from "./toolset";
 
 const HISTORY_QUARTERS = 4;
 
@@ -12,9 +13,9 @@ export const forecastGet = salesTool({
   title: "Forecast a quarter",
   description:
     "Revenue forecast for a quarter from won deals plus open pipeline weighted by each stage's historical win rate, with a low–high range.",
-  toolset: "forecasting",
+  toolset: forecastingToolset.name,
   scopes: ["sales:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       quarter: QuarterSchema.optional(),

@@ -1,5 +1,6 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import {
+  annotations,
   ConnectionSchema,
   CursorSchema,
   IsoDateSchema,
@@ -8,16 +9,17 @@ import {
   userError,
 } from "@revops/kit";
 import { z } from "zod";
-import { salesTool } from "../ports";
-import { AccountIdSchema, DealRowSchema, OwnerSchema, StageSchema, toDealRow } from "./schemas";
+import { salesTool } from "../../ports";
+import { AccountIdSchema, DealRowSchema, OwnerSchema, StageSchema, toDealRow } from "../schemas";
+import { pipelineToolset } from "./toolset";
 
 export const dealsList = salesTool({
   name: "deals_list",
   title: "List deals",
   description: "Deals by stage, status, owner, account, close date or amount, latest close date first.",
-  toolset: "pipeline",
+  toolset: pipelineToolset.name,
   scopes: ["sales:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       stage: StageSchema.optional(),

@@ -1,10 +1,11 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { ConnectionSchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
 import { z } from "zod";
-import { isQuarter, parseQuarter, quarterOf } from "../domain/period";
-import { summarisePipeline } from "../domain/pipeline";
-import { salesTool } from "../ports";
-import { AnalyticsMetaSchema, OwnerSchema, QuarterSchema } from "./schemas";
+import { isQuarter, parseQuarter, quarterOf } from "../../domain/period";
+import { summarisePipeline } from "../../domain/pipeline";
+import { salesTool } from "../../ports";
+import { OwnerSchema, QuarterSchema } from "../schemas";
+import { pipelineToolset } from "./toolset";
 
 const Amounts = z.object({ deals: z.number(), amount: z.number() });
 
@@ -13,9 +14,9 @@ export const pipelineSummary = salesTool({
   title: "Pipeline summary",
   description:
     "Pipeline of one quarter by stage: open, weighted, won, lost, win rate, slipped deals and forecast categories.",
-  toolset: "pipeline",
+  toolset: pipelineToolset.name,
   scopes: ["sales:read"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: annotations.read,
   input: z
     .object({
       quarter: QuarterSchema.optional(),

@@ -1,0 +1,4 @@
+import { npsSummary } from "./nps-summary";
+
+export { feedbackToolset } from "./toolset";
+export const feedbackTools = [npsSummary];

@@ -1,0 +1,4 @@
+import { accountsAtRisk } from "./accounts-at-risk";
+
+export { healthToolset } from "./toolset";
+export const healthTools = [accountsAtRisk];

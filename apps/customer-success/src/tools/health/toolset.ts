@@ -1,0 +1,7 @@
+import type { ToolsetDefinition } from "@revops/kit";
+
+export const healthToolset: ToolsetDefinition = {
+  name: "health",
+  description: "Health scores and churn risk",
+  default: true,
+};

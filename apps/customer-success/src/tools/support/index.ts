@@ -1,0 +1,4 @@
+import { ticketsList } from "./tickets-list";
+
+export { supportToolset } from "./toolset";
+export const supportTools = [ticketsList];

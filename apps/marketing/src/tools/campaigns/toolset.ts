@@ -1,0 +1,7 @@
+import type { ToolsetDefinition } from "@revops/kit";
+
+export const campaignsToolset: ToolsetDefinition = {
+  name: "campaigns",
+  description: "Campaigns, spend and ROI",
+  default: true,
+};

@@ -1,0 +1,4 @@
+import { leadsBySource } from "./leads-by-source";
+
+export { leadsToolset } from "./toolset";
+export const leadsTools = [leadsBySource];

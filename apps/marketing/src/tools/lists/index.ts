@@ -1,0 +1,4 @@
+import { listMembersUpdate } from "./list-members-update";
+
+export { listsToolset } from "./toolset";
+export const listsTools = [listMembersUpdate];

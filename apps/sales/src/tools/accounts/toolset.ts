@@ -1,0 +1,7 @@
+import type { ToolsetDefinition } from "@revops/kit";
+
+export const accountsToolset: ToolsetDefinition = {
+  name: "accounts",
+  description: "Account research",
+  default: true,
+};

@@ -1,0 +1,4 @@
+import { forecastGet } from "./forecast-get";
+
+export { forecastingToolset } from "./toolset";
+export const forecastingTools = [forecastGet];

@@ -1,0 +1,5 @@
+import { dealsList } from "./deals-list";
+import { pipelineSummary } from "./pipeline-summary";
+
+export { pipelineToolset } from "./toolset";
+export const pipelineTools = [dealsList, pipelineSummary];
