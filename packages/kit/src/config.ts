@@ -40,6 +40,7 @@ export const baseConfigSchema = z.object({
   ALLOWED_ORIGINS: envList,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
   MAX_SESSIONS: z.coerce.number().int().min(1).default(1000),
+  MAX_SESSIONS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(20),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
   REVOPS_TOOLSETS: envList,
   REVOPS_TOOLS: envList,

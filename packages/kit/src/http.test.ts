@@ -154,6 +154,34 @@ describe("Streamable HTTP", () => {
     expect(own.status).toBe(200);
   });
 
+  it("caps the sessions of one principal without touching another's", async () => {
+    const { url } = await start([], {
+      env: {
+        REVOPS_DATA_DIR: mkdtempSync(join(tmpdir(), "kit-http-")),
+        LOG_LEVEL: "silent",
+        MAX_SESSIONS_PER_PRINCIPAL: "2",
+      },
+      httpAuth: () => ({
+        authenticate: async (req) => ({ id: String(req.headers["x-user"]), scopes: ["*"], via: "test" }),
+      }),
+    });
+    const open = async (user: string) =>
+      (await post(url, init, { "x-user": user })).headers.get("mcp-session-id") as string;
+    const alive = async (user: string, sid: string) =>
+      (
+        await post(
+          url,
+          { jsonrpc: "2.0", id: 2, method: "ping" },
+          { "x-user": user, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" },
+        )
+      ).status;
+    const bob = await open("bob");
+    const ann = [await open("ann"), await open("ann"), await open("ann")];
+    expect(await alive("ann", ann[0] as string)).toBe(404); // her least recently used one made room
+    expect(await alive("ann", ann[2] as string)).toBe(200);
+    expect(await alive("bob", bob)).toBe(200);
+  });
+
   it("lets an in-flight call finish on shutdown, then refuses new work", async () => {
     const { server, url } = await start();
     running.pop();

@@ -32,6 +32,8 @@ export interface HttpOptions {
   allowedOrigins?: readonly string[] | undefined;
   maxBodyBytes: number;
   maxSessions: number;
+  /** Sessions one principal may hold: its least recently used one is closed to open another. */
+  maxSessionsPerPrincipal: number;
   sessionIdleMinutes: number;
   authenticate?: Authenticate | undefined;
   /** Extra public routes (e.g. OAuth protected-resource metadata); return true when the request was answered. */
@@ -113,6 +115,17 @@ export class HttpTransportServer {
     ]);
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
+  }
+
+  /** One principal (one API key) never holds more than its share: its least recently used session goes first. */
+  private makeRoomFor(principalId: string) {
+    const own = [...this.sessions].filter(([, s]) => s.principalId === principalId);
+    if (own.length < this.opts.maxSessionsPerPrincipal) return;
+    own.sort(([, a], [, b]) => a.lastSeen - b.lastSeen);
+    for (const [id, s] of own.slice(0, own.length - this.opts.maxSessionsPerPrincipal + 1)) {
+      this.sessions.delete(id);
+      void s.transport.close();
+    }
   }
 
   /** Closes idle sessions so abandoned clients do not hold memory forever. */
@@ -233,6 +246,7 @@ export class HttpTransportServer {
         "Bad request: send initialize first, then pass the Mcp-Session-Id header it returns.",
       );
     }
+    this.makeRoomFor(principalId);
     if (this.sessions.size >= this.opts.maxSessions)
       return jsonError(res, 503, -32000, "Too many sessions; retry later.");
     const server = this.app.createServer();

@@ -126,6 +126,7 @@ export async function runServer(
       allowedOrigins: config.ALLOWED_ORIGINS,
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxSessions: config.MAX_SESSIONS,
+      maxSessionsPerPrincipal: config.MAX_SESSIONS_PER_PRINCIPAL,
       sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
       authenticate,
       routes,
