@@ -30,12 +30,8 @@ export const capsUpdateTool = defineTool({
   scopes: ["marketing:spend"],
   annotations: annotations.setting,
   input: z.object({
-    scope: z.enum(CAP_SCOPES).describe("Which cap: per_call, per_campaign, per_day or per_month"),
-    amount: z
-      .number()
-      .min(0)
-      .max(100_000_000)
-      .describe("The new cap, in the configured currency (e.g. 2500 for $2,500)"),
+    scope: z.enum(CAP_SCOPES),
+    amount: z.number().min(0).max(100_000_000).describe("In the configured currency"),
   }),
   output: z.object({
     scope: z.enum(CAP_SCOPES),

@@ -4,9 +4,9 @@ import { plannedGuard } from "./define";
 
 /** Arguments the kit adds to every tool with a planned guard; the guard reads and removes them before the handler. */
 export const GUARD_CONTROL_INPUTS = {
-  dry_run: z.boolean().optional().describe("Show the plan only"),
-  approval_id: z.string().min(1).max(64).optional().describe("Of an approved plan"),
-  confirmation_token: z.string().min(1).max(2048).optional().describe("Of a confirmed plan"),
+  dry_run: z.boolean().optional(),
+  approval_id: z.string().min(1).max(64).optional().describe("From an approved plan"),
+  confirmation_token: z.string().min(1).max(2048).optional(),
 };
 
 export const GUARD_CONTROL_KEYS = Object.keys(GUARD_CONTROL_INPUTS) as (keyof typeof GUARD_CONTROL_INPUTS)[];

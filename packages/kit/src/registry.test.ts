@@ -177,12 +177,26 @@ describe("the input schema the model reads", () => {
       type: "object",
       properties: {
         name: { type: "string", description: "A name" },
-        limit: { type: "integer", minimum: 1, maximum: 100 },
+        limit: { type: "integer" },
       },
       required: ["name", "limit"],
     });
     const named = modelInputSchema(toJsonSchema(input, "input"), { namedConnections: true });
     expect(Object.keys(named.properties as object)).toContain("connection");
+  });
+  it("spells enums, nullable fields and capped lists the short way, and keeps fields named like keywords", () => {
+    const shapes = z.object({
+      status: z.enum(["open", "closed"]),
+      owner: z.string().nullable(),
+      tags: z.array(z.string()).max(20),
+      pattern: z.string(),
+    });
+    expect(modelInputSchema(toJsonSchema(shapes, "input"), { namedConnections: false }).properties).toEqual({
+      status: { enum: ["open", "closed"] },
+      owner: { type: ["string", "null"] },
+      tags: { type: "array", items: { type: "string" } },
+      pattern: { type: "string" },
+    });
   });
   it("knows a named connection from a <VARIABLE>__<NAME> setting", () => {
     expect(hasNamedConnections({ HUBSPOT_ACCESS_TOKEN__EU: "pat" })).toBe(true);

@@ -48,11 +48,29 @@ export const IsoDateTimeSchema = z
   .meta({ format: "date-time" });
 
 /** Keywords the server checks in code and the model does not need to read: every tool pays for them each turn. */
-const CHECKED_IN_CODE = new Set(["minLength", "maxLength", "pattern", "additionalProperties", "$schema"]);
+const CHECKED_IN_CODE = new Set([
+  "minLength",
+  "maxLength",
+  "pattern",
+  "additionalProperties",
+  "$schema",
+  "maxItems",
+  "minItems",
+  "uniqueItems",
+  // bounds too: a value outside them gets an error naming the field and the range
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+]);
+
+const isBareType = (x: unknown): x is { type: string } =>
+  !!x && typeof x === "object" && Object.keys(x).length === 1 && typeof (x as JsonObject).type === "string";
 
 /**
  * The input schema as the model reads it: validation-only keywords dropped (the server still enforces them and
- * names the field when one fails), and `connection` dropped when no named connection is configured.
+ * names the field when one fails), the shortest equivalent spelling, and `connection` dropped when no named
+ * connection is configured.
  */
 export function modelInputSchema(schema: JsonObject, opts: { namedConnections: boolean }): JsonObject {
   const strip = (v: unknown): unknown => {
@@ -60,10 +78,20 @@ export function modelInputSchema(schema: JsonObject, opts: { namedConnections: b
     if (!v || typeof v !== "object") return v;
     const out: JsonObject = {};
     for (const [k, x] of Object.entries(v)) {
+      if (k === "properties" && x && typeof x === "object") {
+        // field names are the tool's vocabulary, never keywords to drop
+        out[k] = Object.fromEntries(Object.entries(x).map(([name, field]) => [name, strip(field)]));
+        continue;
+      }
       if (CHECKED_IN_CODE.has(k)) continue;
-      // an integer's safe-integer bounds say nothing the type does not
-      if ((k === "maximum" || k === "minimum") && Math.abs(Number(x)) === Number.MAX_SAFE_INTEGER) continue;
       out[k] = strip(x);
+    }
+    // an enum names its values; the type says nothing more
+    if (Array.isArray(out.enum) && typeof out.type === "string") delete out.type;
+    // anyOf of bare types (string or null) reads the same as a list of types
+    if (Array.isArray(out.anyOf) && out.anyOf.every(isBareType)) {
+      out.type = out.anyOf.map((t) => t.type);
+      delete out.anyOf;
     }
     return out;
   };

@@ -89,8 +89,7 @@ const round = (usd: number): number => Math.round(usd * 1_000_000) / 1_000_000;
 const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOutput>, UsagePorts>({
   name: "api_usage",
   title: "Vendor API usage and cost",
-  description:
-    "Vendor API calls, cost and remaining quota from the cost ledger, grouped by vendor, tool, principal or day.",
+  description: "Vendor API calls, cost and remaining quota, grouped by vendor, tool, principal or day.",
   toolset: "usage",
   scopes: ["audit:read"],
   annotations: annotations.readLocal,

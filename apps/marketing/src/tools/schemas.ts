@@ -1,9 +1,7 @@
 import { z } from "zod";
 
-export const StatusSchema = z.enum(["planned", "active", "completed"]).describe("Campaign status");
-export const ChannelSchema = z
-  .enum(["email", "paid_search", "paid_social", "webinar", "event", "content"])
-  .describe("Campaign channel");
+export const StatusSchema = z.enum(["planned", "active", "completed"]);
+export const ChannelSchema = z.enum(["email", "paid_search", "paid_social", "webinar", "event", "content"]);
 export const CampaignIdSchema = z
   .string()
   .min(1)

@@ -24,8 +24,8 @@ export const npsSummary = csTool({
   annotations: annotations.read,
   input: z
     .object({
-      from: IsoDateSchema.optional().describe("YYYY-MM-DD"),
-      to: IsoDateSchema.optional().describe("YYYY-MM-DD"),
+      from: IsoDateSchema.optional(),
+      to: IsoDateSchema.optional(),
       account_id: AccountIdSchema.optional(),
       comments: z.number().int().min(0).max(20).default(5).describe("How many detractor comments to include"),
       connection: ConnectionSchema.optional(),

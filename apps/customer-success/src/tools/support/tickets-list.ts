@@ -17,8 +17,7 @@ import { supportToolset } from "./toolset";
 export const ticketsList = csTool({
   name: "tickets_list",
   title: "List support tickets",
-  description:
-    "Support tickets filtered by status, priority, account or creation date, newest first. Paginated.",
+  description: "Support tickets by status, priority, account or creation date, newest first.",
   toolset: supportToolset.name,
   scopes: ["cs:read"],
   annotations: annotations.read,
@@ -27,8 +26,8 @@ export const ticketsList = csTool({
       status: z.enum(["new", "open", "pending", "solved", "closed"]).optional(),
       priority: z.enum(["low", "normal", "high", "urgent"]).optional(),
       account_id: AccountIdSchema.optional(),
-      created_from: IsoDateSchema.optional().describe("YYYY-MM-DD"),
-      created_to: IsoDateSchema.optional().describe("YYYY-MM-DD"),
+      created_from: IsoDateSchema.optional(),
+      created_to: IsoDateSchema.optional(),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
       connection: ConnectionSchema.optional(),

@@ -15,8 +15,7 @@ import { campaignsToolset } from "./toolset";
 export const campaignsList = marketingTool({
   name: "campaigns_list",
   title: "List campaigns",
-  description:
-    "Marketing campaigns with channel, dates, budget and spend, filtered by status or channel. Paginated.",
+  description: "Campaigns with channel, dates, budget and spend, by status or channel.",
   toolset: campaignsToolset.name,
   scopes: ["marketing:read"],
   annotations: annotations.read,

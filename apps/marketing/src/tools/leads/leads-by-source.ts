@@ -17,8 +17,8 @@ export const leadsBySource = marketingTool({
   annotations: annotations.read,
   input: z
     .object({
-      from: IsoDateSchema.optional().describe("Leads created on or after, YYYY-MM-DD"),
-      to: IsoDateSchema.optional().describe("Leads created on or before, YYYY-MM-DD"),
+      from: IsoDateSchema.optional().describe("Created on or after"),
+      to: IsoDateSchema.optional().describe("Created on or before"),
       connection: ConnectionSchema.optional(),
     })
     .strict(),

@@ -22,9 +22,9 @@ const RefsSchema = z.array(ContactRefSchema).max(MAX_LIST_CHANGES);
 
 const input = z
   .object({
-    list_id: z.string().trim().min(1).max(64).describe("List id, e.g. lst_0001 or HubSpot's list id"),
-    add: RefsSchema.default([]).describe("Contacts to add: ids or emails"),
-    remove: RefsSchema.default([]).describe("Contacts to remove: ids or emails"),
+    list_id: z.string().trim().min(1).max(64).describe("e.g. lst_0001"),
+    add: RefsSchema.default([]).describe("Contact ids or emails"),
+    remove: RefsSchema.default([]).describe("Contact ids or emails"),
     connection: ConnectionSchema.optional(),
   })
   .strict()

@@ -9,14 +9,14 @@ export const accountGet = salesTool({
   name: "account_get",
   title: "Get an account",
   description:
-    "One account with its owner, ARR, subscription, top contacts, open deals and recent activity, plus firmographics when enrichment is configured. detail=full adds activity bodies.",
+    "An account's owner, ARR, subscription, top contacts, open deals, recent activity and firmographics.",
   toolset: accountsToolset.name,
   scopes: ["sales:read"],
   annotations: annotations.read,
   input: z
     .object({
       account_id: AccountIdSchema,
-      detail: z.enum(["summary", "full"]).default("summary").describe("summary (default) or full"),
+      detail: z.enum(["summary", "full"]).default("summary").describe("full adds activity bodies"),
       connection: ConnectionSchema.optional(),
     })
     .strict(),

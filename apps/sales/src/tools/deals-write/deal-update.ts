@@ -29,7 +29,7 @@ const input = z
       .max(1e12)
       .optional()
       .describe("USD"),
-    close_date: IsoDateSchema.optional().describe("YYYY-MM-DD"),
+    close_date: IsoDateSchema.optional(),
     next_step: z.string().max(255).optional().describe("Empty clears it"),
     owner: z.string().min(1).max(100).optional().describe("Rep id, name or email"),
   })
