@@ -40,6 +40,8 @@ export const baseConfigSchema = z.object({
   ALLOWED_ORIGINS: envList,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
   MAX_SESSIONS: z.coerce.number().int().min(1).default(1000),
+  /** Bearer token /metrics requires; unset → /metrics is open (bind to loopback or firewall it). */
+  METRICS_TOKEN: z.string().min(16, "use at least 16 characters, e.g. openssl rand -hex 24").optional(),
   MAX_SESSIONS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(20),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
   REVOPS_TOOLSETS: envList,

@@ -154,6 +154,23 @@ describe("Streamable HTTP", () => {
     expect(own.status).toBe(200);
   });
 
+  it("serves /metrics only with the bearer token when METRICS_TOKEN is set", async () => {
+    const token = "metrics-token-0123456789";
+    const { base } = await start([], {
+      env: {
+        REVOPS_DATA_DIR: mkdtempSync(join(tmpdir(), "kit-http-")),
+        LOG_LEVEL: "silent",
+        METRICS_TOKEN: token,
+      },
+    });
+    const open = await fetch(`${base}/metrics`);
+    expect([open.status, open.headers.get("www-authenticate")]).toEqual([401, 'Bearer realm="metrics"']);
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const ok = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("mcp_");
+  });
+
   it("caps the sessions of one principal without touching another's", async () => {
     const { url } = await start([], {
       env: {

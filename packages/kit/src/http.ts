@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import {
   createServer,
   type Server as HttpServer,
@@ -41,6 +41,8 @@ export interface HttpOptions {
   insufficientScope?: ((res: ServerResponse, principal: Principal, scopes: string[]) => void) | undefined;
   /** Prometheus text for /metrics; absent → 404. */
   metricsText?: () => Promise<string>;
+  /** When set, /metrics answers only `Authorization: Bearer <this>`. */
+  metricsToken?: string | undefined;
 }
 
 interface Session {
@@ -159,8 +161,13 @@ export class HttpTransportServer {
       );
     if (req.method === "GET" && path === "/healthz") return this.text(res, 200, "ok\n");
     if (req.method === "GET" && path === "/readyz") return this.ready(res);
-    if (req.method === "GET" && path === "/metrics" && this.opts.metricsText)
+    if (req.method === "GET" && path === "/metrics" && this.opts.metricsText) {
+      if (!this.metricsAllowed(req)) {
+        res.setHeader("www-authenticate", 'Bearer realm="metrics"');
+        return this.text(res, 401, "metrics need Authorization: Bearer <METRICS_TOKEN>\n");
+      }
       return this.text(res, 200, await this.opts.metricsText());
+    }
     if (this.opts.routes?.(req, res)) return;
     if (path !== "/mcp") return jsonError(res, 404, -32601, `Not found: ${path}. The MCP endpoint is /mcp.`);
     if (this.app.runtime.closing) {
@@ -290,6 +297,15 @@ export class HttpTransportServer {
   private text(res: ServerResponse, status: number, body: string) {
     res.writeHead(status, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     res.end(body);
+  }
+
+  private metricsAllowed(req: IncomingMessage): boolean {
+    const want = this.opts.metricsToken;
+    if (!want) return true;
+    const got = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    // compare digests so neither the length nor the content leaks through timing
+    const digest = (t: string) => createHash("sha256").update(t).digest();
+    return timingSafeEqual(digest(got), digest(want));
   }
 
   private async ready(res: ServerResponse) {

@@ -132,6 +132,7 @@ export async function runServer(
       routes,
       insufficientScope,
       metricsText: metrics ? () => metrics.registry.metrics() : undefined,
+      metricsToken: config.METRICS_TOKEN,
     });
     await http.listen();
     log.info({ url: http.url, tools: app.tools.length, stateless: config.MCP_STATELESS }, "listening");
