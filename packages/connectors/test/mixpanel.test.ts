@@ -63,7 +63,8 @@ afterAll(async () => {
 
 describe("Mixpanel connector (mixpanel client for /import, export over https), checked against Mixpanel's OpenAPI files", () => {
   it("imports in batches of 50 with $insert_id and service-account auth, and exports JSONL", async () => {
-    const mp = await connector();
+    // counts requests exactly: a slow machine must not turn a batch into a timed-out retry
+    const mp = await connector({ attemptTimeoutMs: 10_000, deadlineMs: 20_000 });
     expect(await mp.importEvents(events(120), { idempotencyKey: "sync-1" })).toEqual({
       imported: 120,
       batches: 3,
