@@ -53,13 +53,14 @@ export function connectorClassifier(connectionId: string): Classifier {
         `${name} rejected the token for connection ${connectionId}: ${RECONNECT[vendor] ?? "reconnect it"}.`,
       );
     }
-    if (v.kind === "quota_exhausted") {
+    if (v.kind === "quota_exhausted" && vendor === "salesforce") {
       return rewrite(
         `${name} says the daily API allocation of connection ${connectionId} is used up (REQUEST_LIMIT_EXCEEDED); ` +
           "calls resume when it resets (rolling 24 h) or when an admin raises it.",
       );
     }
-    if (v.status === 403) {
+    if (v.kind === "quota_exhausted") return rewrite(`Connection ${connectionId}: ${v.message}`);
+    if (v.status === 403 && v.kind === "auth") {
       return rewrite(
         `${name} denied access for connection ${connectionId} (HTTP 403): check the scopes the credential was granted.`,
       );

@@ -1,8 +1,8 @@
 import type { MaybeStale } from "@revops/resilience";
 
 /**
- * How fresh and how complete an answer from a vendor is; present only when some of it came from the stale cache
- * or a cap stopped a read before the end (the answer then covers less than everything).
+ * How fresh and how complete an answer from a vendor is; present only when some of it came from the stale cache,
+ * a cap stopped a read before the end (the answer then covers less than everything), or a caveat applies.
  */
 export interface Freshness {
   stale: boolean;
@@ -10,6 +10,8 @@ export interface Freshness {
   fetchedAt?: string;
   /** What was left unread, one line per cap that was hit. */
   partial?: string[];
+  /** How to read the figures, e.g. the currency amounts were converted into. */
+  caveats?: string[];
   /** One line a tool can show next to the answer. */
   note: string;
 }
@@ -21,6 +23,7 @@ export type WithFreshness<T> = T & { freshness?: Freshness };
 export class FreshnessTracker {
   private oldest: { fetchedAt: string; vendor: string; reason: string } | undefined;
   private readonly caps: string[] = [];
+  private readonly caveats: string[] = [];
 
   constructor(private readonly vendor: string) {}
 
@@ -37,13 +40,22 @@ export class FreshnessTracker {
     if (!this.caps.includes(note)) this.caps.push(note);
   }
 
+  /** Records how the figures must be read (shown with the answer, whether fresh or not). */
+  caveat(note: string): void {
+    if (!this.caveats.includes(note)) this.caveats.push(note);
+  }
+
   get freshness(): Freshness | undefined {
-    if (!this.oldest && this.caps.length === 0) return undefined;
-    const partial = this.caps.length ? { partial: [...this.caps] } : {};
-    if (!this.oldest) return { stale: false, ...partial, note: this.caps.join(" ") };
+    if (!this.oldest && this.caps.length === 0 && this.caveats.length === 0) return undefined;
+    const extra = {
+      ...(this.caps.length ? { partial: [...this.caps] } : {}),
+      ...(this.caveats.length ? { caveats: [...this.caveats] } : {}),
+    };
+    const notes = [...this.caps, ...this.caveats];
+    if (!this.oldest) return { stale: false, ...extra, note: notes.join(" ") };
     const { fetchedAt, vendor, reason } = this.oldest;
     const staleNote = `${vendor} is unavailable (${reason}); showing cached data from ${fetchedAt}.`;
-    return { stale: true, fetchedAt, ...partial, note: [staleNote, ...this.caps].join(" ") };
+    return { stale: true, fetchedAt, ...extra, note: [staleNote, ...notes].join(" ") };
   }
 
   /** The value with `freshness` attached when any part was stale. */

@@ -30,6 +30,7 @@ export {
   type GoogleCredentials,
   type GoogleSdk,
 } from "./google/client";
+export type { BusyPeriod, CalendarAvailability } from "./google/free-busy";
 export {
   type CreateEventResult,
   calendarEventId,

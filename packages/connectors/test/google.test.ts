@@ -1,5 +1,5 @@
 import type { KeyValue, SqlDb } from "@revops/store";
-import { type GoogleState, type RunningFake, startGoogleFake } from "@revops/testing";
+import { type GoogleState, googleQuotaFault, type RunningFake, startGoogleFake } from "@revops/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   calendarEventId,
@@ -76,10 +76,13 @@ describe("Gmail + Calendar connector over @googleapis, checked against Google's 
     const events = await g.listEvents(RANGE);
     expect(events.value.map((e) => e.summary)).toEqual(["Standup", "Demo"]);
     expect((await g.freeBusy(RANGE)).value).toEqual({
-      primary: [
-        { start: "2025-01-20T09:00:00Z", end: "2025-01-20T09:15:00Z" },
-        { start: "2025-01-20T14:00:00Z", end: "2025-01-20T15:00:00Z" },
-      ],
+      primary: {
+        status: "known",
+        busy: [
+          { start: "2025-01-20T09:00:00Z", end: "2025-01-20T09:15:00Z" },
+          { start: "2025-01-20T14:00:00Z", end: "2025-01-20T15:00:00Z" },
+        ],
+      },
     });
     const created = await g.createEvent(
       {
@@ -108,6 +111,27 @@ describe("Gmail + Calendar connector over @googleapis, checked against Google's 
     fake.faults.always({ kind: "status", status: 503 }, { path: "/gmail/v1/users/me/messages" });
     await expect(g.listMessages("x")).rejects.toMatchObject({ kind: "unavailable", attempts: 3 });
     expect(hits("/gmail/v1/users/me/messages")).toHaveLength(5);
+  });
+
+  it("reads Google's 403 quota reasons as limits: rate limits are retried, a spent daily quota is named", async () => {
+    const g = await connector();
+    const LIST = "/gmail/v1/users/me/messages";
+    fake.faults.next(googleQuotaFault("userRateLimitExceeded"), { path: LIST });
+    expect((await g.listMessages("renewal")).value.messages).toHaveLength(2);
+    expect(hits(LIST)).toHaveLength(2);
+    // refused, so never sent: a send is retried too, and lands once
+    fake.faults.next(googleQuotaFault("rateLimitExceeded", 429), { path: SEND });
+    fake.faults.next(googleQuotaFault("rateLimitExceeded"), { path: SEND });
+    expect(await g.sendMessage(RAW, { idempotencyKey: "q1" })).toMatchObject({ deduplicated: false });
+    expect(fake.state.sent).toHaveLength(1);
+    expect(hits(SEND)).toHaveLength(3);
+    fake.faults.always(googleQuotaFault("dailyLimitExceeded"), { path: LIST });
+    const err = await g.listMessages("x").catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: "quota_exhausted", status: 403, attempts: 1 });
+    expect((err as Error).message).toMatch(
+      /acme-google: Google says the daily API quota is used up \(dailyLimitExceeded\)/,
+    );
+    expect((err as Error).message).not.toMatch(/scope|permission/i);
   });
 
   it("never sends a Gmail message twice with one key, even when the answer is lost", async () => {
@@ -139,6 +163,51 @@ describe("Gmail + Calendar connector over @googleapis, checked against Google's 
     expect(await g.createEvent(event, { idempotencyKey: "qbr" })).toMatchObject({ existed: true });
     expect(fake.state.events.get("primary")?.filter((e) => e.summary === "QBR")).toHaveLength(1);
     expect(hits(EVENTS).filter((r) => r.method === "POST")).toHaveLength(3);
+  });
+
+  it("asks Google to email invitations when the event has attendees, and says none otherwise", async () => {
+    const g = await connector();
+    const slot = {
+      start: { dateTime: "2025-01-24T10:00:00+01:00" },
+      end: { dateTime: "2025-01-24T11:00:00+01:00" },
+    };
+    await g.createEvent(
+      { summary: "Demo", ...slot, attendees: [{ email: "lee@example.com" }] },
+      { idempotencyKey: "i1" },
+    );
+    await g.createEvent({ summary: "Focus", ...slot }, { idempotencyKey: "i2" });
+    await g.createEvent(
+      { summary: "Quiet", ...slot, attendees: [{ email: "lee@example.com" }] },
+      { idempotencyKey: "i3", inviteAttendees: false },
+    );
+    expect(fake.state.inserts.map((i) => [i.body.summary, i.sendUpdates])).toEqual([
+      ["Demo", "all"],
+      ["Focus", "none"],
+      ["Quiet", "none"],
+    ]);
+    expect(hits(EVENTS)[0]?.query.get("sendUpdates")).toBe("all");
+  });
+
+  it("reports a calendar Google could not read as unknown, never as free, and compares times as instants", async () => {
+    await fake.close();
+    fake = await startGoogleFake({
+      events: [
+        { summary: "Offsite", start: "2025-01-20T10:00:00+02:00", end: "2025-01-20T11:00:00+02:00" },
+        { summary: "Holiday", calendarId: "lee@example.com", start: "2025-01-20", end: "2025-01-21" },
+      ],
+    });
+    const g = await connector();
+    const window = { from: "2025-01-20T07:30:00Z", to: "2025-01-20T08:30:00Z" };
+    expect(
+      (await g.freeBusy(window, { calendars: ["primary", "lee@example.com", "gone@example.com"] })).value,
+    ).toEqual({
+      primary: { status: "known", busy: [{ start: "2025-01-20T08:00:00Z", end: "2025-01-20T09:00:00Z" }] },
+      "lee@example.com": {
+        status: "known",
+        busy: [{ start: "2025-01-20T00:00:00Z", end: "2025-01-21T00:00:00Z" }],
+      },
+      "gone@example.com": { status: "unknown", reasons: ["notFound"] },
+    });
   });
 
   it("ends hung calls within the deadline + 100 ms, trips the breaker and serves stale reads meanwhile", async () => {

@@ -159,7 +159,14 @@ describe("HubSpot connector over the real SDK", () => {
     if (stale.stale) expect(stale.ageMs).toBeGreaterThanOrEqual(0);
   });
 
-  it("does not duplicate a create when the connection resets after HubSpot stored it", async () => {
+  it("does not duplicate a create when the connection resets after HubSpot stored it, despite search lag", async () => {
+    await fake.close();
+    // search would not see the new deal for 5 s: the unique key property is read directly instead
+    fake = await startHubSpotFake({
+      ...SEED,
+      searchLagMs: 5000,
+      uniqueProperties: { deals: [IDEMPOTENCY_PROPERTY] },
+    });
     const hs = await connector();
     fake.faults.next({ kind: "resetAfterHandling" }, { path: "/crm/v3/objects/deals", method: "POST" });
     const made = await hs.createDeal({ dealname: "Umbrella" }, { idempotencyKey: "k-1" });
@@ -178,6 +185,25 @@ describe("HubSpot connector over the real SDK", () => {
     expect(
       fake.requests.filter((r) => r.method === "POST" && r.path === "/crm/v3/objects/deals"),
     ).toHaveLength(3);
+    const lookups = fake.requests.filter((r) => r.query.get("idProperty") === IDEMPOTENCY_PROPERTY);
+    expect(lookups.map((r) => r.path)).toEqual(["/crm/v3/objects/deals/k-1", "/crm/v3/objects/deals/k-2"]);
+    expect(fake.requests.some((r) => r.path === "/crm/v3/objects/deals/search")).toBe(false);
+  });
+
+  it("polls search for the key until the index catches up when the property is not unique in the portal", async () => {
+    await fake.close();
+    fake = await startHubSpotFake({ ...SEED, searchLagMs: 800 });
+    const hs = await connector();
+    fake.faults.next({ kind: "resetAfterHandling" }, { path: "/crm/v3/objects/deals", method: "POST" });
+    const made = await hs.createDeal({ dealname: "Umbrella" }, { idempotencyKey: "k-lag" });
+    expect(made).toMatchObject({
+      recovered: true,
+      deal: { properties: { [IDEMPOTENCY_PROPERTY]: "k-lag" } },
+    });
+    expect(
+      [...fake.state.objects.deals.values()].filter((d) => d.properties.dealname === "Umbrella"),
+    ).toHaveLength(1);
+    expect(attemptsOn("/crm/v3/objects/deals/search")).toBeGreaterThan(1);
   });
 
   it("turns a 401 into an actionable message naming the connection", async () => {

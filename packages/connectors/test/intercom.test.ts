@@ -67,7 +67,9 @@ describe("Intercom connector over intercom-client 7, checked against the 2.14 Op
     expect(second.value.results.map((c) => c.id)).toEqual(["1002"]);
     expect(second.value.nextCursor).toBeUndefined();
     const replied = await ic.replyToConversation("1000", "Thanks, fixed!", { idempotencyKey: "r-1" });
-    expect(replied.conversation.conversation_parts?.conversation_parts?.at(-1)?.body).toBe("Thanks, fixed!");
+    expect(replied.conversation.conversation_parts?.conversation_parts?.at(-1)?.body).toBe(
+      "<p>Thanks, fixed!</p>",
+    );
     expect(fake.requests.every((r) => r.headers["intercom-version"] === "2.14")).toBe(true);
   });
 
@@ -139,6 +141,21 @@ describe("Intercom connector over intercom-client 7, checked against the 2.14 Op
       kind: "unavailable",
     });
     expect(fake.requests.filter((r) => r.path.endsWith("/reply"))).toHaveLength(4);
+  });
+
+  it("recognises its reply in Intercom's sanitised HTML after an ambiguous failure: exactly one part", async () => {
+    const ic = await connector();
+    const text = "Fixed in 2.3 & rolled out.\nIf a < b still shows, reply here.";
+    fake.faults.next({ kind: "resetAfterHandling" }, { path: `${CONV}/reply` });
+    const made = await ic.replyToConversation("1000", text, { idempotencyKey: "html-1" });
+    expect(made.recovered).toBe(true);
+    const parts = fake.state.conversations.get("1000")?.conversation_parts as {
+      conversation_parts: { body: string }[];
+    };
+    expect(parts.conversation_parts.map((p) => p.body)).toEqual([
+      "<p>Fixed in 2.3 &amp; rolled out.</p><p>If a &lt; b still shows, reply here.</p>",
+    ]);
+    expect(fake.requests.filter((r) => r.path.endsWith("/reply"))).toHaveLength(1);
   });
 
   it("names the connection on 401 and keeps an exact ledger", async () => {

@@ -55,6 +55,51 @@ afterAll(async () => {
 });
 
 describe("Salesforce connector over real jsforce", () => {
+  it("a multi-currency org through jsforce: raw Amount filters, ISO-coded ones, convertCurrency() and CurrencyType", async () => {
+    await fake.close();
+    fake = await startSalesforceFake({
+      Opportunity: [
+        {
+          Name: "Yen",
+          Amount: 300_000,
+          CurrencyIsoCode: "JPY",
+          StageName: "Prospecting",
+          CloseDate: "2025-01-15",
+        },
+        { Name: "Dollar", Amount: 4_000, StageName: "Prospecting", CloseDate: "2025-01-15" },
+      ],
+      currencies: { corporate: "USD", rates: { USD: 1, JPY: 150 } },
+    });
+    const sf = await connector();
+    const names = async (soql: string) => (await sf.query(soql)).records.map((r) => r.Name);
+    expect(await names("SELECT Name FROM Opportunity WHERE Amount >= 5000")).toEqual(["Yen"]);
+    expect(await names("SELECT Name FROM Opportunity WHERE Amount >= USD3000")).toEqual(["Dollar"]);
+    const converted = await sf.query(
+      "SELECT Name, convertCurrency(Amount), CurrencyIsoCode FROM Opportunity",
+    );
+    expect(converted.records.map((r) => [r.Name, r.Amount, r.CurrencyIsoCode])).toEqual([
+      ["Yen", 2000, "JPY"],
+      ["Dollar", 4000, "USD"],
+    ]);
+    const rates = await sf.query(
+      "SELECT IsoCode, ConversionRate, IsCorporate FROM CurrencyType WHERE IsActive = true",
+    );
+    expect(rates.records.map((r) => [r.IsoCode, r.ConversionRate, r.IsCorporate])).toEqual([
+      ["USD", 1, true],
+      ["JPY", 150, false],
+    ]);
+  });
+
+  it("a single-currency org refuses CurrencyIsoCode, convertCurrency() and CurrencyType, as Salesforce does", async () => {
+    const sf = await connector();
+    for (const soql of [
+      "SELECT Name, CurrencyIsoCode FROM Opportunity",
+      "SELECT Name, convertCurrency(Amount) FROM Opportunity",
+      "SELECT IsoCode FROM CurrencyType",
+    ])
+      await expect(sf.query(soql)).rejects.toMatchObject({ kind: "invalid", status: 400 });
+  });
+
   it("queries with automatic queryMore up to a cap, lists opportunities and reads an account", async () => {
     const sf = await connector();
     const all = await sf.query("SELECT Id, Name FROM Opportunity ORDER BY Name ASC");

@@ -5,6 +5,7 @@ import {
   TaskCancelledError,
 } from "cockatiel";
 import { describeWait, VendorError } from "./errors";
+import { googleQuotaRefusal } from "./google-quota";
 import { retryAfterFromHeaders } from "./headers";
 import { displayName } from "./vendor-names";
 
@@ -70,8 +71,12 @@ export function networkCodeOf(err: unknown): string | undefined {
   return undefined;
 }
 
+function bodyOf(e: ErrorShape): unknown {
+  return e.body ?? e.response?.data ?? e.response?.body ?? e.data;
+}
+
 function bodyText(e: ErrorShape): string {
-  const body = e.body ?? e.response?.data ?? e.response?.body ?? e.data;
+  const body = bodyOf(e);
   if (typeof body === "string") return body;
   try {
     return body === undefined ? "" : JSON.stringify(body);
@@ -156,6 +161,27 @@ function classifyStatus(err: unknown, vendor: string, status: number): VendorErr
   const name = displayName(vendor);
   const headers = e.headers ?? e.response?.headers;
   const base = { vendor, status, cause: err };
+  // Google sends quota refusals as 403 as well as 429: by reason, they are limits, not permissions
+  const google = status === 403 || status === 429 ? googleQuotaRefusal(bodyOf(e)) : undefined;
+  if (google?.daily) {
+    return new VendorError({
+      ...base,
+      kind: "quota_exhausted",
+      retryable: false,
+      message: `${name} says the daily API quota is used up (${google.reason}); calls resume after it resets (midnight Pacific time) or when the quota is raised in the Google Cloud console.`,
+    });
+  }
+  if (google) {
+    const retryAfterMs = retryAfterFromHeaders(headers);
+    const when = retryAfterMs === undefined ? "in a few seconds" : `in ${describeWait(retryAfterMs)}`;
+    return new VendorError({
+      ...base,
+      kind: "rate_limited",
+      retryable: true,
+      retryAfterMs,
+      message: `${name} is rate limiting requests (${google.reason}, HTTP ${status}); try again ${when}.`,
+    });
+  }
   if (status === 429) {
     const retryAfterMs = retryAfterFromHeaders(headers);
     const when = retryAfterMs === undefined ? "in a few seconds" : `in ${describeWait(retryAfterMs)}`;

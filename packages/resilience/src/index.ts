@@ -47,6 +47,7 @@ export type { PriceTable } from "./prices";
 export { VENDOR_PRICES } from "./prices";
 export type { QuotaCheck, QuotaSnapshot, QuotaTracker, QuotaTrackerOptions } from "./quota";
 export { createQuotaTracker, parseSforceLimitInfo } from "./quota";
+export { sleep } from "./sleep";
 export type { Fresh, MaybeStale, Stale, StaleFallbackOptions } from "./stale";
 export { withStaleFallback } from "./stale";
 export type {

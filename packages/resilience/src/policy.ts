@@ -166,7 +166,9 @@ export function createVendorPolicy(vendor: string, options: VendorPolicyOptions 
     if (!state || state.signal?.aborted || performance.now() >= state.deadlineAt) return false;
     const v = err as VendorError;
     if (!v.retryable || v.kind === "circuit_open") return false;
-    if (!state.idempotent && v.status !== 429 && networkCodeOf(v.cause) !== "ECONNREFUSED") return false;
+    // a rate-limit refusal (429, or Google's 403 rateLimitExceeded) was not acted on: safe to retry a write
+    const refused = v.kind === "rate_limited" || networkCodeOf(v.cause) === "ECONNREFUSED";
+    if (!state.idempotent && v.status !== 429 && !refused) return false;
     state.backoff = state.backoff ? state.backoff.next(undefined) : jitter.next();
     const wait = v.retryAfterMs ?? state.backoff.duration;
     // waiting past the deadline is pointless: surface the error (with its Retry-After) now

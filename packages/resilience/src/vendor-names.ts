@@ -7,6 +7,7 @@ const DISPLAY_NAMES: Record<string, string> = {
   mixpanel: "Mixpanel",
   apollo: "Apollo",
   gmail: "Gmail",
+  google: "Google",
 };
 
 /** "hubspot" → "HubSpot", for messages a user reads. */

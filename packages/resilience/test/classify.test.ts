@@ -52,6 +52,30 @@ describe("defaultClassify", () => {
     expect(v.message).not.toMatch(/undefined/);
   });
 
+  it("reads Google's quota reasons on 403/429 as limits, not permissions", () => {
+    const google = (status: number, reason: string, apiStatus = "PERMISSION_DENIED") => ({
+      status,
+      body: JSON.stringify({
+        error: { code: status, status: apiStatus, errors: [{ domain: "usageLimits", reason }] },
+      }),
+    });
+    const of = (err: unknown) => defaultClassify(err, "google");
+    expect(of(google(403, "userRateLimitExceeded"))).toMatchObject({ kind: "rate_limited", retryable: true });
+    expect(of(google(403, "rateLimitExceeded")).message).toMatch(
+      /Google is rate limiting requests \(rateLimitExceeded, HTTP 403\)/,
+    );
+    expect(of(google(429, "dailyLimitExceeded"))).toMatchObject({
+      kind: "quota_exhausted",
+      retryable: false,
+    });
+    // gaxios-style: the parsed body under response.data
+    const gaxios = { response: { status: 403, data: JSON.parse(google(403, "dailyLimitExceeded").body) } };
+    expect(of(gaxios).kind).toBe("quota_exhausted");
+    expect(of(google(429, "other", "RESOURCE_EXHAUSTED")).kind).toBe("rate_limited");
+    expect(of(google(403, "insufficientPermissions")).kind).toBe("auth");
+    expect(of({ status: 403, body: "not json" }).kind).toBe("auth");
+  });
+
   it("keeps VendorErrors and reads Retry-After from axios headers", () => {
     const own = new VendorError({ vendor: "x", kind: "auth", retryable: false, message: "m" });
     expect(classify(own)).toBe(own);

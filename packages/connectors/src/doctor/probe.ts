@@ -197,14 +197,14 @@ export function explainProbeFailure(conn: DoctorConnection, err: unknown, timeou
   if (v.status === 401 || (v.kind === "auth" && v.status !== 403)) return REJECTED[conn.vendor];
   if (v.kind === "quota_exhausted")
     return `${label} says the API allocation of this account is used up: calls resume when it resets, or an admin raises it.`;
-  if (v.status === 403) {
+  if (v.status === 403 && v.kind === "auth") {
     const named = scopesInBody(err);
     return named.length
       ? `${SCOPES[conn.vendor]}; ${label} says it is missing ${named.join(", ")}.`
       : `${SCOPES[conn.vendor]}.`;
   }
   if (v.kind === "rate_limited")
-    return `${label} is rate-limiting this account (HTTP 429): other clients share its allowance; try again later.`;
+    return `${label} is rate-limiting this account (HTTP ${v.status ?? 429}): other clients share its allowance; try again later.`;
   if (v.kind === "timeout" && v.status === undefined)
     return `${hostOf(conn)} did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}: check the network path (proxy, firewall) and the vendor's status page.`;
   if (v.kind === "not_found") return `${label} answered HTTP ${v.status ?? 404}: ${NOT_FOUND[conn.vendor]}.`;

@@ -6,6 +6,7 @@ import type { KeyValue } from "@revops/store";
 import type { ResilienceSetup } from "../connection";
 import { SendUncertainError } from "../sendgrid/operations";
 import { createGoogleSdk, type GoogleConnection, type GoogleSdk } from "./client";
+import { availabilityOf, type CalendarAvailability } from "./free-busy";
 
 export interface GoogleSetup extends ResilienceSetup {
   /** Where Gmail send idempotency keys live (Redis across replicas). */
@@ -52,14 +53,18 @@ export interface GoogleConnector {
     range: TimeRange,
     opts?: { calendarId?: string },
   ): Promise<MaybeStale<calendar_v3.Schema$Event[]>>;
+  /** Busy periods per calendar; a calendar Google could not read is `unknown`, never free. */
   freeBusy(
     range: TimeRange,
     opts?: { calendars?: string[] },
-  ): Promise<MaybeStale<Record<string, { start: string; end: string }[]>>>;
-  /** Inserts under an event id derived from the key, so a retry can never create a second event. */
+  ): Promise<MaybeStale<Record<string, CalendarAvailability>>>;
+  /**
+   * Inserts under an event id derived from the key, so a retry can never create a second event. Google emails
+   * the invitation only when asked (`sendUpdates`): `inviteAttendees` defaults to true when there are attendees.
+   */
   createEvent(
     event: calendar_v3.Schema$Event,
-    opts: { idempotencyKey: string; calendarId?: string },
+    opts: { idempotencyKey: string; calendarId?: string; inviteAttendees?: boolean },
   ): Promise<CreateEventResult>;
 }
 
@@ -193,20 +198,21 @@ export async function createGoogleConnector(
             }),
           { idempotent: true },
         );
-        return Object.fromEntries(
-          Object.entries(res.data.calendars ?? {}).map(([id, c]) => [
-            id,
-            (c.busy ?? []).map((b) => ({ start: b.start ?? "", end: b.end ?? "" })),
-          ]),
-        );
+        return availabilityOf(calendars, res.data);
       }),
-    async createEvent(event, { idempotencyKey, calendarId = "primary" }) {
+    async createEvent(event, { idempotencyKey, calendarId = "primary", inviteAttendees }) {
       const id = calendarEventId(connection.id, idempotencyKey);
+      const invite = inviteAttendees ?? (event.attendees?.length ?? 0) > 0;
       try {
         // the id makes the insert idempotent: a retry after a lost answer gets 409, never a second event
         const res = await call(
           "events.insert",
-          () => calendar.events.insert({ calendarId, requestBody: { ...event, id } }),
+          () =>
+            calendar.events.insert({
+              calendarId,
+              sendUpdates: invite ? "all" : "none",
+              requestBody: { ...event, id },
+            }),
           { idempotent: true },
         );
         return { event: res.data, existed: false };

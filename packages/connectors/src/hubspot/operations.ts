@@ -1,5 +1,5 @@
 import type { MaybeStale } from "@revops/resilience";
-import { isVendorError, writeOnce } from "@revops/resilience";
+import { isVendorError, sleep, writeOnce } from "@revops/resilience";
 import type { ResilienceSetup } from "../connection";
 import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk } from "./client";
 
@@ -36,6 +36,8 @@ export interface CreateDealResult {
 
 /** Custom deal property holding the idempotency key of the create that made the deal. */
 export const IDEMPOTENCY_PROPERTY = "revops_idempotency_key";
+/** Waits between searches for a possibly created deal (~7.5 s in all: HubSpot's index usually lags seconds). */
+const SEARCH_LAG_WAITS_MS = [0, 500, 1000, 2000, 4000];
 export const DEAL_PROPERTIES = [
   "dealname",
   "amount",
@@ -144,12 +146,25 @@ export async function createHubSpotConnector(
     return { ...toPage(value as SdkPage), total: value.total };
   }
 
+  /**
+   * The deal a create stamped with `key`. Read by `idProperty` when the portal's property requires unique values
+   * (no index lag); otherwise search, polled, since search sees a new deal only seconds later (HS7).
+   */
   async function findByKey(key: string): Promise<HubSpotObject | undefined> {
-    const found = await search(
-      { filters: [{ property: IDEMPOTENCY_PROPERTY, operator: "EQ", value: key }], limit: 1 },
-      [...DEAL_PROPERTIES, IDEMPOTENCY_PROPERTY],
-    );
-    return found.results[0];
+    const properties = [...DEAL_PROPERTIES, IDEMPOTENCY_PROPERTY];
+    try {
+      return await getDeal(key, properties, IDEMPOTENCY_PROPERTY);
+    } catch (err) {
+      // 400: the property is not unique in this portal, so it cannot serve as an idProperty
+      if (!(isVendorError(err) && err.kind === "invalid")) throw err;
+    }
+    for (const waitMs of SEARCH_LAG_WAITS_MS) {
+      await sleep(waitMs);
+      const filters = [{ property: IDEMPOTENCY_PROPERTY, operator: "EQ" as const, value: key }];
+      const found = (await search({ filters, limit: 1 }, properties)).results[0];
+      if (found) return found;
+    }
+    return undefined;
   }
 
   async function createOnce(properties: Record<string, string>, key: string): Promise<HubSpotObject> {
@@ -165,9 +180,15 @@ export async function createHubSpotConnector(
     return toObject(value);
   }
 
-  async function getDeal(id: string, properties: string[]): Promise<HubSpotObject | undefined> {
+  async function getDeal(
+    id: string,
+    properties: string[],
+    idProperty?: string,
+  ): Promise<HubSpotObject | undefined> {
     try {
-      const { value } = await runtime.attempt("deals.get", () => apis.deals.basicApi.getById(id, properties));
+      const { value } = await runtime.attempt("deals.get", () =>
+        apis.deals.basicApi.getById(id, properties, undefined, undefined, undefined, idProperty),
+      );
       return toObject(value as SdkObject);
     } catch (err) {
       if (isVendorError(err) && err.kind === "not_found") return undefined;

@@ -2,6 +2,7 @@ import { isVendorError, type MaybeStale } from "@revops/resilience";
 import type { Intercom } from "intercom-client";
 import type { ResilienceSetup } from "../connection";
 import { createIntercomSdk, type IntercomConnection, type IntercomSdk } from "./client";
+import { sameReplyText } from "./html-text";
 
 export interface IntercomPage<T> {
   results: T[];
@@ -153,7 +154,9 @@ export async function createIntercomConnector(
         );
         const landed = conversation.conversation_parts?.conversation_parts?.some(
           (p) =>
-            p.body === body && p.created_at === createdAt && p.author?.id === connection.credentials.adminId,
+            sameReplyText(p.body, body) &&
+            p.created_at === createdAt &&
+            p.author?.id === connection.credentials.adminId,
         );
         if (landed) return { conversation, recovered: true };
         return { conversation: await replyOnce(id, body, createdAt), recovered: false };

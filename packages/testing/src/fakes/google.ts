@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ContractChecker, contractChecker } from "./contract";
+import type { Fault } from "./faults";
+import { type EventTime, instantOf, rfc3339Utc } from "./google-time";
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { VENDOR_SPECS_DIR } from "./sendgrid";
 
@@ -29,10 +31,15 @@ export interface GmailMessage {
 
 export interface CalendarEvent extends Record<string, unknown> {
   id: string;
-  start: { dateTime: string };
-  end: { dateTime: string };
+  start: EventTime;
+  end: EventTime;
   summary?: string;
+  /** "transparent" events do not block time in free/busy. */
+  transparency?: "opaque" | "transparent";
 }
+
+/** Who Google emails about an insert: events.insert `sendUpdates`; missing means "none" (GG5). */
+export type SendUpdates = "all" | "externalOnly" | "none";
 
 export interface GoogleState {
   messages: GmailMessage[];
@@ -40,13 +47,14 @@ export interface GoogleState {
   sent: { raw: string; threadId?: string }[];
   /** Events by calendar id. */
   events: Map<string, CalendarEvent[]>;
-  /** Every events.insert request body, in order. */
-  inserts: Record<string, unknown>[];
+  /** Every events.insert request, in order, with whom Google would have emailed the invitation. */
+  inserts: { body: Record<string, unknown>; sendUpdates: SendUpdates }[];
   nextId: number;
 }
 
 export interface GoogleSeed {
   messages?: { threadId?: string; from: string; subject: string; snippet: string; labelIds?: string[] }[];
+  /** `start`/`end`: RFC 3339 date-times, or YYYY-MM-DD for all-day events. */
   events?: { calendarId?: string; id?: string; summary: string; start: string; end: string }[];
 }
 
@@ -88,6 +96,29 @@ export const googleError = (status: number, message: string, reason: string): Re
       errors: [{ message, domain: "global", reason }],
     },
   });
+
+const QUOTA_MESSAGES = {
+  rateLimitExceeded: "Rate Limit Exceeded",
+  userRateLimitExceeded: "User Rate Limit Exceeded",
+  dailyLimitExceeded: "Daily Limit Exceeded",
+} as const;
+
+/** Google's quota refusal (GG2, GG4): 403 PERMISSION_DENIED or 429 RESOURCE_EXHAUSTED, reason in errors[]. */
+export function googleQuotaFault(reason: keyof typeof QUOTA_MESSAGES, status: 403 | 429 = 403): Fault {
+  const message = QUOTA_MESSAGES[reason];
+  return {
+    kind: "status",
+    status,
+    body: {
+      error: {
+        code: status,
+        message,
+        errors: [{ message, domain: "usageLimits", reason }],
+        status: status === 429 ? "RESOURCE_EXHAUSTED" : "PERMISSION_DENIED",
+      },
+    },
+  };
+}
 
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 
@@ -164,8 +195,23 @@ function gmail(state: GoogleState, req: FakeRequest, rest: string): Reply {
   return googleError(404, "Not Found", "notFound");
 }
 
-const overlaps = (e: CalendarEvent, min?: string | null, max?: string | null) =>
-  (!max || e.start.dateTime < max) && (!min || e.end.dateTime > min);
+/** Compared as instants, so offsets, time zones and all-day dates line up (not as strings). */
+function overlaps(e: CalendarEvent, min?: string | null, max?: string | null): boolean {
+  const start = instantOf(e.start) ?? 0;
+  const end = instantOf(e.end) ?? 0;
+  return (!max || start < Date.parse(max)) && (!min || end > Date.parse(min));
+}
+
+const byStart = (a: CalendarEvent, b: CalendarEvent) => (instantOf(a.start) ?? 0) - (instantOf(b.start) ?? 0);
+
+function sendUpdatesOf(query: URLSearchParams): SendUpdates {
+  const asked = query.get("sendUpdates");
+  if (asked === "all" || asked === "externalOnly" || asked === "none") return asked;
+  // the deprecated boolean still works when sendUpdates is absent
+  return query.get("sendNotifications") === "true" ? "all" : "none";
+}
+
+const utcOf = (t: EventTime) => rfc3339Utc(instantOf(t) ?? 0);
 
 function calendar(state: GoogleState, req: FakeRequest, rest: string): Reply {
   if (rest === "freeBusy" && req.method === "POST") {
@@ -176,8 +222,9 @@ function calendar(state: GoogleState, req: FakeRequest, rest: string): Reply {
         state.events.has(id)
           ? {
               busy: (state.events.get(id) ?? [])
-                .filter((e) => overlaps(e, body.timeMin, body.timeMax))
-                .map((e) => ({ start: e.start.dateTime, end: e.end.dateTime })),
+                .filter((e) => e.transparency !== "transparent" && overlaps(e, body.timeMin, body.timeMax))
+                .sort(byStart)
+                .map((e) => ({ start: utcOf(e.start), end: utcOf(e.end) })),
             }
           : { errors: [{ domain: "global", reason: "notFound" }], busy: [] },
       ]),
@@ -196,7 +243,7 @@ function calendar(state: GoogleState, req: FakeRequest, rest: string): Reply {
   if (req.method === "GET") {
     const found = list
       .filter((e) => overlaps(e, req.query.get("timeMin"), req.query.get("timeMax")))
-      .sort((a, b) => a.start.dateTime.localeCompare(b.start.dateTime));
+      .sort(byStart);
     const { items, next } = page(
       found,
       Number(req.query.get("maxResults") ?? 250),
@@ -211,8 +258,11 @@ function calendar(state: GoogleState, req: FakeRequest, rest: string): Reply {
     });
   }
   const body = req.json as Record<string, unknown> & Partial<CalendarEvent>;
-  state.inserts.push(body);
+  state.inserts.push({ body, sendUpdates: sendUpdatesOf(req.query) });
   const id = body.id ?? `evt${state.nextId++}`;
+  for (const side of ["start", "end"] as const) {
+    if (instantOf(body[side]) === undefined) return googleError(400, `Missing ${side} time.`, "required");
+  }
   // client-chosen ids: base32hex, 5 to 1024 characters; a second insert with one is refused
   if (!/^[a-v0-9]{5,1024}$/.test(id)) return googleError(400, "Invalid resource id value.", "invalid");
   if (list.some((e) => e.id === id))
@@ -228,6 +278,8 @@ function calendar(state: GoogleState, req: FakeRequest, rest: string): Reply {
   state.events.set(calendarId, [...list, stored]);
   return json(200, stored);
 }
+
+const seedTime = (t: string): EventTime => (/^\d{4}-\d{2}-\d{2}$/.test(t) ? { date: t } : { dateTime: t });
 
 export function googleState(seed: GoogleSeed = {}): GoogleState {
   const state: GoogleState = { messages: [], sent: [], events: new Map(), inserts: [], nextId: 1 };
@@ -257,8 +309,8 @@ export function googleState(seed: GoogleSeed = {}): GoogleState {
       {
         id: e.id ?? `seed${state.nextId++}`,
         summary: e.summary,
-        start: { dateTime: e.start },
-        end: { dateTime: e.end },
+        start: seedTime(e.start),
+        end: seedTime(e.end),
       },
     ]);
   }

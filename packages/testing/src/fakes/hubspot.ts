@@ -119,6 +119,8 @@ export interface HubSpotState {
   owners: HubSpotOwner[];
   /** Milliseconds after a create or update before search sees it (0: at once). */
   searchLagMs: number;
+  /** Properties created with "require unique values", per type: the ones a GET may name as `idProperty`. */
+  uniqueProperties: Record<HubSpotObjectType, string[]>;
   /** CRM search requests allowed per second per account (HubSpot: 5; undefined: unlimited), answered 429 SECONDLY. */
   searchPerSecond?: number;
   searchCalls: number[];
@@ -149,6 +151,7 @@ export interface HubSpotSeed {
   owners?: HubSpotOwner[];
   searchLagMs?: number;
   searchPerSecond?: number;
+  uniqueProperties?: Partial<Record<HubSpotObjectType, string[]>>;
 }
 
 const TYPES: readonly HubSpotObjectType[] = ["deals", "companies", "contacts"];
@@ -356,7 +359,7 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     const limit = Number(req.query.get("limit") ?? 500);
     return json(200, page(rows, req.query.get("after") ?? undefined, limit, link));
   }
-  const m = req.path.match(/^\/crm\/v3\/objects\/(\w+)(?:\/([\w-]+))?(?:\/(\w+))?$/);
+  const m = req.path.match(/^\/crm\/v3\/objects\/(\w+)(?:\/([^/]+))?(?:\/(\w+))?$/);
   const type = m?.[1] as HubSpotObjectType | undefined;
   if (!m || !type || !TYPES.includes(type)) return error(404, "OBJECT_NOT_FOUND", `Unknown path ${req.path}`);
   const store = state.objects[type];
@@ -382,7 +385,16 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     const results = found.map((r) => pick(state, r, type, body.properties as string[] | undefined));
     return json(200, { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME });
   }
-  const rec = idOrAction ? store.get(idOrAction) : undefined;
+  const idProperty = req.method === "GET" ? req.query.get("idProperty") : null;
+  if (idProperty && idProperty !== "hs_object_id" && !state.uniqueProperties[type].includes(idProperty))
+    return error(400, "VALIDATION_ERROR", `Property ${idProperty} is not a unique identifier property.`);
+  // a unique property reads the record itself, never the search index, so it has no lag
+  const rec =
+    idProperty && idProperty !== "hs_object_id"
+      ? [...store.values()].find((r) => r.properties[idProperty] === decodeURIComponent(idOrAction ?? ""))
+      : idOrAction
+        ? store.get(idOrAction)
+        : undefined;
   if (!rec) return error(404, "OBJECT_NOT_FOUND", `resource not found`);
   if (req.method === "GET") return json(200, pick(state, rec, type, listParam(req.query, "properties")));
   if (req.method === "PATCH") {
@@ -685,6 +697,7 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     ],
     owners: seed.owners ?? [],
     searchLagMs: seed.searchLagMs ?? 0,
+    uniqueProperties: { deals: [], companies: [], contacts: [], ...seed.uniqueProperties },
     ...(seed.searchPerSecond !== undefined && { searchPerSecond: seed.searchPerSecond }),
     searchCalls: [],
     appliedUpdates: [],

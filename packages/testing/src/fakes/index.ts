@@ -23,7 +23,9 @@ export {
   type GoogleState,
   googleContract,
   googleError,
+  googleQuotaFault,
   googleState,
+  type SendUpdates,
   startGoogleFake,
 } from "./google";
 export {
@@ -89,7 +91,7 @@ export {
   startSendGridFake,
   VENDOR_SPECS_DIR,
 } from "./sendgrid";
-export { parseSoql, runSoql, SoqlError, type SoqlQuery } from "./soql";
+export { type CurrencyLiteral, type OrgRates, parseSoql, runSoql, SoqlError, type SoqlQuery } from "./soql";
 export {
   startZendeskFake,
   ZENDESK_API_PREFIX,

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { type ContractChecker, contractChecker } from "./contract";
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import { intercomStoredBody } from "./intercom-html";
 import { VENDOR_SPECS_DIR } from "./sendgrid";
 
 type Row = Record<string, unknown> & { id: string };
@@ -224,7 +225,7 @@ function conversations(state: IntercomState, req: FakeRequest): Reply {
       type: "conversation_part",
       id: String(state.nextId++),
       part_type: "comment",
-      body: body.body ?? "",
+      body: intercomStoredBody(body.body ?? ""),
       created_at: at,
       updated_at: at,
       notified_at: at,

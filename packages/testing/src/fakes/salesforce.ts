@@ -4,7 +4,7 @@
  * (query/queryMore, sObject rows, error arrays, Sforce-Limit-Info, OAuth refresh_token grant).
  */
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
-import { parseSoql, runSoql, SoqlError } from "./soql";
+import { type OrgRates, parseSoql, runSoql, SoqlError } from "./soql";
 
 export type SObjectRow = Record<string, unknown> & { Id: string };
 
@@ -135,6 +135,8 @@ export interface SalesforceState {
   failAfterWrite?: { status: number; times: number };
   /** Every update the fake applied, in order (what a "not applied twice" test counts). */
   appliedUpdates: { type: string; id: string; fields: Record<string, unknown> }[];
+  /** Set in a multi-currency org: records carry CurrencyIsoCode, CurrencyType lists the rates. */
+  currencies?: OrgRates;
 }
 
 export interface SalesforceSeed {
@@ -148,6 +150,11 @@ export interface SalesforceSeed {
   User?: Omit<SObjectRow, "Id">[];
   /** Field-level security: fields the integration user cannot see, per object. */
   hiddenFields?: Record<string, string[]>;
+  /**
+   * A multi-currency org: the corporate ISO code and each active currency's rate (units per one corporate unit).
+   * Opportunities without a CurrencyIsoCode get the corporate one; the integration user's currency is corporate.
+   */
+  currencies?: OrgRates;
 }
 
 export const SALESFORCE_API_VERSION = "v60.0";
@@ -221,7 +228,7 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
       const named = [...q.fields, ...q.where.map((w) => w.field), ...(q.orderBy ? [q.orderBy.field] : [])];
       const bad = named.find((f) => !fieldVisible(state, q.object, f));
       if (bad) return noSuchColumn(q.object, bad);
-      const rows = runSoql(q, [...store.values()] as Record<string, unknown>[]).map((r) =>
+      const rows = runSoql(q, [...store.values()] as Record<string, unknown>[], state.currencies).map((r) =>
         withAttributes(q.object, r as SObjectRow, q.fields),
       );
       return queryPage(state, rows, rows.length);
@@ -285,6 +292,7 @@ function fieldVisible(state: SalesforceState, object: string, field: string): bo
   if (state.hiddenFields[object]?.has(field)) return false;
   if (object !== "Opportunity") return true;
   if (OPPORTUNITY_STANDARD_FIELDS.includes(field)) return true;
+  if (field === "CurrencyIsoCode") return state.currencies !== undefined;
   if (!field.endsWith("__c")) return false;
   return [...(state.objects.Opportunity?.values() ?? [])].some((r) => field in r);
 }
@@ -335,6 +343,21 @@ function followStage(state: SalesforceState, row: SObjectRow): void {
   row.IsWon = stage.IsWon;
 }
 
+/** CurrencyType: the object that only multi-currency orgs have (INVALID_TYPE elsewhere). */
+function currencyTypes(org: OrgRates): Map<string, SObjectRow> {
+  const rows = Object.entries(org.rates).map(
+    ([iso, rate], i): SObjectRow => ({
+      Id: `02X${String(i + 1).padStart(15, "0")}`,
+      IsoCode: iso,
+      ConversionRate: rate,
+      IsCorporate: iso === org.corporate,
+      IsActive: true,
+      DecimalPlaces: 2,
+    }),
+  );
+  return new Map(rows.map((r) => [r.Id, r]));
+}
+
 export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
   const state: SalesforceState = {
     objects: { Opportunity: new Map(), Account: new Map() },
@@ -350,6 +373,7 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
       Object.entries(seed.hiddenFields ?? {}).map(([o, fields]) => [o, new Set(fields)]),
     ),
     appliedUpdates: [],
+    ...(seed.currencies ? { currencies: seed.currencies } : {}),
   };
   state.objects.OpportunityStage = new Map();
   (seed.stages ?? STANDARD_OPPORTUNITY_STAGES).forEach((st, i) => {
@@ -372,9 +396,11 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
   for (const type of ["Account", "Opportunity"] as const) {
     for (const row of seed[type] ?? []) {
       const id = `${ID_PREFIX[type]}${String(state.nextId++).padStart(15, "0")}`;
-      state.objects[type]?.set(id, { ...row, Id: id });
+      const currency = seed.currencies ? { CurrencyIsoCode: seed.currencies.corporate } : {};
+      state.objects[type]?.set(id, { ...currency, ...row, Id: id });
     }
   }
+  if (seed.currencies) state.objects.CurrencyType = currencyTypes(seed.currencies);
   return state;
 }
 

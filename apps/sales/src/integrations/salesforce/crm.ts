@@ -25,6 +25,14 @@ import {
 } from "../filters";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
+import {
+  currencyCaveat,
+  fromCorporate,
+  minAmountCondition,
+  type OrgCurrencies,
+  readOrgCurrencies,
+  toCorporate,
+} from "./currency";
 
 const OPPORTUNITY_FIELDS = [
   "Id",
@@ -55,6 +63,8 @@ export class SalesforceCrm implements CrmPort {
   private readonly owners = new TtlMemo<Owner[]>(DIRECTORY_TTL_MS);
   private readonly accountNames = new TtlMemo<string>(DIRECTORY_TTL_MS);
   private readonly stageMemo = new TtlMemo<VendorStage[]>(DIRECTORY_TTL_MS);
+  /** The org's currencies; `org` is absent in a single-currency org. */
+  private readonly currencyMemo = new TtlMemo<{ org?: OrgCurrencies }>(DIRECTORY_TTL_MS);
   /** "Object.Field" that field-level security hides from this connection. */
   private readonly hidden = new Set<string>();
 
@@ -68,7 +78,7 @@ export class SalesforceCrm implements CrmPort {
     const owners = await this.ownerDirectory(t);
     const ids = ownerIds(q.owner, owners);
     const where = this.rangeWhere(q.closeFrom, q.closeTo);
-    if (q.minAmount !== undefined) where.push(`Amount >= ${Number(q.minAmount)}`);
+    if (q.minAmount !== undefined) where.push(minAmountCondition(q.minAmount, await this.orgCurrencies()));
     if (q.accountId) where.push(`AccountId = ${soqlString(q.accountId)}`);
     if (ids?.size === 1) where.push(`OwnerId = ${soqlString([...ids][0] as string)}`);
     const rows = await this.opportunities(where, owners, t);
@@ -168,15 +178,25 @@ export class SalesforceCrm implements CrmPort {
 
   /** One opportunity read now (no stale fallback: a plan's "before" must be what Salesforce holds). */
   async getDeal(id: string): Promise<DealDetail | undefined> {
+    return (await this.readDeal(id))?.deal;
+  }
+
+  /** The deal, with the currency its Amount is stored in (undefined in a single-currency org). */
+  private async readDeal(id: string): Promise<{ deal: DealDetail; currency: unknown } | undefined> {
     if (!SF_ID.test(id)) return undefined;
     const t = new FreshnessTracker(VENDOR);
-    const [owners, stages] = await Promise.all([this.ownerDirectory(t), this.stageMetadata()]);
-    const fields = [...OPPORTUNITY_FIELDS, "NextStep"];
+    const [owners, stages, org] = await Promise.all([
+      this.ownerDirectory(t),
+      this.stageMetadata(),
+      this.orgCurrencies(),
+    ]);
+    const fields = [...OPPORTUNITY_FIELDS, "NextStep", ...(org ? ["CurrencyIsoCode"] : [])];
     const [r] = await this.visibleQuery(fields, "Opportunity", `Id = ${soqlString(id)}`);
     if (!r) return undefined;
-    const deal = this.toDeal(r, new Map(owners.map((o) => [o.id, o.name])), stages);
+    const deal = this.toDeal(r, new Map(owners.map((o) => [o.id, o.name])), stages, org);
     await this.nameAccounts([deal], t);
-    return { ...deal, nextStep: r.NextStep === null || r.NextStep === undefined ? null : str(r.NextStep) };
+    const nextStep = r.NextStep === null || r.NextStep === undefined ? null : str(r.NextStep);
+    return { deal: { ...deal, nextStep }, currency: r.CurrencyIsoCode };
   }
 
   /** PATCHes only the given fields, in Salesforce's own StageName labels and user ids, once (see writeOnce). */
@@ -186,8 +206,9 @@ export class SalesforceCrm implements CrmPort {
     _origin: WriteOrigin,
     expected?: DealChanges,
   ): Promise<DealWrite | undefined> {
-    const now = await this.getDeal(id);
-    if (!now) return undefined;
+    const read = await this.readDeal(id);
+    if (!read) return undefined;
+    const now = read.deal;
     // Salesforce has no compare-and-set on a PATCH: the plan's "before" is checked on a fresh read just before it
     const stale = unexpected(now, expected);
     if (stale.length > 0)
@@ -202,7 +223,9 @@ export class SalesforceCrm implements CrmPort {
         );
       fields.StageName = target.id;
     }
-    if (c.amount !== undefined) fields.Amount = c.amount;
+    // amounts are shown in the corporate currency; Salesforce stores them in the deal's own
+    const org = await this.orgCurrencies();
+    if (c.amount !== undefined) fields.Amount = org ? fromCorporate(c.amount, read.currency, org) : c.amount;
     if (c.closeDate !== undefined) fields.CloseDate = dateLiteral("close_date", c.closeDate);
     if (c.nextStep !== undefined) fields.NextStep = c.nextStep;
     if (c.ownerId !== undefined) {
@@ -247,9 +270,12 @@ export class SalesforceCrm implements CrmPort {
   private async opportunities(where: string[], owners: Owner[], t: FreshnessTracker): Promise<DealRow[]> {
     // stage metadata classifies custom stages; without it (no access, outage) the stage map alone decides
     const meta = await this.stageMetadata().catch(() => undefined);
+    const org = await this.orgCurrencies();
+    if (org) t.caveat(currencyCaveat(org));
+    const wanted = org ? [...OPPORTUNITY_FIELDS, "CurrencyIsoCode"] : OPPORTUNITY_FIELDS;
     let records: SObject[];
     for (;;) {
-      const fields = OPPORTUNITY_FIELDS.filter((f) => !this.hidden.has(`Opportunity.${f}`));
+      const fields = wanted.filter((f) => !this.hidden.has(`Opportunity.${f}`));
       try {
         records = await this.soql(fields.join(", "), "Opportunity", where, "CloseDate DESC", t);
         break;
@@ -260,7 +286,19 @@ export class SalesforceCrm implements CrmPort {
       }
     }
     const names = new Map(owners.map((o) => [o.id, o.name]));
-    return records.map((r) => this.toDeal(r, names, meta));
+    return records.map((r) => this.toDeal(r, names, meta, org));
+  }
+
+  /** Detected once per TTL: in a multi-currency org amounts are converted into the corporate currency. */
+  private async orgCurrencies(): Promise<OrgCurrencies | undefined> {
+    const hit = this.currencyMemo.get("org");
+    if (hit) return hit.org;
+    const org = await readOrgCurrencies(
+      async (soql) =>
+        (await this.sf.sdk.runtime.read(`soql:${soql}`, () => this.sf.query(soql))).value.records,
+    );
+    this.currencyMemo.set("org", org ? { org } : {});
+    return org;
   }
 
   /** OpportunityStage: the StageName picklist with IsClosed/IsWon, so custom stages are classified by what they mean. */
@@ -307,7 +345,12 @@ export class SalesforceCrm implements CrmPort {
     }
   }
 
-  private toDeal(r: SObject, ownerNames: Map<string, string>, meta?: VendorStage[]): DealRow {
+  private toDeal(
+    r: SObject,
+    ownerNames: Map<string, string>,
+    meta?: VendorStage[],
+    org?: OrgCurrencies,
+  ): DealRow {
     const stage = this.stages.toSuite(str(r.StageName), meta);
     const ownerId = str(r.OwnerId);
     const accountId = str(r.AccountId);
@@ -317,7 +360,7 @@ export class SalesforceCrm implements CrmPort {
       accountId,
       accountName: this.accountNames.get(accountId) ?? "",
       stage,
-      amount: num(r.Amount),
+      amount: org ? toCorporate(num(r.Amount), r.CurrencyIsoCode, org) : num(r.Amount),
       closeDate: str(r.CloseDate).slice(0, 10),
       ownerId,
       ownerName: ownerNames.get(ownerId) ?? ownerId,
