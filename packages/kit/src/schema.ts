@@ -12,7 +12,7 @@ export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObj
 
 /** Shared field schemas so every list tool paginates the same way. */
 export const CursorSchema = z.string().min(1).max(512).describe("next_cursor of the last page");
-export const LimitSchema = z.number().int().min(1).max(100).default(25);
+export const LimitSchema = z.number().int().min(1).max(100).default(15);
 export const NextCursorSchema = z
   .string()
   .nullable()

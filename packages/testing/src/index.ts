@@ -12,7 +12,13 @@ export {
   tempDataDir,
 } from "./mcp-client";
 export { describePackInstall } from "./pack-install";
-export { describeRegistryContract, modelVisibleTokens, TOOL_TOKEN_BUDGET } from "./registry-contract";
+export {
+  describeRegistryContract,
+  modelVisibleTokens,
+  RESULT_TOKEN_BUDGET,
+  resultTokens,
+  TOOL_TOKEN_BUDGET,
+} from "./registry-contract";
 export { describeServerE2E, type ServerE2EOptions } from "./server-e2e";
 export { renderToolDocs } from "./tool-docs";
 export { toolsOf } from "./tools-of";

@@ -25,6 +25,15 @@ const OUTSIDE_TEXT_FIELDS = new Set([
 /** No tool may cost the model more than this (name + description + input schema, o200k). */
 export const TOOL_TOKEN_BUDGET = 250;
 
+/** A default page of any read tool, as the JSON some clients hand the model instead of the text (o200k). */
+export const RESULT_TOKEN_BUDGET = 1500;
+
+/** Tokens of a result as the model reads it: the structured JSON, or the text rendering. */
+export const resultTokens = (r: { structuredContent?: unknown; content?: unknown }) => ({
+  structured: r.structuredContent === undefined ? 0 : encode(JSON.stringify(r.structuredContent)).length,
+  text: encode(((r.content ?? []) as { text?: string }[]).map((c) => c.text ?? "").join("\n")).length,
+});
+
 /** What a client hands the model for one tool: name, description and input schema. */
 export const modelVisibleTokens = (t: { name: string; description?: string; inputSchema: unknown }): number =>
   encode(JSON.stringify({ name: t.name, description: t.description, inputSchema: t.inputSchema })).length;

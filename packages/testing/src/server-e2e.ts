@@ -10,6 +10,7 @@ import {
   startHttpServer,
   tempDataDir,
 } from "./mcp-client";
+import { RESULT_TOKEN_BUDGET, resultTokens } from "./registry-contract";
 
 interface ToolLike {
   name: string;
@@ -94,6 +95,17 @@ export function describeServerE2E(o: ServerE2EOptions): void {
         expect(r.structuredContent).toBeTypeOf("object");
         expect(text(r).length).toBeGreaterThan(0);
       });
+      if (t.def.annotations.readOnlyHint) {
+        it(`${t.publicName}'s default page stays within ${RESULT_TOKEN_BUDGET} tokens, structured and text`, async () => {
+          // the example without its limit: what a model gets when it asks without narrowing
+          const { limit: _default, ...args } = (t.def.example ?? {}) as Record<string, unknown>;
+          const r = await c.client.callTool({ name: t.publicName, arguments: args });
+          expect(r.isError, text(r)).toBeFalsy();
+          const tokens = resultTokens(r);
+          expect(tokens.structured, "structured").toBeLessThanOrEqual(RESULT_TOKEN_BUDGET);
+          expect(tokens.text, "text").toBeLessThanOrEqual(RESULT_TOKEN_BUDGET);
+        });
+      }
     }
 
     it("reads a resource", async () => {

@@ -25,7 +25,7 @@ export const accountsAtRisk = csTool({
         .max(730)
         .optional()
         .describe("Only accounts renewing within N days"),
-      limit: z.number().int().min(1).max(100).default(20),
+      limit: z.number().int().min(1).max(100).default(12),
       connection: ConnectionSchema.optional(),
     })
     .strict(),
