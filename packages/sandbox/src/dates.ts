@@ -2,9 +2,19 @@
 
 const DAY_MS = 86_400_000;
 
+// Formatting dates dominates generation at large scales; the days a dataset spans are few, so each is formatted once.
+const dayNames = new Map<number, string>();
+
 export function isoDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let name = dayNames.get(day);
+  if (name === undefined) {
+    name = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size < 100_000) dayNames.set(day, name);
+  }
+  return name;
 }
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
 
 export function dayOf(iso: string): number {
   if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) throw new Error(`Invalid date: ${iso}`);
@@ -15,7 +25,9 @@ export function dayOf(iso: string): number {
 
 /** Minutes since epoch -> `YYYY-MM-DDTHH:MM:SSZ`. */
 export function isoTime(minute: number): string {
-  return `${new Date(minute * 60_000).toISOString().slice(0, 19)}Z`;
+  const day = Math.floor(minute / 1440);
+  const m = minute - day * 1440;
+  return `${isoDay(day)}T${TWO_DIGITS[Math.floor(m / 60)]}:${TWO_DIGITS[m % 60]}:00Z`;
 }
 
 export function minuteOf(iso: string): number {

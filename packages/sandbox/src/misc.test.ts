@@ -62,6 +62,7 @@ describe("package entry", () => {
       "sandbox-0001-schema",
       "sandbox-0002-writes",
       "sandbox-0003-analytics",
+      "sandbox-0004-usage-monthly",
     ]);
     for (const name of [
       "SandboxCrm",

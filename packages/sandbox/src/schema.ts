@@ -92,6 +92,7 @@ export const TABLE_COLUMNS = {
   ],
   sb_nps_responses: ["id", "account_id", "contact_id", "score", "comment", "responded_at"],
   sb_usage_daily: ["account_id", "day", "active_users", "events", "key_feature_uses"],
+  sb_usage_monthly: ["account_id", "month", "active_users"],
   sb_lists: ["id", "name", "kind", "created_at"],
   sb_list_members: ["list_id", "contact_id", "added_at"],
 } as const satisfies Record<string, readonly string[]>;
@@ -230,11 +231,20 @@ DROP INDEX IF EXISTS sb_leads_campaign_idx;
 CREATE INDEX IF NOT EXISTS sb_leads_campaign_cover_idx ON sb_leads (campaign_id, status, converted_deal_id);
 `;
 
+// Adoption as monthly actives per seat (daily actives averaged over weekends understate it): one row per account
+// and calendar month `YYYY-MM`, generated with the daily rows.
+const monthlyUsage = `
+CREATE TABLE IF NOT EXISTS sb_usage_monthly (
+  account_id ${T} NOT NULL, month ${T} NOT NULL, active_users INTEGER NOT NULL, PRIMARY KEY (account_id, month)
+);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
   { id: "sandbox-0002-writes", sql: writes },
   { id: "sandbox-0003-analytics", sql: analytics },
+  { id: "sandbox-0004-usage-monthly", sql: monthlyUsage },
 ];
 
 /**

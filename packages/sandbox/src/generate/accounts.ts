@@ -86,8 +86,8 @@ export function buildAccounts(ctx: Ctx): AccountModel[] {
     if (lifecycle === "prospect") {
       createdDay = today - r.int(1, 3 * 365);
     } else {
-      customerSince = lifecycle === "customer" ? today - r.int(30, 6 * 365) : today - r.int(400, 6 * 365);
-      createdDay = customerSince - r.int(20, 200);
+      customerSince = lifecycle === "customer" ? today - r.int(7, 6 * 365) : today - r.int(400, 6 * 365);
+      createdDay = customerSince - r.int(30, 365); // room for a full sales cycle
       if (lifecycle === "churned") {
         let years = 1;
         while (addYears(customerSince, years + 1) < today) years++;
@@ -135,7 +135,8 @@ export function buildAccounts(ctx: Ctx): AccountModel[] {
   }
   // Hidden at-risk cohort: ~8% of current customers (never stored, only expressed through the data).
   const customers = accounts.filter((a) => a.lifecycle === "customer");
-  const risky = r.shuffle([...customers]).slice(0, Math.round(customers.length * 0.08));
+  const settled = customers.filter((a) => a.customerSince <= today - 150); // old enough to show a decline
+  const risky = r.shuffle([...settled]).slice(0, Math.round(customers.length * 0.08));
   for (const a of risky) a.atRisk = true;
   const counts = allocate(
     scaled(ctx, BASE_COUNTS.contacts),
@@ -158,6 +159,11 @@ export function contactId(ctx: Ctx, idx: number): string {
 /** Deterministic per-contact unsubscribe flag (~3%), shared by contacts and campaign touches. */
 export function isUnsubscribed(ctx: Ctx, idx: number): boolean {
   return hashString(`${ctx.seed}:unsub:${idx}`) % 1000 < 30;
+}
+
+/** Ground truth: ~80% of churned accounts showed the at-risk signals before leaving; the rest left quietly. */
+export function churnedLoudly(ctx: Ctx, a: AccountModel): boolean {
+  return a.lifecycle === "churned" && hashString(`${ctx.seed}:loud:${a.idx}`) % 10 < 8;
 }
 
 /** A random contact of the account, by index. */
@@ -189,16 +195,54 @@ export function nextRenewal(since: number, today: number): number {
   return addYears(since, years);
 }
 
+/** One subscription term: a year from an anniversary; the last one carries the account's contract ARR. */
+export interface Term {
+  start: number;
+  end: number;
+  arr: number;
+  seats: number;
+}
+
+/** Price change at the k-th renewal: ~30% up, ~45% flat, ~25% down (hash-seeded, so deals and terms agree). */
+function renewalChange(ctx: Ctx, a: AccountModel, k: number): number {
+  const u = (hashString(`${ctx.seed}:renewal:${a.idx}:${k}`) % 10_000) / 10_000;
+  const v = (hashString(`${ctx.seed}:uplift:${a.idx}:${k}`) % 10_000) / 10_000;
+  if (u < 0.3) return 1.03 + v * 0.17;
+  if (u < 0.75) return 0.98 + v * 0.04;
+  return 0.85 + v * 0.12;
+}
+
+/** Every term of a customer (the last is current) or churned account (the last was cancelled); none for prospects. */
+export function subscriptionTerms(ctx: Ctx, a: AccountModel): Term[] {
+  if (a.lifecycle === "prospect") return [];
+  const last = a.lifecycle === "churned" ? a.churnDay : nextRenewal(a.customerSince, ctx.todayDay);
+  let years = 1;
+  while (addYears(a.customerSince, years) < last) years++;
+  const terms: Term[] = [];
+  let arr = a.contractArr;
+  let seats = a.seats;
+  for (let j = years - 1; j >= 0; j--) {
+    terms.push({ start: addYears(a.customerSince, j), end: addYears(a.customerSince, j + 1), arr, seats });
+    const change = renewalChange(ctx, a, j);
+    arr = Math.max(500, Math.round(arr / change));
+    seats = Math.max(5, Math.round(seats / change));
+  }
+  return terms.reverse();
+}
+
 export function* subscriptionRows(ctx: Ctx, accounts: readonly AccountModel[]): Generator<unknown[]> {
   let n = 0;
-  const total = accounts.length;
+  const width = accounts.length * 3;
   for (const a of accounts) {
-    if (a.lifecycle === "prospect") continue;
-    if (a.lifecycle === "churned" && a.churnDay < ctx.windowStart) continue;
-    const renewal = a.lifecycle === "customer" ? nextRenewal(a.customerSince, ctx.todayDay) : a.churnDay;
-    const status = a.lifecycle === "customer" ? "active" : "cancelled";
-    const start = isoDay(a.customerSince);
-    yield [padId("sub", ++n, total), a.id, a.plan, a.seats, a.contractArr, start, isoDay(renewal), status];
+    const terms = subscriptionTerms(ctx, a);
+    for (const [k, t] of terms.entries()) {
+      if (t.end < ctx.windowStart) continue; // renewal outcomes are kept for the 8-quarter window
+      const current = k === terms.length - 1;
+      const status = !current ? "renewed" : a.lifecycle === "customer" ? "active" : "cancelled";
+      const row = [padId("sub", ++n, width), a.id, a.plan, t.seats, t.arr, isoDay(t.start), isoDay(t.end)];
+      row.push(status);
+      yield row;
+    }
   }
 }
 

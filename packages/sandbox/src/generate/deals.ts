@@ -1,65 +1,32 @@
-import { addYears, isoDay, isoTime } from "../dates.js";
+import { isoDay, isoTime } from "../dates.js";
 import { Rng } from "../random.js";
-import { nextRenewal } from "./accounts.js";
+import { nextRenewal, subscriptionTerms } from "./accounts.js";
 import { businessMinute, dayBetween } from "./clock.js";
+import {
+  closedDeal,
+  type Draft,
+  firstStage,
+  newBusinessAmount,
+  newBusinessLosses,
+  OPEN_STAGES,
+  openDeal,
+  renewalChangeQuote,
+  roundAmount,
+  STAGE_PROBABILITY,
+} from "./funnel.js";
 import {
   type AccountModel,
   BASE_COUNTS,
   type Ctx,
   type DealModel,
-  type DealType,
   padId,
-  type SizeBand,
   type Stage,
   scaled,
 } from "./types.js";
 
-export const OPEN_STAGES: readonly Stage[] = ["prospecting", "qualification", "proposal", "negotiation"];
-export const STAGE_PROBABILITY: Record<Stage, number> = {
-  prospecting: 10,
-  qualification: 25,
-  proposal: 50,
-  negotiation: 75,
-  closed_won: 100,
-  closed_lost: 0,
-};
-const NEW_BUSINESS_MEDIAN: Record<SizeBand, number> = {
-  "1-50": 6000,
-  "51-200": 18000,
-  "201-1000": 48000,
-  "1000+": 120000,
-};
+export { OPEN_STAGES, STAGE_PROBABILITY } from "./funnel.js";
 
-type Draft = Omit<DealModel, "id" | "lastActivityMinute" | "activityCount">;
-
-function roundAmount(x: number): number {
-  return Math.max(500, Math.round(x / 100) * 100);
-}
-
-/** An open deal: close date in [today, end of next quarter], or slipped (past close date, still open). */
-function openDeal(ctx: Ctx, r: Rng, account: AccountModel, type: DealType, amount: number): Draft {
-  const slipped = r.chance(0.2);
-  const closeDay = slipped ? ctx.todayDay - r.int(1, 45) : dayBetween(r, ctx.todayDay, ctx.horizonEnd);
-  const stage = r.weighted(OPEN_STAGES.map((s, i) => [s, [30, 30, 25, 15][i] ?? 1] as const));
-  const earliest = Math.max(account.createdDay, ctx.todayDay - 240);
-  const createdDay = Math.max(earliest, Math.min(ctx.todayDay - 1, closeDay - r.int(20, 150)));
-  return { account, type, stage, amount, createdDay, closeDay: Math.max(closeDay, createdDay + 1) };
-}
-
-function closedDeal(
-  r: Rng,
-  account: AccountModel,
-  type: DealType,
-  won: boolean,
-  closeDay: number,
-  amount: number,
-) {
-  const createdDay = Math.max(account.createdDay, closeDay - r.int(14, 160));
-  const stage: Stage = won ? "closed_won" : "closed_lost";
-  return { account, type, stage, amount, createdDay: Math.min(createdDay, closeDay - 1), closeDay };
-}
-
-/** Build all deals: structural ones (won new business, renewals, churn) then fill to the target count. */
+/** Build all deals: structural ones (new business, renewals, churn) then fill to the target count. */
 export function buildDeals(ctx: Ctx, accounts: readonly AccountModel[]): DealModel[] {
   const r = new Rng(ctx.seed, "deals");
   const target = scaled(ctx, BASE_COUNTS.deals);
@@ -68,42 +35,38 @@ export function buildDeals(ctx: Ctx, accounts: readonly AccountModel[]): DealMod
   const arrs = customers.map((a) => a.contractArr).sort((x, y) => x - y);
   const tracked = arrs[Math.floor(arrs.length * 0.7)] ?? 0; // renewals are tracked as deals for the top 30%
   const today = ctx.todayDay;
+  const wins: Draft[] = [];
   for (const a of accounts) {
     if (a.lifecycle === "prospect") continue;
-    const won = (day: number, type: DealType, amount: number) =>
-      drafts.push(closedDeal(r, a, type, true, day, amount));
     if (a.customerSince >= ctx.windowStart)
-      won(a.customerSince, "new_business", roundAmount(a.contractArr * 0.85));
-    const end = a.lifecycle === "churned" ? a.churnDay : today;
-    if (a.contractArr >= tracked) {
-      for (let y = 1; addYears(a.customerSince, y) < end; y++) {
-        const day = addYears(a.customerSince, y);
-        if (day >= ctx.windowStart)
-          won(day, "renewal", roundAmount(a.contractArr * (0.85 + r.next() * 0.15)));
-      }
+      wins.push(closedDeal(r, a, "new_business", true, a.customerSince, newBusinessAmount(r, a)));
+    if (a.contractArr < tracked) continue;
+    const terms = subscriptionTerms(ctx, a);
+    for (const [j, term] of terms.entries()) {
+      if (j === 0 || term.start < ctx.windowStart || term.start >= today) continue;
+      drafts.push(closedDeal(r, a, "renewal", true, term.start, roundAmount(term.arr)));
     }
     if (a.lifecycle === "churned" && a.churnDay >= ctx.windowStart) {
       drafts.push(closedDeal(r, a, "renewal", false, a.churnDay, a.contractArr));
     }
-    if (a.lifecycle === "customer" && a.contractArr >= tracked) {
+    if (a.lifecycle === "customer") {
       const renewal = nextRenewal(a.customerSince, today);
       if (renewal <= ctx.horizonEnd) {
         const daysLeft = renewal - today;
-        const stage: Stage = daysLeft < 30 ? "negotiation" : daysLeft < 90 ? "proposal" : "qualification";
+        const reached = daysLeft < 30 ? 3 : daysLeft < 90 ? 2 : 1;
+        const stage = OPEN_STAGES[reached] as Stage;
         const createdDay = Math.min(today - 1, Math.max(a.customerSince + 1, renewal - r.int(100, 130)));
-        const amount = a.contractArr;
-        drafts.push({ account: a, type: "renewal", stage, amount, createdDay, closeDay: renewal });
+        const amount = roundAmount(a.contractArr * renewalChangeQuote(r));
+        drafts.push({ account: a, type: "renewal", stage, reached, amount, createdDay, closeDay: renewal });
       }
     }
   }
   const prospects = accounts.filter((a) => a.lifecycle === "prospect");
+  drafts.push(...wins, ...newBusinessLosses(ctx, r, wins, prospects));
   while (drafts.length < target) {
-    if (prospects.length > 0 && (r.chance(0.6) || customers.length === 0)) {
+    if (prospects.length > 0 && (r.chance(0.45) || customers.length === 0)) {
       const a = r.pick(prospects);
-      const amount = roundAmount(r.logNormal(NEW_BUSINESS_MEDIAN[a.sizeBand], 0.6));
-      const from = Math.max(ctx.windowStart, a.createdDay + 30);
-      if (r.chance(0.4) || from >= today - 1) drafts.push(openDeal(ctx, r, a, "new_business", amount));
-      else drafts.push(closedDeal(r, a, "new_business", false, dayBetween(r, from, today - 1), amount));
+      drafts.push(openDeal(ctx, r, a, "new_business", newBusinessAmount(r, a)));
     } else if (customers.length > 0) {
       const a = r.pick(customers);
       const amount = roundAmount(r.logNormal(a.contractArr * 0.25, 0.5));
@@ -122,13 +85,12 @@ export function buildDeals(ctx: Ctx, accounts: readonly AccountModel[]): DealMod
     const stale = r.chance(0.15) ? r.int(20, 60) : Math.floor(-Math.log(1 - r.next()) * 4);
     const lastDay = closed ? d.closeDay - r.int(0, 3) : Math.max(d.createdDay, today - stale);
     const lastActivityMinute = Math.max(
-      businessMinute(ctx, r, lastDay, d.account.region),
+      businessMinute(ctx, r, Math.max(lastDay, d.createdDay), d.account.region),
       d.createdDay * 1440,
     );
     return { ...d, id: padId("deal", i + 1, target), lastActivityMinute, activityCount: 1 };
   });
 }
-
 function forecastCategory(r: Rng, stage: Stage): string {
   if (stage === "closed_won") return "closed";
   if (stage === "closed_lost") return "omitted";
@@ -188,10 +150,9 @@ export function* stageHistoryRows(ctx: Ctx, deals: readonly DealModel[]): Genera
   const total = scaled(ctx, BASE_COUNTS.deals) * 5;
   for (const d of deals) {
     const closed = d.stage === "closed_won" || d.stage === "closed_lost";
-    const reached =
-      d.stage === "closed_won" ? 3 : d.stage === "closed_lost" ? r.int(0, 3) : OPEN_STAGES.indexOf(d.stage);
-    const path = OPEN_STAGES.slice(0, reached + 1).filter(
-      (_, i) => i === 0 || i === reached || r.chance(0.85),
+    const first = Math.min(firstStage(d.type), d.reached);
+    const path = OPEN_STAGES.slice(first, d.reached + 1).filter(
+      (_, i, all) => i === 0 || i === all.length - 1 || r.chance(0.85),
     );
     if (closed) path.push(d.stage);
     const start = d.createdDay * 1440 + r.int(8 * 60, 17 * 60);

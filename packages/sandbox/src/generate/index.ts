@@ -4,8 +4,9 @@ import { activityRows, planActivities } from "./activities.js";
 import { buildDeals, dealRows, stageHistoryRows } from "./deals.js";
 import { listMemberRows, listRows } from "./lists.js";
 import { buildCampaigns, buildLeads, touchRows } from "./marketing.js";
-import { npsRows, ticketRows, usageRows } from "./support.js";
+import { npsRows, ticketRows } from "./support.js";
 import { type AccountModel, type Ctx, type GenerateOptions, makeCtx, type TableChunk } from "./types.js";
+import { monthlyUsageRows, usageRows } from "./usage.js";
 
 export interface CompanyPlan {
   ctx: Ctx;
@@ -70,6 +71,7 @@ export function* generateCompany(opts: GenerateOptions = {}): Generator<TableChu
   yield* chunked("sb_tickets", ticketRows(ctx, accounts), size);
   yield* chunked("sb_nps_responses", npsRows(ctx, accounts), size);
   yield* chunked("sb_usage_daily", usageRows(ctx, accounts), size);
+  yield* chunked("sb_usage_monthly", monthlyUsageRows(ctx, accounts), size);
   yield* chunked("sb_lists", listRows(ctx), size);
   yield* chunked("sb_list_members", listMemberRows(ctx, accounts), size);
 }

@@ -115,13 +115,14 @@ function statusFor(r: Rng, ageDays: number): string {
   ] as const);
 }
 
-const SCORE_RANGE: Record<string, [number, number]> = {
-  new: [0, 45],
-  working: [20, 60],
-  mql: [55, 85],
-  sql: [65, 95],
-  converted: [70, 100],
-  disqualified: [0, 40],
+/** Mean lead score per status: scores lean with the outcome but overlap widely (a score predicts, it is not the outcome). */
+const SCORE_MEAN: Record<string, number> = {
+  new: 38,
+  working: 45,
+  mql: 60,
+  sql: 66,
+  converted: 64,
+  disqualified: 40,
 };
 
 /** Leads (with the row to insert); converted leads point at new-business deals at the same company. */
@@ -158,7 +159,7 @@ export function buildLeads(ctx: Ctx, deals: readonly DealModel[], campaigns: rea
     }
     const minute = Math.min(day * 1440 + r.int(0, 1439), ctx.nowMinute - r.int(1, 600));
     const status = deal ? "converted" : statusFor(r, ctx.todayDay - day);
-    const [sMin, sMax] = SCORE_RANGE[status] ?? [0, 100];
+    const score = Math.max(0, Math.min(100, Math.round((SCORE_MEAN[status] ?? 50) + 17 * r.normal())));
     const first = r.pick(FIRST_NAMES);
     const last = r.pick(LAST_NAMES);
     const co = deal ? { name: deal.account.name, domain: deal.account.domain } : namer.next();
@@ -170,7 +171,7 @@ export function buildLeads(ctx: Ctx, deals: readonly DealModel[], campaigns: rea
       title,
       source,
     ];
-    row.push(campaign?.id ?? null, status, r.int(sMin, sMax), isoTime(minute), deal?.id ?? null);
+    row.push(campaign?.id ?? null, status, score, isoTime(minute), deal?.id ?? null);
     drafts.push({ minute, campaign, status, row });
   }
   drafts.sort((x, y) => x.minute - y.minute);

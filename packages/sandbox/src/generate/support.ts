@@ -1,25 +1,10 @@
-import { isoDay, isoTime, weekday } from "../dates.js";
+import { isoTime } from "../dates.js";
 import { allocate, Rng } from "../random.js";
-import { contactId, randomContact } from "./accounts.js";
+import { churnedLoudly, contactId, randomContact } from "./accounts.js";
 import { businessMinute } from "./clock.js";
+import { csatComment, type NpsKind, npsComment, ticketSubject } from "./text.js";
 import { type AccountModel, BASE_COUNTS, type Ctx, padId, scaled } from "./types.js";
 
-const TAG_SUBJECTS: Record<string, readonly string[]> = {
-  billing: ["Invoice shows wrong seat count", "Update billing contact", "Question about renewal pricing"],
-  sso: ["SSO login fails for new users", "Okta SCIM provisioning errors", "Enable SAML for sandbox"],
-  dashboards: ["Dashboard not refreshing", "How to share a dashboard externally", "Chart totals look off"],
-  "data-sync": ["Salesforce sync stuck", "HubSpot fields missing after sync", "Nightly import failed"],
-  api: ["API rate limit questions", "Webhook deliveries delayed", "API token expired unexpectedly"],
-  performance: ["Reports timing out", "Slow load on pipeline view", "Forecast page extremely slow"],
-  export: ["CSV export truncated", "Scheduled export not delivered"],
-  permissions: ["Viewer role can edit reports", "Need admin access for new manager"],
-  "how-to": [
-    "How do I set up quota tracking?",
-    "Training materials for new team",
-    "Custom field mapping help",
-  ],
-  "feature-request": ["Request: multi-currency forecasts", "Request: Slack alerts for deal changes"],
-};
 const CALM_TAGS: [string, number][] = [
   ["how-to", 25],
   ["billing", 10],
@@ -40,35 +25,24 @@ const ANGRY_TAGS: [string, number][] = [
   ["api", 15],
 ];
 const FIRST_RESPONSE_MEDIAN: Record<string, number> = { urgent: 20, high: 60, normal: 180, low: 480 };
-const GOOD_COMMENTS = [
-  "Quick and helpful, thanks!",
-  "Solved on the first reply.",
-  "Great support as always.",
-];
-const BAD_COMMENTS = [
-  "Took days to get a real answer.",
-  "Issue keeps coming back, this is hurting adoption.",
-  "Still broken. Considering alternatives.",
-  "Nobody followed up.",
-];
-
-/** Accounts that have support history: current customers, and churned ones in their final year. */
+/** Accounts that have support history: current customers, and churned ones (final year, churn in the window). */
 function supportWindow(ctx: Ctx, a: AccountModel): [number, number] | null {
   if (a.lifecycle === "customer") return [Math.max(a.customerSince, ctx.todayDay - 365), ctx.todayDay];
-  if (a.lifecycle === "churned" && a.churnDay > ctx.todayDay - 365) return [a.churnDay - 365, a.churnDay];
+  if (a.lifecycle === "churned" && a.churnDay >= ctx.windowStart)
+    return [Math.max(a.customerSince, a.churnDay - 365), a.churnDay - 1]; // nothing on or after the churn date
   return null;
 }
 
-/** Troubled accounts (at-risk customers, soon-to-churn) get a burst of angrier tickets in the last 90 days. */
-function troubled(a: AccountModel): boolean {
-  return a.atRisk || a.lifecycle === "churned";
+/** Troubled accounts (at-risk customers, most soon-to-churn) get a burst of angrier tickets in the last 90 days. */
+function troubled(ctx: Ctx, a: AccountModel): boolean {
+  return a.atRisk || churnedLoudly(ctx, a);
 }
 
 export function* ticketRows(ctx: Ctx, accounts: readonly AccountModel[]): Generator<unknown[]> {
   const r = new Rng(ctx.seed, "tickets");
   const total = scaled(ctx, BASE_COUNTS.tickets);
   const weights = accounts.map((a) =>
-    supportWindow(ctx, a) ? Math.sqrt(a.seats) * (troubled(a) ? 4 : 1) : 0,
+    supportWindow(ctx, a) ? Math.sqrt(a.seats) * (troubled(ctx, a) ? 4 : 1) : 0,
   );
   const counts = allocate(total, weights, 0);
   let n = 0;
@@ -77,7 +51,7 @@ export function* ticketRows(ctx: Ctx, accounts: readonly AccountModel[]): Genera
     if (!win) continue;
     const [from, to] = win;
     for (let k = 0; k < (counts[a.idx] ?? 0); k++) {
-      const angry = troubled(a) && r.chance(0.75);
+      const angry = troubled(ctx, a) && r.chance(0.75);
       const day = angry ? to - r.int(0, 89) : from + Math.floor(r.next() * Math.max(1, to - from));
       const created = businessMinute(ctx, r, day, a.region);
       const priority = angry
@@ -108,11 +82,11 @@ export function* ticketRows(ctx: Ctx, accounts: readonly AccountModel[]): Genera
       else if (solved >= ctx.nowMinute) status = r.chance(0.7) ? "open" : "pending";
       else status = ctx.nowMinute - solved > 7 * 1440 ? "closed" : "solved";
       const done = status === "solved" || status === "closed";
-      let csat: string | null = null;
+      let csat: "good" | "bad" | null = null;
       let comment: string | null = null;
       if (done && r.chance(0.45)) {
         csat = r.chance(angry ? 0.3 : 0.9) ? "good" : "bad";
-        if (r.chance(0.5)) comment = r.pick(csat === "good" ? GOOD_COMMENTS : BAD_COMMENTS);
+        if (r.chance(0.5)) comment = csatComment(r, csat);
       }
       const contact = contactId(ctx, randomContact(r, a));
       const channel = r.weighted([
@@ -121,7 +95,7 @@ export function* ticketRows(ctx: Ctx, accounts: readonly AccountModel[]): Genera
         ["web", 20],
         ["phone", 10],
       ] as const);
-      const subject = r.pick(TAG_SUBJECTS[tag] ?? ["Question"]);
+      const subject = ticketSubject(r, tag);
       const row: unknown[] = [padId("tkt", ++n, total), a.id, contact, subject, priority, status, channel];
       row.push(isoTime(created), done ? isoTime(solved) : null, status === "new" ? null : firstResponse);
       row.push(csat, comment, tags.join(","));
@@ -129,17 +103,6 @@ export function* ticketRows(ctx: Ctx, accounts: readonly AccountModel[]): Genera
     }
   }
 }
-
-const NPS_COMMENTS = {
-  promoter: ["Forecasting is finally reliable.", "Love the dashboards.", "Support team is excellent.", null],
-  passive: ["Good product, a few rough edges.", "Does the job.", "Pricing is a bit high.", null],
-  detractor: [
-    "Too slow lately.",
-    "Sync problems every week.",
-    "Hard to get value from it.",
-    "Support is unresponsive.",
-  ],
-};
 
 export function* npsRows(ctx: Ctx, accounts: readonly AccountModel[]): Generator<unknown[]> {
   const r = new Rng(ctx.seed, "nps");
@@ -153,7 +116,7 @@ export function* npsRows(ctx: Ctx, accounts: readonly AccountModel[]): Generator
     if (!win) continue;
     const [from, to] = win;
     for (let k = 0; k < (counts[a.idx] ?? 0); k++) {
-      const recentBad = troubled(a) && (k < 2 || r.chance(0.7));
+      const recentBad = troubled(ctx, a) && (k < 2 || r.chance(0.7));
       const day = recentBad ? to - r.int(0, 170) : from + Math.floor(r.next() * Math.max(1, to - from));
       const score = recentBad
         ? r.weighted([
@@ -175,38 +138,11 @@ export function* npsRows(ctx: Ctx, accounts: readonly AccountModel[]): Generator
             [9, 30],
             [10, 25],
           ] as const);
-      const kind = score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
-      const comment = r.pick(NPS_COMMENTS[kind]);
+      const kind: NpsKind = score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
+      const comment = kind !== "detractor" && r.chance(0.25) ? null : npsComment(r, kind);
       const contact = contactId(ctx, randomContact(r, a));
       const at = isoTime(businessMinute(ctx, r, day, a.region));
       yield [padId("nps", ++n, total), a.id, contact, score, comment, at];
-    }
-  }
-}
-
-/** Daily usage for current customers over the last 180 days; at-risk accounts decline steeply. */
-export function* usageRows(ctx: Ctx, accounts: readonly AccountModel[]): Generator<unknown[]> {
-  for (const a of accounts) {
-    if (a.lifecycle !== "customer") continue;
-    const r = new Rng(ctx.seed, `usage:${a.idx}`);
-    const base = a.seats * (0.45 + r.next() * 0.4);
-    const perUser = 15 + r.next() * 25;
-    const featureRate = 0.1 + r.next() * 0.2;
-    const growth = -0.1 + r.next() * 0.35;
-    const declineStart = r.int(50, 100);
-    const floor = 0.3 + r.next() * 0.2;
-    for (let back = 180; back >= 1; back--) {
-      const day = ctx.todayDay - back;
-      if (day < a.customerSince) continue;
-      let f = 1 + growth * ((180 - back) / 180);
-      if (day - a.customerSince < 45) f *= 0.3 + (0.7 * (day - a.customerSince)) / 45; // onboarding ramp
-      if (a.atRisk && back < declineStart) f *= 1 - (1 - floor) * ((declineStart - back) / declineStart);
-      const wd = weekday(day);
-      if (wd === 0 || wd === 6) f *= 0.4;
-      const active = Math.max(0, Math.round(base * f * (1 + 0.08 * r.normal())));
-      const events = Math.max(0, Math.round(active * perUser * (1 + 0.1 * r.normal())));
-      const keyUses = Math.round(events * featureRate * (a.atRisk && back < declineStart ? 0.6 : 1));
-      yield [a.id, isoDay(day), Math.min(active, a.seats), events, keyUses];
     }
   }
 }

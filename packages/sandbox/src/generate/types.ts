@@ -121,6 +121,8 @@ export interface DealModel {
   amount: number;
   createdDay: number;
   closeDay: number;
+  /** Index in OPEN_STAGES of the furthest open stage the deal reached before closing (or its current one). */
+  reached: number;
   lastActivityMinute: number;
   /** Number of activities logged against this deal (>= 1). */
   activityCount: number;

@@ -20,8 +20,14 @@ export interface AccountSignals {
   usageLast30: number;
   /** Product events in the 30 days before that. */
   usagePrev30: number;
-  /** Average daily active users over the last 30 days (rounded). */
+  /** Average daily active users over the last 30 days (rounded; weekends included). */
   activeUsersLast30: number;
+  /** Users active at least once in `usageMonth` (null when the account has no usage that month). */
+  monthlyActiveUsers: number | null;
+  /** `monthlyActiveUsers / seats`, 2 decimals: adoption as the share of paid seats used in the month. */
+  monthlyActivesPerSeat: number | null;
+  /** The last complete calendar month before the dataset's today (`YYYY-MM`). */
+  usageMonth: string;
   seats: number;
   ticketsLast90: number;
   urgentTicketsLast90: number;
@@ -176,12 +182,19 @@ function signalsSql(dialect: "sqlite" | "postgres"): string {
   return `
 SELECT a.id, a.name, a.arr, u.name AS owner_name, s.renewal_date, COALESCE(s.seats, 0) AS seats,
   COALESCE(us.last30, 0) AS last30, COALESCE(us.prev30, 0) AS prev30, us.active30_sum, us.active30_days,
-  ${p.select}
+  um.active_users AS mau, ${p.select}
 FROM sb_accounts a
 JOIN sb_users u ON u.id = a.owner_id
 LEFT JOIN sb_subscriptions s ON s.account_id = a.id AND s.status = 'active'
 LEFT JOIN sb_usage_recent us ON us.account_id = a.id
-${p.joins}`;
+${p.joins}
+LEFT JOIN sb_usage_monthly um ON um.account_id = a.id AND um.month = ?`;
+}
+
+/** `YYYY-MM` of the calendar month before the one containing `day`. */
+function lastFullMonth(day: number): string {
+  const d = new Date(day * 86_400_000);
+  return isoDay(Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 0) / 86_400_000)).slice(0, 7);
 }
 
 function toNps(r: Record<string, unknown>): NpsResponseRow {
@@ -253,7 +266,9 @@ export class SandboxSupport implements SupportPort {
     const today = dayOf(asOf);
     const d = (n: number) => isoDay(today - n);
     const dialect = this.db.dialect === "postgres" ? "postgres" : "sqlite";
-    const params = SIGNALS_PARTS[dialect].params([d(90), d(-1)], [d(180), d(-1)]);
+    // the month parameter comes last on both engines: its join follows every other parameter
+    const usageMonth = lastFullMonth(today);
+    const params = [...SIGNALS_PARTS[dialect].params([d(90), d(-1)], [d(180), d(-1)]), usageMonth];
     const w = new Where().add("a.lifecycle = 'customer'");
     if (q.accountIds) w.in("a.id", q.accountIds);
     const rows = await this.db.query<Record<string, unknown>>(
@@ -271,6 +286,12 @@ export class SandboxSupport implements SupportPort {
       // AVG over the days with usage, as SUM/COUNT of integers: the same double on both engines
       activeUsersLast30:
         num(r.active30_days) > 0 ? Math.round(num(r.active30_sum) / num(r.active30_days)) : 0,
+      monthlyActiveUsers: r.mau === null || r.mau === undefined ? null : num(r.mau),
+      monthlyActivesPerSeat:
+        r.mau === null || r.mau === undefined || num(r.seats) === 0
+          ? null
+          : Math.round((num(r.mau) / num(r.seats)) * 100) / 100,
+      usageMonth,
       seats: num(r.seats),
       ticketsLast90: num(r.tickets),
       urgentTicketsLast90: num(r.urgent),
