@@ -127,7 +127,9 @@ describe("customer-success server with usage from Mixpanel", () => {
     const expected = book
       .map((a) => {
         const [usageLast30, usagePrev30, activeUsersLast30] = seeded[a.accountId] ?? [0, 0, 0];
-        return { a, h: healthScore({ ...a, usageLast30, usagePrev30, activeUsersLast30 }, TODAY) };
+        // Mixpanel's usage replaces the book's, monthly actives included (not read from Mixpanel)
+        const usage = { usageLast30, usagePrev30, activeUsersLast30, monthlyActivesPerSeat: null };
+        return { a, h: healthScore({ ...a, ...usage }, TODAY) };
       })
       .filter(({ h }) => h.risk === "high")
       .sort((x, y) => x.h.score - y.h.score || y.a.arr - x.a.arr);
@@ -144,7 +146,10 @@ describe("customer-success server with usage from Mixpanel", () => {
     ).toEqual(expected.slice(0, 100).map((e) => [e.a.accountId, e.h.score]));
     const shrinkingHealth = await health(shrinking.accountId);
     expect(shrinkingHealth.score).toBe(
-      healthScore({ ...shrinking, usageLast30: 10, usagePrev30: 40, activeUsersLast30: 0 }, TODAY).score,
+      healthScore(
+        { ...shrinking, usageLast30: 10, usagePrev30: 40, activeUsersLast30: 0, monthlyActivesPerSeat: null },
+        TODAY,
+      ).score,
     );
     expect((shrinkingHealth as unknown as { reasons: string[] }).reasons).toContain(
       "usage down 75% vs previous 30 days",

@@ -1,10 +1,13 @@
 /** Account health: a transparent, additive score so every point can be explained to a CSM. */
-export const HEALTH_METHOD = "health-v1";
+export const HEALTH_METHOD = "health-v2";
 
 export interface Signals {
   usageLast30: number;
   usagePrev30: number;
   activeUsersLast30: number;
+  /** Share of paid seats used at least once in `usageMonth`; null when unknown (daily actives stand in). */
+  monthlyActivesPerSeat?: number | null;
+  usageMonth?: string;
   seats: number;
   ticketsLast90: number;
   urgentTicketsLast90: number;
@@ -30,9 +33,16 @@ export function healthScore(s: Signals, today: string): Health {
     s.usagePrev30 > 0 ? (s.usageLast30 - s.usagePrev30) / s.usagePrev30 : s.usageLast30 > 0 ? 0 : -1;
   const usagePts = 35 * clamp(1 + trend * 2, 0, 1);
   if (trend <= -0.15) reasons.push(`usage down ${Math.round(-trend * 100)}% vs previous 30 days`);
-  const adoption = s.seats > 0 ? s.activeUsersLast30 / s.seats : 0;
+  // adoption is monthly actives per seat; without them, average daily actives per seat (a lower bound)
+  const monthly = s.monthlyActivesPerSeat ?? null;
+  const adoption = monthly ?? (s.seats > 0 ? s.activeUsersLast30 / s.seats : 0);
   const adoptionPts = 20 * clamp(adoption / 0.7, 0, 1);
-  if (adoption < 0.4) reasons.push(`only ${Math.round(adoption * 100)}% of ${s.seats} seats active`);
+  if (adoption < 0.4)
+    reasons.push(
+      monthly !== null && s.usageMonth
+        ? `only ${Math.round(adoption * 100)}% of ${s.seats} seats active in ${s.usageMonth}`
+        : `only ${Math.round(adoption * 100)}% of ${s.seats} seats active on an average day`,
+    );
   const supportLoad = s.ticketsLast90 + 2 * s.urgentTicketsLast90 + 3 * s.badCsatLast90;
   const supportPts = 25 * clamp(1 - supportLoad / 30, 0, 1);
   if (s.urgentTicketsLast90 > 0) reasons.push(`${s.urgentTicketsLast90} urgent tickets in 90 days`);

@@ -79,9 +79,15 @@ export class CompositeSupport implements SupportPort {
       usage?.usageByAccount(today),
       feedback?.signalsByAccount(today),
     ]);
+    // Mixpanel's usage replaces the book's, monthly actives included: we do not read them from Mixpanel yet
+    const vendorUsage = (id: string) => ({
+      ...(u?.byAccount[id] ?? NO_USAGE),
+      monthlyActiveUsers: null,
+      monthlyActivesPerSeat: null,
+    });
     const rows = book.map((a) => ({
       ...a,
-      ...(u ? (u.byAccount[a.accountId] ?? NO_USAGE) : {}),
+      ...(u ? vendorUsage(a.accountId) : {}),
       ...(f ? (f.byAccount[a.accountId] ?? NO_FEEDBACK) : {}),
     }));
     const freshness = mergeFreshness([u?.freshness, f?.freshness]);

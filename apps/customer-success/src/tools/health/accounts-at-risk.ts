@@ -75,7 +75,7 @@ export const accountsAtRisk = csTool({
       total_at_risk: wanted.length,
       arr_at_risk: wanted.reduce((t, w) => t + w.s.arr, 0),
       meta: {
-        method: `${HEALTH_METHOD}: usage trend 35, seat adoption 20, support load 25, NPS 20; high < 45, medium < 65; renewal ≤ 90 days raises medium to high`,
+        method: `${HEALTH_METHOD}: usage trend 35, seat adoption (monthly actives per seat) 20, support load 25, NPS 20; high < 45, medium < 65; renewal ≤ 90 days raises medium to high`,
         as_of: today,
         source: ports.source,
         inputs: { customer_accounts: signals.length },

@@ -181,7 +181,7 @@ export const ticketUpdate = csTool({
     preview: async (i, ctx) => (await planOf(i, ctx)).plan,
   },
   example: {
-    ticket_id: "tkt_0271",
+    ticket_id: "tkt_0989",
     priority: "high",
     add_tags: ["escalation"],
     comment: { visibility: "internal", body: "Customer called; escalating to tier 2." },
