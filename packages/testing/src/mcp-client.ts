@@ -13,6 +13,8 @@ export interface Connected {
   /** Everything the server wrote to stderr (logs). */
   stderr: () => string;
   close: () => Promise<void>;
+  /** The server's process id (stdio only), for crash tests. */
+  pid?: number | null;
 }
 
 /** A private data directory per test run, so tests never share an embedded database by accident. */
@@ -36,7 +38,7 @@ export async function connectStdio(
   });
   const client = new Client({ name: "revops-e2e", version: "1.0.0" });
   await client.connect(transport);
-  return { client, stderr: () => stderr, close: () => client.close() };
+  return { client, stderr: () => stderr, close: () => client.close(), pid: transport.pid };
 }
 
 export interface HttpServerProcess {
