@@ -5,10 +5,10 @@ import { type CostLedger, openCostLedger } from "@revops/resilience";
 import { type KeyValue, openKv, openSql, type SqlDb } from "@revops/store";
 import type { ResilienceSetup } from "../src/index";
 
-/** Short timings so fault tests stay well under a second each. */
+/** Short backoff and breaker timings so fault tests stay quick; the attempt timeout leaves room for a loaded machine (timeout tests set their own). */
 export const FAST_POLICY = {
   maxAttempts: 3,
-  attemptTimeoutMs: 400,
+  attemptTimeoutMs: 1_500,
   deadlineMs: 1500,
   backoff: { initialDelayMs: 5, maxDelayMs: 20 },
   breaker: { kind: "consecutive" as const, threshold: 3 },
