@@ -1,4 +1,4 @@
-import type { ToolContext } from "@revops/kit";
+import { ConfigError, type ToolContext } from "@revops/kit";
 import { type KeyValue, migrate, type SqlDb } from "@revops/store";
 import { ApprovalStore } from "./approvals";
 import { CapStore } from "./caps";
@@ -73,7 +73,10 @@ export class GuardState {
 
   get tokens(): PlanTokens {
     const secret = this.config.GUARD_TOKEN_SECRET;
-    if (!secret) throw new Error("CONFIRMATION_MODE=token needs GUARD_TOKEN_SECRET (32+ random characters).");
+    if (!secret)
+      throw new ConfigError(
+        "Invalid configuration:\n  GUARD_TOKEN_SECRET: CONFIRMATION_MODE=token needs it (32+ random characters, e.g. openssl rand -hex 32). Set it in the environment or .env.",
+      );
     if (!this.tokenStore || this.tokenStore.secret !== secret)
       this.tokenStore = new PlanTokens(
         this.deps.kv,
