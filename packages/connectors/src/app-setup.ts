@@ -18,6 +18,8 @@ export interface ConnectorHost {
   sql: () => Promise<SqlDb>;
   shared: <T>(key: string, create: () => Promise<T>) => Promise<T>;
   onClose: (fn: () => Promise<void>) => void;
+  /** The server's variables, `.env` included (the kit's runtime.environment). */
+  environment?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface AppSetupOptions {
@@ -27,14 +29,15 @@ export interface AppSetupOptions {
   settings?: VendorSettings;
 }
 
-/** The deployment's vendor settings: REVOPS_VENDOR_* over the built-in prices. */
-export const deployedVendorSettings = (): VendorSettings =>
-  vendorSettingsFromEnv(process.env, { prices: VENDOR_PRICES });
+/** The deployment's vendor settings: REVOPS_VENDOR_* (from the environment or `.env`) over the built-in prices. */
+export const deployedVendorSettings = (
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): VendorSettings => vendorSettingsFromEnv({ ...env }, { prices: VENDOR_PRICES });
 
 /** The process's cost ledger in the server's database, shared by every connection and server. */
 export function costLedgerFor(
   host: ConnectorHost,
-  settings: VendorSettings = deployedVendorSettings(),
+  settings: VendorSettings = deployedVendorSettings(host.environment),
 ): Promise<CostLedger> {
   return host.shared("revops:cost-ledger", async () => {
     const ledger = await openCostLedger({
@@ -79,7 +82,7 @@ export function liveCallers(host: Pick<ConnectorHost, "shared">): Promise<Map<st
  * tool call and principal it was made for.
  */
 export async function connectorSetup(host: ConnectorHost, opts: AppSetupOptions): Promise<ResilienceSetup> {
-  const settings = opts.settings ?? deployedVendorSettings();
+  const settings = opts.settings ?? deployedVendorSettings(host.environment);
   const kv = await host.kv();
   enableCallScopes();
   const callers = await liveCallers(host);

@@ -120,7 +120,6 @@ export interface LoadConfigOptions {
   extraFlags?: readonly string[];
 }
 
-/** Validates configuration once; a bad value throws a ConfigError naming the variable and the fix. */
 /** The environment as configuration sees it: the process's variables over those of the optional .env file. */
 export function envWithFile(
   env: Record<string, string | undefined> = process.env,
@@ -128,6 +127,7 @@ export function envWithFile(
   return { ...readEnvFile(env.REVOPS_ENV_FILE ?? ".env"), ...env };
 }
 
+/** Validates configuration once; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadConfig<S extends z.ZodObject>(schema: S, opts: LoadConfigOptions = {}): z.output<S> {
   const env = opts.env ?? process.env;
   const fileEnv = readEnvFile(opts.envFile ?? env.REVOPS_ENV_FILE ?? ".env");

@@ -152,6 +152,8 @@ export interface Runtime {
   shared: <T>(key: string, create: () => Promise<T>) => Promise<T>;
   /** Runs at shutdown after in-flight calls finish and before the stores close (e.g. sealing the audit log). */
   onClose: (fn: () => Promise<void>) => void;
+  /** The variables the server was started with, `.env` included: what every module's settings are read from. */
+  environment: Readonly<Record<string, string | undefined>>;
 }
 
 /** One server: everything the kit needs to serve it. Apps export one of these from createXServer(). */

@@ -1,6 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { z } from "zod";
-import { type BaseConfig, baseConfigSchema, ConfigError, loadConfig } from "./config";
+import { type BaseConfig, baseConfigSchema, ConfigError, envWithFile, loadConfig } from "./config";
 import type { ServerModule } from "./define";
 import { type HttpAuth, HttpTransportServer } from "./http";
 import { createLogger, type Logger } from "./logger";
@@ -68,7 +68,7 @@ export async function runServer(
   }
   const config = loadConfig(schema, { argv, env: opts.env, extraFlags: opts.extraFlags }) as BaseConfig;
   const log = createLogger(config.LOG_LEVEL, opts.info?.name ?? opts.modules[0]?.name ?? "revops");
-  const runtime = new KitRuntime(config, log);
+  const runtime = new KitRuntime(config, log, envWithFile(opts.env ?? process.env));
   const isHttp = config.MCP_TRANSPORT === "http";
   let metrics: (CallMetrics & { registry: { metrics(): Promise<string> } }) | undefined;
   if (isHttp) metrics = (await import("./prom-metrics")).createPromMetrics();

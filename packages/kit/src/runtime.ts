@@ -1,5 +1,5 @@
 import { type KeyValue, openKv, openSql, type SqlDb } from "@revops/store";
-import type { BaseConfig } from "./config";
+import { type BaseConfig, envWithFile } from "./config";
 import type { Runtime, ServerModule } from "./define";
 import type { Logger } from "./logger";
 
@@ -15,6 +15,7 @@ export class KitRuntime implements Runtime {
   constructor(
     readonly config: BaseConfig,
     readonly log: Logger,
+    readonly environment: Readonly<Record<string, string | undefined>> = envWithFile(),
   ) {}
 
   sql = (): Promise<SqlDb> => {

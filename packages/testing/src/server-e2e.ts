@@ -101,7 +101,7 @@ export function describeServerE2E(o: ServerE2EOptions): void {
           const { limit: _default, ...args } = (t.def.example ?? {}) as Record<string, unknown>;
           const r = await c.client.callTool({ name: t.publicName, arguments: args });
           expect(r.isError, text(r)).toBeFalsy();
-          const tokens = resultTokens(r);
+          const tokens = resultTokens(r as Parameters<typeof resultTokens>[0]);
           expect(tokens.structured, "structured").toBeLessThanOrEqual(RESULT_TOKEN_BUDGET);
           expect(tokens.text, "text").toBeLessThanOrEqual(RESULT_TOKEN_BUDGET);
         });
