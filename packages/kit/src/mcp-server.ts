@@ -32,7 +32,7 @@ import {
   TOOLS_SEARCH,
   ToolIndex,
 } from "./discovery";
-import { ToolError, toToolError } from "./errors";
+import { capEchoes, quoteInput, ToolError, toToolError, withoutEchoes } from "./errors";
 import { rateLimit } from "./limit";
 import { type CallMetrics, noMetrics } from "./metrics";
 import { paginate } from "./paginate";
@@ -241,8 +241,8 @@ export class KitApp {
       throw protocolError(
         ErrorCode.InvalidParams,
         this.listedNames
-          ? `Unknown tool: ${name}. Call ${TOOLS_SEARCH} to find the tools you can use.`
-          : `Unknown tool: ${name}. Call tools/list to see the tools you can use.`,
+          ? `Unknown tool: ${toolNameForError(name)}. Call ${TOOLS_SEARCH} to find the tools you can use.`
+          : `Unknown tool: ${toolNameForError(name)}. Call tools/list to see the tools you can use.`,
       );
     }
     if (this.runtime.closing) {
@@ -270,7 +270,10 @@ export class KitApp {
       const ctx = this.context(server, extra, name, entry.module, ports);
       return this.pipeline({ entry, args, input: undefined, ctx });
     };
-    const outcome = await this.runtime.track(run());
+    const outcome = await this.runtime.track(run()).then((o) =>
+      // whatever a handler or a stage wrote, a long input comes back as a prefix and its length
+      o.ok ? o : { ok: false as const, error: withoutEchoes(o.error, args) },
+    );
     if (!outcome.ok && outcome.error.kind === "internal") {
       this.runtime.log.error({ tool: name, err: outcome.error.cause ?? outcome.error }, "tool failed");
     }
@@ -281,7 +284,8 @@ export class KitApp {
       outcome.ok ? undefined : outcome.error.kind,
       seconds,
     );
-    return shapeResult(entry.def, outcome);
+    const result = shapeResult(entry.def, outcome);
+    return outcome.ok ? capTextEchoes(result, args) : result;
   }
 
   /** Tools a principal can see: selection, then scopes. */
@@ -451,16 +455,20 @@ export class KitApp {
           );
           return { contents };
         } catch (err) {
-          const e = toToolError(err);
+          const e = withoutEchoes(toToolError(err), { uri, params: flat });
           throw protocolError(
-            e.kind === "not_found" ? -32002 : ErrorCode.InternalError,
+            e.kind === "not_found"
+              ? -32002
+              : e.kind === "user"
+                ? ErrorCode.InvalidParams
+                : ErrorCode.InternalError,
             `${e.message} ${e.hint ?? ""}`.trim(),
           );
         }
       }
       throw protocolError(
         -32002,
-        `Resource not found: ${uri}. Call resources/list or resources/templates/list.`,
+        `Resource not found: ${quoteInput(uri, 200)}. Call resources/list or resources/templates/list.`,
       );
     });
   }
@@ -490,7 +498,7 @@ export class KitApp {
       if (!entry)
         throw protocolError(
           ErrorCode.InvalidParams,
-          `Unknown prompt: ${req.params.name}. Call prompts/list.`,
+          `Unknown prompt: ${quoteInput(req.params.name)}. Call prompts/list.`,
         );
       const args = req.params.arguments ?? {};
       const missing = Object.entries(entry.def.args)
@@ -510,7 +518,7 @@ export class KitApp {
         );
         return { description: entry.def.description, messages };
       } catch (err) {
-        const e = toToolError(err);
+        const e = withoutEchoes(toToolError(err), args);
         throw protocolError(ErrorCode.InvalidParams, `${e.message} ${e.hint ?? ""}`.trim());
       }
     });
@@ -535,6 +543,23 @@ export class KitApp {
       };
     });
   }
+}
+
+/** A tool name as an error repeats it: names are short, so anything long is not one. */
+const toolNameForError = (name: unknown): string =>
+  typeof name === "string" && name.length <= 64 && /^[\w.-]+$/.test(name) ? name : quoteInput(name);
+
+/** The text of a successful result with no long input repeated (structuredContent is the tool's declared output). */
+function capTextEchoes(result: CallToolResult, args: unknown): CallToolResult {
+  let changed = false;
+  const content = result.content.map((c) => {
+    if (c.type !== "text") return c;
+    const text = capEchoes(c.text, args);
+    if (text === c.text) return c;
+    changed = true;
+    return { ...c, text };
+  });
+  return changed ? { ...result, content } : result;
 }
 
 type Handler = (request: unknown, extra: unknown) => Promise<unknown>;

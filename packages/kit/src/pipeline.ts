@@ -53,7 +53,38 @@ export function validationError(toolName: string, issues: readonly z.core.$ZodIs
   });
 }
 
+/**
+ * The path of the first string (value or key) that is not well-formed Unicode, i.e. holds a lone surrogate: JSON
+ * can carry one (`"\ud800"`), but hashing, canonical JSON and vendors refuse it, so it stops here as the caller's.
+ */
+// ES2024's String.prototype.isWellFormed (Node 20+); the workspace's lib is ES2023
+const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
+
+export function illFormedTextPath(value: unknown, path: string[] = [], depth = 0): string | undefined {
+  const at = () => (path.length ? path.join(".") : "(arguments)");
+  if (typeof value === "string") return wellFormed(value) ? undefined : at();
+  if (depth > 64 || !value || typeof value !== "object") return undefined;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [k, v] of entries) {
+    if (!wellFormed(k)) return [...path, "(key)"].join(".");
+    const found = illFormedTextPath(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export const validate: Middleware = async (call, next) => {
+  const broken = illFormedTextPath(call.args);
+  if (broken) {
+    return {
+      ok: false,
+      error: new ToolError(
+        "user",
+        `Invalid arguments for ${call.entry.name}: ${broken}: text is not well-formed Unicode (a lone surrogate).`,
+        { fields: [broken], hint: "Remove or replace the broken character, then call again." },
+      ),
+    };
+  }
   const parsed = call.entry.def.input.safeParse(call.args ?? {});
   if (!parsed.success) return { ok: false, error: validationError(call.entry.name, parsed.error.issues) };
   call.input = parsed.data;
