@@ -5,6 +5,7 @@ import { openSql } from "@revops/store";
 import { Command } from "commander";
 import { openAuditFor } from "./audit-log";
 import { registerApprovalCommands } from "./cli/approvals";
+import { registerConsoleCommands } from "./cli/console";
 import { registerDoctorCommand } from "./cli/doctor";
 import { registerSandboxCommands } from "./cli/sandbox";
 import { type SafetyConfig, safetyConfigSchema } from "./config";
@@ -43,6 +44,13 @@ export function buildCli(opts: CliOptions = {}): Command {
     openAudit: (db) => openAuditFor(config(), db),
     config,
     print: opts.print ?? ((l) => console.log(l)),
+  });
+  registerConsoleCommands(program, {
+    openDb,
+    config,
+    roles: env.REVOPS_ROLES_FILE ? loadRolesConfig(env.REVOPS_ROLES_FILE) : undefined,
+    print: opts.print ?? ((l) => console.log(l)),
+    ...(opts.ask && { ask: opts.ask }),
   });
   registerAuditCommands(program, async () => openAuditFor(config(), await openDb(), true));
   registerDoctorCommand(program, { env, config, print: opts.print ?? ((l) => console.log(l)) });

@@ -2,14 +2,19 @@ import {
   ApiKeyStore,
   authMigrations,
   createHttpAuthenticator,
+  isLoopbackHost,
   loadRolesConfig,
   protectedResourceMetadataHandler,
   resourceMetadataUrl,
   writeInsufficientScope,
 } from "@revops/auth";
+import { AdminConsole } from "@revops/console";
+import { approvalsAdmin } from "@revops/guards";
 import type { HttpAuth, KitRuntime } from "@revops/kit";
 import { migrate } from "@revops/store";
+import { auditLogFor } from "./audit-log";
 import type { SafetyConfig } from "./config";
+import { recordGuardDecision } from "./decisions";
 
 /** The URL clients reach /mcp at: PUBLIC_URL behind a proxy, otherwise the bound address. */
 export function resourceUrl(cfg: SafetyConfig, port: number): string {
@@ -25,9 +30,10 @@ export async function httpAuthFor(rt: KitRuntime, where: { port: number }): Prom
   const db = await rt.sql();
   await migrate(db, authMigrations);
   const resource = resourceUrl(cfg, where.port);
+  const apiKeys = new ApiKeyStore(db, { roles });
   const authenticate = createHttpAuthenticator({
     resource,
-    apiKeys: new ApiKeyStore(db, { roles }),
+    apiKeys,
     oauth: cfg.OAUTH_ISSUER
       ? { issuer: cfg.OAUTH_ISSUER, jwksUri: cfg.OAUTH_JWKS_URI, roleClaim: cfg.OAUTH_ROLE_CLAIM }
       : undefined,
@@ -42,9 +48,10 @@ export async function httpAuthFor(rt: KitRuntime, where: { port: number }): Prom
     resourceName: "RevOps MCP",
   });
   const metadataUrl = resourceMetadataUrl(resource);
+  const adminConsole = adminConsoleFor(rt, { db, apiKeys, roles });
   return {
     authenticate,
-    routes: metadata,
+    routes: (req, res) => metadata(req, res) || adminConsole.route(req, res),
     // OAuth clients can step up: the challenge names the scopes the call needs
     insufficientScope: (res, principal, scopes) =>
       writeInsufficientScope(res, {
@@ -53,4 +60,37 @@ export async function httpAuthFor(rt: KitRuntime, where: { port: number }): Prom
         description: `${principal.id} lacks the scope ${scopes.join(" ")} this tool needs.`,
       }),
   };
+}
+
+/** The admin console at /console: signed in with a cookie session, never with the MCP bearer token. */
+function adminConsoleFor(
+  rt: KitRuntime,
+  o: {
+    db: Awaited<ReturnType<KitRuntime["sql"]>>;
+    apiKeys: ApiKeyStore;
+    roles: ReturnType<typeof loadRolesConfig> | undefined;
+  },
+): AdminConsole {
+  const cfg = rt.config as SafetyConfig;
+  return new AdminConsole({
+    db: o.db,
+    kv: rt.kv,
+    apiKeys: o.apiKeys,
+    ...(o.roles && { roles: o.roles }),
+    audit: () => auditLogFor(rt),
+    // the same approvals API as `revops approvals approve|reject`; the console adds the rejection reason
+    approvals: ({ reason }) =>
+      approvalsAdmin({
+        sql: rt.sql,
+        config: cfg,
+        record: async (d) =>
+          recordGuardDecision(
+            await auditLogFor(rt),
+            "revops-console",
+          )(reason ? { ...d, detail: `${d.detail}: ${reason}` } : d),
+      }),
+    // plain HTTP is only for loopback; anywhere else the cookie travels over TLS only
+    secureCookies: !isLoopbackHost(cfg.HOST) || (cfg.PUBLIC_URL?.startsWith("https:") ?? false),
+    log: (level, message, fields) => rt.log[level](fields ?? {}, message),
+  });
 }

@@ -1,0 +1,127 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, mcpClient, PASSWORD, startHarness, textOf } from "./harness";
+
+const CHROMIUM = "/usr/bin/chromium";
+const present = existsSync(CHROMIUM);
+// CI must run this test: a missing browser is a failure there, a skip (with the reason) on a developer's machine
+if (!present && !process.env.CI)
+  console.warn(`browser test skipped: ${CHROMIUM} is missing; install it with: apt-get install -y chromium`);
+const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
+
+let h: Harness;
+let assistant: Client;
+let browser: Browser;
+let page: Page;
+
+/** axe-core in the page (evaluated, so the page's CSP still forbids inline script): no serious or critical issue. */
+async function expectAccessible(p: Page) {
+  await p.evaluate(axeSource);
+  const result = (await p.evaluate(() =>
+    (globalThis as unknown as { axe: { run: (o: object) => Promise<unknown> } }).axe.run({
+      resultTypes: ["violations"],
+    }),
+  )) as { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[] };
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+  ).toEqual([]);
+}
+
+describe.skipIf(!present && !process.env.CI)("the console in Chromium", () => {
+  beforeAll(async () => {
+    h = await startHarness();
+    assistant = await mcpClient(h.mcpUrl, h.adminKey);
+    await h.console.users.add({ email: "dana@example.com", role: "admin", password: PASSWORD });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-background-networking"],
+    });
+    page = await browser.newPage();
+    page.setDefaultTimeout(5000);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await assistant?.close();
+    await h?.stop();
+  });
+
+  it("signs in with the keyboard alone", async () => {
+    await page.goto(`${h.base}/console`);
+    expect(page.url()).toBe(`${h.base}/console/signin`);
+    await expectAccessible(page);
+    await page.keyboard.press("Tab"); // skip link
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("dana@example.com");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await Promise.all([page.waitForURL(`${h.base}/console/approvals`), page.keyboard.press("Enter")]);
+    expect(await page.getByText("dana@example.com (admin)").count()).toBe(1);
+    await expectAccessible(page);
+  });
+
+  it("approves a queued plan, which then runs", async () => {
+    const queued = await assistant.callTool({
+      name: "caps_update",
+      arguments: { scope: "per_month", amount: 7000 },
+    });
+    const id = /apr_[\w-]+/.exec(textOf(queued))?.[0] as string;
+    await page.goto(`${h.base}/console/approvals`);
+    await page.getByRole("link", { name: /the per-month spending cap/ }).click();
+    expect(page.url()).toBe(`${h.base}/console/approvals/${id}`);
+    expect(await page.locator("pre").first().textContent()).toContain("$7,000");
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Approve this plan" }).focus();
+    await Promise.all([page.waitForLoadState(), page.keyboard.press("Enter")]);
+    await page.getByText("The plan can now run, once").waitFor();
+    await expectAccessible(page);
+    const run = await assistant.callTool({
+      name: "caps_update",
+      arguments: { scope: "per_month", amount: 7000, approval_id: id },
+    });
+    expect(run.isError, textOf(run)).toBeFalsy();
+  });
+
+  it("finds the approval in the audit log", async () => {
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByText("Chain verified").waitFor();
+    await expectAccessible(page);
+    await page.getByLabel("Tool").fill("caps_update");
+    await page.getByLabel("Outcome").selectOption("confirmed");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/outcome=confirmed/);
+    const rows = page.locator("tbody tr");
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await rows.first().textContent()).toContain("caps_update");
+    expect(await page.getByText("approved by dana@example.com (console)").count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+  });
+
+  it("creates and revokes an API key", async () => {
+    await page.getByRole("link", { name: "API keys" }).click();
+    await expectAccessible(page);
+    await page.getByLabel("Name").fill("browser bot");
+    await page.getByLabel("Role").selectOption("auditor");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByLabel("New API key").textContent()) as string;
+    expect(key).toMatch(/^rmcp_/);
+    await expectAccessible(page);
+    const id = key.slice(5, 17);
+    await page.getByRole("button", { name: new RegExp(`Revoke key ${id}`) }).click();
+    await page.getByText(`Key ${id} revoked`).waitFor();
+    await expectAccessible(page);
+    const refused = await fetch(h.mcpUrl, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${key}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(refused.status).toBe(401);
+  });
+});

@@ -1,0 +1,3 @@
+import { workspaceTestConfig } from "../../vitest.workspace-config";
+
+export default workspaceTestConfig({ lines: 80 });
