@@ -13,11 +13,4 @@ export const KNOWN_DEFECTS: readonly KnownDefect[] = [
       "tool error because the listed outputSchema describes executed results only. Fix needs the guard to return " +
       "a preview outcome and the kit to list guarded tools' outputSchema with a dry-run branch (toolsnaps change).",
   },
-  {
-    tool: /(^|_)api_usage$/,
-    problem: /answer echoes more than \d+ chars/,
-    why:
-      'packages/safety/src/usage-module.ts repeats `vendor` whole in structuredContent.note ("No vendor calls ' +
-      'recorded … for <vendor>"); the kit caps the text rendering, not the declared output. vendor needs a max length.',
-  },
 ];
