@@ -16,7 +16,7 @@ export interface AuditableCall {
 
 /** The kit's ToolOutcome, structurally. */
 export type AuditableOutcome =
-  | { ok: true; output: unknown }
+  | { ok: true; output: unknown; preview?: unknown }
   | { ok: false; error: { kind: string; message: string } };
 
 export interface AuditMiddlewareOptions {
@@ -44,7 +44,8 @@ export const deferReads = (call: AuditableCall): boolean =>
 
 /** ToolError kind → audit outcome: refusals are "denied", everything else that failed is "error". */
 export function outcomeOf(outcome: AuditableOutcome): AuditOutcome {
-  if (outcome.ok) return "ok";
+  // a dry run answers normally, but nothing ran: it is a preview, never "ok"
+  if (outcome.ok) return "preview" in outcome && outcome.preview ? "previewed" : "ok";
   return outcome.error.kind === "denied" ? "denied" : "error";
 }
 

@@ -20,7 +20,8 @@ describe("guard: passing through and previews", () => {
   it("answers a dry run with the exact plan and changes nothing", async () => {
     s = await setup({ elicitation: true });
     const r = await s.h.call("deals_delete", { deal_ids: ["d1", "d2"], dry_run: true });
-    expect(r.isError).toBe(true);
+    expect(r.isError).toBeFalsy();
+    expect(r.data).toMatchObject({ dry_run: true, approval_required: expect.any(Array) });
     expect(r.text).toContain("Dry run, nothing was changed");
     expect(r.text).toContain("Acme renewal");
     expect(r.text).toMatch(/Plan hash: [0-9a-f]{64}/);

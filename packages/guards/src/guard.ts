@@ -67,11 +67,18 @@ async function guardCall(
     const needs = rules.approvalReasons.length
       ? ` A human must approve it through the approval queue: ${rules.approvalReasons.join("; ")}.`
       : "";
-    return halt(
-      "user",
-      `Dry run, nothing was changed. The plan:\n${describePlan(planned.tool, planned.plan)}\nPlan hash: ${planned.hash}.${needs}`,
-      `To execute, call ${planned.tool} again with the same arguments and without dry_run; a human will be asked to confirm exactly this plan.`,
-    );
+    return {
+      ok: true,
+      output: {
+        dry_run: true,
+        plan_hash: planned.hash,
+        plan: planned.plan,
+        approval_required: rules.approvalReasons,
+      },
+      preview: {
+        text: `Dry run, nothing was changed. The plan:\n${describePlan(planned.tool, planned.plan)}\nPlan hash: ${planned.hash}.${needs}\nNext: to execute, call ${planned.tool} again with the same arguments and without dry_run; a human will be asked to confirm exactly this plan.`,
+      },
+    };
   }
   const ctx = { state, call, planned, next, audit, rules };
   if (control.approval_id) return redeemApproval(ctx, control.approval_id);

@@ -157,7 +157,12 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
             mode(m);
             await expectNoRun(plain, args(), `no consent (${m} mode)`);
             await expectNoRun(plain, { ...args(), ...SELF_CONSENT }, `confirm/approved flags (${m} mode)`);
-            await expectNoRun(plain, { ...args(), dry_run: true }, `dry_run (${m} mode)`);
+            // a dry run is a normal result: the plan, with nothing executed
+            const before = ran();
+            const preview = await plain.call(tool.name, { ...args(), dry_run: true });
+            expect(ran(), `${tool.name} executed with dry_run (${m} mode)`).toBe(before);
+            expect(preview.isError, preview.text).toBeFalsy();
+            expect(preview.data).toMatchObject({ dry_run: true, plan_hash: expect.any(String) });
           }
         });
 

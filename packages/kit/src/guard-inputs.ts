@@ -26,3 +26,13 @@ export function withGuardInputs(def: ToolDefinition): ToolDefinition {
     throw new Error(`Guarded tool ${def.name} needs a z.object input.`);
   return { ...def, input: def.input.extend(GUARD_CONTROL_INPUTS) };
 }
+
+/** What a dry run returns instead of the tool's output: the plan a human would confirm, and nothing changed. */
+export const PlanPreviewSchema = z.object({
+  dry_run: z.literal(true),
+  plan_hash: z.string(),
+  plan: z.record(z.string(), z.unknown()),
+  approval_required: z
+    .array(z.string())
+    .describe("Why only the approval queue may confirm it; empty: in-chat"),
+});

@@ -21,7 +21,7 @@ export {
 export * from "./define";
 export { type DiscoveryMode, type FoundTool, TOOLS_SEARCH } from "./discovery";
 export { denied, describeError, type ErrorKind, notFound, ToolError, toToolError, userError } from "./errors";
-export { GUARD_CONTROL_INPUTS, GUARD_CONTROL_KEYS, withGuardInputs } from "./guard-inputs";
+export { GUARD_CONTROL_INPUTS, GUARD_CONTROL_KEYS, PlanPreviewSchema, withGuardInputs } from "./guard-inputs";
 export { type Authenticate, type HttpAuth, type HttpOptions, HttpTransportServer } from "./http";
 export { createLogger, type Logger } from "./logger";
 export { KitApp, type KitOptions } from "./mcp-server";

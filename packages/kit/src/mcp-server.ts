@@ -23,7 +23,14 @@ import {
 import { z } from "zod";
 import { envWithFile } from "./config";
 import { hasNamedConnections } from "./connections";
-import { guardKindLabel, type Principal, plannedGuard, type ServerModule, type ToolContext } from "./define";
+import {
+  guardKindLabel,
+  type Principal,
+  plannedGuard,
+  type ServerModule,
+  type ToolContext,
+  type ToolDefinition,
+} from "./define";
 import {
   coreToolNames,
   type DiscoveryMode,
@@ -33,6 +40,7 @@ import {
   ToolIndex,
 } from "./discovery";
 import { capEchoes, quoteInput, ToolError, toToolError, withoutEchoes } from "./errors";
+import { PlanPreviewSchema } from "./guard-inputs";
 import { rateLimit } from "./limit";
 import { type CallMetrics, noMetrics } from "./metrics";
 import { paginate } from "./paginate";
@@ -309,7 +317,7 @@ export class KitApp {
       inputSchema: modelInputSchema(toJsonSchema(d.input, "input"), {
         namedConnections: this.namedConnections,
       }) as { type: "object" },
-      ...(!d.raw && { outputSchema: toJsonSchema(d.output, "output") as { type: "object" } }),
+      ...(!d.raw && { outputSchema: outputSchemaOf(d) }),
       annotations: { title: d.title, ...d.annotations },
       // Scopes and toolset travel with the tool so clients and generated docs can show them.
       _meta: {
@@ -543,6 +551,15 @@ export class KitApp {
       };
     });
   }
+}
+
+const PLAN_PREVIEW_JSON = toJsonSchema(PlanPreviewSchema, "output");
+
+/** The tool's output; a guarded tool answers a dry run with its plan instead, so both shapes are listed. */
+function outputSchemaOf(d: ToolDefinition): { type: "object" } {
+  const executed = toJsonSchema(d.output, "output");
+  if (!plannedGuard(d)) return executed as { type: "object" };
+  return { type: "object", anyOf: [executed, PLAN_PREVIEW_JSON] } as { type: "object" };
 }
 
 /** A tool name as an error repeats it: names are short, so anything long is not one. */

@@ -12,8 +12,13 @@ export interface ToolCall {
   ctx: ToolContext;
 }
 
-/** `notes`: warnings raised while the tool ran (budgets, quotas) that the result must show. */
-export type ToolOutcome = { ok: true; output: unknown; notes?: string[] } | { ok: false; error: ToolError };
+/**
+ * `notes`: warnings raised while the tool ran (budgets, quotas) that the result must show. `preview`: nothing ran;
+ * the output is a guard's plan (PlanPreviewSchema) and `text` its rendering for the model.
+ */
+export type ToolOutcome =
+  | { ok: true; output: unknown; notes?: string[]; preview?: { text: string } }
+  | { ok: false; error: ToolError };
 export type Next = () => Promise<ToolOutcome>;
 /** A pipeline stage: do something before and/or after the rest of the pipeline. */
 export type Middleware = (call: ToolCall, next: Next) => Promise<ToolOutcome>;

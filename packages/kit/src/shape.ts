@@ -10,6 +10,12 @@ const MAX_TEXT = 12_000;
 export function shapeResult(def: ToolDefinition, outcome: ToolOutcome): CallToolResult {
   if (!outcome.ok) return { isError: true, content: [{ type: "text", text: describeError(outcome.error) }] };
   if (def.raw) return outcome.output as CallToolResult;
+  // a dry run's plan: a normal result, its structured form described by the preview branch of the output schema
+  if (outcome.preview)
+    return {
+      content: [{ type: "text", text: outcome.preview.text }],
+      structuredContent: outcome.output as Record<string, unknown>,
+    };
   // text from outside is capped wherever it appears and fenced in the rendering, whatever the tool did
   const { structured, forText } = guardOutsideText(def.output, outcome.output);
   const output = structured as Record<string, unknown>;
