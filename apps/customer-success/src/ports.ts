@@ -3,6 +3,8 @@ import {
   type AccountSignals,
   type NpsResponseRow,
   type Page,
+  type RenewalHistory,
+  type RenewalTermFeatures,
   type TicketChanges,
   type TicketDetail,
   type TicketQuery,
@@ -49,6 +51,12 @@ export interface NpsQuery {
   comments: number;
 }
 
+/** One yearly term's churn-model features as of a day (from records strictly before it): the sandbox's shape. */
+export type { RenewalTermFeatures } from "@revops/sandbox";
+
+/** Past renewals with their features and labels; `note` says where they came from when not the vendors. */
+export type ChurnHistory = RenewalHistory & { note?: string };
+
 /** What the customer-success tools need; the sandbox and vendor adapters (Zendesk, Intercom, Mixpanel) implement it. */
 export interface SupportPort {
   accountSignals(q?: { accountIds?: string[] }): Promise<AccountSignals[]>;
@@ -61,6 +69,10 @@ export interface SupportPort {
   getTicket(id: string): Promise<TicketDetail | undefined>;
   /** Applies the changes and the comment once; a closed ticket is refused with TicketWriteError "closed". */
   updateTicket(id: string, changes: TicketChanges, origin: TicketWriteOrigin): Promise<TicketUpdateResult>;
+  /** Every term that came up for renewal (renewed / cancelled) with features as of `leadDays` before it. */
+  renewalHistory(): Promise<ChurnHistory>;
+  /** Current customers' terms with a renewal ahead, with the same features as of today. */
+  upcomingRenewals(): Promise<RenewalTermFeatures[]>;
 }
 
 export interface CsPorts {

@@ -7,6 +7,7 @@ import type {
   ListContact,
   ListMembersResult,
   Page,
+  TouchPaths,
   WriteOrigin,
 } from "@revops/sandbox";
 
@@ -19,11 +20,29 @@ export type MarketingCampaignStats = Omit<CampaignStats, "channel" | "touches" |
   clicks?: number;
 };
 
-/** Lists, their contacts, what a membership write did, and who writes: the sandbox's own shapes. */
-export type { ContactList, ListContact, ListMembersResult, WriteOrigin } from "@revops/sandbox";
+/**
+ * Lists, their contacts, what a membership write did, and who writes; campaigns and converted deals' touch
+ * paths for multi-touch attribution: the sandbox's own shapes.
+ */
+export type {
+  AttributionCampaign,
+  ContactList,
+  DealPath,
+  ListContact,
+  ListMembersResult,
+  PathTouch,
+  TouchPaths,
+  WriteOrigin,
+} from "@revops/sandbox";
 
 /** What the marketing tools need; the sandbox and vendor adapters (HubSpot, SendGrid) implement it. */
 export interface MarketingPort {
+  /**
+   * Set when the vendor attributes pipeline and revenue to campaigns itself from touch data its API does not
+   * expose (HubSpot's campaign revenue report): campaignStats carries those figures and campaign_performance
+   * reports them as they are, instead of rebuilding them from touchPaths.
+   */
+  readonly vendorAttribution?: { model: string; note: string };
   listCampaigns(q: CampaignQuery): Promise<Page<MarketingCampaignRow>>;
   campaignStats(ids?: string[]): Promise<MarketingCampaignStats[]>;
   leadsBySource(q: {
@@ -33,6 +52,11 @@ export interface MarketingPort {
     { source: string; leads: number; mqls: number; sqls: number; converted: number; wonRevenue: number }[]
   >;
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  /**
+   * Every campaign, and every deal converted from a lead with that lead's campaign touches up to the deal's
+   * creation, oldest first; what the source cannot provide is said in `notes`, never thrown.
+   */
+  touchPaths(): Promise<TouchPaths>;
   /** The list, read fresh from the system of record (never a cached copy); undefined when there is none. */
   getList(id: string): Promise<ContactList | undefined>;
   /** Contacts by id or email (case-insensitive), read fresh; refs that match nothing are left out. */

@@ -30,6 +30,12 @@ describe("campaigns", () => {
     expect(roi.data.totals.spend).toBe(
       roi.data.campaigns.reduce((t: number, c: { spend: number }) => t + c.spend, 0),
     );
+    // attributed, not full credit per campaign: rows add up to the totals, each deal counted once
+    expect(roi.data.totals.pipeline).toBe(
+      roi.data.campaigns.reduce((t: number, c: { pipeline: number }) => t + c.pipeline, 0),
+    );
+    expect(roi.data.meta.inputs).toMatchObject({ model: "linear", lookback_days: 90 });
+    expect(roi.data.meta.caveats.join(" ")).not.toMatch(/not credited/);
     const cpl = await s.call("campaign_performance", { rank_by: "cost_per_lead", top: 5 });
     const cpls = cpl.data.campaigns
       .map((c: { cost_per_lead: number | null }) => c.cost_per_lead)

@@ -1,6 +1,18 @@
 import { toolsFor } from "@revops/kit";
 
-import type { AccountDetail, DealQuery, DealRow, Page, Stage, WriteOrigin } from "@revops/sandbox";
+import type {
+  AccountDetail,
+  ConversionCell,
+  DealQuery,
+  DealRow,
+  Page,
+  SnapshotCell,
+  SnapshotPoint,
+  Stage,
+  WriteOrigin,
+} from "@revops/sandbox";
+
+export type { ConversionCell, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
 
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {
@@ -65,6 +77,18 @@ export interface CrmPort {
    * stage how many reached it and how many won: what a forecast learns from (vendors count their own rows).
    */
   stageReach(from: string, to: string, owner?: string): Promise<StageReach>;
+  /**
+   * Closed deals closing in [from, to] per close month, deal type, amount band and open stage reached: deals,
+   * won, dollars and won dollars (what forecast_get learns dollar-weighted conversion from). A CRM whose stage
+   * history is not read returns [] (the forecast then uses CRM stage probabilities and says so).
+   */
+  conversionHistory(from: string, to: string, owner?: string): Promise<ConversionCell[]>;
+  /**
+   * For each point, the deals with a close date in its window as they stood at its `asOf` (stage then, or
+   * `not_created`; slipped bucket; final won dollars), aggregated. A CRM without stage history serves only the
+   * points at or after today (the pipeline as it is now) and leaves past points empty.
+   */
+  pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]>;
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;

@@ -34,7 +34,7 @@ export const quarterReviewPrompt = definePrompt<SalesPorts>({
           text: [
             `Review the ${quarter} pipeline ${who}.`,
             `1. Call pipeline_summary {quarter: "${quarter}"${ownerArg}} and report open, weighted, won and the win rate.`,
-            `2. If forecast_get is available, call it with the same arguments and compare expected revenue with the commit category.`,
+            `2. If forecast_get is available, call it with the same arguments and compare its P50 and P10–P90 range with the commit and best-case categories, and read its backtest.`,
             `3. Call deals_list {status: "open", close_to: <end of quarter>${ownerArg}} and name the slipped deals (close date passed) and the five largest open deals.`,
             "4. Finish with three concrete actions, each naming a deal and its owner.",
           ].join("\n"),

@@ -78,19 +78,14 @@ describe("pipeline_summary and forecast_get", () => {
     expect(r.text).toMatch(/quarter.*YYYY-Qn/);
   });
 
-  it("forecasts within a low–high range from historical conversion", async () => {
+  it("forecasts a P10–P90 range from historical conversion (more in forecast.test.ts)", async () => {
     const r = await s.call("forecast_get", { quarter: "2026-Q4" });
     expect(r.isError, r.text).toBe(false);
-    expect(r.data.low).toBeLessThanOrEqual(r.data.expected);
-    expect(r.data.expected).toBeLessThanOrEqual(r.data.high);
-    expect(r.data.closed_won).toBeLessThanOrEqual(r.data.low);
-    expect(r.data.meta.method).toBe("stage-conversion-v1");
-    expect(Object.keys(r.data.stage_conversion)).toEqual([
-      "prospecting",
-      "qualification",
-      "proposal",
-      "negotiation",
-    ]);
+    expect(r.data.forecast.p10).toBeLessThanOrEqual(r.data.forecast.p50);
+    expect(r.data.forecast.p50).toBeLessThanOrEqual(r.data.forecast.p90);
+    expect(r.data.categories.closed_won).toBeLessThanOrEqual(r.data.forecast.p10);
+    expect(r.data.meta.method).toMatch(/^forecast-v2/);
+    expect(Object.keys(r.data.conversion)).toEqual(["new_business", "expansion", "renewal"]);
   });
 });
 

@@ -8,7 +8,7 @@ import {
 } from "@revops/kit";
 import { confirmByElicitation, issueToken, queueApproval, redeemApproval, redeemToken } from "./confirm";
 import { splitControl } from "./inputs";
-import { halt, refuse } from "./notices";
+import { refuse } from "./notices";
 import { describePlan } from "./plan";
 import { computePlan } from "./planned";
 import { checkRules } from "./rules";

@@ -1,6 +1,6 @@
 import { type ErrorKind, ToolError, type ToolOutcome } from "@revops/kit";
 
-/** Anything but execution is reported as a tool error: the tool's output schema describes executed results only. */
+/** Refusals and pending confirmations are tool errors (a dry run is the one non-executed normal result: the plan). */
 export const halt = (kind: ErrorKind, message: string, hint: string): ToolOutcome => ({
   ok: false,
   error: new ToolError(kind, message, { hint }),

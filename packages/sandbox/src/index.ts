@@ -37,6 +37,19 @@ export {
 } from "./load.js";
 export { type SandboxHost, sandboxDatabase } from "./open.js";
 export {
+  type AttributionCampaign,
+  type DealPath,
+  type PathTouch,
+  sandboxTouchPaths,
+  type TouchPaths,
+} from "./ports/attribution-paths.js";
+export {
+  CHURN_LEAD_DAYS,
+  CHURN_WINDOWS,
+  type RenewalHistory,
+  type RenewalTermFeatures,
+} from "./ports/churn-history.js";
+export {
   type AccountDetail,
   type CrmPort,
   type DealQuery,
@@ -46,6 +59,14 @@ export {
   SandboxCrm,
   type StageChange,
 } from "./ports/crm.js";
+export {
+  AMOUNT_BANDS,
+  type AmountBand,
+  amountBand,
+  type ConversionCell,
+  type SnapshotCell,
+  type SnapshotPoint,
+} from "./ports/forecast-history.js";
 export {
   type CampaignChannel,
   type CampaignQuery,

@@ -1,8 +1,10 @@
 import type { Freshness, WithFreshness } from "@revops/connectors/freshness";
 import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } from "@revops/sandbox";
 import type {
+  ChurnHistory,
   NpsQuery,
   NpsStats,
+  RenewalTermFeatures,
   SupportPort,
   TicketChanges,
   TicketDetail,
@@ -96,6 +98,26 @@ export class CompositeSupport implements SupportPort {
 
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]> {
     return this.s.feedback ? this.s.feedback.npsResponses(q) : this.s.book.npsResponses(q);
+  }
+
+  /**
+   * No vendor adapter serves renewal outcomes with as-of features yet: the book's (sandbox) history trains the
+   * churn model, and upcoming renewals are scored on the book's features too, so both sides match.
+   */
+  async renewalHistory(): Promise<ChurnHistory> {
+    const history = await this.s.book.renewalHistory();
+    const vendors =
+      this.s.tickets !== this.s.book || this.s.usage !== undefined || this.s.feedback !== undefined;
+    return vendors
+      ? {
+          ...history,
+          note: "No vendor renewal history: the churn model trains on and scores with the account book's (sandbox) renewals, tickets, NPS, usage and activities.",
+        }
+      : history;
+  }
+
+  upcomingRenewals(): Promise<RenewalTermFeatures[]> {
+    return this.s.book.upcomingRenewals();
   }
 
   async npsStats(q: NpsQuery): Promise<WithFreshness<NpsStats>> {

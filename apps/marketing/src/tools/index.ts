@@ -1,8 +1,9 @@
 import { capsToolset, capsUpdateTool } from "@revops/guards";
+import { attributionTools, attributionToolset } from "./attribution";
 import { campaignsTools, campaignsToolset } from "./campaigns";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
-export const toolsets = [campaignsToolset, leadsToolset, listsToolset, capsToolset];
-export const tools = [...campaignsTools, ...leadsTools, ...listsTools, capsUpdateTool];
+export const toolsets = [campaignsToolset, attributionToolset, leadsToolset, listsToolset, capsToolset];
+export const tools = [...campaignsTools, ...attributionTools, ...leadsTools, ...listsTools, capsUpdateTool];

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { forecastPeriod, stageConversion } from "./forecast";
+import { stageConversion } from "./forecast";
+import {
+  forecastPoint,
+  pooled,
+  rateTable,
+  type SnapshotCellLike,
+  seededNormal,
+  summariseBacktest,
+} from "./forecast-model";
+import { completeQuartersBefore, forecastPlan } from "./forecast-plan";
 import { isQuarter, parseQuarter, quarterOf, shiftQuarter } from "./period";
 import { summarisePipeline } from "./pipeline";
 
@@ -64,20 +73,118 @@ describe("forecast", () => {
     const conv = stageConversion(closed, history);
     expect(conv.proposal).toEqual({ rate: 0.6, sample: 10, source: "history" });
     expect(conv.negotiation).toEqual({ rate: 0.75, sample: 0, source: "crm_probability" });
-    const f = forecastPeriod(
-      [
-        deal("x", "proposal", 1000, { forecastCategory: "commit" }),
-        deal("y", "closed_won", 300),
-        deal("z", "negotiation", 100, { forecastCategory: "omitted" }),
-      ],
-      conv,
+  });
+});
+
+describe("forecast-v2 model", () => {
+  const cell = (c: Partial<SnapshotCellLike>): SnapshotCellLike => ({
+    point: 0,
+    type: "new_business",
+    band: "<10k",
+    stage: "proposal",
+    category: "pipeline",
+    slip: 0,
+    deals: 1,
+    amount: 1000,
+    amountSq: 1_000_000,
+    finalWonAmount: 0,
+    ...c,
+  });
+
+  it("pools a small sample toward its prior, weighted by dollars", () => {
+    expect(pooled(undefined, 0.5)).toBe(0.5);
+    // 2 deals of $100, both won, prior .5 worth 10 deals: (200 + 10·100·.5) / (200 + 10·100)
+    expect(pooled({ deals: 2, won: 2, amount: 200, wonAmount: 200 }, 0.5)).toBeCloseTo(700 / 1200, 10);
+    // a big sample barely moves
+    expect(pooled({ deals: 1000, won: 300, amount: 1e6, wonAmount: 3e5 }, 0.9)).toBeCloseTo(0.306, 3);
+  });
+
+  it("rates fall back from cell to type to stage to CRM probability, and a rep toward the team", () => {
+    const team = [
+      {
+        month: "2026-01",
+        type: "expansion",
+        band: "<10k",
+        stage: "proposal",
+        deals: 40,
+        won: 36,
+        amount: 40_000,
+        wonAmount: 36_000,
+      },
+    ];
+    const r = rateTable(team);
+    expect(r.rate("expansion", "<10k", "proposal")).toBeCloseTo(
+      pooled(team[0], r.typeStage("expansion", "proposal")),
+      10,
     );
-    expect(f).toEqual({
-      closed_won: 300,
-      expected: 300 + 600 + 75,
-      low: 900,
-      high: 300 + 900,
-      open_deals: 2,
-    });
+    expect(r.rate("expansion", "<10k", "proposal")).toBeGreaterThan(0.8);
+    expect(r.typeStage("renewal", "negotiation")).toBe(0.75);
+    const rep = rateTable(team, [
+      { ...team[0], deals: 2, won: 0, wonAmount: 0, amount: 2000 } as (typeof team)[0],
+    ]);
+    const teamRate = r.rate("expansion", "<10k", "proposal");
+    expect(rep.rate("expansion", "<10k", "proposal")).toBeCloseTo(
+      (10 * 1000 * teamRate) / (2000 + 10 * 1000),
+      10,
+    );
+  });
+
+  it("lets what open deals at the same point of past quarters won pull the reached-stage rate", () => {
+    const team = [
+      {
+        month: "2026-01",
+        type: "new_business",
+        band: "<10k",
+        stage: "proposal",
+        deals: 50,
+        won: 40,
+        amount: 50_000,
+        wonAmount: 40_000,
+      },
+    ];
+    const plain = rateTable(team).rate("new_business", "<10k", "proposal");
+    const snap = [cell({ deals: 50, amount: 50_000, amountSq: 5e7, finalWonAmount: 20_000 })];
+    const withSnap = rateTable(team, undefined, 10, snap).rate("new_business", "<10k", "proposal");
+    expect(withSnap).toBeLessThan(plain);
+    expect(withSnap).toBeGreaterThan(0.4);
+  });
+
+  it("counts won and commit at 100 %, discounts slipped deals and simulates deterministically", () => {
+    const rates = rateTable([]);
+    const cells = [
+      cell({ stage: "closed_won", category: "", amount: 500, amountSq: 250_000, finalWonAmount: 500 }),
+      cell({ stage: "negotiation", category: "commit", amount: 1000 }),
+      cell({ stage: "proposal", category: "best_case", amount: 2000, amountSq: 4e6, slip: 2 }),
+    ];
+    const f = forecastPoint(cells, rates, {}, 500, 7);
+    expect(f.categories).toEqual({ closed_won: 500, commit: 1500, best_case: 3500, pipeline: 3500 });
+    expect(f.slipped).toEqual({ deals: 1, amount: 2000, expected: 250 });
+    expect(f.expected).toBe(500 + 750 + 250);
+    expect(f.p10).toBeGreaterThanOrEqual(500);
+    expect(f.p10).toBeLessThanOrEqual(f.p50);
+    expect(f.p50).toBeLessThanOrEqual(f.p90);
+    expect(forecastPoint(cells, rates, {}, 500, 7)).toEqual(f);
+    const a = seededNormal(1);
+    const b = seededNormal(1);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+  });
+
+  it("summarises a backtest and plans its points", () => {
+    expect(
+      summariseBacktest([
+        { quarter: "q", week: 2, p10: 80, p50: 110, p90: 120, actual: 100, error: 0.1 },
+        { quarter: "q", week: 6, p10: 80, p50: 90, p90: 95, actual: 100, error: -0.1 },
+      ]),
+    ).toEqual({ points: 2, mean_signed_error: 0, mean_abs_error: 0.1, p10_p90_coverage: 0.5 });
+    expect(completeQuartersBefore("2027-Q1", "2026-11-23", 4)).toEqual([
+      "2026-Q3",
+      "2026-Q2",
+      "2026-Q1",
+      "2025-Q4",
+    ]);
+    const plan = forecastPlan("2026-Q4", "2026-11-23");
+    expect(plan.offset).toBe(53);
+    expect(plan.backtest.map((b) => `${b.quarter}/${b.week}`)[0]).toBe("2025-Q4/2");
+    expect(plan.backtest).toHaveLength(12);
   });
 });

@@ -1,6 +1,4 @@
-import { type DealLike, isOpen, OPEN_STAGES } from "./pipeline";
-
-export const FORECAST_METHOD = "stage-conversion-v1";
+import { type DealLike, OPEN_STAGES } from "./pipeline";
 
 export interface StageTransition {
   dealId: string;
@@ -70,40 +68,4 @@ export function stageConversion(
   minSample = 10,
 ): ReturnType<typeof conversionFromReach> {
   return conversionFromReach(stageReachOf(closedDeals, history), minSample);
-}
-
-export interface Forecast {
-  closed_won: number;
-  expected: number;
-  low: number;
-  high: number;
-  open_deals: number;
-}
-
-/** Expected revenue = won so far + Σ open amount × historical conversion of its stage; low = won + commit-stage only. */
-export function forecastPeriod(
-  deals: readonly DealLike[],
-  conversion: ReturnType<typeof stageConversion>,
-): Forecast {
-  let won = 0;
-  let expected = 0;
-  let low = 0;
-  let high = 0;
-  let open = 0;
-  for (const d of deals) {
-    if (d.stage === "closed_won") won += d.amount;
-    if (!isOpen(d.stage)) continue;
-    open += 1;
-    expected += d.amount * (conversion[d.stage]?.rate ?? 0);
-    if (d.forecastCategory === "commit") low += d.amount * (conversion[d.stage]?.rate ?? 0);
-    if (d.forecastCategory !== "omitted")
-      high += d.amount * Math.min(1, (conversion[d.stage]?.rate ?? 0) * 1.5);
-  }
-  return {
-    closed_won: Math.round(won),
-    expected: Math.round(won + expected),
-    low: Math.round(won + low),
-    high: Math.round(won + high),
-    open_deals: open,
-  };
 }

@@ -4,6 +4,13 @@ import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
+import {
+  type ConversionCell,
+  conversionCells,
+  type SnapshotCell,
+  type SnapshotPoint,
+  snapshotCells,
+} from "./forecast-history.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
 
 export type DealStatus = "open" | "won" | "lost";
@@ -112,6 +119,8 @@ export interface CrmPort {
   dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]>;
   dealStageHistory(dealIds: string[]): Promise<StageChange[]>;
   stageReach(from: string, to: string, owner?: string): Promise<StageReach>;
+  conversionHistory(from: string, to: string, owner?: string): Promise<ConversionCell[]>;
+  pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]>;
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   listOwners(): Promise<Owner[]>;
@@ -264,6 +273,16 @@ export class SandboxCrm implements CrmPort {
       if (sum > 0) stages[stage] = { reached: sum, won };
     });
     return { closed: rows.reduce((t, r) => t + num(r.deals), 0), stages };
+  }
+
+  /** Closed deals closing in [from, to] by close month, type, amount band and stage reached (see `ConversionCell`). */
+  conversionHistory(from: string, to: string, owner?: string): Promise<ConversionCell[]> {
+    return conversionCells(this.db, from, to, ownerFilter(new Where(), owner));
+  }
+
+  /** Each point's window as its pipeline stood at the point, from the stage history (see `SnapshotCell`). */
+  pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]> {
+    return snapshotCells(this.db, points, ownerFilter(new Where(), owner));
   }
 
   async getAccount(id: string): Promise<AccountDetail | undefined> {

@@ -1,6 +1,7 @@
 import type { SqlDb } from "@revops/store";
 import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
+import { sandboxTouchPaths, type TouchPaths } from "./attribution-paths.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 
 export type CampaignChannel = "email" | "paid_search" | "paid_social" | "webinar" | "event" | "content";
@@ -91,6 +92,8 @@ export interface MarketingPort {
   campaignStats(ids?: string[]): Promise<CampaignStats[]>;
   leadsBySource(q: { from?: string; to?: string }): Promise<LeadSourceStats[]>;
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  /** Every campaign and every converted deal's campaign touches up to its creation, for multi-touch attribution. */
+  touchPaths(): Promise<TouchPaths>;
   getList(id: string): Promise<ContactList | undefined>;
   /** Contacts by id or email (case-insensitive); refs that match nothing are left out. */
   findContacts(refs: string[]): Promise<ListContact[]>;
@@ -234,6 +237,10 @@ export class SandboxMarketing implements MarketingPort {
 
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return searchByName(this.db, "sb_campaigns", prefix, limit);
+  }
+
+  touchPaths(): Promise<TouchPaths> {
+    return sandboxTouchPaths(this.db);
   }
 
   async getList(id: string): Promise<ContactList | undefined> {

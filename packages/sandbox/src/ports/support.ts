@@ -4,6 +4,12 @@ import { journalChanges, type SandboxChange, sandboxNow, type WriteOrigin } from
 import type { Page } from "../cursor.js";
 import { dayOf, isoDay } from "../dates.js";
 import { sandboxToday } from "../load.js";
+import {
+  type RenewalHistory,
+  type RenewalTermFeatures,
+  renewalHistory,
+  upcomingRenewals,
+} from "./churn-history.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 import { ensureUsageRecent } from "./usage-recent.js";
 
@@ -141,6 +147,8 @@ export interface SupportPort {
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
   npsStats(q: NpsQuery): Promise<NpsStats>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  renewalHistory(): Promise<RenewalHistory>;
+  upcomingRenewals(): Promise<RenewalTermFeatures[]>;
 }
 
 /**
@@ -373,6 +381,16 @@ export class SandboxSupport implements SupportPort {
 
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return searchByName(this.db, "sb_accounts", prefix, limit);
+  }
+
+  /** Every term that came up for renewal, labelled, with features as of 60 days before its renewal date. */
+  renewalHistory(): Promise<RenewalHistory> {
+    return renewalHistory(this.db);
+  }
+
+  /** Current customers' terms with a renewal ahead, with the same features as of today. */
+  upcomingRenewals(): Promise<RenewalTermFeatures[]> {
+    return upcomingRenewals(this.db);
   }
 
   async getTicket(id: string): Promise<TicketDetail | undefined> {

@@ -16,8 +16,10 @@ import {
   type TicketStatus,
 } from "@revops/sandbox";
 import {
+  type ChurnHistory,
   type NpsQuery,
   type NpsStats,
+  type RenewalTermFeatures,
   type SupportPort,
   type TicketChanges,
   type TicketDetail,
@@ -189,6 +191,16 @@ export class ZendeskSupport implements SupportPort {
    */
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return this.rest.searchAccounts(prefix, limit);
+  }
+
+  /** Not in Zendesk: renewal outcomes and their features come from the sandbox's account book. */
+  renewalHistory(): Promise<ChurnHistory> {
+    return this.rest.renewalHistory();
+  }
+
+  /** Not in Zendesk: from the sandbox, like `renewalHistory`. */
+  upcomingRenewals(): Promise<RenewalTermFeatures[]> {
+    return this.rest.upcomingRenewals();
   }
 
   private async fetchTickets(

@@ -1,4 +1,5 @@
 import { accountsAtRisk } from "./accounts-at-risk";
+import { churnRisk } from "./churn-risk";
 
 export { healthToolset } from "./toolset";
-export const healthTools = [accountsAtRisk];
+export const healthTools = [accountsAtRisk, churnRisk];

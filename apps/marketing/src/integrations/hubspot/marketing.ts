@@ -13,6 +13,7 @@ import type {
   MarketingCampaignRow,
   MarketingCampaignStats,
   MarketingPort,
+  TouchPaths,
   WriteOrigin,
 } from "../../ports";
 import { translated } from "./errors";
@@ -37,6 +38,10 @@ const REPORT_CONCURRENCY = 4;
 /** Single touch, like the sandbox's source campaign: the campaign that brought the contact in. */
 const ATTRIBUTION = "FIRST_INTERACTION";
 const LEAD_PROPS = ["hs_analytics_source", "lifecyclestage", "createdate"];
+const DEAL_PROPS = ["amount", "dealstage", "createdate", "closedate", "hs_is_closed", "hs_is_closed_won"];
+/** What HubSpot's campaign reports cannot say, for the attribution tools' caveats. */
+export const HUBSPOT_PATH_NOTE =
+  "HubSpot reports which campaigns influenced a contact, not when: touches are ordered first-touch campaign first, then by campaign start; the lookback only drops campaigns that started after the deal was created; time_decay and w_shaped fall back to positions.";
 
 type Lead = { source: string; stage: ReturnType<typeof funnelStage>; id: string };
 type SourceRow = Awaited<ReturnType<MarketingPort["leadsBySource"]>>[number];
@@ -69,6 +74,10 @@ function latestFirst(a: MarketingCampaignRow, b: MarketingCampaignRow): number {
 /** MarketingPort over HubSpot: Marketing Campaigns v3 for campaigns, contacts and deals for the lead funnel. */
 export class HubSpotMarketing implements MarketingPort {
   private readonly members: HubSpotListMembers;
+  readonly vendorAttribution = {
+    model: ATTRIBUTION,
+    note: "Pipeline and revenue are HubSpot's own first-interaction campaign revenue report, whatever the model (HubSpot's touch history is not readable through its API); the attribution tool rebuilds paths from campaign contacts and can differ.",
+  };
 
   constructor(
     private readonly hs: HubSpotMarketingConnector,
@@ -185,6 +194,128 @@ export class HubSpotMarketing implements MarketingPort {
         .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.id.localeCompare(b.id))
         .slice(0, n);
     });
+  }
+
+  /**
+   * Deal paths from what HubSpot exposes: each live campaign's first-touch and influenced contacts, their deals
+   * (associations), and the contacts' creation as the lead's. Touch times are not exposed (see HUBSPOT_PATH_NOTE).
+   */
+  touchPaths(): Promise<WithFreshness<TouchPaths>> {
+    return translated(async () => {
+      const t = new FreshnessTracker(VENDOR);
+      const today = await this.today();
+      const rows = (await this.campaigns(t)).map((c) => this.toRow(c, today));
+      const start = new Map(rows.map((r) => [r.id, r.startDate]));
+      const live = rows.filter((r) => r.startDate && r.startDate <= today);
+      const reached = await mapLimit(live, REPORT_CONCURRENCY, async (c) => {
+        const range = { startDate: c.startDate, endDate: today };
+        return {
+          id: c.id,
+          first: await this.attributedContacts(c.id, c.name, "contactFirstTouch", range, t),
+          influenced: await this.attributedContacts(c.id, c.name, "influencedContacts", range, t),
+        };
+      });
+      // campaigns per contact; a contact's source is its first-touch campaign (the earliest start if several)
+      const touched = new Map<string, Set<string>>();
+      const source = new Map<string, string>();
+      const earlier = (a: string, b: string) =>
+        (start.get(a) ?? "") < (start.get(b) ?? "") || (start.get(a) === start.get(b) && a < b);
+      for (const r of reached) {
+        for (const contact of [...r.first, ...r.influenced]) {
+          const set = touched.get(contact) ?? new Set<string>();
+          set.add(r.id);
+          touched.set(contact, set);
+        }
+        for (const contact of r.first) {
+          const had = source.get(contact);
+          if (!had || earlier(r.id, had)) source.set(contact, r.id);
+        }
+      }
+      const contactIds = [...touched.keys()].sort();
+      const dealsOf = new Map<string, string[]>();
+      const created = new Map<string, string>();
+      for (const ids of chunks(contactIds)) {
+        const assoc = t.take(await this.hs.associatedIds("contacts", "deals", ids));
+        for (const [contact, deals] of Object.entries(assoc)) dealsOf.set(contact, deals);
+        for (const c of t.take(await this.hs.batchRead("contacts", ids, ["createdate"])))
+          created.set(c.id, String(c.properties.createdate ?? ""));
+      }
+      const contactsOf = new Map<string, string[]>();
+      for (const [contact, deals] of dealsOf)
+        for (const d of deals) contactsOf.set(d, [...(contactsOf.get(d) ?? []), contact]);
+      const deals: TouchPaths["deals"] = [];
+      for (const ids of chunks([...contactsOf.keys()].sort())) {
+        for (const d of t.take(await this.hs.batchRead("deals", ids, DEAL_PROPS))) {
+          const p = d.properties;
+          const createdDate = String(p.createdate ?? "").slice(0, 10);
+          // the contact created first is taken as the lead that converted
+          const lead = [...(contactsOf.get(d.id) ?? [])].sort(
+            (a, b) => (created.get(a) ?? "").localeCompare(created.get(b) ?? "") || a.localeCompare(b),
+          )[0];
+          const sourceCampaignId = (lead && source.get(lead)) ?? null;
+          const campaigns = new Set<string>();
+          for (const c of contactsOf.get(d.id) ?? [])
+            for (const id of touched.get(c) ?? []) campaigns.add(id);
+          const ordered = [...campaigns]
+            .filter((id) => !createdDate || (start.get(id) ?? "") <= createdDate)
+            .sort((a, b) =>
+              a === sourceCampaignId ? -1 : b === sourceCampaignId ? 1 : earlier(a, b) ? -1 : 1,
+            );
+          const won = p.hs_is_closed_won === "true";
+          deals.push({
+            dealId: d.id,
+            amount: Math.round(money(p.amount)),
+            stage: String(p.dealstage ?? ""),
+            won,
+            lost: p.hs_is_closed === "true" && !won,
+            createdDate,
+            closeDate: String(p.closedate ?? "").slice(0, 10),
+            leadCreatedAt: (lead && created.get(lead)) || null,
+            sourceCampaignId,
+            touches: ordered.map((id) => ({
+              campaignId: id,
+              type: id === sourceCampaignId ? "first_touch" : "influenced",
+              at: null,
+            })),
+          });
+        }
+      }
+      return t.mark({
+        campaigns: rows.map((r) => ({
+          id: r.id,
+          name: r.name,
+          channel: r.channel,
+          startDate: r.startDate,
+          spend: r.spend,
+        })),
+        deals: deals.sort((a, b) => (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0)),
+        notes: [HUBSPOT_PATH_NOTE],
+      });
+    });
+  }
+
+  /** Every page of a campaign's contact report, up to MAX_ATTRIBUTED (then marked partial). */
+  private async attributedContacts(
+    id: string,
+    name: string,
+    type: "contactFirstTouch" | "influencedContacts",
+    range: { startDate: string; endDate: string },
+    t: FreshnessTracker,
+  ): Promise<string[]> {
+    const out: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = t.take(
+        await this.hs.campaignContacts(id, type, { ...range, ...(after ? { after } : {}) }),
+      );
+      out.push(...page.results);
+      after = page.nextCursor;
+    } while (after && out.length < MAX_ATTRIBUTED);
+    if (after)
+      t.partial(
+        `Campaign ${name} has more than ${MAX_ATTRIBUTED.toLocaleString("en-US")} ${type === "influencedContacts" ? "influenced" : "first-touch"} contacts; its attribution counts those only.`,
+      );
+    return out;
   }
 
   private async campaigns(t: FreshnessTracker, name?: string): Promise<HubSpotCampaign[]> {

@@ -2,7 +2,17 @@ import type { HubSpotConnector } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
-import type { AccountDetail, DealQuery, DealRow, Owner, Page, StageChange } from "@revops/sandbox";
+import type {
+  AccountDetail,
+  ConversionCell,
+  DealQuery,
+  DealRow,
+  Owner,
+  Page,
+  SnapshotCell,
+  SnapshotPoint,
+  StageChange,
+} from "@revops/sandbox";
 import { stageReachOf } from "../../domain/forecast";
 import {
   type CrmPort,
@@ -22,6 +32,7 @@ import {
   ownerIds,
   sizeBand,
 } from "../filters";
+import { presentSnapshots } from "../forecast-fallback";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 
@@ -128,6 +139,16 @@ export class HubSpotCrm implements CrmPort {
       (d) => d.stage === "closed_won" || d.stage === "closed_lost",
     );
     return stageReachOf(closed, await this.dealStageHistory(closed.map((d) => d.id)));
+  }
+
+  /** Stage history is not read yet: no conversion history, so forecasts use CRM stage probabilities. */
+  async conversionHistory(_from: string, _to: string, _owner?: string): Promise<ConversionCell[]> {
+    return [];
+  }
+
+  /** Only the present pipeline (deals as they are now); past points need stage history, not read yet. */
+  pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]> {
+    return presentSnapshots(points, (from, to) => this.dealsClosingBetween(from, to, owner));
   }
 
   async getAccount(id: string): Promise<WithFreshness<AccountDetail> | undefined> {

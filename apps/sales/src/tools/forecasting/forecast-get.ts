@@ -1,18 +1,42 @@
 import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
 import { z } from "zod";
-import { conversionFromReach, FORECAST_METHOD, forecastPeriod } from "../../domain/forecast";
-import { parseQuarter, quarterOf, shiftQuarter } from "../../domain/period";
+import { DEAL_TYPES, FORECAST_METHOD, PRIOR_DEALS, SEED, SIMULATIONS } from "../../domain/forecast-model";
+import { quarterOf } from "../../domain/period";
+import { OPEN_STAGES } from "../../domain/pipeline";
 import { salesTool } from "../../ports";
 import { OwnerSchema, QuarterSchema } from "../schemas";
+import { forecastCaveats, runForecast } from "./forecast-run";
 import { forecastingToolset } from "./toolset";
 
-const HISTORY_QUARTERS = 4;
+const TypeLineSchema = z.object({
+  won: z.number(),
+  open: z.number().describe("Open pipeline $"),
+  p50: z.number(),
+});
+
+const BacktestSchema = z.object({
+  points: z.number(),
+  mean_signed_error: z.number().describe("Mean (P50 − actual) / actual"),
+  mean_abs_error: z.number(),
+  p10_p90_coverage: z.number().describe("Share of points whose actual fell in P10–P90"),
+  table: z.array(
+    z.object({
+      quarter: z.string(),
+      week: z.number(),
+      p10: z.number(),
+      p50: z.number(),
+      p90: z.number(),
+      actual: z.number(),
+      error: z.number(),
+    }),
+  ),
+});
 
 export const forecastGet = salesTool({
   name: "forecast_get",
   title: "Forecast a quarter",
   description:
-    "Revenue forecast for a quarter from won deals plus open pipeline weighted by each stage's historical win rate, with a low–high range.",
+    "Quarter revenue forecast (P10/P50/P90) by deal type with commit and best-case categories, from dollar-weighted historical conversion; backtested.",
   toolset: forecastingToolset.name,
   scopes: ["sales:read"],
   annotations: annotations.read,
@@ -26,47 +50,62 @@ export const forecastGet = salesTool({
   output: z.object({
     quarter: z.string(),
     owner: z.string().nullable(),
-    closed_won: z.number(),
-    expected: z.number(),
-    low: z.number().describe("Won plus commit deals at their historical rates"),
-    high: z.number(),
+    forecast: z.object({ p10: z.number(), p50: z.number(), p90: z.number() }),
+    categories: z
+      .object({ closed_won: z.number(), commit: z.number(), best_case: z.number(), pipeline: z.number() })
+      .describe(
+        "commit = won + commit deals at 100%; best_case = commit + best-case deals; pipeline = all open",
+      ),
+    by_type: z.object({ new_business: TypeLineSchema, expansion: TypeLineSchema, renewal: TypeLineSchema }),
     open_deals: z.number(),
-    stage_conversion: z.record(
-      z.string(),
-      z.object({ rate: z.number(), sample: z.number(), source: z.enum(["history", "crm_probability"]) }),
-    ),
-    meta: AnalyticsMetaSchema,
+    slipped: z.object({ deals: z.number(), amount: z.number(), expected: z.number() }),
+    not_yet_created: z.number().describe("Expected $ from deals not in the pipeline yet"),
+    conversion: z
+      .record(z.string(), z.array(z.number()))
+      .describe("Team $-weighted win rate by type, per stage prospecting→negotiation"),
+    meta: AnalyticsMetaSchema.extend({ backtest: BacktestSchema.nullable() }),
   }),
   example: {},
   handler: async ({ input, ctx }) => {
     const ports = await ctx.ports.using(input.connection);
     const today = await ports.today();
-    const label = input.quarter ?? quarterOf(today);
-    const period = parseQuarter(label);
-    const historyFrom = parseQuarter(shiftQuarter(label, -HISTORY_QUARTERS)).from;
-    const [deals, reach] = await Promise.all([
-      ports.crm.dealsClosingBetween(period.from, period.to, input.owner),
-      ports.crm.stageReach(historyFrom, period.from, input.owner),
-    ]);
-    const conversion = conversionFromReach(reach);
-    const caveats = Object.entries(conversion)
-      .filter(([, c]) => c.source === "crm_probability")
-      .map(([stage, c]) => `${stage}: only ${c.sample} closed deals in history, CRM probability used`);
+    const quarter = input.quarter ?? quarterOf(today);
+    const run = await runForecast(ports.crm, today, quarter, input.owner);
+    const f = run.forecast;
+    const r3 = (n: number) => Math.round(n * 1000) / 1000;
     return {
-      quarter: label,
+      quarter,
       owner: input.owner ?? null,
-      ...forecastPeriod(deals, conversion),
-      stage_conversion: conversion,
+      forecast: { p10: f.p10, p50: f.p50, p90: f.p90 },
+      categories: f.categories,
+      by_type: Object.fromEntries(
+        DEAL_TYPES.map((t) => [t, { won: f.byType[t].won, open: f.byType[t].open, p50: f.byType[t].p50 }]),
+      ) as Record<(typeof DEAL_TYPES)[number], z.infer<typeof TypeLineSchema>>,
+      open_deals: f.open.deals,
+      slipped: f.slipped,
+      not_yet_created: f.notYetCreated,
+      conversion: Object.fromEntries(
+        DEAL_TYPES.map((t) => [t, OPEN_STAGES.map((s) => r3(run.rates.typeStage(t, s)))]),
+      ),
       meta: {
         method: FORECAST_METHOD,
-        as_of: today,
+        as_of: run.asOf,
         source: ports.source,
         inputs: {
-          deals_in_quarter: deals.length,
-          closed_deals_in_history: reach.closed,
-          history_quarters: HISTORY_QUARTERS,
+          training_quarters: run.training.join(", "),
+          closed_deals: run.rates.closedDeals,
+          reference_quarters: run.references,
+          prior_deals: PRIOR_DEALS,
+          simulations: SIMULATIONS,
+          seed: SEED,
         },
-        caveats,
+        caveats: forecastCaveats(run, input.owner),
+        backtest: run.summary
+          ? {
+              ...run.summary,
+              table: run.backtest,
+            }
+          : null,
       },
     };
   },

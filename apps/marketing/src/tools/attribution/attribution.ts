@@ -1,0 +1,137 @@
+import { freshnessOf } from "@revops/connectors/freshness";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema, untrustedName } from "@revops/kit";
+import { z } from "zod";
+import {
+  ATTRIBUTION_MODELS,
+  attributionCaveats,
+  campaignAttribution,
+  DEFAULT_HALF_LIFE_DAYS,
+  DEFAULT_LOOKBACK_DAYS,
+  MODEL_METHOD,
+} from "../../domain/attribution";
+import { marketingTool } from "../../ports";
+import { attributionToolset } from "./toolset";
+
+const money = MoneySchema;
+
+export const attribution = marketingTool({
+  name: "attribution",
+  title: "Campaign attribution",
+  description:
+    "Pipeline and revenue credited to campaigns by an attribution model, each deal counted once; sourced pipeline apart.",
+  toolset: attributionToolset.name,
+  scopes: ["marketing:read"],
+  annotations: annotations.read,
+  input: z
+    .object({
+      model: z.enum(ATTRIBUTION_MODELS).default("linear"),
+      half_life_days: z
+        .number()
+        .int()
+        .min(1)
+        .max(365)
+        .default(DEFAULT_HALF_LIFE_DAYS)
+        .describe("time_decay only"),
+      lookback_days: z
+        .number()
+        .int()
+        .min(1)
+        .max(730)
+        .default(DEFAULT_LOOKBACK_DAYS)
+        .describe("Touches before opportunity"),
+      top: z.number().int().min(1).max(100).default(10),
+      connection: ConnectionSchema.optional(),
+    })
+    .strict(),
+  output: z.object({
+    campaigns: z.array(
+      z.object({
+        id: z.string(),
+        name: untrustedName(z.string(), "campaign name"),
+        channel: z.string(),
+        spend: money,
+        pipeline: money.describe("Attributed open + won amounts"),
+        revenue: money.describe("Attributed won amounts"),
+        sourced_pipeline: money.describe("Deals whose lead this campaign sourced, in full"),
+        roi: z.number().nullable().describe("null: no spend, or younger than the sales cycle"),
+        mature: z.boolean(),
+      }),
+    ),
+    totals: z.object({
+      deals: z.number(),
+      spend: money,
+      pipeline: money,
+      revenue: money,
+      sourced_pipeline: money,
+      sourced_revenue: money,
+    }),
+    left_out: z.object({ campaigns: z.number(), spend: money, pipeline: money, revenue: money }),
+    unattributed: z
+      .object({ deals: z.number(), pipeline: money, revenue: money })
+      .describe("Open or won deals with no campaign touch in the window"),
+    meta: AnalyticsMetaSchema,
+  }),
+  example: { model: "w_shaped", top: 5 },
+  handler: async ({ input, ctx }) => {
+    const ports = await ctx.ports.using(input.connection);
+    const data = await ports.marketing.touchPaths();
+    const today = await ports.today();
+    const opts = {
+      model: input.model,
+      lookbackDays: input.lookback_days,
+      halfLifeDays: input.half_life_days,
+    };
+    const { rows, result, cycleDays } = campaignAttribution(data, opts, today);
+    const ranked = [...rows].sort(
+      (a, b) => b.pipeline - a.pipeline || b.revenue - a.revenue || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    const shown = ranked.slice(0, input.top);
+    const rest = ranked.slice(input.top);
+    const sum = (list: typeof rows, k: "spend" | "pipeline" | "revenue") =>
+      list.reduce((t, r) => t + r[k], 0);
+    return {
+      campaigns: shown.map((r) => ({
+        id: r.id,
+        name: r.name,
+        channel: r.channel,
+        spend: r.spend,
+        pipeline: r.pipeline,
+        revenue: r.revenue,
+        sourced_pipeline: r.sourcedPipeline,
+        roi: r.roi,
+        mature: r.mature,
+      })),
+      totals: {
+        deals: result.totals.deals,
+        spend: sum(rows, "spend"),
+        pipeline: result.totals.pipeline,
+        revenue: result.totals.revenue,
+        sourced_pipeline: result.totals.sourcedPipeline,
+        sourced_revenue: result.totals.sourcedRevenue,
+      },
+      left_out: {
+        campaigns: rest.length,
+        spend: sum(rest, "spend"),
+        pipeline: sum(rest, "pipeline"),
+        revenue: sum(rest, "revenue"),
+      },
+      unattributed: result.unattributed,
+      meta: {
+        method: `attribution-v1 ${input.model}: ${MODEL_METHOD[input.model]}`,
+        as_of: today,
+        source: ports.source,
+        inputs: {
+          model: input.model,
+          lookback_days: input.lookback_days,
+          ...(input.model === "time_decay" ? { half_life_days: input.half_life_days } : {}),
+          deals: result.totals.deals,
+          sales_cycle_days: cycleDays ?? "unknown",
+        },
+        caveats: [
+          ...attributionCaveats(rows, cycleDays, data.notes),
+          ...(freshnessOf(data) ? [freshnessOf(data)?.note as string] : []),
+        ],
+      },
+    };
+  },
+});

@@ -1,0 +1,4 @@
+import { attribution } from "./attribution";
+
+export { attributionToolset } from "./toolset";
+export const attributionTools = [attribution];
