@@ -22,6 +22,8 @@ const TOOLS = [
   ["cs_nps_summary", { from: "2026-01-01", comments: 2 }],
   ["marketing_campaign_performance", { rank_by: "roi", top: 3 }],
   ["marketing_leads_by_source", { from: "2026-01-01" }],
+  ["marketing_attribution", { model: "data_driven" }],
+  ["cs_churn_risk", {}],
 ];
 
 function psql(sql) {

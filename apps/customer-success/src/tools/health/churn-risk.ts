@@ -47,7 +47,7 @@ export const churnRisk = csTool({
     .object({
       renewal_within_days: z.number().int().min(1).max(730).optional(),
       min_probability: z.number().min(0).max(1).optional(),
-      limit: z.number().int().min(1).max(100).default(10),
+      limit: z.number().int().min(1).max(100).default(8),
       connection: ConnectionSchema.optional(),
     })
     .strict(),
