@@ -12,7 +12,8 @@ afterAll(async () => s.close());
 describe("suite", () => {
   it("serves the union of the three servers under namespaced names, sharing one sandbox", async () => {
     const names = (await s.client.listTools()).tools.map((t) => t.name);
-    expect(names).toHaveLength(14);
+    expect(names).toHaveLength(16);
+    expect(names).toEqual(expect.arrayContaining(["marketing_attribution", "cs_churn_risk"]));
     expect(names.every((n) => /^(sales|marketing|cs)_/.test(n))).toBe(true);
     const deals = await s.call("sales_deals_list", { limit: 1 });
     const risk = await s.call("cs_accounts_at_risk", { limit: 1 });
