@@ -33,3 +33,4 @@ export {
   type KnownDefect,
   SANDBOX_IDS,
 } from "./suite";
+export { writeJournal } from "./write-journal";
