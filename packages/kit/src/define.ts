@@ -55,20 +55,20 @@ export interface ToolContext<P = unknown> {
   toolName: string;
   sessionId: string | undefined;
   /** Asks the human through the client (elicitation); needs a client that supports it and, over HTTP, a session. */
-  elicit: (params: ElicitParams) => Promise<import("@modelcontextprotocol/sdk/types.js").ElicitResult>;
+  elicit: (params: ElicitParams) => Promise<import("@modelcontextprotocol/server").ElicitResult>;
   /** Asks the client's model (sampling). */
   sample: (
-    params: import("@modelcontextprotocol/sdk/types.js").CreateMessageRequest["params"],
-  ) => Promise<import("@modelcontextprotocol/sdk/types.js").CreateMessageResult>;
+    params: import("@modelcontextprotocol/server").CreateMessageRequest["params"],
+  ) => Promise<import("@modelcontextprotocol/server").CreateMessageResult>;
   /** What the client declared it can do at initialize. */
-  clientCapabilities: import("@modelcontextprotocol/sdk/types.js").ClientCapabilities | undefined;
+  clientCapabilities: import("@modelcontextprotocol/server").ClientCapabilities | undefined;
   requestId: string;
   /** Set by the guard while a confirmed plan executes: its hash, and the key that makes its vendor write happen once. */
   write?: { planHash: string; idempotencyKey: string };
 }
 
 export type ElicitParams = Extract<
-  import("@modelcontextprotocol/sdk/types.js").ElicitRequest["params"],
+  import("@modelcontextprotocol/server").ElicitRequest["params"],
   { requestedSchema: unknown }
 >;
 
@@ -120,7 +120,7 @@ export interface ResourceDefinition<P = any> {
   complete?: Record<string, (value: string, ctx: ToolContext<P>) => Promise<string[]>>;
 }
 
-export type PromptMessage = import("@modelcontextprotocol/sdk/types.js").PromptMessage;
+export type PromptMessage = import("@modelcontextprotocol/server").PromptMessage;
 
 export interface PromptDefinition<P = any> {
   name: string;

@@ -139,7 +139,8 @@ describe("answers never repeat a huge input", () => {
     expect(textOf(r).length).toBeLessThan(500);
   });
 
-  it("unknown tools, resources and prompts are -32602/-32002 with a short message", async () => {
+  // SDK v2 sends a missing resource as -32602 with data.uri in every revision (SDK 1.x sent -32002 under 2025)
+  it("unknown tools, resources and prompts are -32602 with a short message", async () => {
     const client = await connect();
     const tool = client.request(
       { method: "tools/call", params: { name: huge, arguments: {} } },
@@ -148,7 +149,7 @@ describe("answers never repeat a huge input", () => {
     await expect(tool).rejects.toMatchObject({ code: -32602 });
     await expect(tool).rejects.toThrow(/Unknown tool: "é+…" \(900,000 chars\)/);
     const resource = client.readResource({ uri: `x://${huge}` });
-    await expect(resource).rejects.toMatchObject({ code: -32002 });
+    await expect(resource).rejects.toMatchObject({ code: -32602 });
     expect(String(await resource.catch((e: Error) => e.message)).length).toBeLessThan(500);
     const prompt = client.getPrompt({ name: huge });
     await expect(prompt).rejects.toMatchObject({ code: -32602 });
@@ -164,11 +165,12 @@ describe("answers never repeat a huge input", () => {
     }
   });
 
-  it("a resource read the caller got wrong is -32602 (was -32603), a missing one -32002", async () => {
+  it("a resource read the caller got wrong is -32602 (was -32603), a missing one -32602 with data.uri", async () => {
     const client = await connect();
     await expect(client.readResource({ uri: "parrot://owners/bad" })).rejects.toMatchObject({ code: -32602 });
     await expect(client.readResource({ uri: "parrot://owners/usr_09" })).rejects.toMatchObject({
-      code: -32002,
+      code: -32602,
+      data: { uri: "parrot://owners/usr_09" },
     });
   });
 

@@ -5,10 +5,15 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type AuthInfo,
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  type McpHttpHandler,
+  type Server,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
 import type { Principal } from "./define";
 import type { KitApp } from "./mcp-server";
 import { missingScopes } from "./registry";
@@ -46,7 +51,7 @@ export interface HttpOptions {
 }
 
 interface Session {
-  transport: StreamableHTTPServerTransport;
+  transport: WebStandardStreamableHTTPServerTransport;
   server: Server;
   lastSeen: number;
   /** A session id is not a credential: only the principal that opened the session may use it. */
@@ -65,9 +70,60 @@ const jsonError = (
   res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
 };
 
-/** Streamable HTTP with DNS-rebinding protection, body limits, sessions or stateless mode, and health endpoints. */
+/** The Node request as a web Request (the SDK v2 transports speak fetch); aborted when the client goes away. */
+function toWebRequest(req: IncomingMessage, res: ServerResponse, raw: string | undefined): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const abort = new AbortController();
+  res.once("close", () => abort.abort());
+  const method = req.method ?? "GET";
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+    method,
+    headers,
+    signal: abort.signal,
+    ...(raw !== undefined && method !== "GET" && method !== "HEAD" && { body: raw }),
+  });
+}
+
+/** Writes a web Response (a JSON body or an SSE stream) to the Node response, chunk by chunk. */
+async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  res.once("close", () => void reader.cancel().catch(() => undefined));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.writableEnded) res.write(value);
+    }
+  } catch {
+    // the client went away or the stream was cancelled
+  } finally {
+    if (!res.writableEnded) res.end();
+  }
+}
+
+/**
+ * Streamable HTTP with DNS-rebinding protection, body limits, sessions or stateless mode, and health endpoints.
+ * 2026-07-28 requests (a `_meta` envelope) are served statelessly by the SDK's per-request handler; 2025 requests
+ * by a session (or, when stateless, a fresh server per request).
+ */
 export class HttpTransportServer {
   private readonly sessions = new Map<string, Session>();
+  /** The SDK's 2026-07-28 entry: a fresh server per request, 2025 traffic left to the legacy paths here. */
+  private readonly modern: McpHttpHandler;
   private http: HttpServer | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private hosts = new Set<string>();
@@ -78,7 +134,13 @@ export class HttpTransportServer {
   constructor(
     private readonly app: KitApp,
     private readonly opts: HttpOptions,
-  ) {}
+  ) {
+    this.modern = createMcpHandler(() => app.createServer(), {
+      legacy: "reject",
+      maxRequestBodySize: opts.maxBodyBytes,
+      onerror: (err) => app.runtime.log.debug({ err }, "2026-07-28 request rejected"),
+    });
+  }
 
   get url(): string {
     const addr = this.http?.address();
@@ -189,8 +251,9 @@ export class HttpTransportServer {
     };
     (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
     let body: unknown;
+    let raw: string | undefined;
     if (req.method === "POST") {
-      const raw = await this.readBody(req, res);
+      raw = await this.readBody(req, res);
       if (raw === undefined) return;
       try {
         body = JSON.parse(raw);
@@ -201,8 +264,11 @@ export class HttpTransportServer {
     const missing = this.missingScopesFor(body, principal);
     if (missing.length > 0 && this.opts.insufficientScope)
       return this.opts.insufficientScope(res, principal, missing);
-    if (this.opts.stateless) return this.handleStateless(req, res, body);
-    return this.handleSession(req, res, body, principal.id);
+    const request = toWebRequest(req, res, raw);
+    if (!(await isLegacyRequest(request, body, { maxRequestBodySize: this.opts.maxBodyBytes })))
+      return writeWebResponse(res, await this.modern.fetch(request, { authInfo: auth, parsedBody: body }));
+    if (this.opts.stateless) return this.handleStateless(request, res, body, auth);
+    return this.handleSession(request, res, body, auth, principal.id);
   }
 
   /** A tools/call for a served tool whose scopes the principal lacks: the scopes it would need. */
@@ -213,11 +279,11 @@ export class HttpTransportServer {
     return entry ? missingScopes(principal, entry.def.scopes) : [];
   }
 
-  private async handleStateless(req: IncomingMessage, res: ServerResponse, body: unknown) {
-    if (req.method !== "POST")
+  private async handleStateless(request: Request, res: ServerResponse, body: unknown, authInfo: AuthInfo) {
+    if (request.method !== "POST")
       return jsonError(res, 405, -32000, "Method not allowed: this server is stateless; use POST.");
     const server = this.app.createServer();
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
@@ -226,12 +292,18 @@ export class HttpTransportServer {
       void server.close();
     });
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await writeWebResponse(res, await transport.handleRequest(request, { parsedBody: body, authInfo }));
   }
 
-  private async handleSession(req: IncomingMessage, res: ServerResponse, body: unknown, principalId: string) {
-    const sid = req.headers["mcp-session-id"];
-    if (typeof sid === "string") {
+  private async handleSession(
+    request: Request,
+    res: ServerResponse,
+    body: unknown,
+    authInfo: AuthInfo,
+    principalId: string,
+  ) {
+    const sid = request.headers.get("mcp-session-id");
+    if (sid !== null) {
       const session = this.sessions.get(sid);
       if (!session)
         return jsonError(
@@ -243,9 +315,12 @@ export class HttpTransportServer {
       if (session.principalId !== principalId)
         return jsonError(res, 403, -32000, "Forbidden: this session belongs to another principal.");
       session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res, body);
+      return writeWebResponse(
+        res,
+        await session.transport.handleRequest(request, { parsedBody: body, authInfo }),
+      );
     }
-    if (req.method !== "POST" || !isInitializeRequest(body)) {
+    if (request.method !== "POST" || !isInitializeRequest(body)) {
       return jsonError(
         res,
         400,
@@ -257,7 +332,7 @@ export class HttpTransportServer {
     if (this.sessions.size >= this.opts.maxSessions)
       return jsonError(res, 503, -32000, "Too many sessions; retry later.");
     const server = this.app.createServer();
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         this.sessions.set(id, { transport, server, lastSeen: Date.now(), principalId });
@@ -267,7 +342,7 @@ export class HttpTransportServer {
       if (transport.sessionId) this.sessions.delete(transport.sessionId);
     };
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await writeWebResponse(res, await transport.handleRequest(request, { parsedBody: body, authInfo }));
   }
 
   private readBody(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
@@ -341,7 +416,7 @@ export class HttpTransportServer {
   async closeSessions(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.allSettled(all.map((s) => s.transport.close()));
+    await Promise.allSettled([...all.map((s) => s.transport.close()), this.modern.close()]);
     this.http?.closeAllConnections();
   }
 }

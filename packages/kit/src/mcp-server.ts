@@ -1,25 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
 import {
-  CallToolRequestSchema,
   type CallToolResult,
-  CompleteRequestSchema,
-  ErrorCode,
-  GetPromptRequestSchema,
-  ListPromptsRequestSchema,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ListToolsRequestSchema,
-  type LoggingLevel,
-  ReadResourceRequestSchema,
-  type ServerNotification,
-  type ServerRequest,
-  SetLevelRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+  type ClientCapabilities,
+  type CreateMessageResult,
+  ProtocolErrorCode,
+  type ReadResourceResult,
+  Server,
+  type ServerContext,
+  UriTemplate,
+} from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { envWithFile } from "./config";
 import { hasNamedConnections } from "./connections";
@@ -60,7 +49,24 @@ import { shapeResult } from "./shape";
 /** A JSON-RPC error with our message as is (McpError would prefix "MCP error -32602:" twice on the client). */
 const protocolError = (code: number, message: string) => Object.assign(new Error(message), { code });
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type Extra = ServerContext;
+
+/**
+ * A resource that does not exist. SDK v2 answers it as -32602 with `data.uri` in every revision (the 2026-07-28
+ * code; 2025 clients got -32002 from SDK 1.x): clients recognise it by `data.uri`. A long URI is not echoed.
+ */
+const resourceNotFound = (uri: string, message: string) =>
+  Object.assign(new Error(message), {
+    code: ProtocolErrorCode.ResourceNotFound,
+    ...(uri.length <= 2048 && { data: { uri } }),
+  });
+
+/** The protocol revision without initialize or sessions (per-request `_meta` envelope). */
+export const MODERN_PROTOCOL_VERSION = "2026-07-28";
+
+/** Whether a request was sent under 2026-07-28 (or later): no session, no server-to-client requests. */
+const isModern = (server: Server): boolean =>
+  (server.getNegotiatedProtocolVersion() ?? "") >= MODERN_PROTOCOL_VERSION;
 
 export interface KitOptions {
   modules: ServerModule[];
@@ -84,18 +90,6 @@ export interface KitOptions {
 }
 
 /** The served surface of one or more modules: builds a fresh SDK Server per session (or per stateless request). */
-/** RFC 5424 severities in the order MCP uses them. */
-const LOG_SEVERITY: readonly LoggingLevel[] = [
-  "debug",
-  "info",
-  "notice",
-  "warning",
-  "error",
-  "critical",
-  "alert",
-  "emergency",
-];
-
 export class KitApp {
   readonly registry: Registry;
   /** Every tool that can be called (in search mode, tools_search too); tools/list may show fewer. */
@@ -114,8 +108,6 @@ export class KitApp {
   private readonly info: NonNullable<KitOptions["info"]>;
   private readonly pageSize: number;
   readonly runtime: KitRuntime;
-  /** logging/setLevel per SDK server, i.e. per session (or per request when stateless). */
-  private readonly logLevels = new WeakMap<Server, LoggingLevel>();
 
   constructor(opts: KitOptions) {
     const { modules } = opts;
@@ -194,7 +186,7 @@ export class KitApp {
   }
 
   private principalOf(extra: Extra): Principal {
-    const fromAuth = extra.authInfo?.extra?.principal as Principal | undefined;
+    const fromAuth = extra.http?.authInfo?.extra?.principal as Principal | undefined;
     return fromAuth ?? this.localPrincipal();
   }
 
@@ -205,18 +197,19 @@ export class KitApp {
     module: ServerModule,
     ports: unknown,
   ): ToolContext {
-    const progressToken = extra._meta?.progressToken;
+    const progressToken = extra.mcpReq._meta?.progressToken;
+    const modern = isModern(server);
     return {
       principal: this.principalOf(extra),
       ports,
-      signal: extra.signal,
+      signal: extra.mcpReq.signal,
       log: this.runtime.log.child({ tool: toolName, session: extra.sessionId, module: module.name }),
       toolName,
       sessionId: extra.sessionId,
-      requestId: String(extra.requestId ?? randomUUID()),
+      requestId: String(extra.mcpReq.id ?? randomUUID()),
       progress: async (progress, total, message) => {
         if (progressToken === undefined) return;
-        await extra.sendNotification({
+        await extra.mcpReq.notify({
           method: "notifications/progress",
           params: {
             progressToken,
@@ -226,18 +219,13 @@ export class KitApp {
           },
         });
       },
-      elicit: (params) => server.elicitInput(params, { relatedRequestId: extra.requestId }),
-      sample: (params) => server.createMessage(params, { relatedRequestId: extra.requestId }),
-      clientCapabilities: server.getClientCapabilities(),
+      elicit: (params) => extra.mcpReq.elicitInput(params),
+      sample: async (params) => (await extra.mcpReq.requestSampling(params)) as CreateMessageResult,
+      clientCapabilities: modern
+        ? withoutPushRequests(server.getClientCapabilities())
+        : server.getClientCapabilities(),
       // On the request's own stream (over HTTP the standalone SSE stream may not exist), above the client's level.
-      notify: async (level, data) => {
-        const min = this.logLevels.get(server);
-        if (min && LOG_SEVERITY.indexOf(level) < LOG_SEVERITY.indexOf(min)) return;
-        await extra.sendNotification({
-          method: "notifications/message",
-          params: { level, data, logger: toolName },
-        });
-      },
+      notify: (level, data) => extra.mcpReq.log(level, data, toolName),
     };
   }
 
@@ -247,7 +235,7 @@ export class KitApp {
     const principal = this.principalOf(extra);
     if (!entry || !hasScopes(principal, entry.def.scopes)) {
       throw protocolError(
-        ErrorCode.InvalidParams,
+        ProtocolErrorCode.InvalidParams,
         this.listedNames
           ? `Unknown tool: ${toolNameForError(name)}. Call ${TOOLS_SEARCH} to find the tools you can use.`
           : `Unknown tool: ${toolNameForError(name)}. Call tools/list to see the tools you can use.`,
@@ -343,10 +331,6 @@ export class KitApp {
         instructions: this.info.instructions,
       },
     );
-    server.setRequestHandler(SetLevelRequestSchema, async (req) => {
-      this.logLevels.set(server, req.params.level);
-      return {};
-    });
     this.registerTools(server);
     this.registerResources(server);
     this.registerPrompts(server);
@@ -359,14 +343,16 @@ export class KitApp {
     const listed = new Map(
       this.tools.filter((t) => !names || names.has(t.name)).map((t) => [t.name, this.listedTool(t)]),
     );
-    server.setRequestHandler(ListToolsRequestSchema, async (req, extra) => {
+    server.setRequestHandler("tools/list", async (req, extra) => {
+      enter(extra);
       const visible = this.listedTools(this.principalOf(extra)).flatMap((t) => listed.get(t.name) ?? []);
       const page = paginate(visible, req.params?.cursor, this.pageSize);
       return { tools: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
     });
-    server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
-      this.callTool(server, req.params.name, req.params.arguments, extra),
-    );
+    server.setRequestHandler("tools/call", (req, extra) => {
+      enter(extra);
+      return this.callTool(server, req.params.name, req.params.arguments, extra);
+    });
   }
 
   private resourcesFor(extra: Extra) {
@@ -402,7 +388,8 @@ export class KitApp {
   }
 
   private registerResources(server: Server) {
-    server.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
+    server.setRequestHandler("resources/list", async (req, extra) => {
+      enter(extra);
       const all: { uri: string; name: string; title?: string; description?: string; mimeType?: string }[] =
         [];
       for (const { def, module } of this.resourcesFor(extra)) {
@@ -422,7 +409,8 @@ export class KitApp {
       const page = paginate(all, req.params?.cursor, this.pageSize);
       return { resources: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
     });
-    server.setRequestHandler(ListResourceTemplatesRequestSchema, async (req, extra) => {
+    server.setRequestHandler("resources/templates/list", async (req, extra) => {
+      enter(extra);
       const templates = this.resourcesFor(extra)
         .filter((r) => r.def.uriTemplate)
         .map(({ def }) => ({
@@ -437,15 +425,18 @@ export class KitApp {
     });
     // Resources do not change under a session yet; subscriptions are accepted and kept so updates can be sent later.
     const subscribed = new Set<string>();
-    server.setRequestHandler(SubscribeRequestSchema, async (req) => {
+    server.setRequestHandler("resources/subscribe", async (req, extra) => {
+      enter(extra);
       subscribed.add(req.params.uri);
       return {};
     });
-    server.setRequestHandler(UnsubscribeRequestSchema, async (req) => {
+    server.setRequestHandler("resources/unsubscribe", async (req, extra) => {
+      enter(extra);
       subscribed.delete(req.params.uri);
       return {};
     });
-    server.setRequestHandler(ReadResourceRequestSchema, async (req, extra) => {
+    server.setRequestHandler("resources/read", async (req, extra) => {
+      enter(extra);
       const uri = req.params.uri;
       for (const { def, module } of this.resourcesFor(extra)) {
         const params =
@@ -461,21 +452,19 @@ export class KitApp {
             (ctx) => def.read({ uri, params: flat, ctx }),
             (c) => c.length,
           );
-          return { contents };
+          return { contents } as ReadResourceResult;
         } catch (err) {
           const e = withoutEchoes(toToolError(err), { uri, params: flat });
+          const message = `${e.message} ${e.hint ?? ""}`.trim();
+          if (e.kind === "not_found") throw resourceNotFound(uri, message);
           throw protocolError(
-            e.kind === "not_found"
-              ? -32002
-              : e.kind === "user"
-                ? ErrorCode.InvalidParams
-                : ErrorCode.InternalError,
-            `${e.message} ${e.hint ?? ""}`.trim(),
+            e.kind === "user" ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError,
+            message,
           );
         }
       }
-      throw protocolError(
-        -32002,
+      throw resourceNotFound(
+        uri,
         `Resource not found: ${quoteInput(uri, 200)}. Call resources/list or resources/templates/list.`,
       );
     });
@@ -487,7 +476,8 @@ export class KitApp {
   }
 
   private registerPrompts(server: Server) {
-    server.setRequestHandler(ListPromptsRequestSchema, async (req, extra) => {
+    server.setRequestHandler("prompts/list", async (req, extra) => {
+      enter(extra);
       const prompts = this.promptsFor(extra).map(({ name, def }) => ({
         name,
         title: def.title,
@@ -501,11 +491,12 @@ export class KitApp {
       const page = paginate(prompts, req.params?.cursor, this.pageSize);
       return { prompts: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
     });
-    server.setRequestHandler(GetPromptRequestSchema, async (req, extra) => {
+    server.setRequestHandler("prompts/get", async (req, extra) => {
+      enter(extra);
       const entry = this.promptsFor(extra).find((p) => p.name === req.params.name);
       if (!entry)
         throw protocolError(
-          ErrorCode.InvalidParams,
+          ProtocolErrorCode.InvalidParams,
           `Unknown prompt: ${quoteInput(req.params.name)}. Call prompts/list.`,
         );
       const args = req.params.arguments ?? {};
@@ -514,7 +505,7 @@ export class KitApp {
         .map(([n]) => n);
       if (missing.length)
         throw protocolError(
-          ErrorCode.InvalidParams,
+          ProtocolErrorCode.InvalidParams,
           `Prompt ${entry.name} needs the argument(s): ${missing.join(", ")}.`,
         );
       try {
@@ -527,10 +518,11 @@ export class KitApp {
         return { description: entry.def.description, messages };
       } catch (err) {
         const e = withoutEchoes(toToolError(err), args);
-        throw protocolError(ErrorCode.InvalidParams, `${e.message} ${e.hint ?? ""}`.trim());
+        throw protocolError(ProtocolErrorCode.InvalidParams, `${e.message} ${e.hint ?? ""}`.trim());
       }
     });
-    server.setRequestHandler(CompleteRequestSchema, async (req, extra) => {
+    server.setRequestHandler("completion/complete", async (req, extra) => {
+      enter(extra);
       const { ref, argument } = req.params;
       let completer: ((value: string, ctx: ToolContext) => Promise<string[]>) | undefined;
       let module: ServerModule | undefined;
@@ -579,30 +571,70 @@ function capTextEchoes(result: CallToolResult, args: unknown): CallToolResult {
   return changed ? { ...result, content } : result;
 }
 
-type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
+type Handler = (request: unknown, ctx: unknown) => Promise<unknown>;
+
+/** The request contexts whose kit handler started: an error before that came from the SDK's params validation. */
+const entered = new WeakSet<object>();
+
+/** Marks the request as having reached the kit's handler (see answerMalformedParamsAsInvalid). */
+function enter(ctx: Extra): void {
+  entered.add(ctx);
+}
 
 /**
- * The SDK answers params that fail its schema (`arguments: [1,2]`, `name: 5`) with -32603 and a raw validation
- * dump; they are the caller's mistake: -32602 with one line naming the field.
+ * The SDK answers params that fail its schema (`arguments: [1,2]`, `name: 5`) with -32603 or -32602 and a raw
+ * validation dump; they are the caller's mistake: -32602 with one line naming the field.
  */
 function answerMalformedParamsAsInvalid(server: Server): void {
   const handlers = (server as unknown as { _requestHandlers: Map<string, Handler> })._requestHandlers;
   for (const [method, handle] of handlers) {
-    handlers.set(method, async (request, extra) => {
+    handlers.set(method, async (request, ctx) => {
       try {
-        return await handle(request, extra);
+        return await handle(request, ctx);
       } catch (err) {
-        const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-        if (!(err instanceof Error) || !/^\$?ZodError$/.test(err.name) || !issues?.length) throw err;
-        const first = issues[0] as { path: PropertyKey[]; message: string };
-        const where = first.path.length ? first.path.map(String).join(".") : "params";
+        if (!(err instanceof Error) || entered.has(ctx as object)) throw err;
+        const code = (err as { code?: unknown }).code;
+        if (
+          typeof code === "number" &&
+          code !== ProtocolErrorCode.InvalidParams &&
+          code !== ProtocolErrorCode.InternalError
+        )
+          throw err;
         throw protocolError(
-          ErrorCode.InvalidParams,
-          `Invalid params for ${method}: ${where}: ${first.message}`.slice(0, 300),
+          ProtocolErrorCode.InvalidParams,
+          `Invalid params for ${method}: ${oneLine(err.message)}`.slice(0, 300),
         );
       }
     });
   }
+}
+
+/** The first issue of a validation message (a JSON dump of issues or "path: message" lines), on one line. */
+function oneLine(message: string): string {
+  const text = message.replace(/^Invalid [\w/]+ request: /, "");
+  try {
+    const issues = JSON.parse(text.slice(text.indexOf("["))) as { path?: PropertyKey[]; message?: string }[];
+    const first = issues[0];
+    if (first?.message) {
+      const where = first.path?.length ? first.path.map(String).join(".") : "params";
+      return `${where}: ${first.message}`;
+    }
+  } catch {
+    // not a JSON dump
+  }
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 2)
+    .join("; ");
+}
+
+/** 2026-07-28 has no server-to-client requests: a tool must not plan on pushing elicitation or sampling. */
+function withoutPushRequests(caps: ClientCapabilities | undefined): ClientCapabilities | undefined {
+  if (!caps) return caps;
+  const { elicitation: _e, sampling: _s, ...rest } = caps;
+  return rest;
 }
 
 /** What the limit and audit stages read of a resource read or prompt render, as if it were a read-only tool. */

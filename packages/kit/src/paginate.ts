@@ -1,4 +1,4 @@
-import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 
 /** Opaque offset cursors for the protocol's list methods. */
 export function paginate<T>(items: readonly T[], cursor: string | undefined, size: number) {
@@ -7,7 +7,7 @@ export function paginate<T>(items: readonly T[], cursor: string | undefined, siz
     const n = Number(Buffer.from(cursor, "base64url").toString("utf8").replace(/^o:/, ""));
     if (!Number.isInteger(n) || n < 0 || n > items.length) {
       const message = "Invalid cursor: pass nextCursor from the previous page unchanged.";
-      throw Object.assign(new Error(message), { code: ErrorCode.InvalidParams });
+      throw Object.assign(new Error(message), { code: ProtocolErrorCode.InvalidParams });
     }
     start = n;
   }

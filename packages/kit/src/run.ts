@@ -1,4 +1,5 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { PassThrough } from "node:stream";
+import { type StdioServerHandle, StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { z } from "zod";
 import { type BaseConfig, baseConfigSchema, ConfigError, envWithFile, loadConfig } from "./config";
 import type { ServerModule } from "./define";
@@ -90,7 +91,7 @@ export async function runServer(
   let stopping: Promise<void> | undefined;
   const pendingSends = new Set<Promise<void>>();
   let http: HttpTransportServer | undefined;
-  let stdioServer: import("@modelcontextprotocol/sdk/server/index.js").Server | undefined;
+  let stdioServer: StdioServerHandle | undefined;
   const stop = (reason: string) => {
     stopping ??= (async () => {
       log.info({ reason }, "shutting down");
@@ -138,8 +139,11 @@ export async function runServer(
     log.info({ url: http.url, tools: app.tools.length, stateless: config.MCP_STATELESS }, "listening");
     await opts.onListening?.(http.url, log, runtime);
   } else {
-    stdioServer = app.createServer();
-    const transport = new StdioServerTransport();
+    // The SDK's transport aborts in-flight calls when stdin ends; ours finish and answer first (stop() closes it).
+    const input = new PassThrough();
+    process.stdin.pipe(input, { end: false });
+    // biome-ignore lint/plugin: the transport is what writes the protocol to stdout
+    const transport = new StdioServerTransport(input, process.stdout);
     // answers still being written when we stop: every call that ran gets its whole answer before exit
     const send = transport.send.bind(transport);
     transport.send = (message) => {
@@ -148,7 +152,11 @@ export async function runServer(
       void sent.finally(() => pendingSends.delete(sent));
       return sent;
     };
-    await stdioServer.connect(transport);
+    // One factory for both revisions: a 2025 client opens with initialize, a 2026-07-28 one with server/discover.
+    stdioServer = serveStdio(() => app.createServer(), {
+      transport,
+      onerror: (err) => log.debug({ err }, "stdio protocol error"),
+    });
     // The client closing our stdin is the normal way a stdio server is told to stop.
     process.stdin.once("end", () => void stop("stdin closed").then(() => exitWhenFlushed(0)));
     log.info({ tools: app.tools.length }, "serving on stdio");

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { ToolDefinition } from "./define";
 import { describeError } from "./errors";
 import type { ToolOutcome } from "./pipeline";
