@@ -1,6 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { safetyModules } from "@revops/safety/serve";
-import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
+import {
+  describeRegistryContract,
+  describeServerE2E,
+  describeServerModernE2E,
+  describeToolDocs,
+  toolsOf,
+} from "@revops/testing";
 import { createSalesServer } from "../src/server";
 
 const server = createSalesServer();
@@ -9,7 +15,7 @@ const modules = [server, ...safetyModules];
 const tools = toolsOf(modules);
 
 describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)));
-describeServerE2E({
+const e2e = {
   bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
   serverName: "sales",
   tools,
@@ -17,7 +23,9 @@ describeServerE2E({
   resourceUri: "sales://accounts/acc_0001",
   prompt: { name: "quarter_review", args: { quarter: "2026-Q4" } },
   badCall: { tool: "deals_list", args: { limit: 500 }, field: "limit" },
-});
+};
+describeServerE2E(e2e);
+describeServerModernE2E(e2e);
 describeToolDocs({
   bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
   title: "Sales server",

@@ -22,9 +22,15 @@ export * from "./define";
 export { type DiscoveryMode, type FoundTool, TOOLS_SEARCH } from "./discovery";
 export { denied, describeError, type ErrorKind, notFound, ToolError, toToolError, userError } from "./errors";
 export { GUARD_CONTROL_INPUTS, GUARD_CONTROL_KEYS, PlanPreviewSchema, withGuardInputs } from "./guard-inputs";
-export { type Authenticate, type HttpAuth, type HttpOptions, HttpTransportServer } from "./http";
+export {
+  type Authenticate,
+  type HttpAuth,
+  type HttpOptions,
+  HttpTransportServer,
+  LEGACY_PROTOCOL_VERSIONS,
+} from "./http";
 export { createLogger, type Logger } from "./logger";
-export { KitApp, type KitOptions } from "./mcp-server";
+export { KitApp, type KitOptions, MODERN_PROTOCOL_VERSION } from "./mcp-server";
 export { type CallMetrics, noMetrics } from "./metrics";
 export {
   compose,

@@ -11,6 +11,12 @@ export {
   startHttpServer,
   tempDataDir,
 } from "./mcp-client";
+export {
+  type ConnectedModern,
+  connectHttpModern,
+  connectStdioModern,
+  MODERN_PROTOCOL_VERSION,
+} from "./mcp-client-modern";
 export { describePackInstall } from "./pack-install";
 export {
   describeRegistryContract,
@@ -20,6 +26,7 @@ export {
   TOOL_TOKEN_BUDGET,
 } from "./registry-contract";
 export { describeServerE2E, type ServerE2EOptions } from "./server-e2e";
+export { describeServerModernE2E } from "./server-e2e-modern";
 export { renderToolDocs } from "./tool-docs";
 export { toolsOf } from "./tools-of";
 export { checkToolSnapshots } from "./toolsnaps";
