@@ -19,17 +19,63 @@ const args = process.argv.slice(2);
 const FIXTURE_ONLY = args.includes("--fixture-only");
 const KEEP = args.includes("--keep");
 
-/** Scenarios every real server must pass (the others need the fixture's test_* tools, resources, prompts). */
-const SERVER_SCENARIOS = [
-  "server-initialize",
-  "ping",
-  "logging-set-level",
-  "tools-list",
-  "resources-list",
-  "prompts-list",
-  "dns-rebinding-protection",
-];
+/** The protocol revisions served, each a requirement set of the conformance suite (one revision per run). */
+const REVISIONS = ["2025-11-25", "2026-07-28"];
+
+/** Per revision, the scenarios every real server must pass (the others need the fixture's test_* tools, resources, prompts). */
+const SERVER_SCENARIOS = {
+  "2025-11-25": [
+    "server-initialize",
+    "ping",
+    "logging-set-level",
+    "tools-list",
+    "resources-list",
+    "prompts-list",
+    "dns-rebinding-protection",
+  ],
+  "2026-07-28": [
+    "server-stateless",
+    "tools-list",
+    "resources-list",
+    "prompts-list",
+    "dns-rebinding-protection",
+    "http-header-validation",
+  ],
+};
 const APPS = ["sales", "marketing", "customer-success", "suite"];
+
+/**
+ * Fixture scenarios known to fail, with why; reported apart and not failing the run. Each is work left in issue 9
+ * (docs/decisions/0015-sdk-v2.md): the list must shrink to nothing.
+ */
+const KNOWN_FAILURES = [
+  {
+    revisions: ["2025-11-25", "2026-07-28"],
+    scenario: /^json-schema-2020-12$/,
+    why: "the fixture has no json_schema_2020_12_tool (a raw 2020-12 input schema)",
+  },
+  {
+    revisions: ["2026-07-28"],
+    scenario: /^input-required-result-/,
+    why: "the fixture has no input_required (multi-round-trip) tools yet: issue 9 item 3",
+  },
+  {
+    revisions: ["2026-07-28"],
+    scenario: /^tasks-/,
+    why: "the tasks extension is not served (its fixture tools and tasks/* methods)",
+  },
+  {
+    revisions: ["2026-07-28"],
+    scenario: /^http-custom-header-server-validation$/,
+    why: "no tool declares x-mcp-header parameters, so the scenario cannot be exercised",
+  },
+];
+const knownFailure = (server, scenario) => {
+  const [name, revision] = server.split("@");
+  return name === "fixture"
+    ? KNOWN_FAILURES.find((k) => k.revisions.includes(revision) && k.scenario.test(scenario))
+    : undefined;
+};
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -203,8 +249,33 @@ function readResults(dir) {
   return found;
 }
 
+/** Checks per status of each run (SUCCESS, FAILURE, WARNING, INFO, SKIPPED), summed per server@revision. */
+const checkCounts = new Map();
+
+function countChecks(server, dir) {
+  if (!existsSync(dir)) return;
+  const counts = checkCounts.get(server) ?? {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = join(dir, entry.name, "checks.json");
+    if (!entry.isDirectory() || !existsSync(file)) continue;
+    try {
+      for (const c of JSON.parse(readFileSync(file, "utf8"))) counts[c.status] = (counts[c.status] ?? 0) + 1;
+    } catch {
+      // counted as a failed scenario by readResults
+    }
+  }
+  checkCounts.set(server, counts);
+}
+
 function record(server, scenario, failures) {
-  results.push({ server, scenario, passed: failures.length === 0, failures });
+  const known = failures.length ? knownFailure(server, scenario) : undefined;
+  results.push({
+    server,
+    scenario,
+    passed: failures.length === 0,
+    failures,
+    ...(known && { known: known.why }),
+  });
 }
 
 /** Scenario names the CLI announced (suite mode), so one that wrote no checks.json still counts as failed. */
@@ -216,27 +287,36 @@ async function fixtureSuite() {
   const bin = await bundleFixture();
   const server = await startServer("fixture", bin, ["--conformance-fixture"]);
   try {
-    const outDir = join(tmp, "results", "fixture");
-    const run = await runConformance(["server", "--url", server.url, "-o", outDir], SUITE_TIMEOUT_MS);
-    const found = readResults(outDir);
-    const total = Number(/Running \w+ suite \((\d+) scenarios\)/.exec(run.out)?.[1] ?? 0);
-    const names = [...new Set([...announced(run.out), ...found.keys()])];
-    for (const name of names) {
-      record(
-        "fixture",
-        name,
-        found.get(name) ?? [
-          run.timedOut
-            ? `no result: the suite was stopped after ${SUITE_TIMEOUT_MS} ms`
-            : "no result written",
-        ],
+    for (const revision of REVISIONS) {
+      const name = `fixture@${revision}`;
+      const outDir = join(tmp, "results", "fixture", revision);
+      const run = await runConformance(
+        ["server", "--url", server.url, "--requirements", revision, "-o", outDir],
+        SUITE_TIMEOUT_MS,
       );
-    }
-    if (names.length === 0 || names.length < total) {
-      const missing = total ? total - names.length : "all";
-      record("fixture", "(suite)", [
-        `${missing} scenario(s) never ran (exit ${run.code}${run.timedOut ? ", timed out" : ""}):\n${run.out.trim().slice(-1500)}`,
-      ]);
+      const found = readResults(outDir);
+      countChecks(name, outDir);
+      const total = Number(
+        /Running [\w-]+ (?:suite|requirements?)[^(]*\((\d+) scenarios\)/.exec(run.out)?.[1] ?? 0,
+      );
+      const names = [...new Set([...announced(run.out), ...found.keys()])];
+      for (const scenario of names) {
+        record(
+          name,
+          scenario,
+          found.get(scenario) ?? [
+            run.timedOut
+              ? `no result: the suite was stopped after ${SUITE_TIMEOUT_MS} ms`
+              : "no result written",
+          ],
+        );
+      }
+      if (names.length === 0 || names.length < total) {
+        const missing = total ? total - names.length : "all";
+        record(name, "(suite)", [
+          `${missing} scenario(s) never ran (exit ${run.code}${run.timedOut ? ", timed out" : ""}):\n${run.out.trim().slice(-1500)}`,
+        ]);
+      }
     }
   } finally {
     await stopServer(server);
@@ -259,21 +339,26 @@ async function appScenarios(app) {
     return;
   }
   try {
-    for (const scenario of SERVER_SCENARIOS) {
-      const outDir = join(tmp, "results", app, scenario);
-      const run = await runConformance(
-        ["server", "--url", server.url, "--scenario", scenario, "-o", outDir],
-        SCENARIO_TIMEOUT_MS,
-      );
-      const failures = readResults(outDir).get(scenario);
-      record(
-        app,
-        scenario,
-        failures ?? [
-          `no result written (exit ${run.code}${run.timedOut ? ", timed out" : ""}): ${run.out.trim().slice(-800)}`,
-        ],
-      );
-    }
+    for (const [revision, scenarios] of Object.entries(SERVER_SCENARIOS))
+      for (const scenario of scenarios) {
+        const outDir = join(tmp, "results", app, revision, scenario);
+        const run = await runConformance(
+          ["server", "--url", server.url, "--scenario", scenario, "--spec-version", revision, "-o", outDir],
+          SCENARIO_TIMEOUT_MS,
+        );
+        // "Not testable" checks need the fixture's diagnostic tools (test_missing_capability, ...): a real server has none
+        const failures = readResults(outDir)
+          .get(scenario)
+          ?.filter((f) => !/^[\w-]+: Not testable: /.test(f));
+        countChecks(`${app}@${revision}`, outDir);
+        record(
+          `${app}@${revision}`,
+          scenario,
+          failures ?? [
+            `no result written (exit ${run.code}${run.timedOut ? ", timed out" : ""}): ${run.out.trim().slice(-800)}`,
+          ],
+        );
+      }
   } finally {
     await stopServer(server);
   }
@@ -285,8 +370,9 @@ function printTable() {
   console.log(`\n${"server".padEnd(serverWidth)}  ${"scenario".padEnd(width)}  result`);
   for (const r of results) {
     console.log(
-      `${r.server.padEnd(serverWidth)}  ${r.scenario.padEnd(width)}  ${r.passed ? "pass" : "FAIL"}`,
+      `${r.server.padEnd(serverWidth)}  ${r.scenario.padEnd(width)}  ${r.passed ? "pass" : r.known ? "known failure" : "FAIL"}`,
     );
+    if (r.known) console.log(`${" ".repeat(serverWidth + width + 4)}  (known: ${r.known})`);
     for (const f of r.failures)
       console.log(`${" ".repeat(serverWidth + width + 4)}- ${f.replace(/\n/g, "\n    ")}`);
   }
@@ -300,6 +386,11 @@ function printTable() {
   console.log(
     `\n${[...byServer].map(([name, s]) => `${name} ${s.passed}/${s.total}`).join(", ")} scenarios passed`,
   );
+  for (const [name, c] of checkCounts)
+    console.log(
+      `${name}: checks ${c.SUCCESS ?? 0} passed, ${c.FAILURE ?? 0} failed` +
+        ` (${c.WARNING ?? 0} warnings, ${c.INFO ?? 0} info, ${c.SKIPPED ?? 0} skipped)`,
+    );
 }
 
 let exitCode = 0;
@@ -325,13 +416,22 @@ try {
 
 // Apps ran in parallel: report them in a stable order.
 const order = ["fixture", ...APPS, "runner"];
-results.sort((a, b) => order.indexOf(a.server) - order.indexOf(b.server));
-const failed = results.filter((r) => !r.passed);
+const rank = (server) =>
+  order.indexOf(server.split("@")[0]) * 10 + REVISIONS.indexOf(server.split("@")[1] ?? "");
+results.sort((a, b) => rank(a.server) - rank(b.server));
+const failed = results.filter((r) => !r.passed && !r.known);
+const known = results.filter((r) => !r.passed && r.known);
 printTable();
 await writeFile(
   RESULTS_FILE,
   `${JSON.stringify(
-    { numPassedTests: results.length - failed.length, numFailedTests: failed.length, scenarios: results },
+    {
+      numPassedTests: results.length - failed.length - known.length,
+      numFailedTests: failed.length,
+      numKnownFailures: known.length,
+      checks: Object.fromEntries(checkCounts),
+      scenarios: results,
+    },
     null,
     2,
   )}\n`,
@@ -341,7 +441,9 @@ if (failed.length) {
   exitCode = 1;
   console.log(`conformance: ${failed.length} scenario(s) failed in ${seconds} s; raw results kept in ${tmp}`);
 } else {
-  console.log(`conformance: all ${results.length} scenarios passed in ${seconds} s`);
+  console.log(
+    `conformance: ${results.length - known.length} scenarios passed, ${known.length} known failures (listed above) in ${seconds} s`,
+  );
   if (!KEEP) await rm(tmp, { recursive: true, force: true });
 }
 if (KEEP && !failed.length) console.log(`raw results kept in ${tmp}`);

@@ -88,32 +88,6 @@ function toWebRequest(req: IncomingMessage, res: ServerResponse, raw: string | u
   });
 }
 
-/** The 2025 revisions served next to 2026-07-28 (through initialize). */
-export const LEGACY_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"] as const;
-
-/**
- * The SDK's -32022 answer names only the revisions its strict 2026-07-28 entry serves; this endpoint also serves
- * the 2025 ones (through initialize), so a client can pick any of them.
- */
-async function withLegacyVersionsListed(response: Response): Promise<Response> {
-  if (response.status !== 400 || !response.headers.get("content-type")?.includes("application/json"))
-    return response;
-  const text = await response.text();
-  try {
-    const msg = JSON.parse(text) as { error?: { code?: number; data?: { supported?: unknown } } };
-    const data = msg.error?.data;
-    if (msg.error?.code === -32022 && data && Array.isArray(data.supported)) {
-      data.supported = [...new Set([...data.supported, ...LEGACY_PROTOCOL_VERSIONS])];
-      const headers = new Headers(response.headers);
-      headers.delete("content-length");
-      return new Response(JSON.stringify(msg), { status: 400, headers });
-    }
-  } catch {
-    // not JSON-RPC: pass it on as is
-  }
-  return new Response(text, { status: response.status, headers: response.headers });
-}
-
 /** Writes a web Response (a JSON body or an SSE stream) to the Node response, chunk by chunk. */
 async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
   if (res.headersSent) return;
@@ -309,12 +283,7 @@ export class HttpTransportServer {
       );
     const request = toWebRequest(req, res, raw);
     if (!(await isLegacyRequest(request, body, { maxRequestBodySize: this.opts.maxBodyBytes })))
-      return writeWebResponse(
-        res,
-        await withLegacyVersionsListed(
-          await this.modern.fetch(request, { authInfo: auth, parsedBody: body }),
-        ),
-      );
+      return writeWebResponse(res, await this.modern.fetch(request, { authInfo: auth, parsedBody: body }));
     if (this.opts.stateless) return this.handleStateless(request, res, body, auth);
     return this.handleSession(request, res, body, auth, principal.id);
   }

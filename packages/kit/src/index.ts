@@ -27,7 +27,6 @@ export {
   type HttpAuth,
   type HttpOptions,
   HttpTransportServer,
-  LEGACY_PROTOCOL_VERSIONS,
 } from "./http";
 export { createLogger, type Logger } from "./logger";
 export { KitApp, type KitOptions, MODERN_PROTOCOL_VERSION } from "./mcp-server";
