@@ -1,6 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { safetyModules } from "@revops/safety/serve";
-import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
+import {
+  describeRegistryContract,
+  describeServerE2E,
+  describeServerModernE2E,
+  describeToolDocs,
+  toolsOf,
+} from "@revops/testing";
 import { createCustomerSuccessServer } from "../src/server";
 
 const server = createCustomerSuccessServer();
@@ -9,7 +15,7 @@ const modules = [server, ...safetyModules];
 const tools = toolsOf(modules);
 
 describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)));
-describeServerE2E({
+const e2e = {
   bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
   serverName: "cs",
   tools,
@@ -17,7 +23,9 @@ describeServerE2E({
   resourceUri: "cs://accounts/acc_0064/health",
   prompt: { name: "churn_review", args: { renewal_within_days: "90" } },
   badCall: { tool: "tickets_list", args: { priority: "whenever" }, field: "priority" },
-});
+};
+describeServerE2E(e2e);
+describeServerModernE2E(e2e);
 describeToolDocs({
   bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
   title: "Customer-success server",

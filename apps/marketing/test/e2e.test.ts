@@ -1,6 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { safetyModules } from "@revops/safety/serve";
-import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
+import {
+  describeRegistryContract,
+  describeServerE2E,
+  describeServerModernE2E,
+  describeToolDocs,
+  toolsOf,
+} from "@revops/testing";
 import { createMarketingServer } from "../src/server";
 
 const server = createMarketingServer();
@@ -9,7 +15,7 @@ const modules = [server, ...safetyModules];
 const tools = toolsOf(modules);
 
 describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)));
-describeServerE2E({
+const e2e = {
   bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
   serverName: "marketing",
   tools,
@@ -17,7 +23,9 @@ describeServerE2E({
   resourceUri: "marketing://campaigns/cmp_0001",
   prompt: { name: "campaign_budget_plan", args: { budget: "50000" } },
   badCall: { tool: "campaign_performance", args: { rank_by: "vibes" }, field: "rank_by" },
-});
+};
+describeServerE2E(e2e);
+describeServerModernE2E(e2e);
 describeToolDocs({
   bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
   title: "Marketing server",

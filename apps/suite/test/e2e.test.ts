@@ -1,6 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { safetyModules } from "@revops/safety/serve";
-import { describeRegistryContract, describeServerE2E, describeToolDocs, toolsOf } from "@revops/testing";
+import {
+  describeRegistryContract,
+  describeServerE2E,
+  describeServerModernE2E,
+  describeToolDocs,
+  toolsOf,
+} from "@revops/testing";
 import { createSuiteModules } from "../src/server";
 
 // what the bin serves: the three servers plus the audit module every server carries
@@ -8,7 +14,7 @@ const modules = [...createSuiteModules(), ...safetyModules];
 const tools = toolsOf(modules, true);
 
 describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)), true);
-describeServerE2E({
+const e2e = {
   bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
   serverName: "revops-suite",
   tools,
@@ -16,7 +22,9 @@ describeServerE2E({
   resourceUri: "cs://accounts/acc_0064/health",
   prompt: { name: "sales_quarter_review", args: { quarter: "2026-Q4" } },
   badCall: { tool: "sales_deals_list", args: { limit: 0 }, field: "limit" },
-});
+};
+describeServerE2E(e2e);
+describeServerModernE2E(e2e);
 describeToolDocs({
   bin: fileURLToPath(new URL("../dist/bin.js", import.meta.url)),
   title: "Suite",
