@@ -127,6 +127,45 @@ describe("Streamable HTTP", () => {
     await client.close();
   });
 
+  it("takes the principal of a 2026-07-28 request (no session) from the authenticate hook too", async () => {
+    const viewer: Principal = { id: "viewer", scopes: ["demo:read"], via: "test" };
+    const { url } = await start(["--toolsets", "all"], {
+      httpAuth: () => ({ authenticate: async () => viewer }),
+    });
+    const modern = (method: string, params: Record<string, unknown>) =>
+      post(
+        url,
+        {
+          jsonrpc: "2.0",
+          id: 1,
+          method,
+          params: {
+            ...params,
+            _meta: {
+              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+              "io.modelcontextprotocol/clientCapabilities": {},
+              "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
+            },
+          },
+        },
+        {
+          "mcp-protocol-version": "2026-07-28",
+          "mcp-method": method,
+          ...(typeof params.name === "string" && { "mcp-name": params.name }),
+        },
+      );
+    const listed = await modern("tools/list", {});
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get("mcp-session-id")).toBeNull();
+    const names = ((await listed.json()) as { result: { tools: { name: string }[] } }).result.tools.map(
+      (t) => t.name,
+    );
+    expect(names).not.toContain("records_delete");
+    expect(names).toContain("echo_text");
+    const denied = await modern("tools/call", { name: "records_delete", arguments: {} });
+    expect(((await denied.json()) as { error?: { code: number } }).error?.code).toBe(-32602);
+  });
+
   it("serves extra public routes and keeps a session to the principal that opened it", async () => {
     const { url, base } = await start([], {
       httpAuth: () => ({
