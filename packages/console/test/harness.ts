@@ -15,6 +15,7 @@ import {
   guardConfigSchema,
 } from "@revops/guards";
 import { baseConfigSchema, defineServer, type KitRuntime, type RunningServer, runServer } from "@revops/kit";
+import { type CostLedger, openCostLedger } from "@revops/resilience";
 import { migrate } from "@revops/store";
 import { AdminConsole, type SignInLimits } from "../src/index";
 
@@ -43,6 +44,8 @@ export interface Harness {
   apiKeys: ApiKeyStore;
   audit: () => Promise<AuditLog>;
   adminKey: string;
+  /** The cost ledger the usage page reads: tests record vendor calls into it. */
+  ledger: () => Promise<CostLedger>;
   stop: () => Promise<void>;
 }
 
@@ -63,6 +66,13 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
     const summary = `${d.detail}${reason ? `: ${reason}` : ""}`;
     if (d.outcome === "denied") await (await audit()).append({ ...entry, outcome: "denied", summary });
     else await recordDecision(await audit(), { ...entry, outcome: d.outcome, summary });
+  };
+  let ledger: Promise<CostLedger> | undefined;
+  const ledgerOf = () => {
+    ledger ??= (rtRef as KitRuntime)
+      .sql()
+      .then((db) => openCostLedger({ db, prices: { hubspot: { "*": 0.001 }, apollo: { "*": 0.5 } } }));
+    return ledger;
   };
   let adminConsole: AdminConsole | undefined;
   let apiKeys: ApiKeyStore | undefined;
@@ -103,6 +113,22 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
           secureCookies: false,
           scrypt: TEST_SCRYPT,
           limits,
+          usage: ledgerOf,
+          connections: async () => [
+            {
+              vendor: "HubSpot",
+              connection: "default",
+              status: "ok",
+              latencyMs: 42,
+              detail: "GET /account-info",
+            },
+            {
+              vendor: "Zendesk",
+              connection: "EU",
+              status: "problem",
+              detail: "the API token was refused (HTTP 401): create a new one and set ZENDESK_API_TOKEN__EU",
+            },
+          ],
         });
         return {
           authenticate: createHttpAuthenticator({
@@ -126,6 +152,7 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
     apiKeys: keys,
     audit,
     adminKey,
+    ledger: ledgerOf,
     stop: () => running.stop("test done"),
   };
 }

@@ -8,7 +8,7 @@ import {
   resourceMetadataUrl,
   writeInsufficientScope,
 } from "@revops/auth";
-import { AdminConsole } from "@revops/console";
+import { AdminConsole, type ConnectionStatus } from "@revops/console";
 import { approvalsAdmin } from "@revops/guards";
 import type { HttpAuth, KitRuntime } from "@revops/kit";
 import { migrate } from "@revops/store";
@@ -92,5 +92,34 @@ function adminConsoleFor(
     // plain HTTP is only for loopback; anywhere else the cookie travels over TLS only
     secureCookies: !isLoopbackHost(cfg.HOST) || (cfg.PUBLIC_URL?.startsWith("https:") ?? false),
     log: (level, message, fields) => rt.log[level](fields ?? {}, message),
+    usage: async () => (await import("@revops/connectors/app-setup")).costLedgerFor(rt),
+    connections: () => connectionChecks(rt),
   });
+}
+
+/** The doctor's checks of every configured vendor connection, for the console's connections page. */
+async function connectionChecks(rt: KitRuntime): Promise<ConnectionStatus[]> {
+  const doctor = await import("@revops/connectors/doctor");
+  const { connections, problems } = doctor.configuredConnections({ ...rt.environment });
+  const probed = await Promise.all(connections.map((c) => doctor.probeConnection(c, { timeoutMs: 10_000 })));
+  return [
+    ...problems.map((p) => ({
+      vendor: p.vendor ? doctor.VENDOR_LABELS[p.vendor] : "settings",
+      connection: p.variable,
+      status: "misconfigured" as const,
+      detail: p.message,
+    })),
+    ...probed.map((r) => ({
+      vendor: doctor.VENDOR_LABELS[r.vendor],
+      connection: r.label,
+      status:
+        r.status === "problem"
+          ? r.failure === "misconfigured"
+            ? ("misconfigured" as const)
+            : ("problem" as const)
+          : ("ok" as const),
+      ...(r.latencyMs !== undefined && { latencyMs: Math.round(r.latencyMs) }),
+      detail: `${r.check}${r.message ? `: ${r.message}` : ""}`,
+    })),
+  ];
 }
