@@ -34,8 +34,8 @@ export interface ConsoleOptions {
   kv: () => Promise<KeyValue>;
   apiKeys: ApiKeyStore;
   audit: () => Promise<AuditLog>;
-  /** The guards' approvals API (as the CLI uses it); `reason` joins the audit record of the decision. */
-  approvals: (note: { reason?: string }) => ApprovalsAdmin;
+  /** The guards' approvals API, as the CLI uses it. */
+  approvals: ApprovalsAdmin;
   roles?: RoleMap;
   /** Secure cookies: true unless the server is bound to loopback over plain HTTP. */
   secureCookies: boolean;
@@ -328,7 +328,7 @@ export class AdminConsole {
       (s) => s === wanted,
     );
     if (!status) throw new HttpError(400, "Unknown status.");
-    const list = await this.opts.approvals({}).listApprovals({ status, limit: 200 });
+    const list = await this.opts.approvals.listApprovals({ status, limit: 200 });
     this.page(res, 200, approvalsPage({ session, status, list }));
   }
 
@@ -339,7 +339,7 @@ export class AdminConsole {
     verb: "approve" | "reject" | undefined,
     form: URLSearchParams | undefined,
   ) {
-    const admin = this.opts.approvals({});
+    const admin = this.opts.approvals;
     let approval: Awaited<ReturnType<ApprovalsAdmin["showApproval"]>>;
     try {
       approval = await admin.showApproval(id);
@@ -365,7 +365,7 @@ export class AdminConsole {
             400,
             approvalPage({ session, approval, mayDecide, needs, error: "Give a reason for rejecting." }),
           );
-        await this.opts.approvals({ reason }).reject(id, approver);
+        await admin.reject(id, approver, reason);
       }
     } catch (err) {
       return this.page(

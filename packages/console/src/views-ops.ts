@@ -120,7 +120,8 @@ export function rolesPage(o: {
   users: { email: string; role: string; disabledAt: string | null }[];
 }): Node {
   const names = Object.keys(o.roles).sort();
-  const members = (role: string) => o.users.filter((u) => u.role === role && !u.disabledAt).map((u) => u.email);
+  const members = (role: string) =>
+    o.users.filter((u) => u.role === role && !u.disabledAt).map((u) => u.email);
   return layout({
     title: "Roles",
     session: o.session,

@@ -143,7 +143,7 @@ export function approvalPage(o: {
         )
       : a.status === "rejected"
         ? notice(
-            html`<strong>Rejected by ${a.decidedBy}.</strong> The assistant cannot run this plan.`,
+            html`<strong>Rejected by ${a.decidedBy}${a.decisionNote ? `: ${a.decisionNote}` : ""}.</strong> The assistant cannot run this plan.`,
             "bad",
           )
         : a.status === "used"

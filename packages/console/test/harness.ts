@@ -61,9 +61,9 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
       .then((db) => openAuditLog({ db, checkpointDir: join(dataDir, "cp"), keyDir: join(dataDir, "keys") }));
     return log;
   };
-  const record = (server: string, reason?: string) => async (d: GuardDecision) => {
+  const record = (server: string) => async (d: GuardDecision) => {
     const entry = { principal: d.principal, server, tool: d.tool, planHash: d.planHash };
-    const summary = `${d.detail}${reason ? `: ${reason}` : ""}`;
+    const summary = d.detail;
     if (d.outcome === "denied") await (await audit()).append({ ...entry, outcome: "denied", summary });
     else await recordDecision(await audit(), { ...entry, outcome: d.outcome, summary });
   };
@@ -104,12 +104,11 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
           kv: rt.kv,
           apiKeys,
           audit,
-          approvals: ({ reason }) =>
-            approvalsAdmin({
-              sql: rt.sql,
-              config: rt.config as unknown as GuardConfig,
-              record: record("revops-console", reason),
-            }),
+          approvals: approvalsAdmin({
+            sql: rt.sql,
+            config: rt.config as unknown as GuardConfig,
+            record: record("revops-console"),
+          }),
           secureCookies: false,
           scrypt: TEST_SCRYPT,
           limits,

@@ -190,12 +190,16 @@ describe("approvals", () => {
       reason: "budget frozen this quarter",
     });
     expect(r.status).toBe(303);
-    expect(await (await a.get(`/console/approvals/${id}`)).text()).toContain("Rejected by dana@example.com");
+    expect(await (await a.get(`/console/approvals/${id}`)).text()).toContain(
+      "Rejected by dana@example.com (console): budget frozen this quarter",
+    );
     const run = await assistant.callTool({
       name: "caps_update",
       arguments: { scope: "per_day", amount: 4000, approval_id: id },
     });
     expect(run.isError).toBe(true);
+    // the assistant is told why, in the human's words
+    expect(textOf(run)).toContain('("budget frozen this quarter")');
     const log = await h.audit();
     const rec = (await log.query({ outcome: "rejected", tool: "caps_update" })).records.find(
       (x) => x.server === "revops-console",
@@ -353,7 +357,7 @@ async function plainDeps() {
     kv: async () => kv,
     apiKeys: new ApiKeyStore(db),
     audit: () => openAuditLog({ db }),
-    approvals: () => approvalsAdmin({ sql: async () => db }),
+    approvals: approvalsAdmin({ sql: async () => db }),
     scrypt: TEST_SCRYPT,
   };
 }

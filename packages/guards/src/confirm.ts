@@ -143,7 +143,7 @@ export async function redeemApproval(g: GuardedCall, id: string): Promise<ToolOu
   if (a.status === "rejected") {
     await g.audit("rejected", `approval ${id} was rejected by ${a.decidedBy}`, id);
     return refuse(
-      `Not executed: ${a.decidedBy} rejected approval ${id}. ${NOTHING_CHANGED}`,
+      `Not executed: ${a.decidedBy} rejected approval ${id}${a.decisionNote ? ` ("${a.decisionNote}")` : ""}. ${NOTHING_CHANGED}`,
       "Tell the user it was rejected; do not retry unless they ask.",
     );
   }

@@ -78,17 +78,12 @@ function adminConsoleFor(
     apiKeys: o.apiKeys,
     ...(o.roles && { roles: o.roles }),
     audit: () => auditLogFor(rt),
-    // the same approvals API as `revops approvals approve|reject`; the console adds the rejection reason
-    approvals: ({ reason }) =>
-      approvalsAdmin({
-        sql: rt.sql,
-        config: cfg,
-        record: async (d) =>
-          recordGuardDecision(
-            await auditLogFor(rt),
-            "revops-console",
-          )(reason ? { ...d, detail: `${d.detail}: ${reason}` } : d),
-      }),
+    // the same approvals API as `revops approvals approve|reject`
+    approvals: approvalsAdmin({
+      sql: rt.sql,
+      config: cfg,
+      record: async (d) => recordGuardDecision(await auditLogFor(rt), "revops-console")(d),
+    }),
     // plain HTTP is only for loopback; anywhere else the cookie travels over TLS only
     secureCookies: !isLoopbackHost(cfg.HOST) || (cfg.PUBLIC_URL?.startsWith("https:") ?? false),
     log: (level, message, fields) => rt.log[level](fields ?? {}, message),
