@@ -11,6 +11,7 @@ export {
   startHttpServer,
   tempDataDir,
 } from "./mcp-client";
+export * from "./nginx";
 export { describePackInstall } from "./pack-install";
 export {
   describeRegistryContract,
