@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { expect, it } from "vitest";
 import { connectStdio, tempDataDir } from "./mcp-client";
 
 /**
@@ -46,7 +46,12 @@ export function describePackInstall(o: { appDir: string; bin: string; minTools: 
       command: "npx",
       args: ["--yes", "--offline", "--cache", join(empty, ".npm"), `file:${join(out, tarball as string)}`],
       cwd: empty,
-      env: { PATH: process.env.PATH ?? "", HOME: empty, REVOPS_DATA_DIR: tempDataDir("npx"), LOG_LEVEL: "warn" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: empty,
+        REVOPS_DATA_DIR: tempDataDir("npx"),
+        LOG_LEVEL: "warn",
+      },
       stderr: "pipe",
     });
     const viaNpx = new Client({ name: "npx-customer", version: "1" });
