@@ -3,12 +3,17 @@ import {
   type AccountSignals,
   type NpsResponseRow,
   type Page,
+  type RenewalDealRow,
   type RenewalHistory,
   type RenewalTermFeatures,
+  type SignalsQuery,
   type TicketChanges,
   type TicketDetail,
   type TicketQuery,
   type TicketRow,
+  type TicketSearch,
+  type TicketSearchRow,
+  type TicketThread,
   TicketWriteError,
   type WriteOrigin as TicketWriteOrigin,
 } from "@revops/sandbox";
@@ -52,14 +57,23 @@ export interface NpsQuery {
 }
 
 /** One yearly term's churn-model features as of a day (from records strictly before it): the sandbox's shape. */
-export type { RenewalTermFeatures } from "@revops/sandbox";
+/** Open renewal deals, ticket searches and threads: the sandbox's shapes, which vendor adapters fill too. */
+export type {
+  RenewalDealRow,
+  RenewalTermFeatures,
+  SignalsQuery,
+  TicketSearch,
+  TicketSearchRow,
+  TicketThread,
+} from "@revops/sandbox";
 
 /** Past renewals with their features and labels; `note` says where they came from when not the vendors. */
 export type ChurnHistory = RenewalHistory & { note?: string };
 
 /** What the customer-success tools need; the sandbox and vendor adapters (Zendesk, Intercom, Mixpanel) implement it. */
 export interface SupportPort {
-  accountSignals(q?: { accountIds?: string[] }): Promise<AccountSignals[]>;
+  /** Current customers' health signals, today's or (`asOf`) as they stood on a past day. */
+  accountSignals(q?: SignalsQuery): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
   /** What `npsResponses` over the same range adds up to (vendors compute it from their responses). */
@@ -71,8 +85,14 @@ export interface SupportPort {
   updateTicket(id: string, changes: TicketChanges, origin: TicketWriteOrigin): Promise<TicketUpdateResult>;
   /** Every term that came up for renewal (renewed / cancelled) with features as of `leadDays` before it. */
   renewalHistory(): Promise<ChurnHistory>;
-  /** Current customers' terms with a renewal ahead, with the same features as of today. */
-  upcomingRenewals(): Promise<RenewalTermFeatures[]>;
+  /** Current customers' terms with a renewal ahead (on or before `until`), with the same features as of today. */
+  upcomingRenewals(q?: { until?: string }): Promise<RenewalTermFeatures[]>;
+  /** Open renewal deals in the CRM (stage, forecast category), optionally of some accounts. */
+  renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]>;
+  /** Tickets by text (subject and comments), status, priority, tag, account and requester, newest first. */
+  searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>>;
+  /** One ticket with its comments, oldest first; undefined when there is no such ticket. */
+  ticketThread(id: string): Promise<TicketThread | undefined>;
 }
 
 export interface CsPorts {

@@ -4,6 +4,7 @@ import type {
   CampaignRow,
   CampaignStats,
   ContactList,
+  LeadFunnel,
   ListContact,
   ListMembersResult,
   Page,
@@ -28,6 +29,10 @@ export type {
   AttributionCampaign,
   ContactList,
   DealPath,
+  FunnelCell,
+  FunnelLeadDates,
+  FunnelStage,
+  LeadFunnel,
   ListContact,
   ListMembersResult,
   PathTouch,
@@ -51,6 +56,11 @@ export interface MarketingPort {
   }): Promise<
     { source: string; leads: number; mqls: number; sqls: number; converted: number; wonRevenue: number }[]
   >;
+  /**
+   * Leads created in [from, to] by cohort month and source with the stages they reached, and each lead's stage
+   * dates where the source records them (`datedStages`); what it cannot measure is said in `notes`.
+   */
+  leadFunnel(q: { from?: string; to?: string }): Promise<LeadFunnel>;
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   /**
    * Every campaign, and every deal converted from a lead with that lead's campaign touches up to the deal's

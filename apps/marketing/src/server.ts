@@ -10,7 +10,8 @@ import { tools, toolsets } from "./tools";
 export const MARKETING_INSTRUCTIONS =
   "Marketing data for campaign planning and attribution. attribution credits pipeline and revenue to campaigns with a chosen model " +
   "(first/last touch, linear, time decay, U, W, data-driven); campaign_performance ranks campaigns by ROI, pipeline or cost per lead " +
-  "with the same model; leads_by_source shows the funnel per lead source; campaigns_list finds campaigns. Money is USD.";
+  "with the same model; leads_by_source gives lead→opportunity and lead→won rates per source and cohort month; funnel_report " +
+  "(analytics toolset) the stage-by-stage funnel; experiment_significance tests an A/B result; campaigns_list finds campaigns. Money is USD.";
 
 type Env = Record<string, string | undefined>;
 

@@ -12,28 +12,51 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MarketingPort } from "../src/ports";
 import { createMarketingServer } from "../src/server";
 
-const contact = (hs_analytics_source: string, lifecyclestage: string, createdate: string) => ({
+/** Lifecycle stage dates HubSpot stamped when the contact entered MQL, SQL and opportunity. */
+const entered = (mql?: string, sql?: string, opportunity?: string) => ({
+  ...(mql && { hs_lifecyclestage_marketingqualifiedlead_date: `${mql}T09:00:00Z` }),
+  ...(sql && { hs_lifecyclestage_salesqualifiedlead_date: `${sql}T09:00:00Z` }),
+  ...(opportunity && { hs_lifecyclestage_opportunity_date: `${opportunity}T09:00:00Z` }),
+});
+const contact = (
+  hs_analytics_source: string,
+  lifecyclestage: string,
+  createdate: string,
+  dates: Record<string, string> = {},
+) => ({
   email: `${lifecyclestage}.${createdate}@example.com`,
   hs_analytics_source,
   lifecyclestage,
   createdate: `${createdate}T15:00:00Z`,
+  ...dates,
+});
+
+const dated = (created: string, closed: string) => ({
+  createdate: `${created}T10:00:00Z`,
+  closedate: `${closed}T17:00:00Z`,
 });
 
 // the fake numbers records from 1001 in seed order: deals 1001-1004, then contacts 1005-1012
 const SEED: HubSpotSeed = {
   deals: [
-    { dealname: "Acme won", amount: "40000", dealstage: "closedwon" },
-    { dealname: "Globex won", amount: "25000", dealstage: "closedwon" },
-    { dealname: "Initech open", amount: "10000", dealstage: "qualifiedtobuy" },
-    { dealname: "Hooli lost", amount: "8000", dealstage: "closedlost" },
+    { dealname: "Acme won", amount: "40000", dealstage: "closedwon", ...dated("2026-02-20", "2026-04-01") },
+    { dealname: "Globex won", amount: "25000", dealstage: "closedwon", ...dated("2026-03-25", "2026-05-04") },
+    {
+      dealname: "Initech open",
+      amount: "10000",
+      dealstage: "qualifiedtobuy",
+      ...dated("2026-03-10", "2026-07-01"),
+    },
+    { dealname: "Hooli lost", amount: "8000", dealstage: "closedlost", ...dated("2026-03-20", "2026-04-10") },
   ],
   contacts: [
-    contact("PAID_SEARCH", "customer", "2026-02-03"), // 1005 → Acme won
-    contact("PAID_SEARCH", "marketingqualifiedlead", "2026-02-10"), // 1006
+    contact("PAID_SEARCH", "customer", "2026-02-03", entered("2026-02-05", "2026-02-12", "2026-02-20")), // 1005 → Acme won
+    contact("PAID_SEARCH", "marketingqualifiedlead", "2026-02-10", entered("2026-02-15")), // 1006
     contact("PAID_SEARCH", "lead", "2026-03-05"), // 1007
-    contact("ORGANIC_SEARCH", "opportunity", "2026-02-20"), // 1008 → Initech open
-    contact("ORGANIC_SEARCH", "salesqualifiedlead", "2026-04-02"), // 1009
-    contact("REFERRALS", "customer", "2026-03-15"), // 1010 → Globex won, Hooli lost
+    contact("ORGANIC_SEARCH", "opportunity", "2026-02-20", entered("2026-02-22", "2026-03-01", "2026-03-10")), // 1008 → Initech open
+    contact("ORGANIC_SEARCH", "salesqualifiedlead", "2026-04-02", entered("2026-04-05", "2026-04-09")), // 1009
+    // skipped SQL: HubSpot stamps no SQL date
+    contact("REFERRALS", "customer", "2026-03-15", entered("2026-03-18", undefined, "2026-03-25")), // 1010 → Globex won, Hooli lost
     contact("REFERRALS", "subscriber", "2026-03-16"), // 1011: not a lead
     contact("PAID_SEARCH", "customer", "2026-05-20"), // 1012 → Acme won as well
   ],
@@ -216,55 +239,145 @@ describe("marketing server on HubSpot", () => {
     expect(one.text).toMatch(/Unknown campaign id\(s\): nope/);
   });
 
-  it("counts the lead funnel per original source with won revenue from associated deals", async () => {
+  it("counts leads per original source with both conversion rates and days to convert", async () => {
     const all = await s.call("leads_by_source", {});
     expect(all.isError, all.text).toBe(false);
-    expect(all.data.total_leads).toBe(7);
-    expect(all.data.sources).toEqual([
-      // Acme won is associated with two paid-search leads: counted once
+    expect(all.data.totals).toMatchObject({ leads: 7, opportunities: 4, won: 3, won_revenue: 65_000 });
+    expect(all.data.rows).toEqual([
+      // Acme won is associated with two paid-search leads: both leads won, its revenue counts once (for 1005);
+      // lead 1012 was created after Acme's deal, so its out-of-order days are left out
+      {
+        source: "paid_search",
+        leads: 4,
+        opportunities: 2,
+        won: 2,
+        won_revenue: 40_000,
+        lead_to_opportunity_rate: 0.5,
+        lead_to_won_rate: 0.5,
+        median_days_to_opportunity: 17,
+        median_days_to_won: 57,
+      },
+      {
+        source: "organic",
+        leads: 2,
+        opportunities: 1,
+        won: 0,
+        won_revenue: 0,
+        lead_to_opportunity_rate: 0.5,
+        lead_to_won_rate: 0,
+        median_days_to_opportunity: 18,
+        median_days_to_won: null,
+      },
+      // Hooli lost is associated too, but only closed-won deals count
+      {
+        source: "referral",
+        leads: 1,
+        opportunities: 1,
+        won: 1,
+        won_revenue: 25_000,
+        lead_to_opportunity_rate: 1,
+        lead_to_won_rate: 1,
+        median_days_to_opportunity: 10,
+        median_days_to_won: 50,
+      },
+    ]);
+    // the end date includes its whole day: the lead created 2026-03-05T15:00Z is in
+    const part = await s.call("leads_by_source", { from: "2026-02-01", to: "2026-03-05" });
+    expect(part.data.totals.leads).toBe(4);
+    expect(part.data.rows.map((r: { source: string; leads: number }) => [r.source, r.leads])).toEqual([
+      ["paid_search", 3],
+      ["organic", 1],
+    ]);
+    expect(part.data.meta.inputs).toEqual({
+      from: "2026-02-01",
+      to: "2026-03-05",
+      group_by: "source",
+      leads: 4,
+    });
+    const months = await s.call("leads_by_source", { group_by: "month" });
+    expect(months.data.rows.map((r: { month: string; leads: number }) => [r.month, r.leads])).toEqual([
+      ["2026-05", 1],
+      ["2026-04", 1],
+      ["2026-03", 2],
+      ["2026-02", 3],
+    ]);
+  });
+
+  it("reports the funnel stage by stage from lifecycle stage dates", async () => {
+    const r = await s.call("funnel_report", {});
+    expect(r.isError, r.text).toBe(false);
+    expect(r.data.rows).toEqual([
       {
         source: "paid_search",
         leads: 4,
         mqls: 3,
         sqls: 2,
-        converted: 2,
-        won_revenue: 40_000,
-        mql_rate: 0.75,
-        sql_rate: 0.5,
-        win_conversion: 0.5,
+        opportunities: 2,
+        won: 2,
+        lead_to_mql_rate: 0.75,
+        mql_to_sql_rate: 0.667,
+        sql_to_opportunity_rate: 1,
+        opportunity_to_won_rate: 1,
+        // the opportunity of 1012 (no stage date) falls back to its deal's creation
+        days_lead_to_mql: 3.5,
+        days_mql_to_sql: 7,
+        days_sql_to_opportunity: 8,
+        days_lead_to_opportunity: 17,
+        days_opportunity_to_won: 40,
       },
       {
         source: "organic",
         leads: 2,
         mqls: 2,
         sqls: 2,
-        converted: 1,
-        won_revenue: 0,
-        mql_rate: 1,
-        sql_rate: 1,
-        win_conversion: 0.5,
+        opportunities: 1,
+        won: 0,
+        lead_to_mql_rate: 1,
+        mql_to_sql_rate: 1,
+        sql_to_opportunity_rate: 0.5,
+        opportunity_to_won_rate: 0,
+        days_lead_to_mql: 2.5,
+        days_mql_to_sql: 5.5,
+        days_sql_to_opportunity: 9,
+        days_lead_to_opportunity: 18,
+        days_opportunity_to_won: null,
       },
-      // Hooli lost is associated too, but only closed-won deals count
       {
         source: "referral",
         leads: 1,
         mqls: 1,
         sqls: 1,
-        converted: 1,
-        won_revenue: 25_000,
-        mql_rate: 1,
-        sql_rate: 1,
-        win_conversion: 1,
+        opportunities: 1,
+        won: 1,
+        lead_to_mql_rate: 1,
+        mql_to_sql_rate: 1,
+        sql_to_opportunity_rate: 1,
+        opportunity_to_won_rate: 1,
+        days_lead_to_mql: 3,
+        days_mql_to_sql: null,
+        days_sql_to_opportunity: null,
+        days_lead_to_opportunity: 10,
+        days_opportunity_to_won: 40,
       },
     ]);
-    // the end date includes its whole day: the lead created 2026-03-05T15:00Z is in
-    const part = await s.call("leads_by_source", { from: "2026-02-01", to: "2026-03-05" });
-    expect(part.data.total_leads).toBe(4);
-    expect(part.data.sources.map((r: { source: string; leads: number }) => [r.source, r.leads])).toEqual([
-      ["paid_search", 3],
-      ["organic", 1],
-    ]);
-    expect(part.data.meta.inputs).toEqual({ from: "2026-02-01", to: "2026-03-05", leads: 4 });
+    expect(r.data.meta.source).toBe("hubspot");
+    expect(r.data.meta.inputs.dated_stages).toBe("mql,sql,opportunity,won");
+    expect(r.data.meta.caveats.join(" ")).toMatch(/skipped a stage are left out/);
+    expect(r.data.meta.caveats.join(" ")).not.toMatch(/No dates recorded/);
+    // the stage dates are asked for by name
+    const search = fake.requests.filter((q) => q.path === "/crm/v3/objects/contacts/search").at(-1);
+    expect(JSON.stringify(search?.body)).toMatch(/hs_lifecyclestage_marketingqualifiedlead_date/);
+  });
+
+  it("tests an experiment without calling HubSpot", async () => {
+    const before = fake.requests.length;
+    const r = await s.call("experiment_significance", {
+      control: { visitors: 1000, conversions: 200 },
+      variant: { visitors: 1000, conversions: 250 },
+    });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.data.p_value).toBeCloseTo(0.0074, 4);
+    expect(fake.requests.length).toBe(before);
   });
 
   it("completes and reads campaigns by name through the resource", async () => {
@@ -328,7 +441,7 @@ describe("marketing server on HubSpot", () => {
       expect(perf.data.totals.revenue).toBe(65_000);
       expect(perf.data.meta.caveats.join(" ")).toMatch(/HubSpot is unavailable.*cached data from/);
       const leads = await s.call("leads_by_source", {});
-      expect(leads.data.total_leads).toBe(7);
+      expect(leads.data.totals.leads).toBe(7);
       expect(leads.data.meta.caveats.join(" ")).toMatch(/HubSpot is unavailable/);
       const listed = await s.call("campaigns_list", {});
       expect(listed.data.total).toBe(3);

@@ -55,12 +55,15 @@ describe("campaigns", () => {
 });
 
 describe("leads_by_source", () => {
-  it("counts the funnel per source over a range", async () => {
+  it("counts leads per source over a range, with both conversion rates", async () => {
     const all = await s.call("leads_by_source", {});
-    expect(all.data.total_leads).toBe(1000);
-    for (const r of all.data.sources) expect(r.mqls).toBeLessThanOrEqual(r.leads);
+    expect(all.data.totals.leads).toBe(1000);
+    for (const r of all.data.rows) {
+      expect(r.won).toBeLessThanOrEqual(r.opportunities);
+      expect(r.opportunities).toBeLessThanOrEqual(r.leads);
+    }
     const part = await s.call("leads_by_source", { from: "2026-01-01", to: "2026-06-30" });
-    expect(part.data.total_leads).toBeLessThan(1000);
+    expect(part.data.totals.leads).toBeLessThan(1000);
     expect((await s.call("leads_by_source", { from: "2026-06-30", to: "2026-01-01" })).text).toMatch(
       /from is after to/,
     );

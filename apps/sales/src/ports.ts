@@ -1,11 +1,15 @@
 import { toolsFor } from "@revops/kit";
 
 import type {
+  AccountCandidates,
   AccountDetail,
+  AccountQuery,
   ConversionCell,
   DealQuery,
   DealRow,
   Page,
+  RiskInputs,
+  RiskQuery,
   SnapshotCell,
   SnapshotPoint,
   Stage,
@@ -91,6 +95,13 @@ export interface CrmPort {
   pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]>;
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  /**
+   * Accounts that may match `q`: the exact filters (domain, owner, industry) applied, the name loosely (sharing a
+   * three-letter piece, or the vendor's nearest search); accounts_search ranks them by name similarity.
+   */
+  accountCandidates(q: AccountQuery): Promise<AccountCandidates>;
+  /** Open deals with their risk inputs, the typical days per stage, and caveats for what this CRM cannot supply. */
+  openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */
   getDeal(id: string): Promise<DealDetail | undefined>;

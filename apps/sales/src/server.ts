@@ -9,7 +9,8 @@ import { tools, toolsets } from "./tools";
 
 export const SALES_INSTRUCTIONS =
   "Sales data for pipeline reviews, forecasts and account research. Start with pipeline_summary for a quarter's shape, " +
-  "deals_list to find deals (pass next_cursor to page), account_get for one account. Amounts are USD. " +
+  "deals_list to find deals (pass next_cursor to page), deals_at_risk for deals needing attention, " +
+  "accounts_search to find an account by name, account_get for one account. Amounts are USD. " +
   "Lists are paginated and compact; narrow with filters rather than paging through everything.";
 
 type Env = Record<string, string | undefined>;

@@ -100,7 +100,9 @@ describe("account_get, resources and prompts", () => {
 
   it("says how to find a valid account id", async () => {
     const r = await s.call("account_get", { account_id: "acc_9999" });
-    expect(r.text).toMatch(/Error \(not_found\): No account with id acc_9999[\s\S]*Next: Use an account_id/);
+    expect(r.text).toMatch(
+      /Error \(not_found\): No account with id acc_9999[\s\S]*Next: Find the id with accounts_search/,
+    );
   });
 
   it("serves the account and team resources with completion", async () => {

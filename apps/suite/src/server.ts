@@ -2,6 +2,7 @@ import { createCustomerSuccessServer } from "@revops/cs-mcp";
 import { createMarketingServer } from "@revops/marketing-mcp";
 import { createSalesServer } from "@revops/sales-mcp";
 import pkg from "../package.json" with { type: "json" };
+import { createCustomerModule } from "./customer/module";
 
 export const SUITE_INFO = {
   name: "revops-suite",
@@ -9,10 +10,13 @@ export const SUITE_INFO = {
   version: pkg.version,
   instructions:
     "Sales, marketing and customer-success data in one server. Tool names carry their area: sales_*, marketing_*, cs_*. " +
-    "Start with sales_pipeline_summary, marketing_campaign_performance or cs_accounts_at_risk. Lists are paginated; money is USD.",
+    "Start with customer_360 for one account, sales_pipeline_summary, marketing_campaign_performance or cs_accounts_at_risk. Lists are paginated; money is USD.",
 };
 
-/** The three servers in one process: names are namespaced (sales_deals_list), toolsets are the union. */
+/** The three servers in one process (names namespaced: sales_deals_list, toolsets the union) and the suite's own. */
 export function createSuiteModules() {
-  return [createSalesServer(), createMarketingServer(), createCustomerSuccessServer()];
+  const sales = createSalesServer();
+  const marketing = createMarketingServer();
+  const cs = createCustomerSuccessServer();
+  return [sales, marketing, cs, createCustomerModule({ sales, cs, marketing })];
 }

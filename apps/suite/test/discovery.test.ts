@@ -47,6 +47,7 @@ describe("suite in search mode (--discovery search)", () => {
       "sales_deals_list",
       "marketing_campaigns_list",
       "cs_accounts_at_risk",
+      "customer_360",
       "tools_search",
     ]);
     const tokens = await startTokens(s);

@@ -20,6 +20,7 @@ import {
   signInPage,
   welcomePage,
 } from "./views";
+import { type ConnectionStatus, connectionsPage, rolesPage, type UsageSource, usagePage } from "./views-ops";
 
 export type ConsoleLog = (
   level: "info" | "warn" | "error",
@@ -33,8 +34,8 @@ export interface ConsoleOptions {
   kv: () => Promise<KeyValue>;
   apiKeys: ApiKeyStore;
   audit: () => Promise<AuditLog>;
-  /** The guards' approvals API (as the CLI uses it); `reason` joins the audit record of the decision. */
-  approvals: (note: { reason?: string }) => ApprovalsAdmin;
+  /** The guards' approvals API, as the CLI uses it. */
+  approvals: ApprovalsAdmin;
   roles?: RoleMap;
   /** Secure cookies: true unless the server is bound to loopback over plain HTTP. */
   secureCookies: boolean;
@@ -44,7 +45,17 @@ export interface ConsoleOptions {
   scrypt?: ScryptParams;
   now?: () => Date;
   log?: ConsoleLog;
+  /** Vendor API usage and cost (the cost ledger); the usage page says so when absent. */
+  usage?: () => Promise<UsageSource>;
+  /** The doctor's checks of every configured connection, run when the page is opened. */
+  connections?: () => Promise<ConnectionStatus[]>;
 }
+
+/** Most records one audit export carries; narrower filters get the rest. */
+const EXPORT_MAX = 10_000;
+const DAY_MS = 86_400_000;
+const isDay = (v: string | undefined): v is string =>
+  !!v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
 
 const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -215,10 +226,20 @@ export class AdminConsole {
     if (ap)
       return this.approval(res, session, ap[1] as string, ap[2] as "approve" | "reject" | undefined, form);
 
-    if (path === `${BASE}/audit` && method === "GET") {
+    const operatorPages: Record<string, () => Promise<void>> = {
+      [`${BASE}/audit`]: () => this.audit(url, res, session),
+      [`${BASE}/audit/export`]: () => this.auditExport(url, res, session),
+      [`${BASE}/usage`]: () => this.usage(url, res, session),
+      [`${BASE}/connections`]: () => this.connections(res, session),
+      [`${BASE}/roles`]: async () =>
+        this.page(res, 200, rolesPage({ session, roles: this.users.roles, users: await this.users.list() })),
+    };
+    const operatorPage = method === "GET" ? operatorPages[path] : undefined;
+    if (operatorPage) {
+      // what operators read (records, usage, connections, who holds which role) needs audit:read
       if (missingScopes(session.scopes, ["audit:read"]).length)
-        return fail(403, `Your role (${session.user.role}) may not read the audit log: it needs audit:read.`);
-      return this.audit(url, res, session);
+        return fail(403, `Your role (${session.user.role}) may not open this page: it needs audit:read.`);
+      return operatorPage();
     }
     if (path === `${BASE}/keys` || path.startsWith(`${BASE}/keys/`)) {
       if (!session.scopes.includes("*"))
@@ -307,7 +328,7 @@ export class AdminConsole {
       (s) => s === wanted,
     );
     if (!status) throw new HttpError(400, "Unknown status.");
-    const list = await this.opts.approvals({}).listApprovals({ status, limit: 200 });
+    const list = await this.opts.approvals.listApprovals({ status, limit: 200 });
     this.page(res, 200, approvalsPage({ session, status, list }));
   }
 
@@ -318,7 +339,7 @@ export class AdminConsole {
     verb: "approve" | "reject" | undefined,
     form: URLSearchParams | undefined,
   ) {
-    const admin = this.opts.approvals({});
+    const admin = this.opts.approvals;
     let approval: Awaited<ReturnType<ApprovalsAdmin["showApproval"]>>;
     try {
       approval = await admin.showApproval(id);
@@ -344,7 +365,7 @@ export class AdminConsole {
             400,
             approvalPage({ session, approval, mayDecide, needs, error: "Give a reason for rejecting." }),
           );
-        await this.opts.approvals({ reason }).reject(id, approver);
+        await admin.reject(id, approver, reason);
       }
     } catch (err) {
       return this.page(
@@ -357,7 +378,8 @@ export class AdminConsole {
     return this.redirect(res, `${BASE}/approvals/${encodeURIComponent(id)}`);
   }
 
-  private async audit(url: URL, res: ServerResponse, session: ConsoleSession) {
+  /** The audit page's filters from the query string, and the query they make (or what is wrong with them). */
+  private auditFilters(url: URL): { filters: AuditFilters; q: AuditQuery; error?: string } {
     const p = url.searchParams;
     const get = (k: string) => (p.get(k) ?? "").trim() || undefined;
     const outcome = AUDIT_OUTCOMES.find((o) => o === get("outcome")) as AuditOutcome | undefined;
@@ -368,7 +390,6 @@ export class AdminConsole {
       ...(get("since") && { since: get("since") }),
       ...(get("until") && { until: get("until") }),
     };
-    const log = await this.opts.audit();
     const q: AuditQuery = { limit: 50 };
     let error: string | undefined;
     if (filters.principal) q.principal = filters.principal;
@@ -384,6 +405,12 @@ export class AdminConsole {
     }
     const cursor = get("cursor");
     if (cursor && /^\d+$/.test(cursor)) q.cursor = cursor;
+    return { filters, q, ...(error && { error }) };
+  }
+
+  private async audit(url: URL, res: ServerResponse, session: ConsoleSession) {
+    const { filters, q, error } = this.auditFilters(url);
+    const log = await this.opts.audit();
     const page = error ? { records: [] } : await log.query(q);
     // verification walks the whole chain: at most once every 30 s per process
     if (!this.verified || Date.now() - this.verified.at > 30_000)
@@ -401,6 +428,73 @@ export class AdminConsole {
         ...(error && { error }),
       }),
     );
+  }
+
+  /** The filtered records as JSON lines, newest first; the export itself is audited. */
+  private async auditExport(url: URL, res: ServerResponse, session: ConsoleSession) {
+    const { filters, q, error } = this.auditFilters(url);
+    if (error) throw new HttpError(400, error);
+    const log = await this.opts.audit();
+    const lines: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await log.query({ ...q, limit: 500, ...(cursor && { cursor }) });
+      for (const r of page.records) if (lines.length < EXPORT_MAX) lines.push(JSON.stringify(r));
+      cursor = page.nextCursor;
+    } while (cursor && lines.length < EXPORT_MAX);
+    await log.append({
+      principal: `console:${session.user.email}`,
+      server: "revops-console",
+      tool: "console_audit_export",
+      outcome: "ok",
+      args: { ...filters },
+      summary: `${lines.length} audit records exported${cursor ? ` (first ${EXPORT_MAX}; narrow the filters for the rest)` : ""}`,
+    });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "content-disposition": 'attachment; filename="revops-audit.jsonl"',
+      "x-revops-truncated": cursor ? "true" : "false",
+    });
+    res.end(lines.length ? `${lines.join("\n")}\n` : "");
+  }
+
+  private async usage(url: URL, res: ServerResponse, session: ConsoleSession) {
+    const today = (this.opts.now?.() ?? new Date()).toISOString().slice(0, 10);
+    const want = (k: string) => (url.searchParams.get(k) ?? "").trim() || undefined;
+    const to = want("to") ?? today;
+    const from =
+      want("from") ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
+    const bad = !isDay(from) || !isDay(to) ? "From and to must be dates (YYYY-MM-DD)." : undefined;
+    const range = bad ?? (from > to ? "From is after to." : undefined);
+    const tooLong =
+      !range && Date.parse(to) - Date.parse(from) > 366 * DAY_MS ? "Show at most a year." : undefined;
+    const error = range ?? tooLong;
+    if (error || !this.opts.usage)
+      return this.page(
+        res,
+        error ? 400 : 200,
+        usagePage({
+          session,
+          from,
+          to,
+          byDay: [],
+          byVendor: [],
+          error: error ?? "This server records no vendor usage (no cost ledger).",
+        }),
+      );
+    const source = await this.opts.usage();
+    await source.flush?.();
+    const [byDay, byVendor] = await Promise.all([
+      source.usage({ from, to, groupBy: ["day"] }),
+      source.usage({ from, to, groupBy: ["vendor"] }),
+    ]);
+    this.page(res, 200, usagePage({ session, from, to, byDay, byVendor }));
+  }
+
+  private async connections(res: ServerResponse, session: ConsoleSession) {
+    const checks = this.opts.connections ? await this.opts.connections() : undefined;
+    this.page(res, 200, connectionsPage({ session, checks }));
   }
 
   private async keys(

@@ -16,3 +16,4 @@ export {
   type ConsoleUsersOptions,
   normalizeEmail,
 } from "./users";
+export { barChart, type ConnectionStatus, type UsageRow, type UsageSource } from "./views-ops";

@@ -37,4 +37,7 @@ button.danger { border-color: var(--bad); background: var(--bad); }
 code.secret { display: block; font-size: 1.05rem; padding: .5rem; background: var(--panel); word-break: break-all; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; }
+svg.chart { width: 100%; max-width: 45rem; height: auto; } svg.chart rect { fill: var(--accent); }
+svg.chart line { stroke: var(--line); } svg.chart text { fill: var(--muted); font-size: 12px; }
+figure { margin: 1rem 0; }
 `;

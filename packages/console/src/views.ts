@@ -5,7 +5,7 @@ import { html, type Node } from "./html";
 import type { ConsoleSession } from "./users";
 
 export const BASE = "/console";
-type Section = "approvals" | "audit" | "keys";
+export type Section = "approvals" | "audit" | "keys" | "usage" | "connections" | "roles";
 
 const hidden = (csrf: string) => html`<input type="hidden" name="_csrf" value=${csrf} />`;
 
@@ -27,7 +27,8 @@ export function layout(o: { title: string; session?: ConsoleSession; section?: S
           o.session &&
           html`<nav aria-label="Console">
               <ul>
-                ${nav("approvals", "Approvals")} ${nav("audit", "Audit log")} ${nav("keys", "API keys")}
+                ${nav("approvals", "Approvals")} ${nav("audit", "Audit log")} ${nav("usage", "Usage")}
+                ${nav("connections", "Connections")} ${nav("keys", "API keys")} ${nav("roles", "Roles")}
               </ul>
             </nav>
             <div class="who">
@@ -142,7 +143,7 @@ export function approvalPage(o: {
         )
       : a.status === "rejected"
         ? notice(
-            html`<strong>Rejected by ${a.decidedBy}.</strong> The assistant cannot run this plan.`,
+            html`<strong>Rejected by ${a.decidedBy}${a.decisionNote ? `: ${a.decisionNote}` : ""}.</strong> The assistant cannot run this plan.`,
             "bad",
           )
         : a.status === "used"
@@ -279,7 +280,8 @@ export function auditPage(o: {
           </tbody>
         </table>`
       }
-      ${nextHref && html`<p><a href=${nextHref}>Older records</a></p>`}`,
+      ${nextHref && html`<p><a href=${nextHref}>Older records</a></p>`}
+      <p><a href=${`${BASE}/audit/export?${new URLSearchParams(f as Record<string, string>).toString()}`} download>Export the matching records (JSON lines)</a></p>`,
   });
 }
 

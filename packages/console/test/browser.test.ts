@@ -124,4 +124,40 @@ describe.skipIf(!present && !process.env.CI)("the console in Chromium", () => {
     });
     expect(refused.status).toBe(401);
   });
+
+  it("charts vendor usage and shows connections and roles, all accessible", async () => {
+    const ledger = await h.ledger();
+    for (const [day, units] of [
+      ["2026-10-30", 2],
+      ["2026-11-01", 6],
+    ] as const)
+      await ledger.record({
+        vendor: "apollo",
+        connection: "default",
+        operation: "people.match",
+        units,
+        attempts: 1,
+        outcome: "ok",
+        durationMs: 5,
+        at: new Date(`${day}T09:00:00Z`),
+      });
+    await page.getByRole("link", { name: "Usage" }).click();
+    await page.getByLabel("From", { exact: true }).fill("2026-10-29");
+    await page.getByLabel("To", { exact: true }).fill("2026-11-01");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/from=2026-10-29/);
+    await page.getByText("2 vendor API calls cost $4.00").waitFor();
+    // the picture has the data: the cost bar of 11-01 is three times the one of 10-30, in pixels
+    const cost = page.getByRole("img", { name: /cost per day/ });
+    const high = await cost.locator('rect[data-key="2026-11-01"]').boundingBox();
+    const low = await cost.locator('rect[data-key="2026-10-30"]').boundingBox();
+    expect(high && low && Math.round(high.height / low.height)).toBe(3);
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Connections" }).click();
+    await page.getByText("1 of 2 connections have a problem.").waitFor();
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Roles" }).click();
+    await page.getByRole("rowheader", { name: "auditor" }).waitFor();
+    await expectAccessible(page);
+  });
 });

@@ -15,6 +15,7 @@ import {
   guardConfigSchema,
 } from "@revops/guards";
 import { baseConfigSchema, defineServer, type KitRuntime, type RunningServer, runServer } from "@revops/kit";
+import { type CostLedger, openCostLedger } from "@revops/resilience";
 import { migrate } from "@revops/store";
 import { AdminConsole, type SignInLimits } from "../src/index";
 
@@ -43,6 +44,8 @@ export interface Harness {
   apiKeys: ApiKeyStore;
   audit: () => Promise<AuditLog>;
   adminKey: string;
+  /** The cost ledger the usage page reads: tests record vendor calls into it. */
+  ledger: () => Promise<CostLedger>;
   stop: () => Promise<void>;
 }
 
@@ -58,11 +61,18 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
       .then((db) => openAuditLog({ db, checkpointDir: join(dataDir, "cp"), keyDir: join(dataDir, "keys") }));
     return log;
   };
-  const record = (server: string, reason?: string) => async (d: GuardDecision) => {
+  const record = (server: string) => async (d: GuardDecision) => {
     const entry = { principal: d.principal, server, tool: d.tool, planHash: d.planHash };
-    const summary = `${d.detail}${reason ? `: ${reason}` : ""}`;
+    const summary = d.detail;
     if (d.outcome === "denied") await (await audit()).append({ ...entry, outcome: "denied", summary });
     else await recordDecision(await audit(), { ...entry, outcome: d.outcome, summary });
+  };
+  let ledger: Promise<CostLedger> | undefined;
+  const ledgerOf = () => {
+    ledger ??= (rtRef as KitRuntime)
+      .sql()
+      .then((db) => openCostLedger({ db, prices: { hubspot: { "*": 0.001 }, apollo: { "*": 0.5 } } }));
+    return ledger;
   };
   let adminConsole: AdminConsole | undefined;
   let apiKeys: ApiKeyStore | undefined;
@@ -94,15 +104,30 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
           kv: rt.kv,
           apiKeys,
           audit,
-          approvals: ({ reason }) =>
-            approvalsAdmin({
-              sql: rt.sql,
-              config: rt.config as unknown as GuardConfig,
-              record: record("revops-console", reason),
-            }),
+          approvals: approvalsAdmin({
+            sql: rt.sql,
+            config: rt.config as unknown as GuardConfig,
+            record: record("revops-console"),
+          }),
           secureCookies: false,
           scrypt: TEST_SCRYPT,
           limits,
+          usage: ledgerOf,
+          connections: async () => [
+            {
+              vendor: "HubSpot",
+              connection: "default",
+              status: "ok",
+              latencyMs: 42,
+              detail: "GET /account-info",
+            },
+            {
+              vendor: "Zendesk",
+              connection: "EU",
+              status: "problem",
+              detail: "the API token was refused (HTTP 401): create a new one and set ZENDESK_API_TOKEN__EU",
+            },
+          ],
         });
         return {
           authenticate: createHttpAuthenticator({
@@ -126,6 +151,7 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
     apiKeys: keys,
     audit,
     adminKey,
+    ledger: ledgerOf,
     stop: () => running.stop("test done"),
   };
 }

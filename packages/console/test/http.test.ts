@@ -190,12 +190,16 @@ describe("approvals", () => {
       reason: "budget frozen this quarter",
     });
     expect(r.status).toBe(303);
-    expect(await (await a.get(`/console/approvals/${id}`)).text()).toContain("Rejected by dana@example.com");
+    expect(await (await a.get(`/console/approvals/${id}`)).text()).toContain(
+      "Rejected by dana@example.com (console): budget frozen this quarter",
+    );
     const run = await assistant.callTool({
       name: "caps_update",
       arguments: { scope: "per_day", amount: 4000, approval_id: id },
     });
     expect(run.isError).toBe(true);
+    // the assistant is told why, in the human's words
+    expect(textOf(run)).toContain('("budget frozen this quarter")');
     const log = await h.audit();
     const rec = (await log.query({ outcome: "rejected", tool: "caps_update" })).records.find(
       (x) => x.server === "revops-console",
@@ -222,6 +226,82 @@ describe("audit log", () => {
     expect((await a.get("/console/audit?since=yesterday")).status).toBe(400);
     const rep = await signedIn("rep@example.com");
     expect((await rep.get("/console/audit")).status).toBe(403);
+  });
+});
+
+describe("operator pages", () => {
+  it("exports the filtered audit records as JSON lines, and the export is itself audited", async () => {
+    const a = await signedIn("audrey@example.com");
+    const r = await a.get("/console/audit/export?tool=caps_update");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toContain("application/x-ndjson");
+    expect(r.headers.get("content-disposition")).toContain("attachment");
+    const lines = (await r.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { tool: string; seq: number });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.tool === "caps_update")).toBe(true);
+    // newest first, every matching record once
+    const all = await (await h.audit()).query({ tool: "caps_update", limit: 500 });
+    expect(lines.map((l) => l.seq)).toEqual(all.records.map((x) => x.seq));
+    const trail = await (await h.audit()).query({ tool: "console_audit_export", limit: 5 });
+    expect(trail.records[0]?.principal).toBe("console:audrey@example.com");
+    expect((await a.get("/console/audit/export?since=soon")).status).toBe(400);
+    const rep = await signedIn("rep@example.com");
+    expect((await rep.get("/console/audit/export")).status).toBe(403);
+  });
+
+  it("charts vendor calls and cost per day from the cost ledger", async () => {
+    const ledger = await h.ledger();
+    const call = (vendor: string, day: string, units = 1) =>
+      ledger.record({
+        vendor,
+        connection: "default",
+        operation: "search",
+        units,
+        attempts: 1,
+        outcome: "ok",
+        durationMs: 5,
+        at: new Date(`${day}T12:00:00Z`),
+      });
+    for (const day of ["2026-11-02", "2026-11-02", "2026-11-02", "2026-11-04"]) await call("hubspot", day);
+    await call("apollo", "2026-11-04", 4);
+    const a = await signedIn("audrey@example.com");
+    const r = await a.get("/console/usage?from=2026-11-01&to=2026-11-05");
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    // 3 + 1 hubspot calls at $0.001 a unit, 1 apollo call of 4 units at $0.50
+    expect(html).toContain("5 vendor API calls cost $2.00 from 2026-11-01 to 2026-11-05");
+    const bars = [...html.matchAll(/data-key="([\d-]+)" data-value="([\d.]+)"/g)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
+    // first chart: calls per day, every day of the range present
+    expect(bars.slice(0, 5)).toEqual([
+      ["2026-11-01", 0],
+      ["2026-11-02", 3],
+      ["2026-11-03", 0],
+      ["2026-11-04", 2],
+      ["2026-11-05", 0],
+    ]);
+    expect(bars.slice(5, 10).map(([, v]) => v)).toEqual([0, 0.003, 0, 2.001, 0]);
+    expect(html).toMatch(/<td>apollo<\/td><td>1<\/td><td>1<\/td><td>4<\/td><td>\$2\.00<\/td>/);
+    expect((await a.get("/console/usage?from=2026-11-05&to=2026-11-01")).status).toBe(400);
+    expect((await a.get("/console/usage?from=last%20week")).status).toBe(400);
+  });
+
+  it("shows the doctor's connection checks and the roles with their members", async () => {
+    const a = await signedIn("dana@example.com");
+    const conns = await (await a.get("/console/connections")).text();
+    expect(conns).toContain("1 of 2 connections have a problem.");
+    expect(conns).toContain("set ZENDESK_API_TOKEN__EU");
+    const roles = await (await a.get("/console/roles")).text();
+    expect(roles).toMatch(
+      /<th scope="row">sales-manager<\/th><td>[^<]*sales:spend[^<]*<\/td><td>sam@example.com<\/td>/,
+    );
+    const rep = await signedIn("rep@example.com");
+    expect((await rep.get("/console/roles")).status).toBe(403);
   });
 });
 
@@ -277,7 +357,7 @@ async function plainDeps() {
     kv: async () => kv,
     apiKeys: new ApiKeyStore(db),
     audit: () => openAuditLog({ db }),
-    approvals: () => approvalsAdmin({ sql: async () => db }),
+    approvals: approvalsAdmin({ sql: async () => db }),
     scrypt: TEST_SCRYPT,
   };
 }

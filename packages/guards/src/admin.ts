@@ -16,7 +16,8 @@ export interface ApprovalsAdmin {
   showApproval(id: string): Promise<Approval & { text: string }>;
   /** pending → approved by a named human; throws with the reason when it is not pending. */
   approve(id: string, approver: string): Promise<Approval>;
-  reject(id: string, approver: string): Promise<Approval>;
+  /** pending → rejected; the reason is kept with the approval, told to the assistant and audited. */
+  reject(id: string, approver: string, reason?: string): Promise<Approval>;
 }
 
 /** What the lead's `revops approvals list|show|approve|reject` commands call: no CLI framework in here. */
@@ -31,10 +32,11 @@ export function approvalsAdmin(deps: ApprovalsAdminDeps): ApprovalsAdmin {
     return a;
   };
 
-  const decide = async (id: string, decision: "approved" | "rejected", approver: string) => {
+  const decide = async (id: string, decision: "approved" | "rejected", approver: string, note?: string) => {
     if (!approver.trim()) throw new Error("Name the human who decides (approver).");
+    const reason = note?.trim().slice(0, 500) || null;
     const before = await mustGet(id);
-    if (!(await store.decide(id, decision, approver)))
+    if (!(await store.decide(id, decision, approver, reason)))
       throw new Error(`Approval ${id} is ${before.status}, not pending; nothing changed.`);
     await deps.record?.({
       outcome: decision === "approved" ? "confirmed" : "rejected",
@@ -42,7 +44,7 @@ export function approvalsAdmin(deps: ApprovalsAdminDeps): ApprovalsAdmin {
       principal: before.principal,
       planHash: before.planHash,
       approvalId: id,
-      detail: `${decision} by ${approver}`,
+      detail: `${decision} by ${approver}${reason ? `: ${reason}` : ""}`,
     });
     return mustGet(id);
   };
@@ -54,6 +56,6 @@ export function approvalsAdmin(deps: ApprovalsAdminDeps): ApprovalsAdmin {
       return { ...a, text: describePlan(a.tool, a.plan, 20_000) };
     },
     approve: (id, approver) => decide(id, "approved", approver),
-    reject: (id, approver) => decide(id, "rejected", approver),
+    reject: (id, approver, reason) => decide(id, "rejected", approver, reason),
   };
 }

@@ -19,6 +19,8 @@ export interface Approval {
   expiresAt: string;
   decidedBy: string | null;
   decidedAt: string | null;
+  /** Why the human decided so (a rejection's reason), or null. */
+  decisionNote: string | null;
   usedAt: string | null;
 }
 
@@ -41,6 +43,7 @@ interface ApprovalRow {
   expires_at: string;
   decided_by: string | null;
   decided_at: string | null;
+  decision_note: string | null;
   used_at: string | null;
 }
 
@@ -64,6 +67,7 @@ function fromRow(r: ApprovalRow, now: Date): Approval {
     expiresAt: r.expires_at,
     decidedBy: r.decided_by,
     decidedAt: r.decided_at,
+    decisionNote: r.decision_note ?? null,
     usedAt: r.used_at,
   };
 }
@@ -117,12 +121,17 @@ export class ApprovalStore {
   }
 
   /** pending → approved|rejected by a named human; false when it was not pending (or expired). */
-  async decide(id: string, decision: "approved" | "rejected", approver: string): Promise<boolean> {
+  async decide(
+    id: string,
+    decision: "approved" | "rejected",
+    approver: string,
+    note: string | null = null,
+  ): Promise<boolean> {
     const now = this.now().toISOString();
     const changed = await (await this.db()).run(
-      `UPDATE guard_approvals SET status = ?, decided_by = ?, decided_at = ?
+      `UPDATE guard_approvals SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?
        WHERE id = ? AND status = 'pending' AND expires_at > ?`,
-      [decision, approver, now, id, now],
+      [decision, approver, now, note, id, now],
     );
     return changed === 1;
   }

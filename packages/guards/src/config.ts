@@ -32,6 +32,16 @@ export const guardConfigSchema = z.object({
   GUARD_TOKEN_SECRET: z.string().min(32, "use at least 32 random characters").optional(),
   GUARD_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   GUARD_APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).default(1440),
+  /**
+   * The admin console's public address (e.g. https://revops.example.com/console): a queued plan then carries a link
+   * to its confirmation page, opened by URL-mode elicitation where the client supports it.
+   */
+  CONSOLE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "use the console's address, e.g. https://revops.example.com/console",
+    })
+    .optional(),
   /** Plans touching more records than this always go to the approval queue. */
   GUARD_BULK_APPROVAL_OVER: count(50),
   /** Sends to more recipients than this always go to the approval queue. */

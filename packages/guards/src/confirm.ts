@@ -69,7 +69,7 @@ export async function confirmByElicitation(g: GuardedCall): Promise<ToolOutcome>
   return execute(g);
 }
 
-/** (2a) The plan waits in SQL for a named human (`revops approvals approve <id>`). */
+/** (2a) The plan waits in SQL for a named human: the console's confirmation page or `revops approvals approve <id>`. */
 export async function queueApproval(g: GuardedCall): Promise<ToolOutcome> {
   const { planned } = g;
   const a = await g.state.approvals.create({
@@ -83,11 +83,41 @@ export async function queueApproval(g: GuardedCall): Promise<ToolOutcome> {
   });
   await g.audit("previewed", `approval ${a.id} queued`, a.id);
   const why = g.rules.approvalReasons.length ? ` Why: ${g.rules.approvalReasons.join("; ")}.` : "";
+  const page = confirmationPage(g, a.id);
+  const opened = page ? await offerPage(g, page, a.id) : false;
+  const where = page
+    ? `a human signed in to the console approves or rejects it at ${page}${opened ? " (the client offered to open it)" : ""}, or runs \`revops approvals approve ${a.id}\``
+    : `ask a human to run \`revops approvals approve ${a.id}\``;
   return halt(
     "denied",
     `Not executed yet: ${planned.tool} needs a human's approval. Approval ${a.id} is pending until ${a.expiresAt}.${why}\nThe plan:\n${describePlan(planned.tool, planned.plan)}`,
-    `Tell the user: "ask a human to run \`revops approvals approve ${a.id}\`". Once approved, call ${planned.tool} again with exactly the same arguments plus approval_id: "${a.id}".`,
+    `Tell the user: "${where}". Once approved, call ${planned.tool} again with exactly the same arguments plus approval_id: "${a.id}".`,
   );
+}
+
+/** The plan's page in the admin console, when the deployment says where the console is. */
+function confirmationPage(g: GuardedCall, id: string): string | undefined {
+  const base = g.state.config.CONSOLE_URL?.replace(/\/+$/, "");
+  return base ? `${base}/approvals/${encodeURIComponent(id)}` : undefined;
+}
+
+/**
+ * URL-mode elicitation: the client shows the human our page, where they sign in with a credential the assistant
+ * never holds. The client's answer only says whether the page was opened; consent is the decision on the page.
+ */
+async function offerPage(g: GuardedCall, url: string, id: string): Promise<boolean> {
+  if (!g.call.ctx.clientCapabilities?.elicitation?.url) return false;
+  try {
+    const answer = await g.call.ctx.elicit({
+      mode: "url",
+      elicitationId: id,
+      url,
+      message: `${g.planned.tool} needs a human's approval. Open the console to read the exact plan and approve or reject it.`,
+    });
+    return answer.action === "accept";
+  } catch {
+    return false; // the link is in the result anyway
+  }
 }
 
 export async function redeemApproval(g: GuardedCall, id: string): Promise<ToolOutcome> {
@@ -113,7 +143,7 @@ export async function redeemApproval(g: GuardedCall, id: string): Promise<ToolOu
   if (a.status === "rejected") {
     await g.audit("rejected", `approval ${id} was rejected by ${a.decidedBy}`, id);
     return refuse(
-      `Not executed: ${a.decidedBy} rejected approval ${id}. ${NOTHING_CHANGED}`,
+      `Not executed: ${a.decidedBy} rejected approval ${id}${a.decisionNote ? ` ("${a.decisionNote}")` : ""}. ${NOTHING_CHANGED}`,
       "Tell the user it was rejected; do not retry unless they ask.",
     );
   }

@@ -21,8 +21,8 @@ export interface GuardedHarnessOptions {
   modules: ServerModule[];
   /** The guard under test (createGuard(...)). */
   guard: Middleware;
-  /** Declare the elicitation capability, so the guard asks the human through the client. */
-  elicitation?: boolean;
+  /** Declare the elicitation capability (form; `"url"`: form and URL mode), so the guard asks through the client. */
+  elicitation?: boolean | "url";
   env?: Record<string, string>;
 }
 
@@ -61,7 +61,14 @@ export async function connectGuarded(opts: GuardedHarnessOptions) {
   await app.createServer().connect(serverSide);
   const client = new Client(
     { name: "guards-harness", version: "1" },
-    { capabilities: opts.elicitation ? { elicitation: {} } : {} },
+    {
+      capabilities:
+        opts.elicitation === "url"
+          ? { elicitation: { form: {}, url: {} } }
+          : opts.elicitation
+            ? { elicitation: {} }
+            : {},
+    },
   );
   if (opts.elicitation)
     client.setRequestHandler(ElicitRequestSchema, async (req) => {

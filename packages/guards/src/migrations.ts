@@ -47,6 +47,11 @@ export const guardMigrations: Migration[] = [
     )`,
   },
   {
+    id: "guards_004_decision_note",
+    // why a human rejected (or approved) a plan, shown to the assistant and in the console
+    sql: "ALTER TABLE guard_approvals ADD COLUMN decision_note TEXT",
+  },
+  {
     id: "guards_003_suppressions",
     sql: `CREATE TABLE IF NOT EXISTS guard_suppressions (
       email TEXT PRIMARY KEY,

@@ -15,7 +15,7 @@ import { type FakePorts, fakePorts, guardedModule } from "./fixtures";
 
 export interface SetupOptions {
   config?: Partial<GuardConfig>;
-  elicitation?: boolean;
+  elicitation?: boolean | "url";
   sandbox?: boolean;
   isKnownContact?: (email: string) => Promise<boolean>;
   /** ISO time the guard's clock starts at (default: noon UTC today, outside default quiet hours). */

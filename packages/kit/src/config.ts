@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 
@@ -120,17 +121,69 @@ export interface LoadConfigOptions {
   extraFlags?: readonly string[];
 }
 
-/** The environment as configuration sees it: the process's variables over those of the optional .env file. */
+const PROFILE = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** The settings files in force: `.env` (or REVOPS_ENV_FILE), then `.env.<REVOPS_ENV>` beside it for a profile. */
+export function settingsFiles(env: Record<string, string | undefined> = process.env): string[] {
+  const base = env.REVOPS_ENV_FILE ?? ".env";
+  const profile = env.REVOPS_ENV?.trim();
+  if (!profile) return [base];
+  if (!PROFILE.test(profile))
+    throw new ConfigError(
+      `REVOPS_ENV (got "${profile}"): use a profile name such as dev, staging or prod (lowercase letters, digits, -).`,
+    );
+  const file = join(dirname(base), `${base.split(/[\\/]/).pop()}.${profile}`);
+  if (!existsSync(file))
+    throw new ConfigError(
+      `REVOPS_ENV=${profile}, but ${file} does not exist: create it, or unset REVOPS_ENV.`,
+    );
+  return [base, file];
+}
+
+/** A profile's settings as its files define them (no process environment): later files win. */
+export function readSettings(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  return Object.assign({}, ...settingsFiles(env).map(readEnvFile));
+}
+
+/** The environment as configuration sees it: the process's variables over those of the settings files. */
 export function envWithFile(
   env: Record<string, string | undefined> = process.env,
 ): Record<string, string | undefined> {
-  return { ...readEnvFile(env.REVOPS_ENV_FILE ?? ".env"), ...env };
+  return { ...readSettings(env), ...env };
+}
+
+/** One setting that differs between two profiles, secrets masked (with a fingerprint, so "changed" still shows). */
+export interface SettingDifference {
+  name: string;
+  a: string | null;
+  b: string | null;
+}
+
+/** What differs between two profiles' settings files (`revops config diff dev prod`). */
+export function diffProfiles(
+  a: string,
+  b: string,
+  env: Record<string, string | undefined> = process.env,
+): SettingDifference[] {
+  const left = readSettings({ ...env, REVOPS_ENV: a });
+  const right = readSettings({ ...env, REVOPS_ENV: b });
+  const show = (name: string, v: string | undefined) => {
+    if (v === undefined) return null;
+    const masked = maskSecret(name, v);
+    if (masked === v) return v;
+    // two different secrets both read "***": a short digest tells them apart without revealing either
+    return `${masked} (sha256 ${createHash("sha256").update(v).digest("hex").slice(0, 8)})`;
+  };
+  return [...new Set([...Object.keys(left), ...Object.keys(right)])]
+    .filter((k) => left[k] !== right[k])
+    .sort()
+    .map((name) => ({ name, a: show(name, left[name]), b: show(name, right[name]) }));
 }
 
 /** Validates configuration once; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadConfig<S extends z.ZodObject>(schema: S, opts: LoadConfigOptions = {}): z.output<S> {
   const env = opts.env ?? process.env;
-  const fileEnv = readEnvFile(opts.envFile ?? env.REVOPS_ENV_FILE ?? ".env");
+  const fileEnv = opts.envFile ? readEnvFile(opts.envFile) : readSettings(env);
   const merged: Record<string, string | undefined> = {
     ...fileEnv,
     ...env,

@@ -67,10 +67,10 @@ export interface ToolContext<P = unknown> {
   write?: { planHash: string; idempotencyKey: string };
 }
 
-export type ElicitParams = Extract<
-  import("@modelcontextprotocol/server").ElicitRequest["params"],
-  { requestedSchema: unknown }
->;
+/** A form to fill in the client, or (mode "url") a page of ours for the human to open in a browser. */
+export type ElicitParams = import("@modelcontextprotocol/server").ElicitRequest["params"];
+/** The form branch of an elicitation. */
+export type ElicitFormParams = Extract<ElicitParams, { requestedSchema: unknown }>;
 
 export interface ToolDefinition<I = any, O = any, P = any> {
   /** snake_case noun_verb, unique within the server. */

@@ -5,7 +5,7 @@ import { plannedGuard } from "./define";
 /** Arguments the kit adds to every tool with a planned guard; the guard reads and removes them before the handler. */
 export const GUARD_CONTROL_INPUTS = {
   dry_run: z.boolean().optional(),
-  approval_id: z.string().min(1).max(64).optional().describe("From an approved plan"),
+  approval_id: z.string().min(1).max(64).optional(),
   confirmation_token: z.string().min(1).max(2048).optional(),
 };
 

@@ -2,12 +2,16 @@ export {
   type BaseConfig,
   baseConfigSchema,
   ConfigError,
+  diffProfiles,
   envBool,
   envList,
   envWithFile,
   loadConfig,
   maskSecret,
   parseFlags,
+  readSettings,
+  type SettingDifference,
+  settingsFiles,
 } from "./config";
 export {
   CONNECTION_SEPARATOR,

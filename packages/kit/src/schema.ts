@@ -11,7 +11,8 @@ export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObj
 }
 
 /** Shared field schemas so every list tool paginates the same way. */
-export const CursorSchema = z.string().min(1).max(512).describe("next_cursor of the last page");
+/** The `next_cursor` of the last page (the name says so; no description, it would cost every list tool tokens). */
+export const CursorSchema = z.string().min(1).max(512);
 export const LimitSchema = z.number().int().min(1).max(100).default(15);
 export const NextCursorSchema = z
   .string()
@@ -62,6 +63,8 @@ const CHECKED_IN_CODE = new Set([
   "maximum",
   "exclusiveMinimum",
   "exclusiveMaximum",
+  // the server fills defaults in; a model that omits the field gets them, so it need not read them every turn
+  "default",
 ]);
 
 const isBareType = (x: unknown): x is { type: string } =>

@@ -48,7 +48,7 @@ const QueryInput = z.object({
   until: IsoDateTimeSchema.optional().describe("Exclusive"),
   id: z.string().min(1).optional().describe("One record"),
   limit: z.number().int().min(1).max(100).default(12),
-  cursor: z.string().min(1).optional().describe("next_cursor of the last page"),
+  cursor: z.string().min(1).optional(),
 });
 const QueryOutput = z.object({ records: z.array(RecordSchema), next_cursor: z.string().nullable() });
 

@@ -5,8 +5,10 @@ import { openSql } from "@revops/store";
 import { Command } from "commander";
 import { openAuditFor } from "./audit-log";
 import { registerApprovalCommands } from "./cli/approvals";
+import { registerConfigCommands } from "./cli/config";
 import { registerConsoleCommands } from "./cli/console";
 import { registerDoctorCommand } from "./cli/doctor";
+import { registerInstallCommand } from "./cli/install";
 import { registerSandboxCommands } from "./cli/sandbox";
 import { type SafetyConfig, safetyConfigSchema } from "./config";
 
@@ -54,6 +56,8 @@ export function buildCli(opts: CliOptions = {}): Command {
   });
   registerAuditCommands(program, async () => openAuditFor(config(), await openDb(), true));
   registerDoctorCommand(program, { env, config, print: opts.print ?? ((l) => console.log(l)) });
+  registerConfigCommands(program, { env, print: opts.print ?? ((l) => console.log(l)) });
+  registerInstallCommand(program, { env, print: opts.print ?? ((l) => console.log(l)) });
   registerSandboxCommands(program, {
     openDb,
     openAudit: (db) => openAuditFor(config(), db),

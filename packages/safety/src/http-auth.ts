@@ -8,7 +8,7 @@ import {
   resourceMetadataUrl,
   writeInsufficientScope,
 } from "@revops/auth";
-import { AdminConsole } from "@revops/console";
+import { AdminConsole, type ConnectionStatus } from "@revops/console";
 import { approvalsAdmin } from "@revops/guards";
 import type { HttpAuth, KitRuntime } from "@revops/kit";
 import { migrate } from "@revops/store";
@@ -78,19 +78,43 @@ function adminConsoleFor(
     apiKeys: o.apiKeys,
     ...(o.roles && { roles: o.roles }),
     audit: () => auditLogFor(rt),
-    // the same approvals API as `revops approvals approve|reject`; the console adds the rejection reason
-    approvals: ({ reason }) =>
-      approvalsAdmin({
-        sql: rt.sql,
-        config: cfg,
-        record: async (d) =>
-          recordGuardDecision(
-            await auditLogFor(rt),
-            "revops-console",
-          )(reason ? { ...d, detail: `${d.detail}: ${reason}` } : d),
-      }),
+    // the same approvals API as `revops approvals approve|reject`
+    approvals: approvalsAdmin({
+      sql: rt.sql,
+      config: cfg,
+      record: async (d) => recordGuardDecision(await auditLogFor(rt), "revops-console")(d),
+    }),
     // plain HTTP is only for loopback; anywhere else the cookie travels over TLS only
     secureCookies: !isLoopbackHost(cfg.HOST) || (cfg.PUBLIC_URL?.startsWith("https:") ?? false),
     log: (level, message, fields) => rt.log[level](fields ?? {}, message),
+    usage: async () => (await import("@revops/connectors/app-setup")).costLedgerFor(rt),
+    connections: () => connectionChecks(rt),
   });
+}
+
+/** The doctor's checks of every configured vendor connection, for the console's connections page. */
+async function connectionChecks(rt: KitRuntime): Promise<ConnectionStatus[]> {
+  const doctor = await import("@revops/connectors/doctor");
+  const { connections, problems } = doctor.configuredConnections({ ...rt.environment });
+  const probed = await Promise.all(connections.map((c) => doctor.probeConnection(c, { timeoutMs: 10_000 })));
+  return [
+    ...problems.map((p) => ({
+      vendor: p.vendor ? doctor.VENDOR_LABELS[p.vendor] : "settings",
+      connection: p.variable,
+      status: "misconfigured" as const,
+      detail: p.message,
+    })),
+    ...probed.map((r) => ({
+      vendor: doctor.VENDOR_LABELS[r.vendor],
+      connection: r.label,
+      status:
+        r.status === "problem"
+          ? r.failure === "misconfigured"
+            ? ("misconfigured" as const)
+            : ("problem" as const)
+          : ("ok" as const),
+      ...(r.latencyMs !== undefined && { latencyMs: Math.round(r.latencyMs) }),
+      detail: `${r.check}${r.message ? `: ${r.message}` : ""}`,
+    })),
+  ];
 }

@@ -11,8 +11,9 @@ import {
 import type { CostLedger, ResilientCaller, UsageDimension } from "@revops/resilience";
 import { sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import { z } from "zod";
+import { integrationsHealth, type OpsPorts, opsPorts, opsToolset } from "./ops-module";
 
-interface UsagePorts {
+interface UsagePorts extends OpsPorts {
   /** Opened on first use: a sandbox-only server never loads the ledger code at start. */
   ledger: () => Promise<CostLedger>;
   callers: () => Promise<Map<string, ResilientCaller>>;
@@ -163,22 +164,30 @@ async function usageToday(rt: Runtime): Promise<string> {
 
 async function usagePorts(rt: Runtime): Promise<UsagePorts> {
   return {
+    ...opsPorts(rt),
     ledger: async () => (await import("@revops/connectors/app-setup")).costLedgerFor(rt),
     callers: async () => (await import("@revops/connectors/app-setup")).liveCallers(rt),
     today: () => usageToday(rt),
   };
 }
 
-/** The cost ledger as a tool and a resource, served by every server under the same names. */
+/**
+ * The cost ledger as a tool and a resource, and the ops tools (integrations_health), served by every server under
+ * the same names.
+ */
 export const usageModule = defineServer<UsagePorts>({
   name: "usage",
   shared: true,
   title: "Vendor usage",
   version: "1.0.0",
-  instructions: "api_usage answers what the vendor APIs cost and how much quota is left.",
+  instructions:
+    "api_usage answers what the vendor APIs cost and how much quota is left; integrations_health whether each vendor connection works.",
   // off by default like audit: it answers operators, not the everyday questions, and every tool costs context
-  toolsets: [{ name: "usage", description: "Vendor API usage, cost and remaining quota", default: false }],
-  tools: [apiUsage],
+  toolsets: [
+    { name: "usage", description: "Vendor API usage, cost and remaining quota", default: false },
+    opsToolset,
+  ],
+  tools: [apiUsage, integrationsHealth],
   resources: [todayResource],
   prompts: [],
   ports: usagePorts,

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,5 +26,21 @@ describe("revops CLI", () => {
 
   it("names the variable and the fix when configuration is bad", async () => {
     await expect(run(["keys", "list"], { DATABASE_URL: "mysql://x" })).rejects.toThrow(/DATABASE_URL/);
+  });
+
+  it("shows what two environment profiles set differently, secrets masked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-profiles-"));
+    writeFileSync(join(dir, ".env"), "PORT=3000\n");
+    writeFileSync(join(dir, ".env.dev"), "LOG_LEVEL=debug\nZENDESK_API_TOKEN=dev-token-1\n");
+    writeFileSync(join(dir, ".env.prod"), "ZENDESK_API_TOKEN=prod-token-2\nPORT=443\n");
+    const out = await run(["config", "diff", "dev", "prod"], { REVOPS_ENV_FILE: join(dir, ".env") });
+    expect(out).toContain("3 settings differ (dev → prod):");
+    expect(out).toMatch(/LOG_LEVEL\s+debug → \(unset\)/);
+    expect(out).toMatch(/PORT\s+3000 → 443/);
+    expect(out).toMatch(/ZENDESK_API_TOKEN\s+\*\*\* \(sha256 [0-9a-f]{8}\) → \*\*\* \(sha256 [0-9a-f]{8}\)/);
+    expect(out).not.toContain("token-");
+    await expect(
+      run(["config", "diff", "dev", "qa"], { REVOPS_ENV_FILE: join(dir, ".env") }),
+    ).rejects.toThrow(/REVOPS_ENV=qa/);
   });
 });

@@ -113,6 +113,7 @@ describe("HTTP authentication wired into every server", () => {
       "api_usage",
       "audit_query",
       "deals_count",
+      "integrations_health",
     ]);
     // a tool the caller may not use is refused at the door with the scope it needs (OAuth step-up)
     const denied = await fetch(url, {

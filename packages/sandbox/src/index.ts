@@ -60,6 +60,29 @@ export {
   type StageChange,
 } from "./ports/crm.js";
 export {
+  ACCOUNT_CANDIDATES,
+  type AccountCandidates,
+  type AccountQuery,
+  type AccountRow,
+  bareDomain,
+  nameGrams,
+  normalName,
+} from "./ports/crm-accounts.js";
+export {
+  daysBetween,
+  median,
+  type RiskDeal,
+  type RiskInputs,
+  type RiskQuery,
+  type StageTiming,
+} from "./ports/crm-risk.js";
+export type {
+  TicketComment,
+  TicketSearch,
+  TicketSearchRow,
+  TicketThread,
+} from "./ports/cs-tickets.js";
+export {
   AMOUNT_BANDS,
   type AmountBand,
   amountBand,
@@ -67,6 +90,25 @@ export {
   type SnapshotCell,
   type SnapshotPoint,
 } from "./ports/forecast-history.js";
+export {
+  FUNNEL_STAGES,
+  type FunnelCell,
+  type FunnelLeadDates,
+  type FunnelStage,
+  type LeadFunnel,
+  SANDBOX_FUNNEL_NOTE,
+  sandboxLeadFunnel,
+} from "./ports/funnel-leads.js";
+export {
+  LINKED_SYSTEMS,
+  type LinkedSystem,
+  type PlantedKind,
+  type PlantedLink,
+  type SystemCompany,
+  sandboxCrmCompanies,
+  sandboxPlantedLinks,
+  sandboxSystemCompanies,
+} from "./ports/identity-systems.js";
 export {
   type CampaignChannel,
   type CampaignQuery,
@@ -81,10 +123,12 @@ export {
   type MarketingPort,
   SandboxMarketing,
 } from "./ports/marketing.js";
+export type { RenewalDealRow } from "./ports/renewals-deals.js";
 export {
   type AccountSignals,
   type NpsResponseRow,
   SandboxSupport,
+  type SignalsQuery,
   type SupportPort,
   type TicketChanges,
   type TicketDetail,

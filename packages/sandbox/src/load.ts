@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { migrate, type SqlDb } from "@revops/store";
+import { type BulkWriter, migrate, type SqlDb } from "@revops/store";
 import { generateCompany } from "./generate/index.js";
 import { type GenerateOptions, makeCtx } from "./generate/types.js";
 import { USAGE_RECENT_COLUMNS, UsageRecentAccumulator } from "./ports/usage-recent.js";
@@ -18,6 +18,11 @@ export interface LoadResult {
   /** Rows per table of the dataset in the database. */
   counts: Record<string, number>;
   ms: number;
+  /**
+   * Where the time of a load went (ms, 0 when nothing was loaded): generating rows, waiting on the database for
+   * them (on PostgreSQL the server ingests while the next rows are generated), building indexes and statistics.
+   */
+  phases: { generate: number; insert: number; index: number };
   /** The dataset actually in the database (may differ from the options if loaded earlier with others). */
   dataset: SandboxDataset;
 }
@@ -50,13 +55,9 @@ async function readMeta(
   };
 }
 
-/**
- * Creates the sandbox tables and loads the demo company on first start only (marker row in sb_meta).
- * Safe when several processes start at once: loading runs in one transaction under the
- * "sandbox-load" lock and re-checks the marker inside it. An existing dataset is never replaced,
- * even if it was generated with other options (see `resetSandbox`).
- */
 export interface LoadProgress {
+  /** "rows" while tables fill, then "indexes" once every row is in (a few seconds at 100×). */
+  phase: "rows" | "indexes";
   table: string;
   /** Rows of this table inserted so far. */
   rows: number;
@@ -65,6 +66,12 @@ export interface LoadProgress {
   tables: number;
 }
 
+/**
+ * Creates the sandbox tables and loads the demo company on first start only (marker row in sb_meta).
+ * Safe when several processes start at once: loading runs in one transaction under the
+ * "sandbox-load" lock and re-checks the marker inside it. An existing dataset is never replaced,
+ * even if it was generated with other options (see `resetSandbox`).
+ */
 export async function ensureSandboxLoaded(
   db: SqlDb,
   opts: GenerateOptions & { onProgress?: (p: LoadProgress) => void } = {},
@@ -73,12 +80,46 @@ export async function ensureSandboxLoaded(
   const ctx = makeCtx(opts); // validates options before touching the database
   const ms = () => Math.round(performance.now() - t0);
   await migrate(db, sandboxMigrations);
+  const phases = { generate: 0, insert: 0, index: 0 };
   const done = (m: SandboxDataset & { counts: Record<string, number> }, loaded: boolean): LoadResult => {
     const { counts, ...dataset } = m;
-    return { loaded, counts, ms: ms(), dataset };
+    const rounded = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
+    return { loaded, counts, ms: ms(), phases: rounded as LoadResult["phases"], dataset };
   };
   const existing = await readMeta(db);
   if (existing) return done(existing, false);
+  // SQLite: no fsync for the load's commit and checkpoint (~1 GB at 100×): a crash of the process still rolls the
+  // load back (the WAL keeps it atomic); only a power cut in those seconds could cost the file. Restored after.
+  // The page cache and sort threads the load raises are put back too, whether the load succeeds or fails.
+  const pragmas =
+    db.dialect === "sqlite"
+      ? {
+          synchronous: Number((await db.one<{ synchronous: number }>("PRAGMA synchronous"))?.synchronous),
+          cache_size: Number((await db.one<{ cache_size: number }>("PRAGMA cache_size"))?.cache_size),
+          threads: Number((await db.one<{ threads: number }>("PRAGMA threads"))?.threads),
+        }
+      : undefined;
+  try {
+    if (pragmas) await db.exec("PRAGMA synchronous=OFF");
+    return await load(db, ctx, opts, phases, done);
+  } finally {
+    if (pragmas)
+      await db.exec(
+        Object.entries(pragmas)
+          .filter(([, v]) => Number.isInteger(v))
+          .map(([k, v]) => `PRAGMA ${k}=${v}`)
+          .join("; "),
+      );
+  }
+}
+
+async function load(
+  db: SqlDb,
+  ctx: ReturnType<typeof makeCtx>,
+  opts: GenerateOptions & { onProgress?: (p: LoadProgress) => void },
+  phases: LoadResult["phases"],
+  done: (m: SandboxDataset & { counts: Record<string, number> }, loaded: boolean) => LoadResult,
+): Promise<LoadResult> {
   return db.transaction(
     async (tx) => {
       const again = await readMeta(tx);
@@ -86,25 +127,61 @@ export async function ensureSandboxLoaded(
       const counts: Record<string, number> = Object.fromEntries(TABLE_NAMES.map((t) => [t, 0]));
       // building each index once after the rows are in is several times faster than maintaining it per row
       for (const ix of SANDBOX_INDEXES) await tx.exec(`DROP INDEX IF EXISTS ${ix.name}`);
+      // SQLite: a page cache that holds the index sorts, and a helper thread to sort on the second core
+      if (tx.dialect === "sqlite") await tx.exec(`PRAGMA cache_size=${LOAD_CACHE_KIB}; PRAGMA threads=1`);
+      // PostgreSQL: primary keys too are built once after COPY (a per-row index entry and its WAL record was
+      // a third of the ingest); the commit need not wait for its WAL flush (a crash loses the load, never the data)
+      const keys = tx.dialect === "postgres" ? await dropPrimaryKeys(tx) : [];
+      if (tx.dialect === "postgres") await tx.exec("SET LOCAL synchronous_commit = off");
+      const progress = (phase: LoadProgress["phase"], table: string, tablesDone: number) =>
+        opts.onProgress?.({ phase, table, rows: counts[table] ?? 0, tablesDone, tables: TABLE_NAMES.length });
+      const usage = new UsageRecentAccumulator(ctx.today);
+      let writer: BulkWriter | undefined;
       let current = "";
       let tablesDone = 0;
-      const usage = new UsageRecentAccumulator(ctx.today);
-      for (const chunk of generateCompany(opts)) {
-        if (current && chunk.table !== current) tablesDone++;
-        current = chunk.table;
-        await tx.insertMany(chunk.table, chunk.columns, chunk.rows);
-        if (chunk.table === "sb_usage_daily") usage.add(chunk.columns, chunk.rows);
-        counts[chunk.table] = (counts[chunk.table] ?? 0) + chunk.rows.length;
-        opts.onProgress?.({
-          table: chunk.table,
-          rows: counts[chunk.table] ?? 0,
-          tablesDone,
-          tables: TABLE_NAMES.length,
-        });
+      try {
+        const chunks = generateCompany(opts);
+        for (;;) {
+          let t = performance.now();
+          const next = chunks.next();
+          phases.generate += performance.now() - t;
+          if (next.done) break;
+          const chunk = next.value;
+          t = performance.now();
+          // one streaming writer per table: COPY on PostgreSQL, one reused prepared statement on SQLite
+          if (chunk.table !== current) {
+            if (writer) {
+              await writer.end();
+              tablesDone++;
+            }
+            writer = await bulkWriter(tx, chunk.table, chunk.columns);
+            current = chunk.table;
+          }
+          await writer?.write(chunk.rows);
+          if (chunk.table === "sb_usage_daily") usage.add(chunk.columns, chunk.rows);
+          counts[chunk.table] = (counts[chunk.table] ?? 0) + chunk.rows.length;
+          phases.insert += performance.now() - t;
+          progress("rows", chunk.table, tablesDone);
+        }
+        const t = performance.now();
+        await writer?.end();
+        writer = undefined;
+        await tx.run("DELETE FROM sb_usage_recent");
+        await tx.insertMany("sb_usage_recent", USAGE_RECENT_COLUMNS, usage.rows());
+        phases.insert += performance.now() - t;
+      } catch (err) {
+        await writer?.abort(err);
+        throw err;
       }
-      await tx.run("DELETE FROM sb_usage_recent");
-      await tx.insertMany("sb_usage_recent", USAGE_RECENT_COLUMNS, usage.rows());
+      const t = performance.now();
+      progress("indexes", current, TABLE_NAMES.length);
+      if (tx.dialect === "postgres") await tx.exec(`SET LOCAL maintenance_work_mem = '${PG_INDEX_MEMORY}'`);
+      for (const k of keys) await tx.exec(`ALTER TABLE ${k.table} ADD CONSTRAINT ${k.name} ${k.definition}`);
       for (const ix of SANDBOX_INDEXES) await tx.exec(ix.create);
+      // fresh statistics: the planner of a just-loaded PostgreSQL database otherwise guesses (seconds per query)
+      if (tx.dialect === "postgres")
+        await tx.exec(`ANALYZE ${[...TABLE_NAMES, ...DERIVED_TABLES].join(", ")}`);
+      phases.index = performance.now() - t;
       const loadedAt = new Date().toISOString();
       await tx.run(
         "INSERT INTO sb_meta (id, seed, scale, today, loaded_at, counts) VALUES (?, ?, ?, ?, ?, ?)",
@@ -114,6 +191,37 @@ export async function ensureSandboxLoaded(
     },
     { lock: "sandbox-load" },
   );
+}
+
+/** SQLite page cache while loading (KiB, negative as PRAGMA cache_size takes it): index sorts stay in memory. */
+const LOAD_CACHE_KIB = -524_288;
+/** PostgreSQL sort memory for the index builds of the load only (SET LOCAL: this transaction). */
+const PG_INDEX_MEMORY = "256MB";
+
+/** Drops the primary keys of the generated tables (PostgreSQL), returning what re-creates each exactly. */
+async function dropPrimaryKeys(tx: SqlDb): Promise<{ table: string; name: string; definition: string }[]> {
+  const keys = await tx.query<{ table: string; name: string; definition: string }>(
+    `SELECT c.relname AS "table", k.conname AS name, pg_get_constraintdef(k.oid) AS definition
+       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+      WHERE k.contype = 'p' AND c.oid = ANY (?::regclass[])`,
+    [`{${TABLE_NAMES.join(",")}}`],
+  );
+  for (const k of keys) await tx.exec(`ALTER TABLE ${k.table} DROP CONSTRAINT ${k.name}`);
+  return keys;
+}
+
+/** The store's streaming writer when it has one, else batches through `insertMany`. */
+async function bulkWriter(tx: SqlDb, table: string, columns: readonly string[]): Promise<BulkWriter> {
+  if (tx.bulkWriter) return tx.bulkWriter(table, columns);
+  let n = 0;
+  return {
+    write: async (rows) => {
+      await tx.insertMany(table, columns, rows as unknown[][]);
+      n += rows.length;
+    },
+    end: async () => n,
+    abort: async () => undefined,
+  };
 }
 
 /** Deletes all sandbox rows, every change tools made and the marker, so the next `ensureSandboxLoaded` regenerates. */

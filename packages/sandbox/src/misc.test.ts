@@ -92,9 +92,13 @@ describe("package entry", () => {
     };
     expect(await api.sandboxDatabase(host)).toBe(db);
     expect(await api.sandboxDatabase(host)).toBe(db);
-    // one progress line per generated table, then the summary; nothing on the second call
+    // one progress line per generated table, one for the index builds, then the summary; nothing on the second call
     const tables = api.TABLE_NAMES.length;
-    expect(logs).toEqual([...Array(tables).fill("loading the sandbox company"), "sandbox company loaded"]);
+    expect(logs).toEqual([
+      ...Array(tables).fill("loading the sandbox company"),
+      "loading the sandbox company: building indexes",
+      "sandbox company loaded",
+    ]);
     expect(await api.sandboxToday(db)).toBe("2026-11-23");
     await db.close();
     await target.cleanup();

@@ -19,15 +19,22 @@ export function sandboxDatabase(host: SandboxHost): Promise<SqlDb> {
       scale: host.config.SANDBOX_SCALE,
       // one stderr line per table: a large company takes a while and should say so
       onProgress: (p) => {
-        if (p.table === lastTable) return;
-        lastTable = p.table;
-        host.log.info(
-          { table: p.table, of: `${p.tablesDone + 1}/${p.tables}` },
-          "loading the sandbox company",
-        );
+        const step = p.phase === "indexes" ? "indexes" : p.table;
+        if (step === lastTable) return;
+        lastTable = step;
+        if (p.phase === "indexes") host.log.info({ step }, "loading the sandbox company: building indexes");
+        else
+          host.log.info(
+            { table: p.table, of: `${p.tablesDone + 1}/${p.tables}` },
+            "loading the sandbox company",
+          );
       },
     });
-    if (result.loaded) host.log.info({ counts: result.counts, ms: result.ms }, "sandbox company loaded");
+    if (result.loaded)
+      host.log.info(
+        { counts: result.counts, ms: result.ms, phases: result.phases },
+        "sandbox company loaded",
+      );
     return db;
   });
 }

@@ -3,6 +3,7 @@ export { migrate } from "./migrate";
 export { redisClientOf } from "./redis-client";
 export { openSql } from "./sql";
 export type {
+  BulkWriter,
   Dialect,
   KeyValue,
   Migration,

@@ -1,8 +1,11 @@
+/// <reference path="./pg-copy-streams.d.ts" />
 import { AsyncLocalStorage } from "node:async_hooks";
+import { finished } from "node:stream";
 import { Pool, type PoolClient, type QueryResult, types } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { connectError, isNetworkError, parseServiceUrl, type Target } from "./errors";
 import { toPgPlaceholders } from "./placeholders";
-import type { Row, SqlDb, TransactionOptions } from "./types";
+import type { BulkWriter, Row, SqlDb, TransactionOptions } from "./types";
 import { checkInsertArgs, type DbValue, toDbValue, toDbValues } from "./values";
 
 const ENV = "DATABASE_URL";
@@ -36,6 +39,8 @@ interface TxState {
   client: PoolClient;
   active: boolean;
   savepoints: number;
+  /** COPY streams not finished yet: cancelled before ROLLBACK, which would otherwise queue behind them forever. */
+  copies?: Set<() => Promise<void>>;
 }
 
 interface Shared {
@@ -128,6 +133,7 @@ class PgDb implements SqlDb {
       await client.query("BEGIN");
       if (opts?.lock) await lock(client, opts.lock);
       const result = await this.inAmbient(state, () => fn(new PgDb(this.s, state)));
+      if (state.copies?.size) throw new Error("bulkWriter: end() each writer before the transaction returns");
       const commit = await client.query("COMMIT");
       if (commit.command === "ROLLBACK") {
         throw new Error(
@@ -136,6 +142,7 @@ class PgDb implements SqlDb {
       }
       return result;
     } catch (err) {
+      for (const cancel of state.copies ?? []) await cancel();
       await client.query("ROLLBACK").catch(() => {
         broken = true;
       });
@@ -186,6 +193,80 @@ class PgDb implements SqlDb {
         await (tx as PgDb).raw(head + tuples.join(", "), values);
       }
     });
+  }
+
+  async bulkWriter(table: string, columns: readonly string[]): Promise<BulkWriter> {
+    checkInsertArgs(table, columns, []);
+    const tx = this.currentTx();
+    this.assertOpen();
+    // inside a transaction the COPY is part of it; outside, it commits on its own on a client of its own
+    const client =
+      tx?.client ??
+      (await this.s.pool.connect().catch((err: unknown) => {
+        throw this.explain(err);
+      }));
+    let released = Boolean(tx);
+    const release = (broken?: boolean) => {
+      if (!released) client.release(broken);
+      released = true;
+    };
+    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));
+    let failure: unknown;
+    stream.on("error", (err) => {
+      failure ??= err;
+    });
+    const check = () => {
+      if (failure) throw this.explain(failure);
+    };
+    const settled = new Promise<void>((resolve) => finished(stream, () => resolve()));
+    const cancel = async (reason?: unknown) => {
+      tx?.copies?.delete(cancel);
+      if (!stream.destroyed && !stream.writableFinished) {
+        // CopyFail: the server ends the COPY with an error and the connection takes queries again
+        stream.destroy(reason instanceof Error ? reason : new Error("bulk load aborted"));
+        await settled;
+      }
+      release(true);
+    };
+    if (tx) {
+      tx.copies ??= new Set();
+      tx.copies.add(cancel);
+    }
+    return {
+      write: async (rows) => {
+        check();
+        if (rows.length === 0) return;
+        let text: string;
+        try {
+          text = copyText(rows, columns.length);
+        } catch (err) {
+          await cancel(err);
+          throw err;
+        }
+        if (!stream.write(text)) {
+          await new Promise<void>((resolve) => {
+            const go = () => {
+              stream.off("drain", go);
+              resolve();
+            };
+            stream.on("drain", go);
+            void settled.then(go);
+          });
+        }
+        check();
+      },
+      end: async () => {
+        if (!failure) {
+          stream.end();
+          await settled;
+        }
+        tx?.copies?.delete(cancel);
+        release(Boolean(failure));
+        check();
+        return stream.rowCount;
+      },
+      abort: cancel,
+    };
   }
 
   async close(): Promise<void> {
@@ -266,4 +347,29 @@ async function lock(client: PoolClient, name: string): Promise<void> {
   await client.query("SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':' || $1))", [
     name,
   ]);
+}
+
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** One value in COPY's text format: NULL is \N, backslash, tab and line breaks are escaped. */
+function copyValue(v: unknown): string {
+  const d = toDbValue(v);
+  if (d === null) return "\\N";
+  if (typeof d === "string")
+    return /[\\\t\n\r]/.test(d) ? d.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c) : d;
+  if (d instanceof Uint8Array) return `\\\\x${Buffer.from(d).toString("hex")}`;
+  return String(d);
+}
+
+/** Rows as COPY text: values tab-separated, one line per row. */
+function copyText(rows: readonly unknown[][], width: number): string {
+  let out = "";
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as unknown[];
+    if (row.length !== width)
+      throw new Error(`bulkWriter: row ${i} has ${row.length} values, expected ${width}`);
+    for (let j = 0; j < width; j++) out += (j === 0 ? "" : "\t") + copyValue(row[j]);
+    out += "\n";
+  }
+  return out;
 }

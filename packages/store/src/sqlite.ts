@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Mutex } from "./mutex";
-import type { Row, SqlDb, TransactionOptions } from "./types";
-import { checkInsertArgs, toDbValue, toDbValues } from "./values";
+import type { BulkWriter, Row, SqlDb, TransactionOptions } from "./types";
+import { checkInsertArgs, type DbValue, toDbValue, toDbValues } from "./values";
 
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const STATEMENT_CACHE_SIZE = 200;
@@ -14,6 +14,8 @@ const SQLITE_BUSY = 5;
 interface TxState {
   active: boolean;
   savepoints: number;
+  /** Bulk writers not ended yet: their last rows would be lost, so the transaction refuses to commit. */
+  writers?: Set<object>;
 }
 
 interface Shared {
@@ -99,6 +101,8 @@ class SqliteDb implements SqlDb {
       const state: TxState = { active: true, savepoints: 0 };
       try {
         const result = await this.s.ambient.run(state, () => fn(new SqliteDb(this.s, state)));
+        if (state.writers?.size)
+          throw new Error("bulkWriter: end() each writer before the transaction returns");
         this.s.conn.exec("COMMIT");
         return result;
       } catch (err) {
@@ -130,6 +134,68 @@ class SqliteDb implements SqlDb {
       }
       if (i < rows.length) insert(rows.length - i).run(...rows.slice(i).flatMap((row) => row.map(toDbValue)));
     });
+  }
+
+  async bulkWriter(table: string, columns: readonly string[]): Promise<BulkWriter> {
+    checkInsertArgs(table, columns, []);
+    const width = columns.length;
+    // the largest statement SQLite binds (32,766 variables) is no faster than ~500 rows; one is prepared per table
+    const perStatement = Math.max(1, Math.min(500, Math.floor(30_000 / width)));
+    const tuple = `(${columns.map(() => "?").join(", ")})`;
+    const prepare = (n: number) =>
+      this.s.conn.prepare(
+        `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array(n).fill(tuple).join(", ")}`,
+      );
+    let full: StatementSync | undefined;
+    const args: DbValue[] = new Array(perStatement * width);
+    let buffered = 0;
+    let written = 0;
+    let done = false;
+    const flush = (n: number) => {
+      if (n === 0) return;
+      if (n === perStatement) {
+        full ??= prepare(perStatement);
+        full.run(...args);
+      } else prepare(n).run(...args.slice(0, n * width));
+      written += n;
+      buffered = 0;
+    };
+    const inTx = async (fn: () => void) => {
+      this.assertOpen();
+      if (this.currentTx()) return fn();
+      return this.transaction(async () => fn());
+    };
+    const tx = this.currentTx();
+    const token = {};
+    if (tx) {
+      tx.writers ??= new Set();
+      tx.writers.add(token);
+    }
+    return {
+      write: (rows) =>
+        inTx(() => {
+          if (done) throw new Error("bulkWriter: write() after end()");
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i] as unknown[];
+            if (row.length !== width)
+              throw new Error(`bulkWriter: row ${i} has ${row.length} values, expected ${width}`);
+            let k = buffered * width;
+            for (let j = 0; j < width; j++) args[k++] = toDbValue(row[j]);
+            if (++buffered === perStatement) flush(perStatement);
+          }
+        }),
+      end: async () => {
+        if (!done) await inTx(() => flush(buffered));
+        done = true;
+        tx?.writers?.delete(token);
+        return written;
+      },
+      abort: async () => {
+        done = true;
+        buffered = 0;
+        tx?.writers?.delete(token);
+      },
+    };
   }
 
   async close(): Promise<void> {

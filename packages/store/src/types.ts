@@ -6,6 +6,16 @@ export interface TransactionOptions {
   lock?: string;
 }
 
+/** A streaming insert into one table (see `SqlDb.bulkWriter`). */
+export interface BulkWriter {
+  /** Queues rows; resolves when the writer can take more (back-pressure). */
+  write(rows: readonly unknown[][]): Promise<void>;
+  /** Flushes and finishes; resolves with the number of rows written. */
+  end(): Promise<number>;
+  /** Gives up (call it when the load fails before `end`): PostgreSQL cancels the COPY so the transaction can roll back. */
+  abort(reason?: unknown): Promise<void>;
+}
+
 export interface SqlDb {
   readonly dialect: Dialect;
   /** Placeholders are `?` in every dialect (translated to $1..$n for PostgreSQL; ignore `?` inside single-quoted literals). */
@@ -22,6 +32,12 @@ export interface SqlDb {
   transaction<T>(fn: (tx: SqlDb) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Fast bulk insert. Values: string | number | boolean | null | Date | object (objects JSON-encoded). */
   insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  /**
+   * Streams many batches into one table, for large initial loads: `COPY … FROM STDIN` on PostgreSQL, one
+   * prepared multi-row statement reused on SQLite. Same values as `insertMany`. Inside a transaction the rows
+   * are part of it; finish the writer (`end`) before the next statement on the same transaction.
+   */
+  bulkWriter?(table: string, columns: readonly string[]): Promise<BulkWriter>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@ export {
   connectStdioModern,
   MODERN_PROTOCOL_VERSION,
 } from "./mcp-client-modern";
+export * from "./nginx";
 export { describePackInstall } from "./pack-install";
 export {
   describeRegistryContract,

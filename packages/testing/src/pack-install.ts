@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { expect, it } from "vitest";
 import { connectStdio, tempDataDir } from "./mcp-client";
 
@@ -37,5 +39,24 @@ export function describePackInstall(o: { appDir: string; bin: string; minTools: 
       { env: { PATH: process.env.PATH ?? "", REVOPS_DATA_DIR: dataDir }, encoding: "utf8" },
     );
     expect(created).toMatch(/rmcp_\w+_\S+/);
-  });
+
+    // as a customer starts it without installing: `npx <package>` in an empty folder (here from the tarball)
+    const empty = mkdtempSync(join(tmpdir(), "npx-"));
+    const npx = new StdioClientTransport({
+      command: "npx",
+      args: ["--yes", "--offline", "--cache", join(empty, ".npm"), `file:${join(out, tarball as string)}`],
+      cwd: empty,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: empty,
+        REVOPS_DATA_DIR: tempDataDir("npx"),
+        LOG_LEVEL: "warn",
+      },
+      stderr: "pipe",
+    });
+    const viaNpx = new Client({ name: "npx-customer", version: "1" });
+    await viaNpx.connect(npx);
+    expect((await viaNpx.listTools()).tools.length).toBeGreaterThanOrEqual(o.minTools);
+    await viaNpx.close();
+  }, 180_000);
 }

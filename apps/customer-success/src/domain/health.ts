@@ -16,11 +16,27 @@ export interface Signals {
   renewalDate: string | null;
 }
 
+/** The four parts of the score and the points each can give. */
+export const HEALTH_COMPONENTS = { usage: 35, adoption: 20, support: 25, nps: 20 } as const;
+export type HealthComponent = keyof typeof HEALTH_COMPONENTS;
+
 export interface Health {
   score: number;
   risk: "high" | "medium" | "low";
   reasons: string[];
   days_to_renewal: number | null;
+  /** Points each component gave (unrounded; the score is their rounded sum). */
+  components: Record<HealthComponent, number>;
+}
+
+/** The component that cost the most points (ties: the order of HEALTH_COMPONENTS) and how many it cost. */
+export function topDriver(h: Health): { component: HealthComponent; points_lost: number } {
+  let best: { component: HealthComponent; points_lost: number } = { component: "usage", points_lost: -1 };
+  for (const [c, max] of Object.entries(HEALTH_COMPONENTS) as [HealthComponent, number][]) {
+    const lost = Math.round((max - h.components[c]) * 10) / 10;
+    if (lost > best.points_lost) best = { component: c, points_lost: lost };
+  }
+  return best;
 }
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
@@ -58,5 +74,11 @@ export function healthScore(s: Signals, today: string): Health {
     risk = "high";
     reasons.push(`renews in ${days} days`);
   }
-  return { score, risk, reasons, days_to_renewal: days };
+  return {
+    score,
+    risk,
+    reasons,
+    days_to_renewal: days,
+    components: { usage: usagePts, adoption: adoptionPts, support: supportPts, nps: npsPts },
+  };
 }

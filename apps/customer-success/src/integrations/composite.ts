@@ -4,10 +4,15 @@ import type {
   ChurnHistory,
   NpsQuery,
   NpsStats,
+  RenewalDealRow,
   RenewalTermFeatures,
+  SignalsQuery,
   SupportPort,
   TicketChanges,
   TicketDetail,
+  TicketSearch,
+  TicketSearchRow,
+  TicketThread,
   TicketUpdateResult,
   TicketWriteOrigin,
 } from "../ports";
@@ -73,8 +78,10 @@ export class CompositeSupport implements SupportPort {
     return this.s.tickets.updateTicket(id, changes, origin);
   }
 
-  async accountSignals(q?: { accountIds?: string[] }): Promise<WithFreshness<AccountSignals[]>> {
+  async accountSignals(q?: SignalsQuery): Promise<WithFreshness<AccountSignals[]>> {
     const { usage, feedback } = this.s;
+    // vendors serve today's windows only: a past day is the book's alone (health_scores says so)
+    if (q?.asOf) return this.s.book.accountSignals(q);
     const today = await this.s.today();
     const [book, u, f] = await Promise.all([
       this.s.book.accountSignals(q),
@@ -116,8 +123,21 @@ export class CompositeSupport implements SupportPort {
       : history;
   }
 
-  upcomingRenewals(): Promise<RenewalTermFeatures[]> {
-    return this.s.book.upcomingRenewals();
+  upcomingRenewals(q?: { until?: string }): Promise<RenewalTermFeatures[]> {
+    return this.s.book.upcomingRenewals(q);
+  }
+
+  /** Renewal deals are the account book's (the CRM), never a help desk's. */
+  renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]> {
+    return this.s.book.renewalDeals(accountIds);
+  }
+
+  searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>> {
+    return this.s.tickets.searchTickets(q);
+  }
+
+  ticketThread(id: string): Promise<TicketThread | undefined> {
+    return this.s.tickets.ticketThread(id);
   }
 
   async npsStats(q: NpsQuery): Promise<WithFreshness<NpsStats>> {

@@ -1,7 +1,23 @@
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
+import { renewalsTools, renewalsToolset } from "./renewals";
 import { supportTools, supportToolset } from "./support";
+import { supportSearchTools, supportSearchToolset } from "./support-search";
 import { supportWriteTools, supportWriteToolset } from "./support-write";
 
-export const toolsets = [healthToolset, supportToolset, supportWriteToolset, feedbackToolset];
-export const tools = [...healthTools, ...supportTools, ...supportWriteTools, ...feedbackTools];
+export const toolsets = [
+  healthToolset,
+  renewalsToolset,
+  supportToolset,
+  supportSearchToolset,
+  supportWriteToolset,
+  feedbackToolset,
+];
+export const tools = [
+  ...healthTools,
+  ...renewalsTools,
+  ...supportTools,
+  ...supportSearchTools,
+  ...supportWriteTools,
+  ...feedbackTools,
+];

@@ -14,6 +14,7 @@ export function ownerIds(owner: string | undefined, owners: readonly Owner[]): S
 /** The sandbox's deals_list filters, applied to rows mapped from a vendor. */
 export function matchesQuery(d: DealRow, q: DealQuery, owners: Set<string> | undefined): boolean {
   if (q.stage && d.stage !== q.stage) return false;
+  if (q.type && d.type !== q.type) return false;
   const closed = d.stage === "closed_won" || d.stage === "closed_lost";
   if (q.status === "open" && closed) return false;
   if (q.status === "won" && d.stage !== "closed_won") return false;

@@ -1,4 +1,5 @@
-import { MoneySchema, untrustedName } from "@revops/kit";
+import { MoneySchema, untrustedName, untrustedText } from "@revops/kit";
+import { daysBetween } from "@revops/sandbox";
 import { z } from "zod";
 
 export const StageSchema = z.enum([
@@ -25,12 +26,17 @@ export const DealRowSchema = z.object({
   amount: MoneySchema,
   close_date: z.string(),
   owner: z.string(),
-  probability: z.number(),
   forecast_category: z.string(),
   type: z.string(),
+  last_activity: z.string().nullable(),
+  next_step: untrustedText(z.string(), "next step", 80).nullable(),
+  days_in_stage: z.number().nullable().describe("Open deals"),
 });
 
-export const toDealRow = (d: import("@revops/sandbox").DealRow) => ({
+export const DealTypeSchema = z.enum(["new_business", "expansion", "renewal"]);
+
+/** A deal as a list row; `today` gives open deals their days in the current stage. */
+export const toDealRow = (d: import("@revops/sandbox").DealRow, today?: string) => ({
   id: d.id,
   name: d.name,
   account_id: d.accountId,
@@ -39,9 +45,14 @@ export const toDealRow = (d: import("@revops/sandbox").DealRow) => ({
   amount: d.amount,
   close_date: d.closeDate,
   owner: d.ownerName,
-  probability: d.probability,
   forecast_category: d.forecastCategory,
   type: d.type,
+  last_activity: d.lastActivityAt ? d.lastActivityAt.slice(0, 10) : null,
+  next_step: d.nextStep || null,
+  days_in_stage:
+    today && d.stageEnteredAt && d.stage !== "closed_won" && d.stage !== "closed_lost"
+      ? Math.max(0, daysBetween(d.stageEnteredAt, today))
+      : null,
 });
 
 export const FirmographicsSchema = z

@@ -14,7 +14,15 @@ export {
   VENDOR_LABELS,
 } from "./connections";
 export {
+  checkIntegrations,
+  type IntegrationHealth,
+  type IntegrationStatus,
+  type IntegrationsReport,
+} from "./health";
+export {
+  classifyProbeFailure,
   explainProbeFailure,
+  type ProbeFailure,
   type ProbeOptions,
   type ProbeQuota,
   type ProbeResult,

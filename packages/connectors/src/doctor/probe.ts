@@ -42,7 +42,12 @@ export interface ProbeResult {
   /** What to fix (problem), or a note (ok, not_probed). */
   message?: string;
   quota?: ProbeQuota;
+  /** Why a problem is one: the credential refused, the vendor not reached, or the settings wrong. */
+  failure?: ProbeFailure;
 }
+
+/** The kind of a failed check, for tools that report it as a status. */
+export type ProbeFailure = "auth_failed" | "unreachable" | "misconfigured";
 
 export interface ProbeOptions {
   /** Deadline of the one call, retries included. Default 10 s. */
@@ -183,6 +188,25 @@ function scopesInBody(err: unknown): string[] {
   return [];
 }
 
+/**
+ * The kind of a failure: the vendor refused the credential or its access (401, 403, a refused refresh token),
+ * could not be reached or answered (network, timeout, 5xx, rate limit, used-up allocation), or the settings point
+ * at the wrong place (a refused URL, 404, anything else).
+ */
+export function classifyProbeFailure(err: unknown): ProbeFailure {
+  if (causes(err).some((c) => c instanceof UnsafeUrlError)) return "misconfigured";
+  if (!isVendorError(err)) return networkCode(err) ? "unreachable" : "misconfigured";
+  const v: VendorError = err;
+  if (v.status === 401 || v.status === 403 || v.kind === "auth") return "auth_failed";
+  if (
+    ["quota_exhausted", "rate_limited", "timeout", "unavailable", "circuit_open"].includes(v.kind) ||
+    (v.status !== undefined && v.status >= 500) ||
+    networkCode(err)
+  )
+    return "unreachable";
+  return "misconfigured";
+}
+
 /** Turns a failure into the line an administrator can act on. */
 export function explainProbeFailure(conn: DoctorConnection, err: unknown, timeoutMs: number): string {
   const label = VENDOR_LABELS[conn.vendor];
@@ -241,6 +265,8 @@ interface Outcome {
   quota?: ProbeQuota;
   /** The call answered but says the credential is not usable. */
   problem?: string;
+  /** Its kind when it is not the credential (default auth_failed). */
+  failure?: ProbeFailure;
   note?: string;
 }
 
@@ -409,12 +435,13 @@ export async function probeConnection(conn: DoctorConnection, opts: ProbeOptions
       ...base,
       status: out.problem ? "problem" : "ok",
       latencyMs,
-      ...(out.problem ? { message: out.problem } : note ? { message: note } : {}),
+      ...(out.problem ? { message: out.problem, failure: out.failure ?? "auth_failed" } : {}),
+      ...(!out.problem && note ? { message: note } : {}),
       ...(out.quota ? { quota: out.quota } : {}),
     };
   } catch (err) {
     const latencyMs = Math.round(performance.now() - started);
     const message = scrubSecrets(explainProbeFailure(conn, err, timeoutMs), secrets);
-    return { ...base, status: "problem", latencyMs, message };
+    return { ...base, status: "problem", latencyMs, message, failure: classifyProbeFailure(err) };
   }
 }

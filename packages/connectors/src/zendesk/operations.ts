@@ -20,7 +20,25 @@ export interface CursorPage<T> {
 export interface SearchPage<T> {
   results: T[];
   count: number;
+  /** True when Zendesk has a next page (`next_page`). */
+  hasMore?: boolean;
 }
+
+/** Offset paging and order of a search (Zendesk serves at most 1,000 results: 10 pages of 100). */
+export interface SearchOptions {
+  page?: number;
+  perPage?: number;
+  sortBy?: "created_at" | "updated_at";
+  sortOrder?: "asc" | "desc";
+}
+
+export type ZendeskComment = Record<string, unknown> & {
+  id: number;
+  body?: string;
+  public?: boolean;
+  author_id?: number;
+  created_at?: string;
+};
 
 export interface AddCommentResult {
   ticket: ZendeskTicket;
@@ -82,7 +100,12 @@ export interface ZendeskConnector {
     opts: { idempotencyKey: string },
   ): Promise<UpdateTicketResult>;
   /** Zendesk search syntax, scoped to tickets: `status:open priority:urgent refund`. */
-  searchTickets(query: string): Promise<MaybeStale<SearchPage<ZendeskTicket>>>;
+  searchTickets(query: string, opts?: SearchOptions): Promise<MaybeStale<SearchPage<ZendeskTicket>>>;
+  /** A ticket's comments, oldest first (cursor paged). */
+  listComments(
+    ticketId: number,
+    input?: { after?: string; limit?: number },
+  ): Promise<MaybeStale<CursorPage<ZendeskComment>>>;
   listSatisfactionRatings(input?: {
     score?: string;
     after?: string;
@@ -235,17 +258,35 @@ export async function createZendeskConnector(
       return value.result as unknown as ZendeskUser;
     },
     updateTicket,
-    searchTickets: (query) =>
-      runtime.read(`tickets.search:${query}`, async () => {
-        const body = await getRaw<{ results: ZendeskTicket[]; count: number }>(
+    searchTickets: (query, opts = {}) => {
+      const page = opts.page === undefined ? undefined : String(Math.max(1, Math.floor(opts.page)));
+      const perPage = opts.perPage === undefined ? undefined : String(pageSize(opts.perPage));
+      const key = [query, page, perPage, opts.sortBy, opts.sortOrder].map((v) => v ?? "").join(":");
+      return runtime.read(`tickets.search:${key}`, async () => {
+        const body = await getRaw<{ results: ZendeskTicket[]; count: number; next_page?: string | null }>(
           "tickets.search",
           "search.json",
           {
             query: `type:ticket ${query}`,
+            page,
+            per_page: perPage,
+            sort_by: opts.sortBy,
+            sort_order: opts.sortOrder,
           },
         );
-        return { results: body.results, count: body.count };
-      }),
+        return { results: body.results, count: body.count, hasMore: Boolean(body.next_page) };
+      });
+    },
+    listComments: (ticketId, { after, limit } = {}) => {
+      const size = String(pageSize(limit ?? 100));
+      return runtime.read(`ticket.comments:${positiveId(ticketId)}:${after ?? ""}:${size}`, async () => {
+        const body = await getRaw<CursorBody>("tickets.comments.list", `tickets/${ticketId}/comments.json`, {
+          "page[size]": size,
+          "page[after]": after,
+        });
+        return toCursorPage<ZendeskComment>(body, "comments");
+      });
+    },
     listSatisfactionRatings: ({ score, after, limit } = {}) =>
       runtime.read(`csat:${score ?? "*"}:${after ?? ""}:${limit ?? ""}`, async () => {
         const body = await getRaw<CursorBody>("satisfaction_ratings.list", "satisfaction_ratings.json", {

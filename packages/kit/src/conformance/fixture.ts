@@ -5,7 +5,7 @@ import {
   defineResource,
   defineServer,
   defineTool,
-  type ElicitParams,
+  type ElicitFormParams,
   type ToolAnnotations,
   type ToolDefinition,
 } from "../define";
@@ -77,7 +77,7 @@ const rawTool = <I>(def: {
     handler: def.handler,
   });
 
-export const ELICITATION_SCHEMA: ElicitParams["requestedSchema"] = {
+export const ELICITATION_SCHEMA: ElicitFormParams["requestedSchema"] = {
   type: "object",
   properties: {
     username: { type: "string", description: "User's response" },
@@ -87,7 +87,7 @@ export const ELICITATION_SCHEMA: ElicitParams["requestedSchema"] = {
 };
 
 /** SEP-1034: every primitive type with a default value. */
-export const SEP1034_SCHEMA: ElicitParams["requestedSchema"] = {
+export const SEP1034_SCHEMA: ElicitFormParams["requestedSchema"] = {
   type: "object",
   properties: {
     name: { type: "string", description: "User name", default: "John Doe" },
@@ -105,7 +105,7 @@ export const SEP1034_SCHEMA: ElicitParams["requestedSchema"] = {
 };
 
 /** SEP-1330: untitled, titled and legacy enums, single and multi select. */
-export const SEP1330_SCHEMA: ElicitParams["requestedSchema"] = {
+export const SEP1330_SCHEMA: ElicitFormParams["requestedSchema"] = {
   type: "object",
   properties: {
     untitledSingle: {

@@ -77,12 +77,13 @@ export function registerApprovalCommands(program: Command, deps: ApprovalCliDeps
         `${past.slice(0, -1)} the plan; the assistant can then ${verb === "approve" ? "run it once" : "not run it"}`,
       )
       .option("--as <name>", "who decides (recorded in the audit log); default the OS user")
-      .action((id: string, opts: { as?: string }) =>
+      .option("--reason <text>", "why (kept with the approval and told to the assistant)")
+      .action((id: string, opts: { as?: string; reason?: string }) =>
         withAdmin(async (admin) => {
           const a =
             verb === "approve"
               ? await admin.approve(id, approver(opts))
-              : await admin.reject(id, approver(opts));
+              : await admin.reject(id, approver(opts), opts.reason);
           deps.print(`${past} ${a.id} (${a.tool} for ${a.principal}) as ${a.decidedBy}.`);
         }),
       );

@@ -40,17 +40,27 @@ export function registerSandboxCommands(program: Command, deps: SandboxCliDeps):
   const load = async (db: SqlDb, scale?: number) => {
     const cfg = deps.config();
     const bar = new SingleBar({
-      format: "loading the sandbox company [{bar}] {value}/{total} tables | {table} {rows} rows",
+      format: "loading the sandbox company [{bar}] {value}/{total} tables | {table} {rows}",
       stream: process.stderr,
     });
     let started = false;
+    let shown = "";
+    let phase = "";
+    let drawn = 0;
     const r = await ensureSandboxLoaded(db, {
       seed: cfg.SANDBOX_SEED,
       scale: scale ?? cfg.SANDBOX_SCALE,
       onProgress: (p) => {
-        if (!started) bar.start(p.tables, 0, { table: p.table, rows: 0 });
+        if (!started) bar.start(p.tables, 0, { table: p.table, rows: "" });
         started = true;
-        bar.update(p.tablesDone, { table: p.table, rows: p.rows.toLocaleString("en-US") });
+        const now = Date.now();
+        // a progress call per 1,000 rows: redraw at most ~10 times a second (always for a new table or phase)
+        if (p.table === shown && p.phase === phase && now - drawn < 100) return;
+        shown = p.table;
+        phase = p.phase;
+        drawn = now;
+        if (p.phase === "indexes") bar.update(p.tablesDone, { table: "building indexes", rows: "" });
+        else bar.update(p.tablesDone, { table: p.table, rows: `${p.rows.toLocaleString("en-US")} rows` });
       },
     });
     if (started) {
@@ -74,9 +84,10 @@ export function registerSandboxCommands(program: Command, deps: SandboxCliDeps):
           throw new Error("--scale must be a number above 0 and at most 1000, e.g. --scale 100.");
         const r = await load(db, scale);
         const rows = Object.values(r.counts).reduce((a, b) => a + b, 0);
+        const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
         deps.print(
           r.loaded
-            ? `Loaded seed ${r.dataset.seed} at scale ${r.dataset.scale}: ${rows.toLocaleString("en-US")} rows in ${(r.ms / 1000).toFixed(1)} s.`
+            ? `Loaded seed ${r.dataset.seed} at scale ${r.dataset.scale}: ${rows.toLocaleString("en-US")} rows in ${s(r.ms)} (generate ${s(r.phases.generate)}, insert ${s(r.phases.insert)}, indexes ${s(r.phases.index)}).`
             : `Already loaded (seed ${r.dataset.seed}, scale ${r.dataset.scale}); \`revops sandbox reset\` starts over.`,
         );
       }),

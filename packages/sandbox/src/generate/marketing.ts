@@ -131,7 +131,16 @@ export function buildLeads(ctx: Ctx, deals: readonly DealModel[], campaigns: rea
   const namer = new CompanyNamer(new Rng(ctx.seed, "lead-companies"));
   const total = scaled(ctx, BASE_COUNTS.leads);
   const live = campaigns.filter((c) => c.startDay <= ctx.todayDay);
-  const byChannel = (ch: string) => live.filter((c) => c.channel === ch);
+  // one list per channel, built once: filtering every campaign for every lead was most of the plan at 100×
+  const channels = new Map<string, CampaignModel[]>();
+  const byChannel = (ch: string) => {
+    let list = channels.get(ch);
+    if (!list) {
+      list = live.filter((c) => c.channel === ch);
+      channels.set(ch, list);
+    }
+    return list;
+  };
   const newBiz = r.shuffle(deals.filter((d) => d.type === "new_business"));
   const converted = newBiz.slice(0, Math.min(newBiz.length, Math.round(total * 0.15)));
   type Draft = { minute: number; campaign: CampaignModel | null; status: string; row: unknown[] };

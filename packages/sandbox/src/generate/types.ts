@@ -71,8 +71,15 @@ export function scaled(ctx: Ctx, base: number): number {
   return Math.max(1, Math.round(base * ctx.scale));
 }
 
+const ZEROS = "0".repeat(16);
+
+/** `prefix_0042`: n zero-padded to the digits of `total` (at least 4). Called per generated row, hence no padStart. */
 export function padId(prefix: string, n: number, total: number): string {
-  return `${prefix}_${String(n).padStart(Math.max(4, String(total).length), "0")}`;
+  const width = total < 10_000 ? 4 : String(total).length;
+  const digits = String(n);
+  return digits.length >= width
+    ? `${prefix}_${digits}`
+    : `${prefix}_${ZEROS.slice(0, width - digits.length)}${digits}`;
 }
 
 export type SizeBand = "1-50" | "51-200" | "201-1000" | "1000+";

@@ -4,6 +4,8 @@ import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
+import { type AccountCandidates, type AccountQuery, sandboxAccountCandidates } from "./crm-accounts.js";
+import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
 import {
   type ConversionCell,
   conversionCells,
@@ -28,6 +30,11 @@ export interface DealRow {
   probability: number;
   forecastCategory: string;
   type: DealType;
+  /** Newest activity (timestamp or date); listDeals and account reads fill it, analytics rows leave it out. */
+  lastActivityAt?: string | null;
+  nextStep?: string | null;
+  /** When the deal entered its current stage (timestamp or date), where the CRM knows it. */
+  stageEnteredAt?: string | null;
 }
 
 /** One deal as it is now, with the fields a deal update can change. */
@@ -69,6 +76,7 @@ export interface DealQuery {
   closeTo?: string;
   minAmount?: number;
   status?: DealStatus;
+  type?: DealType;
   cursor?: string;
   limit?: number;
 }
@@ -123,11 +131,17 @@ export interface CrmPort {
   pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]>;
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  accountCandidates(q: AccountQuery): Promise<AccountCandidates>;
+  openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<Owner[]>;
 }
 
 const DEAL_SELECT = `d.id, d.name, d.account_id, a.name AS account_name, d.stage, d.amount, d.close_date, d.owner_id,
   u.name AS owner_name, d.probability, d.forecast_category, d.type`;
+/** The list row's extras: next step, newest activity and when the current stage was entered (history, else created). */
+const DEAL_LIST_SELECT = `${DEAL_SELECT}, d.next_step, d.last_activity_at,
+  COALESCE((SELECT MAX(h.changed_at) FROM sb_deal_stage_history h WHERE h.deal_id = d.id AND h.to_stage = d.stage),
+    d.created_date) AS stage_entered_at`;
 const DEAL_FROM =
   "FROM sb_deals d JOIN sb_accounts a ON a.id = d.account_id JOIN sb_users u ON u.id = d.owner_id";
 const OPEN = "d.stage NOT IN ('closed_won', 'closed_lost')";
@@ -165,6 +179,13 @@ function toDeal(r: DealDbRow): DealRow {
     probability: num(r.probability),
     forecastCategory: String(r.forecast_category),
     type: r.type as DealType,
+    ...("next_step" in r && { nextStep: r.next_step == null ? null : String(r.next_step) }),
+    ...("last_activity_at" in r && {
+      lastActivityAt: r.last_activity_at == null ? null : String(r.last_activity_at),
+    }),
+    ...("stage_entered_at" in r && {
+      stageEnteredAt: r.stage_entered_at == null ? null : String(r.stage_entered_at),
+    }),
   };
 }
 
@@ -185,6 +206,7 @@ export class SandboxCrm implements CrmPort {
     const w = ownerFilter(new Where(), q.owner)
       .opt("d.stage", "=", q.stage)
       .opt("d.account_id", "=", q.accountId)
+      .opt("d.type", "=", q.type)
       .opt("d.amount", ">=", q.minAmount)
       .range("d.close_date", q.closeFrom, q.closeTo);
     if (q.status === "open") w.add(OPEN);
@@ -192,7 +214,7 @@ export class SandboxCrm implements CrmPort {
     else if (q.status === "lost") w.add("d.stage = 'closed_lost'");
     return keysetPage<DealDbRow, DealRow>(this.db, {
       tag: "deals",
-      select: DEAL_SELECT,
+      select: DEAL_LIST_SELECT,
       from: DEAL_FROM,
       // the joins are 1:1 on foreign keys, so only the owner filter (on u) needs them for the total
       countFrom: q.owner?.trim() ? undefined : "FROM sb_deals d",
@@ -298,7 +320,7 @@ export class SandboxCrm implements CrmPort {
         [id],
       ),
       this.db.query<DealDbRow>(
-        `SELECT ${DEAL_SELECT} ${DEAL_FROM} WHERE d.account_id = ? AND ${OPEN} ORDER BY d.close_date, d.id`,
+        `SELECT ${DEAL_LIST_SELECT} ${DEAL_FROM} WHERE d.account_id = ? AND ${OPEN} ORDER BY d.close_date, d.id`,
         [id],
       ),
       this.db.query<{ id: string; type: string; subject: string; occurred_at: string; body: string }>(
@@ -349,6 +371,16 @@ export class SandboxCrm implements CrmPort {
 
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return searchByName(this.db, "sb_accounts", prefix, limit);
+  }
+
+  /** Accounts sharing a three-letter piece of `name` and matching the exact filters (see crm-accounts). */
+  accountCandidates(q: AccountQuery): Promise<AccountCandidates> {
+    return sandboxAccountCandidates(this.db, q);
+  }
+
+  /** Open deals with their risk inputs and the company's typical stage times (see crm-risk). */
+  openDealRisks(q: RiskQuery = {}): Promise<RiskInputs> {
+    return sandboxRiskInputs(this.db, q);
   }
 
   listOwners(): Promise<Owner[]> {

@@ -2,6 +2,7 @@ import type { SqlDb } from "@revops/store";
 import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { sandboxTouchPaths, type TouchPaths } from "./attribution-paths.js";
+import { type LeadFunnel, sandboxLeadFunnel } from "./funnel-leads.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 
 export type CampaignChannel = "email" | "paid_search" | "paid_social" | "webinar" | "event" | "content";
@@ -91,6 +92,8 @@ export interface MarketingPort {
   listCampaigns(q: CampaignQuery): Promise<Page<CampaignRow>>;
   campaignStats(ids?: string[]): Promise<CampaignStats[]>;
   leadsBySource(q: { from?: string; to?: string }): Promise<LeadSourceStats[]>;
+  /** Lead funnel by cohort month and source, with the stage dates the source records. */
+  leadFunnel(q: { from?: string; to?: string }): Promise<LeadFunnel>;
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   /** Every campaign and every converted deal's campaign touches up to its creation, for multi-touch attribution. */
   touchPaths(): Promise<TouchPaths>;
@@ -233,6 +236,10 @@ export class SandboxMarketing implements MarketingPort {
       converted: num(r.converted),
       wonRevenue: num(r.won_revenue),
     }));
+  }
+
+  leadFunnel(q: { from?: string; to?: string } = {}): Promise<LeadFunnel> {
+    return sandboxLeadFunnel(this.db, q);
   }
 
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {

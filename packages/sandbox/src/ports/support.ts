@@ -10,6 +10,15 @@ import {
   renewalHistory,
   upcomingRenewals,
 } from "./churn-history.js";
+import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
+import {
+  searchTickets,
+  type TicketSearch,
+  type TicketSearchRow,
+  type TicketThread,
+  ticketThread,
+} from "./cs-tickets.js";
+import { openRenewalDeals, type RenewalDealRow } from "./renewals-deals.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 import { ensureUsageRecent } from "./usage-recent.js";
 
@@ -41,6 +50,21 @@ export interface AccountSignals {
   badCsatLast90: number;
   npsAvgLast180: number | null;
   npsResponsesLast180: number;
+  /** Segment fields from the account book (absent when a provider does not know them). */
+  sizeBand?: string;
+  industry?: string;
+  /** The plan of the term in force. */
+  plan?: string | null;
+  ownerId?: string;
+  /** The account's creation date in the book. */
+  accountCreated?: string;
+}
+
+/** Which accounts, and as of which day (default: the dataset's today). */
+export interface SignalsQuery {
+  accountIds?: string[];
+  /** A past day: the same windows ending that day, the term in force then. */
+  asOf?: string;
 }
 
 export interface TicketRow {
@@ -142,13 +166,16 @@ export class TicketWriteError extends Error {
 export interface SupportPort {
   getTicket(id: string): Promise<TicketDetail | undefined>;
   updateTicket(id: string, changes: TicketChanges, origin: WriteOrigin): Promise<TicketUpdateResult>;
-  accountSignals(q?: { accountIds?: string[] }): Promise<AccountSignals[]>;
+  accountSignals(q?: SignalsQuery): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
   npsStats(q: NpsQuery): Promise<NpsStats>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   renewalHistory(): Promise<RenewalHistory>;
-  upcomingRenewals(): Promise<RenewalTermFeatures[]>;
+  upcomingRenewals(q?: { until?: string }): Promise<RenewalTermFeatures[]>;
+  renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]>;
+  searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>>;
+  ticketThread(id: string): Promise<TicketThread | undefined>;
 }
 
 /**
@@ -188,7 +215,8 @@ LEFT JOIN (
 function signalsSql(dialect: "sqlite" | "postgres"): string {
   const p = SIGNALS_PARTS[dialect];
   return `
-SELECT a.id, a.name, a.arr, u.name AS owner_name, s.renewal_date, COALESCE(s.seats, 0) AS seats,
+SELECT a.id, a.name, a.arr, a.size_band, a.industry, a.created_date, a.owner_id, u.name AS owner_name,
+  s.renewal_date, s.plan, COALESCE(s.seats, 0) AS seats,
   COALESCE(us.last30, 0) AS last30, COALESCE(us.prev30, 0) AS prev30, us.active30_sum, us.active30_days,
   um.active_users AS mau, ${p.select}
 FROM sb_accounts a
@@ -199,10 +227,37 @@ ${p.joins}
 LEFT JOIN sb_usage_monthly um ON um.account_id = a.id AND um.month = ?`;
 }
 
-/** `YYYY-MM` of the calendar month before the one containing `day`. */
-function lastFullMonth(day: number): string {
-  const d = new Date(day * 86_400_000);
-  return isoDay(Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 0) / 86_400_000)).slice(0, 7);
+/** One account's signals from a row of the today query or of `signalsRowsAsOf`. */
+function toSignals(r: Record<string, unknown>, usageMonth: string): AccountSignals {
+  return {
+    accountId: String(r.id),
+    accountName: String(r.name),
+    arr: num(r.arr),
+    renewalDate: (r.renewal_date as string | null) ?? null,
+    ownerName: String(r.owner_name),
+    usageLast30: num(r.last30),
+    usagePrev30: num(r.prev30),
+    // AVG over the days with usage, as SUM/COUNT of integers: the same double on both engines
+    activeUsersLast30: num(r.active30_days) > 0 ? Math.round(num(r.active30_sum) / num(r.active30_days)) : 0,
+    monthlyActiveUsers: r.mau === null || r.mau === undefined ? null : num(r.mau),
+    monthlyActivesPerSeat:
+      r.mau === null || r.mau === undefined || num(r.seats) === 0
+        ? null
+        : Math.round((num(r.mau) / num(r.seats)) * 100) / 100,
+    usageMonth,
+    seats: num(r.seats),
+    ticketsLast90: num(r.tickets),
+    urgentTicketsLast90: num(r.urgent),
+    badCsatLast90: num(r.bad),
+    npsAvgLast180:
+      r.avg_score === null || r.avg_score === undefined ? null : Math.round(num(r.avg_score) * 10) / 10,
+    npsResponsesLast180: num(r.responses),
+    sizeBand: String(r.size_band),
+    industry: String(r.industry),
+    plan: (r.plan as string | null | undefined) ?? null,
+    ownerId: String(r.owner_id),
+    accountCreated: String(r.created_date),
+  };
 }
 
 function toNps(r: Record<string, unknown>): NpsResponseRow {
@@ -268,8 +323,12 @@ export class SandboxSupport implements SupportPort {
   constructor(private readonly db: SqlDb) {}
 
   /** Health signals for current customer accounts (largest ARR first). */
-  async accountSignals(q: { accountIds?: string[] } = {}): Promise<AccountSignals[]> {
+  async accountSignals(q: SignalsQuery = {}): Promise<AccountSignals[]> {
     const asOf = await sandboxToday(this.db);
+    if (q.asOf && q.asOf !== asOf) {
+      const past = await signalsRowsAsOf(this.db, q.asOf, q.accountIds);
+      return past.rows.map((r) => toSignals(r, past.usageMonth));
+    }
     await ensureUsageRecent(this.db, asOf);
     const today = dayOf(asOf);
     const d = (n: number) => isoDay(today - n);
@@ -283,31 +342,7 @@ export class SandboxSupport implements SupportPort {
       `${signalsSql(dialect)} ${w.sql()} ORDER BY a.arr DESC, a.id`,
       [...params, ...w.params],
     );
-    return rows.map((r) => ({
-      accountId: String(r.id),
-      accountName: String(r.name),
-      arr: num(r.arr),
-      renewalDate: (r.renewal_date as string | null) ?? null,
-      ownerName: String(r.owner_name),
-      usageLast30: num(r.last30),
-      usagePrev30: num(r.prev30),
-      // AVG over the days with usage, as SUM/COUNT of integers: the same double on both engines
-      activeUsersLast30:
-        num(r.active30_days) > 0 ? Math.round(num(r.active30_sum) / num(r.active30_days)) : 0,
-      monthlyActiveUsers: r.mau === null || r.mau === undefined ? null : num(r.mau),
-      monthlyActivesPerSeat:
-        r.mau === null || r.mau === undefined || num(r.seats) === 0
-          ? null
-          : Math.round((num(r.mau) / num(r.seats)) * 100) / 100,
-      usageMonth,
-      seats: num(r.seats),
-      ticketsLast90: num(r.tickets),
-      urgentTicketsLast90: num(r.urgent),
-      badCsatLast90: num(r.bad),
-      npsAvgLast180:
-        r.avg_score === null || r.avg_score === undefined ? null : Math.round(num(r.avg_score) * 10) / 10,
-      npsResponsesLast180: num(r.responses),
-    }));
+    return rows.map((r) => toSignals(r, usageMonth));
   }
 
   /** Tickets, newest first. */
@@ -388,9 +423,24 @@ export class SandboxSupport implements SupportPort {
     return renewalHistory(this.db);
   }
 
-  /** Current customers' terms with a renewal ahead, with the same features as of today. */
-  upcomingRenewals(): Promise<RenewalTermFeatures[]> {
-    return upcomingRenewals(this.db);
+  /** Current customers' terms with a renewal ahead (on or before `until`), with the same features as of today. */
+  upcomingRenewals(q: { until?: string } = {}): Promise<RenewalTermFeatures[]> {
+    return upcomingRenewals(this.db, q.until);
+  }
+
+  /** Open renewal deals (optionally of some accounts), by close date. */
+  renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]> {
+    return openRenewalDeals(this.db, accountIds);
+  }
+
+  /** Tickets by text, status, priority, tag, account and requester, newest first. */
+  searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>> {
+    return searchTickets(this.db, q);
+  }
+
+  /** A ticket with its comments, oldest first. */
+  ticketThread(id: string): Promise<TicketThread | undefined> {
+    return ticketThread(this.db, id);
   }
 
   async getTicket(id: string): Promise<TicketDetail | undefined> {

@@ -91,6 +91,9 @@ const DEAL_CALCULATED = new Set([
   "hs_object_id",
   "hs_lastmodifieddate",
   "createdate",
+  "num_associated_contacts",
+  "notes_last_updated",
+  "hs_v2_date_entered_current_stage",
 ]);
 
 export type CampaignContactType = "contactFirstTouch" | "contactLastTouch" | "influencedContacts";
@@ -183,8 +186,12 @@ function calculated(
   props: Record<string, string | null>,
   type: HubSpotObjectType,
   name: string,
+  id?: string,
 ): string | null | undefined {
   if (type !== "deals") return undefined;
+  // HubSpot counts a deal's associated contacts itself (num_associated_contacts is read-only)
+  if (name === "num_associated_contacts" && id !== undefined)
+    return String(state.associations.get(`deals:${id}`)?.contacts?.length ?? 0);
   const stage = stageOf(state, props);
   if (name === "hs_is_closed_won") {
     return stage
@@ -205,7 +212,7 @@ function pick(
 ) {
   const names = wanted && wanted.length > 0 ? wanted : DEFAULT_PROPS[type];
   const properties: Record<string, string | null> = { hs_object_id: rec.id };
-  for (const n of names) properties[n] = calculated(state, props, type, n) ?? props[n] ?? null;
+  for (const n of names) properties[n] = calculated(state, props, type, n, rec.id) ?? props[n] ?? null;
   const { indexed: _indexed, ...shown } = rec;
   return { ...shown, properties };
 }
@@ -246,6 +253,21 @@ function passes(rec: HubSpotRecord, f: Filter): boolean {
     v != null && v !== "" && !Number.isNaN(Number(v)) ? Number(v) : v;
   const a = num(actual);
   const b = num(f.value);
+  if (f.operator === "CONTAINS_TOKEN" || f.operator === "NOT_CONTAINS_TOKEN") {
+    // a token of the value matches the pattern, case-insensitively; * is a wildcard (HubSpot's search docs)
+    const source = String(f.value ?? "")
+      .toLowerCase()
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*");
+    const pattern = new RegExp(`^${source}$`);
+    const tokens = String(actual ?? "")
+      .toLowerCase()
+      .split(/[^a-z0-9@._-]+/)
+      .filter(Boolean);
+    const hit = tokens.some((t) => pattern.test(t));
+    return f.operator === "CONTAINS_TOKEN" ? hit : !hit;
+  }
   if (f.operator === "EQ") return String(actual) === String(f.value);
   if (f.operator === "NEQ") return String(actual) !== String(f.value);
   if (a == null || b == null) return false;
@@ -264,7 +286,18 @@ interface SearchBody {
   after?: string | number;
 }
 
-const SUPPORTED_OPERATORS = new Set(["EQ", "NEQ", "GTE", "LTE", "GT", "LT", "IN", "NOT_IN"]);
+const SUPPORTED_OPERATORS = new Set([
+  "EQ",
+  "NEQ",
+  "GTE",
+  "LTE",
+  "GT",
+  "LT",
+  "IN",
+  "NOT_IN",
+  "CONTAINS_TOKEN",
+  "NOT_CONTAINS_TOKEN",
+]);
 
 function search(state: HubSpotState, type: HubSpotObjectType, body: SearchBody, link: string): Reply {
   const now = Date.now();

@@ -111,9 +111,19 @@ const OPPORTUNITY_STANDARD_FIELDS = [
   "LeadSource",
   "CreatedDate",
   "LastModifiedDate",
+  "LastActivityDate",
+  "LastStageChangeDate",
 ];
 /** Fields Salesforce computes: an update naming one fails (INVALID_FIELD_FOR_INSERT_UPDATE). */
-const OPPORTUNITY_READ_ONLY = new Set(["Id", "IsClosed", "IsWon", "CreatedDate", "LastModifiedDate"]);
+const OPPORTUNITY_READ_ONLY = new Set([
+  "Id",
+  "IsClosed",
+  "IsWon",
+  "CreatedDate",
+  "LastModifiedDate",
+  "LastActivityDate",
+  "LastStageChangeDate",
+]);
 
 export interface SalesforceState {
   objects: Record<string, Map<string, SObjectRow>>;
@@ -139,8 +149,32 @@ export interface SalesforceState {
   currencies?: OrgRates;
 }
 
+/**
+ * One OpportunityHistory row to seed: `opportunity` is the index of its deal in the seed's Opportunity list. Salesforce
+ * writes these itself (a row per change of StageName, Amount, CloseDate, Probability or ForecastCategory, with the
+ * values after it); the fake adds one on every such PATCH too.
+ */
+export interface OpportunityHistorySeed {
+  opportunity: number;
+  StageName: string;
+  Amount?: number | null;
+  CloseDate?: string | null;
+  CreatedDate: string;
+}
+
+/** A contact's role on a seeded opportunity (OpportunityContactRole); `opportunity` indexes the seed's list. */
+export interface OpportunityContactRoleSeed {
+  opportunity: number;
+  ContactId: string;
+  Role?: string;
+  IsPrimary?: boolean;
+}
+
 export interface SalesforceSeed {
   Opportunity?: Omit<SObjectRow, "Id">[];
+  OpportunityContactRole?: OpportunityContactRoleSeed[];
+  /** Field history of the seeded opportunities (OpportunityHistory), oldest first per deal. */
+  OpportunityHistory?: OpportunityHistorySeed[];
   Account?: Omit<SObjectRow, "Id">[];
   dailyAllocation?: number;
   pageSize?: number;
@@ -163,6 +197,8 @@ const ID_PREFIX: Record<string, string> = {
   Opportunity: "006",
   Account: "001",
   User: "005",
+  OpportunityHistory: "008",
+  OpportunityContactRole: "00K",
   OpportunityStage: "01J",
 };
 
@@ -225,7 +261,11 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
       const store = state.objects[q.object];
       if (!store) return sfError(400, "INVALID_TYPE", `sObject type '${q.object}' is not supported.`);
       // one hidden or unknown column fails the whole query, as in Salesforce (jsforce#1114)
-      const named = [...q.fields, ...q.where.map((w) => w.field), ...(q.orderBy ? [q.orderBy.field] : [])];
+      const named = [
+        ...q.fields,
+        ...q.where.flatMap((w) => (w.or ?? [w]).map((c) => c.field)),
+        ...(q.orderBy ? [q.orderBy.field] : []),
+      ];
       const bad = named.find((f) => !fieldVisible(state, q.object, f));
       if (bad) return noSuchColumn(q.object, bad);
       const rows = runSoql(q, [...store.values()] as Record<string, unknown>[], state.currencies).map((r) =>
@@ -266,8 +306,10 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
   if (req.method === "PATCH") {
     const refused = checkUpdate(state, type, body);
     if (refused) return refused;
+    const before = { ...row };
     Object.assign(row, body, { Id: row.Id });
     if (type === "Opportunity" && typeof body.StageName === "string") followStage(state, row);
+    if (type === "Opportunity") recordHistory(state, before, row);
     state.appliedUpdates.push({ type, id: row.Id, fields: { ...body } });
     const after = state.failAfterWrite;
     if (after && after.times > 0) {
@@ -343,6 +385,30 @@ function followStage(state: SalesforceState, row: SObjectRow): void {
   row.IsWon = stage.IsWon;
 }
 
+const HISTORY_FIELDS = ["StageName", "Amount", "CloseDate", "Probability", "ForecastCategoryName"] as const;
+
+/** History rows are never deleted: their own counter keeps other records' ids as they were. */
+const historyId = (store: Map<string, SObjectRow>) =>
+  `${ID_PREFIX.OpportunityHistory}${String(store.size + 1).padStart(15, "0")}`;
+
+/** Salesforce appends an OpportunityHistory row (the values after the change) when a tracked field changes. */
+function recordHistory(state: SalesforceState, before: SObjectRow, after: SObjectRow): void {
+  if (!HISTORY_FIELDS.some((f) => before[f] !== after[f])) return;
+  const store = state.objects.OpportunityHistory;
+  if (!store) return;
+  const id = historyId(store);
+  store.set(id, {
+    Id: id,
+    OpportunityId: after.Id,
+    StageName: after.StageName ?? null,
+    Amount: after.Amount ?? null,
+    CloseDate: after.CloseDate ?? null,
+    Probability: after.Probability ?? null,
+    ForecastCategory: after.ForecastCategoryName ?? null,
+    CreatedDate: new Date().toISOString().replace("Z", "+0000"),
+  });
+}
+
 /** CurrencyType: the object that only multi-currency orgs have (INVALID_TYPE elsewhere). */
 function currencyTypes(org: OrgRates): Map<string, SObjectRow> {
   const rows = Object.entries(org.rates).map(
@@ -360,7 +426,12 @@ function currencyTypes(org: OrgRates): Map<string, SObjectRow> {
 
 export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
   const state: SalesforceState = {
-    objects: { Opportunity: new Map(), Account: new Map() },
+    objects: {
+      Opportunity: new Map(),
+      Account: new Map(),
+      OpportunityHistory: new Map(),
+      OpportunityContactRole: new Map(),
+    },
     apiUsage: 0,
     dailyAllocation: seed.dailyAllocation ?? 15_000,
     pageSize: seed.pageSize ?? 2000,
@@ -400,6 +471,28 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
       state.objects[type]?.set(id, { ...currency, ...row, Id: id });
     }
   }
+  const opportunityIds = [...(state.objects.Opportunity?.keys() ?? [])];
+  for (const h of seed.OpportunityHistory ?? []) {
+    const { opportunity, ...fields } = h;
+    const oppId = opportunityIds[opportunity];
+    if (!oppId) throw new Error(`OpportunityHistory seed names opportunity ${opportunity}, not seeded`);
+    const store = state.objects.OpportunityHistory as Map<string, SObjectRow>;
+    const id = historyId(store);
+    store.set(id, { Amount: null, CloseDate: null, ...fields, Id: id, OpportunityId: oppId });
+  }
+  (seed.OpportunityContactRole ?? []).forEach((r, i) => {
+    const { opportunity, ...fields } = r;
+    const oppId = opportunityIds[opportunity];
+    if (!oppId) throw new Error(`OpportunityContactRole seed names opportunity ${opportunity}, not seeded`);
+    const id = `${ID_PREFIX.OpportunityContactRole}${String(i + 1).padStart(15, "0")}`;
+    state.objects.OpportunityContactRole?.set(id, {
+      Role: null,
+      IsPrimary: false,
+      ...fields,
+      Id: id,
+      OpportunityId: oppId,
+    });
+  });
   if (seed.currencies) state.objects.CurrencyType = currencyTypes(seed.currencies);
   return state;
 }

@@ -16,7 +16,8 @@ const STATUS_ORDER = ["new", "open", "pending", "hold", "solved", "closed"];
 
 export function parseZendeskSearch(query: string): ParsedSearch {
   const parsed: ParsedSearch = { type: undefined, terms: [], words: [] };
-  for (const token of query.match(/"[^"]*"|\S+/g) ?? []) {
+  // a quoted value keeps its spaces: `requester:"Carl Customer"`, `"exact phrase"`
+  for (const token of query.match(/\w+[:<>]"[^"]*"|"[^"]*"|\S+/g) ?? []) {
     const m = token.match(TERM);
     if (!m) parsed.words.push(token.replace(/^"|"$/g, "").toLowerCase());
     else if (m[1] === "type" && m[2] === ":") parsed.type = m[3];
@@ -25,7 +26,19 @@ export function parseZendeskSearch(query: string): ParsedSearch {
   return parsed;
 }
 
+/**
+ * What a ticket's `organization:` and `requester:` terms match besides the ids on the row (Zendesk: the
+ * organization's name, the requester's name or email). Kept off the row's string fields so free words ignore it.
+ */
+export const SEARCH_ALIASES = "_search_aliases";
+
 function termMatches(row: Record<string, unknown>, t: SearchTerm): boolean {
+  if ((t.key === "organization" || t.key === "requester") && t.op === ":") {
+    const aliases = (row[SEARCH_ALIASES] as Record<string, string[]> | undefined)?.[t.key] ?? [];
+    const id = row[t.key === "organization" ? "organization_id" : "requester_id"];
+    const want = t.value.replace(/^"|"$/g, "").toLowerCase();
+    return String(id ?? "") === want || aliases.some((a) => a.toLowerCase() === want);
+  }
   const actual = row[t.key];
   if (t.key === "status" && t.op !== ":") {
     const diff = STATUS_ORDER.indexOf(String(actual)) - STATUS_ORDER.indexOf(t.value);

@@ -8,7 +8,7 @@
  * per-minute limit (429 + Retry-After), and search sees a write only after `searchLagMs`.
  */
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
-import { parseZendeskSearch, runZendeskSearch } from "./zendesk-search";
+import { parseZendeskSearch, runZendeskSearch, SEARCH_ALIASES } from "./zendesk-search";
 
 type Row = Record<string, unknown> & { id: number };
 
@@ -135,17 +135,34 @@ function cursorPage(req: FakeRequest, key: string, rows: unknown[], base: string
   });
 }
 
-/** Search uses offset pagination (`page`, `per_page`, `next_page`), capped at 1000 results by Zendesk. */
+/** Zendesk search serves at most this many results of a query; a page beyond them is refused with 422. */
+const MAX_SEARCH_RESULTS = 1000;
+const SEARCH_SORTS = ["created_at", "updated_at", "priority", "status", "ticket_type"];
+
+/**
+ * Search uses offset pagination (`page`, `per_page`, `next_page`), capped at 1000 results by Zendesk;
+ * `sort_by` / `sort_order` order the results (relevance, here seed order, without them).
+ */
 function offsetSearch(req: FakeRequest, rows: Row[], resultType: string): Reply {
   const query = req.query.get("query");
   if (!query) return zdError(400, "InvalidSearch", "query parameter is required");
-  const matched = runZendeskSearch(parseZendeskSearch(query), rows);
+  let matched = runZendeskSearch(parseZendeskSearch(query), rows);
+  const sortBy = req.query.get("sort_by");
+  if (sortBy && SEARCH_SORTS.includes(sortBy)) {
+    const dir = req.query.get("sort_order") === "asc" ? 1 : -1;
+    const key = (r: Row) => String(r[sortBy] ?? "");
+    matched = [...matched].sort((a, b) =>
+      key(a) < key(b) ? -dir : key(a) > key(b) ? dir : (a.id - b.id) * dir,
+    );
+  }
   const perPage = Math.min(Number(req.query.get("per_page") ?? MAX_PAGE), MAX_PAGE);
   const page = Number(req.query.get("page") ?? 1);
+  if ((page - 1) * perPage >= MAX_SEARCH_RESULTS)
+    return zdError(422, "InvalidPaginationParameter", "Search results are limited to 1000; narrow the query");
   const results = matched
     .slice((page - 1) * perPage, page * perPage)
-    .map((r) => ({ ...r, result_type: resultType }));
-  const more = page * perPage < matched.length;
+    .map(({ [SEARCH_ALIASES]: _aliases, ...r }) => ({ ...r, result_type: resultType }));
+  const more = page * perPage < Math.min(matched.length, MAX_SEARCH_RESULTS);
   return json(200, {
     results,
     count: matched.length,
@@ -243,6 +260,18 @@ function searchable(state: ZendeskState): Row[] {
   });
 }
 
+/** A ticket as search matches it: `organization:` also by name, `requester:` by name or email. */
+function withAliases(state: ZendeskState, t: Row): Row {
+  const org = state.organizations.get(Number(t.organization_id));
+  const user = state.users.get(Number(t.requester_id));
+  const names = (r: Row | undefined, keys: string[]) =>
+    r ? keys.flatMap((k) => (typeof r[k] === "string" ? [r[k] as string] : [])) : [];
+  return {
+    ...t,
+    [SEARCH_ALIASES]: { organization: names(org, ["name"]), requester: names(user, ["name", "email"]) },
+  };
+}
+
 /** Update Ticket's own per-account window: 429 with Retry-After once it is spent. */
 function updateThrottled(state: ZendeskState): Reply | undefined {
   const now = Date.now();
@@ -318,7 +347,8 @@ function route(state: ZendeskState, req: FakeRequest): Reply {
   if (req.method !== "GET") return zdError(405, "MethodNotAllowed", `${req.method} not allowed`);
   if (resource === "search" && rest === "") {
     const type = parseZendeskSearch(req.query.get("query") ?? "").type;
-    const rows = type === "user" ? [...state.users.values()] : searchable(state);
+    const rows =
+      type === "user" ? [...state.users.values()] : searchable(state).map((t) => withAliases(state, t));
     return offsetSearch(req, rows, type ?? "ticket");
   }
   if (resource === "search/export" && rest === "") {

@@ -19,10 +19,15 @@ import {
   type ChurnHistory,
   type NpsQuery,
   type NpsStats,
+  type RenewalDealRow,
   type RenewalTermFeatures,
+  type SignalsQuery,
   type SupportPort,
   type TicketChanges,
   type TicketDetail,
+  type TicketSearch,
+  type TicketSearchRow,
+  type TicketThread,
   type TicketUpdateResult,
   TicketWriteError,
   type TicketWriteOrigin,
@@ -34,6 +39,10 @@ const PAGE = 100;
 export const MAX_TICKETS = 2000;
 const MAX_RATING_PAGES = 5;
 const TAG = "tickets";
+const SEARCH_TAG = "ticket-search";
+/** Zendesk search serves at most 1,000 results (10 pages of 100). */
+const MAX_SEARCH_PAGES = 10;
+const MAX_COMMENT_PAGES = 5;
 
 const PRIORITIES: readonly TicketPriority[] = ["low", "normal", "high", "urgent"];
 const CHANNELS: Record<string, string> = {
@@ -171,7 +180,7 @@ export class ZendeskSupport implements SupportPort {
   }
 
   /** Not in Zendesk: product usage and renewals come from the sandbox until the Mixpanel adapter exists. */
-  accountSignals(q?: { accountIds?: string[] }): Promise<AccountSignals[]> {
+  accountSignals(q?: SignalsQuery): Promise<AccountSignals[]> {
     return this.rest.accountSignals(q);
   }
 
@@ -199,8 +208,119 @@ export class ZendeskSupport implements SupportPort {
   }
 
   /** Not in Zendesk: from the sandbox, like `renewalHistory`. */
-  upcomingRenewals(): Promise<RenewalTermFeatures[]> {
-    return this.rest.upcomingRenewals();
+  upcomingRenewals(q?: { until?: string }): Promise<RenewalTermFeatures[]> {
+    return this.rest.upcomingRenewals(q);
+  }
+
+  /** Not in Zendesk: renewal deals are the CRM's (the sandbox's account book). */
+  renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]> {
+    return this.rest.renewalDeals(accountIds);
+  }
+
+  /**
+   * Zendesk search (`type:ticket` with status, priority, tags, organization, requester and the text), newest
+   * 1,000 at most, then the sandbox's filters and keyset cursors over them; "pending" also covers "hold".
+   */
+  async searchTickets(q: TicketSearch): Promise<WithFreshness<Page<TicketSearchRow>>> {
+    const t = new FreshnessTracker(VENDOR);
+    const terms: string[] = [];
+    if (q.status && q.status !== "pending") terms.push(`status:${q.status}`);
+    if (q.priority && q.priority !== "normal") terms.push(`priority:${q.priority}`);
+    if (q.tag?.trim()) terms.push(`tags:${q.tag.trim().toLowerCase().replace(/\s+/g, "_")}`);
+    if (q.accountId) terms.push(`organization:${zendeskId(q.accountId, "account_id")}`);
+    const who = q.requester?.trim().replace(/"/g, "");
+    if (who) terms.push(/\s/.test(who) ? `requester:"${who}"` : `requester:${who}`);
+    const text = q.text?.trim().replace(/"/g, "");
+    if (text) terms.push(/\s/.test(text) ? `"${text}"` : text);
+    const raw: ZendeskTicket[] = [];
+    let count = 0;
+    for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
+      const r = t.take(
+        await this.zd.searchTickets(terms.join(" "), {
+          page,
+          perPage: PAGE,
+          sortBy: "created_at",
+          sortOrder: "desc",
+        }),
+      );
+      raw.push(...r.results);
+      count = r.count;
+      if (!r.hasMore) break;
+    }
+    if (count > raw.length)
+      t.partial(
+        `Zendesk search serves the newest ${raw.length.toLocaleString("en-US")} of ${count.toLocaleString("en-US")} matches; narrow the search.`,
+      );
+    const rows = raw
+      .map((z) => ({ ...this.toRow(z), tags: Array.isArray(z.tags) ? z.tags.map(String) : [] }))
+      .filter(
+        (r) =>
+          (!q.status || r.status === q.status) &&
+          (!q.priority || r.priority === q.priority) &&
+          (!q.accountId || r.accountId === q.accountId),
+      )
+      .sort(newestFirst);
+    const n = pageLimit(q.limit);
+    let start = 0;
+    if (q.cursor) {
+      const [at, id] = decodeCursor(SEARCH_TAG, q.cursor);
+      const after = rows.findIndex(
+        (r) => r.createdAt < String(at) || (r.createdAt === at && Number(r.id) < Number(id)),
+      );
+      start = after === -1 ? rows.length : after;
+    }
+    const page = rows.slice(start, start + n);
+    const last = page[page.length - 1];
+    await this.nameOrganizations(page, t);
+    await this.rateTickets(page, t);
+    return t.mark({
+      rows: page.map(({ channel: _c, ...r }) => ({ ...r, requesterName: null })),
+      total: rows.length,
+      nextCursor:
+        start + n < rows.length && last ? encodeCursor(SEARCH_TAG, [last.createdAt, Number(last.id)]) : null,
+    });
+  }
+
+  /** The ticket (fresh) with its requester and its comments, oldest first (at most 500). */
+  async ticketThread(id: string): Promise<TicketThread | undefined> {
+    const n = zendeskId(id, "ticket_id");
+    let z: ZendeskTicket;
+    try {
+      z = await this.zd.getTicketFresh(n);
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return undefined;
+      throw err;
+    }
+    const t = new FreshnessTracker(VENDOR);
+    const comments: TicketThread["comments"] = [];
+    let after: string | undefined;
+    for (let i = 0; i < MAX_COMMENT_PAGES; i++) {
+      const page = t.take(await this.zd.listComments(n, { ...(after ? { after } : {}), limit: PAGE }));
+      for (const c of page.results)
+        comments.push({
+          id: String(c.id),
+          authorId: String(c.author_id ?? ""),
+          public: c.public !== false,
+          body: String(c.body ?? ""),
+          createdAt: String(c.created_at ?? ""),
+        });
+      after = page.nextCursor;
+      if (!after) break;
+    }
+    const row = this.toRow(z);
+    await this.nameOrganizations([row], t);
+    const requester = await this.requesterOf(z);
+    const rating = z.satisfaction_rating as { comment?: unknown } | null | undefined;
+    return {
+      ...row,
+      tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
+      requesterName: requester?.name || null,
+      assigneeId: z.assignee_id === null || z.assignee_id === undefined ? null : String(z.assignee_id),
+      csatComment: typeof rating?.comment === "string" && rating.comment ? rating.comment : null,
+      // ticket metrics are not read
+      firstResponseMinutes: null,
+      comments,
+    };
   }
 
   private async fetchTickets(
@@ -334,7 +454,10 @@ export class ZendeskSupport implements SupportPort {
   }
 
   /** Organization names for the rows of one page (cached 5 min; one call per unknown organization). */
-  private async nameOrganizations(rows: TicketRow[], t: FreshnessTracker): Promise<void> {
+  private async nameOrganizations(
+    rows: { accountId: string; accountName: string }[],
+    t: FreshnessTracker,
+  ): Promise<void> {
     const ids = [...new Set(rows.map((r) => r.accountId).filter(Boolean))];
     await Promise.all(
       ids.map(async (id) => {

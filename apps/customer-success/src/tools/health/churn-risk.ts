@@ -1,37 +1,13 @@
 import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
-import { CHURN_MODEL, type ChurnModel, predict, trainChurnModel } from "../../domain/churn";
-import { type ChurnHistory, csTool, type SupportPort } from "../../ports";
+import { CHURN_MODEL, predict } from "../../domain/churn";
+import { csTool } from "../../ports";
 import { AccountNameSchema } from "../schemas";
+import { modelFor } from "./churn-model";
 import { healthToolset } from "./toolset";
 
 const DAY_MS = 86_400_000;
-
-/** Trained models per port (one per dataset and process) and dataset day: renewal history is read once. */
-const models = new WeakMap<
-  SupportPort,
-  Map<string, Promise<{ model: ChurnModel | null; history: ChurnHistory }>>
->();
-
-function modelFor(support: SupportPort, today: string) {
-  let byDay = models.get(support);
-  if (!byDay) {
-    byDay = new Map();
-    models.set(support, byDay);
-  }
-  let m = byDay.get(today);
-  if (!m) {
-    m = fromVendor(() => support.renewalHistory()).then((history) => ({
-      model: trainChurnModel(history),
-      history,
-    }));
-    // a failed read is not cached: the next call tries again
-    m.catch(() => byDay?.delete(today));
-    byDay.set(today, m);
-  }
-  return m;
-}
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 

@@ -1,5 +1,6 @@
 import { accountsAtRisk } from "./accounts-at-risk";
 import { churnRisk } from "./churn-risk";
+import { healthScores } from "./health-scores";
 
 export { healthToolset } from "./toolset";
-export const healthTools = [accountsAtRisk, churnRisk];
+export const healthTools = [accountsAtRisk, churnRisk, healthScores];

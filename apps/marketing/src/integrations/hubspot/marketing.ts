@@ -8,6 +8,9 @@ import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshne
 import { type CampaignQuery, decodeCursor, encodeCursor, type Page, pageLimit } from "@revops/sandbox";
 import type {
   ContactList,
+  FunnelCell,
+  FunnelLeadDates,
+  LeadFunnel,
   ListContact,
   ListMembersResult,
   MarketingCampaignRow,
@@ -38,12 +41,25 @@ const REPORT_CONCURRENCY = 4;
 /** Single touch, like the sandbox's source campaign: the campaign that brought the contact in. */
 const ATTRIBUTION = "FIRST_INTERACTION";
 const LEAD_PROPS = ["hs_analytics_source", "lifecyclestage", "createdate"];
+/** The date HubSpot stamps on a contact when it enters each lifecycle stage. */
+const STAGE_DATE_PROPS = {
+  mql: "hs_lifecyclestage_marketingqualifiedlead_date",
+  sql: "hs_lifecyclestage_salesqualifiedlead_date",
+  opportunity: "hs_lifecyclestage_opportunity_date",
+} as const;
+export const HUBSPOT_FUNNEL_NOTE =
+  "HubSpot stamps a lifecycle stage date only when a contact enters that stage: contacts that skipped a stage are left out of its time. Won = an associated deal closed won, dated by its close date, its revenue counted once for its earliest lead; opportunity falls back to the first associated deal's creation.";
 const DEAL_PROPS = ["amount", "dealstage", "createdate", "closedate", "hs_is_closed", "hs_is_closed_won"];
 /** What HubSpot's campaign reports cannot say, for the attribution tools' caveats. */
 export const HUBSPOT_PATH_NOTE =
   "HubSpot reports which campaigns influenced a contact, not when: touches are ordered first-touch campaign first, then by campaign start; the lookback only drops campaigns that started after the deal was created; time_decay and w_shaped fall back to positions.";
 
-type Lead = { source: string; stage: ReturnType<typeof funnelStage>; id: string };
+type Lead = {
+  source: string;
+  stage: ReturnType<typeof funnelStage>;
+  id: string;
+  properties: Record<string, string | null | undefined>;
+};
 type SourceRow = Awaited<ReturnType<MarketingPort["leadsBySource"]>>[number];
 
 function chunks<T>(items: readonly T[], size = HUBSPOT_BATCH): T[][] {
@@ -180,6 +196,81 @@ export class HubSpotMarketing implements MarketingPort {
         wonRevenue: [...deals].reduce((sum, d) => sum + (won.amounts.get(d) ?? 0), 0),
       }));
       return t.mark(rows.sort((a, b) => b.leads - a.leads || a.source.localeCompare(b.source)));
+    });
+  }
+
+  /**
+   * The funnel from contacts in lead lifecycle stages created in [from, to]: counts from lifecyclestage,
+   * stage dates from hs_lifecyclestage_*_date, won from associated closed-won deals.
+   */
+  leadFunnel(q: { from?: string; to?: string } = {}): Promise<WithFreshness<LeadFunnel>> {
+    return translated(async () => {
+      const t = new FreshnessTracker(VENDOR);
+      const leads = await this.leads(q, t, [...LEAD_PROPS, ...Object.values(STAGE_DATE_PROPS)]);
+      const deals = await this.dealsOf(
+        leads.map((l) => l.id),
+        t,
+      );
+      // a won deal's revenue counts once, for the earliest-created of its leads
+      const creditedTo = new Map<string, string>();
+      const byCreation = [...leads].sort(
+        (a, b) =>
+          String(a.properties.createdate ?? "").localeCompare(String(b.properties.createdate ?? "")) ||
+          a.id.localeCompare(b.id),
+      );
+      for (const l of byCreation)
+        for (const d of deals.byContact.get(l.id) ?? [])
+          if (deals.byId.get(d)?.won && !creditedTo.has(d)) creditedTo.set(d, l.id);
+      const cells = new Map<string, FunnelCell>();
+      const dated: FunnelLeadDates[] = [];
+      const first = (xs: string[]) => xs.filter(Boolean).sort()[0] ?? null;
+      for (const l of leads) {
+        const createdAt = String(l.properties.createdate ?? "");
+        const month = createdAt.slice(0, 7);
+        const key = `${month}|${l.source}`;
+        const cell = cells.get(key) ?? {
+          month,
+          source: l.source,
+          leads: 0,
+          mqls: 0,
+          sqls: 0,
+          opportunities: 0,
+          won: 0,
+          wonRevenue: 0,
+        };
+        const mine = (deals.byContact.get(l.id) ?? []).map((id) => deals.byId.get(id)).filter((d) => !!d);
+        const won = mine.filter((d) => d.won);
+        cell.leads++;
+        if (l.stage.mql) cell.mqls++;
+        if (l.stage.sql) cell.sqls++;
+        if (l.stage.converted) cell.opportunities++;
+        if (won.length > 0) cell.won++;
+        for (const d of won) if (creditedTo.get(d.id) === l.id) cell.wonRevenue += d.amount;
+        cells.set(key, cell);
+        const at = (p: string) => {
+          const v = l.properties[p];
+          return v ? String(v) : null;
+        };
+        const row: FunnelLeadDates = {
+          month,
+          source: l.source,
+          createdAt,
+          mqlAt: at(STAGE_DATE_PROPS.mql),
+          sqlAt: at(STAGE_DATE_PROPS.sql),
+          opportunityAt: at(STAGE_DATE_PROPS.opportunity) ?? first(mine.map((d) => d.createdAt)),
+          wonAt: first(won.map((d) => d.closedAt)),
+        };
+        if (row.mqlAt || row.sqlAt || row.opportunityAt || row.wonAt) dated.push(row);
+      }
+      const out = [...cells.values()].sort(
+        (a, b) => a.month.localeCompare(b.month) || a.source.localeCompare(b.source),
+      );
+      return t.mark({
+        cells: out,
+        dated,
+        datedStages: ["mql", "sql", "opportunity", "won"],
+        notes: [HUBSPOT_FUNNEL_NOTE],
+      } satisfies LeadFunnel);
     });
   }
 
@@ -400,7 +491,11 @@ export class HubSpotMarketing implements MarketingPort {
     };
   }
 
-  private async leads(q: { from?: string; to?: string }, t: FreshnessTracker): Promise<Lead[]> {
+  private async leads(
+    q: { from?: string; to?: string },
+    t: FreshnessTracker,
+    properties: string[] = LEAD_PROPS,
+  ): Promise<Lead[]> {
     const filters: ContactFilter[] = [
       { property: "lifecyclestage", operator: "IN", values: [...LEAD_STAGES] },
     ];
@@ -412,7 +507,7 @@ export class HubSpotMarketing implements MarketingPort {
       const page = t.take(
         await this.hs.searchContacts({
           filters,
-          properties: LEAD_PROPS,
+          properties,
           limit: 200,
           ...(after ? { after } : {}),
         }),
@@ -422,6 +517,7 @@ export class HubSpotMarketing implements MarketingPort {
           id: c.id,
           source: leadSource(c.properties.hs_analytics_source),
           stage: funnelStage(c.properties.lifecyclestage),
+          properties: c.properties,
         });
       }
       after = page.nextCursor;
@@ -432,6 +528,32 @@ export class HubSpotMarketing implements MarketingPort {
       );
     }
     return out.slice(0, MAX_LEADS);
+  }
+
+  /** Every deal of the given contacts, with its amount, creation and (when won) close date. */
+  private async dealsOf(contactIds: string[], t: FreshnessTracker) {
+    const byContact = new Map<string, string[]>();
+    for (const ids of chunks(contactIds)) {
+      const assoc = t.take(await this.hs.associatedIds("contacts", "deals", ids));
+      for (const [contact, deals] of Object.entries(assoc)) byContact.set(contact, deals);
+    }
+    const byId = new Map<
+      string,
+      { id: string; amount: number; won: boolean; createdAt: string; closedAt: string }
+    >();
+    for (const ids of chunks([...new Set([...byContact.values()].flat())])) {
+      for (const d of t.take(await this.hs.batchRead("deals", ids, DEAL_PROPS))) {
+        const p = d.properties;
+        byId.set(d.id, {
+          id: d.id,
+          amount: money(p.amount),
+          won: p.hs_is_closed_won === "true",
+          createdAt: String(p.createdate ?? ""),
+          closedAt: String(p.closedate ?? ""),
+        });
+      }
+    }
+    return { byContact, byId };
   }
 
   /** Closed-won deals of the given contacts: contact → deal associations, then the deals in batches. */

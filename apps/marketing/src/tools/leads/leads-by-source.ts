@@ -1,76 +1,75 @@
-import { freshnessOf } from "@revops/connectors/freshness";
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, IsoDateSchema, userError } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema } from "@revops/kit";
 import { z } from "zod";
-import { funnel } from "../../domain/economics";
+import { type FunnelGroup, median, rate } from "../../domain/funnel";
 import { marketingTool } from "../../ports";
+import { Days, funnelInput, funnelPage, GroupKeys, NextCursorSchema, Rate } from "./funnel-query";
 import { leadsToolset } from "./toolset";
 
-const rate = z.number().nullable();
+const Counts = {
+  leads: z.number(),
+  opportunities: z.number(),
+  won: z.number(),
+  won_revenue: MoneySchema,
+  lead_to_opportunity_rate: Rate,
+  lead_to_won_rate: Rate,
+  median_days_to_opportunity: Days,
+  median_days_to_won: Days,
+};
+
+function counts(g: FunnelGroup) {
+  return {
+    leads: g.leads,
+    opportunities: g.opportunities,
+    won: g.won,
+    won_revenue: g.wonRevenue,
+    lead_to_opportunity_rate: rate(g.opportunities, g.leads),
+    lead_to_won_rate: rate(g.won, g.leads),
+    median_days_to_opportunity: median(g.days.lead_to_opportunity),
+    median_days_to_won: median(g.days.lead_to_won),
+  };
+}
 
 export const leadsBySource = marketingTool({
   name: "leads_by_source",
   title: "Leads by source",
   description:
-    "Lead volume and funnel conversion (MQL, SQL, won) per lead source for a date range, with won revenue.",
+    "Leads per source and cohort month with lead→opportunity and lead→won rates, won revenue and median days to convert.",
   toolset: leadsToolset.name,
   scopes: ["marketing:read"],
   annotations: annotations.read,
-  input: z
-    .object({
-      from: IsoDateSchema.optional().describe("Created on or after"),
-      to: IsoDateSchema.optional().describe("Created on or before"),
-      connection: ConnectionSchema.optional(),
-    })
-    .strict(),
+  input: z.object({ ...funnelInput, connection: ConnectionSchema.optional() }).strict(),
   output: z.object({
-    sources: z.array(
-      z.object({
-        source: z.string(),
-        leads: z.number(),
-        mqls: z.number(),
-        sqls: z.number(),
-        converted: z.number(),
-        won_revenue: z.number(),
-        mql_rate: rate,
-        sql_rate: rate,
-        win_conversion: rate,
-      }),
-    ),
-    total_leads: z.number(),
+    rows: z.array(z.object({ ...GroupKeys, ...Counts })),
+    totals: z.object(Counts),
+    next_cursor: NextCursorSchema,
+    note: z.string(),
     meta: AnalyticsMetaSchema,
   }),
   example: { from: "2026-01-01" },
   handler: async ({ input, ctx }) => {
     const ports = await ctx.ports.using(input.connection);
-    if (input.from && input.to && input.from > input.to) {
-      throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
-    }
-    const rows = await ports.marketing.leadsBySource(input);
-    const sources = rows
-      .map((r) => ({
-        source: r.source,
-        leads: r.leads,
-        mqls: r.mqls,
-        sqls: r.sqls,
-        converted: r.converted,
-        won_revenue: r.wonRevenue,
-        ...funnel(r),
-      }))
-      .sort((a, b) => b.leads - a.leads);
-    const total = sources.reduce((t, r) => t + r.leads, 0);
+    const r = await funnelPage(ports, input, "leads_by_source");
     return {
-      sources,
-      total_leads: total,
+      rows: r.page.map((g) => ({
+        ...(g.month !== undefined && { month: g.month }),
+        ...(g.source !== undefined && { source: g.source }),
+        ...counts(g),
+      })),
+      totals: counts(r.total),
+      next_cursor: r.next_cursor,
+      note: r.note,
       meta: {
         method:
-          "lead-funnel-v1: counts by current lead status; MQL and SQL include leads that progressed further",
-        as_of: await ports.today(),
+          "lead-conversion-v2: leads by creation month and source; opportunity = converted into a deal, won = that deal closed won; days from lead creation",
+        as_of: r.today,
         source: ports.source,
-        inputs: { from: input.from ?? "all", to: input.to ?? "all", leads: total },
-        caveats: [
-          ...(total < 30 ? ["Fewer than 30 leads: rates are noisy."] : []),
-          ...(freshnessOf(rows) ? [freshnessOf(rows)?.note as string] : []),
-        ],
+        inputs: {
+          from: input.from ?? "all",
+          to: input.to ?? "all",
+          group_by: input.group_by,
+          leads: r.total.leads,
+        },
+        caveats: r.caveats,
       },
     };
   },

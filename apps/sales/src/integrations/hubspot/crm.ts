@@ -2,16 +2,24 @@ import type { HubSpotConnector } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
-import type {
-  AccountDetail,
-  ConversionCell,
-  DealQuery,
-  DealRow,
-  Owner,
-  Page,
-  SnapshotCell,
-  SnapshotPoint,
-  StageChange,
+import {
+  ACCOUNT_CANDIDATES,
+  type AccountCandidates,
+  type AccountDetail,
+  type AccountQuery,
+  bareDomain,
+  type ConversionCell,
+  type DealQuery,
+  type DealRow,
+  nameGrams,
+  normalName,
+  type Owner,
+  type Page,
+  type RiskInputs,
+  type RiskQuery,
+  type SnapshotCell,
+  type SnapshotPoint,
+  type StageChange,
 } from "@revops/sandbox";
 import { stageReachOf } from "../../domain/forecast";
 import {
@@ -33,6 +41,7 @@ import {
   sizeBand,
 } from "../filters";
 import { presentSnapshots } from "../forecast-fallback";
+import { historyRisks } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 
@@ -44,7 +53,9 @@ interface HsObject {
   id: string;
   properties: Record<string, string | null>;
 }
-type Filter = { propertyName: string; operator: "EQ" | "GTE" | "LTE"; value: string };
+type Filter =
+  | { propertyName: string; operator: "EQ" | "GTE" | "LTE" | "CONTAINS_TOKEN"; value: string }
+  | { propertyName: string; operator: "NOT_IN"; values: string[] };
 
 const DEAL_PROPS = [
   "dealname",
@@ -57,6 +68,11 @@ const DEAL_PROPS = [
   "dealtype",
   "pipeline",
 ];
+/** What a list row adds: next step, last activity and when the deal entered its current stage. */
+const LIST_PROPS = [...DEAL_PROPS, "hs_next_step", "notes_last_updated", "hs_v2_date_entered_current_stage"];
+const RISK_PROPS = [...LIST_PROPS, "num_associated_contacts"];
+/** Search takes at most five filter groups (OR-ed). */
+const MAX_GROUPS = 5;
 const COMPANY_PROPS = [
   "name",
   "domain",
@@ -102,7 +118,7 @@ export class HubSpotCrm implements CrmPort {
     const ids = ownerIds(q.owner, await this.ownerDirectory().catch(() => []));
     if (ids?.size === 1)
       filters.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
-    let rows = await this.searchDeals(filters, t);
+    let rows = await this.searchDeals(filters, t, LIST_PROPS);
     if (q.accountId) {
       const dealIds = new Set(await this.associated("companies", q.accountId, "deals", t));
       rows = rows.filter((d) => dealIds.has(d.id)).map((d) => ({ ...d, accountId: q.accountId as string }));
@@ -177,7 +193,7 @@ export class HubSpotCrm implements CrmPort {
       this.associated("companies", id, "contacts", t),
     ]);
     const [deals, contacts, pipelines] = await Promise.all([
-      this.batchRead("deals", dealIds, DEAL_PROPS, t),
+      this.batchRead("deals", dealIds, LIST_PROPS, t),
       this.batchRead("contacts", contactIds.slice(0, 5), CONTACT_PROPS, t),
       this.pipelines().catch(() => [] as HubSpotPipeline[]),
     ]);
@@ -242,7 +258,107 @@ export class HubSpotCrm implements CrmPort {
       .slice(0, n);
   }
 
-  /** Empty until the connector exposes HubSpot's owners API; deals show the owner id instead of a name. */
+  /**
+   * Companies from CRM search: up to five OR-ed groups, each a name CONTAINS_TOKEN `*abc*` on three-letter pieces
+   * of `name` spread over it, AND-ed with domain and owner; industry is checked here (HubSpot's are enumerations).
+   * HubSpot has no ARR field: arr is null.
+   */
+  async accountCandidates(q: AccountQuery): Promise<WithFreshness<AccountCandidates>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory().catch(() => [] as Owner[]);
+    const common: Filter[] = [];
+    const domain = q.domain ? bareDomain(q.domain) : "";
+    if (domain) common.push({ propertyName: "domain", operator: "EQ", value: domain });
+    const ids = ownerIds(q.owner, owners);
+    if (ids?.size === 1)
+      common.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
+    const grams = q.name ? nameGrams(q.name, MAX_GROUPS) : [];
+    if (q.name && grams.length === 0) return t.mark({ rows: [], capped: false });
+    const groups = grams.length
+      ? grams.map((g) => ({
+          filters: [
+            { propertyName: "name", operator: "CONTAINS_TOKEN", value: `*${g}*` } as Filter,
+            ...common,
+          ],
+        }))
+      : common.length
+        ? [{ filters: common }]
+        : [];
+    const limit = Math.max(1, Math.min(ACCOUNT_CANDIDATES, q.limit ?? ACCOUNT_CANDIDATES));
+    const { runtime, apis } = this.hs.sdk;
+    const found: HsObject[] = [];
+    let after: string | undefined;
+    do {
+      const key = `sales:companies.find:${JSON.stringify(groups)}:${after ?? ""}`;
+      const page = t.take(
+        await runtime.read(key, async () => {
+          const { value } = await runtime.attempt("companies.search", () =>
+            apis.companies.searchApi.doSearch({
+              filterGroups: groups as never,
+              sorts: ["name"],
+              properties: COMPANY_PROPS,
+              limit: SEARCH_PAGE,
+              ...(after ? { after } : {}),
+            }),
+          );
+          return { results: value.results.map(plain), next: value.paging?.next?.after };
+        }),
+      );
+      found.push(...page.results);
+      after = page.next;
+    } while (after && found.length <= limit);
+    const names = new Map(owners.map((o) => [o.id, o.name]));
+    const industry = q.industry ? normalName(q.industry) : "";
+    const rows = found
+      .map((c) => {
+        const p = c.properties;
+        const ownerId = str(p.hubspot_owner_id);
+        return {
+          id: c.id,
+          name: str(p.name),
+          domain: domainOf(str(p.domain)),
+          industry: str(p.industry),
+          ownerId,
+          ownerName: names.get(ownerId) ?? ownerId,
+          arr: null,
+          lifecycle: lifecycleOf(str(p.lifecyclestage)),
+        };
+      })
+      .filter((a) => !industry || normalName(a.industry) === industry)
+      .filter((a) => !ids || ids.has(a.ownerId));
+    return t.mark({ rows: rows.slice(0, limit), capped: rows.length > limit || after !== undefined });
+  }
+
+  /**
+   * Open deals (search, closed stages excluded) with notes_last_updated, hs_v2_date_entered_current_stage and
+   * num_associated_contacts. Stage and field history (propertiesWithHistory) is not read: caveats say so.
+   */
+  async openDealRisks(q: RiskQuery): Promise<WithFreshness<RiskInputs>> {
+    const t = new FreshnessTracker(VENDOR);
+    const pipelines = await this.pipelines().catch(() => [] as HubSpotPipeline[]);
+    const closedStages = pipelines.flatMap((p) => p.stages.filter((st) => st.metadata.isClosed === "true"));
+    const filters: Filter[] = closedStages.length
+      ? [{ propertyName: "dealstage", operator: "NOT_IN", values: closedStages.map((st) => st.id) }]
+      : [];
+    const ids = ownerIds(q.owner, await this.ownerDirectory().catch(() => []));
+    if (ids?.size === 1)
+      filters.push({ propertyName: "hubspot_owner_id", operator: "EQ", value: [...ids][0] as string });
+    const raw = new Map<string, HsObject>();
+    const rows = await this.searchDeals(filters, t, RISK_PROPS, raw);
+    const open = rows.filter(
+      (d) =>
+        d.stage !== "closed_won" &&
+        d.stage !== "closed_lost" &&
+        (!ids || ids.has(d.ownerId)) &&
+        (!q.type || d.type === q.type),
+    );
+    const contacts = (id: string) => {
+      const n = raw.get(id)?.properties.num_associated_contacts;
+      return n === null || n === undefined || n === "" ? null : num(n);
+    };
+    return t.mark(historyRisks(rows, open, undefined, contacts, []));
+  }
+
   /** One deal read now by id (no stale cache, no search index): what a plan's "before" must show. */
   async getDeal(id: string): Promise<DealDetail | undefined> {
     if (!HS_ID.test(id)) return undefined;
@@ -340,7 +456,12 @@ export class HubSpotCrm implements CrmPort {
   }
 
   /** Every deal matching the filters (up to MAX_DEALS), each search page read with the stale fallback. */
-  private async searchDeals(filters: Filter[], t: FreshnessTracker): Promise<DealRow[]> {
+  private async searchDeals(
+    filters: Filter[],
+    t: FreshnessTracker,
+    properties: string[] = DEAL_PROPS,
+    raw?: Map<string, HsObject>,
+  ): Promise<DealRow[]> {
     const { runtime, apis } = this.hs.sdk;
     // stage metadata classifies custom (numeric) stage ids; without it (outage) the stage map alone decides
     const [pipelines, owners] = await Promise.all([
@@ -351,14 +472,14 @@ export class HubSpotCrm implements CrmPort {
     const out: DealRow[] = [];
     let after: string | undefined;
     do {
-      const key = `sales:deals.search:${JSON.stringify(filters)}:${after ?? ""}`;
+      const key = `sales:deals.search:${JSON.stringify(filters)}:${properties.length}:${after ?? ""}`;
       const page = t.take(
         await runtime.read(key, async () => {
           const { value } = await runtime.attempt("deals.search", () =>
             apis.deals.searchApi.doSearch({
               filterGroups: filters.length ? [{ filters: filters as never }] : [],
               sorts: ["-closedate"],
-              properties: DEAL_PROPS,
+              properties,
               limit: SEARCH_PAGE,
               ...(after ? { after } : {}),
             }),
@@ -368,6 +489,7 @@ export class HubSpotCrm implements CrmPort {
       );
       out.push(
         ...page.results.map((d) => {
+          raw?.set(d.id, d);
           const row = this.toDeal(d, stagesOf(pipelines, d.properties.pipeline));
           row.ownerName = names.get(row.ownerId) ?? row.ownerId;
           return row;
@@ -403,6 +525,11 @@ export class HubSpotCrm implements CrmPort {
       probability: probability ? Math.round(num(probability) * 100) : STAGE_PROBABILITY[stage],
       forecastCategory: forecastCategory(category, defaultCategory(stage)),
       type: dealType(p.dealtype),
+      ...("hs_next_step" in p && { nextStep: p.hs_next_step || null }),
+      ...("notes_last_updated" in p && { lastActivityAt: p.notes_last_updated || null }),
+      ...("hs_v2_date_entered_current_stage" in p && {
+        stageEnteredAt: p.hs_v2_date_entered_current_stage || null,
+      }),
     };
   }
 

@@ -3,16 +3,23 @@ import { soqlString } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
-import type {
-  AccountDetail,
-  ConversionCell,
-  DealQuery,
-  DealRow,
-  Owner,
-  Page,
-  SnapshotCell,
-  SnapshotPoint,
-  StageChange,
+import {
+  ACCOUNT_CANDIDATES,
+  type AccountCandidates,
+  type AccountDetail,
+  type AccountQuery,
+  bareDomain,
+  type ConversionCell,
+  type DealQuery,
+  type DealRow,
+  nameGrams,
+  type Owner,
+  type Page,
+  type RiskInputs,
+  type RiskQuery,
+  type SnapshotCell,
+  type SnapshotPoint,
+  type StageChange,
 } from "@revops/sandbox";
 import { stageReachOf } from "../../domain/forecast";
 import {
@@ -34,6 +41,7 @@ import {
   sizeBand,
 } from "../filters";
 import { presentSnapshots } from "../forecast-fallback";
+import { type FieldHistoryRow, historyRisks } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import {
@@ -57,6 +65,8 @@ const OPPORTUNITY_FIELDS = [
   "ForecastCategoryName",
   "Type",
 ];
+/** What a list row adds: next step, newest activity and when the current stage was entered. */
+const LIST_EXTRAS = ["NextStep", "LastActivityDate", "LastStageChangeDate"];
 const SF_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SF_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const VENDOR = "Salesforce";
@@ -92,7 +102,7 @@ export class SalesforceCrm implements CrmPort {
     if (q.minAmount !== undefined) where.push(minAmountCondition(q.minAmount, await this.orgCurrencies()));
     if (q.accountId) where.push(`AccountId = ${soqlString(q.accountId)}`);
     if (ids?.size === 1) where.push(`OwnerId = ${soqlString([...ids][0] as string)}`);
-    const rows = await this.opportunities(where, owners, t);
+    const rows = await this.opportunities(where, owners, t, LIST_EXTRAS);
     const page = pageOf(
       rows.filter((d) => matchesQuery(d, q, ids)),
       q.cursor,
@@ -147,7 +157,7 @@ export class SalesforceCrm implements CrmPort {
     const owners = await this.ownerDirectory(t);
     const idLiteral = soqlString(id);
     const [deals, contacts] = await Promise.all([
-      this.opportunities([`AccountId = ${idLiteral}`], owners, t),
+      this.opportunities([`AccountId = ${idLiteral}`], owners, t, LIST_EXTRAS),
       this.soql("Id, Name, Title, Email", "Contact", [`AccountId = ${idLiteral}`], "Name ASC", t),
     ]);
     const name = str(account.Name);
@@ -195,6 +205,120 @@ export class SalesforceCrm implements CrmPort {
       .filter((r) => str(r.Name).toLowerCase().startsWith(p))
       .slice(0, n)
       .map((r) => ({ id: r.Id, name: str(r.Name) }));
+  }
+
+  /**
+   * Accounts whose Name shares a three-letter piece with `name` (SOQL LIKE, OR-ed), with Website, Industry and
+   * OwnerId as exact filters; the app ranks them. Salesforce has no ARR field: arr is null.
+   */
+  async accountCandidates(q: AccountQuery): Promise<WithFreshness<AccountCandidates>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t);
+    const where: string[] = [];
+    if (q.name) {
+      const grams = nameGrams(q.name);
+      if (grams.length === 0) return t.mark({ rows: [], capped: false });
+      where.push(`(${grams.map((g) => `Name LIKE '%${g}%'`).join(" OR ")})`);
+    }
+    const domain = q.domain ? bareDomain(q.domain).replace(/[^a-z0-9.-]/g, "") : "";
+    if (domain) where.push(`Website LIKE ${soqlString(`%${domain}%`)}`);
+    if (q.industry?.trim()) where.push(`Industry = ${soqlString(q.industry.trim())}`);
+    const ids = ownerIds(q.owner, owners);
+    if (ids) where.push(`(${[...ids].map((id) => `OwnerId = ${soqlString(id)}`).join(" OR ")})`);
+    const limit = Math.max(1, Math.min(ACCOUNT_CANDIDATES, q.limit ?? ACCOUNT_CANDIDATES));
+    const rows = await this.soql(
+      "Id, Name, Website, Industry, OwnerId, Type",
+      "Account",
+      where,
+      `Name ASC LIMIT ${limit + 1}`,
+      t,
+    );
+    const names = new Map(owners.map((o) => [o.id, o.name]));
+    const matched = rows
+      .map((r) => ({
+        id: r.Id,
+        name: str(r.Name),
+        domain: domainOf(str(r.Website)),
+        industry: str(r.Industry),
+        ownerId: str(r.OwnerId),
+        ownerName: names.get(str(r.OwnerId)) ?? str(r.OwnerId),
+        arr: null,
+        lifecycle: lifecycleOf(str(r.Type)),
+      }))
+      // Website holds a URL: the LIKE is loose, the domain must match exactly
+      .filter((a) => !domain || a.domain === domain);
+    return t.mark({ rows: matched.slice(0, limit), capped: rows.length > limit });
+  }
+
+  /**
+   * Open opportunities with LastActivityDate and LastStageChangeDate; OpportunityHistory gives typical stage times
+   * (closed deals), close-date pushes and amount cuts; OpportunityContactRole gives the contacts on each deal.
+   */
+  async openDealRisks(q: RiskQuery): Promise<WithFreshness<RiskInputs>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t);
+    const ids = ownerIds(q.owner, owners);
+    const meta = await this.stageMetadata().catch(() => undefined);
+    // every deal: the closed ones teach the typical stage times of the whole company, not of one owner
+    const all = await this.opportunities([], owners, t, ["LastActivityDate", "LastStageChangeDate"]);
+    const open = all.filter(
+      (d) => isOpen(d) && (!ids || ids.has(d.ownerId)) && (!q.type || d.type === q.type),
+    );
+    const caveats: string[] = [];
+    const history = await this.optional(
+      () =>
+        this.soql(
+          "OpportunityId, StageName, Amount, CloseDate, CreatedDate",
+          "OpportunityHistory",
+          [],
+          "CreatedDate ASC",
+          t,
+        ),
+      "OpportunityHistory",
+      caveats,
+    );
+    const roles = await this.optional(
+      () => this.soql("OpportunityId, ContactId", "OpportunityContactRole", [], "OpportunityId ASC", t),
+      "OpportunityContactRole",
+      caveats,
+    );
+    const rows: FieldHistoryRow[] | undefined = history?.map((h) => ({
+      dealId: str(h.OpportunityId),
+      stage: this.stages.toSuite(str(h.StageName), meta),
+      amount: h.Amount === null || h.Amount === undefined ? null : num(h.Amount),
+      closeDate: h.CloseDate ? str(h.CloseDate).slice(0, 10) : null,
+      at: str(h.CreatedDate),
+    }));
+    const contacts = new Map<string, Set<string>>();
+    for (const r of roles ?? []) {
+      const set = contacts.get(str(r.OpportunityId)) ?? new Set<string>();
+      set.add(str(r.ContactId));
+      contacts.set(str(r.OpportunityId), set);
+    }
+    const org = await this.orgCurrencies();
+    if (org && rows) caveats.push("Amount cuts are measured in each deal's own currency.");
+    if (roles) caveats.push("Contacts engaged = contact roles on the opportunity.");
+    return t.mark(
+      historyRisks(all, open, rows, (id) => (roles ? (contacts.get(id)?.size ?? 0) : null), caveats),
+    );
+  }
+
+  /** A read of an object this connection may lack (no access, edition): undefined and a caveat instead. */
+  private async optional<T>(
+    read: () => Promise<T>,
+    object: string,
+    caveats: string[],
+  ): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (err) {
+      const text = `${(err as { body?: unknown }).body ?? ""} ${(err as Error).message ?? ""}`;
+      if (!/INVALID_TYPE|INSUFFICIENT_ACCESS|not supported/i.test(text)) throw err;
+      caveats.push(
+        `Salesforce ${object} is not readable by this connection; risks that need it are not checked.`,
+      );
+      return undefined;
+    }
   }
 
   /** One opportunity read now (no stale fallback: a plan's "before" must be what Salesforce holds). */
@@ -288,12 +412,17 @@ export class SalesforceCrm implements CrmPort {
     return result.records;
   }
 
-  private async opportunities(where: string[], owners: Owner[], t: FreshnessTracker): Promise<DealRow[]> {
+  private async opportunities(
+    where: string[],
+    owners: Owner[],
+    t: FreshnessTracker,
+    extra: string[] = [],
+  ): Promise<DealRow[]> {
     // stage metadata classifies custom stages; without it (no access, outage) the stage map alone decides
     const meta = await this.stageMetadata().catch(() => undefined);
     const org = await this.orgCurrencies();
     if (org) t.caveat(currencyCaveat(org));
-    const wanted = org ? [...OPPORTUNITY_FIELDS, "CurrencyIsoCode"] : OPPORTUNITY_FIELDS;
+    const wanted = [...OPPORTUNITY_FIELDS, ...extra, ...(org ? ["CurrencyIsoCode"] : [])];
     let records: SObject[];
     for (;;) {
       const fields = wanted.filter((f) => !this.hidden.has(`Opportunity.${f}`));
@@ -389,6 +518,13 @@ export class SalesforceCrm implements CrmPort {
         r.Probability === null || r.Probability === undefined ? STAGE_PROBABILITY[stage] : num(r.Probability),
       forecastCategory: forecastCategory(str(r.ForecastCategoryName), defaultCategory(stage)),
       type: dealType(str(r.Type)),
+      ...("NextStep" in r && { nextStep: r.NextStep == null ? null : str(r.NextStep) }),
+      ...("LastActivityDate" in r && {
+        lastActivityAt: r.LastActivityDate == null ? null : str(r.LastActivityDate),
+      }),
+      ...("LastStageChangeDate" in r && {
+        stageEnteredAt: r.LastStageChangeDate == null ? null : str(r.LastStageChangeDate),
+      }),
     };
   }
 

@@ -70,10 +70,11 @@ export const accountGet = salesTool({
     if (!a) {
       throw notFound(`No account with id ${input.account_id}.`, {
         fields: ["account_id"],
-        hint: "Use an account_id from deals_list (account_id column), or the sales://accounts/{account_id} completion.",
+        hint: "Find the id with accounts_search (by name or domain), or use an account_id from deals_list.",
       });
     }
     const full = input.detail === "full";
+    const today = await ports.today();
     const enriched = await ports.enrichment?.firmographics(a.domain);
     const f = enriched?.firmographics;
     const note = [freshnessOf(a)?.note, enriched?.note].filter(Boolean).join(" ");
@@ -97,7 +98,7 @@ export const accountGet = salesTool({
           }
         : null,
       contacts: a.contacts,
-      open_deals: a.openDeals.map(toDealRow),
+      open_deals: a.openDeals.map((d) => toDealRow(d, today)),
       recent_activities: a.recentActivities.map((r) => ({
         id: r.id,
         type: r.type,

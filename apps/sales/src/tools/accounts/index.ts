@@ -1,4 +1,5 @@
 import { accountGet } from "./account-get";
+import { accountsSearch } from "./accounts-search";
 
 export { accountsToolset } from "./toolset";
-export const accountsTools = [accountGet];
+export const accountsTools = [accountsSearch, accountGet];

@@ -10,13 +10,20 @@ import {
 } from "@revops/kit";
 import { z } from "zod";
 import { salesTool } from "../../ports";
-import { AccountIdSchema, DealRowSchema, OwnerSchema, StageSchema, toDealRow } from "../schemas";
+import {
+  AccountIdSchema,
+  DealRowSchema,
+  DealTypeSchema,
+  OwnerSchema,
+  StageSchema,
+  toDealRow,
+} from "../schemas";
 import { pipelineToolset } from "./toolset";
 
 export const dealsList = salesTool({
   name: "deals_list",
   title: "List deals",
-  description: "Deals by stage, status, owner, account, close date or amount, latest close date first.",
+  description: "Deals by stage, status, type, owner, account, close date or amount, latest close date first.",
   toolset: pipelineToolset.name,
   scopes: ["sales:read"],
   annotations: annotations.read,
@@ -24,6 +31,7 @@ export const dealsList = salesTool({
     .object({
       stage: StageSchema.optional(),
       status: z.enum(["open", "won", "lost"]).optional(),
+      type: DealTypeSchema.optional(),
       owner: OwnerSchema.optional(),
       account_id: AccountIdSchema.optional(),
       close_from: IsoDateSchema.optional().describe("Earliest close"),
@@ -52,6 +60,7 @@ export const dealsList = salesTool({
     const page = await ports.crm.listDeals({
       stage: input.stage,
       status: input.status,
+      type: input.type,
       owner: input.owner,
       accountId: input.account_id,
       closeFrom: input.close_from,
@@ -67,8 +76,9 @@ export const dealsList = salesTool({
         : `Showing ${shown} of ${page.total}${page.nextCursor ? "; pass next_cursor for more, or narrow by owner, stage or close date" : ""}.`;
     // a CRM outage served from cache must say so
     const stale = freshnessOf(page)?.note;
+    const today = await ports.today();
     return {
-      deals: page.rows.map(toDealRow),
+      deals: page.rows.map((d) => toDealRow(d, today)),
       total: page.total,
       next_cursor: page.nextCursor,
       note: stale ? `${note} ${stale}` : note,

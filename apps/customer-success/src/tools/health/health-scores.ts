@@ -1,0 +1,173 @@
+import { freshnessOf } from "@revops/connectors/freshness";
+import {
+  AnalyticsMetaSchema,
+  annotations,
+  ConnectionSchema,
+  CursorSchema,
+  MoneySchema,
+  NextCursorSchema,
+} from "@revops/kit";
+import { fromVendor } from "@revops/safety/vendor-errors";
+import { type AccountSignals, decodeCursor, encodeCursor } from "@revops/sandbox";
+import { z } from "zod";
+import { HEALTH_METHOD, type Health, healthScore, topDriver } from "../../domain/health";
+import { csTool } from "../../ports";
+import { AccountNameSchema } from "../schemas";
+import { healthToolset } from "./toolset";
+
+const DAY_MS = 86_400_000;
+const minusDays = (day: string, n: number) =>
+  new Date(Date.parse(day) - n * DAY_MS).toISOString().slice(0, 10);
+/** Days of history a past score needs before its day (the usage windows). */
+const HISTORY_DAYS = 60;
+const BANDS = ["high", "medium", "low"] as const;
+const sameText = (a: string | null | undefined, b: string) => (a ?? "").toLowerCase() === b.toLowerCase();
+
+/** A past score, or null when the account was too new then or had no term in force. */
+function pastScore(s: AccountSignals | undefined, asOf: string): number | null {
+  if (!s?.renewalDate || s.seats <= 0) return null;
+  if (s.accountCreated && s.accountCreated > minusDays(asOf, HISTORY_DAYS)) return null;
+  return healthScore(s, asOf).score;
+}
+
+export const healthScores = csTool({
+  name: "health_scores",
+  title: "Health scores of every customer",
+  description:
+    "Every customer's health score, band, 30/90-day trend and top driver, by segment or owner; totals by band.",
+  toolset: healthToolset.name,
+  scopes: ["cs:read"],
+  annotations: annotations.read,
+  input: z
+    .object({
+      size_band: z.string().max(20).optional().describe("e.g. 51-200"),
+      industry: z.string().max(60).optional(),
+      plan: z.string().max(30).optional(),
+      owner: z.string().max(80).optional(),
+      band: z.enum(BANDS).optional(),
+      order: z.enum(["worst", "best", "arr"]).default("worst"),
+      cursor: CursorSchema.optional(),
+      limit: z.number().int().min(1).max(100).default(10),
+      connection: ConnectionSchema.optional(),
+    })
+    .strict(),
+  output: z.object({
+    accounts: z.array(
+      z.object({
+        account_id: z.string(),
+        account_name: AccountNameSchema,
+        owner: z.string(),
+        segment: z.string().describe("size band · industry · plan"),
+        arr: MoneySchema,
+        score: z.number(),
+        band: z.enum(BANDS),
+        score_30d_ago: z.number().nullable(),
+        score_90d_ago: z.number().nullable(),
+        top_driver: z.string().describe("Component losing most points"),
+        points_lost: z.number(),
+      }),
+    ),
+    totals: z.object({
+      accounts: z.number(),
+      arr: MoneySchema,
+      average_score: z.number().nullable(),
+      by_band: z.record(z.enum(BANDS), z.object({ accounts: z.number(), arr: MoneySchema })),
+    }),
+    next_cursor: NextCursorSchema,
+    meta: AnalyticsMetaSchema,
+  }),
+  example: { size_band: "201-1000", limit: 5 },
+  handler: async ({ input, ctx }) => {
+    const ports = await ctx.ports.using(input.connection);
+    const today = await ports.today();
+    const signals = await fromVendor(() => ports.support.accountSignals());
+    const scored = signals
+      .filter(
+        (s) =>
+          (!input.size_band || sameText(s.sizeBand, input.size_band)) &&
+          (!input.industry || sameText(s.industry, input.industry)) &&
+          (!input.plan || sameText(s.plan, input.plan)) &&
+          (!input.owner || s.ownerName.toLowerCase().includes(input.owner.toLowerCase())),
+      )
+      .map((s) => ({ s, h: healthScore(s, today) }));
+    const matching = input.band ? scored.filter((x) => x.h.risk === input.band) : scored;
+    const key = (x: { s: AccountSignals; h: Health }) =>
+      input.order === "arr" ? -x.s.arr : input.order === "best" ? -x.h.score : x.h.score;
+    matching.sort((a, b) => key(a) - key(b) || a.s.accountId.localeCompare(b.s.accountId));
+    const tag = `health-scores:${input.order}`;
+    let start = 0;
+    if (input.cursor) {
+      const [k, id] = decodeCursor(tag, input.cursor);
+      const at = matching.findIndex(
+        (x) => key(x) > Number(k) || (key(x) === Number(k) && x.s.accountId > String(id)),
+      );
+      start = at === -1 ? matching.length : at;
+    }
+    const page = matching.slice(start, start + input.limit);
+    const last = page[page.length - 1];
+    // a past day is computable from the sandbox's history only (vendors serve today's windows)
+    const trend = ports.source === "sandbox" && page.length > 0;
+    const ids = page.map((x) => x.s.accountId);
+    const [d30, d90] = [minusDays(today, 30), minusDays(today, 90)];
+    const [then30, then90] = trend
+      ? await Promise.all(
+          [d30, d90].map((asOf) => fromVendor(() => ports.support.accountSignals({ accountIds: ids, asOf }))),
+        )
+      : [[], []];
+    const byId = (rows: AccountSignals[]) => new Map(rows.map((r) => [r.accountId, r]));
+    const [m30, m90] = [byId(then30 ?? []), byId(then90 ?? [])];
+    const byBand = Object.fromEntries(
+      BANDS.map((b) => {
+        const inBand = matching.filter((x) => x.h.risk === b);
+        return [b, { accounts: inBand.length, arr: inBand.reduce((t, x) => t + x.s.arr, 0) }];
+      }),
+    ) as Record<(typeof BANDS)[number], { accounts: number; arr: number }>;
+    const fresh = freshnessOf(signals)?.note;
+    return {
+      accounts: page.map(({ s, h }) => {
+        const d = topDriver(h);
+        return {
+          account_id: s.accountId,
+          account_name: s.accountName,
+          owner: s.ownerName,
+          segment: [s.sizeBand, s.industry, s.plan].map((v) => v ?? "?").join(" · "),
+          arr: s.arr,
+          score: h.score,
+          band: h.risk,
+          score_30d_ago: trend ? pastScore(m30.get(s.accountId), d30) : null,
+          score_90d_ago: trend ? pastScore(m90.get(s.accountId), d90) : null,
+          top_driver: d.component,
+          points_lost: d.points_lost,
+        };
+      }),
+      totals: {
+        accounts: matching.length,
+        arr: matching.reduce((t, x) => t + x.s.arr, 0),
+        average_score: matching.length
+          ? Math.round((matching.reduce((t, x) => t + x.h.score, 0) / matching.length) * 10) / 10
+          : null,
+        by_band: byBand,
+      },
+      next_cursor:
+        start + input.limit < matching.length && last
+          ? encodeCursor(tag, [key(last), last.s.accountId])
+          : null,
+      meta: {
+        method: `${HEALTH_METHOD} (as accounts_at_risk): usage trend 35, seat adoption 20, support load 25, NPS 20; band high < 45, medium < 65, medium renewing ≤ 90 days counts high; past scores = the same windows ending 30/90 days ago`,
+        as_of: today,
+        source: ports.source,
+        inputs: {
+          customers: signals.length,
+          matching: matching.length,
+          ...(trend ? { trend_days: `${d90}, ${d30}` } : {}),
+        },
+        caveats: [
+          trend
+            ? "Past scores use the term in force then and today's customer list; null when the account was under 60 days old or had no term."
+            : "Trend not computable here: vendor usage and support data are today's windows only.",
+          ...(fresh ? [fresh] : []),
+        ],
+      },
+    };
+  },
+});

@@ -1,0 +1,4 @@
+import { renewalsUpcoming } from "./renewals-upcoming";
+
+export { renewalsToolset } from "./toolset";
+export const renewalsTools = [renewalsUpcoming];

@@ -1,0 +1,7 @@
+import type { ToolsetDefinition } from "@revops/kit";
+
+export const supportSearchToolset: ToolsetDefinition = {
+  name: "support_search",
+  description: "Ticket search and reading",
+  default: false,
+};

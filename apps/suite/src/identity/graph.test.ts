@@ -1,0 +1,101 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureSandboxLoaded, sandboxPlantedLinks, sandboxSystemCompanies } from "@revops/sandbox";
+import { migrate, openSql, type SqlDb } from "@revops/store";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_LINK_THRESHOLD, rebuildIdentityGraph } from "./graph";
+import { companyKey, domainKey } from "./normalise";
+import { IdentityStore, identityMigrations } from "./store";
+
+let db: SqlDb;
+const AT = "2026-11-23T12:00:00Z";
+const accountsOf = (d: SqlDb) =>
+  d.query<{ id: string; name: string; domain: string }>(
+    "SELECT id, name, domain FROM sb_accounts ORDER BY id",
+  );
+
+beforeAll(async () => {
+  db = await openSql({ dataDir: mkdtempSync(join(tmpdir(), "identity-")) });
+  await ensureSandboxLoaded(db);
+  await migrate(db, identityMigrations);
+}, 120_000);
+afterAll(async () => db?.close());
+
+describe("company names and domains", () => {
+  it("drops legal forms, articles, case and punctuation, and keeps the words that identify", () => {
+    expect(companyKey("The Cedarline Solutions, Inc.")).toBe("cedarline solutions");
+    expect(companyKey("CEDARLINE SOLUTIONS S.A.")).toBe("cedarline solutions");
+    expect(companyKey("Quartz Delta Co")).toBe("quartz delta");
+    expect(companyKey("The Company")).toBe("the company");
+    expect(domainKey("https://www.Acme.com/about")).toBe("acme.com");
+    expect(domainKey("localhost")).toBeNull();
+  });
+});
+
+describe("identity graph on the sandbox's planted mismatches", () => {
+  it("links what it is sure of correctly, sends the rest to review, and finds every planted link", async () => {
+    const stats = await rebuildIdentityGraph(db, await accountsOf(db), await sandboxSystemCompanies(db), {
+      at: AT,
+    });
+    const truth = new Map((await sandboxPlantedLinks(db)).map((t) => [`${t.system}:${t.externalId}`, t]));
+    const links = await new IdentityStore(db).all();
+    expect(links.length).toBe(truth.size);
+    expect(stats.matched).toBe(truth.size);
+    const used = links.filter((l) => l.status === "auto");
+    const correct = used.filter((l) => truth.get(`${l.system}:${l.externalId}`)?.accountId === l.accountId);
+    const real = [...truth.values()].filter((t) => t.accountId !== null);
+    const precision = correct.length / used.length;
+    const recallAuto = correct.length / real.length;
+    // every real link is either used or waiting for a human with the right candidate
+    const proposed = links.filter(
+      (l) => l.accountId !== null && truth.get(`${l.system}:${l.externalId}`)?.accountId === l.accountId,
+    );
+    const recallAll = proposed.length / real.length;
+    console.log(
+      `identity graph: ${links.length} records, ${used.length} linked automatically (precision ${precision.toFixed(3)}, recall ${recallAuto.toFixed(3)}), ${links.filter((l) => l.status === "review").length} for review; with review candidates recall ${recallAll.toFixed(3)}`,
+    );
+    expect(precision).toBe(1);
+    expect(recallAuto).toBeGreaterThanOrEqual(0.85);
+    expect(recallAll).toBeGreaterThanOrEqual(0.97);
+    // typos are never used silently; look-alike companies are never linked automatically
+    for (const l of links) {
+      const t = truth.get(`${l.system}:${l.externalId}`);
+      if (t?.kind === "typo") expect(l.status, l.externalName).toBe("review");
+      if (t?.kind === "decoy") expect(l.status, l.externalName).not.toBe("auto");
+      if (l.status === "auto") expect(l.confidence).toBeGreaterThanOrEqual(DEFAULT_LINK_THRESHOLD);
+      expect(l.evidence.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("rebuilds incrementally, keeping a human's decision until the record itself changes", async () => {
+    const accounts = await accountsOf(db);
+    const records = await sandboxSystemCompanies(db);
+    const store = new IdentityStore(db);
+    const review = (await store.list({ status: ["review"], limit: 1, offset: 0 })).links[0];
+    expect(review).toBeDefined();
+    const link = review as NonNullable<typeof review>;
+    await db.run(
+      "UPDATE identity_links SET status = 'confirmed', decided_by = 'ann' WHERE system = ? AND external_id = ?",
+      [link.system, link.externalId],
+    );
+    const again = await rebuildIdentityGraph(db, accounts, records, { at: AT });
+    expect(again).toMatchObject({ matched: 0, unchanged: records.length, removed: 0 });
+    // the CRM's accounts change: machine links are matched again, the human's stands
+    const renamed = accounts.map((a) => (a.id === accounts[0]?.id ? { ...a, name: `${a.name} Renamed` } : a));
+    const third = await rebuildIdentityGraph(db, renamed, records, { at: AT });
+    expect(third.matched).toBe(records.length - 1);
+    expect((await store.get(link.system, link.externalId))?.status).toBe("confirmed");
+    // the record changes: the decision is reopened; a record gone is removed
+    const changed = records
+      .filter((r) => !(r.system === records[1]?.system && r.externalId === records[1]?.externalId))
+      .map((r) =>
+        r.system === link.system && r.externalId === link.externalId ? { ...r, name: `${r.name} X` } : r,
+      );
+    const fourth = await rebuildIdentityGraph(db, renamed, changed, { at: AT });
+    expect(fourth).toMatchObject({ matched: 1, reopened: 1, removed: 1 });
+    expect((await store.get(link.system, link.externalId))?.evidence).toContain(
+      "the record changed since a human reviewed it",
+    );
+  });
+});

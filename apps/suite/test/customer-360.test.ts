@@ -1,0 +1,116 @@
+import { approvalsAdmin, guardConfig } from "@revops/guards";
+import { safetyConfigSchema, safetyHooks, safetyModules } from "@revops/safety";
+import { sandboxPlantedLinks } from "@revops/sandbox";
+import { connectInProcess } from "@revops/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSuiteModules } from "../src/server";
+
+type Session = Awaited<ReturnType<typeof connectInProcess>>;
+let s: Session;
+// biome-ignore lint/suspicious/noExplicitAny: the test reads structured results field by field
+const call = async (name: string, args: Record<string, unknown>): Promise<any> => {
+  const r = await s.client.callTool({ name, arguments: args });
+  return { ...(r.structuredContent as object), isError: r.isError, text: JSON.stringify(r.content) };
+};
+
+beforeAll(async () => {
+  s = await connectInProcess([...createSuiteModules(), ...safetyModules], {
+    hooks: safetyHooks("suite"),
+    schema: safetyConfigSchema,
+    namespace: true,
+    env: { CONFIRMATION_MODE: "approval", LOG_LEVEL: "silent" },
+  });
+  // the first call loads the sandbox company
+  await s.client.callTool({ name: "customer_360", arguments: { account_id: "acc_0001" } });
+}, 180_000);
+afterAll(async () => s?.close());
+
+describe("customer_360", () => {
+  it("joins the CRM account, its deals and the linked systems' facts, each with its source, checked by SQL", async () => {
+    const db = await s.app.runtime.sql();
+    const truth = await sandboxPlantedLinks(db);
+    // a customer whose help desk, analytics and messenger records all carry the CRM id
+    const clean = (id: string) =>
+      ["zendesk", "mixpanel", "intercom"].every((sys) =>
+        truth.some((t) => t.system === sys && t.accountId === id && t.kind === "clean"),
+      );
+    const ids = (
+      await db.query<{ id: string }>("SELECT id FROM sb_accounts WHERE lifecycle = 'customer' ORDER BY id")
+    ).map((r) => r.id);
+    const id = ids.find(clean) as string;
+    const r = await call("customer_360", { account_id: id });
+    expect(r.isError).toBeFalsy();
+    const acc = await db.one<{ name: string; arr: number }>(
+      "SELECT name, arr FROM sb_accounts WHERE id = ?",
+      [id],
+    );
+    expect(r.account).toMatchObject({ id, name: acc?.name, arr: Number(acc?.arr), source: "sandbox" });
+    const open = await db.query<{ amount: number }>(
+      "SELECT amount FROM sb_deals WHERE account_id = ? AND stage NOT IN ('closed_won', 'closed_lost')",
+      [id],
+    );
+    expect(r.deals.open).toBe(open.length);
+    expect(r.deals.open_amount).toBe(open.reduce((n, d) => n + Number(d.amount), 0));
+    const today = await db.one<{ d: string }>("SELECT MAX(day) AS d FROM sb_usage_daily");
+    const t90 = await db.one<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM sb_tickets WHERE account_id = ? AND created_at >= ?",
+      [id, new Date(Date.parse(`${today?.d}T00:00:00Z`) - 89 * 86_400_000).toISOString().slice(0, 10)],
+    );
+    expect(Math.abs(r.support.tickets_90d - Number(t90?.n))).toBeLessThanOrEqual(1);
+    expect(r.support.source).toMatch(/zendesk/);
+    expect(r.health.source).toMatch(/mixpanel/);
+    expect(r.health.score).toBeGreaterThanOrEqual(0);
+    const term = await db.one<{ renewal_date: string }>(
+      "SELECT renewal_date FROM sb_subscriptions WHERE account_id = ? AND status = 'active'",
+      [id],
+    );
+    expect(r.churn?.renewal_date).toBe(term?.renewal_date);
+    expect(r.churn.probability).toBeGreaterThan(0);
+    expect(r.churn.probability).toBeLessThan(1);
+    expect(r.churn.held_out_auc).toBeGreaterThanOrEqual(0.85);
+    expect(r.links.map((l: { system: string }) => l.system)).toEqual(
+      expect.arrayContaining(["zendesk", "mixpanel", "intercom"]),
+    );
+  });
+
+  it("leaves out a system's facts while its link is below the threshold, and uses them once a human confirms it", async () => {
+    const db = await s.app.runtime.sql();
+    const truth = await sandboxPlantedLinks(db);
+    const typo = truth.find(
+      (t) => t.system === "zendesk" && t.kind === "typo" && t.accountId,
+    ) as (typeof truth)[number];
+    const before = await call("customer_360", { account_id: typo.accountId });
+    expect(before.support).toBeNull();
+    expect(before.meta.caveats.join(" ")).toContain(`(${typo.externalId}) matches at`);
+    const review = await call("identity_links", { status: "review", system: "zendesk", limit: 100 });
+    expect(review.links.some((l: { external_id: string }) => l.external_id === typo.externalId)).toBe(true);
+    const preview = await call("identity_review", {
+      system: "zendesk",
+      external_id: typo.externalId,
+      action: "confirm",
+      dry_run: true,
+    });
+    expect(preview.dry_run, preview.text).toBe(true);
+    expect(preview.plan.changes).toEqual([
+      { field: "account_id", before: typo.accountId, after: typo.accountId },
+      { field: "status", before: "review", after: "confirmed" },
+    ]);
+    const args = { system: "zendesk", external_id: typo.externalId, action: "confirm" };
+    const queued = await call("identity_review", args);
+    const id = /apr_[\w-]+/.exec(queued.text)?.[0] as string;
+    expect(id, queued.text).toBeDefined();
+    const sql = async () => s.app.runtime.sql();
+    await approvalsAdmin({ sql, config: guardConfig() }).approve(id, "ann");
+    const done = await call("identity_review", { ...args, approval_id: id });
+    expect(done.isError, done.text).toBeFalsy();
+    expect(done.link.status).toBe("confirmed");
+    const after = await call("customer_360", { account_id: typo.accountId });
+    expect(after.support?.source).toContain(typo.externalId);
+  });
+
+  it("names the field when the account does not exist", async () => {
+    const r = await call("customer_360", { account_id: "acc_9999" });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("account_id");
+  });
+});

@@ -1,0 +1,35 @@
+import type { SqlDb } from "@revops/store";
+import { num, Where } from "./sql.js";
+
+/** An open renewal deal in the CRM: what the renewal book shows beside a term. */
+export interface RenewalDealRow {
+  id: string;
+  name: string;
+  accountId: string;
+  stage: string;
+  forecastCategory: string;
+  closeDate: string;
+  amount: number;
+  ownerName: string;
+}
+
+/** Open (not closed won/lost) renewal deals, optionally of some accounts, by close date. */
+export async function openRenewalDeals(db: SqlDb, accountIds?: readonly string[]): Promise<RenewalDealRow[]> {
+  const w = new Where().add("d.type = 'renewal'").add("d.stage NOT IN ('closed_won', 'closed_lost')");
+  if (accountIds) w.in("d.account_id", accountIds);
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT d.id, d.name, d.account_id, d.stage, d.forecast_category, d.close_date, d.amount, u.name AS owner_name
+     FROM sb_deals d JOIN sb_users u ON u.id = d.owner_id ${w.sql()} ORDER BY d.close_date, d.id`,
+    w.params,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    name: String(r.name),
+    accountId: String(r.account_id),
+    stage: String(r.stage),
+    forecastCategory: String(r.forecast_category),
+    closeDate: String(r.close_date),
+    amount: num(r.amount),
+    ownerName: String(r.owner_name),
+  }));
+}
