@@ -5,6 +5,9 @@ export default workspaceTestConfig({
   exclude: [
     // suite builders run inside the apps' test processes, where they are exercised on every server
     "src/server-e2e.ts",
+    "src/server-e2e-modern.ts",
+    // the 2026-07-28 client drives every app's modern e2e suite; the kit's own tests cover its transports
+    "src/mcp-client-modern.ts",
     "src/pack-install.ts",
     "src/docs-check.ts",
     "src/registry-contract.ts",

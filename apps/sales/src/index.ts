@@ -1,2 +1,2 @@
-export type { CrmPort, SalesPorts } from "./ports";
+export type { CrmPort, RenewalRisk, SalesPorts } from "./ports";
 export { createSalesServer, SALES_INSTRUCTIONS } from "./server";

@@ -143,6 +143,18 @@ export interface SalesPorts {
   source: string;
   /** The ports of a named connection (`SALES_CRM__EU`, `HUBSPOT_ACCESS_TOKEN__EU`…); none = these. */
   using: (connection?: string) => Promise<SalesPorts>;
+  /**
+   * Churn risk of accounts' upcoming renewals, from customer success: present in the suite only, where the
+   * forecast warns about renewals in commit that customer success expects to lose.
+   */
+  renewalRisk?: (accountIds: string[]) => Promise<Map<string, RenewalRisk>>;
+}
+
+/** What customer success thinks of one account's next renewal. */
+export interface RenewalRisk {
+  probability: number;
+  /** At or above the churn model's chosen threshold. */
+  high: boolean;
 }
 
 /** defineTool for this server: handlers get typed ports. */

@@ -114,3 +114,38 @@ describe("customer_360", () => {
     expect(r.text).toContain("account_id");
   });
 });
+
+describe("hand-off: renewal in commit at high churn risk", () => {
+  it("warns in the sales forecast when customer success expects to lose a renewal that sales has in commit", async () => {
+    const db = await s.app.runtime.sql();
+    const risk = await call("cs_churn_risk", { limit: 1 });
+    const top = risk.renewals?.[0] ?? risk.accounts?.[0];
+    expect(top, risk.text).toBeDefined();
+    const accountId = top.account_id as string;
+    const today = (await db.one<{ d: string }>("SELECT MAX(day) AS d FROM sb_usage_daily"))?.d as string;
+    const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    const before = await call("sales_forecast_get", { quarter });
+    expect(before.reconciliation.some((c: { account: string }) => c.account === top.account_name)).toBe(
+      false,
+    );
+    // a renewal deal for that account, closing this quarter, in commit
+    await db.run(
+      `INSERT INTO sb_deals (id, name, account_id, owner_id, stage, amount, probability, close_date, created_date, type,
+         forecast_category, next_step, last_activity_at)
+       SELECT 'deal_handoff_commit', 'Renewal handoff', a.id, a.owner_id, 'negotiation', a.arr, 75, ?, ?, 'renewal', 'commit', NULL, NULL
+       FROM sb_accounts a WHERE a.id = ?`,
+      [today, today, accountId],
+    );
+    try {
+      const after = await call("sales_forecast_get", { quarter });
+      const flagged = after.reconciliation.find(
+        (c: { deal_id: string }) => c.deal_id === "deal_handoff_commit",
+      );
+      expect(flagged, JSON.stringify(after.reconciliation)).toBeDefined();
+      expect(flagged.churn_probability).toBeGreaterThan(0.3);
+      expect(after.meta.caveats.join(" ")).toContain("Reconcile: renewal deal_handoff_commit");
+    } finally {
+      await db.run("DELETE FROM sb_deals WHERE id = 'deal_handoff_commit'");
+    }
+  });
+});

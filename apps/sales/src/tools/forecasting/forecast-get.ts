@@ -1,9 +1,9 @@
 import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
 import { z } from "zod";
 import { DEAL_TYPES, FORECAST_METHOD, PRIOR_DEALS, SEED, SIMULATIONS } from "../../domain/forecast-model";
-import { quarterOf } from "../../domain/period";
+import { parseQuarter, quarterOf } from "../../domain/period";
 import { OPEN_STAGES } from "../../domain/pipeline";
-import { salesTool } from "../../ports";
+import { type SalesPorts, salesTool } from "../../ports";
 import { OwnerSchema, QuarterSchema } from "../schemas";
 import { forecastCaveats, runForecast } from "./forecast-run";
 import { forecastingToolset } from "./toolset";
@@ -31,6 +31,25 @@ const BacktestSchema = z.object({
     }),
   ),
 });
+
+/** Renewal deals of the quarter in commit whose account customer success expects to lose (suite only). */
+async function reconcile(ports: SalesPorts, quarter: string, owner: string | undefined) {
+  if (!ports.renewalRisk) return [];
+  const { from, to } = parseQuarter(quarter);
+  const commits = (await ports.crm.dealsClosingBetween(from, to, owner)).filter(
+    (d) => d.type === "renewal" && d.forecastCategory === "commit" && OPEN_STAGES.includes(d.stage as never),
+  );
+  if (commits.length === 0) return [];
+  const risk = await ports.renewalRisk([...new Set(commits.map((d) => d.accountId))]);
+  return commits
+    .filter((d) => risk.get(d.accountId)?.high)
+    .map((d) => ({
+      deal_id: d.id,
+      account: d.accountName,
+      amount: d.amount,
+      churn_probability: Math.round((risk.get(d.accountId)?.probability ?? 0) * 1000) / 1000,
+    }));
+}
 
 export const forecastGet = salesTool({
   name: "forecast_get",
@@ -63,6 +82,16 @@ export const forecastGet = salesTool({
     conversion: z
       .record(z.string(), z.array(z.number()))
       .describe("Team $-weighted win rate by type, per stage prospecting→negotiation"),
+    reconciliation: z
+      .array(
+        z.object({
+          deal_id: z.string(),
+          account: z.string(),
+          amount: z.number(),
+          churn_probability: z.number(),
+        }),
+      )
+      .describe("Renewals in commit that customer success rates high churn risk (suite only)"),
     meta: AnalyticsMetaSchema.extend({ backtest: BacktestSchema.nullable() }),
   }),
   example: {},
@@ -72,6 +101,7 @@ export const forecastGet = salesTool({
     const quarter = input.quarter ?? quarterOf(today);
     const run = await runForecast(ports.crm, today, quarter, input.owner);
     const f = run.forecast;
+    const conflicts = await reconcile(ports, quarter, input.owner);
     const r3 = (n: number) => Math.round(n * 1000) / 1000;
     return {
       quarter,
@@ -87,6 +117,7 @@ export const forecastGet = salesTool({
       conversion: Object.fromEntries(
         DEAL_TYPES.map((t) => [t, OPEN_STAGES.map((s) => r3(run.rates.typeStage(t, s)))]),
       ),
+      reconciliation: conflicts,
       meta: {
         method: FORECAST_METHOD,
         as_of: run.asOf,
@@ -99,7 +130,13 @@ export const forecastGet = salesTool({
           simulations: SIMULATIONS,
           seed: SEED,
         },
-        caveats: forecastCaveats(run, input.owner),
+        caveats: [
+          ...forecastCaveats(run, input.owner),
+          ...conflicts.map(
+            (c) =>
+              `Reconcile: renewal ${c.deal_id} (${c.account}, $${c.amount.toLocaleString("en-US")}) is in commit, but customer success puts its churn probability at ${Math.round(c.churn_probability * 100)}%.`,
+          ),
+        ],
         backtest: run.summary
           ? {
               ...run.summary,

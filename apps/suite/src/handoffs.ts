@@ -1,0 +1,45 @@
+import type { CsPorts } from "@revops/cs-mcp";
+import { churnModelFor, predictChurn } from "@revops/cs-mcp";
+import type { Runtime, ServerModule } from "@revops/kit";
+import type { RenewalRisk, SalesPorts } from "@revops/sales-mcp";
+
+/** Customer success's churn model, as the sales forecast asks it: each account's upcoming renewal. */
+async function renewalRisk(cs: CsPorts, accountIds: string[]): Promise<Map<string, RenewalRisk>> {
+  const today = await cs.today();
+  const { model } = await churnModelFor(cs.support, today);
+  const out = new Map<string, RenewalRisk>();
+  if (!model) return out;
+  const wanted = new Set(accountIds);
+  for (const term of await cs.support.upcomingRenewals()) {
+    if (!wanted.has(term.accountId)) continue;
+    const { probability } = predictChurn(model.fitted, term);
+    out.set(term.accountId, { probability, high: probability >= model.fitted.threshold });
+  }
+  return out;
+}
+
+/**
+ * The sales server as the suite serves it: its ports can ask customer success about a renewal's churn risk, so
+ * the forecast flags renewals in commit that customer success expects to lose. Nothing else changes.
+ */
+export function withRenewalRisk(
+  sales: ServerModule<SalesPorts>,
+  cs: ServerModule<CsPorts>,
+): ServerModule<SalesPorts> {
+  // one set of customer-success ports per runtime, so its trained churn model is reused, not retrained per call
+  const csPorts = new WeakMap<Runtime, Promise<CsPorts>>();
+  const csOf = (rt: Runtime) => {
+    let p = csPorts.get(rt);
+    if (!p) {
+      p = cs.ports(rt);
+      csPorts.set(rt, p);
+    }
+    return p;
+  };
+  const wrap = (ports: SalesPorts, rt: Runtime): SalesPorts => ({
+    ...ports,
+    renewalRisk: async (ids) => renewalRisk(await csOf(rt), ids),
+    using: async (connection) => wrap(await ports.using(connection), rt),
+  });
+  return { ...sales, ports: async (rt) => wrap(await sales.ports(rt), rt) };
+}
