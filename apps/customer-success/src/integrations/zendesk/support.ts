@@ -132,6 +132,27 @@ function ticketWriteError(err: unknown, id: string): TicketWriteError | undefine
  * SupportPort with support tickets from Zendesk and everything Zendesk cannot answer alone (account
  * signals, NPS, account search) from `rest`, the sandbox port, until the Mixpanel/Intercom adapters exist.
  */
+/** One page of rows sorted newest first, keyed by (created, id): the cursor names the last row shown. */
+function pageNewestFirst<R extends { createdAt: string; id: string }>(
+  rows: R[],
+  tag: string,
+  q: { cursor?: string; limit?: number },
+): { page: R[]; nextCursor: string | null } {
+  const n = pageLimit(q.limit);
+  let start = 0;
+  if (q.cursor) {
+    const [at, id] = decodeCursor(tag, q.cursor);
+    const after = rows.findIndex(
+      (r) => r.createdAt < String(at) || (r.createdAt === at && Number(r.id) < Number(id)),
+    );
+    start = after === -1 ? rows.length : after;
+  }
+  const page = rows.slice(start, start + n);
+  const last = page[page.length - 1];
+  const more = start + n < rows.length && last;
+  return { page, nextCursor: more ? encodeCursor(tag, [last.createdAt, Number(last.id)]) : null };
+}
+
 export class ZendeskSupport implements SupportPort {
   private readonly orgNames = new TtlMemo<string>(DIRECTORY_TTL_MS);
   private readonly ratings = new TtlMemo<Map<number, "good" | "bad">>(DIRECTORY_TTL_MS);
@@ -158,24 +179,13 @@ export class ZendeskSupport implements SupportPort {
           inRange(r.createdAt, q.createdFrom, q.createdTo),
       )
       .sort(newestFirst);
-    const n = pageLimit(q.limit);
-    let start = 0;
-    if (q.cursor) {
-      const [at, id] = decodeCursor(TAG, q.cursor);
-      const after = rows.findIndex(
-        (r) => r.createdAt < String(at) || (r.createdAt === at && Number(r.id) < Number(id)),
-      );
-      start = after === -1 ? rows.length : after;
-    }
-    const page = rows.slice(start, start + n);
-    const last = page[page.length - 1];
+    const { page, nextCursor } = pageNewestFirst(rows, TAG, q);
     await this.nameOrganizations(page, t);
     await this.rateTickets(page, t);
     return t.mark({
       rows: page,
       total: rows.length,
-      nextCursor:
-        start + n < rows.length && last ? encodeCursor(TAG, [last.createdAt, Number(last.id)]) : null,
+      nextCursor,
     });
   }
 
@@ -260,24 +270,13 @@ export class ZendeskSupport implements SupportPort {
           (!q.accountId || r.accountId === q.accountId),
       )
       .sort(newestFirst);
-    const n = pageLimit(q.limit);
-    let start = 0;
-    if (q.cursor) {
-      const [at, id] = decodeCursor(SEARCH_TAG, q.cursor);
-      const after = rows.findIndex(
-        (r) => r.createdAt < String(at) || (r.createdAt === at && Number(r.id) < Number(id)),
-      );
-      start = after === -1 ? rows.length : after;
-    }
-    const page = rows.slice(start, start + n);
-    const last = page[page.length - 1];
+    const { page, nextCursor } = pageNewestFirst(rows, SEARCH_TAG, q);
     await this.nameOrganizations(page, t);
     await this.rateTickets(page, t);
     return t.mark({
       rows: page.map(({ channel: _c, ...r }) => ({ ...r, requesterName: null })),
       total: rows.length,
-      nextCursor:
-        start + n < rows.length && last ? encodeCursor(SEARCH_TAG, [last.createdAt, Number(last.id)]) : null,
+      nextCursor,
     });
   }
 
