@@ -26,6 +26,10 @@ const TOOLS = [
   ["marketing_leads_by_source", { from: "2026-01-01" }],
   ["marketing_attribution", { model: "data_driven" }],
   ["cs_churn_risk", {}],
+  ["sales_deals_at_risk", { limit: 10 }],
+  ["cs_renewals_upcoming", { within_days: 90 }],
+  ["cs_health_scores", {}],
+  ["marketing_funnel_report", {}],
 ];
 
 function psql(sql) {

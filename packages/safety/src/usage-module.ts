@@ -47,7 +47,7 @@ const QuotaSchema = z.object({
 
 const UsageInput = z
   .object({
-    group_by: z.array(z.enum(DIMENSIONS)).max(3).default(["vendor"]).describe('e.g. ["vendor","day"]'),
+    group_by: z.array(z.enum(DIMENSIONS)).max(3).default(["vendor"]),
     from: IsoDateSchema.optional().describe("Default: 1st of this month"),
     to: IsoDateSchema.optional().describe("Default: today"),
     vendor: z.string().min(1).max(64).optional().describe("e.g. hubspot"),

@@ -63,6 +63,7 @@ describe("package entry", () => {
       "sandbox-0002-writes",
       "sandbox-0003-analytics",
       "sandbox-0004-usage-monthly",
+      "sandbox-0005-churn-features",
     ]);
     for (const name of [
       "SandboxCrm",

@@ -239,12 +239,18 @@ CREATE TABLE IF NOT EXISTS sb_usage_monthly (
 );
 `;
 
+// Churn features count customer-success activities (no deal) per account and window: a partial index reads only those.
+const churnFeatures = `
+CREATE INDEX IF NOT EXISTS sb_activities_cs_idx ON sb_activities (account_id, occurred_at) WHERE deal_id IS NULL;
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
   { id: "sandbox-0002-writes", sql: writes },
   { id: "sandbox-0003-analytics", sql: analytics },
   { id: "sandbox-0004-usage-monthly", sql: monthlyUsage },
+  { id: "sandbox-0005-churn-features", sql: churnFeatures },
 ];
 
 /**
@@ -253,7 +259,7 @@ export const sandboxMigrations: Migration[] = [
  */
 export const SANDBOX_INDEXES: { name: string; create: string }[] = (() => {
   const out = new Map<string, string>();
-  for (const m of `${schema}\n${analytics}`.matchAll(
+  for (const m of `${schema}\n${analytics}\n${churnFeatures}`.matchAll(
     /CREATE INDEX IF NOT EXISTS (\w+)\s+ON [^;]+;|DROP INDEX IF EXISTS (\w+);/g,
   )) {
     if (m[1]) out.set(m[1], m[0]);

@@ -58,25 +58,8 @@ const monthsBack = (d: Dialect, col: string, k: number) =>
 const clipped = (col: string) => `CASE WHEN ${col} < ? THEN ? ELSE ${col} END`;
 
 function featuresSql(d: Dialect, asOf: string, where: string): string {
-  const tk = "t.account_id = w.account_id AND t.created_at >= w.tk_from AND t.created_at < w.as_of";
-  const np = "n.account_id = w.account_id AND n.responded_at >= w.nps_from AND n.responded_at < w.as_of";
-  const um = "m.account_id = w.account_id";
   return `
-SELECT w.*,
-  (SELECT COUNT(*) FROM sb_tickets t WHERE ${tk}) AS tk_n,
-  (SELECT COUNT(*) FROM sb_tickets t WHERE ${tk} AND t.priority IN ('urgent', 'high')) AS tk_hi,
-  (SELECT COUNT(*) FROM sb_tickets t WHERE ${tk} AND t.csat = 'bad' AND t.solved_at < w.as_of) AS tk_bad,
-  (SELECT COUNT(*) FROM sb_tickets t WHERE ${tk} AND t.tags LIKE '%escalation%') AS tk_esc,
-  (SELECT COUNT(*) FROM sb_nps_responses n WHERE ${np}) AS nps_n,
-  (SELECT SUM(n.score) FROM sb_nps_responses n WHERE ${np}) AS nps_sum,
-  (SELECT COUNT(*) FROM sb_nps_responses n WHERE ${np} AND n.score <= 6) AS nps_det,
-  (SELECT COUNT(*) FROM sb_activities x WHERE x.account_id = w.account_id AND x.deal_id IS NULL
-    AND x.occurred_at >= w.act_from AND x.occurred_at < w.as_of) AS act_n,
-  (SELECT m.active_users FROM sb_usage_monthly m WHERE ${um} AND m.month = w.m1) AS mau1,
-  (SELECT m.active_users FROM sb_usage_monthly m WHERE ${um} AND m.month = w.m2) AS mau2,
-  (SELECT AVG(m.active_users * 1.0) FROM sb_usage_monthly m WHERE ${um} AND m.month >= w.m6 AND m.month <= w.m3)
-    AS mau_base
-FROM (
+WITH w AS MATERIALIZED (
   SELECT c.*, ${clipped("c.tk0")} AS tk_from, ${clipped("c.nps0")} AS nps_from, ${clipped("c.act0")} AS act_from
   FROM (
     SELECT v.*, ${minusDays(d, "v.as_of", CHURN_WINDOWS.tickets)} AS tk0,
@@ -90,7 +73,35 @@ FROM (
       WHERE ${where}
     ) v
   ) c
-) w
+),
+-- one grouped pass per source instead of a probe per figure
+tk AS (
+  SELECT w.term_id, COUNT(*) AS tk_n, SUM(CASE WHEN t.priority IN ('urgent', 'high') THEN 1 ELSE 0 END) AS tk_hi,
+    SUM(CASE WHEN t.csat = 'bad' AND t.solved_at < w.as_of THEN 1 ELSE 0 END) AS tk_bad,
+    SUM(CASE WHEN t.tags LIKE '%escalation%' THEN 1 ELSE 0 END) AS tk_esc
+  FROM w JOIN sb_tickets t ON t.account_id = w.account_id AND t.created_at >= w.tk_from AND t.created_at < w.as_of
+  GROUP BY w.term_id
+),
+np AS (
+  SELECT w.term_id, COUNT(*) AS nps_n, SUM(n.score) AS nps_sum, SUM(CASE WHEN n.score <= 6 THEN 1 ELSE 0 END) AS nps_det
+  FROM w JOIN sb_nps_responses n
+    ON n.account_id = w.account_id AND n.responded_at >= w.nps_from AND n.responded_at < w.as_of
+  GROUP BY w.term_id
+),
+um AS (
+  SELECT w.term_id, MAX(CASE WHEN m.month = w.m1 THEN m.active_users END) AS mau1,
+    MAX(CASE WHEN m.month = w.m2 THEN m.active_users END) AS mau2,
+    AVG(CASE WHEN m.month <= w.m3 THEN m.active_users * 1.0 END) AS mau_base
+  FROM w JOIN sb_usage_monthly m ON m.account_id = w.account_id AND m.month >= w.m6 AND m.month <= w.m1
+  GROUP BY w.term_id
+)
+SELECT w.*, COALESCE(tk.tk_n, 0) AS tk_n, COALESCE(tk.tk_hi, 0) AS tk_hi, COALESCE(tk.tk_bad, 0) AS tk_bad,
+  COALESCE(tk.tk_esc, 0) AS tk_esc, COALESCE(np.nps_n, 0) AS nps_n, np.nps_sum, COALESCE(np.nps_det, 0) AS nps_det,
+  (SELECT COUNT(*) FROM sb_activities x WHERE x.account_id = w.account_id AND x.deal_id IS NULL
+    AND x.occurred_at >= w.act_from AND x.occurred_at < w.as_of) AS act_n,
+  um.mau1, um.mau2, um.mau_base
+FROM w LEFT JOIN tk ON tk.term_id = w.term_id LEFT JOIN np ON np.term_id = w.term_id
+  LEFT JOIN um ON um.term_id = w.term_id
 ORDER BY w.renewal_date, w.term_id`;
 }
 

@@ -14,6 +14,7 @@ import {
   snapshotCells,
 } from "./forecast-history.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
+import { listWhileUnchanged } from "./version-memo.js";
 
 export type DealStatus = "open" | "won" | "lost";
 
@@ -230,13 +231,15 @@ export class SandboxCrm implements CrmPort {
   }
 
   /** Every deal (open and closed) with close date in [from, to], by close date. */
-  async dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]> {
-    const w = ownerFilter(new Where(), owner).range("d.close_date", from, to);
-    const rows = await this.db.query<DealDbRow>(
-      `SELECT ${DEAL_SELECT} ${DEAL_FROM} ${w.sql()} ORDER BY d.close_date, d.id`,
-      w.params,
-    );
-    return rows.map(toDeal);
+  dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]> {
+    return listWhileUnchanged(this.db, `closing|${from}|${to}|${owner ?? ""}`, async () => {
+      const w = ownerFilter(new Where(), owner).range("d.close_date", from, to);
+      const rows = await this.db.query<DealDbRow>(
+        `SELECT ${DEAL_SELECT} ${DEAL_FROM} ${w.sql()} ORDER BY d.close_date, d.id`,
+        w.params,
+      );
+      return rows.map(toDeal);
+    });
   }
 
   async dealStageHistory(dealIds: string[]): Promise<StageChange[]> {
@@ -299,12 +302,16 @@ export class SandboxCrm implements CrmPort {
 
   /** Closed deals closing in [from, to] by close month, type, amount band and stage reached (see `ConversionCell`). */
   conversionHistory(from: string, to: string, owner?: string): Promise<ConversionCell[]> {
-    return conversionCells(this.db, from, to, ownerFilter(new Where(), owner));
+    return listWhileUnchanged(this.db, `conversion|${from}|${to}|${owner ?? ""}`, () =>
+      conversionCells(this.db, from, to, ownerFilter(new Where(), owner)),
+    );
   }
 
   /** Each point's window as its pipeline stood at the point, from the stage history (see `SnapshotCell`). */
   pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]> {
-    return snapshotCells(this.db, points, ownerFilter(new Where(), owner));
+    return listWhileUnchanged(this.db, `snapshots|${JSON.stringify(points)}|${owner ?? ""}`, () =>
+      snapshotCells(this.db, points, ownerFilter(new Where(), owner)),
+    );
   }
 
   async getAccount(id: string): Promise<AccountDetail | undefined> {

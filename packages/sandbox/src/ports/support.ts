@@ -21,6 +21,7 @@ import {
 import { openRenewalDeals, type RenewalDealRow } from "./renewals-deals.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 import { ensureUsageRecent } from "./usage-recent.js";
+import { listWhileUnchanged, whileUnchanged } from "./version-memo.js";
 
 export type TicketStatus = "new" | "open" | "pending" | "solved" | "closed";
 export type TicketPriority = "low" | "normal" | "high" | "urgent";
@@ -338,11 +339,15 @@ export class SandboxSupport implements SupportPort {
     const params = [...SIGNALS_PARTS[dialect].params([d(90), d(-1)], [d(180), d(-1)]), usageMonth];
     const w = new Where().add("a.lifecycle = 'customer'");
     if (q.accountIds) w.in("a.id", q.accountIds);
-    const rows = await this.db.query<Record<string, unknown>>(
-      `${signalsSql(dialect)} ${w.sql()} ORDER BY a.arr DESC, a.id`,
-      [...params, ...w.params],
-    );
-    return rows.map((r) => toSignals(r, usageMonth));
+    const read = async () =>
+      (
+        await this.db.query<Record<string, unknown>>(
+          `${signalsSql(dialect)} ${w.sql()} ORDER BY a.arr DESC, a.id`,
+          [...params, ...w.params],
+        )
+      ).map((r) => toSignals(r, usageMonth));
+    // every customer's signals feed health, risk and the renewal book alike: read once while nothing changes
+    return q.accountIds ? read() : listWhileUnchanged(this.db, `signals|${asOf}`, read);
   }
 
   /** Tickets, newest first. */
@@ -419,13 +424,16 @@ export class SandboxSupport implements SupportPort {
   }
 
   /** Every term that came up for renewal, labelled, with features as of 60 days before its renewal date. */
-  renewalHistory(): Promise<RenewalHistory> {
-    return renewalHistory(this.db);
+  async renewalHistory(): Promise<RenewalHistory> {
+    const h = await whileUnchanged(this.db, "renewal-history", () => renewalHistory(this.db));
+    return { ...h, terms: [...h.terms] };
   }
 
   /** Current customers' terms with a renewal ahead (on or before `until`), with the same features as of today. */
   upcomingRenewals(q: { until?: string } = {}): Promise<RenewalTermFeatures[]> {
-    return upcomingRenewals(this.db, q.until);
+    return listWhileUnchanged(this.db, `upcoming-renewals|${q.until ?? ""}`, () =>
+      upcomingRenewals(this.db, q.until),
+    );
   }
 
   /** Open renewal deals (optionally of some accounts), by close date. */

@@ -30,7 +30,7 @@ export const campaignPerformance = marketingTool({
       campaign_ids: z.array(CampaignIdSchema).min(1).max(50).optional(),
       model: z.enum(ATTRIBUTION_MODELS).default("linear"),
       rank_by: z.enum(["roi", "pipeline", "revenue", "cost_per_lead"]).default("roi"),
-      top: z.number().int().min(1).max(50).default(10).describe("How many campaigns to return"),
+      top: z.number().int().min(1).max(50).default(10),
       connection: ConnectionSchema.optional(),
     })
     .strict(),

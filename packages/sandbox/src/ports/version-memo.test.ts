@@ -1,0 +1,49 @@
+import type { SqlDb } from "@revops/store";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINES, makeTarget, type TestTarget } from "../../test/db.js";
+import { ensureSandboxLoaded, sandboxToday } from "../load.js";
+import { SandboxSupport } from "./support.js";
+
+describe.each(ENGINES)("analytics reads kept while the data is unchanged, on %s", (engine) => {
+  let target: TestTarget;
+  let db: SqlDb;
+  let other: SqlDb;
+  beforeAll(async () => {
+    target = await makeTarget(engine);
+    db = await target.open();
+    other = await target.open();
+    await ensureSandboxLoaded(db, { scale: 0.05 });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await other?.close();
+    await target?.cleanup();
+  });
+
+  it("gives each caller its own list with the same rows", async () => {
+    const port = new SandboxSupport(db);
+    const a = await port.upcomingRenewals();
+    const b = await port.upcomingRenewals();
+    expect(b).not.toBe(a);
+    expect(b).toEqual(a);
+  });
+
+  it("sees a write made through another connection (another replica) on the next read", async () => {
+    const reader = new SandboxSupport(db);
+    const writer = new SandboxSupport(other);
+    const today = await sandboxToday(db);
+    const since = new Date(Date.parse(`${today}T00:00:00Z`) - 80 * 86_400_000).toISOString().slice(0, 10);
+    const t = await db.one<{ id: string; account_id: string }>(
+      `SELECT t.id, t.account_id FROM sb_tickets t JOIN sb_accounts a ON a.id = t.account_id
+       WHERE a.lifecycle = 'customer' AND t.priority IN ('low', 'normal') AND t.status <> 'closed'
+         AND t.created_at >= ? ORDER BY t.id LIMIT 1`,
+      [since],
+    );
+    if (!t) throw new Error("no recent open ticket of a customer");
+    const urgent = async () =>
+      (await reader.accountSignals()).find((s) => s.accountId === t.account_id)?.urgentTicketsLast90;
+    const before = await urgent();
+    await writer.updateTicket(t.id, { priority: "urgent" }, { principal: "alice", planHash: "p" });
+    expect(await urgent()).toBe((before ?? 0) + 1);
+  });
+});
