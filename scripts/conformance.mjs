@@ -56,11 +56,6 @@ const KNOWN_FAILURES = [
   },
   {
     revisions: ["2026-07-28"],
-    scenario: /^input-required-result-/,
-    why: "the fixture has no input_required (multi-round-trip) tools yet: issue 9 item 3",
-  },
-  {
-    revisions: ["2026-07-28"],
     scenario: /^tasks-/,
     why: "the tasks extension is not served (its fixture tools and tasks/* methods)",
   },
