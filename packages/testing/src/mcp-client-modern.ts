@@ -42,9 +42,9 @@ const modernClient = (opts: ModernClientOptions = {}) => {
   return client;
 };
 
-/** The phrase a guard's confirmation form asks for ("To run exactly this plan, type: <phrase>"). */
+/** The phrase a guard's confirmation form asks for, on its last line ("To run exactly this plan, type: <phrase>"). */
 export const confirmationPhraseIn = (message: string): string | undefined =>
-  /type: (.+)$/m.exec(message)?.[1]?.trim();
+  /To run exactly this plan, type: ([^\n]+)\s*$/.exec(message)?.[1]?.trim();
 
 /** A user who reads the plan and types its phrase: what a client answering its own elicitation does too. */
 export const typeThePhrase: ModernElicit = (params) => ({

@@ -15,6 +15,7 @@ import {
   modernPost,
 } from "./mcp-client-modern";
 import type { ServerE2EOptions } from "./server-e2e";
+import { describeInBandConsentModern } from "./server-e2e-consent-modern";
 
 const text = (r: unknown) => (r as { content: { text: string }[] }).content[0]?.text ?? "";
 
@@ -176,6 +177,8 @@ export function describeServerModernE2E(o: ServerE2EOptions): void {
       expect(r.status).toBe(401);
     });
   });
+
+  describeInBandConsentModern(o, env);
 
   describe(`${o.serverName} stateless HTTP, MCP ${MODERN_PROTOCOL_VERSION}`, () => {
     it("serves the new revision and 2025 clients with --stateless", async () => {
