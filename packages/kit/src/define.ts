@@ -105,6 +105,11 @@ export interface ToolDefinition<I = any, O = any, P = any> {
   handler: (args: { input: I; ctx: ToolContext<P> }) => Promise<O> | O;
   /** The handler returns a complete CallToolResult (images, audio, resources); only protocol fixtures need this. */
   raw?: boolean;
+  /**
+   * The input schema listed verbatim instead of the one derived from `input` (which still validates every call):
+   * for a schema zod cannot spell ($anchor, if/then/else); only protocol fixtures need this.
+   */
+  listedInputSchema?: { type: "object" } & Record<string, unknown>;
   /** Compact text for clients that show text only; a generic rendering is used otherwise. */
   render?: (output: O) => string;
   /** An example call shown in docs/tools (run against the sandbox when docs are generated). */

@@ -345,9 +345,11 @@ export class KitApp {
       name: t.name,
       title: d.title,
       description: d.description,
-      inputSchema: modelInputSchema(toJsonSchema(d.input, "input"), {
-        namedConnections: this.namedConnections,
-      }) as { type: "object" },
+      inputSchema:
+        d.listedInputSchema ??
+        (modelInputSchema(toJsonSchema(d.input, "input"), {
+          namedConnections: this.namedConnections,
+        }) as { type: "object" }),
       ...(!d.raw && { outputSchema: outputSchemaOf(d) }),
       annotations: { title: d.title, ...d.annotations },
       // Scopes and toolset travel with the tool so clients and generated docs can show them.

@@ -109,6 +109,7 @@ describe("conformance fixture: surface", () => {
         "test_tool_with_logging",
         "test_tool_with_progress",
         ...inputRequiredTools.map((t) => t.name),
+        "json_schema_2020_12_tool",
       ].sort(),
     );
     for (const t of tools) {

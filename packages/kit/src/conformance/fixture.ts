@@ -90,7 +90,49 @@ export const SEP1330_SCHEMA: ElicitFormParams["requestedSchema"] = {
   required: [],
 };
 
+/** SEP-1613 / SEP-2106: a 2020-12 schema listed as written ($schema, $defs with $anchor, allOf/anyOf, if/then/else). */
+const SCHEMA_2020_12 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object" as const,
+  $defs: {
+    address: {
+      $anchor: "addressDef",
+      type: "object",
+      properties: { street: { type: "string" }, city: { type: "string" } },
+    },
+  },
+  properties: {
+    name: { type: "string" },
+    address: { $ref: "#/$defs/address" },
+    contactMethod: { type: "string", enum: ["phone", "email"] },
+    phone: { type: "string" },
+    email: { type: "string" },
+  },
+  allOf: [{ anyOf: [{ required: ["phone"] }, { required: ["email"] }] }],
+  if: { properties: { contactMethod: { const: "phone" } }, required: ["contactMethod"] },
+  then: { required: ["phone"] },
+  else: { required: ["email"] },
+  additionalProperties: false,
+};
+
 const tools = [
+  rawTool({
+    name: "json_schema_2020_12_tool",
+    title: "JSON Schema 2020-12",
+    description: "Tool with JSON Schema 2020-12 features (conformance: json-schema-2020-12).",
+    annotations: readOnly,
+    input: z
+      .object({
+        name: z.string().optional(),
+        address: z.object({ street: z.string().optional(), city: z.string().optional() }).optional(),
+        contactMethod: z.enum(["phone", "email"]).optional(),
+        phone: z.string().optional(),
+        email: z.string().optional(),
+      })
+      .strict(),
+    listedInputSchema: SCHEMA_2020_12,
+    handler: ({ input }) => text(`Received: ${JSON.stringify(input)}`),
+  }),
   rawTool({
     name: "test_simple_text",
     title: "Simple text",

@@ -43,6 +43,7 @@ export const rawTool = <I>(def: {
   description: string;
   annotations: ToolAnnotations;
   input: z.ZodType<I>;
+  listedInputSchema?: ToolDefinition["listedInputSchema"];
   handler: ToolDefinition<I, CallToolResult>["handler"];
 }): ToolDefinition<I, CallToolResult> =>
   defineTool<I, CallToolResult>({
@@ -55,5 +56,6 @@ export const rawTool = <I>(def: {
     input: def.input,
     output: RawResult,
     raw: true,
+    ...(def.listedInputSchema && { listedInputSchema: def.listedInputSchema }),
     handler: def.handler,
   });
