@@ -50,16 +50,6 @@ const APPS = ["sales", "marketing", "customer-success", "suite"];
  */
 const KNOWN_FAILURES = [
   {
-    revisions: ["2025-11-25", "2026-07-28"],
-    scenario: /^json-schema-2020-12$/,
-    why: "the fixture has no json_schema_2020_12_tool (a raw 2020-12 input schema)",
-  },
-  {
-    revisions: ["2026-07-28"],
-    scenario: /^input-required-result-/,
-    why: "the fixture has no input_required (multi-round-trip) tools yet: issue 9 item 3",
-  },
-  {
     revisions: ["2026-07-28"],
     scenario: /^tasks-/,
     why: "the tasks extension is not served (its fixture tools and tasks/* methods)",

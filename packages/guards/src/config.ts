@@ -28,7 +28,7 @@ export const guardConfigSchema = z.object({
   GUARD_INBAND_MAX_RECIPIENTS: count(3),
   /** Tools whose every plan is high risk, comma-separated public names. */
   GUARD_HIGH_RISK_TOOLS: csv([]),
-  /** HMAC key of plan tokens; required in token mode. */
+  /** HMAC key of plan tokens (and, derived, of 2026-07-28 confirmation state); required in token mode. */
   GUARD_TOKEN_SECRET: z.string().min(32, "use at least 32 random characters").optional(),
   GUARD_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   GUARD_APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).default(1440),

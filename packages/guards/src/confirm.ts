@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Next, PlannedGuard, ToolCall, ToolOutcome } from "@revops/kit";
+import type { ElicitFormParams, Next, PlannedGuard, ToolCall, ToolOutcome } from "@revops/kit";
 import { describeOver } from "./caps";
 import { halt, refuse } from "./notices";
 import { confirmationPhrase, describePlan, samePhrase } from "./plan";
@@ -18,32 +18,59 @@ export interface GuardedCall {
   audit: (outcome: GuardOutcomeKind, detail: string, approvalId?: string) => Promise<void>;
 }
 
-const NOTHING_CHANGED = "Nothing was changed.";
+export const NOTHING_CHANGED = "Nothing was changed.";
+
+/** The phrase a human types to confirm this plan, derived from it (`delete Acme renewal`, `$1,500`, `send to 3`). */
+export const phraseOf = (g: GuardedCall): string =>
+  confirmationPhrase(g.planned.kind, g.planned.facts, g.state.config.SPEND_CURRENCY);
+
+/** The form that shows the plan and asks for its phrase (in a session, or embedded in an input-required result). */
+export function confirmationForm(g: GuardedCall, phrase: string): ElicitFormParams {
+  return {
+    message: `${describePlan(g.planned.tool, g.planned.plan)}\n\nTo run exactly this plan, type: ${phrase}`,
+    requestedSchema: {
+      type: "object",
+      properties: {
+        confirmation: {
+          type: "string",
+          title: "Confirmation",
+          description: `Type "${phrase}" to confirm; anything else cancels.`,
+        },
+      },
+      required: ["confirmation"],
+    },
+  };
+}
 
 /** (1) The human confirms in the client by typing a phrase derived from the plan. */
 export async function confirmByElicitation(g: GuardedCall): Promise<ToolOutcome> {
-  const { planned, state } = g;
-  const phrase = confirmationPhrase(planned.kind, planned.facts, state.config.SPEND_CURRENCY);
+  const { planned } = g;
+  const phrase = phraseOf(g);
   let answer: Awaited<ReturnType<ToolCall["ctx"]["elicit"]>>;
   try {
-    answer = await g.call.ctx.elicit({
-      message: `${describePlan(planned.tool, planned.plan)}\n\nTo run exactly this plan, type: ${phrase}`,
-      requestedSchema: {
-        type: "object",
-        properties: {
-          confirmation: {
-            type: "string",
-            title: "Confirmation",
-            description: `Type "${phrase}" to confirm; anything else cancels.`,
-          },
-        },
-        required: ["confirmation"],
-      },
-    });
+    answer = await g.call.ctx.elicit(confirmationForm(g, phrase));
   } catch (err) {
     await g.audit("rejected", `elicitation failed: ${err instanceof Error ? err.message : String(err)}`);
     return refuse(`Not executed: asking the user to confirm failed. ${NOTHING_CHANGED}`, "Try again later.");
   }
+  const refused = await refusedAnswer(g, answer, phrase);
+  if (refused) return refused;
+  // The human took time: the plan they confirmed must still be the plan that runs.
+  const now = await computePlan(g.call, g.call.entry.def.guard as PlannedGuard<unknown, unknown>);
+  if (now.hash !== planned.hash) {
+    await g.audit("denied", "stale plan after confirmation");
+    return staleRefusal(planned.tool);
+  }
+  await g.audit("confirmed", `confirmed in the client with "${phrase}"`);
+  return execute(g);
+}
+
+/** A declined, cancelled or mistyped confirmation, audited and refused; undefined when the phrase is right. */
+export async function refusedAnswer(
+  g: GuardedCall,
+  answer: { action: string; content?: Record<string, unknown> | undefined },
+  phrase: string,
+): Promise<ToolOutcome | undefined> {
   if (answer.action !== "accept") {
     await g.audit("rejected", `user chose ${answer.action}`);
     return refuse(
@@ -59,14 +86,7 @@ export async function confirmByElicitation(g: GuardedCall): Promise<ToolOutcome>
       "Ask the user whether they want this plan; if so, call again and have them type the phrase exactly.",
     );
   }
-  // The human took time: the plan they confirmed must still be the plan that runs.
-  const now = await computePlan(g.call, g.call.entry.def.guard as PlannedGuard<unknown, unknown>);
-  if (now.hash !== planned.hash) {
-    await g.audit("denied", "stale plan after confirmation");
-    return staleRefusal(planned.tool);
-  }
-  await g.audit("confirmed", `confirmed in the client with "${phrase}"`);
-  return execute(g);
+  return undefined;
 }
 
 /** (2a) The plan waits in SQL for a named human: the console's confirmation page or `revops approvals approve <id>`. */
@@ -218,7 +238,7 @@ export async function redeemToken(g: GuardedCall, token: string): Promise<ToolOu
   return execute(g);
 }
 
-function staleRefusal(tool: string): ToolOutcome {
+export function staleRefusal(tool: string): ToolOutcome {
   return refuse(
     `Not executed: the data changed since the plan was confirmed, so the plan is different now. ${NOTHING_CHANGED}`,
     `Call ${tool} with dry_run: true to see the current plan, then get it confirmed again.`,
@@ -226,7 +246,7 @@ function staleRefusal(tool: string): ToolOutcome {
 }
 
 /** Runs the confirmed plan: money is held under the caps first and counted only if the tool succeeds. */
-async function execute(g: GuardedCall): Promise<ToolOutcome> {
+export async function execute(g: GuardedCall): Promise<ToolOutcome> {
   const { planned, state } = g;
   const facts = planned.facts;
   let hold: string | undefined;

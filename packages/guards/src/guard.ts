@@ -11,6 +11,7 @@ import { splitControl } from "./inputs";
 import { refuse } from "./notices";
 import { describePlan } from "./plan";
 import { computePlan } from "./planned";
+import { askInRound, redeemRound } from "./round";
 import { checkRules } from "./rules";
 import { attachState, type GuardDeps, GuardState } from "./state";
 
@@ -83,11 +84,15 @@ async function guardCall(
   const ctx = { state, call, planned, next, audit, rules };
   if (control.approval_id) return redeemApproval(ctx, control.approval_id);
   if (control.confirmation_token) return redeemToken(ctx, control.confirmation_token);
+  const round = call.ctx.inputRound;
+  if (round?.state !== undefined) return redeemRound(ctx, round.state);
   const mode = state.config.CONFIRMATION_MODE;
   // approval and deny never fall back to confirmation in the conversation
   const mustQueue = rules.approvalReasons.length > 0 || mode === "approval";
   const inBand = mode === "inband" || mode === "token";
   if (!mustQueue && inBand && call.ctx.clientCapabilities?.elicitation) return confirmByElicitation(ctx);
+  // 2026-07-28: no session to ask over; the question travels in the result and the answer in the retry
+  if (!mustQueue && inBand && round?.capabilities.elicitation) return askInRound(ctx);
   if (mode === "deny") {
     await audit(
       "denied",

@@ -17,5 +17,6 @@ export {
   planFacts,
   planFactsSchema,
 } from "./plan";
+export { requestStateKey } from "./round";
 export { inQuietHours, localHour, type Recipient, SuppressionList } from "./send-rules";
 export { type GuardDecision, type GuardDeps, type GuardOutcomeKind, GuardState, guardStateOf } from "./state";

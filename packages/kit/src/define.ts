@@ -60,11 +60,29 @@ export interface ToolContext<P = unknown> {
   sample: (
     params: import("@modelcontextprotocol/server").CreateMessageRequest["params"],
   ) => Promise<import("@modelcontextprotocol/server").CreateMessageResult>;
-  /** What the client declared it can do at initialize. */
+  /** What the client declared it can do at initialize (2026-07-28: without elicitation and sampling, see inputRound). */
   clientCapabilities: import("@modelcontextprotocol/server").ClientCapabilities | undefined;
+  /** MCP 2026-07-28 requests only: asking the client through an input-required result (throw `InputRequired`). */
+  inputRound?: InputRound;
   requestId: string;
   /** Set by the guard while a confirmed plan executes: its hash, and the key that makes its vendor write happen once. */
   write?: { planHash: string; idempotencyKey: string };
+}
+
+/**
+ * One round of a 2026-07-28 multi-round-trip request: what the client can be asked, and what a retried request
+ * brought back. The state was sealed by `seal` on some replica and verified before the handler runs (a forged or
+ * expired one never gets here); the answers are the client's, untrusted.
+ */
+export interface InputRound {
+  /** The capabilities this request's envelope declares (elicitation, sampling, roots). */
+  capabilities: import("@modelcontextprotocol/server").ClientCapabilities;
+  /** The client's answers by the keys of our input requests; undefined on a first request. */
+  responses: Record<string, unknown> | undefined;
+  /** The payload a previous round sealed; undefined when none came back. */
+  state: unknown;
+  /** Signs a JSON payload into request state that any replica of this deployment can verify. */
+  seal: (payload: unknown) => Promise<string>;
 }
 
 /** A form to fill in the client, or (mode "url") a page of ours for the human to open in a browser. */
@@ -87,6 +105,11 @@ export interface ToolDefinition<I = any, O = any, P = any> {
   handler: (args: { input: I; ctx: ToolContext<P> }) => Promise<O> | O;
   /** The handler returns a complete CallToolResult (images, audio, resources); only protocol fixtures need this. */
   raw?: boolean;
+  /**
+   * The input schema listed verbatim instead of the one derived from `input` (which still validates every call):
+   * for a schema zod cannot spell ($anchor, if/then/else); only protocol fixtures need this.
+   */
+  listedInputSchema?: { type: "object" } & Record<string, unknown>;
   /** Compact text for clients that show text only; a generic rendering is used otherwise. */
   render?: (output: O) => string;
   /** An example call shown in docs/tools (run against the sandbox when docs are generated). */

@@ -34,6 +34,30 @@ export class ToolError extends Error {
   }
 }
 
+/**
+ * MCP 2026-07-28 (multi-round-trip): nothing ran yet; the client must answer `inputRequests` and retry the same
+ * request with its answers and the sealed `requestState`. Toward a request that cannot answer (2025 revisions)
+ * it is the tool error it also is: `message` and `hint` say what is pending.
+ */
+export class InputRequired extends ToolError {
+  readonly inputRequests: Record<string, import("@modelcontextprotocol/server").InputRequest> | undefined;
+  readonly requestState: string | undefined;
+
+  constructor(
+    request: {
+      inputRequests?: Record<string, import("@modelcontextprotocol/server").InputRequest>;
+      requestState?: string;
+    },
+    message: string,
+    opts: ToolErrorOptions = {},
+  ) {
+    super("denied", message, opts);
+    this.name = "InputRequired";
+    this.inputRequests = request.inputRequests;
+    this.requestState = request.requestState;
+  }
+}
+
 export const userError = (message: string, opts?: ToolErrorOptions) => new ToolError("user", message, opts);
 export const notFound = (message: string, opts?: ToolErrorOptions) =>
   new ToolError("not_found", message, opts);

@@ -1,3 +1,5 @@
+/** Builds the embedded requests of an `InputRequired` (elicitation forms, URL pages, sampling, roots). */
+export { type InputRequest, inputRequired } from "@modelcontextprotocol/server";
 export {
   type BaseConfig,
   baseConfigSchema,
@@ -24,7 +26,16 @@ export {
 } from "./connections";
 export * from "./define";
 export { type DiscoveryMode, type FoundTool, TOOLS_SEARCH } from "./discovery";
-export { denied, describeError, type ErrorKind, notFound, ToolError, toToolError, userError } from "./errors";
+export {
+  denied,
+  describeError,
+  type ErrorKind,
+  InputRequired,
+  notFound,
+  ToolError,
+  toToolError,
+  userError,
+} from "./errors";
 export { GUARD_CONTROL_INPUTS, GUARD_CONTROL_KEYS, PlanPreviewSchema, withGuardInputs } from "./guard-inputs";
 export {
   type Authenticate,

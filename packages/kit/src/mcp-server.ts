@@ -1,10 +1,14 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import {
   type CallToolResult,
   type ClientCapabilities,
   type CreateMessageResult,
+  createRequestStateCodec,
+  type InputRequiredResult,
+  inputRequired,
   ProtocolErrorCode,
   type ReadResourceResult,
+  type RequestStateCodec,
   Server,
   type ServerContext,
   UriTemplate,
@@ -14,6 +18,7 @@ import { envWithFile } from "./config";
 import { hasNamedConnections } from "./connections";
 import {
   guardKindLabel,
+  type InputRound,
   type Principal,
   plannedGuard,
   type ServerModule,
@@ -28,7 +33,7 @@ import {
   TOOLS_SEARCH,
   ToolIndex,
 } from "./discovery";
-import { capEchoes, quoteInput, ToolError, toToolError, withoutEchoes } from "./errors";
+import { capEchoes, InputRequired, quoteInput, ToolError, toToolError, withoutEchoes } from "./errors";
 import { PlanPreviewSchema } from "./guard-inputs";
 import { rateLimit } from "./limit";
 import { type CallMetrics, noMetrics } from "./metrics";
@@ -108,6 +113,8 @@ export class KitApp {
   private readonly info: NonNullable<KitOptions["info"]>;
   private readonly pageSize: number;
   readonly runtime: KitRuntime;
+  private readonly requestStateKey: () => Promise<string>;
+  private stateCodec: { key: string; codec: RequestStateCodec } | undefined;
 
   constructor(opts: KitOptions) {
     const { modules } = opts;
@@ -160,6 +167,33 @@ export class KitApp {
           }
         : info;
     this.pageSize = opts.pageSize ?? 100;
+    const processKey = randomBytes(32).toString("base64url");
+    this.requestStateKey = opts.hooks?.requestStateKey ?? (async () => processKey);
+  }
+
+  /** The HMAC codec of 2026-07-28 request state under the current key (rebuilt when the key changes). */
+  private async codec(): Promise<RequestStateCodec> {
+    const key = await this.requestStateKey();
+    if (this.stateCodec?.key !== key)
+      this.stateCodec = {
+        key,
+        codec: createRequestStateCodec({ key, ttlSeconds: REQUEST_STATE_TTL_SECONDS }),
+      };
+    return this.stateCodec.codec;
+  }
+
+  /** This request's multi-round-trip view (2026-07-28 only): the state arrives verified by the SDK's hook. */
+  private inputRound(server: Server, extra: Extra): InputRound {
+    const envelope = extra.mcpReq.envelope as Record<string, unknown> | undefined;
+    const declared = envelope?.["io.modelcontextprotocol/clientCapabilities"] as
+      | ClientCapabilities
+      | undefined;
+    return {
+      capabilities: declared ?? server.getClientCapabilities() ?? {},
+      responses: extra.mcpReq.inputResponses,
+      state: extra.mcpReq.requestState(),
+      seal: async (payload) => (await this.codec()).mint(payload),
+    };
   }
 
   /** The search index over every callable tool, built on the first search (start-up stays as fast). */
@@ -224,13 +258,19 @@ export class KitApp {
       clientCapabilities: modern
         ? withoutPushRequests(server.getClientCapabilities())
         : server.getClientCapabilities(),
+      ...(modern && { inputRound: this.inputRound(server, extra) }),
       // On the request's own stream (over HTTP the standalone SSE stream may not exist), above the client's level.
       notify: (level, data) => extra.mcpReq.log(level, data, toolName),
     };
   }
 
   /** Runs one tool call through the pipeline; never throws, always a CallToolResult. */
-  async callTool(server: Server, name: string, args: unknown, extra: Extra): Promise<CallToolResult> {
+  async callTool(
+    server: Server,
+    name: string,
+    args: unknown,
+    extra: Extra,
+  ): Promise<CallToolResult | InputRequiredResult> {
     const entry = this.toolByName.get(name);
     const principal = this.principalOf(extra);
     if (!entry || !hasScopes(principal, entry.def.scopes)) {
@@ -266,10 +306,13 @@ export class KitApp {
       const ctx = this.context(server, extra, name, entry.module, ports);
       return this.pipeline({ entry, args, input: undefined, ctx });
     };
-    const outcome = await this.runtime.track(run()).then((o) =>
-      // whatever a handler or a stage wrote, a long input comes back as a prefix and its length
-      o.ok ? o : { ok: false as const, error: withoutEchoes(o.error, args) },
-    );
+    const asked = await this.runtime.track(run());
+    if (!asked.ok && asked.error instanceof InputRequired && isModern(server)) {
+      this.metrics.record(name, "error", asked.error.kind, (performance.now() - started) / 1000);
+      return asInputRequired(asked.error);
+    }
+    // whatever a handler or a stage wrote, a long input comes back as a prefix and its length
+    const outcome = asked.ok ? asked : { ok: false as const, error: withoutEchoes(asked.error, args) };
     if (!outcome.ok && outcome.error.kind === "internal") {
       this.runtime.log.error({ tool: name, err: outcome.error.cause ?? outcome.error }, "tool failed");
     }
@@ -302,9 +345,11 @@ export class KitApp {
       name: t.name,
       title: d.title,
       description: d.description,
-      inputSchema: modelInputSchema(toJsonSchema(d.input, "input"), {
-        namedConnections: this.namedConnections,
-      }) as { type: "object" },
+      inputSchema:
+        d.listedInputSchema ??
+        (modelInputSchema(toJsonSchema(d.input, "input"), {
+          namedConnections: this.namedConnections,
+        }) as { type: "object" }),
       ...(!d.raw && { outputSchema: outputSchemaOf(d) }),
       annotations: { title: d.title, ...d.annotations },
       // Scopes and toolset travel with the tool so clients and generated docs can show them.
@@ -329,6 +374,8 @@ export class KitApp {
           completions: {},
         },
         instructions: this.info.instructions,
+        // a forged, altered or expired state is refused before any handler runs (-32602)
+        requestState: { verify: async (state, ctx) => (await this.codec()).verify(state, ctx) },
       },
     );
     this.registerTools(server);
@@ -517,6 +564,7 @@ export class KitApp {
         );
         return { description: entry.def.description, messages };
       } catch (err) {
+        if (err instanceof InputRequired && isModern(server)) return asInputRequired(err);
         const e = withoutEchoes(toToolError(err), args);
         throw protocolError(ProtocolErrorCode.InvalidParams, `${e.message} ${e.hint ?? ""}`.trim());
       }
@@ -546,6 +594,16 @@ export class KitApp {
 }
 
 const PLAN_PREVIEW_JSON = toJsonSchema(PlanPreviewSchema, "output");
+
+/** How long sealed request state verifies at most; what it guards may bind a shorter expiry into its payload. */
+const REQUEST_STATE_TTL_SECONDS = 3600;
+
+/** The wire answer of a pending round: what the client must answer, and our sealed state. */
+const asInputRequired = (e: InputRequired): InputRequiredResult =>
+  inputRequired({
+    ...(e.inputRequests && { inputRequests: e.inputRequests }),
+    ...(e.requestState !== undefined && { requestState: e.requestState }),
+  });
 
 /** The tool's output; a guarded tool answers a dry run with its plan instead, so both shapes are listed. */
 function outputSchemaOf(d: ToolDefinition): { type: "object" } {
@@ -592,7 +650,7 @@ function answerMalformedParamsAsInvalid(server: Server): void {
       try {
         return await handle(request, ctx);
       } catch (err) {
-        if (!(err instanceof Error) || entered.has(ctx as object)) throw err;
+        if (!(err instanceof Error) || entered.has(ctx as object) || isRequestStateRefusal(err)) throw err;
         const code = (err as { code?: unknown }).code;
         if (
           typeof code === "number" &&
@@ -608,6 +666,10 @@ function answerMalformedParamsAsInvalid(server: Server): void {
     });
   }
 }
+
+/** The SDK's own answer to request state that failed verification: kept as it is (-32602, data.reason). */
+const isRequestStateRefusal = (err: Error): boolean =>
+  (err as { data?: { reason?: unknown } }).data?.reason === "invalid_request_state";
 
 /** The first issue of a validation message (a JSON dump of issues or "path: message" lines), on one line. */
 function oneLine(message: string): string {

@@ -31,6 +31,11 @@ export interface PipelineHooks {
   guard?: Middleware;
   /** Wraps the handler itself: attributes vendor calls to the tool call and collects their warnings. */
   meter?: Middleware;
+  /**
+   * The key that signs 2026-07-28 request state (at least 32 characters), the same on every replica. Without it
+   * each process draws a random key, so a retried request must come back to the process that sealed its state.
+   */
+  requestStateKey?: () => Promise<string>;
 }
 
 /** Runs stages in order; each decides whether and how to call the next. */

@@ -1,5 +1,5 @@
 import { type AuditLog, auditMiddleware, deferReads } from "@revops/audit";
-import { createGuard } from "@revops/guards";
+import { createGuard, requestStateKey } from "@revops/guards";
 import type { KitRuntime, Middleware, PipelineHooks } from "@revops/kit";
 import { callScopesEnabled, runInCallScope } from "@revops/resilience/call-scope";
 import { auditLogFor } from "./audit-log";
@@ -32,6 +32,8 @@ export const safetyHooks =
     return {
       audit,
       meter: attributeVendorCalls,
+      // every replica on the same key-value store signs and verifies 2026-07-28 confirmation state alike
+      requestStateKey: requestStateKey({ config, kv: rt.kv }),
       guard: createGuard({
         config,
         sql: rt.sql,

@@ -13,9 +13,15 @@ export {
 } from "./mcp-client";
 export {
   type ConnectedModern,
+  confirmationPhraseIn,
   connectHttpModern,
   connectStdioModern,
   MODERN_PROTOCOL_VERSION,
+  type ModernClientOptions,
+  type ModernElicit,
+  modernPost,
+  modernToolCall,
+  typeThePhrase,
 } from "./mcp-client-modern";
 export * from "./nginx";
 export { describePackInstall } from "./pack-install";

@@ -12,43 +12,12 @@ import {
   connectHttpModern,
   connectStdioModern,
   MODERN_PROTOCOL_VERSION,
+  modernPost,
 } from "./mcp-client-modern";
 import type { ServerE2EOptions } from "./server-e2e";
+import { describeInBandConsentModern } from "./server-e2e-consent-modern";
 
 const text = (r: unknown) => (r as { content: { text: string }[] }).content[0]?.text ?? "";
-
-/** Raw JSON-RPC over HTTP in the 2026-07-28 revision: the `_meta` envelope and the headers that mirror it. */
-function modernPost(
-  url: string,
-  method: string,
-  params: Record<string, unknown>,
-  headers: Record<string, string>,
-  version = MODERN_PROTOCOL_VERSION,
-) {
-  return fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": version,
-      "mcp-method": method,
-      ...headers,
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          "io.modelcontextprotocol/protocolVersion": version,
-          "io.modelcontextprotocol/clientCapabilities": {},
-          "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
-        },
-      },
-    }),
-  });
-}
 
 /**
  * The same contract as describeServerE2E, driven by the SDK v2 client in the 2026-07-28 revision (server/discover,
@@ -208,6 +177,8 @@ export function describeServerModernE2E(o: ServerE2EOptions): void {
       expect(r.status).toBe(401);
     });
   });
+
+  describeInBandConsentModern(o, env);
 
   describe(`${o.serverName} stateless HTTP, MCP ${MODERN_PROTOCOL_VERSION}`, () => {
     it("serves the new revision and 2025 clients with --stateless", async () => {

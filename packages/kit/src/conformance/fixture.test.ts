@@ -13,6 +13,7 @@ import { createLogger } from "../logger";
 import { KitApp } from "../mcp-server";
 import { KitRuntime } from "../runtime";
 import { conformanceFixture, PNG_BASE64, WAV_BASE64 } from "./fixture";
+import { inputRequiredTools } from "./input-required";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -107,6 +108,8 @@ describe("conformance fixture: surface", () => {
         "test_simple_text",
         "test_tool_with_logging",
         "test_tool_with_progress",
+        ...inputRequiredTools.map((t) => t.name),
+        "json_schema_2020_12_tool",
       ].sort(),
     );
     for (const t of tools) {
@@ -350,7 +353,7 @@ describe("conformance fixture: resources", () => {
 });
 
 describe("conformance fixture: prompts", () => {
-  it("lists the four prompts with descriptions and declared arguments", async () => {
+  it("lists the five prompts with descriptions and declared arguments", async () => {
     const { client } = await connect();
     const { prompts } = await client.listPrompts();
     expect(prompts.map((p) => p.name)).toEqual([
@@ -358,6 +361,7 @@ describe("conformance fixture: prompts", () => {
       "test_prompt_with_arguments",
       "test_prompt_with_embedded_resource",
       "test_prompt_with_image",
+      "test_input_required_result_prompt",
     ]);
     for (const p of prompts) expect(p.description).toBeTruthy();
     expect(prompts[1]?.arguments).toEqual([

@@ -1,15 +1,8 @@
-import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import {
-  definePrompt,
-  defineResource,
-  defineServer,
-  defineTool,
-  type ElicitFormParams,
-  type ToolAnnotations,
-  type ToolDefinition,
-} from "../define";
+import { definePrompt, defineResource, defineServer, type ElicitFormParams } from "../define";
 import { notFound } from "../errors";
+import { inputRequiredPrompts, inputRequiredTools } from "./input-required";
+import { asksClient, NoArgs, rawTool, readOnly, SCOPES, sleep, TOOLSET, text } from "./shared";
 
 /**
  * The server the official MCP conformance suite (`@modelcontextprotocol/conformance`, server side, default
@@ -17,65 +10,10 @@ import { notFound } from "../errors";
  * define* functions so the suite exercises the kit's real protocol plumbing. Served only by conformance/bin.ts.
  */
 
-const SCOPES = ["conformance:test"] as const;
-const TOOLSET = "conformance";
-
 /** A 1×1 PNG and a minimal WAV, as used by the upstream reference server. */
 export const PNG_BASE64 =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 export const WAV_BASE64 = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
-
-const readOnly: ToolAnnotations = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
-/** Tools that ask the client (its model or its human) something: not idempotent, and they reach outside. */
-const asksClient: ToolAnnotations = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: false,
-  openWorldHint: true,
-};
-
-const NoArgs = z.object({});
-const RawResult = z.custom<CallToolResult>();
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-const text = (t: string): CallToolResult => ({ content: [{ type: "text", text: t }] });
-
-/** A raw tool: its handler returns a complete CallToolResult. */
-const rawTool = <I>(def: {
-  name: string;
-  title: string;
-  description: string;
-  annotations: ToolAnnotations;
-  input: z.ZodType<I>;
-  handler: ToolDefinition<I, CallToolResult>["handler"];
-}): ToolDefinition<I, CallToolResult> =>
-  defineTool<I, CallToolResult>({
-    name: def.name,
-    title: def.title,
-    description: def.description,
-    toolset: TOOLSET,
-    scopes: SCOPES,
-    annotations: def.annotations,
-    input: def.input,
-    output: RawResult,
-    raw: true,
-    handler: def.handler,
-  });
 
 export const ELICITATION_SCHEMA: ElicitFormParams["requestedSchema"] = {
   type: "object",
@@ -152,7 +90,49 @@ export const SEP1330_SCHEMA: ElicitFormParams["requestedSchema"] = {
   required: [],
 };
 
+/** SEP-1613 / SEP-2106: a 2020-12 schema listed as written ($schema, $defs with $anchor, allOf/anyOf, if/then/else). */
+const SCHEMA_2020_12 = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object" as const,
+  $defs: {
+    address: {
+      $anchor: "addressDef",
+      type: "object",
+      properties: { street: { type: "string" }, city: { type: "string" } },
+    },
+  },
+  properties: {
+    name: { type: "string" },
+    address: { $ref: "#/$defs/address" },
+    contactMethod: { type: "string", enum: ["phone", "email"] },
+    phone: { type: "string" },
+    email: { type: "string" },
+  },
+  allOf: [{ anyOf: [{ required: ["phone"] }, { required: ["email"] }] }],
+  if: { properties: { contactMethod: { const: "phone" } }, required: ["contactMethod"] },
+  then: { required: ["phone"] },
+  else: { required: ["email"] },
+  additionalProperties: false,
+};
+
 const tools = [
+  rawTool({
+    name: "json_schema_2020_12_tool",
+    title: "JSON Schema 2020-12",
+    description: "Tool with JSON Schema 2020-12 features (conformance: json-schema-2020-12).",
+    annotations: readOnly,
+    input: z
+      .object({
+        name: z.string().optional(),
+        address: z.object({ street: z.string().optional(), city: z.string().optional() }).optional(),
+        contactMethod: z.enum(["phone", "email"]).optional(),
+        phone: z.string().optional(),
+        email: z.string().optional(),
+      })
+      .strict(),
+    listedInputSchema: SCHEMA_2020_12,
+    handler: ({ input }) => text(`Received: ${JSON.stringify(input)}`),
+  }),
   rawTool({
     name: "test_simple_text",
     title: "Simple text",
@@ -440,8 +420,8 @@ export const conformanceFixture = defineServer({
   toolsets: [
     { name: TOOLSET, description: "Every tool the MCP conformance server suite calls.", default: true },
   ],
-  tools,
+  tools: [...tools, ...inputRequiredTools],
   resources,
-  prompts,
+  prompts: [...prompts, ...inputRequiredPrompts],
   ports: async () => ({}),
 });
