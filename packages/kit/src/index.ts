@@ -9,6 +9,7 @@ export {
   loadConfig,
   maskSecret,
   parseFlags,
+  profileSettingsFile,
   readSettings,
   type SettingDifference,
   settingsFiles,
