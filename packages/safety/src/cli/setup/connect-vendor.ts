@@ -134,7 +134,9 @@ export async function connectVendor(vendor: DoctorVendor, o: VendorStepOptions):
         seen.secrets,
       );
       if (check.status === "problem") failure = shown;
-      else p.success(`✓ ${shown}`);
+      else if (check.status === "ok") p.success(`✓ ${shown}`);
+      // a check that would cost money is not made: the settings are kept, unchecked
+      else p.warn(`– ${shown}`);
     }
     if (failure === undefined) return { settings: { ...settings, ...o.selectors }, check };
     p.error(`✗ ${doctor.scrubSecrets(failure, seen.secrets)}`);
