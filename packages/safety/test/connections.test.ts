@@ -1,7 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
+import { authMigrations, CredentialVault, loadMasterKeys } from "@revops/auth";
+import { migrate, openSql } from "@revops/store";
 import { type RunningFake, startHubSpotFake, startZendeskFake } from "@revops/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { applySettings } from "../src/cli/settings-file";
@@ -226,6 +229,41 @@ describe("revops connections remove", () => {
       HUBSPOT_ACCESS_TOKEN: GOOD,
       LOG_LEVEL: "info",
     });
+  });
+
+  it("removing Salesforce also forgets its tokens in the vault, and is audited", async () => {
+    const key = randomBytes(32).toString("base64");
+    writeFileSync(
+      envFile,
+      `SALES_CRM=salesforce\nSALESFORCE_CLIENT_ID=3MVG9\nSALESFORCE_REFRESH_TOKEN=${REVOKED}\nREVOPS_MASTER_KEY=${key}\n`,
+    );
+    const db = await openSql({ dataDir: join(dir, "data") });
+    try {
+      await migrate(db, authMigrations);
+      const vault = new CredentialVault(db, loadMasterKeys({ REVOPS_MASTER_KEY: key }));
+      await vault.put("sales-salesforce", "tokens", { vendor: "salesforce" });
+      await vault.put("sales-salesforce.seed", "hash", { vendor: "salesforce" });
+      await vault.put("cs-zendesk", "kept", { vendor: "zendesk" });
+      const { lines } = await revops([
+        "connections",
+        "remove",
+        "salesforce",
+        "--confirm",
+        "remove salesforce",
+      ]);
+      expect(lines[1]).toMatch(/^Removed salesforce: 3 settings and 2 stored tokens\./);
+      expect((await vault.list()).map((c) => c.connectionId)).toEqual(["cs-zendesk"]);
+      // the vault's key stays: other connections' tokens need it
+      expect(settings()).toEqual({ REVOPS_MASTER_KEY: key });
+      const audited = await db.query<{ tool: string; principal: string }>(
+        "SELECT tool, principal FROM audit_log WHERE tool = 'connections_remove'",
+      );
+      expect(audited).toEqual([
+        { tool: "connections_remove", principal: expect.stringMatching(/ \(cli\)$/) },
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 
   it("names what does not exist", async () => {
