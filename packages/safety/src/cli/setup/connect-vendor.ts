@@ -62,7 +62,7 @@ function connectionOf(o: VendorStepOptions, vendor: DoctorVendor, settings: Env)
   // a named connection is its own variables laid over the default ones
   const own = Object.fromEntries(
     Object.entries({ ...o.selectors, ...settings }).map(([k, v]) => [
-      k.slice(0, k.length - suffix.length),
+      suffix && k.endsWith(suffix) ? k.slice(0, -suffix.length) : k,
       v,
     ]),
   );
