@@ -17,7 +17,7 @@ export interface SetupCliDeps {
 }
 
 export const NO_TERMINAL = (command: string) =>
-  `${command} asks questions and needs a terminal. Without one, put the settings in .env (or the REVOPS_ENV profile's .env.<profile>; see .env.example and docs/integrations.md) or pass them as environment variables (or to a client with `revops install <client> --env KEY=VALUE`), then run \`revops doctor\` to check them.`;
+  `${command} asks questions and needs a terminal. Without one, put the settings in .env (or the REVOPS_ENV profile's .env.<profile>; see .env.example and docs/integrations.md) or pass them as environment variables (or to a client with \`revops install <client> --env KEY=VALUE\`), then run \`revops doctor\` to check them.`;
 
 const SERVERS = {
   sales: "Sales",
