@@ -151,6 +151,21 @@ describe("revops connections add", () => {
     expect(existsSync(envFile)).toBe(false);
   });
 
+  it("a refused token can be kept anyway: written, and `connections list` shows it failing", async () => {
+    await revops(["connections", "add", "hubspot"], {
+      steps: [
+        ["Which servers use HubSpot?", ["MARKETING_SOURCE"]],
+        ["(HUBSPOT_ACCESS_TOKEN)", REVOKED],
+        ["HubSpot did not pass its check", "keep"],
+      ],
+    });
+    expect(settings()).toEqual({ MARKETING_SOURCE: "hubspot", HUBSPOT_ACCESS_TOKEN: REVOKED });
+    const { lines } = await revops(["connections", "list"]);
+    expect(lines[0]).toMatch(
+      /^✗ hubspot · HubSpot · marketing \(MARKETING_SOURCE\) · pat-… · \d+ ms — HUBSPOT_ACCESS_TOKEN is rejected/,
+    );
+  });
+
   it("a setting the doctor refuses is shown before any call, and can be entered again", async () => {
     await revops(["connections", "add", "zendesk"], {
       steps: [

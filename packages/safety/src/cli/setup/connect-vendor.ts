@@ -142,11 +142,16 @@ export async function connectVendor(vendor: DoctorVendor, o: VendorStepOptions):
     p.error(`✗ ${doctor.scrubSecrets(failure, seen.secrets)}`);
     const next = await p.select(`${label} did not pass its check. What now?`, [
       { value: "retry", label: "Enter the settings again" },
-      {
-        value: "keep",
-        label: "Keep them anyway",
-        hint: "the servers report this vendor as failing until fixed",
-      },
+      // settings the servers refuse would stop them at start: only a refused or unreachable vendor can wait
+      ...(check
+        ? [
+            {
+              value: "keep",
+              label: "Keep them anyway",
+              hint: "the servers report this vendor as failing until fixed",
+            },
+          ]
+        : []),
       { value: "skip", label: `Skip ${label}`, hint: "its servers stay on the sandbox" },
     ]);
     if (next === "keep") return { settings: { ...settings, ...o.selectors }, check };
