@@ -123,19 +123,26 @@ export interface LoadConfigOptions {
 
 const PROFILE = /^[a-z][a-z0-9-]{0,31}$/;
 
-/** The settings files in force: `.env` (or REVOPS_ENV_FILE), then `.env.<REVOPS_ENV>` beside it for a profile. */
-export function settingsFiles(env: Record<string, string | undefined> = process.env): string[] {
+/** The file that holds the current profile's own settings (`.env`, or `.env.<REVOPS_ENV>`), existing or not. */
+export function profileSettingsFile(env: Record<string, string | undefined> = process.env): string {
   const base = env.REVOPS_ENV_FILE ?? ".env";
   const profile = env.REVOPS_ENV?.trim();
-  if (!profile) return [base];
+  if (!profile) return base;
   if (!PROFILE.test(profile))
     throw new ConfigError(
       `REVOPS_ENV (got "${profile}"): use a profile name such as dev, staging or prod (lowercase letters, digits, -).`,
     );
-  const file = join(dirname(base), `${base.split(/[\\/]/).pop()}.${profile}`);
+  return join(dirname(base), `${base.split(/[\\/]/).pop()}.${profile}`);
+}
+
+/** The settings files in force: `.env` (or REVOPS_ENV_FILE), then `.env.<REVOPS_ENV>` beside it for a profile. */
+export function settingsFiles(env: Record<string, string | undefined> = process.env): string[] {
+  const base = env.REVOPS_ENV_FILE ?? ".env";
+  const file = profileSettingsFile(env);
+  if (file === base) return [base];
   if (!existsSync(file))
     throw new ConfigError(
-      `REVOPS_ENV=${profile}, but ${file} does not exist: create it, or unset REVOPS_ENV.`,
+      `REVOPS_ENV=${env.REVOPS_ENV?.trim()}, but ${file} does not exist: create it, or unset REVOPS_ENV.`,
     );
   return [base, file];
 }

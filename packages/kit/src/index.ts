@@ -11,6 +11,7 @@ export {
   loadConfig,
   maskSecret,
   parseFlags,
+  profileSettingsFile,
   readSettings,
   type SettingDifference,
   settingsFiles,

@@ -6,10 +6,13 @@ import { Command } from "commander";
 import { openAuditFor } from "./audit-log";
 import { registerApprovalCommands } from "./cli/approvals";
 import { registerConfigCommands } from "./cli/config";
+import { registerConnectionsCommands } from "./cli/connections";
 import { registerConsoleCommands } from "./cli/console";
 import { registerDoctorCommand } from "./cli/doctor";
 import { registerInstallCommand } from "./cli/install";
 import { registerSandboxCommands } from "./cli/sandbox";
+import type { Prompter } from "./cli/setup/prompter";
+import { registerSetupCommand } from "./cli/setup/setup";
 import { type SafetyConfig, safetyConfigSchema } from "./config";
 
 export interface CliOptions {
@@ -17,6 +20,11 @@ export interface CliOptions {
   print?: (line: string) => void;
   /** Answers the CLI's questions (tests); a terminal asks the human otherwise. */
   ask?: (question: string) => Promise<string>;
+  /** Answers `revops setup` and `connections add` (tests); clack on the terminal otherwise. */
+  prompter?: () => Prompter;
+  /** Whether a person can answer prompts; whether stdin and stdout are terminals by default. */
+  interactive?: boolean;
+  cwd?: string;
 }
 
 /** `revops`: the administrator's command line, shipped in every server's package. */
@@ -58,6 +66,20 @@ export function buildCli(opts: CliOptions = {}): Command {
   registerDoctorCommand(program, { env, config, print: opts.print ?? ((l) => console.log(l)) });
   registerConfigCommands(program, { env, print: opts.print ?? ((l) => console.log(l)) });
   registerInstallCommand(program, { env, print: opts.print ?? ((l) => console.log(l)) });
+  const prompts = {
+    ...(opts.prompter && { prompter: opts.prompter }),
+    ...(opts.interactive !== undefined && { interactive: opts.interactive }),
+    ...(opts.cwd && { cwd: opts.cwd }),
+  };
+  registerSetupCommand(program, { env, ...prompts });
+  registerConnectionsCommands(program, {
+    env,
+    openDb,
+    openAudit: (db) => openAuditFor(config(), db),
+    print: opts.print ?? ((l) => console.log(l)),
+    ...(opts.ask && { ask: opts.ask }),
+    ...prompts,
+  });
   registerSandboxCommands(program, {
     openDb,
     openAudit: (db) => openAuditFor(config(), db),

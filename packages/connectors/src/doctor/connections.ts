@@ -1,24 +1,19 @@
-/** Vendors a server can be pointed at through the environment (SendGrid and Google are not read from it yet). */
-export type DoctorVendor =
-  | "hubspot"
-  | "salesforce"
-  | "zendesk"
-  | "intercom"
-  | "mixpanel"
-  | "apollo"
-  | "sendgrid";
+import { DOCTOR_VARIABLES, type DoctorVendor, SELECTORS, type ServerName } from "./settings";
 
-export const VENDOR_LABELS: Record<DoctorVendor, string> = {
-  hubspot: "HubSpot",
-  salesforce: "Salesforce",
-  zendesk: "Zendesk",
-  intercom: "Intercom",
-  mixpanel: "Mixpanel",
-  apollo: "Apollo",
-  sendgrid: "SendGrid",
-};
-
-export type ServerName = "sales" | "marketing" | "customer-success";
+export {
+  DOCTOR_VARIABLES,
+  type DoctorVendor,
+  SELECTORS,
+  type Selector,
+  type ServerName,
+  type SignInMethod,
+  selectorsFor,
+  TEST_VARIABLES,
+  VENDOR_LABELS,
+  VENDOR_SETTINGS,
+  type VendorVariable,
+  vendorVariables,
+} from "./settings";
 
 /** One server that selects a vendor connection, and the variable that selects it. */
 export interface ServerUse {
@@ -80,37 +75,6 @@ export interface ConfiguredConnections {
 
 type Env = Record<string, string | undefined>;
 
-/** Every variable the doctor reads (the same ones the apps read; see .env.example). */
-export const DOCTOR_VARIABLES = [
-  "SALES_CRM",
-  "SALES_ENRICHMENT",
-  "MARKETING_SOURCE",
-  "CS_SUPPORT",
-  "CS_USAGE",
-  "CS_CONVERSATIONS",
-  "HUBSPOT_ACCESS_TOKEN",
-  "SALESFORCE_INSTANCE_URL",
-  "SALESFORCE_ACCESS_TOKEN",
-  "SALESFORCE_REFRESH_TOKEN",
-  "SALESFORCE_CLIENT_ID",
-  "SALESFORCE_CLIENT_SECRET",
-  "SALESFORCE_LOGIN_URL",
-  "ZENDESK_SUBDOMAIN",
-  "ZENDESK_EMAIL",
-  "ZENDESK_API_TOKEN",
-  "INTERCOM_ACCESS_TOKEN",
-  "INTERCOM_REGION",
-  "MIXPANEL_PROJECT_ID",
-  "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
-  "MIXPANEL_SERVICE_ACCOUNT_SECRET",
-  "MIXPANEL_REGION",
-  "APOLLO_API_KEY",
-  "REVOPS_TEST_VENDOR_BASE_URL",
-  "REVOPS_TEST_ENRICHMENT_BASE_URL",
-  "REVOPS_TEST_VENDOR_CA",
-  "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
-] as const;
-
 /** First 4 characters and an ellipsis; short values are hidden entirely. */
 export function maskSecret(value: string): string {
   return value.length >= 8 ? `${value.slice(0, 4)}…` : "…";
@@ -150,44 +114,6 @@ const val = (env: Env, name: string): string | undefined => {
 };
 
 const truthy = (v: string | undefined) => v === "true" || v === "1" || v === "yes";
-
-interface Selector {
-  variable: string;
-  server: ServerName;
-  /** vendor value → connection id */
-  vendors: Partial<Record<DoctorVendor, string>>;
-  /** Values that mean "no vendor". */
-  off: string;
-}
-
-const SELECTORS: readonly Selector[] = [
-  {
-    variable: "SALES_CRM",
-    server: "sales",
-    vendors: { hubspot: "sales-hubspot", salesforce: "sales-salesforce" },
-    off: "sandbox",
-  },
-  { variable: "SALES_ENRICHMENT", server: "sales", vendors: { apollo: "sales-apollo" }, off: "none" },
-  {
-    variable: "MARKETING_SOURCE",
-    server: "marketing",
-    vendors: { hubspot: "marketing-hubspot" },
-    off: "sandbox",
-  },
-  { variable: "CS_SUPPORT", server: "customer-success", vendors: { zendesk: "cs-zendesk" }, off: "sandbox" },
-  { variable: "CS_USAGE", server: "customer-success", vendors: { mixpanel: "cs-mixpanel" }, off: "sandbox" },
-  {
-    variable: "CS_CONVERSATIONS",
-    server: "customer-success",
-    vendors: { intercom: "cs-intercom" },
-    off: "sandbox",
-  },
-];
-
-/** The selector variables that can point a server at this vendor (for "set SALES_CRM=hubspot"). */
-export function selectorsFor(vendor: DoctorVendor): string[] {
-  return SELECTORS.filter((s) => s.vendors[vendor]).map((s) => `${s.variable}=${vendor}`);
-}
 
 /**
  * The vendor connections the environment configures (credentials present, or a server selecting the vendor),

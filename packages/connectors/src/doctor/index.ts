@@ -7,11 +7,18 @@ export {
   type DoctorVendor,
   maskSecret,
   namedConnectionsOf,
+  SELECTORS,
+  type Selector,
   type ServerName,
   type ServerUse,
+  type SignInMethod,
   scrubSecrets,
   selectorsFor,
+  TEST_VARIABLES,
   VENDOR_LABELS,
+  VENDOR_SETTINGS,
+  type VendorVariable,
+  vendorVariables,
 } from "./connections";
 export {
   checkIntegrations,

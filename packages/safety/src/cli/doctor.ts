@@ -1,8 +1,7 @@
-import { envWithFile, loadConfig, namedEnvironments } from "@revops/kit";
 import { openKv, openSql } from "@revops/store";
 import type { Command } from "commander";
-import { z } from "zod";
 import type { SafetyConfig } from "../config";
+import { vendorConnectionSets } from "./vendor-connections";
 
 export interface DoctorCliDeps {
   env: Record<string, string | undefined>;
@@ -116,31 +115,7 @@ export function registerDoctorCommand(program: Command, deps: DoctorCliDeps): Co
       const timeoutMs = Math.round(Number(opts.timeout) * 1000);
       if (!Number.isFinite(timeoutMs) || timeoutMs < 100)
         throw new Error("--timeout must be a number of seconds.");
-      // Vendor SDKs load only when doctor runs.
-      const doctor = await import("@revops/connectors/doctor");
-      // The same variables the apps read, from the environment over .env, blanks ignored.
-      const schema = z.object(
-        Object.fromEntries(doctor.DOCTOR_VARIABLES.map((v) => [v, z.string().optional()])),
-      );
-      const vendorEnv = loadConfig(schema, { env: deps.env }) as Record<string, string | undefined>;
-      const defaults = doctor.configuredConnections(vendorEnv);
-      // named connections (HUBSPOT_ACCESS_TOKEN__EU …) are checked too, each with what it does not share
-      const named = namedEnvironments(envWithFile(deps.env ?? process.env), doctor.DOCTOR_VARIABLES);
-      const sets = [
-        defaults,
-        ...named.names.map((name) =>
-          doctor.namedConnectionsOf(
-            name,
-            doctor.configuredConnections(
-              loadConfig(schema, { env: named.env(name) }) as Record<string, string | undefined>,
-            ),
-            defaults,
-          ),
-        ),
-      ];
-      const connections = sets.flatMap((c) => c.connections);
-      const problems = sets.flatMap((c) => c.problems);
-      const secrets = sets.flatMap((c) => c.secrets);
+      const { doctor, connections, problems, secrets } = await vendorConnectionSets(deps.env ?? process.env);
 
       let cfg: SafetyConfig | undefined;
       let configError: string | undefined;

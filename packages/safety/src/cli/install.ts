@@ -1,7 +1,8 @@
-import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { posix, win32 } from "node:path";
 import type { Command } from "commander";
+import { replaceWithBackup } from "./file-write";
 
 export type InstallClient = "claude-desktop" | "claude-code" | "cursor";
 export type InstallServer = "sales" | "marketing" | "customer-success" | "suite";
@@ -270,40 +271,10 @@ export function lineDiff(before: string, after: string): string[] {
   return out;
 }
 
-/** The first free `<file>.bak-<n>`. */
-async function backupPath(file: string): Promise<string> {
-  for (let n = 1; ; n++) {
-    const candidate = `${file}.bak-${n}`;
-    try {
-      await stat(candidate);
-    } catch {
-      return candidate;
-    }
-  }
-}
-
 /** Writes the plan: the old file copied aside first, the new one written whole and renamed into place. */
 export async function applyInstall(plan: InstallPlan): Promise<{ backup?: string }> {
   if (!plan.changed) return {};
-  const dir = plan.file.slice(0, Math.max(plan.file.lastIndexOf("/"), plan.file.lastIndexOf("\\")));
-  if (dir) await mkdir(dir, { recursive: true });
-  let backup: string | undefined;
-  let mode = 0o600; // a new file may hold credentials: the user's only
-  if (plan.before !== undefined) {
-    backup = await backupPath(plan.file);
-    await copyFile(plan.file, backup);
-    mode = (await stat(plan.file)).mode & 0o777;
-  }
-  const tmp = `${plan.file}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, plan.after, { mode });
-    await chmod(tmp, mode);
-    await rename(tmp, plan.file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  return backup ? { backup } : {};
+  return replaceWithBackup(plan.file, plan.before, plan.after);
 }
 
 function parseEnvPairs(pairs: readonly string[]): Record<string, string> {

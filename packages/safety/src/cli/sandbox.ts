@@ -18,7 +18,8 @@ export interface SandboxCliDeps {
 
 const RESET_PHRASE = "reset sandbox";
 
-const terminalAsk = async (question: string): Promise<string> => {
+/** One line typed at the terminal (stderr shows the question, so stdout stays clean). */
+export const terminalAsk = async (question: string): Promise<string> => {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return await rl.question(question);

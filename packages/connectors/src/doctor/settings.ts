@@ -1,0 +1,259 @@
+/**
+ * The vendor settings every server reads, declared once: which variable selects a vendor for which server, and
+ * what each vendor needs. The doctor, `revops setup` and `revops connections` all read these declarations.
+ */
+
+/** Vendors a server can be pointed at through the environment (SendGrid and Google are not read from it yet). */
+export type DoctorVendor =
+  | "hubspot"
+  | "salesforce"
+  | "zendesk"
+  | "intercom"
+  | "mixpanel"
+  | "apollo"
+  | "sendgrid";
+
+export const VENDOR_LABELS: Record<DoctorVendor, string> = {
+  hubspot: "HubSpot",
+  salesforce: "Salesforce",
+  zendesk: "Zendesk",
+  intercom: "Intercom",
+  mixpanel: "Mixpanel",
+  apollo: "Apollo",
+  sendgrid: "SendGrid",
+};
+
+export type ServerName = "sales" | "marketing" | "customer-success";
+
+/** A variable that points one server's port at a vendor (or leaves it on the sandbox). */
+export interface Selector {
+  variable: string;
+  server: ServerName;
+  /** What the port is, for people: "CRM", "help desk", … */
+  label: string;
+  /** vendor value → connection id */
+  vendors: Partial<Record<DoctorVendor, string>>;
+  /** The value that means "no vendor". */
+  off: string;
+}
+
+export const SELECTORS: readonly Selector[] = [
+  {
+    variable: "SALES_CRM",
+    server: "sales",
+    label: "CRM",
+    vendors: { hubspot: "sales-hubspot", salesforce: "sales-salesforce" },
+    off: "sandbox",
+  },
+  {
+    variable: "SALES_ENRICHMENT",
+    server: "sales",
+    label: "company enrichment",
+    vendors: { apollo: "sales-apollo" },
+    off: "none",
+  },
+  {
+    variable: "MARKETING_SOURCE",
+    server: "marketing",
+    label: "marketing data",
+    vendors: { hubspot: "marketing-hubspot" },
+    off: "sandbox",
+  },
+  {
+    variable: "CS_SUPPORT",
+    server: "customer-success",
+    label: "help desk",
+    vendors: { zendesk: "cs-zendesk" },
+    off: "sandbox",
+  },
+  {
+    variable: "CS_USAGE",
+    server: "customer-success",
+    label: "product usage",
+    vendors: { mixpanel: "cs-mixpanel" },
+    off: "sandbox",
+  },
+  {
+    variable: "CS_CONVERSATIONS",
+    server: "customer-success",
+    label: "conversations",
+    vendors: { intercom: "cs-intercom" },
+    off: "sandbox",
+  },
+];
+
+/** One setting of a vendor: how to ask for it and whether it is a secret. */
+export interface VendorVariable {
+  name: string;
+  /** The question, e.g. "Private-app access token". */
+  label: string;
+  /** Where to find the value. */
+  hint?: string;
+  secret?: boolean;
+  /** Left empty, the default applies. */
+  optional?: boolean;
+  /** The only values allowed; the first is the default. */
+  choices?: readonly string[];
+  /** Created on the user's machine when absent (a key, never a vendor credential). */
+  generated?: "base64-32-bytes";
+}
+
+/** One way of signing in to a vendor, with the variables it needs. */
+export interface SignInMethod {
+  id: string;
+  label: string;
+  variables: readonly VendorVariable[];
+}
+
+export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
+  hubspot: [
+    {
+      id: "private-app",
+      label: "Private-app token",
+      variables: [
+        {
+          name: "HUBSPOT_ACCESS_TOKEN",
+          label: "HubSpot private-app access token",
+          hint: "Settings → Integrations → Private Apps",
+          secret: true,
+        },
+      ],
+    },
+  ],
+  salesforce: [
+    {
+      id: "refresh-token",
+      label: "Connected app with a refresh token (renews itself; tokens kept in the vault)",
+      variables: [
+        {
+          name: "SALESFORCE_CLIENT_ID",
+          label: "Connected app consumer key",
+          hint: "Setup → App Manager → View",
+        },
+        { name: "SALESFORCE_CLIENT_SECRET", label: "Connected app consumer secret", secret: true },
+        {
+          name: "SALESFORCE_REFRESH_TOKEN",
+          label: "Integration user's refresh token",
+          secret: true,
+        },
+        {
+          name: "SALESFORCE_LOGIN_URL",
+          label: "Login URL",
+          hint: "https://test.salesforce.com for a sandbox org; empty for https://login.salesforce.com",
+          optional: true,
+        },
+        {
+          name: "REVOPS_MASTER_KEY",
+          label: "Master key of the credential vault",
+          secret: true,
+          generated: "base64-32-bytes",
+        },
+      ],
+    },
+    {
+      id: "session",
+      label: "Session access token (expires; no renewal)",
+      variables: [
+        {
+          name: "SALESFORCE_INSTANCE_URL",
+          label: "Instance URL",
+          hint: "https://<domain>.my.salesforce.com",
+        },
+        { name: "SALESFORCE_ACCESS_TOKEN", label: "Session access token", secret: true },
+      ],
+    },
+  ],
+  zendesk: [
+    {
+      id: "api-token",
+      label: "Agent email and API token",
+      variables: [
+        { name: "ZENDESK_SUBDOMAIN", label: "Subdomain", hint: "acme for https://acme.zendesk.com" },
+        { name: "ZENDESK_EMAIL", label: "Agent email" },
+        {
+          name: "ZENDESK_API_TOKEN",
+          label: "API token",
+          hint: "Admin Center → Apps and integrations → Zendesk API",
+          secret: true,
+        },
+      ],
+    },
+  ],
+  intercom: [
+    {
+      id: "access-token",
+      label: "App access token",
+      variables: [
+        {
+          name: "INTERCOM_ACCESS_TOKEN",
+          label: "Access token",
+          hint: "Developer Hub → your app → Authentication",
+          secret: true,
+        },
+        { name: "INTERCOM_REGION", label: "Data region", choices: ["us", "eu", "au"] },
+      ],
+    },
+  ],
+  mixpanel: [
+    {
+      id: "service-account",
+      label: "Service account",
+      variables: [
+        { name: "MIXPANEL_PROJECT_ID", label: "Project id", hint: "Project Settings → Overview" },
+        {
+          name: "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
+          label: "Service account username",
+          hint: "Organization Settings → Service Accounts",
+        },
+        { name: "MIXPANEL_SERVICE_ACCOUNT_SECRET", label: "Service account secret", secret: true },
+        { name: "MIXPANEL_REGION", label: "Data residency", choices: ["us", "eu", "in"] },
+      ],
+    },
+  ],
+  apollo: [
+    {
+      id: "api-key",
+      label: "API key",
+      variables: [
+        {
+          name: "APOLLO_API_KEY",
+          label: "API key",
+          hint: "Settings → Integrations → API Keys",
+          secret: true,
+        },
+      ],
+    },
+  ],
+  // no server reads SendGrid from the environment yet: nothing to ask
+  sendgrid: [],
+};
+
+/** Test-only variables: the fakes' URLs, never written by setup. */
+export const TEST_VARIABLES = [
+  "REVOPS_TEST_VENDOR_BASE_URL",
+  "REVOPS_TEST_ENRICHMENT_BASE_URL",
+  "REVOPS_TEST_VENDOR_CA",
+  "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
+] as const;
+
+/** Every variable of a vendor, over all its sign-in methods (what removing the vendor clears). */
+export function vendorVariables(vendor: DoctorVendor): string[] {
+  return [...new Set(VENDOR_SETTINGS[vendor].flatMap((m) => m.variables.map((v) => v.name)))];
+}
+
+/** The vault's master key is shared by every vendor: never a vendor's own variable to remove. */
+export const SHARED_VARIABLES = new Set(["REVOPS_MASTER_KEY"]);
+
+/** Every variable the doctor reads (the same ones the apps read; see .env.example). */
+export const DOCTOR_VARIABLES: readonly string[] = [
+  ...SELECTORS.map((s) => s.variable),
+  ...(Object.keys(VENDOR_SETTINGS) as DoctorVendor[])
+    .flatMap(vendorVariables)
+    .filter((v) => !SHARED_VARIABLES.has(v)),
+  ...TEST_VARIABLES,
+];
+
+/** The selector variables that can point a server at this vendor (for "set SALES_CRM=hubspot"). */
+export function selectorsFor(vendor: DoctorVendor): string[] {
+  return SELECTORS.filter((s) => s.vendors[vendor]).map((s) => `${s.variable}=${vendor}`);
+}

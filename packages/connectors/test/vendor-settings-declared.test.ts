@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DOCTOR_VARIABLES, SELECTORS, VENDOR_SETTINGS, vendorVariables } from "../src/doctor";
+
+/** Every variable .env.example documents (set or commented out). */
+const documented = new Set(
+  [
+    ...readFileSync(join(import.meta.dirname, "../../../.env.example"), "utf8").matchAll(
+      /^#? ?([A-Z][A-Z0-9_]+)=/gm,
+    ),
+  ].map((m) => m[1] as string),
+);
+
+/** Tuning a vendor's data, not connecting to it: the wizard leaves these to .env. */
+const TUNING = new Set(["MIXPANEL_ACCOUNT_PROPERTY", "MIXPANEL_USAGE_EVENTS"]);
+
+describe("vendor settings declared once", () => {
+  const declared = new Set(
+    (Object.keys(VENDOR_SETTINGS) as (keyof typeof VENDOR_SETTINGS)[]).flatMap(vendorVariables),
+  );
+
+  it("every declared variable and selector is documented in .env.example", () => {
+    for (const v of [...declared, ...SELECTORS.map((s) => s.variable)]) expect(documented, v).toContain(v);
+  });
+
+  it("every documented credential of a declared vendor is declared (what setup asks and the doctor reads)", () => {
+    const prefixes = /^(HUBSPOT|SALESFORCE|ZENDESK|INTERCOM|MIXPANEL|APOLLO)_/;
+    const missing = [...documented].filter((v) => prefixes.test(v) && !declared.has(v) && !TUNING.has(v));
+    expect(missing).toEqual([]);
+  });
+
+  it("the doctor reads every declared vendor variable but the shared vault key", () => {
+    for (const v of declared) if (v !== "REVOPS_MASTER_KEY") expect(DOCTOR_VARIABLES, v).toContain(v);
+    expect(DOCTOR_VARIABLES).not.toContain("REVOPS_MASTER_KEY");
+  });
+
+  it("each sign-in method asks a secret through a masked prompt", () => {
+    for (const methods of Object.values(VENDOR_SETTINGS))
+      for (const m of methods)
+        expect(
+          m.variables.some((v) => v.secret),
+          m.id,
+        ).toBe(true);
+  });
+});
