@@ -49,6 +49,15 @@ export async function startIdp(): Promise<TestIdp> {
       ],
       jwks: { keys: [{ ...key, alg: "RS256", use: "sig", kid: "test" }] },
       cookies: { keys: ["test-cookie-key-0123456789"] },
+      // fixed lifetimes (the defaults are functions it warns about)
+      ttl: {
+        Interaction: 600,
+        Grant: 600,
+        Session: 600,
+        AccessToken: 600,
+        IdToken: 600,
+        AuthorizationCode: 60,
+      },
       claims: { openid: ["sub"], email: ["email", "email_verified"], groups: ["groups"] },
       findAccount: async (_ctx: unknown, sub: string) => ({
         accountId: sub,

@@ -156,6 +156,10 @@ describe("sign-in with the organisation's login (OIDC, code flow with PKCE)", ()
     const local = new Agent(h.base);
     expect((await local.signIn("alice@acme.test", PASSWORD)).status).toBe(303);
     expect(await (await local.get("/console/approvals")).text()).toContain("alice@acme.test (auditor)");
+    // both ways in are in the audit log, with the method
+    expect((await signIns("alice@acme.test")).map((r) => r.summary)).toEqual(
+      expect.arrayContaining(["signed in to the console (password)", "signed in to the console (oidc)"]),
+    );
   });
 
   it("says so when the provider cannot be reached, and starts no flow", async () => {
