@@ -65,16 +65,20 @@ export class OidcSignIn {
     return this.config;
   }
 
-  /** A new flow: its id goes in a cookie, its secrets (state, nonce, PKCE verifier) in the key-value store. */
-  async start(): Promise<{ flowId: string; url: URL }> {
-    let config: client.Configuration;
+  /** The provider's configuration, or a refusal the person can act on while it is unreachable. */
+  private async reach(): Promise<client.Configuration> {
     try {
-      config = await this.discover();
+      return await this.discover();
     } catch (err) {
       throw new OidcRefused(
         `${this.settings.providerName} could not be reached (${(err as Error).message}); try again in a minute.`,
       );
     }
+  }
+
+  /** A new flow: its id goes in a cookie, its secrets (state, nonce, PKCE verifier) in the key-value store. */
+  async start(): Promise<{ flowId: string; url: URL }> {
+    const config = await this.reach();
     const flow: Flow = {
       state: client.randomState(),
       nonce: client.randomNonce(),
@@ -105,7 +109,7 @@ export class OidcSignIn {
         "This sign-in was already used, took longer than 10 minutes or was started in another browser; start again.",
       );
     const flow = JSON.parse(raw) as Flow;
-    const config = await this.discover();
+    const config = await this.reach();
     const current = new URL(this.settings.redirectUri);
     current.search = query.toString();
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;

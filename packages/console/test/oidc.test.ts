@@ -134,6 +134,20 @@ describe("sign-in with the organisation's login (OIDC, code flow with PKCE)", ()
     expect(thief.cookies.has("revops_console")).toBe(false);
   });
 
+  it("shows the provider's own refusal (the person cancelled at the provider)", async () => {
+    const a = new Agent(h.base);
+    const authorize = await startAtConsole(a);
+    const back = new URLSearchParams({
+      error: "access_denied",
+      error_description: "End-User aborted interaction",
+      state: authorize.searchParams.get("state") as string,
+      iss: idp.issuer,
+    });
+    const r = await a.get(`/console/oidc/callback?${back}`);
+    expect(r.status).toBe(403);
+    expect(await r.text()).toContain("Acme SSO sign-in failed: access_denied (End-User aborted interaction)");
+  });
+
   it("refuses a callback without the browser's flow cookie (a sign-in started elsewhere)", async () => {
     const callback = await signInAtIdp(await startAtConsole(new Agent(h.base)), "alice@acme.test");
     const r = await new Agent(h.base).get(pathOf(callback));
