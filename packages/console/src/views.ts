@@ -108,7 +108,7 @@ export function signInRefusedPage(o: { reason: string; provider: string }): Node
   return layout({
     title: "Sign-in refused",
     body: html`${notice(o.reason, "bad")}
-      <p>You signed in at ${o.provider}, but this console did not let you in. Nothing was changed.</p>
+      <p>This console did not let you in through ${o.provider}. Nothing was changed.</p>
       <p><a href=${`${BASE}/signin`}>Back to sign-in</a></p>`,
   });
 }
