@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AUDIT_OUTCOMES, type AuditLog, type AuditOutcome, type AuditQuery } from "@revops/audit";
-import { type ApiKeyStore, AREAS, missingScopes, type RoleMap } from "@revops/auth";
+import { type ApiKeyStore, AREAS, isKnownRole, missingScopes, type RoleMap } from "@revops/auth";
 import type { Approval, ApprovalsAdmin } from "@revops/guards";
 import type { KeyValue, SqlDb } from "@revops/store";
 import { type Node, renderPage } from "./html";
+import { FLOW_TTL_MS, OidcRefused, type OidcSettings, OidcSignIn } from "./oidc";
+import { decideOidc } from "./oidc-policy";
 import type { ScryptParams } from "./passwords";
 import { DEFAULT_LIMITS, SignInLimiter, type SignInLimits } from "./rate-limit";
 import { STYLESHEET } from "./style";
@@ -17,7 +19,9 @@ import {
   BASE,
   errorPage,
   keysPage,
+  signedInPage,
   signInPage,
+  signInRefusedPage,
   welcomePage,
 } from "./views";
 import { type ConnectionStatus, connectionsPage, rolesPage, type UsageSource, usagePage } from "./views-ops";
@@ -49,6 +53,10 @@ export interface ConsoleOptions {
   usage?: () => Promise<UsageSource>;
   /** The doctor's checks of every configured connection, run when the page is opened. */
   connections?: () => Promise<ConnectionStatus[]>;
+  /** The organisation's OpenID Connect login ("Sign in with …"), beside or instead of passwords. */
+  oidc?: OidcSettings;
+  /** Password sign-in and one-time links (default true); false leaves only the organisation's login. */
+  localSignIn?: boolean;
 }
 
 /** Most records one audit export carries; narrower filters get the rest. */
@@ -119,6 +127,8 @@ export class AdminConsole {
   private readonly limiter: SignInLimiter;
   private readonly cookie: string;
   private readonly preCookie: string;
+  private readonly flowCookie: string;
+  private readonly oidc: OidcSignIn | undefined;
   private readonly log: ConsoleLog;
   private verified: { at: number; report: Awaited<ReturnType<AuditLog["verify"]>> } | undefined;
 
@@ -132,6 +142,8 @@ export class AdminConsole {
     // __Host- cookies must be Secure, so plain loopback HTTP uses an unprefixed name
     this.cookie = opts.secureCookies ? "__Host-revops_console" : "revops_console";
     this.preCookie = `${this.cookie}_csrf`;
+    this.flowCookie = `${this.cookie}_oidc`;
+    this.oidc = opts.oidc && new OidcSignIn(opts.oidc, opts.kv);
     this.log = opts.log ?? (() => {});
   }
 
@@ -155,8 +167,9 @@ export class AdminConsole {
     return true;
   };
 
-  private setCookie(res: ServerResponse, name: string, value: string, maxAge: number) {
-    const flags = ["Path=/", "HttpOnly", "SameSite=Strict", `Max-Age=${maxAge}`];
+  /** Lax only for the provider's flow cookie: it must come back on the provider's cross-site redirect. */
+  private setCookie(res: ServerResponse, name: string, value: string, maxAge: number, sameSite = "Strict") {
+    const flags = ["Path=/", "HttpOnly", `SameSite=${sameSite}`, `Max-Age=${maxAge}`];
     if (this.opts.secureCookies) flags.push("Secure");
     const prev = res.getHeader("set-cookie");
     const list = Array.isArray(prev) ? prev : prev ? [String(prev)] : [];
@@ -193,6 +206,8 @@ export class AdminConsole {
     }
     if (method !== "GET" && method !== "POST") throw new HttpError(405, "GET or POST only.");
     if (path === `${BASE}/signin`) return method === "GET" ? this.signInForm(res) : this.signIn(req, res);
+    if (path === `${BASE}/oidc/start` && method === "GET") return this.oidcStart(req, res);
+    if (path === `${BASE}/oidc/callback` && method === "GET") return this.oidcCallback(req, url, res);
     if (path === `${BASE}/welcome`)
       return method === "GET" ? this.welcomeForm(url, res) : this.welcome(req, res);
 
@@ -252,13 +267,47 @@ export class AdminConsole {
     return fail(404, `No console page at ${path}.`);
   }
 
+  private get localSignIn(): boolean {
+    return this.opts.localSignIn ?? true;
+  }
+
   private signInForm(res: ServerResponse, o: { email?: string; error?: string; status?: number } = {}) {
     const csrf = randomBytes(24).toString("base64url");
-    this.setCookie(res, this.preCookie, csrf, 3600);
-    this.page(res, o.status ?? 200, signInPage({ csrf, ...o }));
+    if (this.localSignIn) this.setCookie(res, this.preCookie, csrf, 3600);
+    const provider = this.opts.oidc?.providerName;
+    this.page(
+      res,
+      o.status ?? 200,
+      signInPage({ csrf, ...o, local: this.localSignIn, ...(provider && { provider }) }),
+    );
+  }
+
+  private refuseLocal(): never {
+    throw new HttpError(
+      403,
+      `Password sign-in is turned off here; sign in with ${this.opts.oidc?.providerName ?? "the organisation's login"}.`,
+    );
+  }
+
+  /** Sign-ins and refusals join the audit chain, whichever way the person signed in. */
+  private async auditSignIn(
+    email: string,
+    outcome: "ok" | "denied",
+    args: Record<string, unknown>,
+    summary: string,
+  ) {
+    await (await this.opts.audit()).append({
+      principal: `console:${email}`,
+      server: "revops-console",
+      tool: "console_signin",
+      outcome,
+      args,
+      summary,
+    });
   }
 
   private async signIn(req: IncomingMessage, res: ServerResponse) {
+    if (!this.localSignIn) this.refuseLocal();
     const form = await readForm(req);
     // no session yet: double-submit token against a pre-sign-in cookie (login CSRF)
     if (!sameToken(form.get("_csrf") ?? undefined, parseCookies(req).get(this.preCookie)))
@@ -282,21 +331,89 @@ export class AdminConsole {
     const user = await this.users.checkPassword(rawEmail, password);
     if (!user) {
       await this.limiter.failed(rawEmail);
+      await this.auditSignIn(rawEmail, "denied", { method: "password" }, "wrong email or password");
       return this.signInForm(res, { email: rawEmail, status: 401, error: "Wrong email or password." });
     }
     await this.limiter.succeeded(rawEmail);
-    return this.startSession(res, user.email);
+    await this.startSession(res, user.email, "password");
+    return this.redirect(res, `${BASE}/approvals`);
   }
 
-  private async startSession(res: ServerResponse, email: string) {
-    const s = await this.users.startSession(email);
+  private async startSession(
+    res: ServerResponse,
+    email: string,
+    method: "password" | "link" | "oidc",
+    role?: string,
+  ) {
+    const s = await this.users.startSession(email, role);
     this.setCookie(res, this.cookie, s.id, s.maxAgeSeconds);
     this.setCookie(res, this.preCookie, "", 0);
-    this.log("info", "console sign-in", { email });
-    this.redirect(res, `${BASE}/approvals`);
+    this.log("info", "console sign-in", { email, method });
+    await this.auditSignIn(
+      email,
+      "ok",
+      { method, ...(role && { role }) },
+      `signed in to the console (${method})`,
+    );
+  }
+
+  /** "Sign in with …": a new flow (state, nonce, PKCE) bound to this browser by a short-lived cookie. */
+  private async oidcStart(req: IncomingMessage, res: ServerResponse) {
+    if (!this.oidc) throw new HttpError(404, "This console has no organisation sign-in.");
+    const ip = req.socket.remoteAddress ?? "unknown";
+    const wait = await this.limiter.attempt(undefined, ip);
+    if (wait !== undefined) {
+      res.setHeader("retry-after", String(wait));
+      return this.signInForm(res, {
+        status: 429,
+        error: `Too many sign-in attempts; try again in ${Math.ceil(wait / 60)} minutes.`,
+      });
+    }
+    let started: Awaited<ReturnType<OidcSignIn["start"]>>;
+    try {
+      started = await this.oidc.start();
+    } catch (err) {
+      if (!(err instanceof OidcRefused)) throw err;
+      this.log("warn", "console OIDC provider unreachable", { error: err.message });
+      return this.signInForm(res, { status: 502, error: err.message });
+    }
+    this.setCookie(res, this.flowCookie, started.flowId, FLOW_TTL_MS / 1000, "Lax");
+    this.redirect(res, started.url.href);
+  }
+
+  /** The provider's redirect back: check everything, then the same session cookie as a password sign-in. */
+  private async oidcCallback(req: IncomingMessage, url: URL, res: ServerResponse) {
+    const oidc = this.oidc;
+    if (!oidc) throw new HttpError(404, "This console has no organisation sign-in.");
+    const provider = oidc.settings.providerName;
+    this.setCookie(res, this.flowCookie, "", 0, "Lax");
+    const refuse = async (reason: string, email?: string) => {
+      this.log("warn", "console OIDC sign-in refused", { reason, ...(email && { email }) });
+      if (email) await this.auditSignIn(email, "denied", { method: "oidc" }, `sign-in refused: ${reason}`);
+      this.page(res, 403, signInRefusedPage({ reason, provider }));
+    };
+    let claims: Record<string, unknown>;
+    try {
+      claims = await oidc.finish(parseCookies(req).get(this.flowCookie), url.searchParams);
+    } catch (err) {
+      if (err instanceof OidcRefused) return refuse(err.message);
+      throw err;
+    }
+    const decision = decideOidc(oidc.settings, claims);
+    if (!decision.ok) return refuse(decision.reason, decision.email);
+    if (!isKnownRole(decision.role, this.users.roles))
+      return refuse(
+        `The role ${decision.role} your groups map to is not configured here; tell your administrator.`,
+        decision.email,
+      );
+    const user = await this.users.fromProvider(decision.email, decision.role);
+    if (!user) return refuse(`An administrator disabled ${decision.email} in this console.`, decision.email);
+    await this.startSession(res, user.email, "oidc", decision.role);
+    this.page(res, 200, signedInPage({ email: user.email, role: decision.role, provider }));
   }
 
   private async welcomeForm(url: URL, res: ServerResponse) {
+    if (!this.localSignIn) this.refuseLocal();
     const token = url.searchParams.get("token") ?? "";
     const user = token ? await this.users.peekLink(token) : undefined;
     if (!user)
@@ -310,6 +427,7 @@ export class AdminConsole {
 
   /** The one-time token in the form is the proof this POST came from the link's page. */
   private async welcome(req: IncomingMessage, res: ServerResponse) {
+    if (!this.localSignIn) this.refuseLocal();
     const form = await readForm(req);
     const token = form.get("token") ?? "";
     const user = token ? await this.users.peekLink(token) : undefined;
@@ -319,7 +437,8 @@ export class AdminConsole {
     } catch (err) {
       return this.page(res, 400, welcomePage({ token, email: user.email, error: (err as Error).message }));
     }
-    return this.startSession(res, user.email);
+    await this.startSession(res, user.email, "link");
+    return this.redirect(res, `${BASE}/approvals`);
   }
 
   private async approvals(url: URL, res: ServerResponse, session: ConsoleSession) {

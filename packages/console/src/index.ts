@@ -1,5 +1,7 @@
 export { AdminConsole, type ConsoleLog, type ConsoleOptions, scopesToDecide } from "./console";
 export { consoleMigrations } from "./migrations";
+export { OidcRefused, type OidcSettings } from "./oidc";
+export { decideOidc, groupsOf, type OidcDecision, type OidcPolicy } from "./oidc-policy";
 export {
   hashPassword,
   MIN_PASSWORD_LENGTH,

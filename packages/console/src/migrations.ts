@@ -28,4 +28,9 @@ export const consoleMigrations: readonly Migration[] = Object.freeze([
     );
     CREATE INDEX console_sessions_email ON console_sessions (email)`,
   },
+  {
+    // a session from the organisation's login carries the role its groups map to, whatever the user row says
+    id: "console_002_session_role",
+    sql: "ALTER TABLE console_sessions ADD COLUMN role TEXT",
+  },
 ]);

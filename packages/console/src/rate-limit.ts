@@ -19,11 +19,11 @@ export class SignInLimiter {
 
   private key = (kind: "email" | "ip", value: string) => `console:signin:${kind}:${value}`;
 
-  /** Counts this attempt against the address; the seconds to wait when either limit is reached. */
-  async attempt(email: string, ip: string): Promise<number | undefined> {
+  /** Counts this attempt against the address; the seconds to wait when either limit is reached. No email: a sign-in at the organisation's provider. */
+  async attempt(email: string | undefined, ip: string): Promise<number | undefined> {
     const kv = await this.kv();
     const byIp = await kv.incr(this.key("ip", ip), 1, { ttlMs: this.limits.windowMs });
-    const byEmail = Number((await kv.get(this.key("email", email))) ?? 0);
+    const byEmail = email === undefined ? 0 : Number((await kv.get(this.key("email", email))) ?? 0);
     if (byIp > this.limits.perIp || byEmail >= this.limits.perEmail)
       return Math.ceil(this.limits.windowMs / 1000);
     return undefined;

@@ -29,6 +29,8 @@ input, select, textarea { display: block; margin-top: .25rem; padding: .35rem .5
 textarea { width: 100%; max-width: 40rem; min-height: 5rem; }
 button { padding: .4rem 1rem; border-radius: 4px; border: 1px solid var(--accent); background: var(--accent);
   color: var(--bg); cursor: pointer; }
+a.button { display: inline-block; padding: .5rem 1.25rem; border-radius: 4px; background: var(--accent);
+  color: var(--bg); text-decoration: none; font-weight: 600; }
 button.secondary { background: transparent; color: var(--accent); }
 button.danger { border-color: var(--bad); background: var(--bad); }
 .notice { border-left: 4px solid var(--accent); background: var(--panel); padding: .75rem 1rem; margin: 1rem 0; }

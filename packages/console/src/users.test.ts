@@ -117,6 +117,27 @@ describe.each(["sqlite", "postgres"] as const)("console users on %s", (engine) =
     );
     expect(await users.checkPassword("c@example.com", "a long enough password")).toBeDefined();
   });
+
+  it("adds people from the organisation's login without a password; their sessions carry the mapped role", async () => {
+    const users = await open();
+    const u = await users.fromProvider("Pat@Acme.test", "auditor");
+    expect(u).toMatchObject({ email: "pat@acme.test", role: "auditor", hasPassword: false });
+    // a provider-only user's role follows the provider; twice at once is one row
+    await Promise.all([
+      users.fromProvider("pat@acme.test", "admin"),
+      users.fromProvider("pat@acme.test", "admin"),
+    ]);
+    expect((await users.get("pat@acme.test"))?.role).toBe("admin");
+    // a local user keeps their own role; only the session has the mapped one
+    await users.add({ email: "lee@acme.test", role: "auditor", password: "a long enough password" });
+    expect((await users.fromProvider("lee@acme.test", "admin"))?.role).toBe("auditor");
+    const s = await users.startSession("lee@acme.test", "admin");
+    expect(await users.session(s.id)).toMatchObject({ user: { role: "admin" }, scopes: ["*"] });
+    const local = await users.startSession("lee@acme.test");
+    expect((await users.session(local.id))?.user.role).toBe("auditor");
+    await users.disable("pat@acme.test");
+    expect(await users.fromProvider("pat@acme.test", "admin")).toBeUndefined();
+  });
 });
 
 describe("tokens", () => {

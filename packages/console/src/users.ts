@@ -199,13 +199,33 @@ export class ConsoleUsers {
     return (await verifyPassword(password, row.password_hash)) ? toUser(row) : undefined;
   }
 
-  /** A new session: the cookie value is returned once, its hash is stored. */
-  async startSession(email: string): Promise<{ id: string; csrf: string; maxAgeSeconds: number }> {
+  /**
+   * A person the organisation's login vouched for: added on first sign-in without a password, the role of a
+   * provider-only user follows the provider's groups; a local user keeps their row (the session gets `role`).
+   * Undefined when an administrator disabled the user.
+   */
+  async fromProvider(email: string, role: string): Promise<ConsoleUser | undefined> {
+    const e = normalizeEmail(email);
+    const db = await this.db();
+    await db.run(
+      "INSERT INTO console_users (email, role, password_hash, created_at) VALUES (?, ?, NULL, ?) ON CONFLICT (email) DO NOTHING",
+      [e, role, this.iso()],
+    );
+    await db.run("UPDATE console_users SET role = ? WHERE email = ? AND password_hash IS NULL", [role, e]);
+    const user = await this.get(e);
+    return user && !user.disabledAt ? user : undefined;
+  }
+
+  /** A new session (with `role` instead of the user's, for the organisation's login): the cookie value is returned once, its hash is stored. */
+  async startSession(
+    email: string,
+    role?: string,
+  ): Promise<{ id: string; csrf: string; maxAgeSeconds: number }> {
     const id = token();
     const csrf = token();
     await (await this.db()).run(
-      "INSERT INTO console_sessions (id_hash, email, csrf, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
-      [sha256(id), email, csrf, this.iso(), this.iso(this.sessionMs), this.iso()],
+      "INSERT INTO console_sessions (id_hash, email, csrf, created_at, expires_at, last_seen_at, role) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      [sha256(id), email, csrf, this.iso(), this.iso(this.sessionMs), this.iso(), role ?? null],
     );
     return { id, csrf, maxAgeSeconds: Math.floor(this.sessionMs / 1000) };
   }
@@ -214,7 +234,7 @@ export class ConsoleUsers {
   async session(id: string): Promise<ConsoleSession | undefined> {
     const db = await this.db();
     const row = await db.one<UserRow & { csrf: string; expires_at: string; last_seen_at: string }>(
-      `SELECT u.email, u.role, u.password_hash, u.created_at, u.disabled_at, s.csrf, s.expires_at, s.last_seen_at
+      `SELECT u.email, COALESCE(s.role, u.role) AS role, u.password_hash, u.created_at, u.disabled_at, s.csrf, s.expires_at, s.last_seen_at
        FROM console_sessions s JOIN console_users u ON u.email = s.email WHERE s.id_hash = ?`,
       [sha256(id)],
     );

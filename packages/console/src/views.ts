@@ -9,7 +9,14 @@ export type Section = "approvals" | "audit" | "keys" | "usage" | "connections" |
 
 const hidden = (csrf: string) => html`<input type="hidden" name="_csrf" value=${csrf} />`;
 
-export function layout(o: { title: string; session?: ConsoleSession; section?: Section; body: Node }): Node {
+export function layout(o: {
+  title: string;
+  session?: ConsoleSession;
+  section?: Section;
+  body: Node;
+  /** A same-site page to go on to at once (after the provider's cross-site redirect, see signedInPage). */
+  refresh?: string;
+}): Node {
   const nav = (section: Section, label: string) =>
     html`<li><a href=${`${BASE}/${section}`} aria-current=${o.section === section ? "page" : undefined}>${label}</a></li>`;
   return html`<html lang="en">
@@ -17,6 +24,7 @@ export function layout(o: { title: string; session?: ConsoleSession; section?: S
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>${o.title} · RevOps console</title>
+      ${o.refresh && html`<meta http-equiv="refresh" content=${`0;url=${o.refresh}`} />`}
       <link rel="stylesheet" href=${`${BASE}/static/console.css`} />
     </head>
     <body>
@@ -51,23 +59,57 @@ export function layout(o: { title: string; session?: ConsoleSession; section?: S
 export const notice = (text: Node, tone: "ok" | "bad" | "info" = "info") =>
   html`<div class=${`notice ${tone === "info" ? "" : tone}`} role=${tone === "bad" ? "alert" : "status"}>${text}</div>`;
 
-export function signInPage(o: { csrf: string; email?: string; error?: string }): Node {
+export function signInPage(o: {
+  csrf: string;
+  email?: string;
+  error?: string;
+  /** "Sign in with <provider>" when the organisation's login is configured. */
+  provider?: string;
+  /** False when only the organisation's login is allowed. */
+  local?: boolean;
+}): Node {
+  const local = o.local ?? true;
   return layout({
     title: "Sign in",
     body: html`${o.error && notice(o.error, "bad")}
-      <form method="post" action=${`${BASE}/signin`} class="stack">
-        ${hidden(o.csrf)}
-        <div>
-          <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="username" required value=${o.email ?? ""} />
-        </div>
-        <div>
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
-        </div>
-        <button type="submit">Sign in</button>
-      </form>
-      <p>No password yet? Ask an administrator to run <code>revops console user add</code> for a sign-in link.</p>`,
+      ${o.provider && html`<p><a class="button" href=${`${BASE}/oidc/start`}>Sign in with ${o.provider}</a></p>`}
+      ${
+        local &&
+        html`${o.provider && html`<h2>Or with a console password</h2>`}
+          <form method="post" action=${`${BASE}/signin`} class="stack">
+            ${hidden(o.csrf)}
+            <div>
+              <label for="email">Email</label>
+              <input id="email" name="email" type="email" autocomplete="username" required value=${o.email ?? ""} />
+            </div>
+            <div>
+              <label for="password">Password</label>
+              <input id="password" name="password" type="password" autocomplete="current-password" required />
+            </div>
+            <button type="submit">Sign in</button>
+          </form>
+          <p>No password yet? Ask an administrator to run <code>revops console user add</code> for a sign-in link.</p>`
+      }`,
+  });
+}
+
+/** After the provider's redirect (cross-site) the SameSite=Strict session cookie is only sent on a same-site navigation: this page makes one. */
+export function signedInPage(o: { email: string; role: string; provider: string }): Node {
+  const next = `${BASE}/approvals`;
+  return layout({
+    title: "Signed in",
+    refresh: next,
+    body: html`${notice(html`Signed in with ${o.provider} as <strong>${o.email}</strong> (${o.role}).`, "ok")}
+      <p><a href=${next}>Continue to the console</a></p>`,
+  });
+}
+
+export function signInRefusedPage(o: { reason: string; provider: string }): Node {
+  return layout({
+    title: "Sign-in refused",
+    body: html`${notice(o.reason, "bad")}
+      <p>This console did not let you in through ${o.provider}. Nothing was changed.</p>
+      <p><a href=${`${BASE}/signin`}>Back to sign-in</a></p>`,
   });
 }
 

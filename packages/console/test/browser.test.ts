@@ -1,45 +1,20 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectAccessible, launchChromium, skipBrowser } from "./chromium";
 import { type Harness, mcpClient, PASSWORD, startHarness, textOf } from "./harness";
-
-const CHROMIUM = "/usr/bin/chromium";
-const present = existsSync(CHROMIUM);
-// CI must run this test: a missing browser is a failure there, a skip (with the reason) on a developer's machine
-if (!present && !process.env.CI)
-  console.warn(`browser test skipped: ${CHROMIUM} is missing; install it with: apt-get install -y chromium`);
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 
 let h: Harness;
 let assistant: Client;
 let browser: Browser;
 let page: Page;
 
-/** axe-core in the page (evaluated, so the page's CSP still forbids inline script): no serious or critical issue. */
-async function expectAccessible(p: Page) {
-  await p.evaluate(axeSource);
-  const result = (await p.evaluate(() =>
-    (globalThis as unknown as { axe: { run: (o: object) => Promise<unknown> } }).axe.run({
-      resultTypes: ["violations"],
-    }),
-  )) as { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[] };
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`),
-  ).toEqual([]);
-}
-
-describe.skipIf(!present && !process.env.CI)("the console in Chromium", () => {
+describe.skipIf(skipBrowser)("the console in Chromium", () => {
   beforeAll(async () => {
     h = await startHarness();
     assistant = await mcpClient(h.mcpUrl, h.adminKey);
     await h.console.users.add({ email: "dana@example.com", role: "admin", password: PASSWORD });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(5000);
   });

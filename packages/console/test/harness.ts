@@ -17,7 +17,7 @@ import {
 import { baseConfigSchema, defineServer, type KitRuntime, type RunningServer, runServer } from "@revops/kit";
 import { type CostLedger, openCostLedger } from "@revops/resilience";
 import { migrate } from "@revops/store";
-import { AdminConsole, type SignInLimits } from "../src/index";
+import { AdminConsole, type OidcSettings, type SignInLimits } from "../src/index";
 
 /** Cheap scrypt for tests only: the strong default costs ~0.3 s per hash. */
 export const TEST_SCRYPT = { logN: 12, r: 8, p: 1 };
@@ -50,7 +50,10 @@ export interface Harness {
 }
 
 /** A kit server over HTTP with the guards, an audit log, API keys and the console wired as safety wires them. */
-export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<Harness> {
+export async function startHarness(
+  limits: Partial<SignInLimits> = {},
+  signIn: { oidc?: (consoleBase: () => string) => OidcSettings; localSignIn?: boolean } = {},
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "console-"));
   let log: Promise<AuditLog> | undefined;
   let rtRef: KitRuntime | undefined;
@@ -112,6 +115,9 @@ export async function startHarness(limits: Partial<SignInLimits> = {}): Promise<
           secureCookies: false,
           scrypt: TEST_SCRYPT,
           limits,
+          // the port is known once the server listens
+          ...(signIn.oidc && { oidc: signIn.oidc(() => `${running.url?.replace(/\/mcp$/, "")}/console`) }),
+          ...(signIn.localSignIn !== undefined && { localSignIn: signIn.localSignIn }),
           usage: ledgerOf,
           connections: async () => [
             {

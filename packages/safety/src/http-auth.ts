@@ -1,6 +1,7 @@
 import {
   ApiKeyStore,
   authMigrations,
+  BUILTIN_ROLES,
   createHttpAuthenticator,
   isLoopbackHost,
   loadRolesConfig,
@@ -14,6 +15,7 @@ import type { HttpAuth, KitRuntime } from "@revops/kit";
 import { migrate } from "@revops/store";
 import { auditLogFor } from "./audit-log";
 import type { SafetyConfig } from "./config";
+import { consoleOidcSettings } from "./console-config";
 import { recordGuardDecision } from "./decisions";
 
 /** The URL clients reach /mcp at: PUBLIC_URL behind a proxy, otherwise the bound address. */
@@ -48,7 +50,7 @@ export async function httpAuthFor(rt: KitRuntime, where: { port: number }): Prom
     resourceName: "RevOps MCP",
   });
   const metadataUrl = resourceMetadataUrl(resource);
-  const adminConsole = adminConsoleFor(rt, { db, apiKeys, roles });
+  const adminConsole = adminConsoleFor(rt, { db, apiKeys, roles, consoleUrl: consoleUrl(cfg, resource) });
   return {
     authenticate,
     routes: (req, res) => metadata(req, res) || adminConsole.route(req, res),
@@ -62,6 +64,11 @@ export async function httpAuthFor(rt: KitRuntime, where: { port: number }): Prom
   };
 }
 
+/** Where people reach the console: CONSOLE_URL, else beside /mcp (PUBLIC_URL or the bound address). */
+function consoleUrl(cfg: SafetyConfig, resource: string): string {
+  return cfg.CONSOLE_URL ?? new URL("/console", resource).href;
+}
+
 /** The admin console at /console: signed in with a cookie session, never with the MCP bearer token. */
 function adminConsoleFor(
   rt: KitRuntime,
@@ -69,9 +76,12 @@ function adminConsoleFor(
     db: Awaited<ReturnType<KitRuntime["sql"]>>;
     apiKeys: ApiKeyStore;
     roles: ReturnType<typeof loadRolesConfig> | undefined;
+    consoleUrl: string;
   },
 ): AdminConsole {
   const cfg = rt.config as SafetyConfig;
+  // the provider sends people back to <console URL>/oidc/callback; bad roles stop start-up here
+  const oidc = consoleOidcSettings(cfg, o.roles ?? BUILTIN_ROLES, o.consoleUrl);
   return new AdminConsole({
     db: o.db,
     kv: rt.kv,
@@ -89,6 +99,8 @@ function adminConsoleFor(
     log: (level, message, fields) => rt.log[level](fields ?? {}, message),
     usage: async () => (await import("@revops/connectors/app-setup")).costLedgerFor(rt),
     connections: () => connectionChecks(rt),
+    ...(oidc && { oidc }),
+    localSignIn: cfg.CONSOLE_LOCAL_SIGNIN,
   });
 }
 
