@@ -110,6 +110,7 @@ const SCHEMA_2020_12 = {
   },
   allOf: [{ anyOf: [{ required: ["phone"] }, { required: ["email"] }] }],
   if: { properties: { contactMethod: { const: "phone" } }, required: ["contactMethod"] },
+  // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword, listed verbatim for the conformance scenario
   then: { required: ["phone"] },
   else: { required: ["email"] },
   additionalProperties: false,
