@@ -1,6 +1,7 @@
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
 import { renewalsTools, renewalsToolset } from "./renewals";
+import { retentionTools, retentionToolset } from "./retention";
 import { supportTools, supportToolset } from "./support";
 import { supportSearchTools, supportSearchToolset } from "./support-search";
 import { supportWriteTools, supportWriteToolset } from "./support-write";
@@ -12,6 +13,7 @@ export const toolsets = [
   supportSearchToolset,
   supportWriteToolset,
   feedbackToolset,
+  retentionToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -20,4 +22,5 @@ export const tools = [
   ...supportSearchTools,
   ...supportWriteTools,
   ...feedbackTools,
+  ...retentionTools,
 ];

@@ -10,7 +10,9 @@ import {
   renewalHistory,
   upcomingRenewals,
 } from "./churn-history.js";
+import { type FeatureUse, featureUse } from "./cs-adoption.js";
 import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
+import { subscriptionTerms, type TermHistory } from "./cs-terms.js";
 import {
   searchTickets,
   type TicketSearch,
@@ -176,6 +178,8 @@ export interface SupportPort {
   renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]>;
   searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>>;
   ticketThread(id: string): Promise<TicketThread | undefined>;
+  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory>;
+  featureUse(): Promise<FeatureUse[]>;
 }
 
 /**
@@ -441,6 +445,16 @@ export class SandboxSupport implements SupportPort {
   /** A ticket with its comments, oldest first. */
   ticketThread(id: string): Promise<TicketThread | undefined> {
     return ticketThread(this.db, id);
+  }
+
+  /** Subscription terms in force at some point of [from, to], with each account's oldest term start. */
+  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory> {
+    return subscriptionTerms(this.db, q.from, q.to);
+  }
+
+  /** Current customers' events and key-feature uses over the last 30 days. */
+  featureUse(): Promise<FeatureUse[]> {
+    return featureUse(this.db);
   }
 
   async getTicket(id: string): Promise<TicketDetail | undefined> {

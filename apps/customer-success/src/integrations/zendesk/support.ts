@@ -17,12 +17,14 @@ import {
 } from "@revops/sandbox";
 import {
   type ChurnHistory,
+  type FeatureUse,
   type NpsQuery,
   type NpsStats,
   type RenewalDealRow,
   type RenewalTermFeatures,
   type SignalsQuery,
   type SupportPort,
+  type TermHistory,
   type TicketChanges,
   type TicketDetail,
   type TicketSearch,
@@ -225,6 +227,16 @@ export class ZendeskSupport implements SupportPort {
   /** Not in Zendesk: renewal deals are the CRM's (the sandbox's account book). */
   renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]> {
     return this.rest.renewalDeals(accountIds);
+  }
+
+  /** Not in Zendesk: subscriptions are the account book's. */
+  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory> {
+    return this.rest.subscriptionTerms(q);
+  }
+
+  /** Not in Zendesk: product usage is the sandbox's or Mixpanel's. */
+  featureUse(): Promise<FeatureUse[]> {
+    return this.rest.featureUse();
   }
 
   /**
