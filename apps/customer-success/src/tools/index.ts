@@ -1,3 +1,4 @@
+import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
 import { renewalsTools, renewalsToolset } from "./renewals";
@@ -14,6 +15,7 @@ export const toolsets = [
   supportWriteToolset,
   feedbackToolset,
   retentionToolset,
+  expansionToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -23,4 +25,5 @@ export const tools = [
   ...supportWriteTools,
   ...feedbackTools,
   ...retentionTools,
+  ...expansionTools,
 ];
