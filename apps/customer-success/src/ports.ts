@@ -11,6 +11,7 @@ import {
   type TermHistory,
   type TicketChanges,
   type TicketDetail,
+  type TicketFacts,
   type TicketQuery,
   type TicketRow,
   type TicketSearch,
@@ -67,6 +68,8 @@ export type {
   SignalsQuery,
   SubscriptionTerm,
   TermHistory,
+  TicketFact,
+  TicketFacts,
   TicketSearch,
   TicketSearchRow,
   TicketThread,
@@ -102,6 +105,8 @@ export interface SupportPort {
   subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory>;
   /** Current customers' product events and key-feature uses over the last 30 days. */
   featureUse(): Promise<FeatureUse[]>;
+  /** Tickets created in [from, to] with first-reply and resolution minutes, and the unsolved backlog now. */
+  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts>;
 }
 
 export interface CsPorts {

@@ -12,6 +12,7 @@ import type {
   TermHistory,
   TicketChanges,
   TicketDetail,
+  TicketFacts,
   TicketSearch,
   TicketSearchRow,
   TicketThread,
@@ -142,6 +143,10 @@ export class CompositeSupport implements SupportPort {
   /** Key-feature use is the book's until the Mixpanel adapter reads per-feature events. */
   featureUse(): Promise<FeatureUse[]> {
     return this.s.book.featureUse();
+  }
+
+  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts> {
+    return this.s.tickets.ticketFacts(q);
   }
 
   searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>> {

@@ -4,6 +4,7 @@ import { healthTools, healthToolset } from "./health";
 import { renewalsTools, renewalsToolset } from "./renewals";
 import { retentionTools, retentionToolset } from "./retention";
 import { supportTools, supportToolset } from "./support";
+import { supportAnalyticsTools, supportAnalyticsToolset } from "./support-analytics";
 import { supportSearchTools, supportSearchToolset } from "./support-search";
 import { supportWriteTools, supportWriteToolset } from "./support-write";
 
@@ -16,6 +17,7 @@ export const toolsets = [
   feedbackToolset,
   retentionToolset,
   expansionToolset,
+  supportAnalyticsToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -26,4 +28,5 @@ export const tools = [
   ...feedbackTools,
   ...retentionTools,
   ...expansionTools,
+  ...supportAnalyticsTools,
 ];

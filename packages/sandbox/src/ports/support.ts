@@ -13,6 +13,7 @@ import {
 import { type FeatureUse, featureUse } from "./cs-adoption.js";
 import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
 import { subscriptionTerms, type TermHistory } from "./cs-terms.js";
+import { type TicketFacts, ticketFacts } from "./cs-ticket-facts.js";
 import {
   searchTickets,
   type TicketSearch,
@@ -180,6 +181,7 @@ export interface SupportPort {
   ticketThread(id: string): Promise<TicketThread | undefined>;
   subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory>;
   featureUse(): Promise<FeatureUse[]>;
+  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts>;
 }
 
 /**
@@ -455,6 +457,11 @@ export class SandboxSupport implements SupportPort {
   /** Current customers' events and key-feature uses over the last 30 days. */
   featureUse(): Promise<FeatureUse[]> {
     return featureUse(this.db);
+  }
+
+  /** Tickets created in [from, to] with reply and resolution times, and today's unsolved backlog. */
+  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts> {
+    return ticketFacts(this.db, q.from, q.to);
   }
 
   async getTicket(id: string): Promise<TicketDetail | undefined> {
