@@ -47,7 +47,7 @@ export const expansionSignals = csTool({
     .object({
       plan: z.string().max(30).optional(),
       owner: z.string().max(80).optional(),
-      limit: z.number().int().min(1).max(100).default(10),
+      limit: z.number().int().min(1).max(100).default(6),
       connection: ConnectionSchema.optional(),
     })
     .strict(),
