@@ -26,6 +26,10 @@ const TOOLS = [
   ["marketing_leads_by_source", { from: "2026-01-01" }],
   ["marketing_attribution", { model: "data_driven" }],
   ["cs_churn_risk", {}],
+  ["cs_retention_report", {}],
+  ["cs_expansion_signals", {}],
+  ["cs_ticket_trends", {}],
+  ["cs_account_health", { account_id: "acc_0064" }],
 ];
 
 function psql(sql) {
