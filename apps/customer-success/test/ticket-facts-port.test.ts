@@ -1,7 +1,13 @@
 import { tmpdir } from "node:os";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { openSql, type SqlDb } from "@revops/store";
-import { type RunningFake, startZendeskFake, tempDataDir, type ZendeskState } from "@revops/testing";
+import {
+  connectInProcess,
+  type RunningFake,
+  startZendeskFake,
+  tempDataDir,
+  type ZendeskState,
+} from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ticketTrends } from "../src/domain/support-trends";
 import type { SupportPort, TicketFacts } from "../src/ports";
@@ -158,8 +164,8 @@ async function sandboxFixture(engine: "sqlite" | "postgres"): Promise<Fixture> {
   };
 }
 
-async function zendeskFixture(): Promise<Fixture> {
-  const fake: RunningFake<ZendeskState> = await startZendeskFake({
+const startSeededZendesk = () =>
+  startZendeskFake({
     tickets: SEED.map((t) => ({
       subject: "Seeded",
       status: t.zendeskStatus ?? t.status,
@@ -179,6 +185,8 @@ async function zendeskFixture(): Promise<Fixture> {
       solved_at: t.resolution === null ? null : plusMinutes(t.created, t.resolution),
     })),
   });
+
+function useZendesk(fake: RunningFake<ZendeskState>) {
   // small export pages so the adapter follows the cursor
   fake.state.exportPageSize = 3;
   vi.stubEnv("CS_SUPPORT", "zendesk");
@@ -186,6 +194,11 @@ async function zendeskFixture(): Promise<Fixture> {
   vi.stubEnv("ZENDESK_API_TOKEN", "zd-test");
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
   vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
+}
+
+async function zendeskFixture(): Promise<Fixture> {
+  const fake: RunningFake<ZendeskState> = await startSeededZendesk();
+  useZendesk(fake);
   const rt = runtime({});
   const port = (await createCustomerSuccessServer().ports(rt)).support;
   vi.unstubAllEnvs();
@@ -263,3 +276,24 @@ function describeTicketFactsContract(name: string, make: () => Promise<Fixture>)
 describeTicketFactsContract("sandbox (SQLite)", () => sandboxFixture("sqlite"));
 describeTicketFactsContract("sandbox (PostgreSQL)", () => sandboxFixture("postgres"));
 describeTicketFactsContract("Zendesk (node-zendesk → fake)", zendeskFixture);
+
+describe("ticket_trends on Zendesk through the MCP client", () => {
+  it("answers from node-zendesk against the fake, with the contract's figures", async () => {
+    const fake = await startSeededZendesk();
+    useZendesk(fake);
+    const s = await connectInProcess([createCustomerSuccessServer()], {
+      env: { REVOPS_DATA_DIR: tempDataDir("cs-facts-mcp"), SANDBOX_SCALE: "0.05" },
+    });
+    try {
+      const r = await s.call("ticket_trends", { ...PERIOD, tags: 3 });
+      expect(r.data.meta.source).toBe("zendesk+sandbox");
+      expect(r.data.totals).toMatchObject({ created: 6, solved: 3, csat_good: 0.667 });
+      expect(r.data.backlog.unsolved).toBe(4);
+      expect(fake.requests.some((q) => q.path === "/api/v2/incremental/tickets/cursor.json")).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+      await s.close();
+      await fake.close();
+    }
+  }, 120_000);
+});
