@@ -15,7 +15,8 @@ export const AGE_BUCKETS = [
 /** Nearest-rank percentile (the smallest value with at least p of the values at or below it). */
 export function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  // a typed array sorts numerically, and several times faster than a comparator at 100× volumes
+  const sorted = Float64Array.from(values).sort();
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
