@@ -30,6 +30,10 @@ const TOOLS = [
   ["cs_renewals_upcoming", { within_days: 90 }],
   ["cs_health_scores", {}],
   ["marketing_funnel_report", {}],
+  ["cs_retention_report", {}],
+  ["cs_expansion_signals", {}],
+  ["cs_ticket_trends", {}],
+  ["cs_account_health", { account_id: "acc_0064" }],
 ];
 
 function psql(sql) {

@@ -1,14 +1,17 @@
 import { toolsFor } from "@revops/kit";
 import {
   type AccountSignals,
+  type FeatureUse,
   type NpsResponseRow,
   type Page,
   type RenewalDealRow,
   type RenewalHistory,
   type RenewalTermFeatures,
   type SignalsQuery,
+  type TermHistory,
   type TicketChanges,
   type TicketDetail,
+  type TicketFacts,
   type TicketQuery,
   type TicketRow,
   type TicketSearch,
@@ -59,9 +62,14 @@ export interface NpsQuery {
 /** One yearly term's churn-model features as of a day (from records strictly before it): the sandbox's shape. */
 /** Open renewal deals, ticket searches and threads: the sandbox's shapes, which vendor adapters fill too. */
 export type {
+  FeatureUse,
   RenewalDealRow,
   RenewalTermFeatures,
   SignalsQuery,
+  SubscriptionTerm,
+  TermHistory,
+  TicketFact,
+  TicketFacts,
   TicketSearch,
   TicketSearchRow,
   TicketThread,
@@ -93,6 +101,12 @@ export interface SupportPort {
   searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>>;
   /** One ticket with its comments, oldest first; undefined when there is no such ticket. */
   ticketThread(id: string): Promise<TicketThread | undefined>;
+  /** The account book's subscription terms in force at some point of [from, to] (ARR bridge, cohorts). */
+  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory>;
+  /** Current customers' product events and key-feature uses over the last 30 days. */
+  featureUse(): Promise<FeatureUse[]>;
+  /** Tickets created in [from, to] with first-reply and resolution minutes, and the unsolved backlog now. */
+  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts>;
 }
 
 export interface CsPorts {

@@ -387,6 +387,65 @@ describe("renewals_upcoming", () => {
   });
 });
 
+describe("account_health", () => {
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+
+  it("gives one account's components, band and monthly history as the rows say", async () => {
+    const sample = [...raw.accounts].sort((a, b) => a.id.localeCompare(b.id)).filter((_, i) => i % 37 === 0);
+    for (const a of sample) {
+      const r = await s.call("account_health", { account_id: a.id, months: 3 });
+      const ref = reference(a, today);
+      expect(r.data).toMatchObject({
+        account_id: a.id,
+        score: ref.score,
+        band: ref.band,
+        renewal_date: ref.renewal,
+      });
+      for (const c of r.data.components as {
+        component: keyof Ref["parts"];
+        points: number;
+        lost: number;
+      }[]) {
+        expect(c.points).toBe(r1(ref.parts[c.component]));
+      }
+      const history = r.data.history as { as_of: string; score: number | null }[];
+      expect(history.map((h) => h.as_of)).toEqual([
+        minus(today, 90),
+        minus(today, 60),
+        minus(today, 30),
+        today,
+      ]);
+      for (const h of history.slice(0, -1)) {
+        const then = reference(a, h.as_of);
+        const tooNew = a.created_date > minus(h.as_of, 60) || !then.renewal || then.seats <= 0;
+        expect(h.score).toBe(tooNew ? null : then.score);
+      }
+      expect(history.at(-1)?.score).toBe(ref.score);
+    }
+  });
+
+  it("shows the churn probability churn_risk gives, refuses an unknown account, and stays within budget", async () => {
+    const risk = await s.call("churn_risk", { limit: 1 });
+    const top = (risk.data.accounts as { account_id: string; probability: number }[])[0];
+    if (!top) throw new Error("churn_risk ranked no account");
+    const r = await s.call("account_health", { account_id: top.account_id, months: 1 });
+    expect(r.data.churn?.probability).toBe(top.probability);
+    expect(r.data.churn?.drivers.length).toBeGreaterThan(0);
+    const missing = await s.client.callTool({
+      name: "account_health",
+      arguments: { account_id: "acc_nope" },
+    });
+    expect(missing.isError).toBe(true);
+    expect(JSON.stringify(missing.content)).toMatch(/No customer account acc_nope/);
+    const { tools } = await s.client.listTools();
+    const t = tools.find((x) => x.name === "account_health");
+    if (!t) throw new Error("account_health is not listed");
+    const tokens = modelVisibleTokens(t);
+    console.info(`account_health: ${tokens} model-visible tokens`);
+    expect(tokens).toBeLessThanOrEqual(120);
+  });
+});
+
 describe("as-of health signals on PostgreSQL", () => {
   const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
   const schema = `cs_health_${process.pid}_${Date.now()}`;
@@ -416,5 +475,12 @@ describe("as-of health signals on PostgreSQL", () => {
     expect(await b.renewalDeals()).toEqual(await a.renewalDeals());
     const q = { text: "slow", tag: "performance", limit: 20 };
     expect(await b.searchTickets(q)).toEqual(await a.searchTickets(q));
+    // the catalogue's reads: subscription terms (ARR bridge), key-feature use (expansion), ticket facts (trends)
+    const period = { from: minus(today, 365), to: today };
+    expect(await b.subscriptionTerms(period)).toEqual(await a.subscriptionTerms(period));
+    expect(await b.featureUse()).toEqual(await a.featureUse());
+    expect(await b.ticketFacts({ from: minus(today, 90), to: today })).toEqual(
+      await a.ticketFacts({ from: minus(today, 90), to: today }),
+    );
   });
 });

@@ -176,10 +176,12 @@ export {
   createZendeskConnector,
   type SearchPage,
   TICKET_STATUSES,
+  type TicketExportPage,
   type TicketStatus,
   ZENDESK_IDEMPOTENCY_FIELD,
   type ZendeskArticle,
   type ZendeskConnector,
+  type ZendeskMetricSet,
   type ZendeskSatisfactionRating,
   type ZendeskTicket,
 } from "./zendesk/operations";

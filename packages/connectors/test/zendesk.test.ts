@@ -77,6 +77,36 @@ describe("Zendesk connector over real node-zendesk", () => {
     expect(fake.requests.every((r) => r.headers.authorization === "Bearer zd-oauth")).toBe(true);
   });
 
+  it("exports tickets updated since a time with their metric sets, by cursor, within the export limit", async () => {
+    const zd = await connector();
+    fake.state.ticketMetrics = [
+      { id: 90, ticket_id: 1, reply_time_in_minutes: { calendar: 12, business: 6 } },
+      { id: 91, ticket_id: 4, full_resolution_time_in_minutes: { calendar: 300, business: 120 } },
+    ];
+    fake.state.exportPageSize = 3;
+    const since = Date.parse("2025-01-01T00:00:00Z") / 1000;
+    const first = await zd.exportTickets({ startTime: since });
+    expect(first.value.tickets.map((t) => t.id)).toEqual([1, 2, 3]);
+    expect(first.value.metricSets.map((m) => m.ticket_id)).toEqual([1]);
+    expect(first.value.endOfStream).toBe(false);
+    const next = await zd.exportTickets({ cursor: first.value.afterCursor as string });
+    expect(next.value.tickets.map((t) => t.id)).toEqual([4]);
+    expect(next.value.metricSets[0]?.full_resolution_time_in_minutes?.calendar).toBe(300);
+    expect(next.value.endOfStream).toBe(true);
+    // nothing updated since a later time; a start_time under a minute old is Zendesk's 400
+    expect((await zd.exportTickets({ startTime: since + 86_400 * 60 })).value.tickets).toEqual([]);
+    await expect(zd.exportTickets({ startTime: Math.floor(Date.now() / 1000) })).rejects.toThrow(
+      /more than one minute in the past/,
+    );
+    // the export's own limit: 429 + Retry-After, waited out, then served
+    fake.state.exportLimit = { perWindow: 1, windowMs: 1000 };
+    fake.state.exportHits.length = 0;
+    await zd.exportTickets({ startTime: since + 1 });
+    const { ms, result } = await timed(() => zd.exportTickets({ startTime: since + 2 }));
+    expect(result.status).toBe("fulfilled");
+    expect(ms).toBeGreaterThanOrEqual(500);
+  });
+
   it("uses agent email + API token auth", async () => {
     const zd = await createZendeskConnector({
       id: "basic",

@@ -76,6 +76,9 @@ export {
   type RiskQuery,
   type StageTiming,
 } from "./ports/crm-risk.js";
+export type { FeatureUse } from "./ports/cs-adoption.js";
+export type { SubscriptionTerm, TermHistory } from "./ports/cs-terms.js";
+export type { TicketFact, TicketFacts } from "./ports/cs-ticket-facts.js";
 export type {
   TicketComment,
   TicketSearch,

@@ -82,3 +82,17 @@ export function healthScore(s: Signals, today: string): Health {
     components: { usage: usagePts, adoption: adoptionPts, support: supportPts, nps: npsPts },
   };
 }
+
+/** Days of history a past score needs before its day (the usage windows). */
+export const HISTORY_DAYS = 60;
+
+/** A past score, or null when the account was too new then or had no term in force. */
+export function pastScore(
+  s: (Signals & { accountCreated?: string }) | undefined,
+  asOf: string,
+): number | null {
+  if (!s?.renewalDate || s.seats <= 0) return null;
+  const earliest = new Date(Date.parse(asOf) - HISTORY_DAYS * DAY).toISOString().slice(0, 10);
+  if (s.accountCreated && s.accountCreated > earliest) return null;
+  return healthScore(s, asOf).score;
+}

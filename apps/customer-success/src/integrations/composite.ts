@@ -2,14 +2,17 @@ import type { Freshness, WithFreshness } from "@revops/connectors/freshness";
 import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } from "@revops/sandbox";
 import type {
   ChurnHistory,
+  FeatureUse,
   NpsQuery,
   NpsStats,
   RenewalDealRow,
   RenewalTermFeatures,
   SignalsQuery,
   SupportPort,
+  TermHistory,
   TicketChanges,
   TicketDetail,
+  TicketFacts,
   TicketSearch,
   TicketSearchRow,
   TicketThread,
@@ -130,6 +133,20 @@ export class CompositeSupport implements SupportPort {
   /** Renewal deals are the account book's (the CRM), never a help desk's. */
   renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]> {
     return this.s.book.renewalDeals(accountIds);
+  }
+
+  /** Subscriptions are the account book's: no help desk or usage vendor holds contracts. */
+  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory> {
+    return this.s.book.subscriptionTerms(q);
+  }
+
+  /** Key-feature use is the book's until the Mixpanel adapter reads per-feature events. */
+  featureUse(): Promise<FeatureUse[]> {
+    return this.s.book.featureUse();
+  }
+
+  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts> {
+    return this.s.tickets.ticketFacts(q);
   }
 
   searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>> {

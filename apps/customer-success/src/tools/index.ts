@@ -1,7 +1,10 @@
+import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
 import { renewalsTools, renewalsToolset } from "./renewals";
+import { retentionTools, retentionToolset } from "./retention";
 import { supportTools, supportToolset } from "./support";
+import { supportAnalyticsTools, supportAnalyticsToolset } from "./support-analytics";
 import { supportSearchTools, supportSearchToolset } from "./support-search";
 import { supportWriteTools, supportWriteToolset } from "./support-write";
 
@@ -12,6 +15,9 @@ export const toolsets = [
   supportSearchToolset,
   supportWriteToolset,
   feedbackToolset,
+  retentionToolset,
+  expansionToolset,
+  supportAnalyticsToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -20,4 +26,7 @@ export const tools = [
   ...supportSearchTools,
   ...supportWriteTools,
   ...feedbackTools,
+  ...retentionTools,
+  ...expansionTools,
+  ...supportAnalyticsTools,
 ];

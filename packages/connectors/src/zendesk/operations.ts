@@ -40,6 +40,23 @@ export type ZendeskComment = Record<string, unknown> & {
   created_at?: string;
 };
 
+/** A ticket's metric set (Ticket Metrics): times in minutes, `calendar` and `business`. */
+export type ZendeskMetricSet = Record<string, unknown> & {
+  ticket_id: number;
+  reply_time_in_minutes?: { calendar?: number | null; business?: number | null } | null;
+  full_resolution_time_in_minutes?: { calendar?: number | null; business?: number | null } | null;
+  solved_at?: string | null;
+};
+
+/** One page of the cursor-based incremental ticket export, with the tickets' metric sets side-loaded. */
+export interface TicketExportPage {
+  tickets: ZendeskTicket[];
+  metricSets: ZendeskMetricSet[];
+  /** Pass as `cursor` for the next page. */
+  afterCursor?: string;
+  endOfStream: boolean;
+}
+
 export interface AddCommentResult {
   ticket: ZendeskTicket;
   /** True when an earlier, interrupted attempt had already added the comment. */
@@ -112,6 +129,13 @@ export interface ZendeskConnector {
     limit?: number;
   }): Promise<MaybeStale<CursorPage<ZendeskSatisfactionRating>>>;
   searchArticles(query: string): Promise<MaybeStale<SearchPage<ZendeskArticle>>>;
+  /**
+   * Incremental ticket export (cursor based): tickets updated at or after `startTime` (unix seconds, at least a
+   * minute ago), oldest update first, up to 1,000 a page, with `include=metric_sets`; then `cursor` pages on.
+   */
+  exportTickets(
+    input: { startTime: number; cursor?: undefined } | { cursor: string; startTime?: undefined },
+  ): Promise<MaybeStale<TicketExportPage>>;
   /** Adds a comment at most once per key, even when a reset hides whether the first try landed. */
   addComment(
     ticketId: number,
@@ -306,6 +330,26 @@ export async function createZendeskConnector(
           count: number;
         };
         return { results: body.results, count: body.count };
+      }),
+    exportTickets: (input) =>
+      runtime.read(`tickets.export:${input.cursor ?? `t${input.startTime}`}`, async () => {
+        const body = await getRaw<{
+          tickets?: ZendeskTicket[];
+          metric_sets?: ZendeskMetricSet[];
+          after_cursor?: string | null;
+          end_of_stream?: boolean;
+        }>("tickets.export", "incremental/tickets/cursor.json", {
+          ...(input.cursor !== undefined
+            ? { cursor: input.cursor }
+            : { start_time: String(Math.floor(input.startTime)) }),
+          include: "metric_sets",
+        });
+        return {
+          tickets: body.tickets ?? [],
+          metricSets: body.metric_sets ?? [],
+          ...(body.after_cursor ? { afterCursor: body.after_cursor } : {}),
+          endOfStream: body.end_of_stream !== false,
+        };
       }),
     async addComment(ticketId, body, { idempotencyKey, public: isPublic = true }) {
       const r = await updateTicket(ticketId, { comment: { body, public: isPublic } }, { idempotencyKey });

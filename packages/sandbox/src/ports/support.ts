@@ -10,7 +10,10 @@ import {
   renewalHistory,
   upcomingRenewals,
 } from "./churn-history.js";
+import { type FeatureUse, featureUse } from "./cs-adoption.js";
 import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
+import { subscriptionTerms, type TermHistory } from "./cs-terms.js";
+import { type TicketFacts, ticketFacts } from "./cs-ticket-facts.js";
 import {
   searchTickets,
   type TicketSearch,
@@ -177,6 +180,9 @@ export interface SupportPort {
   renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]>;
   searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>>;
   ticketThread(id: string): Promise<TicketThread | undefined>;
+  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory>;
+  featureUse(): Promise<FeatureUse[]>;
+  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts>;
 }
 
 /**
@@ -449,6 +455,21 @@ export class SandboxSupport implements SupportPort {
   /** A ticket with its comments, oldest first. */
   ticketThread(id: string): Promise<TicketThread | undefined> {
     return ticketThread(this.db, id);
+  }
+
+  /** Subscription terms in force at some point of [from, to], with each account's oldest term start. */
+  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory> {
+    return subscriptionTerms(this.db, q.from, q.to);
+  }
+
+  /** Current customers' events and key-feature uses over the last 30 days. */
+  featureUse(): Promise<FeatureUse[]> {
+    return featureUse(this.db);
+  }
+
+  /** Tickets created in [from, to] with reply and resolution times, and today's unsolved backlog. */
+  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts> {
+    return ticketFacts(this.db, q.from, q.to);
   }
 
   async getTicket(id: string): Promise<TicketDetail | undefined> {

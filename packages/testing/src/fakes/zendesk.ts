@@ -5,7 +5,9 @@
  * search (`page`, `per_page`, `next_page`), `{error, description}` errors, audits with `metadata.custom`.
  * Writes behave like Zendesk's: List Tickets runs oldest → newest unless `sort=-id`; Update Ticket refuses
  * closed tickets, unknown fields, bad status/priority and non-agent assignees with 422, has its own
- * per-minute limit (429 + Retry-After), and search sees a write only after `searchLagMs`.
+ * per-minute limit (429 + Retry-After), and search sees a write only after `searchLagMs`. The incremental
+ * ticket export (cursor based) serves tickets updated since `start_time` (refused unless a minute in the past),
+ * oldest update first, with `include=metric_sets`, at most 10 requests a minute (429 + Retry-After).
  */
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { parseZendeskSearch, runZendeskSearch, SEARCH_ALIASES } from "./zendesk-search";
@@ -34,6 +36,13 @@ export interface ZendeskState {
   users: Map<number, Row>;
   organizations: Map<number, Row>;
   satisfactionRatings: Row[];
+  /** Ticket Metrics, one per ticket (`ticket_id`): side-loaded by the incremental export. */
+  ticketMetrics: Row[];
+  /** Incremental exports' own limit (Zendesk: 10 per minute), counted per window. */
+  exportLimit: { perWindow: number; windowMs: number };
+  exportHits: number[];
+  /** Tickets per export page (Zendesk: up to 1,000). */
+  exportPageSize: number;
   articles: Row[];
   audits: ZendeskAudit[];
   nextId: number;
@@ -44,6 +53,7 @@ export interface ZendeskSeed {
   users?: Omit<Row, "id">[];
   organizations?: Omit<Row, "id">[];
   satisfactionRatings?: Omit<Row, "id">[];
+  ticketMetrics?: Omit<Row, "id">[];
   articles?: Omit<Row, "id">[];
 }
 
@@ -272,21 +282,68 @@ function withAliases(state: ZendeskState, t: Row): Row {
   };
 }
 
-/** Update Ticket's own per-account window: 429 with Retry-After once it is spent. */
-function updateThrottled(state: ZendeskState): Reply | undefined {
+/** An endpoint's own per-account window: 429 with Retry-After once it is spent. */
+function throttled(
+  limit: { perWindow: number; windowMs: number },
+  hits: number[],
+  what: string,
+): Reply | undefined {
   const now = Date.now();
-  const { perWindow, windowMs } = state.updateLimit;
-  state.updateHits = state.updateHits.filter((t) => t > now - windowMs);
-  if (state.updateHits.length >= perWindow) {
-    const wait = Math.max(1, Math.ceil(((state.updateHits[0] ?? now) + windowMs - now) / 1000));
+  const live = hits.filter((t) => t > now - limit.windowMs);
+  hits.splice(0, hits.length, ...live);
+  if (hits.length >= limit.perWindow) {
+    const wait = Math.max(1, Math.ceil(((hits[0] ?? now) + limit.windowMs - now) / 1000));
     return json(
       429,
-      { error: "TooManyRequests", description: "Update Ticket rate limit exceeded" },
+      { error: "TooManyRequests", description: `${what} rate limit exceeded` },
       { "retry-after": String(wait) },
     );
   }
-  state.updateHits.push(now);
+  hits.push(now);
   return undefined;
+}
+
+const updateThrottled = (state: ZendeskState) =>
+  throttled(state.updateLimit, state.updateHits, "Update Ticket");
+
+/**
+ * Cursor-based incremental ticket export: `start_time` (unix seconds, at least a minute ago) on the first
+ * request, then `cursor`; tickets by update time, oldest first; `include=metric_sets` side-loads their metrics.
+ */
+function exportTickets(state: ZendeskState, req: FakeRequest): Reply {
+  const limited = throttled(state.exportLimit, state.exportHits, "Incremental Exports");
+  if (limited) return limited;
+  const byUpdate = [...state.tickets.values()]
+    .map((t) => ({ t, at: Date.parse(String(t.updated_at ?? t.created_at ?? FIXED_TIME)) / 1000 }))
+    .sort((a, b) => a.at - b.at || a.t.id - b.t.id);
+  const cursor = req.query.get("cursor");
+  let at: number;
+  if (cursor) at = indexOf(cursor);
+  else {
+    const start = req.query.get("start_time");
+    const t = Number(start);
+    if (!start || !Number.isInteger(t) || t < 0)
+      return zdError(400, "InvalidValue", "start_time or cursor is required");
+    if (t > Date.now() / 1000 - 60)
+      return zdError(400, "InvalidValue", "start_time must be more than one minute in the past");
+    const first = byUpdate.findIndex((x) => x.at >= t);
+    at = first === -1 ? byUpdate.length : first;
+  }
+  const page = byUpdate.slice(at, at + state.exportPageSize).map((x) => x.t);
+  const next = at + page.length;
+  const ids = new Set(page.map((t) => t.id));
+  const include = (req.query.get("include") ?? "").split(",");
+  return json(200, {
+    tickets: page,
+    ...(include.includes("metric_sets")
+      ? { metric_sets: state.ticketMetrics.filter((m) => ids.has(Number(m.ticket_id))) }
+      : {}),
+    after_cursor: cursorOf(next),
+    after_url: `${req.path}?cursor=${cursorOf(next)}`,
+    before_cursor: null,
+    before_url: null,
+    end_of_stream: next >= byUpdate.length,
+  });
 }
 
 function tickets(state: ZendeskState, req: FakeRequest, rest: string): Reply {
@@ -336,7 +393,7 @@ function listOrShow(
 function route(state: ZendeskState, req: FakeRequest): Reply {
   if (!req.headers.authorization) return zdError(401, "Couldn't authenticate you", "Authentication required");
   const m = req.path.match(
-    /^\/api\/v2\/(search\/export|help_center\/articles\/search|help_center\/articles|tickets|users|organizations|search|satisfaction_ratings)((?:\/\d+)?(?:\/[a-z_]+)?)\.json$/,
+    /^\/api\/v2\/(incremental\/tickets\/cursor|search\/export|help_center\/articles\/search|help_center\/articles|tickets|users|organizations|search|satisfaction_ratings)((?:\/\d+)?(?:\/[a-z_]+)?)\.json$/,
   );
   if (!m) return zdError(404, "InvalidEndpoint", "Not found");
   const [, resource, rest = ""] = m;
@@ -345,6 +402,7 @@ function route(state: ZendeskState, req: FakeRequest): Reply {
   if (resource === "organizations")
     return listOrShow(req, state.organizations, "organizations", "organization", rest);
   if (req.method !== "GET") return zdError(405, "MethodNotAllowed", `${req.method} not allowed`);
+  if (resource === "incremental/tickets/cursor" && rest === "") return exportTickets(state, req);
   if (resource === "search" && rest === "") {
     const type = parseZendeskSearch(req.query.get("query") ?? "").type;
     const rows =
@@ -379,6 +437,10 @@ export function zendeskState(seed: ZendeskSeed = {}): ZendeskState {
     users: new Map(),
     organizations: new Map(),
     satisfactionRatings: [],
+    ticketMetrics: [],
+    exportLimit: { perWindow: 10, windowMs: 60_000 },
+    exportHits: [],
+    exportPageSize: 1000,
     articles: [],
     audits: [],
     nextId: 1,
@@ -408,6 +470,7 @@ export function zendeskState(seed: ZendeskSeed = {}): ZendeskState {
     state.searchIndex.set(r.id, { row: structuredClone(r) });
   }
   state.satisfactionRatings = (seed.satisfactionRatings ?? []).map(add);
+  state.ticketMetrics = (seed.ticketMetrics ?? []).map(add);
   state.articles = (seed.articles ?? []).map((a) => add({ locale: "en-us", draft: false, ...a }));
   return state;
 }

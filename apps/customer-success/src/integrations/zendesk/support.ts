@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { throwIfReturnedError, type ZendeskConnector, type ZendeskTicket } from "@revops/connectors";
+import {
+  throwIfReturnedError,
+  type ZendeskConnector,
+  type ZendeskMetricSet,
+  type ZendeskTicket,
+} from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
@@ -17,14 +22,18 @@ import {
 } from "@revops/sandbox";
 import {
   type ChurnHistory,
+  type FeatureUse,
   type NpsQuery,
   type NpsStats,
   type RenewalDealRow,
   type RenewalTermFeatures,
   type SignalsQuery,
   type SupportPort,
+  type TermHistory,
   type TicketChanges,
   type TicketDetail,
+  type TicketFact,
+  type TicketFacts,
   type TicketSearch,
   type TicketSearchRow,
   type TicketThread,
@@ -43,6 +52,9 @@ const SEARCH_TAG = "ticket-search";
 /** Zendesk search serves at most 1,000 results (10 pages of 100). */
 const MAX_SEARCH_PAGES = 10;
 const MAX_COMMENT_PAGES = 5;
+/** Incremental export pages read per call (up to 1,000 tickets each; Zendesk allows 10 exports a minute). */
+const MAX_EXPORT_PAGES = 8;
+const UNSOLVED = ["new", "open", "pending", "hold"] as const;
 
 const PRIORITIES: readonly TicketPriority[] = ["low", "normal", "high", "urgent"];
 const CHANNELS: Record<string, string> = {
@@ -225,6 +237,77 @@ export class ZendeskSupport implements SupportPort {
   /** Not in Zendesk: renewal deals are the CRM's (the sandbox's account book). */
   renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]> {
     return this.rest.renewalDeals(accountIds);
+  }
+
+  /** Not in Zendesk: subscriptions are the account book's. */
+  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory> {
+    return this.rest.subscriptionTerms(q);
+  }
+
+  /** Not in Zendesk: product usage is the sandbox's or Mixpanel's. */
+  featureUse(): Promise<FeatureUse[]> {
+    return this.rest.featureUse();
+  }
+
+  /**
+   * Tickets created in [from, to] from the incremental export (everything updated since `from`, with its metric
+   * set: first reply and full resolution in calendar minutes), and the unsolved backlog from the search export.
+   */
+  async ticketFacts(q: { from: string; to: string }): Promise<WithFreshness<TicketFacts>> {
+    const t = new FreshnessTracker(VENDOR);
+    const tickets: ZendeskTicket[] = [];
+    const metrics = new Map<number, ZendeskMetricSet>();
+    let cursor: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = t.take(
+        await this.zd.exportTickets(
+          cursor
+            ? { cursor }
+            : { startTime: Math.floor(Date.parse(`${q.from.slice(0, 10)}T00:00:00Z`) / 1000) },
+        ),
+      );
+      tickets.push(...page.tickets);
+      for (const m of page.metricSets) metrics.set(Number(m.ticket_id), m);
+      cursor = page.afterCursor;
+      if (page.endOfStream || !cursor) break;
+      if (++pages >= MAX_EXPORT_PAGES) {
+        t.partial(
+          `Zendesk's export holds more than the ${tickets.length.toLocaleString("en-US")} tickets read (updated since ${q.from}); shorten the period.`,
+        );
+        break;
+      }
+    }
+    const created = tickets
+      .filter((z) => z.status !== "deleted" && inRange(String(z.created_at ?? ""), q.from, q.to))
+      .map((z) => this.toFact(z, metrics.get(z.id)))
+      .sort((a, b) =>
+        a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : Number(a.id) - Number(b.id),
+      );
+    const backlog: TicketFacts["backlog"] = [];
+    for (const status of UNSOLVED)
+      for (const z of await this.fetchTickets(status, t)) {
+        const r = this.toRow(z);
+        backlog.push({ id: r.id, createdAt: r.createdAt, status: r.status, priority: r.priority });
+      }
+    return t.mark({ created, backlog });
+  }
+
+  private toFact(z: ZendeskTicket, m: ZendeskMetricSet | undefined): TicketFact {
+    const minutes = (v: { calendar?: number | null } | null | undefined) =>
+      typeof v?.calendar === "number" ? v.calendar : null;
+    const status = suiteStatus(z.status);
+    const solved = status === "solved" || status === "closed";
+    return {
+      id: String(z.id),
+      createdAt: String(z.created_at ?? ""),
+      status,
+      priority: suitePriority(z.priority),
+      tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
+      csat: csatOf((z.satisfaction_rating as { score?: unknown } | null | undefined)?.score),
+      firstReplyMinutes: minutes(m?.reply_time_in_minutes),
+      resolutionMinutes: solved ? minutes(m?.full_resolution_time_in_minutes) : null,
+    };
   }
 
   /**

@@ -10,7 +10,7 @@ import {
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { type AccountSignals, decodeCursor, encodeCursor } from "@revops/sandbox";
 import { z } from "zod";
-import { HEALTH_METHOD, type Health, healthScore, topDriver } from "../../domain/health";
+import { HEALTH_METHOD, type Health, healthScore, pastScore, topDriver } from "../../domain/health";
 import { csTool } from "../../ports";
 import { AccountNameSchema } from "../schemas";
 import { healthToolset } from "./toolset";
@@ -18,17 +18,8 @@ import { healthToolset } from "./toolset";
 const DAY_MS = 86_400_000;
 const minusDays = (day: string, n: number) =>
   new Date(Date.parse(day) - n * DAY_MS).toISOString().slice(0, 10);
-/** Days of history a past score needs before its day (the usage windows). */
-const HISTORY_DAYS = 60;
 const BANDS = ["high", "medium", "low"] as const;
 const sameText = (a: string | null | undefined, b: string) => (a ?? "").toLowerCase() === b.toLowerCase();
-
-/** A past score, or null when the account was too new then or had no term in force. */
-function pastScore(s: AccountSignals | undefined, asOf: string): number | null {
-  if (!s?.renewalDate || s.seats <= 0) return null;
-  if (s.accountCreated && s.accountCreated > minusDays(asOf, HISTORY_DAYS)) return null;
-  return healthScore(s, asOf).score;
-}
 
 export const healthScores = csTool({
   name: "health_scores",

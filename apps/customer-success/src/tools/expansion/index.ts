@@ -1,0 +1,4 @@
+import { expansionSignals } from "./expansion-signals";
+
+export { expansionToolset } from "./toolset";
+export const expansionTools = [expansionSignals];

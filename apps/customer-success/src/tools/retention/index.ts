@@ -1,0 +1,4 @@
+import { retentionReport } from "./retention-report";
+
+export { retentionToolset } from "./toolset";
+export const retentionTools = [retentionReport];

@@ -1,0 +1,54 @@
+import type { SqlDb } from "@revops/store";
+import { num } from "./sql.js";
+
+/** One yearly subscription term of the account book: what ARR bridges and cohorts are built from. */
+export interface SubscriptionTerm {
+  id: string;
+  accountId: string;
+  plan: string;
+  seats: number;
+  arr: number;
+  start: string;
+  /** The renewal (or, for a cancelled term, the churn) date: the term is in force on [start, renewal). */
+  renewal: string;
+  status: "renewed" | "cancelled" | "active";
+  /** The start of the account's oldest term in the book (its first term when on or after `complete_from`). */
+  accountFirstStart: string;
+}
+
+export interface TermHistory {
+  /** Terms in force at some point of [from, to]. */
+  terms: SubscriptionTerm[];
+  /** First day from which every term in force is in the book (older, finished terms were not kept). */
+  completeFrom: string | null;
+}
+
+/** Terms overlapping [from, to] with each account's oldest start: indexed on renewal date, one group-by. */
+export async function subscriptionTerms(db: SqlDb, from: string, to: string): Promise<TermHistory> {
+  const [rows, cov] = await Promise.all([
+    db.query<Record<string, unknown>>(
+      `SELECT s.id, s.account_id, s.plan, s.seats, s.arr, s.start_date, s.renewal_date, s.status, f.first_start
+       FROM sb_subscriptions s
+       JOIN (SELECT account_id, MIN(start_date) AS first_start FROM sb_subscriptions GROUP BY account_id) f
+         ON f.account_id = s.account_id
+       WHERE s.renewal_date >= ? AND s.start_date <= ?
+       ORDER BY s.account_id, s.start_date, s.id`,
+      [from, to],
+    ),
+    db.one<{ d: string | null }>("SELECT MIN(renewal_date) AS d FROM sb_subscriptions"),
+  ]);
+  return {
+    terms: rows.map((r) => ({
+      id: String(r.id),
+      accountId: String(r.account_id),
+      plan: String(r.plan),
+      seats: num(r.seats),
+      arr: num(r.arr),
+      start: String(r.start_date),
+      renewal: String(r.renewal_date),
+      status: r.status as SubscriptionTerm["status"],
+      accountFirstStart: String(r.first_start),
+    })),
+    completeFrom: cov?.d ?? null,
+  };
+}
