@@ -1,5 +1,6 @@
 import { toolsFor } from "@revops/kit";
 import type {
+  CampaignOutcome,
   CampaignQuery,
   CampaignRow,
   CampaignStats,
@@ -27,6 +28,7 @@ export type MarketingCampaignStats = Omit<CampaignStats, "channel" | "touches" |
  */
 export type {
   AttributionCampaign,
+  CampaignOutcome,
   ContactList,
   DealPath,
   FunnelCell,
@@ -67,6 +69,11 @@ export interface MarketingPort {
    * creation, oldest first; what the source cannot provide is said in `notes`, never thrown.
    */
   touchPaths(): Promise<TouchPaths>;
+  /**
+   * Every campaign with the leads it sourced and the opportunities and pipeline those leads created, for channel
+   * economics; what the source cannot measure is said in `notes`.
+   */
+  campaignOutcomes(): Promise<{ campaigns: CampaignOutcome[]; notes: string[] }>;
   /** The list, read fresh from the system of record (never a cached copy); undefined when there is none. */
   getList(id: string): Promise<ContactList | undefined>;
   /** Contacts by id or email (case-insensitive), read fresh; refs that match nothing are left out. */

@@ -111,6 +111,7 @@ export {
 } from "./ports/identity-systems.js";
 export {
   type CampaignChannel,
+  type CampaignOutcome,
   type CampaignQuery,
   type CampaignRow,
   type CampaignStats,

@@ -4,6 +4,7 @@ import { attributionTools, attributionToolset } from "./attribution";
 import { campaignsTools, campaignsToolset } from "./campaigns";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
+import { planningTools, planningToolset } from "./planning";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
 export const toolsets = [
@@ -12,6 +13,7 @@ export const toolsets = [
   leadsToolset,
   listsToolset,
   analyticsToolset,
+  planningToolset,
   capsToolset,
 ];
 export const tools = [
@@ -20,5 +22,6 @@ export const tools = [
   ...leadsTools,
   ...listsTools,
   ...analyticsTools,
+  ...planningTools,
   capsUpdateTool,
 ];
