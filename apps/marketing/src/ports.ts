@@ -12,6 +12,7 @@ import type {
   TouchPaths,
   WriteOrigin,
 } from "@revops/sandbox";
+import type { BrandGuide } from "./domain/brand-guide";
 
 /** A campaign row; vendors without a channel property report "unspecified". */
 export type MarketingCampaignRow = Omit<CampaignRow, "channel"> & { channel: string };
@@ -90,6 +91,8 @@ export interface MarketingPort {
 
 export interface MarketingPorts {
   marketing: MarketingPort;
+  /** The deployment's brand guide (BRAND_GUIDE_FILE over the default). */
+  brandGuide: BrandGuide;
   today: () => Promise<string>;
   source: string;
   /** The ports of a named connection (`HUBSPOT_ACCESS_TOKEN__EU`…); none = these. */

@@ -2,6 +2,7 @@ import { capsToolset, capsUpdateTool } from "@revops/guards";
 import { analyticsTools, analyticsToolset } from "./analytics";
 import { attributionTools, attributionToolset } from "./attribution";
 import { campaignsTools, campaignsToolset } from "./campaigns";
+import { contentTools, contentToolset } from "./content";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
@@ -14,6 +15,7 @@ export const toolsets = [
   listsToolset,
   analyticsToolset,
   planningToolset,
+  contentToolset,
   capsToolset,
 ];
 export const tools = [
@@ -23,5 +25,6 @@ export const tools = [
   ...listsTools,
   ...analyticsTools,
   ...planningTools,
+  ...contentTools,
   capsUpdateTool,
 ];
