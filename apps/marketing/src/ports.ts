@@ -1,5 +1,6 @@
 import { toolsFor } from "@revops/kit";
 import type {
+  BudgetAllocation,
   CampaignOutcome,
   CampaignQuery,
   CampaignRow,
@@ -8,6 +9,7 @@ import type {
   LeadFunnel,
   ListContact,
   ListMembersResult,
+  NewAllocation,
   Page,
   TouchPaths,
   WriteOrigin,
@@ -29,6 +31,7 @@ export type MarketingCampaignStats = Omit<CampaignStats, "channel" | "touches" |
  */
 export type {
   AttributionCampaign,
+  BudgetAllocation,
   CampaignOutcome,
   ContactList,
   DealPath,
@@ -38,6 +41,7 @@ export type {
   LeadFunnel,
   ListContact,
   ListMembersResult,
+  NewAllocation,
   PathTouch,
   TouchPaths,
   WriteOrigin,
@@ -89,10 +93,22 @@ export interface MarketingPort {
   ): Promise<ListMembersResult>;
 }
 
+/** Planned spend, kept in the suite's own database whatever the marketing source. */
+export interface BudgetPort {
+  /** Allocations of the given campaigns (all when unset), oldest first. */
+  allocations(campaignIds?: string[]): Promise<BudgetAllocation[]>;
+  /** Records one allocation; the same origin.idempotencyKey again returns the first and adds nothing. */
+  allocate(
+    a: NewAllocation,
+    origin: WriteOrigin,
+  ): Promise<{ allocation: BudgetAllocation; created: boolean }>;
+}
+
 export interface MarketingPorts {
   marketing: MarketingPort;
   /** The deployment's brand guide (BRAND_GUIDE_FILE over the default). */
   brandGuide: BrandGuide;
+  budgets: BudgetPort;
   today: () => Promise<string>;
   source: string;
   /** The ports of a named connection (`HUBSPOT_ACCESS_TOKEN__EU`…); none = these. */

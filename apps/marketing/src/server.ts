@@ -1,5 +1,13 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
-import { SandboxMarketing, sandboxDatabase, sandboxToday } from "@revops/sandbox";
+import {
+  budgetMigrations,
+  SandboxMarketing,
+  SqlBudgetLedger,
+  sandboxDatabase,
+  sandboxNow,
+  sandboxToday,
+} from "@revops/sandbox";
+import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
 import { loadBrandGuide } from "./integrations/brand-config";
 import { loadMarketingSourceConfig, marketingIntegrationEnv } from "./integrations/config";
@@ -26,6 +34,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
     return {
       marketing: await vendorMarketing(rt, config),
       brandGuide,
+      budgets: new SqlBudgetLedger(await budgetDatabase(rt), async () => new Date().toISOString(), false),
       today: realToday,
       source: config.source,
     };
@@ -34,9 +43,19 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   return {
     marketing: new SandboxMarketing(db),
     brandGuide,
+    budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),
     today: () => sandboxToday(db),
     source: "sandbox",
   };
+}
+
+/** Beside a vendor, planned spend still lives in our database: only its table, no sandbox company. */
+function budgetDatabase(rt: Runtime) {
+  return rt.shared("marketing-budgets-db", async () => {
+    const db = await rt.sql();
+    await migrate(db, budgetMigrations);
+    return db;
+  });
 }
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */

@@ -44,6 +44,11 @@ export {
   type TouchPaths,
 } from "./ports/attribution-paths.js";
 export {
+  type BudgetAllocation,
+  type NewAllocation,
+  SqlBudgetLedger,
+} from "./ports/budgets.js";
+export {
   CHURN_LEAD_DAYS,
   CHURN_WINDOWS,
   type RenewalHistory,
@@ -139,4 +144,11 @@ export {
   type TicketStatus,
   TicketWriteError,
 } from "./ports/support.js";
-export { sandboxMigrations, TABLE_COLUMNS, TABLE_NAMES, type TableName, WRITTEN_TABLES } from "./schema.js";
+export {
+  budgetMigrations,
+  sandboxMigrations,
+  TABLE_COLUMNS,
+  TABLE_NAMES,
+  type TableName,
+  WRITTEN_TABLES,
+} from "./schema.js";

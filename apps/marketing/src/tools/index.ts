@@ -1,6 +1,7 @@
 import { capsToolset, capsUpdateTool } from "@revops/guards";
 import { analyticsTools, analyticsToolset } from "./analytics";
 import { attributionTools, attributionToolset } from "./attribution";
+import { budgetsTools, budgetsToolset } from "./budgets";
 import { campaignsTools, campaignsToolset } from "./campaigns";
 import { contentTools, contentToolset } from "./content";
 import { leadsTools, leadsToolset } from "./leads";
@@ -16,6 +17,7 @@ export const toolsets = [
   analyticsToolset,
   planningToolset,
   contentToolset,
+  budgetsToolset,
   capsToolset,
 ];
 export const tools = [
@@ -26,5 +28,6 @@ export const tools = [
   ...analyticsTools,
   ...planningTools,
   ...contentTools,
+  ...budgetsTools,
   capsUpdateTool,
 ];
