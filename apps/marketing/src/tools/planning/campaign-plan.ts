@@ -47,7 +47,8 @@ function quantile(xs: number[], q: number): number | null {
 export const campaignPlan = marketingTool({
   name: "campaign_plan",
   title: "Plan a campaign",
-  description: "Channel mix, budget split, expected leads and pipeline with ranges, from past campaigns.",
+  description:
+    "Splits a budget across channels from past campaigns; expected leads and pipeline with ranges.",
   toolset: planningToolset.name,
   scopes: ["marketing:read"],
   annotations: annotations.read,
@@ -55,10 +56,10 @@ export const campaignPlan = marketingTool({
     .object({
       goal: z.enum(["pipeline", "leads"]),
       target: z.number().positive().max(1e10).describe("Leads, or pipeline in USD"),
-      budget: z.number().positive().max(1e8).describe("USD"),
+      budget: z.number().positive().max(1e8),
       start: IsoDateSchema,
       end: IsoDateSchema,
-      channels: z.array(ChannelSchema).min(1).optional().describe("Default: every channel with history"),
+      channels: z.array(ChannelSchema).min(1).optional(),
       audience: z.string().trim().min(1).max(200).optional(),
       connection: ConnectionSchema.optional(),
     })
