@@ -25,6 +25,11 @@ let today: string;
 let running: { id: string; name: string }[];
 
 const n = (v: unknown) => Number(v ?? 0);
+/** A call through the MCP client; a result without structured content reads as an empty object. */
+const call = async (tool: string, args: Record<string, unknown>) => {
+  const r = await mcp.call(tool, args);
+  return { ...r, data: r.data ?? {} };
+};
 const allocations = async () =>
   data.query<Record<string, unknown>>(
     "SELECT campaign_id, amount, currency, period_start, period_end, plan_hash, principal FROM sb_budget_allocations ORDER BY created_at, id",
@@ -32,11 +37,11 @@ const allocations = async () =>
 
 /** Dry run, queue, a human approves, then the same call with the approval id: the whole confirmed path. */
 async function approveAndRun(args: Record<string, unknown>) {
-  const queued = await mcp.call("budget_allocate", args);
+  const queued = await call("budget_allocate", args);
   const id = approvalIdIn(queued.text) as string;
   expect(id, queued.text).toBeDefined();
   await admin.approve(id, "marketing-director");
-  const done = await mcp.call("budget_allocate", { ...args, approval_id: id });
+  const done = await call("budget_allocate", { ...args, approval_id: id });
   return { id, done };
 }
 
@@ -52,7 +57,7 @@ beforeAll(async () => {
     env: { REVOPS_DATA_DIR: dataDir },
   });
   admin = approvalsAdmin({ sql: async () => guardSql, config });
-  await mcp.call("ad_budgets", {}); // loads the sandbox company
+  await call("ad_budgets", {}); // loads the sandbox company
   data = await openSql({ dataDir });
   today = String((await data.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
   running = await data.query<{ id: string; name: string }>(
@@ -69,7 +74,7 @@ afterAll(async () => {
 
 describe("ad_budgets on the sandbox", () => {
   it("paces every running campaign as SQL computes it, with channel totals and overspend alerts", async () => {
-    const r = await mcp.call("ad_budgets", {});
+    const r = await call("ad_budgets", {});
     expect(r.isError, r.text).toBe(false);
     const rows = await data.query<Record<string, unknown>>(
       `SELECT c.id, c.channel, c.budget, c.spend,
@@ -124,7 +129,7 @@ describe("ad_budgets on the sandbox", () => {
 describe("budget_allocate on the sandbox, through the MCP client", () => {
   it("dry run shows the spend plan and writes nothing", async () => {
     const c = running[0] as { id: string; name: string };
-    const r = await mcp.call("budget_allocate", { campaign_id: c.id, amount: 400, dry_run: true });
+    const r = await call("budget_allocate", { campaign_id: c.id, amount: 400, dry_run: true });
     expect(r.isError, r.text).toBeFalsy();
     expect(r.text).toContain("Dry run, nothing was changed");
     expect(r.text).toContain(c.name);
@@ -154,7 +159,7 @@ describe("budget_allocate on the sandbox, through the MCP client", () => {
       planned_budget: budget + 400,
     });
     expect(done.data.written).toEqual({ system: "revops", id: done.data.allocation_id });
-    const again = await mcp.call("budget_allocate", { ...args, approval_id: id });
+    const again = await call("budget_allocate", { ...args, approval_id: id });
     expect(again.isError).toBe(true);
     expect(again.text).toContain("already used");
     const rows = await allocations();
@@ -171,36 +176,36 @@ describe("budget_allocate on the sandbox, through the MCP client", () => {
       ),
     ).toBe(1);
     // ad_budgets reads the allocation back
-    const b = await mcp.call("ad_budgets", {});
+    const b = await call("ad_budgets", {});
     expect(b.data.campaigns.find((x: { id: string }) => x.id === c.id)).toMatchObject({ allocated: 400 });
   });
 
   it("refuses plans over a cap, naming the cap: per call, per campaign, per day", async () => {
-    const [a, b] = running as [{ id: string }, { id: string }];
-    const perCall = await mcp.call("budget_allocate", { campaign_id: b.id, amount: 600, dry_run: true });
+    const [a, b] = [running[0], running[1]] as [{ id: string }, { id: string }];
+    const perCall = await call("budget_allocate", { campaign_id: b.id, amount: 600, dry_run: true });
     expect(perCall.isError).toBe(true);
     expect(perCall.text).toContain("per-call cap $500");
     // 400 already planned for a: 450 more is over its 800
-    const perCampaign = await mcp.call("budget_allocate", { campaign_id: a.id, amount: 450 });
+    const perCampaign = await call("budget_allocate", { campaign_id: a.id, amount: 450 });
     expect(perCampaign.isError).toBe(true);
     expect(perCampaign.text).toMatch(/per-campaign cap \$800: \$400 used, \$400 remaining/);
     const ok = await approveAndRun({ campaign_id: b.id, amount: 450 });
     expect(ok.done.isError, ok.done.text).toBe(false);
     // 850 spent today: 200 more is over the daily 1,000
-    const perDay = await mcp.call("budget_allocate", { campaign_id: b.id, amount: 200, dry_run: true });
+    const perDay = await call("budget_allocate", { campaign_id: b.id, amount: 200, dry_run: true });
     expect(perDay.isError).toBe(true);
     expect(perDay.text).toMatch(/daily cap \(UTC day\) \$1,000: \$850 used, \$150 remaining/);
     expect((await allocations()).map((r) => n(r.amount))).toEqual([400, 450]);
   });
 
   it("refuses unknown and finished campaigns, naming the field", async () => {
-    const none = await mcp.call("budget_allocate", { campaign_id: "cmp_9999", amount: 10, dry_run: true });
+    const none = await call("budget_allocate", { campaign_id: "cmp_9999", amount: 10, dry_run: true });
     expect(none.isError).toBe(true);
     expect(none.text).toContain("no campaign cmp_9999");
     const ended = await data.one<{ id: string }>(
       "SELECT id FROM sb_campaigns WHERE status = 'completed' ORDER BY id",
     );
-    const r = await mcp.call("budget_allocate", { campaign_id: ended?.id, amount: 10, dry_run: true });
+    const r = await call("budget_allocate", { campaign_id: ended?.id, amount: 10, dry_run: true });
     expect(r.isError).toBe(true);
     expect(r.text).toContain("has ended");
     expect(r.text).toContain("campaign_id");

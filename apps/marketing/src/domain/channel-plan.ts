@@ -95,29 +95,42 @@ interface Rates {
   pipeline: number;
 }
 
-/** Per-dollar rates of one channel, each pulled toward the all-channel rate while its own evidence is thin. */
-function credibleRates(cs: readonly PastCampaign[], all: Rates): Rates {
-  const spend = cs.reduce((s, c) => s + c.spend, 0);
-  const leads = cs.reduce((s, c) => s + c.leads, 0);
-  const opps = cs.reduce((s, c) => s + c.opportunities, 0);
-  const pipeline = cs.reduce((s, c) => s + c.pipeline, 0);
-  const blend = (own: number, units: number, pooled: number) => {
-    const z = units / (units + CREDIBILITY_UNITS);
-    return z * own + (1 - z) * pooled;
-  };
-  if (spend <= 0) return all;
-  return {
-    leads: blend(leads / spend, leads, all.leads),
-    opportunities: blend(opps / spend, opps, all.opportunities),
-    pipeline: blend(pipeline / spend, opps, all.pipeline),
-  };
+/** A channel's (or all channels') totals: what every rate is computed from. */
+interface Totals extends Rates {
+  spend: number;
 }
 
-function pooledRates(cs: readonly PastCampaign[]): Rates {
-  const spend = cs.reduce((s, c) => s + c.spend, 0);
-  const per = (k: "leads" | "opportunities" | "pipeline") =>
-    spend > 0 ? cs.reduce((s, c) => s + c[k], 0) / spend : 0;
-  return { leads: per("leads"), opportunities: per("opportunities"), pipeline: per("pipeline") };
+function totalsOf(cs: readonly PastCampaign[]): Totals {
+  const t = { spend: 0, leads: 0, opportunities: 0, pipeline: 0 };
+  for (const c of cs) addTo(t, c);
+  return t;
+}
+
+function addTo(t: Totals, c: Totals): void {
+  t.spend += c.spend;
+  t.leads += c.leads;
+  t.opportunities += c.opportunities;
+  t.pipeline += c.pipeline;
+}
+
+const perDollar = (t: Totals): Rates =>
+  t.spend > 0
+    ? { leads: t.leads / t.spend, opportunities: t.opportunities / t.spend, pipeline: t.pipeline / t.spend }
+    : { leads: 0, opportunities: 0, pipeline: 0 };
+
+/** Per-dollar rates of one channel, each pulled toward the all-channel rate while its own evidence is thin. */
+function credibleRates(t: Totals, all: Rates): Rates {
+  if (t.spend <= 0) return all;
+  const own = perDollar(t);
+  const blend = (rate: number, units: number, pooled: number) => {
+    const z = units / (units + CREDIBILITY_UNITS);
+    return z * rate + (1 - z) * pooled;
+  };
+  return {
+    leads: blend(own.leads, t.leads, all.leads),
+    opportunities: blend(own.opportunities, t.opportunities, all.opportunities),
+    pipeline: blend(own.pipeline, t.opportunities, all.pipeline),
+  };
 }
 
 /** Shares proportional to weight, none above MAX_SHARE, the excess handed on to the rest; sums to 1. */
@@ -179,8 +192,8 @@ export function planChannels(
   const by = new Map<string, PastCampaign[]>();
   for (const c of history) by.set(c.channel, [...(by.get(c.channel) ?? []), c]);
   const channels = [...by.keys()].sort();
-  const all = pooledRates(history);
-  const point = new Map(channels.map((ch) => [ch, credibleRates(by.get(ch) ?? [], all)]));
+  const all = perDollar(totalsOf(history));
+  const point = new Map(channels.map((ch) => [ch, credibleRates(totalsOf(by.get(ch) ?? []), all)]));
   const shares = cappedShares(new Map(channels.map((ch) => [ch, point.get(ch)?.[goal] ?? 0])));
   const dollars = new Map(channels.map((ch) => [ch, round(budget * (shares.get(ch) ?? 0), 0)]));
   // rounding to whole dollars must not lose or add one: the last channel takes the difference
@@ -195,17 +208,19 @@ export function planChannels(
   let reached = 0;
   const next = random(SEED);
   for (let i = 0; i < RESAMPLES; i++) {
+    // sums of a resample drawn straight from the index: no arrays, so thousands of campaigns stay fast
     const resampled = channels.map((ch) => {
       const cs = by.get(ch) ?? [];
-      return [
-        ch,
-        Array.from({ length: cs.length }, () => cs[Math.floor(next() * cs.length)] as PastCampaign),
-      ] as const;
+      const t = { spend: 0, leads: 0, opportunities: 0, pipeline: 0 };
+      for (let k = 0; k < cs.length; k++) addTo(t, cs[Math.floor(next() * cs.length)] as PastCampaign);
+      return [ch, t] as const;
     });
-    const pooled = pooledRates(resampled.flatMap(([, cs]) => cs));
+    const pooledTotals = { spend: 0, leads: 0, opportunities: 0, pipeline: 0 };
+    for (const [, t] of resampled) addTo(pooledTotals, t);
+    const pooled = perDollar(pooledTotals);
     const sums = METRICS.map(() => 0);
-    for (const [ch, cs] of resampled) {
-      const r = credibleRates(cs, pooled);
+    for (const [ch, t] of resampled) {
+      const r = credibleRates(t, pooled);
       METRICS.forEach((m, j) => {
         const v = (dollars.get(ch) ?? 0) * r[m];
         draws.get(ch)?.[j]?.push(v);
