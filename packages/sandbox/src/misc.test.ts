@@ -63,11 +63,14 @@ describe("package entry", () => {
       "sandbox-0002-writes",
       "sandbox-0003-analytics",
       "sandbox-0004-usage-monthly",
+      "sandbox-0005-budget-allocations",
     ]);
+    expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [
       "SandboxCrm",
       "SandboxMarketing",
       "SandboxSupport",
+      "SqlBudgetLedger",
       "ensureSandboxLoaded",
       "sandboxToday",
     ]) {
