@@ -58,6 +58,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
   }
   const allocated = (await ports.budgets.allocations([campaign.id])).reduce((s, a) => s + a.amount, 0);
   const before = campaign.budget + allocated;
+  // biome-ignore lint/complexity/useMathMinMax: ISO dates are strings; this picks the later day
   const from = campaign.startDate > today ? campaign.startDate : today;
   const currency = guardStateOf(ctx)?.config.SPEND_CURRENCY ?? "USD";
   const plan = {
