@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureSandboxLoaded, SANDBOX_DEFAULTS, sandboxToday } from "@revops/sandbox";
+import { ensureSandboxLoaded, SANDBOX_DEFAULTS, SandboxMarketing, sandboxToday } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -211,4 +211,30 @@ describe("campaign_plan on the sandbox", () => {
     expect(none.isError).toBe(true);
     expect(none.text).toContain("budget");
   });
+});
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+describe("campaign outcomes port", () => {
+  it("reads the same history from the sandbox on PostgreSQL as on SQLite", async () => {
+    const schema = `plan_port_${process.pid}_${Date.now()}`;
+    const admin = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
+    await admin.exec(`CREATE SCHEMA ${schema}`);
+    const sep = PG_URL.includes("?") ? "&" : "?";
+    const pg = await openSql({
+      databaseUrl: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      dataDir: tmpdir(),
+    });
+    try {
+      await ensureSandboxLoaded(pg, { seed: SANDBOX_DEFAULTS.seed, scale: SANDBOX_DEFAULTS.scale });
+      const fromPg = await new SandboxMarketing(pg).campaignOutcomes();
+      const fromSqlite = await new SandboxMarketing(db).campaignOutcomes();
+      expect(fromPg.campaigns.length).toBe(30);
+      expect(fromPg).toEqual(fromSqlite);
+    } finally {
+      await pg.close();
+      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.close();
+    }
+  }, 120_000);
 });
