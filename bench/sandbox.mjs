@@ -25,6 +25,11 @@ const TOOLS = [
   ["marketing_campaign_performance", { rank_by: "roi", top: 3 }],
   ["marketing_leads_by_source", { from: "2026-01-01" }],
   ["marketing_attribution", { model: "data_driven" }],
+  [
+    "marketing_campaign_plan",
+    { goal: "pipeline", target: 500000, budget: 80000, start: "2027-01-04", end: "2027-03-31" },
+  ],
+  ["marketing_ad_budgets", {}],
   ["cs_churn_risk", {}],
   ["sales_deals_at_risk", { limit: 10 }],
   ["cs_renewals_upcoming", { within_days: 90 }],

@@ -1,5 +1,7 @@
 import { toolsFor } from "@revops/kit";
 import type {
+  BudgetAllocation,
+  CampaignOutcome,
   CampaignQuery,
   CampaignRow,
   CampaignStats,
@@ -7,10 +9,12 @@ import type {
   LeadFunnel,
   ListContact,
   ListMembersResult,
+  NewAllocation,
   Page,
   TouchPaths,
   WriteOrigin,
 } from "@revops/sandbox";
+import type { BrandGuide } from "./domain/brand-guide";
 
 /** A campaign row; vendors without a channel property report "unspecified". */
 export type MarketingCampaignRow = Omit<CampaignRow, "channel"> & { channel: string };
@@ -27,6 +31,8 @@ export type MarketingCampaignStats = Omit<CampaignStats, "channel" | "touches" |
  */
 export type {
   AttributionCampaign,
+  BudgetAllocation,
+  CampaignOutcome,
   ContactList,
   DealPath,
   FunnelCell,
@@ -35,6 +41,7 @@ export type {
   LeadFunnel,
   ListContact,
   ListMembersResult,
+  NewAllocation,
   PathTouch,
   TouchPaths,
   WriteOrigin,
@@ -67,6 +74,11 @@ export interface MarketingPort {
    * creation, oldest first; what the source cannot provide is said in `notes`, never thrown.
    */
   touchPaths(): Promise<TouchPaths>;
+  /**
+   * Every campaign with the leads it sourced and the opportunities and pipeline those leads created, for channel
+   * economics; what the source cannot measure is said in `notes`.
+   */
+  campaignOutcomes(): Promise<{ campaigns: CampaignOutcome[]; notes: string[] }>;
   /** The list, read fresh from the system of record (never a cached copy); undefined when there is none. */
   getList(id: string): Promise<ContactList | undefined>;
   /** Contacts by id or email (case-insensitive), read fresh; refs that match nothing are left out. */
@@ -81,8 +93,22 @@ export interface MarketingPort {
   ): Promise<ListMembersResult>;
 }
 
+/** Planned spend, kept in the suite's own database whatever the marketing source. */
+export interface BudgetPort {
+  /** Allocations of the given campaigns (all when unset), oldest first. */
+  allocations(campaignIds?: string[]): Promise<BudgetAllocation[]>;
+  /** Records one allocation; the same origin.idempotencyKey again returns the first and adds nothing. */
+  allocate(
+    a: NewAllocation,
+    origin: WriteOrigin,
+  ): Promise<{ allocation: BudgetAllocation; created: boolean }>;
+}
+
 export interface MarketingPorts {
   marketing: MarketingPort;
+  /** The deployment's brand guide (BRAND_GUIDE_FILE over the default). */
+  brandGuide: BrandGuide;
+  budgets: BudgetPort;
   today: () => Promise<string>;
   source: string;
   /** The ports of a named connection (`HUBSPOT_ACCESS_TOKEN__EU`…); none = these. */

@@ -27,3 +27,15 @@ export const campaignResource = defineResource<MarketingPorts>({
       (await ctx.ports.marketing.searchCampaigns(value, 20)).map((c) => c.id),
   },
 });
+
+export const brandGuideResource = defineResource<MarketingPorts>({
+  name: "brand_guide",
+  title: "Brand guide",
+  description: "Voice, banned words, claims that need proof and reading level that brand_check applies.",
+  mimeType: "application/json",
+  scopes: ["marketing:read"],
+  uri: "brand://guide",
+  read: async ({ uri, ctx }) => [
+    { uri, mimeType: "application/json", text: JSON.stringify(ctx.ports.brandGuide, null, 2) },
+  ],
+});

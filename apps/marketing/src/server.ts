@@ -1,10 +1,19 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
-import { SandboxMarketing, sandboxDatabase, sandboxToday } from "@revops/sandbox";
+import {
+  budgetMigrations,
+  SandboxMarketing,
+  SqlBudgetLedger,
+  sandboxDatabase,
+  sandboxNow,
+  sandboxToday,
+} from "@revops/sandbox";
+import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
+import { loadBrandGuide } from "./integrations/brand-config";
 import { loadMarketingSourceConfig, marketingIntegrationEnv } from "./integrations/config";
 import type { MarketingPorts } from "./ports";
 import { budgetPlanPrompt } from "./prompts";
-import { campaignResource } from "./resources";
+import { brandGuideResource, campaignResource } from "./resources";
 import { tools, toolsets } from "./tools";
 
 export const MARKETING_INSTRUCTIONS =
@@ -18,13 +27,35 @@ type Env = Record<string, string | undefined>;
 /** Sandbox by default; MARKETING_SOURCE=hubspot with HUBSPOT_ACCESS_TOKEN serves every marketing read from HubSpot. */
 async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<MarketingPorts, "using">> {
   const config = nameConnection(loadMarketingSourceConfig(env), name);
+  const brandGuide = loadBrandGuide(env);
   if (config.source !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDK
     const { realToday, vendorMarketing } = await import("./integrations/vendor-ports");
-    return { marketing: await vendorMarketing(rt, config), today: realToday, source: config.source };
+    return {
+      marketing: await vendorMarketing(rt, config),
+      brandGuide,
+      budgets: new SqlBudgetLedger(await budgetDatabase(rt), async () => new Date().toISOString(), false),
+      today: realToday,
+      source: config.source,
+    };
   }
   const db = await sandboxDatabase(rt);
-  return { marketing: new SandboxMarketing(db), today: () => sandboxToday(db), source: "sandbox" };
+  return {
+    marketing: new SandboxMarketing(db),
+    brandGuide,
+    budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),
+    today: () => sandboxToday(db),
+    source: "sandbox",
+  };
+}
+
+/** Beside a vendor, planned spend still lives in our database: only its table, no sandbox company. */
+function budgetDatabase(rt: Runtime) {
+  return rt.shared("marketing-budgets-db", async () => {
+    const db = await rt.sql();
+    await migrate(db, budgetMigrations);
+    return db;
+  });
 }
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
@@ -42,7 +73,7 @@ export function createMarketingServer() {
     instructions: MARKETING_INSTRUCTIONS,
     toolsets,
     tools,
-    resources: [campaignResource],
+    resources: [campaignResource, brandGuideResource],
     prompts: [budgetPlanPrompt],
     ports: marketingPorts,
   });

@@ -122,3 +122,50 @@ describe("attribution on HubSpot", () => {
     }
   });
 });
+
+describe("planning and budgets on HubSpot", () => {
+  it("learns from finished campaigns' first-touch leads and HubSpot's revenue report, and says so", async () => {
+    const perf = await s.call("campaign_performance", {});
+    expect(perf.isError, perf.text).toBe(false);
+    const r = await s.call("campaign_plan", {
+      goal: "leads",
+      target: 2,
+      budget: 7000,
+      start: "2099-01-04",
+      end: "2099-02-28",
+    });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.data.meta.source).toBe("hubspot");
+    // the summit has not run: two finished campaigns, one per channel
+    expect(r.data.meta.inputs.campaigns_used).toBe(2);
+    const rows = perf.data.campaigns as { id: string; leads: number; spend: number }[];
+    const ppc = rows.find((c) => c.id === PPC) as { leads: number; spend: number };
+    const webinar = rows.find((c) => c.id === WEBINAR) as { leads: number; spend: number };
+    expect(r.data.history.map((h: { spend: number; leads: number }) => [h.spend, h.leads]).sort()).toEqual(
+      [
+        [ppc.spend, ppc.leads],
+        [webinar.spend, webinar.leads],
+      ].sort(),
+    );
+    expect(r.data.plan.reduce((a: number, p: { budget: number }) => a + p.budget, 0)).toBe(7000);
+    expect(r.data.meta.caveats.join(" ")).toContain("first-interaction campaign revenue report");
+  });
+
+  it("ad_budgets beside HubSpot: running campaigns from HubSpot, planned spend from our own database", async () => {
+    const r = await s.call("ad_budgets", {});
+    expect(r.isError, r.text).toBe(false);
+    expect(r.data.meta.source).toBe("hubspot");
+    // the spring campaigns have ended; the summit is planned, with a $1,000 deposit spent and no budget items
+    expect(r.data.campaigns).toEqual([
+      expect.objectContaining({
+        id: SUMMIT,
+        budget: 0,
+        allocated: 0,
+        spend: 1000,
+        forecast: 1000,
+        over_by: 1000,
+      }),
+    ]);
+    expect(r.data.alerts).toHaveLength(1);
+  });
+});

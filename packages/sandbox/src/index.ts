@@ -44,6 +44,11 @@ export {
   type TouchPaths,
 } from "./ports/attribution-paths.js";
 export {
+  type BudgetAllocation,
+  type NewAllocation,
+  SqlBudgetLedger,
+} from "./ports/budgets.js";
+export {
   CHURN_LEAD_DAYS,
   CHURN_WINDOWS,
   type RenewalHistory,
@@ -114,6 +119,7 @@ export {
 } from "./ports/identity-systems.js";
 export {
   type CampaignChannel,
+  type CampaignOutcome,
   type CampaignQuery,
   type CampaignRow,
   type CampaignStats,
@@ -141,4 +147,11 @@ export {
   type TicketStatus,
   TicketWriteError,
 } from "./ports/support.js";
-export { sandboxMigrations, TABLE_COLUMNS, TABLE_NAMES, type TableName, WRITTEN_TABLES } from "./schema.js";
+export {
+  budgetMigrations,
+  sandboxMigrations,
+  TABLE_COLUMNS,
+  TABLE_NAMES,
+  type TableName,
+  WRITTEN_TABLES,
+} from "./schema.js";

@@ -63,12 +63,15 @@ describe("package entry", () => {
       "sandbox-0002-writes",
       "sandbox-0003-analytics",
       "sandbox-0004-usage-monthly",
-      "sandbox-0005-churn-features",
+      "sandbox-0005-budget-allocations",
+      "sandbox-0006-churn-features",
     ]);
+    expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [
       "SandboxCrm",
       "SandboxMarketing",
       "SandboxSupport",
+      "SqlBudgetLedger",
       "ensureSandboxLoaded",
       "sandboxToday",
     ]) {

@@ -239,6 +239,22 @@ CREATE TABLE IF NOT EXISTS sb_usage_monthly (
 );
 `;
 
+// Planned spend: the suite is its system of record (budget_allocate writes it, ad_budgets reads it), on the sandbox
+// and beside a vendor alike; one row per confirmed allocation, its idempotency key unique so a retry adds nothing.
+const budgetAllocations = `
+CREATE TABLE IF NOT EXISTS sb_budget_allocations (
+  id ${T} PRIMARY KEY, campaign_id ${T} NOT NULL, channel ${T} NOT NULL, amount INTEGER NOT NULL,
+  currency ${T} NOT NULL, period_start ${T} NOT NULL, period_end ${T} NOT NULL, note ${T}, principal ${T} NOT NULL,
+  plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_budget_allocations_campaign_idx ON sb_budget_allocations (campaign_id, period_start);
+`;
+
+/** Planned spend only, for a deployment whose marketing data is at a vendor (no sandbox company loaded). */
+export const budgetMigrations: Migration[] = [
+  { id: "sandbox-0005-budget-allocations", sql: budgetAllocations },
+];
+
 // Churn features count customer-success activities (no deal) per account and window: a partial index reads only those.
 const churnFeatures = `
 CREATE INDEX IF NOT EXISTS sb_activities_cs_idx ON sb_activities (account_id, occurred_at) WHERE deal_id IS NULL;
@@ -250,7 +266,8 @@ export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0002-writes", sql: writes },
   { id: "sandbox-0003-analytics", sql: analytics },
   { id: "sandbox-0004-usage-monthly", sql: monthlyUsage },
-  { id: "sandbox-0005-churn-features", sql: churnFeatures },
+  ...budgetMigrations,
+  { id: "sandbox-0006-churn-features", sql: churnFeatures },
 ];
 
 /**
@@ -272,4 +289,4 @@ export const SANDBOX_INDEXES: { name: string; create: string }[] = (() => {
 export const DERIVED_TABLES = ["sb_usage_recent"] as const;
 
 /** Tables that only writes fill: emptied by a reset, never generated. */
-export const WRITTEN_TABLES = ["sb_ticket_comments", "sb_changes"] as const;
+export const WRITTEN_TABLES = ["sb_ticket_comments", "sb_changes", "sb_budget_allocations"] as const;

@@ -1,9 +1,12 @@
 import { capsToolset, capsUpdateTool } from "@revops/guards";
 import { analyticsTools, analyticsToolset } from "./analytics";
 import { attributionTools, attributionToolset } from "./attribution";
+import { budgetsTools, budgetsToolset } from "./budgets";
 import { campaignsTools, campaignsToolset } from "./campaigns";
+import { contentTools, contentToolset } from "./content";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
+import { planningTools, planningToolset } from "./planning";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
 export const toolsets = [
@@ -12,6 +15,9 @@ export const toolsets = [
   leadsToolset,
   listsToolset,
   analyticsToolset,
+  planningToolset,
+  contentToolset,
+  budgetsToolset,
   capsToolset,
 ];
 export const tools = [
@@ -20,5 +26,8 @@ export const tools = [
   ...leadsTools,
   ...listsTools,
   ...analyticsTools,
+  ...planningTools,
+  ...contentTools,
+  ...budgetsTools,
   capsUpdateTool,
 ];

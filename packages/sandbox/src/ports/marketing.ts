@@ -65,6 +65,26 @@ export interface LeadSourceStats {
   wonRevenue: number;
 }
 
+/** One campaign's budget, spend and what its sourced leads became: the history a channel plan learns from. */
+export interface CampaignOutcome {
+  id: string;
+  name: string;
+  channel: string;
+  status: CampaignStatus;
+  startDate: string;
+  endDate: string;
+  budget: number;
+  spend: number;
+  /** Leads the campaign sourced (lead.campaign_id). */
+  leads: number;
+  /** Those leads converted to deals, each deal once, whatever its stage now. */
+  opportunities: number;
+  /** Amount of those deals when created, won, open or lost: pipeline created. */
+  pipeline: number;
+  /** Days from each converted lead's creation to its deal's creation. */
+  leadToOpportunityDays: number[];
+}
+
 /** A contact list: static lists are edited by hand or by tools, dynamic ones only by their filters. */
 export interface ContactList {
   id: string;
@@ -97,6 +117,8 @@ export interface MarketingPort {
   searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   /** Every campaign and every converted deal's campaign touches up to its creation, for multi-touch attribution. */
   touchPaths(): Promise<TouchPaths>;
+  /** Every campaign with its sourced leads, opportunities and pipeline created; oldest first. */
+  campaignOutcomes(): Promise<{ campaigns: CampaignOutcome[]; notes: string[] }>;
   getList(id: string): Promise<ContactList | undefined>;
   /** Contacts by id or email (case-insensitive); refs that match nothing are left out. */
   findContacts(refs: string[]): Promise<ListContact[]>;
@@ -248,6 +270,41 @@ export class SandboxMarketing implements MarketingPort {
 
   touchPaths(): Promise<TouchPaths> {
     return sandboxTouchPaths(this.db);
+  }
+
+  async campaignOutcomes(): Promise<{ campaigns: CampaignOutcome[]; notes: string[] }> {
+    const rows = await this.db.query<CampaignDbRow>(
+      `SELECT c.id, c.name, c.channel, c.status, c.start_date, c.end_date, c.budget, c.spend,
+         COUNT(l.id) AS leads, COUNT(d.id) AS opportunities, COALESCE(SUM(d.amount), 0) AS pipeline
+       FROM sb_campaigns c
+       LEFT JOIN sb_leads l ON l.campaign_id = c.id
+       LEFT JOIN sb_deals d ON d.id = l.converted_deal_id
+       GROUP BY c.id, c.name, c.channel, c.status, c.start_date, c.end_date, c.budget, c.spend
+       ORDER BY c.start_date, c.id`,
+    );
+    const lags = await this.db.query<{ campaign_id: string; lead_at: string; deal_at: string }>(
+      `SELECT l.campaign_id, l.created_at AS lead_at, d.created_date AS deal_at
+       FROM sb_leads l JOIN sb_deals d ON d.id = l.converted_deal_id
+       WHERE l.campaign_id IS NOT NULL ORDER BY l.id`,
+    );
+    const days = new Map<string, number[]>();
+    for (const r of lags) {
+      const gap = Math.round(
+        (Date.parse(String(r.deal_at).slice(0, 10)) - Date.parse(String(r.lead_at).slice(0, 10))) /
+          86_400_000,
+      );
+      days.set(r.campaign_id, [...(days.get(r.campaign_id) ?? []), gap]);
+    }
+    return {
+      campaigns: rows.map((r) => ({
+        ...toCampaign(r),
+        leads: num(r.leads),
+        opportunities: num(r.opportunities),
+        pipeline: num(r.pipeline),
+        leadToOpportunityDays: days.get(r.id) ?? [],
+      })),
+      notes: [],
+    };
   }
 
   async getList(id: string): Promise<ContactList | undefined> {

@@ -7,6 +7,7 @@ import {
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { type CampaignQuery, decodeCursor, encodeCursor, type Page, pageLimit } from "@revops/sandbox";
 import type {
+  CampaignOutcome,
   ContactList,
   FunnelCell,
   FunnelLeadDates,
@@ -53,6 +54,9 @@ const DEAL_PROPS = ["amount", "dealstage", "createdate", "closedate", "hs_is_clo
 /** What HubSpot's campaign reports cannot say, for the attribution tools' caveats. */
 export const HUBSPOT_PATH_NOTE =
   "HubSpot reports which campaigns influenced a contact, not when: touches are ordered first-touch campaign first, then by campaign start; the lookback only drops campaigns that started after the deal was created; time_decay and w_shaped fall back to positions.";
+
+export const HUBSPOT_OUTCOME_NOTE =
+  "HubSpot: opportunities and pipeline are its first-interaction campaign revenue report (deals lost are not in it), and it records no lead-to-deal dates, so the timeline uses no lag.";
 
 type Lead = {
   source: string;
@@ -121,6 +125,32 @@ export class HubSpotMarketing implements MarketingPort {
     _origin: WriteOrigin,
   ): Promise<ListMembersResult> {
     return translated(() => this.members.updateListMembers(listId, change));
+  }
+
+  /** HubSpot's first-interaction campaign report stands in for sourced leads and deals (open and won only). */
+  campaignOutcomes(): Promise<WithFreshness<{ campaigns: CampaignOutcome[]; notes: string[] }>> {
+    return translated(async () => {
+      const t = new FreshnessTracker(VENDOR);
+      const today = await this.today();
+      const campaigns = await this.campaigns(t);
+      const stats = await mapLimit(campaigns, REPORT_CONCURRENCY, (c) => this.statsOf(c, today, t));
+      const rows = campaigns.map((c, i) => {
+        const s = stats[i] as MarketingCampaignStats;
+        return {
+          ...this.toRow(c, today),
+          leads: s.leads,
+          opportunities: s.dealsInfluenced,
+          pipeline: s.pipeline,
+          leadToOpportunityDays: [],
+        };
+      });
+      return t.mark({
+        campaigns: rows.sort((a, b) =>
+          a.startDate !== b.startDate ? (a.startDate < b.startDate ? -1 : 1) : a.id < b.id ? -1 : 1,
+        ),
+        notes: [HUBSPOT_OUTCOME_NOTE],
+      });
+    });
   }
 
   listCampaigns(q: CampaignQuery = {}): Promise<WithFreshness<Page<MarketingCampaignRow>>> {

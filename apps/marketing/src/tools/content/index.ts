@@ -1,0 +1,4 @@
+import { brandCheck } from "./brand-check";
+
+export { contentToolset } from "./toolset";
+export const contentTools = [brandCheck];

@@ -1,0 +1,4 @@
+import { campaignPlan } from "./campaign-plan";
+
+export { planningToolset } from "./toolset";
+export const planningTools = [campaignPlan];
