@@ -45,6 +45,7 @@ import {
 import type { KitRuntime } from "./runtime";
 import { modelInputSchema, toJsonSchema } from "./schema";
 import { shapeResult } from "./shape";
+import { VIEW_EXTENSION_ID, viewToolMeta } from "./views";
 
 /** A JSON-RPC error with our message as is (McpError would prefix "MCP error -32602:" twice on the client). */
 const protocolError = (code: number, message: string) => Object.assign(new Error(message), { code });
@@ -312,6 +313,8 @@ export class KitApp {
         "revops/toolset": t.toolset,
         "revops/scopes": [...d.scopes],
         ...(plannedGuard(d) && { "revops/guard": guardKindLabel(d) }),
+        // MCP Apps: hosts that render views fetch this ui:// resource; the model never sees _meta
+        ...(d.view && viewToolMeta(d.view)),
       },
     };
   }
@@ -327,6 +330,7 @@ export class KitApp {
           prompts: {},
           logging: {},
           completions: {},
+          ...(this.tools.some((t) => t.def.view) && { extensions: { [VIEW_EXTENSION_ID]: {} } }),
         },
         instructions: this.info.instructions,
       },
@@ -390,8 +394,14 @@ export class KitApp {
   private registerResources(server: Server) {
     server.setRequestHandler("resources/list", async (req, extra) => {
       enter(extra);
-      const all: { uri: string; name: string; title?: string; description?: string; mimeType?: string }[] =
-        [];
+      const all: {
+        uri: string;
+        name: string;
+        title?: string;
+        description?: string;
+        mimeType?: string;
+        _meta?: Record<string, unknown>;
+      }[] = [];
       for (const { def, module } of this.resourcesFor(extra)) {
         if (def.uri)
           all.push({
@@ -400,6 +410,7 @@ export class KitApp {
             title: def.title,
             description: def.description,
             mimeType: def.mimeType,
+            ...(def._meta && { _meta: def._meta }),
           });
         else if (def.list) {
           const ctx = await this.resourceCtx(server, extra, def.name, module);
