@@ -49,16 +49,16 @@ export const esbuildViewPlugin = () => ({
   },
 });
 
-/** Vite (vitest): the same, for tests that import the app's source. */
+/** Vite (vitest): the same, for tests that import the app's source (a virtual id, so vite keeps the path whole). */
 export const viteViewPlugin = () => ({
   name: "revops-view",
   enforce: "pre",
-  async resolveId(source, importer) {
+  resolveId(source, importer) {
     if (!source.endsWith(VIEW_QUERY) || !importer) return null;
-    return `${entryOf(importer, source)}${VIEW_QUERY}`;
+    return `\0revops-view:${entryOf(importer, source)}`;
   },
   async load(id) {
-    if (!id.endsWith(VIEW_QUERY)) return null;
-    return `export default ${JSON.stringify(await bundleView(id.slice(0, -VIEW_QUERY.length)))};`;
+    if (!id.startsWith("\0revops-view:")) return null;
+    return `export default ${JSON.stringify(await bundleView(id.slice("\0revops-view:".length)))};`;
   },
 });
