@@ -1,6 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { connectInProcess } from "@revops/testing";
-import { chromiumPresent, describeViewsE2E, openViewHost, type ViewHost } from "@revops/testing/views";
+import {
+  chromiumPresent,
+  describeViewsE2E,
+  openViewHost,
+  readViewHtml,
+  type ViewHost,
+} from "@revops/testing/views";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSalesServer } from "../src/server";
 
@@ -29,7 +35,7 @@ describe.skipIf(!chromiumPresent)("sales views in Chromium, fed the sandbox's re
   async function resultAndView(tool: string, args: Record<string, unknown>, uri: string) {
     const result = await s.client.callTool({ name: tool, arguments: args });
     expect(result.isError ?? false).toBe(false);
-    const html = (await s.client.readResource({ uri })).contents[0]?.text as string;
+    const html = await readViewHtml(s.client, uri);
     return { result, data: result.structuredContent as Record<string, never>, html };
   }
 
@@ -58,7 +64,7 @@ describe.skipIf(!chromiumPresent)("sales views in Chromium, fed the sandbox's re
     const { result, data, html } = await resultAndView("forecast_get", {}, "ui://sales/forecast");
     const f = data as unknown as {
       forecast: { p10: number; p50: number; p90: number };
-      categories: Record<string, number>;
+      categories: { closed_won: number; commit: number; best_case: number; pipeline: number };
     };
     const { frame, errors } = await host.render(html, result);
     const bars = frame.locator("svg rect.bar");

@@ -33,8 +33,9 @@ showView<Health>("health_scores", (h) => [
   barChart({
     title: "Scores of the accounts shown (tick: 90 days ago)",
     format: (n) => String(Math.round(n)),
+    max: 100,
     bars: h.accounts.map((a) => ({
-      label: a.account_name.length > 26 ? `${a.account_name.slice(0, 25)}…` : a.account_name,
+      label: a.account_name,
       value: a.score,
       marker: a.score_90d_ago,
       color: BAND_COLOR[a.band],

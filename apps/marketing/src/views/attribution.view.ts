@@ -14,7 +14,7 @@ showView<Attribution>("attribution", (a) => [
     title: `Pipeline credited to each campaign, ${a.meta.inputs.model ?? ""} model`,
     format: usd,
     bars: a.campaigns.map((c) => ({
-      label: c.name.length > 26 ? `${c.name.slice(0, 25)}…` : c.name,
+      label: c.name,
       value: c.pipeline,
       text: `${usd(c.pipeline)} · won ${usd(c.revenue)}`,
       marker: c.revenue,

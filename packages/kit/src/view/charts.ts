@@ -11,6 +11,9 @@ export const PALETTE = ["#3b6fd4", "#2e9e6a", "#d08a1c", "#b3261e", "#7a5bc4", "
 
 type Attrs = Record<string, string | number>;
 
+/** A row label that fits left of the bars (the full one stays in data-label). */
+const short = (label: string) => (label.length > 24 ? `${label.slice(0, 23)}…` : label);
+
 /** An SVG element with attributes and children; strings become text nodes. */
 export function svg(tag: string, attrs: Attrs = {}, ...children: (Node | string)[]): SVGElement {
   const node = document.createElementNS(SVG, tag);
@@ -68,16 +71,19 @@ export function barChart(o: {
   bars: Bar[];
   format: (n: number) => string;
   range?: Range;
+  /** The axis' end (a score's 100); defaults to the largest value. */
+  max?: number;
 }): SVGElement {
   const rows = o.bars.length + (o.range ? 1 : 0);
-  const max = Math.max(1e-9, ...o.bars.map((b) => Math.max(b.value, b.marker ?? 0)), o.range?.high ?? 0);
+  const max =
+    o.max ?? Math.max(1e-9, ...o.bars.map((b) => Math.max(b.value, b.marker ?? 0)), o.range?.high ?? 0);
   const scale = (v: number) => (Math.max(0, v) / max) * (WIDTH - LABEL_W - VALUE_W);
   const nodes: Node[] = [];
   o.bars.forEach((b, i) => {
     const y = i * ROW;
     const w = scale(b.value);
     nodes.push(
-      svg("text", { x: LABEL_W - 6, y: y + 16, "text-anchor": "end", class: "label" }, b.label),
+      svg("text", { x: LABEL_W - 6, y: y + 16, "text-anchor": "end", class: "label" }, short(b.label)),
       svg("rect", {
         x: LABEL_W,
         y: y + 4,

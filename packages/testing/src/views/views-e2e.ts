@@ -22,7 +22,9 @@ export function expectSelfContainedView(content: ReadContent, uri: string): void
   expect(content.mimeType).toBe(VIEW_MIME_TYPE);
   const html = content.text ?? "";
   expect(html.startsWith("<!doctype html>")).toBe(true);
-  expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);
+  expect(html).toMatch(
+    /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/,
+  );
   expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|\bsrc="https?:/);
   expect(content._meta).toMatchObject({ ui: { csp: { connectDomains: [], resourceDomains: [] } } });
 }
@@ -77,4 +79,13 @@ export function describeViewsE2E(o: { bin: string; views: { tool: string; uri: s
       });
     });
   }
+}
+
+/** A view's HTML as a host reads it. */
+export async function readViewHtml(
+  client: { readResource: (p: { uri: string }) => Promise<{ contents: unknown[] }> },
+  uri: string,
+): Promise<string> {
+  const content = (await client.readResource({ uri })).contents[0] as ReadContent | undefined;
+  return content?.text ?? "";
 }
