@@ -76,7 +76,8 @@ describe("resource and prompt", () => {
     const r = await s.client.readResource({ uri: `marketing://campaigns/${id}` });
     expect(JSON.parse((r.contents[0] as { text: string }).text)).toHaveProperty("roi");
     await expect(s.client.readResource({ uri: "marketing://campaigns/none" })).rejects.toThrow(/No campaign/);
-    expect((await s.client.listResources()).resources.length).toBe(30);
+    // 30 campaigns and the attribution chart (ui://marketing/attribution)
+    expect((await s.client.listResources()).resources.length).toBe(31);
     const c = await s.client.complete({
       ref: { type: "ref/resource", uri: "marketing://campaigns/{campaign_id}" },
       argument: { name: "campaign_id", value: "" },

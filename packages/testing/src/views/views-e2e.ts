@@ -65,7 +65,7 @@ export function describeViewsE2E(o: { bin: string; views: { tool: string; uri: s
         for (const v of o.views) {
           const tool = listed.find((t) => t.name === v.tool);
           expect(tool?._meta, v.tool).toMatchObject({ ui: { resourceUri: v.uri }, "ui/resourceUri": v.uri });
-          expect(resources.find((r) => r.uri === v.uri)?.mimeType).toBe(VIEW_MIME_TYPE);
+          expect(resources.filter((r) => r.uri === v.uri).map((r) => r.mimeType)).toEqual([VIEW_MIME_TYPE]);
           const read = await c.client.readResource({ uri: v.uri });
           expectSelfContainedView(read.contents[0] as ReadContent, v.uri);
         }
