@@ -1,4 +1,6 @@
 import { defineConfig } from "vitest/config";
+// shared with scripts/build-app.mjs: tests import `?view` entries as the same HTML the build ships
+import { viteViewPlugin } from "./scripts/view-bundle.mjs";
 
 /**
  * The test setup every workspace package and app shares: a JSON report (CI sums them into its closing
@@ -6,6 +8,7 @@ import { defineConfig } from "vitest/config";
  */
 export function workspaceTestConfig(o: { lines: number; exclude?: string[]; timeoutMs?: number }) {
   return defineConfig({
+    plugins: [viteViewPlugin()],
     test: {
       testTimeout: o.timeoutMs ?? 30_000,
       hookTimeout: o.timeoutMs ?? 30_000,
@@ -13,7 +16,8 @@ export function workspaceTestConfig(o: { lines: number; exclude?: string[]; time
       coverage: {
         provider: "v8",
         include: ["src/**/*.ts"],
-        exclude: ["src/**/*.test.ts", ...(o.exclude ?? [])],
+        // views run in the browser: their Chromium tests cover them, v8 coverage of node cannot
+        exclude: ["src/**/*.test.ts", "src/**/*.view.ts", "src/view/**", ...(o.exclude ?? [])],
         thresholds: { lines: o.lines },
       },
     },

@@ -3,6 +3,7 @@
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { esbuildViewPlugin } from "./view-bundle.mjs";
 
 await rm("dist", { recursive: true, force: true });
 await build({
@@ -20,6 +21,7 @@ await build({
   sourcemap: "linked",
   legalComments: "none",
   external: ["pg-native"],
+  plugins: [esbuildViewPlugin()],
   banner: {
     js: "import { createRequire as __revopsCreateRequire } from 'node:module'; const require = __revopsCreateRequire(import.meta.url);",
   },

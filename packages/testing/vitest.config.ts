@@ -11,6 +11,8 @@ export default workspaceTestConfig({
     "src/pack-install.ts",
     "src/docs-check.ts",
     "src/registry-contract.ts",
+    // the MCP Apps host and views e2e run in the apps' tests, in Chromium and against the built bins
+    "src/views/**",
     // vendor fakes are exercised over real sockets by packages/connectors' tests
     "src/fakes/**",
   ],

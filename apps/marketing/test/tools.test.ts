@@ -76,9 +76,9 @@ describe("resource and prompt", () => {
     const r = await s.client.readResource({ uri: `marketing://campaigns/${id}` });
     expect(JSON.parse((r.contents[0] as { text: string }).text)).toHaveProperty("roi");
     await expect(s.client.readResource({ uri: "marketing://campaigns/none" })).rejects.toThrow(/No campaign/);
-    // 30 campaigns and the brand guide
+    // 30 campaigns, the brand guide and the attribution chart (ui://marketing/attribution)
     const listed = (await s.client.listResources()).resources.map((x) => x.uri);
-    expect(listed.length).toBe(31);
+    expect(listed.length).toBe(32);
     expect(listed).toContain("brand://guide");
     const c = await s.client.complete({
       ref: { type: "ref/resource", uri: "marketing://campaigns/{campaign_id}" },

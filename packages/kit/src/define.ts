@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: tools of every input/output type share one list, so the defaults are erased to any
+/// <reference path="./view-module.d.ts" />
 import type { z } from "zod";
 import type { Logger } from "./logger";
 
@@ -114,6 +115,18 @@ export interface ToolDefinition<I = any, O = any, P = any> {
   render?: (output: O) => string;
   /** An example call shown in docs/tools (run against the sandbox when docs are generated). */
   example?: Record<string, unknown>;
+  /** A chart of the result that MCP Apps hosts render beside it; other clients get the same text and structuredContent. */
+  view?: ViewDefinition;
+}
+
+/** An MCP Apps view: one self-contained HTML page (inline script, no network) served as a `ui://` resource. */
+export interface ViewDefinition {
+  /** `ui://<server>/<view>`, unique in the served process. */
+  uri: string;
+  title: string;
+  description: string;
+  /** The HTML bundled at build time: `async () => (await import("./x.view.ts?view")).default`. */
+  html: () => Promise<string>;
 }
 
 export interface ResourceContent {
@@ -121,6 +134,7 @@ export interface ResourceContent {
   mimeType?: string;
   text?: string;
   blob?: string;
+  _meta?: Record<string, unknown>;
 }
 
 export interface ResourceDefinition<P = any> {
@@ -132,6 +146,8 @@ export interface ResourceDefinition<P = any> {
   /** A fixed URI, or an RFC 6570 template such as "sales://accounts/{account_id}". */
   uri?: string;
   uriTemplate?: string;
+  /** Listed with the resource (an MCP Apps view's CSP and border preference). */
+  _meta?: Record<string, unknown>;
   read: (args: {
     uri: string;
     params: Record<string, string>;
@@ -194,6 +210,7 @@ export interface ServerModule<P = any> {
   ports: (rt: Runtime) => Promise<P>;
 }
 
+export const defineView = (def: ViewDefinition): ViewDefinition => def;
 export const defineTool = <I, O, P = any>(def: ToolDefinition<I, O, P>): ToolDefinition<I, O, P> => def;
 export const defineResource = <P = any>(def: ResourceDefinition<P>): ResourceDefinition<P> => def;
 export const definePrompt = <P = any>(def: PromptDefinition<P>): PromptDefinition<P> => def;

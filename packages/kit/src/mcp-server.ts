@@ -50,6 +50,7 @@ import {
 import type { KitRuntime } from "./runtime";
 import { modelInputSchema, toJsonSchema } from "./schema";
 import { shapeResult } from "./shape";
+import { VIEW_EXTENSION_ID, viewToolMeta } from "./views";
 
 /** A JSON-RPC error with our message as is (McpError would prefix "MCP error -32602:" twice on the client). */
 const protocolError = (code: number, message: string) => Object.assign(new Error(message), { code });
@@ -357,6 +358,8 @@ export class KitApp {
         "revops/toolset": t.toolset,
         "revops/scopes": [...d.scopes],
         ...(plannedGuard(d) && { "revops/guard": guardKindLabel(d) }),
+        // MCP Apps: hosts that render views fetch this ui:// resource; the model never sees _meta
+        ...(d.view && viewToolMeta(d.view)),
       },
     };
   }
@@ -372,6 +375,7 @@ export class KitApp {
           prompts: {},
           logging: {},
           completions: {},
+          ...(this.tools.some((t) => t.def.view) && { extensions: { [VIEW_EXTENSION_ID]: {} } }),
         },
         instructions: this.info.instructions,
         // a forged, altered or expired state is refused before any handler runs (-32602)
@@ -437,8 +441,14 @@ export class KitApp {
   private registerResources(server: Server) {
     server.setRequestHandler("resources/list", async (req, extra) => {
       enter(extra);
-      const all: { uri: string; name: string; title?: string; description?: string; mimeType?: string }[] =
-        [];
+      const all: {
+        uri: string;
+        name: string;
+        title?: string;
+        description?: string;
+        mimeType?: string;
+        _meta?: Record<string, unknown>;
+      }[] = [];
       for (const { def, module } of this.resourcesFor(extra)) {
         if (def.uri)
           all.push({
@@ -447,6 +457,7 @@ export class KitApp {
             title: def.title,
             description: def.description,
             mimeType: def.mimeType,
+            ...(def._meta && { _meta: def._meta }),
           });
         else if (def.list) {
           const ctx = await this.resourceCtx(server, extra, def.name, module);

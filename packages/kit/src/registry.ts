@@ -1,6 +1,7 @@
 import { ConfigError } from "./config";
 import type { Principal, PromptDefinition, ResourceDefinition, ServerModule, ToolDefinition } from "./define";
 import { withGuardInputs } from "./guard-inputs";
+import { viewResource } from "./views";
 
 /** A tool as served: its public (possibly namespaced) name and the module it belongs to. */
 export interface ToolEntry {
@@ -52,10 +53,24 @@ export function buildRegistry(modules: readonly ServerModule[], namespace: boole
   }
   return {
     tools,
-    resources: modules.flatMap((m) => m.resources.map((def) => ({ def, module: m }))),
+    resources: [
+      ...modules.flatMap((m) => m.resources.map((def) => ({ def, module: m }))),
+      ...viewResources(tools),
+    ],
     prompts: modules.flatMap((m) => m.prompts.map((def) => ({ name: prefix(m, def.name), def, module: m }))),
     toolsets: modules.flatMap((m) => m.toolsets.map((t) => ({ ...t, name: prefix(m, t.name) }))),
   };
+}
+
+/** One `ui://` resource per view, readable with the scopes of the first tool naming it. */
+function viewResources(tools: readonly ToolEntry[]): ResourceEntry[] {
+  const byUri = new Map<string, ResourceEntry>();
+  for (const t of tools) {
+    const view = t.def.view;
+    if (view && !byUri.has(view.uri))
+      byUri.set(view.uri, { def: viewResource(view, t.def.scopes), module: t.module });
+  }
+  return [...byUri.values()];
 }
 
 /** Applies --toolsets / --tools / --exclude-tools / --read-only; unknown names stop start-up with the valid ones. */

@@ -4,6 +4,7 @@ import {
   defineResource,
   defineServer,
   defineTool,
+  defineView,
   envWithFile,
   IsoDateSchema,
   ToolError,
@@ -97,6 +98,12 @@ const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOu
   input: UsageInput,
   output: UsageOutput,
   example: { group_by: ["vendor"] },
+  view: defineView({
+    uri: "ui://ops/api-usage",
+    title: "API cost chart",
+    description: "Vendor API cost per day, or by the first grouping.",
+    html: async () => (await import("./views/usage.view.ts?view")).default,
+  }),
   handler: async ({ input, ctx }) => {
     const today = await ctx.ports.today();
     const from = input.from ?? `${today.slice(0, 7)}-01`;

@@ -1,6 +1,7 @@
 import { connectorSetup, createHubSpotConnector, type HubSpotConnector } from "@revops/connectors";
 import { defineServer, defineTool } from "@revops/kit";
 import { connectInProcess, type HubSpotState, type RunningFake, startHubSpotFake } from "@revops/testing";
+import { chromiumPresent, openViewHost, readViewHtml } from "@revops/testing/views";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { safetyConfigSchema, safetyHooks } from "../src/index";
@@ -133,5 +134,38 @@ describe("the cost ledger behind every vendor call", () => {
     expect(body.rows).toEqual([
       expect.objectContaining({ vendor: "hubspot", tool: "deals_count", calls: 4, costUsd: 0.03 }),
     ]);
+  });
+});
+
+describe.skipIf(!chromiumPresent)("the API cost view in Chromium", () => {
+  // the calls charged above (the hard budget refuses more) are the data
+  it("draws the cost of each day, and of each tool, from api_usage's own result", async () => {
+    const html = await readViewHtml(s.client, "ui://ops/api-usage");
+    const host = await openViewHost();
+    try {
+      for (const [group_by, key] of [
+        [["vendor", "day"], "day"],
+        [["tool"], "tool"],
+      ] as const) {
+        const result = await s.client.callTool({ name: "api_usage", arguments: { group_by } });
+        const rows = (result.structuredContent as { rows: Record<string, string | number>[] }).rows;
+        expect(rows.length).toBeGreaterThan(0);
+        const expected = new Map<string, number>();
+        for (const r of rows)
+          expected.set(String(r[key]), (expected.get(String(r[key])) ?? 0) + Number(r.cost_usd));
+        const { frame, errors } = await host.render(html, result, { group_by });
+        const bars = frame.locator("svg rect.bar");
+        await expect.poll(() => bars.count()).toBe(expected.size);
+        const drawn = await bars.evaluateAll((rs) =>
+          rs.map((r) => [r.getAttribute("data-label"), Number(r.getAttribute("data-value"))] as const),
+        );
+        expect(new Map(drawn)).toEqual(expected);
+        const total = (result.structuredContent as { total_cost_usd: number }).total_cost_usd;
+        expect(await frame.locator("h2").textContent()).toContain(`$${total.toFixed(2)}`);
+        expect(errors).toEqual([]);
+      }
+    } finally {
+      await host.close();
+    }
   });
 });

@@ -5,6 +5,14 @@ interface ExampleTool {
   def: { example?: unknown };
 }
 
+/** Tools with an MCP Apps view say so (hosts that render views show the chart beside the result). */
+const viewLine = (meta: unknown): string[] => {
+  const uri = ((meta ?? {}) as { ui?: { resourceUri?: string } }).ui?.resourceUri;
+  return uri
+    ? [`Chart: \`${uri}\` (an MCP Apps view; other clients get the same text and structured content).`, ""]
+    : [];
+};
+
 const json = (v: unknown) => `\`\`\`json\n${JSON.stringify(v, null, 2)}\n\`\`\``;
 
 /** docs/tools/<server>.md from the live registry: every field comes from tools/list and a real call on the sandbox. */
@@ -42,6 +50,7 @@ export async function renderToolDocs(client: Client, title: string, tools: Examp
       "",
       `**${t.title}** — ${t.description}`,
       "",
+      ...viewLine(t._meta),
       "### Input schema",
       json(t.inputSchema),
       "",

@@ -4,6 +4,7 @@ import {
   annotations,
   ConnectionSchema,
   CursorSchema,
+  defineView,
   MoneySchema,
   NextCursorSchema,
 } from "@revops/kit";
@@ -68,6 +69,12 @@ export const healthScores = csTool({
     meta: AnalyticsMetaSchema,
   }),
   example: { size_band: "201-1000", limit: 5 },
+  view: defineView({
+    uri: "ui://cs/health",
+    title: "Health chart",
+    description: "Customers by risk band and the scores shown, with their 90-day-old score.",
+    html: async () => (await import("../../views/health.view.ts?view")).default,
+  }),
   handler: async ({ input, ctx }) => {
     const ports = await ctx.ports.using(input.connection);
     const today = await ports.today();

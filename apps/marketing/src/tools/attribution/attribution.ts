@@ -1,5 +1,12 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema, untrustedName } from "@revops/kit";
+import {
+  AnalyticsMetaSchema,
+  annotations,
+  ConnectionSchema,
+  defineView,
+  MoneySchema,
+  untrustedName,
+} from "@revops/kit";
 import { z } from "zod";
 import {
   ATTRIBUTION_MODELS,
@@ -72,6 +79,12 @@ export const attribution = marketingTool({
     meta: AnalyticsMetaSchema,
   }),
   example: { model: "w_shaped", top: 5 },
+  view: defineView({
+    uri: "ui://marketing/attribution",
+    title: "Attribution chart",
+    description: "Pipeline and revenue credited to each campaign.",
+    html: async () => (await import("../../views/attribution.view.ts?view")).default,
+  }),
   handler: async ({ input, ctx }) => {
     const ports = await ctx.ports.using(input.connection);
     const data = await ports.marketing.touchPaths();

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema, defineView } from "@revops/kit";
 import { z } from "zod";
 import { DEAL_TYPES, FORECAST_METHOD, PRIOR_DEALS, SEED, SIMULATIONS } from "../../domain/forecast-model";
 import { parseQuarter, quarterOf } from "../../domain/period";
@@ -95,6 +95,12 @@ export const forecastGet = salesTool({
     meta: AnalyticsMetaSchema.extend({ backtest: BacktestSchema.nullable() }),
   }),
   example: {},
+  view: defineView({
+    uri: "ui://sales/forecast",
+    title: "Forecast chart",
+    description: "Commit, best case and pipeline beside the P10–P90 range.",
+    html: async () => (await import("../../views/forecast.view.ts?view")).default,
+  }),
   handler: async ({ input, ctx }) => {
     const ports = await ctx.ports.using(input.connection);
     const today = await ports.today();

@@ -1,5 +1,5 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, ConnectionSchema, defineView } from "@revops/kit";
 import { z } from "zod";
 import { isQuarter, parseQuarter, quarterOf } from "../../domain/period";
 import { summarisePipeline } from "../../domain/pipeline";
@@ -42,6 +42,12 @@ export const pipelineSummary = salesTool({
     meta: AnalyticsMetaSchema,
   }),
   example: { quarter: "2026-Q4" },
+  view: defineView({
+    uri: "ui://sales/pipeline",
+    title: "Pipeline chart",
+    description: "Amount by stage, with the weighted amount.",
+    html: async () => (await import("../../views/pipeline.view.ts?view")).default,
+  }),
   handler: async ({ input, ctx }) => {
     const ports = await ctx.ports.using(input.connection);
     const today = await ports.today();
