@@ -38,8 +38,16 @@ const TOOLS = [
   ["cs_retention_report", {}],
   ["cs_expansion_signals", {}],
   ["cs_ticket_trends", {}],
-  ["cs_account_health", { account_id: "acc_0064" }],
+  // ids are wider at larger scales: the account is the first of health_scores' page
+  ["cs_account_health", async (client) => ({ account_id: await firstAccountId(client) })],
 ];
+
+async function firstAccountId(client) {
+  const r = await client.callTool({ name: "cs_health_scores", arguments: { limit: 1 } });
+  const id = r.structuredContent?.accounts?.[0]?.id;
+  if (!id) throw new Error(`cs_health_scores gave no account: ${r.content?.[0]?.text}`);
+  return id;
+}
 
 function psql(sql) {
   const r = spawnSync("psql", [PG, "-qAtc", sql], { encoding: "utf8" });
@@ -89,7 +97,8 @@ async function measure(engine, scale) {
     }),
   );
   const rows = [];
-  for (const [name, args] of TOOLS) {
+  for (const [name, argsOf] of TOOLS) {
+    const args = typeof argsOf === "function" ? await argsOf(client) : argsOf;
     const times = [];
     for (let i = 0; i < (quick ? 1 : 3); i++) {
       const t = performance.now();

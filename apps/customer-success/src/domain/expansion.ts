@@ -39,8 +39,12 @@ export function median(xs: number[]): number | null {
 /** Every customer's expansion potential, largest first. */
 export function expansionBook(signals: readonly AccountSignals[], use: readonly FeatureUse[]): ExpansionBook {
   const perSeat = new Map<string, number[]>();
-  for (const s of signals)
-    if (s.plan && s.seats > 0) perSeat.set(s.plan, [...(perSeat.get(s.plan) ?? []), s.arr / s.seats]);
+  for (const s of signals) {
+    if (!s.plan || s.seats <= 0) continue;
+    const xs = perSeat.get(s.plan) ?? [];
+    xs.push(s.arr / s.seats);
+    perSeat.set(s.plan, xs);
+  }
   const prices = [...perSeat]
     .map(([plan, xs]) => ({ plan, perSeat: median(xs) as number }))
     .sort((a, b) => a.perSeat - b.perSeat || a.plan.localeCompare(b.plan));

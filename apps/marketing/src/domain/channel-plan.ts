@@ -66,7 +66,10 @@ const dayNumber = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) /
 /** Sums per channel, alphabetical. */
 export function channelEconomics(history: readonly PastCampaign[]): ChannelEconomics[] {
   const by = new Map<string, PastCampaign[]>();
-  for (const c of history) by.set(c.channel, [...(by.get(c.channel) ?? []), c]);
+  for (const c of history)
+    by.set(c.channel, by.get(c.channel) ?? [])
+      .get(c.channel)
+      ?.push(c);
   return [...by.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([channel, cs]) => {
@@ -190,7 +193,10 @@ export function planChannels(
   target: number,
 ): ChannelPlan {
   const by = new Map<string, PastCampaign[]>();
-  for (const c of history) by.set(c.channel, [...(by.get(c.channel) ?? []), c]);
+  for (const c of history)
+    by.set(c.channel, by.get(c.channel) ?? [])
+      .get(c.channel)
+      ?.push(c);
   const channels = [...by.keys()].sort();
   const all = perDollar(totalsOf(history));
   const point = new Map(channels.map((ch) => [ch, credibleRates(totalsOf(by.get(ch) ?? []), all)]));

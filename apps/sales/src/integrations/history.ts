@@ -52,7 +52,11 @@ export function historyRisks(
     v.forEach((visit, i) => {
       const next = v[i + 1];
       if (!next || !OPEN.includes(visit.stage)) return;
-      days.set(visit.stage, [...(days.get(visit.stage) ?? []), daysBetween(visit.at, next.at)]);
+      // pushed, not copied: the closed deals of a whole CRM pass through here
+      days
+        .set(visit.stage, days.get(visit.stage) ?? [])
+        .get(visit.stage)
+        ?.push(daysBetween(visit.at, next.at));
     });
   }
   const typical: StageTiming[] = OPEN.filter((st) => days.has(st)).map((stage) => {

@@ -459,17 +459,19 @@ export class SandboxSupport implements SupportPort {
 
   /** Subscription terms in force at some point of [from, to], with each account's oldest term start. */
   subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory> {
-    return subscriptionTerms(this.db, q.from, q.to);
+    return whileUnchanged(this.db, `terms|${q.from}|${q.to}`, () => subscriptionTerms(this.db, q.from, q.to));
   }
 
   /** Current customers' events and key-feature uses over the last 30 days. */
   featureUse(): Promise<FeatureUse[]> {
-    return featureUse(this.db);
+    return listWhileUnchanged(this.db, "feature-use", () => featureUse(this.db));
   }
 
   /** Tickets created in [from, to] with reply and resolution times, and today's unsolved backlog. */
   ticketFacts(q: { from: string; to: string }): Promise<TicketFacts> {
-    return ticketFacts(this.db, q.from, q.to);
+    return whileUnchanged(this.db, `ticket-facts|${q.from}|${q.to}`, () =>
+      ticketFacts(this.db, q.from, q.to),
+    );
   }
 
   async getTicket(id: string): Promise<TicketDetail | undefined> {

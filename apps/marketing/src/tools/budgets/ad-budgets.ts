@@ -69,7 +69,11 @@ export const adBudgets = marketingTool({
       };
     });
     const byChannel = new Map<string, (typeof rows)[number][]>();
-    for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
+    for (const r of rows)
+      byChannel
+        .set(r.channel, byChannel.get(r.channel) ?? [])
+        .get(r.channel)
+        ?.push(r);
     const sum = (rs: typeof rows, k: "budget" | "allocated" | "spend" | "forecast" | "over_by") =>
       rs.reduce((s, r) => s + r[k], 0);
     const channels = [...byChannel.entries()]
