@@ -6,6 +6,7 @@ import type {
   AccountQuery,
   ConversionCell,
   DealQuery,
+  DealRecordExtras,
   DealRow,
   Page,
   RiskInputs,
@@ -21,6 +22,11 @@ export type { ConversionCell, SnapshotCell, SnapshotPoint } from "@revops/sandbo
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {
   nextStep: string | null;
+}
+
+/** One deal with its stage history, newest activities (and their total) and the people on it. */
+export interface DealRecord extends DealRecordExtras {
+  deal: DealDetail;
 }
 
 /** A deal update: absent fields stay as they are; nextStep null clears it. ownerId is the CRM's own user id. */
@@ -103,6 +109,11 @@ export interface CrmPort {
   /** Open deals with their risk inputs, the typical days per stage, and caveats for what this CRM cannot supply. */
   openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;
+  /**
+   * The deal (as a list row: stage entered, newest activity, next step) with its stage history oldest first, its
+   * `activities` newest activities and their total, and its contacts with the CRM's roles; undefined: no such deal.
+   */
+  dealRecord(id: string, activities: number): Promise<DealRecord | undefined>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */
   getDeal(id: string): Promise<DealDetail | undefined>;
   /**

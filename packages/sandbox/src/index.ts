@@ -53,6 +53,7 @@ export {
   type AccountDetail,
   type CrmPort,
   type DealQuery,
+  type DealRecord,
   type DealRow,
   type DealStatus,
   type Owner,
@@ -68,6 +69,7 @@ export {
   nameGrams,
   normalName,
 } from "./ports/crm-accounts.js";
+export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
 export {
   daysBetween,
   median,

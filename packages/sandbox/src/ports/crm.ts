@@ -5,6 +5,7 @@ import type { Page } from "../cursor.js";
 import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
 import { type AccountCandidates, type AccountQuery, sandboxAccountCandidates } from "./crm-accounts.js";
+import { type DealRecordExtras, sandboxDealExtras } from "./crm-deal.js";
 import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
 import {
   type ConversionCell,
@@ -35,6 +36,8 @@ export interface DealRow {
   nextStep?: string | null;
   /** When the deal entered its current stage (timestamp or date), where the CRM knows it. */
   stageEnteredAt?: string | null;
+  /** When the deal was created (timestamp or date), where it was read. */
+  createdAt?: string | null;
 }
 
 /** One deal as it is now, with the fields a deal update can change. */
@@ -49,6 +52,11 @@ export interface DealChanges {
   closeDate?: string;
   nextStep?: string | null;
   ownerId?: string;
+}
+
+/** One deal with its stage history, newest activities (and their total) and the people on it. */
+export interface DealRecord extends DealRecordExtras {
+  deal: DealDetail;
 }
 
 /** Where a write landed and the record as it is after it. */
@@ -391,6 +399,14 @@ export class SandboxCrm implements CrmPort {
   async getDeal(id: string, db: SqlDb = this.db): Promise<DealDetail | undefined> {
     const r = await db.one<DealDbRow>(`SELECT ${DEAL_SELECT}, d.next_step ${DEAL_FROM} WHERE d.id = ?`, [id]);
     return r ? { ...toDeal(r), nextStep: r.next_step == null ? null : String(r.next_step) } : undefined;
+  }
+
+  /** The deal as a list row (stage entered, newest activity) with its history, `activities` newest and contacts. */
+  async dealRecord(id: string, activities: number): Promise<DealRecord | undefined> {
+    const r = await this.db.one<DealDbRow>(`SELECT ${DEAL_LIST_SELECT} ${DEAL_FROM} WHERE d.id = ?`, [id]);
+    if (!r) return undefined;
+    const deal = toDeal(r) as DealDetail;
+    return { deal, ...(await sandboxDealExtras(this.db, id, activities)) };
   }
 
   /**

@@ -170,8 +170,15 @@ export interface OpportunityContactRoleSeed {
   IsPrimary?: boolean;
 }
 
+/** A Task or Event (activity) to seed; `opportunity` indexes the seed's Opportunity list and becomes its WhatId. */
+export type ActivitySeed = Record<string, unknown> & { opportunity?: number };
+
 export interface SalesforceSeed {
   Opportunity?: Omit<SObjectRow, "Id">[];
+  /** Contacts, numbered after the seeded opportunities (ids 003…). */
+  Contact?: Omit<SObjectRow, "Id">[];
+  Task?: ActivitySeed[];
+  Event?: ActivitySeed[];
   OpportunityContactRole?: OpportunityContactRoleSeed[];
   /** Field history of the seeded opportunities (OpportunityHistory), oldest first per deal. */
   OpportunityHistory?: OpportunityHistorySeed[];
@@ -200,6 +207,9 @@ const ID_PREFIX: Record<string, string> = {
   OpportunityHistory: "008",
   OpportunityContactRole: "00K",
   OpportunityStage: "01J",
+  Contact: "003",
+  Task: "00T",
+  Event: "00U",
 };
 
 function sfError(status: number, errorCode: string, message: string): Reply {
@@ -431,6 +441,10 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
       Account: new Map(),
       OpportunityHistory: new Map(),
       OpportunityContactRole: new Map(),
+      // every org has these standard objects, empty or not
+      Contact: new Map(),
+      Task: new Map(),
+      Event: new Map(),
     },
     apiUsage: 0,
     dailyAllocation: seed.dailyAllocation ?? 15_000,
@@ -472,6 +486,18 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
     }
   }
   const opportunityIds = [...(state.objects.Opportunity?.keys() ?? [])];
+  for (const row of seed.Contact ?? []) {
+    const id = `${ID_PREFIX.Contact}${String(state.nextId++).padStart(15, "0")}`;
+    state.objects.Contact?.set(id, { ...row, Id: id });
+  }
+  for (const type of ["Task", "Event"] as const) {
+    for (const { opportunity, ...fields } of seed[type] ?? []) {
+      const id = `${ID_PREFIX[type]}${String(state.nextId++).padStart(15, "0")}`;
+      const whatId = opportunity === undefined ? null : opportunityIds[opportunity];
+      if (whatId === undefined) throw new Error(`${type} seed names opportunity ${opportunity}, not seeded`);
+      state.objects[type]?.set(id, { WhoId: null, ...fields, Id: id, WhatId: whatId });
+    }
+  }
   for (const h of seed.OpportunityHistory ?? []) {
     const { opportunity, ...fields } = h;
     const oppId = opportunityIds[opportunity];

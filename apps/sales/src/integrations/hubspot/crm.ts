@@ -26,6 +26,7 @@ import {
   type CrmPort,
   type DealChanges,
   type DealDetail,
+  type DealRecord,
   type DealWrite,
   type StageReach,
   unexpected,
@@ -41,7 +42,7 @@ import {
   sizeBand,
 } from "../filters";
 import { presentSnapshots } from "../forecast-fallback";
-import { historyRisks } from "../history";
+import { historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 
@@ -89,6 +90,19 @@ const VENDOR = "HubSpot";
 const SEARCH_PAGE = 200;
 const MAX_DEALS = 2000;
 const HS_ID = /^\d{1,20}$/;
+/** Engagement object types read as a deal's activities, with the property that titles each. */
+const ENGAGEMENT_TITLE = {
+  calls: "hs_call_title",
+  meetings: "hs_meeting_title",
+  emails: "hs_email_subject",
+  notes: "hs_note_body",
+} as const;
+const ENGAGEMENT_KIND: Record<keyof typeof ENGAGEMENT_TITLE, string> = {
+  calls: "call",
+  meetings: "meeting",
+  emails: "email",
+  notes: "note",
+};
 const BATCH_MAX = 100;
 
 const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
@@ -373,6 +387,155 @@ export class HubSpotCrm implements CrmPort {
     if (owner) deal.ownerName = owner.name;
     await this.nameCompanies([deal], new FreshnessTracker(VENDOR));
     return { ...deal, nextStep: d.properties.hs_next_step || null };
+  }
+
+  /**
+   * The deal with its dealstage history (propertiesWithHistory), its engagements (calls, meetings, emails, notes by
+   * association, newest first) and its associated contacts, a user-defined association label as the role.
+   */
+  async dealRecord(id: string, activities: number): Promise<WithFreshness<DealRecord> | undefined> {
+    if (!HS_ID.test(id)) return undefined;
+    const t = new FreshnessTracker(VENDOR);
+    const { runtime, apis } = this.hs.sdk;
+    let raw: HsObject & { history: { value: string; timestamp: string }[] };
+    try {
+      const { value } = await runtime.attempt("deals.get", () =>
+        apis.deals.basicApi.getById(id, [...LIST_PROPS, "createdate"], ["dealstage"]),
+      );
+      const history = (value.propertiesWithHistory?.dealstage ?? []).map((h) => ({
+        value: h.value,
+        timestamp: new Date(h.timestamp).toISOString(),
+      }));
+      raw = { ...plain(value), history };
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return undefined;
+      throw err;
+    }
+    const [pipelines, owners] = await Promise.all([
+      this.pipelines().catch(() => [] as HubSpotPipeline[]),
+      this.ownerDirectory().catch(() => [] as Owner[]),
+    ]);
+    const meta = stagesOf(pipelines, raw.properties.pipeline);
+    const row = this.toDeal(raw, meta);
+    row.ownerName = owners.find((o) => o.id === row.ownerId)?.name ?? row.ownerId;
+    await this.nameCompanies([row], t);
+    const [engagements, contacts] = await Promise.all([
+      this.dealEngagements(id, t),
+      this.dealContacts(id, t),
+    ]);
+    return t.mark({
+      deal: { ...row, nextStep: raw.properties.hs_next_step || null },
+      createdAt: raw.properties.createdate ?? null,
+      stageHistory: stageChanges(
+        // HubSpot lists values newest first
+        [...raw.history]
+          .reverse()
+          .map((h) => ({ stage: this.stages.toSuite(h.value, meta), at: h.timestamp })),
+      ),
+      activities: { total: engagements.total, recent: engagements.rows.slice(0, activities) },
+      contacts,
+      caveats: [
+        ...engagements.caveats,
+        "HubSpot activities are not matched to contacts here; roles are association labels where set.",
+      ],
+    });
+  }
+
+  /** A deal's calls, meetings, emails and notes, newest first (at most 100 of each type are read). */
+  private async dealEngagements(
+    id: string,
+    t: FreshnessTracker,
+  ): Promise<{ total: number; rows: DealRecord["activities"]["recent"]; caveats: string[] }> {
+    const { runtime, apis } = this.hs.sdk;
+    const caveats: string[] = [];
+    const types = Object.keys(ENGAGEMENT_TITLE) as (keyof typeof ENGAGEMENT_TITLE)[];
+    const perType = await Promise.all(
+      types.map(async (type) => {
+        const ids = t.take(
+          await runtime.read(`sales:assoc:deals:${id}:${type}`, async () => {
+            const { value } = await runtime.attempt("associations.list", () =>
+              apis.associations.basicApi.getPage("deals", id, type, undefined, 500),
+            );
+            return value.results.map((r) => String(r.toObjectId));
+          }),
+        );
+        if (ids.length > BATCH_MAX)
+          caveats.push(`Only the newest ${BATCH_MAX} of ${ids.length} HubSpot ${type} were read.`);
+        const wanted = ids.slice(-BATCH_MAX);
+        if (wanted.length === 0) return { total: 0, rows: [] };
+        const title = ENGAGEMENT_TITLE[type];
+        const objects = t.take(
+          await runtime.read(`sales:${type}.batch:${wanted.join(",")}`, async () => {
+            const { value } = await runtime.attempt(`${type}.batchRead`, () =>
+              apis.objects.batchApi.read(type, {
+                inputs: wanted.map((x) => ({ id: x })),
+                properties: ["hs_timestamp", title],
+                propertiesWithHistory: [],
+              }),
+            );
+            return value.results.map(plain);
+          }),
+        );
+        return {
+          total: ids.length,
+          rows: objects.map((o) => ({
+            id: o.id,
+            type: ENGAGEMENT_KIND[type],
+            // note bodies are HTML: their text is the subject
+            subject: str(o.properties[title])
+              .replace(/<[^>]*>/g, " ")
+              .replace(/\s+/g, " ")
+              .trim(),
+            occurredAt: str(o.properties.hs_timestamp),
+            contactId: null,
+            contactName: null,
+          })),
+        };
+      }),
+    );
+    const rows = perType
+      .flatMap((p) => p.rows)
+      .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || b.id.localeCompare(a.id));
+    return { total: perType.reduce((n, p) => n + p.total, 0), rows, caveats };
+  }
+
+  /** The deal's associated contacts; a user-defined association label is their role. */
+  private async dealContacts(id: string, t: FreshnessTracker): Promise<DealRecord["contacts"]> {
+    const { runtime, apis } = this.hs.sdk;
+    const links = t.take(
+      await runtime.read(`sales:assoc-labels:deals:${id}:contacts`, async () => {
+        const { value } = await runtime.attempt("associations.list", () =>
+          apis.associations.basicApi.getPage("deals", id, "contacts", undefined, 500),
+        );
+        return value.results.map((r) => ({
+          id: String(r.toObjectId),
+          label: r.associationTypes.find((a) => a.label)?.label ?? null,
+        }));
+      }),
+    );
+    const people = await this.batchRead(
+      "contacts",
+      links.map((l) => l.id),
+      CONTACT_PROPS,
+      t,
+    );
+    const byId = new Map(people.map((c) => [c.id, c]));
+    return links.flatMap((l) => {
+      const c = byId.get(l.id);
+      if (!c) return [];
+      return [
+        {
+          id: l.id,
+          name: `${str(c.properties.firstname)} ${str(c.properties.lastname)}`.trim(),
+          title: str(c.properties.jobtitle),
+          email: str(c.properties.email),
+          role: l.label,
+          primary: false,
+          activities: null,
+          lastActivityAt: null,
+        },
+      ];
+    });
   }
 
   /** PATCHes the deal once with HubSpot's own stage id (of the deal's pipeline) and owner id. */

@@ -26,6 +26,7 @@ import {
   type CrmPort,
   type DealChanges,
   type DealDetail,
+  type DealRecord,
   type DealWrite,
   type StageReach,
   unexpected,
@@ -41,7 +42,7 @@ import {
   sizeBand,
 } from "../filters";
 import { presentSnapshots } from "../forecast-fallback";
-import { type FieldHistoryRow, historyRisks } from "../history";
+import { type FieldHistoryRow, historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import {
@@ -321,6 +322,147 @@ export class SalesforceCrm implements CrmPort {
     }
   }
 
+  /**
+   * The opportunity with its stage history (OpportunityHistory), its Tasks and Events (WhatId, newest first) and
+   * its contact roles (OpportunityContactRole: Role, IsPrimary) with each contact's activities on the deal.
+   */
+  async dealRecord(id: string, activities: number): Promise<WithFreshness<DealRecord> | undefined> {
+    if (!SF_ID.test(id)) return undefined;
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t);
+    const lit = soqlString(id);
+    const [deal] = await this.opportunities([`Id = ${lit}`], owners, t, [...LIST_EXTRAS, "CreatedDate"]);
+    if (!deal) return undefined;
+    await this.nameAccounts([deal], t);
+    const caveats: string[] = [];
+    const [history, tasks, events, roles] = await Promise.all([
+      this.optional(
+        () =>
+          this.soql(
+            "StageName, CreatedDate",
+            "OpportunityHistory",
+            [`OpportunityId = ${lit}`],
+            "CreatedDate ASC",
+            t,
+          ),
+        "OpportunityHistory",
+        caveats,
+      ),
+      this.optional(
+        () =>
+          this.soql(
+            "Id, Subject, TaskSubtype, ActivityDate, CreatedDate, WhoId",
+            "Task",
+            [`WhatId = ${lit}`],
+            "CreatedDate DESC",
+            t,
+          ),
+        "Task",
+        caveats,
+      ),
+      this.optional(
+        () =>
+          this.soql(
+            "Id, Subject, ActivityDateTime, WhoId",
+            "Event",
+            [`WhatId = ${lit}`],
+            "ActivityDateTime DESC",
+            t,
+          ),
+        "Event",
+        caveats,
+      ),
+      this.optional(
+        () =>
+          this.soql(
+            "ContactId, Role, IsPrimary",
+            "OpportunityContactRole",
+            [`OpportunityId = ${lit}`],
+            "ContactId ASC",
+            t,
+          ),
+        "OpportunityContactRole",
+        caveats,
+      ),
+    ]);
+    const meta = await this.stageMetadata().catch(() => undefined);
+    const acts = [
+      ...(tasks ?? []).map((r) => ({
+        id: r.Id,
+        type: str(r.TaskSubtype).toLowerCase() || "task",
+        subject: str(r.Subject),
+        occurredAt: str(r.ActivityDate ?? r.CreatedDate),
+        contactId: r.WhoId ? str(r.WhoId) : null,
+      })),
+      ...(events ?? []).map((r) => ({
+        id: r.Id,
+        type: "meeting",
+        subject: str(r.Subject),
+        occurredAt: str(r.ActivityDateTime),
+        contactId: r.WhoId ? str(r.WhoId) : null,
+      })),
+    ].sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || b.id.localeCompare(a.id));
+    const contactIds = [
+      ...new Set([...(roles ?? []).map((r) => str(r.ContactId)), ...acts.flatMap((a) => a.contactId ?? [])]),
+    ]
+      .filter((c) => SF_ID.test(c))
+      .slice(0, 100);
+    const people = contactIds.length
+      ? await this.soql(
+          "Id, Name, Title, Email",
+          "Contact",
+          [
+            contactIds.length === 1
+              ? `Id = ${soqlString(contactIds[0] as string)}`
+              : `(${contactIds.map((c) => `Id = ${soqlString(c)}`).join(" OR ")})`,
+          ],
+          "Name ASC",
+          t,
+        )
+      : [];
+    const names = new Map(people.map((p) => [p.Id, str(p.Name)]));
+    const onDeal = (contactId: string) => acts.filter((a) => a.contactId === contactId);
+    return t.mark({
+      deal: { ...deal, nextStep: deal.nextStep ?? null },
+      createdAt: deal.createdAt ?? null,
+      stageHistory: stageChanges(
+        (history ?? []).map((h) => ({
+          stage: this.stages.toSuite(str(h.StageName), meta),
+          at: str(h.CreatedDate),
+        })),
+      ),
+      activities: {
+        total: acts.length,
+        recent: acts
+          .slice(0, activities)
+          .map((a) => ({ ...a, contactName: a.contactId ? (names.get(a.contactId) ?? null) : null })),
+      },
+      // contact roles first (primary first), then people only seen on the deal's activities
+      contacts: people
+        .map((p) => {
+          const role = (roles ?? []).find((r) => str(r.ContactId) === p.Id);
+          const mine = onDeal(p.Id);
+          return {
+            id: p.Id,
+            name: str(p.Name),
+            title: str(p.Title),
+            email: str(p.Email),
+            role: role?.Role ? str(role.Role) : null,
+            primary: role?.IsPrimary === true,
+            activities: mine.length,
+            lastActivityAt: mine[0]?.occurredAt ?? null,
+          };
+        })
+        .sort(
+          (a, b) =>
+            Number(b.primary) - Number(a.primary) ||
+            Number(!!b.role) - Number(!!a.role) ||
+            b.activities - a.activities,
+        ),
+      caveats,
+    });
+  }
+
   /** One opportunity read now (no stale fallback: a plan's "before" must be what Salesforce holds). */
   async getDeal(id: string): Promise<DealDetail | undefined> {
     return (await this.readDeal(id))?.deal;
@@ -525,6 +667,7 @@ export class SalesforceCrm implements CrmPort {
       ...("LastStageChangeDate" in r && {
         stageEnteredAt: r.LastStageChangeDate == null ? null : str(r.LastStageChangeDate),
       }),
+      ...("CreatedDate" in r && { createdAt: r.CreatedDate == null ? null : str(r.CreatedDate) }),
     };
   }
 
