@@ -8,6 +8,7 @@ import type {
   DealQuery,
   DealRecordExtras,
   DealRow,
+  DealTimelines,
   Page,
   RiskInputs,
   RiskQuery,
@@ -109,6 +110,11 @@ export interface CrmPort {
   /** Open deals with their risk inputs, the typical days per stage, and caveats for what this CRM cannot supply. */
   openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;
+  /**
+   * Deals the period [from, to] touched (created, stage moved, closing in it, amount or close date changed), each with
+   * its whole stage history and the amount and close-date changes this CRM records: what pipeline_changes classifies.
+   */
+  dealTimelines(from: string, to: string): Promise<DealTimelines>;
   /**
    * The deal (as a list row: stage entered, newest activity, next step) with its stage history oldest first, its
    * `activities` newest activities and their total, and its contacts with the CRM's roles; undefined: no such deal.

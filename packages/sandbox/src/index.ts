@@ -84,6 +84,7 @@ export type {
   TicketSearchRow,
   TicketThread,
 } from "./ports/cs-tickets.js";
+export type { DealTimeline, DealTimelines, FieldChange } from "./ports/deal-timelines.js";
 export {
   AMOUNT_BANDS,
   type AmountBand,

@@ -7,6 +7,7 @@ import type { DealType, Stage } from "../generate/types.js";
 import { type AccountCandidates, type AccountQuery, sandboxAccountCandidates } from "./crm-accounts.js";
 import { type DealRecordExtras, sandboxDealExtras } from "./crm-deal.js";
 import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
+import { type DealTimelines, sandboxDealTimelines } from "./deal-timelines.js";
 import {
   type ConversionCell,
   conversionCells,
@@ -399,6 +400,11 @@ export class SandboxCrm implements CrmPort {
   async getDeal(id: string, db: SqlDb = this.db): Promise<DealDetail | undefined> {
     const r = await db.one<DealDbRow>(`SELECT ${DEAL_SELECT}, d.next_step ${DEAL_FROM} WHERE d.id = ?`, [id]);
     return r ? { ...toDeal(r), nextStep: r.next_step == null ? null : String(r.next_step) } : undefined;
+  }
+
+  /** Deals the period [from, to] touched, with their stage history and journalled field changes. */
+  dealTimelines(from: string, to: string): Promise<DealTimelines> {
+    return sandboxDealTimelines(this.db, from, to);
   }
 
   /** The deal as a list row (stage entered, newest activity) with its history, `activities` newest and contacts. */

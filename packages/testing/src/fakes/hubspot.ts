@@ -460,9 +460,20 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
   if (idOrAction === "search" && req.method === "POST") return search(state, type, body as SearchBody, link);
   if (idOrAction === "batch" && sub === "read" && req.method === "POST") {
     const inputs = (body.inputs ?? []) as { id: string }[];
+    const history = body.propertiesWithHistory as string[] | undefined;
     if (inputs.length > 100) return error(400, "VALIDATION_ERROR", "Batch input cannot exceed 100 inputs.");
+    // with property history HubSpot reads at most 50 records per call (HS9)
+    if (history?.length && inputs.length > 50)
+      return error(
+        400,
+        "VALIDATION_ERROR",
+        "Batch input with propertiesWithHistory cannot exceed 50 inputs.",
+      );
     const found = inputs.map((i) => store.get(String(i.id))).filter((r): r is HubSpotRecord => !!r);
-    const results = found.map((r) => pick(state, r, type, body.properties as string[] | undefined));
+    const results = found.map((r) => ({
+      ...pick(state, r, type, body.properties as string[] | undefined),
+      ...withHistory(r, history),
+    }));
     return json(200, { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME });
   }
   const idProperty = req.method === "GET" ? req.query.get("idProperty") : null;

@@ -11,6 +11,8 @@ import {
   type ConversionCell,
   type DealQuery,
   type DealRow,
+  type DealTimeline,
+  type DealTimelines,
   nameGrams,
   normalName,
   type Owner,
@@ -104,6 +106,9 @@ const ENGAGEMENT_KIND: Record<keyof typeof ENGAGEMENT_TITLE, string> = {
   notes: "note",
 };
 const BATCH_MAX = 100;
+/** HubSpot's batch read takes at most 50 ids when it returns property history (HS9). */
+const HISTORY_BATCH_MAX = 50;
+const TIMELINE_PROPS = ["dealstage", "amount", "closedate"];
 
 const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
 const num = (v: unknown): number => (v === null || v === undefined || v === "" ? 0 : Number(v));
@@ -387,6 +392,103 @@ export class HubSpotCrm implements CrmPort {
     if (owner) deal.ownerName = owner.name;
     await this.nameCompanies([deal], new FreshnessTracker(VENDOR));
     return { ...deal, nextStep: d.properties.hs_next_step || null };
+  }
+
+  /**
+   * Deals created, closing or modified since `from` (search), then the history of dealstage, amount and closedate
+   * of those (batch read with propertiesWithHistory, 50 ids a call): each deal's stage, amount and close-date changes.
+   */
+  async dealTimelines(from: string, to: string): Promise<WithFreshness<DealTimelines>> {
+    const t = new FreshnessTracker(VENDOR);
+    const raw = new Map<string, HsObject>();
+    const props = [...DEAL_PROPS, "createdate", "hs_lastmodifieddate"];
+    // changed since the period began, or due in it (an untouched deal can slip by its close date passing)
+    const [changed, due] = await Promise.all([
+      this.searchDeals(
+        [{ propertyName: "hs_lastmodifieddate", operator: "GTE", value: from }],
+        t,
+        props,
+        raw,
+      ),
+      this.searchDeals(this.rangeFilters(from, to), t, props, raw),
+    ]);
+    const rows = [...new Map([...changed, ...due].map((d) => [d.id, d])).values()];
+    const pipelines = await this.pipelines().catch(() => [] as HubSpotPipeline[]);
+    const histories = await this.historyRead(
+      rows.map((r) => r.id),
+      t,
+    );
+    const day = (v: string) => v.slice(0, 10);
+    const deals = rows.flatMap((d): DealTimeline[] => {
+      const h = histories.get(d.id);
+      const created = str(raw.get(d.id)?.properties.createdate);
+      const meta = stagesOf(pipelines, raw.get(d.id)?.properties.pipeline);
+      const stageValues = h?.dealstage ?? [];
+      const touched =
+        (day(created) >= from && day(created) <= to) ||
+        (d.closeDate >= from && d.closeDate <= to) ||
+        Object.values(h ?? {}).some((vs) =>
+          vs.some((v) => day(v.timestamp) >= from && day(v.timestamp) <= to),
+        );
+      if (!touched) return [];
+      const changes = <T>(values: { value: string; timestamp: string }[], read: (v: string) => T) =>
+        values.slice(1).flatMap((v, i) => {
+          const prev = values[i] as { value: string };
+          if (!prev.value || !v.value || read(prev.value) === read(v.value)) return [];
+          return [{ at: v.timestamp, before: read(prev.value), after: read(v.value) }];
+        });
+      return [
+        {
+          id: d.id,
+          name: d.name,
+          type: d.type,
+          amount: d.amount,
+          stage: d.stage,
+          closeDate: d.closeDate,
+          createdAt: created,
+          stages: stageValues.length
+            ? stageValues.map((v) => ({ at: v.timestamp, stage: this.stages.toSuite(v.value, meta) }))
+            : [{ at: created, stage: d.stage }],
+          amounts: changes(h?.amount ?? [], Number),
+          closeDates: changes(h?.closedate ?? [], (v) => v.slice(0, 10)),
+        },
+      ];
+    });
+    return t.mark({ deals, caveats: [] });
+  }
+
+  /** dealstage, amount and closedate histories of the deals, oldest value first (HubSpot sends newest first). */
+  private async historyRead(
+    ids: string[],
+    t: FreshnessTracker,
+  ): Promise<Map<string, Record<string, { value: string; timestamp: string }[]>>> {
+    const { runtime, apis } = this.hs.sdk;
+    const out = new Map<string, Record<string, { value: string; timestamp: string }[]>>();
+    for (let i = 0; i < ids.length; i += HISTORY_BATCH_MAX) {
+      const part = ids.slice(i, i + HISTORY_BATCH_MAX);
+      const rows = t.take(
+        await runtime.read(`sales:deals.history:${part.join(",")}`, async () => {
+          const { value } = await runtime.attempt("deals.batchRead", () =>
+            apis.deals.batchApi.read({
+              inputs: part.map((id) => ({ id })),
+              properties: TIMELINE_PROPS,
+              propertiesWithHistory: TIMELINE_PROPS,
+            }),
+          );
+          return value.results.map((r) => ({
+            id: r.id,
+            history: Object.fromEntries(
+              Object.entries(r.propertiesWithHistory ?? {}).map(([k, vs]) => [
+                k,
+                vs.map((v) => ({ value: v.value, timestamp: new Date(v.timestamp).toISOString() })).reverse(),
+              ]),
+            ),
+          }));
+        }),
+      );
+      for (const r of rows) out.set(r.id, r.history);
+    }
+    return out;
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   type ConversionCell,
   type DealQuery,
   type DealRow,
+  type DealTimelines,
   nameGrams,
   type Owner,
   type Page,
@@ -320,6 +321,83 @@ export class SalesforceCrm implements CrmPort {
       );
       return undefined;
     }
+  }
+
+  /**
+   * Opportunities created, closing or changed in [from, to], with their OpportunityHistory (the values after each
+   * change of StageName, Amount or CloseDate) as stage, amount and close-date changes.
+   */
+  async dealTimelines(from: string, to: string): Promise<WithFreshness<DealTimelines>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t);
+    const meta = await this.stageMetadata().catch(() => undefined);
+    const caveats: string[] = [];
+    const [all, history] = await Promise.all([
+      this.opportunities([], owners, t, ["CreatedDate"]),
+      this.optional(
+        () =>
+          this.soql(
+            "OpportunityId, StageName, Amount, CloseDate, CreatedDate",
+            "OpportunityHistory",
+            [],
+            "CreatedDate ASC",
+            t,
+          ),
+        "OpportunityHistory",
+        caveats,
+      ),
+    ]);
+    const rows = new Map<string, SObject[]>();
+    for (const h of history ?? [])
+      rows.set(str(h.OpportunityId), [...(rows.get(str(h.OpportunityId)) ?? []), h]);
+    const inPeriod = (ts: unknown) => str(ts).slice(0, 10) >= from && str(ts).slice(0, 10) <= to;
+    const deals = all
+      .filter(
+        (d) =>
+          inPeriod(d.createdAt) ||
+          inPeriod(d.closeDate) ||
+          (rows.get(d.id) ?? []).some((h) => inPeriod(h.CreatedDate)),
+      )
+      .map((d) => {
+        const hist = rows.get(d.id) ?? [];
+        const pairs = hist.slice(1).map((h, i) => ({ prev: hist[i] as SObject, h }));
+        return {
+          id: d.id,
+          name: d.name,
+          type: d.type,
+          amount: d.amount,
+          stage: d.stage,
+          closeDate: d.closeDate,
+          createdAt: str(d.createdAt),
+          stages: hist.length
+            ? hist.map((h) => ({
+                at: str(h.CreatedDate),
+                stage: this.stages.toSuite(str(h.StageName), meta),
+              }))
+            : [{ at: str(d.createdAt), stage: d.stage }],
+          amounts: pairs
+            .filter(
+              ({ prev, h }) => prev.Amount != null && h.Amount != null && num(prev.Amount) !== num(h.Amount),
+            )
+            .map(({ prev, h }) => ({
+              at: str(h.CreatedDate),
+              before: num(prev.Amount),
+              after: num(h.Amount),
+            })),
+          closeDates: pairs
+            .filter(
+              ({ prev, h }) => prev.CloseDate && h.CloseDate && str(prev.CloseDate) !== str(h.CloseDate),
+            )
+            .map(({ prev, h }) => ({
+              at: str(h.CreatedDate),
+              before: str(prev.CloseDate).slice(0, 10),
+              after: str(h.CloseDate).slice(0, 10),
+            })),
+        };
+      });
+    if (!history)
+      caveats.push("Without OpportunityHistory each deal's current stage stands for its whole life.");
+    return t.mark({ deals, caveats });
   }
 
   /**
