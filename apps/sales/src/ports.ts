@@ -4,6 +4,7 @@ import type {
   AccountCandidates,
   AccountDetail,
   AccountQuery,
+  ClosedDeal,
   ConversionCell,
   DealQuery,
   DealRecordExtras,
@@ -110,6 +111,11 @@ export interface CrmPort {
   /** Open deals with their risk inputs, the typical days per stage, and caveats for what this CRM cannot supply. */
   openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;
+  /**
+   * Deals won or lost with a close date in [from, to]: type, amount, owner, account segment, lead source, created and
+   * close dates, and the CRM's loss reason or the stage a loss happened in (what sales_report groups and measures).
+   */
+  closedDeals(from: string, to: string): Promise<ClosedDeal[]>;
   /**
    * Deals the period [from, to] touched (created, stage moved, closing in it, amount or close date changed), each with
    * its whole stage history and the amount and close-date changes this CRM records: what pipeline_changes classifies.

@@ -49,6 +49,7 @@ export {
   type RenewalHistory,
   type RenewalTermFeatures,
 } from "./ports/churn-history.js";
+export type { ClosedDeal } from "./ports/closed-deals.js";
 export {
   type AccountDetail,
   type CrmPort,

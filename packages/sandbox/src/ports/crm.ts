@@ -4,6 +4,7 @@ import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
+import { type ClosedDeal, sandboxClosedDeals } from "./closed-deals.js";
 import { type AccountCandidates, type AccountQuery, sandboxAccountCandidates } from "./crm-accounts.js";
 import { type DealRecordExtras, sandboxDealExtras } from "./crm-deal.js";
 import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
@@ -400,6 +401,11 @@ export class SandboxCrm implements CrmPort {
   async getDeal(id: string, db: SqlDb = this.db): Promise<DealDetail | undefined> {
     const r = await db.one<DealDbRow>(`SELECT ${DEAL_SELECT}, d.next_step ${DEAL_FROM} WHERE d.id = ?`, [id]);
     return r ? { ...toDeal(r), nextStep: r.next_step == null ? null : String(r.next_step) } : undefined;
+  }
+
+  /** Deals won or lost with a close date in [from, to], with segment, lead source and where a loss happened. */
+  closedDeals(from: string, to: string): Promise<ClosedDeal[]> {
+    return sandboxClosedDeals(this.db, from, to);
   }
 
   /** Deals the period [from, to] touched, with their stage history and journalled field changes. */

@@ -8,6 +8,7 @@ import {
   type AccountDetail,
   type AccountQuery,
   bareDomain,
+  type ClosedDeal,
   type ConversionCell,
   type DealQuery,
   type DealRow,
@@ -392,6 +393,92 @@ export class HubSpotCrm implements CrmPort {
     if (owner) deal.ownerName = owner.name;
     await this.nameCompanies([deal], new FreshnessTracker(VENDOR));
     return { ...deal, nextStep: d.properties.hs_next_step || null };
+  }
+
+  /**
+   * Won and lost deals closing in [from, to] (search) with createdate, hs_analytics_source and closed_lost_reason;
+   * the segment from the associated company's numberofemployees (batch associations, batch read); a loss without
+   * a reason is placed at the stage before the loss (dealstage history).
+   */
+  async closedDeals(from: string, to: string): Promise<WithFreshness<ClosedDeal[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const raw = new Map<string, HsObject>();
+    const props = [...DEAL_PROPS, "createdate", "hs_analytics_source", "closed_lost_reason"];
+    const closed = (await this.searchDeals(this.rangeFilters(from, to), t, props, raw)).filter(
+      (d) => d.stage === "closed_won" || d.stage === "closed_lost",
+    );
+    const companyOf = await this.firstCompanies(
+      closed.map((d) => d.id),
+      t,
+    );
+    const companies = await this.batchRead(
+      "companies",
+      [...new Set(companyOf.values())],
+      ["numberofemployees"],
+      t,
+    );
+    const band = new Map(
+      companies.map((c) => [
+        c.id,
+        c.properties.numberofemployees ? sizeBand(num(c.properties.numberofemployees)) : "",
+      ]),
+    );
+    const unexplained = closed.filter(
+      (d) => d.stage === "closed_lost" && !raw.get(d.id)?.properties.closed_lost_reason,
+    );
+    const histories = await this.historyRead(
+      unexplained.map((d) => d.id),
+      t,
+    );
+    const pipelines = await this.pipelines().catch(() => [] as HubSpotPipeline[]);
+    const lostFrom = (d: DealRow) => {
+      const meta = stagesOf(pipelines, raw.get(d.id)?.properties.pipeline);
+      const open = (histories.get(d.id)?.dealstage ?? [])
+        .map((v) => this.stages.toSuite(v.value, meta))
+        .filter((st) => st !== "closed_won" && st !== "closed_lost");
+      return open.at(-1) ?? null;
+    };
+    return t.mark(
+      closed.map((d) => {
+        const p = raw.get(d.id)?.properties ?? {};
+        const company = companyOf.get(d.id);
+        return {
+          id: d.id,
+          type: d.type,
+          amount: d.amount,
+          won: d.stage === "closed_won",
+          ownerName: d.ownerName,
+          segment: company ? (band.get(company) ?? "") : "",
+          source: str(p.hs_analytics_source).toLowerCase() || "none",
+          createdAt: str(p.createdate),
+          closeDate: d.closeDate,
+          lossReason: d.stage === "closed_lost" && p.closed_lost_reason ? p.closed_lost_reason : null,
+          lostFrom: d.stage === "closed_lost" ? lostFrom(d) : null,
+        };
+      }),
+    );
+  }
+
+  /** Each deal's first associated company (v4 batch associations, at most 1,000 ids a call). */
+  private async firstCompanies(ids: string[], t: FreshnessTracker): Promise<Map<string, string>> {
+    const { runtime, apis } = this.hs.sdk;
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const part = ids.slice(i, i + 1000);
+      const pairs = t.take(
+        await runtime.read(`sales:assoc-batch:deals:companies:${part.join(",")}`, async () => {
+          const { value } = await runtime.attempt("associations.batchRead", () =>
+            apis.associations.batchApi.getPage("deals", "companies", { inputs: part.map((id) => ({ id })) }),
+          );
+          return value.results.flatMap((r) => {
+            const to = r.to[0];
+            return to ? [[String(r._from.id), String(to.toObjectId)] as const] : [];
+          });
+        }),
+      );
+      for (const [deal, company] of pairs) out.set(deal, company);
+    }
+    return out;
   }
 
   /**

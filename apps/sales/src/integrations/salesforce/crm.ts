@@ -9,6 +9,7 @@ import {
   type AccountDetail,
   type AccountQuery,
   bareDomain,
+  type ClosedDeal,
   type ConversionCell,
   type DealQuery,
   type DealRow,
@@ -321,6 +322,55 @@ export class SalesforceCrm implements CrmPort {
       );
       return undefined;
     }
+  }
+
+  /**
+   * Won and lost opportunities closing in [from, to] with LeadSource, CreatedDate, the account's NumberOfEmployees
+   * band and the stage before Closed Lost (OpportunityHistory). Salesforce has no standard loss-reason field.
+   */
+  async closedDeals(from: string, to: string): Promise<WithFreshness<ClosedDeal[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t);
+    const meta = await this.stageMetadata().catch(() => undefined);
+    const caveats: string[] = [];
+    const range = this.rangeWhere(from, to);
+    const [deals, extras, accounts, history] = await Promise.all([
+      this.opportunities(range, owners, t, ["CreatedDate"]),
+      this.soql("Id, LeadSource", "Opportunity", range, "CloseDate DESC", t),
+      this.soql("Id, NumberOfEmployees", "Account", [], "Name ASC", t),
+      this.optional(
+        () =>
+          this.soql("OpportunityId, StageName, CreatedDate", "OpportunityHistory", [], "CreatedDate ASC", t),
+        "OpportunityHistory",
+        caveats,
+      ),
+    ]);
+    const source = new Map(extras.map((r) => [r.Id, str(r.LeadSource)]));
+    const band = new Map(
+      accounts.map((a) => [a.Id, a.NumberOfEmployees == null ? "" : sizeBand(num(a.NumberOfEmployees))]),
+    );
+    const lostFrom = new Map<string, DealRow["stage"]>();
+    for (const h of history ?? []) {
+      const stage = this.stages.toSuite(str(h.StageName), meta);
+      if (stage !== "closed_lost" && stage !== "closed_won") lostFrom.set(str(h.OpportunityId), stage);
+    }
+    const closed = deals
+      .filter((d) => !isOpen(d))
+      .map((d) => ({
+        id: d.id,
+        type: d.type,
+        amount: d.amount,
+        won: d.stage === "closed_won",
+        ownerName: d.ownerName,
+        segment: band.get(d.accountId) ?? "",
+        source: source.get(d.id) || "none",
+        createdAt: str(d.createdAt),
+        closeDate: d.closeDate,
+        lossReason: null,
+        lostFrom: d.stage === "closed_lost" ? (lostFrom.get(d.id) ?? null) : null,
+      }));
+    for (const c of caveats) t.caveat(c);
+    return t.mark(closed);
   }
 
   /**
