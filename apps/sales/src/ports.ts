@@ -10,6 +10,7 @@ import type {
   DealRecordExtras,
   DealRow,
   DealTimelines,
+  NewDeal,
   Page,
   RiskInputs,
   RiskQuery,
@@ -19,7 +20,7 @@ import type {
   WriteOrigin,
 } from "@revops/sandbox";
 
-export type { ConversionCell, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
+export type { ConversionCell, NewDeal, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
 
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {
@@ -128,6 +129,11 @@ export interface CrmPort {
   dealRecord(id: string, activities: number): Promise<DealRecord | undefined>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */
   getDeal(id: string): Promise<DealDetail | undefined>;
+  /**
+   * Creates the deal once per `origin.idempotencyKey` (an ambiguous failure is looked up, never repeated blindly):
+   * RangeError "field: …" when the CRM refuses a value (unknown account or owner, no such stage).
+   */
+  createDeal(deal: NewDeal, origin: WriteOrigin): Promise<DealWrite>;
   /**
    * Applies the changes once; undefined when there is no such deal. With `expected` (the confirmed plan's
    * "before" values) nothing is written when the deal no longer holds them: RangeError "conflict: …".

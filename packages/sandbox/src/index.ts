@@ -57,6 +57,7 @@ export {
   type DealRecord,
   type DealRow,
   type DealStatus,
+  type NewDeal,
   type Owner,
   SandboxCrm,
   type StageChange,

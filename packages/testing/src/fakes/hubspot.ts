@@ -452,9 +452,37 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     return json(200, page(items, req.query.get("after") ?? undefined, limit, link));
   }
   if (!idOrAction && req.method === "POST") {
-    const rec = newRecord(state, (body.properties ?? {}) as Record<string, string>);
+    const props = (body.properties ?? {}) as Record<string, string>;
+    if (type === "deals") {
+      // a create is checked like an update: properties, pipeline and stage, owner
+      const refused = checkDealUpdate(state, { properties: { pipeline: "default" } }, props);
+      if (refused) return refused;
+    }
+    const links = (body.associations ?? []) as { to: { id: string } }[];
+    if (links.some((a) => !state.objects.companies.has(String(a.to.id))))
+      return error(
+        400,
+        "VALIDATION_ERROR",
+        "One or more associations are invalid: the object does not exist.",
+      );
+    const rec = newRecord(state, props);
     if (state.searchLagMs > 0) rec.indexed = { properties: undefined, until: Date.now() + state.searchLagMs };
     store.set(rec.id, rec);
+    for (const a of links) {
+      for (const [from, fromId, to, toId] of [
+        [type, rec.id, "companies", a.to.id],
+        ["companies", a.to.id, type, rec.id],
+      ] as const) {
+        const entry = state.associations.get(`${from}:${fromId}`) ?? {};
+        entry[to as HubSpotObjectType] = [...(entry[to as HubSpotObjectType] ?? []), toId];
+        state.associations.set(`${from}:${fromId}`, entry);
+      }
+    }
+    const after = state.failAfterWrite;
+    if (type === "deals" && after && after.times > 0) {
+      after.times--;
+      return error(after.status, "INTERNAL_ERROR", "internal error");
+    }
     return json(201, pick(state, rec, type, Object.keys(rec.properties)));
   }
   if (idOrAction === "search" && req.method === "POST") return search(state, type, body as SearchBody, link);
@@ -532,7 +560,7 @@ function invalidProperties(problems: { name: string; error: string; message: str
 /** What HubSpot refuses in a deal PATCH: unknown or calculated properties, a stage outside the deal's pipeline, an unknown owner. */
 function checkDealUpdate(
   state: HubSpotState,
-  rec: HubSpotRecord,
+  rec: Pick<HubSpotRecord, "properties">,
   changes: Record<string, string | null>,
 ): Reply | undefined {
   const problems: { name: string; error: string; message: string }[] = [];

@@ -147,6 +147,8 @@ export interface SalesforceState {
   appliedUpdates: { type: string; id: string; fields: Record<string, unknown> }[];
   /** Set in a multi-currency org: records carry CurrencyIsoCode, CurrencyType lists the rates. */
   currencies?: OrgRates;
+  /** Custom fields the org defines, per object (besides those seen in seeded rows). */
+  customFields: Record<string, Set<string>>;
 }
 
 /**
@@ -191,6 +193,8 @@ export interface SalesforceSeed {
   User?: Omit<SObjectRow, "Id">[];
   /** Field-level security: fields the integration user cannot see, per object. */
   hiddenFields?: Record<string, string[]>;
+  /** Custom (__c) fields the org defines, per object, e.g. { Opportunity: ["RevOps_Idempotency_Key__c"] }. */
+  customFields?: Record<string, string[]>;
   /**
    * A multi-currency org: the corporate ISO code and each active currency's rate (units per one corporate unit).
    * Opportunities without a CurrencyIsoCode get the corporate one; the integration user's currency is corporate.
@@ -303,8 +307,25 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
   const id = so[2];
   const body = (req.json ?? {}) as Record<string, unknown>;
   if (!id && req.method === "POST") {
+    // a create is checked like an update (fields, picklist, owner); Salesforce fills the computed fields
+    const refused = checkUpdate(state, type, body);
+    if (refused) return refused;
     const newId = `${ID_PREFIX[type] ?? "a00"}${String(state.nextId++).padStart(15, "0")}`;
-    store.set(newId, { ...body, Id: newId });
+    const row: SObjectRow = {
+      ...body,
+      Id: newId,
+      CreatedDate: new Date().toISOString().replace("Z", "+0000"),
+    };
+    store.set(newId, row);
+    if (type === "Opportunity") {
+      followStage(state, row);
+      recordHistory(state, { Id: newId }, row);
+      const after = state.failAfterWrite;
+      if (after && after.times > 0) {
+        after.times--;
+        return sfError(after.status, "SERVER_UNAVAILABLE", "Service temporarily unavailable");
+      }
+    }
     return json(201, { id: newId, success: true, errors: [] });
   }
   const row = id ? store.get(id) : undefined;
@@ -346,6 +367,7 @@ function fieldVisible(state: SalesforceState, object: string, field: string): bo
   if (OPPORTUNITY_STANDARD_FIELDS.includes(field)) return true;
   if (field === "CurrencyIsoCode") return state.currencies !== undefined;
   if (!field.endsWith("__c")) return false;
+  if (state.customFields[object]?.has(field)) return true;
   return [...(state.objects.Opportunity?.values() ?? [])].some((r) => field in r);
 }
 
@@ -379,6 +401,8 @@ function checkUpdate(state: SalesforceState, type: string, body: Record<string, 
       "JSON_PARSER_ERROR",
       `Cannot deserialize instance of date from VALUE_STRING value ${String(body.CloseDate)}`,
     );
+  if ("AccountId" in body && body.AccountId && !state.objects.Account?.has(String(body.AccountId)))
+    return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
   const users = state.objects.User;
   if ("OwnerId" in body && users && !users.has(String(body.OwnerId)))
     return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
@@ -458,6 +482,9 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
       Object.entries(seed.hiddenFields ?? {}).map(([o, fields]) => [o, new Set(fields)]),
     ),
     appliedUpdates: [],
+    customFields: Object.fromEntries(
+      Object.entries(seed.customFields ?? {}).map(([o, fields]) => [o, new Set(fields)]),
+    ),
     ...(seed.currencies ? { currencies: seed.currencies } : {}),
   };
   state.objects.OpportunityStage = new Map();

@@ -31,6 +31,7 @@ import {
   type DealDetail,
   type DealRecord,
   type DealWrite,
+  type NewDeal,
   type StageReach,
   unexpected,
   type WriteOrigin,
@@ -725,6 +726,47 @@ export class HubSpotCrm implements CrmPort {
         },
       ];
     });
+  }
+
+  /**
+   * Creates the deal once per idempotency key (revops_idempotency_key, looked up after an ambiguous failure) in the
+   * default pipeline, associated with the company. HubSpot's dealtype has no renewal: renewals are existingbusiness.
+   */
+  async createDeal(n: NewDeal, origin: WriteOrigin): Promise<DealWrite> {
+    if (!origin.idempotencyKey)
+      throw new Error("A HubSpot create needs the confirmed plan's idempotency key.");
+    if (!HS_ID.test(n.accountId))
+      throw new RangeError(`account_id: ${n.accountId} is not a HubSpot company id.`);
+    if (!HS_ID.test(n.ownerId)) throw new RangeError(`owner: ${n.ownerId} is not a HubSpot owner id.`);
+    const [company] = await this.batchRead(
+      "companies",
+      [n.accountId],
+      ["name"],
+      new FreshnessTracker(VENDOR),
+    );
+    if (!company) throw new RangeError(`account_id: HubSpot has no company ${n.accountId}.`);
+    if (!(await this.ownerDirectory()).some((o) => o.id === n.ownerId))
+      throw new RangeError(`owner: HubSpot has no owner ${n.ownerId}.`);
+    const target = this.stages.toVendor(n.stage, stagesOf(await this.pipelines(), "default"));
+    if (!target)
+      throw new RangeError(
+        `stage: the default pipeline has no stage for ${n.stage}; map one with SALES_STAGE_MAP ("<stage id>=${n.stage}").`,
+      );
+    const { deal, recovered } = await this.hs.createDeal(
+      {
+        dealname: n.name,
+        pipeline: "default",
+        dealstage: target.id,
+        amount: String(n.amount),
+        closedate: `${n.closeDate}T00:00:00.000Z`,
+        hubspot_owner_id: n.ownerId,
+        dealtype: n.type === "new_business" ? "newbusiness" : "existingbusiness",
+      },
+      { idempotencyKey: origin.idempotencyKey, companyId: n.accountId },
+    );
+    const now = await this.getDeal(deal.id);
+    if (!now) throw new Error(`HubSpot created deal ${deal.id} but does not return it.`);
+    return { system: "hubspot", id: deal.id, deal: now, recovered };
   }
 
   /** PATCHes the deal once with HubSpot's own stage id (of the deal's pipeline) and owner id. */

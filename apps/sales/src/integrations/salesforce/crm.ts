@@ -30,6 +30,7 @@ import {
   type DealDetail,
   type DealRecord,
   type DealWrite,
+  type NewDeal,
   type StageReach,
   unexpected,
   type WriteOrigin,
@@ -71,6 +72,12 @@ const OPPORTUNITY_FIELDS = [
 /** What a list row adds: next step, newest activity and when the current stage was entered. */
 const LIST_EXTRAS = ["NextStep", "LastActivityDate", "LastStageChangeDate"];
 const SF_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Opportunity Type picklist values of a standard org for each deal type. */
+const SALESFORCE_TYPE = {
+  new_business: "New Customer",
+  expansion: "Existing Customer - Upgrade",
+  renewal: "Existing Customer - Renewal",
+} as const;
 const SF_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const VENDOR = "Salesforce";
 
@@ -612,6 +619,50 @@ export class SalesforceCrm implements CrmPort {
     await this.nameAccounts([deal], t);
     const nextStep = r.NextStep === null || r.NextStep === undefined ? null : str(r.NextStep);
     return { deal: { ...deal, nextStep }, currency: r.CurrencyIsoCode };
+  }
+
+  /**
+   * Creates the opportunity once per idempotency key (external id RevOps_Idempotency_Key__c), in the org's own
+   * StageName and Type; the amount is given in the corporate currency.
+   */
+  async createDeal(n: NewDeal, origin: WriteOrigin): Promise<DealWrite> {
+    if (!origin.idempotencyKey)
+      throw new Error("A Salesforce create needs the confirmed plan's idempotency key.");
+    if (!SF_ID.test(n.accountId))
+      throw new RangeError(`account_id: ${n.accountId} is not a Salesforce account id.`);
+    if (!SF_ID.test(n.ownerId)) throw new RangeError(`owner: ${n.ownerId} is not a Salesforce user id.`);
+    const target = this.stages.toVendor(n.stage, await this.stageMetadata());
+    if (!target)
+      throw new RangeError(
+        `stage: Salesforce has no active opportunity stage for ${n.stage}; map one with SALES_STAGE_MAP ("Your Stage=${n.stage}").`,
+      );
+    const fields = {
+      Name: n.name,
+      AccountId: n.accountId,
+      OwnerId: n.ownerId,
+      StageName: target.id,
+      Amount: n.amount,
+      CloseDate: dateLiteral("close_date", n.closeDate),
+      Type: SALESFORCE_TYPE[n.type],
+    };
+    let created: { id: string; recovered: boolean };
+    try {
+      created = await this.sf.createOpportunityOnce(fields, origin.idempotencyKey);
+    } catch (err) {
+      const text = `${(err as { cause?: { body?: string } }).cause?.body ?? ""} ${(err as Error).message}`;
+      if (text.includes("RevOps_Idempotency_Key__c"))
+        throw new RangeError(
+          "account_id: this Salesforce org has no RevOps_Idempotency_Key__c field on Opportunity; an administrator must add it (Text 255, External ID, Unique) so a create can never run twice.",
+        );
+      if (/INVALID_CROSS_REFERENCE_KEY/.test(text))
+        throw new RangeError(
+          `account_id: Salesforce refused the account or owner (${n.accountId}, ${n.ownerId}).`,
+        );
+      throw err;
+    }
+    const deal = await this.getDeal(created.id);
+    if (!deal) throw new Error(`Salesforce created opportunity ${created.id} but does not return it.`);
+    return { system: "salesforce", id: created.id, deal, recovered: created.recovered };
   }
 
   /** PATCHes only the given fields, in Salesforce's own StageName labels and user ids, once (see writeOnce). */
