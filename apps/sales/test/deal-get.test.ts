@@ -322,3 +322,42 @@ describe("deal_get through the MCP client on the sandbox", () => {
     expect(roleFromTitle("")).toBeNull();
   });
 });
+
+describe("deal_get on Salesforce with fields hidden by field-level security", () => {
+  it("leaves hidden Task and Contact fields out instead of failing the read", async () => {
+    const fake = await startSalesforceFake({
+      User: [{ Name: "Ada Lovelace", Email: "ada@example.com" }],
+      Account: [{ Name: "Acme" }],
+      Opportunity: [
+        { Name: "Acme pilot", AccountId: "001000000000000002", StageName: "Prospecting", Amount: 1 },
+      ],
+      Contact: [{ Name: "Dana Buyer", Title: "CFO", Email: "dana@acme.test" }],
+      Task: [
+        {
+          opportunity: 0,
+          Subject: "Call",
+          TaskSubtype: "Call",
+          ActivityDate: "2026-09-05",
+          WhoId: "003000000000000004",
+        },
+      ],
+      OpportunityContactRole: [{ opportunity: 0, ContactId: "003000000000000004", Role: "Economic Buyer" }],
+      hiddenFields: { Task: ["TaskSubtype"], Contact: ["Title"] },
+    });
+    const { crm, rt } = await vendorPort({
+      SALES_CRM: "salesforce",
+      SALESFORCE_ACCESS_TOKEN: "00D-static-token",
+      ...testVendor(fake.url),
+    });
+    try {
+      const r = await crm.dealRecord("006000000000000003", 5);
+      expect(r?.activities.recent.map((a) => [a.subject, a.type])).toEqual([["Call", "task"]]);
+      expect(r?.contacts.map((c) => [c.name, c.title, c.role])).toEqual([
+        ["Dana Buyer", "", "Economic Buyer"],
+      ]);
+    } finally {
+      await rt.close(1000);
+      await fake.close();
+    }
+  });
+});

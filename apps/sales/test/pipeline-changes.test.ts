@@ -261,3 +261,36 @@ describe("pipeline_changes on HubSpot (propertiesWithHistory through @hubspot/ap
 
   it("classifies the period's stage, close-date and amount history", () => expectScenario(s));
 });
+
+describe("pipeline_changes on HubSpot with more deals than one history batch", () => {
+  it("reads property history 50 deals a call, as HubSpot requires", async () => {
+    const fake = await startHubSpotFake({
+      deals: Array.from({ length: 120 }, (_, i) => ({
+        dealname: `Deal ${i}`,
+        dealstage: "appointmentscheduled",
+        amount: "1000",
+        closedate: `${ago(-60)}T00:00:00Z`,
+        createdate: hsTime(5),
+      })),
+    });
+    const s = await vendorServer({
+      SALES_CRM: "hubspot",
+      HUBSPOT_ACCESS_TOKEN: "pat-test",
+      REVOPS_TEST_VENDOR_BASE_URL: fake.url,
+      REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
+    });
+    try {
+      const r = await s.call("pipeline_changes", PERIOD);
+      expect(r.isError, r.text).toBe(false);
+      expect((r.data.buckets as Bucket[]).find((b) => b.bucket === "new")?.deals).toBe(120);
+      const batches = fake.requests.filter((q) => q.path === "/crm/v3/objects/deals/batch/read");
+      expect(batches.map((q) => (JSON.parse(q.body) as { inputs: unknown[] }).inputs.length)).toEqual([
+        50, 50, 20,
+      ]);
+    } finally {
+      await s.close();
+      await fake.close();
+      vi.unstubAllEnvs();
+    }
+  });
+});

@@ -459,7 +459,8 @@ export class SalesforceCrm implements CrmPort {
 
   /**
    * The opportunity with its stage history (OpportunityHistory), its Tasks and Events (WhatId, newest first) and
-   * its contact roles (OpportunityContactRole: Role, IsPrimary) with each contact's activities on the deal.
+   * its contact roles (OpportunityContactRole: Role, IsPrimary) with each contact's activities on the deal. Fields
+   * hidden by field-level security are left out, never failing the read.
    */
   async dealRecord(id: string, activities: number): Promise<WithFreshness<DealRecord> | undefined> {
     if (!SF_ID.test(id)) return undefined;
@@ -485,36 +486,25 @@ export class SalesforceCrm implements CrmPort {
       ),
       this.optional(
         () =>
-          this.soql(
-            "Id, Subject, TaskSubtype, ActivityDate, CreatedDate, WhoId",
+          this.visibleQuery(
+            ["Id", "Subject", "TaskSubtype", "ActivityDate", "CreatedDate", "WhoId"],
             "Task",
-            [`WhatId = ${lit}`],
-            "CreatedDate DESC",
-            t,
+            `WhatId = ${lit}`,
           ),
         "Task",
         caveats,
       ),
       this.optional(
-        () =>
-          this.soql(
-            "Id, Subject, ActivityDateTime, WhoId",
-            "Event",
-            [`WhatId = ${lit}`],
-            "ActivityDateTime DESC",
-            t,
-          ),
+        () => this.visibleQuery(["Id", "Subject", "ActivityDateTime", "WhoId"], "Event", `WhatId = ${lit}`),
         "Event",
         caveats,
       ),
       this.optional(
         () =>
-          this.soql(
-            "ContactId, Role, IsPrimary",
+          this.visibleQuery(
+            ["ContactId", "Role", "IsPrimary"],
             "OpportunityContactRole",
-            [`OpportunityId = ${lit}`],
-            "ContactId ASC",
-            t,
+            `OpportunityId = ${lit}`,
           ),
         "OpportunityContactRole",
         caveats,
@@ -543,16 +533,12 @@ export class SalesforceCrm implements CrmPort {
       .filter((c) => SF_ID.test(c))
       .slice(0, 100);
     const people = contactIds.length
-      ? await this.soql(
-          "Id, Name, Title, Email",
+      ? await this.visibleQuery(
+          ["Id", "Name", "Title", "Email"],
           "Contact",
-          [
-            contactIds.length === 1
-              ? `Id = ${soqlString(contactIds[0] as string)}`
-              : `(${contactIds.map((c) => `Id = ${soqlString(c)}`).join(" OR ")})`,
-          ],
-          "Name ASC",
-          t,
+          contactIds.length === 1
+            ? `Id = ${soqlString(contactIds[0] as string)}`
+            : `(${contactIds.map((c) => `Id = ${soqlString(c)}`).join(" OR ")})`,
         )
       : [];
     const names = new Map(people.map((p) => [p.Id, str(p.Name)]));
