@@ -4,9 +4,13 @@ import type {
   AccountCandidates,
   AccountDetail,
   AccountQuery,
+  ClosedDeal,
   ConversionCell,
   DealQuery,
+  DealRecordExtras,
   DealRow,
+  DealTimelines,
+  NewDeal,
   Page,
   RiskInputs,
   RiskQuery,
@@ -16,11 +20,16 @@ import type {
   WriteOrigin,
 } from "@revops/sandbox";
 
-export type { ConversionCell, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
+export type { ConversionCell, NewDeal, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
 
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {
   nextStep: string | null;
+}
+
+/** One deal with its stage history, newest activities (and their total) and the people on it. */
+export interface DealRecord extends DealRecordExtras {
+  deal: DealDetail;
 }
 
 /** A deal update: absent fields stay as they are; nextStep null clears it. ownerId is the CRM's own user id. */
@@ -103,8 +112,28 @@ export interface CrmPort {
   /** Open deals with their risk inputs, the typical days per stage, and caveats for what this CRM cannot supply. */
   openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;
+  /**
+   * Deals won or lost with a close date in [from, to]: type, amount, owner, account segment, lead source, created and
+   * close dates, and the CRM's loss reason or the stage a loss happened in (what sales_report groups and measures).
+   */
+  closedDeals(from: string, to: string): Promise<ClosedDeal[]>;
+  /**
+   * Deals the period [from, to] touched (created, stage moved, closing in it, amount or close date changed), each with
+   * its whole stage history and the amount and close-date changes this CRM records: what pipeline_changes classifies.
+   */
+  dealTimelines(from: string, to: string): Promise<DealTimelines>;
+  /**
+   * The deal (as a list row: stage entered, newest activity, next step) with its stage history oldest first, its
+   * `activities` newest activities and their total, and its contacts with the CRM's roles; undefined: no such deal.
+   */
+  dealRecord(id: string, activities: number): Promise<DealRecord | undefined>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */
   getDeal(id: string): Promise<DealDetail | undefined>;
+  /**
+   * Creates the deal once per `origin.idempotencyKey` (an ambiguous failure is looked up, never repeated blindly):
+   * RangeError "field: …" when the CRM refuses a value (unknown account or owner, no such stage).
+   */
+  createDeal(deal: NewDeal, origin: WriteOrigin): Promise<DealWrite>;
   /**
    * Applies the changes once; undefined when there is no such deal. With `expected` (the confirmed plan's
    * "before" values) nothing is written when the deal no longer holds them: RangeError "conflict: …".

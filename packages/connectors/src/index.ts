@@ -131,6 +131,7 @@ export {
   type OpportunityFilter,
   opportunitySoql,
   type QueryResult,
+  SALESFORCE_IDEMPOTENCY_FIELD,
   type SalesforceConnector,
   type SObject,
   soqlString,

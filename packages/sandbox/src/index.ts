@@ -54,12 +54,15 @@ export {
   type RenewalHistory,
   type RenewalTermFeatures,
 } from "./ports/churn-history.js";
+export type { ClosedDeal } from "./ports/closed-deals.js";
 export {
   type AccountDetail,
   type CrmPort,
   type DealQuery,
+  type DealRecord,
   type DealRow,
   type DealStatus,
+  type NewDeal,
   type Owner,
   SandboxCrm,
   type StageChange,
@@ -73,6 +76,7 @@ export {
   nameGrams,
   normalName,
 } from "./ports/crm-accounts.js";
+export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
 export {
   daysBetween,
   median,
@@ -90,6 +94,7 @@ export type {
   TicketSearchRow,
   TicketThread,
 } from "./ports/cs-tickets.js";
+export type { DealTimeline, DealTimelines, FieldChange } from "./ports/deal-timelines.js";
 export {
   AMOUNT_BANDS,
   type AmountBand,

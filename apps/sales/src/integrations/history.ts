@@ -27,6 +27,18 @@ function visits(rows: readonly FieldHistoryRow[]): { stage: Stage; at: string }[
   return out;
 }
 
+/** A deal's stage values in time order → its stage changes (the first from null: the opening stage). */
+export function stageChanges(
+  values: readonly { stage: Stage; at: string }[],
+): { fromStage: Stage | null; toStage: Stage; changedAt: string }[] {
+  const out: { fromStage: Stage | null; toStage: Stage; changedAt: string }[] = [];
+  for (const v of values) {
+    const last = out[out.length - 1]?.toStage ?? null;
+    if (v.stage !== last) out.push({ fromStage: last, toStage: v.stage, changedAt: v.at });
+  }
+  return out;
+}
+
 /**
  * Risk inputs from a vendor's deals and field history (undefined: not readable): typical days per open stage from
  * the closed deals' stage visits, and per open deal its stage start (the CRM's own field first), close-date pushes

@@ -19,6 +19,8 @@ export interface HubSpotApis {
   deals: Client["crm"]["deals"];
   companies: Client["crm"]["companies"];
   contacts: Client["crm"]["contacts"];
+  /** Any object type by name (engagements: notes, calls, meetings, emails). */
+  objects: Client["crm"]["objects"];
   associations: Client["crm"]["associations"]["v4"];
 }
 
@@ -67,6 +69,7 @@ export async function createHubSpotSdk(
     deals: client.crm.deals,
     companies: client.crm.companies,
     contacts: client.crm.contacts,
+    objects: client.crm.objects,
     associations: client.crm.associations.v4,
   };
   const get: HubSpotGet = async <T>(

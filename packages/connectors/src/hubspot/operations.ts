@@ -1,5 +1,5 @@
 import type { MaybeStale } from "@revops/resilience";
-import { isVendorError, sleep, writeOnce } from "@revops/resilience";
+import { isAmbiguousWriteFailure, isVendorError, sleep, writeOnce } from "@revops/resilience";
 import type { ResilienceSetup } from "../connection";
 import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk } from "./client";
 
@@ -113,7 +113,10 @@ export interface HubSpotConnector {
   /** The portal's users who can own records (hubspot_owner_id). */
   listOwners(): Promise<HubSpotOwner[]>;
   /** Creates a deal at most once per key, even when a reset hides whether the first try landed. */
-  createDeal(properties: Record<string, string>, opts: { idempotencyKey: string }): Promise<CreateDealResult>;
+  createDeal(
+    properties: Record<string, string>,
+    opts: { idempotencyKey: string; companyId?: string },
+  ): Promise<CreateDealResult>;
 }
 
 export async function createHubSpotConnector(
@@ -150,7 +153,7 @@ export async function createHubSpotConnector(
    * The deal a create stamped with `key`. Read by `idProperty` when the portal's property requires unique values
    * (no index lag); otherwise search, polled, since search sees a new deal only seconds later (HS7).
    */
-  async function findByKey(key: string): Promise<HubSpotObject | undefined> {
+  async function findByKey(key: string, poll = true): Promise<HubSpotObject | undefined> {
     const properties = [...DEAL_PROPERTIES, IDEMPOTENCY_PROPERTY];
     try {
       return await getDeal(key, properties, IDEMPOTENCY_PROPERTY);
@@ -158,7 +161,7 @@ export async function createHubSpotConnector(
       // 400: the property is not unique in this portal, so it cannot serve as an idProperty
       if (!(isVendorError(err) && err.kind === "invalid")) throw err;
     }
-    for (const waitMs of SEARCH_LAG_WAITS_MS) {
+    for (const waitMs of poll ? SEARCH_LAG_WAITS_MS : [0]) {
       await sleep(waitMs);
       const filters = [{ property: IDEMPOTENCY_PROPERTY, operator: "EQ" as const, value: key }];
       const found = (await search({ filters, limit: 1 }, properties)).results[0];
@@ -167,13 +170,26 @@ export async function createHubSpotConnector(
     return undefined;
   }
 
-  async function createOnce(properties: Record<string, string>, key: string): Promise<HubSpotObject> {
+  async function createOnce(
+    properties: Record<string, string>,
+    key: string,
+    companyId?: string,
+  ): Promise<HubSpotObject> {
+    // deal → company is HubSpot-defined association type 5
+    const associations = companyId
+      ? [
+          {
+            to: { id: companyId },
+            types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 5 }],
+          },
+        ]
+      : [];
     const { value } = await runtime.attempt(
       "deals.create",
       () =>
         apis.deals.basicApi.create({
           properties: { ...properties, [IDEMPOTENCY_PROPERTY]: key },
-          associations: [],
+          associations,
         }),
       { idempotent: false },
     );
@@ -293,19 +309,18 @@ export async function createHubSpotConnector(
       );
       return value.results.map((r) => String(r.toObjectId));
     },
-    async createDeal(properties, { idempotencyKey }) {
+    async createDeal(properties, { idempotencyKey, companyId }) {
+      // the same plan run again (a replica's retry) finds its deal: exact by unique property, else one search
+      const earlier = await findByKey(idempotencyKey, false);
+      if (earlier) return { deal: earlier, recovered: true };
       try {
-        return { deal: await createOnce(properties, idempotencyKey), recovered: false };
+        return { deal: await createOnce(properties, idempotencyKey, companyId), recovered: false };
       } catch (err) {
-        // a reset or timeout leaves it unknown whether HubSpot stored the deal: look before trying again
-        const ambiguous =
-          isVendorError(err) &&
-          (err.kind === "unavailable" || err.kind === "timeout") &&
-          err.status === undefined;
-        if (!ambiguous) throw err;
+        // a reset, timeout or 5xx leaves it unknown whether HubSpot stored the deal: look before trying again
+        if (!isAmbiguousWriteFailure(err)) throw err;
         const existing = await findByKey(idempotencyKey);
         if (existing) return { deal: existing, recovered: true };
-        return { deal: await createOnce(properties, idempotencyKey), recovered: false };
+        return { deal: await createOnce(properties, idempotencyKey, companyId), recovered: false };
       }
     },
   };

@@ -39,7 +39,18 @@ export interface SalesforceConnector {
    * retries only when the record does not already hold every target value. `recovered`: found already applied.
    */
   updateOpportunityOnce(id: string, fields: Record<string, unknown>): Promise<{ recovered: boolean }>;
+  /**
+   * Creates an opportunity at most once per key: the key is stamped in the external id field
+   * `RevOps_Idempotency_Key__c`; after an ambiguous failure the opportunity is looked up by it before one retry.
+   */
+  createOpportunityOnce(
+    fields: Record<string, unknown>,
+    idempotencyKey: string,
+  ): Promise<{ id: string; recovered: boolean }>;
 }
+
+/** Custom text field (External ID, unique) holding the idempotency key of the create that made an opportunity. */
+export const SALESFORCE_IDEMPOTENCY_FIELD = "RevOps_Idempotency_Key__c";
 
 /** Salesforce ids are 15 characters case-sensitive or 18 with a checksum suffix: the first 15 identify. */
 const sameValue = (field: string, now: unknown, want: unknown): boolean => {
@@ -119,6 +130,27 @@ export async function createSalesforceConnector(
       );
     },
     updateOpportunity,
+    async createOpportunityOnce(fields, key) {
+      const soql = `SELECT Id FROM Opportunity WHERE ${SALESFORCE_IDEMPOTENCY_FIELD} = ${soqlString(key)}`;
+      const find = async () =>
+        (await runtime.named("opportunities.lookup", true, () => query(soql))).records[0]?.Id;
+      // the same plan run again (a replica's retry) finds its opportunity instead of making a second one
+      const earlier = await find();
+      if (earlier) return { id: earlier, recovered: true };
+      const { value, recovered } = await writeOnce({
+        write: () =>
+          runtime.named("opportunities.create", false, () =>
+            withSession(async (conn) => {
+              const r = await conn
+                .sobject("Opportunity")
+                .create({ ...fields, [SALESFORCE_IDEMPOTENCY_FIELD]: key });
+              return String((r as { id: string }).id);
+            }),
+          ),
+        lookup: find,
+      });
+      return { id: value, recovered };
+    },
     async updateOpportunityOnce(id, fields) {
       if (!SF_ID.test(id)) throw new RangeError(`Not a Salesforce record id: ${id}`);
       const names = Object.keys(fields);

@@ -1,11 +1,14 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { SqlDb } from "@revops/store";
 import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
+import { type ClosedDeal, sandboxClosedDeals } from "./closed-deals.js";
 import { type AccountCandidates, type AccountQuery, sandboxAccountCandidates } from "./crm-accounts.js";
+import { type DealRecordExtras, sandboxDealExtras } from "./crm-deal.js";
 import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
+import { type DealTimelines, sandboxDealTimelines } from "./deal-timelines.js";
 import {
   type ConversionCell,
   conversionCells,
@@ -36,6 +39,8 @@ export interface DealRow {
   nextStep?: string | null;
   /** When the deal entered its current stage (timestamp or date), where the CRM knows it. */
   stageEnteredAt?: string | null;
+  /** When the deal was created (timestamp or date), where it was read. */
+  createdAt?: string | null;
 }
 
 /** One deal as it is now, with the fields a deal update can change. */
@@ -52,11 +57,29 @@ export interface DealChanges {
   ownerId?: string;
 }
 
+/** One deal with its stage history, newest activities (and their total) and the people on it. */
+export interface DealRecord extends DealRecordExtras {
+  deal: DealDetail;
+}
+
 /** Where a write landed and the record as it is after it. */
 export interface DealWrite {
   system: string;
   id: string;
   deal: DealDetail;
+  /** True when this write had already happened (same idempotency key): found, not made again. */
+  recovered?: boolean;
+}
+
+/** A new deal, every field given; ownerId is the CRM's own user id. */
+export interface NewDeal {
+  name: string;
+  accountId: string;
+  amount: number;
+  stage: Stage;
+  closeDate: string;
+  type: DealType;
+  ownerId: string;
 }
 
 /** Forecast category a stage implies (the generator's rule without its randomness). */
@@ -398,6 +421,83 @@ export class SandboxCrm implements CrmPort {
   async getDeal(id: string, db: SqlDb = this.db): Promise<DealDetail | undefined> {
     const r = await db.one<DealDbRow>(`SELECT ${DEAL_SELECT}, d.next_step ${DEAL_FROM} WHERE d.id = ?`, [id]);
     return r ? { ...toDeal(r), nextStep: r.next_step == null ? null : String(r.next_step) } : undefined;
+  }
+
+  /** Deals won or lost with a close date in [from, to], with segment, lead source and where a loss happened. */
+  closedDeals(from: string, to: string): Promise<ClosedDeal[]> {
+    return sandboxClosedDeals(this.db, from, to);
+  }
+
+  /** Deals the period [from, to] touched, with their stage history and journalled field changes. */
+  dealTimelines(from: string, to: string): Promise<DealTimelines> {
+    return sandboxDealTimelines(this.db, from, to);
+  }
+
+  /** The deal as a list row (stage entered, newest activity) with its history, `activities` newest and contacts. */
+  async dealRecord(id: string, activities: number): Promise<DealRecord | undefined> {
+    const r = await this.db.one<DealDbRow>(`SELECT ${DEAL_LIST_SELECT} ${DEAL_FROM} WHERE d.id = ?`, [id]);
+    if (!r) return undefined;
+    const deal = toDeal(r) as DealDetail;
+    return { deal, ...(await sandboxDealExtras(this.db, id, activities)) };
+  }
+
+  /**
+   * Creates a deal in one transaction with its opening stage-history row, every field journalled. Its id derives from
+   * the idempotency key, so the same confirmed plan run twice finds the deal instead of making a second one.
+   * RangeError "account_id: …" / "owner: …" for an unknown account or rep.
+   */
+  createDeal(n: NewDeal, origin: WriteOrigin): Promise<DealWrite> {
+    const id = origin.idempotencyKey
+      ? `deal_${createHash("sha256").update(origin.idempotencyKey).digest("hex").slice(0, 20)}`
+      : `deal_${randomUUID()}`;
+    return this.db.transaction(async (tx) => {
+      const existing = await this.getDeal(id, tx);
+      if (existing) return { system: "sandbox", id, deal: existing, recovered: true };
+      if (!(await tx.one("SELECT id FROM sb_accounts WHERE id = ?", [n.accountId])))
+        throw new RangeError(`account_id: no account ${n.accountId}.`);
+      if (!(await tx.one("SELECT id FROM sb_users WHERE id = ?", [n.ownerId])))
+        throw new RangeError(`owner: no sales rep ${n.ownerId}.`);
+      const now = await sandboxNow(tx);
+      const probability = STAGE_PROBABILITY[n.stage];
+      await tx.run(
+        `INSERT INTO sb_deals (id, name, account_id, owner_id, stage, amount, probability, close_date, created_date, type,
+           forecast_category, next_step, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
+        [
+          id,
+          n.name,
+          n.accountId,
+          n.ownerId,
+          n.stage,
+          n.amount,
+          probability,
+          n.closeDate,
+          now.slice(0, 10),
+          n.type,
+          stageCategory(n.stage),
+        ],
+      );
+      await tx.run(
+        "INSERT INTO sb_deal_stage_history (id, deal_id, from_stage, to_stage, changed_at) VALUES (?, ?, NULL, ?, ?)",
+        [`dsh_${randomUUID()}`, id, n.stage, now],
+      );
+      const fields: [string, unknown][] = [
+        ["name", n.name],
+        ["account_id", n.accountId],
+        ["owner", n.ownerId],
+        ["stage", n.stage],
+        ["amount", n.amount],
+        ["close_date", n.closeDate],
+        ["type", n.type],
+      ];
+      await journalChanges(
+        tx,
+        fields.map(([field, after]) => ({ entity: "deal", recordId: id, field, before: null, after })),
+        origin,
+      );
+      const deal = await this.getDeal(id, tx);
+      if (!deal) throw new Error(`deal ${id} vanished inside its own transaction`);
+      return { system: "sandbox", id, deal };
+    });
   }
 
   /**

@@ -12,7 +12,9 @@
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { listsRoute } from "./hubspot-lists";
 
-export type HubSpotObjectType = "deals" | "companies" | "contacts";
+/** Engagements (activities): their own object types, linked to deals and contacts by associations. */
+export type HubSpotEngagementType = "notes" | "calls" | "meetings" | "emails";
+export type HubSpotObjectType = "deals" | "companies" | "contacts" | HubSpotEngagementType;
 
 export interface HubSpotRecord {
   id: string;
@@ -20,6 +22,8 @@ export interface HubSpotRecord {
   createdAt: string;
   updatedAt: string;
   archived: boolean;
+  /** Every value each property held, oldest first (what `propertiesWithHistory` answers, newest first). */
+  history: Record<string, { value: string | null; timestamp: string }[]>;
   /** What search sees while the index lags behind a write (HubSpot's search is eventually consistent). */
   indexed?: { properties: Record<string, string | null> | undefined; until: number };
 }
@@ -116,6 +120,8 @@ export interface HubSpotState {
   objects: Record<HubSpotObjectType, Map<string, HubSpotRecord>>;
   /** from "deals:1" → ids of associated objects per type. */
   associations: Map<string, Partial<Record<HubSpotObjectType, string[]>>>;
+  /** "deals:1:contacts:7" → the user-defined label of that association. */
+  associationLabels: Map<string, string>;
   campaigns: Map<string, HubSpotCampaign>;
   nextId: number;
   pipelines: HubSpotPipeline[];
@@ -145,8 +151,14 @@ export interface HubSpotSeed {
   deals?: Record<string, string>[];
   companies?: Record<string, string>[];
   contacts?: Record<string, string>[];
-  /** [fromType, fromId, toType, toId] */
-  associations?: [HubSpotObjectType, string, HubSpotObjectType, string][];
+  notes?: Record<string, string>[];
+  calls?: Record<string, string>[];
+  meetings?: Record<string, string>[];
+  emails?: Record<string, string>[];
+  /** [fromType, fromId, toType, toId, label?]: a label is a user-defined association label (e.g. a contact's role). */
+  associations?: [HubSpotObjectType, string, HubSpotObjectType, string, string?][];
+  /** Deal property histories: [deal id, property, value, ISO timestamp]; a property's last entry is its current value. */
+  dealHistory?: [string, string, string, string][];
   /** Marketing campaigns; their ids are c0000000-0000-4000-8000-000000000001, …2, … in seed order. */
   campaigns?: HubSpotCampaignSeed[];
   /** Deal pipelines besides HubSpot's default sales pipeline (one with id "default" replaces it). */
@@ -157,11 +169,24 @@ export interface HubSpotSeed {
   uniqueProperties?: Partial<Record<HubSpotObjectType, string[]>>;
 }
 
-const TYPES: readonly HubSpotObjectType[] = ["deals", "companies", "contacts"];
+const TYPES: readonly HubSpotObjectType[] = [
+  "deals",
+  "companies",
+  "contacts",
+  "notes",
+  "calls",
+  "meetings",
+  "emails",
+];
+const ENGAGEMENT_DEFAULT = ["hs_timestamp", "hs_createdate", "hs_lastmodifieddate"];
 const DEFAULT_PROPS: Record<HubSpotObjectType, string[]> = {
   deals: ["dealname", "amount", "closedate", "dealstage", "pipeline", "createdate", "hs_lastmodifieddate"],
   companies: ["name", "domain", "createdate", "hs_lastmodifieddate"],
   contacts: ["firstname", "lastname", "email", "createdate", "lastmodifieddate"],
+  notes: ENGAGEMENT_DEFAULT,
+  calls: ENGAGEMENT_DEFAULT,
+  meetings: ENGAGEMENT_DEFAULT,
+  emails: ENGAGEMENT_DEFAULT,
 };
 const FIXED_TIME = "2025-01-15T10:00:00.000Z";
 
@@ -213,8 +238,19 @@ function pick(
   const names = wanted && wanted.length > 0 ? wanted : DEFAULT_PROPS[type];
   const properties: Record<string, string | null> = { hs_object_id: rec.id };
   for (const n of names) properties[n] = calculated(state, props, type, n, rec.id) ?? props[n] ?? null;
-  const { indexed: _indexed, ...shown } = rec;
+  const { indexed: _indexed, history: _history, ...shown } = rec;
   return { ...shown, properties };
+}
+
+/** A GET's `propertiesWithHistory`: each named property's values, newest first, as HubSpot sends them. */
+function withHistory(rec: HubSpotRecord, names: string[] | undefined) {
+  if (!names?.length) return {};
+  const out: Record<string, { value: string; timestamp: string; sourceType: string }[]> = {};
+  for (const n of names)
+    out[n] = [...(rec.history[n] ?? [])]
+      .reverse()
+      .map((h) => ({ value: h.value ?? "", timestamp: h.timestamp, sourceType: "CRM_UI" }));
+  return { propertiesWithHistory: out };
 }
 
 /** The properties search sees now: the old ones while the index lags behind a write; undefined = not indexed yet. */
@@ -360,13 +396,18 @@ function search(state: HubSpotState, type: HubSpotObjectType, body: SearchBody, 
 function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotRecord {
   const id = String(state.nextId++);
   const now = new Date().toISOString();
+  // a seeded createdate is kept (contacts are counted by it); HubSpot sets it on create otherwise
+  const properties = { ...props, createdate: props.createdate ?? now, hs_lastmodifieddate: now };
+  const at = properties.createdate;
   return {
     id,
-    // a seeded createdate is kept (contacts are counted by it); HubSpot sets it on create otherwise
-    properties: { ...props, createdate: props.createdate ?? now, hs_lastmodifieddate: now },
+    properties,
     createdAt: now,
     updatedAt: now,
     archived: false,
+    history: Object.fromEntries(
+      Object.entries(properties).map(([k, v]) => [k, [{ value: v, timestamp: at }]]),
+    ),
   };
 }
 
@@ -385,10 +426,16 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
   if (assoc && req.method === "GET") {
     const [, from, id, to] = assoc as unknown as [string, HubSpotObjectType, string, HubSpotObjectType];
     const ids = state.associations.get(`${from}:${id}`)?.[to] ?? [];
-    const rows = ids.map((toId) => ({
-      toObjectId: Number(toId),
-      associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: 5, label: null }],
-    }));
+    const rows = ids.map((toId) => {
+      const label = state.associationLabels.get(`${from}:${id}:${to}:${toId}`);
+      return {
+        toObjectId: Number(toId),
+        associationTypes: [
+          { category: "HUBSPOT_DEFINED", typeId: 5, label: null },
+          ...(label ? [{ category: "USER_DEFINED", typeId: 100, label }] : []),
+        ],
+      };
+    });
     const limit = Number(req.query.get("limit") ?? 500);
     return json(200, page(rows, req.query.get("after") ?? undefined, limit, link));
   }
@@ -405,17 +452,56 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     return json(200, page(items, req.query.get("after") ?? undefined, limit, link));
   }
   if (!idOrAction && req.method === "POST") {
-    const rec = newRecord(state, (body.properties ?? {}) as Record<string, string>);
+    const props = (body.properties ?? {}) as Record<string, string>;
+    if (type === "deals") {
+      // a create is checked like an update: properties, pipeline and stage, owner
+      const refused = checkDealUpdate(state, { properties: { pipeline: "default" } }, props);
+      if (refused) return refused;
+    }
+    const links = (body.associations ?? []) as { to: { id: string } }[];
+    if (links.some((a) => !state.objects.companies.has(String(a.to.id))))
+      return error(
+        400,
+        "VALIDATION_ERROR",
+        "One or more associations are invalid: the object does not exist.",
+      );
+    const rec = newRecord(state, props);
     if (state.searchLagMs > 0) rec.indexed = { properties: undefined, until: Date.now() + state.searchLagMs };
     store.set(rec.id, rec);
+    for (const a of links) {
+      for (const [from, fromId, to, toId] of [
+        [type, rec.id, "companies", a.to.id],
+        ["companies", a.to.id, type, rec.id],
+      ] as const) {
+        const entry = state.associations.get(`${from}:${fromId}`) ?? {};
+        entry[to as HubSpotObjectType] = [...(entry[to as HubSpotObjectType] ?? []), toId];
+        state.associations.set(`${from}:${fromId}`, entry);
+      }
+    }
+    const after = state.failAfterWrite;
+    if (type === "deals" && after && after.times > 0) {
+      after.times--;
+      return error(after.status, "INTERNAL_ERROR", "internal error");
+    }
     return json(201, pick(state, rec, type, Object.keys(rec.properties)));
   }
   if (idOrAction === "search" && req.method === "POST") return search(state, type, body as SearchBody, link);
   if (idOrAction === "batch" && sub === "read" && req.method === "POST") {
     const inputs = (body.inputs ?? []) as { id: string }[];
+    const history = body.propertiesWithHistory as string[] | undefined;
     if (inputs.length > 100) return error(400, "VALIDATION_ERROR", "Batch input cannot exceed 100 inputs.");
+    // with property history HubSpot reads at most 50 records per call (HS9)
+    if (history?.length && inputs.length > 50)
+      return error(
+        400,
+        "VALIDATION_ERROR",
+        "Batch input with propertiesWithHistory cannot exceed 50 inputs.",
+      );
     const found = inputs.map((i) => store.get(String(i.id))).filter((r): r is HubSpotRecord => !!r);
-    const results = found.map((r) => pick(state, r, type, body.properties as string[] | undefined));
+    const results = found.map((r) => ({
+      ...pick(state, r, type, body.properties as string[] | undefined),
+      ...withHistory(r, history),
+    }));
     return json(200, { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME });
   }
   const idProperty = req.method === "GET" ? req.query.get("idProperty") : null;
@@ -429,7 +515,11 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
         ? store.get(idOrAction)
         : undefined;
   if (!rec) return error(404, "OBJECT_NOT_FOUND", `resource not found`);
-  if (req.method === "GET") return json(200, pick(state, rec, type, listParam(req.query, "properties")));
+  if (req.method === "GET")
+    return json(200, {
+      ...pick(state, rec, type, listParam(req.query, "properties")),
+      ...withHistory(rec, listParam(req.query, "propertiesWithHistory")),
+    });
   if (req.method === "PATCH") {
     const changes = (body.properties ?? {}) as Record<string, string | null>;
     if (type === "deals") {
@@ -440,6 +530,8 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
       rec.indexed = { properties: { ...rec.properties }, until: Date.now() + state.searchLagMs };
     rec.properties = { ...rec.properties, ...changes };
     rec.updatedAt = new Date().toISOString();
+    for (const [k, v] of Object.entries(changes))
+      rec.history[k] = [...(rec.history[k] ?? []), { value: v, timestamp: rec.updatedAt }];
     if (type === "deals") {
       state.appliedUpdates.push({ id: rec.id, properties: { ...changes } });
       const after = state.failAfterWrite;
@@ -468,7 +560,7 @@ function invalidProperties(problems: { name: string; error: string; message: str
 /** What HubSpot refuses in a deal PATCH: unknown or calculated properties, a stage outside the deal's pipeline, an unknown owner. */
 function checkDealUpdate(
   state: HubSpotState,
-  rec: HubSpotRecord,
+  rec: Pick<HubSpotRecord, "properties">,
   changes: Record<string, string | null>,
 ): Reply | undefined {
   const problems: { name: string; error: string; message: string }[] = [];
@@ -719,8 +811,9 @@ function campaignRoute(state: HubSpotState, req: FakeRequest, link: string): Rep
 
 export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
   const state: HubSpotState = {
-    objects: { deals: new Map(), companies: new Map(), contacts: new Map() },
+    objects: Object.fromEntries(TYPES.map((t) => [t, new Map()])) as HubSpotState["objects"],
     associations: new Map(),
+    associationLabels: new Map(),
     campaigns: new Map(),
     nextId: 1001,
     // seeded pipelines join the default one (a seeded "default" replaces it)
@@ -730,7 +823,10 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     ],
     owners: seed.owners ?? [],
     searchLagMs: seed.searchLagMs ?? 0,
-    uniqueProperties: { deals: [], companies: [], contacts: [], ...seed.uniqueProperties },
+    uniqueProperties: {
+      ...(Object.fromEntries(TYPES.map((t) => [t, []])) as unknown as Record<HubSpotObjectType, string[]>),
+      ...seed.uniqueProperties,
+    },
     ...(seed.searchPerSecond !== undefined && { searchPerSecond: seed.searchPerSecond }),
     searchCalls: [],
     appliedUpdates: [],
@@ -760,11 +856,22 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
       updatedAt: FIXED_TIME,
     });
   });
-  for (const [from, fromId, to, toId] of seed.associations ?? []) {
+  for (const [from, fromId, to, toId, label] of seed.associations ?? []) {
     const key = `${from}:${fromId}`;
     const entry = state.associations.get(key) ?? {};
     entry[to] = [...(entry[to] ?? []), toId];
     state.associations.set(key, entry);
+    if (label) state.associationLabels.set(`${key}:${to}:${toId}`, label);
+  }
+  // a seeded history replaces the one-entry history of that property (the caller ends it with the current value)
+  const replaced = new Set<string>();
+  for (const [id, name, value, timestamp] of seed.dealHistory ?? []) {
+    const rec = state.objects.deals.get(id);
+    if (!rec) throw new Error(`dealHistory names deal ${id}, not seeded`);
+    if (!replaced.has(`${id}:${name}`)) rec.history[name] = [];
+    replaced.add(`${id}:${name}`);
+    rec.history[name]?.push({ value, timestamp });
+    rec.history[name]?.sort((x, y) => x.timestamp.localeCompare(y.timestamp));
   }
   return state;
 }

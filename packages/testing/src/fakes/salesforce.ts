@@ -147,6 +147,8 @@ export interface SalesforceState {
   appliedUpdates: { type: string; id: string; fields: Record<string, unknown> }[];
   /** Set in a multi-currency org: records carry CurrencyIsoCode, CurrencyType lists the rates. */
   currencies?: OrgRates;
+  /** Custom fields the org defines, per object (besides those seen in seeded rows). */
+  customFields: Record<string, Set<string>>;
 }
 
 /**
@@ -170,8 +172,15 @@ export interface OpportunityContactRoleSeed {
   IsPrimary?: boolean;
 }
 
+/** A Task or Event (activity) to seed; `opportunity` indexes the seed's Opportunity list and becomes its WhatId. */
+export type ActivitySeed = Record<string, unknown> & { opportunity?: number };
+
 export interface SalesforceSeed {
   Opportunity?: Omit<SObjectRow, "Id">[];
+  /** Contacts, numbered after the seeded opportunities (ids 003…). */
+  Contact?: Omit<SObjectRow, "Id">[];
+  Task?: ActivitySeed[];
+  Event?: ActivitySeed[];
   OpportunityContactRole?: OpportunityContactRoleSeed[];
   /** Field history of the seeded opportunities (OpportunityHistory), oldest first per deal. */
   OpportunityHistory?: OpportunityHistorySeed[];
@@ -184,6 +193,8 @@ export interface SalesforceSeed {
   User?: Omit<SObjectRow, "Id">[];
   /** Field-level security: fields the integration user cannot see, per object. */
   hiddenFields?: Record<string, string[]>;
+  /** Custom (__c) fields the org defines, per object, e.g. { Opportunity: ["RevOps_Idempotency_Key__c"] }. */
+  customFields?: Record<string, string[]>;
   /**
    * A multi-currency org: the corporate ISO code and each active currency's rate (units per one corporate unit).
    * Opportunities without a CurrencyIsoCode get the corporate one; the integration user's currency is corporate.
@@ -200,6 +211,9 @@ const ID_PREFIX: Record<string, string> = {
   OpportunityHistory: "008",
   OpportunityContactRole: "00K",
   OpportunityStage: "01J",
+  Contact: "003",
+  Task: "00T",
+  Event: "00U",
 };
 
 function sfError(status: number, errorCode: string, message: string): Reply {
@@ -293,8 +307,25 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
   const id = so[2];
   const body = (req.json ?? {}) as Record<string, unknown>;
   if (!id && req.method === "POST") {
+    // a create is checked like an update (fields, picklist, owner); Salesforce fills the computed fields
+    const refused = checkUpdate(state, type, body);
+    if (refused) return refused;
     const newId = `${ID_PREFIX[type] ?? "a00"}${String(state.nextId++).padStart(15, "0")}`;
-    store.set(newId, { ...body, Id: newId });
+    const row: SObjectRow = {
+      ...body,
+      Id: newId,
+      CreatedDate: new Date().toISOString().replace("Z", "+0000"),
+    };
+    store.set(newId, row);
+    if (type === "Opportunity") {
+      followStage(state, row);
+      recordHistory(state, { Id: newId }, row);
+      const after = state.failAfterWrite;
+      if (after && after.times > 0) {
+        after.times--;
+        return sfError(after.status, "SERVER_UNAVAILABLE", "Service temporarily unavailable");
+      }
+    }
     return json(201, { id: newId, success: true, errors: [] });
   }
   const row = id ? store.get(id) : undefined;
@@ -336,6 +367,7 @@ function fieldVisible(state: SalesforceState, object: string, field: string): bo
   if (OPPORTUNITY_STANDARD_FIELDS.includes(field)) return true;
   if (field === "CurrencyIsoCode") return state.currencies !== undefined;
   if (!field.endsWith("__c")) return false;
+  if (state.customFields[object]?.has(field)) return true;
   return [...(state.objects.Opportunity?.values() ?? [])].some((r) => field in r);
 }
 
@@ -369,6 +401,8 @@ function checkUpdate(state: SalesforceState, type: string, body: Record<string, 
       "JSON_PARSER_ERROR",
       `Cannot deserialize instance of date from VALUE_STRING value ${String(body.CloseDate)}`,
     );
+  if ("AccountId" in body && body.AccountId && !state.objects.Account?.has(String(body.AccountId)))
+    return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
   const users = state.objects.User;
   if ("OwnerId" in body && users && !users.has(String(body.OwnerId)))
     return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
@@ -431,6 +465,10 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
       Account: new Map(),
       OpportunityHistory: new Map(),
       OpportunityContactRole: new Map(),
+      // every org has these standard objects, empty or not
+      Contact: new Map(),
+      Task: new Map(),
+      Event: new Map(),
     },
     apiUsage: 0,
     dailyAllocation: seed.dailyAllocation ?? 15_000,
@@ -444,6 +482,9 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
       Object.entries(seed.hiddenFields ?? {}).map(([o, fields]) => [o, new Set(fields)]),
     ),
     appliedUpdates: [],
+    customFields: Object.fromEntries(
+      Object.entries(seed.customFields ?? {}).map(([o, fields]) => [o, new Set(fields)]),
+    ),
     ...(seed.currencies ? { currencies: seed.currencies } : {}),
   };
   state.objects.OpportunityStage = new Map();
@@ -472,6 +513,18 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
     }
   }
   const opportunityIds = [...(state.objects.Opportunity?.keys() ?? [])];
+  for (const row of seed.Contact ?? []) {
+    const id = `${ID_PREFIX.Contact}${String(state.nextId++).padStart(15, "0")}`;
+    state.objects.Contact?.set(id, { ...row, Id: id });
+  }
+  for (const type of ["Task", "Event"] as const) {
+    for (const { opportunity, ...fields } of seed[type] ?? []) {
+      const id = `${ID_PREFIX[type]}${String(state.nextId++).padStart(15, "0")}`;
+      const whatId = opportunity === undefined ? null : opportunityIds[opportunity];
+      if (whatId === undefined) throw new Error(`${type} seed names opportunity ${opportunity}, not seeded`);
+      state.objects[type]?.set(id, { WhoId: null, ...fields, Id: id, WhatId: whatId });
+    }
+  }
   for (const h of seed.OpportunityHistory ?? []) {
     const { opportunity, ...fields } = h;
     const oppId = opportunityIds[opportunity];

@@ -8,9 +8,12 @@ import {
   type AccountDetail,
   type AccountQuery,
   bareDomain,
+  type ClosedDeal,
   type ConversionCell,
   type DealQuery,
   type DealRow,
+  type DealTimeline,
+  type DealTimelines,
   nameGrams,
   normalName,
   type Owner,
@@ -26,7 +29,9 @@ import {
   type CrmPort,
   type DealChanges,
   type DealDetail,
+  type DealRecord,
   type DealWrite,
+  type NewDeal,
   type StageReach,
   unexpected,
   type WriteOrigin,
@@ -41,7 +46,7 @@ import {
   sizeBand,
 } from "../filters";
 import { presentSnapshots } from "../forecast-fallback";
-import { historyRisks } from "../history";
+import { historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 
@@ -89,7 +94,23 @@ const VENDOR = "HubSpot";
 const SEARCH_PAGE = 200;
 const MAX_DEALS = 2000;
 const HS_ID = /^\d{1,20}$/;
+/** Engagement object types read as a deal's activities, with the property that titles each. */
+const ENGAGEMENT_TITLE = {
+  calls: "hs_call_title",
+  meetings: "hs_meeting_title",
+  emails: "hs_email_subject",
+  notes: "hs_note_body",
+} as const;
+const ENGAGEMENT_KIND: Record<keyof typeof ENGAGEMENT_TITLE, string> = {
+  calls: "call",
+  meetings: "meeting",
+  emails: "email",
+  notes: "note",
+};
 const BATCH_MAX = 100;
+/** HubSpot's batch read takes at most 50 ids when it returns property history (HS9). */
+const HISTORY_BATCH_MAX = 50;
+const TIMELINE_PROPS = ["dealstage", "amount", "closedate"];
 
 const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
 const num = (v: unknown): number => (v === null || v === undefined || v === "" ? 0 : Number(v));
@@ -373,6 +394,379 @@ export class HubSpotCrm implements CrmPort {
     if (owner) deal.ownerName = owner.name;
     await this.nameCompanies([deal], new FreshnessTracker(VENDOR));
     return { ...deal, nextStep: d.properties.hs_next_step || null };
+  }
+
+  /**
+   * Won and lost deals closing in [from, to] (search) with createdate, hs_analytics_source and closed_lost_reason;
+   * the segment from the associated company's numberofemployees (batch associations, batch read); a loss without
+   * a reason is placed at the stage before the loss (dealstage history).
+   */
+  async closedDeals(from: string, to: string): Promise<WithFreshness<ClosedDeal[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const raw = new Map<string, HsObject>();
+    const props = [...DEAL_PROPS, "createdate", "hs_analytics_source", "closed_lost_reason"];
+    const closed = (await this.searchDeals(this.rangeFilters(from, to), t, props, raw)).filter(
+      (d) => d.stage === "closed_won" || d.stage === "closed_lost",
+    );
+    const companyOf = await this.firstCompanies(
+      closed.map((d) => d.id),
+      t,
+    );
+    const companies = await this.batchRead(
+      "companies",
+      [...new Set(companyOf.values())],
+      ["numberofemployees"],
+      t,
+    );
+    const band = new Map(
+      companies.map((c) => [
+        c.id,
+        c.properties.numberofemployees ? sizeBand(num(c.properties.numberofemployees)) : "",
+      ]),
+    );
+    const unexplained = closed.filter(
+      (d) => d.stage === "closed_lost" && !raw.get(d.id)?.properties.closed_lost_reason,
+    );
+    const histories = await this.historyRead(
+      unexplained.map((d) => d.id),
+      t,
+    );
+    const pipelines = await this.pipelines().catch(() => [] as HubSpotPipeline[]);
+    const lostFrom = (d: DealRow) => {
+      const meta = stagesOf(pipelines, raw.get(d.id)?.properties.pipeline);
+      const open = (histories.get(d.id)?.dealstage ?? [])
+        .map((v) => this.stages.toSuite(v.value, meta))
+        .filter((st) => st !== "closed_won" && st !== "closed_lost");
+      return open.at(-1) ?? null;
+    };
+    return t.mark(
+      closed.map((d) => {
+        const p = raw.get(d.id)?.properties ?? {};
+        const company = companyOf.get(d.id);
+        return {
+          id: d.id,
+          type: d.type,
+          amount: d.amount,
+          won: d.stage === "closed_won",
+          ownerName: d.ownerName,
+          segment: company ? (band.get(company) ?? "") : "",
+          source: str(p.hs_analytics_source).toLowerCase() || "none",
+          createdAt: str(p.createdate),
+          closeDate: d.closeDate,
+          lossReason: d.stage === "closed_lost" && p.closed_lost_reason ? p.closed_lost_reason : null,
+          lostFrom: d.stage === "closed_lost" ? lostFrom(d) : null,
+        };
+      }),
+    );
+  }
+
+  /** Each deal's first associated company (v4 batch associations, at most 1,000 ids a call). */
+  private async firstCompanies(ids: string[], t: FreshnessTracker): Promise<Map<string, string>> {
+    const { runtime, apis } = this.hs.sdk;
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const part = ids.slice(i, i + 1000);
+      const pairs = t.take(
+        await runtime.read(`sales:assoc-batch:deals:companies:${part.join(",")}`, async () => {
+          const { value } = await runtime.attempt("associations.batchRead", () =>
+            apis.associations.batchApi.getPage("deals", "companies", { inputs: part.map((id) => ({ id })) }),
+          );
+          return value.results.flatMap((r) => {
+            const to = r.to[0];
+            return to ? [[String(r._from.id), String(to.toObjectId)] as const] : [];
+          });
+        }),
+      );
+      for (const [deal, company] of pairs) out.set(deal, company);
+    }
+    return out;
+  }
+
+  /**
+   * Deals created, closing or modified since `from` (search), then the history of dealstage, amount and closedate
+   * of those (batch read with propertiesWithHistory, 50 ids a call): each deal's stage, amount and close-date changes.
+   */
+  async dealTimelines(from: string, to: string): Promise<WithFreshness<DealTimelines>> {
+    const t = new FreshnessTracker(VENDOR);
+    const raw = new Map<string, HsObject>();
+    const props = [...DEAL_PROPS, "createdate", "hs_lastmodifieddate"];
+    // changed since the period began, or due in it (an untouched deal can slip by its close date passing)
+    const [changed, due] = await Promise.all([
+      this.searchDeals(
+        [{ propertyName: "hs_lastmodifieddate", operator: "GTE", value: from }],
+        t,
+        props,
+        raw,
+      ),
+      this.searchDeals(this.rangeFilters(from, to), t, props, raw),
+    ]);
+    const rows = [...new Map([...changed, ...due].map((d) => [d.id, d])).values()];
+    const pipelines = await this.pipelines().catch(() => [] as HubSpotPipeline[]);
+    const histories = await this.historyRead(
+      rows.map((r) => r.id),
+      t,
+    );
+    const day = (v: string) => v.slice(0, 10);
+    const deals = rows.flatMap((d): DealTimeline[] => {
+      const h = histories.get(d.id);
+      const created = str(raw.get(d.id)?.properties.createdate);
+      const meta = stagesOf(pipelines, raw.get(d.id)?.properties.pipeline);
+      const stageValues = h?.dealstage ?? [];
+      const touched =
+        (day(created) >= from && day(created) <= to) ||
+        (d.closeDate >= from && d.closeDate <= to) ||
+        Object.values(h ?? {}).some((vs) =>
+          vs.some((v) => day(v.timestamp) >= from && day(v.timestamp) <= to),
+        );
+      if (!touched) return [];
+      const changes = <T>(values: { value: string; timestamp: string }[], read: (v: string) => T) =>
+        values.slice(1).flatMap((v, i) => {
+          const prev = values[i] as { value: string };
+          if (!prev.value || !v.value || read(prev.value) === read(v.value)) return [];
+          return [{ at: v.timestamp, before: read(prev.value), after: read(v.value) }];
+        });
+      return [
+        {
+          id: d.id,
+          name: d.name,
+          type: d.type,
+          amount: d.amount,
+          stage: d.stage,
+          closeDate: d.closeDate,
+          createdAt: created,
+          stages: stageValues.length
+            ? stageValues.map((v) => ({ at: v.timestamp, stage: this.stages.toSuite(v.value, meta) }))
+            : [{ at: created, stage: d.stage }],
+          amounts: changes(h?.amount ?? [], Number),
+          closeDates: changes(h?.closedate ?? [], (v) => v.slice(0, 10)),
+        },
+      ];
+    });
+    return t.mark({ deals, caveats: [] });
+  }
+
+  /** dealstage, amount and closedate histories of the deals, oldest value first (HubSpot sends newest first). */
+  private async historyRead(
+    ids: string[],
+    t: FreshnessTracker,
+  ): Promise<Map<string, Record<string, { value: string; timestamp: string }[]>>> {
+    const { runtime, apis } = this.hs.sdk;
+    const out = new Map<string, Record<string, { value: string; timestamp: string }[]>>();
+    for (let i = 0; i < ids.length; i += HISTORY_BATCH_MAX) {
+      const part = ids.slice(i, i + HISTORY_BATCH_MAX);
+      const rows = t.take(
+        await runtime.read(`sales:deals.history:${part.join(",")}`, async () => {
+          const { value } = await runtime.attempt("deals.batchRead", () =>
+            apis.deals.batchApi.read({
+              inputs: part.map((id) => ({ id })),
+              properties: TIMELINE_PROPS,
+              propertiesWithHistory: TIMELINE_PROPS,
+            }),
+          );
+          return value.results.map((r) => ({
+            id: r.id,
+            history: Object.fromEntries(
+              Object.entries(r.propertiesWithHistory ?? {}).map(([k, vs]) => [
+                k,
+                vs.map((v) => ({ value: v.value, timestamp: new Date(v.timestamp).toISOString() })).reverse(),
+              ]),
+            ),
+          }));
+        }),
+      );
+      for (const r of rows) out.set(r.id, r.history);
+    }
+    return out;
+  }
+
+  /**
+   * The deal with its dealstage history (propertiesWithHistory), its engagements (calls, meetings, emails, notes by
+   * association, newest first) and its associated contacts, a user-defined association label as the role.
+   */
+  async dealRecord(id: string, activities: number): Promise<WithFreshness<DealRecord> | undefined> {
+    if (!HS_ID.test(id)) return undefined;
+    const t = new FreshnessTracker(VENDOR);
+    const { runtime, apis } = this.hs.sdk;
+    let raw: HsObject & { history: { value: string; timestamp: string }[] };
+    try {
+      const { value } = await runtime.attempt("deals.get", () =>
+        apis.deals.basicApi.getById(id, [...LIST_PROPS, "createdate"], ["dealstage"]),
+      );
+      const history = (value.propertiesWithHistory?.dealstage ?? []).map((h) => ({
+        value: h.value,
+        timestamp: new Date(h.timestamp).toISOString(),
+      }));
+      raw = { ...plain(value), history };
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return undefined;
+      throw err;
+    }
+    const [pipelines, owners] = await Promise.all([
+      this.pipelines().catch(() => [] as HubSpotPipeline[]),
+      this.ownerDirectory().catch(() => [] as Owner[]),
+    ]);
+    const meta = stagesOf(pipelines, raw.properties.pipeline);
+    const row = this.toDeal(raw, meta);
+    row.ownerName = owners.find((o) => o.id === row.ownerId)?.name ?? row.ownerId;
+    await this.nameCompanies([row], t);
+    const [engagements, contacts] = await Promise.all([
+      this.dealEngagements(id, t),
+      this.dealContacts(id, t),
+    ]);
+    return t.mark({
+      deal: { ...row, nextStep: raw.properties.hs_next_step || null },
+      createdAt: raw.properties.createdate ?? null,
+      stageHistory: stageChanges(
+        // HubSpot lists values newest first
+        [...raw.history]
+          .reverse()
+          .map((h) => ({ stage: this.stages.toSuite(h.value, meta), at: h.timestamp })),
+      ),
+      activities: { total: engagements.total, recent: engagements.rows.slice(0, activities) },
+      contacts,
+      caveats: [
+        ...engagements.caveats,
+        "HubSpot activities are not matched to contacts here; roles are association labels where set.",
+      ],
+    });
+  }
+
+  /** A deal's calls, meetings, emails and notes, newest first (at most 100 of each type are read). */
+  private async dealEngagements(
+    id: string,
+    t: FreshnessTracker,
+  ): Promise<{ total: number; rows: DealRecord["activities"]["recent"]; caveats: string[] }> {
+    const { runtime, apis } = this.hs.sdk;
+    const caveats: string[] = [];
+    const types = Object.keys(ENGAGEMENT_TITLE) as (keyof typeof ENGAGEMENT_TITLE)[];
+    const perType = await Promise.all(
+      types.map(async (type) => {
+        const ids = t.take(
+          await runtime.read(`sales:assoc:deals:${id}:${type}`, async () => {
+            const { value } = await runtime.attempt("associations.list", () =>
+              apis.associations.basicApi.getPage("deals", id, type, undefined, 500),
+            );
+            return value.results.map((r) => String(r.toObjectId));
+          }),
+        );
+        if (ids.length > BATCH_MAX)
+          caveats.push(`Only the newest ${BATCH_MAX} of ${ids.length} HubSpot ${type} were read.`);
+        const wanted = ids.slice(-BATCH_MAX);
+        if (wanted.length === 0) return { total: 0, rows: [] };
+        const title = ENGAGEMENT_TITLE[type];
+        const objects = t.take(
+          await runtime.read(`sales:${type}.batch:${wanted.join(",")}`, async () => {
+            const { value } = await runtime.attempt(`${type}.batchRead`, () =>
+              apis.objects.batchApi.read(type, {
+                inputs: wanted.map((x) => ({ id: x })),
+                properties: ["hs_timestamp", title],
+                propertiesWithHistory: [],
+              }),
+            );
+            return value.results.map(plain);
+          }),
+        );
+        return {
+          total: ids.length,
+          rows: objects.map((o) => ({
+            id: o.id,
+            type: ENGAGEMENT_KIND[type],
+            // note bodies are HTML: their text is the subject
+            subject: str(o.properties[title])
+              .replace(/<[^>]*>/g, " ")
+              .replace(/\s+/g, " ")
+              .trim(),
+            occurredAt: str(o.properties.hs_timestamp),
+            contactId: null,
+            contactName: null,
+          })),
+        };
+      }),
+    );
+    const rows = perType
+      .flatMap((p) => p.rows)
+      .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || b.id.localeCompare(a.id));
+    return { total: perType.reduce((n, p) => n + p.total, 0), rows, caveats };
+  }
+
+  /** The deal's associated contacts; a user-defined association label is their role. */
+  private async dealContacts(id: string, t: FreshnessTracker): Promise<DealRecord["contacts"]> {
+    const { runtime, apis } = this.hs.sdk;
+    const links = t.take(
+      await runtime.read(`sales:assoc-labels:deals:${id}:contacts`, async () => {
+        const { value } = await runtime.attempt("associations.list", () =>
+          apis.associations.basicApi.getPage("deals", id, "contacts", undefined, 500),
+        );
+        return value.results.map((r) => ({
+          id: String(r.toObjectId),
+          label: r.associationTypes.find((a) => a.label)?.label ?? null,
+        }));
+      }),
+    );
+    const people = await this.batchRead(
+      "contacts",
+      links.map((l) => l.id),
+      CONTACT_PROPS,
+      t,
+    );
+    const byId = new Map(people.map((c) => [c.id, c]));
+    return links.flatMap((l) => {
+      const c = byId.get(l.id);
+      if (!c) return [];
+      return [
+        {
+          id: l.id,
+          name: `${str(c.properties.firstname)} ${str(c.properties.lastname)}`.trim(),
+          title: str(c.properties.jobtitle),
+          email: str(c.properties.email),
+          role: l.label,
+          primary: false,
+          activities: null,
+          lastActivityAt: null,
+        },
+      ];
+    });
+  }
+
+  /**
+   * Creates the deal once per idempotency key (revops_idempotency_key, looked up after an ambiguous failure) in the
+   * default pipeline, associated with the company. HubSpot's dealtype has no renewal: renewals are existingbusiness.
+   */
+  async createDeal(n: NewDeal, origin: WriteOrigin): Promise<DealWrite> {
+    if (!origin.idempotencyKey)
+      throw new Error("A HubSpot create needs the confirmed plan's idempotency key.");
+    if (!HS_ID.test(n.accountId))
+      throw new RangeError(`account_id: ${n.accountId} is not a HubSpot company id.`);
+    if (!HS_ID.test(n.ownerId)) throw new RangeError(`owner: ${n.ownerId} is not a HubSpot owner id.`);
+    const [company] = await this.batchRead(
+      "companies",
+      [n.accountId],
+      ["name"],
+      new FreshnessTracker(VENDOR),
+    );
+    if (!company) throw new RangeError(`account_id: HubSpot has no company ${n.accountId}.`);
+    if (!(await this.ownerDirectory()).some((o) => o.id === n.ownerId))
+      throw new RangeError(`owner: HubSpot has no owner ${n.ownerId}.`);
+    const target = this.stages.toVendor(n.stage, stagesOf(await this.pipelines(), "default"));
+    if (!target)
+      throw new RangeError(
+        `stage: the default pipeline has no stage for ${n.stage}; map one with SALES_STAGE_MAP ("<stage id>=${n.stage}").`,
+      );
+    const { deal, recovered } = await this.hs.createDeal(
+      {
+        dealname: n.name,
+        pipeline: "default",
+        dealstage: target.id,
+        amount: String(n.amount),
+        closedate: `${n.closeDate}T00:00:00.000Z`,
+        hubspot_owner_id: n.ownerId,
+        dealtype: n.type === "new_business" ? "newbusiness" : "existingbusiness",
+      },
+      { idempotencyKey: origin.idempotencyKey, companyId: n.accountId },
+    );
+    const now = await this.getDeal(deal.id);
+    if (!now) throw new Error(`HubSpot created deal ${deal.id} but does not return it.`);
+    return { system: "hubspot", id: deal.id, deal: now, recovered };
   }
 
   /** PATCHes the deal once with HubSpot's own stage id (of the deal's pipeline) and owner id. */

@@ -9,9 +9,11 @@ import {
   type AccountDetail,
   type AccountQuery,
   bareDomain,
+  type ClosedDeal,
   type ConversionCell,
   type DealQuery,
   type DealRow,
+  type DealTimelines,
   nameGrams,
   type Owner,
   type Page,
@@ -26,7 +28,9 @@ import {
   type CrmPort,
   type DealChanges,
   type DealDetail,
+  type DealRecord,
   type DealWrite,
+  type NewDeal,
   type StageReach,
   unexpected,
   type WriteOrigin,
@@ -41,7 +45,7 @@ import {
   sizeBand,
 } from "../filters";
 import { presentSnapshots } from "../forecast-fallback";
-import { type FieldHistoryRow, historyRisks } from "../history";
+import { type FieldHistoryRow, historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import {
@@ -68,6 +72,12 @@ const OPPORTUNITY_FIELDS = [
 /** What a list row adds: next step, newest activity and when the current stage was entered. */
 const LIST_EXTRAS = ["NextStep", "LastActivityDate", "LastStageChangeDate"];
 const SF_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Opportunity Type picklist values of a standard org for each deal type. */
+const SALESFORCE_TYPE = {
+  new_business: "New Customer",
+  expansion: "Existing Customer - Upgrade",
+  renewal: "Existing Customer - Renewal",
+} as const;
 const SF_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const VENDOR = "Salesforce";
 
@@ -321,6 +331,259 @@ export class SalesforceCrm implements CrmPort {
     }
   }
 
+  /**
+   * Won and lost opportunities closing in [from, to] with LeadSource, CreatedDate, the account's NumberOfEmployees
+   * band and the stage before Closed Lost (OpportunityHistory). Salesforce has no standard loss-reason field.
+   */
+  async closedDeals(from: string, to: string): Promise<WithFreshness<ClosedDeal[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t);
+    const meta = await this.stageMetadata().catch(() => undefined);
+    const caveats: string[] = [];
+    const range = this.rangeWhere(from, to);
+    const [deals, extras, accounts, history] = await Promise.all([
+      this.opportunities(range, owners, t, ["CreatedDate"]),
+      this.soql("Id, LeadSource", "Opportunity", range, "CloseDate DESC", t),
+      this.soql("Id, NumberOfEmployees", "Account", [], "Name ASC", t),
+      this.optional(
+        () =>
+          this.soql("OpportunityId, StageName, CreatedDate", "OpportunityHistory", [], "CreatedDate ASC", t),
+        "OpportunityHistory",
+        caveats,
+      ),
+    ]);
+    const source = new Map(extras.map((r) => [r.Id, str(r.LeadSource)]));
+    const band = new Map(
+      accounts.map((a) => [a.Id, a.NumberOfEmployees == null ? "" : sizeBand(num(a.NumberOfEmployees))]),
+    );
+    const lostFrom = new Map<string, DealRow["stage"]>();
+    for (const h of history ?? []) {
+      const stage = this.stages.toSuite(str(h.StageName), meta);
+      if (stage !== "closed_lost" && stage !== "closed_won") lostFrom.set(str(h.OpportunityId), stage);
+    }
+    const closed = deals
+      .filter((d) => !isOpen(d))
+      .map((d) => ({
+        id: d.id,
+        type: d.type,
+        amount: d.amount,
+        won: d.stage === "closed_won",
+        ownerName: d.ownerName,
+        segment: band.get(d.accountId) ?? "",
+        source: source.get(d.id) || "none",
+        createdAt: str(d.createdAt),
+        closeDate: d.closeDate,
+        lossReason: null,
+        lostFrom: d.stage === "closed_lost" ? (lostFrom.get(d.id) ?? null) : null,
+      }));
+    for (const c of caveats) t.caveat(c);
+    return t.mark(closed);
+  }
+
+  /**
+   * Opportunities created, closing or changed in [from, to], with their OpportunityHistory (the values after each
+   * change of StageName, Amount or CloseDate) as stage, amount and close-date changes.
+   */
+  async dealTimelines(from: string, to: string): Promise<WithFreshness<DealTimelines>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t);
+    const meta = await this.stageMetadata().catch(() => undefined);
+    const caveats: string[] = [];
+    const [all, history] = await Promise.all([
+      this.opportunities([], owners, t, ["CreatedDate"]),
+      this.optional(
+        () =>
+          this.soql(
+            "OpportunityId, StageName, Amount, CloseDate, CreatedDate",
+            "OpportunityHistory",
+            [],
+            "CreatedDate ASC",
+            t,
+          ),
+        "OpportunityHistory",
+        caveats,
+      ),
+    ]);
+    const rows = new Map<string, SObject[]>();
+    for (const h of history ?? [])
+      rows.set(str(h.OpportunityId), [...(rows.get(str(h.OpportunityId)) ?? []), h]);
+    const inPeriod = (ts: unknown) => str(ts).slice(0, 10) >= from && str(ts).slice(0, 10) <= to;
+    const deals = all
+      .filter(
+        (d) =>
+          inPeriod(d.createdAt) ||
+          inPeriod(d.closeDate) ||
+          (rows.get(d.id) ?? []).some((h) => inPeriod(h.CreatedDate)),
+      )
+      .map((d) => {
+        const hist = rows.get(d.id) ?? [];
+        const pairs = hist.slice(1).map((h, i) => ({ prev: hist[i] as SObject, h }));
+        return {
+          id: d.id,
+          name: d.name,
+          type: d.type,
+          amount: d.amount,
+          stage: d.stage,
+          closeDate: d.closeDate,
+          createdAt: str(d.createdAt),
+          stages: hist.length
+            ? hist.map((h) => ({
+                at: str(h.CreatedDate),
+                stage: this.stages.toSuite(str(h.StageName), meta),
+              }))
+            : [{ at: str(d.createdAt), stage: d.stage }],
+          amounts: pairs
+            .filter(
+              ({ prev, h }) => prev.Amount != null && h.Amount != null && num(prev.Amount) !== num(h.Amount),
+            )
+            .map(({ prev, h }) => ({
+              at: str(h.CreatedDate),
+              before: num(prev.Amount),
+              after: num(h.Amount),
+            })),
+          closeDates: pairs
+            .filter(
+              ({ prev, h }) => prev.CloseDate && h.CloseDate && str(prev.CloseDate) !== str(h.CloseDate),
+            )
+            .map(({ prev, h }) => ({
+              at: str(h.CreatedDate),
+              before: str(prev.CloseDate).slice(0, 10),
+              after: str(h.CloseDate).slice(0, 10),
+            })),
+        };
+      });
+    if (!history)
+      caveats.push("Without OpportunityHistory each deal's current stage stands for its whole life.");
+    return t.mark({ deals, caveats });
+  }
+
+  /**
+   * The opportunity with its stage history (OpportunityHistory), its Tasks and Events (WhatId, newest first) and
+   * its contact roles (OpportunityContactRole: Role, IsPrimary) with each contact's activities on the deal. Fields
+   * hidden by field-level security are left out, never failing the read.
+   */
+  async dealRecord(id: string, activities: number): Promise<WithFreshness<DealRecord> | undefined> {
+    if (!SF_ID.test(id)) return undefined;
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t);
+    const lit = soqlString(id);
+    const [deal] = await this.opportunities([`Id = ${lit}`], owners, t, [...LIST_EXTRAS, "CreatedDate"]);
+    if (!deal) return undefined;
+    await this.nameAccounts([deal], t);
+    const caveats: string[] = [];
+    const [history, tasks, events, roles] = await Promise.all([
+      this.optional(
+        () =>
+          this.soql(
+            "StageName, CreatedDate",
+            "OpportunityHistory",
+            [`OpportunityId = ${lit}`],
+            "CreatedDate ASC",
+            t,
+          ),
+        "OpportunityHistory",
+        caveats,
+      ),
+      this.optional(
+        () =>
+          this.visibleQuery(
+            ["Id", "Subject", "TaskSubtype", "ActivityDate", "CreatedDate", "WhoId"],
+            "Task",
+            `WhatId = ${lit}`,
+          ),
+        "Task",
+        caveats,
+      ),
+      this.optional(
+        () => this.visibleQuery(["Id", "Subject", "ActivityDateTime", "WhoId"], "Event", `WhatId = ${lit}`),
+        "Event",
+        caveats,
+      ),
+      this.optional(
+        () =>
+          this.visibleQuery(
+            ["ContactId", "Role", "IsPrimary"],
+            "OpportunityContactRole",
+            `OpportunityId = ${lit}`,
+          ),
+        "OpportunityContactRole",
+        caveats,
+      ),
+    ]);
+    const meta = await this.stageMetadata().catch(() => undefined);
+    const acts = [
+      ...(tasks ?? []).map((r) => ({
+        id: r.Id,
+        type: str(r.TaskSubtype).toLowerCase() || "task",
+        subject: str(r.Subject),
+        occurredAt: str(r.ActivityDate ?? r.CreatedDate),
+        contactId: r.WhoId ? str(r.WhoId) : null,
+      })),
+      ...(events ?? []).map((r) => ({
+        id: r.Id,
+        type: "meeting",
+        subject: str(r.Subject),
+        occurredAt: str(r.ActivityDateTime),
+        contactId: r.WhoId ? str(r.WhoId) : null,
+      })),
+    ].sort((a, b) => b.occurredAt.localeCompare(a.occurredAt) || b.id.localeCompare(a.id));
+    const contactIds = [
+      ...new Set([...(roles ?? []).map((r) => str(r.ContactId)), ...acts.flatMap((a) => a.contactId ?? [])]),
+    ]
+      .filter((c) => SF_ID.test(c))
+      .slice(0, 100);
+    const people = contactIds.length
+      ? await this.visibleQuery(
+          ["Id", "Name", "Title", "Email"],
+          "Contact",
+          contactIds.length === 1
+            ? `Id = ${soqlString(contactIds[0] as string)}`
+            : `(${contactIds.map((c) => `Id = ${soqlString(c)}`).join(" OR ")})`,
+        )
+      : [];
+    const names = new Map(people.map((p) => [p.Id, str(p.Name)]));
+    const onDeal = (contactId: string) => acts.filter((a) => a.contactId === contactId);
+    return t.mark({
+      deal: { ...deal, nextStep: deal.nextStep ?? null },
+      createdAt: deal.createdAt ?? null,
+      stageHistory: stageChanges(
+        (history ?? []).map((h) => ({
+          stage: this.stages.toSuite(str(h.StageName), meta),
+          at: str(h.CreatedDate),
+        })),
+      ),
+      activities: {
+        total: acts.length,
+        recent: acts
+          .slice(0, activities)
+          .map((a) => ({ ...a, contactName: a.contactId ? (names.get(a.contactId) ?? null) : null })),
+      },
+      // contact roles first (primary first), then people only seen on the deal's activities
+      contacts: people
+        .map((p) => {
+          const role = (roles ?? []).find((r) => str(r.ContactId) === p.Id);
+          const mine = onDeal(p.Id);
+          return {
+            id: p.Id,
+            name: str(p.Name),
+            title: str(p.Title),
+            email: str(p.Email),
+            role: role?.Role ? str(role.Role) : null,
+            primary: role?.IsPrimary === true,
+            activities: mine.length,
+            lastActivityAt: mine[0]?.occurredAt ?? null,
+          };
+        })
+        .sort(
+          (a, b) =>
+            Number(b.primary) - Number(a.primary) ||
+            Number(!!b.role) - Number(!!a.role) ||
+            b.activities - a.activities,
+        ),
+      caveats,
+    });
+  }
+
   /** One opportunity read now (no stale fallback: a plan's "before" must be what Salesforce holds). */
   async getDeal(id: string): Promise<DealDetail | undefined> {
     return (await this.readDeal(id))?.deal;
@@ -342,6 +605,50 @@ export class SalesforceCrm implements CrmPort {
     await this.nameAccounts([deal], t);
     const nextStep = r.NextStep === null || r.NextStep === undefined ? null : str(r.NextStep);
     return { deal: { ...deal, nextStep }, currency: r.CurrencyIsoCode };
+  }
+
+  /**
+   * Creates the opportunity once per idempotency key (external id RevOps_Idempotency_Key__c), in the org's own
+   * StageName and Type; the amount is given in the corporate currency.
+   */
+  async createDeal(n: NewDeal, origin: WriteOrigin): Promise<DealWrite> {
+    if (!origin.idempotencyKey)
+      throw new Error("A Salesforce create needs the confirmed plan's idempotency key.");
+    if (!SF_ID.test(n.accountId))
+      throw new RangeError(`account_id: ${n.accountId} is not a Salesforce account id.`);
+    if (!SF_ID.test(n.ownerId)) throw new RangeError(`owner: ${n.ownerId} is not a Salesforce user id.`);
+    const target = this.stages.toVendor(n.stage, await this.stageMetadata());
+    if (!target)
+      throw new RangeError(
+        `stage: Salesforce has no active opportunity stage for ${n.stage}; map one with SALES_STAGE_MAP ("Your Stage=${n.stage}").`,
+      );
+    const fields = {
+      Name: n.name,
+      AccountId: n.accountId,
+      OwnerId: n.ownerId,
+      StageName: target.id,
+      Amount: n.amount,
+      CloseDate: dateLiteral("close_date", n.closeDate),
+      Type: SALESFORCE_TYPE[n.type],
+    };
+    let created: { id: string; recovered: boolean };
+    try {
+      created = await this.sf.createOpportunityOnce(fields, origin.idempotencyKey);
+    } catch (err) {
+      const text = `${(err as { cause?: { body?: string } }).cause?.body ?? ""} ${(err as Error).message}`;
+      if (text.includes("RevOps_Idempotency_Key__c"))
+        throw new RangeError(
+          "account_id: this Salesforce org has no RevOps_Idempotency_Key__c field on Opportunity; an administrator must add it (Text 255, External ID, Unique) so a create can never run twice.",
+        );
+      if (/INVALID_CROSS_REFERENCE_KEY/.test(text))
+        throw new RangeError(
+          `account_id: Salesforce refused the account or owner (${n.accountId}, ${n.ownerId}).`,
+        );
+      throw err;
+    }
+    const deal = await this.getDeal(created.id);
+    if (!deal) throw new Error(`Salesforce created opportunity ${created.id} but does not return it.`);
+    return { system: "salesforce", id: created.id, deal, recovered: created.recovered };
   }
 
   /** PATCHes only the given fields, in Salesforce's own StageName labels and user ids, once (see writeOnce). */
@@ -525,6 +832,7 @@ export class SalesforceCrm implements CrmPort {
       ...("LastStageChangeDate" in r && {
         stageEnteredAt: r.LastStageChangeDate == null ? null : str(r.LastStageChangeDate),
       }),
+      ...("CreatedDate" in r && { createdAt: r.CreatedDate == null ? null : str(r.CreatedDate) }),
     };
   }
 

@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { CrmPort, DealChanges, DealDetail, SalesPorts } from "../../ports";
 import { salesTool } from "../../ports";
 import { StageSchema } from "../schemas";
+import { ownerLabel, resolveOwner } from "./owner";
 import { dealsWriteToolset } from "./toolset";
 
 const FIELDS = ["stage", "amount", "close_date", "next_step", "owner"] as const;
@@ -55,21 +56,6 @@ const DealSchema = z.object({
   probability: z.number(),
   forecast_category: z.string(),
 });
-
-const ownerLabel = (name: string, id: string) => (name && name !== id ? `${name} (${id})` : id);
-
-/** Owner id, name or email → the CRM's user; unknown → an error naming the field. */
-async function resolveOwner(crm: CrmPort, owner: string) {
-  const o = owner.trim().toLowerCase();
-  const owners = await crm.listOwners();
-  const hit = owners.find((u) => [u.id, u.name, u.email].some((v) => v.toLowerCase() === o));
-  if (!hit)
-    throw userError(`owner: no sales rep "${owner}".`, {
-      fields: ["owner"],
-      hint: "Pass a rep's id, full name or email as listed in the sales://team resource.",
-    });
-  return hit;
-}
 
 /** The deal fresh from its system; an outage refuses the plan instead of showing a cached "before". */
 async function freshDeal(crm: CrmPort, id: string, source: string): Promise<DealDetail | undefined> {
