@@ -51,7 +51,7 @@ const UsageInput = z
     group_by: z.array(z.enum(DIMENSIONS)).max(3).default(["vendor"]),
     from: IsoDateSchema.optional().describe("Default: 1st of this month"),
     to: IsoDateSchema.optional().describe("Default: today"),
-    vendor: z.string().min(1).max(64).optional().describe("e.g. hubspot"),
+    vendor: z.string().min(1).max(64).optional(),
     leads: z.number().int().positive().optional().describe("Leads gained: adds cost per lead"),
   })
   .strict();

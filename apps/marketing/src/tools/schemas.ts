@@ -6,4 +6,4 @@ export const CampaignIdSchema = z
   .string()
   .min(1)
   .max(64)
-  .describe("Campaign id from campaigns_list, e.g. cmp_0007");
+  .describe("e.g. cmp_0007");

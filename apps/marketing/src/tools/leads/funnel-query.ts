@@ -14,9 +14,9 @@ import type { LeadFunnel, MarketingPorts } from "../../ports";
 
 /** Inputs shared by the lead funnel tools (leads_by_source, funnel_report). */
 export const funnelInput = {
-  from: IsoDateSchema.optional().describe("Leads created on or after"),
-  to: IsoDateSchema.optional().describe("Leads created on or before"),
-  group_by: z.enum(FUNNEL_GROUPINGS).default("source").describe("Rows per source, cohort month, or both"),
+  from: IsoDateSchema.optional().describe("Lead created from"),
+  to: IsoDateSchema.optional(),
+  group_by: z.enum(FUNNEL_GROUPINGS).default("source"),
   limit: LimitSchema,
   cursor: CursorSchema.optional(),
 };
