@@ -24,4 +24,4 @@ const http = createServer(async (req, res) => {
   res.writeHead(response.status, out);
   res.end(Buffer.from(await response.arrayBuffer()));
 });
-http.listen(port, "127.0.0.1", () => process.stdout.write(`${http.address().port}\n`));
+http.listen(port, "127.0.0.1");
