@@ -115,7 +115,7 @@ function post(port, { headers, payload }) {
         // JSON or one SSE event: either way a result, not an error
         if (res.statusCode !== 200 || !text.includes('"result"') || text.includes('"isError":true'))
           reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
-        else resolve();
+        else resolve(Buffer.byteLength(text));
       });
     });
     req.on("error", reject);
@@ -127,17 +127,18 @@ function post(port, { headers, payload }) {
 async function drive(server, revision, op, seconds) {
   const msg = body(server, revision, op);
   const lat = [];
+  let bytes = 0;
   const until = performance.now() + seconds * 1000;
   const client = async () => {
     while (performance.now() < until) {
       const t = performance.now();
-      await post(server.port, msg);
+      bytes = await post(server.port, msg);
       lat.push(performance.now() - t);
     }
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CLIENTS }, client));
-  return { lat, elapsed: (performance.now() - t0) / 1000 };
+  return { lat, bytes, elapsed: (performance.now() - t0) / 1000 };
 }
 
 const pct = (xs, p) =>
@@ -145,7 +146,7 @@ const pct = (xs, p) =>
 const results = [];
 for (const revision of [MODERN, LEGACY]) {
   for (const op of ["tools/list", "read tool"]) {
-    const acc = servers.map(() => ({ lat: [], elapsed: 0 }));
+    const acc = servers.map(() => ({ lat: [], elapsed: 0, bytes: 0 }));
     for (const s of servers) await drive(s, revision, op, quick ? 0.2 : 1); // warm-up (JIT, caches, pools)
     for (let round = 0; round < ROUNDS; round++) {
       // alternate who goes first, so neither always runs right after the other's load
@@ -154,6 +155,7 @@ for (const revision of [MODERN, LEGACY]) {
         const r = await drive(servers[n], revision, op, SECONDS);
         acc[n].lat.push(...r.lat);
         acc[n].elapsed += r.elapsed;
+        acc[n].bytes = r.bytes;
       }
     }
     const rows = acc.map((a, n) => ({
@@ -161,6 +163,7 @@ for (const revision of [MODERN, LEGACY]) {
       rps: a.lat.length / a.elapsed,
       p50: pct(a.lat, 50),
       p99: pct(a.lat, 99),
+      bytes: a.bytes,
     }));
     results.push({ revision, op, rows, ratio: rows[1].rps / rows[0].rps });
   }
@@ -172,12 +175,16 @@ const f = (n, d = 1) => n.toFixed(d);
 console.log(
   `\nRevOps MCP HTTP bench (${quick ? "quick" : "full"}: stateless, ${CLIENTS} concurrent clients, ${ROUNDS}×${SECONDS} s per server and case, API key on the suite; Node ${process.version})\n`,
 );
-console.log("revision   | request    | server       | requests/s | p50 ms | p99 ms | suite / bare");
-console.log("-----------|------------|--------------|------------|--------|--------|-------------");
+console.log(
+  "revision   | request    | server       | answer bytes | requests/s | p50 ms | p99 ms | suite / bare",
+);
+console.log(
+  "-----------|------------|--------------|--------------|------------|--------|--------|-------------",
+);
 for (const r of results) {
   for (const [i, row] of r.rows.entries()) {
     console.log(
-      `${r.revision} | ${r.op.padEnd(10)} | ${row.server.padEnd(12)} | ${f(row.rps, 0).padStart(10)} | ${f(row.p50).padStart(6)} | ${f(row.p99).padStart(6)} | ${i === 1 ? `${f(r.ratio, 2)}×` : ""}`,
+      `${r.revision} | ${r.op.padEnd(10)} | ${row.server.padEnd(12)} | ${String(row.bytes).padStart(12)} | ${f(row.rps, 0).padStart(10)} | ${f(row.p50).padStart(6)} | ${f(row.p99).padStart(6)} | ${i === 1 ? `${f(r.ratio, 2)}×` : ""}`,
     );
   }
 }
