@@ -10,6 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const quick = process.argv.includes("--quick");
+/** `--compare <bin.js>`: another build of the suite (e.g. the commit before a change) measured in the same run. */
+const compareAt = process.argv.indexOf("--compare");
+const compareBin = compareAt > 0 ? process.argv[compareAt + 1] : undefined;
 const CLIENTS = 10;
 const SECONDS = quick ? 0.4 : 3;
 const ROUNDS = quick ? 1 : 2;
@@ -77,6 +80,16 @@ const servers = [
     { name: "sales_deals_list", arguments: { limit: 10 } },
     { authorization: `Bearer ${key}` },
   ),
+  ...(compareBin
+    ? [
+        await start(
+          "suite (cmp)",
+          (p) => [compareBin, "--http", "--stateless", "--port", String(p)],
+          { name: "sales_deals_list", arguments: { limit: 10 } },
+          { authorization: `Bearer ${key}` },
+        ),
+      ]
+    : []),
 ];
 
 /** One JSON-RPC POST as a client of that revision sends it: 2026-07-28 carries its envelope in `_meta` and headers. */
@@ -184,7 +197,7 @@ console.log(
 for (const r of results) {
   for (const [i, row] of r.rows.entries()) {
     console.log(
-      `${r.revision} | ${r.op.padEnd(10)} | ${row.server.padEnd(12)} | ${String(row.bytes).padStart(12)} | ${f(row.rps, 0).padStart(10)} | ${f(row.p50).padStart(6)} | ${f(row.p99).padStart(6)} | ${i === 1 ? `${f(r.ratio, 2)}×` : ""}`,
+      `${r.revision} | ${r.op.padEnd(10)} | ${row.server.padEnd(12)} | ${String(row.bytes).padStart(12)} | ${f(row.rps, 0).padStart(10)} | ${f(row.p50).padStart(6)} | ${f(row.p99).padStart(6)} | ${i > 0 ? `${f(row.rps / r.rows[0].rps, 2)}×` : ""}`,
     );
   }
 }
