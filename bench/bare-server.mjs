@@ -1,12 +1,5 @@
-// The baseline: the bare official SDK server with one echo tool, nothing of ours.
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { z } from "zod";
+// The stdio baseline: the bare SDK v2 server with one echo tool.
+import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { bareServer } from "./bare-tool.mjs";
 
-const server = new McpServer({ name: "bare", version: "1.0.0" });
-server.registerTool(
-  "echo",
-  { description: "Echoes text", inputSchema: { text: z.string() }, outputSchema: { text: z.string() } },
-  async ({ text }) => ({ content: [{ type: "text", text }], structuredContent: { text } }),
-);
-await server.connect(new StdioServerTransport());
+await bareServer().connect(new StdioServerTransport());

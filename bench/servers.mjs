@@ -22,7 +22,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "revops-bench-"));
 
 const servers = [
   {
-    name: "bare SDK server",
+    name: "bare SDK v2",
     bin: join(root, "bench/bare-server.mjs"),
     tool: "echo",
     args: { text: "hello" },
@@ -163,6 +163,13 @@ for (const r of results) {
     bars.push([`${r.name} cold start ≤ 1.5× bare`, r.coldMs / base.coldMs <= 1.5]);
     bars.push([`${r.name} p50 ≤ 3× bare`, r.p50 / base.p50 <= 3]);
     bars.push([`${r.name} idle RSS ≤ 1.5× bare`, r.idleMb / base.idleMb <= 1.5]);
+    // issue 9's bar against the bare SDK v2 server: reported, not gated yet
+    for (const [what, x] of [
+      ["cold start", r.coldMs / base.coldMs],
+      ["p50", r.p50 / base.p50],
+      ["idle RSS", r.idleMb / base.idleMb],
+    ])
+      bars.push([`${r.name} ${what} ≤ 1.3× bare (target, not gated)`, x <= 1.3 || "target"]);
     if (r.name !== "suite") bars.push([`${r.name} default tools ≤ 3,000 tokens`, r.tokensDefault <= 3000]);
   }
 }

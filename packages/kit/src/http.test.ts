@@ -166,6 +166,50 @@ describe("Streamable HTTP", () => {
     expect(((await denied.json()) as { error?: { code: number } }).error?.code).toBe(-32602);
   });
 
+  it("lists each principal its own tools when stateless requests interleave (listings are built once)", async () => {
+    const { url } = await start(["--stateless", "--toolsets", "all"], {
+      httpAuth: () => ({
+        authenticate: async (req) => ({
+          id: String(req.headers["x-user"]),
+          scopes: String(req.headers["x-scopes"]).split(","),
+          via: "test",
+        }),
+      }),
+    });
+    const viewer = { "x-user": "viewer", "x-scopes": "demo:read" };
+    const admin = { "x-user": "admin", "x-scopes": "demo:read,demo:write" };
+    const modernMeta = {
+      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+      "io.modelcontextprotocol/clientCapabilities": {},
+      "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
+    };
+    const list = async (who: Record<string, string>, modern: boolean) => {
+      const r = await post(
+        url,
+        { jsonrpc: "2.0", id: 1, method: "tools/list", params: modern ? { _meta: modernMeta } : {} },
+        modern
+          ? { ...who, "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" }
+          : { ...who, "mcp-protocol-version": "2025-11-25" },
+      );
+      expect(r.status).toBe(200);
+      const tools = ((await r.json()) as { result: { tools: { name: string; inputSchema: unknown }[] } })
+        .result.tools;
+      return tools;
+    };
+    const rounds = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => list(i % 2 ? admin : viewer, i % 4 < 2)),
+    );
+    for (const [i, tools] of rounds.entries()) {
+      const names = tools.map((t) => t.name);
+      if (i % 2) expect(names).toContain("records_delete");
+      else expect(names).not.toContain("records_delete");
+      expect(names).toContain("echo_text");
+    }
+    // the cached listing is the same JSON every time, for every principal that sees the tool
+    const echo = rounds.map((tools) => JSON.stringify(tools.find((t) => t.name === "echo_text")));
+    expect(new Set(echo).size).toBe(1);
+  });
+
   it("serves extra public routes and keeps a session to the principal that opened it", async () => {
     const { url, base } = await start([], {
       httpAuth: () => ({

@@ -88,18 +88,27 @@ function toWebRequest(req: IncomingMessage, res: ServerResponse, raw: string | u
   });
 }
 
-/** Writes a web Response (a JSON body or an SSE stream) to the Node response, chunk by chunk. */
+/** Writes a web Response to the Node response: a JSON body whole, an SSE stream chunk by chunk. */
 async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
   if (res.headersSent) return;
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  res.writeHead(response.status, headers);
   if (!response.body) {
+    res.writeHead(response.status, headers);
     res.end();
     return;
   }
+  if (!headers["content-type"]?.startsWith("text/event-stream")) {
+    // a JSON answer goes out whole, in one write with its length: no chunked framing, one packet for small ones
+    const body = Buffer.from(await response.arrayBuffer());
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(response.status, { ...headers, "content-length": String(body.length) });
+    res.end(body);
+    return;
+  }
+  res.writeHead(response.status, headers);
   const reader = response.body.getReader();
   res.once("close", () => void reader.cancel().catch(() => undefined));
   try {

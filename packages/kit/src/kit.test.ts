@@ -169,6 +169,23 @@ describe("tool calls through the pipeline", () => {
     expect(audited).toHaveLength(3);
   });
 
+  it("builds each tool's listing once per process and shares it, frozen, across servers", async () => {
+    const { app } = await connect();
+    const tool = app.tools.find((t) => t.name === "echo_text");
+    if (!tool) throw new Error("echo_text missing");
+    const first = app.listing(tool);
+    app.createServer();
+    expect(app.listing(tool)).toBe(first);
+    expect(first).toEqual(app.listedTool(tool));
+    expect(Object.isFrozen(first.inputSchema)).toBe(true);
+    // visibility is still decided per principal, from the same listings
+    const viewer = { id: "v", scopes: ["demo:read"], via: "test" } as const;
+    const admin = { id: "a", scopes: ["demo:read", "demo:write"], via: "test" } as const;
+    const names = (p: Principal) => app.listedTools(p).map((t) => t.name);
+    expect(names(viewer)).not.toContain("records_delete");
+    expect(names(admin)).toContain("records_delete");
+  });
+
   it("hides and refuses tools the principal lacks scopes for", async () => {
     const { client } = await connect({ principal: { id: "viewer", scopes: ["demo:read"], via: "test" } });
     const { tools } = await client.listTools();

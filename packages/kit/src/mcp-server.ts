@@ -136,7 +136,7 @@ export class KitApp {
         [
           discoveryModule({
             index: () => this.index(),
-            found: (t) => foundTool(t, this.searchListing(t)),
+            found: (t) => foundTool(t, this.listing(t)),
             toolsets: () => [...new Set(selected.map((t) => t.toolset))],
           }),
         ],
@@ -199,17 +199,21 @@ export class KitApp {
 
   /** The search index over every callable tool, built on the first search (start-up stays as fast). */
   private index(): ToolIndex {
-    this.toolIndex ??= new ToolIndex(this.tools, (t) => this.searchListing(t).inputSchema);
+    this.toolIndex ??= new ToolIndex(this.tools, (t) => this.listing(t).inputSchema);
     return this.toolIndex;
   }
 
-  private readonly searchListings = new Map<string, ReturnType<KitApp["listedTool"]>>();
-  /** A tool's listing, computed once for searches (its schema does not change while the process runs). */
-  private searchListing(t: ToolEntry): ReturnType<KitApp["listedTool"]> {
-    let listing = this.searchListings.get(t.name);
+  private readonly listings = new Map<string, ReturnType<KitApp["listedTool"]>>();
+  /**
+   * A tool's listing (JSON Schemas included), computed once per process: its schema does not change while the
+   * process runs, and stateless HTTP builds a server per request, so converting schemas there cost most of a call.
+   * The same frozen object is shared by every server and principal; who sees which tool is decided per request.
+   */
+  listing(t: ToolEntry): ReturnType<KitApp["listedTool"]> {
+    let listing = this.listings.get(t.name);
     if (!listing) {
-      listing = this.listedTool(t);
-      this.searchListings.set(t.name, listing);
+      listing = deepFreeze(this.listedTool(t));
+      this.listings.set(t.name, listing);
     }
     return listing;
   }
@@ -390,13 +394,9 @@ export class KitApp {
   }
 
   private registerTools(server: Server) {
-    const names = this.listedNames;
-    const listed = new Map(
-      this.tools.filter((t) => !names || names.has(t.name)).map((t) => [t.name, this.listedTool(t)]),
-    );
     server.setRequestHandler("tools/list", async (req, extra) => {
       enter(extra);
-      const visible = this.listedTools(this.principalOf(extra)).flatMap((t) => listed.get(t.name) ?? []);
+      const visible = this.listedTools(this.principalOf(extra)).map((t) => this.listing(t));
       const page = paginate(visible, req.params?.cursor, this.pageSize);
       return { tools: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
     });
@@ -621,6 +621,15 @@ function outputSchemaOf(d: ToolDefinition): { type: "object" } {
   const executed = toJsonSchema(d.output, "output");
   if (!plannedGuard(d)) return executed as { type: "object" };
   return { type: "object", anyOf: [executed, PLAN_PREVIEW_JSON] } as { type: "object" };
+}
+
+/** Freezes a value and everything in it: a listing shared across requests must not be changed by one of them. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** A tool name as an error repeats it: names are short, so anything long is not one. */
