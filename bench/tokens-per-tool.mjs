@@ -1,5 +1,5 @@
 // Prints each tool's model-visible tokens (name + description + input schema, o200k) for one server, largest first.
-// Usage: node bench/tokens-per-tool.mjs [sales|marketing|customer-success|suite]
+// Usage: node bench/tokens-per-tool.mjs [sales|marketing|customer-success|suite] [--default: default toolsets only]
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,10 @@ const server = process.argv[2] ?? "suite";
 const root = new URL("..", import.meta.url).pathname;
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [join(root, `apps/${server}/dist/bin.js`), "--toolsets", "all"],
+  args: [
+    join(root, `apps/${server}/dist/bin.js`),
+    ...(process.argv.includes("--default") ? [] : ["--toolsets", "all"]),
+  ],
   env: {
     PATH: process.env.PATH,
     REVOPS_DATA_DIR: mkdtempSync(join(tmpdir(), "revops-tokens-")),
