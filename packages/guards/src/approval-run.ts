@@ -38,35 +38,43 @@ const alreadyExecuted = (a: Approval, recordId: string | null, how: string): Too
   );
 
 /**
- * Before the plan is recomputed: a resumed approval whose write had committed (its executor died before marking it
- * executed) is found by its key and marked executed. The plan is not consulted: after a landed write it differs.
+ * Before the plan is recomputed, for the caller's own approval of exactly these arguments: an executed one is
+ * refused (its plan may no longer compute once its write landed), and a resumed one whose write had committed (its
+ * executor died before marking it executed) is found by its key and marked executed, not written again.
  */
-export async function recoverLanded(
+export async function settledBeforePlan(
   state: GuardState,
   call: ToolCall,
   id: string,
 ): Promise<ToolOutcome | undefined> {
-  const landed = state.deps.landed;
-  if (!landed) return undefined;
   const a = await state.approvals.get(id);
-  const lapsed =
-    a?.status === "executing" && a.leaseUntil !== null && a.leaseUntil <= state.now().toISOString();
-  if (!a || !lapsed || a.principal !== call.ctx.principal.id || a.tool !== call.entry.name) return undefined;
+  if (!a || a.principal !== call.ctx.principal.id || a.tool !== call.entry.name) return undefined;
   if (a.args !== canonicalJson(call.input)) return undefined;
-  const found = await landed(approvalWriteKey(a));
+  const audit = (outcome: "confirmed" | "denied", detail: string) =>
+    state.record({
+      outcome,
+      tool: a.tool,
+      principal: a.principal,
+      planHash: a.planHash,
+      approvalId: id,
+      detail,
+    });
+  if (a.status === "executed" || a.status === "used") {
+    await audit("denied", `approval ${id} was already executed`);
+    return alreadyExecuted(a, a.recordId, `at ${a.usedAt}`);
+  }
+  const lapsed =
+    a.status === "executing" && a.leaseUntil !== null && a.leaseUntil <= state.now().toISOString();
+  const found = lapsed && state.deps.landed ? await state.deps.landed(approvalWriteKey(a)) : undefined;
   if (!found) return undefined;
   const owner = `${state.replica}:${call.ctx.requestId}`;
   if ((await state.approvals.claim(id, owner, state.config.GUARD_EXECUTION_LEASE_SECONDS)) !== "resumed")
     return undefined; // someone else resumed it meanwhile: the normal path tells this caller so
   await state.approvals.finish(id, owner, found.recordId, "executed (found after an interrupted run)");
-  await state.record({
-    outcome: "confirmed",
-    tool: a.tool,
-    principal: a.principal,
-    planHash: a.planHash,
-    approvalId: id,
-    detail: `approval ${id}: its write had committed before the executor stopped${found.recordId ? ` (${found.recordId})` : ""}; marked executed, not written again`,
-  });
+  await audit(
+    "confirmed",
+    `approval ${id}: its write had committed before the executor stopped${found.recordId ? ` (${found.recordId})` : ""}; marked executed, not written again`,
+  );
   return alreadyExecuted(a, found.recordId, "before an interruption");
 }
 

@@ -6,7 +6,7 @@ import {
   type ToolCall,
   type ToolOutcome,
 } from "@revops/kit";
-import { recoverLanded, redeemApproval } from "./approval-run";
+import { redeemApproval, settledBeforePlan } from "./approval-run";
 import { confirmByElicitation, issueToken, queueApproval, redeemToken } from "./confirm";
 import { splitControl } from "./inputs";
 import { refuse } from "./notices";
@@ -41,10 +41,10 @@ async function guardCall(
   const { control, args } = splitControl(call.input);
   // The handler and the preview see the tool's own arguments only.
   call.input = args;
-  // before the plan: once a resumed approval's write has landed, the plan it was approved for is gone
+  // before the plan: once an approval's write has landed, the plan it was approved for is gone
   if (control.approval_id && !control.dry_run) {
-    const recovered = await recoverLanded(state, call, control.approval_id);
-    if (recovered) return recovered;
+    const settled = await settledBeforePlan(state, call, control.approval_id);
+    if (settled) return settled;
   }
   const planned = await computePlan(call, spec);
   const audit = (
