@@ -127,7 +127,9 @@ describe.each(engines)("an approved plan executes exactly once, on %s", (_engine
     const d3 = s.ports.deals.get("d3");
     if (d3) d3.stage = "negotiation"; // someone else changed the deal; nothing of ours landed
     s.clock.ms += (LEASE + 1) * 1000;
-    expect((await redeem()).text).toContain("the data changed since the plan was confirmed");
+    expect((await redeem()).text).toContain(
+      "Either its interrupted earlier attempt was applied, or someone changed",
+    );
     expect(await s.state.approvals.get(id)).toMatchObject({ status: "failed", outcome: "the plan changed" });
     expect((await redeem()).text).toContain("can no longer run (the plan changed)");
     expect(s.ports.writes).toEqual([]);

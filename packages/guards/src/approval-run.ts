@@ -151,7 +151,12 @@ export async function redeemApproval(g: GuardedCall, id: string): Promise<ToolOu
     // unchanged data would give the same plan: fresh, nothing ran and the decision stays; resumed, it never can
     await state.approvals.release(id, owner, claim === "claimed" ? "approved" : "failed", "the plan changed");
     await g.audit("denied", `approval ${id}: stale plan${claim === "resumed" ? " on resume" : ""}`, id);
-    return staleRefusal(planned.tool);
+    if (claim === "claimed") return staleRefusal(planned.tool);
+    // an interrupted earlier attempt may be why the plan changed: do not claim that nothing was
+    return refuse(
+      `Not executed by this call: the plan of approval ${id} is different now. Either its interrupted earlier attempt was applied, or someone changed the data since.`,
+      `Check the record, and call ${planned.tool} with dry_run: true to see what is left to do; that needs a new approval.`,
+    );
   }
   await g.audit("confirmed", `approval ${id} approved by ${a.decidedBy}${resumedNote(claim, a)}`, id);
   return runClaimed(g, a, owner, claim);
