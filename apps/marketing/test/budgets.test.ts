@@ -161,7 +161,7 @@ describe("budget_allocate on the sandbox, through the MCP client", () => {
     expect(done.data.written).toEqual({ system: "revops", id: done.data.allocation_id });
     const again = await call("budget_allocate", { ...args, approval_id: id });
     expect(again.isError).toBe(true);
-    expect(again.text).toContain("already used");
+    expect(again.text).toContain("Already executed");
     const rows = await allocations();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ campaign_id: c.id, amount: 400, currency: "USD" });

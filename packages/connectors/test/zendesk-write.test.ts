@@ -131,6 +131,25 @@ describe("Zendesk ticket writes over node-zendesk", () => {
     expect(auditsOf(5)).toHaveLength(2);
   });
 
+  it("a resumed execution whose comment had landed finds it by key and does not post it twice", async () => {
+    const zd = await connector();
+    const update = { status: "pending" as const, comment: { body: "Refund approved", public: true } };
+    // the first execution's PUT landed; its process died before anyone recorded the answer
+    const first = await zd.updateTicket(3, update, { idempotencyKey: "apr-key-1" });
+    const again = await zd.updateTicket(3, update, { idempotencyKey: "apr-key-1", resumed: true });
+    expect(again).toMatchObject({
+      recovered: true,
+      commentId: first.commentId,
+      ticket: { status: "pending" },
+    });
+    expect(puts()).toBe(1);
+    expect(auditsOf(3)).toHaveLength(1);
+    // resumed, but nothing had landed under this key: it is written, once
+    const fresh = await zd.addComment(3, "Second note", { idempotencyKey: "apr-key-2", resumed: true });
+    expect(fresh.recovered).toBe(false);
+    expect(puts()).toBe(2);
+  });
+
   it("waits out Update Ticket's own 429 with Retry-After", async () => {
     const zd = await connector({ deadlineMs: 5000 });
     fake.state.updateLimit = { perWindow: 1, windowMs: 1000 };

@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, SignInLimiter, type SignInLimits } from "./rate-limit";
 import { STYLESHEET } from "./style";
 import { type ConsoleSession, ConsoleUsers, sameToken } from "./users";
 import {
+  APPROVAL_STATUSES,
   type AuditFilters,
   approvalPage,
   approvalsPage,
@@ -443,9 +444,7 @@ export class AdminConsole {
 
   private async approvals(url: URL, res: ServerResponse, session: ConsoleSession) {
     const wanted = url.searchParams.get("status") ?? "pending";
-    const status = (["pending", "approved", "rejected", "used", "expired"] as const).find(
-      (s) => s === wanted,
-    );
+    const status = APPROVAL_STATUSES.find((s) => s === wanted);
     if (!status) throw new HttpError(400, "Unknown status.");
     const list = await this.opts.approvals.listApprovals({ status, limit: 200 });
     this.page(res, 200, approvalsPage({ session, status, list }));

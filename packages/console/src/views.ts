@@ -130,7 +130,17 @@ export function welcomePage(o: { token: string; email: string; error?: string })
 }
 
 const approvalHref = (id: string) => `${BASE}/approvals/${encodeURIComponent(id)}`;
-const STATUSES = ["pending", "approved", "rejected", "used", "expired"] as const;
+export const APPROVAL_STATUSES = [
+  "pending",
+  "approved",
+  "rejected",
+  "executing",
+  "executed",
+  "failed",
+  "used",
+  "expired",
+] as const;
+const STATUSES = APPROVAL_STATUSES;
 
 export function approvalsPage(o: { session: ConsoleSession; status: string; list: Approval[] }): Node {
   return layout({
@@ -188,11 +198,18 @@ export function approvalPage(o: {
             html`<strong>Rejected by ${a.decidedBy}${a.decisionNote ? `: ${a.decisionNote}` : ""}.</strong> The assistant cannot run this plan.`,
             "bad",
           )
-        : a.status === "used"
-          ? notice(html`This plan ran at ${a.usedAt}.`, "ok")
-          : a.status === "expired"
-            ? notice("This approval expired; the assistant must plan again.", "bad")
-            : undefined;
+        : a.status === "used" || a.status === "executed"
+          ? notice(html`This plan ran at ${a.usedAt}${a.recordId ? `, writing ${a.recordId}` : ""}.`, "ok")
+          : a.status === "executing"
+            ? notice(
+                html`Running since this approval was claimed (attempt ${a.attempts}); if it stopped, a retry after ${a.leaseUntil} resumes it without writing twice.`,
+                "ok",
+              )
+            : a.status === "failed"
+              ? notice(html`This plan can no longer run: ${a.outcome}.`, "bad")
+              : a.status === "expired"
+                ? notice("This approval expired; the assistant must plan again.", "bad")
+                : undefined;
   return layout({
     title: f.summary ? `Approve: ${f.summary}` : `Approval ${a.id}`,
     session: o.session,

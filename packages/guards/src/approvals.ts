@@ -1,7 +1,19 @@
 import { randomBytes } from "node:crypto";
 import type { SqlDb } from "@revops/store";
 
-export type ApprovalStatus = "pending" | "approved" | "rejected" | "used" | "expired";
+/**
+ * pending → approved|rejected by a human; approved → executing (a replica holds a lease) → executed, or back to
+ * approved when the write definitely failed. "used" is the executed state of rows written before leases existed.
+ */
+export type ApprovalStatus =
+  | "pending"
+  | "approved"
+  | "rejected"
+  | "executing"
+  | "executed"
+  | "failed"
+  | "used"
+  | "expired";
 
 export interface Approval {
   id: string;
@@ -22,7 +34,19 @@ export interface Approval {
   /** Why the human decided so (a rejection's reason), or null. */
   decisionNote: string | null;
   usedAt: string | null;
+  /** While executing: which replica and call holds it, and until when (after that a retry may resume it). */
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  /** How many executions started (a resume after a crash counts again). */
+  attempts: number;
+  /** The record the execution wrote, when the tool said which. */
+  recordId: string | null;
+  /** The last execution's outcome in a line ("executed", a failure's reason). */
+  outcome: string | null;
 }
+
+/** How a call got to execute an approval: first, or resuming one whose executor vanished (crash, timeout). */
+export type Claim = "claimed" | "resumed";
 
 export type NewApproval = Pick<
   Approval,
@@ -45,6 +69,11 @@ interface ApprovalRow {
   decided_at: string | null;
   decision_note: string | null;
   used_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  attempts: number | string | null;
+  record_id: string | null;
+  outcome: string | null;
 }
 
 // Unguessable: knowing an id must not be enough to learn or use someone's plan.
@@ -69,6 +98,11 @@ function fromRow(r: ApprovalRow, now: Date): Approval {
     decidedAt: r.decided_at,
     decisionNote: r.decision_note ?? null,
     usedAt: r.used_at,
+    leaseOwner: r.lease_owner ?? null,
+    leaseUntil: r.lease_until ?? null,
+    attempts: Number(r.attempts ?? 0),
+    recordId: r.record_id ?? null,
+    outcome: r.outcome ?? null,
   };
 }
 
@@ -136,12 +170,62 @@ export class ApprovalStore {
     return changed === 1;
   }
 
-  /** approved → used in one statement: of two concurrent redemptions exactly one wins. */
-  async consume(id: string): Promise<boolean> {
+  /**
+   * approved → executing under a lease, in one statement: of concurrent callers exactly one wins. An approval still
+   * executing after its lease ran out (its executor crashed) is resumed the same way, also by exactly one caller;
+   * the human decided in time, so a resume is allowed past expires_at (the plan is still checked).
+   */
+  async claim(id: string, owner: string, leaseSeconds: number): Promise<Claim | undefined> {
+    const db = await this.db();
+    const now = this.now();
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
+    const set =
+      "SET status = 'executing', lease_owner = ?, lease_until = ?, attempts = COALESCE(attempts, 0) + 1";
+    if (
+      (await db.run(`UPDATE guard_approvals ${set} WHERE id = ? AND status = 'approved' AND expires_at > ?`, [
+        owner,
+        until,
+        id,
+        at,
+      ])) === 1
+    )
+      return "claimed";
+    const resumed = await db.run(
+      `UPDATE guard_approvals ${set} WHERE id = ? AND status = 'executing' AND lease_until <= ?`,
+      [owner, until, id, at],
+    );
+    return resumed === 1 ? "resumed" : undefined;
+  }
+
+  /** executing → executed, only by the lease's holder (a holder that lost its lease to a resume changes nothing). */
+  async finish(id: string, owner: string, recordId: string | null, outcome: string): Promise<boolean> {
     const now = this.now().toISOString();
     const changed = await (await this.db()).run(
-      `UPDATE guard_approvals SET status = 'used', used_at = ? WHERE id = ? AND status = 'approved' AND expires_at > ?`,
-      [now, id, now],
+      `UPDATE guard_approvals SET status = 'executed', used_at = ?, record_id = ?, outcome = ?, lease_until = NULL
+       WHERE id = ? AND status = 'executing' AND lease_owner = ?`,
+      [now, recordId, outcome.slice(0, 500), id, owner],
+    );
+    return changed === 1;
+  }
+
+  /**
+   * Ends a lease without a write: "approved" when nothing was written (the human's decision stays usable), "failed"
+   * when it can never run (the plan changed), "uncertain" when the write may have landed (the lease lapses now, so
+   * the next retry resumes at once and looks the write up before writing).
+   */
+  async release(
+    id: string,
+    owner: string,
+    to: "approved" | "failed" | "uncertain",
+    reason: string,
+  ): Promise<boolean> {
+    const now = this.now().toISOString();
+    const status = to === "uncertain" ? "executing" : to;
+    const changed = await (await this.db()).run(
+      `UPDATE guard_approvals SET status = ?, outcome = ?, lease_until = ?
+       WHERE id = ? AND status = 'executing' AND lease_owner = ?`,
+      [status, reason.slice(0, 500), to === "uncertain" ? now : null, id, owner],
     );
     return changed === 1;
   }

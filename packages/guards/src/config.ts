@@ -32,6 +32,8 @@ export const guardConfigSchema = z.object({
   GUARD_TOKEN_SECRET: z.string().min(32, "use at least 32 random characters").optional(),
   GUARD_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   GUARD_APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).default(1440),
+  /** How long an approved plan's execution holds its approval; a retry after that resumes a crashed one. */
+  GUARD_EXECUTION_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   /**
    * The admin console's public address (e.g. https://revops.example.com/console): a queued plan then carries a link
    * to its confirmation page, opened by URL-mode elicitation where the client supports it.

@@ -140,59 +140,6 @@ async function offerPage(g: GuardedCall, url: string, id: string): Promise<boole
   }
 }
 
-export async function redeemApproval(g: GuardedCall, id: string): Promise<ToolOutcome> {
-  const { planned, state } = g;
-  const a = await state.approvals.get(id);
-  const again = `Call ${planned.tool} without approval_id to queue a new approval for these arguments.`;
-  // Someone else's approval looks the same as a missing one: ids are not a way to learn about others' plans.
-  if (!a || a.principal !== planned.principal) {
-    await g.audit("denied", `unknown approval ${id}`, id);
-    return refuse(`Not executed: there is no approval ${id} for you. ${NOTHING_CHANGED}`, again);
-  }
-  if (a.tool !== planned.tool || a.args !== planned.argsJson) {
-    await g.audit("denied", `approval ${id} was for other arguments or another tool`, id);
-    return refuse(
-      `Not executed: approval ${id} was granted for ${a.tool} with other arguments; an approval covers exactly one call. ${NOTHING_CHANGED}`,
-      `Call again with exactly the approved arguments, or: ${again}`,
-    );
-  }
-  if (a.status === "expired") {
-    await g.audit("expired", `approval ${id} expired at ${a.expiresAt}`, id);
-    return refuse(`Not executed: approval ${id} expired at ${a.expiresAt}. ${NOTHING_CHANGED}`, again);
-  }
-  if (a.status === "rejected") {
-    await g.audit("rejected", `approval ${id} was rejected by ${a.decidedBy}`, id);
-    return refuse(
-      `Not executed: ${a.decidedBy} rejected approval ${id}${a.decisionNote ? ` ("${a.decisionNote}")` : ""}. ${NOTHING_CHANGED}`,
-      "Tell the user it was rejected; do not retry unless they ask.",
-    );
-  }
-  if (a.status === "pending") {
-    await g.audit("denied", `approval ${id} is still pending`, id);
-    return refuse(
-      `Not executed: approval ${id} is still waiting for a human. ${NOTHING_CHANGED}`,
-      `Ask the user to have someone run \`revops approvals approve ${id}\`, then call again.`,
-    );
-  }
-  if (a.status === "used") {
-    await g.audit("denied", `approval ${id} was already used`, id);
-    return refuse(
-      `Not executed: approval ${id} was already used; each approval runs once. ${NOTHING_CHANGED}`,
-      again,
-    );
-  }
-  if (a.planHash !== planned.hash) {
-    await g.audit("denied", `approval ${id}: stale plan`, id);
-    return staleRefusal(planned.tool);
-  }
-  if (!(await state.approvals.consume(id))) {
-    await g.audit("denied", `approval ${id} was used concurrently`, id);
-    return refuse(`Not executed: approval ${id} was just used by another call. ${NOTHING_CHANGED}`, again);
-  }
-  await g.audit("confirmed", `approval ${id} approved by ${a.decidedBy}`, id);
-  return execute(g);
-}
-
 /** (2b) A sealed, single-use token for exactly this plan; the model shows the plan and returns the token. */
 export async function issueToken(g: GuardedCall): Promise<ToolOutcome> {
   const { planned, state } = g;
@@ -245,8 +192,14 @@ export function staleRefusal(tool: string): ToolOutcome {
   );
 }
 
-/** Runs the confirmed plan: money is held under the caps first and counted only if the tool succeeds. */
-export async function execute(g: GuardedCall): Promise<ToolOutcome> {
+/**
+ * Runs the confirmed plan: money is held under the caps first and counted only if the tool succeeds. An approval
+ * passes its own key (the same on every attempt) and whether an earlier attempt may have landed.
+ */
+export async function execute(
+  g: GuardedCall,
+  key?: { idempotencyKey: string; resumed: boolean },
+): Promise<ToolOutcome> {
   const { planned, state } = g;
   const facts = planned.facts;
   let hold: string | undefined;
@@ -270,11 +223,10 @@ export async function execute(g: GuardedCall): Promise<ToolOutcome> {
   }
   let outcome: ToolOutcome | undefined;
   // one key per confirmed execution: a vendor write retried inside it is looked up, never made twice
-  const idempotencyKey = createHash("sha256")
-    .update(`${planned.hash}:${g.call.ctx.requestId}`)
-    .digest("hex")
-    .slice(0, 32);
-  g.call.ctx.write = { planHash: planned.hash, idempotencyKey };
+  const idempotencyKey =
+    key?.idempotencyKey ??
+    createHash("sha256").update(`${planned.hash}:${g.call.ctx.requestId}`).digest("hex").slice(0, 32);
+  g.call.ctx.write = { planHash: planned.hash, idempotencyKey, ...(key?.resumed && { resumed: true }) };
   try {
     outcome = await g.next();
     return outcome;

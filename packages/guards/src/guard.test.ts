@@ -154,8 +154,8 @@ describe("guard: approval queue", () => {
     expect(approved).toMatchObject({ status: "approved", decidedBy: "Bea (sales ops)" });
     const run = await s.h.call("deals_delete", { deal_ids: ["d2"], approval_id: id });
     expect(run.data).toEqual({ deleted: 1 });
-    expect((await s.admin.showApproval(id)).status).toBe("used");
-    await expect(s.admin.approve(id, "Bea")).rejects.toThrow(/is used, not pending/);
+    expect((await s.admin.showApproval(id)).status).toBe("executed");
+    await expect(s.admin.approve(id, "Bea")).rejects.toThrow(/is executed, not pending/);
     expect(s.decisions.map((d) => [d.outcome, d.approvalId])).toEqual([
       ["previewed", id],
       ["confirmed", id],

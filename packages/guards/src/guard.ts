@@ -6,7 +6,8 @@ import {
   type ToolCall,
   type ToolOutcome,
 } from "@revops/kit";
-import { confirmByElicitation, issueToken, queueApproval, redeemApproval, redeemToken } from "./confirm";
+import { redeemApproval, settledBeforePlan } from "./approval-run";
+import { confirmByElicitation, issueToken, queueApproval, redeemToken } from "./confirm";
 import { splitControl } from "./inputs";
 import { refuse } from "./notices";
 import { describePlan } from "./plan";
@@ -40,6 +41,11 @@ async function guardCall(
   const { control, args } = splitControl(call.input);
   // The handler and the preview see the tool's own arguments only.
   call.input = args;
+  // before the plan: once an approval's write has landed, the plan it was approved for is gone
+  if (control.approval_id && !control.dry_run) {
+    const settled = await settledBeforePlan(state, call, control.approval_id);
+    if (settled) return settled;
+  }
   const planned = await computePlan(call, spec);
   const audit = (
     outcome: Parameters<GuardState["record"]>[0]["outcome"],

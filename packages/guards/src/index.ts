@@ -1,5 +1,6 @@
 export { type ApprovalsAdmin, type ApprovalsAdminDeps, approvalsAdmin } from "./admin";
-export type { Approval, ApprovalStatus } from "./approvals";
+export { approvalWriteKey } from "./approval-run";
+export type { Approval, ApprovalStatus, Claim } from "./approvals";
 export { type BulkOptions, type BulkResult, runBulk } from "./bulk";
 export { canonicalJson, planHash } from "./canonical";
 export { CAP_SCOPES, type CapCheck, type CapScope, CapStore } from "./caps";

@@ -59,4 +59,13 @@ export const guardMigrations: Migration[] = [
       created_at TEXT NOT NULL
     )`,
   },
+  {
+    id: "guards_005_execution_lease",
+    // approved → executing (lease) → executed: a crashed execution is resumed, never lost or run twice
+    sql: `ALTER TABLE guard_approvals ADD COLUMN lease_owner TEXT;
+    ALTER TABLE guard_approvals ADD COLUMN lease_until TEXT;
+    ALTER TABLE guard_approvals ADD COLUMN attempts INTEGER;
+    ALTER TABLE guard_approvals ADD COLUMN record_id TEXT;
+    ALTER TABLE guard_approvals ADD COLUMN outcome TEXT`,
+  },
 ];

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { ConfigError, type ToolContext } from "@revops/kit";
 import { type KeyValue, migrate, type SqlDb } from "@revops/store";
 import { ApprovalStore } from "./approvals";
@@ -31,6 +32,11 @@ export interface GuardDeps {
   isKnownContact?: (email: string, ctx: ToolContext) => Promise<boolean>;
   /** Running against the sandbox: recipients are limited to GUARD_SANDBOX_ALLOWED_DOMAINS. */
   sandbox?: boolean;
+  /**
+   * Finds a write that committed under this idempotency key (the sandbox journals the key in the write's own
+   * transaction): a resumed approval whose write had landed is then marked executed instead of written again.
+   */
+  landed?: (idempotencyKey: string) => Promise<{ recordId: string | null } | undefined>;
   now?: () => Date;
 }
 
@@ -58,6 +64,8 @@ export class GuardState {
   readonly caps: CapStore;
   readonly suppressions: SuppressionList;
   private tokenStore: PlanTokens | undefined;
+  /** Names this process in approval leases, so a lease shows which replica ran the plan. */
+  readonly replica = `replica_${randomBytes(6).toString("hex")}`;
 
   constructor(readonly deps: GuardDeps) {
     this.db = migrated(deps.sql);

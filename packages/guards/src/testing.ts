@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { plannedGuard, type ServerModule, type ToolDefinition } from "@revops/kit";
+import { plannedGuard, type ServerModule, type ToolDefinition, ToolError } from "@revops/kit";
 import { type KeyValue, openKv, openSql, type SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalsAdmin } from "./admin";
@@ -65,7 +65,8 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
       // Counted and stopped: the matrix never changes the data it runs against, so every case sees the same plan.
       handler: () => {
         runs.set(t.name, (runs.get(t.name) ?? 0) + 1);
-        throw new Error("guard matrix: the handler was reached");
+        // a definite refusal: an approval that reached it is spent (an uncertain failure could be resumed)
+        throw new ToolError("user", "guard matrix: the handler was reached");
       },
     })),
   };
@@ -265,7 +266,7 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
           const before = ran();
           await plain.call(tool.name, { ...args(), approval_id: approved });
           expect(ran(), "positive control: an approved plan runs once").toBe(before + 1);
-          await expectNoRun(plain, { ...args(), approval_id: approved }, "a used approval");
+          await expectNoRun(plain, { ...args(), approval_id: approved }, "a spent approval");
         });
       });
     }

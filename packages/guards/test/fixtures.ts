@@ -10,6 +10,8 @@ export interface FakePorts {
   budgets: Map<string, number>;
   /** Makes the next handler call fail (to test that failures count nothing). */
   failNext: boolean;
+  /** ctx.write of every deal_update that ran: the key and whether it resumed an interrupted execution. */
+  writes: { idempotencyKey: string; resumed: boolean }[];
 }
 
 export function fakePorts(): FakePorts {
@@ -26,7 +28,7 @@ export function fakePorts(): FakePorts {
       return [id, { id, email: `person${i + 1}@example.com`, tags: [] as string[] }];
     }),
   );
-  return { deals, contacts, outbox: [], budgets: new Map([["cmp_1", 100]]), failNext: false };
+  return { deals, contacts, outbox: [], budgets: new Map([["cmp_1", 100]]), failNext: false, writes: [] };
 }
 
 const write = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false };
@@ -90,6 +92,11 @@ const dealUpdate = defineTool<{ deal_id: string; stage: string }, { id: string; 
   handler: ({ input, ctx }) => {
     const d = ctx.ports.deals.get(input.deal_id);
     if (!d) throw notFound(`No deal ${input.deal_id}.`);
+    ctx.ports.writes.push({
+      idempotencyKey: ctx.write?.idempotencyKey ?? "",
+      resumed: ctx.write?.resumed === true,
+    });
+    maybeFail(ctx.ports);
     d.stage = input.stage;
     return { id: d.id, stage: d.stage };
   },

@@ -1,12 +1,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openKv, openSql } from "@revops/store";
+import { openKv, openSql, type SqlDb } from "@revops/store";
 import {
   approvalsAdmin,
   createGuard,
   type GuardConfig,
   type GuardDecision,
+  type GuardDeps,
   GuardState,
   guardConfig,
 } from "../src/index";
@@ -18,13 +19,17 @@ export interface SetupOptions {
   elicitation?: boolean | "url";
   sandbox?: boolean;
   isKnownContact?: (email: string) => Promise<boolean>;
+  /** The SQL database (default: a fresh SQLite file). */
+  sql?: SqlDb;
+  /** The guard's lookup of a write that committed under an idempotency key. */
+  landed?: GuardDeps["landed"];
   /** ISO time the guard's clock starts at (default: noon UTC today, outside default quiet hours). */
   at?: string;
 }
 
 /** One guarded server on a fresh SQLite file and in-memory KV, with its fake ports, clock and audit trail. */
 export async function setup(opts: SetupOptions = {}) {
-  const sql = await openSql({ dataDir: mkdtempSync(join(tmpdir(), "guards-t-")) });
+  const sql = opts.sql ?? (await openSql({ dataDir: mkdtempSync(join(tmpdir(), "guards-t-")) }));
   const kv = await openKv({});
   const noon = new Date();
   noon.setUTCHours(12, 0, 0, 0);
@@ -41,6 +46,7 @@ export async function setup(opts: SetupOptions = {}) {
     kv: async () => kv,
     now,
     sandbox: opts.sandbox ?? false,
+    ...(opts.landed && { landed: opts.landed }),
     isKnownContact: async (email: string) => (opts.isKnownContact ? opts.isKnownContact(email) : true),
     record: async (d: GuardDecision) => {
       decisions.push(d);

@@ -67,7 +67,12 @@ export interface ToolContext<P = unknown> {
   inputRound?: InputRound;
   requestId: string;
   /** Set by the guard while a confirmed plan executes: its hash, and the key that makes its vendor write happen once. */
-  write?: { planHash: string; idempotencyKey: string };
+  write?: {
+    planHash: string;
+    idempotencyKey: string;
+    /** An earlier execution under this same key may have landed (it crashed or timed out): look before writing. */
+    resumed?: boolean;
+  };
 }
 
 /**

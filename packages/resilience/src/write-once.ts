@@ -15,6 +15,11 @@ export interface WriteOnceOptions<T> {
   write: () => Promise<T>;
   /** Finds what an earlier attempt of this same write left behind (by key, marker or target values). */
   lookup: () => Promise<T | undefined>;
+  /**
+   * An earlier execution of this same write may have landed and no one saw the answer (its process died, an
+   * approval resumed after a crash): look it up before the first write, not only after a failure.
+   */
+  lookupFirst?: boolean;
 }
 
 /**
@@ -22,6 +27,10 @@ export interface WriteOnceOptions<T> {
  * single retry, so a write the vendor applied before failing is never applied twice.
  */
 export async function writeOnce<T>(o: WriteOnceOptions<T>): Promise<{ value: T; recovered: boolean }> {
+  if (o.lookupFirst) {
+    const earlier = await o.lookup();
+    if (earlier !== undefined) return { value: earlier, recovered: true };
+  }
   try {
     return { value: await o.write(), recovered: false };
   } catch (err) {

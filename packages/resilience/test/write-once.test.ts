@@ -59,4 +59,18 @@ describe("writeOnce", () => {
     ).rejects.toThrow("invalid");
     expect(lookups).toBe(0);
   });
+
+  it("looks first when an earlier execution may have landed unseen (a resumed approval)", async () => {
+    let writes = 0;
+    const write = async () => `w${++writes}`;
+    expect(await writeOnce({ write, lookup: async () => "earlier", lookupFirst: true })).toEqual({
+      value: "earlier",
+      recovered: true,
+    });
+    expect(writes).toBe(0);
+    expect(await writeOnce({ write, lookup: async () => undefined, lookupFirst: true })).toEqual({
+      value: "w1",
+      recovered: false,
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { type AuditLog, auditMiddleware, deferReads } from "@revops/audit";
 import { createGuard, requestStateKey } from "@revops/guards";
 import type { KitRuntime, Middleware, PipelineHooks } from "@revops/kit";
 import { callScopesEnabled, runInCallScope } from "@revops/resilience/call-scope";
+import { landedWrite, sandboxDatabase } from "@revops/sandbox";
 import { auditLogFor } from "./audit-log";
 import type { SafetyConfig } from "./config";
 import { recordGuardDecision } from "./decisions";
@@ -41,6 +42,8 @@ export const safetyHooks =
         record: async (decision) => recordGuardDecision(await log(), server)(decision),
         // No vendor connection exists yet, so every outbound message goes to the sandbox company.
         sandbox: true,
+        // a resumed approval whose sandbox write had committed (journalled with its key) is not written again
+        landed: async (key) => landedWrite(await sandboxDatabase(rt), key),
       }),
     };
   };

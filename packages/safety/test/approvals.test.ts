@@ -56,7 +56,7 @@ describe("guarded tools through the safety hooks and the approvals CLI", () => {
     expect(run.data).toMatchObject({ previous: 1000, amount: 2500 });
     const replay = await s.call("caps_update", { scope: "per_day", amount: 2500, approval_id: id });
     expect(replay.isError).toBe(true);
-    expect(await cli("approvals", "list", "--status", "used", "--json")).toContain(id);
+    expect(await cli("approvals", "list", "--status", "executed", "--json")).toContain(id);
   });
 
   it("records a rejection and refuses the rejected plan", async () => {

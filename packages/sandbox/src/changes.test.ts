@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTarget, type TestTarget } from "../test/db.js";
-import { journalChanges, sandboxStatus } from "./changes.js";
+import { journalChanges, landedWrite, sandboxStatus } from "./changes.js";
 import { ensureSandboxLoaded, resetSandbox } from "./load.js";
+import { SandboxCrm } from "./ports/crm.js";
 
 describe.each(["sqlite", "postgres"] as const)("the change journal on %s", (engine) => {
   let target: TestTarget;
@@ -32,6 +33,30 @@ describe.each(["sqlite", "postgres"] as const)("the change journal on %s", (engi
     await resetSandbox(db);
     await ensureSandboxLoaded(db, { scale: 0.05 });
     expect((await sandboxStatus(db)).changes).toEqual([]);
+    await db.close();
+  });
+
+  it("journals a write's idempotency key in its own transaction, so a resumed execution finds it", async () => {
+    const db = await target.open();
+    await ensureSandboxLoaded(db, { scale: 0.05 });
+    const crm = new SandboxCrm(db);
+    const deal = (await crm.listDeals({ status: "open", limit: 1 })).rows[0];
+    if (!deal) throw new Error("no open deal");
+    const origin = { principal: "ann", planHash: "h2", idempotencyKey: "k-landed" };
+    expect(await landedWrite(db, "k-landed")).toBeUndefined();
+    await crm.updateDeal(deal.id, { nextStep: "call the CFO" }, origin);
+    expect(await landedWrite(db, "k-landed")).toEqual({ recordId: `sandbox:${deal.id}` });
+    // a process that died before its commit left nothing behind: the write did not happen and may run
+    await expect(
+      db.transaction(async (tx) => {
+        await journalChanges(tx, [{ entity: "deal", recordId: deal.id, field: "x", before: 1, after: 2 }], {
+          principal: "ann",
+          idempotencyKey: "k-died",
+        });
+        throw new Error("killed before commit");
+      }),
+    ).rejects.toThrow("killed before commit");
+    expect(await landedWrite(db, "k-died")).toBeUndefined();
     await db.close();
   });
 });

@@ -15,8 +15,13 @@ export interface SandboxChange {
 export interface WriteOrigin {
   principal: string;
   planHash?: string;
-  /** Makes a vendor write happen once (unused by the sandbox, whose writes are transactions). */
+  /**
+   * Makes a vendor write happen once; the sandbox journals it with the write (one transaction), so a resumed
+   * execution finds a write that committed before its process died (`landedWrite`).
+   */
   idempotencyKey?: string;
+  /** An earlier execution under this key may have landed: vendor writes look it up before writing. */
+  resumed?: boolean;
 }
 
 const encode = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
@@ -35,7 +40,7 @@ export async function journalChanges(
   const at = await sandboxNow(tx);
   for (const c of changes) {
     await tx.run(
-      "INSERT INTO sb_changes (id, at, principal, entity, record_id, field, before_value, after_value, plan_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO sb_changes (id, at, principal, entity, record_id, field, before_value, after_value, plan_hash, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       [
         randomUUID(),
         at,
@@ -46,9 +51,22 @@ export async function journalChanges(
         encode(c.before),
         encode(c.after),
         origin.planHash ?? null,
+        origin.idempotencyKey ?? null,
       ],
     );
   }
+}
+
+/** The record a write journalled under this idempotency key changed ("sandbox:<id>"), if it committed. */
+export async function landedWrite(
+  db: SqlDb,
+  idempotencyKey: string,
+): Promise<{ recordId: string } | undefined> {
+  const row = await db.one<{ record_id: string }>(
+    "SELECT record_id FROM sb_changes WHERE idempotency_key = ? ORDER BY at, id LIMIT 1",
+    [idempotencyKey],
+  );
+  return row ? { recordId: `sandbox:${row.record_id}` } : undefined;
 }
 
 export interface SandboxStatus {

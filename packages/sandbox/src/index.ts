@@ -1,5 +1,6 @@
 export {
   journalChanges,
+  landedWrite,
   type SandboxChange,
   type SandboxStatus,
   sandboxNow,

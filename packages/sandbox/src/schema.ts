@@ -268,6 +268,12 @@ export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0004-usage-monthly", sql: monthlyUsage },
   ...budgetMigrations,
   { id: "sandbox-0006-churn-features", sql: churnFeatures },
+  // the write's idempotency key, journalled with it: a resumed approval finds a write that had committed
+  {
+    id: "sandbox-0007-change-keys",
+    sql: `ALTER TABLE sb_changes ADD COLUMN idempotency_key ${T};
+CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
+  },
 ];
 
 /**

@@ -114,7 +114,7 @@ export interface ZendeskConnector {
   updateTicket(
     ticketId: number,
     update: ZendeskTicketUpdate,
-    opts: { idempotencyKey: string },
+    opts: { idempotencyKey: string; resumed?: boolean },
   ): Promise<UpdateTicketResult>;
   /** Zendesk search syntax, scoped to tickets: `status:open priority:urgent refund`. */
   searchTickets(query: string, opts?: SearchOptions): Promise<MaybeStale<SearchPage<ZendeskTicket>>>;
@@ -140,7 +140,7 @@ export interface ZendeskConnector {
   addComment(
     ticketId: number,
     body: string,
-    opts: { idempotencyKey: string; public?: boolean },
+    opts: { idempotencyKey: string; public?: boolean; resumed?: boolean },
   ): Promise<AddCommentResult>;
 }
 
@@ -228,12 +228,14 @@ export async function createZendeskConnector(
   async function updateTicket(
     ticketId: number,
     update: ZendeskTicketUpdate,
-    { idempotencyKey }: { idempotencyKey: string },
+    { idempotencyKey, resumed }: { idempotencyKey: string; resumed?: boolean },
   ): Promise<UpdateTicketResult> {
     positiveId(ticketId);
     if (!idempotencyKey) throw new RangeError("A Zendesk ticket update needs an idempotency key");
     if (update.comment && !update.comment.body.trim()) throw new RangeError("A Zendesk comment needs a body");
     const { value, recovered } = await writeOnce({
+      // resumed after a crash: the audit with this key is the proof an earlier attempt landed
+      lookupFirst: resumed === true,
       write: async () => {
         const r = await putTicket(ticketId, update, idempotencyKey);
         return { ticket: r.ticket, commentId: commentIdOf(r.audit) };
@@ -351,8 +353,12 @@ export async function createZendeskConnector(
           endOfStream: body.end_of_stream !== false,
         };
       }),
-    async addComment(ticketId, body, { idempotencyKey, public: isPublic = true }) {
-      const r = await updateTicket(ticketId, { comment: { body, public: isPublic } }, { idempotencyKey });
+    async addComment(ticketId, body, { idempotencyKey, public: isPublic = true, resumed }) {
+      const r = await updateTicket(
+        ticketId,
+        { comment: { body, public: isPublic } },
+        { idempotencyKey, ...(resumed && { resumed }) },
+      );
       return { ticket: r.ticket, recovered: r.recovered };
     },
   };

@@ -14,7 +14,16 @@ export interface ApprovalCliDeps {
   print: (line: string) => void;
 }
 
-const STATUSES: readonly ApprovalStatus[] = ["pending", "approved", "rejected", "used", "expired"];
+const STATUSES: readonly ApprovalStatus[] = [
+  "pending",
+  "approved",
+  "rejected",
+  "executing",
+  "executed",
+  "failed",
+  "used",
+  "expired",
+];
 
 /** `revops approvals list|show|approve|reject`: where a human consents to what the assistant planned. */
 export function registerApprovalCommands(program: Command, deps: ApprovalCliDeps): Command {

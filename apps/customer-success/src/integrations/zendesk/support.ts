@@ -469,7 +469,7 @@ export class ZendeskSupport implements SupportPort {
             ? { comment: { body: changes.comment.body, public: changes.comment.visibility === "public" } }
             : {}),
         },
-        { idempotencyKey: origin.idempotencyKey ?? randomUUID() },
+        { idempotencyKey: origin.idempotencyKey ?? randomUUID(), ...(origin.resumed && { resumed: true }) },
       );
       return {
         system: "zendesk",

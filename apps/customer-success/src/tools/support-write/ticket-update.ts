@@ -193,7 +193,8 @@ export const ticketUpdate = csTool({
     try {
       r = await ports.support.updateTicket(ticket.id, changes, {
         principal: ctx.principal.id,
-        ...(ctx.write && { planHash: ctx.write.planHash, idempotencyKey: ctx.write.idempotencyKey }),
+        // the key, and whether an interrupted execution under it may have landed
+        ...ctx.write,
       });
     } catch (err) {
       if (!isTicketWriteError(err)) throw vendorToolError(err);

@@ -125,7 +125,8 @@ export const budgetAllocate = marketingTool({
       },
       {
         principal: ctx.principal.id,
-        ...(ctx.write && { planHash: ctx.write.planHash, idempotencyKey: ctx.write.idempotencyKey }),
+        // the key, and whether an interrupted execution under it may have landed
+        ...ctx.write,
       },
     );
     return {

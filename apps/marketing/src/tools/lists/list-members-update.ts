@@ -216,7 +216,8 @@ export const listMembersUpdate = marketingTool({
         { add: d.toAdd.map((c) => c.id), remove: d.toRemove.map((c) => c.id) },
         {
           principal: ctx.principal.id,
-          ...(ctx.write && { planHash: ctx.write.planHash, idempotencyKey: ctx.write.idempotencyKey }),
+          // the key, and whether an interrupted execution under it may have landed
+          ...ctx.write,
         },
       );
     } catch (err) {

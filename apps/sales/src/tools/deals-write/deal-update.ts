@@ -187,7 +187,8 @@ export const dealUpdate = salesTool({
     const { changes, update, expected } = await planOf(crm, a, source);
     const origin = {
       principal: ctx.principal.id,
-      ...(ctx.write && { planHash: ctx.write.planHash, idempotencyKey: ctx.write.idempotencyKey }),
+      // the key, and whether an interrupted execution under it may have landed
+      ...ctx.write,
     };
     let written: Awaited<ReturnType<CrmPort["updateDeal"]>>;
     try {
