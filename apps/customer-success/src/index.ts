@@ -9,6 +9,7 @@ export {
   draftView,
   ONBOARDING_HOME,
   ownerRuleNote,
+  wonDealFor,
   writeDraft,
 } from "./tools/onboarding/plan-write";
 export { DraftSchema as OnboardingDraftSchema } from "./tools/onboarding/schemas";

@@ -35,7 +35,7 @@ describe("onboarding on the sandbox, through the guard and the MCP client", () =
     h = await connectGuarded({
       modules: [createCustomerSuccessServer()],
       guard,
-      env: { SANDBOX_SCALE: "0.3", REVOPS_TOOLSETS: "onboarding" },
+      env: { SANDBOX_SCALE: "0.3" },
       elicitation: true,
     });
     h.as("alice");
@@ -134,7 +134,7 @@ describe("onboarding on the sandbox, through the guard and the MCP client", () =
   it("onboarding_status: every figure recomputed from the raw rows in SQL", async () => {
     const r = await h.call("onboarding_status", { limit: 50 });
     expect(r.isError, r.text).toBe(false);
-    const o = r.data as Record<string, any>;
+    const o = r.data as Record<string, unknown> & { meta: { caveats: string[] }; off_track: unknown[] };
     const today = String((await db.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
     const stallDay = new Date(Date.parse(today) - 14 * 86_400_000).toISOString().slice(0, 10);
     const one = async (sql: string, params: unknown[] = []) =>

@@ -40,7 +40,7 @@ export const onboardingPlan = csTool({
       };
     },
   },
-  example: { deal_id: "deal_00042" },
+  example: { deal_id: "deal_0005" },
   handler: async ({ input, ctx }) => {
     const d = await draftOf(ctx.ports, input.deal_id);
     const r = await writeDraft(ctx.ports, d, {
