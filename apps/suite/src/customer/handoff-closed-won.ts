@@ -21,8 +21,8 @@ const DEFAULT_SINCE_DAYS = 30;
 
 const input = z
   .object({
-    deal_id: z.string().min(1).max(64).optional().describe("one deal; else every one closed since `since`"),
-    since: IsoDateSchema.optional().describe("close date from; default 30 days ago"),
+    deal_id: z.string().min(1).max(64).optional().describe("omit: all closed since `since`"),
+    since: IsoDateSchema.optional().describe("default: 30 days ago"),
   })
   .strict();
 type Input = z.output<typeof input>;
