@@ -8,7 +8,7 @@ import {
   wonDealFor,
   writeDraft,
 } from "@revops/cs-mcp";
-import { annotations, IsoDateSchema, type ToolContext, userError } from "@revops/kit";
+import { annotations, IsoDateSchema, type ToolContext, ToolError, userError } from "@revops/kit";
 import { z } from "zod";
 import { type CustomerPorts, customerTool } from "./ports";
 import { handoffsToolset } from "./toolsets";
@@ -33,6 +33,15 @@ const minusDays = (day: string, n: number) =>
 /** Closed-won new business in the CRM (the sales port) that customer success has no onboarding plan for. */
 async function unplannedDeals(ports: CustomerPorts, a: Input): Promise<string[]> {
   const sales = await ports.sales();
+  // the account book onboarding reads (segment, plan) is the sandbox's; a vendor CRM's deals are not in it
+  if (sales.source !== "sandbox")
+    throw new ToolError(
+      "user",
+      "The closed-won hand-off reads the sandbox company's CRM in this version; with a vendor CRM connected it is not available yet.",
+      {
+        hint: "Unset SALES_CRM to use the sandbox, or create plans with cs_onboarding_plan on sandbox deals.",
+      },
+    );
   if (a.deal_id) return [a.deal_id];
   const closeFrom = a.since ?? minusDays(await ports.today(), DEFAULT_SINCE_DAYS);
   const ids: string[] = [];
