@@ -9,6 +9,7 @@ export {
   draftView,
   ONBOARDING_HOME,
   ownerRuleNote,
+  planView,
   wonDealFor,
   writeDraft,
 } from "./tools/onboarding/plan-write";

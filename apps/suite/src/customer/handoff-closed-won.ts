@@ -5,6 +5,7 @@ import {
   ONBOARDING_HOME,
   OnboardingDraftSchema,
   ownerRuleNote,
+  planView,
   wonDealFor,
   writeDraft,
 } from "@revops/cs-mcp";
@@ -134,7 +135,7 @@ async function handOff(a: Input, ctx: ToolContext<CustomerPorts>) {
   const { cs, drafts } = await planOf(ctx.ports, a);
   const plans = [];
   for (const d of drafts) {
-    await writeDraft(cs, d, {
+    const r = await writeDraft(cs, d, {
       principal: ctx.principal.id,
       // one key per deal, so a retried hand-off recovers what an interrupted one wrote
       ...(ctx.write && {
@@ -142,7 +143,7 @@ async function handOff(a: Input, ctx: ToolContext<CustomerPorts>) {
         idempotencyKey: `${ctx.write.idempotencyKey}:${d.deal.dealId}`,
       }),
     });
-    plans.push(draftView(d));
+    plans.push(planView(r.plan));
   }
   return { created: plans.length, plans, notes: [ownerRuleNote, ONBOARDING_HOME] };
 }

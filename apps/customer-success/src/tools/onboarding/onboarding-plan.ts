@@ -1,14 +1,22 @@
 import { annotations, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
 import { type CsPorts, csTool } from "../../ports";
-import { draftsFor, draftView, ONBOARDING_HOME, ownerRuleNote, wonDealFor, writeDraft } from "./plan-write";
+import {
+  draftsFor,
+  draftView,
+  ONBOARDING_HOME,
+  ownerRuleNote,
+  planView,
+  wonDealFor,
+  writeDraft,
+} from "./plan-write";
 import { DraftSchema } from "./schemas";
 import { onboardingToolset } from "./toolset";
 
 const input = z.object({ deal_id: z.string().min(1).max(64) }).strict();
 
-async function draftOf(ports: CsPorts, dealId: string) {
-  const [draft] = await draftsFor(ports, [await wonDealFor(ports, dealId)]);
+async function draftOf(ports: CsPorts, dealId: string, planned: "refuse" | "port" = "refuse") {
+  const [draft] = await draftsFor(ports, [await wonDealFor(ports, dealId, { planned })]);
   return draft as NonNullable<typeof draft>;
 }
 
@@ -42,13 +50,13 @@ export const onboardingPlan = csTool({
   },
   example: { deal_id: "deal_0005" },
   handler: async ({ input, ctx }) => {
-    const d = await draftOf(ctx.ports, input.deal_id);
+    const d = await draftOf(ctx.ports, input.deal_id, "port");
     const r = await writeDraft(ctx.ports, d, {
       principal: ctx.principal.id,
       ...(ctx.write && { planHash: ctx.write.planHash, idempotencyKey: ctx.write.idempotencyKey }),
     });
     return {
-      ...draftView(d),
+      ...planView(r.plan),
       recovered: r.recovered,
       written: { system: "revops", id: r.plan.id },
       notes: [ownerRuleNote, ONBOARDING_HOME],

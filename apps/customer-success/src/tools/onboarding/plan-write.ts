@@ -1,14 +1,22 @@
 import { notFound, ToolError, userError } from "@revops/kit";
 import { OWNER_RULE } from "@revops/sandbox";
 import { draftOnboardings, type OnboardingDraft } from "../../domain/onboarding";
-import { type CsPorts, OnboardingWriteError, type WonDeal } from "../../ports";
+import { type CsPorts, type OnboardingPlan, OnboardingWriteError, type WonDeal } from "../../ports";
 
 /** Said in every onboarding result: where the plans are kept. */
 export const ONBOARDING_HOME =
   "Onboarding plans live in the suite's database (no connected vendor holds them); the deal and account come from the CRM.";
 
-/** A won new customer's deal, or a user error saying why it cannot be onboarded. */
-export async function wonDealFor(ports: CsPorts, dealId: string, field = "deal_id"): Promise<WonDeal> {
+/**
+ * A won new customer's deal, or a user error saying why it cannot be onboarded. Previews refuse a deal that has a
+ * plan; the write itself leaves that to the port, which recovers a plan its own interrupted attempt wrote.
+ */
+export async function wonDealFor(
+  ports: CsPorts,
+  dealId: string,
+  opts: { field?: string; planned?: "refuse" | "port" } = {},
+): Promise<WonDeal> {
+  const field = opts.field ?? "deal_id";
   const deal = await ports.onboarding.wonDeal(dealId);
   if (!deal)
     throw notFound(`${field}: no deal ${dealId}.`, {
@@ -28,7 +36,7 @@ export async function wonDealFor(ports: CsPorts, dealId: string, field = "deal_i
         hint: "Pass the account's closed-won new_business deal.",
       },
     );
-  const existing = (await ports.onboarding.plansOfDeals([dealId])).get(dealId);
+  const existing = opts.planned !== "port" && (await ports.onboarding.plansOfDeals([dealId])).get(dealId);
   if (existing)
     throw userError(
       `${field}: deal ${dealId} already has onboarding plan ${existing.id} (owner ${existing.ownerName}).`,
@@ -50,6 +58,17 @@ export async function draftsFor(ports: CsPorts, deals: readonly WonDeal[]): Prom
     });
   });
 }
+
+/** A stored plan as results show it (after a recovered retry, the plan written first). */
+export const planView = (p: OnboardingPlan) => ({
+  plan_id: p.id,
+  deal_id: p.dealId,
+  account_id: p.accountId,
+  account_name: p.accountName,
+  segment: p.segment,
+  owner: { id: p.ownerId, name: p.ownerName },
+  milestones: p.milestones.map((m) => ({ name: m.name, due_date: m.dueDate })),
+});
 
 /** One draft as previews and results show it. */
 export const draftView = (d: OnboardingDraft) => ({
