@@ -3,6 +3,7 @@ import {
   type AccountSignals,
   type FeatureUse,
   type NpsResponseRow,
+  type OnboardingPort,
   type Page,
   type RenewalDealRow,
   type RenewalHistory,
@@ -109,8 +110,18 @@ export interface SupportPort {
   ticketFacts(q: { from: string; to: string }): Promise<TicketFacts>;
 }
 
+export type {
+  CsmLoad,
+  OnboardingPlan,
+  OnboardingPort,
+  WonDeal,
+} from "@revops/sandbox";
+export { OnboardingWriteError } from "@revops/sandbox";
+
 export interface CsPorts {
   support: SupportPort;
+  /** Onboarding plans: always our database (no vendor holds them), whatever serves support. */
+  onboarding: OnboardingPort;
   today: () => Promise<string>;
   source: string;
   /** The ports of a named connection (`ZENDESK_API_TOKEN__EU`…); none = these. */

@@ -36,6 +36,17 @@ export {
   type SandboxDataset,
   sandboxToday,
 } from "./load.js";
+export {
+  type CsmLoad,
+  leastLoaded,
+  type MilestoneDraft,
+  milestonesFor,
+  type OnboardingSegment,
+  OWNER_RULE,
+  STALL_DAYS,
+  segmentOf,
+} from "./onboarding/playbook.js";
+export { SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
 export { type SandboxHost, sandboxDatabase } from "./open.js";
 export {
   type AttributionCampaign,
@@ -138,6 +149,15 @@ export {
   type MarketingPort,
   SandboxMarketing,
 } from "./ports/marketing.js";
+export {
+  type NewOnboardingPlan,
+  type OnboardingMilestone,
+  type OnboardingPlan,
+  type OnboardingPort,
+  OnboardingWriteError,
+  SandboxOnboarding,
+  type WonDeal,
+} from "./ports/onboarding.js";
 export type { RenewalDealRow } from "./ports/renewals-deals.js";
 export {
   type AccountSignals,

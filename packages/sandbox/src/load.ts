@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { type BulkWriter, migrate, type SqlDb } from "@revops/store";
 import { generateCompany } from "./generate/index.js";
 import { type GenerateOptions, makeCtx } from "./generate/types.js";
+import { seedOnboarding } from "./onboarding/seed.js";
 import { USAGE_RECENT_COLUMNS, UsageRecentAccumulator } from "./ports/usage-recent.js";
 import { DERIVED_TABLES, SANDBOX_INDEXES, sandboxMigrations, TABLE_NAMES, WRITTEN_TABLES } from "./schema.js";
 
@@ -178,6 +179,8 @@ async function load(
       if (tx.dialect === "postgres") await tx.exec(`SET LOCAL maintenance_work_mem = '${PG_INDEX_MEMORY}'`);
       for (const k of keys) await tx.exec(`ALTER TABLE ${k.table} ADD CONSTRAINT ${k.name} ${k.definition}`);
       for (const ix of SANDBOX_INDEXES) await tx.exec(ix.create);
+      // after the indexes: it reads recent deals and their accounts' subscriptions
+      await seedOnboarding(tx, ctx.seed, ctx.today);
       // fresh statistics: the planner of a just-loaded PostgreSQL database otherwise guesses (seconds per query)
       if (tx.dialect === "postgres")
         await tx.exec(`ANALYZE ${[...TABLE_NAMES, ...DERIVED_TABLES].join(", ")}`);

@@ -260,6 +260,31 @@ const churnFeatures = `
 CREATE INDEX IF NOT EXISTS sb_activities_cs_idx ON sb_activities (account_id, occurred_at) WHERE deal_id IS NULL;
 `;
 
+// Onboarding plans: our database is their system of record (no vendor holds them); one plan per closed-won deal.
+// The customer-success team is reference data like the selling team, so a reset keeps it.
+const onboarding = `
+CREATE TABLE IF NOT EXISTS sb_cs_managers (
+  id ${T} PRIMARY KEY, name ${T} NOT NULL, email ${T} NOT NULL, segment ${T} NOT NULL
+);
+INSERT INTO sb_cs_managers (id, name, email, segment) VALUES
+  ('csm_01', 'Hannah Boyd', 'hannah.boyd@northwind-analytics.com', 'smb'),
+  ('csm_02', 'Tomas Novak', 'tomas.novak@northwind-analytics.com', 'smb'),
+  ('csm_03', 'Aisha Rahman', 'aisha.rahman@northwind-analytics.com', 'mid_market'),
+  ('csm_04', 'Daniel Kim', 'daniel.kim@northwind-analytics.com', 'mid_market'),
+  ('csm_05', 'Isabel Moreno', 'isabel.moreno@northwind-analytics.com', 'enterprise'),
+  ('csm_06', 'Samuel Okoye', 'samuel.okoye@northwind-analytics.com', 'enterprise');
+CREATE TABLE IF NOT EXISTS sb_onboarding_plans (
+  id ${T} PRIMARY KEY, deal_id ${T} NOT NULL UNIQUE, account_id ${T} NOT NULL, segment ${T} NOT NULL, plan ${T},
+  owner_id ${T} NOT NULL, start_date ${T} NOT NULL, created_at ${T} NOT NULL, principal ${T} NOT NULL,
+  plan_hash ${T}, idempotency_key ${T}
+);
+CREATE INDEX IF NOT EXISTS sb_onboarding_plans_owner_idx ON sb_onboarding_plans (owner_id);
+CREATE TABLE IF NOT EXISTS sb_onboarding_milestones (
+  plan_id ${T} NOT NULL, seq INTEGER NOT NULL, name ${T} NOT NULL, due_date ${T} NOT NULL, done_date ${T},
+  is_value INTEGER NOT NULL, PRIMARY KEY (plan_id, seq)
+);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -274,6 +299,7 @@ export const sandboxMigrations: Migration[] = [
     sql: `ALTER TABLE sb_changes ADD COLUMN idempotency_key ${T};
 CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   },
+  { id: "sandbox-0008-onboarding", sql: onboarding },
 ];
 
 /**
@@ -294,5 +320,11 @@ export const SANDBOX_INDEXES: { name: string; create: string }[] = (() => {
 /** Derived from generated rows at load (see `sb_usage_recent`): emptied by a reset with them. */
 export const DERIVED_TABLES = ["sb_usage_recent"] as const;
 
-/** Tables that only writes fill: emptied by a reset, never generated. */
-export const WRITTEN_TABLES = ["sb_ticket_comments", "sb_changes", "sb_budget_allocations"] as const;
+/** Tables that writes fill (onboarding also gets seeded history at load): emptied by a reset, never generated. */
+export const WRITTEN_TABLES = [
+  "sb_ticket_comments",
+  "sb_changes",
+  "sb_budget_allocations",
+  "sb_onboarding_milestones",
+  "sb_onboarding_plans",
+] as const;

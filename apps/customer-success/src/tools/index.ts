@@ -1,6 +1,7 @@
 import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
+import { onboardingTools, onboardingToolset } from "./onboarding";
 import { renewalsTools, renewalsToolset } from "./renewals";
 import { retentionTools, retentionToolset } from "./retention";
 import { supportTools, supportToolset } from "./support";
@@ -18,6 +19,7 @@ export const toolsets = [
   retentionToolset,
   expansionToolset,
   supportAnalyticsToolset,
+  onboardingToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -29,4 +31,5 @@ export const tools = [
   ...retentionTools,
   ...expansionTools,
   ...supportAnalyticsTools,
+  ...onboardingTools,
 ];

@@ -3,10 +3,11 @@ import { defineServer, type ServerModule } from "@revops/kit";
 import type { MarketingPorts } from "@revops/marketing-mcp";
 import type { SalesPorts } from "@revops/sales-mcp";
 import { customer360 } from "./customer-360";
+import { handoffClosedWon } from "./handoff-closed-won";
 import { identityLinks } from "./identity-links";
 import { identityReview } from "./identity-review";
 import { type CustomerPorts, customerPorts } from "./ports";
-import { customerToolset, identityToolset } from "./toolsets";
+import { customerToolset, handoffsToolset, identityToolset } from "./toolsets";
 
 /** The suite's own tools: one customer joined across the servers' systems. Only the suite serves them. */
 export function createCustomerModule(servers: {
@@ -21,8 +22,8 @@ export function createCustomerModule(servers: {
     title: "Customer",
     version: "1.0.0",
     instructions: "customer_360 answers everything about one account across systems.",
-    toolsets: [customerToolset, identityToolset],
-    tools: [customer360, identityLinks, identityReview],
+    toolsets: [customerToolset, identityToolset, handoffsToolset],
+    tools: [customer360, identityLinks, identityReview, handoffClosedWon],
     resources: [],
     prompts: [],
     ports: (rt) =>

@@ -11,3 +11,9 @@ export const identityToolset: ToolsetDefinition = {
   description: "Review how records of each system are linked to CRM accounts",
   default: false,
 };
+
+export const handoffsToolset: ToolsetDefinition = {
+  name: "handoffs",
+  description: "Hand-offs between teams: closed-won deals to customer success",
+  default: false,
+};
