@@ -91,6 +91,19 @@ export type {
   TicketThread,
 } from "./ports/cs-tickets.js";
 export {
+  type EmailAudience,
+  type EmailDraft,
+  type EmailPort,
+  type EmailRecipient,
+  type EmailSendRecord,
+  type EmailSendStats,
+  type EmailWave,
+  emailContentHash,
+  emailSendId,
+  SandboxEmail,
+  simulateDelivery,
+} from "./ports/email.js";
+export {
   AMOUNT_BANDS,
   type AmountBand,
   amountBand,
