@@ -1,6 +1,7 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import {
   budgetMigrations,
+  SandboxEmail,
   SandboxMarketing,
   SqlBudgetLedger,
   sandboxDatabase,
@@ -11,6 +12,7 @@ import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
 import { loadBrandGuide } from "./integrations/brand-config";
 import { loadMarketingSourceConfig, marketingIntegrationEnv } from "./integrations/config";
+import { emailUnavailable } from "./integrations/email-unavailable";
 import type { MarketingPorts } from "./ports";
 import { budgetPlanPrompt } from "./prompts";
 import { brandGuideResource, campaignResource } from "./resources";
@@ -33,6 +35,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
     const { realToday, vendorMarketing } = await import("./integrations/vendor-ports");
     return {
       marketing: await vendorMarketing(rt, config),
+      email: emailUnavailable(),
       brandGuide,
       budgets: new SqlBudgetLedger(await budgetDatabase(rt), async () => new Date().toISOString(), false),
       today: realToday,
@@ -42,6 +45,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   const db = await sandboxDatabase(rt);
   return {
     marketing: new SandboxMarketing(db),
+    email: new SandboxEmail(db, () => sandboxNow(db)),
     brandGuide,
     budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),
     today: () => sandboxToday(db),

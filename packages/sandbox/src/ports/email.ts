@@ -68,6 +68,8 @@ export interface EmailSendStats {
 
 /** Where single sends are drafted, sent and measured (sandbox tables or SendGrid). */
 export interface EmailPort {
+  /** Now on the system's clock (ISO): the sandbox's calendar, or the real one beside a vendor. */
+  now(): Promise<string>;
   /** The list and every member, read fresh; undefined when there is no such list. */
   audience(listId: string): Promise<EmailAudience | undefined>;
   /** The latest test send of this content, if any. */
@@ -132,8 +134,12 @@ const SEND_COLUMNS = "id, kind, list_id, subject, content_hash, send_at, recipie
 export class SandboxEmail implements EmailPort {
   constructor(
     private readonly db: SqlDb,
-    private readonly now: () => Promise<string>,
+    private readonly clock: () => Promise<string>,
   ) {}
+
+  now(): Promise<string> {
+    return this.clock();
+  }
 
   async audience(listId: string): Promise<EmailAudience | undefined> {
     const list = await this.db.one<{ id: string; name: string }>(
