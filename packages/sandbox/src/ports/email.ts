@@ -18,7 +18,11 @@ export interface EmailRecipient {
 export interface EmailAudience {
   listId: string;
   listName: string;
+  /** Members on the list now. */
+  size: number;
+  /** Every member, or (sampled) only the sample the vendor shows, which then drops suppressed ones itself. */
   members: EmailRecipient[];
+  sampled: boolean;
 }
 
 /** One wave of a send: recipients whose local time allows sending at `sendAt` (UTC ISO). */
@@ -156,6 +160,8 @@ export class SandboxEmail implements EmailPort {
     return {
       listId: list.id,
       listName: list.name,
+      size: rows.length,
+      sampled: false,
       members: rows.map((r) => ({
         id: String(r.id),
         email: String(r.email),

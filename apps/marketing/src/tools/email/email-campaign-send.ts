@@ -62,7 +62,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
   const contentHash = emailContentHash(i.subject, i.body);
   const excerpt = i.body.length > EXCERPT ? `${i.body.slice(0, EXCERPT)}…` : i.body;
   const content = { subject: i.subject, body_excerpt: excerpt, content_hash: contentHash };
-  const list = { id: audience.listId, name: audience.listName, members: audience.members.length };
+  const list = { id: audience.listId, name: audience.listName, members: audience.size };
   const now = await email.now();
   if (i.test_to) {
     const to = [...new Set(i.test_to.map((e) => e.toLowerCase()))];
@@ -148,15 +148,20 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
     })),
   };
   const first = waves[0]?.sendAt;
+  // a vendor showing only a sample drops the rest's suppressed addresses itself: the count is an upper bound
+  const total = audience.sampled ? audience.size - removed.length : keep.length;
   const plan = {
-    summary: `Send "${i.subject}" to ${keep.length} of ${list.members} on list ${list.name} (${list.id}) in ${waves.length} wave(s) from ${first}; ${removed.length} removed`,
+    summary: `Send "${i.subject}" to ${audience.sampled ? "at most " : ""}${total} of ${list.members} on list ${list.name} (${list.id}) in ${waves.length} wave(s) from ${first}; ${removed.length} removed`,
     action: "send",
     record_type: "email",
-    count: keep.length,
+    count: total,
     recipients: keep
       .slice(0, SAMPLE)
       .map((m) => ({ email: m.email, name: m.name, time_zone: m.timeZone, send_at: sendAtOf.get(m.id) })),
-    ...(keep.length > SAMPLE && { not_shown: keep.length - SAMPLE }),
+    ...(total > SAMPLE && { not_shown: total - Math.min(SAMPLE, keep.length) }),
+    ...(audience.sampled && {
+      removals_from: `a sample of ${audience.members.length}; the sender drops other unsubscribed, bounced and suppressed addresses at send time`,
+    }),
     list,
     removed: { ...removedBy, sample: removed.slice(0, 5) },
     ...content,
