@@ -9,7 +9,7 @@ const TOOL = "email_campaign_send";
 const config = guardConfig({
   GUARD_TOKEN_SECRET: "email-send-secret-email-send-secret!!",
   CONFIRMATION_MODE: "inband",
-  GUARD_OWN_DOMAINS: "example.com",
+  GUARD_OWN_DOMAINS: ["example.com"],
 });
 // midday UTC today, so the test send (judged now, in UTC) is outside quiet hours whatever the hour; the approval
 // admin keeps the wall clock, so the day must be today's

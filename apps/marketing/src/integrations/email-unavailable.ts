@@ -11,5 +11,5 @@ export function emailUnavailable(): EmailPort {
       },
     );
   };
-  return { now: refuse, audience: refuse, testSendOf: refuse, send: refuse, stats: refuse };
+  return { source: "none", now: refuse, audience: refuse, testSendOf: refuse, send: refuse, stats: refuse };
 }

@@ -6,7 +6,7 @@ export interface SendGridList {
   id: string;
   name: string;
   contactCount: number;
-  /** Up to 50 addresses SendGrid shows as the list's sample. */
+  /** The address(es) SendGrid shows as the list's contact sample. */
   sample: string[];
 }
 
@@ -102,7 +102,8 @@ export function singleSendOperations(sdk: SendGridSdk) {
           id: l.id,
           name: l.name,
           contactCount: l.contact_count ?? 0,
-          sample: (l.contact_sample ?? []).map((c) => c.email),
+          // the spec's sample is one contact; some answers carry several
+          sample: [l.contact_sample ?? []].flat().map((c) => c.email),
         };
       } catch (err) {
         if ((err as { status?: number }).status === 404) return undefined;
@@ -113,12 +114,13 @@ export function singleSendOperations(sdk: SendGridSdk) {
     searchSingleSends: search,
 
     /**
-     * Creates the Single Send and schedules it ("now" or an ISO time), once per idempotency key: after an
+     * Creates the Single Send and schedules it, once per idempotency key: after an
      * ambiguous failure it is looked up by the marker in its name before anything is created again.
      */
     async sendOnce(
       draft: SingleSendDraft,
-      sendAt: string,
+      /** "now" or ISO; null keeps it a draft (the record of a test send). */
+      sendAt: string | null,
       idempotencyKey: string,
     ): Promise<{ send: SingleSendSummary; created: boolean }> {
       const marker = singleSendMarker(idempotencyKey);
@@ -153,7 +155,7 @@ export function singleSendOperations(sdk: SendGridSdk) {
               ),
             lookup: find,
           });
-      if (made.status !== "draft") return { send: made, created: !recovered };
+      if (made.status !== "draft" || sendAt === null) return { send: made, created: !recovered };
       // scheduling the same send twice sets the same time: safe to retry
       const scheduled = await request<{ send_at: string; status: string }>("singlesends.schedule", {
         method: "PUT",

@@ -72,6 +72,8 @@ export interface EmailSendStats {
 
 /** Where single sends are drafted, sent and measured (sandbox tables or SendGrid). */
 export interface EmailPort {
+  /** The system sends are written to ("sandbox", "sendgrid"). */
+  readonly source: string;
   /** Now on the system's clock (ISO): the sandbox's calendar, or the real one beside a vendor. */
   now(): Promise<string>;
   /** The list and every member, read fresh; undefined when there is no such list. */
@@ -136,6 +138,7 @@ const SEND_COLUMNS = "id, kind, list_id, subject, content_hash, send_at, recipie
 
 /** Email sends on the sandbox company: sb_email_sends and sb_email_deliveries, journalled in sb_changes. */
 export class SandboxEmail implements EmailPort {
+  readonly source = "sandbox";
   constructor(
     private readonly db: SqlDb,
     private readonly clock: () => Promise<string>,

@@ -142,7 +142,7 @@ const short = (s: FakeSingleSend) => ({
   abtest: null,
   status: s.status,
   categories: [],
-  send_at: s.send_at,
+  ...(s.send_at && { send_at: s.send_at }),
   is_abtest: false,
   created_at: s.created_at,
   updated_at: s.updated_at,
@@ -165,21 +165,24 @@ function marketingRoute(state: SendGridState, req: FakeRequest): Reply | undefin
   const list = req.path.match(/^\/v3\/marketing\/lists\/([^/]+)$/);
   if (list && req.method === "GET") {
     const l = state.lists.get(decodeURIComponent(list[1] as string));
-    if (!l) return sgError(404, "list not found");
+    // this operation's 404 is a bare array of errors in the spec
+    if (!l) return json(404, [{ message: "list not found", field: "id" }]);
     const sample = req.query.get("contact_sample") === "true";
     return json(200, {
       id: l.id,
       name: l.name,
       contact_count: l.emails.length,
-      ...(sample && {
-        contact_sample: l.emails.slice(0, 50).map((email, i) => ({
-          id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`,
-          email,
-          list_ids: [l.id],
-          created_at: "2026-01-01T00:00:00Z",
-          updated_at: "2026-01-01T00:00:00Z",
-        })),
-      }),
+      // the spec's contact_sample is one contact (ContactDetails), not a list
+      ...(sample &&
+        l.emails[0] && {
+          contact_sample: {
+            id: "00000000-0000-4000-8000-000000000001",
+            email: l.emails[0],
+            list_ids: [l.id],
+            created_at: "2026-01-01T00:00:00Z",
+            updated_at: "2026-01-01T00:00:00Z",
+          },
+        }),
       _metadata: {},
     });
   }

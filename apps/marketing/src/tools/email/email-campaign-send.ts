@@ -208,7 +208,7 @@ export const emailCampaignSend = marketingTool({
   handler: async ({ input: i, ctx }) => {
     const kept = derivedOf.get(ctx);
     const d = kept?.key === keyOf(i) ? kept.derived : await derive(i, ctx);
-    const { email, source } = await ctx.ports.using(i.connection);
+    const { email } = await ctx.ports.using(i.connection);
     const { send, created } = await email.send(d.draft, {
       principal: ctx.principal.id,
       ...(ctx.write && { planHash: ctx.write.planHash, idempotencyKey: ctx.write.idempotencyKey }),
@@ -216,7 +216,7 @@ export const emailCampaignSend = marketingTool({
     const what = send.kind === "test" ? "Test send" : "Send";
     return {
       send: { id: send.id, kind: send.kind, recipients: send.recipients, send_at: send.sendAt },
-      written: { system: source, id: send.id },
+      written: { system: email.source, id: send.id },
       note: created
         ? `${what} ${send.id} to ${send.recipients} recipient(s) from ${send.sendAt}.`
         : `${what} ${send.id} was already made by an earlier call; nothing was sent again.`,

@@ -81,10 +81,10 @@ export const emailStats = marketingTool({
         method:
           "email-stats-v1: counts per send; rates of requests (delivery, bounce) or of delivered, clicks also of unique opens",
         as_of: (await ports.email.now()).slice(0, 19),
-        source: ports.source,
+        source: ports.email.source,
         inputs: { sends: stats.length, ...(i.send_ids && { requested: i.send_ids.length }) },
         caveats: [
-          ports.source === "sandbox"
+          ports.email.source === "sandbox"
             ? "Sandbox engagement is simulated, deterministic from the seed, content and address (2% bounce, 35% open, a quarter of openers click)."
             : "Opens are inflated by mail privacy proxies that prefetch images; clicks are more reliable.",
           "A scheduled send shows no engagement until its waves have gone out.",
