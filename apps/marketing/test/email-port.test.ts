@@ -28,6 +28,7 @@ function draftOf(kind: "test" | "campaign", listId: string, emails: string[], se
     body,
     contentHash: emailContentHash(subject, body),
     batchSize: 500,
+    total: emails.length,
     waves: [{ sendAt, recipients: emails.map((email) => ({ id: email, email })) }],
   };
 }

@@ -39,6 +39,8 @@ export interface EmailDraft {
   /** sha256 of subject and body: a campaign needs a test send of the same content. */
   contentHash: string;
   batchSize: number;
+  /** Recipients the plan counted (a vendor sending to a whole list may know only an upper bound). */
+  total: number;
   waves: EmailWave[];
 }
 

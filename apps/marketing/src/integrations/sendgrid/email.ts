@@ -96,7 +96,7 @@ export class SendGridEmail implements EmailPort {
       wave.sendAt,
       key,
     );
-    return { send: toRecord(send, draft, wave.recipients.length), created };
+    return { send: toRecord(send, draft, draft.total), created };
   }
 
   async stats(ids?: string[], limit = 20): Promise<EmailSendStats[]> {

@@ -73,6 +73,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
       body: i.body,
       contentHash,
       batchSize: EMAIL_BATCH_SIZE,
+      total: to.length,
       waves: [{ sendAt: now, recipients: to.map((e) => ({ id: "", email: e })) }],
     };
     const plan = {
@@ -114,7 +115,9 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
       removed.push({ email: m.email, reason: REMOVAL_REASONS[why] });
     }
   }
-  if (keep.length === 0)
+  // a vendor showing only a sample drops the rest's suppressed addresses itself: the count is an upper bound
+  const total = audience.sampled ? audience.size - removed.length : keep.length;
+  if (total <= 0)
     throw userError(
       `No one on list ${list.id} (${list.name}) may be mailed: all ${list.members} were removed.`,
       {
@@ -123,8 +126,10 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
       },
     );
   const cfg = guardStateOf(ctx)?.config;
+  // members a vendor does not show are in no known zone: they go with the default zone's wave
+  const unseen = { id: "", email: "", name: "", timeZone: "", unsubscribed: false, bounced: false };
   const { waves, unschedulable } = scheduleWaves(
-    keep,
+    audience.sampled ? [...keep, unseen] : keep,
     new Date(now),
     cfg?.GUARD_QUIET_HOURS ?? "20-8",
     cfg?.GUARD_DEFAULT_TIME_ZONE ?? "UTC",
@@ -142,14 +147,13 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
     body: i.body,
     contentHash,
     batchSize: EMAIL_BATCH_SIZE,
+    total,
     waves: waves.map((w) => ({
       sendAt: w.sendAt,
-      recipients: w.members.map((m) => ({ id: m.id, email: m.email })),
+      recipients: w.members.filter((m) => m !== unseen).map((m) => ({ id: m.id, email: m.email })),
     })),
   };
   const first = waves[0]?.sendAt;
-  // a vendor showing only a sample drops the rest's suppressed addresses itself: the count is an upper bound
-  const total = audience.sampled ? audience.size - removed.length : keep.length;
   const plan = {
     summary: `Send "${i.subject}" to ${audience.sampled ? "at most " : ""}${total} of ${list.members} on list ${list.name} (${list.id}) in ${waves.length} wave(s) from ${first}; ${removed.length} removed`,
     action: "send",
@@ -168,8 +172,9 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
     test_send: { id: tested.id, at: tested.createdAt },
     schedule: waves.map((w) => ({
       send_at: w.sendAt,
-      time_zones: w.timeZones,
-      recipients: w.members.length,
+      time_zones: w.timeZones.map((z) => z || `unknown (as ${cfg?.GUARD_DEFAULT_TIME_ZONE ?? "UTC"})`),
+      // the wave holding the unseen members holds everyone not seen in another wave
+      recipients: w.members.includes(unseen) ? total - keep.length + w.members.length - 1 : w.members.length,
     })),
     throttle: { batch_size: EMAIL_BATCH_SIZE, batches_per_minute: EMAIL_BATCHES_PER_MINUTE },
     side_effects: [
