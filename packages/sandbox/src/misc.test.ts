@@ -65,6 +65,7 @@ describe("package entry", () => {
       "sandbox-0004-usage-monthly",
       "sandbox-0005-budget-allocations",
       "sandbox-0006-churn-features",
+      "sandbox-0008-email-sends",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [
