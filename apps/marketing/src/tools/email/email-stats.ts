@@ -80,7 +80,7 @@ export const emailStats = marketingTool({
       meta: {
         method:
           "email-stats-v1: counts per send; rates of requests (delivery, bounce) or of delivered, clicks also of unique opens",
-        as_of: (await ports.email.now()).slice(0, 19),
+        as_of: await ports.today(),
         source: ports.email.source,
         inputs: { sends: stats.length, ...(i.send_ids && { requested: i.send_ids.length }) },
         caveats: [
