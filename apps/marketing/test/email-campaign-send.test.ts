@@ -183,4 +183,25 @@ describe("email_campaign_send on the sandbox, through the MCP client", () => {
     expect(n("uo")).toBeGreaterThan(0);
     expect(r.data?.meta.caveats.join(" ")).toContain("simulated");
   });
+
+  it("a later send removes the addresses that hard-bounced before, with the reason", async () => {
+    const next = { subject: "Summer update", body: "<p>Summer news.</p>" };
+    asking.answerWith(() => ({ action: "accept", content: { confirmation: "send to 1" } }));
+    const test = await asking.call(TOOL, { list_id: list.id, ...next, test_to: ["me@example.com"] });
+    expect(test.isError, test.text).toBe(false);
+    // at this scale the simulated 2% may bounce no one: one delivery is marked bounced as a mailbox would report it
+    await data.run(
+      `UPDATE sb_email_deliveries SET bounced = 1 WHERE email = (SELECT MIN(email) FROM sb_email_deliveries d
+         JOIN sb_email_sends s ON s.id = d.send_id WHERE s.kind = 'campaign')`,
+    );
+    const r = await plain.call(TOOL, { list_id: list.id, ...next, dry_run: true });
+    const bounced = await count(
+      `SELECT COUNT(DISTINCT d.email) AS n FROM sb_email_deliveries d JOIN sb_contacts c ON c.email = d.email
+       JOIN sb_list_members m ON m.contact_id = c.id AND m.list_id = ? WHERE d.bounced = 1`,
+      [list.id],
+    );
+    expect(bounced).toBeGreaterThan(0);
+    expect(r.data?.plan.removed.bounced).toBe(bounced);
+    expect(r.data?.plan.count).toBe(members.length - 2 - bounced);
+  });
 });
