@@ -91,7 +91,7 @@ describe("email_campaign_send on the sandbox, through the MCP client", () => {
   it("dry run: recipients, removals with reasons, sample, content, schedule and throttle; nothing sent", async () => {
     const r = await plain.call(TOOL, { list_id: list.id, ...content, dry_run: true });
     expect(r.isError, r.text).toBeFalsy();
-    const plan = r.data?.plan as Record<string, any>;
+    const plan = r.data?.plan;
     expect(plan.count).toBe(members.length - 2);
     expect(plan.removed).toMatchObject({ unsubscribed: 1, suppressed: 1, bounced: 0 });
     expect(plan.removed.sample.map((s: { reason: string }) => s.reason)).toEqual([
@@ -155,7 +155,7 @@ describe("email_campaign_send on the sandbox, through the MCP client", () => {
   it("email_stats: the figures recomputed from the raw delivery rows", async () => {
     const r = await plain.call("email_stats", {});
     expect(r.isError, r.text).toBe(false);
-    const campaign = (r.data?.sends as Record<string, any>[]).find((s) => s.kind === "campaign");
+    const campaign = r.data?.sends.find((s: { kind: string }) => s.kind === "campaign");
     const raw = await data.one<Record<string, number>>(
       `SELECT COUNT(*) AS requests, SUM(bounced) AS bounces, SUM(opens) AS opens,
          SUM(CASE WHEN opens > 0 THEN 1 ELSE 0 END) AS uo, SUM(CASE WHEN clicks > 0 THEN 1 ELSE 0 END) AS uc,
