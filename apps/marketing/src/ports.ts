@@ -6,6 +6,7 @@ import type {
   CampaignRow,
   CampaignStats,
   ContactList,
+  EmailPort,
   LeadFunnel,
   ListContact,
   ListMembersResult,
@@ -35,6 +36,13 @@ export type {
   CampaignOutcome,
   ContactList,
   DealPath,
+  EmailAudience,
+  EmailDraft,
+  EmailPort,
+  EmailRecipient,
+  EmailSendRecord,
+  EmailSendStats,
+  EmailWave,
   FunnelCell,
   FunnelLeadDates,
   FunnelStage,
@@ -109,6 +117,8 @@ export interface MarketingPorts {
   /** The deployment's brand guide (BRAND_GUIDE_FILE over the default). */
   brandGuide: BrandGuide;
   budgets: BudgetPort;
+  /** Single sends: the sandbox's tables, or SendGrid when SENDGRID_API_KEY is set. */
+  email: EmailPort;
   today: () => Promise<string>;
   source: string;
   /** The ports of a named connection (`HUBSPOT_ACCESS_TOKEN__EU`…); none = these. */

@@ -1,6 +1,7 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import {
   budgetMigrations,
+  SandboxEmail,
   SandboxMarketing,
   SqlBudgetLedger,
   sandboxDatabase,
@@ -10,7 +11,12 @@ import {
 import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
 import { loadBrandGuide } from "./integrations/brand-config";
-import { loadMarketingSourceConfig, marketingIntegrationEnv } from "./integrations/config";
+import {
+  loadEmailSourceConfig,
+  loadMarketingSourceConfig,
+  marketingIntegrationEnv,
+} from "./integrations/config";
+import { emailUnavailable } from "./integrations/email-unavailable";
 import type { MarketingPorts } from "./ports";
 import { budgetPlanPrompt } from "./prompts";
 import { brandGuideResource, campaignResource } from "./resources";
@@ -28,11 +34,16 @@ type Env = Record<string, string | undefined>;
 async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<MarketingPorts, "using">> {
   const config = nameConnection(loadMarketingSourceConfig(env), name);
   const brandGuide = loadBrandGuide(env);
+  const emailConfig = nameConnection(loadEmailSourceConfig(env), name);
+  // loaded on demand so the sandbox-only start never pulls in a vendor SDK
+  const vendorEmail = async () =>
+    emailConfig && (await import("./integrations/vendor-ports")).vendorEmail(rt, emailConfig);
   if (config.source !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDK
     const { realToday, vendorMarketing } = await import("./integrations/vendor-ports");
     return {
       marketing: await vendorMarketing(rt, config),
+      email: (await vendorEmail()) ?? emailUnavailable(),
       brandGuide,
       budgets: new SqlBudgetLedger(await budgetDatabase(rt), async () => new Date().toISOString(), false),
       today: realToday,
@@ -42,6 +53,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   const db = await sandboxDatabase(rt);
   return {
     marketing: new SandboxMarketing(db),
+    email: (await vendorEmail()) ?? new SandboxEmail(db, () => sandboxNow(db)),
     brandGuide,
     budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),
     today: () => sandboxToday(db),

@@ -152,6 +152,13 @@ export {
   SendUncertainError,
 } from "./sendgrid/operations";
 export {
+  type SendGridList,
+  type SingleSendDraft,
+  type SingleSendMetrics,
+  type SingleSendSummary,
+  singleSendMarker,
+} from "./sendgrid/single-sends";
+export {
   checkDisplayLink,
   checkOutboundUrl,
   checkTestBaseUrl,

@@ -13,7 +13,13 @@ export const planFactsSchema = z.looseObject({
   count: z.number().int().min(0).optional(),
   recipients: z
     .array(
-      z.looseObject({ email: z.string(), name: z.string().optional(), time_zone: z.string().optional() }),
+      z.looseObject({
+        email: z.string(),
+        name: z.string().optional(),
+        time_zone: z.string().optional(),
+        /** A scheduled send: quiet hours are judged at this instant (ISO date-time). */
+        send_at: z.iso.datetime({ offset: true }).optional(),
+      }),
     )
     .optional(),
   amount: z.number().finite().min(0).optional(),

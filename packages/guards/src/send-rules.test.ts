@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Setup, setup } from "../test/setup";
 import { inQuietHours, localHour } from "./index";
+import { SendRules } from "./send-rules";
 
 let s: Setup;
 afterEach(async () => {
@@ -46,6 +47,23 @@ describe("quiet hours", () => {
     expect(night.text).toContain("quiet hours (20-8 local time) for ny@example.com");
     const day = await s.h.call("email_send", send({ email: "tokyo@example.com", time_zone: "Asia/Tokyo" }));
     expect(day.data).toEqual({ sent: 1 });
+  });
+});
+
+describe("scheduled sends", () => {
+  it("judge quiet hours when the send lands, not now", async () => {
+    s = await setup({ at: "2025-03-10T03:00:00Z" });
+    const state = s.state;
+    const rules = new SendRules({
+      db: state.db,
+      kv: state.deps.kv,
+      config: () => state.config,
+      now: state.now,
+      sandbox: false,
+    });
+    const ny = { email: "ny@example.com", time_zone: "America/New_York" };
+    expect((await rules.check([ny])).refusals.join()).toContain("quiet hours");
+    expect((await rules.check([{ ...ny, send_at: "2025-03-10T14:00:00Z" }])).refusals).toEqual([]);
   });
 });
 

@@ -5,6 +5,8 @@ export interface Recipient {
   email: string;
   name?: string;
   time_zone?: string;
+  /** When a scheduled send reaches them (ISO); quiet hours are judged then, not now. */
+  send_at?: string;
 }
 
 export interface SendVerdict {
@@ -84,7 +86,11 @@ export class SendRules {
 
     const quiet = recipients.filter((r) =>
       inQuietHours(
-        localHour(now, r.time_zone ?? cfg.GUARD_DEFAULT_TIME_ZONE, cfg.GUARD_DEFAULT_TIME_ZONE),
+        localHour(
+          r.send_at ? new Date(r.send_at) : now,
+          r.time_zone ?? cfg.GUARD_DEFAULT_TIME_ZONE,
+          cfg.GUARD_DEFAULT_TIME_ZONE,
+        ),
         cfg.GUARD_QUIET_HOURS,
       ),
     );

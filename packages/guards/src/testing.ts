@@ -189,7 +189,8 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
               content: { confirmation: /type: (.*)$/.exec(p.message)?.[1] ?? "" },
             }));
             const dry = await asking.call(tool.name, { ...args(), dry_run: true });
-            const high = dry.text.includes("high risk:");
+            // any approval reason (high risk, a stranger among the recipients, a big audience) keeps it out of band
+            const high = dry.text.includes("high risk:") || (dry.data?.approval_required?.length ?? 0) > 0;
             const before = ran();
             await asking.call(tool.name, args());
             const inBand = !high && (m === "inband" || m === "token");

@@ -108,6 +108,19 @@ export type {
 } from "./ports/cs-tickets.js";
 export type { DealTimeline, DealTimelines, FieldChange } from "./ports/deal-timelines.js";
 export {
+  type EmailAudience,
+  type EmailDraft,
+  type EmailPort,
+  type EmailRecipient,
+  type EmailSendRecord,
+  type EmailSendStats,
+  type EmailWave,
+  emailContentHash,
+  emailSendId,
+  SandboxEmail,
+  simulateDelivery,
+} from "./ports/email.js";
+export {
   AMOUNT_BANDS,
   type AmountBand,
   amountBand,

@@ -67,6 +67,7 @@ describe("package entry", () => {
       "sandbox-0006-churn-features",
       "sandbox-0007-change-keys",
       "sandbox-0008-onboarding",
+      "sandbox-0009-email-sends",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [

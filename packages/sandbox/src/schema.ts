@@ -283,6 +283,21 @@ CREATE TABLE IF NOT EXISTS sb_onboarding_milestones (
   plan_id ${T} NOT NULL, seq INTEGER NOT NULL, name ${T} NOT NULL, due_date ${T} NOT NULL, done_date ${T},
   is_value INTEGER NOT NULL, PRIMARY KEY (plan_id, seq)
 );
+// Email single sends (email_campaign_send): one row per send, test or real, its idempotency key unique so a retry
+// adds nothing; one delivery row per recipient with its simulated outcome (see ports/email.ts).
+const emailSends = `
+CREATE TABLE IF NOT EXISTS sb_email_sends (
+  id ${T} PRIMARY KEY, kind ${T} NOT NULL, list_id ${T} NOT NULL, subject ${T} NOT NULL, body ${T} NOT NULL,
+  content_hash ${T} NOT NULL, send_at ${T} NOT NULL, batch_size INTEGER NOT NULL, recipients INTEGER NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_email_sends_content_idx ON sb_email_sends (content_hash, kind);
+CREATE TABLE IF NOT EXISTS sb_email_deliveries (
+  send_id ${T} NOT NULL, contact_id ${T} NOT NULL, email ${T} NOT NULL, batch INTEGER NOT NULL,
+  bounced INTEGER NOT NULL, opens INTEGER NOT NULL, clicks INTEGER NOT NULL, unsubscribed INTEGER NOT NULL,
+  spam INTEGER NOT NULL, PRIMARY KEY (send_id, email)
+);
+CREATE INDEX IF NOT EXISTS sb_email_deliveries_email_idx ON sb_email_deliveries (email, bounced);
 `;
 
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
@@ -300,6 +315,7 @@ export const sandboxMigrations: Migration[] = [
 CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   },
   { id: "sandbox-0008-onboarding", sql: onboarding },
+  { id: "sandbox-0009-email-sends", sql: emailSends },
 ];
 
 /**
@@ -321,10 +337,13 @@ export const SANDBOX_INDEXES: { name: string; create: string }[] = (() => {
 export const DERIVED_TABLES = ["sb_usage_recent"] as const;
 
 /** Tables that writes fill (onboarding also gets seeded history at load): emptied by a reset, never generated. */
+/** Tables that only writes fill: emptied by a reset, never generated. */
 export const WRITTEN_TABLES = [
   "sb_ticket_comments",
   "sb_changes",
   "sb_budget_allocations",
   "sb_onboarding_milestones",
   "sb_onboarding_plans",
+  "sb_email_sends",
+  "sb_email_deliveries",
 ] as const;

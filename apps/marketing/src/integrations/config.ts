@@ -16,6 +16,11 @@ export const marketingIntegrationEnv = z.object({
   MARKETING_SOURCE: z.enum(["sandbox", "hubspot"]).default("sandbox"),
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
   MARKETING_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  // email_campaign_send / email_stats through SendGrid Marketing Campaigns (else the sandbox's tables)
+  SENDGRID_API_KEY: z.string().min(1).optional(),
+  SENDGRID_FROM_EMAIL: z.email().optional(),
+  SENDGRID_SENDER_ID: z.coerce.number().int().positive().optional(),
+  SENDGRID_UNSUBSCRIBE_GROUP_ID: z.coerce.number().int().positive().optional(),
   REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
 });
@@ -57,6 +62,47 @@ export function loadMarketingSourceConfig(
     source: "hubspot",
     connectionId: "marketing-hubspot",
     accessToken: e.HUBSPOT_ACCESS_TOKEN,
+    staleMaxAgeMs: e.MARKETING_STALE_MAX_AGE_MINUTES * 60_000,
+    ...(e.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {}),
+    allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
+  };
+}
+
+export interface EmailSourceConfig {
+  connectionId: string;
+  apiKey: string;
+  fromEmail: string;
+  senderId?: number;
+  unsubscribeGroupId?: number;
+  staleMaxAgeMs: number;
+  baseUrl?: string;
+  allowInsecureTestBaseUrl: boolean;
+}
+
+/** SendGrid for email sends when SENDGRID_API_KEY is set (with SENDGRID_FROM_EMAIL); undefined: none configured. */
+export function loadEmailSourceConfig(
+  env: Record<string, string | undefined> = process.env,
+): EmailSourceConfig | undefined {
+  const e = loadConfig(marketingIntegrationEnv, { env });
+  if (!e.SENDGRID_API_KEY) return undefined;
+  if (e.REVOPS_TEST_VENDOR_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR)
+    problem(
+      "REVOPS_TEST_VENDOR_BASE_URL",
+      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true.",
+    );
+  if (!e.SENDGRID_FROM_EMAIL)
+    problem(
+      "SENDGRID_FROM_EMAIL",
+      "is required with SENDGRID_API_KEY: a verified sender address for test sends.",
+    );
+  return {
+    connectionId: "marketing-sendgrid",
+    apiKey: e.SENDGRID_API_KEY,
+    fromEmail: e.SENDGRID_FROM_EMAIL,
+    ...(e.SENDGRID_SENDER_ID !== undefined && { senderId: e.SENDGRID_SENDER_ID }),
+    ...(e.SENDGRID_UNSUBSCRIBE_GROUP_ID !== undefined && {
+      unsubscribeGroupId: e.SENDGRID_UNSUBSCRIBE_GROUP_ID,
+    }),
     staleMaxAgeMs: e.MARKETING_STALE_MAX_AGE_MINUTES * 60_000,
     ...(e.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,

@@ -1,8 +1,9 @@
-import { connectorSetup, createHubSpotMarketingConnector } from "@revops/connectors";
+import { connectorSetup, createHubSpotMarketingConnector, createSendGridConnector } from "@revops/connectors";
 import type { Runtime } from "@revops/kit";
-import type { MarketingPort } from "../ports";
-import type { MarketingSourceConfig } from "./config";
+import type { EmailPort, MarketingPort } from "../ports";
+import type { EmailSourceConfig, MarketingSourceConfig } from "./config";
 import { HubSpotMarketing } from "./hubspot/marketing";
+import { SendGridEmail } from "./sendgrid/email";
 
 type VendorConfig = Exclude<MarketingSourceConfig, { source: "sandbox" }>;
 
@@ -24,3 +25,24 @@ export async function vendorMarketing(rt: Runtime, config: VendorConfig): Promis
 
 /** Today in UTC: a vendor's data is live, unlike the sandbox's fixed date. */
 export const realToday = async (): Promise<string> => new Date().toISOString().slice(0, 10);
+
+/** SendGrid as the email port; its idempotency keys live in the runtime's key-value store (Redis across replicas). */
+export async function vendorEmail(rt: Runtime, config: EmailSourceConfig): Promise<EmailPort> {
+  const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
+  const sg = await createSendGridConnector(
+    {
+      id: config.connectionId,
+      vendor: "sendgrid",
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
+      credentials: { apiKey: config.apiKey },
+    },
+    { ...setup, kv: await rt.kv() },
+  );
+  return new SendGridEmail(sg, {
+    fromEmail: config.fromEmail,
+    ...(config.senderId !== undefined && { senderId: config.senderId }),
+    ...(config.unsubscribeGroupId !== undefined && { unsubscribeGroupId: config.unsubscribeGroupId }),
+    now: async () => new Date().toISOString(),
+  });
+}

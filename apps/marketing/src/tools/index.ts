@@ -4,6 +4,7 @@ import { attributionTools, attributionToolset } from "./attribution";
 import { budgetsTools, budgetsToolset } from "./budgets";
 import { campaignsTools, campaignsToolset } from "./campaigns";
 import { contentTools, contentToolset } from "./content";
+import { emailTools, emailToolset } from "./email";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
@@ -18,6 +19,7 @@ export const toolsets = [
   planningToolset,
   contentToolset,
   budgetsToolset,
+  emailToolset,
   capsToolset,
 ];
 export const tools = [
@@ -29,5 +31,6 @@ export const tools = [
   ...planningTools,
   ...contentTools,
   ...budgetsTools,
+  ...emailTools,
   capsUpdateTool,
 ];

@@ -3,6 +3,7 @@ import type { KeyValue } from "@revops/store";
 import type { MailDataRequired } from "@sendgrid/mail";
 import type { ResilienceSetup } from "../connection";
 import { createSendGridSdk, type SendGridConnection, type SendGridSdk } from "./client";
+import { type SingleSendOperations, singleSendOperations } from "./single-sends";
 
 export type MailMessage = MailDataRequired;
 
@@ -26,6 +27,8 @@ export class SendUncertainError extends Error {
 
 export interface SendGridConnector {
   readonly sdk: SendGridSdk;
+  /** Marketing lists, Single Sends (created and scheduled once per key) and their stats. */
+  readonly singleSends: SingleSendOperations;
   /** Sends once per idempotency key: a retry with the same key never sends twice. */
   send(message: MailMessage, opts: { idempotencyKey: string }): Promise<SendResult>;
   isSuppressed(email: string): Promise<MaybeStale<boolean>>;
@@ -59,6 +62,7 @@ export async function createSendGridConnector(
 
   return {
     sdk,
+    singleSends: singleSendOperations(sdk),
     async send(message, { idempotencyKey }) {
       const key = keyOf(idempotencyKey);
       const claimed = await setup.kv.setIfAbsent(

@@ -1,5 +1,6 @@
 /**
- * SendGrid v3 fake: mail send, unsubscribes, global suppressions, marketing contacts upsert. Every
+ * SendGrid v3 fake: mail send, unsubscribes, global suppressions, marketing contacts upsert, marketing lists,
+ * Single Sends (create, search, schedule) and their stats. Every
  * request and answer is checked against the published specs in ../shared/vendor-specs/sendgrid/.
  */
 import { existsSync } from "node:fs";
@@ -21,11 +22,48 @@ export interface SendGridState {
   globalSuppressions: Set<string>;
   contacts: Map<string, Record<string, unknown>>;
   jobs: string[];
+  lists: Map<string, FakeList>;
+  singleSends: Map<string, FakeSingleSend>;
+  /** Stats per Single Send id; a scheduled send without seeded stats reports its list delivered in full. */
+  stats: Map<string, Partial<Metrics>>;
 }
+
+export interface FakeList {
+  id: string;
+  name: string;
+  emails: string[];
+}
+
+export interface FakeSingleSend {
+  id: string;
+  name: string;
+  status: "draft" | "scheduled" | "triggered";
+  send_at: string | null;
+  body: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+export const METRICS = [
+  "bounce_drops",
+  "bounces",
+  "clicks",
+  "delivered",
+  "invalid_emails",
+  "opens",
+  "requests",
+  "spam_report_drops",
+  "spam_reports",
+  "unique_clicks",
+  "unique_opens",
+  "unsubscribes",
+] as const;
+export type Metrics = Record<(typeof METRICS)[number], number>;
 
 export interface SendGridSeed {
   unsubscribes?: string[];
   globalSuppressions?: string[];
+  lists?: FakeList[];
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,6 +80,9 @@ export const SENDGRID_SPEC_FILES = [
   "tsg_mail_v3.json",
   "tsg_suppressions_v3.json",
   "tsg_mc_contacts_v3.json",
+  "tsg_mc_lists_v3.json",
+  "tsg_mc_singlesends_v3.json",
+  "tsg_mc_stats_v3.json",
 ].map((f) => join(VENDOR_SPECS_DIR, "sendgrid", f));
 
 let checker: ContractChecker | undefined;
@@ -92,7 +133,103 @@ function route(state: SendGridState, req: FakeRequest): Reply {
     state.jobs.push(jobId);
     return json(202, { job_id: jobId });
   }
-  return sgError(404, "not found");
+  return marketingRoute(state, req) ?? sgError(404, "not found");
+}
+
+const short = (s: FakeSingleSend) => ({
+  id: s.id,
+  name: s.name,
+  abtest: null,
+  status: s.status,
+  categories: [],
+  ...(s.send_at && { send_at: s.send_at }),
+  is_abtest: false,
+  created_at: s.created_at,
+  updated_at: s.updated_at,
+});
+
+/** Recipients of a scheduled send: its lists' addresses less unsubscribed and globally suppressed ones. */
+function statsOf(state: SendGridState, s: FakeSingleSend): Metrics {
+  const listIds = ((s.body.send_to as { list_ids?: string[] } | undefined)?.list_ids ?? []) as string[];
+  const emails = new Set(
+    listIds.flatMap((id) => state.lists.get(id)?.emails ?? []).map((e) => e.toLowerCase()),
+  );
+  const sendable = [...emails].filter((e) => !state.unsubscribes.has(e) && !state.globalSuppressions.has(e));
+  const zero = Object.fromEntries(METRICS.map((m) => [m, 0])) as Metrics;
+  const scheduled =
+    s.status === "draft" ? zero : { ...zero, requests: sendable.length, delivered: sendable.length };
+  return { ...scheduled, ...state.stats.get(s.id) };
+}
+
+function marketingRoute(state: SendGridState, req: FakeRequest): Reply | undefined {
+  const list = req.path.match(/^\/v3\/marketing\/lists\/([^/]+)$/);
+  if (list && req.method === "GET") {
+    const l = state.lists.get(decodeURIComponent(list[1] as string));
+    // this operation's 404 is a bare array of errors in the spec
+    if (!l) return json(404, [{ message: "list not found", field: "id" }]);
+    const sample = req.query.get("contact_sample") === "true";
+    return json(200, {
+      id: l.id,
+      name: l.name,
+      contact_count: l.emails.length,
+      // the spec's contact_sample is one contact (ContactDetails), not a list
+      ...(sample &&
+        l.emails[0] && {
+          contact_sample: {
+            id: "00000000-0000-4000-8000-000000000001",
+            email: l.emails[0],
+            list_ids: [l.id],
+            created_at: "2026-01-01T00:00:00Z",
+            updated_at: "2026-01-01T00:00:00Z",
+          },
+        }),
+      _metadata: {},
+    });
+  }
+  if (req.path === "/v3/marketing/singlesends" && req.method === "POST") {
+    const body = req.json as Record<string, unknown>;
+    const at = new Date().toISOString();
+    const n = state.singleSends.size + 1;
+    const id = `5e1d0000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+    const s: FakeSingleSend = {
+      id,
+      name: String(body.name),
+      status: "draft",
+      send_at: null,
+      body,
+      created_at: at,
+      updated_at: at,
+    };
+    state.singleSends.set(id, s);
+    return json(201, { ...short(s), abtest: undefined, ...body, id, status: "draft" });
+  }
+  if (req.path === "/v3/marketing/singlesends/search" && req.method === "POST") {
+    const name = String((req.json as { name?: string }).name ?? "").toLowerCase();
+    const found = [...state.singleSends.values()].filter((s) => s.name.toLowerCase().includes(name));
+    return json(200, { result: found.map(short), _metadata: { count: found.length } });
+  }
+  const schedule = req.path.match(/^\/v3\/marketing\/singlesends\/([^/]+)\/schedule$/);
+  if (schedule && req.method === "PUT") {
+    const s = state.singleSends.get(decodeURIComponent(schedule[1] as string));
+    if (!s) return sgError(404, "single send not found");
+    const at = String((req.json as { send_at: string }).send_at);
+    s.status = "scheduled";
+    s.send_at = at === "now" ? new Date().toISOString() : at;
+    s.updated_at = new Date().toISOString();
+    return json(201, { send_at: s.send_at, status: "scheduled" });
+  }
+  const stats = req.path.match(/^\/v3\/marketing\/stats\/singlesends\/([^/]+)$/);
+  if (stats && req.method === "GET") {
+    const s = state.singleSends.get(decodeURIComponent(stats[1] as string));
+    if (!s) return sgError(404, "single send not found");
+    return json(200, {
+      results: [
+        { id: s.id, ab_variation: "all", ab_phase: "all", aggregation: "total", stats: statsOf(state, s) },
+      ],
+      _metadata: { count: 1 },
+    });
+  }
+  return undefined;
 }
 
 export function sendgridState(seed: SendGridSeed = {}): SendGridState {
@@ -102,6 +239,9 @@ export function sendgridState(seed: SendGridSeed = {}): SendGridState {
     globalSuppressions: new Set((seed.globalSuppressions ?? []).map((e) => e.toLowerCase())),
     contacts: new Map(),
     jobs: [],
+    lists: new Map((seed.lists ?? []).map((l) => [l.id, l])),
+    singleSends: new Map(),
+    stats: new Map(),
   };
 }
 

@@ -1,0 +1,237 @@
+import { guardStateOf } from "@revops/guards";
+import {
+  annotations,
+  ConnectionSchema,
+  notFound,
+  type ToolContext,
+  userError,
+  WrittenSchema,
+} from "@revops/kit";
+import { emailContentHash } from "@revops/sandbox";
+import { z } from "zod";
+import { scheduleWaves } from "../../domain/email-schedule";
+import { type EmailDraft, type EmailRecipient, type MarketingPorts, marketingTool } from "../../ports";
+import { emailToolset } from "./toolset";
+
+/** Recipients per batch, one batch a minute: keeps a big send inside SendGrid's and inboxes' rate limits. */
+export const EMAIL_BATCH_SIZE = 500;
+export const EMAIL_BATCHES_PER_MINUTE = 1;
+const SAMPLE = 10;
+const EXCERPT = 200;
+
+const input = z
+  .object({
+    list_id: z.string().trim().min(1).max(64),
+    subject: z.string().trim().min(1).max(200),
+    body: z.string().trim().min(1).max(100_000).describe("HTML or text"),
+    test_to: z.array(z.email()).min(1).max(5).optional().describe("Test send only, to these"),
+    connection: ConnectionSchema.optional(),
+  })
+  .strict();
+
+type Input = z.output<typeof input>;
+type Removal = "unsubscribed" | "suppressed" | "bounced";
+
+interface Derived {
+  draft: EmailDraft;
+  plan: Record<string, unknown>;
+}
+
+// the preview's reads, kept for the handler of the same call so it sends exactly what was confirmed
+const derivedOf = new WeakMap<object, { key: string; derived: Derived }>();
+const keyOf = (i: Input) =>
+  JSON.stringify([i.list_id, i.subject, i.body, i.test_to ?? null, i.connection ?? null]);
+
+const REMOVAL_REASONS: Record<Removal, string> = {
+  unsubscribed: "unsubscribed from marketing email",
+  suppressed: "on the suppression list",
+  bounced: "an earlier send hard-bounced",
+};
+
+function removalOf(m: EmailRecipient, suppressed: Set<string>): Removal | undefined {
+  if (m.unsubscribed) return "unsubscribed";
+  if (suppressed.has(m.email.toLowerCase())) return "suppressed";
+  if (m.bounced) return "bounced";
+  return undefined;
+}
+
+async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
+  const { email } = await ctx.ports.using(i.connection);
+  const audience = await email.audience(i.list_id);
+  if (!audience) throw notFound(`There is no list ${i.list_id}.`, { fields: ["list_id"] });
+  const contentHash = emailContentHash(i.subject, i.body);
+  const excerpt = i.body.length > EXCERPT ? `${i.body.slice(0, EXCERPT)}…` : i.body;
+  const content = { subject: i.subject, body_excerpt: excerpt, content_hash: contentHash };
+  const list = { id: audience.listId, name: audience.listName, members: audience.size };
+  const now = await email.now();
+  if (i.test_to) {
+    const to = [...new Set(i.test_to.map((e) => e.toLowerCase()))];
+    const draft: EmailDraft = {
+      kind: "test",
+      listId: audience.listId,
+      subject: i.subject,
+      body: i.body,
+      contentHash,
+      batchSize: EMAIL_BATCH_SIZE,
+      total: to.length,
+      waves: [{ sendAt: now, recipients: to.map((e) => ({ id: "", email: e })) }],
+    };
+    const plan = {
+      summary: `Test send of "${i.subject}" (for list ${list.name}) to ${to.join(", ")} now`,
+      action: "send",
+      record_type: "test email",
+      count: to.length,
+      recipients: to.map((e) => ({ email: e })),
+      list,
+      ...content,
+      side_effects: [
+        "Only the test addresses get it; the campaign send later needs exactly this subject and body.",
+      ],
+    };
+    return { draft, plan };
+  }
+  const tested = await email.testSendOf(contentHash);
+  if (!tested)
+    throw userError(
+      "This subject and body have not been test-sent: a campaign send needs a test send of exactly the same content first.",
+      {
+        fields: ["test_to"],
+        hint: "Call again with test_to: [your address], check the email, then send without test_to.",
+      },
+    );
+  const suppressions = guardStateOf(ctx)?.suppressions;
+  const suppressed = new Set<string>();
+  if (suppressions)
+    for (const m of audience.members)
+      if (await suppressions.has(m.email)) suppressed.add(m.email.toLowerCase());
+  const removed: { email: string; reason: string }[] = [];
+  const removedBy: Record<Removal, number> = { unsubscribed: 0, suppressed: 0, bounced: 0 };
+  const keep: EmailRecipient[] = [];
+  for (const m of audience.members) {
+    const why = removalOf(m, suppressed);
+    if (!why) keep.push(m);
+    else {
+      removedBy[why]++;
+      removed.push({ email: m.email, reason: REMOVAL_REASONS[why] });
+    }
+  }
+  // a vendor showing only a sample drops the rest's suppressed addresses itself: the count is an upper bound
+  const total = audience.sampled ? audience.size - removed.length : keep.length;
+  if (total <= 0)
+    throw userError(
+      `No one on list ${list.id} (${list.name}) may be mailed: all ${list.members} were removed.`,
+      {
+        fields: ["list_id"],
+        hint: "Pick a list with subscribed members.",
+      },
+    );
+  const cfg = guardStateOf(ctx)?.config;
+  // members a vendor does not show are in no known zone: they go with the default zone's wave
+  const unseen = { id: "", email: "", name: "", timeZone: "", unsubscribed: false, bounced: false };
+  const { waves, unschedulable } = scheduleWaves(
+    audience.sampled ? [...keep, unseen] : keep,
+    new Date(now),
+    cfg?.GUARD_QUIET_HOURS ?? "20-8",
+    cfg?.GUARD_DEFAULT_TIME_ZONE ?? "UTC",
+  );
+  if (unschedulable.length > 0)
+    throw userError(
+      `No send time outside quiet hours (${cfg?.GUARD_QUIET_HOURS}) within 72 hours for recipients in ${unschedulable.join(", ")}.`,
+      { fields: ["list_id"], hint: "Send to a list without those time zones, or widen GUARD_QUIET_HOURS." },
+    );
+  const sendAtOf = new Map(waves.flatMap((w) => w.members.map((m) => [m.id, w.sendAt] as const)));
+  const draft: EmailDraft = {
+    kind: "campaign",
+    listId: audience.listId,
+    subject: i.subject,
+    body: i.body,
+    contentHash,
+    batchSize: EMAIL_BATCH_SIZE,
+    total,
+    waves: waves.map((w) => ({
+      sendAt: w.sendAt,
+      recipients: w.members.filter((m) => m !== unseen).map((m) => ({ id: m.id, email: m.email })),
+    })),
+  };
+  const first = waves[0]?.sendAt;
+  const plan = {
+    summary: `Send "${i.subject}" to ${audience.sampled ? "at most " : ""}${total} of ${list.members} on list ${list.name} (${list.id}) in ${waves.length} wave(s) from ${first}; ${removed.length} removed`,
+    action: "send",
+    record_type: "email",
+    count: total,
+    recipients: keep
+      .slice(0, SAMPLE)
+      .map((m) => ({ email: m.email, name: m.name, time_zone: m.timeZone, send_at: sendAtOf.get(m.id) })),
+    ...(total > SAMPLE && { not_shown: total - Math.min(SAMPLE, keep.length) }),
+    ...(audience.sampled && {
+      removals_from: `a sample of ${audience.members.length}; the sender drops other unsubscribed, bounced and suppressed addresses at send time`,
+    }),
+    list,
+    removed: { ...removedBy, sample: removed.slice(0, 5) },
+    ...content,
+    test_send: { id: tested.id, at: tested.createdAt },
+    schedule: waves.map((w) => ({
+      send_at: w.sendAt,
+      time_zones: w.timeZones.map((z) => z || `unknown (as ${cfg?.GUARD_DEFAULT_TIME_ZONE ?? "UTC"})`),
+      // the wave holding the unseen members holds everyone not seen in another wave
+      recipients: w.members.includes(unseen) ? total - keep.length + w.members.length - 1 : w.members.length,
+    })),
+    throttle: { batch_size: EMAIL_BATCH_SIZE, batches_per_minute: EMAIL_BATCHES_PER_MINUTE },
+    side_effects: [
+      "Each wave goes out when it is daytime where its recipients are; a scheduled send cannot be recalled here.",
+    ],
+  };
+  return { draft, plan };
+}
+
+export const emailCampaignSend = marketingTool({
+  name: "email_campaign_send",
+  title: "Send an email campaign",
+  description: "Emails a list; test-send the same content first with test_to. A human approves.",
+  toolset: emailToolset.name,
+  scopes: ["marketing:write"],
+  annotations: annotations.send,
+  input,
+  output: z.object({
+    send: z.object({
+      id: z.string(),
+      kind: z.enum(["test", "campaign"]),
+      recipients: z.number(),
+      send_at: z.string(),
+    }),
+    written: WrittenSchema,
+    note: z.string(),
+  }),
+  guard: {
+    kind: "outbound",
+    preview: async (i, ctx) => {
+      const derived = await derive(i, ctx);
+      derivedOf.set(ctx, { key: keyOf(i), derived });
+      return derived.plan;
+    },
+  },
+  handler: async ({ input: i, ctx }) => {
+    const kept = derivedOf.get(ctx);
+    const d = kept?.key === keyOf(i) ? kept.derived : await derive(i, ctx);
+    const { email } = await ctx.ports.using(i.connection);
+    const { send, created } = await email.send(d.draft, {
+      principal: ctx.principal.id,
+      ...(ctx.write && { planHash: ctx.write.planHash, idempotencyKey: ctx.write.idempotencyKey }),
+    });
+    const what = send.kind === "test" ? "Test send" : "Send";
+    return {
+      send: { id: send.id, kind: send.kind, recipients: send.recipients, send_at: send.sendAt },
+      written: { system: email.source, id: send.id },
+      note: created
+        ? `${what} ${send.id} to ${send.recipients} recipient(s) from ${send.sendAt}.`
+        : `${what} ${send.id} was already made by an earlier call; nothing was sent again.`,
+    };
+  },
+  render: (o) => `${o.send.kind} ${o.send.id}: ${o.send.recipients} recipients from ${o.send.send_at}`,
+  example: {
+    list_id: "lst_0002",
+    subject: "Our spring update",
+    body: "<p>Hello</p>",
+    test_to: ["me@example.com"],
+  },
+});
