@@ -30,6 +30,11 @@ export const planFactsSchema = z.looseObject({
   side_effects: z.array(z.string()).optional(),
   /** true when people outside the company will see it (a public reply): high risk. */
   public: z.boolean().optional(),
+  /**
+   * "simulated": the sandbox records the message and delivers nothing, so its recipient allowlist (which keeps a
+   * trial from mailing real people) does not apply; suppression, caps and quiet hours still do.
+   */
+  delivery: z.enum(["vendor", "simulated"]).optional(),
 });
 
 export type PlanFacts = z.output<typeof planFactsSchema>;

@@ -52,7 +52,7 @@ export async function checkRules(
         kv: state.deps.kv,
         config: () => state.config,
         now: state.now,
-        sandbox: state.deps.sandbox ?? false,
+        sandbox: (state.deps.sandbox ?? false) && facts.delivery !== "simulated",
         ...(isKnown && { isKnownContact: (email: string) => isKnown(email, ctx) }),
       });
       const sendVerdict = await rules.check(facts.recipients);

@@ -99,6 +99,13 @@ describe("send rules", () => {
     expect(s.h.elicited).toHaveLength(0);
   });
 
+  it("lets the sandbox record mail to any domain when it delivers nothing (delivery: simulated)", async () => {
+    s = await setup({ elicitation: true, sandbox: true });
+    phrase(s);
+    const r = await s.h.call("email_send", { ...send("ceo@realcustomer.com"), simulated: true });
+    expect(r.data).toEqual({ sent: 1 });
+  });
+
   it("sends big audiences and strangers to the approval queue even when the client can elicit", async () => {
     s = await setup({
       elicitation: true,

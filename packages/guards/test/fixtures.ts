@@ -105,7 +105,7 @@ const dealUpdate = defineTool<{ deal_id: string; stage: string }, { id: string; 
 
 const Recipient = z.object({ email: z.string(), time_zone: z.string().optional() });
 const emailSend = defineTool<
-  { to: z.infer<typeof Recipient>[]; subject: string },
+  { to: z.infer<typeof Recipient>[]; subject: string; simulated?: boolean },
   { sent: number },
   FakePorts
 >({
@@ -115,11 +115,16 @@ const emailSend = defineTool<
   toolset: "outreach",
   scopes: ["mail:send"],
   annotations: { ...write, destructiveHint: false, openWorldHint: true },
-  input: z.object({ to: z.array(Recipient).min(1), subject: z.string() }),
+  input: z.object({ to: z.array(Recipient).min(1), subject: z.string(), simulated: z.boolean().optional() }),
   output: z.object({ sent: z.number() }),
   guard: {
     kind: "outbound",
-    preview: ({ to, subject }) => ({ summary: `Email "${subject}"`, subject, recipients: to }),
+    preview: ({ to, subject, simulated }) => ({
+      summary: `Email "${subject}"`,
+      subject,
+      recipients: to,
+      ...(simulated && { delivery: "simulated" as const }),
+    }),
   },
   handler: ({ input, ctx }) => {
     maybeFail(ctx.ports);

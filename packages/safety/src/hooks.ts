@@ -40,7 +40,8 @@ export const safetyHooks =
         sql: rt.sql,
         kv: rt.kv,
         record: async (decision) => recordGuardDecision(await log(), server)(decision),
-        // No vendor connection exists yet, so every outbound message goes to the sandbox company.
+        // Outbound to real addresses is limited to GUARD_SANDBOX_ALLOWED_DOMAINS unless the plan says the sandbox only
+        // records it (delivery: "simulated").
         sandbox: true,
         // a resumed approval whose sandbox write had committed (journalled with its key) is not written again
         landed: async (key) => landedWrite(await sandboxDatabase(rt), key),

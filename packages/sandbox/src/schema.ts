@@ -283,6 +283,8 @@ CREATE TABLE IF NOT EXISTS sb_onboarding_milestones (
   plan_id ${T} NOT NULL, seq INTEGER NOT NULL, name ${T} NOT NULL, due_date ${T} NOT NULL, done_date ${T},
   is_value INTEGER NOT NULL, PRIMARY KEY (plan_id, seq)
 );
+`;
+
 // Email single sends (email_campaign_send): one row per send, test or real, its idempotency key unique so a retry
 // adds nothing; one delivery row per recipient with its simulated outcome (see ports/email.ts).
 const emailSends = `

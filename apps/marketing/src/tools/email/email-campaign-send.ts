@@ -61,7 +61,9 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
   if (!audience) throw notFound(`There is no list ${i.list_id}.`, { fields: ["list_id"] });
   const contentHash = emailContentHash(i.subject, i.body);
   const excerpt = i.body.length > EXCERPT ? `${i.body.slice(0, EXCERPT)}…` : i.body;
-  const content = { subject: i.subject, body_excerpt: excerpt, content_hash: contentHash };
+  // the sandbox's own email port records sends and delivers nothing
+  const delivery = email.source === "sandbox" ? ("simulated" as const) : ("vendor" as const);
+  const content = { subject: i.subject, body_excerpt: excerpt, content_hash: contentHash, delivery };
   const list = { id: audience.listId, name: audience.listName, members: audience.size };
   const now = await email.now();
   if (i.test_to) {
