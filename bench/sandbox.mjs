@@ -44,7 +44,7 @@ const TOOLS = [
 
 async function firstAccountId(client) {
   const r = await client.callTool({ name: "cs_health_scores", arguments: { limit: 1 } });
-  const id = r.structuredContent?.accounts?.[0]?.id;
+  const id = r.structuredContent?.accounts?.[0]?.account_id;
   if (!id) throw new Error(`cs_health_scores gave no account: ${r.content?.[0]?.text}`);
   return id;
 }

@@ -121,7 +121,7 @@ export const handoffClosedWon = customerTool({
       };
     },
   },
-  example: { deal_id: "deal_0005" },
+  example: { deal_id: "deal_0007" },
   handler: async ({ input: a, ctx }) => handOff(a, ctx),
   render: (o) =>
     [
