@@ -106,7 +106,7 @@ async function measure(engine, scale) {
       if (r.isError) throw new Error(`${name}: ${r.content?.[0]?.text}`);
       times.push(performance.now() - t);
     }
-    rows.push({ name, ms: median(times) });
+    rows.push({ name, ms: median(times), first: times[0] });
   }
   await client.close();
   cleanup?.();
@@ -117,9 +117,10 @@ async function measure(engine, scale) {
     console.log(
       `  of which generate ${phases[1]} s, insert ${phases[2]} s, indexes ${phases[3]} s (the rest: process start, schema)`,
     );
+  // median of the calls; the first call also reads what later ones reuse while the data is unchanged
   for (const r of rows)
     console.log(
-      `  ${r.name.padEnd(32)} ${r.ms.toFixed(0).padStart(6)} ms${r.ms > 1000 ? "  over the 1 s target" : ""}`,
+      `  ${r.name.padEnd(32)} ${r.ms.toFixed(0).padStart(6)} ms${r.ms > 1000 ? "  over the 1 s target" : ""}  (first ${r.first.toFixed(0)} ms)`,
     );
   return { loadS, phases: phases?.slice(1).map(Number), rows };
 }
