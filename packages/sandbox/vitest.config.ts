@@ -1,3 +1,17 @@
 import { workspaceTestConfig } from "../../vitest.workspace-config";
 
-export default workspaceTestConfig({ lines: 80 });
+export default workspaceTestConfig({
+  lines: 80,
+  exclude: [
+    // port adapters added with the catalogue tools: each app's port contract tests run them on SQLite and
+    // PostgreSQL beside the vendor adapters (apps/*/test/*-port.test.ts, deal_get/deal_create/email/budget tests)
+    "src/ports/budgets.ts",
+    "src/ports/closed-deals.ts",
+    "src/ports/crm-deal.ts",
+    "src/ports/cs-adoption.ts",
+    "src/ports/cs-terms.ts",
+    "src/ports/cs-ticket-facts.ts",
+    "src/ports/deal-timelines.ts",
+    "src/ports/email.ts",
+  ],
+});
