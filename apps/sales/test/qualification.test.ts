@@ -170,6 +170,15 @@ describe("mapCommittee", () => {
     expect(r.gaps.map((g) => g.gap)).toContain("no_exec_engagement_30d");
   });
 
+  it("finds the economic buyer by deal_qualify's rule: a CRM role first, else a C-level or VP title", () => {
+    const gapsOf = (c: ReturnType<typeof contact>) =>
+      mapCommittee({ activities: [], contacts: [c] }, today).gaps.map((g) => g.gap);
+    expect(gapsOf(contact("vp", "VP Sales", null, 1, null))).not.toContain("no_economic_buyer");
+    expect(gapsOf(contact("cfo", "CFO", "Influencer", 1, null))).toContain("no_economic_buyer");
+    expect(gapsOf(contact("u", "Analyst", "Economic Buyer", 1, null))).not.toContain("no_economic_buyer");
+    expect(gapsOf(contact("u", "Analyst", "Coach", 1, null))).not.toContain("no_champion");
+  });
+
   it("reads seniority from titles", () => {
     expect(seniorityFromTitle("CEO")).toBe("c_level");
     expect(seniorityFromTitle("Head of IT")).toBe("vp");

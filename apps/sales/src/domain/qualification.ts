@@ -32,11 +32,18 @@ interface Rule {
   ask: string[];
 }
 
-const BUYER = {
+type People = NonNullable<Rule["people"]>;
+/** Who counts as the economic buyer (or authority) and as a champion; shared with the buying-committee map. */
+export const BUYER: People = {
   crm: /economic|buyer|decision|sponsor|executive/i,
   titleRoles: ["economic_buyer", "decision_maker"],
 };
-const CHAMPION = { crm: /champion|coach|advocate/i, titleRoles: [] };
+export const CHAMPION: People = { crm: /champion|coach|advocate/i, titleRoles: [] };
+
+/** Whether a contact fits: by its CRM role where it has one, else by the role its title suggests. */
+export function fits(people: People, c: { role: string | null; title: string }): boolean {
+  return c.role ? people.crm.test(c.role) : people.titleRoles.includes(roleFromTitle(c.title) ?? "");
+}
 const BUDGET: Rule = {
   words: /budget|pric(e|ing)|cost|quote|\$/i,
   ask: ["Is budget allocated for this, and how much?", "Who owns that budget?"],
@@ -99,10 +106,7 @@ function excerpt(text: string, at: number): string {
 function evidenceFor(rule: Rule, deal: QualifyInput): Evidence[] {
   const found: Evidence[] = [];
   for (const c of deal.contacts) {
-    const fits = c.role
-      ? rule.people?.crm.test(c.role)
-      : rule.people?.titleRoles.includes(roleFromTitle(c.title) ?? "");
-    if (fits)
+    if (rule.people && fits(rule.people, c))
       found.push({ source: "contact", id: c.id, at: null, excerpt: `${c.name}: ${c.role ?? c.title}` });
   }
   const texts: (Omit<Evidence, "excerpt"> & { text: string })[] = [

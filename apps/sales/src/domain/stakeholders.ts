@@ -1,3 +1,4 @@
+import { BUYER, CHAMPION, fits } from "./qualification";
 import { roleFromTitle } from "./roles";
 
 /** What the buying-committee map reads from a deal: its contacts and activities (newest first). */
@@ -33,7 +34,8 @@ const daysBefore = (today: string, iso: string) =>
 
 export const GAP_ADVICE = {
   single_threaded: "Only one person engaged: ask them to bring in a colleague from another team.",
-  no_economic_buyer: "No economic buyer: ask who owns the budget and request a meeting.",
+  no_economic_buyer:
+    "No economic buyer (CRM role, or C-level/VP title): ask who owns the budget and meet them.",
   no_champion: "No champion recorded: find who wins if this goes ahead and test them with a task.",
   no_exec_engagement_30d: "No VP or C-level touch in 30 days: propose an executive alignment call.",
 } as const;
@@ -63,10 +65,6 @@ export function mapCommittee(deal: CommitteeInput, today: string) {
       last_touch: c.lastActivityAt?.slice(0, 10) ?? null,
     };
   });
-  const isBuyer = (p: (typeof people)[number]) =>
-    p.role_source === "crm" ? /economic|buyer|budget/i.test(p.role ?? "") : p.role === "economic_buyer";
-  const isChampion = (p: (typeof people)[number]) =>
-    p.role_source === "crm" && /champion/i.test(p.role ?? "");
   const engaged = people.filter((p) => (p.activities ?? 0) > 0 || p.role_source === "crm");
   const execRecent = people.some(
     (p) =>
@@ -76,8 +74,9 @@ export function mapCommittee(deal: CommitteeInput, today: string) {
   );
   const gaps: Gap[] = [];
   if (engaged.length < 2) gaps.push("single_threaded");
-  if (!people.some(isBuyer)) gaps.push("no_economic_buyer");
-  if (!people.some(isChampion)) gaps.push("no_champion");
+  // the same rules deal_qualify uses for its economic buyer / authority and champion elements
+  if (!deal.contacts.some((c) => fits(BUYER, c))) gaps.push("no_economic_buyer");
+  if (!deal.contacts.some((c) => fits(CHAMPION, c))) gaps.push("no_champion");
   if (!execRecent) gaps.push("no_exec_engagement_30d");
   return { people, gaps: gaps.map((gap) => ({ gap, advice: GAP_ADVICE[gap] })) };
 }

@@ -54,7 +54,7 @@ export const stakeholdersMap = salesTool({
       gaps,
       meta: {
         method:
-          "stakeholders-v1: role = CRM contact role, else inferred from the title; seniority from the title; last_30d/90d = the contact's activities on the deal dated within 30/90 days up to as_of; gaps: fewer than 2 engaged people, no economic buyer, no CRM champion role, no VP/C-level touch in 30 days",
+          "stakeholders-v1: role = CRM contact role, else inferred from the title; seniority from the title; last_30d/90d = the contact's activities on the deal dated within 30/90 days up to as_of; gaps: fewer than 2 engaged people, no economic buyer (CRM role, else C-level/VP title), no champion (CRM role), no VP/C-level touch in 30 days",
         as_of: today,
         source: ports.source,
         inputs: { activities_read: read.length, contacts: r.contacts.length },
