@@ -21,8 +21,8 @@ import { feedbackToolset } from "./toolset";
 const DAY_MS = 86_400_000;
 const daysBefore = (day: string, n: number) =>
   new Date(Date.parse(day) - n * DAY_MS).toISOString().slice(0, 10);
-/** Ticket subjects read per call: listTickets pages of 100, the newest first. */
-export const MAX_TICKET_SUBJECTS = 500;
+/** Ticket subjects read per call (10 listTickets pages of 100, newest first): a 90-day period at sandbox scale. */
+export const MAX_TICKET_SUBJECTS = 1000;
 
 /** Ticket subjects created in [from, to], newest first, up to the cap; `total` says how many exist. */
 async function ticketSubjects(support: SupportPort, from: string, to: string) {
