@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type FeedbackItem, feedbackThemes, matchThemes, normaliseText, THEME_LEXICON } from "./feedback-themes";
+import {
+  type FeedbackItem,
+  feedbackThemes,
+  matchThemes,
+  normaliseText,
+  THEME_LEXICON,
+} from "./feedback-themes";
 
 const nps = (id: string, accountId: string, score: number, text: string, at: string): FeedbackItem => ({
   source: "nps",
@@ -44,7 +50,7 @@ describe("feedback themes", () => {
       ["a2", 500],
     ]);
     const r = feedbackThemes(items, arr, 2);
-    expect(r.items).toBe(6);
+
     expect(r.other).toEqual({ mentions: 1, share: 0.167 });
     const by = Object.fromEntries(r.themes.map((t) => [t.theme, t]));
     expect(by.pricing).toMatchObject({
@@ -57,7 +63,13 @@ describe("feedback themes", () => {
       quotes: ["Pricing is fair, great value for money", "Too expensive for what we get."],
     });
     expect(by.pricing?.matched_terms.sort()).toEqual(["expensive", "pricing", "value for money"]);
-    expect(by.performance).toMatchObject({ mentions: 2, nps_comments: 1, tickets: 1, accounts: 1, arr: 1000 });
+    expect(by.performance).toMatchObject({
+      mentions: 2,
+      nps_comments: 1,
+      tickets: 1,
+      accounts: 1,
+      arr: 1000,
+    });
     expect(by.performance?.detractor_share).toBe(1);
     // a ticket-only theme has no detractor share; an account without known ARR adds 0
     expect(by.billing).toMatchObject({ mentions: 1, tickets: 1, arr: 0, detractor_share: null });
@@ -69,7 +81,7 @@ describe("feedback themes", () => {
   it("shortens long quotes and is empty without items", () => {
     const long = `Pricing ${"x".repeat(300)}`;
     const r = feedbackThemes([nps("n1", "a1", 2, long, "2026-01-01")], new Map());
-    expect(r.themes[0]?.quotes[0]?.length).toBe(160);
-    expect(feedbackThemes([], new Map())).toEqual({ items: 0, themes: [], other: { mentions: 0, share: null } });
+    expect(r.themes[0]?.quotes[0]?.length).toBe(100);
+    expect(feedbackThemes([], new Map())).toEqual({ themes: [], other: { mentions: 0, share: null } });
   });
 });

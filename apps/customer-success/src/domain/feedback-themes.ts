@@ -134,19 +134,20 @@ export interface ThemeSummary {
   arr: number;
   /** Detractor (0–6) comments / NPS comments in the theme; null without NPS comments. */
   detractor_share: number | null;
-  /** The lexicon terms that matched, most frequent first. */
+  /** The lexicon terms that matched, most frequent first (at most TERMS_SHOWN). */
   matched_terms: string[];
   /** The newest mentions' text, shortened. */
   quotes: string[];
 }
 
 export interface FeedbackThemes {
-  items: number;
   themes: ThemeSummary[];
   other: { mentions: number; share: number | null };
 }
 
-const QUOTE_CHARS = 160;
+const QUOTE_CHARS = 100;
+/** Matched terms listed per theme: enough to explain it, few enough to keep the page small. */
+export const TERMS_SHOWN = 3;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const shorten = (s: string) => (s.length > QUOTE_CHARS ? `${s.slice(0, QUOTE_CHARS - 1)}…` : s);
 const newestFirst = (a: FeedbackItem, b: FeedbackItem) =>
@@ -156,7 +157,7 @@ const newestFirst = (a: FeedbackItem, b: FeedbackItem) =>
 export function feedbackThemes(
   items: readonly FeedbackItem[],
   arrByAccount: ReadonlyMap<string, number>,
-  quotes = 3,
+  quotes = 2,
   lexicon = THEME_LEXICON,
 ): FeedbackThemes {
   const byTheme = new Map<string, { items: FeedbackItem[]; terms: Map<string, number> }>();
@@ -184,13 +185,15 @@ export function feedbackThemes(
       detractor_share: nps.length
         ? round3(nps.filter((i) => (i.score ?? 10) <= 6).length / nps.length)
         : null,
-      matched_terms: [...terms].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t),
+      matched_terms: [...terms]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([t]) => t)
+        .slice(0, TERMS_SHOWN),
       quotes: its.slice(0, quotes).map((i) => shorten(i.text)),
     };
   });
   themes.sort((a, b) => b.mentions - a.mentions || a.theme.localeCompare(b.theme));
   return {
-    items: items.length,
     themes,
     other: { mentions: other, share: items.length ? round3(other / items.length) : null },
   };

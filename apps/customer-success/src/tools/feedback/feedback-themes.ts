@@ -12,7 +12,6 @@ import { z } from "zod";
 import {
   FEEDBACK_THEMES_METHOD,
   type FeedbackItem,
-  THEME_LEXICON,
   feedbackThemes as themesOf,
 } from "../../domain/feedback-themes";
 import { csTool, type SupportPort } from "../../ports";
@@ -65,8 +64,6 @@ export const feedbackThemes = csTool({
     .strict(),
   output: z.object({
     period: z.object({ from: z.string(), to: z.string() }),
-    nps_comments: z.number(),
-    tickets: z.number(),
     themes: z.array(
       z.object({
         theme: z.string(),
@@ -77,7 +74,7 @@ export const feedbackThemes = csTool({
         arr: z.number(),
         detractor_share: z.number().nullable(),
         matched_terms: z.array(z.string()),
-        quotes: z.array(untrustedText(z.string(), "feedback comment", 160)),
+        quotes: z.array(untrustedText(z.string(), "feedback comment", 100)),
       }),
     ),
     other: z.object({ mentions: z.number(), share: z.number().nullable() }),
@@ -120,17 +117,15 @@ export const feedbackThemes = csTool({
     );
     return {
       period: { from, to },
-      nps_comments: comments.length,
-      tickets: tickets.rows.length,
       ...result,
       meta: {
-        method: `${FEEDBACK_THEMES_METHOD}: NPS comments and ticket subjects in [from, to], lowercased, punctuation dropped, matched on whole words/phrases against a fixed lexicon (${Object.keys(THEME_LEXICON).join(", ")}); an item counts once under each theme it matches, none = other; ARR = current ARR of distinct accounts; detractor share over NPS comments (0-6)`,
+        method: `${FEEDBACK_THEMES_METHOD}: fixed lexicon matched on whole normalised words/phrases of NPS comments and ticket subjects; an item counts under each theme it matches, none = other; detractor share = scores 0-6 / NPS comments`,
         as_of: today,
         source: ports.source,
-        inputs: { nps_comments: comments.length, tickets: tickets.rows.length, from, to },
+        inputs: { nps_comments: comments.length, tickets: tickets.rows.length },
         caveats: [
-          "Keyword matching: sarcasm, negation and unlisted words are missed; check matched_terms and quotes.",
-          "ARR counts current customers only; churned accounts add 0.",
+          "Keyword matching misses negation, sarcasm and unlisted words.",
+          "ARR: distinct current customers' ARR; churned accounts add 0.",
           ...(tickets.total > tickets.rows.length
             ? [`Only the newest ${tickets.rows.length} of ${tickets.total} tickets' subjects were read.`]
             : []),
