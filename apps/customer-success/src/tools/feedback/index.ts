@@ -1,4 +1,5 @@
+import { feedbackThemes } from "./feedback-themes";
 import { npsSummary } from "./nps-summary";
 
 export { feedbackToolset } from "./toolset";
-export const feedbackTools = [npsSummary];
+export const feedbackTools = [npsSummary, feedbackThemes];
