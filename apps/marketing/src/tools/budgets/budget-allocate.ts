@@ -10,6 +10,7 @@ import {
 } from "@revops/kit";
 import { z } from "zod";
 import { type MarketingCampaignRow, type MarketingPorts, marketingTool } from "../../ports";
+import { planOnce } from "../plan-once";
 import { CampaignIdSchema } from "../schemas";
 import { runningCampaigns } from "./running-campaigns";
 import { budgetsToolset } from "./toolset";
@@ -80,8 +81,10 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
   return { campaign, before, from, currency, plan };
 }
 
-const derivedOf = new WeakMap<object, { key: string; derived: Derived }>();
-const keyOf = (i: Input) => JSON.stringify([i.campaign_id, i.amount, i.note ?? null, i.connection ?? null]);
+// the preview's reads, kept for the handler of the same call
+const planned = planOnce(derive, (i: Input) =>
+  JSON.stringify([i.campaign_id, i.amount, i.note ?? null, i.connection ?? null]),
+);
 
 export const budgetAllocate = marketingTool({
   name: "budget_allocate",
@@ -103,15 +106,10 @@ export const budgetAllocate = marketingTool({
   }),
   guard: {
     kind: "spend",
-    preview: async (i, ctx) => {
-      const derived = await derive(i, ctx);
-      derivedOf.set(ctx, { key: keyOf(i), derived });
-      return derived.plan;
-    },
+    preview: planned.preview,
   },
   handler: async ({ input: i, ctx }) => {
-    const kept = derivedOf.get(ctx);
-    const d = kept?.key === keyOf(i) ? kept.derived : await derive(i, ctx);
+    const d = await planned.derived(i, ctx);
     const { budgets } = await ctx.ports.using(i.connection);
     const { allocation } = await budgets.allocate(
       {

@@ -11,6 +11,7 @@ import { emailContentHash } from "@revops/sandbox";
 import { z } from "zod";
 import { scheduleWaves } from "../../domain/email-schedule";
 import { type EmailDraft, type EmailRecipient, type MarketingPorts, marketingTool } from "../../ports";
+import { planOnce } from "../plan-once";
 import { emailToolset } from "./toolset";
 
 /** Recipients per batch, one batch a minute: keeps a big send inside SendGrid's and inboxes' rate limits. */
@@ -37,10 +38,10 @@ interface Derived {
   plan: Record<string, unknown>;
 }
 
-// the preview's reads, kept for the handler of the same call so it sends exactly what was confirmed
-const derivedOf = new WeakMap<object, { key: string; derived: Derived }>();
-const keyOf = (i: Input) =>
-  JSON.stringify([i.list_id, i.subject, i.body, i.test_to ?? null, i.connection ?? null]);
+// the preview's reads, kept for the handler of the same call
+const planned = planOnce(derive, (i: Input) =>
+  JSON.stringify([i.list_id, i.subject, i.body, i.test_to ?? null, i.connection ?? null]),
+);
 
 const REMOVAL_REASONS: Record<Removal, string> = {
   unsubscribed: "unsubscribed from marketing email",
@@ -206,15 +207,10 @@ export const emailCampaignSend = marketingTool({
   }),
   guard: {
     kind: "outbound",
-    preview: async (i, ctx) => {
-      const derived = await derive(i, ctx);
-      derivedOf.set(ctx, { key: keyOf(i), derived });
-      return derived.plan;
-    },
+    preview: planned.preview,
   },
   handler: async ({ input: i, ctx }) => {
-    const kept = derivedOf.get(ctx);
-    const d = kept?.key === keyOf(i) ? kept.derived : await derive(i, ctx);
+    const d = await planned.derived(i, ctx);
     const { email } = await ctx.ports.using(i.connection);
     const { send, created } = await email.send(d.draft, {
       principal: ctx.principal.id,

@@ -11,6 +11,7 @@ import {
 } from "@revops/kit";
 import { z } from "zod";
 import { type ContactList, type ListContact, type MarketingPorts, marketingTool } from "../../ports";
+import { planOnce } from "../plan-once";
 import { listsToolset } from "./toolset";
 
 /** Contacts one plan may add or remove together; bigger changes are split by the caller. */
@@ -62,9 +63,10 @@ interface Derived {
   plan: Record<string, unknown>;
 }
 
-// the preview's reads, kept for the handler of the same call so it writes exactly what was confirmed
-const derivedOf = new WeakMap<object, { key: string; derived: Derived }>();
-const keyOf = (i: Input) => JSON.stringify([i.list_id, i.add, i.remove, i.connection ?? null]);
+// the preview's reads, kept for the handler of the same call
+const planned = planOnce(derive, (i: Input) =>
+  JSON.stringify([i.list_id, i.add, i.remove, i.connection ?? null]),
+);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -199,15 +201,10 @@ export const listMembersUpdate = marketingTool({
   }),
   guard: {
     kind: "destructive",
-    preview: async (i, ctx) => {
-      const derived = await derive(i, ctx);
-      derivedOf.set(ctx, { key: keyOf(i), derived });
-      return derived.plan;
-    },
+    preview: planned.preview,
   },
   handler: async ({ input: i, ctx }) => {
-    const kept = derivedOf.get(ctx);
-    const d = kept?.key === keyOf(i) ? kept.derived : await derive(i, ctx);
+    const d = await planned.derived(i, ctx);
     const { marketing, source } = await ctx.ports.using(i.connection);
     let r: Awaited<ReturnType<typeof marketing.updateListMembers>>;
     try {
