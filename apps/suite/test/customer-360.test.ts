@@ -1,6 +1,6 @@
 import { approvalsAdmin, guardConfig } from "@revops/guards";
 import { safetyConfigSchema, safetyHooks, safetyModules } from "@revops/safety";
-import { sandboxPlantedLinks } from "@revops/sandbox";
+import { journalChanges, sandboxPlantedLinks } from "@revops/sandbox";
 import { connectInProcess } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSuiteModules } from "../src/server";
@@ -136,6 +136,16 @@ describe("hand-off: renewal in commit at high churn risk", () => {
        FROM sb_accounts a WHERE a.id = ?`,
       [today, today, accountId],
     );
+    // journalled as every sandbox write is, so reads kept while the data is unchanged see it
+    const journal = (after: string | null) =>
+      journalChanges(
+        db,
+        [{ entity: "deal", recordId: "deal_handoff_commit", field: "stage", before: null, after }],
+        {
+          principal: "test",
+        },
+      );
+    await journal("negotiation");
     try {
       const after = await call("sales_forecast_get", { quarter });
       const flagged = after.reconciliation.find(
@@ -146,6 +156,7 @@ describe("hand-off: renewal in commit at high churn risk", () => {
       expect(after.meta.caveats.join(" ")).toContain("Reconcile: renewal deal_handoff_commit");
     } finally {
       await db.run("DELETE FROM sb_deals WHERE id = 'deal_handoff_commit'");
+      await journal(null);
     }
   });
 });
