@@ -7,6 +7,7 @@ import type { CsPorts } from "./ports";
 import { churnReviewPrompt } from "./prompts";
 import { accountHealthResource } from "./resources";
 import { tools, toolsets } from "./tools";
+import { modelFor } from "./tools/health/churn-model";
 
 export const CS_INSTRUCTIONS =
   "Customer-success data for churn prevention and customer health. churn_risk gives each renewal's churn probability from a model " +
@@ -88,5 +89,12 @@ export function createCustomerSuccessServer(opts: CsServerOptions = {}) {
     resources: [accountHealthResource],
     prompts: [churnReviewPrompt],
     ports: (rt) => csPorts(rt, now),
+    // the sandbox's churn model and renewal book, trained and read before the first call asks
+    warm: async (ports) => {
+      if (ports.source !== "sandbox") return;
+      await modelFor(ports.support, await ports.today());
+      await ports.support.upcomingRenewals();
+      await ports.support.accountSignals();
+    },
   });
 }

@@ -6,6 +6,7 @@ import type { EnrichmentPort, SalesPorts } from "./ports";
 import { quarterReviewPrompt } from "./prompts";
 import { accountResource, ownersResource } from "./resources";
 import { tools, toolsets } from "./tools";
+import { forecastOf } from "./tools/forecasting/forecast-get";
 
 export const SALES_INSTRUCTIONS =
   "Sales data for pipeline reviews, forecasts and account research. Start with pipeline_summary for a quarter's shape, " +
@@ -58,5 +59,9 @@ export function createSalesServer() {
     resources: [accountResource, ownersResource],
     prompts: [quarterReviewPrompt],
     ports: salesPorts,
+    // this quarter's forecast reads the whole stage history: done before the first call asks, on the sandbox only
+    warm: async (ports) => {
+      if (ports.source === "sandbox") await forecastOf(ports);
+    },
   });
 }

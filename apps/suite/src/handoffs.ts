@@ -26,16 +26,8 @@ export function withRenewalRisk(
   sales: ServerModule<SalesPorts>,
   cs: ServerModule<CsPorts>,
 ): ServerModule<SalesPorts> {
-  // one set of customer-success ports per runtime, so its trained churn model is reused, not retrained per call
-  const csPorts = new WeakMap<Runtime, Promise<CsPorts>>();
-  const csOf = (rt: Runtime) => {
-    let p = csPorts.get(rt);
-    if (!p) {
-      p = cs.ports(rt);
-      csPorts.set(rt, p);
-    }
-    return p;
-  };
+  // the customer-success server's own ports, so the churn model it trained is the one the forecast asks
+  const csOf = (rt: Runtime) => rt.ports(cs);
   const wrap = (ports: SalesPorts, rt: Runtime): SalesPorts => ({
     ...ports,
     renewalRisk: async (ids) => renewalRisk(await csOf(rt), ids),

@@ -196,6 +196,8 @@ export interface Runtime {
   shared: <T>(key: string, create: () => Promise<T>) => Promise<T>;
   /** Runs at shutdown after in-flight calls finish and before the stores close (e.g. sealing the audit log). */
   onClose: (fn: () => Promise<void>) => void;
+  /** A module's ports, made once per runtime (the suite's modules ask each other's). */
+  ports: <P>(module: ServerModule<P>) => Promise<P>;
   /** The variables the server was started with, `.env` included: what every module's settings are read from. */
   environment: Readonly<Record<string, string | undefined>>;
 }
@@ -213,6 +215,11 @@ export interface ServerModule<P = any> {
   resources: ResourceDefinition<P>[];
   prompts: PromptDefinition<P>[];
   ports: (rt: Runtime) => Promise<P>;
+  /**
+   * What the first calls would otherwise pay for (whole-history reads, model training), computed in the background
+   * once the ports are ready. It decides itself whether to run: a vendor is never called unasked.
+   */
+  warm?: (ports: P) => Promise<unknown>;
 }
 
 export const defineView = (def: ViewDefinition): ViewDefinition => def;

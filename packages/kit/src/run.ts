@@ -162,12 +162,29 @@ export async function runServer(
     log.info({ tools: app.tools.length }, "serving on stdio");
   }
   // the sandbox company (and each vendor's settings) load now, with progress on stderr, not inside the first call
-  void runtime.track(
-    Promise.all(opts.modules.map((m) => runtime.ports(m))).catch((err: unknown) =>
-      log.warn({ err }, "ports not ready at start; the first tool call tries again"),
-    ),
-  );
+  void runtime
+    .track(Promise.all(opts.modules.map((m) => runtime.ports(m))))
+    .then(() => warmModules(opts.modules, runtime, log))
+    .catch((err: unknown) => log.warn({ err }, "ports not ready at start; the first tool call tries again"));
   return { app, config, url: http?.url, stop };
+}
+
+/**
+ * Each module's warm-up, one after another so calls arriving meanwhile still get a core. Not tracked as a call:
+ * shutdown does not wait for it, and what it read is only a head start (a failure just leaves the first call cold).
+ */
+async function warmModules(modules: ServerModule[], runtime: KitRuntime, log: Logger): Promise<void> {
+  for (const m of modules) {
+    if (!m.warm || runtime.closing) continue;
+    const t0 = performance.now();
+    try {
+      await m.warm(await runtime.ports(m));
+      log.info({ module: m.name, ms: Math.round(performance.now() - t0) }, "warmed");
+    } catch (err) {
+      if (!runtime.closing)
+        log.debug({ err, module: m.name }, "warm-up failed; the first call reads instead");
+    }
+  }
 }
 
 /** For bins: run, exit 2 with a clear message on bad configuration, stop cleanly on signals. */

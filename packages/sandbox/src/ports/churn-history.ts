@@ -178,19 +178,15 @@ export async function renewalHistory(db: SqlDb): Promise<RenewalHistory> {
   };
 }
 
-/**
- * Current customers' active terms (renewal ahead) with their features as of the dataset's today; `until` keeps
- * the terms renewing on or before that day (the renewal book's window), so only those are computed.
- */
-export async function upcomingRenewals(db: SqlDb, until?: string): Promise<RenewalTermFeatures[]> {
+/** Current customers' active terms (renewal ahead) with their features as of the dataset's today. */
+export async function upcomingRenewals(db: SqlDb): Promise<RenewalTermFeatures[]> {
   const d = dialectOf(db);
   const today = await sandboxToday(db);
   const cov = await coverage(db);
-  const where = `s.status = 'active' AND a.lifecycle = 'customer'${until ? " AND s.renewal_date <= ?" : ""}`;
+  const where = "s.status = 'active' AND a.lifecycle = 'customer'";
   const rows = await db.query<Record<string, unknown>>(featuresSql(d, "CAST(? AS TEXT)", where), [
     ...clipParams(cov),
     today,
-    ...(until ? [until] : []),
   ]);
   return rows.map(toFeatures);
 }

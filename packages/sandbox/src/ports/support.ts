@@ -436,10 +436,11 @@ export class SandboxSupport implements SupportPort {
   }
 
   /** Current customers' terms with a renewal ahead (on or before `until`), with the same features as of today. */
-  upcomingRenewals(q: { until?: string } = {}): Promise<RenewalTermFeatures[]> {
-    return listWhileUnchanged(this.db, `upcoming-renewals|${q.until ?? ""}`, () =>
-      upcomingRenewals(this.db, q.until),
-    );
+  async upcomingRenewals(q: { until?: string } = {}): Promise<RenewalTermFeatures[]> {
+    // the whole book is read once per data version and every window filters it: warmed at start, shared by tools
+    const all = await whileUnchanged(this.db, "upcoming-renewals", () => upcomingRenewals(this.db));
+    const until = q.until;
+    return until ? all.filter((t) => t.renewalDate <= until) : [...all];
   }
 
   /** Open renewal deals (optionally of some accounts), by close date. */

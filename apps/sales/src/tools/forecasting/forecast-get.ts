@@ -51,6 +51,14 @@ async function reconcile(ports: SalesPorts, quarter: string, owner: string | und
     }));
 }
 
+/** The forecast of a quarter (this one by default) and its reconciliation with customer success's churn model. */
+export async function forecastOf(ports: SalesPorts, quarterArg?: string, owner?: string) {
+  const today = await ports.today();
+  const quarter = quarterArg ?? quarterOf(today);
+  const run = await runForecast(ports.crm, today, quarter, owner);
+  return { quarter, run, conflicts: await reconcile(ports, quarter, owner) };
+}
+
 export const forecastGet = salesTool({
   name: "forecast_get",
   title: "Forecast a quarter",
@@ -103,11 +111,8 @@ export const forecastGet = salesTool({
   }),
   handler: async ({ input, ctx }) => {
     const ports = await ctx.ports.using(input.connection);
-    const today = await ports.today();
-    const quarter = input.quarter ?? quarterOf(today);
-    const run = await runForecast(ports.crm, today, quarter, input.owner);
+    const { quarter, run, conflicts } = await forecastOf(ports, input.quarter, input.owner);
     const f = run.forecast;
-    const conflicts = await reconcile(ports, quarter, input.owner);
     const r3 = (n: number) => Math.round(n * 1000) / 1000;
     return {
       quarter,
