@@ -35,6 +35,8 @@ export interface RunningServer {
   config: BaseConfig;
   url?: string;
   stop: (reason: string) => Promise<void>;
+  /** Settles once every module's ports are made at start; rejects with the error when one could not be. */
+  portsReady: Promise<void>;
 }
 
 const HELP = `Options (each also an environment variable, see .env.example):
@@ -162,11 +164,11 @@ export async function runServer(
     log.info({ tools: app.tools.length }, "serving on stdio");
   }
   // the sandbox company (and each vendor's settings) load now, with progress on stderr, not inside the first call
-  void runtime
-    .track(Promise.all(opts.modules.map((m) => runtime.ports(m))))
+  const portsReady = runtime.track(Promise.all(opts.modules.map((m) => runtime.ports(m)))).then(() => {});
+  void portsReady
     .then(() => warmModules(opts.modules, runtime, log))
     .catch((err: unknown) => log.warn({ err }, "ports not ready at start; the first tool call tries again"));
-  return { app, config, url: http?.url, stop };
+  return { app, config, url: http?.url, stop, portsReady };
 }
 
 /**
@@ -194,6 +196,12 @@ export async function main(opts: RunOptions, schema?: z.ZodObject): Promise<void
     for (const sig of ["SIGTERM", "SIGINT"] as const) {
       process.once(sig, () => void running.stop(sig).then(() => exitWhenFlushed(0)));
     }
+    // a bad or half-set vendor setting stops the server now, naming the variable, instead of failing every call
+    running.portsReady.catch((err: unknown) => {
+      if (!(err instanceof ConfigError)) return;
+      process.stderr.write(`${err.message}\n`);
+      void running.stop("bad configuration").then(() => exitWhenFlushed(2));
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
