@@ -54,16 +54,6 @@ const KNOWN_FAILURES = [
     scenario: /^tasks-/,
     why: "the tasks extension is not served (its fixture tools and tasks/* methods)",
   },
-  {
-    revisions: ["2026-07-28"],
-    scenario: /^server-stateless$/,
-    why: "the fixture lacks the diagnostic tools test_missing_capability, test_streaming_elicitation, test_logging_tool",
-  },
-  {
-    revisions: ["2026-07-28"],
-    scenario: /^http-custom-header-server-validation$/,
-    why: "no tool declares x-mcp-header parameters, so the scenario cannot be exercised",
-  },
 ];
 const knownFailure = (server, scenario) => {
   const [name, revision] = server.split("@");

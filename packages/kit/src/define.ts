@@ -116,6 +116,11 @@ export interface ToolDefinition<I = any, O = any, P = any> {
    * for a schema zod cannot spell ($anchor, if/then/else); only protocol fixtures need this.
    */
   listedInputSchema?: { type: "object" } & Record<string, unknown>;
+  /**
+   * Client capabilities the tool cannot run without (it samples, say): a client that did not declare one gets
+   * MissingRequiredClientCapability (-32021) before anything runs, instead of a failure half-way.
+   */
+  clientCapabilities?: readonly ("sampling" | "elicitation" | "roots")[];
   /** Compact text for clients that show text only; a generic rendering is used otherwise. */
   render?: (output: O) => string;
   /** An example call shown in docs/tools (run against the sandbox when docs are generated). */

@@ -16,6 +16,7 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Principal } from "./define";
 import { type KitApp, MODERN_PROTOCOL_VERSION } from "./mcp-server";
+import { paramHeaderMismatch } from "./param-headers";
 import { missingScopes } from "./registry";
 
 /** Who is calling over HTTP; return a principal, or write a 401/403 yourself and return undefined. */
@@ -64,10 +65,12 @@ const jsonError = (
   code: number,
   message: string,
   headers: Record<string, string> = {},
+  extra: { id?: unknown; data?: unknown } = {},
 ) => {
   if (res.headersSent) return;
   res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+  const error = { code, message, ...(extra.data !== undefined && { data: extra.data }) };
+  res.end(JSON.stringify({ jsonrpc: "2.0", error, id: extra.id ?? null }));
 };
 
 /** The Node request as a web Request (the SDK v2 transports speak fetch); aborted when the client goes away. */
@@ -291,10 +294,32 @@ export class HttpTransportServer {
         },
       );
     const request = toWebRequest(req, res, raw);
-    if (!(await isLegacyRequest(request, body, { maxRequestBodySize: this.opts.maxBodyBytes })))
+    if (!(await isLegacyRequest(request, body, { maxRequestBodySize: this.opts.maxBodyBytes }))) {
+      const mismatch = this.paramHeaderMismatchOf(body, request.headers);
+      if (mismatch)
+        return jsonError(
+          res,
+          400,
+          -32020,
+          `Bad Request: the request headers and body disagree: ${mismatch.message}.`,
+          {},
+          {
+            id: (body as { id?: unknown }).id ?? null,
+            data: { mismatch: { header: mismatch.header } },
+          },
+        );
       return writeWebResponse(res, await this.modern.fetch(request, { authInfo: auth, parsedBody: body }));
+    }
     if (this.opts.stateless) return this.handleStateless(request, res, body, auth);
     return this.handleSession(request, res, body, auth, principal.id);
+  }
+
+  /** A tools/call whose `Mcp-Param-*` headers disagree with its arguments (SEP-2243), checked on the tool's listing. */
+  private paramHeaderMismatchOf(body: unknown, headers: Headers) {
+    const msg = body as { method?: unknown; params?: { name?: unknown; arguments?: unknown } } | undefined;
+    if (msg?.method !== "tools/call" || typeof msg.params?.name !== "string") return undefined;
+    const entry = this.app.tools.find((t) => t.name === msg.params?.name);
+    return entry && paramHeaderMismatch(this.app.listing(entry).inputSchema, msg.params.arguments, headers);
   }
 
   /** A tools/call for a served tool whose scopes the principal lacks: the scopes it would need. */

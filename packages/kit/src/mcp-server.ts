@@ -6,6 +6,7 @@ import {
   createRequestStateCodec,
   type InputRequiredResult,
   inputRequired,
+  MissingRequiredClientCapabilityError,
   ProtocolErrorCode,
   type ReadResourceResult,
   type RequestStateCodec,
@@ -183,14 +184,19 @@ export class KitApp {
     return this.stateCodec.codec;
   }
 
-  /** This request's multi-round-trip view (2026-07-28 only): the state arrives verified by the SDK's hook. */
-  private inputRound(server: Server, extra: Extra): InputRound {
+  /** What the client declared: in this request's envelope (2026-07-28) or at initialize (2025). */
+  private declaredCapabilities(server: Server, extra: Extra): ClientCapabilities {
     const envelope = extra.mcpReq.envelope as Record<string, unknown> | undefined;
     const declared = envelope?.["io.modelcontextprotocol/clientCapabilities"] as
       | ClientCapabilities
       | undefined;
+    return declared ?? server.getClientCapabilities() ?? {};
+  }
+
+  /** This request's multi-round-trip view (2026-07-28 only): the state arrives verified by the SDK's hook. */
+  private inputRound(server: Server, extra: Extra): InputRound {
     return {
-      capabilities: declared ?? server.getClientCapabilities() ?? {},
+      capabilities: this.declaredCapabilities(server, extra),
       responses: extra.mcpReq.inputResponses,
       state: extra.mcpReq.requestState(),
       seal: async (payload) => (await this.codec()).mint(payload),
@@ -286,6 +292,14 @@ export class KitApp {
           : `Unknown tool: ${toolNameForError(name)}. Call tools/list to see the tools you can use.`,
       );
     }
+    const missing = (entry.def.clientCapabilities ?? []).filter(
+      (c) => !this.declaredCapabilities(server, extra)[c],
+    );
+    if (missing.length > 0)
+      throw new MissingRequiredClientCapabilityError(
+        { requiredCapabilities: Object.fromEntries(missing.map((c) => [c, {}])) },
+        `${name} needs the client's ${missing.join(" and ")} capability, which this client did not declare.`,
+      );
     if (this.runtime.closing) {
       return shapeResult(entry.def, {
         ok: false,

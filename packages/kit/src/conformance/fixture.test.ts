@@ -14,6 +14,7 @@ import { KitApp } from "../mcp-server";
 import { KitRuntime } from "../runtime";
 import { conformanceFixture, PNG_BASE64, WAV_BASE64 } from "./fixture";
 import { inputRequiredTools } from "./input-required";
+import { statelessTools } from "./stateless";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -90,6 +91,22 @@ const firstText = (r: CallToolResult) => {
   return c?.type === "text" ? c.text : "";
 };
 
+describe("conformance fixture: client capabilities and header parameters", () => {
+  it("refuses a tool needing sampling with -32021 naming it, before it runs, and lists x-mcp-header", async () => {
+    const { client } = await connect({ capabilities: false });
+    await expect(client.callTool({ name: "test_missing_capability", arguments: {} })).rejects.toMatchObject({
+      code: -32021,
+      data: { requiredCapabilities: { sampling: {} } },
+    });
+    const withSampling = await connect();
+    const ok = await withSampling.client.callTool({ name: "test_missing_capability", arguments: {} });
+    expect(ok.isError).toBeFalsy();
+    const { tools } = await client.listTools();
+    const header = tools.find((t) => t.name === "test_header_param");
+    expect(header?.inputSchema.properties?.region).toMatchObject({ "x-mcp-header": "Region" });
+  });
+});
+
 describe("conformance fixture: surface", () => {
   it("lists every test_* tool with a description, an object input schema and all four annotations", async () => {
     const { client } = await connect();
@@ -109,6 +126,7 @@ describe("conformance fixture: surface", () => {
         "test_tool_with_logging",
         "test_tool_with_progress",
         ...inputRequiredTools.map((t) => t.name),
+        ...statelessTools.map((t) => t.name),
         "json_schema_2020_12_tool",
       ].sort(),
     );

@@ -3,6 +3,7 @@ import { definePrompt, defineResource, defineServer, type ElicitFormParams } fro
 import { notFound } from "../errors";
 import { inputRequiredPrompts, inputRequiredTools } from "./input-required";
 import { asksClient, NoArgs, rawTool, readOnly, SCOPES, sleep, TOOLSET, text } from "./shared";
+import { statelessTools } from "./stateless";
 
 /**
  * The server the official MCP conformance suite (`@modelcontextprotocol/conformance`, server side, default
@@ -421,7 +422,7 @@ export const conformanceFixture = defineServer({
   toolsets: [
     { name: TOOLSET, description: "Every tool the MCP conformance server suite calls.", default: true },
   ],
-  tools: [...tools, ...inputRequiredTools],
+  tools: [...tools, ...inputRequiredTools, ...statelessTools],
   resources,
   prompts: [...prompts, ...inputRequiredPrompts],
   ports: async () => ({}),

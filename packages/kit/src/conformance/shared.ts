@@ -44,6 +44,7 @@ export const rawTool = <I>(def: {
   annotations: ToolAnnotations;
   input: z.ZodType<I>;
   listedInputSchema?: ToolDefinition["listedInputSchema"];
+  clientCapabilities?: ToolDefinition["clientCapabilities"];
   handler: ToolDefinition<I, CallToolResult>["handler"];
 }): ToolDefinition<I, CallToolResult> =>
   defineTool<I, CallToolResult>({
@@ -57,5 +58,6 @@ export const rawTool = <I>(def: {
     output: RawResult,
     raw: true,
     ...(def.listedInputSchema && { listedInputSchema: def.listedInputSchema }),
+    ...(def.clientCapabilities && { clientCapabilities: def.clientCapabilities }),
     handler: def.handler,
   });
