@@ -1,6 +1,8 @@
 // Prints each tool's model-visible tokens (name + description + input schema, o200k) for one server, largest first.
 // Usage: node bench/tokens-per-tool.mjs [sales|marketing|customer-success|suite] [--default: default toolsets only]
-import { mkdtempSync } from "node:fs";
+//   [--results: also each read-only tool's documented example (docs/tools), called on the sandbox without its
+//   limit, i.e. the default page a model gets: tokens of structuredContent and of the text rendering]
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -24,7 +26,28 @@ const transport = new StdioClientTransport({
 const client = new Client({ name: "tokens", version: "1" });
 await client.connect(transport);
 const { tools } = await client.listTools();
+const results = process.argv.includes("--results") ? await exampleResults(tools) : [];
 await client.close();
+
+/** The documented example calls of a server (docs/tools/<server>.md), called without `limit`. */
+async function exampleResults(listed) {
+  const doc = readFileSync(join(root, `docs/tools/${server}.md`), "utf8");
+  const examples = [...doc.matchAll(/### Example\n```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]));
+  const out = [];
+  for (const { name, arguments: args } of examples) {
+    const tool = listed.find((t) => t.name === name);
+    if (!tool?.annotations?.readOnlyHint) continue;
+    const { limit: _limit, ...page } = args ?? {};
+    const r = await client.callTool({ name, arguments: page });
+    const text = (r.content ?? []).map((c) => c.text ?? "").join("\n");
+    out.push({
+      name,
+      structured: encode(JSON.stringify(r.structuredContent ?? {})).length,
+      text: encode(text).length,
+    });
+  }
+  return out.sort((a, b) => b.structured - a.structured);
+}
 const rows = tools
   .map((t) => ({
     name: t.name,
@@ -37,3 +60,14 @@ const total = rows.reduce((t, r) => t + r.tokens, 0);
 console.log(
   `${rows.length} tools, ${total} tokens, avg ${(total / rows.length).toFixed(1)}, max ${rows[0]?.tokens}`,
 );
+if (results.length) {
+  console.log(
+    "\nresult tokens of each documented example, default page (structured / text; budget 1,500 each):",
+  );
+  for (const r of results)
+    console.log(`${String(r.structured).padStart(5)} / ${String(r.text).padStart(5)}  ${r.name}`);
+  const over = results.filter((r) => r.structured > 1500 || r.text > 1500).map((r) => r.name);
+  console.log(
+    `${results.length} read tools, max ${results[0]?.structured} structured; over budget: ${over.join(", ") || "none"}`,
+  );
+}
