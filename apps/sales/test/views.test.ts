@@ -65,7 +65,11 @@ describe.skipIf(!chromiumPresent)("sales views in Chromium, fed the sandbox's re
       .nth(1)
       .locator("rect.bar")
       .evaluateAll((rs) =>
-        rs.map((r) => [r.getAttribute("data-series"), r.getAttribute("data-label"), r.getAttribute("data-value")]),
+        rs.map((r) => [
+          r.getAttribute("data-series"),
+          r.getAttribute("data-label"),
+          r.getAttribute("data-value"),
+        ]),
       );
     const want = weekly.week_ending.flatMap((day, i) =>
       Object.keys(weekly.open).map((stage) => [stage, day.slice(5), String(weekly.open[stage]?.[i])]),
