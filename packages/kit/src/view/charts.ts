@@ -7,7 +7,7 @@ const WIDTH = 560;
 const ROW = 24;
 const LABEL_W = 150;
 const VALUE_W = 140;
-export const PALETTE = ["#3b6fd4", "#2e9e6a", "#d08a1c", "#b3261e", "#7a5bc4", "#5a7386"];
+export const PALETTE = ["#3b6fd4", "#2e9e6a", "#d08a1c", "#b3261e", "#7a5bc4", "#5a7386", "#c2185b"];
 
 type Attrs = Record<string, string | number>;
 
