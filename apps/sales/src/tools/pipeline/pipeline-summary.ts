@@ -63,11 +63,15 @@ export const pipelineSummary = salesTool({
     const deals = await ports.crm.dealsClosingBetween(period.from, period.to, input.owner);
     // past weeks are rebuilt from stage history, which only the sandbox port reads
     const history = ports.source === "sandbox";
-    const weeks = weekEnds(period.to < today ? period.to : today, history ? WEEKS : 1);
-    const cells = await ports.crm.pipelineSnapshots(
-      weeks.map((asOf) => ({ asOf, from: period.from, to: period.to })),
-      input.owner,
-    );
+    const end = period.to < today ? period.to : today;
+    // without it only today's pipeline is known: a past quarter has no weekly series
+    const weeks = history ? weekEnds(end, WEEKS) : end === today ? [today] : [];
+    const cells = weeks.length
+      ? await ports.crm.pipelineSnapshots(
+          weeks.map((asOf) => ({ asOf, from: period.from, to: period.to })),
+          input.owner,
+        )
+      : [];
     return {
       quarter: period.label,
       from: period.from,
@@ -82,7 +86,11 @@ export const pipelineSummary = salesTool({
         source: ports.source,
         inputs: { deals: deals.length },
         caveats: [
-          ...(history ? [] : ["by_week has the current week only: this CRM's stage history is not read."]),
+          ...(history
+            ? []
+            : [
+                "by_week has today's pipeline only (none for a past quarter): this CRM's stage history is not read.",
+              ]),
           ...(deals.length === 0 ? ["No deals close in this quarter for this owner."] : []),
           ...(freshnessOf(deals) ? [freshnessOf(deals)?.note as string] : []),
         ],
