@@ -101,6 +101,6 @@ export function openByWeek(
     const row = out[c.stage as OpenStage];
     if (row && c.point < weeks) row[c.point] = (row[c.point] ?? 0) + c.amount;
   }
-  for (const row of Object.values(out)) row.forEach((v, i) => (row[i] = round(v)));
+  for (const row of Object.values(out)) for (const [i, v] of row.entries()) row[i] = round(v);
   return out;
 }

@@ -63,7 +63,7 @@ export const pipelineSummary = salesTool({
     const deals = await ports.crm.dealsClosingBetween(period.from, period.to, input.owner);
     // past weeks are rebuilt from stage history, which only the sandbox port reads
     const history = ports.source === "sandbox";
-    const end = period.to < today ? period.to : today;
+    const end = [period.to, today].sort()[0] ?? today; // the earlier day: a past quarter's last
     // without it only today's pipeline is known: a past quarter has no weekly series
     const weeks = history ? weekEnds(end, WEEKS) : end === today ? [today] : [];
     const cells = weeks.length
