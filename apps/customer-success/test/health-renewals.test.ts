@@ -83,7 +83,7 @@ beforeAll(async () => {
     usage: n(
       await db.query<Record<string, unknown>>(
         "SELECT account_id, day, events, active_users FROM sb_usage_daily WHERE day >= ?",
-        [minus(today, 160)],
+        [minus(today, 200)],
       ),
       ["events", "active_users"],
     ),
@@ -199,6 +199,49 @@ describe("health_scores", () => {
       worst.filter((a) => (a.score_90d_ago as number) > (a.score as number)).length,
     ).toBeGreaterThanOrEqual(4);
     expect(r.data.meta.caveats[0]).toMatch(/Past scores/);
+  });
+
+  it("gives the book's trend: bands and average score of the same accounts at each month end the usage reaches", async () => {
+    const ends: string[] = [];
+    for (let m = 1; m <= 6; m++) {
+      const d = new Date(Date.parse(today));
+      const end = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - m + 1, 0))
+        .toISOString()
+        .slice(0, 10);
+      // 180 days of usage kept, 60 needed before the day
+      if (end >= minus(today, 120)) ends.unshift(end);
+    }
+    expect(ends.length).toBeGreaterThanOrEqual(3);
+    const check = async (args: Record<string, unknown>, accounts: Raw[]) => {
+      const r = await s.call("health_scores", args);
+      expect(r.isError, r.text).toBe(false);
+      const t = r.data.trend as {
+        month_end: string[];
+        average_score: (number | null)[];
+        by_band: Record<string, number[]>;
+      };
+      expect(t.month_end).toEqual(ends);
+      for (const [i, asOf] of ends.entries()) {
+        const scored = accounts
+          .filter((a) => a.created_date <= minus(asOf, 60))
+          .map((a) => reference(a, asOf))
+          .filter((ref) => ref.renewal !== null && ref.seats > 0);
+        for (const b of ["high", "medium", "low"])
+          expect(t.by_band[b]?.[i], `${asOf} ${b}`).toBe(scored.filter((x) => x.band === b).length);
+        const avg = scored.reduce((sum, x) => sum + x.score, 0) / scored.length;
+        expect(t.average_score[i], asOf).toBe(Math.round(avg * 10) / 10);
+      }
+      return t;
+    };
+    const all = await check({ limit: 5 }, raw.accounts);
+    // the planted decline: fewer customers at low risk at the last month end than at the first
+    expect(all.by_band.low?.at(-1)).toBeLessThan(all.by_band.low?.[0] as number);
+    await check(
+      { size_band: "51-200", limit: 3 },
+      raw.accounts.filter((a) => a.size_band === "51-200"),
+    );
+    const none = await s.call("health_scores", { industry: "Nothing here" });
+    expect(none.data.trend).toBeNull();
   });
 
   it("filters by segment, owner and band, with totals of the filtered set", async () => {

@@ -281,6 +281,7 @@ describe("tickets_search and ticket_get on Zendesk (node-zendesk against the fak
     for (const a of health.data.accounts as Row[])
       expect([a.score_30d_ago, a.score_90d_ago]).toEqual([null, null]);
     expect(health.data.meta.caveats[0]).toMatch(/Trend not computable/);
+    expect(health.data.trend).toBeNull();
   });
 
   it("reads the newest 1,000 matches at most and says so (Zendesk's search cap)", async () => {

@@ -288,6 +288,53 @@ describe("campaign_performance", () => {
   });
 });
 
+describe("all_models", () => {
+  it("adds each shown campaign's pipeline under every model: first/last/linear as SQL says, the rest as each model alone", async () => {
+    const r = await s.call("attribution", { model: "w_shaped", top: 8, all_models: true });
+    expect(r.isError, r.text).toBe(false);
+    const m = r.data.by_model as { models: string[]; pipeline: Record<string, number[]> };
+    expect(m.models).toEqual([...ATTRIBUTION_MODELS]);
+    const ids = (r.data.campaigns as { id: string; pipeline: number }[]).map((c) => c.id);
+    expect(Object.keys(m.pipeline).sort()).toEqual([...ids].sort());
+    const at = (model: string) => m.models.indexOf(model);
+    for (const [model, order] of [
+      ["first_touch", ""],
+      ["last_touch", "DESC"],
+    ] as const) {
+      const sql = new Map(
+        (await db.query<Record<string, unknown>>(PICK(order))).map((e) => [
+          String(e.campaign_id),
+          n(e.pipeline),
+        ]),
+      );
+      for (const id of ids) expect(m.pipeline[id]?.[at(model)], `${model} ${id}`).toBe(sql.get(id) ?? 0);
+    }
+    const linear = await db.query<Record<string, unknown>>(
+      `${WINDOW}, per AS (SELECT deal_id, amount, campaign_id, COUNT(*) AS k FROM w GROUP BY deal_id, amount, campaign_id),
+       tot AS (SELECT deal_id, COUNT(*) AS nt FROM w GROUP BY deal_id)
+       SELECT campaign_id, SUM(amount * 1.0 * k / nt) AS pipeline, COUNT(*) AS deals FROM per JOIN tot USING (deal_id) GROUP BY campaign_id`,
+    );
+    for (const e of linear.filter((x) => ids.includes(String(x.campaign_id))))
+      expect(Math.abs((m.pipeline[String(e.campaign_id)]?.[at("linear")] ?? 0) - n(e.pipeline))).toBeLessThan(
+        n(e.deals),
+      );
+    // the model asked for is the campaigns' own pipeline; every other column is that model's own answer
+    for (const c of r.data.campaigns as { id: string; pipeline: number }[])
+      expect(m.pipeline[c.id]?.[at("w_shaped")]).toBe(c.pipeline);
+    for (const model of ["time_decay", "u_shaped", "data_driven"]) {
+      const alone = byCampaign((await s.call("attribution", { model, top: 100 })).data.campaigns);
+      for (const id of ids)
+        expect(m.pipeline[id]?.[at(model)], `${model} ${id}`).toBe(alone.get(id)?.pipeline ?? 0);
+    }
+    // models disagree: some campaign's credit differs between first and last touch
+    expect(ids.some((id) => m.pipeline[id]?.[0] !== m.pipeline[id]?.[1])).toBe(true);
+    const plain = await s.call("attribution", { model: "w_shaped", top: 8 });
+    expect(plain.data.by_model).toBeUndefined();
+    const full = await s.client.callTool({ name: "attribution", arguments: { all_models: true } });
+    expect(resultTokens(full as never).structured).toBeLessThanOrEqual(1500);
+  });
+});
+
 describe("budgets", () => {
   it("keeps the model-visible input and the default result small", async () => {
     const tool = (await s.client.listTools()).tools.find((t) => t.name === "attribution");

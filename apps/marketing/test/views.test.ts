@@ -55,4 +55,33 @@ describe.skipIf(!chromiumPresent)("the attribution view in Chromium, fed the san
     }
     expect(drawnByModel.get("first_touch")).not.toEqual(drawnByModel.get("w_shaped"));
   });
+
+  it("with all_models, draws one dot per campaign and model at the campaign's pipeline under that model", async () => {
+    const html = await readViewHtml(s.client, "ui://marketing/attribution");
+    const args = { model: "linear", top: 6, all_models: true };
+    const result = await s.client.callTool({ name: "attribution", arguments: args });
+    expect(result.isError ?? false).toBe(false);
+    const a = result.structuredContent as {
+      campaigns: { id: string; name: string }[];
+      by_model: { models: string[]; pipeline: Record<string, number[]> };
+    };
+    const { frame, errors } = await host.render(html, result, args);
+    const dots = frame.locator("svg").nth(1).locator("circle.point");
+    await expect.poll(() => dots.count()).toBe(6 * 7);
+    const drawn = await dots.evaluateAll((cs) =>
+      cs.map((c) => [
+        c.getAttribute("data-label"),
+        c.getAttribute("data-series"),
+        Number(c.getAttribute("data-value")),
+      ]),
+    );
+    const short = ["first", "last", "linear", "decay", "U", "W", "data"];
+    expect(a.by_model.models).toHaveLength(7);
+    expect(drawn).toEqual(
+      a.campaigns.flatMap((c) => short.map((label, i) => [c.name, label, a.by_model.pipeline[c.id]?.[i]])),
+    );
+    // the legend names every model
+    expect(await frame.locator("svg").nth(1).locator("text.legend").allTextContents()).toEqual(short);
+    expect(errors).toEqual([]);
+  });
 });

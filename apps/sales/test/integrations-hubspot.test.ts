@@ -139,6 +139,9 @@ describe("sales server on HubSpot", () => {
     expect(r.data.meta.source).toBe("hubspot");
     expect(r.data.won).toEqual({ deals: 1, amount: 20_000 });
     expect(r.data.open.amount).toBe(60_000 + 8_000 + 90_000);
+    // no stage history read: a past quarter has no weekly series, and the result says why
+    expect(r.data.by_week.week_ending).toEqual([]);
+    expect(r.data.meta.caveats.join(" ")).toMatch(/by_week has today's pipeline only/);
   });
 
   it("gets a company as an account", async () => {

@@ -48,15 +48,34 @@ describe.skipIf(!chromiumPresent)("sales views in Chromium, fed the sandbox's re
     const stages = data.by_stage as unknown as { stage: string; deals: number; amount: number }[];
     expect(stages.length).toBeGreaterThan(3);
     const { frame, errors } = await host.render(html, result, { quarter: "2026-Q4" });
-    const bars = frame.locator("svg rect.bar");
+    await expect.poll(() => frame.locator("svg").count()).toBe(2);
+    const bars = frame.locator("svg").nth(0).locator("rect.bar");
     await expect.poll(() => bars.count()).toBe(stages.length);
     for (const [i, st] of stages.entries()) {
       expect(await bars.nth(i).getAttribute("data-value")).toBe(String(st.amount));
       expect(await bars.nth(i).getAttribute("data-label")).toBe(st.stage.replace(/_/g, " "));
     }
-    const labels = await frame.locator("svg text.value").allTextContents();
+    const labels = await frame.locator("svg").nth(0).locator("text.value").allTextContents();
     expect(labels.map((l) => /(\d+) deals?$/.exec(l)?.[1])).toEqual(stages.map((st) => String(st.deals)));
     expect(await frame.locator("h2").textContent()).toBe("Pipeline 2026-Q4");
+    // stacked weekly columns: one part per open stage and week, valued as by_week says
+    const weekly = data.by_week as unknown as { week_ending: string[]; open: Record<string, number[]> };
+    const parts = await frame
+      .locator("svg")
+      .nth(1)
+      .locator("rect.bar")
+      .evaluateAll((rs) =>
+        rs.map((r) => [
+          r.getAttribute("data-series"),
+          r.getAttribute("data-label"),
+          r.getAttribute("data-value"),
+        ]),
+      );
+    const want = weekly.week_ending.flatMap((day, i) =>
+      Object.keys(weekly.open).map((stage) => [stage, day.slice(5), String(weekly.open[stage]?.[i])]),
+    );
+    expect(parts).toEqual(want);
+    expect(weekly.week_ending.length).toBe(8);
     expect(errors).toEqual([]);
   });
 

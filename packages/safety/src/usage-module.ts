@@ -9,7 +9,7 @@ import {
   IsoDateSchema,
   ToolError,
 } from "@revops/kit";
-import type { CostLedger, ResilientCaller, UsageDimension } from "@revops/resilience";
+import type { Budget, CostLedger, ResilientCaller, UsageDimension } from "@revops/resilience";
 import { sandboxDatabase, sandboxToday } from "@revops/sandbox";
 import { z } from "zod";
 import { integrationsHealth, type OpsPorts, opsPorts, opsToolset } from "./ops-module";
@@ -18,6 +18,8 @@ interface UsagePorts extends OpsPorts {
   /** Opened on first use: a sandbox-only server never loads the ledger code at start. */
   ledger: () => Promise<CostLedger>;
   callers: () => Promise<Map<string, ResilientCaller>>;
+  /** The deployment's spending limits (REVOPS_VENDOR_BUDGETS). */
+  budgets: () => Promise<readonly Budget[]>;
   today: () => Promise<string>;
 }
 
@@ -56,6 +58,28 @@ const UsageInput = z
   })
   .strict();
 
+const BudgetSchema = z.object({
+  label: z.string(),
+  period: z.enum(["day", "month"]),
+  soft_usd: z.number().optional(),
+  hard_usd: z.number().optional(),
+});
+
+/** Who a budget limits: its name, else its vendor, tool and principal (unset: any). */
+const budgetLabel = (b: Budget): string =>
+  b.name ?? ([b.vendor, b.tool, b.principal].filter(Boolean).join(" · ") || "all vendors");
+
+/** The budgets that limit spend inside the filter (a budget of another vendor does not). */
+const budgetsIn = (budgets: readonly Budget[], vendor?: string): z.output<typeof BudgetSchema>[] =>
+  budgets
+    .filter((b) => !vendor || !b.vendor || b.vendor === vendor)
+    .map((b) => ({
+      label: budgetLabel(b),
+      period: b.period,
+      ...(b.softUsd !== undefined && { soft_usd: b.softUsd }),
+      ...(b.hardUsd !== undefined && { hard_usd: b.hardUsd }),
+    }));
+
 const UsageOutput = z.object({
   from: z.string(),
   to: z.string(),
@@ -63,6 +87,7 @@ const UsageOutput = z.object({
   total_cost_usd: z.number(),
   cost_per_lead_usd: z.number().nullable(),
   remaining_quota: z.array(QuotaSchema),
+  budgets: z.array(BudgetSchema).optional().describe("Spending limits that apply (REVOPS_VENDOR_BUDGETS)"),
   note: z.string(),
 });
 
@@ -101,7 +126,7 @@ const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOu
   view: defineView({
     uri: "ui://ops/api-usage",
     title: "API cost chart",
-    description: "Vendor API cost per day, or by the first grouping.",
+    description: "Vendor API cost per day with its daily budgets, or by the first grouping.",
     html: async () => (await import("./views/usage.view.ts?view")).default,
   }),
   handler: async ({ input, ctx }) => {
@@ -130,6 +155,7 @@ const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOu
       rows.length === 0
         ? `No vendor calls recorded between ${from} and ${to}${input.vendor ? ` for ${input.vendor}` : ""}; a server on the sandbox makes none.`
         : `${rows.reduce((n, r) => n + r.calls, 0)} vendor calls cost $${total.toFixed(2)} between ${from} and ${to}.`;
+    const budgets = budgetsIn(await ctx.ports.budgets(), input.vendor);
     return {
       from,
       to,
@@ -137,6 +163,7 @@ const apiUsage = defineTool<z.output<typeof UsageInput>, z.output<typeof UsageOu
       total_cost_usd: total,
       cost_per_lead_usd: perLead === null ? null : round(perLead),
       remaining_quota: await quotas(await ctx.ports.callers()),
+      ...(budgets.length > 0 && { budgets }),
       note,
     };
   },
@@ -174,6 +201,8 @@ async function usagePorts(rt: Runtime): Promise<UsagePorts> {
     ...opsPorts(rt),
     ledger: async () => (await import("@revops/connectors/app-setup")).costLedgerFor(rt),
     callers: async () => (await import("@revops/connectors/app-setup")).liveCallers(rt),
+    budgets: async () =>
+      (await import("@revops/connectors/app-setup")).deployedVendorSettings(rt.environment).budgets,
     today: () => usageToday(rt),
   };
 }

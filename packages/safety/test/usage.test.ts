@@ -106,6 +106,14 @@ describe("the cost ledger behind every vendor call", () => {
       },
     ]);
     expect(usage.data.total_cost_usd).toBe(0.03);
+    // the budget configured for this tool, as the chart's lines
+    expect(usage.data.budgets).toEqual([
+      { label: "deals_count", period: "day", soft_usd: 0.015, hard_usd: 0.03 },
+    ]);
+    const other = await s.call("api_usage", { vendor: "apollo" });
+    expect(other.data.budgets).toEqual([
+      { label: "deals_count", period: "day", soft_usd: 0.015, hard_usd: 0.03 },
+    ]);
     expect(usage.data.cost_per_lead_usd).toBe(0.0075);
     expect(usage.data.remaining_quota).toEqual([
       expect.objectContaining({
@@ -150,7 +158,12 @@ describe.skipIf(!chromiumPresent)("the API cost view in Chromium", () => {
         const result = await s.client.callTool({ name: "api_usage", arguments: { group_by } });
         const rows = (result.structuredContent as { rows: Record<string, string | number>[] }).rows;
         expect(rows.length).toBeGreaterThan(0);
+        const data = result.structuredContent as { from: string; to: string };
         const expected = new Map<string, number>();
+        // a time series: every day of the period, the quiet ones at zero
+        if (key === "day")
+          for (let t = Date.parse(data.from); t <= Date.parse(data.to); t += 86_400_000)
+            expected.set(new Date(t).toISOString().slice(0, 10), 0);
         for (const r of rows)
           expected.set(String(r[key]), (expected.get(String(r[key])) ?? 0) + Number(r.cost_usd));
         const { frame, errors } = await host.render(html, result, { group_by });
@@ -160,6 +173,19 @@ describe.skipIf(!chromiumPresent)("the API cost view in Chromium", () => {
           rs.map((r) => [r.getAttribute("data-label"), Number(r.getAttribute("data-value"))] as const),
         );
         expect(new Map(drawn)).toEqual(expected);
+        const lines = await frame
+          .locator("svg line.ref")
+          .evaluateAll((ls) =>
+            ls.map((l) => [l.getAttribute("data-label"), Number(l.getAttribute("data-value"))]),
+          );
+        expect(lines).toEqual(
+          key === "day"
+            ? [
+                ["deals_count soft", 0.015],
+                ["deals_count hard", 0.03],
+              ]
+            : [],
+        );
         const total = (result.structuredContent as { total_cost_usd: number }).total_cost_usd;
         expect(await frame.locator("h2").textContent()).toContain(`$${total.toFixed(2)}`);
         expect(errors).toEqual([]);

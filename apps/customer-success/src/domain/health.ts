@@ -96,3 +96,39 @@ export function pastScore(
   if (s.accountCreated && s.accountCreated > earliest) return null;
   return healthScore(s, asOf).score;
 }
+
+/** Days of daily usage the sandbox keeps for customers (packages/sandbox README): the reach of a past score. */
+export const USAGE_HISTORY_DAYS = 180;
+
+/** Month ends before `today` whose usage windows lie inside the kept history, oldest first, at most `max`. */
+export function trendMonthEnds(today: string, max: number): string[] {
+  const earliest = new Date(Date.parse(today) - (USAGE_HISTORY_DAYS - HISTORY_DAYS) * DAY)
+    .toISOString()
+    .slice(0, 10);
+  const out: string[] = [];
+  const t = new Date(Date.parse(today));
+  for (let back = 0; out.length < max; back++) {
+    const end = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() - back, 0)).toISOString().slice(0, 10);
+    if (end < earliest) break;
+    out.unshift(end);
+  }
+  return out;
+}
+
+/** Accounts per band and their average score on a past day, counting only those with a past score then. */
+export function bookAt(
+  signals: readonly (Signals & { accountCreated?: string })[],
+  asOf: string,
+): { average: number | null; bands: Record<Health["risk"], number> } {
+  const bands = { high: 0, medium: 0, low: 0 };
+  let sum = 0;
+  let n = 0;
+  for (const s of signals) {
+    if (pastScore(s, asOf) === null) continue;
+    const h = healthScore(s, asOf);
+    bands[h.risk] += 1;
+    sum += h.score;
+    n += 1;
+  }
+  return { average: n ? Math.round((sum / n) * 10) / 10 : null, bands };
+}

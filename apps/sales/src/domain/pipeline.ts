@@ -77,3 +77,30 @@ export function summarisePipeline(deals: readonly DealLike[], today: string): Pi
     },
   };
 }
+
+export type OpenStage = (typeof OPEN_STAGES)[number];
+
+/** Week-end days, oldest first: `weeks` days 7 apart ending on `end`. */
+export function weekEnds(end: string, weeks: number): string[] {
+  const t = Date.parse(`${end}T00:00:00Z`);
+  return Array.from({ length: weeks }, (_, i) =>
+    new Date(t - (weeks - 1 - i) * 7 * 86_400_000).toISOString().slice(0, 10),
+  );
+}
+
+/** Open amount per open stage at each point, from snapshot cells (`point` = index into the weeks). */
+export function openByWeek(
+  cells: readonly { point: number; stage: string; amount: number }[],
+  weeks: number,
+): Record<OpenStage, number[]> {
+  const out = Object.fromEntries(OPEN_STAGES.map((s) => [s, Array<number>(weeks).fill(0)])) as Record<
+    OpenStage,
+    number[]
+  >;
+  for (const c of cells) {
+    const row = out[c.stage as OpenStage];
+    if (row && c.point < weeks) row[c.point] = (row[c.point] ?? 0) + c.amount;
+  }
+  for (const row of Object.values(out)) for (const [i, v] of row.entries()) row[i] = round(v);
+  return out;
+}

@@ -1,14 +1,16 @@
 // @title Pipeline by stage
-import { barChart, html, PALETTE, showView, usd } from "@revops/kit/view";
+import { barChart, html, PALETTE, showView, stackedColumns, usd } from "@revops/kit/view";
 
 interface Pipeline {
   quarter: string;
   owner: string | null;
   by_stage: { stage: string; deals: number; amount: number; weighted: number }[];
   open: { deals: number; amount: number; weighted: number };
+  by_week?: { week_ending: string[]; open: Record<string, number[]> };
   meta: { as_of: string };
 }
 
+const OPEN = ["prospecting", "qualification", "proposal", "negotiation"];
 const plural = (n: number) => `${n} deal${n === 1 ? "" : "s"}`;
 
 showView<Pipeline>("pipeline_summary", (p) => [
@@ -29,4 +31,18 @@ showView<Pipeline>("pipeline_summary", (p) => [
     "muted",
     `Open ${usd(p.open.amount)} (${plural(p.open.deals)}), weighted ${usd(p.open.weighted)}: the tick on each bar. As of ${p.meta.as_of}.`,
   ),
+  ...(p.by_week && p.by_week.week_ending.length > 1
+    ? [
+        stackedColumns({
+          title: `Open pipeline by stage at the end of each week, ${p.quarter}`,
+          format: usd,
+          columns: p.by_week.week_ending.map((d) => d.slice(5)),
+          series: OPEN.map((stage, i) => ({
+            label: stage,
+            values: p.by_week?.open[stage] ?? [],
+            color: PALETTE[i],
+          })),
+        }),
+      ]
+    : []),
 ]);

@@ -7,7 +7,7 @@ const WIDTH = 560;
 const ROW = 24;
 const LABEL_W = 150;
 const VALUE_W = 140;
-export const PALETTE = ["#3b6fd4", "#2e9e6a", "#d08a1c", "#b3261e", "#7a5bc4", "#5a7386"];
+export const PALETTE = ["#3b6fd4", "#2e9e6a", "#d08a1c", "#b3261e", "#7a5bc4", "#5a7386", "#c2185b"];
 
 type Attrs = Record<string, string | number>;
 
@@ -139,47 +139,274 @@ export function barChart(o: {
   return chart(o.title, rows * ROW + 4, ...nodes);
 }
 
-/** Vertical bars over an ordered axis (days, score bands), with the first and last labels under the axis. */
-export function columnChart(o: { title: string; bars: Bar[]; format: (n: number) => string }): SVGElement {
-  const height = 180;
-  const plot = height - 40;
-  const max = Math.max(1e-9, ...o.bars.map((b) => b.value));
-  const step = (WIDTH - 60) / Math.max(1, o.bars.length);
+/** A horizontal reference line across columns (a budget), on the columns' scale. */
+export interface RefLine {
+  label: string;
+  value: number;
+  color?: string;
+}
+
+/** One named series over the columns of a stacked chart or the rows of a dot plot. */
+export interface Series {
+  label: string;
+  values: number[];
+  color?: string;
+}
+
+interface Column {
+  label: string;
+  parts: { value: number; color?: string; series?: string; text?: string }[];
+}
+
+const COLUMNS_H = 180;
+const PLOT_H = COLUMNS_H - 40;
+const PLOT_X = 60;
+
+/** A legend row of coloured swatches (drawn in SVG: the page's CSP allows no inline style). */
+function legend(series: { label: string; color?: string }[], y: number): Node[] {
+  const step = (WIDTH - PLOT_X) / Math.max(1, series.length);
+  return series.flatMap((s, i) => [
+    svg("rect", {
+      x: PLOT_X + i * step,
+      y: y - 9,
+      width: 10,
+      height: 10,
+      fill: s.color ?? PALETTE[i] ?? "#888",
+    }),
+    svg("text", { x: PLOT_X + i * step + 14, y, class: "legend" }, short(s.label)),
+  ]);
+}
+
+/** Columns of stacked parts over an ordered axis, reference lines on the same scale, labels under the axis. */
+function columns(o: {
+  title: string;
+  columns: Column[];
+  format: (n: number) => string;
+  lines?: RefLine[];
+  legend?: { label: string; color?: string }[];
+}): SVGElement {
+  const totals = o.columns.map((c) => c.parts.reduce((t, p) => t + Math.max(0, p.value), 0));
+  const max = Math.max(1e-9, ...totals, ...(o.lines ?? []).map((l) => l.value));
+  const step = (WIDTH - PLOT_X) / Math.max(1, o.columns.length);
+  const base = PLOT_H + 16;
+  const y = (v: number) => base - (Math.max(0, v) / max) * PLOT_H;
   const nodes: Node[] = [
     svg("text", { x: 0, y: 12, class: "value" }, o.format(max)),
     svg("line", {
-      x1: 56,
+      x1: PLOT_X - 4,
       x2: WIDTH,
-      y1: plot + 16,
-      y2: plot + 16,
+      y1: base,
+      y2: base,
       stroke: "currentColor",
       "stroke-opacity": 0.4,
     }),
   ];
-  o.bars.forEach((b, i) => {
-    const h = (Math.max(0, b.value) / max) * plot;
-    const x = 60 + i * step;
-    nodes.push(
-      svg(
-        "rect",
-        {
-          x: x + step * 0.1,
-          y: plot + 16 - h,
-          width: Math.max(1, step * 0.8),
-          height: h,
-          fill: b.color ?? PALETTE[0] ?? "#3b6fd4",
-          class: "bar",
-          "data-label": b.label,
-          "data-value": b.value,
-        },
-        svg("title", {}, `${b.label}: ${b.text ?? o.format(b.value)}`),
-      ),
-    );
-    const labelled = o.bars.length <= 12 || i === 0 || i === o.bars.length - 1;
-    if (labelled)
+  o.columns.forEach((c, i) => {
+    const x = PLOT_X + i * step;
+    let below = 0;
+    for (const p of c.parts) {
+      const h = base - y(p.value);
+      const tip = `${p.series ? `${p.series}, ` : ""}${c.label}: ${p.text ?? o.format(p.value)}`;
       nodes.push(
-        svg("text", { x: x + step / 2, y: plot + 32, "text-anchor": "middle", class: "label" }, b.label),
+        svg(
+          "rect",
+          {
+            x: x + step * 0.1,
+            y: y(p.value) - below,
+            width: Math.max(1, step * 0.8),
+            height: h,
+            fill: p.color ?? PALETTE[0] ?? "#3b6fd4",
+            class: "bar",
+            "data-label": c.label,
+            "data-value": p.value,
+            ...(p.series !== undefined && { "data-series": p.series }),
+          },
+          svg("title", {}, tip),
+        ),
+      );
+      below += h;
+    }
+    if (o.columns.length <= 12 || i === 0 || i === o.columns.length - 1)
+      nodes.push(
+        svg("text", { x: x + step / 2, y: PLOT_H + 32, "text-anchor": "middle", class: "label" }, c.label),
       );
   });
-  return chart(o.title, height, ...nodes);
+  for (const l of o.lines ?? []) {
+    const color = l.color ?? PALETTE[3] ?? "#b3261e";
+    nodes.push(
+      svg("line", {
+        x1: PLOT_X - 4,
+        x2: WIDTH,
+        y1: y(l.value),
+        y2: y(l.value),
+        stroke: color,
+        "stroke-dasharray": "4 3",
+        class: "ref",
+        "data-label": l.label,
+        "data-value": l.value,
+      }),
+      svg(
+        "text",
+        { x: WIDTH - 4, y: y(l.value) - 3, "text-anchor": "end", class: "value", fill: color },
+        `${l.label} ${o.format(l.value)}`,
+      ),
+    );
+  }
+  const keyed = o.legend?.length ? legend(o.legend, COLUMNS_H + 12) : [];
+  return chart(o.title, COLUMNS_H + (keyed.length ? 20 : 0), ...nodes, ...keyed);
+}
+
+/** Vertical bars over an ordered axis (days, score bands), optional reference lines (budgets) on their scale. */
+export function columnChart(o: {
+  title: string;
+  bars: Bar[];
+  format: (n: number) => string;
+  lines?: RefLine[];
+}): SVGElement {
+  return columns({
+    ...o,
+    columns: o.bars.map((b) => ({
+      label: b.label,
+      parts: [
+        { value: b.value, ...(b.color ? { color: b.color } : {}), ...(b.text ? { text: b.text } : {}) },
+      ],
+    })),
+  });
+}
+
+/** Stacked columns (one part per series) over an ordered axis (weeks, months), with a legend. */
+export function stackedColumns(o: {
+  title: string;
+  columns: string[];
+  series: Series[];
+  format: (n: number) => string;
+}): SVGElement {
+  const colored = o.series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i] ?? "#888" }));
+  return columns({
+    title: o.title,
+    format: o.format,
+    legend: colored,
+    columns: o.columns.map((label, i) => ({
+      label,
+      parts: colored.map((s) => ({ value: s.values[i] ?? 0, color: s.color, series: s.label })),
+    })),
+  });
+}
+
+/** A line over an ordered axis (an average per month): one point each, carrying its value. */
+export function lineChart(o: {
+  title: string;
+  points: { label: string; value: number | null }[];
+  format: (n: number) => string;
+  max?: number;
+}): SVGElement {
+  const known = o.points.flatMap((p) => (p.value === null ? [] : [p.value]));
+  const max = o.max ?? Math.max(1e-9, ...known);
+  const step = (WIDTH - PLOT_X) / Math.max(1, o.points.length);
+  const base = PLOT_H + 16;
+  const at = (i: number, v: number) =>
+    [PLOT_X + i * step + step / 2, base - (Math.max(0, v) / max) * PLOT_H] as const;
+  const nodes: Node[] = [
+    svg("text", { x: 0, y: 12, class: "value" }, o.format(max)),
+    svg("line", {
+      x1: PLOT_X - 4,
+      x2: WIDTH,
+      y1: base,
+      y2: base,
+      stroke: "currentColor",
+      "stroke-opacity": 0.4,
+    }),
+  ];
+  const drawn = o.points.flatMap((p, i) => (p.value === null ? [] : [at(i, p.value)]));
+  nodes.push(
+    svg("polyline", {
+      points: drawn.map(([x, y]) => `${x},${y}`).join(" "),
+      fill: "none",
+      stroke: PALETTE[0] ?? "#3b6fd4",
+      "stroke-width": 2,
+    }),
+  );
+  o.points.forEach((p, i) => {
+    if (p.value !== null) {
+      const [x, y] = at(i, p.value);
+      nodes.push(
+        svg(
+          "circle",
+          {
+            cx: x,
+            cy: y,
+            r: 4,
+            fill: PALETTE[0] ?? "#3b6fd4",
+            class: "point",
+            "data-label": p.label,
+            "data-value": p.value,
+          },
+          svg("title", {}, `${p.label}: ${o.format(p.value)}`),
+        ),
+        svg("text", { x, y: y - 8, "text-anchor": "middle", class: "value" }, o.format(p.value)),
+      );
+    }
+    nodes.push(
+      svg(
+        "text",
+        { x: PLOT_X + i * step + step / 2, y: PLOT_H + 32, "text-anchor": "middle", class: "label" },
+        p.label,
+      ),
+    );
+  });
+  return chart(o.title, COLUMNS_H, ...nodes);
+}
+
+/** One row per item, one dot per series on a shared axis (a campaign's credit under each model), with a legend. */
+export function dotPlot(o: {
+  title: string;
+  rows: string[];
+  series: Series[];
+  format: (n: number) => string;
+}): SVGElement {
+  const colored = o.series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i % PALETTE.length] ?? "#888" }));
+  const max = Math.max(1e-9, ...colored.flatMap((s) => s.values));
+  const scale = (v: number) => LABEL_W + (Math.max(0, v) / max) * (WIDTH - LABEL_W - 20);
+  const nodes: Node[] = [];
+  o.rows.forEach((label, r) => {
+    const y = r * ROW + 12;
+    const values = colored.map((s) => s.values[r] ?? 0);
+    nodes.push(
+      svg("text", { x: LABEL_W - 6, y: y + 4, "text-anchor": "end", class: "label" }, short(label)),
+      svg("line", {
+        x1: scale(Math.min(...values)),
+        x2: scale(Math.max(...values)),
+        y1: y,
+        y2: y,
+        stroke: "currentColor",
+        "stroke-opacity": 0.3,
+      }),
+    );
+    for (const s of colored) {
+      const v = s.values[r] ?? 0;
+      nodes.push(
+        svg(
+          "circle",
+          {
+            cx: scale(v),
+            cy: y,
+            r: 4,
+            fill: s.color,
+            "fill-opacity": 0.85,
+            class: "point",
+            "data-label": label,
+            "data-series": s.label,
+            "data-value": v,
+          },
+          svg("title", {}, `${label}, ${s.label}: ${o.format(v)}`),
+        ),
+      );
+    }
+  });
+  const height = o.rows.length * ROW + 8;
+  nodes.push(
+    svg("text", { x: WIDTH - 4, y: height - 2, "text-anchor": "end", class: "value" }, o.format(max)),
+    ...legend(colored, height + 14),
+  );
+  return chart(o.title, height + 20, ...nodes);
 }

@@ -11,7 +11,15 @@ import {
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { type AccountSignals, decodeCursor, encodeCursor } from "@revops/sandbox";
 import { z } from "zod";
-import { HEALTH_METHOD, type Health, healthScore, pastScore, topDriver } from "../../domain/health";
+import {
+  bookAt,
+  HEALTH_METHOD,
+  type Health,
+  healthScore,
+  pastScore,
+  topDriver,
+  trendMonthEnds,
+} from "../../domain/health";
 import { csTool } from "../../ports";
 import { AccountNameSchema } from "../schemas";
 import { healthToolset } from "./toolset";
@@ -20,6 +28,8 @@ const DAY_MS = 86_400_000;
 const minusDays = (day: string, n: number) =>
   new Date(Date.parse(day) - n * DAY_MS).toISOString().slice(0, 10);
 const BANDS = ["high", "medium", "low"] as const;
+/** Month ends in the book's trend (as many as the usage history reaches). */
+const TREND_MONTHS = 6;
 const sameText = (a: string | null | undefined, b: string) => (a ?? "").toLowerCase() === b.toLowerCase();
 
 export const healthScores = csTool({
@@ -65,6 +75,14 @@ export const healthScores = csTool({
       average_score: z.number().nullable(),
       by_band: z.record(z.enum(BANDS), z.object({ accounts: z.number(), arr: MoneySchema })),
     }),
+    trend: z
+      .object({
+        month_end: z.array(z.string()),
+        average_score: z.array(z.number().nullable()),
+        by_band: z.record(z.enum(BANDS), z.array(z.number())),
+      })
+      .nullable()
+      .describe("The same accounts at past month ends, those scorable then"),
     next_cursor: NextCursorSchema,
     meta: AnalyticsMetaSchema,
   }),
@@ -72,7 +90,7 @@ export const healthScores = csTool({
   view: defineView({
     uri: "ui://cs/health",
     title: "Health chart",
-    description: "Customers by risk band and the scores shown, with their 90-day-old score.",
+    description: "Customers by risk band, month by month, and the scores shown with their 90-day-old score.",
     html: async () => (await import("../../views/health.view.ts?view")).default,
   }),
   handler: async ({ input, ctx }) => {
@@ -112,6 +130,15 @@ export const healthScores = csTool({
           [d30, d90].map((asOf) => fromVendor(() => ports.support.accountSignals({ accountIds: ids, asOf }))),
         )
       : [[], []];
+    // the book month by month: today's matching accounts as they stood at each past month end
+    const monthEnds =
+      ports.source === "sandbox" && matching.length > 0 ? trendMonthEnds(today, TREND_MONTHS) : [];
+    const allIds = matching.map((x) => x.s.accountId);
+    const books = await Promise.all(
+      monthEnds.map(async (asOf) =>
+        bookAt(await fromVendor(() => ports.support.accountSignals({ accountIds: allIds, asOf })), asOf),
+      ),
+    );
     const byId = (rows: AccountSignals[]) => new Map(rows.map((r) => [r.accountId, r]));
     const [m30, m90] = [byId(then30 ?? []), byId(then90 ?? [])];
     const byBand = Object.fromEntries(
@@ -146,12 +173,22 @@ export const healthScores = csTool({
           : null,
         by_band: byBand,
       },
+      trend: monthEnds.length
+        ? {
+            month_end: monthEnds,
+            average_score: books.map((b) => b.average),
+            by_band: Object.fromEntries(BANDS.map((b) => [b, books.map((x) => x.bands[b])])) as Record<
+              (typeof BANDS)[number],
+              number[]
+            >,
+          }
+        : null,
       next_cursor:
         start + input.limit < matching.length && last
           ? encodeCursor(tag, [key(last), last.s.accountId])
           : null,
       meta: {
-        method: `${HEALTH_METHOD} (as accounts_at_risk): usage trend 35, seat adoption 20, support load 25, NPS 20; band high < 45, medium < 65, medium renewing ≤ 90 days counts high; past scores = the same windows ending 30/90 days ago`,
+        method: `${HEALTH_METHOD} (as accounts_at_risk): usage trend 35, seat adoption 20, support load 25, NPS 20; band high < 45, medium < 65, medium renewing ≤ 90 days counts high; past scores = the same windows ending 30/90 days ago; trend = the matching accounts scored at month ends`,
         as_of: today,
         source: ports.source,
         inputs: {

@@ -10,6 +10,7 @@ import {
 import { z } from "zod";
 import {
   ATTRIBUTION_MODELS,
+  attribute,
   attributionCaveats,
   campaignAttribution,
   DEFAULT_HALF_LIFE_DAYS,
@@ -20,6 +21,19 @@ import { marketingTool } from "../../ports";
 import { attributionToolset } from "./toolset";
 
 const money = MoneySchema;
+
+/** The shown campaigns' pipeline under each model, the same window and half-life (a chart's series). */
+function byModel(
+  deals: Parameters<typeof attribute>[0],
+  opts: Parameters<typeof attribute>[1],
+  ids: string[],
+) {
+  const credited = ATTRIBUTION_MODELS.map((model) => attribute(deals, { ...opts, model }).byCampaign);
+  return {
+    models: [...ATTRIBUTION_MODELS],
+    pipeline: Object.fromEntries(ids.map((id) => [id, credited.map((c) => c.get(id)?.pipeline ?? 0)])),
+  };
+}
 
 export const attribution = marketingTool({
   name: "attribution",
@@ -47,6 +61,7 @@ export const attribution = marketingTool({
         .default(DEFAULT_LOOKBACK_DAYS)
         .describe("Touches before opportunity"),
       top: z.number().int().min(1).max(100).default(10),
+      all_models: z.boolean().optional(),
       connection: ConnectionSchema.optional(),
     })
     .strict(),
@@ -76,13 +91,19 @@ export const attribution = marketingTool({
     unattributed: z
       .object({ deals: z.number(), pipeline: money, revenue: money })
       .describe("Open or won deals with no campaign touch in the window"),
+    by_model: z
+      .object({
+        models: z.array(z.enum(ATTRIBUTION_MODELS)),
+        pipeline: z.record(z.string(), z.array(money)).describe("Campaign id → pipeline under each model"),
+      })
+      .optional(),
     meta: AnalyticsMetaSchema,
   }),
   example: { model: "w_shaped", top: 5 },
   view: defineView({
     uri: "ui://marketing/attribution",
     title: "Attribution chart",
-    description: "Pipeline and revenue credited to each campaign.",
+    description: "Pipeline and revenue credited to each campaign, and under every model (all_models).",
     html: async () => (await import("../../views/attribution.view.ts?view")).default,
   }),
   handler: async ({ input, ctx }) => {
@@ -129,6 +150,13 @@ export const attribution = marketingTool({
         revenue: sum(rest, "revenue"),
       },
       unattributed: result.unattributed,
+      ...(input.all_models && {
+        by_model: byModel(
+          data.deals,
+          opts,
+          shown.map((r) => r.id),
+        ),
+      }),
       meta: {
         method: `attribution-v1 ${input.model}: ${MODEL_METHOD[input.model]}`,
         as_of: today,

@@ -2,12 +2,14 @@ import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, defineView } from "@revops/kit";
 import { z } from "zod";
 import { isQuarter, parseQuarter, quarterOf } from "../../domain/period";
-import { summarisePipeline } from "../../domain/pipeline";
+import { OPEN_STAGES, openByWeek, summarisePipeline, weekEnds } from "../../domain/pipeline";
 import { salesTool } from "../../ports";
 import { OwnerSchema, QuarterSchema } from "../schemas";
 import { pipelineToolset } from "./toolset";
 
 const Amounts = z.object({ deals: z.number(), amount: z.number() });
+/** Weeks of the weekly series (the chart's columns); a CRM without stage history serves only the last. */
+const WEEKS = 8;
 
 export const pipelineSummary = salesTool({
   name: "pipeline_summary",
@@ -39,13 +41,19 @@ export const pipelineSummary = salesTool({
     average_won_deal: z.number().nullable(),
     slipped: Amounts.describe("Open deals whose close date is already past"),
     forecast_categories: z.object({ commit: z.number(), best_case: z.number(), pipeline: z.number() }),
+    by_week: z
+      .object({
+        week_ending: z.array(z.string()),
+        open: z.record(z.enum(OPEN_STAGES), z.array(z.number())),
+      })
+      .describe("Open amount of this quarter's deals per stage as each week ended"),
     meta: AnalyticsMetaSchema,
   }),
   example: { quarter: "2026-Q4" },
   view: defineView({
     uri: "ui://sales/pipeline",
     title: "Pipeline chart",
-    description: "Amount by stage, with the weighted amount.",
+    description: "Amount by stage with the weighted amount, and open pipeline by stage week by week.",
     html: async () => (await import("../../views/pipeline.view.ts?view")).default,
   }),
   handler: async ({ input, ctx }) => {
@@ -53,18 +61,36 @@ export const pipelineSummary = salesTool({
     const today = await ports.today();
     const period = parseQuarter(input.quarter && isQuarter(input.quarter) ? input.quarter : quarterOf(today));
     const deals = await ports.crm.dealsClosingBetween(period.from, period.to, input.owner);
+    // past weeks are rebuilt from stage history, which only the sandbox port reads
+    const history = ports.source === "sandbox";
+    const end = [period.to, today].sort()[0] ?? today; // the earlier day: a past quarter's last
+    // without it only today's pipeline is known: a past quarter has no weekly series
+    const weeks = history ? weekEnds(end, WEEKS) : end === today ? [today] : [];
+    const cells = weeks.length
+      ? await ports.crm.pipelineSnapshots(
+          weeks.map((asOf) => ({ asOf, from: period.from, to: period.to })),
+          input.owner,
+        )
+      : [];
     return {
       quarter: period.label,
       from: period.from,
       to: period.to,
       owner: input.owner ?? null,
       ...summarisePipeline(deals, today),
+      by_week: { week_ending: weeks, open: openByWeek(cells, weeks.length) },
       meta: {
-        method: "pipeline-summary-v1: sums by stage; weighted = amount × CRM stage probability",
+        method:
+          "pipeline-summary-v1: sums by stage; weighted = amount × CRM stage probability; by_week = the quarter's deals by the stage they were in at the end of each week (stage history), today's amounts and close dates",
         as_of: today,
         source: ports.source,
         inputs: { deals: deals.length },
         caveats: [
+          ...(history
+            ? []
+            : [
+                "by_week has today's pipeline only (none for a past quarter): this CRM's stage history is not read.",
+              ]),
           ...(deals.length === 0 ? ["No deals close in this quarter for this owner."] : []),
           ...(freshnessOf(deals) ? [freshnessOf(deals)?.note as string] : []),
         ],
