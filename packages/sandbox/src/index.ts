@@ -187,6 +187,16 @@ export {
   TicketWriteError,
 } from "./ports/support.js";
 export {
+  type NewTask,
+  type NewTouchpoint,
+  SandboxTasks,
+  TaskWriteError as SandboxTaskError,
+  type TaskRow,
+  TOUCHPOINT_CHANNELS,
+  type TouchpointChannel,
+  type TouchpointRow,
+} from "./ports/tasks.js";
+export {
   budgetMigrations,
   sandboxMigrations,
   TABLE_COLUMNS,
