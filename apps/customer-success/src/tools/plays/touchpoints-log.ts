@@ -49,7 +49,7 @@ export const touchpointsLog = csTool({
     channel: z.string(),
     day: z.string(),
     subject: AccountNameSchema,
-    notes: untrustedText(z.string(), "touchpoint notes"),
+    notes: untrustedText(z.string(), "touchpoint notes", 2000),
     recovered: z.boolean(),
     written: WrittenSchema,
     where: z.string(),
