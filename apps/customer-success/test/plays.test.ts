@@ -13,6 +13,8 @@ const config = guardConfig({
   GUARD_TOKEN_SECRET: "plays-test-secret-0123456789abcdef",
 });
 const now = () => new Date();
+// biome-ignore lint/suspicious/noExplicitAny: the test reads structured results field by field
+const d = (r: { data?: unknown }): any => r.data;
 const typeThePhrase = (h: GuardedHarness) =>
   h.answerWith((p) => ({
     action: "accept",
@@ -78,10 +80,10 @@ describe("plays on the sandbox, through the guard and the MCP client", () => {
 
   it("one account: the preview lists each task; confirmed, tasks and planned touchpoints are written once", async () => {
     const churn = await h.call("churn_risk", { limit: 1 });
-    const top = churn.data.accounts[0] as { account_id: string; account_name: string };
+    const top = d(churn).accounts[0] as { account_id: string; account_name: string };
     const dry = await h.call("save_play", { account_id: top.account_id, dry_run: true });
     expect(dry.isError, dry.text).toBeFalsy();
-    const plan = (dry.data as { plan: { tasks: { play: string; owner_id: string; due_date: string }[] } }).plan;
+    const plan = (d(dry) as { plan: { tasks: { play: string; owner_id: string; due_date: string }[] } }).plan;
     expect(plan.tasks.length).toBeGreaterThan(0);
     expect(await tasksOf(top.account_id)).toEqual([]);
     const owner = await db.one<{ owner_id: string }>("SELECT owner_id FROM sb_accounts WHERE id = ?", [
@@ -91,7 +93,7 @@ describe("plays on the sandbox, through the guard and the MCP client", () => {
     typeThePhrase(h);
     const r = await h.call("save_play", { account_id: top.account_id });
     expect(r.isError, r.text).toBe(false);
-    expect(r.data.created).toBe(plan.tasks.length);
+    expect(d(r).created).toBe(plan.tasks.length);
     const rows = await tasksOf(top.account_id);
     expect(rows.map((t) => t.source)).toEqual(plan.tasks.map((t) => `save_play:${t.play}`).sort());
     for (const t of rows) expect(t.due_date > today && t.principal === "alice").toBe(true);
@@ -118,9 +120,9 @@ describe("plays on the sandbox, through the guard and the MCP client", () => {
     const dry = await h.call("save_play", { min_probability: 0.9, dry_run: true });
     expect(dry.isError, dry.text).toBeFalsy();
     // accounts at or above it (the one handled above has no play left), each with its tasks listed
-    const count = (dry.data as { plan: { count: number } }).plan.count;
-    expect(count).toBeGreaterThanOrEqual(churn.data.total.accounts - 1);
-    expect(count).toBeLessThanOrEqual(churn.data.total.accounts);
+    const count = (d(dry) as { plan: { count: number } }).plan.count;
+    expect(count).toBeGreaterThanOrEqual(d(churn).total.accounts - 1);
+    expect(count).toBeLessThanOrEqual(d(churn).total.accounts);
     typeThePhrase(h);
     const queued = await h.call("save_play", { min_probability: 0.9 });
     expect(queued.isError).toBe(true);
@@ -129,23 +131,22 @@ describe("plays on the sandbox, through the guard and the MCP client", () => {
     await approvalsAdmin({ sql: async () => guardDb, config, now }).approve(id, "carol");
     const r = await h.call("save_play", { min_probability: 0.9, approval_id: id });
     expect(r.isError, r.text).toBe(false);
-    const accounts = new Set((r.data.tasks as { account_id: string }[]).map((t) => t.account_id));
+    const accounts = new Set((d(r).tasks as { account_id: string }[]).map((t) => t.account_id));
     expect(accounts.size).toBe(count);
   });
 
-  it("touchpoints_log: logs a done touchpoint with notes once, fenced as outside text; refuses a future day", async () => {
+  it("touchpoints_log: logs a done touchpoint with notes once, fenced as outside text", async () => {
     const id = String(
       (await db.one<{ id: string }>("SELECT id FROM sb_accounts WHERE lifecycle = 'customer' ORDER BY id LIMIT 1"))?.id,
     );
     const args = { account_id: id, channel: "qbr", notes: "Reviewed adoption; asked for an SSO roadmap." };
-    const future = await h.call("touchpoints_log", { ...args, day: "2099-01-01" });
-    expect(future.isError).toBe(true);
-    expect(future.text).toMatch(/day: 2099-01-01 is after today/);
+    const extra = await h.call("touchpoints_log", { ...args, day: "2099-01-01" });
+    expect(extra.isError).toBe(true); // strict input: the day is the sandbox clock's
     typeThePhrase(h);
     const r = await h.call("touchpoints_log", args);
     expect(r.isError, r.text).toBe(false);
-    expect(r.data).toMatchObject({ account_id: id, channel: "qbr", day: today, recovered: false });
-    expect(r.data.where).toMatch(/no CRM connection/);
+    expect(d(r)).toMatchObject({ account_id: id, channel: "qbr", day: today, recovered: false });
+    expect(d(r).where).toMatch(/no CRM connection/);
     expect(r.text).toContain("<<<untrusted touchpoint notes");
     const rows = await db.query<{ status: string; notes: string; channel: string }>(
       "SELECT status, notes, channel FROM sb_touchpoints WHERE account_id = ? AND source = 'touchpoints_log'",

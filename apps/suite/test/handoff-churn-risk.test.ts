@@ -18,6 +18,8 @@ const config = guardConfig({
   GUARD_TOKEN_SECRET: "churn-handoff-secret-0123456789abcdef",
 });
 const now = () => new Date();
+// biome-ignore lint/suspicious/noExplicitAny: the test reads structured results field by field
+const d = (r: { data?: unknown }): any => r.data;
 const DAY = 86_400_000;
 const minus = (day: string, n: number) => new Date(Date.parse(day) - n * DAY).toISOString().slice(0, 10);
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
@@ -115,10 +117,10 @@ describe("handoff_churn_risk: health drop or churn risk → owner task and renew
     const args = { health_drop: 20, days: 30, min_probability: 0.8 };
     const dry = await h.call(TOOL, { ...args, dry_run: true });
     expect(dry.isError, dry.text).toBeFalsy();
-    const plan = (dry.data as { plan: { count: number; sample: Plan[]; by_owner: Record<string, number>; deals_flagged: number } }).plan;
+    const plan = (d(dry) as { plan: { count: number; sample: Plan[]; by_owner: Record<string, number>; deals_flagged: number } }).plan;
     const churn = await h.call("churn_risk", { limit: 100, min_probability: 0.8 });
-    const likely = new Set((churn.data.accounts as { account_id: string }[]).map((a) => a.account_id));
-    expect(churn.data.total.accounts).toBeLessThanOrEqual(100);
+    const likely = new Set((d(churn).accounts as { account_id: string }[]).map((a) => a.account_id));
+    expect(d(churn).total.accounts).toBeLessThanOrEqual(100);
     const customers = await db.query<{ id: string }>("SELECT id FROM sb_accounts WHERE lifecycle = 'customer' ORDER BY id");
     const dropped = new Set<string>();
     for (const { id } of customers) {
@@ -154,14 +156,14 @@ describe("handoff_churn_risk: health drop or churn risk → owner task and renew
       "SELECT DISTINCT account_id FROM sb_deals WHERE type = 'renewal' AND stage NOT IN ('closed_won', 'closed_lost')",
     );
     const open = new Set(withDeal.map((d) => d.account_id));
-    const target = (churn.data.accounts as { account_id: string; probability: number }[]).find(
-      (a) => open.has(a.account_id) && a.probability >= Number(churn.data.meta.inputs.threshold),
+    const target = (d(churn).accounts as { account_id: string; probability: number }[]).find(
+      (a) => open.has(a.account_id) && a.probability >= Number(d(churn).meta.inputs.threshold),
     );
     expect(target, churn.text).toBeDefined();
     const id = target?.account_id as string;
     const dry = await h.call(TOOL, { account_id: id, dry_run: true });
     expect(dry.isError, dry.text).toBeFalsy();
-    const [p] = (dry.data as { plan: { sample: Plan[] } }).plan.sample as Plan[];
+    const [p] = (d(dry) as { plan: { sample: Plan[] } }).plan.sample as Plan[];
     const owner = await db.one<{ owner_id: string }>("SELECT owner_id FROM sb_accounts WHERE id = ?", [id]);
     expect(p?.owner.id).toBe(owner?.owner_id);
     expect(p?.flags.length).toBeGreaterThan(0);
@@ -169,7 +171,7 @@ describe("handoff_churn_risk: health drop or churn risk → owner task and renew
     typeThePhrase(h);
     const r = await h.call(TOOL, { account_id: id });
     expect(r.isError, r.text).toBe(false);
-    expect(r.data).toMatchObject({ tasks_created: 1, deals_flagged: p?.flags.length });
+    expect(d(r)).toMatchObject({ tasks_created: 1, deals_flagged: p?.flags.length });
     const tasks = await db.query<{ owner_id: string; source: string; deal_id: string; principal: string }>(
       "SELECT owner_id, source, deal_id, principal FROM sb_tasks WHERE account_id = ?",
       [id],
@@ -196,7 +198,7 @@ describe("handoff_churn_risk: health drop or churn risk → owner task and renew
     const args = { health_drop: 100, min_probability: 0.9 };
     const dry = await h.call(TOOL, { ...args, dry_run: true });
     expect(dry.isError, dry.text).toBeFalsy();
-    const plan = (dry.data as { plan: { count: number; sample: Plan[] } }).plan;
+    const plan = (d(dry) as { plan: { count: number; sample: Plan[] } }).plan;
     expect(plan.count).toBeGreaterThan(1);
     expect(plan.sample.length).toBe(Math.min(5, plan.count));
     typeThePhrase(h);
@@ -207,7 +209,7 @@ describe("handoff_churn_risk: health drop or churn risk → owner task and renew
     await approvalsAdmin({ sql: async () => guardDb, config, now }).approve(approval, "carol");
     const r = await h.call(TOOL, { ...args, approval_id: approval });
     expect(r.isError, r.text).toBe(false);
-    expect(r.data.tasks_created).toBe(plan.count);
+    expect(d(r).tasks_created).toBe(plan.count);
     const n = await db.one<{ n: number }>(
       "SELECT COUNT(DISTINCT account_id) AS n FROM sb_tasks WHERE source = 'handoff_churn_risk'",
     );

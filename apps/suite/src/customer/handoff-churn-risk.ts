@@ -19,10 +19,11 @@ const HOME =
 
 const input = z
   .object({
-    account_id: z.string().min(1).max(64).optional().describe("omit: every account at risk"),
-    health_drop: z.number().int().min(1).max(100).default(15).describe("points lost"),
-    days: z.number().int().min(7).max(180).default(30).describe("over the last N days"),
-    min_probability: z.number().min(0).max(1).optional().describe("default: the model's threshold"),
+    // defaults and meaning in docs/tools (context budget): omit account_id for every account at risk
+    account_id: z.string().min(1).max(64).optional(),
+    health_drop: z.number().int().min(1).max(100).default(15),
+    days: z.number().int().min(7).max(180).default(30),
+    min_probability: z.number().min(0).max(1).optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -134,7 +135,7 @@ const countBy = (xs: string[]) =>
 export const handoffChurnRisk = customerTool({
   name: "handoff_churn_risk",
   title: "Hand off churn risk to account owners",
-  description: "Creates a CRM task for the owner of each account whose health dropped or churn risk is high, and flags its open renewal deals.",
+  description: "Tasks owners of accounts whose health dropped or churn risk is high; flags their renewal deals.",
   toolset: handoffsToolset.name,
   scopes: ["sales:write", "cs:read"],
   annotations: annotations.update,

@@ -1,29 +1,23 @@
-import { annotations, IsoDateSchema, notFound, untrustedText, userError, WrittenSchema } from "@revops/kit";
+import { annotations, notFound, untrustedText, WrittenSchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { type CsPorts, csTool, TOUCHPOINT_CHANNELS } from "../../ports";
-import { AccountIdSchema, AccountNameSchema } from "../schemas";
+import { AccountNameSchema } from "../schemas";
 import { TASKS_HOME } from "./save-play";
 import { playsToolset } from "./toolset";
 
 const input = z
   .object({
-    account_id: AccountIdSchema,
+    account_id: z.string().min(1).max(64),
     channel: z.enum(TOUCHPOINT_CHANNELS),
     notes: z.string().min(1).max(2000),
-    day: IsoDateSchema.optional().describe("default: today"),
   })
   .strict();
 type Input = z.output<typeof input>;
 
 async function draftOf(ports: CsPorts, a: Input) {
-  const today = await ports.today();
-  const day = a.day ?? today;
-  if (day > today)
-    throw userError(`day: ${day} is after today (${today}); a touchpoint is logged once it happened.`, {
-      fields: ["day"],
-      hint: "Omit day for today, or plan future calls with save_play.",
-    });
+  // logged the day it happened, on the sandbox clock (a planned one comes from save_play)
+  const day = await ports.today();
   const [s] = await fromVendor(() => ports.support.accountSignals({ accountIds: [a.account_id] }));
   if (!s)
     throw notFound(`No customer account ${a.account_id}.`, {
@@ -37,7 +31,7 @@ async function draftOf(ports: CsPorts, a: Input) {
 export const touchpointsLog = csTool({
   name: "touchpoints_log",
   title: "Log a customer touchpoint",
-  description: "Logs a call, email, meeting or QBR with notes on a customer account.",
+  description: "Logs a customer touchpoint (today) with notes.",
   toolset: playsToolset.name,
   scopes: ["cs:write"],
   annotations: annotations.update,
