@@ -113,14 +113,20 @@ export interface SupportPort {
 
 export type {
   CsmLoad,
+  NewTask,
+  NewTouchpoint,
   OnboardingPlan,
   OnboardingPort,
+  TaskRow,
+  TouchpointChannel,
+  TouchpointRow,
   WonDeal,
 } from "@revops/sandbox";
-export { OnboardingWriteError } from "@revops/sandbox";
-
-export type { NewTask, NewTouchpoint, TaskRow, TouchpointChannel, TouchpointRow } from "@revops/sandbox";
-export { SandboxTaskError as TaskWriteError, TOUCHPOINT_CHANNELS } from "@revops/sandbox";
+export {
+  OnboardingWriteError,
+  SandboxTaskError as TaskWriteError,
+  TOUCHPOINT_CHANNELS,
+} from "@revops/sandbox";
 
 /** Tasks and touchpoints of save plays and logged conversations (our database: no help desk holds them). */
 export type TaskStore = Pick<SandboxTasks, "createTask" | "logTouchpoint" | "openTasks" | "touchpoints">;

@@ -1,5 +1,11 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
-import { SandboxOnboarding, SandboxSupport, SandboxTasks, sandboxDatabase, sandboxToday } from "@revops/sandbox";
+import {
+  SandboxOnboarding,
+  SandboxSupport,
+  SandboxTasks,
+  sandboxDatabase,
+  sandboxToday,
+} from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import { csIntegrationEnv, loadCsIntegrationsConfig } from "./integrations/config";
 import { utcDay } from "./integrations/days";

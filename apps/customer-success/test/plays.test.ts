@@ -137,7 +137,11 @@ describe("plays on the sandbox, through the guard and the MCP client", () => {
 
   it("touchpoints_log: logs a done touchpoint with notes once, fenced as outside text", async () => {
     const id = String(
-      (await db.one<{ id: string }>("SELECT id FROM sb_accounts WHERE lifecycle = 'customer' ORDER BY id LIMIT 1"))?.id,
+      (
+        await db.one<{ id: string }>(
+          "SELECT id FROM sb_accounts WHERE lifecycle = 'customer' ORDER BY id LIMIT 1",
+        )
+      )?.id,
     );
     const args = { account_id: id, channel: "qbr", notes: "Reviewed adoption; asked for an SSO roadmap." };
     const extra = await h.call("touchpoints_log", { ...args, day: "2099-01-01" });

@@ -46,8 +46,14 @@ function describeCreateTaskContract(name: string, setup: () => Promise<Provider>
     });
 
     it("runs once per idempotency key", async () => {
-      const first = await p.crm.createTask({ ...p.task, subject: "Once" }, { principal: "a", idempotencyKey: "t-2" });
-      const again = await p.crm.createTask({ ...p.task, subject: "Once" }, { principal: "a", idempotencyKey: "t-2" });
+      const first = await p.crm.createTask(
+        { ...p.task, subject: "Once" },
+        { principal: "a", idempotencyKey: "t-2" },
+      );
+      const again = await p.crm.createTask(
+        { ...p.task, subject: "Once" },
+        { principal: "a", idempotencyKey: "t-2" },
+      );
       expect(again.id).toBe(first.id);
       expect(again.recovered).toBe(true);
       expect(await p.count("Once")).toBe(1);
@@ -65,7 +71,10 @@ function describeCreateTaskContract(name: string, setup: () => Promise<Provider>
 
     it("refuses an unknown owner, naming the field", async () => {
       await expect(
-        p.crm.createTask({ ...p.task, subject: "Nope", ownerId: "not an id" }, { principal: "a", idempotencyKey: "t-4" }),
+        p.crm.createTask(
+          { ...p.task, subject: "Nope", ownerId: "not an id" },
+          { principal: "a", idempotencyKey: "t-4" },
+        ),
       ).rejects.toThrow(/^owner:/);
       expect(await p.count("Nope")).toBe(0);
     });
@@ -100,7 +109,9 @@ describeCreateTaskContract("sandbox on SQLite", async () => {
       source: "contract",
     },
     count: async (subject) =>
-      Number((await db.one<{ n: number }>("SELECT COUNT(*) AS n FROM sb_tasks WHERE subject = ?", [subject]))?.n),
+      Number(
+        (await db.one<{ n: number }>("SELECT COUNT(*) AS n FROM sb_tasks WHERE subject = ?", [subject]))?.n,
+      ),
     failAfterWrite: () => {
       fail = true;
     },
@@ -154,7 +165,10 @@ describeCreateTaskContract("Salesforce (jsforce) over its fake", async () => {
     },
     count: countOf(fake as never, "Task", "Subject"),
     failAfterWrite: () => {
-      fake.faults.next({ kind: "resetAfterHandling" }, { path: "/services/data/v60.0/sobjects/Task", method: "POST" });
+      fake.faults.next(
+        { kind: "resetAfterHandling" },
+        { path: "/services/data/v60.0/sobjects/Task", method: "POST" },
+      );
     },
     close: async () => {
       await rt.close(1000);
@@ -183,7 +197,10 @@ describeCreateTaskContract("HubSpot (@hubspot/api-client) over its fake", async 
       // each task is associated with its deal and company, as the create asked
       for (const t of fake.state.objects.tasks.values())
         if (t.properties.hs_task_subject === subject)
-          expect(fake.state.associations.get(`tasks:${t.id}`)).toEqual({ deals: ["1001"], companies: ["1002"] });
+          expect(fake.state.associations.get(`tasks:${t.id}`)).toEqual({
+            deals: ["1001"],
+            companies: ["1002"],
+          });
       return n;
     },
     failAfterWrite: () => {

@@ -35,7 +35,9 @@ const typeThePhrase = (h: GuardedHarness) =>
 
 /** health-v2 from SQL for the windows ending on `asOf` (null: no term in force then, or too new). */
 async function healthFromSql(db: SqlDb, id: string, asOf: string): Promise<number | null> {
-  const acc = await db.one<{ created_date: string }>("SELECT created_date FROM sb_accounts WHERE id = ?", [id]);
+  const acc = await db.one<{ created_date: string }>("SELECT created_date FROM sb_accounts WHERE id = ?", [
+    id,
+  ]);
   const term = await db.one<{ seats: number }>(
     "SELECT seats FROM sb_subscriptions WHERE account_id = ? AND start_date <= ? AND renewal_date > ? ORDER BY start_date DESC LIMIT 1",
     [id, asOf, asOf],
@@ -117,14 +119,23 @@ describe("handoff_churn_risk: health drop or churn risk → owner task and renew
     const args = { health_drop: 20, days: 30, min_probability: 0.8 };
     const dry = await h.call(TOOL, { ...args, dry_run: true });
     expect(dry.isError, dry.text).toBeFalsy();
-    const plan = (d(dry) as { plan: { count: number; sample: Plan[]; by_owner: Record<string, number>; deals_flagged: number } }).plan;
+    const plan = (
+      d(dry) as {
+        plan: { count: number; sample: Plan[]; by_owner: Record<string, number>; deals_flagged: number };
+      }
+    ).plan;
     const churn = await h.call("churn_risk", { limit: 100, min_probability: 0.8 });
     const likely = new Set((d(churn).accounts as { account_id: string }[]).map((a) => a.account_id));
     expect(d(churn).total.accounts).toBeLessThanOrEqual(100);
-    const customers = await db.query<{ id: string }>("SELECT id FROM sb_accounts WHERE lifecycle = 'customer' ORDER BY id");
+    const customers = await db.query<{ id: string }>(
+      "SELECT id FROM sb_accounts WHERE lifecycle = 'customer' ORDER BY id",
+    );
     const dropped = new Set<string>();
     for (const { id } of customers) {
-      const [then, nowScore] = [await healthFromSql(db, id, minus(today, 30)), await healthFromSql(db, id, today)];
+      const [then, nowScore] = [
+        await healthFromSql(db, id, minus(today, 30)),
+        await healthFromSql(db, id, today),
+      ];
       if (then !== null && nowScore !== null && then - nowScore >= 20) dropped.add(id);
     }
     const want = new Set([...dropped, ...likely]);
@@ -177,10 +188,17 @@ describe("handoff_churn_risk: health drop or churn risk → owner task and renew
       [id],
     );
     expect(tasks).toEqual([
-      { owner_id: owner?.owner_id, source: "handoff_churn_risk", deal_id: p?.task.deal_id, principal: "alice" },
+      {
+        owner_id: owner?.owner_id,
+        source: "handoff_churn_risk",
+        deal_id: p?.task.deal_id,
+        principal: "alice",
+      },
     ]);
     for (const f of p?.flags ?? []) {
-      const d = await db.one<{ next_step: string }>("SELECT next_step FROM sb_deals WHERE id = ?", [f.deal_id]);
+      const d = await db.one<{ next_step: string }>("SELECT next_step FROM sb_deals WHERE id = ?", [
+        f.deal_id,
+      ]);
       expect(d?.next_step).toBe(f.after);
       expect(d?.next_step).toMatch(/^Churn risk \(RevOps/);
     }

@@ -75,7 +75,8 @@ export function playsFor(a: PlayInputs): { play: SavePlay; because: string }[] {
     const weak = play.components.find(
       (c) => HEALTH_COMPONENTS[c] - a.components[c] >= MIN_LOST_SHARE * HEALTH_COMPONENTS[c],
     );
-    if (driver) out.push({ play, because: `churn driver ${driver.feature} (+${driver.logOdds.toFixed(2)} log-odds)` });
+    if (driver)
+      out.push({ play, because: `churn driver ${driver.feature} (+${driver.logOdds.toFixed(2)} log-odds)` });
     else if (weak)
       out.push({
         play,

@@ -50,8 +50,19 @@ const PlanSchema = z.object({
   drop: z.number().nullable(),
   probability: z.number().nullable(),
   reasons: z.array(z.string()),
-  task: z.object({ subject: untrustedName(z.string(), "task subject"), due_date: z.string(), deal_id: z.string().nullable() }),
-  flags: z.array(z.object({ deal_id: z.string(), deal_name: untrustedName(z.string(), "deal name"), before: z.string().nullable(), after: z.string() })),
+  task: z.object({
+    subject: untrustedName(z.string(), "task subject"),
+    due_date: z.string(),
+    deal_id: z.string().nullable(),
+  }),
+  flags: z.array(
+    z.object({
+      deal_id: z.string(),
+      deal_name: untrustedName(z.string(), "deal name"),
+      before: z.string().nullable(),
+      after: z.string(),
+    }),
+  ),
 });
 type Plan = z.output<typeof PlanSchema>;
 
@@ -62,20 +73,31 @@ async function crmOf(ports: CustomerPorts): Promise<SalesPorts> {
     throw new ToolError(
       "user",
       "The churn-risk hand-off reads the sandbox company's CRM in this version; with a vendor CRM connected it is not available yet.",
-      { hint: "Unset SALES_CRM to use the sandbox; CrmPort.createTask already writes Salesforce and HubSpot tasks." },
+      {
+        hint: "Unset SALES_CRM to use the sandbox; CrmPort.createTask already writes Salesforce and HubSpot tasks.",
+      },
     );
   return sales;
 }
 
 /** Accounts at risk by the two rules, minus those already handed off (an open task from this hand-off). */
-async function planOf(ports: CustomerPorts, a: Input): Promise<{ plans: Plan[]; today: string; rule: string }> {
+async function planOf(
+  ports: CustomerPorts,
+  a: Input,
+): Promise<{ plans: Plan[]; today: string; rule: string }> {
   const sales = await crmOf(ports);
   const cs = await ports.cs();
-  const sel = await assessAccounts(cs, { dropDays: a.days, ...(a.account_id && { accountIds: [a.account_id] }) });
+  const sel = await assessAccounts(cs, {
+    dropDays: a.days,
+    ...(a.account_id && { accountIds: [a.account_id] }),
+  });
   const threshold = a.min_probability ?? sel.model?.threshold ?? null;
   const rule = `health dropped ≥ ${a.health_drop} points over ${a.days} days, or churn probability ≥ ${threshold ?? "n/a"} (${sel.model?.version ?? "no churn model"})`;
   const atRisk = sel.rows.filter((r) => why(r, a, threshold).length > 0);
-  const open = await cs.tasks.openTasks({ accountIds: atRisk.map((r) => r.accountId), sourcePrefix: CHURN_SOURCE });
+  const open = await cs.tasks.openTasks({
+    accountIds: atRisk.map((r) => r.accountId),
+    sourcePrefix: CHURN_SOURCE,
+  });
   const handed = new Set(open.map((t) => t.accountId));
   const todo = atRisk.filter((r) => !handed.has(r.accountId));
   if (todo.length === 0) {
@@ -135,7 +157,8 @@ const countBy = (xs: string[]) =>
 export const handoffChurnRisk = customerTool({
   name: "handoff_churn_risk",
   title: "Hand off churn risk to account owners",
-  description: "Tasks owners of accounts whose health dropped or churn risk is high; flags their renewal deals.",
+  description:
+    "Tasks owners of accounts whose health dropped or churn risk is high; flags their renewal deals.",
   toolset: handoffsToolset.name,
   scopes: ["sales:write", "cs:read"],
   annotations: annotations.update,
@@ -176,7 +199,8 @@ export const handoffChurnRisk = customerTool({
     [
       `${o.tasks_created} tasks created, ${o.deals_flagged} renewal deals flagged (${o.rule}):`,
       ...o.accounts.map(
-        (p) => `- ${p.account_name}: task ${p.task_id} for ${p.owner.name} due ${p.task.due_date}; ${p.reasons.join("; ")}; flagged ${p.flags.map((f) => f.deal_id).join(", ") || "no open renewal deal"}`,
+        (p) =>
+          `- ${p.account_name}: task ${p.task_id} for ${p.owner.name} due ${p.task.due_date}; ${p.reasons.join("; ")}; flagged ${p.flags.map((f) => f.deal_id).join(", ") || "no open renewal deal"}`,
       ),
       ...o.notes,
     ].join("\n"),

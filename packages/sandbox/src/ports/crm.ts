@@ -443,7 +443,10 @@ export class SandboxCrm implements CrmPort {
   }
 
   /** A task for a rep in sb_tasks, once per idempotency key (the CRM's task object on a vendor). */
-  async createTask(t: NewTask, origin: WriteOrigin): Promise<{ system: string; id: string; task: TaskRow; recovered: boolean }> {
+  async createTask(
+    t: NewTask,
+    origin: WriteOrigin,
+  ): Promise<{ system: string; id: string; task: TaskRow; recovered: boolean }> {
     if (!origin.idempotencyKey) throw new Error("A task create needs the confirmed plan's idempotency key.");
     const { task, recovered } = await new SandboxTasks(this.db).createTask(t, {
       ...origin,

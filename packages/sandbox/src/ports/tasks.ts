@@ -47,8 +47,7 @@ type KeyedOrigin = WriteOrigin & { idempotencyKey: string };
 const idOf = (prefix: string, key: string) =>
   `${prefix}_${createHash("sha256").update(key).digest("hex").slice(0, 20)}`;
 
-const TASK_COLUMNS =
-  "id, owner_id, account_id, deal_id, subject, due_date, status, source, created_at";
+const TASK_COLUMNS = "id, owner_id, account_id, deal_id, subject, due_date, status, source, created_at";
 const TOUCH_COLUMNS = "id, account_id, channel, status, day, subject, notes, source, created_at";
 
 const toTask = (r: Record<string, unknown>): TaskRow => ({
@@ -83,7 +82,9 @@ export class SandboxTasks {
   createTask(t: NewTask, origin: KeyedOrigin): Promise<{ task: TaskRow; recovered: boolean }> {
     const id = idOf("task", origin.idempotencyKey);
     return this.db.transaction(async (tx) => {
-      const had = await tx.one<Record<string, unknown>>(`SELECT ${TASK_COLUMNS} FROM sb_tasks WHERE id = ?`, [id]);
+      const had = await tx.one<Record<string, unknown>>(`SELECT ${TASK_COLUMNS} FROM sb_tasks WHERE id = ?`, [
+        id,
+      ]);
       if (had) return { task: toTask(had), recovered: true };
       if (!(await tx.one("SELECT id FROM sb_accounts WHERE id = ?", [t.accountId])))
         throw new TaskWriteError(`account_id: no account ${t.accountId}.`);
@@ -123,7 +124,9 @@ export class SandboxTasks {
         fields.map(([field, after]) => ({ entity: "task", recordId: id, field, before: null, after })),
         origin,
       );
-      const row = await tx.one<Record<string, unknown>>(`SELECT ${TASK_COLUMNS} FROM sb_tasks WHERE id = ?`, [id]);
+      const row = await tx.one<Record<string, unknown>>(`SELECT ${TASK_COLUMNS} FROM sb_tasks WHERE id = ?`, [
+        id,
+      ]);
       if (!row) throw new Error(`task ${id} vanished inside its own transaction`);
       return { task: toTask(row), recovered: false };
     });

@@ -182,7 +182,11 @@ const TYPES: readonly HubSpotObjectType[] = [
 ];
 
 /** HubSpot-defined association type ids on a create, by the object they point to (default: a company). */
-const ASSOCIATION_TARGET: Record<number, HubSpotObjectType> = { 216: "deals", 204: "contacts", 192: "companies" };
+const ASSOCIATION_TARGET: Record<number, HubSpotObjectType> = {
+  216: "deals",
+  204: "contacts",
+  192: "companies",
+};
 const ENGAGEMENT_DEFAULT = ["hs_timestamp", "hs_createdate", "hs_lastmodifieddate"];
 const DEFAULT_PROPS: Record<HubSpotObjectType, string[]> = {
   deals: ["dealname", "amount", "closedate", "dealstage", "pipeline", "createdate", "hs_lastmodifieddate"],

@@ -87,7 +87,9 @@ export async function assessAccounts(
       : null,
     rows,
     caveats: [
-      ...(trend ? [] : ["Health drop not computable: vendor usage and support data are today's windows only."]),
+      ...(trend
+        ? []
+        : ["Health drop not computable: vendor usage and support data are today's windows only."]),
       ...(model ? [] : ["No churn model: the renewal history needs both renewed and cancelled terms."]),
       ...(history.note ? [history.note] : []),
     ],

@@ -35,10 +35,13 @@ type TaskDraft = z.output<typeof TaskSchema>;
 
 async function selection(ports: CsPorts, a: Input): Promise<Assessment> {
   if ((a.account_id === undefined) === (a.min_probability === undefined))
-    throw userError("Pass exactly one of account_id (one account) or min_probability (every account above it).", {
-      fields: ["account_id", "min_probability"],
-      hint: "e.g. {account_id: 'acc_0064'} or {min_probability: 0.5}.",
-    });
+    throw userError(
+      "Pass exactly one of account_id (one account) or min_probability (every account above it).",
+      {
+        fields: ["account_id", "min_probability"],
+        hint: "e.g. {account_id: 'acc_0064'} or {min_probability: 0.5}.",
+      },
+    );
   const all = await assessAccounts(ports, {
     dropDays: 30,
     ...(a.account_id && { accountIds: [a.account_id] }),
@@ -66,7 +69,10 @@ async function selection(ports: CsPorts, a: Input): Promise<Assessment> {
 /** Each account's plays, minus those it already has an open task for (a re-run adds nothing). */
 async function draftsOf(ports: CsPorts, a: Input) {
   const sel = await selection(ports, a);
-  const open = await ports.tasks.openTasks({ accountIds: sel.rows.map((r) => r.accountId), sourcePrefix: SOURCE });
+  const open = await ports.tasks.openTasks({
+    accountIds: sel.rows.map((r) => r.accountId),
+    sourcePrefix: SOURCE,
+  });
   const has = new Set(open.map((t) => `${t.accountId}:${t.source}`));
   const drafts: TaskDraft[] = [];
   const notes: string[] = [];
@@ -103,7 +109,8 @@ const countBy = (xs: string[]) =>
 export const savePlay = csTool({
   name: "save_play",
   title: "Start save plays for at-risk accounts",
-  description: "Creates a task and planned touchpoint per churn-risk driver for one account or all above a probability.",
+  description:
+    "Creates a task and planned touchpoint per churn-risk driver for one account or all above a probability.",
   toolset: playsToolset.name,
   scopes: ["cs:write"],
   annotations: annotations.update,

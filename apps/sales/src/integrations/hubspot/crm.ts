@@ -791,9 +791,19 @@ export class HubSpotCrm implements CrmPort {
         hs_timestamp: `${t.dueDate}T09:00:00.000Z`,
         hubspot_owner_id: t.ownerId,
       },
-      { idempotencyKey: origin.idempotencyKey, companyId: t.accountId, ...(t.dealId && { dealId: t.dealId }) },
+      {
+        idempotencyKey: origin.idempotencyKey,
+        companyId: t.accountId,
+        ...(t.dealId && { dealId: t.dealId }),
+      },
     );
-    const row = { ...t, dealId: t.dealId ?? null, id: task.id, status: "open" as const, createdAt: task.updatedAt };
+    const row = {
+      ...t,
+      dealId: t.dealId ?? null,
+      id: task.id,
+      status: "open" as const,
+      createdAt: task.updatedAt,
+    };
     return { system: "hubspot", id: task.id, task: row, recovered };
   }
 

@@ -633,7 +633,9 @@ export class SalesforceCrm implements CrmPort {
     } catch (err) {
       const text = `${(err as { cause?: { body?: string } }).cause?.body ?? ""} ${(err as Error).message}`;
       if (/INVALID_CROSS_REFERENCE_KEY/.test(text))
-        throw new RangeError(`owner: Salesforce refused the owner or record (${t.ownerId}, ${fields.WhatId}).`);
+        throw new RangeError(
+          `owner: Salesforce refused the owner or record (${t.ownerId}, ${fields.WhatId}).`,
+        );
       throw err;
     }
     const task = { ...t, dealId: t.dealId ?? null, id: created.id, status: "open" as const, createdAt: "" };
