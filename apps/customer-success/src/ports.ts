@@ -8,6 +8,7 @@ import {
   type RenewalDealRow,
   type RenewalHistory,
   type RenewalTermFeatures,
+  type SandboxTasks,
   type SignalsQuery,
   type TermHistory,
   type TicketChanges,
@@ -112,14 +113,27 @@ export interface SupportPort {
 
 export type {
   CsmLoad,
+  NewTask,
+  NewTouchpoint,
   OnboardingPlan,
   OnboardingPort,
+  TaskRow,
+  TouchpointChannel,
+  TouchpointRow,
   WonDeal,
 } from "@revops/sandbox";
-export { OnboardingWriteError } from "@revops/sandbox";
+export {
+  OnboardingWriteError,
+  SandboxTaskError as TaskWriteError,
+  TOUCHPOINT_CHANNELS,
+} from "@revops/sandbox";
+
+/** Tasks and touchpoints of save plays and logged conversations (our database: no help desk holds them). */
+export type TaskStore = Pick<SandboxTasks, "createTask" | "logTouchpoint" | "openTasks" | "touchpoints">;
 
 export interface CsPorts {
   support: SupportPort;
+  tasks: TaskStore;
   /** Onboarding plans: always our database (no vendor holds them), whatever serves support. */
   onboarding: OnboardingPort;
   today: () => Promise<string>;

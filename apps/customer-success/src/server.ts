@@ -1,5 +1,11 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
-import { SandboxOnboarding, SandboxSupport, sandboxDatabase, sandboxToday } from "@revops/sandbox";
+import {
+  SandboxOnboarding,
+  SandboxSupport,
+  SandboxTasks,
+  sandboxDatabase,
+  sandboxToday,
+} from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import { csIntegrationEnv, loadCsIntegrationsConfig } from "./integrations/config";
 import { utcDay } from "./integrations/days";
@@ -36,13 +42,14 @@ async function portsOf(
   const db = await sandboxDatabase(rt);
   const sandbox = new SandboxSupport(db);
   const onboarding = new SandboxOnboarding(db);
+  const tasks = new SandboxTasks(db);
   const { support, usage, conversations } = config;
   if (
     support.support === "sandbox" &&
     usage.usage === "sandbox" &&
     conversations.conversations === "sandbox"
   ) {
-    return { support: sandbox, onboarding, today: () => sandboxToday(db), source: "sandbox" };
+    return { support: sandbox, onboarding, tasks, today: () => sandboxToday(db), source: "sandbox" };
   }
   // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
   const { vendorFeedback, vendorSupport, vendorUsage } = await import("./integrations/vendor-ports");
@@ -60,7 +67,7 @@ async function portsOf(
   });
   const real = [support.support, usage.usage, conversations.conversations].filter((v) => v !== "sandbox");
   // the account book is always the sandbox's, so it is named too
-  return { support: composite, onboarding, today, source: [...real, "sandbox"].join("+") };
+  return { support: composite, onboarding, tasks, today, source: [...real, "sandbox"].join("+") };
 }
 
 type Env = Record<string, string | undefined>;

@@ -11,16 +11,27 @@ import type {
   DealRow,
   DealTimelines,
   NewDeal,
+  NewTask,
   Page,
   RiskInputs,
   RiskQuery,
   SnapshotCell,
   SnapshotPoint,
   Stage,
+  TaskRow,
   WriteOrigin,
 } from "@revops/sandbox";
 
-export type { ConversionCell, NewDeal, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
+export type { ConversionCell, NewDeal, NewTask, SnapshotCell, SnapshotPoint, TaskRow } from "@revops/sandbox";
+
+/** Where a task landed (system and its record id there) and the task as written. */
+export interface TaskWrite {
+  system: string;
+  id: string;
+  task: TaskRow;
+  /** True when an earlier attempt under the same key had created it: found, not made again. */
+  recovered: boolean;
+}
 
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {
@@ -134,6 +145,11 @@ export interface CrmPort {
    * RangeError "field: …" when the CRM refuses a value (unknown account or owner, no such stage).
    */
   createDeal(deal: NewDeal, origin: WriteOrigin): Promise<DealWrite>;
+  /**
+   * Creates a task for a rep on an account (and deal) once per `origin.idempotencyKey` (Salesforce Task, HubSpot
+   * task): RangeError "field: …" when the CRM refuses the owner, account or deal.
+   */
+  createTask(task: NewTask, origin: WriteOrigin): Promise<TaskWrite>;
   /**
    * Applies the changes once; undefined when there is no such deal. With `expected` (the confirmed plan's
    * "before" values) nothing is written when the deal no longer holds them: RangeError "conflict: …".

@@ -187,6 +187,16 @@ export {
   TicketWriteError,
 } from "./ports/support.js";
 export {
+  type NewTask,
+  type NewTouchpoint,
+  SandboxTasks,
+  type TaskRow,
+  TaskWriteError as SandboxTaskError,
+  TOUCHPOINT_CHANNELS,
+  type TouchpointChannel,
+  type TouchpointRow,
+} from "./ports/tasks.js";
+export {
   budgetMigrations,
   sandboxMigrations,
   TABLE_COLUMNS,

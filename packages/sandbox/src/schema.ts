@@ -302,6 +302,23 @@ CREATE TABLE IF NOT EXISTS sb_email_deliveries (
 CREATE INDEX IF NOT EXISTS sb_email_deliveries_email_idx ON sb_email_deliveries (email, bounced);
 `;
 
+// Tasks and touchpoints (save plays, hand-offs, logged calls): our database holds them on the sandbox, and beside a
+// help desk that has no task object; the idempotency key is unique so a retried write adds nothing.
+const tasks = `
+CREATE TABLE IF NOT EXISTS sb_tasks (
+  id ${T} PRIMARY KEY, owner_id ${T} NOT NULL, account_id ${T} NOT NULL, deal_id ${T}, subject ${T} NOT NULL,
+  due_date ${T} NOT NULL, status ${T} NOT NULL, source ${T} NOT NULL, principal ${T} NOT NULL, plan_hash ${T},
+  idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_tasks_account_idx ON sb_tasks (account_id, source, status);
+CREATE TABLE IF NOT EXISTS sb_touchpoints (
+  id ${T} PRIMARY KEY, account_id ${T} NOT NULL, channel ${T} NOT NULL, status ${T} NOT NULL, day ${T} NOT NULL,
+  subject ${T} NOT NULL, notes ${T}, source ${T} NOT NULL, principal ${T} NOT NULL, plan_hash ${T},
+  idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_touchpoints_account_idx ON sb_touchpoints (account_id, day);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -318,6 +335,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   },
   { id: "sandbox-0008-onboarding", sql: onboarding },
   { id: "sandbox-0009-email-sends", sql: emailSends },
+  { id: "sandbox-0010-tasks", sql: tasks },
 ];
 
 /**
@@ -348,4 +366,6 @@ export const WRITTEN_TABLES = [
   "sb_onboarding_plans",
   "sb_email_sends",
   "sb_email_deliveries",
+  "sb_tasks",
+  "sb_touchpoints",
 ] as const;

@@ -2,6 +2,7 @@ import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
 import { onboardingTools, onboardingToolset } from "./onboarding";
+import { playsTools, playsToolset } from "./plays";
 import { renewalsTools, renewalsToolset } from "./renewals";
 import { retentionTools, retentionToolset } from "./retention";
 import { supportTools, supportToolset } from "./support";
@@ -20,6 +21,7 @@ export const toolsets = [
   expansionToolset,
   supportAnalyticsToolset,
   onboardingToolset,
+  playsToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -32,4 +34,5 @@ export const tools = [
   ...expansionTools,
   ...supportAnalyticsTools,
   ...onboardingTools,
+  ...playsTools,
 ];

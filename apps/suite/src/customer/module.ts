@@ -3,6 +3,7 @@ import { defineServer, type ServerModule } from "@revops/kit";
 import type { MarketingPorts } from "@revops/marketing-mcp";
 import type { SalesPorts } from "@revops/sales-mcp";
 import { customer360 } from "./customer-360";
+import { handoffChurnRisk } from "./handoff-churn-risk";
 import { handoffClosedWon } from "./handoff-closed-won";
 import { identityLinks } from "./identity-links";
 import { identityReview } from "./identity-review";
@@ -23,7 +24,7 @@ export function createCustomerModule(servers: {
     version: "1.0.0",
     instructions: "customer_360 answers everything about one account across systems.",
     toolsets: [customerToolset, identityToolset, handoffsToolset],
-    tools: [customer360, identityLinks, identityReview, handoffClosedWon],
+    tools: [customer360, identityLinks, identityReview, handoffClosedWon, handoffChurnRisk],
     resources: [],
     prompts: [],
     ports: (rt) =>

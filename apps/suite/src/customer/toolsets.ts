@@ -14,6 +14,6 @@ export const identityToolset: ToolsetDefinition = {
 
 export const handoffsToolset: ToolsetDefinition = {
   name: "handoffs",
-  description: "Hand-offs between teams: closed-won deals to customer success",
+  description: "Hand-offs between teams: closed-won deals to customer success, churn risk to account owners",
   default: false,
 };

@@ -117,7 +117,19 @@ export interface HubSpotConnector {
     properties: Record<string, string>,
     opts: { idempotencyKey: string; companyId?: string },
   ): Promise<CreateDealResult>;
+  /**
+   * Creates a task at most once per key (stamped in the task's `revops_idempotency_key`, searched before the write
+   * and after an ambiguous failure), associated with the deal and/or the company.
+   */
+  createTask(
+    properties: Record<string, string>,
+    opts: { idempotencyKey: string; dealId?: string; companyId?: string },
+  ): Promise<{ task: HubSpotObject; recovered: boolean }>;
 }
+
+/** HubSpot-defined association types from a task: to a company, to a deal. */
+const TASK_TO_COMPANY = 192;
+const TASK_TO_DEAL = 216;
 
 export async function createHubSpotConnector(
   connection: HubSpotConnection,
@@ -220,8 +232,65 @@ export async function createHubSpotConnector(
     return now === want;
   };
 
+  async function findTask(key: string, poll: boolean): Promise<HubSpotObject | undefined> {
+    for (const waitMs of poll ? SEARCH_LAG_WAITS_MS : [0]) {
+      await sleep(waitMs);
+      const { value } = await runtime.attempt("tasks.search", () =>
+        apis.objects.tasks.searchApi.doSearch({
+          filterGroups: [
+            { filters: [{ propertyName: IDEMPOTENCY_PROPERTY, operator: "EQ" as never, value: key }] },
+          ],
+          properties: ["hs_task_subject", IDEMPOTENCY_PROPERTY],
+          sorts: [],
+          limit: 1,
+        }),
+      );
+      const found = (value as SdkPage).results[0];
+      if (found) return toObject(found);
+    }
+    return undefined;
+  }
+
+  async function createTaskNow(
+    properties: Record<string, string>,
+    key: string,
+    links: { dealId?: string; companyId?: string },
+  ): Promise<HubSpotObject> {
+    const to = (id: string, typeId: number) => ({
+      to: { id },
+      types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: typeId }],
+    });
+    const associations = [
+      ...(links.dealId ? [to(links.dealId, TASK_TO_DEAL)] : []),
+      ...(links.companyId ? [to(links.companyId, TASK_TO_COMPANY)] : []),
+    ];
+    const { value } = await runtime.attempt(
+      "tasks.create",
+      () =>
+        apis.objects.tasks.basicApi.create({
+          properties: { ...properties, [IDEMPOTENCY_PROPERTY]: key },
+          associations,
+        }),
+      { idempotent: false },
+    );
+    return toObject(value as SdkObject);
+  }
+
   return {
     sdk,
+    async createTask(properties, { idempotencyKey, ...links }) {
+      // the same plan run again finds its task; an ambiguous failure is looked up before one more try
+      const earlier = await findTask(idempotencyKey, false);
+      if (earlier) return { task: earlier, recovered: true };
+      try {
+        return { task: await createTaskNow(properties, idempotencyKey, links), recovered: false };
+      } catch (err) {
+        if (!isAmbiguousWriteFailure(err)) throw err;
+        const existing = await findTask(idempotencyKey, true);
+        if (existing) return { task: existing, recovered: true };
+        return { task: await createTaskNow(properties, idempotencyKey, links), recovered: false };
+      }
+    },
     getDeal,
     async updateDealOnce(id, properties) {
       const names = Object.keys(properties);

@@ -47,6 +47,11 @@ export interface SalesforceConnector {
     fields: Record<string, unknown>,
     idempotencyKey: string,
   ): Promise<{ id: string; recovered: boolean }>;
+  /** Creates a Task at most once per key, the same way (the key in the Task's `RevOps_Idempotency_Key__c`). */
+  createTaskOnce(
+    fields: Record<string, unknown>,
+    idempotencyKey: string,
+  ): Promise<{ id: string; recovered: boolean }>;
 }
 
 /** Custom text field (External ID, unique) holding the idempotency key of the create that made an opportunity. */
@@ -114,6 +119,31 @@ export async function createSalesforceConnector(
       }),
     );
 
+  /** One create per key: the key is stamped on the record and looked up before the write and after an ambiguous failure. */
+  async function createOnce(
+    type: "Opportunity" | "Task",
+    op: string,
+    fields: Record<string, unknown>,
+    key: string,
+  ): Promise<{ id: string; recovered: boolean }> {
+    const soql = `SELECT Id FROM ${type} WHERE ${SALESFORCE_IDEMPOTENCY_FIELD} = ${soqlString(key)}`;
+    const find = async () => (await runtime.named(`${op}.lookup`, true, () => query(soql))).records[0]?.Id;
+    // the same plan run again (a replica's retry) finds its record instead of making a second one
+    const earlier = await find();
+    if (earlier) return { id: earlier, recovered: true };
+    const { value, recovered } = await writeOnce({
+      write: () =>
+        runtime.named(`${op}.create`, false, () =>
+          withSession(async (conn) => {
+            const r = await conn.sobject(type).create({ ...fields, [SALESFORCE_IDEMPOTENCY_FIELD]: key });
+            return String((r as { id: string }).id);
+          }),
+        ),
+      lookup: find,
+    });
+    return { id: value, recovered };
+  }
+
   return {
     sdk,
     query,
@@ -130,27 +160,8 @@ export async function createSalesforceConnector(
       );
     },
     updateOpportunity,
-    async createOpportunityOnce(fields, key) {
-      const soql = `SELECT Id FROM Opportunity WHERE ${SALESFORCE_IDEMPOTENCY_FIELD} = ${soqlString(key)}`;
-      const find = async () =>
-        (await runtime.named("opportunities.lookup", true, () => query(soql))).records[0]?.Id;
-      // the same plan run again (a replica's retry) finds its opportunity instead of making a second one
-      const earlier = await find();
-      if (earlier) return { id: earlier, recovered: true };
-      const { value, recovered } = await writeOnce({
-        write: () =>
-          runtime.named("opportunities.create", false, () =>
-            withSession(async (conn) => {
-              const r = await conn
-                .sobject("Opportunity")
-                .create({ ...fields, [SALESFORCE_IDEMPOTENCY_FIELD]: key });
-              return String((r as { id: string }).id);
-            }),
-          ),
-        lookup: find,
-      });
-      return { id: value, recovered };
-    },
+    createOpportunityOnce: (fields, key) => createOnce("Opportunity", "opportunities", fields, key),
+    createTaskOnce: (fields, key) => createOnce("Task", "tasks", fields, key),
     async updateOpportunityOnce(id, fields) {
       if (!SF_ID.test(id)) throw new RangeError(`Not a Salesforce record id: ${id}`);
       const names = Object.keys(fields);

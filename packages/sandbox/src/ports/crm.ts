@@ -17,6 +17,7 @@ import {
   snapshotCells,
 } from "./forecast-history.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
+import { type NewTask, SandboxTasks, type TaskRow } from "./tasks.js";
 import { listWhileUnchanged } from "./version-memo.js";
 
 export type DealStatus = "open" | "won" | "lost";
@@ -439,6 +440,19 @@ export class SandboxCrm implements CrmPort {
     if (!r) return undefined;
     const deal = toDeal(r) as DealDetail;
     return { deal, ...(await sandboxDealExtras(this.db, id, activities)) };
+  }
+
+  /** A task for a rep in sb_tasks, once per idempotency key (the CRM's task object on a vendor). */
+  async createTask(
+    t: NewTask,
+    origin: WriteOrigin,
+  ): Promise<{ system: string; id: string; task: TaskRow; recovered: boolean }> {
+    if (!origin.idempotencyKey) throw new Error("A task create needs the confirmed plan's idempotency key.");
+    const { task, recovered } = await new SandboxTasks(this.db).createTask(t, {
+      ...origin,
+      idempotencyKey: origin.idempotencyKey,
+    });
+    return { system: "sandbox", id: task.id, task, recovered };
   }
 
   /**

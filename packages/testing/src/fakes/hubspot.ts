@@ -13,7 +13,7 @@ import { type FakeRequest, json, type Reply, type RunningFake, startFake } from 
 import { listsRoute } from "./hubspot-lists";
 
 /** Engagements (activities): their own object types, linked to deals and contacts by associations. */
-export type HubSpotEngagementType = "notes" | "calls" | "meetings" | "emails";
+export type HubSpotEngagementType = "notes" | "calls" | "meetings" | "emails" | "tasks";
 export type HubSpotObjectType = "deals" | "companies" | "contacts" | HubSpotEngagementType;
 
 export interface HubSpotRecord {
@@ -155,6 +155,7 @@ export interface HubSpotSeed {
   calls?: Record<string, string>[];
   meetings?: Record<string, string>[];
   emails?: Record<string, string>[];
+  tasks?: Record<string, string>[];
   /** [fromType, fromId, toType, toId, label?]: a label is a user-defined association label (e.g. a contact's role). */
   associations?: [HubSpotObjectType, string, HubSpotObjectType, string, string?][];
   /** Deal property histories: [deal id, property, value, ISO timestamp]; a property's last entry is its current value. */
@@ -177,7 +178,15 @@ const TYPES: readonly HubSpotObjectType[] = [
   "calls",
   "meetings",
   "emails",
+  "tasks",
 ];
+
+/** HubSpot-defined association type ids on a create, by the object they point to (default: a company). */
+const ASSOCIATION_TARGET: Record<number, HubSpotObjectType> = {
+  216: "deals",
+  204: "contacts",
+  192: "companies",
+};
 const ENGAGEMENT_DEFAULT = ["hs_timestamp", "hs_createdate", "hs_lastmodifieddate"];
 const DEFAULT_PROPS: Record<HubSpotObjectType, string[]> = {
   deals: ["dealname", "amount", "closedate", "dealstage", "pipeline", "createdate", "hs_lastmodifieddate"],
@@ -187,6 +196,7 @@ const DEFAULT_PROPS: Record<HubSpotObjectType, string[]> = {
   calls: ENGAGEMENT_DEFAULT,
   meetings: ENGAGEMENT_DEFAULT,
   emails: ENGAGEMENT_DEFAULT,
+  tasks: [...ENGAGEMENT_DEFAULT, "hs_task_subject", "hs_task_status"],
 };
 const FIXED_TIME = "2025-01-15T10:00:00.000Z";
 
@@ -458,8 +468,10 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
       const refused = checkDealUpdate(state, { properties: { pipeline: "default" } }, props);
       if (refused) return refused;
     }
-    const links = (body.associations ?? []) as { to: { id: string } }[];
-    if (links.some((a) => !state.objects.companies.has(String(a.to.id))))
+    const links = (
+      (body.associations ?? []) as { to: { id: string }; types?: { associationTypeId?: number }[] }[]
+    ).map((a) => ({ ...a, target: ASSOCIATION_TARGET[a.types?.[0]?.associationTypeId ?? 0] ?? "companies" }));
+    if (links.some((a) => !state.objects[a.target].has(String(a.to.id))))
       return error(
         400,
         "VALIDATION_ERROR",
@@ -470,8 +482,8 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     store.set(rec.id, rec);
     for (const a of links) {
       for (const [from, fromId, to, toId] of [
-        [type, rec.id, "companies", a.to.id],
-        ["companies", a.to.id, type, rec.id],
+        [type, rec.id, a.target, a.to.id],
+        [a.target, a.to.id, type, rec.id],
       ] as const) {
         const entry = state.associations.get(`${from}:${fromId}`) ?? {};
         entry[to as HubSpotObjectType] = [...(entry[to as HubSpotObjectType] ?? []), toId];

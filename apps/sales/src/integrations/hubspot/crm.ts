@@ -32,7 +32,9 @@ import {
   type DealRecord,
   type DealWrite,
   type NewDeal,
+  type NewTask,
   type StageReach,
+  type TaskWrite,
   unexpected,
   type WriteOrigin,
 } from "../../ports";
@@ -767,6 +769,42 @@ export class HubSpotCrm implements CrmPort {
     const now = await this.getDeal(deal.id);
     if (!now) throw new Error(`HubSpot created deal ${deal.id} but does not return it.`);
     return { system: "hubspot", id: deal.id, deal: now, recovered };
+  }
+
+  /** A task (associated with the deal and the company) created once per idempotency key. */
+  async createTask(t: NewTask, origin: WriteOrigin): Promise<TaskWrite> {
+    if (!origin.idempotencyKey)
+      throw new Error("A HubSpot create needs the confirmed plan's idempotency key.");
+    for (const [field, id] of [
+      ["owner", t.ownerId],
+      ["account_id", t.accountId],
+      ["deal_id", t.dealId ?? t.accountId],
+    ] as const)
+      if (!HS_ID.test(id)) throw new RangeError(`${field}: ${id} is not a HubSpot id.`);
+    if (!(await this.ownerDirectory()).some((o) => o.id === t.ownerId))
+      throw new RangeError(`owner: HubSpot has no owner ${t.ownerId}.`);
+    const { task, recovered } = await this.hs.createTask(
+      {
+        hs_task_subject: t.subject,
+        hs_task_body: `Created by RevOps (${t.source}).`,
+        hs_task_status: "NOT_STARTED",
+        hs_timestamp: `${t.dueDate}T09:00:00.000Z`,
+        hubspot_owner_id: t.ownerId,
+      },
+      {
+        idempotencyKey: origin.idempotencyKey,
+        companyId: t.accountId,
+        ...(t.dealId && { dealId: t.dealId }),
+      },
+    );
+    const row = {
+      ...t,
+      dealId: t.dealId ?? null,
+      id: task.id,
+      status: "open" as const,
+      createdAt: task.updatedAt,
+    };
+    return { system: "hubspot", id: task.id, task: row, recovered };
   }
 
   /** PATCHes the deal once with HubSpot's own stage id (of the deal's pipeline) and owner id. */

@@ -31,7 +31,9 @@ import {
   type DealRecord,
   type DealWrite,
   type NewDeal,
+  type NewTask,
   type StageReach,
+  type TaskWrite,
   unexpected,
   type WriteOrigin,
 } from "../../ports";
@@ -605,6 +607,39 @@ export class SalesforceCrm implements CrmPort {
     await this.nameAccounts([deal], t);
     const nextStep = r.NextStep === null || r.NextStep === undefined ? null : str(r.NextStep);
     return { deal: { ...deal, nextStep }, currency: r.CurrencyIsoCode };
+  }
+
+  /** A Task (WhatId: the deal, else the account) created once per idempotency key, like an opportunity. */
+  async createTask(t: NewTask, origin: WriteOrigin): Promise<TaskWrite> {
+    if (!origin.idempotencyKey)
+      throw new Error("A Salesforce create needs the confirmed plan's idempotency key.");
+    for (const [field, id] of [
+      ["owner", t.ownerId],
+      ["account_id", t.accountId],
+      ["deal_id", t.dealId ?? t.accountId],
+    ] as const)
+      if (!SF_ID.test(id)) throw new RangeError(`${field}: ${id} is not a Salesforce id.`);
+    const fields = {
+      Subject: t.subject,
+      OwnerId: t.ownerId,
+      WhatId: t.dealId ?? t.accountId,
+      ActivityDate: dateLiteral("due_date", t.dueDate),
+      Status: "Not Started",
+      Description: `Created by RevOps (${t.source}).`,
+    };
+    let created: { id: string; recovered: boolean };
+    try {
+      created = await this.sf.createTaskOnce(fields, origin.idempotencyKey);
+    } catch (err) {
+      const text = `${(err as { cause?: { body?: string } }).cause?.body ?? ""} ${(err as Error).message}`;
+      if (/INVALID_CROSS_REFERENCE_KEY/.test(text))
+        throw new RangeError(
+          `owner: Salesforce refused the owner or record (${t.ownerId}, ${fields.WhatId}).`,
+        );
+      throw err;
+    }
+    const task = { ...t, dealId: t.dealId ?? null, id: created.id, status: "open" as const, createdAt: "" };
+    return { system: "salesforce", id: created.id, task, recovered: created.recovered };
   }
 
   /**
