@@ -89,6 +89,7 @@ export {
   normalName,
 } from "./ports/crm-accounts.js";
 export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
+export { type LeadFacts, sandboxLeadFacts } from "./ports/crm-leads.js";
 export {
   daysBetween,
   median,
