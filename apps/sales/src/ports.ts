@@ -10,6 +10,7 @@ import type {
   DealRecordExtras,
   DealRow,
   DealTimelines,
+  LeadFacts,
   NewDeal,
   Page,
   RiskInputs,
@@ -127,6 +128,8 @@ export interface CrmPort {
    * `activities` newest activities and their total, and its contacts with the CRM's roles; undefined: no such deal.
    */
   dealRecord(id: string, activities: number): Promise<DealRecord | undefined>;
+  /** Every lead with title, source, campaign touches, the CRM's own score and whether it converted; oldest first. */
+  leadFacts(): Promise<LeadFacts[]>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */
   getDeal(id: string): Promise<DealDetail | undefined>;
   /**

@@ -2,6 +2,7 @@ import { accountsTools, accountsToolset } from "./accounts";
 import { dealsTools, dealsToolset } from "./deals";
 import { dealsWriteTools, dealsWriteToolset } from "./deals-write";
 import { forecastingTools, forecastingToolset } from "./forecasting";
+import { leadsTools, leadsToolset } from "./leads";
 import { pipelineTools, pipelineToolset } from "./pipeline";
 
 export const toolsets = [
@@ -10,6 +11,7 @@ export const toolsets = [
   forecastingToolset,
   dealsWriteToolset,
   dealsToolset,
+  leadsToolset,
 ];
 export const tools = [
   ...pipelineTools,
@@ -17,4 +19,5 @@ export const tools = [
   ...forecastingTools,
   ...dealsWriteTools,
   ...dealsTools,
+  ...leadsTools,
 ];

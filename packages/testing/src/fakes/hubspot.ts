@@ -283,6 +283,8 @@ function passes(rec: HubSpotRecord, f: Filter): boolean {
   const actual = rec.properties[f.propertyName] ?? null;
   // HubSpot matches IN values case-insensitively for enumerations
   const inList = () => (f.values ?? []).some((v) => String(v).toLowerCase() === String(actual).toLowerCase());
+  if (f.operator === "HAS_PROPERTY") return actual !== null && actual !== "";
+  if (f.operator === "NOT_HAS_PROPERTY") return actual === null || actual === "";
   if (f.operator === "IN") return actual !== null && inList();
   if (f.operator === "NOT_IN") return actual === null || !inList();
   const num = (v: string | null | undefined) =>
@@ -333,6 +335,8 @@ const SUPPORTED_OPERATORS = new Set([
   "NOT_IN",
   "CONTAINS_TOKEN",
   "NOT_CONTAINS_TOKEN",
+  "HAS_PROPERTY",
+  "NOT_HAS_PROPERTY",
 ]);
 
 function search(state: HubSpotState, type: HubSpotObjectType, body: SearchBody, link: string): Reply {

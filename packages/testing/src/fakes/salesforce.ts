@@ -179,6 +179,8 @@ export interface SalesforceSeed {
   Opportunity?: Omit<SObjectRow, "Id">[];
   /** Contacts, numbered after the seeded opportunities (ids 003…). */
   Contact?: Omit<SObjectRow, "Id">[];
+  /** Leads (ids 00Q…), numbered after the contacts. */
+  Lead?: Omit<SObjectRow, "Id">[];
   Task?: ActivitySeed[];
   Event?: ActivitySeed[];
   OpportunityContactRole?: OpportunityContactRoleSeed[];
@@ -212,6 +214,7 @@ const ID_PREFIX: Record<string, string> = {
   OpportunityContactRole: "00K",
   OpportunityStage: "01J",
   Contact: "003",
+  Lead: "00Q",
   Task: "00T",
   Event: "00U",
 };
@@ -467,6 +470,7 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
       OpportunityContactRole: new Map(),
       // every org has these standard objects, empty or not
       Contact: new Map(),
+      Lead: new Map(),
       Task: new Map(),
       Event: new Map(),
     },
@@ -516,6 +520,10 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
   for (const row of seed.Contact ?? []) {
     const id = `${ID_PREFIX.Contact}${String(state.nextId++).padStart(15, "0")}`;
     state.objects.Contact?.set(id, { ...row, Id: id });
+  }
+  for (const row of seed.Lead ?? []) {
+    const id = `${ID_PREFIX.Lead}${String(state.nextId++).padStart(15, "0")}`;
+    state.objects.Lead?.set(id, { ...row, Id: id });
   }
   for (const type of ["Task", "Event"] as const) {
     for (const { opportunity, ...fields } of seed[type] ?? []) {

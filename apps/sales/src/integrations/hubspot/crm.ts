@@ -14,6 +14,7 @@ import {
   type DealRow,
   type DealTimeline,
   type DealTimelines,
+  type LeadFacts,
   nameGrams,
   normalName,
   type Owner,
@@ -49,6 +50,7 @@ import { presentSnapshots } from "../forecast-fallback";
 import { historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
+import { hubspotLeadFacts } from "./leads";
 
 /** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
 type HubSpotPipeline = Awaited<ReturnType<HubSpotConnector["dealPipelines"]>>[number];
@@ -810,6 +812,12 @@ export class HubSpotCrm implements CrmPort {
   }
 
   /** HubSpot's owners (crm/v3/owners): id, name and email. */
+  /** Every lead with its outcome, oldest first (what lead_score learns from). */
+  async leadFacts(): Promise<WithFreshness<LeadFacts[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    return t.mark(await hubspotLeadFacts(this.hs, t));
+  }
+
   async listOwners(): Promise<Owner[]> {
     return this.ownerDirectory();
   }

@@ -14,6 +14,7 @@ import {
   type DealQuery,
   type DealRow,
   type DealTimelines,
+  type LeadFacts,
   nameGrams,
   type Owner,
   type Page,
@@ -56,6 +57,7 @@ import {
   readOrgCurrencies,
   toCorporate,
 } from "./currency";
+import { salesforceLeadFacts } from "./leads";
 
 const OPPORTUNITY_FIELDS = [
   "Id",
@@ -687,6 +689,12 @@ export class SalesforceCrm implements CrmPort {
     const { recovered } = await this.sf.updateOpportunityOnce(id, fields);
     const deal = await this.getDeal(id);
     return deal && { system: "salesforce", id, deal, recovered };
+  }
+
+  /** Every lead with its outcome, oldest first (what lead_score learns from). */
+  async leadFacts(): Promise<WithFreshness<LeadFacts[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    return t.mark(await salesforceLeadFacts(this.sf, t));
   }
 
   listOwners(): Promise<Owner[]> {

@@ -1,0 +1,4 @@
+import { leadScore } from "./lead-score";
+
+export { leadsToolset } from "./toolset";
+export const leadsTools = [leadScore];
