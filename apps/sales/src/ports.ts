@@ -5,6 +5,8 @@ import type {
   AccountDetail,
   AccountQuery,
   ClosedDeal,
+  ContactCandidates,
+  ContactQuery,
   ConversionCell,
   DealQuery,
   DealRecordExtras,
@@ -128,6 +130,11 @@ export interface CrmPort {
    * `activities` newest activities and their total, and its contacts with the CRM's roles; undefined: no such deal.
    */
   dealRecord(id: string, activities: number): Promise<DealRecord | undefined>;
+  /**
+   * Contacts that may match `q`: the email contained, name, title and account name loosely (sharing a three-letter
+   * piece, or the vendor's nearest search), the account also by id; contacts_search ranks them.
+   */
+  contactCandidates(q: ContactQuery): Promise<ContactCandidates>;
   /** Every lead with title, source, campaign touches, the CRM's own score and whether it converted; oldest first. */
   leadFacts(): Promise<LeadFacts[]>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */

@@ -89,6 +89,13 @@ export {
   normalName,
 } from "./ports/crm-accounts.js";
 export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
+export {
+  CONTACT_CANDIDATES,
+  type ContactCandidates,
+  type ContactQuery,
+  type ContactRow,
+  sandboxContactCandidates,
+} from "./ports/crm-contacts.js";
 export { type LeadFacts, sandboxLeadFacts } from "./ports/crm-leads.js";
 export {
   daysBetween,

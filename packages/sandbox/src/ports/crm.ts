@@ -16,6 +16,7 @@ import {
   type SnapshotPoint,
   snapshotCells,
 } from "./forecast-history.js";
+import { type ContactCandidates, type ContactQuery, sandboxContactCandidates } from "./crm-contacts.js";
 import { type LeadFacts, sandboxLeadFacts } from "./crm-leads.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
 import { listWhileUnchanged } from "./version-memo.js";
@@ -412,6 +413,11 @@ export class SandboxCrm implements CrmPort {
   /** Open deals with their risk inputs and the company's typical stage times (see crm-risk). */
   openDealRisks(q: RiskQuery = {}): Promise<RiskInputs> {
     return sandboxRiskInputs(this.db, q);
+  }
+
+  /** Contacts that may match `q` (loosely; contacts_search ranks them). */
+  contactCandidates(q: ContactQuery): Promise<ContactCandidates> {
+    return sandboxContactCandidates(this.db, q);
   }
 
   /** Every lead with its touch counts and outcome, oldest first (what lead_score learns from). */

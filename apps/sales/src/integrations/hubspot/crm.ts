@@ -9,6 +9,8 @@ import {
   type AccountQuery,
   bareDomain,
   type ClosedDeal,
+  type ContactCandidates,
+  type ContactQuery,
   type ConversionCell,
   type DealQuery,
   type DealRow,
@@ -51,6 +53,7 @@ import { historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import { hubspotLeadFacts } from "./leads";
+import { hubspotContactCandidates } from "./contacts";
 
 /** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
 type HubSpotPipeline = Awaited<ReturnType<HubSpotConnector["dealPipelines"]>>[number];
@@ -812,6 +815,21 @@ export class HubSpotCrm implements CrmPort {
   }
 
   /** HubSpot's owners (crm/v3/owners): id, name and email. */
+  /** Contacts that may match `q` (contacts_search ranks them). */
+  async contactCandidates(q: ContactQuery): Promise<WithFreshness<ContactCandidates>> {
+    const t = new FreshnessTracker(VENDOR);
+    return t.mark(
+      await hubspotContactCandidates(
+        this.hs,
+        q,
+        t,
+        async (name) => (await this.accountCandidates({ name })).rows.map((a) => a.id),
+        async (ids) =>
+          new Map((await this.batchRead("companies", ids, ["name"], t)).map((c) => [c.id, str(c.properties.name)])),
+      ),
+    );
+  }
+
   /** Every lead with its outcome, oldest first (what lead_score learns from). */
   async leadFacts(): Promise<WithFreshness<LeadFacts[]>> {
     const t = new FreshnessTracker(VENDOR);

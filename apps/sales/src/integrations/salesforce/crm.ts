@@ -10,6 +10,8 @@ import {
   type AccountQuery,
   bareDomain,
   type ClosedDeal,
+  type ContactCandidates,
+  type ContactQuery,
   type ConversionCell,
   type DealQuery,
   type DealRow,
@@ -58,6 +60,7 @@ import {
   toCorporate,
 } from "./currency";
 import { salesforceLeadFacts } from "./leads";
+import { salesforceContactCandidates } from "./contacts";
 
 const OPPORTUNITY_FIELDS = [
   "Id",
@@ -689,6 +692,16 @@ export class SalesforceCrm implements CrmPort {
     const { recovered } = await this.sf.updateOpportunityOnce(id, fields);
     const deal = await this.getDeal(id);
     return deal && { system: "salesforce", id, deal, recovered };
+  }
+
+  /** Contacts that may match `q` (contacts_search ranks them). */
+  async contactCandidates(q: ContactQuery): Promise<WithFreshness<ContactCandidates>> {
+    const t = new FreshnessTracker(VENDOR);
+    return t.mark(
+      await salesforceContactCandidates(this.sf, q, t, async (name) =>
+        (await this.accountCandidates({ name })).rows.map((a) => a.id),
+      ),
+    );
   }
 
   /** Every lead with its outcome, oldest first (what lead_score learns from). */

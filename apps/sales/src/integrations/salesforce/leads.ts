@@ -18,7 +18,7 @@ const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
  * campaign touches on the Lead itself: crmScore is null and touches 0 (the model learns from fit and source).
  */
 export async function salesforceLeadFacts(sf: SalesforceConnector, t: FreshnessTracker): Promise<LeadFacts[]> {
-  const soql = `SELECT ${LEAD_FIELDS} FROM Lead ORDER BY CreatedDate, Id`;
+  const soql = `SELECT ${LEAD_FIELDS} FROM Lead ORDER BY CreatedDate`;
   const result = t.take(await sf.sdk.runtime.read(`soql:${soql}`, () => sf.query(soql)));
   if (!result.complete)
     t.partial(`Salesforce has ${result.totalSize} leads; the oldest ${result.records.length} were read.`);

@@ -1,4 +1,5 @@
+import { contactsSearch } from "./contacts-search";
 import { leadScore } from "./lead-score";
 
 export { leadsToolset } from "./toolset";
-export const leadsTools = [leadScore];
+export const leadsTools = [contactsSearch, leadScore];
