@@ -6,6 +6,9 @@ import type {
   AccountQuery,
   ClosedDeal,
   ContactCandidates,
+  ContactDetail,
+  ContactFields,
+  ContactWrite,
   ContactQuery,
   ConversionCell,
   DealQuery,
@@ -23,7 +26,7 @@ import type {
   WriteOrigin,
 } from "@revops/sandbox";
 
-export type { ConversionCell, NewDeal, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
+export type { ContactDetail, ContactFields, ContactWrite, ConversionCell, NewDeal, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
 
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {
@@ -135,6 +138,19 @@ export interface CrmPort {
    * piece, or the vendor's nearest search), the account also by id; contacts_search ranks them.
    */
   contactCandidates(q: ContactQuery): Promise<ContactCandidates>;
+  /** The contact with this email (case-insensitive), fresh from the system of record; undefined: none. */
+  contactByEmail(email: string): Promise<ContactDetail | undefined>;
+  /**
+   * Creates the contact when none has the email, else sets the given fields; once per email (a retried create finds
+   * its contact). `expected`: the plan's "before" (null: the plan was a create); RangeError "conflict: …" when the
+   * contact no longer matches it, "name: …" / "account_id: …" when the CRM refuses a value.
+   */
+  upsertContact(
+    email: string,
+    fields: ContactFields,
+    origin: WriteOrigin,
+    expected?: ContactFields | null,
+  ): Promise<ContactWrite>;
   /** Every lead with title, source, campaign touches, the CRM's own score and whether it converted; oldest first. */
   leadFacts(): Promise<LeadFacts[]>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */

@@ -90,6 +90,14 @@ export {
 } from "./ports/crm-accounts.js";
 export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
 export {
+  type ContactDetail,
+  type ContactFields,
+  type ContactWrite,
+  sandboxContactByEmail,
+  sandboxUpsertContact,
+  titleSeniority,
+} from "./ports/crm-contact-write.js";
+export {
   CONTACT_CANDIDATES,
   type ContactCandidates,
   type ContactQuery,

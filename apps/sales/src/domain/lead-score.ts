@@ -9,7 +9,7 @@ import {
   sigmoid,
   standardize,
 } from "@revops/kit/stats";
-import type { LeadFacts } from "@revops/sandbox";
+import { type LeadFacts, titleSeniority } from "@revops/sandbox";
 
 /**
  * Lead score: L2 logistic regression of "converted" on the company's own leads, its features grouped into fit
@@ -39,14 +39,7 @@ export const LEAD_FEATURES = [
 export type LeadFeature = (typeof LEAD_FEATURES)[number][0];
 
 /** 4 C-level, 3 VP, 2 director or head, 1 manager, 0 individual contributor. */
-export function seniorityOf(title: string): number {
-  const t = title.toLowerCase();
-  if (/\bchief\b|\bc[erfmot]o\b/.test(t)) return 4;
-  if (/\bvp\b|vice president/.test(t)) return 3;
-  if (/\bdirector\b|\bhead\b/.test(t)) return 2;
-  if (/\bmanager\b|\blead\b/.test(t)) return 1;
-  return 0;
-}
+export const seniorityOf = (title: string) => 5 - titleSeniority(title);
 
 /** Functions that buy revenue analytics: revenue, sales, marketing, finance, data/analytics. */
 const BUYER = /revenue|sales|marketing|financ|analytic|\bdata\b|\bcro\b|\bcfo\b|\bcmo\b/;

@@ -3,6 +3,7 @@ import { dealsTools, dealsToolset } from "./deals";
 import { dealsWriteTools, dealsWriteToolset } from "./deals-write";
 import { forecastingTools, forecastingToolset } from "./forecasting";
 import { leadsTools, leadsToolset } from "./leads";
+import { leadsWriteTools, leadsWriteToolset } from "./leads-write";
 import { pipelineTools, pipelineToolset } from "./pipeline";
 
 export const toolsets = [
@@ -12,6 +13,7 @@ export const toolsets = [
   dealsWriteToolset,
   dealsToolset,
   leadsToolset,
+  leadsWriteToolset,
 ];
 export const tools = [
   ...pipelineTools,
@@ -20,4 +22,5 @@ export const tools = [
   ...dealsWriteTools,
   ...dealsTools,
   ...leadsTools,
+  ...leadsWriteTools,
 ];

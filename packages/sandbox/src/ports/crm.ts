@@ -16,6 +16,13 @@ import {
   type SnapshotPoint,
   snapshotCells,
 } from "./forecast-history.js";
+import {
+  type ContactDetail,
+  type ContactFields,
+  type ContactWrite,
+  sandboxContactByEmail,
+  sandboxUpsertContact,
+} from "./crm-contact-write.js";
 import { type ContactCandidates, type ContactQuery, sandboxContactCandidates } from "./crm-contacts.js";
 import { type LeadFacts, sandboxLeadFacts } from "./crm-leads.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
@@ -418,6 +425,21 @@ export class SandboxCrm implements CrmPort {
   /** Contacts that may match `q` (loosely; contacts_search ranks them). */
   contactCandidates(q: ContactQuery): Promise<ContactCandidates> {
     return sandboxContactCandidates(this.db, q);
+  }
+
+  /** The contact with this email, fresh from the tables. */
+  contactByEmail(email: string): Promise<ContactDetail | undefined> {
+    return sandboxContactByEmail(this.db, email);
+  }
+
+  /** Creates or updates the contact with this email (see `sandboxUpsertContact`). */
+  upsertContact(
+    email: string,
+    f: ContactFields,
+    origin: WriteOrigin,
+    expected?: ContactFields | null,
+  ): Promise<ContactWrite> {
+    return sandboxUpsertContact(this.db, email, f, origin, expected);
   }
 
   /** Every lead with its touch counts and outcome, oldest first (what lead_score learns from). */

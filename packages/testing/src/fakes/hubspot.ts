@@ -469,7 +469,13 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
         "VALIDATION_ERROR",
         "One or more associations are invalid: the object does not exist.",
       );
-    const rec = newRecord(state, props);
+    const email = type === "contacts" ? props.email?.toLowerCase() : undefined;
+    const existing = email && [...store.values()].find((r) => r.properties.email?.toLowerCase() === email);
+    if (existing) return error(409, "CONFLICT", `Contact already exists. Existing ID: ${existing.id}`);
+    // a contact's first company association is its primary company
+    const primary: Record<string, string> =
+      type === "contacts" && links[0] ? { associatedcompanyid: String(links[0].to.id) } : {};
+    const rec = newRecord(state, { ...props, ...primary });
     if (state.searchLagMs > 0) rec.indexed = { properties: undefined, until: Date.now() + state.searchLagMs };
     store.set(rec.id, rec);
     for (const a of links) {
@@ -829,6 +835,8 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     searchLagMs: seed.searchLagMs ?? 0,
     uniqueProperties: {
       ...(Object.fromEntries(TYPES.map((t) => [t, []])) as unknown as Record<HubSpotObjectType, string[]>),
+      // HubSpot keeps contact emails unique: a GET may name email as idProperty
+      contacts: ["email"],
       ...seed.uniqueProperties,
     },
     ...(seed.searchPerSecond !== undefined && { searchPerSecond: seed.searchPerSecond }),

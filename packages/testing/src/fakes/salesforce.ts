@@ -319,6 +319,7 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
       Id: newId,
       CreatedDate: new Date().toISOString().replace("Z", "+0000"),
     };
+    compoundName(type, row);
     store.set(newId, row);
     if (type === "Opportunity") {
       followStage(state, row);
@@ -342,6 +343,7 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
     if (refused) return refused;
     const before = { ...row };
     Object.assign(row, body, { Id: row.Id });
+    compoundName(type, row);
     if (type === "Opportunity" && typeof body.StageName === "string") followStage(state, row);
     if (type === "Opportunity") recordHistory(state, before, row);
     state.appliedUpdates.push({ type, id: row.Id, fields: { ...body } });
@@ -353,6 +355,13 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
     return { status: 204 };
   }
   return sfError(405, "METHOD_NOT_ALLOWED", `HTTP Method '${req.method}' not allowed.`);
+}
+
+/** A Contact's or Lead's Name is Salesforce's compound of FirstName and LastName (read-only). */
+function compoundName(type: string, row: SObjectRow): void {
+  if (type !== "Contact" && type !== "Lead") return;
+  if (!("FirstName" in row) && !("LastName" in row)) return;
+  row.Name = [row.FirstName, row.LastName].filter((v) => typeof v === "string" && v).join(" ");
 }
 
 function noSuchColumn(object: string, field: string): Reply {

@@ -10,7 +10,10 @@ import {
   bareDomain,
   type ClosedDeal,
   type ContactCandidates,
+  type ContactDetail,
+  type ContactFields,
   type ContactQuery,
+  type ContactWrite,
   type ConversionCell,
   type DealQuery,
   type DealRow,
@@ -53,7 +56,7 @@ import { historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import { hubspotLeadFacts } from "./leads";
-import { hubspotContactCandidates } from "./contacts";
+import { hubspotContactByEmail, hubspotContactCandidates, hubspotUpsertContact } from "./contacts";
 
 /** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
 type HubSpotPipeline = Awaited<ReturnType<HubSpotConnector["dealPipelines"]>>[number];
@@ -828,6 +831,21 @@ export class HubSpotCrm implements CrmPort {
           new Map((await this.batchRead("companies", ids, ["name"], t)).map((c) => [c.id, str(c.properties.name)])),
       ),
     );
+  }
+
+  /** The contact with this email, read fresh. */
+  contactByEmail(email: string): Promise<ContactDetail | undefined> {
+    return hubspotContactByEmail(this.hs, email);
+  }
+
+  /** Creates or updates the contact with this email, once (the email is the key). */
+  upsertContact(
+    email: string,
+    fields: ContactFields,
+    _origin: WriteOrigin,
+    expected?: ContactFields | null,
+  ): Promise<ContactWrite> {
+    return hubspotUpsertContact(this.hs, email, fields, expected);
   }
 
   /** Every lead with its outcome, oldest first (what lead_score learns from). */

@@ -11,7 +11,10 @@ import {
   bareDomain,
   type ClosedDeal,
   type ContactCandidates,
+  type ContactDetail,
+  type ContactFields,
   type ContactQuery,
+  type ContactWrite,
   type ConversionCell,
   type DealQuery,
   type DealRow,
@@ -60,7 +63,7 @@ import {
   toCorporate,
 } from "./currency";
 import { salesforceLeadFacts } from "./leads";
-import { salesforceContactCandidates } from "./contacts";
+import { salesforceContactByEmail, salesforceContactCandidates, salesforceUpsertContact } from "./contacts";
 
 const OPPORTUNITY_FIELDS = [
   "Id",
@@ -702,6 +705,21 @@ export class SalesforceCrm implements CrmPort {
         (await this.accountCandidates({ name })).rows.map((a) => a.id),
       ),
     );
+  }
+
+  /** The contact with this email, read fresh. */
+  contactByEmail(email: string): Promise<ContactDetail | undefined> {
+    return salesforceContactByEmail(this.sf, email);
+  }
+
+  /** Creates or updates the contact with this email, once (the email is the key). */
+  upsertContact(
+    email: string,
+    fields: ContactFields,
+    _origin: WriteOrigin,
+    expected?: ContactFields | null,
+  ): Promise<ContactWrite> {
+    return salesforceUpsertContact(this.sf, email, fields, expected);
   }
 
   /** Every lead with its outcome, oldest first (what lead_score learns from). */
