@@ -150,6 +150,12 @@ describe("Salesforce: lead facts (Lead via SOQL) and contact search through jsfo
     await contactContract(sf.crm, sf.s);
   });
 
+  it("leads_list filters the vendor's leads by status", async () => {
+    const r = await sf.s.call("leads_list", { status: "converted", limit: 100 });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.data.total).toBe(leads.filter((l) => l.converted).length);
+  });
+
   it("lead_score answers (trained or saying why not) with the vendor's caveat", async () => {
     const r = await sf.s.call("lead_score", { limit: 3 });
     expect(r.isError, r.text).toBe(false);
@@ -207,5 +213,11 @@ describe("HubSpot: lead facts (contacts by lifecycle stage) and contact search t
 
   it("contactCandidates and contacts_search find a contact by a misspelt name and by email", async () => {
     await contactContract(hs.crm, hs.s);
+  });
+
+  it("leads_list filters the vendor's leads by status", async () => {
+    const r = await hs.s.call("leads_list", { status: "converted", limit: 100 });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.data.total).toBe(leads.filter((l) => l.converted).length);
   });
 });

@@ -851,7 +851,8 @@ export class HubSpotCrm implements CrmPort {
   /** Every lead with its outcome, oldest first (what lead_score learns from). */
   async leadFacts(): Promise<WithFreshness<LeadFacts[]>> {
     const t = new FreshnessTracker(VENDOR);
-    return t.mark(await hubspotLeadFacts(this.hs, t));
+    const owners = await this.ownerDirectory().catch(() => [] as Owner[]);
+    return t.mark(await hubspotLeadFacts(this.hs, t, new Map(owners.map((o) => [o.id, o.name]))));
   }
 
   async listOwners(): Promise<Owner[]> {

@@ -13,6 +13,7 @@ const LEAD_PROPS = [
   "hs_analytics_source",
   "hubspotscore",
   "createdate",
+  "hubspot_owner_id",
 ];
 /** Lifecycle stages past "sales qualified lead": the contact became an opportunity or a customer. */
 const CONVERTED = new Set(["opportunity", "customer", "evangelist"]);
@@ -36,7 +37,11 @@ const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
  * Contacts that entered the funnel (any lifecycle stage set) as lead facts, oldest first: HubSpot's leads are
  * contacts; converted = lifecycle stage opportunity or later; hubspotscore is the CRM's own score.
  */
-export async function hubspotLeadFacts(hs: HubSpotConnector, t: FreshnessTracker): Promise<LeadFacts[]> {
+export async function hubspotLeadFacts(
+  hs: HubSpotConnector,
+  t: FreshnessTracker,
+  owners: Map<string, string>,
+): Promise<LeadFacts[]> {
   const { runtime, apis } = hs.sdk;
   const out: LeadFacts[] = [];
   let after: string | undefined;
@@ -72,6 +77,8 @@ export async function hubspotLeadFacts(hs: HubSpotConnector, t: FreshnessTracker
         source: SOURCES[s(p.hs_analytics_source)] ?? (s(p.hs_analytics_source).toLowerCase() || "other"),
         campaignId: null,
         status: CONVERTED.has(stage) ? "converted" : s(p.hs_lead_status).toLowerCase() || stage,
+        ownerId: s(p.hubspot_owner_id) || null,
+        ownerName: p.hubspot_owner_id ? (owners.get(s(p.hubspot_owner_id)) ?? s(p.hubspot_owner_id)) : null,
         crmScore: score !== null && Number.isFinite(score) ? Math.max(0, Math.min(100, score)) : null,
         createdAt: new Date(s(p.createdate)).toISOString(),
         converted: CONVERTED.has(stage),

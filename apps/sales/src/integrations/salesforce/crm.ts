@@ -725,7 +725,8 @@ export class SalesforceCrm implements CrmPort {
   /** Every lead with its outcome, oldest first (what lead_score learns from). */
   async leadFacts(): Promise<WithFreshness<LeadFacts[]>> {
     const t = new FreshnessTracker(VENDOR);
-    return t.mark(await salesforceLeadFacts(this.sf, t));
+    const owners = await this.ownerDirectory(t).catch(() => []);
+    return t.mark(await salesforceLeadFacts(this.sf, t, new Map(owners.map((o) => [o.id, o.name]))));
   }
 
   listOwners(): Promise<Owner[]> {

@@ -2,7 +2,7 @@ import type { SalesforceConnector } from "@revops/connectors";
 import type { FreshnessTracker } from "@revops/connectors/freshness";
 import type { LeadFacts } from "@revops/sandbox";
 
-const LEAD_FIELDS = "Id, Name, Company, Email, Title, LeadSource, Status, IsConverted, CreatedDate";
+const LEAD_FIELDS = "Id, Name, Company, Email, Title, LeadSource, Status, IsConverted, CreatedDate, OwnerId";
 /** Salesforce's LeadSource picklist → the suite's sources (anything else is kept, lower-cased). */
 const SOURCES: Record<string, string> = {
   web: "organic",
@@ -17,7 +17,11 @@ const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
  * Every Lead (oldest first, up to the connector's cap) as lead facts. Salesforce keeps no behavioural score or
  * campaign touches on the Lead itself: crmScore is null and touches 0 (the model learns from fit and source).
  */
-export async function salesforceLeadFacts(sf: SalesforceConnector, t: FreshnessTracker): Promise<LeadFacts[]> {
+export async function salesforceLeadFacts(
+  sf: SalesforceConnector,
+  t: FreshnessTracker,
+  owners: Map<string, string>,
+): Promise<LeadFacts[]> {
   const soql = `SELECT ${LEAD_FIELDS} FROM Lead ORDER BY CreatedDate`;
   const result = t.take(await sf.sdk.runtime.read(`soql:${soql}`, () => sf.query(soql)));
   if (!result.complete)
@@ -34,6 +38,8 @@ export async function salesforceLeadFacts(sf: SalesforceConnector, t: FreshnessT
       source: SOURCES[source] ?? source.replace(/\s+/g, "_"),
       campaignId: null,
       status: r.IsConverted === true ? "converted" : s(r.Status).toLowerCase(),
+      ownerId: s(r.OwnerId) || null,
+      ownerName: r.OwnerId ? (owners.get(s(r.OwnerId)) ?? s(r.OwnerId)) : null,
       crmScore: null,
       createdAt: s(r.CreatedDate).replace("+0000", "Z"),
       converted: r.IsConverted === true,
