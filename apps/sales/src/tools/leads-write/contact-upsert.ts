@@ -16,11 +16,15 @@ const KEY: Record<Field, keyof ContactFields> = {
 
 const input = z
   .object({
-    email: z.email("email: a whole address, e.g. ana@acme.com").max(255).describe("Key: updates if it exists"),
-    name: z.string().trim().min(1).max(120).optional(),
-    title: z.string().trim().max(120).optional(),
-    phone: z.string().trim().max(40).optional(),
-    account_id: z.string().min(1).max(64).optional().describe("Needed to create"),
+    // checked here, not as a schema pattern (a regular expression costs tokens on every turn)
+    email: z
+      .string()
+      .trim()
+      .refine((v) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), "email: a whole address, e.g. ana@acme.com"),
+    name: z.string().trim().min(1).optional(),
+    title: z.string().trim().optional(),
+    phone: z.string().trim().optional(),
+    account_id: z.string().min(1).optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -79,7 +83,7 @@ function refusal(err: unknown): unknown {
 export const contactUpsert = salesTool({
   name: "contact_upsert",
   title: "Create or update a contact",
-  description: "Creates a contact, or updates the one with this email; a human confirms the exact change.",
+  description: "Updates the contact with this email, or creates it; a human confirms.",
   toolset: leadsWriteToolset.name,
   scopes: ["sales:write"],
   annotations: annotations.update,
