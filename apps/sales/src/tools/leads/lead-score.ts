@@ -33,7 +33,7 @@ export const leadScore = salesTool({
   input: z
     .object({
       lead_ids: z.array(z.string().min(1).max(64)).min(1).max(50).optional().describe("Default: open leads"),
-      limit: z.number().int().min(1).max(50).default(10),
+      limit: z.number().int().min(1).max(50).default(5),
       connection: ConnectionSchema.optional(),
     })
     .strict(),
@@ -106,7 +106,7 @@ export const leadScore = salesTool({
       total: scored.length,
       meta: {
         ...baseMeta,
-        method: `${model.version}: L2 logistic regression on leads created before ${model.matureBefore} (outcome known after ${OUTCOME_DAYS} d); probability = sigmoid(base + fit + engagement + intent); held out = newest 25% of those leads, trained on the older; served model refit on all`,
+        method: `${model.version}: L2 logistic regression, p = sigmoid(base + fit + engagement + intent); leads created before ${model.matureBefore}; held out: newest 25%, trained on the older; served: refit on all`,
         inputs: {
           leads_learned_from: model.mature,
           converted: model.converted,
