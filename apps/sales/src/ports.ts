@@ -8,8 +8,8 @@ import type {
   ContactCandidates,
   ContactDetail,
   ContactFields,
-  ContactWrite,
   ContactQuery,
+  ContactWrite,
   ConversionCell,
   DealQuery,
   DealRecordExtras,
@@ -26,7 +26,15 @@ import type {
   WriteOrigin,
 } from "@revops/sandbox";
 
-export type { ContactDetail, ContactFields, ContactWrite, ConversionCell, NewDeal, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
+export type {
+  ContactDetail,
+  ContactFields,
+  ContactWrite,
+  ConversionCell,
+  NewDeal,
+  SnapshotCell,
+  SnapshotPoint,
+} from "@revops/sandbox";
 
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {

@@ -60,12 +60,9 @@ function describeUpsertContract(name: string, setup: () => Promise<Provider>) {
     });
 
     it("updates only the given fields when the email exists, and refuses a stale plan", async () => {
-      const w = await p.crm.upsertContact(
-        "new.buyer@contract.test",
-        { title: "CRO" },
-        origin,
-        { title: "VP of Sales" },
-      );
+      const w = await p.crm.upsertContact("new.buyer@contract.test", { title: "CRO" }, origin, {
+        title: "VP of Sales",
+      });
       expect(w).toMatchObject({ created: false, contact: { title: "CRO", name: "Ana Lopez" } });
       await expect(
         p.crm.upsertContact("new.buyer@contract.test", { title: "CEO" }, origin, { title: "VP of Sales" }),
@@ -81,14 +78,19 @@ function describeUpsertContract(name: string, setup: () => Promise<Provider>) {
 describeUpsertContract("sandbox", async () => {
   const db: SqlDb = await openSql({ dataDir: tempDataDir("contact-upsert") });
   await ensureSandboxLoaded(db, { scale: 0.1 });
-  const a = await db.one<{ id: string; name: string }>("SELECT id, name FROM sb_accounts ORDER BY id LIMIT 1");
+  const a = await db.one<{ id: string; name: string }>(
+    "SELECT id, name FROM sb_accounts ORDER BY id LIMIT 1",
+  );
   return {
     crm: new SandboxCrm(db) as unknown as CrmPort,
     system: "sandbox",
     accountId: a?.id as string,
     accountName: a?.name as string,
     count: async (email) =>
-      Number((await db.one<{ n: number }>("SELECT COUNT(*) AS n FROM sb_contacts WHERE lower(email) = ?", [email]))?.n),
+      Number(
+        (await db.one<{ n: number }>("SELECT COUNT(*) AS n FROM sb_contacts WHERE lower(email) = ?", [email]))
+          ?.n,
+      ),
     close: () => db.close(),
   };
 });
@@ -104,10 +106,15 @@ async function vendorPort(env: Record<string, string>) {
   vi.unstubAllEnvs();
   return { crm, rt };
 }
-const vendorEnv = (url: string) => ({ REVOPS_TEST_VENDOR_BASE_URL: url, REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true" });
+const vendorEnv = (url: string) => ({
+  REVOPS_TEST_VENDOR_BASE_URL: url,
+  REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
+});
 
 describeUpsertContract("Salesforce (jsforce)", async () => {
-  const fake = await startSalesforceFake({ Account: [{ Name: "Northwind Traders", Website: "northwind.test" }] });
+  const fake = await startSalesforceFake({
+    Account: [{ Name: "Northwind Traders", Website: "northwind.test" }],
+  });
   const accountId = [...(fake.state.objects.Account?.keys() ?? [])][0] as string;
   const { crm, rt } = await vendorPort({
     SALES_CRM: "salesforce",
@@ -120,7 +127,8 @@ describeUpsertContract("Salesforce (jsforce)", async () => {
     accountId,
     accountName: "Northwind Traders",
     count: async (email) =>
-      [...(fake.state.objects.Contact?.values() ?? [])].filter((c) => String(c.Email).toLowerCase() === email).length,
+      [...(fake.state.objects.Contact?.values() ?? [])].filter((c) => String(c.Email).toLowerCase() === email)
+        .length,
     close: async () => {
       await rt.close(1000);
       await fake.close();
@@ -129,17 +137,24 @@ describeUpsertContract("Salesforce (jsforce)", async () => {
 });
 
 describeUpsertContract("HubSpot (@hubspot/api-client)", async () => {
-  const fake = await startHubSpotFake({ companies: [{ name: "Northwind Traders", domain: "northwind.test" }] });
+  const fake = await startHubSpotFake({
+    companies: [{ name: "Northwind Traders", domain: "northwind.test" }],
+  });
   const accountId = [...fake.state.objects.companies.keys()][0] as string;
-  const { crm, rt } = await vendorPort({ SALES_CRM: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-test", ...vendorEnv(fake.url) });
+  const { crm, rt } = await vendorPort({
+    SALES_CRM: "hubspot",
+    HUBSPOT_ACCESS_TOKEN: "pat-test",
+    ...vendorEnv(fake.url),
+  });
   return {
     crm,
     system: "hubspot",
     accountId,
     accountName: "Northwind Traders",
     count: async (email) =>
-      [...fake.state.objects.contacts.values()].filter((c) => String(c.properties.email).toLowerCase() === email)
-        .length,
+      [...fake.state.objects.contacts.values()].filter(
+        (c) => String(c.properties.email).toLowerCase() === email,
+      ).length,
     close: async () => {
       await rt.close(1000);
       await fake.close();
@@ -159,13 +174,19 @@ describe("contact_upsert through the MCP client on the sandbox (guarded, journal
     h = await connectSalesWithSafety();
     await h.call("contacts_search", { name: "x" }); // loads the company
     db = await h.runtime.sql();
-    known = (await db.one("SELECT id, email, title, name FROM sb_contacts ORDER BY id LIMIT 1 OFFSET 5")) as typeof known;
+    known = (await db.one(
+      "SELECT id, email, title, name FROM sb_contacts ORDER BY id LIMIT 1 OFFSET 5",
+    )) as typeof known;
     account = (await db.one("SELECT id, name FROM sb_accounts ORDER BY id LIMIT 1")) as typeof account;
   }, 120_000);
   afterAll(async () => h?.close());
 
   it("plans an update of the contact with that email, before → after, and writes nothing on a dry run", async () => {
-    const r = await h.call("contact_upsert", { email: known.email.toUpperCase(), title: "Chief Data Officer", dry_run: true });
+    const r = await h.call("contact_upsert", {
+      email: known.email.toUpperCase(),
+      title: "Chief Data Officer",
+      dry_run: true,
+    });
     expect(r.isError, r.text).toBeFalsy();
     expect(r.data.plan).toMatchObject({
       action: "update",
@@ -226,7 +247,10 @@ describe("contact_upsert through the MCP client on the sandbox (guarded, journal
       account_id: account.id,
     });
     expect(r.isError, r.text).toBe(false);
-    expect(r.data).toMatchObject({ action: "create", contact: { email: "rosa.diaz@birchwise.test", account: account.name } });
+    expect(r.data).toMatchObject({
+      action: "create",
+      contact: { email: "rosa.diaz@birchwise.test", account: account.name },
+    });
     const found = await h.call("contacts_search", { email: "rosa.diaz@birchwise.test" });
     expect(found.data.contacts.map((c: { id: string }) => c.id)).toEqual([r.data.written.id]);
   });

@@ -11,7 +11,9 @@ describe("contacts_search through the MCP client on the sandbox, checked against
   let db: SqlDb;
   const dir = tempDataDir("contacts-search");
   beforeAll(async () => {
-    s = await connectInProcess([createSalesServer()], { env: { REVOPS_TOOLSETS: "leads", REVOPS_DATA_DIR: dir } });
+    s = await connectInProcess([createSalesServer()], {
+      env: { REVOPS_TOOLSETS: "leads", REVOPS_DATA_DIR: dir },
+    });
     await s.call("contacts_search", { name: "x" }); // loads the company
     db = await openSql({ dataDir: dir });
   }, 120_000);
@@ -26,7 +28,7 @@ describe("contacts_search through the MCP client on the sandbox, checked against
        FROM sb_contacts c JOIN sb_accounts a ON a.id = c.account_id WHERE c.id IN ('con_0010', 'con_0200', 'con_0777')`,
     );
     for (const c of contacts) {
-      const [first, last] = c.name?.split(" ") as [string, string];
+      const [first, last] = String(c.name).split(" ") as [string, string];
       const typo = `${first} ${last.slice(0, 2)}${last.slice(3)}`; // one letter of the last name dropped
       const r = await s.call("contacts_search", { name: typo, account: c.account });
       expect(r.isError, r.text).toBe(false);

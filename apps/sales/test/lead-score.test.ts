@@ -91,7 +91,12 @@ describe("lead_score through the MCP client on the sandbox, its figures recomput
     expect(scores).toEqual([...scores].sort((a: number, b: number) => b - a));
     const first = r.data.leads[0];
     const row = await db.one<Record<string, unknown>>("SELECT * FROM sb_leads WHERE id = ?", [first.id]);
-    expect(first).toMatchObject({ name: row?.name, company: row?.company, source: row?.source, status: row?.status });
+    expect(first).toMatchObject({
+      name: row?.name,
+      company: row?.company,
+      source: row?.source,
+      status: row?.status,
+    });
     expect(["converted", "disqualified"]).not.toContain(first.status);
     for (const part of ["fit", "engagement", "intent"]) {
       expect(typeof first[part].log_odds).toBe("number");
@@ -100,7 +105,9 @@ describe("lead_score through the MCP client on the sandbox, its figures recomput
   });
 
   it("scores named leads, and names the field when an id is unknown", async () => {
-    const ids = (await db.query<{ id: string }>("SELECT id FROM sb_leads ORDER BY id LIMIT 3")).map((x) => x.id);
+    const ids = (await db.query<{ id: string }>("SELECT id FROM sb_leads ORDER BY id LIMIT 3")).map(
+      (x) => x.id,
+    );
     const r = await s.call("lead_score", { lead_ids: ids });
     expect(r.isError, r.text).toBe(false);
     expect(r.data.leads.map((l: { id: string }) => l.id).sort()).toEqual(ids);

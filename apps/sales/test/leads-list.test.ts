@@ -10,7 +10,9 @@ describe("leads_list through the MCP client on the sandbox, checked with SQL", (
   let db: SqlDb;
   const dir = tempDataDir("leads-list");
   beforeAll(async () => {
-    s = await connectInProcess([createSalesServer()], { env: { REVOPS_TOOLSETS: "leads", REVOPS_DATA_DIR: dir } });
+    s = await connectInProcess([createSalesServer()], {
+      env: { REVOPS_TOOLSETS: "leads", REVOPS_DATA_DIR: dir },
+    });
     await s.call("leads_list", { limit: 1 }); // loads the company
     db = await openSql({ dataDir: dir });
   }, 120_000);
@@ -26,7 +28,12 @@ describe("leads_list through the MCP client on the sandbox, checked with SQL", (
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const r = await s.call("leads_list", { status: "MQL", source: "organic", limit: 7, ...(cursor && { cursor }) });
+      const r = await s.call("leads_list", {
+        status: "MQL",
+        source: "organic",
+        limit: 7,
+        ...(cursor && { cursor }),
+      });
       expect(r.isError, r.text).toBe(false);
       expect(r.data.total).toBe(want.length);
       for (const l of r.data.leads as Lead[]) expect([l.status, l.source]).toEqual(["mql", "organic"]);

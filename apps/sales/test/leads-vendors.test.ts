@@ -81,7 +81,8 @@ const HS_SOURCE: Record<string, string> = {
   outbound: "EMAIL_MARKETING",
   event: "OFFLINE",
 };
-const titleCase = (s: string) => s.replace(/(^|_)([a-z])/g, (_m, sep, c) => `${sep ? " " : ""}${c.toUpperCase()}`);
+const titleCase = (s: string) =>
+  s.replace(/(^|_)([a-z])/g, (_m, sep, c) => `${sep ? " " : ""}${c.toUpperCase()}`);
 
 async function contactContract(crm: CrmPort, s: Server) {
   const c = contacts[3] as (typeof contacts)[number];
@@ -91,7 +92,12 @@ async function contactContract(crm: CrmPort, s: Server) {
   expect(viaPort.rows.map((r) => r.email)).toContain(c.email);
   const r = await s.call("contacts_search", { name: typo, account: c.account });
   expect(r.isError, r.text).toBe(false);
-  expect(r.data.contacts[0]).toMatchObject({ name: c.name, title: c.title, email: c.email, account: c.account });
+  expect(r.data.contacts[0]).toMatchObject({
+    name: c.name,
+    title: c.title,
+    email: c.email,
+    account: c.account,
+  });
   const byEmail = await s.call("contacts_search", { email: c.email });
   expect(byEmail.data.contacts.map((x: { email: string }) => x.email)).toEqual([c.email]);
   // the sandbox answers the same query with the same person first
@@ -130,7 +136,11 @@ describe("Salesforce: lead facts (Lead via SOQL) and contact search through jsfo
         AccountId: accountId.get(c.account),
       });
     }
-    sf = await serve({ SALES_CRM: "salesforce", SALESFORCE_ACCESS_TOKEN: "00D-static-token", ...vendorEnv(fake.url) });
+    sf = await serve({
+      SALES_CRM: "salesforce",
+      SALESFORCE_ACCESS_TOKEN: "00D-static-token",
+      ...vendorEnv(fake.url),
+    });
   });
   afterAll(async () => {
     await sf?.s.close();

@@ -88,7 +88,6 @@ export {
   nameGrams,
   normalName,
 } from "./ports/crm-accounts.js";
-export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
 export {
   type ContactDetail,
   type ContactFields,
@@ -104,6 +103,7 @@ export {
   type ContactRow,
   sandboxContactCandidates,
 } from "./ports/crm-contacts.js";
+export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
 export { type LeadFacts, sandboxLeadFacts } from "./ports/crm-leads.js";
 export {
   daysBetween,

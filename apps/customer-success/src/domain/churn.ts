@@ -1,4 +1,3 @@
-import type { RenewalHistory, RenewalTermFeatures } from "@revops/sandbox";
 import {
   auc,
   expectedCalibrationError,
@@ -9,6 +8,7 @@ import {
   sigmoid,
   standardize,
 } from "@revops/kit/stats";
+import type { RenewalHistory, RenewalTermFeatures } from "@revops/sandbox";
 
 /**
  * Churn model: L2-regularised logistic regression (Newton/IRLS) on standardised features of past renewals,

@@ -70,7 +70,14 @@ function fit(leads: readonly LeadFacts[]): FittedLeadModel {
   const raw = leads.map(leadFeatures);
   const standardizer = fitStandardizer(raw, LEAD_FEATURES.length);
   const X = raw.map((r) => standardize(r, standardizer));
-  return { beta: fitLogistic(X, leads.map((l) => (l.converted ? 1 : 0)), LAMBDA), standardizer };
+  return {
+    beta: fitLogistic(
+      X,
+      leads.map((l) => (l.converted ? 1 : 0)),
+      LAMBDA,
+    ),
+    standardizer,
+  };
 }
 
 export interface LeadScore {
@@ -158,7 +165,12 @@ export function trainLeadModel(leads: readonly LeadFacts[], today: string): Lead
       convertedTest: labels.filter((y) => y === 1).length,
       auc: r3(auc(probs, labels)),
       brier: r3(brierScore(probs, labels)),
-      brierBaseline: r3(brierScore(probs.map(() => rate), labels)),
+      brierBaseline: r3(
+        brierScore(
+          probs.map(() => rate),
+          labels,
+        ),
+      ),
       ece: r3(expectedCalibrationError(probs, labels)),
       predictions: test.map((l, i) => ({ leadId: l.id, probability: probs[i] ?? 0, converted: l.converted })),
     };

@@ -117,10 +117,15 @@ export function sandboxUpsertContact(
           (await sandboxNow(tx)).slice(0, 10),
         ],
       );
-      const set: [string, unknown][] = [["email", address], ...COLUMNS.map(([k, c]) => [c, f[k] ?? null] as [string, unknown])];
+      const set: [string, unknown][] = [
+        ["email", address],
+        ...COLUMNS.map(([k, c]) => [c, f[k] ?? null] as [string, unknown]),
+      ];
       await journalChanges(
         tx,
-        set.filter(([, v]) => v !== null).map(([field, after]) => ({ entity: "contact", recordId: id, field, before: null, after })),
+        set
+          .filter(([, v]) => v !== null)
+          .map(([field, after]) => ({ entity: "contact", recordId: id, field, before: null, after })),
         origin,
       );
       const contact = await sandboxContactByEmail(tx, address);
@@ -130,23 +135,35 @@ export function sandboxUpsertContact(
     const stale = COLUMNS.filter(([k]) => expected?.[k] !== undefined && expected[k] !== cur[k]).map(
       ([k]) => `${k} is now ${JSON.stringify(cur[k])}, the plan said ${JSON.stringify(expected?.[k])}`,
     );
-    if (stale.length) throw new RangeError(`conflict: contact ${cur.id} changed meanwhile (${stale.join("; ")}).`);
+    if (stale.length)
+      throw new RangeError(`conflict: contact ${cur.id} changed meanwhile (${stale.join("; ")}).`);
     const next = COLUMNS.filter(([k]) => f[k] !== undefined && f[k] !== cur[k]);
     if (next.length) {
       const values = next.map(([k]) => (k === "name" ? (f.name ?? "").trim() : f[k]));
       const extra = f.title !== undefined ? ", seniority = ?" : "";
-      await tx.run(`UPDATE sb_contacts SET ${next.map(([, c]) => `${c} = ?`).join(", ")}${extra} WHERE id = ?`, [
-        ...values,
-        ...(extra ? [titleSeniority(f.title ?? "")] : []),
-        cur.id,
-      ]);
+      await tx.run(
+        `UPDATE sb_contacts SET ${next.map(([, c]) => `${c} = ?`).join(", ")}${extra} WHERE id = ?`,
+        [...values, ...(extra ? [titleSeniority(f.title ?? "")] : []), cur.id],
+      );
       await journalChanges(
         tx,
-        next.map(([k, c], i) => ({ entity: "contact", recordId: cur.id, field: c, before: cur[k], after: values[i] })),
+        next.map(([k, c], i) => ({
+          entity: "contact",
+          recordId: cur.id,
+          field: c,
+          before: cur[k],
+          after: values[i],
+        })),
         origin,
       );
     }
     const contact = await sandboxContactByEmail(tx, address);
-    return { system: "sandbox", id: cur.id, created: false, contact: contact ?? cur, recovered: next.length === 0 };
+    return {
+      system: "sandbox",
+      id: cur.id,
+      created: false,
+      contact: contact ?? cur,
+      recovered: next.length === 0,
+    };
   });
 }

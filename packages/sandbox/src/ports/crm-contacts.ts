@@ -47,7 +47,8 @@ export async function sandboxContactCandidates(db: SqlDb, q: ContactQuery): Prom
   const w = new Where();
   if (q.name && !gramsLike(w, "c.name", q.name)) return { rows: [], capped: false };
   if (q.title && !gramsLike(w, "c.title", q.title)) return { rows: [], capped: false };
-  if (q.email?.trim()) w.add("lower(c.email) LIKE ? ESCAPE '\\'", `%${likeEscape(q.email.trim().toLowerCase())}%`);
+  if (q.email?.trim())
+    w.add("lower(c.email) LIKE ? ESCAPE '\\'", `%${likeEscape(q.email.trim().toLowerCase())}%`);
   const account = q.account?.trim();
   if (account) {
     const byId = new Where();

@@ -6,7 +6,16 @@ import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
 import { type ClosedDeal, sandboxClosedDeals } from "./closed-deals.js";
 import { type AccountCandidates, type AccountQuery, sandboxAccountCandidates } from "./crm-accounts.js";
+import {
+  type ContactDetail,
+  type ContactFields,
+  type ContactWrite,
+  sandboxContactByEmail,
+  sandboxUpsertContact,
+} from "./crm-contact-write.js";
+import { type ContactCandidates, type ContactQuery, sandboxContactCandidates } from "./crm-contacts.js";
 import { type DealRecordExtras, sandboxDealExtras } from "./crm-deal.js";
+import { type LeadFacts, sandboxLeadFacts } from "./crm-leads.js";
 import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
 import { type DealTimelines, sandboxDealTimelines } from "./deal-timelines.js";
 import {
@@ -16,15 +25,6 @@ import {
   type SnapshotPoint,
   snapshotCells,
 } from "./forecast-history.js";
-import {
-  type ContactDetail,
-  type ContactFields,
-  type ContactWrite,
-  sandboxContactByEmail,
-  sandboxUpsertContact,
-} from "./crm-contact-write.js";
-import { type ContactCandidates, type ContactQuery, sandboxContactCandidates } from "./crm-contacts.js";
-import { type LeadFacts, sandboxLeadFacts } from "./crm-leads.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
 import { listWhileUnchanged } from "./version-memo.js";
 

@@ -38,7 +38,8 @@ export async function hubspotContactCandidates(
   if (email) common.push({ propertyName: "email", operator: "CONTAINS_TOKEN", value: `*${email}*` });
   const account = q.account?.trim() ?? "";
   let companies: Set<string> | undefined;
-  if (HS_ID.test(account)) common.push({ propertyName: "associatedcompanyid", operator: "EQ", value: account });
+  if (HS_ID.test(account))
+    common.push({ propertyName: "associatedcompanyid", operator: "EQ", value: account });
   else if (account) companies = new Set(await companyIdsNamed(account));
   if (companies?.size === 0) return { rows: [], capped: false };
   const word = normalName(q.name ?? "").split(" ")[0];
@@ -71,10 +72,14 @@ export async function hubspotContactCandidates(
         };
       }),
     );
-    found.push(...page.results.filter((c) => !companies || companies.has(s(c.properties.associatedcompanyid))));
+    found.push(
+      ...page.results.filter((c) => !companies || companies.has(s(c.properties.associatedcompanyid))),
+    );
     after = page.next;
   } while (after && found.length <= limit);
-  const names = await companyNames([...new Set(found.map((c) => s(c.properties.associatedcompanyid)))].filter(Boolean));
+  const names = await companyNames(
+    [...new Set(found.map((c) => s(c.properties.associatedcompanyid)))].filter(Boolean),
+  );
   return {
     rows: found.slice(0, limit).map((c) => {
       const p = c.properties;
@@ -101,12 +106,22 @@ const isStatus = (err: unknown, status: number) =>
   isVendorError(err) && (err as { status?: number }).status === status;
 
 /** The contact with this email by HubSpot's unique email property (read from the record, not the search index). */
-export async function hubspotContactByEmail(hs: HubSpotConnector, email: string): Promise<ContactDetail | undefined> {
+export async function hubspotContactByEmail(
+  hs: HubSpotConnector,
+  email: string,
+): Promise<ContactDetail | undefined> {
   const { runtime, apis } = hs.sdk;
   let c: { id: string; properties: Record<string, string | null> };
   try {
     const { value } = await runtime.attempt("contacts.get", () =>
-      apis.contacts.basicApi.getById(email.trim().toLowerCase(), DETAIL_PROPS, undefined, undefined, false, "email"),
+      apis.contacts.basicApi.getById(
+        email.trim().toLowerCase(),
+        DETAIL_PROPS,
+        undefined,
+        undefined,
+        false,
+        "email",
+      ),
     );
     c = { id: value.id, properties: { ...value.properties } };
   } catch (err) {
@@ -174,7 +189,10 @@ export async function hubspotUpsertContact(
                   {
                     to: { id: companyId },
                     types: [
-                      { associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: CONTACT_TO_PRIMARY_COMPANY },
+                      {
+                        associationCategory: "HUBSPOT_DEFINED" as never,
+                        associationTypeId: CONTACT_TO_PRIMARY_COMPANY,
+                      },
                     ],
                   },
                 ],
@@ -185,7 +203,8 @@ export async function hubspotUpsertContact(
         } catch (err) {
           // the email exists already: an earlier attempt (or someone) created it; the lookup below settles it
           if (isStatus(err, 409)) return false;
-          if (isVendorError(err) && err.kind === "invalid") throw new RangeError(`account_id: ${err.message}`);
+          if (isVendorError(err) && err.kind === "invalid")
+            throw new RangeError(`account_id: ${err.message}`);
           throw err;
         }
       },
@@ -208,9 +227,13 @@ export async function hubspotUpsertContact(
   if (same(cur)) return { system: "hubspot", id: cur.id, created: false, contact: cur, recovered: true };
   const { recovered } = await writeOnce({
     write: async () => {
-      await runtime.attempt("contacts.update", () => apis.contacts.basicApi.update(cur.id, { properties: hsProps(f) }), {
-        idempotent: false,
-      });
+      await runtime.attempt(
+        "contacts.update",
+        () => apis.contacts.basicApi.update(cur.id, { properties: hsProps(f) }),
+        {
+          idempotent: false,
+        },
+      );
       return true;
     },
     lookup: async () => {

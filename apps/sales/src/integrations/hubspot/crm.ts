@@ -55,8 +55,8 @@ import { presentSnapshots } from "../forecast-fallback";
 import { historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
-import { hubspotLeadFacts } from "./leads";
 import { hubspotContactByEmail, hubspotContactCandidates, hubspotUpsertContact } from "./contacts";
+import { hubspotLeadFacts } from "./leads";
 
 /** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
 type HubSpotPipeline = Awaited<ReturnType<HubSpotConnector["dealPipelines"]>>[number];
@@ -828,7 +828,9 @@ export class HubSpotCrm implements CrmPort {
         t,
         async (name) => (await this.accountCandidates({ name })).rows.map((a) => a.id),
         async (ids) =>
-          new Map((await this.batchRead("companies", ids, ["name"], t)).map((c) => [c.id, str(c.properties.name)])),
+          new Map(
+            (await this.batchRead("companies", ids, ["name"], t)).map((c) => [c.id, str(c.properties.name)]),
+          ),
       ),
     );
   }

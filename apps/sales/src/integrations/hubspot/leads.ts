@@ -51,7 +51,9 @@ export async function hubspotLeadFacts(
       await runtime.read(key, async () => {
         const { value } = await runtime.attempt("contacts.search", () =>
           apis.contacts.searchApi.doSearch({
-            filterGroups: [{ filters: [{ propertyName: "lifecyclestage", operator: "HAS_PROPERTY" }] }] as never,
+            filterGroups: [
+              { filters: [{ propertyName: "lifecyclestage", operator: "HAS_PROPERTY" }] },
+            ] as never,
             sorts: ["createdate"],
             properties: LEAD_PROPS,
             limit: PAGE,

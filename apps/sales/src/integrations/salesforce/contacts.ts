@@ -80,7 +80,9 @@ const CONTACT_FIELDS = "Id, FirstName, LastName, Name, Title, Email, Phone, Acco
 /** "Ana María López" → FirstName "Ana", LastName "María López" (Salesforce requires LastName). */
 const nameParts = (name: string) => {
   const [first, ...rest] = name.trim().split(/\s+/);
-  return rest.length ? { FirstName: first ?? "", LastName: rest.join(" ") } : { FirstName: "", LastName: first ?? "" };
+  return rest.length
+    ? { FirstName: first ?? "", LastName: rest.join(" ") }
+    : { FirstName: "", LastName: first ?? "" };
 };
 
 /** The contact with this email, read fresh (never the stale cache: a preview must not show an old "before"). */

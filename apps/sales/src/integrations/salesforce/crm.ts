@@ -54,6 +54,7 @@ import { presentSnapshots } from "../forecast-fallback";
 import { type FieldHistoryRow, historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
+import { salesforceContactByEmail, salesforceContactCandidates, salesforceUpsertContact } from "./contacts";
 import {
   currencyCaveat,
   fromCorporate,
@@ -63,7 +64,6 @@ import {
   toCorporate,
 } from "./currency";
 import { salesforceLeadFacts } from "./leads";
-import { salesforceContactByEmail, salesforceContactCandidates, salesforceUpsertContact } from "./contacts";
 
 const OPPORTUNITY_FIELDS = [
   "Id",

@@ -114,7 +114,9 @@ export const contactUpsert = salesTool({
         });
       const diff = changes.map((c) => `${c.field} ${c.before ?? "(none)"} → ${c.after}`).join("; ");
       return {
-        summary: cur ? `Update contact ${cur.name} <${a.email}>: ${diff}` : `Create contact <${a.email}>: ${diff}`,
+        summary: cur
+          ? `Update contact ${cur.name} <${a.email}>: ${diff}`
+          : `Create contact <${a.email}>: ${diff}`,
         action: cur ? "update" : "create",
         record_type: "contact",
         records: [{ id: cur?.id ?? "(new)", name: cur?.name ?? a.name ?? a.email }],
@@ -154,5 +156,10 @@ export const contactUpsert = salesTool({
   },
   render: (o) =>
     `${o.action === "create" ? "Created" : "Updated"} ${o.contact.name} <${o.contact.email}> (${o.written.system}:${o.written.id}).`,
-  example: { email: "new.buyer@birchwise.com", name: "Ana Lopez", title: "VP of Sales", account_id: "acc_0001" },
+  example: {
+    email: "new.buyer@birchwise.com",
+    name: "Ana Lopez",
+    title: "VP of Sales",
+    account_id: "acc_0001",
+  },
 });

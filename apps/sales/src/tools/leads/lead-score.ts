@@ -69,9 +69,7 @@ export const leadScore = salesTool({
           ...baseMeta,
           method: `${LEAD_MODEL}: not trained`,
           inputs: { leads: leads.length } as Record<string, number | string>,
-          caveats: [
-            `No model: it needs leads older than ${OUTCOME_DAYS} days, some converted and some not.`,
-          ],
+          caveats: [`No model: it needs leads older than ${OUTCOME_DAYS} days, some converted and some not.`],
         },
       };
     }

@@ -25,7 +25,9 @@ function startAfter(rows: LeadFacts[], cursor: string | undefined): number {
     });
   }
   const [at, id] = key.map(String);
-  const i = rows.findIndex((l) => l.createdAt < (at as string) || (l.createdAt === at && l.id < (id as string)));
+  const i = rows.findIndex(
+    (l) => l.createdAt < (at as string) || (l.createdAt === at && l.id < (id as string)),
+  );
   return i === -1 ? rows.length : i;
 }
 
