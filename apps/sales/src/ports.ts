@@ -5,11 +5,17 @@ import type {
   AccountDetail,
   AccountQuery,
   ClosedDeal,
+  ContactCandidates,
+  ContactDetail,
+  ContactFields,
+  ContactQuery,
+  ContactWrite,
   ConversionCell,
   DealQuery,
   DealRecordExtras,
   DealRow,
   DealTimelines,
+  LeadFacts,
   NewDeal,
   NewTask,
   Page,
@@ -22,7 +28,17 @@ import type {
   WriteOrigin,
 } from "@revops/sandbox";
 
-export type { ConversionCell, NewDeal, NewTask, SnapshotCell, SnapshotPoint, TaskRow } from "@revops/sandbox";
+export type {
+  ContactDetail,
+  ContactFields,
+  ContactWrite,
+  ConversionCell,
+  NewDeal,
+  NewTask,
+  SnapshotCell,
+  SnapshotPoint,
+  TaskRow,
+} from "@revops/sandbox";
 
 /** Where a task landed (system and its record id there) and the task as written. */
 export interface TaskWrite {
@@ -138,6 +154,26 @@ export interface CrmPort {
    * `activities` newest activities and their total, and its contacts with the CRM's roles; undefined: no such deal.
    */
   dealRecord(id: string, activities: number): Promise<DealRecord | undefined>;
+  /**
+   * Contacts that may match `q`: the email contained, name, title and account name loosely (sharing a three-letter
+   * piece, or the vendor's nearest search), the account also by id; contacts_search ranks them.
+   */
+  contactCandidates(q: ContactQuery): Promise<ContactCandidates>;
+  /** The contact with this email (case-insensitive), fresh from the system of record; undefined: none. */
+  contactByEmail(email: string): Promise<ContactDetail | undefined>;
+  /**
+   * Creates the contact when none has the email, else sets the given fields; once per email (a retried create finds
+   * its contact). `expected`: the plan's "before" (null: the plan was a create); RangeError "conflict: …" when the
+   * contact no longer matches it, "name: …" / "account_id: …" when the CRM refuses a value.
+   */
+  upsertContact(
+    email: string,
+    fields: ContactFields,
+    origin: WriteOrigin,
+    expected?: ContactFields | null,
+  ): Promise<ContactWrite>;
+  /** Every lead with title, source, campaign touches, the CRM's own score and whether it converted; oldest first. */
+  leadFacts(): Promise<LeadFacts[]>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */
   getDeal(id: string): Promise<DealDetail | undefined>;
   /**

@@ -88,7 +88,23 @@ export {
   nameGrams,
   normalName,
 } from "./ports/crm-accounts.js";
+export {
+  type ContactDetail,
+  type ContactFields,
+  type ContactWrite,
+  sandboxContactByEmail,
+  sandboxUpsertContact,
+  titleSeniority,
+} from "./ports/crm-contact-write.js";
+export {
+  CONTACT_CANDIDATES,
+  type ContactCandidates,
+  type ContactQuery,
+  type ContactRow,
+  sandboxContactCandidates,
+} from "./ports/crm-contacts.js";
 export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
+export { type LeadFacts, sandboxLeadFacts } from "./ports/crm-leads.js";
 export {
   daysBetween,
   median,

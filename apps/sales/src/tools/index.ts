@@ -2,6 +2,8 @@ import { accountsTools, accountsToolset } from "./accounts";
 import { dealsTools, dealsToolset } from "./deals";
 import { dealsWriteTools, dealsWriteToolset } from "./deals-write";
 import { forecastingTools, forecastingToolset } from "./forecasting";
+import { leadsTools, leadsToolset } from "./leads";
+import { leadsWriteTools, leadsWriteToolset } from "./leads-write";
 import { pipelineTools, pipelineToolset } from "./pipeline";
 
 export const toolsets = [
@@ -10,6 +12,8 @@ export const toolsets = [
   forecastingToolset,
   dealsWriteToolset,
   dealsToolset,
+  leadsToolset,
+  leadsWriteToolset,
 ];
 export const tools = [
   ...pipelineTools,
@@ -17,4 +21,6 @@ export const tools = [
   ...forecastingTools,
   ...dealsWriteTools,
   ...dealsTools,
+  ...leadsTools,
+  ...leadsWriteTools,
 ];

@@ -68,7 +68,7 @@ export function nameGrams(name: string, max = MAX_GRAMS): string[] {
   return Array.from({ length: max }, (_, i) => all[Math.floor((i * all.length) / max)] as string);
 }
 
-const likeEscape = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const likeEscape = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Accounts that share at least one three-letter piece with `name` (any, without a name) and match the exact

@@ -6,7 +6,16 @@ import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
 import type { DealType, Stage } from "../generate/types.js";
 import { type ClosedDeal, sandboxClosedDeals } from "./closed-deals.js";
 import { type AccountCandidates, type AccountQuery, sandboxAccountCandidates } from "./crm-accounts.js";
+import {
+  type ContactDetail,
+  type ContactFields,
+  type ContactWrite,
+  sandboxContactByEmail,
+  sandboxUpsertContact,
+} from "./crm-contact-write.js";
+import { type ContactCandidates, type ContactQuery, sandboxContactCandidates } from "./crm-contacts.js";
 import { type DealRecordExtras, sandboxDealExtras } from "./crm-deal.js";
+import { type LeadFacts, sandboxLeadFacts } from "./crm-leads.js";
 import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
 import { type DealTimelines, sandboxDealTimelines } from "./deal-timelines.js";
 import {
@@ -412,6 +421,31 @@ export class SandboxCrm implements CrmPort {
   /** Open deals with their risk inputs and the company's typical stage times (see crm-risk). */
   openDealRisks(q: RiskQuery = {}): Promise<RiskInputs> {
     return sandboxRiskInputs(this.db, q);
+  }
+
+  /** Contacts that may match `q` (loosely; contacts_search ranks them). */
+  contactCandidates(q: ContactQuery): Promise<ContactCandidates> {
+    return sandboxContactCandidates(this.db, q);
+  }
+
+  /** The contact with this email, fresh from the tables. */
+  contactByEmail(email: string): Promise<ContactDetail | undefined> {
+    return sandboxContactByEmail(this.db, email);
+  }
+
+  /** Creates or updates the contact with this email (see `sandboxUpsertContact`). */
+  upsertContact(
+    email: string,
+    f: ContactFields,
+    origin: WriteOrigin,
+    expected?: ContactFields | null,
+  ): Promise<ContactWrite> {
+    return sandboxUpsertContact(this.db, email, f, origin, expected);
+  }
+
+  /** Every lead with its touch counts and outcome, oldest first (what lead_score learns from). */
+  leadFacts(): Promise<LeadFacts[]> {
+    return sandboxLeadFacts(this.db);
   }
 
   listOwners(): Promise<Owner[]> {

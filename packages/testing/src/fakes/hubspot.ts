@@ -293,6 +293,8 @@ function passes(rec: HubSpotRecord, f: Filter): boolean {
   const actual = rec.properties[f.propertyName] ?? null;
   // HubSpot matches IN values case-insensitively for enumerations
   const inList = () => (f.values ?? []).some((v) => String(v).toLowerCase() === String(actual).toLowerCase());
+  if (f.operator === "HAS_PROPERTY") return actual !== null && actual !== "";
+  if (f.operator === "NOT_HAS_PROPERTY") return actual === null || actual === "";
   if (f.operator === "IN") return actual !== null && inList();
   if (f.operator === "NOT_IN") return actual === null || !inList();
   const num = (v: string | null | undefined) =>
@@ -343,6 +345,8 @@ const SUPPORTED_OPERATORS = new Set([
   "NOT_IN",
   "CONTAINS_TOKEN",
   "NOT_CONTAINS_TOKEN",
+  "HAS_PROPERTY",
+  "NOT_HAS_PROPERTY",
 ]);
 
 function search(state: HubSpotState, type: HubSpotObjectType, body: SearchBody, link: string): Reply {
@@ -477,7 +481,13 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
         "VALIDATION_ERROR",
         "One or more associations are invalid: the object does not exist.",
       );
-    const rec = newRecord(state, props);
+    const email = type === "contacts" ? props.email?.toLowerCase() : undefined;
+    const existing = email && [...store.values()].find((r) => r.properties.email?.toLowerCase() === email);
+    if (existing) return error(409, "CONFLICT", `Contact already exists. Existing ID: ${existing.id}`);
+    // a contact's first company association is its primary company
+    const primary: Record<string, string> =
+      type === "contacts" && links[0] ? { associatedcompanyid: String(links[0].to.id) } : {};
+    const rec = newRecord(state, { ...props, ...primary });
     if (state.searchLagMs > 0) rec.indexed = { properties: undefined, until: Date.now() + state.searchLagMs };
     store.set(rec.id, rec);
     for (const a of links) {
@@ -837,6 +847,8 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     searchLagMs: seed.searchLagMs ?? 0,
     uniqueProperties: {
       ...(Object.fromEntries(TYPES.map((t) => [t, []])) as unknown as Record<HubSpotObjectType, string[]>),
+      // HubSpot keeps contact emails unique: a GET may name email as idProperty
+      contacts: ["email"],
       ...seed.uniqueProperties,
     },
     ...(seed.searchPerSecond !== undefined && { searchPerSecond: seed.searchPerSecond }),

@@ -179,6 +179,8 @@ export interface SalesforceSeed {
   Opportunity?: Omit<SObjectRow, "Id">[];
   /** Contacts, numbered after the seeded opportunities (ids 003…). */
   Contact?: Omit<SObjectRow, "Id">[];
+  /** Leads (ids 00Q…), numbered after the contacts. */
+  Lead?: Omit<SObjectRow, "Id">[];
   Task?: ActivitySeed[];
   Event?: ActivitySeed[];
   OpportunityContactRole?: OpportunityContactRoleSeed[];
@@ -212,6 +214,7 @@ const ID_PREFIX: Record<string, string> = {
   OpportunityContactRole: "00K",
   OpportunityStage: "01J",
   Contact: "003",
+  Lead: "00Q",
   Task: "00T",
   Event: "00U",
 };
@@ -316,6 +319,7 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
       Id: newId,
       CreatedDate: new Date().toISOString().replace("Z", "+0000"),
     };
+    compoundName(type, row);
     store.set(newId, row);
     if (type === "Opportunity") {
       followStage(state, row);
@@ -339,6 +343,7 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
     if (refused) return refused;
     const before = { ...row };
     Object.assign(row, body, { Id: row.Id });
+    compoundName(type, row);
     if (type === "Opportunity" && typeof body.StageName === "string") followStage(state, row);
     if (type === "Opportunity") recordHistory(state, before, row);
     state.appliedUpdates.push({ type, id: row.Id, fields: { ...body } });
@@ -350,6 +355,13 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
     return { status: 204 };
   }
   return sfError(405, "METHOD_NOT_ALLOWED", `HTTP Method '${req.method}' not allowed.`);
+}
+
+/** A Contact's or Lead's Name is Salesforce's compound of FirstName and LastName (read-only). */
+function compoundName(type: string, row: SObjectRow): void {
+  if (type !== "Contact" && type !== "Lead") return;
+  if (!("FirstName" in row) && !("LastName" in row)) return;
+  row.Name = [row.FirstName, row.LastName].filter((v) => typeof v === "string" && v).join(" ");
 }
 
 function noSuchColumn(object: string, field: string): Reply {
@@ -467,6 +479,7 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
       OpportunityContactRole: new Map(),
       // every org has these standard objects, empty or not
       Contact: new Map(),
+      Lead: new Map(),
       Task: new Map(),
       Event: new Map(),
     },
@@ -516,6 +529,10 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
   for (const row of seed.Contact ?? []) {
     const id = `${ID_PREFIX.Contact}${String(state.nextId++).padStart(15, "0")}`;
     state.objects.Contact?.set(id, { ...row, Id: id });
+  }
+  for (const row of seed.Lead ?? []) {
+    const id = `${ID_PREFIX.Lead}${String(state.nextId++).padStart(15, "0")}`;
+    state.objects.Lead?.set(id, { ...row, Id: id });
   }
   for (const type of ["Task", "Event"] as const) {
     for (const { opportunity, ...fields } of seed[type] ?? []) {

@@ -9,11 +9,17 @@ import {
   type AccountQuery,
   bareDomain,
   type ClosedDeal,
+  type ContactCandidates,
+  type ContactDetail,
+  type ContactFields,
+  type ContactQuery,
+  type ContactWrite,
   type ConversionCell,
   type DealQuery,
   type DealRow,
   type DealTimeline,
   type DealTimelines,
+  type LeadFacts,
   nameGrams,
   normalName,
   type Owner,
@@ -51,6 +57,8 @@ import { presentSnapshots } from "../forecast-fallback";
 import { historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
+import { hubspotContactByEmail, hubspotContactCandidates, hubspotUpsertContact } from "./contacts";
+import { hubspotLeadFacts } from "./leads";
 
 /** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
 type HubSpotPipeline = Awaited<ReturnType<HubSpotConnector["dealPipelines"]>>[number];
@@ -848,6 +856,45 @@ export class HubSpotCrm implements CrmPort {
   }
 
   /** HubSpot's owners (crm/v3/owners): id, name and email. */
+  /** Contacts that may match `q` (contacts_search ranks them). */
+  async contactCandidates(q: ContactQuery): Promise<WithFreshness<ContactCandidates>> {
+    const t = new FreshnessTracker(VENDOR);
+    return t.mark(
+      await hubspotContactCandidates(
+        this.hs,
+        q,
+        t,
+        async (name) => (await this.accountCandidates({ name })).rows.map((a) => a.id),
+        async (ids) =>
+          new Map(
+            (await this.batchRead("companies", ids, ["name"], t)).map((c) => [c.id, str(c.properties.name)]),
+          ),
+      ),
+    );
+  }
+
+  /** The contact with this email, read fresh. */
+  contactByEmail(email: string): Promise<ContactDetail | undefined> {
+    return hubspotContactByEmail(this.hs, email);
+  }
+
+  /** Creates or updates the contact with this email, once (the email is the key). */
+  upsertContact(
+    email: string,
+    fields: ContactFields,
+    _origin: WriteOrigin,
+    expected?: ContactFields | null,
+  ): Promise<ContactWrite> {
+    return hubspotUpsertContact(this.hs, email, fields, expected);
+  }
+
+  /** Every lead with its outcome, oldest first (what lead_score learns from). */
+  async leadFacts(): Promise<WithFreshness<LeadFacts[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory().catch(() => [] as Owner[]);
+    return t.mark(await hubspotLeadFacts(this.hs, t, new Map(owners.map((o) => [o.id, o.name]))));
+  }
+
   async listOwners(): Promise<Owner[]> {
     return this.ownerDirectory();
   }

@@ -10,10 +10,16 @@ import {
   type AccountQuery,
   bareDomain,
   type ClosedDeal,
+  type ContactCandidates,
+  type ContactDetail,
+  type ContactFields,
+  type ContactQuery,
+  type ContactWrite,
   type ConversionCell,
   type DealQuery,
   type DealRow,
   type DealTimelines,
+  type LeadFacts,
   nameGrams,
   type Owner,
   type Page,
@@ -50,6 +56,7 @@ import { presentSnapshots } from "../forecast-fallback";
 import { type FieldHistoryRow, historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
+import { salesforceContactByEmail, salesforceContactCandidates, salesforceUpsertContact } from "./contacts";
 import {
   currencyCaveat,
   fromCorporate,
@@ -58,6 +65,7 @@ import {
   readOrgCurrencies,
   toCorporate,
 } from "./currency";
+import { salesforceLeadFacts } from "./leads";
 
 const OPPORTUNITY_FIELDS = [
   "Id",
@@ -722,6 +730,38 @@ export class SalesforceCrm implements CrmPort {
     const { recovered } = await this.sf.updateOpportunityOnce(id, fields);
     const deal = await this.getDeal(id);
     return deal && { system: "salesforce", id, deal, recovered };
+  }
+
+  /** Contacts that may match `q` (contacts_search ranks them). */
+  async contactCandidates(q: ContactQuery): Promise<WithFreshness<ContactCandidates>> {
+    const t = new FreshnessTracker(VENDOR);
+    return t.mark(
+      await salesforceContactCandidates(this.sf, q, t, async (name) =>
+        (await this.accountCandidates({ name })).rows.map((a) => a.id),
+      ),
+    );
+  }
+
+  /** The contact with this email, read fresh. */
+  contactByEmail(email: string): Promise<ContactDetail | undefined> {
+    return salesforceContactByEmail(this.sf, email);
+  }
+
+  /** Creates or updates the contact with this email, once (the email is the key). */
+  upsertContact(
+    email: string,
+    fields: ContactFields,
+    _origin: WriteOrigin,
+    expected?: ContactFields | null,
+  ): Promise<ContactWrite> {
+    return salesforceUpsertContact(this.sf, email, fields, expected);
+  }
+
+  /** Every lead with its outcome, oldest first (what lead_score learns from). */
+  async leadFacts(): Promise<WithFreshness<LeadFacts[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const owners = await this.ownerDirectory(t).catch(() => []);
+    return t.mark(await salesforceLeadFacts(this.sf, t, new Map(owners.map((o) => [o.id, o.name]))));
   }
 
   listOwners(): Promise<Owner[]> {

@@ -1,0 +1,4 @@
+import { contactUpsert } from "./contact-upsert";
+
+export { leadsWriteToolset } from "./toolset";
+export const leadsWriteTools = [contactUpsert];
