@@ -114,6 +114,7 @@ export {
   type MixpanelConnector,
   mixpanelInsertId,
 } from "./mixpanel/operations";
+export * from "./oauth-consent";
 export { type OAuthConnectionSettings, oauthTokens } from "./oauth-tokens";
 export { createRuntime, type Runtime } from "./runtime";
 export {

@@ -6,6 +6,7 @@ export {
   type DoctorConnection,
   type DoctorVendor,
   maskSecret,
+  type VaultedOAuth,
   namedConnectionsOf,
   SELECTORS,
   type Selector,
@@ -34,4 +35,12 @@ export {
   type ProbeQuota,
   type ProbeResult,
   probeConnection,
+  type VaultAccess,
 } from "./probe";
+export {
+  ConsentError,
+  consentProvider,
+  runConsent,
+  storeConsent,
+  vaultEntriesOf,
+} from "../oauth-consent";

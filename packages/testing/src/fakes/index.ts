@@ -101,3 +101,11 @@ export {
   zendeskState,
 } from "./zendesk";
 export { type ParsedSearch, parseZendeskSearch, runZendeskSearch, type SearchTerm } from "./zendesk-search";
+export {
+  accessExpired,
+  type OAuthApp,
+  type OAuthFakeState,
+  oauthAuthorize,
+  oauthFakeState,
+  oauthToken,
+} from "./oauth";

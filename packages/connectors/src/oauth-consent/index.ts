@@ -1,0 +1,16 @@
+export {
+  authorizeUrl,
+  ConsentError,
+  type ConsentFailure,
+  type ConsentOptions,
+  type ConsentResult,
+  runConsent,
+} from "./loopback";
+export { type ConsentProvider, type ConsentVendor, consentProvider, consentTokenUrl } from "./providers";
+export {
+  clientSecretId,
+  storeConsent,
+  type VaultTokenOptions,
+  vaultEntriesOf,
+  vaultTokens,
+} from "./vault";
