@@ -47,6 +47,7 @@ export {
   HUBSPOT_API_URL,
   type HubSpotApis,
   type HubSpotConnection,
+  type HubSpotSetup,
   type HubSpotCredentials,
   type HubSpotGet,
   type HubSpotSdk,

@@ -13,6 +13,7 @@ import { registerInstallCommand } from "./cli/install";
 import { registerSandboxCommands } from "./cli/sandbox";
 import type { Prompter } from "./cli/setup/prompter";
 import { registerSetupCommand } from "./cli/setup/setup";
+import { cliVaultAccess } from "./cli/vault-access";
 import { type SafetyConfig, safetyConfigSchema } from "./config";
 
 export interface CliOptions {
@@ -63,7 +64,12 @@ export function buildCli(opts: CliOptions = {}): Command {
     ...(opts.ask && { ask: opts.ask }),
   });
   registerAuditCommands(program, async () => openAuditFor(config(), await openDb(), true));
-  registerDoctorCommand(program, { env, config, print: opts.print ?? ((l) => console.log(l)) });
+  registerDoctorCommand(program, {
+    env,
+    config,
+    vault: cliVaultAccess(config, env),
+    print: opts.print ?? ((l) => console.log(l)),
+  });
   registerConfigCommands(program, { env, print: opts.print ?? ((l) => console.log(l)) });
   registerInstallCommand(program, { env, print: opts.print ?? ((l) => console.log(l)) });
   const prompts = {
@@ -71,9 +77,11 @@ export function buildCli(opts: CliOptions = {}): Command {
     ...(opts.interactive !== undefined && { interactive: opts.interactive }),
     ...(opts.cwd && { cwd: opts.cwd }),
   };
-  registerSetupCommand(program, { env, ...prompts });
+  const vault = (e: Record<string, string | undefined>) => cliVaultAccess(config, e);
+  registerSetupCommand(program, { env, vault, ...prompts });
   registerConnectionsCommands(program, {
     env,
+    vault,
     openDb,
     openAudit: (db) => openAuditFor(config(), db),
     print: opts.print ?? ((l) => console.log(l)),

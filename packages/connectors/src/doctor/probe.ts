@@ -295,7 +295,7 @@ async function withStoredToken<T>(
 ): Promise<T> {
   const v = conn.vault as NonNullable<typeof conn.vault>;
   if (!access) throw new StoredTokenProblem("the stored tokens are only read through the revops command line.");
-  return access(async ({ vault, kv }) => {
+  const opened = access(async ({ vault, kv }) => {
     let tokens: Awaited<ReturnType<typeof vaultTokens>>;
     try {
       tokens = await vaultTokens({ vault, kv, vendor: conn.vendor, connectionId: v.id, clientId: v.clientId, tokenUrl: v.tokenUrl, ...(v.clientSecret ? { clientSecret: v.clientSecret } : {}) });
@@ -311,6 +311,12 @@ async function withStoredToken<T>(
         );
       throw err;
     }
+  });
+  // no master key, or one that does not open these tokens: the fix is the key, not the vendor
+  return opened.catch((err: unknown) => {
+    const name = (err as Error).name;
+    if (name === "MasterKeyError" || name === "VaultError") throw new StoredTokenProblem((err as Error).message);
+    throw err;
   });
 }
 

@@ -14,3 +14,4 @@ export {
   vaultEntriesOf,
   vaultTokens,
 } from "./vault";
+export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";

@@ -17,6 +17,7 @@ const SCOPES: Record<ConsentVendor, readonly string[]> = {
     "crm.objects.deals.write",
     "crm.objects.companies.read",
     "crm.objects.contacts.read",
+    "marketing.campaigns.read",
     "crm.lists.read",
     "crm.lists.write",
   ],

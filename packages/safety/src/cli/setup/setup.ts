@@ -3,11 +3,12 @@ import type { DoctorVendor, Selector } from "@revops/connectors/doctor";
 import type { Command } from "commander";
 import { type SettingsTarget, settingsTarget, writeSettings } from "../settings-file";
 import { connectVendor } from "./connect-vendor";
+import { type ConsentDeps, type ConsentFlags, consentOptions, withConsentFlags } from "./consent-options";
 import { clackPrompter, type Prompter, SetupCancelled } from "./prompter";
 
 type Env = Record<string, string | undefined>;
 
-export interface SetupCliDeps {
+export interface SetupCliDeps extends ConsentDeps {
   env: Env;
   /** The questions; clack on the terminal by default. */
   prompter?: () => Prompter;
@@ -69,15 +70,17 @@ async function pickVendors(
 
 /** `revops setup`: picks the servers, connects and checks each vendor, writes the settings file. */
 export function registerSetupCommand(program: Command, deps: SetupCliDeps): Command {
-  return program
-    .command("setup")
-    .description("Guided setup: choose the servers, connect and check each vendor, write the settings file")
-    .option("--timeout <seconds>", "deadline of each connection check", "10")
-    .action(async (opts: { timeout: string }) => {
+  return withConsentFlags(
+    program
+      .command("setup")
+      .description("Guided setup: choose the servers, connect and check each vendor, write the settings file")
+      .option("--timeout <seconds>", "deadline of each connection check", "10"),
+  ).action(async (opts: { timeout: string } & ConsentFlags) => {
       if (!isInteractive(deps)) throw new Error(NO_TERMINAL("revops setup"));
       const timeoutMs = Math.round(Number(opts.timeout) * 1000);
       if (!Number.isFinite(timeoutMs) || timeoutMs < 100)
         throw new Error("--timeout must be a number of seconds.");
+      const consent = consentOptions(deps, opts);
       const doctor = await import("@revops/connectors/doctor");
       const p = (deps.prompter ?? clackPrompter)();
       const target = settingsTarget(deps.env, deps.cwd);
@@ -103,6 +106,7 @@ export function registerSetupCommand(program: Command, deps: SetupCliDeps): Comm
             env: target.env,
             selectors: Object.fromEntries(selectors.map((s) => [s.variable, vendor])),
             timeoutMs,
+            ...consent,
           });
           if (result) Object.assign(changes, result.settings);
           else for (const s of selectors) changes[s.variable] = s.off;
