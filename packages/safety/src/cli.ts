@@ -26,6 +26,8 @@ export interface CliOptions {
   /** Whether a person can answer prompts; whether stdin and stdout are terminals by default. */
   interactive?: boolean;
   cwd?: string;
+  /** Opens the OAuth consent page (tests follow it with an HTTP client); the default browser otherwise. */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 /** `revops`: the administrator's command line, shipped in every server's package. */
@@ -76,6 +78,7 @@ export function buildCli(opts: CliOptions = {}): Command {
     ...(opts.prompter && { prompter: opts.prompter }),
     ...(opts.interactive !== undefined && { interactive: opts.interactive }),
     ...(opts.cwd && { cwd: opts.cwd }),
+    ...(opts.openBrowser && { openBrowser: opts.openBrowser }),
   };
   const vault = (e: Record<string, string | undefined>) => cliVaultAccess(config, e);
   registerSetupCommand(program, { env, vault, ...prompts });

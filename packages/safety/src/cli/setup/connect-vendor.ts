@@ -154,6 +154,7 @@ export async function connectVendor(vendor: DoctorVendor, o: VendorStepOptions):
     return undefined;
   }
   let env = o.env;
+  const made: Env = {};
   for (;;) {
     const initial = currentMethod(methods, env, suffix);
     const chosen =
@@ -182,8 +183,10 @@ export async function connectVendor(vendor: DoctorVendor, o: VendorStepOptions):
         continue;
       }
       if (v.generated) {
+        // a key made on an earlier try is kept (and written): tokens may already be stored under it
+        if (made[key]) settings[key] = made[key];
         if (env[key]) continue;
-        settings[key] = randomBytes(32).toString("base64");
+        settings[key] = made[key] = randomBytes(32).toString("base64");
         p.warn(
           `Generated ${key} for the credential vault: keep a copy in your secret store; without it the stored tokens cannot be read.`,
         );
