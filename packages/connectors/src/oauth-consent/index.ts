@@ -9,6 +9,7 @@ export {
 export { type ConsentProvider, type ConsentVendor, consentProvider, consentTokenUrl } from "./providers";
 export {
   clientSecretId,
+  openCredentialVault,
   storeConsent,
   type VaultTokenOptions,
   vaultEntriesOf,

@@ -1,11 +1,23 @@
 import {
-  type CredentialVault,
+  authMigrations,
+  CredentialVault,
+  loadMasterKeys,
   type TokenSet,
   TokenRefresher,
   type Vendor,
   vendorRefresher,
 } from "@revops/auth";
-import type { KeyValue } from "@revops/store";
+import { type KeyValue, migrate, type SqlDb } from "@revops/store";
+
+/** The servers' credential vault in this database, under the settings' master key (REVOPS_MASTER_KEY). */
+export async function openCredentialVault(
+  db: SqlDb,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<CredentialVault> {
+  const keys = loadMasterKeys({ ...env });
+  await migrate(db, authMigrations);
+  return new CredentialVault(db, keys);
+}
 
 /** The vault entry holding an OAuth connection's client secret, beside its tokens. */
 export const clientSecretId = (connectionId: string) => `${connectionId}.client`;

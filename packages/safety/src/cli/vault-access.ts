@@ -1,7 +1,7 @@
-import { authMigrations, CredentialVault, loadMasterKeys } from "@revops/auth";
 import type { VaultAccess } from "@revops/connectors/doctor";
+import { openCredentialVault } from "@revops/connectors/oauth-consent";
 import { envWithFile } from "@revops/kit";
-import { migrate, openKv, openSql } from "@revops/store";
+import { openKv, openSql } from "@revops/store";
 import type { SafetyConfig } from "../config";
 
 type Env = Record<string, string | undefined>;
@@ -12,13 +12,11 @@ type Env = Record<string, string | undefined>;
  */
 export function cliVaultAccess(config: () => SafetyConfig, env: Env): VaultAccess {
   return async (fn) => {
-    const keys = loadMasterKeys(envWithFile(env));
     const cfg = config();
     const db = await openSql({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.REVOPS_DATA_DIR });
     const kv = await openKv({ redisUrl: cfg.REDIS_URL });
     try {
-      await migrate(db, authMigrations);
-      return await fn({ vault: new CredentialVault(db, keys), kv });
+      return await fn({ vault: await openCredentialVault(db, envWithFile(env)), kv });
     } finally {
       await kv.close();
       await db.close();
