@@ -95,15 +95,26 @@ describe("HubSpot connected through the OAuth consent (tokens in the vault)", ()
 
   it("names what is missing", () => {
     const base = { SALES_CRM: "hubspot", HUBSPOT_OAUTH_CONNECTION: "sales-hubspot" };
-    expect(() => loadSalesCrmConfig(base)).toThrow(/HUBSPOT_CLIENT_ID: is required with HUBSPOT_OAUTH_CONNECTION/);
+    expect(() => loadSalesCrmConfig(base)).toThrow(
+      /HUBSPOT_CLIENT_ID: is required with HUBSPOT_OAUTH_CONNECTION/,
+    );
     expect(() => loadSalesCrmConfig({ ...base, HUBSPOT_CLIENT_ID: "c" })).toThrow(
       /REVOPS_MASTER_KEY: is required with HUBSPOT_OAUTH_CONNECTION/,
     );
     expect(
-      loadSalesCrmConfig({ ...base, HUBSPOT_CLIENT_ID: "c", REVOPS_MASTER_KEY: KEY, SALESFORCE_LOGIN_URL: undefined }),
+      loadSalesCrmConfig({
+        ...base,
+        HUBSPOT_CLIENT_ID: "c",
+        REVOPS_MASTER_KEY: KEY,
+        SALESFORCE_LOGIN_URL: undefined,
+      }),
     ).toMatchObject({
       crm: "hubspot",
-      consented: { connectionId: "sales-hubspot", clientId: "c", tokenUrl: "https://api.hubapi.com/oauth/v1/token" },
+      consented: {
+        connectionId: "sales-hubspot",
+        clientId: "c",
+        tokenUrl: "https://api.hubapi.com/oauth/v1/token",
+      },
     });
   });
 });

@@ -47,10 +47,10 @@ export {
   HUBSPOT_API_URL,
   type HubSpotApis,
   type HubSpotConnection,
-  type HubSpotSetup,
   type HubSpotCredentials,
   type HubSpotGet,
   type HubSpotSdk,
+  type HubSpotSetup,
 } from "./hubspot/client";
 export {
   type AttributionModel,

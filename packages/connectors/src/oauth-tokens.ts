@@ -52,7 +52,8 @@ export async function oauthTokens(
       ...(s.clientSecret ? { clientSecret: s.clientSecret } : {}),
     });
   }
-  if (!s.clientSecret) throw new Error(`Connection ${s.connectionId}: a refresh token needs its client secret.`);
+  if (!s.clientSecret)
+    throw new Error(`Connection ${s.connectionId}: a refresh token needs its client secret.`);
   const tokens = new TokenRefresher({
     vault,
     kv: await host.kv(),

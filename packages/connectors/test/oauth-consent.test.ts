@@ -33,7 +33,10 @@ afterAll(async () => {
 });
 
 const hubspot = () =>
-  consentProvider("hubspot", { tokenUrl: consentTokenUrl("hubspot", { testBaseUrl: hs.url }), testBaseUrl: hs.url });
+  consentProvider("hubspot", {
+    tokenUrl: consentTokenUrl("hubspot", { testBaseUrl: hs.url }),
+    testBaseUrl: hs.url,
+  });
 const salesforce = () =>
   consentProvider("salesforce", { tokenUrl: consentTokenUrl("salesforce", { testBaseUrl: sf.url }) });
 
@@ -42,7 +45,7 @@ async function browse(url: string, decision: "allow" | "deny", tamper?: (back: U
   const page = await fetch(url);
   expect(page.status).toBe(200);
   const html = await page.text();
-  expect(html).toContain('id=allow');
+  expect(html).toContain("id=allow");
   const form = new URLSearchParams(new URL(url).searchParams);
   form.set("decision", decision);
   const post = await fetch(url.split("?")[0] as string, { method: "POST", body: form, redirect: "manual" });
@@ -101,8 +104,14 @@ describe("OAuth consent on a loopback redirect against the vendor fakes", () => 
   });
 
   it("denied consent is a clear message", async () => {
-    const run = runConsent({ provider: salesforce(), ...CLIENTS.salesforce, open: (url) => void browse(url, "deny") });
-    await expect(run).rejects.toThrow(/Salesforce access was not allowed in the browser \(access_denied\): nothing was stored/);
+    const run = runConsent({
+      provider: salesforce(),
+      ...CLIENTS.salesforce,
+      open: (url) => void browse(url, "deny"),
+    });
+    await expect(run).rejects.toThrow(
+      /Salesforce access was not allowed in the browser \(access_denied\): nothing was stored/,
+    );
     await expect(run).rejects.toMatchObject({ reason: "denied" });
   });
 
@@ -124,8 +133,15 @@ describe("OAuth consent on a loopback redirect against the vendor fakes", () => 
 
   it("a wrong client secret, a wrong verifier or an expired code fail the exchange", async () => {
     await expect(
-      runConsent({ provider: hubspot(), clientId: CLIENTS.hubspot.clientId, clientSecret: "nope", open: (u) => void browse(u, "allow") }),
-    ).rejects.toThrow(/did not redeem the authorization code \(Token endpoint .* answered HTTP 400 BAD_CLIENT_SECRET\)/);
+      runConsent({
+        provider: hubspot(),
+        clientId: CLIENTS.hubspot.clientId,
+        clientSecret: "nope",
+        open: (u) => void browse(u, "allow"),
+      }),
+    ).rejects.toThrow(
+      /did not redeem the authorization code \(Token endpoint .* answered HTTP 400 BAD_CLIENT_SECRET\)/,
+    );
     // the code outlives its lifetime: the fake's clock moves 16 minutes before the exchange
     const now = sf.state.oauth.now;
     try {
@@ -161,16 +177,38 @@ describe("OAuth consent on a loopback redirect against the vendor fakes", () => 
     expect(await bad.text()).toContain("redirect_uri_mismatch");
     params.set("redirect_uri", "http://127.0.0.1:9/callback");
     params.set("decision", "allow");
-    const ok = await fetch(`${sf.url}/services/oauth2/authorize`, { method: "POST", body: params, redirect: "manual" });
-    const code = new URL(ok.headers.get("location") as string).searchParams.get("code") ?? "";
+    const newCode = async () => {
+      const ok = await fetch(`${sf.url}/services/oauth2/authorize`, {
+        method: "POST",
+        body: params,
+        redirect: "manual",
+      });
+      return new URL(ok.headers.get("location") as string).searchParams.get("code") ?? "";
+    };
+    let code = await newCode();
     const redeem = (extra: Record<string, string>) =>
       fetch(`${sf.url}/services/oauth2/token`, {
         method: "POST",
-        body: new URLSearchParams({ grant_type: "authorization_code", code, ...CLIENTS.salesforce.clientId && { client_id: CLIENTS.salesforce.clientId, client_secret: CLIENTS.salesforce.clientSecret }, ...extra }),
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          code,
+          ...(CLIENTS.salesforce.clientId && {
+            client_id: CLIENTS.salesforce.clientId,
+            client_secret: CLIENTS.salesforce.clientSecret,
+          }),
+          ...extra,
+        }),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, string> }));
     expect(await redeem({ redirect_uri: "http://127.0.0.1:10/callback", code_verifier: "x" })).toMatchObject({
       status: 400,
       body: { error: "redirect_uri_mismatch" },
+    });
+    code = await newCode();
+    expect(
+      await redeem({ redirect_uri: "http://127.0.0.1:9/callback", code_verifier: "not-the-verifier" }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: "invalid_grant", error_description: "invalid code verifier" },
     });
   });
 
@@ -179,8 +217,17 @@ describe("OAuth consent on a loopback redirect against the vendor fakes", () => 
     await migrate(db, authMigrations);
     const vault = new CredentialVault(db, { current: masterKeyFromBytes(randomBytes(32)) });
     const kv = await memoryKv();
-    const { tokens } = await runConsent({ provider: hubspot(), ...CLIENTS.hubspot, open: (u) => void browse(u, "allow") });
-    await storeConsent(vault, { connectionId: "sales-hubspot", vendor: "hubspot", tokens, clientSecret: CLIENTS.hubspot.clientSecret });
+    const { tokens } = await runConsent({
+      provider: hubspot(),
+      ...CLIENTS.hubspot,
+      open: (u) => void browse(u, "allow"),
+    });
+    await storeConsent(vault, {
+      connectionId: "sales-hubspot",
+      vendor: "hubspot",
+      tokens,
+      clientSecret: CLIENTS.hubspot.clientSecret,
+    });
     // the vault holds ciphertext only
     const rows = await db.query<{ ciphertext: string }>("SELECT ciphertext FROM auth_credentials");
     expect(rows).toHaveLength(2);
@@ -214,9 +261,19 @@ describe("OAuth consent on a loopback redirect against the vendor fakes", () => 
       hs.state.oauth.now = now;
     }
     // without the vault, or without stored tokens, the probe says how to fix it
-    expect(await probeConnection(conn as NonNullable<typeof conn>)).toMatchObject({ status: "problem", failure: "misconfigured" });
+    expect(await probeConnection(conn as NonNullable<typeof conn>)).toMatchObject({
+      status: "problem",
+      failure: "misconfigured",
+    });
     await expect(
-      vaultTokens({ vault, kv, vendor: "hubspot", connectionId: "other", clientId: "c", tokenUrl: "http://x" }),
+      vaultTokens({
+        vault,
+        kv,
+        vendor: "hubspot",
+        connectionId: "other",
+        clientId: "c",
+        tokenUrl: "http://x",
+      }),
     ).rejects.toThrow(/revops connections add hubspot/);
   });
 });

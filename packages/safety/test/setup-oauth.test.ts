@@ -84,7 +84,9 @@ describe("revops setup: the vendor's OAuth consent", () => {
     await cli.parseAsync(["node", "revops", "setup", "--timeout", "5"]);
     expect(prompter.left()).toBe(0);
     const shown = prompter.lines.join("\n");
-    expect(shown).toContain("[success] HubSpot allowed access: tokens stored encrypted in the credential vault as sales-hubspot.");
+    expect(shown).toContain(
+      "[success] HubSpot allowed access: tokens stored encrypted in the credential vault as sales-hubspot.",
+    );
     expect(shown).toMatch(/✓ HubSpot · GET \/crm\/v3\/objects\/deals\?limit=1/);
     expect(shown).not.toContain(HS.secret);
 
@@ -100,8 +102,12 @@ describe("revops setup: the vendor's OAuth consent", () => {
       });
       const stored = JSON.parse((await vault.get("sales-hubspot")) as string);
       expect(stored).toMatchObject({ vendor: "hubspot", refreshToken: expect.any(String) });
-      expect(JSON.parse((await vault.get("sales-hubspot.client")) as string)).toEqual({ clientSecret: HS.secret });
-      expect(hubspot.requests.some((r) => r.headers.authorization === `Bearer ${stored.accessToken}`)).toBe(true);
+      expect(JSON.parse((await vault.get("sales-hubspot.client")) as string)).toEqual({
+        clientSecret: HS.secret,
+      });
+      expect(hubspot.requests.some((r) => r.headers.authorization === `Bearer ${stored.accessToken}`)).toBe(
+        true,
+      );
     } finally {
       await db.close();
     }
@@ -115,7 +121,15 @@ describe("revops setup: the vendor's OAuth consent", () => {
 
     // remove deletes the settings and the vault entries
     const removed = cliIn(dir, [], browser("allow"));
-    await removed.cli.parseAsync(["node", "revops", "connections", "remove", "hubspot", "--confirm", "remove hubspot"]);
+    await removed.cli.parseAsync([
+      "node",
+      "revops",
+      "connections",
+      "remove",
+      "hubspot",
+      "--confirm",
+      "remove hubspot",
+    ]);
     expect(removed.lines.join("\n")).toMatch(/Removed hubspot: 3 settings and 2 stored tokens/);
     const after = await openSql({ dataDir: join(dir, "data") });
     try {
@@ -157,7 +171,10 @@ describe("revops setup: the vendor's OAuth consent", () => {
     try {
       expect(file.SALESFORCE_OAUTH_CONNECTION).toBe("sales-salesforce");
       expect(file.SALESFORCE_CLIENT_SECRET).toBeUndefined();
-      expect((await vault.list()).map((c) => c.connectionId)).toEqual(["sales-salesforce", "sales-salesforce.client"]);
+      expect((await vault.list()).map((c) => c.connectionId)).toEqual([
+        "sales-salesforce",
+        "sales-salesforce.client",
+      ]);
       const stored = JSON.parse((await vault.get("sales-salesforce")) as string);
       expect(stored.instanceUrl).toBe(salesforce.url);
     } finally {

@@ -209,16 +209,25 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
     expect(consent).toContain("<button id=allow");
     const form = new URLSearchParams(new URL(url).searchParams);
     form.set("decision", "allow");
-    const allowed = await fetch(url.split("?")[0] as string, { method: "POST", body: form, redirect: "manual" });
+    const allowed = await fetch(url.split("?")[0] as string, {
+      method: "POST",
+      body: form,
+      redirect: "manual",
+    });
     const back = await fetch(allowed.headers.get("location") as string);
     expect(await back.text()).toContain("HubSpot connected");
 
     const shown = await waitFor("EXIT=");
     expect(shown).toContain("EXIT=0");
-    expect(shown).toContain("HubSpot allowed access: tokens stored encrypted in the credential vault as sales-hubspot.");
+    expect(shown).toContain(
+      "HubSpot allowed access: tokens stored encrypted in the credential vault as sales-hubspot.",
+    );
     expect(shown).not.toContain("hubspot-test-secret");
     const written = parseEnv(readFileSync(envFile, "utf8"));
-    expect(written).toMatchObject({ HUBSPOT_OAUTH_CONNECTION: "sales-hubspot", HUBSPOT_CLIENT_ID: "hubspot-test-client" });
+    expect(written).toMatchObject({
+      HUBSPOT_OAUTH_CONNECTION: "sales-hubspot",
+      HUBSPOT_CLIENT_ID: "hubspot-test-client",
+    });
     expect(JSON.stringify(written)).not.toContain("hubspot-test-secret");
 
     // `revops doctor` with the stored token; then after the token's lifetime it refreshes and saves the new one
@@ -234,10 +243,13 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
       );
     const refreshes = () => hubspot.state.oauth.grants.filter((g) => g.type === "refresh_token").length;
     const hubspotCheck = (out: string) =>
-      (JSON.parse(out) as { connections: { vendor: string; status: string; credential: string }[] }).connections.find(
-        (c) => c.vendor === "hubspot",
-      );
-    expect(hubspotCheck(await doctor())).toMatchObject({ status: "ok", credential: "OAuth, tokens in the vault (sales-hubspot)" });
+      (
+        JSON.parse(out) as { connections: { vendor: string; status: string; credential: string }[] }
+      ).connections.find((c) => c.vendor === "hubspot");
+    expect(hubspotCheck(await doctor())).toMatchObject({
+      status: "ok",
+      credential: "OAuth, tokens in the vault (sales-hubspot)",
+    });
     expect(refreshes()).toBe(0);
     const clock = hubspot.state.oauth.now;
     hubspot.state.oauth.now = () => clock() + 31 * 60_000;

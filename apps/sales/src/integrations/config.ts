@@ -160,7 +160,8 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
   const consented = consented_(
     consentedSettings("salesforce", e, env, { ...testBaseUrl, loginUrl: e.SALESFORCE_LOGIN_URL }),
   );
-  if (consented) return { crm: "salesforce", consented, ...common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce") };
+  if (consented)
+    return { crm: "salesforce", consented, ...common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce") };
   const oauth = salesforceOAuth(e, env);
   if (!e.SALESFORCE_ACCESS_TOKEN && !oauth) {
     problem(

@@ -82,8 +82,7 @@ async function tokenRequest(o: TokenEndpointOptions, params: Record<string, stri
   if (typeof json.access_token !== "string" || !json.access_token) {
     throw new TokenRefreshError(`Token endpoint ${o.tokenUrl} returned no access_token`, res.status);
   }
-  const ttlMs =
-    typeof json.expires_in === "number" ? json.expires_in * 1000 : Number(json.expires_in) * 1000;
+  const ttlMs = typeof json.expires_in === "number" ? json.expires_in * 1000 : Number(json.expires_in) * 1000;
   return {
     accessToken: json.access_token,
     ...(typeof json.refresh_token === "string" && json.refresh_token && { refreshToken: json.refresh_token }),

@@ -235,7 +235,11 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
     const clientSecret = val(env, `${prefix}_CLIENT_SECRET`);
     if (clientSecret) secrets.push(clientSecret);
     if (!clientId) {
-      missing(vendor, `${prefix}_CLIENT_ID`, `is needed with ${prefix}_OAUTH_CONNECTION: the app's client id.`);
+      missing(
+        vendor,
+        `${prefix}_CLIENT_ID`,
+        `is needed with ${prefix}_OAUTH_CONNECTION: the app's client id.`,
+      );
       return null;
     }
     return { id, clientId, tokenUrl, ...(clientSecret ? { clientSecret } : {}) };
@@ -245,7 +249,10 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
   if (wanted("hubspot", ["HUBSPOT_ACCESS_TOKEN", "HUBSPOT_OAUTH_CONNECTION"])) {
     const token = val(env, "HUBSPOT_ACCESS_TOKEN");
     const test = testFor("hubspot");
-    const vault = vaulted("hubspot", consentTokenUrl("hubspot", { ...(test.baseUrl ? { testBaseUrl: test.baseUrl } : {}) }));
+    const vault = vaulted(
+      "hubspot",
+      consentTokenUrl("hubspot", { ...(test.baseUrl ? { testBaseUrl: test.baseUrl } : {}) }),
+    );
     if (vault) add({ ...base("hubspot"), vendor: "hubspot", accessToken: "", vault });
     else if (vault === null) {
       // reported by vaulted()

@@ -1,4 +1,11 @@
 export {
+  ConsentError,
+  consentProvider,
+  runConsent,
+  storeConsent,
+  vaultEntriesOf,
+} from "../oauth-consent";
+export {
   type ConfigProblem,
   type ConfiguredConnections,
   configuredConnections,
@@ -6,7 +13,6 @@ export {
   type DoctorConnection,
   type DoctorVendor,
   maskSecret,
-  type VaultedOAuth,
   namedConnectionsOf,
   SELECTORS,
   type Selector,
@@ -16,6 +22,7 @@ export {
   scrubSecrets,
   selectorsFor,
   TEST_VARIABLES,
+  type VaultedOAuth,
   VENDOR_LABELS,
   VENDOR_SETTINGS,
   type VendorVariable,
@@ -37,10 +44,3 @@ export {
   probeConnection,
   type VaultAccess,
 } from "./probe";
-export {
-  ConsentError,
-  consentProvider,
-  runConsent,
-  storeConsent,
-  vaultEntriesOf,
-} from "../oauth-consent";

@@ -1,16 +1,16 @@
 import { type CredentialVault, TokenRefreshError, vendorRefresher } from "@revops/auth";
-import type { KeyValue } from "@revops/store";
 import { isVendorError, type VendorError } from "@revops/resilience";
+import type { KeyValue } from "@revops/store";
 import { createApolloSdk } from "../apollo/client";
 import type { ResilienceSetup } from "../connection";
 import { createHubSpotConnector } from "../hubspot/operations";
 import { createIntercomConnector } from "../intercom/operations";
 import { mixpanelExportUrl } from "../mixpanel/client";
 import { createMixpanelConnector } from "../mixpanel/operations";
+import { vaultTokens } from "../oauth-consent/vault";
 import { createSalesforceConnector } from "../salesforce/operations";
 import { createSendGridSdk } from "../sendgrid/client";
 import { type Resolver, UnsafeUrlError } from "../url-safety";
-import { vaultTokens } from "../oauth-consent/vault";
 import { createZendeskConnector } from "../zendesk/operations";
 import {
   type DoctorConnection,
@@ -252,7 +252,8 @@ function credentialOf(conn: DoctorConnection): { masked: string; secrets: string
     case "hubspot":
     case "salesforce":
       if (conn.vault) return { masked: `OAuth, tokens in the vault (${conn.vault.id})`, secrets: [] };
-      if (conn.vendor === "hubspot") return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
+      if (conn.vendor === "hubspot")
+        return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
       if (conn.oauth) {
         const { refreshToken, clientSecret } = conn.oauth;
         return { masked: `refresh token ${maskSecret(refreshToken)}`, secrets: [refreshToken, clientSecret] };
@@ -294,11 +295,20 @@ async function withStoredToken<T>(
   run: (accessToken: string, instanceUrl: string | undefined) => Promise<T>,
 ): Promise<T> {
   const v = conn.vault as NonNullable<typeof conn.vault>;
-  if (!access) throw new StoredTokenProblem("the stored tokens are only read through the revops command line.");
+  if (!access)
+    throw new StoredTokenProblem("the stored tokens are only read through the revops command line.");
   const opened = access(async ({ vault, kv }) => {
     let tokens: Awaited<ReturnType<typeof vaultTokens>>;
     try {
-      tokens = await vaultTokens({ vault, kv, vendor: conn.vendor, connectionId: v.id, clientId: v.clientId, tokenUrl: v.tokenUrl, ...(v.clientSecret ? { clientSecret: v.clientSecret } : {}) });
+      tokens = await vaultTokens({
+        vault,
+        kv,
+        vendor: conn.vendor,
+        connectionId: v.id,
+        clientId: v.clientId,
+        tokenUrl: v.tokenUrl,
+        ...(v.clientSecret ? { clientSecret: v.clientSecret } : {}),
+      });
     } catch (err) {
       throw new StoredTokenProblem((err as Error).message);
     }
@@ -315,7 +325,8 @@ async function withStoredToken<T>(
   // no master key, or one that does not open these tokens: the fix is the key, not the vendor
   return opened.catch((err: unknown) => {
     const name = (err as Error).name;
-    if (name === "MasterKeyError" || name === "VaultError") throw new StoredTokenProblem((err as Error).message);
+    if (name === "MasterKeyError" || name === "VaultError")
+      throw new StoredTokenProblem((err as Error).message);
     throw err;
   });
 }

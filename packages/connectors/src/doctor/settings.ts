@@ -178,7 +178,8 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
     },
     {
       id: "oauth",
-      label: "Sign in with Salesforce in the browser (OAuth web-server flow with PKCE; tokens kept in the vault)",
+      label:
+        "Sign in with Salesforce in the browser (OAuth web-server flow with PKCE; tokens kept in the vault)",
       consent: true,
       variables: [
         {
@@ -186,7 +187,12 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
           label: "Connected app consumer key",
           hint: "Setup → App Manager → View; callback URL http://127.0.0.1:<port>/callback, scopes api and refresh_token",
         },
-        { name: "SALESFORCE_CLIENT_SECRET", label: "Connected app consumer secret", secret: true, vaulted: true },
+        {
+          name: "SALESFORCE_CLIENT_SECRET",
+          label: "Connected app consumer secret",
+          secret: true,
+          vaulted: true,
+        },
         {
           name: "SALESFORCE_LOGIN_URL",
           label: "Login URL",

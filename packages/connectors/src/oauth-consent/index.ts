@@ -7,6 +7,7 @@ export {
   runConsent,
 } from "./loopback";
 export { type ConsentProvider, type ConsentVendor, consentProvider, consentTokenUrl } from "./providers";
+export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";
 export {
   clientSecretId,
   openCredentialVault,
@@ -15,4 +16,3 @@ export {
   vaultEntriesOf,
   vaultTokens,
 } from "./vault";
-export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";

@@ -43,14 +43,22 @@ const PAGE = (title: string, text: string) =>
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (err) =>
-      reject(new ConsentError("listener", `Cannot listen on 127.0.0.1:${port} for the redirect: ${err.message}`)),
+      reject(
+        new ConsentError("listener", `Cannot listen on 127.0.0.1:${port} for the redirect: ${err.message}`),
+      ),
     );
     server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });
 }
 
 /** The authorization request (RFC 6749 §4.1.1) with PKCE S256 (RFC 7636 §4.3). */
-export function authorizeUrl(p: ConsentProvider, clientId: string, redirectUri: string, state: string, challenge: string) {
+export function authorizeUrl(
+  p: ConsentProvider,
+  clientId: string,
+  redirectUri: string,
+  state: string,
+  challenge: string,
+) {
   const url = new URL(p.authorizeUrl);
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", clientId);

@@ -2,8 +2,8 @@ import {
   authMigrations,
   CredentialVault,
   loadMasterKeys,
-  type TokenSet,
   TokenRefresher,
+  type TokenSet,
   type Vendor,
   vendorRefresher,
 } from "@revops/auth";
@@ -56,7 +56,8 @@ export interface VaultTokenOptions {
 async function secretOf(o: VaultTokenOptions): Promise<string> {
   if (o.clientSecret) return o.clientSecret;
   const stored = await o.vault.get(clientSecretId(o.connectionId));
-  const secret = stored === undefined ? undefined : (JSON.parse(stored) as { clientSecret?: string }).clientSecret;
+  const secret =
+    stored === undefined ? undefined : (JSON.parse(stored) as { clientSecret?: string }).clientSecret;
   if (!secret)
     throw new Error(
       `No client secret for connection ${o.connectionId} in the vault: run \`revops connections add ${o.vendor}\` again.`,

@@ -9,7 +9,12 @@ import type { Command } from "commander";
 import { terminalAsk } from "./sandbox";
 import { settingsTarget, writeSettings } from "./settings-file";
 import { connectVendor } from "./setup/connect-vendor";
-import { type ConsentDeps, type ConsentFlags, consentOptions, withConsentFlags } from "./setup/consent-options";
+import {
+  type ConsentDeps,
+  type ConsentFlags,
+  consentOptions,
+  withConsentFlags,
+} from "./setup/consent-options";
 import { clackPrompter, type Prompter, SetupCancelled } from "./setup/prompter";
 import { isInteractive, NO_TERMINAL } from "./setup/setup";
 import { vendorConnectionSets } from "./vendor-connections";
@@ -133,45 +138,45 @@ export function registerConnectionsCommands(program: Command, deps: ConnectionsC
       .option("--name <name>", "a second account of the vendor, used with the tools' connection argument")
       .option("--timeout <seconds>", "deadline of the check", "10"),
   ).action(async (raw: string, opts: { name?: string; timeout: string } & ConsentFlags) => {
-      if (!isInteractive(deps)) throw new Error(NO_TERMINAL("revops connections add"));
-      const timeoutMs = seconds(opts.timeout);
-      const consent = consentOptions(deps, opts);
-      if (opts.name !== undefined && !NAME.test(opts.name))
-        throw new Error("--name: lower-case letters, digits, - and _ (e.g. --name eu).");
-      const doctor = await import("@revops/connectors/doctor");
-      const vendor = vendorOf(doctor, raw);
-      const label = doctor.VENDOR_LABELS[vendor];
-      const suffix = opts.name ? `__${opts.name.toUpperCase()}` : "";
-      const target = settingsTarget(deps.env, deps.cwd);
-      const p = (deps.prompter ?? clackPrompter)();
-      try {
-        p.intro(`Connect ${label}${opts.name ? ` as "${opts.name}"` : ""}`);
-        const offering = doctor.SELECTORS.filter((s) => s.vendors[vendor]);
-        const using = await p.multiselect(
-          `Which servers use ${label}?`,
-          offering.map((s) => ({ value: s.variable, label: `${s.server} · ${s.label} (${s.variable})` })),
-          offering.filter((s) => target.env[s.variable] === vendor).map((s) => s.variable),
-        );
-        const result = await connectVendor(vendor, {
-          prompter: p,
-          doctor,
-          env: target.env,
-          selectors: Object.fromEntries(using.map((v) => [`${v}${suffix}`, vendor])),
-          timeoutMs,
-          ...consent,
-          ...(opts.name ? { name: opts.name } : {}),
-        });
-        if (!result) return p.outro(`${label} not added; nothing was written.`);
-        const { backup } = await writeSettings(target, result.settings);
-        p.success(`Wrote ${label}'s settings to ${target.file} (readable by you only).`);
-        if (backup) p.info(`The previous file is saved as ${backup}.`);
-        p.outro("Restart the servers (or your MCP client) so they use it.");
-      } catch (err) {
-        if (!(err instanceof SetupCancelled)) throw err;
-        p.outro(err.message);
-        process.exitCode = 1;
-      }
-    });
+    if (!isInteractive(deps)) throw new Error(NO_TERMINAL("revops connections add"));
+    const timeoutMs = seconds(opts.timeout);
+    const consent = consentOptions(deps, opts);
+    if (opts.name !== undefined && !NAME.test(opts.name))
+      throw new Error("--name: lower-case letters, digits, - and _ (e.g. --name eu).");
+    const doctor = await import("@revops/connectors/doctor");
+    const vendor = vendorOf(doctor, raw);
+    const label = doctor.VENDOR_LABELS[vendor];
+    const suffix = opts.name ? `__${opts.name.toUpperCase()}` : "";
+    const target = settingsTarget(deps.env, deps.cwd);
+    const p = (deps.prompter ?? clackPrompter)();
+    try {
+      p.intro(`Connect ${label}${opts.name ? ` as "${opts.name}"` : ""}`);
+      const offering = doctor.SELECTORS.filter((s) => s.vendors[vendor]);
+      const using = await p.multiselect(
+        `Which servers use ${label}?`,
+        offering.map((s) => ({ value: s.variable, label: `${s.server} · ${s.label} (${s.variable})` })),
+        offering.filter((s) => target.env[s.variable] === vendor).map((s) => s.variable),
+      );
+      const result = await connectVendor(vendor, {
+        prompter: p,
+        doctor,
+        env: target.env,
+        selectors: Object.fromEntries(using.map((v) => [`${v}${suffix}`, vendor])),
+        timeoutMs,
+        ...consent,
+        ...(opts.name ? { name: opts.name } : {}),
+      });
+      if (!result) return p.outro(`${label} not added; nothing was written.`);
+      const { backup } = await writeSettings(target, result.settings);
+      p.success(`Wrote ${label}'s settings to ${target.file} (readable by you only).`);
+      if (backup) p.info(`The previous file is saved as ${backup}.`);
+      p.outro("Restart the servers (or your MCP client) so they use it.");
+    } catch (err) {
+      if (!(err instanceof SetupCancelled)) throw err;
+      p.outro(err.message);
+      process.exitCode = 1;
+    }
+  });
 
   connections
     .command("remove <target>")

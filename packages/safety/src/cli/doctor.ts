@@ -1,5 +1,5 @@
-import { openKv, openSql } from "@revops/store";
 import type { VaultAccess } from "@revops/connectors/doctor";
+import { openKv, openSql } from "@revops/store";
 import type { Command } from "commander";
 import type { SafetyConfig } from "../config";
 import { vendorConnectionSets } from "./vendor-connections";

@@ -9,9 +9,17 @@
  * sort/after/limit/name/properties, get, budget/totals, reports/revenue, reports/contacts/{contactType},
  * reports/metrics); the fake dates a contact's campaign touch by the contact's createdate.
  */
-import { accessExpired, type OAuthApp, type OAuthFakeState, oauthAuthorize, oauthFakeState, oauthToken } from "./oauth";
+
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { listsRoute } from "./hubspot-lists";
+import {
+  accessExpired,
+  type OAuthApp,
+  type OAuthFakeState,
+  oauthAuthorize,
+  oauthFakeState,
+  oauthToken,
+} from "./oauth";
 
 /** Engagements (activities): their own object types, linked to deals and contacts by associations. */
 export type HubSpotEngagementType = "notes" | "calls" | "meetings" | "emails";

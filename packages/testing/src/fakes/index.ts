@@ -74,6 +74,14 @@ export {
   startMixpanelFake,
 } from "./mixpanel";
 export {
+  accessExpired,
+  type OAuthApp,
+  type OAuthFakeState,
+  oauthAuthorize,
+  oauthFakeState,
+  oauthToken,
+} from "./oauth";
+export {
   SALESFORCE_API_VERSION,
   type SalesforceSeed,
   type SalesforceState,
@@ -101,11 +109,3 @@ export {
   zendeskState,
 } from "./zendesk";
 export { type ParsedSearch, parseZendeskSearch, runZendeskSearch, type SearchTerm } from "./zendesk-search";
-export {
-  accessExpired,
-  type OAuthApp,
-  type OAuthFakeState,
-  oauthAuthorize,
-  oauthFakeState,
-  oauthToken,
-} from "./oauth";

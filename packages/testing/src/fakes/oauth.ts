@@ -54,18 +54,29 @@ export function oauthFakeState(
 }
 
 const LOOPBACK = /^http:\/\/127\.0\.0\.1:\d{1,5}\/callback$/;
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const htmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function redirectAllowed(app: OAuthApp, uri: string): boolean {
   return app.redirectUris ? app.redirectUris.includes(uri) : LOOPBACK.test(uri);
 }
 
 /** The vendor's error body: Salesforce speaks RFC 6749 §5.2, HubSpot its own { status, message } shape. */
-function tokenError(s: OAuthFakeState, status: number, code: string, hubspot: string, message: string): Reply {
+function tokenError(
+  s: OAuthFakeState,
+  status: number,
+  code: string,
+  hubspot: string,
+  message: string,
+): Reply {
   s.grants.push({ type: "?", ok: false, error: code });
   return s.style === "salesforce"
     ? json(status, { error: code, error_description: message })
-    : json(status, { status: hubspot, message, correlationId: randomBytes(8).toString("hex"), category: "VALIDATION_ERROR" });
+    : json(status, {
+        status: hubspot,
+        message,
+        correlationId: randomBytes(8).toString("hex"),
+        category: "VALIDATION_ERROR",
+      });
 }
 
 function page(title: string, body: string): Reply {
@@ -82,7 +93,8 @@ function authorize(s: OAuthFakeState, req: FakeRequest): Reply {
   const app = s.apps.find((a) => a.clientId === q.get("client_id"));
   const redirectUri = q.get("redirect_uri") ?? "";
   // an unknown client or unregistered redirect is shown, never redirected to (RFC 6749 §4.1.2.1)
-  if (!app) return { ...page("Error", "<p id=error>invalid_client_id: client identifier invalid</p>"), status: 400 };
+  if (!app)
+    return { ...page("Error", "<p id=error>invalid_client_id: client identifier invalid</p>"), status: 400 };
   if (!redirectAllowed(app, redirectUri))
     return { ...page("Error", "<p id=error>redirect_uri_mismatch</p>"), status: 400 };
   const state = q.get("state");
@@ -93,10 +105,12 @@ function authorize(s: OAuthFakeState, req: FakeRequest): Reply {
     return { status: 302, headers: { location: back.toString() } };
   }
   if (req.method === "GET") {
-    const hidden = [...q].map(([k, v]) => `<input type=hidden name="${escape(k)}" value="${escape(v)}">`).join("");
+    const hidden = [...q]
+      .map(([k, v]) => `<input type=hidden name="${htmlEscape(k)}" value="${htmlEscape(v)}">`)
+      .join("");
     return page(
-      `Allow access to ${escape(app.clientId)}?`,
-      `<p>Scopes: ${escape(q.get("scope") ?? "")}</p><form method=post>${hidden}` +
+      `Allow access to ${htmlEscape(app.clientId)}?`,
+      `<p>Scopes: ${htmlEscape(q.get("scope") ?? "")}</p><form method=post>${hidden}` +
         "<button id=allow name=decision value=allow>Allow</button>" +
         "<button id=deny name=decision value=deny>Deny</button></form>",
     );
@@ -120,7 +134,13 @@ function authorize(s: OAuthFakeState, req: FakeRequest): Reply {
   return { status: 302, headers: { location: back.toString() } };
 }
 
-function issue(s: OAuthFakeState, clientId: string, scope: string, refresh: string | undefined, instanceUrl: string) {
+function issue(
+  s: OAuthFakeState,
+  clientId: string,
+  scope: string,
+  refresh: string | undefined,
+  instanceUrl: string,
+) {
   const accessToken = `${s.style === "salesforce" ? "00D!" : "CJ"}${randomBytes(18).toString("base64url")}`;
   s.accessTokens.set(accessToken, s.now() + s.accessTtlSec * 1000);
   const refreshToken = refresh ?? randomBytes(24).toString("base64url");
@@ -173,15 +193,24 @@ export function oauthToken(s: OAuthFakeState, req: FakeRequest, instanceUrl: str
   const code = s.codes.get(f.get("code") ?? "");
   if (!code || code.clientId !== app.clientId)
     return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "invalid authorization code");
-  if (code.used) return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "authorization code already used");
+  if (code.used)
+    return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "authorization code already used");
   code.used = true;
-  if (code.expiresAt <= s.now()) return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "expired authorization code");
+  if (code.expiresAt <= s.now())
+    return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "expired authorization code");
   if (code.redirectUri !== f.get("redirect_uri"))
-    return tokenError(s, 400, "redirect_uri_mismatch", "BAD_REDIRECT_URI", "redirect_uri must match configuration");
+    return tokenError(
+      s,
+      400,
+      "redirect_uri_mismatch",
+      "BAD_REDIRECT_URI",
+      "redirect_uri must match configuration",
+    );
   if (code.challenge) {
     const verifier = f.get("code_verifier") ?? "";
     const hash = createHash("sha256").update(verifier).digest("base64url");
-    if (hash !== code.challenge) return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "invalid code verifier");
+    if (hash !== code.challenge)
+      return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "invalid code verifier");
   }
   s.grants.push({ type: grant, ok: true });
   return issue(s, app.clientId, code.scope, undefined, instanceUrl);

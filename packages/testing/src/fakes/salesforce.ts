@@ -3,8 +3,16 @@
  * (see ../shared/vendor-specs/README.md): shapes follow Salesforce's REST API Developer Guide
  * (query/queryMore, sObject rows, error arrays, Sforce-Limit-Info, OAuth refresh_token grant).
  */
-import { accessExpired, type OAuthApp, type OAuthFakeState, oauthAuthorize, oauthFakeState, oauthToken } from "./oauth";
+
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import {
+  accessExpired,
+  type OAuthApp,
+  type OAuthFakeState,
+  oauthAuthorize,
+  oauthFakeState,
+  oauthToken,
+} from "./oauth";
 import { type OrgRates, parseSoql, runSoql, SoqlError } from "./soql";
 
 export type SObjectRow = Record<string, unknown> & { Id: string };

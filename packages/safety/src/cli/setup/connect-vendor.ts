@@ -50,8 +50,12 @@ function currentMethod(methods: readonly SignInMethod[], env: Env, suffix: strin
 /** The vault entry of the consent's tokens: the connection id of the first server using it (sales-hubspot). */
 function consentConnectionId(o: VendorStepOptions, vendor: DoctorVendor): string {
   const suffix = suffixOf(o.name);
-  const variables = Object.keys(o.selectors).map((k) => (suffix && k.endsWith(suffix) ? k.slice(0, -suffix.length) : k));
-  const id = o.doctor.SELECTORS.filter((s) => variables.includes(s.variable)).map((s) => s.vendors[vendor])[0];
+  const variables = Object.keys(o.selectors).map((k) =>
+    suffix && k.endsWith(suffix) ? k.slice(0, -suffix.length) : k,
+  );
+  const id = o.doctor.SELECTORS.filter((s) => variables.includes(s.variable)).map(
+    (s) => s.vendors[vendor],
+  )[0];
   return `${id ?? `${vendor}-oauth`}${o.name ? `-${o.name}` : ""}`;
 }
 
@@ -66,11 +70,13 @@ async function consent(
   env: Env,
 ): Promise<string | undefined> {
   const { prompter: p, doctor } = o;
-  if ((conn.vendor !== "hubspot" && conn.vendor !== "salesforce") || !conn.vault) return "No OAuth consent for this vendor.";
+  if ((conn.vendor !== "hubspot" && conn.vendor !== "salesforce") || !conn.vault)
+    return "No OAuth consent for this vendor.";
   const label = doctor.VENDOR_LABELS[conn.vendor];
   const secret = clientSecret ?? conn.vault.clientSecret;
   if (!secret) return "The app's client secret is required.";
-  if (!o.vault) return "The credential vault is not available here: use `revops setup` or `revops connections add`.";
+  if (!o.vault)
+    return "The credential vault is not available here: use `revops setup` or `revops connections add`.";
   const provider = doctor.consentProvider(conn.vendor, {
     tokenUrl: conn.vault.tokenUrl,
     ...(conn.baseUrl ? { testBaseUrl: conn.baseUrl } : {}),
@@ -86,7 +92,9 @@ async function consent(
         p.info(`Allow access in your browser. If it does not open, visit:\n${url}`);
         if (o.openBrowser)
           await o.openBrowser(url).catch(() => p.warn("Could not open a browser: open the address above."));
-        p.info(`Waiting for ${label} to send you back here (redirect ${new URL(url).searchParams.get("redirect_uri")})…`);
+        p.info(
+          `Waiting for ${label} to send you back here (redirect ${new URL(url).searchParams.get("redirect_uri")})…`,
+        );
       },
     });
     const id = conn.vault.id;
