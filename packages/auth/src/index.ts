@@ -42,6 +42,8 @@ export {
   VendorUnauthorizedError,
 } from "./refresh/refresher";
 export {
+  DEFAULT_TTL_MS as VENDOR_DEFAULT_TTL_MS,
+  exchangeAuthorizationCode,
   type RefreshFunction,
   type TokenEndpointOptions,
   TokenRefreshError,

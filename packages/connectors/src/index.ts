@@ -50,6 +50,7 @@ export {
   type HubSpotCredentials,
   type HubSpotGet,
   type HubSpotSdk,
+  type HubSpotSetup,
 } from "./hubspot/client";
 export {
   type AttributionModel,
@@ -114,6 +115,7 @@ export {
   type MixpanelConnector,
   mixpanelInsertId,
 } from "./mixpanel/operations";
+export * from "./oauth-consent";
 export { type OAuthConnectionSettings, oauthTokens } from "./oauth-tokens";
 export { createRuntime, type Runtime } from "./runtime";
 export {

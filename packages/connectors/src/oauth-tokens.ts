@@ -4,19 +4,22 @@ import {
   CredentialVault,
   loadMasterKeys,
   TokenRefresher,
+  VENDOR_TOKEN_URLS,
   type Vendor,
   vendorRefresher,
 } from "@revops/auth";
 import { migrate } from "@revops/store";
 import type { ConnectorHost } from "./app-setup";
+import { vaultTokens } from "./oauth-consent/vault";
 
 export interface OAuthConnectionSettings {
   vendor: Vendor;
   connectionId: string;
   clientId: string;
-  clientSecret: string;
-  /** The refresh token from the OAuth consent (the integration user's). */
-  refreshToken: string;
+  /** Unset when `revops setup` kept it in the vault with the tokens. */
+  clientSecret?: string;
+  /** The refresh token from the environment; unset when the consent stored the tokens in the vault. */
+  refreshToken?: string;
   /** Token endpoint; the vendor's default when unset (e.g. https://test.salesforce.com/... for sandboxes). */
   tokenUrl?: string;
   /** A current access token, used until it expires or is refused. */
@@ -37,13 +40,27 @@ export async function oauthTokens(
   const db = await host.sql();
   await migrate(db, authMigrations);
   const vault = new CredentialVault(db, loadMasterKeys(env));
+  if (!s.refreshToken) {
+    // `revops setup` ran the consent: the tokens (and client secret) are in the vault already
+    return vaultTokens({
+      vault,
+      kv: await host.kv(),
+      vendor: s.vendor,
+      connectionId: s.connectionId,
+      clientId: s.clientId,
+      tokenUrl: s.tokenUrl ?? VENDOR_TOKEN_URLS[s.vendor],
+      ...(s.clientSecret ? { clientSecret: s.clientSecret } : {}),
+    });
+  }
+  if (!s.clientSecret)
+    throw new Error(`Connection ${s.connectionId}: a refresh token needs its client secret.`);
   const tokens = new TokenRefresher({
     vault,
     kv: await host.kv(),
     refreshers: {
       [s.vendor]: vendorRefresher(s.vendor, {
         clientId: s.clientId,
-        clientSecret: s.clientSecret,
+        clientSecret: s.clientSecret as string,
         ...(s.tokenUrl ? { tokenUrl: s.tokenUrl } : {}),
       }),
     },

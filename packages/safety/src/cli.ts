@@ -13,6 +13,7 @@ import { registerInstallCommand } from "./cli/install";
 import { registerSandboxCommands } from "./cli/sandbox";
 import type { Prompter } from "./cli/setup/prompter";
 import { registerSetupCommand } from "./cli/setup/setup";
+import { cliVaultAccess } from "./cli/vault-access";
 import { type SafetyConfig, safetyConfigSchema } from "./config";
 
 export interface CliOptions {
@@ -25,6 +26,8 @@ export interface CliOptions {
   /** Whether a person can answer prompts; whether stdin and stdout are terminals by default. */
   interactive?: boolean;
   cwd?: string;
+  /** Opens the OAuth consent page (tests follow it with an HTTP client); the default browser otherwise. */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 /** `revops`: the administrator's command line, shipped in every server's package. */
@@ -63,17 +66,25 @@ export function buildCli(opts: CliOptions = {}): Command {
     ...(opts.ask && { ask: opts.ask }),
   });
   registerAuditCommands(program, async () => openAuditFor(config(), await openDb(), true));
-  registerDoctorCommand(program, { env, config, print: opts.print ?? ((l) => console.log(l)) });
+  registerDoctorCommand(program, {
+    env,
+    config,
+    vault: cliVaultAccess(config, env),
+    print: opts.print ?? ((l) => console.log(l)),
+  });
   registerConfigCommands(program, { env, print: opts.print ?? ((l) => console.log(l)) });
   registerInstallCommand(program, { env, print: opts.print ?? ((l) => console.log(l)) });
   const prompts = {
     ...(opts.prompter && { prompter: opts.prompter }),
     ...(opts.interactive !== undefined && { interactive: opts.interactive }),
     ...(opts.cwd && { cwd: opts.cwd }),
+    ...(opts.openBrowser && { openBrowser: opts.openBrowser }),
   };
-  registerSetupCommand(program, { env, ...prompts });
+  const vault = (e: Record<string, string | undefined>) => cliVaultAccess(config, e);
+  registerSetupCommand(program, { env, vault, ...prompts });
   registerConnectionsCommands(program, {
     env,
+    vault,
     openDb,
     openAudit: (db) => openAuditFor(config(), db),
     print: opts.print ?? ((l) => console.log(l)),

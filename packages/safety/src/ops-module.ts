@@ -1,4 +1,4 @@
-import type { IntegrationsReport, ServerName } from "@revops/connectors/doctor";
+import type { IntegrationsReport, ServerName, VaultAccess } from "@revops/connectors/doctor";
 import { annotations, defineTool, namedEnvironments, type Runtime, untrustedText } from "@revops/kit";
 import { z } from "zod";
 
@@ -93,6 +93,7 @@ export async function integrationsReport(
   environment: Readonly<Record<string, string | undefined>>,
   server?: ServerName,
   timeoutMs = CHECK_TIMEOUT_MS,
+  vault?: VaultAccess,
 ): Promise<IntegrationsReport> {
   const doctor = await import("@revops/connectors/doctor");
   // the environment already holds .env; blank values count as unset, as the doctor reads them
@@ -105,9 +106,21 @@ export async function integrationsReport(
       doctor.namedConnectionsOf(name, doctor.configuredConnections(named.env(name)), defaults),
     ),
   ];
-  return doctor.checkIntegrations(sets, { timeoutMs, ...(server ? { server } : {}) });
+  return doctor.checkIntegrations(sets, {
+    timeoutMs,
+    ...(server ? { server } : {}),
+    ...(vault ? { vault } : {}),
+  });
 }
 
+/** The server's own vault (its database and key-value store) for connections the OAuth consent stored. */
+const runtimeVault =
+  (rt: Runtime): VaultAccess =>
+  async (fn) => {
+    const { openCredentialVault } = await import("@revops/connectors/oauth-consent");
+    return fn({ vault: await openCredentialVault(await rt.sql(), rt.environment), kv: await rt.kv() });
+  };
+
 export const opsPorts = (rt: Runtime): OpsPorts => ({
-  integrations: (server) => integrationsReport(rt.environment, server),
+  integrations: (server) => integrationsReport(rt.environment, server, CHECK_TIMEOUT_MS, runtimeVault(rt)),
 });

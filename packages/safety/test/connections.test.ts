@@ -102,6 +102,7 @@ describe("revops connections add", () => {
     const { prompts } = await revops(["connections", "add", "hubspot", "--name", "eu"], {
       steps: [
         ["Which servers use HubSpot?", ["SALES_CRM", "MARKETING_SOURCE"]],
+        ["How does the suite sign in to HubSpot?", "private-app"],
         ["(HUBSPOT_ACCESS_TOKEN)", GOOD],
       ],
     });
@@ -155,6 +156,7 @@ describe("revops connections add", () => {
     await revops(["connections", "add", "hubspot"], {
       steps: [
         ["Which servers use HubSpot?", ["MARKETING_SOURCE"]],
+        ["How does the suite sign in to HubSpot?", "private-app"],
         ["(HUBSPOT_ACCESS_TOKEN)", REVOKED],
         ["HubSpot did not pass its check", "keep"],
       ],

@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
-import { type RunningFake, startHubSpotFake } from "@revops/testing";
+import { type HubSpotState, type RunningFake, startHubSpotFake } from "@revops/testing";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -47,7 +47,7 @@ const hasTmux = (() => {
 })();
 
 describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", () => {
-  let hubspot: RunningFake<unknown>;
+  let hubspot: RunningFake<HubSpotState>;
   let dir: string;
   let cli: string;
 
@@ -113,6 +113,8 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
     keys("Up", "Up", "Enter"); // from "Keep the sandbox" up to HubSpot
     await waitFor("Sales server · company enrichment (SALES_ENRICHMENT)");
     keys("Enter"); // Not used
+    await waitFor("How does the suite sign in to HubSpot?");
+    keys("Enter"); // the private-app token
     await waitFor("HubSpot private-app access token (HUBSPOT_ACCESS_TOKEN)");
     type(BAD);
     keys("Enter");
@@ -121,6 +123,8 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
     expect(shown).toContain("✗ HubSpot · GET /crm/v3/objects/deals?limit=1");
     expect(shown).toContain("HUBSPOT_ACCESS_TOKEN is rejected");
     keys("Enter"); // Enter the settings again
+    await waitFor("How does the suite sign in to HubSpot?", 2);
+    keys("Enter"); // the private-app token again
     await waitFor("HubSpot private-app access token (HUBSPOT_ACCESS_TOKEN)", 2);
     type(GOOD);
     keys("Enter");
@@ -153,4 +157,107 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
     expect(auths).toContain(`Bearer ${GOOD}`);
     expect(hubspot.requests.every((r) => r.method === "GET")).toBe(true);
   }, 90_000);
+
+  it("HubSpot through its OAuth consent: the browser follows the printed address, the doctor then uses and refreshes the stored token", async () => {
+    const envFile = join(dir, "oauth.env");
+    const env = {
+      REVOPS_ENV_FILE: envFile,
+      REVOPS_DATA_DIR: join(dir, "oauth-data"),
+      REVOPS_TEST_VENDOR_BASE_URL: `hubspot=${hubspot.url}`,
+      REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
+      NODE_NO_WARNINGS: "1",
+      TERM: "xterm-256color",
+    };
+    try {
+      tmux("kill-session", "-t", SESSION);
+    } catch {
+      // the first test's session already ended
+    }
+    // wide enough that the consent address stays on one line
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      SESSION,
+      "-x",
+      "900",
+      "-y",
+      "60",
+      ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+      `cd ${dir} && ${process.execPath} ${cli} setup --no-browser; echo "EXIT=$?"; sleep 60`,
+    );
+    await waitFor("Which server will your team use?");
+    keys("Enter");
+    await waitFor("Sales server · CRM (SALES_CRM)");
+    keys("Up", "Up", "Enter");
+    await waitFor("Sales server · company enrichment (SALES_ENRICHMENT)");
+    keys("Enter");
+    await waitFor("How does the suite sign in to HubSpot?");
+    keys("Down", "Enter"); // Sign in with HubSpot in the browser
+    await waitFor("App client id (HUBSPOT_CLIENT_ID)");
+    type("hubspot-test-client");
+    keys("Enter");
+    await waitFor("App client secret (HUBSPOT_CLIENT_SECRET)");
+    type("hubspot-test-secret");
+    keys("Enter");
+
+    // the "browser": the address the wizard printed, the fake's consent page, its Allow button, the redirect back
+    const printed = await waitFor("Waiting for HubSpot to send you back here");
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/.exec(printed)?.[1] as string;
+    expect(new URL(url).searchParams.get("redirect_uri")).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    const consent = await (await fetch(url)).text();
+    expect(consent).toContain("<button id=allow");
+    const form = new URLSearchParams(new URL(url).searchParams);
+    form.set("decision", "allow");
+    const allowed = await fetch(url.split("?")[0] as string, {
+      method: "POST",
+      body: form,
+      redirect: "manual",
+    });
+    const back = await fetch(allowed.headers.get("location") as string);
+    expect(await back.text()).toContain("HubSpot connected");
+
+    const shown = await waitFor("EXIT=");
+    expect(shown).toContain("EXIT=0");
+    expect(shown).toContain(
+      "HubSpot allowed access: tokens stored encrypted in the credential vault as sales-hubspot.",
+    );
+    expect(shown).not.toContain("hubspot-test-secret");
+    const written = parseEnv(readFileSync(envFile, "utf8"));
+    expect(written).toMatchObject({
+      HUBSPOT_OAUTH_CONNECTION: "sales-hubspot",
+      HUBSPOT_CLIENT_ID: "hubspot-test-client",
+    });
+    expect(JSON.stringify(written)).not.toContain("hubspot-test-secret");
+
+    // `revops doctor` with the stored token; then after the token's lifetime it refreshes and saves the new one
+    // asynchronously: the fakes answer from this process
+    const doctor = () =>
+      new Promise<string>((resolve) =>
+        execFile(
+          process.execPath,
+          [cli, "doctor", "--json"],
+          { encoding: "utf8", cwd: dir, env: { ...process.env, ...env } },
+          (_err, stdout) => resolve(stdout),
+        ),
+      );
+    const refreshes = () => hubspot.state.oauth.grants.filter((g) => g.type === "refresh_token").length;
+    const hubspotCheck = (out: string) =>
+      (
+        JSON.parse(out) as { connections: { vendor: string; status: string; credential: string }[] }
+      ).connections.find((c) => c.vendor === "hubspot");
+    expect(hubspotCheck(await doctor())).toMatchObject({
+      status: "ok",
+      credential: "OAuth, tokens in the vault (sales-hubspot)",
+    });
+    expect(refreshes()).toBe(0);
+    const clock = hubspot.state.oauth.now;
+    hubspot.state.oauth.now = () => clock() + 31 * 60_000;
+    try {
+      expect(hubspotCheck(await doctor())).toMatchObject({ status: "ok" });
+      expect(refreshes()).toBe(1);
+    } finally {
+      hubspot.state.oauth.now = clock;
+    }
+  }, 120_000);
 });

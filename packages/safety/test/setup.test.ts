@@ -53,6 +53,7 @@ describe("revops setup (scripted answers)", () => {
       ["Customer success server · help desk (CS_SUPPORT)", "sandbox"],
       ["Customer success server · product usage (CS_USAGE)", "sandbox"],
       ["Customer success server · conversations (CS_CONVERSATIONS)", "sandbox"],
+      ["How does the suite sign in to HubSpot?", "private-app"],
       ["(HUBSPOT_ACCESS_TOKEN)", HUBSPOT_TOKEN],
     ]);
     const file = join(dir, ".env");

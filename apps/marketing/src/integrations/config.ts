@@ -1,3 +1,4 @@
+import { type ConsentedConnection, consentedSettings } from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
 import { z } from "zod";
 
@@ -15,6 +16,10 @@ export const HUBSPOT_MARKETING_SCOPES = [
 export const marketingIntegrationEnv = z.object({
   MARKETING_SOURCE: z.enum(["sandbox", "hubspot"]).default("sandbox"),
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** Set by `revops setup` after the OAuth consent: the vault entry of the tokens, and the app's client. */
+  HUBSPOT_OAUTH_CONNECTION: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   MARKETING_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   // email_campaign_send / email_stats through SendGrid Marketing Campaigns (else the sandbox's tables)
   SENDGRID_API_KEY: z.string().min(1).optional(),
@@ -31,6 +36,8 @@ export type MarketingSourceConfig =
       source: "hubspot";
       connectionId: string;
       accessToken: string;
+      /** The OAuth consent's tokens, stored in the vault by `revops setup`. */
+      consented?: ConsentedConnection;
       staleMaxAgeMs: number;
       baseUrl?: string;
       allowInsecureTestBaseUrl: boolean;
@@ -52,7 +59,14 @@ export function loadMarketingSourceConfig(
       "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach the real vendor.",
     );
   }
-  if (!e.HUBSPOT_ACCESS_TOKEN) {
+  const consented = consentedSettings(
+    "hubspot",
+    e,
+    env,
+    e.REVOPS_TEST_VENDOR_BASE_URL ? { testBaseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {},
+  );
+  if (consented && "variable" in consented) problem(consented.variable, consented.message);
+  if (!e.HUBSPOT_ACCESS_TOKEN && !consented) {
     problem(
       "HUBSPOT_ACCESS_TOKEN",
       `is required when MARKETING_SOURCE=hubspot: set a private-app token with ${HUBSPOT_MARKETING_SCOPES.join(", ")}.`,
@@ -61,7 +75,8 @@ export function loadMarketingSourceConfig(
   return {
     source: "hubspot",
     connectionId: "marketing-hubspot",
-    accessToken: e.HUBSPOT_ACCESS_TOKEN,
+    accessToken: e.HUBSPOT_ACCESS_TOKEN ?? "",
+    ...(consented ? { consented } : {}),
     staleMaxAgeMs: e.MARKETING_STALE_MAX_AGE_MINUTES * 60_000,
     ...(e.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,

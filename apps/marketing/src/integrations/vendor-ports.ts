@@ -1,4 +1,9 @@
-import { connectorSetup, createHubSpotMarketingConnector, createSendGridConnector } from "@revops/connectors";
+import {
+  connectorSetup,
+  createHubSpotMarketingConnector,
+  createSendGridConnector,
+  oauthTokens,
+} from "@revops/connectors";
 import type { Runtime } from "@revops/kit";
 import type { EmailPort, MarketingPort } from "../ports";
 import type { EmailSourceConfig, MarketingSourceConfig } from "./config";
@@ -18,7 +23,14 @@ export async function vendorMarketing(rt: Runtime, config: VendorConfig): Promis
       allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
       credentials: { accessToken: config.accessToken },
     },
-    setup,
+    {
+      ...setup,
+      // the tokens `revops setup` stored in the vault, used and refreshed there
+      ...(config.consented && {
+        tokens: await oauthTokens(rt, { vendor: "hubspot", ...config.consented }),
+        tokenConnectionId: config.consented.connectionId,
+      }),
+    },
   );
   return new HubSpotMarketing(hs, realToday);
 }

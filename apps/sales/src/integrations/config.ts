@@ -1,3 +1,4 @@
+import { type ConsentedConnection, consentedSettings } from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
 import type { Stage } from "@revops/sandbox";
 import { z } from "zod";
@@ -16,6 +17,11 @@ export const salesIntegrationEnv = z.object({
   /** Where refresh tokens are redeemed: login.salesforce.com, test.salesforce.com (sandboxes) or My Domain. */
   SALESFORCE_LOGIN_URL: z.url({ protocol: /^https$/ }).default("https://login.salesforce.com"),
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** Set by `revops setup` after the OAuth consent: the vault entry of the tokens, and the app's client. */
+  HUBSPOT_OAUTH_CONNECTION: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_OAUTH_CONNECTION: z.string().min(1).optional(),
   /** "Vendor stage=suite_stage,…" overrides merged over the vendor's defaults. */
   SALES_STAGE_MAP: z.string().optional(),
   SALES_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
@@ -43,8 +49,10 @@ export type SalesCrmConfig =
       accessToken?: string;
       /** The refresh-token flow: tokens kept in the vault and renewed before expiry and after a 401. */
       oauth?: { clientId: string; clientSecret: string; refreshToken: string; tokenUrl: string };
+      /** The OAuth consent's tokens, stored in the vault by `revops setup`. */
+      consented?: ConsentedConnection;
     })
-  | (VendorCommon & { crm: "hubspot"; accessToken: string });
+  | (VendorCommon & { crm: "hubspot"; accessToken: string; consented?: ConsentedConnection });
 
 function problem(name: string, message: string): never {
   throw new ConfigError(`Invalid configuration:\n  ${name}: ${message} ${FIX}`);
@@ -87,6 +95,12 @@ function common(env: Env, defaults: Readonly<Record<string, Stage>>, vendor: str
   };
 }
 
+/** The consent's connection, or the ConfigError naming what to fix. */
+function consented_(c: ReturnType<typeof consentedSettings>): ConsentedConnection | undefined {
+  if (c && "variable" in c) problem(c.variable, c.message);
+  return c;
+}
+
 const TOKEN_PATH = "/services/oauth2/token";
 const LOGIN_HOSTS = /^(login|test)\.salesforce\.com$|\.my\.salesforce\.com$/;
 
@@ -126,7 +140,11 @@ function salesforceOAuth(e: Env, raw: Record<string, string | undefined>) {
 export function loadSalesCrmConfig(env: Record<string, string | undefined> = process.env): SalesCrmConfig {
   const e = loadConfig(salesIntegrationEnv, { env });
   if (e.SALES_CRM === "sandbox") return { crm: "sandbox" };
+  const testBaseUrl = e.REVOPS_TEST_VENDOR_BASE_URL ? { testBaseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {};
   if (e.SALES_CRM === "hubspot") {
+    const consented = consented_(consentedSettings("hubspot", e, env, testBaseUrl));
+    if (consented)
+      return { crm: "hubspot", accessToken: "", consented, ...common(e, HUBSPOT_STAGE_DEFAULTS, "hubspot") };
     if (!e.HUBSPOT_ACCESS_TOKEN) {
       problem(
         "HUBSPOT_ACCESS_TOKEN",
@@ -139,6 +157,11 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
       ...common(e, HUBSPOT_STAGE_DEFAULTS, "hubspot"),
     };
   }
+  const consented = consented_(
+    consentedSettings("salesforce", e, env, { ...testBaseUrl, loginUrl: e.SALESFORCE_LOGIN_URL }),
+  );
+  if (consented)
+    return { crm: "salesforce", consented, ...common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce") };
   const oauth = salesforceOAuth(e, env);
   if (!e.SALESFORCE_ACCESS_TOKEN && !oauth) {
     problem(

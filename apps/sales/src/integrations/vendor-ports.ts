@@ -5,6 +5,7 @@ import {
   createSalesforceConnector,
   oauthTokens,
 } from "@revops/connectors";
+import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
 import type { Runtime } from "@revops/kit";
 import type { CrmPort, EnrichmentPort } from "../ports";
 import { ApolloEnrichment } from "./apollo/enrichment";
@@ -28,10 +29,11 @@ export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmP
     config.stages,
     config.crm === "hubspot" ? HUBSPOT_STAGE_WRITE : SALESFORCE_STAGE_WRITE,
   );
+  const consented = config.consented ? await consentedTokens(rt, config.crm, config.consented) : {};
   if (config.crm === "hubspot") {
     const hs = await createHubSpotConnector(
       { ...connection, credentials: { accessToken: config.accessToken } },
-      setup,
+      { ...setup, ...consented },
     );
     return new HubSpotCrm(hs, stages);
   }
@@ -49,9 +51,15 @@ export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmP
     : undefined;
   const sf = await createSalesforceConnector(
     { ...connection, credentials },
-    { ...setup, ...(tokens ? { tokens } : {}) },
+    { ...setup, ...(tokens ? { tokens } : {}), ...consented },
   );
   return new SalesforceCrm(sf, stages);
+}
+
+/** The tokens `revops setup` stored in the vault for this connection, used and refreshed there. */
+async function consentedTokens(rt: Runtime, vendor: "hubspot" | "salesforce", c: ConsentedConnection) {
+  const tokens = await oauthTokens(rt, { vendor, ...c });
+  return { tokens, tokenConnectionId: c.connectionId };
 }
 
 /** The enrichment port of a configured vendor; its answers are cached for outages like the CRM's. */

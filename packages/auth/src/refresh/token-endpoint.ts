@@ -8,7 +8,7 @@ export const VENDOR_TOKEN_URLS: Readonly<Record<Vendor, string>> = Object.freeze
 });
 
 /** Salesforce omits expires_in (session timeout applies): assume a conservative lifetime, 401 retry covers the rest. */
-const DEFAULT_TTL_MS: Readonly<Record<Vendor, number>> = {
+export const DEFAULT_TTL_MS: Readonly<Record<Vendor, number>> = {
   salesforce: 30 * 60_000,
   hubspot: 30 * 60_000,
   google: 60 * 60_000,
@@ -51,54 +51,63 @@ export interface TokenEndpointOptions {
   now?: () => number;
 }
 
-/** RFC 6749 §6 refresh: form POST with client credentials in the body (all three vendors accept it). */
-export function tokenEndpointRefresher(o: TokenEndpointOptions): RefreshFunction {
+/** One form POST to the token endpoint (client credentials in the body: all the vendors accept it), parsed. */
+async function tokenRequest(o: TokenEndpointOptions, params: Record<string, string>): Promise<TokenSet> {
   const doFetch = o.fetch ?? fetch;
   const now = o.now ?? Date.now;
-  return async (refreshToken) => {
-    const body = new URLSearchParams({
-      grant_type: "refresh_token",
-      refresh_token: refreshToken,
-      client_id: o.clientId,
-      client_secret: o.clientSecret,
+  const body = new URLSearchParams({ ...params, client_id: o.clientId, client_secret: o.clientSecret });
+  let res: Response;
+  try {
+    res = await doFetch(o.tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body,
+      signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
     });
-    let res: Response;
-    try {
-      res = await doFetch(o.tokenUrl, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body,
-        signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
-      });
-    } catch (err) {
-      // the cause (e.g. ECONNREFUSED) is useful; the request body with the secrets is never part of it
-      throw new TokenRefreshError(`Token endpoint ${o.tokenUrl} unreachable: ${(err as Error).name}`);
-    }
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!res.ok) {
-      // only the short OAuth error code: descriptions may echo request values
-      const code =
-        typeof json.error === "string" && /^[a-z_]{1,64}$/.test(json.error) ? json.error : undefined;
-      throw new TokenRefreshError(
-        `Token endpoint ${o.tokenUrl} answered HTTP ${res.status}${code ? ` ${code}` : ""}`,
-        res.status,
-        code,
-      );
-    }
-    if (typeof json.access_token !== "string" || !json.access_token) {
-      throw new TokenRefreshError(`Token endpoint ${o.tokenUrl} returned no access_token`, res.status);
-    }
-    const ttlMs =
-      typeof json.expires_in === "number" ? json.expires_in * 1000 : Number(json.expires_in) * 1000;
-    return {
-      accessToken: json.access_token,
-      ...(typeof json.refresh_token === "string" &&
-        json.refresh_token && { refreshToken: json.refresh_token }),
-      expiresAt: now() + (Number.isFinite(ttlMs) && ttlMs > 0 ? ttlMs : (o.defaultTtlMs ?? 30 * 60_000)),
-      ...(typeof json.instance_url === "string" && { instanceUrl: json.instance_url }),
-      ...(typeof json.scope === "string" && { scope: json.scope }),
-    };
+  } catch (err) {
+    // the cause (e.g. ECONNREFUSED) is useful; the request body with the secrets is never part of it
+    throw new TokenRefreshError(`Token endpoint ${o.tokenUrl} unreachable: ${(err as Error).name}`);
+  }
+  const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    // only the short error code (OAuth's `error`, HubSpot's `status`): descriptions may echo request values
+    const raw = json.error ?? json.status;
+    const code = typeof raw === "string" && /^[A-Za-z_-]{1,64}$/.test(raw) ? raw : undefined;
+    throw new TokenRefreshError(
+      `Token endpoint ${o.tokenUrl} answered HTTP ${res.status}${code ? ` ${code}` : ""}`,
+      res.status,
+      code,
+    );
+  }
+  if (typeof json.access_token !== "string" || !json.access_token) {
+    throw new TokenRefreshError(`Token endpoint ${o.tokenUrl} returned no access_token`, res.status);
+  }
+  const ttlMs = typeof json.expires_in === "number" ? json.expires_in * 1000 : Number(json.expires_in) * 1000;
+  return {
+    accessToken: json.access_token,
+    ...(typeof json.refresh_token === "string" && json.refresh_token && { refreshToken: json.refresh_token }),
+    expiresAt: now() + (Number.isFinite(ttlMs) && ttlMs > 0 ? ttlMs : (o.defaultTtlMs ?? 30 * 60_000)),
+    ...(typeof json.instance_url === "string" && { instanceUrl: json.instance_url }),
+    ...(typeof json.scope === "string" && { scope: json.scope }),
   };
+}
+
+/** RFC 6749 §6 refresh. */
+export function tokenEndpointRefresher(o: TokenEndpointOptions): RefreshFunction {
+  return (refreshToken) => tokenRequest(o, { grant_type: "refresh_token", refresh_token: refreshToken });
+}
+
+/** RFC 6749 §4.1.3 (with RFC 7636's code_verifier when PKCE was used): the consent's code for tokens. */
+export function exchangeAuthorizationCode(
+  o: TokenEndpointOptions,
+  grant: { code: string; redirectUri: string; codeVerifier?: string },
+): Promise<TokenSet> {
+  return tokenRequest(o, {
+    grant_type: "authorization_code",
+    code: grant.code,
+    redirect_uri: grant.redirectUri,
+    ...(grant.codeVerifier ? { code_verifier: grant.codeVerifier } : {}),
+  });
 }
 
 /** The refresh function for a vendor, with its default endpoint and token lifetime. */

@@ -1,3 +1,4 @@
+import { consentTokenUrl } from "../oauth-consent/providers";
 import { DOCTOR_VARIABLES, type DoctorVendor, SELECTORS, type ServerName } from "./settings";
 
 export {
@@ -35,10 +36,21 @@ interface Base {
   baseUrlVariable?: string;
 }
 
+/** A connection whose tokens the OAuth consent stored in the credential vault (`revops setup`). */
+export interface VaultedOAuth {
+  /** The vault entry of the tokens (HUBSPOT_OAUTH_CONNECTION / SALESFORCE_OAUTH_CONNECTION). */
+  id: string;
+  clientId: string;
+  /** Only when the settings carry it; otherwise the vault's copy is used. */
+  clientSecret?: string;
+  tokenUrl: string;
+}
+
 export type DoctorConnection =
-  | (Base & { vendor: "hubspot"; accessToken: string })
+  | (Base & { vendor: "hubspot"; accessToken: string; vault?: VaultedOAuth })
   | (Base & {
       vendor: "salesforce";
+      vault?: VaultedOAuth;
       /** A fixed session, or the refresh-token flow's first token (none: the probe redeems the refresh token). */
       accessToken: string;
       instanceUrl?: string;
@@ -214,10 +226,37 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
     ...testFor(vendor),
   });
 
+  /** The OAuth consent's connection, when its variable is set (null: set but incomplete, reported). */
+  const vaulted = (vendor: "hubspot" | "salesforce", tokenUrl: string): VaultedOAuth | null | undefined => {
+    const prefix = vendor.toUpperCase();
+    const id = val(env, `${prefix}_OAUTH_CONNECTION`);
+    if (!id) return undefined;
+    const clientId = val(env, `${prefix}_CLIENT_ID`);
+    const clientSecret = val(env, `${prefix}_CLIENT_SECRET`);
+    if (clientSecret) secrets.push(clientSecret);
+    if (!clientId) {
+      missing(
+        vendor,
+        `${prefix}_CLIENT_ID`,
+        `is needed with ${prefix}_OAUTH_CONNECTION: the app's client id.`,
+      );
+      return null;
+    }
+    return { id, clientId, tokenUrl, ...(clientSecret ? { clientSecret } : {}) };
+  };
+
   // HubSpot
-  if (wanted("hubspot", ["HUBSPOT_ACCESS_TOKEN"])) {
+  if (wanted("hubspot", ["HUBSPOT_ACCESS_TOKEN", "HUBSPOT_OAUTH_CONNECTION"])) {
     const token = val(env, "HUBSPOT_ACCESS_TOKEN");
-    if (!token) {
+    const test = testFor("hubspot");
+    const vault = vaulted(
+      "hubspot",
+      consentTokenUrl("hubspot", { ...(test.baseUrl ? { testBaseUrl: test.baseUrl } : {}) }),
+    );
+    if (vault) add({ ...base("hubspot"), vendor: "hubspot", accessToken: "", vault });
+    else if (vault === null) {
+      // reported by vaulted()
+    } else if (!token) {
       missing(
         "hubspot",
         "HUBSPOT_ACCESS_TOKEN",
@@ -231,7 +270,13 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
 
   // Salesforce
   if (
-    wanted("salesforce", ["SALESFORCE_ACCESS_TOKEN", "SALESFORCE_INSTANCE_URL", "SALESFORCE_REFRESH_TOKEN"])
+    wanted("salesforce", [
+      "SALESFORCE_ACCESS_TOKEN",
+      "SALESFORCE_INSTANCE_URL",
+      "SALESFORCE_REFRESH_TOKEN",
+      "SALESFORCE_OAUTH_CONNECTION",
+    ]) &&
+    !val(env, "SALESFORCE_OAUTH_CONNECTION")
   ) {
     const token = val(env, "SALESFORCE_ACCESS_TOKEN");
     const instanceUrl = val(env, "SALESFORCE_INSTANCE_URL");
@@ -287,6 +332,20 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
         ...(oauth ? { oauth } : {}),
       });
     }
+  }
+
+  // Salesforce through the consent: the tokens and the instance URL are in the vault
+  if (val(env, "SALESFORCE_OAUTH_CONNECTION")) {
+    const test = testFor("salesforce");
+    const login = val(env, "SALESFORCE_LOGIN_URL");
+    const vault = vaulted(
+      "salesforce",
+      consentTokenUrl("salesforce", {
+        ...(test.baseUrl ? { testBaseUrl: test.baseUrl } : {}),
+        ...(login ? { loginUrl: login } : {}),
+      }),
+    );
+    if (vault) add({ ...base("salesforce"), vendor: "salesforce", accessToken: "", vault });
   }
 
   // Zendesk

@@ -1,4 +1,11 @@
 export {
+  ConsentError,
+  consentProvider,
+  runConsent,
+  storeConsent,
+  vaultEntriesOf,
+} from "../oauth-consent";
+export {
   type ConfigProblem,
   type ConfiguredConnections,
   configuredConnections,
@@ -15,6 +22,7 @@ export {
   scrubSecrets,
   selectorsFor,
   TEST_VARIABLES,
+  type VaultedOAuth,
   VENDOR_LABELS,
   VENDOR_SETTINGS,
   type VendorVariable,
@@ -34,4 +42,5 @@ export {
   type ProbeQuota,
   type ProbeResult,
   probeConnection,
+  type VaultAccess,
 } from "./probe";

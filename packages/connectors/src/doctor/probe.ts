@@ -1,11 +1,13 @@
-import { vendorRefresher } from "@revops/auth";
+import { type CredentialVault, TokenRefreshError, vendorRefresher } from "@revops/auth";
 import { isVendorError, type VendorError } from "@revops/resilience";
+import type { KeyValue } from "@revops/store";
 import { createApolloSdk } from "../apollo/client";
 import type { ResilienceSetup } from "../connection";
 import { createHubSpotConnector } from "../hubspot/operations";
 import { createIntercomConnector } from "../intercom/operations";
 import { mixpanelExportUrl } from "../mixpanel/client";
 import { createMixpanelConnector } from "../mixpanel/operations";
+import { vaultTokens } from "../oauth-consent/vault";
 import { createSalesforceConnector } from "../salesforce/operations";
 import { createSendGridSdk } from "../sendgrid/client";
 import { type Resolver, UnsafeUrlError } from "../url-safety";
@@ -54,7 +56,12 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** DNS for the URL safety checks (tests). */
   resolve?: Resolver;
+  /** Opens the credential vault (and a key-value store for the refresh lock) for connections the consent stored. */
+  vault?: VaultAccess;
 }
+
+/** Runs `fn` with the credential vault open, closing it after. */
+export type VaultAccess = <T>(fn: (v: { vault: CredentialVault; kv: KeyValue }) => Promise<T>) => Promise<T>;
 
 const INTERCOM_REGION_URL = {
   us: "https://api.intercom.io",
@@ -242,13 +249,16 @@ export function explainProbeFailure(conn: DoctorConnection, err: unknown, timeou
 
 function credentialOf(conn: DoctorConnection): { masked: string; secrets: string[] } {
   switch (conn.vendor) {
+    case "hubspot":
     case "salesforce":
+      if (conn.vault) return { masked: `OAuth, tokens in the vault (${conn.vault.id})`, secrets: [] };
+      if (conn.vendor === "hubspot")
+        return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
       if (conn.oauth) {
         const { refreshToken, clientSecret } = conn.oauth;
         return { masked: `refresh token ${maskSecret(refreshToken)}`, secrets: [refreshToken, clientSecret] };
       }
       return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
-    case "hubspot":
     case "intercom":
       return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
     case "zendesk":
@@ -272,7 +282,56 @@ interface Outcome {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-async function call(conn: DoctorConnection, setup: ResilienceSetup): Promise<Outcome> {
+/** A stored token that cannot be used: the vault or the vendor's refresh says why; sign in again. */
+class StoredTokenProblem extends Error {}
+
+/**
+ * Runs the check with the consent's stored token, as the servers do: refreshed when expired and once after a
+ * 401, the renewed tokens saved back in the vault.
+ */
+async function withStoredToken<T>(
+  conn: Extract<DoctorConnection, { vendor: "hubspot" | "salesforce" }>,
+  access: VaultAccess | undefined,
+  run: (accessToken: string, instanceUrl: string | undefined) => Promise<T>,
+): Promise<T> {
+  const v = conn.vault as NonNullable<typeof conn.vault>;
+  if (!access)
+    throw new StoredTokenProblem("the stored tokens are only read through the revops command line.");
+  const opened = access(async ({ vault, kv }) => {
+    let tokens: Awaited<ReturnType<typeof vaultTokens>>;
+    try {
+      tokens = await vaultTokens({
+        vault,
+        kv,
+        vendor: conn.vendor,
+        connectionId: v.id,
+        clientId: v.clientId,
+        tokenUrl: v.tokenUrl,
+        ...(v.clientSecret ? { clientSecret: v.clientSecret } : {}),
+      });
+    } catch (err) {
+      throw new StoredTokenProblem((err as Error).message);
+    }
+    try {
+      return await tokens.withFreshToken(v.id, (token, stored) => run(token, stored.instanceUrl));
+    } catch (err) {
+      if (err instanceof TokenRefreshError)
+        throw new StoredTokenProblem(
+          `the stored refresh token was refused (${err.message}): run \`revops connections add ${conn.vendor}\` to sign in again.`,
+        );
+      throw err;
+    }
+  });
+  // no master key, or one that does not open these tokens: the fix is the key, not the vendor
+  return opened.catch((err: unknown) => {
+    const name = (err as Error).name;
+    if (name === "MasterKeyError" || name === "VaultError")
+      throw new StoredTokenProblem((err as Error).message);
+    throw err;
+  });
+}
+
+async function call(conn: DoctorConnection, setup: ResilienceSetup, access?: VaultAccess): Promise<Outcome> {
   const common = {
     id: conn.id,
     ...(conn.baseUrl ? { baseUrl: conn.baseUrl } : {}),
@@ -280,15 +339,24 @@ async function call(conn: DoctorConnection, setup: ResilienceSetup): Promise<Out
   };
   switch (conn.vendor) {
     case "hubspot": {
-      const c = await createHubSpotConnector(
-        { ...common, vendor: "hubspot", credentials: { accessToken: conn.accessToken } },
-        setup,
-      );
-      await c.listDeals({ limit: 1 });
-      return {};
+      const check = async (accessToken: string) => {
+        const c = await createHubSpotConnector(
+          { ...common, vendor: "hubspot", credentials: { accessToken } },
+          setup,
+        );
+        await c.listDeals({ limit: 1 });
+        return {};
+      };
+      return conn.vault ? withStoredToken(conn, access, check) : check(conn.accessToken);
     }
     case "salesforce": {
       // the refresh-token flow: redeem it as the server would (nothing is written to the vault)
+      if (conn.vault) {
+        const { vault: _, ...plain } = conn;
+        return withStoredToken(conn, access, (accessToken, instanceUrl) =>
+          call({ ...plain, accessToken, ...(instanceUrl ? { instanceUrl } : {}) }, setup),
+        );
+      }
       let session = { accessToken: conn.accessToken, instanceUrl: conn.instanceUrl };
       if (conn.oauth) {
         const { clientId, clientSecret, tokenUrl, refreshToken } = conn.oauth;
@@ -428,7 +496,10 @@ export async function probeConnection(conn: DoctorConnection, opts: ProbeOptions
   };
   const started = performance.now();
   try {
-    const out = await call(conn, setup);
+    const out = await call(conn, setup, opts.vault).catch((err: unknown): Outcome => {
+      if (!(err instanceof StoredTokenProblem)) throw err;
+      return { problem: `${VENDOR_LABELS[conn.vendor]}: ${err.message}`, failure: "misconfigured" };
+    });
     const latencyMs = Math.round(performance.now() - started);
     const note = [out.note, unused].filter(Boolean).join("; ");
     return {

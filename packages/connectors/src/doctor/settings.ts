@@ -96,12 +96,18 @@ export interface VendorVariable {
   choices?: readonly string[];
   /** Created on the user's machine when absent (a key, never a vendor credential). */
   generated?: "base64-32-bytes";
+  /** Asked, then kept encrypted in the credential vault: never written to the settings file. */
+  vaulted?: boolean;
+  /** Not asked: the consent flow sets it to the vault connection id it stored the tokens under. */
+  fromConsent?: boolean;
 }
 
 /** One way of signing in to a vendor, with the variables it needs. */
 export interface SignInMethod {
   id: string;
   label: string;
+  /** Signs in through the vendor's OAuth consent in the browser (authorization code with PKCE). */
+  consent?: boolean;
   variables: readonly VendorVariable[];
 }
 
@@ -116,6 +122,26 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
           label: "HubSpot private-app access token",
           hint: "Settings → Integrations → Private Apps",
           secret: true,
+        },
+      ],
+    },
+    {
+      id: "oauth",
+      label: "Sign in with HubSpot in the browser (OAuth app; tokens renew themselves, kept in the vault)",
+      consent: true,
+      variables: [
+        {
+          name: "HUBSPOT_CLIENT_ID",
+          label: "App client id",
+          hint: "Developer account → Apps → your app → Auth; redirect URL http://127.0.0.1:<port>/callback",
+        },
+        { name: "HUBSPOT_CLIENT_SECRET", label: "App client secret", secret: true, vaulted: true },
+        { name: "HUBSPOT_OAUTH_CONNECTION", label: "Vault connection of the tokens", fromConsent: true },
+        {
+          name: "REVOPS_MASTER_KEY",
+          label: "Master key of the credential vault",
+          secret: true,
+          generated: "base64-32-bytes",
         },
       ],
     },
@@ -142,6 +168,38 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
           hint: "https://test.salesforce.com for a sandbox org; empty for https://login.salesforce.com",
           optional: true,
         },
+        {
+          name: "REVOPS_MASTER_KEY",
+          label: "Master key of the credential vault",
+          secret: true,
+          generated: "base64-32-bytes",
+        },
+      ],
+    },
+    {
+      id: "oauth",
+      label:
+        "Sign in with Salesforce in the browser (OAuth web-server flow with PKCE; tokens kept in the vault)",
+      consent: true,
+      variables: [
+        {
+          name: "SALESFORCE_CLIENT_ID",
+          label: "Connected app consumer key",
+          hint: "Setup → App Manager → View; callback URL http://127.0.0.1:<port>/callback, scopes api and refresh_token",
+        },
+        {
+          name: "SALESFORCE_CLIENT_SECRET",
+          label: "Connected app consumer secret",
+          secret: true,
+          vaulted: true,
+        },
+        {
+          name: "SALESFORCE_LOGIN_URL",
+          label: "Login URL",
+          hint: "https://test.salesforce.com for a sandbox org; empty for https://login.salesforce.com",
+          optional: true,
+        },
+        { name: "SALESFORCE_OAUTH_CONNECTION", label: "Vault connection of the tokens", fromConsent: true },
         {
           name: "REVOPS_MASTER_KEY",
           label: "Master key of the credential vault",

@@ -1,4 +1,5 @@
 import { Client } from "@hubspot/api-client";
+import type { TokenRefresher } from "@revops/auth";
 import { attemptContext } from "../attempt-context";
 import type { ConnectionConfig, ResilienceSetup } from "../connection";
 import { resolveBaseUrl } from "../connection";
@@ -13,6 +14,36 @@ export interface HubSpotCredentials {
 }
 
 export type HubSpotConnection = ConnectionConfig<HubSpotCredentials>;
+
+export interface HubSpotSetup extends ResilienceSetup {
+  /** Vault-backed OAuth tokens (`revops setup`): refreshed before expiry and once after a 401. */
+  tokens?: TokenRefresher;
+  /** The vault entry of those tokens, when not the connection's id (one consent shared by two servers). */
+  tokenConnectionId?: string;
+}
+
+/**
+ * The bearer token as the SDK sees it: its auth classes build "Bearer " + token when each request is signed,
+ * so a refreshed token reaches the already-built APIs (a class instance: the SDK's config merge keeps it by reference).
+ */
+class LiveToken {
+  constructor(public value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+/** Each attempt runs with a fresh token; a 401 refreshes it and retries the attempt once. */
+function withTokens(runtime: Runtime, tokens: TokenRefresher, id: string, live: LiveToken): Runtime {
+  return {
+    ...runtime,
+    attempt: (operation, fn, opts) =>
+      tokens.withFreshToken(id, (accessToken) => {
+        live.value = accessToken;
+        return runtime.attempt(operation, fn, opts);
+      }),
+  };
+}
 
 /** The SDK APIs the connector uses, built while this client's (empty) decorators are in force. */
 export interface HubSpotApis {
@@ -34,6 +65,8 @@ export interface HubSpotSdk {
   runtime: Runtime;
   apis: HubSpotApis;
   baseUrl: URL;
+  /** The bearer token to build further SDK clients with (it follows refreshes). */
+  accessToken: string;
   /**
    * One HTTP exchange through the same guarded agent as the SDK, with the attempt's abort signal; non-2xx
    * answers throw HttpError. Call it inside `runtime.attempt`. (The SDK's `apiRequest` uses global fetch:
@@ -51,8 +84,10 @@ export const HUBSPOT_API_URL = "https://api.hubapi.com";
  */
 export async function createHubSpotSdk(
   connection: HubSpotConnection,
-  setup: ResilienceSetup = {},
+  setup: HubSpotSetup = {},
 ): Promise<HubSpotSdk> {
+  const live = new LiveToken(connection.credentials.accessToken);
+  const accessToken = live as unknown as string;
   const baseUrl = await resolveBaseUrl(connection, HUBSPOT_API_URL, VENDOR_HOSTS.hubspot, setup.resolve);
   const agent = createGuardedAgent({
     protocol: baseUrl.protocol === "https:" ? "https:" : "http:",
@@ -60,7 +95,7 @@ export async function createHubSpotSdk(
     vendor: "HubSpot",
   });
   const client = new Client({
-    accessToken: connection.credentials.accessToken,
+    accessToken,
     basePath: baseUrl.origin,
     numberOfApiCallRetries: 0,
     httpAgent: agent,
@@ -87,7 +122,7 @@ export async function createHubSpotSdk(
         url,
         method: "GET",
         headers: {
-          authorization: `Bearer ${connection.credentials.accessToken}`,
+          authorization: `Bearer ${live}`,
           accept: "application/json",
         },
         agent,
@@ -96,5 +131,14 @@ export async function createHubSpotSdk(
     );
     return JSON.parse(res.body) as T;
   };
-  return { runtime: createRuntime("hubspot", connection.id, setup), apis, baseUrl, get };
+  const runtime = createRuntime("hubspot", connection.id, setup);
+  return {
+    runtime: setup.tokens
+      ? withTokens(runtime, setup.tokens, setup.tokenConnectionId ?? connection.id, live)
+      : runtime,
+    apis,
+    baseUrl,
+    accessToken,
+    get,
+  };
 }

@@ -80,7 +80,7 @@ export function createHubSpotLists(sdk: HubSpotSdk, connection: HubSpotConnectio
     vendor: "HubSpot",
   });
   const lists = new Client({
-    accessToken: connection.credentials.accessToken,
+    accessToken: sdk.accessToken,
     basePath: baseUrl.origin,
     numberOfApiCallRetries: 0,
     httpAgent: agent,

@@ -1,6 +1,5 @@
 import type { MaybeStale } from "@revops/resilience";
-import type { ResilienceSetup } from "../connection";
-import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk } from "./client";
+import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk, type HubSpotSetup } from "./client";
 import { createHubSpotLists, type HubSpotListsConnector } from "./lists";
 import type { HubSpotObject, Page } from "./operations";
 
@@ -134,7 +133,7 @@ function tooMany(ids: string[]): void {
 
 export async function createHubSpotMarketingConnector(
   connection: HubSpotConnection,
-  setup: ResilienceSetup = {},
+  setup: HubSpotSetup = {},
 ): Promise<HubSpotMarketingConnector> {
   const sdk = await createHubSpotSdk(connection, setup);
   const { runtime, apis, get } = sdk;

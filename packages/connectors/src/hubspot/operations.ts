@@ -1,7 +1,6 @@
 import type { MaybeStale } from "@revops/resilience";
 import { isAmbiguousWriteFailure, isVendorError, sleep, writeOnce } from "@revops/resilience";
-import type { ResilienceSetup } from "../connection";
-import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk } from "./client";
+import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk, type HubSpotSetup } from "./client";
 
 export interface HubSpotObject {
   id: string;
@@ -133,7 +132,7 @@ const TASK_TO_DEAL = 216;
 
 export async function createHubSpotConnector(
   connection: HubSpotConnection,
-  setup: ResilienceSetup = {},
+  setup: HubSpotSetup = {},
 ): Promise<HubSpotConnector> {
   const sdk = await createHubSpotSdk(connection, setup);
   const { runtime, apis } = sdk;

@@ -20,6 +20,8 @@ export type SalesforceConnection = ConnectionConfig<SalesforceCredentials>;
 export interface SalesforceSetup extends ResilienceSetup {
   /** Vault-backed OAuth tokens: refreshed before expiry and once after a 401. */
   tokens?: TokenRefresher;
+  /** The vault entry of those tokens, when not the connection's id. */
+  tokenConnectionId?: string;
 }
 
 export interface SalesforceSdk {
@@ -74,7 +76,7 @@ export async function createSalesforceSdk(
   async function withSession<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
     const { tokens } = setup;
     if (!tokens) return fn(conn);
-    return tokens.withFreshToken(connection.id, async (accessToken, stored) => {
+    return tokens.withFreshToken(setup.tokenConnectionId ?? connection.id, async (accessToken, stored) => {
       conn.accessToken = accessToken;
       const instance = connection.baseUrl ?? stored.instanceUrl;
       if (instance) conn.instanceUrl = await safeInstanceUrl(instance);

@@ -3,11 +3,18 @@ import { parseEnv } from "node:util";
 import type { AuditLog } from "@revops/audit";
 import { authMigrations, CredentialVault, loadMasterKeys } from "@revops/auth";
 import type { DoctorVendor } from "@revops/connectors/doctor";
+import { vaultEntriesOf } from "@revops/connectors/oauth-consent";
 import { migrate, type SqlDb } from "@revops/store";
 import type { Command } from "commander";
 import { terminalAsk } from "./sandbox";
 import { settingsTarget, writeSettings } from "./settings-file";
 import { connectVendor } from "./setup/connect-vendor";
+import {
+  type ConsentDeps,
+  type ConsentFlags,
+  consentOptions,
+  withConsentFlags,
+} from "./setup/consent-options";
 import { clackPrompter, type Prompter, SetupCancelled } from "./setup/prompter";
 import { isInteractive, NO_TERMINAL } from "./setup/setup";
 import { vendorConnectionSets } from "./vendor-connections";
@@ -15,7 +22,7 @@ import { vendorConnectionSets } from "./vendor-connections";
 type Env = Record<string, string | undefined>;
 type Doctor = typeof import("@revops/connectors/doctor");
 
-export interface ConnectionsCliDeps {
+export interface ConnectionsCliDeps extends ConsentDeps {
   env: Env;
   print: (line: string) => void;
   openDb: () => Promise<SqlDb>;
@@ -45,6 +52,10 @@ function vendorOf(doctor: Doctor, raw: string): DoctorVendor {
   return raw as DoctorVendor;
 }
 
+/** The vault entries the OAuth consent named in the settings (HUBSPOT_OAUTH_CONNECTION, …). */
+const consentIds = (file: Env, suffix: string) =>
+  ["HUBSPOT", "SALESFORCE"].flatMap((v) => file[`${v}_OAUTH_CONNECTION${suffix}`] ?? []);
+
 /** The settings a removal clears: a vendor's default connection, or every variable of a named one. */
 function removalOf(doctor: Doctor, file: Env, target: string) {
   const known = (Object.keys(doctor.VENDOR_SETTINGS) as string[]).includes(target);
@@ -54,7 +65,10 @@ function removalOf(doctor: Doctor, file: Env, target: string) {
     const selectors = doctor.SELECTORS.filter((s) => file[s.variable] === vendor);
     return {
       variables: [...own.filter((v) => file[v] !== undefined), ...selectors.map((s) => s.variable)],
-      vaultIds: doctor.SELECTORS.flatMap((s) => (s.vendors[vendor] ? [s.vendors[vendor] as string] : [])),
+      vaultIds: [
+        ...doctor.SELECTORS.flatMap((s) => (s.vendors[vendor] ? [s.vendors[vendor] as string] : [])),
+        ...consentIds(file, ""),
+      ],
     };
   }
   if (!NAME.test(target)) throw new Error(`"${target}" is neither a vendor nor a connection name.`);
@@ -62,7 +76,10 @@ function removalOf(doctor: Doctor, file: Env, target: string) {
   const variables = Object.keys(file).filter(
     (k) => k.endsWith(suffix) && doctor.DOCTOR_VARIABLES.includes(k.slice(0, -suffix.length)),
   );
-  const vaultIds = doctor.SELECTORS.flatMap((s) => Object.values(s.vendors).map((id) => `${id}-${target}`));
+  const vaultIds = [
+    ...doctor.SELECTORS.flatMap((s) => Object.values(s.vendors).map((id) => `${id}-${target}`)),
+    ...consentIds(file, suffix),
+  ];
   return { variables, vaultIds };
 }
 
@@ -72,7 +89,7 @@ async function forgetTokens(db: SqlDb, env: Env, ids: readonly string[]): Promis
   await migrate(db, authMigrations);
   const vault = new CredentialVault(db, loadMasterKeys(env));
   let n = 0;
-  for (const id of ids) for (const key of [id, `${id}.seed`]) if (await vault.delete(key)) n++;
+  for (const id of new Set(ids)) for (const key of vaultEntriesOf(id)) if (await vault.delete(key)) n++;
   return n;
 }
 
@@ -90,7 +107,10 @@ export function registerConnectionsCommands(program: Command, deps: ConnectionsC
     .action(async (opts: { json?: boolean; timeout: string }) => {
       const timeoutMs = seconds(opts.timeout);
       const { doctor, connections: all, problems, secrets } = await vendorConnectionSets(deps.env);
-      const results = await Promise.all(all.map((c) => doctor.probeConnection(c, { timeoutMs })));
+      const vault = deps.vault?.(deps.env);
+      const results = await Promise.all(
+        all.map((c) => doctor.probeConnection(c, { timeoutMs, ...(vault ? { vault } : {}) })),
+      );
       const out = (line: string) => deps.print(doctor.scrubSecrets(line, secrets));
       if (opts.json) return out(JSON.stringify({ connections: results, problems }, null, 2));
       if (results.length + problems.length === 0) {
@@ -111,49 +131,52 @@ export function registerConnectionsCommands(program: Command, deps: ConnectionsC
       for (const p of problems) out(`✗ ${p.vendor ?? p.variable} — ${p.message}`);
     });
 
-  connections
-    .command("add <vendor>")
-    .description("Connect a vendor: ask its settings, check the connection, write the settings file")
-    .option("--name <name>", "a second account of the vendor, used with the tools' connection argument")
-    .option("--timeout <seconds>", "deadline of the check", "10")
-    .action(async (raw: string, opts: { name?: string; timeout: string }) => {
-      if (!isInteractive(deps)) throw new Error(NO_TERMINAL("revops connections add"));
-      const timeoutMs = seconds(opts.timeout);
-      if (opts.name !== undefined && !NAME.test(opts.name))
-        throw new Error("--name: lower-case letters, digits, - and _ (e.g. --name eu).");
-      const doctor = await import("@revops/connectors/doctor");
-      const vendor = vendorOf(doctor, raw);
-      const label = doctor.VENDOR_LABELS[vendor];
-      const suffix = opts.name ? `__${opts.name.toUpperCase()}` : "";
-      const target = settingsTarget(deps.env, deps.cwd);
-      const p = (deps.prompter ?? clackPrompter)();
-      try {
-        p.intro(`Connect ${label}${opts.name ? ` as "${opts.name}"` : ""}`);
-        const offering = doctor.SELECTORS.filter((s) => s.vendors[vendor]);
-        const using = await p.multiselect(
-          `Which servers use ${label}?`,
-          offering.map((s) => ({ value: s.variable, label: `${s.server} · ${s.label} (${s.variable})` })),
-          offering.filter((s) => target.env[s.variable] === vendor).map((s) => s.variable),
-        );
-        const result = await connectVendor(vendor, {
-          prompter: p,
-          doctor,
-          env: target.env,
-          selectors: Object.fromEntries(using.map((v) => [`${v}${suffix}`, vendor])),
-          timeoutMs,
-          ...(opts.name ? { name: opts.name } : {}),
-        });
-        if (!result) return p.outro(`${label} not added; nothing was written.`);
-        const { backup } = await writeSettings(target, result.settings);
-        p.success(`Wrote ${label}'s settings to ${target.file} (readable by you only).`);
-        if (backup) p.info(`The previous file is saved as ${backup}.`);
-        p.outro("Restart the servers (or your MCP client) so they use it.");
-      } catch (err) {
-        if (!(err instanceof SetupCancelled)) throw err;
-        p.outro(err.message);
-        process.exitCode = 1;
-      }
-    });
+  withConsentFlags(
+    connections
+      .command("add <vendor>")
+      .description("Connect a vendor: ask its settings, check the connection, write the settings file")
+      .option("--name <name>", "a second account of the vendor, used with the tools' connection argument")
+      .option("--timeout <seconds>", "deadline of the check", "10"),
+  ).action(async (raw: string, opts: { name?: string; timeout: string } & ConsentFlags) => {
+    if (!isInteractive(deps)) throw new Error(NO_TERMINAL("revops connections add"));
+    const timeoutMs = seconds(opts.timeout);
+    const consent = consentOptions(deps, opts);
+    if (opts.name !== undefined && !NAME.test(opts.name))
+      throw new Error("--name: lower-case letters, digits, - and _ (e.g. --name eu).");
+    const doctor = await import("@revops/connectors/doctor");
+    const vendor = vendorOf(doctor, raw);
+    const label = doctor.VENDOR_LABELS[vendor];
+    const suffix = opts.name ? `__${opts.name.toUpperCase()}` : "";
+    const target = settingsTarget(deps.env, deps.cwd);
+    const p = (deps.prompter ?? clackPrompter)();
+    try {
+      p.intro(`Connect ${label}${opts.name ? ` as "${opts.name}"` : ""}`);
+      const offering = doctor.SELECTORS.filter((s) => s.vendors[vendor]);
+      const using = await p.multiselect(
+        `Which servers use ${label}?`,
+        offering.map((s) => ({ value: s.variable, label: `${s.server} · ${s.label} (${s.variable})` })),
+        offering.filter((s) => target.env[s.variable] === vendor).map((s) => s.variable),
+      );
+      const result = await connectVendor(vendor, {
+        prompter: p,
+        doctor,
+        env: target.env,
+        selectors: Object.fromEntries(using.map((v) => [`${v}${suffix}`, vendor])),
+        timeoutMs,
+        ...consent,
+        ...(opts.name ? { name: opts.name } : {}),
+      });
+      if (!result) return p.outro(`${label} not added; nothing was written.`);
+      const { backup } = await writeSettings(target, result.settings);
+      p.success(`Wrote ${label}'s settings to ${target.file} (readable by you only).`);
+      if (backup) p.info(`The previous file is saved as ${backup}.`);
+      p.outro("Restart the servers (or your MCP client) so they use it.");
+    } catch (err) {
+      if (!(err instanceof SetupCancelled)) throw err;
+      p.outro(err.message);
+      process.exitCode = 1;
+    }
+  });
 
   connections
     .command("remove <target>")

@@ -1,3 +1,4 @@
+import type { VaultAccess } from "@revops/connectors/doctor";
 import { openKv, openSql } from "@revops/store";
 import type { Command } from "commander";
 import type { SafetyConfig } from "../config";
@@ -8,6 +9,8 @@ export interface DoctorCliDeps {
   /** The servers' own configuration (DATABASE_URL, REVOPS_DATA_DIR, REDIS_URL). */
   config: () => SafetyConfig;
   print: (line: string) => void;
+  /** The credential vault, for connections whose tokens the OAuth consent stored. */
+  vault?: VaultAccess;
   /** Where the exit status goes; the process's exit code by default. */
   exit?: (code: 0 | 1) => void;
 }
@@ -125,7 +128,11 @@ export function registerDoctorCommand(program: Command, deps: DoctorCliDeps): Co
         configError = errorText(err);
       }
       const [results, storage] = await Promise.all([
-        Promise.all(connections.map((c) => doctor.probeConnection(c, { timeoutMs }))),
+        Promise.all(
+          connections.map((c) =>
+            doctor.probeConnection(c, { timeoutMs, ...(deps.vault ? { vault: deps.vault } : {}) }),
+          ),
+        ),
         cfg
           ? Promise.all([checkDatabase(cfg), checkRedis(cfg)])
           : Promise.resolve<StorageCheck[]>([

@@ -9,8 +9,17 @@
  * sort/after/limit/name/properties, get, budget/totals, reports/revenue, reports/contacts/{contactType},
  * reports/metrics); the fake dates a contact's campaign touch by the contact's createdate.
  */
+
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { listsRoute } from "./hubspot-lists";
+import {
+  accessExpired,
+  type OAuthApp,
+  type OAuthFakeState,
+  oauthAuthorize,
+  oauthFakeState,
+  oauthToken,
+} from "./oauth";
 
 /** Engagements (activities): their own object types, linked to deals and contacts by associations. */
 export type HubSpotEngagementType = "notes" | "calls" | "meetings" | "emails" | "tasks";
@@ -137,6 +146,8 @@ export interface HubSpotState {
   failAfterWrite?: { status: number; times: number };
   /** Every deal update the fake applied. */
   appliedUpdates: { id: string; properties: Record<string, string | null> }[];
+  /** The OAuth side: app.hubspot.com/oauth/authorize and POST /oauth/v1/token, on the fake's origin. */
+  oauth: OAuthFakeState;
 }
 
 export interface HubSpotCampaignSeed {
@@ -168,6 +179,8 @@ export interface HubSpotSeed {
   searchLagMs?: number;
   searchPerSecond?: number;
   uniqueProperties?: Partial<Record<HubSpotObjectType, string[]>>;
+  /** Public apps that may run the OAuth consent (default: hubspot-test-client / hubspot-test-secret). */
+  oauth?: { apps?: OAuthApp[]; accessTtlSec?: number };
 }
 
 const TYPES: readonly HubSpotObjectType[] = [
@@ -845,6 +858,7 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     ],
     owners: seed.owners ?? [],
     searchLagMs: seed.searchLagMs ?? 0,
+    oauth: oauthFakeState("hubspot", seed.oauth),
     uniqueProperties: {
       ...(Object.fromEntries(TYPES.map((t) => [t, []])) as unknown as Record<HubSpotObjectType, string[]>),
       // HubSpot keeps contact emails unique: a GET may name email as idProperty
@@ -907,10 +921,19 @@ export async function startHubSpotFake(seed: HubSpotSeed = {}): Promise<RunningF
   const fake = await startFake(
     {
       name: "hubspot",
-      route: (req: FakeRequest): Reply =>
-        req.bearer
-          ? route(state, () => base, req)
-          : error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found."),
+      route: (req: FakeRequest): Reply => {
+        if (req.path === "/oauth/authorize") return oauthAuthorize(state.oauth, req);
+        if (req.path === "/oauth/v1/token" && req.method === "POST")
+          return (
+            oauthToken(state.oauth, req, base) ??
+            error(400, "BAD_REFRESH_TOKEN", "missing or unknown refresh token")
+          );
+        if (!req.bearer) return error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found.");
+        if (accessExpired(state.oauth, req.bearer))
+          return error(401, "EXPIRED_AUTHENTICATION", "The OAuth token used to make this call expired.");
+        return route(state, () => base, req);
+      },
+      isPublic: (req) => req.path.startsWith("/oauth/"),
       unauthorized: () =>
         error(
           401,

@@ -74,6 +74,14 @@ export {
   startMixpanelFake,
 } from "./mixpanel";
 export {
+  accessExpired,
+  type OAuthApp,
+  type OAuthFakeState,
+  oauthAuthorize,
+  oauthFakeState,
+  oauthToken,
+} from "./oauth";
+export {
   SALESFORCE_API_VERSION,
   type SalesforceSeed,
   type SalesforceState,

@@ -3,7 +3,16 @@
  * (see ../shared/vendor-specs/README.md): shapes follow Salesforce's REST API Developer Guide
  * (query/queryMore, sObject rows, error arrays, Sforce-Limit-Info, OAuth refresh_token grant).
  */
+
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import {
+  accessExpired,
+  type OAuthApp,
+  type OAuthFakeState,
+  oauthAuthorize,
+  oauthFakeState,
+  oauthToken,
+} from "./oauth";
 import { type OrgRates, parseSoql, runSoql, SoqlError } from "./soql";
 
 export type SObjectRow = Record<string, unknown> & { Id: string };
@@ -136,6 +145,8 @@ export interface SalesforceState {
   cursors: Map<string, unknown[]>;
   issuedTokens: string[];
   refreshTokens: Set<string>;
+  /** The web-server flow (authorize page, single-use codes, PKCE) and refresh grants for the tokens it issued. */
+  oauth: OAuthFakeState;
   /** What the token endpoint returns as instance_url (the fake itself unless a test overrides it). */
   instanceUrl: string;
   nextId: number;
@@ -190,6 +201,8 @@ export interface SalesforceSeed {
   dailyAllocation?: number;
   pageSize?: number;
   refreshTokens?: string[];
+  /** Connected apps that may run the web-server flow (default: salesforce-test-client / salesforce-test-secret). */
+  oauth?: { apps?: OAuthApp[]; accessTtlSec?: number };
   /** The StageName picklist and its stage metadata (default: Salesforce's standard stages). */
   stages?: OpportunityStageSeed[];
   User?: Omit<SObjectRow, "Id">[];
@@ -266,8 +279,11 @@ function tokenGrant(state: SalesforceState, req: FakeRequest): Reply {
 }
 
 function route(state: SalesforceState, req: FakeRequest): Reply {
-  if (req.path === "/services/oauth2/token" && req.method === "POST") return tokenGrant(state, req);
-  if (!req.bearer) return sfError(401, "INVALID_SESSION_ID", "Session expired or invalid");
+  if (req.path === "/services/oauth2/authorize") return oauthAuthorize(state.oauth, req);
+  if (req.path === "/services/oauth2/token" && req.method === "POST")
+    return oauthToken(state.oauth, req, state.instanceUrl) ?? tokenGrant(state, req);
+  if (!req.bearer || accessExpired(state.oauth, req.bearer))
+    return sfError(401, "INVALID_SESSION_ID", "Session expired or invalid");
   state.apiUsage++;
   if (state.apiUsage > state.dailyAllocation) {
     return sfError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
@@ -489,6 +505,7 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
     cursors: new Map(),
     issuedTokens: [],
     refreshTokens: new Set(seed.refreshTokens ?? ["refresh-1"]),
+    oauth: oauthFakeState("salesforce", { accessTtlSec: 7200, ...seed.oauth }),
     instanceUrl: "",
     nextId: 1,
     hiddenFields: Object.fromEntries(

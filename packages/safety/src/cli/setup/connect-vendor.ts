@@ -4,6 +4,7 @@ import type {
   DoctorVendor,
   ProbeResult,
   SignInMethod,
+  VaultAccess,
   VendorVariable,
 } from "@revops/connectors/doctor";
 import type { Prompter } from "./prompter";
@@ -21,6 +22,14 @@ export interface VendorStepOptions {
   /** Selector settings that point servers at this vendor, written with its settings (SALES_CRM=hubspot). */
   selectors: Env;
   timeoutMs: number;
+  /** The credential vault under the master key of these settings (the consent's tokens go there). */
+  vault?: (env: Env) => VaultAccess;
+  /** Opens the consent page in the user's browser; unset, the address is only printed. */
+  openBrowser?: (url: string) => Promise<void>;
+  /** The loopback port of the OAuth redirect (0: any free one). */
+  callbackPort?: number;
+  /** How long the consent may take in the browser. */
+  consentTimeoutMs?: number;
 }
 
 /** The settings to write for the vendor, or undefined when the user skipped it. */
@@ -28,11 +37,76 @@ export type VendorStepResult = { settings: Env; check: ProbeResult | undefined }
 
 const suffixOf = (name?: string) => (name ? `__${name.toUpperCase()}` : "");
 
-/** How the user signs in today: the method whose variables are set, else the first one. */
+/** How the user signs in today: the consent's if it ran, else the method whose variables are set, else the first. */
 function currentMethod(methods: readonly SignInMethod[], env: Env, suffix: string): SignInMethod | undefined {
+  const set = (v: VendorVariable) => env[`${v.name}${suffix}`] !== undefined;
   return (
-    methods.find((m) => m.variables.some((v) => !v.generated && env[`${v.name}${suffix}`])) ?? methods[0]
+    methods.find((m) => m.variables.some((v) => v.fromConsent && set(v))) ??
+    methods.find((m) => m.variables.some((v) => !v.generated && set(v))) ??
+    methods[0]
   );
+}
+
+/** The vault entry of the consent's tokens: the connection id of the first server using it (sales-hubspot). */
+function consentConnectionId(o: VendorStepOptions, vendor: DoctorVendor): string {
+  const suffix = suffixOf(o.name);
+  const variables = Object.keys(o.selectors).map((k) =>
+    suffix && k.endsWith(suffix) ? k.slice(0, -suffix.length) : k,
+  );
+  const id = o.doctor.SELECTORS.filter((s) => variables.includes(s.variable)).map(
+    (s) => s.vendors[vendor],
+  )[0];
+  return `${id ?? `${vendor}-oauth`}${o.name ? `-${o.name}` : ""}`;
+}
+
+/**
+ * The vendor's OAuth consent in the browser: the code redeemed, the tokens and the client secret stored
+ * encrypted in the vault. A message when it did not happen (nothing stored).
+ */
+async function consent(
+  o: VendorStepOptions,
+  conn: DoctorConnection,
+  clientSecret: string | undefined,
+  env: Env,
+): Promise<string | undefined> {
+  const { prompter: p, doctor } = o;
+  if ((conn.vendor !== "hubspot" && conn.vendor !== "salesforce") || !conn.vault)
+    return "No OAuth consent for this vendor.";
+  const label = doctor.VENDOR_LABELS[conn.vendor];
+  const secret = clientSecret ?? conn.vault.clientSecret;
+  if (!secret) return "The app's client secret is required.";
+  if (!o.vault)
+    return "The credential vault is not available here: use `revops setup` or `revops connections add`.";
+  const provider = doctor.consentProvider(conn.vendor, {
+    tokenUrl: conn.vault.tokenUrl,
+    ...(conn.baseUrl ? { testBaseUrl: conn.baseUrl } : {}),
+  });
+  try {
+    const { tokens } = await doctor.runConsent({
+      provider,
+      clientId: conn.vault.clientId,
+      clientSecret: secret,
+      ...(o.callbackPort !== undefined ? { port: o.callbackPort } : {}),
+      ...(o.consentTimeoutMs !== undefined ? { timeoutMs: o.consentTimeoutMs } : {}),
+      open: async (url) => {
+        p.info(`Allow access in your browser. If it does not open, visit:\n${url}`);
+        if (o.openBrowser)
+          await o.openBrowser(url).catch(() => p.warn("Could not open a browser: open the address above."));
+        p.info(
+          `Waiting for ${label} to send you back here (redirect ${new URL(url).searchParams.get("redirect_uri")})…`,
+        );
+      },
+    });
+    const id = conn.vault.id;
+    await o.vault(env)(({ vault }) =>
+      doctor.storeConsent(vault, { connectionId: id, vendor: provider.vendor, tokens, clientSecret: secret }),
+    );
+    p.success(`${label} allowed access: tokens stored encrypted in the credential vault as ${id}.`);
+    return undefined;
+  } catch (err) {
+    if (err instanceof doctor.ConsentError) return err.message;
+    return `${label} sign-in failed: ${(err as Error).message}`;
+  }
 }
 
 async function ask(v: VendorVariable, current: string | undefined, p: Prompter): Promise<string | undefined> {
@@ -88,6 +162,7 @@ export async function connectVendor(vendor: DoctorVendor, o: VendorStepOptions):
     return undefined;
   }
   let env = o.env;
+  const made: Env = {};
   for (;;) {
     const initial = currentMethod(methods, env, suffix);
     const chosen =
@@ -101,11 +176,25 @@ export async function connectVendor(vendor: DoctorVendor, o: VendorStepOptions):
     const method = methods.find((m) => m.id === chosen);
     if (!method) return undefined;
     const settings: Env = {};
+    // secrets the vault keeps (the app's client secret): asked, never written to the settings file
+    let vaulted: string | undefined;
     for (const v of method.variables) {
       const key = `${v.name}${v.generated ? "" : suffix}`;
+      if (v.fromConsent) {
+        settings[key] = consentConnectionId(o, vendor);
+        continue;
+      }
+      if (v.vaulted) {
+        const typed = await ask({ ...v, optional: env[key] !== undefined }, env[key], p);
+        vaulted = typed;
+        settings[key] = undefined;
+        continue;
+      }
       if (v.generated) {
+        // a key made on an earlier try is kept (and written): tokens may already be stored under it
+        if (made[key]) settings[key] = made[key];
         if (env[key]) continue;
-        settings[key] = randomBytes(32).toString("base64");
+        settings[key] = made[key] = randomBytes(32).toString("base64");
         p.warn(
           `Generated ${key} for the credential vault: keep a copy in your secret store; without it the stored tokens cannot be read.`,
         );
@@ -114,9 +203,10 @@ export async function connectVendor(vendor: DoctorVendor, o: VendorStepOptions):
       settings[key] = await ask(v, env[key], p);
     }
     // the other sign-in methods' variables are cleared, so the servers use the one chosen
+    const own = new Set(method.variables.map((v) => v.name));
     for (const m of methods)
       for (const v of m.variables)
-        if (m !== method && !v.generated && env[`${v.name}${suffix}`] !== undefined)
+        if (m !== method && !v.generated && !own.has(v.name) && env[`${v.name}${suffix}`] !== undefined)
           settings[`${v.name}${suffix}`] = undefined;
 
     const seen = connectionOf(o, vendor, settings);
@@ -126,8 +216,15 @@ export async function connectVendor(vendor: DoctorVendor, o: VendorStepOptions):
       failure = seen.problems.join(" ") || `${label} is not configured by these settings.`;
     } else {
       const conn = seen.connection;
+      const withKey = { ...env, ...settings };
+      const vaultedConn = "vault" in conn && conn.vault !== undefined;
+      failure = method.consent && vaultedConn ? await consent(o, conn, vaulted, withKey) : undefined;
+    }
+    if (failure === undefined && seen.connection) {
+      const conn = seen.connection;
+      const vault = o.vault?.({ ...env, ...settings });
       check = await p.spin(`Checking ${label}…`, () =>
-        doctor.probeConnection(conn, { timeoutMs: o.timeoutMs }),
+        doctor.probeConnection(conn, { timeoutMs: o.timeoutMs, ...(vault ? { vault } : {}) }),
       );
       const shown = doctor.scrubSecrets(
         `${label} · ${check.check}${check.latencyMs === undefined ? "" : ` · ${check.latencyMs} ms`}${check.message ? ` — ${check.message}` : ""}`,

@@ -3,11 +3,12 @@ import type { DoctorVendor, Selector } from "@revops/connectors/doctor";
 import type { Command } from "commander";
 import { type SettingsTarget, settingsTarget, writeSettings } from "../settings-file";
 import { connectVendor } from "./connect-vendor";
+import { type ConsentDeps, type ConsentFlags, consentOptions, withConsentFlags } from "./consent-options";
 import { clackPrompter, type Prompter, SetupCancelled } from "./prompter";
 
 type Env = Record<string, string | undefined>;
 
-export interface SetupCliDeps {
+export interface SetupCliDeps extends ConsentDeps {
   env: Env;
   /** The questions; clack on the terminal by default. */
   prompter?: () => Prompter;
@@ -69,58 +70,61 @@ async function pickVendors(
 
 /** `revops setup`: picks the servers, connects and checks each vendor, writes the settings file. */
 export function registerSetupCommand(program: Command, deps: SetupCliDeps): Command {
-  return program
-    .command("setup")
-    .description("Guided setup: choose the servers, connect and check each vendor, write the settings file")
-    .option("--timeout <seconds>", "deadline of each connection check", "10")
-    .action(async (opts: { timeout: string }) => {
-      if (!isInteractive(deps)) throw new Error(NO_TERMINAL("revops setup"));
-      const timeoutMs = Math.round(Number(opts.timeout) * 1000);
-      if (!Number.isFinite(timeoutMs) || timeoutMs < 100)
-        throw new Error("--timeout must be a number of seconds.");
-      const doctor = await import("@revops/connectors/doctor");
-      const p = (deps.prompter ?? clackPrompter)();
-      const target = settingsTarget(deps.env, deps.cwd);
-      try {
-        p.intro("RevOps MCP Suite setup");
-        p.info(`Settings file: ${target.file}${target.text === undefined ? " (new)" : ""}`);
-        const server = await p.select(
-          "Which server will your team use?",
-          (Object.keys(SERVERS) as ServerChoice[]).map((s) => ({ value: s, label: SERVERS[s] })),
-        );
-        const chosen =
-          server === "suite" ? doctor.SELECTORS : doctor.SELECTORS.filter((s) => s.server === server);
-        const picked = await pickVendors(p, chosen, target.env, doctor.VENDOR_LABELS);
+  return withConsentFlags(
+    program
+      .command("setup")
+      .description("Guided setup: choose the servers, connect and check each vendor, write the settings file")
+      .option("--timeout <seconds>", "deadline of each connection check", "10"),
+  ).action(async (opts: { timeout: string } & ConsentFlags) => {
+    if (!isInteractive(deps)) throw new Error(NO_TERMINAL("revops setup"));
+    const timeoutMs = Math.round(Number(opts.timeout) * 1000);
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 100)
+      throw new Error("--timeout must be a number of seconds.");
+    const consent = consentOptions(deps, opts);
+    const doctor = await import("@revops/connectors/doctor");
+    const p = (deps.prompter ?? clackPrompter)();
+    const target = settingsTarget(deps.env, deps.cwd);
+    try {
+      p.intro("RevOps MCP Suite setup");
+      p.info(`Settings file: ${target.file}${target.text === undefined ? " (new)" : ""}`);
+      const server = await p.select(
+        "Which server will your team use?",
+        (Object.keys(SERVERS) as ServerChoice[]).map((s) => ({ value: s, label: SERVERS[s] })),
+      );
+      const chosen =
+        server === "suite" ? doctor.SELECTORS : doctor.SELECTORS.filter((s) => s.server === server);
+      const picked = await pickVendors(p, chosen, target.env, doctor.VENDOR_LABELS);
 
-        const changes: Env = {};
-        for (const [s, vendor] of picked) if (!vendor) changes[s.variable] = s.off;
-        // a vendor two servers use (HubSpot for sales and marketing) is asked for once
-        for (const vendor of new Set([...picked.values()].filter((v) => v !== undefined))) {
-          const selectors = [...picked].filter(([, v]) => v === vendor).map(([s]) => s);
-          const result = await connectVendor(vendor, {
-            prompter: p,
-            doctor,
-            env: target.env,
-            selectors: Object.fromEntries(selectors.map((s) => [s.variable, vendor])),
-            timeoutMs,
-          });
-          if (result) Object.assign(changes, result.settings);
-          else for (const s of selectors) changes[s.variable] = s.off;
-        }
-
-        const { backup } = await writeSettings(target, changes);
-        const written = Object.entries(changes).filter(([, v]) => v !== undefined).length;
-        p.success(`Wrote ${written} settings to ${target.file} (readable by you only).`);
-        if (backup) p.info(`The previous file is saved as ${backup}.`);
-        p.note(nextStep(server, target, deps.env), "Add the server to your MCP client");
-        p.outro("Done. `revops doctor` checks every connection again at any time.");
-      } catch (err) {
-        if (err instanceof SetupCancelled) {
-          p.outro(err.message);
-          process.exitCode = 1;
-          return;
-        }
-        throw err;
+      const changes: Env = {};
+      for (const [s, vendor] of picked) if (!vendor) changes[s.variable] = s.off;
+      // a vendor two servers use (HubSpot for sales and marketing) is asked for once
+      for (const vendor of new Set([...picked.values()].filter((v) => v !== undefined))) {
+        const selectors = [...picked].filter(([, v]) => v === vendor).map(([s]) => s);
+        const result = await connectVendor(vendor, {
+          prompter: p,
+          doctor,
+          env: target.env,
+          selectors: Object.fromEntries(selectors.map((s) => [s.variable, vendor])),
+          timeoutMs,
+          ...consent,
+        });
+        if (result) Object.assign(changes, result.settings);
+        else for (const s of selectors) changes[s.variable] = s.off;
       }
-    });
+
+      const { backup } = await writeSettings(target, changes);
+      const written = Object.entries(changes).filter(([, v]) => v !== undefined).length;
+      p.success(`Wrote ${written} settings to ${target.file} (readable by you only).`);
+      if (backup) p.info(`The previous file is saved as ${backup}.`);
+      p.note(nextStep(server, target, deps.env), "Add the server to your MCP client");
+      p.outro("Done. `revops doctor` checks every connection again at any time.");
+    } catch (err) {
+      if (err instanceof SetupCancelled) {
+        p.outro(err.message);
+        process.exitCode = 1;
+        return;
+      }
+      throw err;
+    }
+  });
 }

@@ -1,0 +1,18 @@
+export {
+  authorizeUrl,
+  ConsentError,
+  type ConsentFailure,
+  type ConsentOptions,
+  type ConsentResult,
+  runConsent,
+} from "./loopback";
+export { type ConsentProvider, type ConsentVendor, consentProvider, consentTokenUrl } from "./providers";
+export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";
+export {
+  clientSecretId,
+  openCredentialVault,
+  storeConsent,
+  type VaultTokenOptions,
+  vaultEntriesOf,
+  vaultTokens,
+} from "./vault";

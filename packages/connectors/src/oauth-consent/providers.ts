@@ -1,0 +1,63 @@
+/** Vendors whose consent flow `revops setup` runs (authorization code with PKCE, RFC 6749 §4.1 + RFC 7636). */
+export type ConsentVendor = "hubspot" | "salesforce";
+
+export interface ConsentProvider {
+  vendor: ConsentVendor;
+  label: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  scopes: readonly string[];
+}
+
+/** What the servers read and write: the scopes the suite's tools need, nothing more. */
+const SCOPES: Record<ConsentVendor, readonly string[]> = {
+  hubspot: [
+    "oauth",
+    "crm.objects.deals.read",
+    "crm.objects.deals.write",
+    "crm.objects.companies.read",
+    "crm.objects.contacts.read",
+    "marketing.campaigns.read",
+    "crm.lists.read",
+    "crm.lists.write",
+  ],
+  // refresh_token: without it Salesforce issues no refresh token and the connection dies with the session
+  salesforce: ["api", "refresh_token"],
+};
+
+const stripSlash = (u: string) => u.replace(/\/+$/, "");
+
+/**
+ * The vendor's published endpoints (HubSpot: app.hubspot.com/oauth/authorize and api.hubapi.com/oauth/v1/token;
+ * Salesforce: <login>/services/oauth2/authorize and …/token), or the test fake's when `testBaseUrl` is set.
+ */
+export function consentProvider(
+  vendor: ConsentVendor,
+  o: { tokenUrl: string; testBaseUrl?: string },
+): ConsentProvider {
+  if (vendor === "hubspot") {
+    const base = o.testBaseUrl ? stripSlash(o.testBaseUrl) : "https://app.hubspot.com";
+    return {
+      vendor,
+      label: "HubSpot",
+      authorizeUrl: `${base}/oauth/authorize`,
+      tokenUrl: o.tokenUrl,
+      scopes: SCOPES.hubspot,
+    };
+  }
+  // the authorize page lives beside the token endpoint (login, test or My Domain)
+  return {
+    vendor,
+    label: "Salesforce",
+    authorizeUrl: o.tokenUrl.replace(/\/token$/, "/authorize"),
+    tokenUrl: o.tokenUrl,
+    scopes: SCOPES.salesforce,
+  };
+}
+
+/** Token endpoints as the servers use them: the fake's in tests, else the vendor's (Salesforce: its login URL). */
+export function consentTokenUrl(vendor: ConsentVendor, o: { testBaseUrl?: string; loginUrl?: string }) {
+  if (vendor === "hubspot")
+    return `${o.testBaseUrl ? stripSlash(o.testBaseUrl) : "https://api.hubapi.com"}/oauth/v1/token`;
+  return `${stripSlash(o.testBaseUrl ?? o.loginUrl ?? "https://login.salesforce.com")}/services/oauth2/token`;
+}
