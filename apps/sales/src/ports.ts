@@ -4,12 +4,17 @@ import type {
   AccountCandidates,
   AccountDetail,
   AccountQuery,
+  CalendarPort,
   ClosedDeal,
   ConversionCell,
   DealQuery,
   DealRecordExtras,
   DealRow,
   DealTimelines,
+  KnownPerson,
+  MailPort,
+  MeetingLog,
+  MeetingLogWrite,
   NewDeal,
   Page,
   RiskInputs,
@@ -20,7 +25,16 @@ import type {
   WriteOrigin,
 } from "@revops/sandbox";
 
-export type { ConversionCell, NewDeal, SnapshotCell, SnapshotPoint } from "@revops/sandbox";
+export type {
+  CalendarPort,
+  ConversionCell,
+  KnownPerson,
+  MailPort,
+  MeetingRow,
+  NewDeal,
+  SnapshotCell,
+  SnapshotPoint,
+} from "@revops/sandbox";
 
 /** One deal as the system of record has it now, with the fields deal_update can change. */
 export interface DealDetail extends DealRow {
@@ -144,6 +158,10 @@ export interface CrmPort {
     origin: WriteOrigin,
     expected?: DealChanges,
   ): Promise<DealWrite | undefined>;
+  /** Contacts and reps known by these addresses (time zone, unsubscribed); absent: this CRM is not asked. */
+  people?(emails: string[]): Promise<KnownPerson[]>;
+  /** A meeting's notes, tasks and next step on a deal, once per key; absent: this CRM cannot log them yet. */
+  logMeeting?(log: MeetingLog, origin: WriteOrigin): Promise<MeetingLogWrite | undefined>;
 }
 
 /** Company data an enrichment vendor knows for a domain; every field checked before it is shown. */
@@ -167,6 +185,14 @@ export interface SalesPorts {
   crm: CrmPort;
   /** Present when SALES_ENRICHMENT names a vendor. */
   enrichment?: EnrichmentPort;
+  /** Meetings: the sandbox's calendar or Google Calendar (SALES_CALENDAR). */
+  calendar: CalendarPort;
+  /** Sales email as the rep: the sandbox's mailbox or Gmail. */
+  mail: MailPort;
+  /** Sales emails one rep may send per UTC day. */
+  emailDailyCap: number;
+  /** The instant "now" is for scheduling and sending (the sandbox's date with the time of day, or the real one). */
+  now: () => Promise<string>;
   /** The day "today" is for analytics (the sandbox's fixed date, or the real date). */
   today: () => Promise<string>;
   source: string;

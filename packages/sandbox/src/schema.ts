@@ -302,6 +302,23 @@ CREATE TABLE IF NOT EXISTS sb_email_deliveries (
 CREATE INDEX IF NOT EXISTS sb_email_deliveries_email_idx ON sb_email_deliveries (email, bounced);
 `;
 
+// Sales meetings booked and emails sent by the sales tools (meeting_schedule, email_send): our database is the
+// sandbox's calendar and mailbox; each row's idempotency key unique so a retry adds nothing.
+const meetingsOutreach = `
+CREATE TABLE IF NOT EXISTS sb_meetings (
+  id ${T} PRIMARY KEY, title ${T} NOT NULL, start_at ${T} NOT NULL, end_at ${T} NOT NULL, time_zone ${T} NOT NULL,
+  owner_id ${T} NOT NULL, account_id ${T}, deal_id ${T}, attendees ${T} NOT NULL, agenda ${T}, principal ${T} NOT NULL,
+  plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_meetings_start_idx ON sb_meetings (start_at);
+CREATE TABLE IF NOT EXISTS sb_sales_emails (
+  id ${T} PRIMARY KEY, sender_id ${T} NOT NULL, sender_email ${T} NOT NULL, recipients ${T} NOT NULL,
+  subject ${T} NOT NULL, body ${T} NOT NULL, deal_id ${T}, account_id ${T}, sent_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS sb_sales_emails_sender_idx ON sb_sales_emails (sender_email, sent_at);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -318,6 +335,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   },
   { id: "sandbox-0008-onboarding", sql: onboarding },
   { id: "sandbox-0009-email-sends", sql: emailSends },
+  { id: "sandbox-0012-meetings-outreach", sql: meetingsOutreach },
 ];
 
 /**
@@ -348,4 +366,6 @@ export const WRITTEN_TABLES = [
   "sb_onboarding_plans",
   "sb_email_sends",
   "sb_email_deliveries",
+  "sb_meetings",
+  "sb_sales_emails",
 ] as const;

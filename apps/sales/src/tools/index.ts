@@ -2,6 +2,8 @@ import { accountsTools, accountsToolset } from "./accounts";
 import { dealsTools, dealsToolset } from "./deals";
 import { dealsWriteTools, dealsWriteToolset } from "./deals-write";
 import { forecastingTools, forecastingToolset } from "./forecasting";
+import { meetingsTools, meetingsToolset } from "./meetings";
+import { outreachTools, outreachToolset } from "./outreach";
 import { pipelineTools, pipelineToolset } from "./pipeline";
 
 export const toolsets = [
@@ -10,6 +12,8 @@ export const toolsets = [
   forecastingToolset,
   dealsWriteToolset,
   dealsToolset,
+  meetingsToolset,
+  outreachToolset,
 ];
 export const tools = [
   ...pipelineTools,
@@ -17,4 +21,6 @@ export const tools = [
   ...forecastingTools,
   ...dealsWriteTools,
   ...dealsTools,
+  ...meetingsTools,
+  ...outreachTools,
 ];
