@@ -107,8 +107,7 @@ async function planOf(i: Input, ctx: ToolContext<SalesPorts>, calendars = true) 
 export const meetingSchedule = salesTool({
   name: "meeting_schedule",
   title: "Schedule a meeting",
-  description:
-    "Books a deal meeting and invites attendees, checking zones, hours and calendars; a human confirms.",
+  description: "Books a 30-minute deal meeting, inviting attendees.",
   toolset: meetingsToolset.name,
   scopes: ["sales:write"],
   annotations: annotations.send,
