@@ -75,10 +75,11 @@ describe("meetings_list and meeting_prep on the sandbox", () => {
   it("lists a deal's past meetings newest first, as SQL finds them", async () => {
     const r = await h.call("meetings_list", { when: "past", deal_id: deal.id, days: 365, limit: 50 });
     expect(r.isError, r.text).toBe(false);
+    // every seeded activity is in the past of the sandbox's today, and within a year for an open deal's meetings
     const rows = await db.query<{ id: string }>(
-      `SELECT id FROM sb_activities WHERE type = 'meeting' AND deal_id = ? AND occurred_at >= ? AND occurred_at < ?
+      `SELECT id FROM sb_activities WHERE type = 'meeting' AND deal_id = ? AND occurred_at >= ?
        ORDER BY occurred_at DESC, id DESC LIMIT 50`,
-      [deal.id, r.data.window.from, r.data.window.to],
+      [deal.id, r.data.window.from],
     );
     expect(rows.length).toBeGreaterThan(0);
     expect(r.data.meetings.map((m: { id: string }) => m.id)).toEqual(rows.map((x) => x.id));
@@ -203,7 +204,7 @@ describe("email_draft and email_send on the sandbox", () => {
       dry_run: true,
     });
     expect(unsub.text).toMatch(/to: .* unsubscribed/);
-    const cfg = h.runtime.config as { GUARD_QUIET_HOURS: string };
+    const cfg = h.runtime.config as unknown as { GUARD_QUIET_HOURS: string };
     const hour = Number(
       new Intl.DateTimeFormat("en-US", {
         hour: "numeric",

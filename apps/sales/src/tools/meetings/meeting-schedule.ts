@@ -54,10 +54,14 @@ async function planOf(i: Input, ctx: ToolContext<SalesPorts>, calendars = true) 
   const everyone = [rep.email.toLowerCase(), ...guests];
   const zoneOf = (e: string) =>
     (e === rep.email.toLowerCase() ? rep.timeZone : people.get(e)?.timeZone) ?? null;
-  const offHours = everyone.filter((e) => !withinWorkingHours(start, end, zoneOf(e) ?? fallback));
+  // a zone the CRM does not know cannot be judged: the plan names those attendees instead of guessing
+  const offHours = everyone.filter((e) => {
+    const zone = zoneOf(e);
+    return zone !== null && !withinWorkingHours(start, end, zone);
+  });
   if (offHours.length > 0)
     throw userError(
-      `start: outside working hours (Mon-Fri 09-17 local) for ${offHours.map((e) => `${e} (${localLabel(start, zoneOf(e) ?? fallback)} ${zoneOf(e) ?? `${fallback}, zone unknown`})`).join(", ")}.`,
+      `start: outside working hours (Mon-Fri 09-17 local) for ${offHours.map((e) => `${e} (${localLabel(start, zoneOf(e) ?? fallback)} ${zoneOf(e)})`).join(", ")}.`,
       { fields: ["start"], hint: "Pick a time inside everyone's working day." },
     );
   // the handler books what was confirmed: a retry after a landed booking would find its own event busy
@@ -94,7 +98,9 @@ async function planOf(i: Input, ctx: ToolContext<SalesPorts>, calendars = true) 
       ...(people.get(e)?.name && { name: people.get(e)?.name }),
       ...(zoneOf(e) && { time_zone: zoneOf(e) as string }),
     })),
-    local_times: everyone.map((e) => `${e}: ${localLabel(start, zoneOf(e) ?? fallback)}`),
+    local_times: everyone.map(
+      (e) => `${e}: ${zoneOf(e) ? localLabel(start, zoneOf(e) as string) : "zone unknown"}`,
+    ),
     not_known_contacts: guests.filter((e) => !people.has(e)),
     availability_unknown: unknown,
     system: ports.calendar.source,
@@ -133,7 +139,7 @@ export const meetingSchedule = salesTool({
     `${o.written.system}:${o.written.id} ${o.meeting.start} with ${o.meeting.attendees.join(", ")}`,
   example: {
     deal_id: "deal_0001",
-    start: "2026-11-25T15:00:00Z",
+    start: "2026-11-25T03:00:00Z",
     attendees: ["buyer@example.com"],
   },
 });

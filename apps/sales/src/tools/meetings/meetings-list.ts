@@ -36,11 +36,13 @@ export const meetingsList = salesTool({
         attendees: z.array(z.string()),
       }),
     ),
-    window: z.object({ from: z.string(), to: z.string() }),
+    window: z
+      .object({ from: z.string(), to: z.string() })
+      .describe("Days covered; upcoming starts now, past ends now"),
     source: z.string(),
     note: z.string(),
   }),
-  example: { when: "past", deal_id: "deal_0001", days: 365 },
+  example: { when: "past", owner: "Maya Chen", days: 14, limit: 5 },
   handler: async ({ input: i, ctx }) => {
     if (!i.owner && !i.account_id && !i.deal_id)
       throw userError("Say whose meetings: pass owner, account_id or deal_id.", {
@@ -52,9 +54,11 @@ export const meetingsList = salesTool({
     const now = Date.parse(await ports.now());
     const span = i.days * DAY_MS;
     const [from, to] = i.when === "upcoming" ? [now, now + span] : [now - span, now];
-    const window = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    // days, not instants: the sandbox's "now" carries the wall clock's time of day
+    const window = { from: range.from.slice(0, 10), to: range.to.slice(0, 10) };
     const { rows, caveats } = await ports.calendar.listMeetings({
-      ...window,
+      ...range,
       ...(owner && { ownerId: owner.id }),
       ...(i.account_id && { accountId: i.account_id }),
       ...(i.deal_id && { dealId: i.deal_id }),
