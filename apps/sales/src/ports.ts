@@ -4,6 +4,7 @@ import type {
   AccountCandidates,
   AccountDetail,
   AccountQuery,
+  CalendarPort,
   ClosedDeal,
   ContactCandidates,
   ContactDetail,
@@ -15,7 +16,11 @@ import type {
   DealRecordExtras,
   DealRow,
   DealTimelines,
+  KnownPerson,
   LeadFacts,
+  MailPort,
+  MeetingLog,
+  MeetingLogWrite,
   NewDeal,
   NewTask,
   Page,
@@ -29,10 +34,14 @@ import type {
 } from "@revops/sandbox";
 
 export type {
+  CalendarPort,
   ContactDetail,
   ContactFields,
   ContactWrite,
   ConversionCell,
+  KnownPerson,
+  MailPort,
+  MeetingRow,
   NewDeal,
   NewTask,
   SnapshotCell,
@@ -196,6 +205,10 @@ export interface CrmPort {
     origin: WriteOrigin,
     expected?: DealChanges,
   ): Promise<DealWrite | undefined>;
+  /** Contacts and reps known by these addresses (time zone, unsubscribed); absent: this CRM is not asked. */
+  people?(emails: string[]): Promise<KnownPerson[]>;
+  /** A meeting's notes, tasks and next step on a deal, once per key; absent: this CRM cannot log them yet. */
+  logMeeting?(log: MeetingLog, origin: WriteOrigin): Promise<MeetingLogWrite | undefined>;
 }
 
 /** Company data an enrichment vendor knows for a domain; every field checked before it is shown. */
@@ -219,6 +232,14 @@ export interface SalesPorts {
   crm: CrmPort;
   /** Present when SALES_ENRICHMENT names a vendor. */
   enrichment?: EnrichmentPort;
+  /** Meetings: the sandbox's calendar or Google Calendar (SALES_CALENDAR). */
+  calendar: CalendarPort;
+  /** Sales email as the rep: the sandbox's mailbox or Gmail. */
+  mail: MailPort;
+  /** Sales emails one rep may send per UTC day. */
+  emailDailyCap: number;
+  /** The instant "now" is for scheduling and sending (the sandbox's date with the time of day, or the real one). */
+  now: () => Promise<string>;
   /** The day "today" is for analytics (the sandbox's fixed date, or the real date). */
   today: () => Promise<string>;
   source: string;

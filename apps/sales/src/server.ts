@@ -1,7 +1,12 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
-import { SandboxCrm, sandboxDatabase, sandboxToday } from "@revops/sandbox";
+import { SandboxCrm, SandboxMeetings, sandboxDatabase, sandboxNow, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
-import { loadSalesCrmConfig, loadSalesEnrichmentConfig, salesIntegrationEnv } from "./integrations/config";
+import {
+  loadSalesCalendarConfig,
+  loadSalesCrmConfig,
+  loadSalesEnrichmentConfig,
+  salesIntegrationEnv,
+} from "./integrations/config";
 import type { EnrichmentPort, SalesPorts } from "./ports";
 import { quarterReviewPrompt } from "./prompts";
 import { accountResource, ownersResource } from "./resources";
@@ -28,17 +33,41 @@ async function salesEnrichment(
   return { enrichment: await vendorEnrichment(rt, config) };
 }
 
+type Meetings = Pick<SalesPorts, "calendar" | "mail" | "emailDailyCap">;
+
+/** SALES_CALENDAR=google with GOOGLE_ACCESS_TOKEN books on Google Calendar and sends with Gmail; sandbox by default. */
+async function salesMeetings(rt: Runtime, env: Env, name?: string): Promise<Meetings> {
+  const config = nameConnection(loadSalesCalendarConfig(env), name);
+  if (config.calendar === "sandbox") {
+    const own = new SandboxMeetings(await sandboxDatabase(rt));
+    return { calendar: own, mail: own, emailDailyCap: config.dailyCap };
+  }
+  const { vendorCalendar } = await import("./integrations/vendor-ports");
+  const google = await vendorCalendar(rt, config);
+  return { calendar: google, mail: google, emailDailyCap: config.dailyCap };
+}
+
 /** Sandbox by default; SALES_CRM=salesforce|hubspot with that vendor's credentials switches the CRM port. */
 async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<SalesPorts, "using">> {
   const config = nameConnection(loadSalesCrmConfig(env), name);
   const enrichment = await salesEnrichment(rt, env, name);
+  const meetings = await salesMeetings(rt, env, name);
   if (config.crm !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
     const { realToday, vendorCrm } = await import("./integrations/vendor-ports");
-    return { crm: await vendorCrm(rt, config), today: realToday, source: config.crm, ...enrichment };
+    const now = async () => new Date().toISOString();
+    const crm = await vendorCrm(rt, config);
+    return { crm, today: realToday, now, source: config.crm, ...enrichment, ...meetings };
   }
   const db = await sandboxDatabase(rt);
-  return { crm: new SandboxCrm(db), today: () => sandboxToday(db), source: "sandbox", ...enrichment };
+  return {
+    crm: new SandboxCrm(db),
+    today: () => sandboxToday(db),
+    now: () => sandboxNow(db),
+    source: "sandbox",
+    ...enrichment,
+    ...meetings,
+  };
 }
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */

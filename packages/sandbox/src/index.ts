@@ -179,6 +179,23 @@ export {
   SandboxMarketing,
 } from "./ports/marketing.js";
 export {
+  type Availability,
+  type CalendarPort,
+  type KnownPerson,
+  type MailPort,
+  type MeetingLog,
+  type MeetingLogWrite,
+  type MeetingQuery,
+  type MeetingRow,
+  type MeetingWrite,
+  type NewMeeting,
+  type OutboundEmail,
+  REGION_ZONES,
+  SandboxMeetings,
+  sandboxLogMeeting,
+  sandboxPeople,
+} from "./ports/meetings.js";
+export {
   type NewOnboardingPlan,
   type OnboardingMilestone,
   type OnboardingPlan,

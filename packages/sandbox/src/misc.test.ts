@@ -69,6 +69,7 @@ describe("package entry", () => {
       "sandbox-0008-onboarding",
       "sandbox-0009-email-sends",
       "sandbox-0010-tasks",
+      "sandbox-0012-meetings-outreach",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [

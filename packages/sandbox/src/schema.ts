@@ -319,6 +319,23 @@ CREATE TABLE IF NOT EXISTS sb_touchpoints (
 CREATE INDEX IF NOT EXISTS sb_touchpoints_account_idx ON sb_touchpoints (account_id, day);
 `;
 
+// Sales meetings booked and emails sent by the sales tools (meeting_schedule, email_send): our database is the
+// sandbox's calendar and mailbox; each row's idempotency key unique so a retry adds nothing.
+const meetingsOutreach = `
+CREATE TABLE IF NOT EXISTS sb_meetings (
+  id ${T} PRIMARY KEY, title ${T} NOT NULL, start_at ${T} NOT NULL, end_at ${T} NOT NULL, time_zone ${T} NOT NULL,
+  owner_id ${T} NOT NULL, account_id ${T}, deal_id ${T}, attendees ${T} NOT NULL, agenda ${T}, principal ${T} NOT NULL,
+  plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_meetings_start_idx ON sb_meetings (start_at);
+CREATE TABLE IF NOT EXISTS sb_sales_emails (
+  id ${T} PRIMARY KEY, sender_id ${T} NOT NULL, sender_email ${T} NOT NULL, recipients ${T} NOT NULL,
+  subject ${T} NOT NULL, body ${T} NOT NULL, deal_id ${T}, account_id ${T}, sent_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS sb_sales_emails_sender_idx ON sb_sales_emails (sender_email, sent_at);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -336,6 +353,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0008-onboarding", sql: onboarding },
   { id: "sandbox-0009-email-sends", sql: emailSends },
   { id: "sandbox-0010-tasks", sql: tasks },
+  { id: "sandbox-0012-meetings-outreach", sql: meetingsOutreach },
 ];
 
 /**
@@ -345,7 +363,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
 export const SANDBOX_INDEXES: { name: string; create: string }[] = (() => {
   const out = new Map<string, string>();
   for (const m of `${schema}\n${analytics}\n${churnFeatures}`.matchAll(
-    /CREATE INDEX IF NOT EXISTS (\w+)\s+ON [^;]+;|DROP INDEX IF EXISTS (\w+);/g,
+    /CREATE INDEX IF NOT EXISTS (w+)s+ON [^;]+;|DROP INDEX IF EXISTS (w+);/g,
   )) {
     if (m[1]) out.set(m[1], m[0]);
     else out.delete(m[2] as string);
@@ -368,4 +386,6 @@ export const WRITTEN_TABLES = [
   "sb_email_deliveries",
   "sb_tasks",
   "sb_touchpoints",
+  "sb_meetings",
+  "sb_sales_emails",
 ] as const;

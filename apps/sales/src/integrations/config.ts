@@ -28,6 +28,12 @@ export const salesIntegrationEnv = z.object({
   /** Firmographics on account_get from an enrichment vendor; "none" (default) or "apollo". */
   SALES_ENRICHMENT: z.enum(["none", "apollo"]).default("none"),
   APOLLO_API_KEY: z.string().min(1).optional(),
+  /** Meetings and sales email: the sandbox's own calendar and mailbox, or Google Calendar and Gmail. */
+  SALES_CALENDAR: z.enum(["sandbox", "google"]).default("sandbox"),
+  GOOGLE_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** Sales emails one rep may send per UTC day (email_send). */
+  SALES_EMAIL_DAILY_CAP: z.coerce.number().int().min(0).max(10_000).default(50),
+  REVOPS_TEST_GOOGLE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REVOPS_TEST_ENRICHMENT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
@@ -223,6 +229,44 @@ export function loadSalesEnrichmentConfig(
     connectionId: "sales-apollo",
     staleMaxAgeMs: e.SALES_STALE_MAX_AGE_MINUTES * 60_000,
     ...(e.REVOPS_TEST_ENRICHMENT_BASE_URL ? { baseUrl: e.REVOPS_TEST_ENRICHMENT_BASE_URL } : {}),
+    allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
+  };
+}
+
+export type SalesCalendarConfig =
+  | { calendar: "sandbox"; dailyCap: number }
+  | {
+      calendar: "google";
+      dailyCap: number;
+      accessToken: string;
+      connectionId: string;
+      baseUrl?: string;
+      allowInsecureTestBaseUrl: boolean;
+    };
+
+/** Reads SALES_CALENDAR and Google's token; a bad value throws a ConfigError naming the variable and the fix. */
+export function loadSalesCalendarConfig(
+  env: Record<string, string | undefined> = process.env,
+): SalesCalendarConfig {
+  const e = loadConfig(salesIntegrationEnv, { env });
+  const dailyCap = e.SALES_EMAIL_DAILY_CAP;
+  if (e.SALES_CALENDAR === "sandbox") return { calendar: "sandbox", dailyCap };
+  if (!e.GOOGLE_ACCESS_TOKEN)
+    problem(
+      "GOOGLE_ACCESS_TOKEN",
+      "is required when SALES_CALENDAR=google: an OAuth token with the calendar.events, calendar.freebusy, gmail.readonly and gmail.send scopes.",
+    );
+  if (e.REVOPS_TEST_GOOGLE_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR)
+    problem(
+      "REVOPS_TEST_GOOGLE_BASE_URL",
+      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach Google.",
+    );
+  return {
+    calendar: "google",
+    dailyCap,
+    accessToken: e.GOOGLE_ACCESS_TOKEN,
+    connectionId: "sales-google",
+    ...(e.REVOPS_TEST_GOOGLE_BASE_URL ? { baseUrl: e.REVOPS_TEST_GOOGLE_BASE_URL } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
   };
 }

@@ -1,6 +1,7 @@
 import {
   connectorSetup,
   createApolloConnector,
+  createGoogleConnector,
   createHubSpotConnector,
   createSalesforceConnector,
   oauthTokens,
@@ -9,7 +10,8 @@ import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
 import type { Runtime } from "@revops/kit";
 import type { CrmPort, EnrichmentPort } from "../ports";
 import { ApolloEnrichment } from "./apollo/enrichment";
-import type { SalesCrmConfig, SalesEnrichmentConfig } from "./config";
+import type { SalesCalendarConfig, SalesCrmConfig, SalesEnrichmentConfig } from "./config";
+import { GoogleCalendar } from "./google/calendar";
 import { HubSpotCrm } from "./hubspot/crm";
 import { SalesforceCrm } from "./salesforce/crm";
 import { HUBSPOT_STAGE_WRITE, SALESFORCE_STAGE_WRITE, StageMap } from "./stages";
@@ -79,6 +81,25 @@ export async function vendorEnrichment(
     setup,
   );
   return new ApolloEnrichment(apollo);
+}
+
+/** Google Calendar and Gmail of the connected user; Gmail send keys live in the runtime's key-value store. */
+export async function vendorCalendar(
+  rt: Runtime,
+  config: Extract<SalesCalendarConfig, { calendar: "google" }>,
+): Promise<GoogleCalendar> {
+  const setup = await connectorSetup(rt, { staleMaxAgeMs: 0 });
+  const google = await createGoogleConnector(
+    {
+      id: config.connectionId,
+      vendor: "google",
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
+      credentials: { accessToken: config.accessToken },
+    },
+    { ...setup, kv: await rt.kv() },
+  );
+  return new GoogleCalendar(google);
 }
 
 /** Today in UTC: a vendor's data is live, unlike the sandbox's fixed date. */

@@ -4,6 +4,8 @@ import { dealsWriteTools, dealsWriteToolset } from "./deals-write";
 import { forecastingTools, forecastingToolset } from "./forecasting";
 import { leadsTools, leadsToolset } from "./leads";
 import { leadsWriteTools, leadsWriteToolset } from "./leads-write";
+import { meetingsTools, meetingsToolset } from "./meetings";
+import { outreachTools, outreachToolset } from "./outreach";
 import { pipelineTools, pipelineToolset } from "./pipeline";
 
 export const toolsets = [
@@ -14,6 +16,8 @@ export const toolsets = [
   dealsToolset,
   leadsToolset,
   leadsWriteToolset,
+  meetingsToolset,
+  outreachToolset,
 ];
 export const tools = [
   ...pipelineTools,
@@ -23,4 +27,6 @@ export const tools = [
   ...dealsTools,
   ...leadsTools,
   ...leadsWriteTools,
+  ...meetingsTools,
+  ...outreachTools,
 ];

@@ -25,6 +25,13 @@ import {
   type SnapshotPoint,
   snapshotCells,
 } from "./forecast-history.js";
+import {
+  type KnownPerson,
+  type MeetingLog,
+  type MeetingLogWrite,
+  sandboxLogMeeting,
+  sandboxPeople,
+} from "./meetings.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
 import { type NewTask, SandboxTasks, type TaskRow } from "./tasks.js";
 import { listWhileUnchanged } from "./version-memo.js";
@@ -466,6 +473,16 @@ export class SandboxCrm implements CrmPort {
   /** Deals the period [from, to] touched, with their stage history and journalled field changes. */
   dealTimelines(from: string, to: string): Promise<DealTimelines> {
     return sandboxDealTimelines(this.db, from, to);
+  }
+
+  /** Contacts and reps known by these email addresses. */
+  people(emails: string[]): Promise<KnownPerson[]> {
+    return sandboxPeople(this.db, emails);
+  }
+
+  /** A meeting's notes, tasks and next step on the deal, once per idempotency key. */
+  logMeeting(log: MeetingLog, origin: WriteOrigin): Promise<MeetingLogWrite | undefined> {
+    return sandboxLogMeeting(this.db, log, origin);
   }
 
   /** The deal as a list row (stage entered, newest activity) with its history, `activities` newest and contacts. */

@@ -126,13 +126,19 @@ function header(m: GmailMessage, name: string): string {
   return m.payload.headers.find((h) => h.name.toLowerCase() === name)?.value ?? "";
 }
 
-/** Gmail search, simplified: every term (`from:x`, `subject:x` or a word) must match. */
+/** Gmail search, simplified: every term (`from:x`, `subject:x`, `in:label`, `after:t` or a word) must match. */
 function matchesQuery(m: GmailMessage, q: string): boolean {
   return q
     .split(/\s+/)
     .filter(Boolean)
     .every((term) => {
       const [key, value] = term.includes(":") ? (term.split(":", 2) as [string, string]) : ["", term];
+      // in:sent / in:inbox by label; after: epoch seconds or YYYY/MM/DD, as Gmail takes them
+      if (key === "in") return m.labelIds.includes(value.toUpperCase());
+      if (key === "after") {
+        const at = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value.replaceAll("/", "-"));
+        return Number(m.internalDate) >= at;
+      }
       const hay =
         key === "from" || key === "subject"
           ? header(m, key)
