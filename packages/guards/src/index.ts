@@ -21,3 +21,5 @@ export {
 export { requestStateKey } from "./round";
 export { inQuietHours, localHour, type Recipient, SuppressionList } from "./send-rules";
 export { type GuardDecision, type GuardDeps, type GuardOutcomeKind, GuardState, guardStateOf } from "./state";
+export { APPROVE_TOOL, CARD_META, CARD_URI, type CardOffer } from "./card";
+export { cardModule, cardView, planApproveTool, withConfirmationCard } from "./card-tool";

@@ -1,3 +1,4 @@
+import { withConfirmationCard } from "@revops/guards";
 import { main, type RunningServer, type RunOptions, runServer } from "@revops/kit";
 import { auditModule } from "./audit-module";
 import { safetyConfigSchema } from "./config";
@@ -12,7 +13,8 @@ export function withSafety(opts: RunOptions): RunOptions {
   const server = opts.info?.name ?? opts.modules[0]?.name ?? "revops";
   return {
     ...opts,
-    modules: [...opts.modules, ...safetyModules],
+    // guarded tools show the confirmation card in MCP Apps hosts; its app-only approve tool comes along
+    modules: withConfirmationCard([...opts.modules, ...safetyModules]),
     hooks: safetyHooks(server),
     // loaded only over HTTP: stdio servers start without the JWT and key-store code
     httpAuth: async (rt, where) => (await import("./http-auth")).httpAuthFor(rt, where),
