@@ -40,7 +40,9 @@ export const planApproveTool = defineTool({
     decision: z.enum(["approve", "cancel"]),
   }),
   output: z.unknown(),
-  guard: { none: "It only calls a guarded tool, whose guard requires the card's single-use secret for that plan." },
+  guard: {
+    none: "It only calls a guarded tool, whose guard requires the card's single-use secret for that plan.",
+  },
   handler: async ({ input, ctx }) => {
     if (!ctx.callTool || input.tool === ctx.toolName)
       throw denied(`Not executed: ${input.tool} cannot be confirmed from a card here.`);

@@ -42,7 +42,9 @@ describe("confirmation card (MCP Apps)", () => {
     s = await setup({ views: true });
     const offer = await cardFor();
     expect(offer).toMatchObject({ tool: "deal_update", arguments: low, approve_tool: APPROVE_TOOL });
-    expect(offer.plan).toMatchObject({ records: [{ id: "d1", changes: { stage: { from: "proposal", to: "won" } } }] });
+    expect(offer.plan).toMatchObject({
+      records: [{ id: "d1", changes: { stage: { from: "proposal", to: "won" } } }],
+    });
     expect(s.ports.deals.get("d1")?.stage).toBe("proposal");
     const run = await decide(offer);
     expect(run.isError, run.text).toBe(false);
@@ -59,11 +61,19 @@ describe("confirmation card (MCP Apps)", () => {
   it("executes nothing without the secret, with a forged one, another caller's, or for other arguments", async () => {
     s = await setup({ views: true });
     const offer = await cardFor();
-    const missing = await s.h.call(APPROVE_TOOL, { tool: "deal_update", arguments: low, decision: "approve" });
+    const missing = await s.h.call(APPROVE_TOOL, {
+      tool: "deal_update",
+      arguments: low,
+      decision: "approve",
+    });
     expect(missing.isError).toBe(true);
     expect(missing.text).toContain("secret");
     const [body, sig] = offer.secret.split(".");
-    const forged = `${Buffer.from(Buffer.from(body as string, "base64url").toString().replace("d1", "d2")).toString("base64url")}.${sig}`;
+    const forged = `${Buffer.from(
+      Buffer.from(body as string, "base64url")
+        .toString()
+        .replace("d1", "d2"),
+    ).toString("base64url")}.${sig}`;
     expect((await decide(offer, "approve", forged)).text).toContain("signature is not valid");
     expect((await decide(offer, "approve", "made-up")).isError).toBe(true);
     // the model's own attempt: the approve tool with arguments the card did not show
@@ -99,11 +109,26 @@ describe("confirmation card (MCP Apps)", () => {
       decision: "approve",
     });
     expect(withId.text).toContain("cannot carry approval_id");
-    const read = await s.h.call(APPROVE_TOOL, { tool: "deals_list", arguments: {}, secret: "x", decision: "approve" });
+    const read = await s.h.call(APPROVE_TOOL, {
+      tool: "deals_list",
+      arguments: {},
+      secret: "x",
+      decision: "approve",
+    });
     expect(read.text).toContain("not confirmed by a card");
-    const itself = await s.h.call(APPROVE_TOOL, { tool: APPROVE_TOOL, arguments: {}, secret: "x", decision: "approve" });
+    const itself = await s.h.call(APPROVE_TOOL, {
+      tool: APPROVE_TOOL,
+      arguments: {},
+      secret: "x",
+      decision: "approve",
+    });
     expect(itself.isError).toBe(true);
-    const unknown = await s.h.call(APPROVE_TOOL, { tool: "nope", arguments: {}, secret: "x", decision: "approve" });
+    const unknown = await s.h.call(APPROVE_TOOL, {
+      tool: "nope",
+      arguments: {},
+      secret: "x",
+      decision: "approve",
+    });
     expect(unknown.text).toContain("no tool nope");
     expect(s.ports.writes).toHaveLength(0);
   });

@@ -42,7 +42,13 @@ async function cardTokens(state: GuardState): Promise<PlanTokens> {
   const secret = createHmac("sha256", base).update("revops/confirmation-card").digest("base64url");
   let tokens = tokensByState.get(state);
   if (!tokens || tokens.secret !== secret) {
-    tokens = new PlanTokens(state.deps.kv, secret, () => state.config.GUARD_TOKEN_TTL_SECONDS, state.now, "card");
+    tokens = new PlanTokens(
+      state.deps.kv,
+      secret,
+      () => state.config.GUARD_TOKEN_TTL_SECONDS,
+      state.now,
+      "card",
+    );
     tokensByState.set(state, tokens);
   }
   return tokens;
@@ -110,7 +116,10 @@ export async function redeemCard(g: GuardedCall, c: ViewConfirmation): Promise<T
   }
   const r = await (await cardTokens(state)).redeem(c.secret, binding(g));
   if (!r.ok) {
-    await g.audit(r.reason === "expired" ? "expired" : "denied", `confirmation card ${r.reason}: ${r.detail}`);
+    await g.audit(
+      r.reason === "expired" ? "expired" : "denied",
+      `confirmation card ${r.reason}: ${r.detail}`,
+    );
     return refuse(`Not executed: ${r.detail.replace("token", "card's secret")}. ${NOTHING_CHANGED}`, again);
   }
   if (c.decision === "cancel") {

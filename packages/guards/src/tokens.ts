@@ -25,7 +25,6 @@ export type RedeemResult =
   | { ok: true }
   | { ok: false; reason: "forged" | "expired" | "mismatch" | "used"; detail: string };
 
-
 /** Sealed single-use plan tokens: HMAC-SHA256 over the binding and expiry; the KV entry makes them single-use. */
 export class PlanTokens {
   constructor(

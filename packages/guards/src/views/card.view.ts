@@ -53,7 +53,9 @@ function card(offer: CardOffer): Node[] {
 }
 
 app.ontoolresult = (result) => {
-  const offer = (result._meta as Record<string, unknown> | undefined)?.["revops/confirm"] as CardOffer | undefined;
+  const offer = (result._meta as Record<string, unknown> | undefined)?.["revops/confirm"] as
+    | CardOffer
+    | undefined;
   // a result without a pending plan (executed, refused, queued for approval): its text, and no buttons
   root.replaceChildren(
     ...(offer ? card(offer) : [html("p", result.isError ? "error" : "muted", textOf(result) || "Done.")]),
