@@ -25,7 +25,11 @@ const client = new Client({ name: "tokens", version: "1" });
 await client.connect(transport);
 const { tools } = await client.listTools();
 await client.close();
+// app-only tools (MCP Apps visibility ["app"], the confirmation card's) are hidden from the model by hosts
+const appOnly = (t) => t._meta?.ui?.visibility && !t._meta.ui.visibility.includes("model");
+for (const t of tools.filter(appOnly)) console.log(`(app-only, not model-visible: ${t.name})`);
 const rows = tools
+  .filter((t) => !appOnly(t))
   .map((t) => ({
     name: t.name,
     tokens: encode(JSON.stringify({ name: t.name, description: t.description, inputSchema: t.inputSchema }))

@@ -35,7 +35,7 @@ describe("confirmation card (MCP Apps)", () => {
     expect(byName.get(APPROVE_TOOL)).toMatchObject({ ui: { resourceUri: CARD_URI, visibility: ["app"] } });
     expect(byName.get("deals_list")?.ui).toBeUndefined();
     const html = await s.h.client.readResource({ uri: CARD_URI });
-    expect(html.contents[0]?.text).toContain("Confirm a plan");
+    expect((html.contents[0] as { text?: string }).text).toContain("Confirm a plan");
   });
 
   it("shows a low-risk plan on a card; Approve runs exactly that plan once", async () => {

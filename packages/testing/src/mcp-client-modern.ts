@@ -125,7 +125,7 @@ export function modernPost(
   });
 }
 
-/** One raw tools/call round of 2026-07-28, declaring form elicitation: the JSON-RPC answer, parsed. */
+/** One raw tools/call round of 2026-07-28, declaring form elicitation (or `caps`): the JSON-RPC answer, parsed. */
 export async function modernToolCall(
   url: string,
   headers: Record<string, string>,
@@ -135,8 +135,8 @@ export async function modernToolCall(
     inputResponses?: unknown;
     requestState?: string;
   },
+  caps: Record<string, unknown> = { elicitation: { form: {} } },
 ): Promise<{ result?: Record<string, unknown>; error?: { code: number; message: string } }> {
-  const caps = { elicitation: { form: {} } };
   const r = await modernPost(url, "tools/call", params, headers, MODERN_PROTOCOL_VERSION, caps);
   return (await r.json()) as { result?: Record<string, unknown>; error?: { code: number; message: string } };
 }

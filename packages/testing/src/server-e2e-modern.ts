@@ -15,8 +15,8 @@ import {
   modernPost,
 } from "./mcp-client-modern";
 import type { ServerE2EOptions } from "./server-e2e";
-import { listedAppOnly } from "./tools-of";
 import { describeInBandConsentModern } from "./server-e2e-consent-modern";
+import { listedAppOnly } from "./tools-of";
 
 const text = (r: unknown) => (r as { content: { text: string }[] }).content[0]?.text ?? "";
 

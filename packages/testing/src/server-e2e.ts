@@ -3,7 +3,6 @@ import { dirname, join } from "node:path";
 import { appOnly } from "@revops/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "./api-key";
-import { listedAppOnly } from "./tools-of";
 import {
   type Connected,
   connectHttp,
@@ -13,6 +12,7 @@ import {
   tempDataDir,
 } from "./mcp-client";
 import { RESULT_TOKEN_BUDGET, resultTokens } from "./registry-contract";
+import { listedAppOnly } from "./tools-of";
 
 interface ToolLike {
   name: string;
