@@ -309,8 +309,8 @@ describe("a queued plan's console page by URL elicitation under MCP 2026-07-28",
     const before = ports.budgets.get("cmp_1") as number;
     const first = await call(A);
     expect(first.result?.resultType, JSON.stringify(first)).toBe("input_required");
-    const page = (first.result?.inputRequests as Record<string, { params: Record<string, unknown> }>)
-      .approval_page;
+    const requests = first.result?.inputRequests as Record<string, { params: Record<string, unknown> }>;
+    const page = requests.approval_page;
     expect(page?.params).toMatchObject({ mode: "url" });
     const link = String(page?.params.url);
     const id = /approvals\/(apr_[\w-]+)/.exec(link)?.[1] as string;
