@@ -22,6 +22,8 @@ export type ModernElicit = (params: ElicitRequestFormParams) => ElicitResult | P
 export interface ModernClientOptions {
   /** Declares form elicitation and answers every embedded form with this (the SDK retries the call itself). */
   elicit?: ModernElicit;
+  /** Other capabilities to declare (e.g. the MCP Apps extension). */
+  capabilities?: Record<string, unknown>;
   /** The client's fetch (e.g. one that spreads requests over several replicas). */
   fetch?: typeof fetch;
 }
@@ -31,7 +33,7 @@ const modernClient = (opts: ModernClientOptions = {}) => {
     { name: "revops-e2e-modern", version: "1.0.0" },
     {
       versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } },
-      ...(opts.elicit && { capabilities: { elicitation: { form: {} } } }),
+      capabilities: { ...opts.capabilities, ...(opts.elicit && { elicitation: { form: {} } }) },
     },
   );
   const answer = opts.elicit;
