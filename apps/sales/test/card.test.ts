@@ -16,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  */
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const views = { extensions: { [VIEW_EXTENSION_ID]: { mimeTypes: [VIEW_MIME_TYPE] } } };
-const text = (r: { content?: unknown }) =>
-  ((r.content ?? []) as { text?: string }[]).map((c) => c.text).join("\n");
+const text = (r: unknown) =>
+  (((r as { content?: unknown }).content ?? []) as { text?: string }[]).map((c) => c.text).join("\n");
 
 const eras = [
   {
