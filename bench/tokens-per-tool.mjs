@@ -28,6 +28,9 @@ await client.connect(transport);
 const { tools } = await client.listTools();
 const results = process.argv.includes("--results") ? await exampleResults(tools) : [];
 await client.close();
+// app-only tools (MCP Apps visibility ["app"], the confirmation card's) are hidden from the model by hosts
+const appOnly = (t) => t._meta?.ui?.visibility && !t._meta.ui.visibility.includes("model");
+for (const t of tools.filter(appOnly)) console.log(`(app-only, not model-visible: ${t.name})`);
 
 /** The documented example calls of a server (docs/tools/<server>.md), called without `limit`. */
 async function exampleResults(listed) {
@@ -49,6 +52,7 @@ async function exampleResults(listed) {
   return out.sort((a, b) => b.structured - a.structured);
 }
 const rows = tools
+  .filter((t) => !appOnly(t))
   .map((t) => ({
     name: t.name,
     tokens: encode(JSON.stringify({ name: t.name, description: t.description, inputSchema: t.inputSchema }))

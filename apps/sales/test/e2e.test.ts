@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { safetyModules } from "@revops/safety/serve";
+import { servedModules } from "@revops/safety/serve";
 import {
   describeRegistryContract,
   describeServerE2E,
@@ -11,7 +11,7 @@ import { createSalesServer } from "../src/server";
 
 const server = createSalesServer();
 // what the bin serves: the server plus the audit module every server carries
-const modules = [server, ...safetyModules];
+const modules = servedModules([server]);
 const tools = toolsOf(modules);
 
 describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)));

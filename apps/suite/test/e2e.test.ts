@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { safetyModules } from "@revops/safety/serve";
+import { servedModules } from "@revops/safety/serve";
 import {
   describeRegistryContract,
   describeServerE2E,
@@ -10,7 +10,7 @@ import {
 import { createSuiteModules } from "../src/server";
 
 // what the bin serves: the three servers plus the audit module every server carries
-const modules = [...createSuiteModules(), ...safetyModules];
+const modules = servedModules(createSuiteModules());
 const tools = toolsOf(modules, true);
 
 describeRegistryContract(modules, fileURLToPath(new URL("../__toolsnaps__", import.meta.url)), true);

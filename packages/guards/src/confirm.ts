@@ -4,6 +4,7 @@ import { describeOver } from "./caps";
 import { halt, refuse } from "./notices";
 import { confirmationPhrase, describePlan, samePhrase } from "./plan";
 import { computePlan, type Planned } from "./planned";
+import { offerPageInRound } from "./round";
 import type { RuleVerdict } from "./rules";
 import { recordSends } from "./send-rules";
 import type { GuardOutcomeKind, GuardState } from "./state";
@@ -104,15 +105,22 @@ export async function queueApproval(g: GuardedCall): Promise<ToolOutcome> {
   await g.audit("previewed", `approval ${a.id} queued`, a.id);
   const why = g.rules.approvalReasons.length ? ` Why: ${g.rules.approvalReasons.join("; ")}.` : "";
   const page = confirmationPage(g, a.id);
+  const message = `Not executed yet: ${planned.tool} needs a human's approval. Approval ${a.id} is pending until ${a.expiresAt}.${why}\nThe plan:\n${describePlan(planned.tool, planned.plan)}`;
+  const next = `Once approved, call ${planned.tool} again with exactly the same arguments plus approval_id: "${a.id}".`;
+  // 2026-07-28: no request to push; the page travels in an input-required result
+  if (page && g.call.ctx.inputRound?.capabilities.elicitation?.url)
+    return offerPageInRound(
+      g,
+      a.id,
+      page,
+      `${message}\nA human signed in to the console approves or rejects it at ${page}.`,
+      `The client shows the user that page, then retries by itself. ${next}`,
+    );
   const opened = page ? await offerPage(g, page, a.id) : false;
   const where = page
     ? `a human signed in to the console approves or rejects it at ${page}${opened ? " (the client offered to open it)" : ""}, or runs \`revops approvals approve ${a.id}\``
     : `ask a human to run \`revops approvals approve ${a.id}\``;
-  return halt(
-    "denied",
-    `Not executed yet: ${planned.tool} needs a human's approval. Approval ${a.id} is pending until ${a.expiresAt}.${why}\nThe plan:\n${describePlan(planned.tool, planned.plan)}`,
-    `Tell the user: "${where}". Once approved, call ${planned.tool} again with exactly the same arguments plus approval_id: "${a.id}".`,
-  );
+  return halt("denied", message, `Tell the user: "${where}". ${next}`);
 }
 
 /** The plan's page in the admin console, when the deployment says where the console is. */

@@ -7,6 +7,7 @@ import {
   type ToolOutcome,
 } from "@revops/kit";
 import { redeemApproval, settledBeforePlan } from "./approval-run";
+import { canShowCard, offerCard, redeemCard } from "./card";
 import { confirmByElicitation, issueToken, queueApproval, redeemToken } from "./confirm";
 import { splitControl } from "./inputs";
 import { refuse } from "./notices";
@@ -27,7 +28,10 @@ export function createGuard(deps: GuardDeps): Middleware {
   return async (call, next) => {
     attachState(call.ctx, state);
     const spec = plannedGuard(call.entry.def) as PlannedGuard<unknown, unknown> | undefined;
-    if (!spec) return next();
+    if (!spec)
+      return call.ctx.confirmation
+        ? refuse(`Not executed: ${call.entry.name} is not confirmed by a card.`, "Call it directly.")
+        : next();
     return guardCall(state, call, spec, next);
   };
 }
@@ -41,6 +45,12 @@ async function guardCall(
   const { control, args } = splitControl(call.input);
   // The handler and the preview see the tool's own arguments only.
   call.input = args;
+  // a card confirms exactly the plan it showed: no other confirmation rides along
+  if (call.ctx.confirmation && Object.keys(control).length > 0)
+    return refuse(
+      `Not executed: a confirmation card's decision cannot carry ${Object.keys(control).join(", ")}.`,
+      "Approve the plan in its card as shown.",
+    );
   // before the plan: once an approval's write has landed, the plan it was approved for is gone
   if (control.approval_id && !control.dry_run) {
     const settled = await settledBeforePlan(state, call, control.approval_id);
@@ -69,6 +79,8 @@ async function guardCall(
       "Change the arguments so the plan keeps to the rule, then call again (dry_run: true shows the plan).",
     );
   }
+  const card = call.ctx.confirmation;
+  if (card) return redeemCard({ state, call, planned, next, audit, rules }, card);
   if (control.dry_run) {
     await audit("previewed", "dry run");
     const needs = rules.approvalReasons.length
@@ -99,6 +111,8 @@ async function guardCall(
   if (!mustQueue && inBand && call.ctx.clientCapabilities?.elicitation) return confirmByElicitation(ctx);
   // 2026-07-28: no session to ask over; the question travels in the result and the answer in the retry
   if (!mustQueue && inBand && round?.capabilities.elicitation) return askInRound(ctx);
+  // hosts that render MCP Apps but cannot elicit (Claude Desktop, claude.ai): the plan on a card
+  if (!mustQueue && inBand && canShowCard(ctx)) return offerCard(ctx);
   if (mode === "deny") {
     await audit(
       "denied",

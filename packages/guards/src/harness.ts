@@ -15,6 +15,8 @@ import {
   KitRuntime,
   type Middleware,
   type ServerModule,
+  VIEW_EXTENSION_ID,
+  VIEW_MIME_TYPE,
 } from "@revops/kit";
 
 export interface GuardedHarnessOptions {
@@ -23,6 +25,8 @@ export interface GuardedHarnessOptions {
   guard: Middleware;
   /** Declare the elicitation capability (form; `"url"`: form and URL mode), so the guard asks through the client. */
   elicitation?: boolean | "url";
+  /** Declare the MCP Apps extension (the host renders views), so low-risk plans come back on a card. */
+  views?: boolean;
   env?: Record<string, string>;
 }
 
@@ -31,6 +35,8 @@ export interface CallResult {
   text: string;
   // biome-ignore lint/suspicious/noExplicitAny: tests read the structured result field by field
   data: Record<string, any> | undefined;
+  /** The result's `_meta` (for the client and its views, not the model). */
+  meta: Record<string, unknown> | undefined;
 }
 
 export type ElicitAnswer = (params: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
@@ -62,12 +68,14 @@ export async function connectGuarded(opts: GuardedHarnessOptions) {
   const client = new Client(
     { name: "guards-harness", version: "1" },
     {
-      capabilities:
-        opts.elicitation === "url"
+      capabilities: {
+        ...(opts.elicitation === "url"
           ? { elicitation: { form: {}, url: {} } }
           : opts.elicitation
             ? { elicitation: {} }
-            : {},
+            : {}),
+        ...(opts.views && { extensions: { [VIEW_EXTENSION_ID]: { mimeTypes: [VIEW_MIME_TYPE] } } }),
+      },
     },
   );
   if (opts.elicitation)
@@ -80,7 +88,12 @@ export async function connectGuarded(opts: GuardedHarnessOptions) {
   const call = async (name: string, args: Record<string, unknown> = {}): Promise<CallResult> => {
     const r = await client.callTool({ name, arguments: args });
     const text = (r.content as { text?: string }[]).map((c) => c.text ?? "").join("\n");
-    return { isError: Boolean(r.isError), text, data: r.structuredContent as CallResult["data"] };
+    return {
+      isError: Boolean(r.isError),
+      text,
+      data: r.structuredContent as CallResult["data"],
+      meta: r._meta as CallResult["meta"],
+    };
   };
   return {
     client,

@@ -5,6 +5,8 @@ export { type BulkOptions, type BulkResult, runBulk } from "./bulk";
 export { canonicalJson, planHash } from "./canonical";
 export { CAP_SCOPES, type CapCheck, type CapScope, CapStore } from "./caps";
 export { capsToolset, capsUpdateTool } from "./caps-tool";
+export { APPROVE_TOOL, CARD_META, CARD_URI, type CardOffer } from "./card";
+export { cardModule, cardView, planApproveTool, withConfirmationCard } from "./card-tool";
 export { type GuardConfig, guardConfig, guardConfigSchema } from "./config";
 export { createGuard } from "./guard";
 export { type GuardControl, splitControl } from "./inputs";

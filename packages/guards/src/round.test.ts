@@ -12,7 +12,7 @@ import {
 } from "@revops/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakePorts, fakePorts, guardedModule } from "../test/fixtures";
-import { createGuard, type GuardDecision, guardConfig, requestStateKey } from "./index";
+import { approvalsAdmin, createGuard, type GuardDecision, guardConfig, requestStateKey } from "./index";
 
 /**
  * MCP 2026-07-28 confirmation without sessions, end to end over HTTP: two replicas of one guarded server, each
@@ -86,6 +86,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   config.CONFIRMATION_MODE = "inband";
+  delete config.CONSOLE_URL;
   clock.offsetMs = 0;
 });
 
@@ -284,5 +285,61 @@ describe("the request-state key", () => {
     const derived = await requestStateKey({ config: secret, kv: async () => replicas[0]?.kv as KeyValue })();
     expect(derived).not.toBe(secret.GUARD_TOKEN_SECRET);
     expect(derived).not.toBe(shared);
+  });
+});
+
+describe("a queued plan's console page by URL elicitation under MCP 2026-07-28", () => {
+  const CONSOLE = "https://revops.example.com/console";
+  const spend = { campaign_id: "cmp_1", amount: 40 };
+  const urlCaps = { elicitation: { form: {}, url: {} } };
+  const call = (i: number, round: { state?: string; answer?: unknown } = {}, user = "alice") =>
+    modernToolCall(
+      url(i),
+      as(user),
+      {
+        name: "ad_budget_increase",
+        arguments: spend,
+        ...(round.state && { requestState: round.state, inputResponses: { approval_page: round.answer } }),
+      },
+      urlCaps,
+    );
+
+  it("sends the human to the page; the client's own accept runs nothing, the console's approval runs it once", async () => {
+    config.CONSOLE_URL = CONSOLE;
+    const before = ports.budgets.get("cmp_1") as number;
+    const first = await call(A);
+    expect(first.result?.resultType, JSON.stringify(first)).toBe("input_required");
+    const requests = first.result?.inputRequests as Record<string, { params: Record<string, unknown> }>;
+    const page = requests.approval_page;
+    expect(page?.params).toMatchObject({ mode: "url" });
+    const link = String(page?.params.url);
+    const id = /approvals\/(apr_[\w-]+)/.exec(link)?.[1] as string;
+    expect(link).toBe(`${CONSOLE}/approvals/${id}`);
+    const state = first.result?.requestState as string;
+    // the red-team client accepts by itself, on either replica: still pending, nothing ran
+    const self = await call(B, { state, answer: { action: "accept" } });
+    expect(self.result?.isError, JSON.stringify(self)).toBe(true);
+    expect(textOf(self.result)).toContain("still waiting for a human");
+    expect(ports.budgets.get("cmp_1")).toBe(before);
+    // another principal replaying the state learns nothing and runs nothing
+    const other = await call(A, { state, answer: { action: "accept" } }, "mallory");
+    expect(textOf(other.result)).toContain(`no approval ${id} for you`);
+    await approvalsAdmin({ sql: async () => sql, config, now: () => new Date() }).approve(
+      id,
+      "Bea (console)",
+    );
+    const run = await call(B, { state, answer: { action: "accept" } });
+    expect(run.result?.isError, textOf(run.result)).toBeFalsy();
+    expect(ports.budgets.get("cmp_1")).toBe(before + 40);
+    const again = await call(A, { state, answer: { action: "accept" } });
+    expect(textOf(again.result)).toContain("Already executed");
+    expect(ports.budgets.get("cmp_1")).toBe(before + 40);
+  });
+
+  it("keeps the link in the result when the client has no URL mode", async () => {
+    config.CONSOLE_URL = CONSOLE;
+    const r = await modernToolCall(url(A), as("alice"), { name: "ad_budget_increase", arguments: spend });
+    expect(r.result?.resultType).not.toBe("input_required");
+    expect(textOf(r.result)).toContain(`${CONSOLE}/approvals/`);
   });
 });

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { InputRequired, inputRequired, type ToolOutcome } from "@revops/kit";
+import { redeemApproval } from "./approval-run";
 import { sha256 } from "./canonical";
 import {
   confirmationForm,
@@ -38,6 +39,46 @@ interface RoundState {
 /** The key of the embedded form in inputRequests and inputResponses. */
 const ANSWER = "confirm";
 const KEY = (id: string) => `guards:round:${id}`;
+
+/** Request state of a queued plan whose console page was offered by URL elicitation: names the approval only. */
+interface ApprovalPageState {
+  v: 1;
+  kind: "guard-approval";
+  id: string;
+}
+const PAGE = "approval_page";
+const isApprovalPageState = (s: unknown): s is ApprovalPageState =>
+  typeof s === "object" &&
+  s !== null &&
+  (s as ApprovalPageState).v === 1 &&
+  (s as ApprovalPageState).kind === "guard-approval" &&
+  typeof (s as ApprovalPageState).id === "string";
+
+/**
+ * 2026-07-28, a queued plan and a client with URL-mode elicitation: its console page as an embedded URL request.
+ * The client's retry comes back with the approval's id sealed in the state and runs the queued plan only if a human
+ * approved it on the page; the client's own answer (accept or not) is never consent.
+ */
+export async function offerPageInRound(
+  g: GuardedCall,
+  id: string,
+  page: string,
+  message: string,
+  hint: string,
+): Promise<ToolOutcome> {
+  const round = g.call.ctx.inputRound;
+  if (!round) throw new Error("offerPageInRound needs a 2026-07-28 request");
+  const requestState = await round.seal({ v: 1, kind: "guard-approval", id } satisfies ApprovalPageState);
+  const ask = `${g.planned.tool} needs a human's approval. Open the console to read the exact plan and approve or reject it.`;
+  return {
+    ok: false,
+    error: new InputRequired(
+      { inputRequests: { [PAGE]: inputRequired.elicitUrl({ url: page, message: ask }) }, requestState },
+      message,
+      { hint },
+    ),
+  };
+}
 
 const isRoundState = (s: unknown): s is RoundState =>
   typeof s === "object" &&
@@ -88,6 +129,8 @@ export async function redeemRound(g: GuardedCall, sealed: unknown): Promise<Tool
     await g.audit("denied", detail);
     return refuse(`Not executed: ${message} ${NOTHING_CHANGED}`, hint);
   };
+  // the console page's round: only the approval decides (bound to principal, tool and arguments there)
+  if (isApprovalPageState(sealed)) return redeemApproval(g, sealed.id);
   if (!isRoundState(sealed))
     return denied("foreign request state", "this request state is not a confirmation.");
   const mode = state.config.CONFIRMATION_MODE;

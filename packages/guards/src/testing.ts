@@ -5,6 +5,8 @@ import { plannedGuard, type ServerModule, type ToolDefinition, ToolError } from 
 import { type KeyValue, openKv, openSql, type SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalsAdmin } from "./admin";
+import { APPROVE_TOOL, CARD_META, type CardOffer } from "./card";
+import { withConfirmationCard } from "./card-tool";
 import { type GuardConfig, guardConfig } from "./config";
 import { createGuard } from "./guard";
 import { approvalIdIn, connectGuarded, type GuardedHarness, tokenIn } from "./harness";
@@ -80,6 +82,8 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
   let kv: KeyValue;
   let plain: GuardedHarness;
   let asking: GuardedHarness;
+  /** A host that renders MCP Apps and cannot elicit: low-risk plans come back on a confirmation card. */
+  let viewing: GuardedHarness;
   let admin: ReturnType<typeof approvalsAdmin>;
 
   beforeAll(async () => {
@@ -100,11 +104,18 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
       elicitation: true,
       ...(opts.env && { env: opts.env }),
     });
+    viewing = await connectGuarded({
+      modules: withConfirmationCard([counted]),
+      guard,
+      views: true,
+      ...(opts.env && { env: opts.env }),
+    });
     admin = approvalsAdmin({ sql: deps.sql, config, now: deps.now });
   });
   afterAll(async () => {
     await plain?.close();
     await asking?.close();
+    await viewing?.close();
     await sql?.close();
     await kv?.close();
   });
@@ -197,6 +208,43 @@ export function describeGuardMatrix(module: ServerModule, opts: GuardMatrixOptio
             expect(ran(), `${tool.name} (${high ? "high" : "low"} risk, ${m} mode)`).toBe(
               before + (inBand ? 1 : 0),
             );
+          }
+        });
+
+        it("takes a card's decision only for a low-risk plan in inband/token mode, with its own secret, once", async () => {
+          for (const m of ["inband", "token", "approval", "deny"] as const) {
+            mode(m);
+            viewing.as("alice");
+            const dry = await viewing.call(tool.name, { ...args(), dry_run: true });
+            const high = dry.text.includes("high risk:") || (dry.data?.approval_required?.length ?? 0) > 0;
+            const r = await expectNoRun(viewing, args(), `no consent (card, ${m} mode)`);
+            const offer = r.meta?.[CARD_META] as CardOffer | undefined;
+            const inBand = !high && (m === "inband" || m === "token");
+            expect(Boolean(offer), `${tool.name}: a card (${high ? "high" : "low"} risk, ${m} mode)`).toBe(
+              inBand,
+            );
+            const decide = async (why: string, o: Partial<CardOffer> = {}) => {
+              const before = ran();
+              await viewing.call(APPROVE_TOOL, {
+                tool: tool.name,
+                arguments: o.arguments ?? args(),
+                secret: o.secret ?? "forged.secret",
+                decision: "approve",
+              });
+              expect(ran(), `${tool.name} executed from a card with ${why} (${m} mode)`).toBe(before);
+            };
+            await decide("a forged secret");
+            if (!offer) continue;
+            expect(r.text, "the secret reached the model").not.toContain(offer.secret);
+            viewing.as("mallory");
+            await decide("another principal's secret", offer);
+            viewing.as("alice");
+            await decide("other arguments", { ...offer, arguments: changed() });
+            const before = ran();
+            const { arguments: a, secret } = offer;
+            await viewing.call(APPROVE_TOOL, { tool: tool.name, arguments: a, secret, decision: "approve" });
+            expect(ran(), "positive control: the card's Approve runs the plan once").toBe(before + 1);
+            await decide("a replayed secret", offer);
           }
         });
 

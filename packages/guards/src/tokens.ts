@@ -25,8 +25,6 @@ export type RedeemResult =
   | { ok: true }
   | { ok: false; reason: "forged" | "expired" | "mismatch" | "used"; detail: string };
 
-const KEY = (id: string) => `guards:token:${id}`;
-
 /** Sealed single-use plan tokens: HMAC-SHA256 over the binding and expiry; the KV entry makes them single-use. */
 export class PlanTokens {
   constructor(
@@ -34,7 +32,13 @@ export class PlanTokens {
     readonly secret: string,
     private readonly ttlSeconds: () => number,
     private readonly now: () => Date,
+    /** Keeps kinds apart in the key-value store (plan tokens, confirmation-card secrets). */
+    private readonly kind = "token",
   ) {}
+
+  private key(id: string): string {
+    return `guards:${this.kind}:${id}`;
+  }
 
   private sign(body: string): string {
     return createHmac("sha256", this.secret).update(body).digest("base64url");
@@ -53,7 +57,7 @@ export class PlanTokens {
     };
     const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
     // Stored so that any replica can redeem it and `take` lets exactly one redemption through.
-    await (await this.kv()).set(KEY(payload.id), b.planHash, { ttlMs: this.ttlSeconds() * 1000 + 1000 });
+    await (await this.kv()).set(this.key(payload.id), b.planHash, { ttlMs: this.ttlSeconds() * 1000 + 1000 });
     return { token: `${body}.${this.sign(body)}`, expiresAt: new Date(exp) };
   }
 
@@ -74,7 +78,7 @@ export class PlanTokens {
         reason: "mismatch",
         detail: `the token was issued for a different ${mismatch.join(", ")}`,
       };
-    const stored = await (await this.kv()).take(KEY(payload.id));
+    const stored = await (await this.kv()).take(this.key(payload.id));
     if (stored !== b.planHash) return { ok: false, reason: "used", detail: "the token was already used" };
     return { ok: true };
   }

@@ -10,6 +10,7 @@ import {
   type GuardDeps,
   GuardState,
   guardConfig,
+  withConfirmationCard,
 } from "../src/index";
 import { connectGuarded } from "../src/testing";
 import { type FakePorts, fakePorts, guardedModule } from "./fixtures";
@@ -17,6 +18,8 @@ import { type FakePorts, fakePorts, guardedModule } from "./fixtures";
 export interface SetupOptions {
   config?: Partial<GuardConfig>;
   elicitation?: boolean | "url";
+  /** The client renders MCP Apps views (confirmation cards). */
+  views?: boolean;
   sandbox?: boolean;
   isKnownContact?: (email: string) => Promise<boolean>;
   /** The SQL database (default: a fresh SQLite file). */
@@ -54,9 +57,10 @@ export async function setup(opts: SetupOptions = {}) {
   };
   const ports: FakePorts = fakePorts();
   const h = await connectGuarded({
-    modules: [guardedModule(ports)],
+    modules: withConfirmationCard([guardedModule(ports)]),
     guard: createGuard(deps),
     elicitation: opts.elicitation ?? false,
+    views: opts.views ?? false,
   });
   h.as("alice");
   const admin = approvalsAdmin({ sql: deps.sql, config, now, record: deps.record });

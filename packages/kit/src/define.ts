@@ -66,6 +66,18 @@ export interface ToolContext<P = unknown> {
   /** MCP 2026-07-28 requests only: asking the client through an input-required result (throw `InputRequired`). */
   inputRound?: InputRound;
   requestId: string;
+  /**
+   * Runs another served tool for the same caller through the whole pipeline (rate limit, audit, scopes, guard) and
+   * returns its result as the client would get it. `confirmation` travels beside the arguments, never in them: a
+   * view's confirmation that only the guard reads.
+   */
+  callTool?: (
+    name: string,
+    args: unknown,
+    confirmation?: ViewConfirmation,
+  ) => Promise<import("@modelcontextprotocol/server").CallToolResult>;
+  /** Set only on a call made by callTool with a confirmation (the confirmation card's approve tool). */
+  confirmation?: ViewConfirmation;
   /** Set by the guard while a confirmed plan executes: its hash, and the key that makes its vendor write happen once. */
   write?: {
     planHash: string;
@@ -89,6 +101,14 @@ export interface InputRound {
   state: unknown;
   /** Signs a JSON payload into request state that any replica of this deployment can verify. */
   seal: (payload: unknown) => Promise<string>;
+}
+
+/** A confirmation a view passed on (MCP Apps): the single-use secret it received in a result's `_meta`. */
+export interface ViewConfirmation {
+  kind: "card";
+  secret: string;
+  /** The human's decision in the view. */
+  decision: "approve" | "cancel";
 }
 
 /** A form to fill in the client, or (mode "url") a page of ours for the human to open in a browser. */
@@ -127,7 +147,16 @@ export interface ToolDefinition<I = any, O = any, P = any> {
   example?: Record<string, unknown>;
   /** A chart of the result that MCP Apps hosts render beside it; other clients get the same text and structuredContent. */
   view?: ViewDefinition;
+  /**
+   * MCP Apps: who may call it (default both). ["app"]: only views; hosts keep it from the model, so it costs no
+   * context, and it is served exactly when some other served tool shows the same view.
+   */
+  visibility?: readonly ("model" | "app")[];
 }
+
+/** Whether only views may call the tool (MCP Apps visibility ["app"]): never listed to the model. */
+export const appOnly = (def: { visibility?: readonly string[] | undefined }): boolean =>
+  def.visibility !== undefined && !def.visibility.includes("model");
 
 /** An MCP Apps view: one self-contained HTML page (inline script, no network) served as a `ui://` resource. */
 export interface ViewDefinition {

@@ -16,6 +16,8 @@ export interface ToolErrorOptions {
   /** Seconds after which a retry may succeed. */
   retryAfterSeconds?: number;
   cause?: unknown;
+  /** The result's `_meta`: for the client and its views (MCP Apps), never shown to the model. */
+  meta?: Record<string, unknown>;
 }
 
 export class ToolError extends Error {
@@ -23,6 +25,7 @@ export class ToolError extends Error {
   readonly hint: string | undefined;
   readonly fields: string[];
   readonly retryAfterSeconds: number | undefined;
+  readonly meta: Record<string, unknown> | undefined;
 
   constructor(kind: ErrorKind, message: string, opts: ToolErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -31,6 +34,7 @@ export class ToolError extends Error {
     this.hint = opts.hint;
     this.fields = opts.fields ?? [];
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.meta = opts.meta;
   }
 }
 
@@ -171,6 +175,7 @@ export function withoutEchoes(err: ToolError, args: unknown): ToolError {
     ...(hint !== undefined && { hint }),
     ...(err.retryAfterSeconds !== undefined && { retryAfterSeconds: err.retryAfterSeconds }),
     ...(err.cause !== undefined && { cause: err.cause }),
+    ...(err.meta && { meta: err.meta }),
   });
 }
 

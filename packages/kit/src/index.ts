@@ -77,4 +77,4 @@ export {
 } from "./schema";
 export { renderCompact, shapeResult } from "./shape";
 export { fenceUntrusted, isOutsideText, plainOutsideFields, untrustedName, untrustedText } from "./untrusted";
-export { VIEW_EXTENSION_ID, VIEW_MIME_TYPE, viewToolMeta } from "./views";
+export { rendersViews, VIEW_EXTENSION_ID, VIEW_MIME_TYPE, viewToolMeta } from "./views";

@@ -18,6 +18,7 @@ import { z } from "zod";
 import { envWithFile } from "./config";
 import { hasNamedConnections } from "./connections";
 import {
+  appOnly,
   guardKindLabel,
   type InputRound,
   type Principal,
@@ -25,6 +26,7 @@ import {
   type ServerModule,
   type ToolContext,
   type ToolDefinition,
+  type ViewConfirmation,
 } from "./define";
 import {
   coreToolNames,
@@ -144,7 +146,12 @@ export class KitApp {
         false,
       ).tools;
       this.tools = [...selected, ...search];
-      this.listedNames = new Set([...core, TOOLS_SEARCH]);
+      // app-only tools cost the model nothing (hosts hide them) and hosts let views call only listed ones
+      this.listedNames = new Set([
+        ...core,
+        TOOLS_SEARCH,
+        ...selected.filter((t) => appOnly(t.def)).map((t) => t.name),
+      ]);
     } else {
       this.tools = selectTools(this.registry, selection);
       this.listedNames = undefined;
@@ -205,7 +212,10 @@ export class KitApp {
 
   /** The search index over every callable tool, built on the first search (start-up stays as fast). */
   private index(): ToolIndex {
-    this.toolIndex ??= new ToolIndex(this.tools, (t) => this.listing(t).inputSchema);
+    this.toolIndex ??= new ToolIndex(
+      this.tools.filter((t) => !appOnly(t.def)),
+      (t) => this.listing(t).inputSchema,
+    );
     return this.toolIndex;
   }
 
@@ -270,6 +280,9 @@ export class KitApp {
         ? withoutPushRequests(server.getClientCapabilities())
         : server.getClientCapabilities(),
       ...(modern && { inputRound: this.inputRound(server, extra) }),
+      // the target's own guard decides; a nested input-required round is answered as the tool error it also is
+      callTool: async (name, args, confirmation) =>
+        (await this.callTool(server, name, args, extra, confirmation)) as CallToolResult,
       // On the request's own stream (over HTTP the standalone SSE stream may not exist), above the client's level.
       notify: (level, data) => extra.mcpReq.log(level, data, toolName),
     };
@@ -281,6 +294,7 @@ export class KitApp {
     name: string,
     args: unknown,
     extra: Extra,
+    confirmation?: ViewConfirmation,
   ): Promise<CallToolResult | InputRequiredResult> {
     const entry = this.toolByName.get(name);
     const principal = this.principalOf(extra);
@@ -323,6 +337,7 @@ export class KitApp {
         return { ok: false as const, error };
       }
       const ctx = this.context(server, extra, name, entry.module, ports);
+      if (confirmation) ctx.confirmation = confirmation;
       return this.pipeline({ entry, args, input: undefined, ctx });
     };
     const asked = await this.runtime.track(run());
@@ -377,7 +392,7 @@ export class KitApp {
         "revops/scopes": [...d.scopes],
         ...(plannedGuard(d) && { "revops/guard": guardKindLabel(d) }),
         // MCP Apps: hosts that render views fetch this ui:// resource; the model never sees _meta
-        ...(d.view && viewToolMeta(d.view)),
+        ...(d.view && viewToolMeta(d.view, d.visibility)),
       },
     };
   }

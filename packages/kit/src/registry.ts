@@ -1,5 +1,12 @@
 import { ConfigError } from "./config";
-import type { Principal, PromptDefinition, ResourceDefinition, ServerModule, ToolDefinition } from "./define";
+import {
+  appOnly,
+  type Principal,
+  type PromptDefinition,
+  type ResourceDefinition,
+  type ServerModule,
+  type ToolDefinition,
+} from "./define";
 import { withGuardInputs } from "./guard-inputs";
 import { viewResource } from "./views";
 
@@ -94,12 +101,19 @@ export function selectTools(reg: Registry, sel: Selection): ToolEntry[] {
   }
   const onSets = new Set(wanted ?? reg.toolsets.filter((t) => t.default).map((t) => t.name));
   const explicit = new Set(sel.tools ?? []);
-  return reg.tools.filter(
+  const chosen = reg.tools.filter(
     (t) =>
+      !appOnly(t.def) &&
       (onSets.has(t.toolset) || explicit.has(t.name)) &&
       !sel.excludeTools?.includes(t.name) &&
       !(sel.readOnly && !t.def.annotations.readOnlyHint),
   );
+  // an app-only tool goes with the views that call it: served exactly when a chosen tool shows its view
+  const shown = new Set(chosen.flatMap((t) => (t.def.view ? [t.def.view.uri] : [])));
+  const forViews = reg.tools.filter(
+    (t) => appOnly(t.def) && t.def.view && shown.has(t.def.view.uri) && !sel.excludeTools?.includes(t.name),
+  );
+  return [...chosen, ...forViews];
 }
 
 /** Scope check: "*" grants all; "sales:*" grants every sales scope. */

@@ -8,7 +8,12 @@ const MAX_TEXT = 12_000;
 
 /** structuredContent for machines, a compact text rendering for the model's context. */
 export function shapeResult(def: ToolDefinition, outcome: ToolOutcome): CallToolResult {
-  if (!outcome.ok) return { isError: true, content: [{ type: "text", text: describeError(outcome.error) }] };
+  if (!outcome.ok)
+    return {
+      isError: true,
+      content: [{ type: "text", text: describeError(outcome.error) }],
+      ...(outcome.error.meta && { _meta: outcome.error.meta }),
+    };
   if (def.raw) return outcome.output as CallToolResult;
   // a dry run's plan: a normal result, its structured form described by the preview branch of the output schema
   if (outcome.preview)

@@ -4,10 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { baseConfigSchema } from "./config";
 import { defineServer, defineTool, defineView, type ServerModule } from "./define";
+import { ToolError, withoutEchoes } from "./errors";
 import { createLogger } from "./logger";
 import { KitApp } from "./mcp-server";
-import { buildRegistry } from "./registry";
+import { buildRegistry, selectTools, type ToolEntry } from "./registry";
 import { KitRuntime } from "./runtime";
+import { shapeResult } from "./shape";
+import { rendersViews, VIEW_EXTENSION_ID } from "./views";
 
 const ro = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 const HTML = "<!doctype html><html><body><main id=view></main></body></html>";
@@ -119,4 +122,75 @@ describe("a tool with an MCP Apps view", () => {
 it("refuses a view whose URI is not ui://", () => {
   const bad = defineView({ ...chart, uri: "https://example.com/chart" });
   expect(() => buildRegistry([module([tool("count_a", bad)])], false)).toThrow(/ui:\/\//);
+});
+
+describe("an app-only tool (MCP Apps visibility)", () => {
+  const other = defineView({
+    uri: "ui://demo/other",
+    title: "Other",
+    description: "Other.",
+    html: async () => HTML,
+  });
+  const appTool = (view: typeof chart) => ({
+    ...tool(`act_${view.uri.slice(-5)}`, view),
+    toolset: "hidden",
+    visibility: ["app"] as const,
+  });
+  const mod = (tools: ReturnType<typeof tool>[]) => ({
+    ...module(tools),
+    toolsets: [
+      { name: "basic", description: "Basic", default: true },
+      { name: "hidden", description: "Hidden", default: false },
+    ],
+  });
+
+  it("is served exactly when a served tool shows its view, and listed with visibility app", async () => {
+    const reg = buildRegistry([mod([tool("count_a", chart), appTool(chart), appTool(other)])], false);
+    expect(selectTools(reg, {}).map((t) => t.name)).toEqual(["count_a", "act_chart"]);
+    expect(selectTools(reg, { toolsets: ["all"] }).map((t) => t.name)).toEqual(["count_a", "act_chart"]);
+    expect(selectTools(reg, { excludeTools: ["count_a"] }).map((t) => t.name)).toEqual([]);
+    const { app, runtime } = served([mod([tool("count_a", chart), appTool(chart)])]);
+    expect(app.listing(app.tools[1] as ToolEntry)._meta).toMatchObject({
+      ui: { resourceUri: chart.uri, visibility: ["app"] },
+    });
+    await runtime.close(100);
+  });
+
+  it("stays out of tools_search in search mode but is still listed for hosts", async () => {
+    const config = baseConfigSchema.parse({ REVOPS_DATA_DIR: "/tmp/kit-views", RATE_LIMIT_PER_MINUTE: "0" });
+    const runtime = new KitRuntime(config, createLogger("silent", "test"));
+    const app = new KitApp({
+      modules: [mod([tool("count_a", chart), appTool(chart)])],
+      runtime,
+      namedConnections: false,
+      discovery: { mode: "search", core: [] },
+    });
+    expect(app.listedNames?.has("act_chart")).toBe(true);
+    const search = app.tools.find((t) => t.name === "tools_search") as ToolEntry;
+    const found = await search.def.handler({
+      input: { query: "counts act chart" },
+      ctx: { principal: { id: "p", scopes: ["*"], via: "t" } } as never,
+    });
+    expect(JSON.stringify(found)).not.toContain("act_chart");
+    await runtime.close(100);
+  });
+
+  it("reads the client's MCP Apps capability from initialize or the 2026-07-28 envelope", () => {
+    const ext = { extensions: { [VIEW_EXTENSION_ID]: {} } };
+    expect(rendersViews({ clientCapabilities: ext })).toBe(true);
+    expect(rendersViews({ clientCapabilities: {}, inputRound: { capabilities: ext } })).toBe(true);
+    expect(rendersViews({ clientCapabilities: { elicitation: {} } })).toBe(false);
+  });
+
+  it("puts an error's _meta on the result, outside the text", () => {
+    const r = shapeResult(tool("x"), {
+      ok: false,
+      error: new ToolError("denied", "Not yet.", { meta: { "demo/secret": "s3cret" } }),
+    });
+    expect(r._meta).toEqual({ "demo/secret": "s3cret" });
+    expect(JSON.stringify(r.content)).not.toContain("s3cret");
+    expect(
+      withoutEchoes(new ToolError("user", "x".repeat(3000), { meta: { k: 1 } }), "x".repeat(3000)).meta,
+    ).toEqual({ k: 1 });
+  });
 });

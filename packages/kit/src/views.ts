@@ -11,8 +11,11 @@ export { EXTENSION_ID as VIEW_EXTENSION_ID, RESOURCE_MIME_TYPE as VIEW_MIME_TYPE
  * What an MCP Apps host reads of a tool that has a view: the nested key of ext-apps 1.x/2.x and the flat key
  * older hosts look for (the extension's own registerAppTool sets both).
  */
-export const viewToolMeta = (view: ViewDefinition): Record<string, unknown> => ({
-  ui: { resourceUri: view.uri },
+export const viewToolMeta = (
+  view: ViewDefinition,
+  visibility?: readonly ("model" | "app")[],
+): Record<string, unknown> => ({
+  ui: { resourceUri: view.uri, ...(visibility && { visibility: [...visibility] }) },
   [RESOURCE_URI_META_KEY]: view.uri,
 });
 
@@ -34,4 +37,14 @@ export function viewResource(view: ViewDefinition, scopes: readonly string[]): R
       { uri, mimeType: RESOURCE_MIME_TYPE, text: await view.html(), _meta: VIEW_RESOURCE_META },
     ],
   };
+}
+
+/** Whether the client declared the MCP Apps extension (either revision: initialize, or the request's envelope). */
+export function rendersViews(ctx: {
+  clientCapabilities?: unknown;
+  inputRound?: { capabilities: unknown } | undefined;
+}): boolean {
+  const declared = (caps: unknown) =>
+    Boolean((caps as { extensions?: Record<string, unknown> } | undefined)?.extensions?.[EXTENSION_ID]);
+  return declared(ctx.clientCapabilities) || declared(ctx.inputRound?.capabilities);
 }

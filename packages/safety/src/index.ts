@@ -5,5 +5,5 @@ export { type SafetyConfig, safetyConfigSchema } from "./config";
 export { safetyHooks } from "./hooks";
 export { httpAuthFor, resourceUrl } from "./http-auth";
 export { ensureIntroKey } from "./intro-key";
-export { runSafeServer, safetyModules, serve, withSafety } from "./serve";
+export { runSafeServer, safetyModules, serve, servedModules, withSafety } from "./serve";
 export { usageModule } from "./usage-module";

@@ -1,4 +1,5 @@
-import { main, type RunningServer, type RunOptions, runServer } from "@revops/kit";
+import { withConfirmationCard } from "@revops/guards";
+import { main, type RunningServer, type RunOptions, runServer, type ServerModule } from "@revops/kit";
 import { auditModule } from "./audit-module";
 import { safetyConfigSchema } from "./config";
 import { safetyHooks } from "./hooks";
@@ -7,12 +8,17 @@ import { usageModule } from "./usage-module";
 /** The modules every server serves besides its own: the audit log and the vendor cost ledger. */
 export const safetyModules = [auditModule, usageModule];
 
+/** What a server's bin serves: its modules and the safety modules, guarded tools showing the confirmation card. */
+export const servedModules = (modules: readonly ServerModule[]): ServerModule[] =>
+  withConfirmationCard([...modules, ...safetyModules]);
+
 /** The kit's run options with audit, guards and auth filled in: what every server runs. */
 export function withSafety(opts: RunOptions): RunOptions {
   const server = opts.info?.name ?? opts.modules[0]?.name ?? "revops";
   return {
     ...opts,
-    modules: [...opts.modules, ...safetyModules],
+    // guarded tools show the confirmation card in MCP Apps hosts; its app-only approve tool comes along
+    modules: servedModules(opts.modules),
     hooks: safetyHooks(server),
     // loaded only over HTTP: stdio servers start without the JWT and key-store code
     httpAuth: async (rt, where) => (await import("./http-auth")).httpAuthFor(rt, where),

@@ -22,6 +22,8 @@ export type ModernElicit = (params: ElicitRequestFormParams) => ElicitResult | P
 export interface ModernClientOptions {
   /** Declares form elicitation and answers every embedded form with this (the SDK retries the call itself). */
   elicit?: ModernElicit;
+  /** Other capabilities to declare (e.g. the MCP Apps extension). */
+  capabilities?: Record<string, unknown>;
   /** The client's fetch (e.g. one that spreads requests over several replicas). */
   fetch?: typeof fetch;
 }
@@ -31,7 +33,7 @@ const modernClient = (opts: ModernClientOptions = {}) => {
     { name: "revops-e2e-modern", version: "1.0.0" },
     {
       versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } },
-      ...(opts.elicit && { capabilities: { elicitation: { form: {} } } }),
+      capabilities: { ...opts.capabilities, ...(opts.elicit && { elicitation: { form: {} } }) },
     },
   );
   const answer = opts.elicit;
@@ -125,7 +127,7 @@ export function modernPost(
   });
 }
 
-/** One raw tools/call round of 2026-07-28, declaring form elicitation: the JSON-RPC answer, parsed. */
+/** One raw tools/call round of 2026-07-28, declaring form elicitation (or `caps`): the JSON-RPC answer, parsed. */
 export async function modernToolCall(
   url: string,
   headers: Record<string, string>,
@@ -135,8 +137,8 @@ export async function modernToolCall(
     inputResponses?: unknown;
     requestState?: string;
   },
+  caps: Record<string, unknown> = { elicitation: { form: {} } },
 ): Promise<{ result?: Record<string, unknown>; error?: { code: number; message: string } }> {
-  const caps = { elicitation: { form: {} } };
   const r = await modernPost(url, "tools/call", params, headers, MODERN_PROTOCOL_VERSION, caps);
   return (await r.json()) as { result?: Record<string, unknown>; error?: { code: number; message: string } };
 }

@@ -25,6 +25,8 @@ export async function connectStdio(
   bin: string,
   args: string[] = [],
   env: Record<string, string> = {},
+  /** What the client declares at initialize (e.g. the MCP Apps extension). */
+  capabilities: Record<string, unknown> = {},
 ): Promise<Connected> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -36,7 +38,7 @@ export async function connectStdio(
   transport.stderr?.on("data", (c: Buffer) => {
     stderr += c.toString();
   });
-  const client = new Client({ name: "revops-e2e", version: "1.0.0" });
+  const client = new Client({ name: "revops-e2e", version: "1.0.0" }, { capabilities });
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close(), pid: transport.pid };
 }

@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
+import { appOnly } from "@revops/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "./api-key";
 import {
@@ -11,12 +12,15 @@ import {
   tempDataDir,
 } from "./mcp-client";
 import { RESULT_TOKEN_BUDGET, resultTokens } from "./registry-contract";
+import { listedAppOnly } from "./tools-of";
 
 interface ToolLike {
   name: string;
   example?: unknown;
   annotations: { readOnlyHint: boolean };
   guard?: unknown;
+  visibility?: readonly string[];
+  view?: { uri: string };
 }
 
 export interface ServerE2EOptions {
@@ -32,6 +36,13 @@ export interface ServerE2EOptions {
   prompt: { name: string; args: Record<string, string> };
   /** A call with bad input, and the field path the error must name. */
   badCall: { tool: string; args: Record<string, unknown>; field: string };
+}
+
+/** The tools a predicate picks, and the app-only tools served with their views (the kit's selectTools). */
+function withTheirViewTools<T extends { def: ToolLike }>(tools: readonly T[], pick: (t: T) => boolean): T[] {
+  const chosen = tools.filter((t) => !appOnly(t.def) && pick(t));
+  const shown = new Set(chosen.flatMap((t) => (t.def.view ? [t.def.view.uri] : [])));
+  return [...chosen, ...tools.filter((t) => appOnly(t.def) && t.def.view && shown.has(t.def.view.uri))];
 }
 
 const text = (r: unknown) => (r as { content: { text: string }[] }).content[0]?.text ?? "";
@@ -63,14 +74,15 @@ export function describeServerE2E(o: ServerE2EOptions): void {
       const { tools } = await c.client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(o.tools.map((t) => t.publicName).sort());
       for (const t of tools) {
-        expect(t.outputSchema?.type).toBe("object");
+        // an app-only tool (the confirmation card's) answers with the result of the tool it runs
+        if (!listedAppOnly(t)) expect(t.outputSchema?.type).toBe("object");
         for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
           expect(typeof t.annotations?.[hint], `${t.name}.${hint}`).toBe("boolean");
         }
       }
     });
 
-    for (const t of o.tools) {
+    for (const t of o.tools.filter((t) => !appOnly(t.def))) {
       it(`calls ${t.publicName} with its example and gets structured output`, async () => {
         const args = (t.def.example ?? {}) as Record<string, unknown>;
         let r = await c.client.callTool({ name: t.publicName, arguments: args });
@@ -146,8 +158,7 @@ export function describeServerE2E(o: ServerE2EOptions): void {
       const c = await connectStdio(o.bin, ["--toolsets", o.toolset], env);
       const { tools } = await c.client.listTools();
       await c.close();
-      const expected = o.tools
-        .filter((t) => t.toolset === o.toolset)
+      const expected = withTheirViewTools(o.tools, (t) => t.toolset === o.toolset)
         .map((t) => t.publicName)
         .sort();
       expect(tools.map((t) => t.name).sort()).toEqual(expected);

@@ -1,4 +1,5 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { listedAppOnly } from "./tools-of";
 
 interface ExampleTool {
   publicName: string;
@@ -34,7 +35,8 @@ export async function renderToolDocs(client: Client, title: string, tools: Examp
       `| [\`${t.name}\`](#${t.name}) | ${t.title ?? ""} | ${meta["revops/toolset"]} | ${(meta["revops/scopes"] as string[]).join(", ")} | ${a.readOnlyHint} | ${a.destructiveHint} | ${a.idempotentHint} | ${a.openWorldHint} |`,
     );
   }
-  for (const t of listed) {
+  // an app-only tool (the confirmation card's) has no example of its own: only a card calls it
+  for (const t of listed.filter((t) => !listedAppOnly(t))) {
     const given = tools.find((x) => x.publicName === t.name)?.def.example ?? {};
     // A guarded tool's example is its dry run: the exact plan a human would confirm, the same on every run.
     const guarded = Boolean((t._meta as Record<string, unknown> | undefined)?.["revops/guard"]);

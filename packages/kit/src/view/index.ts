@@ -5,6 +5,8 @@ import { App } from "@modelcontextprotocol/ext-apps";
 import { html } from "./charts";
 
 export * from "./charts";
+/** For views that do more than draw a result (the confirmation card calls a tool). */
+export { App };
 
 /**
  * Connects to the host (ext-apps App over postMessage) and renders each tool result's structuredContent into

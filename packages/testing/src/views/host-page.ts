@@ -10,14 +10,29 @@ interface ToolResult {
 }
 
 /** Loads the view's HTML the way hosts do (sandboxed, no same origin) and hands it the tool's input and result. */
-async function showView(html: string, args: Record<string, unknown>, result: ToolResult): Promise<void> {
+async function showView(
+  html: string,
+  args: Record<string, unknown>,
+  result: ToolResult,
+  forwardCalls = false,
+): Promise<void> {
   const iframe = document.createElement("iframe");
   iframe.setAttribute("sandbox", "allow-scripts");
   iframe.style.width = "600px";
   iframe.style.height = "700px";
   document.body.append(iframe);
   const view = iframe.contentWindow as Window;
-  const bridge = new AppBridge(null, { name: "revops-test-host", version: "1.0.0" }, {});
+  const bridge = new AppBridge(
+    null,
+    { name: "revops-test-host", version: "1.0.0" },
+    forwardCalls ? { serverTools: {} } : {},
+  );
+  // the view's tools/call goes to the test's MCP client (exposed by Playwright), as a host forwards it to the server
+  if (forwardCalls)
+    bridge.oncalltool = async (params) =>
+      (globalThis as unknown as { hostCallTool: (p: unknown) => Promise<ToolResult> }).hostCallTool(
+        params,
+      ) as never;
   const delivered = new Promise<void>((resolve, reject) => {
     bridge.oninitialized = () => {
       bridge

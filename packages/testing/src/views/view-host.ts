@@ -13,6 +13,8 @@ export interface ViewHost {
     html: string,
     result: unknown,
     args?: Record<string, unknown>,
+    /** Where the view's tools/call goes (a host forwards it to the server); without it the view cannot call tools. */
+    onCallTool?: (params: { name: string; arguments?: Record<string, unknown> }) => Promise<unknown>,
   ) => Promise<{ frame: FrameLocator; page: Page; errors: string[] }>;
   close: () => Promise<void>;
 }
@@ -33,7 +35,7 @@ export async function openViewHost(): Promise<ViewHost> {
     args: ["--headless", "--no-sandbox", "--disable-background-networking"],
   });
   return {
-    render: async (html, result, args = {}) => {
+    render: async (html, result, args = {}, onCallTool) => {
       const page = await browser.newPage();
       page.setDefaultTimeout(5000);
       const errors: string[] = [];
@@ -42,12 +44,13 @@ export async function openViewHost(): Promise<ViewHost> {
       page.on("request", (r) => {
         if (!r.url().startsWith("about:") && !r.url().startsWith("data:")) errors.push(`request ${r.url()}`);
       });
+      if (onCallTool) await page.exposeFunction("hostCallTool", onCallTool);
       await page.setContent("<!doctype html><html><body></body></html>");
       await page.addScriptTag({ content: hostScript });
       await page.evaluate(
-        ([h, r, a]) =>
-          (globalThis as unknown as { showView: (...x: unknown[]) => Promise<void> }).showView(h, a, r),
-        [html, result, args] as const,
+        ([h, r, a, f]) =>
+          (globalThis as unknown as { showView: (...x: unknown[]) => Promise<void> }).showView(h, a, r, f),
+        [html, result, args, Boolean(onCallTool)] as const,
       );
       return { frame: page.frameLocator("iframe"), page, errors };
     },

@@ -4,6 +4,8 @@ import { type ConnectedModern, connectStdioModern } from "../mcp-client-modern";
 
 export const VIEW_MIME_TYPE = "text/html;profile=mcp-app";
 export const VIEW_EXTENSION_ID = "io.modelcontextprotocol/ui";
+/** The guards' confirmation card (CARD_URI of @revops/guards, which depends on this package). */
+export const CARD_URI = "ui://revops/confirm";
 
 interface ListedTool {
   name: string;
@@ -70,7 +72,20 @@ export function describeViewsE2E(o: { bin: string; views: { tool: string; uri: s
           expectSelfContainedView(read.contents[0] as ReadContent, v.uri);
         }
         const withView = new Set(o.views.map((v) => v.tool));
-        expect(listed.filter((t) => t._meta?.ui && !withView.has(t.name)).map((t) => t.name)).toEqual([]);
+        const uriOf = (t: ListedTool) => (t._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri;
+        const others = listed.filter((t) => uriOf(t) && !withView.has(t.name));
+        // every other tool with a view is guarded and shows the confirmation card, or is the card's own tool
+        expect(others.filter((t) => uriOf(t) !== CARD_URI).map((t) => t.name)).toEqual([]);
+        const guarded = listed.filter((t) => t._meta?.["revops/guard"]);
+        expect(guarded.filter((t) => uriOf(t) !== CARD_URI).map((t) => t.name)).toEqual([]);
+        if (guarded.length > 0) {
+          const approve = listed.find((t) => t.name === "plan_approve");
+          expect(approve?._meta?.ui).toEqual({ resourceUri: CARD_URI, visibility: ["app"] });
+          expectSelfContainedView(
+            (await c.client.readResource({ uri: CARD_URI })).contents[0] as ReadContent,
+            CARD_URI,
+          );
+        }
       });
 
       it("advertises the MCP Apps extension", () => {
