@@ -3,6 +3,7 @@ import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } fro
 import type {
   ChurnHistory,
   FeatureUse,
+  NewTicket,
   NpsQuery,
   NpsStats,
   RenewalDealRow,
@@ -11,8 +12,10 @@ import type {
   SupportPort,
   TermHistory,
   TicketChanges,
+  TicketCreateResult,
   TicketDetail,
   TicketFacts,
+  TicketRequester,
   TicketSearch,
   TicketSearchRow,
   TicketThread,
@@ -79,6 +82,14 @@ export class CompositeSupport implements SupportPort {
 
   updateTicket(id: string, changes: TicketChanges, origin: TicketWriteOrigin): Promise<TicketUpdateResult> {
     return this.s.tickets.updateTicket(id, changes, origin);
+  }
+
+  ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined> {
+    return this.s.tickets.ticketRequester(accountId, email);
+  }
+
+  createTicket(t: NewTicket, origin: TicketWriteOrigin): Promise<TicketCreateResult> {
+    return this.s.tickets.createTicket(t, origin);
   }
 
   async accountSignals(q?: SignalsQuery): Promise<WithFreshness<AccountSignals[]>> {

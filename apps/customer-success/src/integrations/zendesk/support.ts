@@ -23,6 +23,7 @@ import {
 import {
   type ChurnHistory,
   type FeatureUse,
+  type NewTicket,
   type NpsQuery,
   type NpsStats,
   type RenewalDealRow,
@@ -31,9 +32,11 @@ import {
   type SupportPort,
   type TermHistory,
   type TicketChanges,
+  type TicketCreateResult,
   type TicketDetail,
   type TicketFact,
   type TicketFacts,
+  type TicketRequester,
   type TicketSearch,
   type TicketSearchRow,
   type TicketThread,
@@ -479,6 +482,61 @@ export class ZendeskSupport implements SupportPort {
       };
     } catch (err) {
       throw ticketWriteError(err, id) ?? err;
+    }
+  }
+
+  /**
+   * The organization's user with this email, or without one its oldest end-user (Zendesk keeps no seniority);
+   * undefined when the organization has no such user.
+   */
+  async ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined> {
+    const org = zendeskId(accountId, "account_id");
+    const who = email?.trim().replace(/["\s]/g, "");
+    const users = await this.zd.searchUsersFresh(who ? `email:${who}` : `organization:${org}`);
+    const user = users
+      .filter((u) => Number(u.organization_id) === org && u.email && (who || u.role === "end-user"))
+      .sort((a, b) => a.id - b.id)[0];
+    if (!user) return undefined;
+    const tz = user.iana_time_zone;
+    return {
+      id: String(user.id),
+      name: String(user.name ?? ""),
+      email: String(user.email),
+      ...(typeof tz === "string" && tz ? { timeZone: tz } : {}),
+      accountId: String(org),
+      accountName: await this.organizationName(String(org), new FreshnessTracker(VENDOR)),
+    };
+  }
+
+  /** One Create Ticket per confirmed plan, its key as the external id (looked up after a 5xx, never sent twice). */
+  async createTicket(t: NewTicket, origin: TicketWriteOrigin): Promise<TicketCreateResult> {
+    try {
+      const r = await this.zd.createTicket(
+        {
+          subject: t.subject,
+          comment: { body: t.comment.body, public: t.comment.visibility === "public" },
+          requester_id: zendeskId(t.requesterId, "requester_email"),
+          organization_id: zendeskId(t.accountId, "account_id"),
+          priority: t.priority,
+          ...(t.tags.length ? { tags: t.tags } : {}),
+        },
+        { idempotencyKey: origin.idempotencyKey ?? randomUUID(), ...(origin.resumed && { resumed: true }) },
+      );
+      return {
+        system: "zendesk",
+        id: String(r.ticket.id),
+        status: suiteStatus(r.ticket.status),
+        ...(r.commentId === undefined ? {} : { commentId: String(r.commentId) }),
+        recovered: r.recovered,
+      };
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "invalid")
+        throw new TicketWriteError(
+          "invalid",
+          err.message,
+          /Requester/i.test(err.message) ? "requester_email" : undefined,
+        );
+      throw err;
     }
   }
 
