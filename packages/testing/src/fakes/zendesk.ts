@@ -366,9 +366,13 @@ function tickets(state: ZendeskState, req: FakeRequest, rest: string): Reply {
       tags: [],
       via: { channel: "api" },
     };
+    // a refused create leaves nothing behind
+    const refusal = refuseWrite(state, ticket, body);
+    if (refusal) return refusal;
     state.tickets.set(ticket.id, ticket);
     const reply = writeTicket(state, ticket, body);
-    return { ...reply, status: 201 };
+    // created: 201; a refusal or an injected fault keeps its own status
+    return reply.status === 200 ? { ...reply, status: 201 } : reply;
   }
   const m = rest.match(/^\/(\d+)(\/audits|\/comments)?$/);
   const ticket = m ? state.tickets.get(Number(m[1])) : undefined;
