@@ -2,6 +2,7 @@ import { toolsFor } from "@revops/kit";
 import {
   type AccountSignals,
   type FeatureUse,
+  type KbArticle,
   type NewTicket,
   type NpsResponseRow,
   type OnboardingPort,
@@ -27,6 +28,7 @@ import {
 
 /** One ticket as read fresh for a write, what it may change, and who writes: the sandbox's own shapes. */
 export type {
+  KbArticle,
   NewTicket,
   TicketChanges,
   TicketCreateResult,
@@ -106,6 +108,10 @@ export interface SupportPort {
   ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined>;
   /** Opens a ticket with its first comment, once per idempotency key (a retry finds it). */
   createTicket(t: NewTicket, origin: TicketWriteOrigin): Promise<TicketCreateResult>;
+  /** Help Center search: articles with every word of the query, best first, at most `limit`, and how many matched. */
+  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }>;
+  /** Every published article (kb_gaps compares them with ticket topics). */
+  articles(): Promise<KbArticle[]>;
   /** Every term that came up for renewal (renewed / cancelled) with features as of `leadDays` before it. */
   renewalHistory(): Promise<ChurnHistory>;
   /** Current customers' terms with a renewal ahead (on or before `until`), with the same features as of today. */

@@ -3,6 +3,7 @@ import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } fro
 import type {
   ChurnHistory,
   FeatureUse,
+  KbArticle,
   NewTicket,
   NpsQuery,
   NpsStats,
@@ -90,6 +91,15 @@ export class CompositeSupport implements SupportPort {
 
   createTicket(t: NewTicket, origin: TicketWriteOrigin): Promise<TicketCreateResult> {
     return this.s.tickets.createTicket(t, origin);
+  }
+
+  /** The Help Center is the help desk's: Zendesk's, or the sandbox's articles. */
+  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }> {
+    return this.s.tickets.searchArticles(q);
+  }
+
+  articles(): Promise<KbArticle[]> {
+    return this.s.tickets.articles();
   }
 
   async accountSignals(q?: SignalsQuery): Promise<WithFreshness<AccountSignals[]>> {

@@ -1,6 +1,7 @@
 import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
+import { knowledgeTools, knowledgeToolset } from "./knowledge";
 import { onboardingTools, onboardingToolset } from "./onboarding";
 import { renewalsTools, renewalsToolset } from "./renewals";
 import { retentionTools, retentionToolset } from "./retention";
@@ -20,6 +21,7 @@ export const toolsets = [
   expansionToolset,
   supportAnalyticsToolset,
   onboardingToolset,
+  knowledgeToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -32,4 +34,5 @@ export const tools = [
   ...expansionTools,
   ...supportAnalyticsTools,
   ...onboardingTools,
+  ...knowledgeTools,
 ];

@@ -160,6 +160,8 @@ export interface ZendeskConnector {
     limit?: number;
   }): Promise<MaybeStale<CursorPage<ZendeskSatisfactionRating>>>;
   searchArticles(query: string): Promise<MaybeStale<SearchPage<ZendeskArticle>>>;
+  /** Help Center articles, cursor paged (`page[size]` ≤ 100). */
+  listArticles(input?: { after?: string; limit?: number }): Promise<MaybeStale<CursorPage<ZendeskArticle>>>;
   /**
    * Incremental ticket export (cursor based): tickets updated at or after `startTime` (unix seconds, at least a
    * minute ago), oldest update first, up to 1,000 a page, with `include=metric_sets`; then `cursor` pages on.
@@ -418,6 +420,16 @@ export async function createZendeskConnector(
         };
         return { results: body.results, count: body.count };
       }),
+    listArticles: ({ after, limit } = {}) => {
+      const size = String(pageSize(limit ?? 100));
+      return runtime.read(`articles:${after ?? ""}:${size}`, async () => {
+        const body = await getRaw<CursorBody>("articles.list", "help_center/articles.json", {
+          "page[size]": size,
+          "page[after]": after,
+        });
+        return toCursorPage<ZendeskArticle>(body, "articles");
+      });
+    },
     exportTickets: (input) =>
       runtime.read(`tickets.export:${input.cursor ?? `t${input.startTime}`}`, async () => {
         const body = await getRaw<{

@@ -11,6 +11,7 @@ import {
   upcomingRenewals,
 } from "./churn-history.js";
 import { type FeatureUse, featureUse } from "./cs-adoption.js";
+import { type KbArticle, sandboxArticles, sandboxSearchArticles } from "./cs-kb.js";
 import {
   type NewTicket,
   sandboxCreateTicket,
@@ -179,6 +180,8 @@ export interface SupportPort {
   updateTicket(id: string, changes: TicketChanges, origin: WriteOrigin): Promise<TicketUpdateResult>;
   ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined>;
   createTicket(t: NewTicket, origin: WriteOrigin): Promise<TicketCreateResult>;
+  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }>;
+  articles(): Promise<KbArticle[]>;
   accountSignals(q?: SignalsQuery): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
@@ -490,6 +493,14 @@ export class SandboxSupport implements SupportPort {
 
   createTicket(t: NewTicket, origin: WriteOrigin): Promise<TicketCreateResult> {
     return sandboxCreateTicket(this.db, t, origin);
+  }
+
+  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }> {
+    return sandboxSearchArticles(this.db, q);
+  }
+
+  articles(): Promise<KbArticle[]> {
+    return sandboxArticles(this.db);
   }
 
   async getTicket(id: string): Promise<TicketDetail | undefined> {

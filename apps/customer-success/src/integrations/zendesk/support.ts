@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   throwIfReturnedError,
+  type ZendeskArticle,
   type ZendeskConnector,
   type ZendeskMetricSet,
   type ZendeskTicket,
@@ -11,6 +12,8 @@ import { isVendorError } from "@revops/resilience";
 import {
   type AccountSignals,
   decodeCursor,
+  type KbArticle,
+  snippetOf,
   encodeCursor,
   type NpsResponseRow,
   type Page,
@@ -109,6 +112,21 @@ function inRange(createdAt: string, from?: string, to?: string): boolean {
   if (from && createdAt < from) return false;
   if (to && (to.length === 10 ? createdAt.slice(0, 10) > to : createdAt > to)) return false;
   return true;
+}
+
+const MAX_ARTICLE_PAGES = 20;
+
+/** A Help Center article as the port's row: labels are its `label_names`, the snippet plain text. */
+function toArticle(a: ZendeskArticle): KbArticle {
+  return {
+    id: String(a.id),
+    title: String(a.title ?? ""),
+    section: a.section_id === undefined || a.section_id === null ? "" : String(a.section_id),
+    labels: Array.isArray(a.label_names) ? a.label_names.map(String) : [],
+    snippet: snippetOf(String(a.snippet ?? a.body ?? "")),
+    url: String(a.html_url ?? ""),
+    updatedAt: String(a.updated_at ?? ""),
+  };
 }
 
 /** Zendesk ids are positive integers; anything else is the caller's mistake, named by field. */
@@ -301,9 +319,12 @@ export class ZendeskSupport implements SupportPort {
       typeof v?.calendar === "number" ? v.calendar : null;
     const status = suiteStatus(z.status);
     const solved = status === "solved" || status === "closed";
+    const org = z.organization_id;
     return {
       id: String(z.id),
       createdAt: String(z.created_at ?? ""),
+      accountId: org === null || org === undefined ? "" : String(org),
+      subject: String(z.subject ?? z.raw_subject ?? ""),
       status,
       priority: suitePriority(z.priority),
       tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
@@ -506,6 +527,29 @@ export class ZendeskSupport implements SupportPort {
       accountId: String(org),
       accountName: await this.organizationName(String(org), new FreshnessTracker(VENDOR)),
     };
+  }
+
+  /** Help Center search (first page, Zendesk's relevance order), with how many articles matched. */
+  async searchArticles(q: { query: string; limit: number }): Promise<WithFreshness<{ rows: KbArticle[]; total: number }>> {
+    const t = new FreshnessTracker(VENDOR);
+    const r = t.take(await this.zd.searchArticles(q.query));
+    const rows = r.results.filter((a) => a.draft !== true).map(toArticle);
+    return t.mark({ rows: rows.slice(0, q.limit), total: Math.max(r.count, rows.length) });
+  }
+
+  /** Every published article (at most MAX_ARTICLE_PAGES pages of 100). */
+  async articles(): Promise<WithFreshness<KbArticle[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const out: KbArticle[] = [];
+    let after: string | undefined;
+    for (let i = 0; i < MAX_ARTICLE_PAGES; i++) {
+      const page = t.take(await this.zd.listArticles({ ...(after ? { after } : {}), limit: PAGE }));
+      out.push(...page.results.filter((a) => a.draft !== true).map(toArticle));
+      after = page.nextCursor;
+      if (!after) break;
+    }
+    if (after) t.partial(`The Help Center has more than the ${out.length} articles read.`);
+    return t.mark(out);
   }
 
   /** One Create Ticket per confirmed plan, its key as the external id (looked up after a 5xx, never sent twice). */
