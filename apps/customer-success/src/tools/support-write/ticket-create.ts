@@ -115,7 +115,7 @@ export const ticketCreate = csTool({
   name: "ticket_create",
   title: "Open a support ticket",
   description:
-    "Opens a ticket for an account's contact (default: the primary one); the first comment is internal unless public.",
+    "Opens a ticket for an account's contact; the first comment is an internal note unless public.",
   toolset: supportWriteToolset.name,
   scopes: ["cs:write"],
   annotations: annotations.send,
