@@ -1,3 +1,4 @@
+import { engagementTools, engagementToolset } from "./engagement";
 import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
@@ -22,6 +23,7 @@ export const toolsets = [
   supportAnalyticsToolset,
   onboardingToolset,
   knowledgeToolset,
+  engagementToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -35,4 +37,5 @@ export const tools = [
   ...supportAnalyticsTools,
   ...onboardingTools,
   ...knowledgeTools,
+  ...engagementTools,
 ];
