@@ -70,4 +70,3 @@ export const typeThePhrase = (h: GuardedHarness) =>
     content: { confirmation: String(p.message.split("type: ").at(-1)) },
   }));
 export const planHashIn = (text: string) => /Plan hash: ([0-9a-f]+)/.exec(text)?.[1];
-

@@ -143,7 +143,12 @@ describe("kb_search and kb_gaps on Zendesk (node-zendesk against the fake)", () 
         { subject: "Login loop", tags: ["sso"], organization_id: 1, created_at: recent, updated_at: recent },
       ],
       articles: [
-        { title: "Setting up SSO", body: "<p>Configure <b>SAML</b></p>", label_names: ["sso"], html_url: "https://h/1" },
+        {
+          title: "Setting up SSO",
+          body: "<p>Configure <b>SAML</b></p>",
+          label_names: ["sso"],
+          html_url: "https://h/1",
+        },
         { title: "Draft", body: "SSO notes", draft: true },
       ],
     });
@@ -167,7 +172,12 @@ describe("kb_search and kb_gaps on Zendesk (node-zendesk against the fake)", () 
     const r = await z.call("kb_search", { query: "sso" });
     expect(r.isError, r.text).toBe(false);
     expect(r.data.articles).toEqual([
-      expect.objectContaining({ title: "Setting up SSO", labels: ["sso"], snippet: "Configure SAML", url: "https://h/1" }),
+      expect.objectContaining({
+        title: "Setting up SSO",
+        labels: ["sso"],
+        snippet: "Configure SAML",
+        url: "https://h/1",
+      }),
     ]);
     expect(r.data.source).toMatch(/zendesk/i);
   });

@@ -26,12 +26,15 @@ type Fact = { area: string; fact: string; value: number | string | null; source:
 
 describe("qbr_prep", () => {
   it("states every figure with its source, each equal to SQL on the raw rows", async () => {
-    const acc = await db.one<{ id: string; arr: number }>("SELECT id, arr FROM sb_accounts WHERE name = 'Ivyhill Inc'");
+    const acc = await db.one<{ id: string; arr: number }>(
+      "SELECT id, arr FROM sb_accounts WHERE name = 'Ivyhill Inc'",
+    );
     const id = String(acc?.id);
     const r = await s.call("qbr_prep", { account_id: id });
     expect(r.isError, r.text).toBe(false);
     const facts = r.data.facts as Fact[];
-    const value = (area: string, start: string) => facts.find((f) => f.area === area && f.fact.startsWith(start))?.value;
+    const value = (area: string, start: string) =>
+      facts.find((f) => f.area === area && f.fact.startsWith(start))?.value;
     expect(facts.every((f) => f.source.length > 0)).toBe(true);
     expect(r.data.arr).toBe(Number(acc?.arr));
     const t = await db.one<{ n: number; urgent: number; bad: number }>(
@@ -47,7 +50,9 @@ describe("qbr_prep", () => {
       "SELECT AVG(score * 1.0) AS avg FROM sb_nps_responses WHERE account_id = ? AND responded_at >= ? AND responded_at < ?",
       [id, day(-180), day(1)],
     );
-    expect(value("nps", "average NPS")).toBe(nps?.avg === null ? null : Math.round(Number(nps?.avg) * 10) / 10);
+    expect(value("nps", "average NPS")).toBe(
+      nps?.avg === null ? null : Math.round(Number(nps?.avg) * 10) / 10,
+    );
     const sub = await db.one<{ seats: number; renewal_date: string }>(
       "SELECT seats, renewal_date FROM sb_subscriptions WHERE account_id = ? AND status = 'active'",
       [id],
@@ -84,6 +89,8 @@ describe("qbr_prep", () => {
     expect(r.isError).toBe(true);
     expect(r.text).toMatch(/No customer account acc_none/);
     const tools = await s.client.listTools();
-    expect(modelVisibleTokens(tools.tools.find((t) => t.name === "qbr_prep") as never)).toBeLessThanOrEqual(100);
+    expect(modelVisibleTokens(tools.tools.find((t) => t.name === "qbr_prep") as never)).toBeLessThanOrEqual(
+      100,
+    );
   });
 });

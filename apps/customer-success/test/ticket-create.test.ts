@@ -137,7 +137,9 @@ function describeTicketCreateContract(name: string, make: () => Promise<Fixture>
       const primary = await f.port.ticketRequester(f.accountId);
       expect(primary).toMatchObject({ email: f.primaryEmail, accountId: f.accountId });
       expect(primary?.accountName).toBeTruthy();
-      expect((await f.port.ticketRequester(f.accountId, f.otherEmail.toUpperCase()))?.email).toBe(f.otherEmail);
+      expect((await f.port.ticketRequester(f.accountId, f.otherEmail.toUpperCase()))?.email).toBe(
+        f.otherEmail,
+      );
       expect(await f.port.ticketRequester(f.accountId, f.strangerEmail)).toBeUndefined();
     });
 
@@ -161,7 +163,11 @@ function describeTicketCreateContract(name: string, make: () => Promise<Fixture>
       expect(again).toMatchObject({ id: r.id, recovered: true, commentId: r.commentId });
       expect(await f.tickets()).toBe(before + 1);
       const thread = await f.port.ticketThread(r.id);
-      expect(thread).toMatchObject({ subject: "Dashboards time out", priority: "high", accountId: f.accountId });
+      expect(thread).toMatchObject({
+        subject: "Dashboards time out",
+        priority: "high",
+        accountId: f.accountId,
+      });
       expect(thread?.tags).toEqual(["performance"]);
     });
 
@@ -357,7 +363,9 @@ describe("ticket_create on Zendesk, through the guard", () => {
   it("a 5xx after Zendesk created the ticket does not open a second one", async () => {
     const a = { account_id: "5", subject: "Export fails", body: "Logged from the QBR.", tags: ["export"] };
     const dry = await g.plain.call(TOOL, { ...a, dry_run: true });
-    expect(dry.text).toMatch(/Open ticket "Export fails" at Acme Corp for Dana Buyer <dana@acme.example.com>/);
+    expect(dry.text).toMatch(
+      /Open ticket "Export fails" at Acme Corp for Dana Buyer <dana@acme.example.com>/,
+    );
     fake.state.failAfterApply = { status: 503, times: 1 };
     const token = tokenIn((await g.plain.call(TOOL, a)).text);
     const r = await g.plain.call(TOOL, { ...a, confirmation_token: token });
@@ -369,7 +377,12 @@ describe("ticket_create on Zendesk, through the guard", () => {
       ticket_id: String(made[0]?.id),
       written: { system: "zendesk", id: String(made[0]?.id) },
     });
-    expect(made[0]).toMatchObject({ requester_id: 2, organization_id: 5, priority: "normal", tags: ["export"] });
+    expect(made[0]).toMatchObject({
+      requester_id: 2,
+      organization_id: 5,
+      priority: "normal",
+      tags: ["export"],
+    });
     expect(String(made[0]?.external_id)).toMatch(/^revops:/);
     expect(fake.requests.filter((q) => q.method === "POST")).toHaveLength(1);
   });

@@ -7,12 +7,27 @@ import { type Ctx, padId } from "./types.js";
  * none on purpose (performance, data-sync): the help desk's content gaps that kb_gaps must find from the rows.
  */
 const ARTICLES: readonly [section: string, labels: string, title: string, gist: string][] = [
-  ["Getting started", "how-to", "Getting started with Northwind Analytics", "connect a data source, invite your team"],
-  ["Getting started", "how-to", "Inviting teammates and assigning seats", "invite people by email and give them seats"],
+  [
+    "Getting started",
+    "how-to",
+    "Getting started with Northwind Analytics",
+    "connect a data source, invite your team",
+  ],
+  [
+    "Getting started",
+    "how-to",
+    "Inviting teammates and assigning seats",
+    "invite people by email and give them seats",
+  ],
   ["Getting started", "how-to", "Building your first report", "pick a metric, a time range and a breakdown"],
   ["Getting started", "how-to", "Keyboard shortcuts and tips", "the shortcuts power users rely on"],
   ["Dashboards", "dashboards", "Creating and sharing dashboards", "add tiles, set filters and share a link"],
-  ["Dashboards", "dashboards", "Dashboard filters explained", "global and tile filters, and how they combine"],
+  [
+    "Dashboards",
+    "dashboards",
+    "Dashboard filters explained",
+    "global and tile filters, and how they combine",
+  ],
   ["Dashboards", "dashboards,how-to", "Scheduling dashboard emails", "send a dashboard to a list every week"],
   ["Security", "sso", "Setting up single sign-on (SAML)", "configure Okta or Azure AD and test the login"],
   ["Security", "sso,permissions", "Enforcing SSO for every user", "require SSO and keep a break-glass admin"],
@@ -22,7 +37,12 @@ const ARTICLES: readonly [section: string, labels: string, title: string, gist: 
   ["Billing", "billing", "Understanding your invoice", "seats, true-ups and taxes on the invoice"],
   ["Billing", "billing", "Updating payment details", "change the card or switch to invoicing"],
   ["Data", "export", "Exporting data to CSV", "export a report or a dashboard tile"],
-  ["Product", "feature-request", "How we handle feature requests", "where ideas go and how we prioritise them"],
+  [
+    "Product",
+    "feature-request",
+    "How we handle feature requests",
+    "where ideas go and how we prioritise them",
+  ],
 ];
 
 /** One row per article: id, title, section, body, labels (comma-separated), created_at, updated_at. */

@@ -67,7 +67,11 @@ export async function sandboxSearchArticles(
     .map((r) => {
       const title = String(r.title).toLowerCase();
       const text = `${title} ${String(r.body).toLowerCase()} ${String(r.labels).toLowerCase()}`;
-      return { r, hit: words.every((w) => text.includes(w)), inTitle: words.filter((w) => title.includes(w)).length };
+      return {
+        r,
+        hit: words.every((w) => text.includes(w)),
+        inTitle: words.filter((w) => title.includes(w)).length,
+      };
     })
     .filter((x) => x.hit)
     .sort(

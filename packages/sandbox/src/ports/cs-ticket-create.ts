@@ -66,7 +66,11 @@ export async function sandboxTicketRequester(
  * One transaction: the ticket, its first comment and the journal. The id derives from the idempotency key, so a
  * retry of the same confirmed plan finds the ticket instead of opening a second one.
  */
-export function sandboxCreateTicket(db: SqlDb, t: NewTicket, origin: WriteOrigin): Promise<TicketCreateResult> {
+export function sandboxCreateTicket(
+  db: SqlDb,
+  t: NewTicket,
+  origin: WriteOrigin,
+): Promise<TicketCreateResult> {
   const id = origin.idempotencyKey
     ? `tkt_${createHash("sha256").update(origin.idempotencyKey).digest("hex").slice(0, 20)}`
     : `tkt_${randomUUID()}`;

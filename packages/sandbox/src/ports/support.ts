@@ -12,6 +12,8 @@ import {
 } from "./churn-history.js";
 import { type FeatureUse, featureUse } from "./cs-adoption.js";
 import { type KbArticle, sandboxArticles, sandboxSearchArticles } from "./cs-kb.js";
+import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
+import { subscriptionTerms, type TermHistory } from "./cs-terms.js";
 import {
   type NewTicket,
   sandboxCreateTicket,
@@ -19,8 +21,6 @@ import {
   type TicketCreateResult,
   type TicketRequester,
 } from "./cs-ticket-create.js";
-import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
-import { subscriptionTerms, type TermHistory } from "./cs-terms.js";
 import { type TicketFacts, ticketFacts } from "./cs-ticket-facts.js";
 import {
   searchTickets,

@@ -12,12 +12,12 @@ import { isVendorError } from "@revops/resilience";
 import {
   type AccountSignals,
   decodeCursor,
-  type KbArticle,
-  snippetOf,
   encodeCursor,
+  type KbArticle,
   type NpsResponseRow,
   type Page,
   pageLimit,
+  snippetOf,
   type TicketPriority,
   type TicketQuery,
   type TicketRow,
@@ -530,7 +530,10 @@ export class ZendeskSupport implements SupportPort {
   }
 
   /** Help Center search (first page, Zendesk's relevance order), with how many articles matched. */
-  async searchArticles(q: { query: string; limit: number }): Promise<WithFreshness<{ rows: KbArticle[]; total: number }>> {
+  async searchArticles(q: {
+    query: string;
+    limit: number;
+  }): Promise<WithFreshness<{ rows: KbArticle[]; total: number }>> {
     const t = new FreshnessTracker(VENDOR);
     const r = t.take(await this.zd.searchArticles(q.query));
     const rows = r.results.filter((a) => a.draft !== true).map(toArticle);

@@ -1,5 +1,12 @@
 import { freshnessOf } from "@revops/connectors/freshness";
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema, notFound, untrustedText } from "@revops/kit";
+import {
+  AnalyticsMetaSchema,
+  annotations,
+  ConnectionSchema,
+  MoneySchema,
+  notFound,
+  untrustedText,
+} from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { HEALTH_METHOD, healthScore, topDriver } from "../../domain/health";
@@ -12,7 +19,8 @@ const minusDays = (day: string, n: number) =>
   new Date(Date.parse(day) - n * DAY_MS).toISOString().slice(0, 10);
 /** Recent tickets quoted in the brief: enough to recall what went wrong, few enough to stay compact. */
 const RECENT_TICKETS = 3;
-const pct = (now: number, before: number) => (before > 0 ? Math.round(((now - before) / before) * 100) : null);
+const pct = (now: number, before: number) =>
+  before > 0 ? Math.round(((now - before) / before) * 100) : null;
 
 const FactSchema = z.object({
   area: z.enum(["account", "usage", "outcomes", "support", "nps", "health", "renewal"]),
@@ -25,7 +33,8 @@ type Fact = z.output<typeof FactSchema>;
 export const qbrPrep = csTool({
   name: "qbr_prep",
   title: "QBR brief",
-  description: "A compact QBR brief for one customer: usage, outcomes, tickets, NPS, health and renewal, each sourced.",
+  description:
+    "A compact QBR brief for one customer: usage, outcomes, tickets, NPS, health and renewal, each sourced.",
   toolset: engagementToolset.name,
   scopes: ["cs:read"],
   annotations: annotations.read,
@@ -36,7 +45,11 @@ export const qbrPrep = csTool({
     arr: MoneySchema,
     facts: z.array(FactSchema),
     recent_tickets: z.array(
-      z.object({ id: z.string(), subject: untrustedText(z.string(), "ticket subject", 120), status: z.string() }),
+      z.object({
+        id: z.string(),
+        subject: untrustedText(z.string(), "ticket subject", 120),
+        status: z.string(),
+      }),
     ),
     meta: AnalyticsMetaSchema,
   }),
@@ -61,7 +74,12 @@ export const qbrPrep = csTool({
     const plan = plans.find((p) => p.accountId === s.accountId);
     const book = `${ports.source} account book`;
     const facts: Fact[] = [
-      { area: "account", fact: "plan and seats", value: `${s.plan ?? "no active plan"}, ${s.seats} seats`, source: book },
+      {
+        area: "account",
+        fact: "plan and seats",
+        value: `${s.plan ?? "no active plan"}, ${s.seats} seats`,
+        source: book,
+      },
       {
         area: "usage",
         fact: `monthly actives per seat (${s.usageMonth ?? "last month"})`,
@@ -85,8 +103,18 @@ export const qbrPrep = csTool({
           ]
         : []),
       { area: "support", fact: "tickets in the last 90 days", value: s.ticketsLast90, source: "help desk" },
-      { area: "support", fact: "urgent tickets, last 90 days", value: s.urgentTicketsLast90, source: "help desk" },
-      { area: "support", fact: "bad CSAT ratings, last 90 days", value: s.badCsatLast90, source: "help desk" },
+      {
+        area: "support",
+        fact: "urgent tickets, last 90 days",
+        value: s.urgentTicketsLast90,
+        source: "help desk",
+      },
+      {
+        area: "support",
+        fact: "bad CSAT ratings, last 90 days",
+        value: s.badCsatLast90,
+        source: "help desk",
+      },
       {
         area: "nps",
         fact: `average NPS score, last 180 days (${s.npsResponsesLast180} responses)`,
@@ -118,11 +146,12 @@ export const qbrPrep = csTool({
         method: `qbr-v1: the account's current signals (as health_scores reads them), its onboarding plan, newest ${RECENT_TICKETS} tickets and open renewal deals; health by ${HEALTH_METHOD}`,
         as_of: today,
         source: ports.source,
-        inputs: { account_id: s.accountId, since_nps: minusDays(today, 180), since_tickets: minusDays(today, 90) },
-        caveats: [
-          "Outcomes are onboarding milestones only: the suite holds no customer goals.",
-          ...notes,
-        ],
+        inputs: {
+          account_id: s.accountId,
+          since_nps: minusDays(today, 180),
+          since_tickets: minusDays(today, 90),
+        },
+        caveats: ["Outcomes are onboarding milestones only: the suite holds no customer goals.", ...notes],
       },
     };
   },

@@ -10,7 +10,7 @@ import {
 } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
-import { HANDLING_TAGS, KB_GAPS_METHOD, kbGaps as gapsOf } from "../../domain/kb-gaps";
+import { kbGaps as gapsOf, HANDLING_TAGS, KB_GAPS_METHOD } from "../../domain/kb-gaps";
 import { csTool } from "../../ports";
 import { knowledgeToolset } from "./toolset";
 
@@ -59,7 +59,11 @@ export const kbGaps = csTool({
         hint: "Give a from date on or before to.",
       });
     const [facts, articles, signals] = await fromVendor(() =>
-      Promise.all([ports.support.ticketFacts({ from, to }), ports.support.articles(), ports.support.accountSignals()]),
+      Promise.all([
+        ports.support.ticketFacts({ from, to }),
+        ports.support.articles(),
+        ports.support.accountSignals(),
+      ]),
     );
     const result = gapsOf(
       facts.created,

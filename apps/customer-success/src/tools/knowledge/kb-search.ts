@@ -38,7 +38,9 @@ export const kbSearch = csTool({
   example: { query: "single sign-on" },
   handler: async ({ input, ctx }) => {
     const ports = await ctx.ports.using(input.connection);
-    const r = await fromVendor(() => ports.support.searchArticles({ query: input.query, limit: input.limit }));
+    const r = await fromVendor(() =>
+      ports.support.searchArticles({ query: input.query, limit: input.limit }),
+    );
     return {
       articles: r.rows.map((a) => ({
         id: a.id,

@@ -33,7 +33,10 @@ const input = z
     priority: z
       .string()
       .default("normal")
-      .refine((v) => (PRIORITIES as readonly string[]).includes(v), `priority: one of ${PRIORITIES.join(", ")}`)
+      .refine(
+        (v) => (PRIORITIES as readonly string[]).includes(v),
+        `priority: one of ${PRIORITIES.join(", ")}`,
+      )
       .transform((v) => v as (typeof PRIORITIES)[number]),
     tags: z.array(TagSchema).max(20).default([]),
     connection: ConnectionSchema.optional(),
