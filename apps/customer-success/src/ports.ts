@@ -2,6 +2,8 @@ import { toolsFor } from "@revops/kit";
 import {
   type AccountSignals,
   type FeatureUse,
+  type KbArticle,
+  type NewTicket,
   type NpsResponseRow,
   type OnboardingPort,
   type Page,
@@ -12,9 +14,11 @@ import {
   type SignalsQuery,
   type TermHistory,
   type TicketChanges,
+  type TicketCreateResult,
   type TicketDetail,
   type TicketFacts,
   type TicketQuery,
+  type TicketRequester,
   type TicketRow,
   type TicketSearch,
   type TicketSearchRow,
@@ -24,7 +28,15 @@ import {
 } from "@revops/sandbox";
 
 /** One ticket as read fresh for a write, what it may change, and who writes: the sandbox's own shapes. */
-export type { TicketChanges, TicketDetail, WriteOrigin as TicketWriteOrigin } from "@revops/sandbox";
+export type {
+  KbArticle,
+  NewTicket,
+  TicketChanges,
+  TicketCreateResult,
+  TicketDetail,
+  TicketRequester,
+  WriteOrigin as TicketWriteOrigin,
+} from "@revops/sandbox";
 
 export interface TicketUpdateResult {
   /** Where it was written ("sandbox", "zendesk"): the audit record names it with the ticket id. */
@@ -93,6 +105,14 @@ export interface SupportPort {
   getTicket(id: string): Promise<TicketDetail | undefined>;
   /** Applies the changes and the comment once; a closed ticket is refused with TicketWriteError "closed". */
   updateTicket(id: string, changes: TicketChanges, origin: TicketWriteOrigin): Promise<TicketUpdateResult>;
+  /** Fresh: the account's contact with this email, or without one its primary contact; undefined when none. */
+  ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined>;
+  /** Opens a ticket with its first comment, once per idempotency key (a retry finds it). */
+  createTicket(t: NewTicket, origin: TicketWriteOrigin): Promise<TicketCreateResult>;
+  /** Help Center search: articles with every word of the query, best first, at most `limit`, and how many matched. */
+  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }>;
+  /** Every published article (kb_gaps compares them with ticket topics). */
+  articles(): Promise<KbArticle[]>;
   /** Every term that came up for renewal (renewed / cancelled) with features as of `leadDays` before it. */
   renewalHistory(): Promise<ChurnHistory>;
   /** Current customers' terms with a renewal ahead (on or before `until`), with the same features as of today. */

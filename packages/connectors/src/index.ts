@@ -182,8 +182,10 @@ export {
 export { throwIfReturnedError, zendeskHttpError } from "./zendesk/errors";
 export {
   type AddCommentResult,
+  type CreateTicketResult,
   type CursorPage,
   createZendeskConnector,
+  externalIdOf,
   type SearchPage,
   TICKET_STATUSES,
   type TicketExportPage,
@@ -192,6 +194,8 @@ export {
   type ZendeskArticle,
   type ZendeskConnector,
   type ZendeskMetricSet,
+  type ZendeskNewTicket,
   type ZendeskSatisfactionRating,
   type ZendeskTicket,
+  type ZendeskUser,
 } from "./zendesk/operations";

@@ -49,6 +49,7 @@ const PINNED: Record<string, string> = {
   sb_usage_monthly: "8185:9d3ae6aa2e62805d",
   sb_lists: "5:672805fcb460c821",
   sb_list_members: "532:fe8d1b237e1b6fa0",
+  sb_kb_articles: "16:0a5b4812a97ea1fc",
   sb_usage_recent: "301:16dfc7597a266b0e",
 };
 

@@ -95,6 +95,7 @@ export const TABLE_COLUMNS = {
   sb_usage_monthly: ["account_id", "month", "active_users"],
   sb_lists: ["id", "name", "kind", "created_at"],
   sb_list_members: ["list_id", "contact_id", "added_at"],
+  sb_kb_articles: ["id", "title", "section", "body", "labels", "created_at", "updated_at"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableName = keyof typeof TABLE_COLUMNS;
@@ -336,6 +337,14 @@ CREATE TABLE IF NOT EXISTS sb_sales_emails (
 CREATE INDEX IF NOT EXISTS sb_sales_emails_sender_idx ON sb_sales_emails (sender_email, sent_at);
 `;
 
+// Help Center articles (kb_search, kb_gaps): a small generated set, labelled with the ticket tags they answer.
+const kbArticles = `
+CREATE TABLE IF NOT EXISTS sb_kb_articles (
+  id ${T} PRIMARY KEY, title ${T} NOT NULL, section ${T} NOT NULL, body ${T} NOT NULL, labels ${T} NOT NULL,
+  created_at ${T} NOT NULL, updated_at ${T} NOT NULL
+);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -354,6 +363,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0009-email-sends", sql: emailSends },
   { id: "sandbox-0010-tasks", sql: tasks },
   { id: "sandbox-0012-meetings-outreach", sql: meetingsOutreach },
+  { id: "sandbox-0014-kb-articles", sql: kbArticles },
 ];
 
 /**

@@ -3,6 +3,8 @@ import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } fro
 import type {
   ChurnHistory,
   FeatureUse,
+  KbArticle,
+  NewTicket,
   NpsQuery,
   NpsStats,
   RenewalDealRow,
@@ -11,8 +13,10 @@ import type {
   SupportPort,
   TermHistory,
   TicketChanges,
+  TicketCreateResult,
   TicketDetail,
   TicketFacts,
+  TicketRequester,
   TicketSearch,
   TicketSearchRow,
   TicketThread,
@@ -79,6 +83,23 @@ export class CompositeSupport implements SupportPort {
 
   updateTicket(id: string, changes: TicketChanges, origin: TicketWriteOrigin): Promise<TicketUpdateResult> {
     return this.s.tickets.updateTicket(id, changes, origin);
+  }
+
+  ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined> {
+    return this.s.tickets.ticketRequester(accountId, email);
+  }
+
+  createTicket(t: NewTicket, origin: TicketWriteOrigin): Promise<TicketCreateResult> {
+    return this.s.tickets.createTicket(t, origin);
+  }
+
+  /** The Help Center is the help desk's: Zendesk's, or the sandbox's articles. */
+  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }> {
+    return this.s.tickets.searchArticles(q);
+  }
+
+  articles(): Promise<KbArticle[]> {
+    return this.s.tickets.articles();
   }
 
   async accountSignals(q?: SignalsQuery): Promise<WithFreshness<AccountSignals[]>> {

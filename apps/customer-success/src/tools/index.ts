@@ -1,6 +1,8 @@
+import { engagementTools, engagementToolset } from "./engagement";
 import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
+import { knowledgeTools, knowledgeToolset } from "./knowledge";
 import { onboardingTools, onboardingToolset } from "./onboarding";
 import { playsTools, playsToolset } from "./plays";
 import { renewalsTools, renewalsToolset } from "./renewals";
@@ -22,6 +24,8 @@ export const toolsets = [
   supportAnalyticsToolset,
   onboardingToolset,
   playsToolset,
+  knowledgeToolset,
+  engagementToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -35,4 +39,6 @@ export const tools = [
   ...supportAnalyticsTools,
   ...onboardingTools,
   ...playsTools,
+  ...knowledgeTools,
+  ...engagementTools,
 ];

@@ -88,6 +88,27 @@ export interface UpdateTicketResult {
   recovered: boolean;
 }
 
+/** Create Ticket's fields as ticket_create sends them: the first comment is the description (public or not). */
+export interface ZendeskNewTicket {
+  subject: string;
+  comment: { body: string; public: boolean };
+  requester_id: number;
+  organization_id?: number;
+  priority?: "low" | "normal" | "high" | "urgent";
+  tags?: string[];
+}
+
+export interface CreateTicketResult {
+  ticket: ZendeskTicket;
+  /** The first comment's id (from the creation audit), when Zendesk returned it. */
+  commentId?: number;
+  /** True when an interrupted earlier attempt had already created it: found by its external id, not created again. */
+  recovered: boolean;
+}
+
+/** The external id a created ticket carries: the write's idempotency key, so a retry can find it. */
+export const externalIdOf = (idempotencyKey: string) => `revops:${idempotencyKey}`;
+
 export const ZENDESK_IDEMPOTENCY_FIELD = "revops_idempotency_key";
 export const TICKET_STATUSES = ["new", "open", "pending", "hold", "solved", "closed"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -116,6 +137,16 @@ export interface ZendeskConnector {
     update: ZendeskTicketUpdate,
     opts: { idempotencyKey: string; resumed?: boolean },
   ): Promise<UpdateTicketResult>;
+  /**
+   * Create Ticket once per key: the key rides as the ticket's `external_id`, and after an ambiguous failure the
+   * tickets with that external id (List Tickets, not search, which lags) are read before the one retry.
+   */
+  createTicket(
+    ticket: ZendeskNewTicket,
+    opts: { idempotencyKey: string; resumed?: boolean },
+  ): Promise<CreateTicketResult>;
+  /** Users by Zendesk search (`email:…`, `organization:…`), fresh: whom a new ticket is for. */
+  searchUsersFresh(query: string): Promise<ZendeskUser[]>;
   /** Zendesk search syntax, scoped to tickets: `status:open priority:urgent refund`. */
   searchTickets(query: string, opts?: SearchOptions): Promise<MaybeStale<SearchPage<ZendeskTicket>>>;
   /** A ticket's comments, oldest first (cursor paged). */
@@ -129,6 +160,8 @@ export interface ZendeskConnector {
     limit?: number;
   }): Promise<MaybeStale<CursorPage<ZendeskSatisfactionRating>>>;
   searchArticles(query: string): Promise<MaybeStale<SearchPage<ZendeskArticle>>>;
+  /** Help Center articles, cursor paged (`page[size]` ≤ 100). */
+  listArticles(input?: { after?: string; limit?: number }): Promise<MaybeStale<CursorPage<ZendeskArticle>>>;
   /**
    * Incremental ticket export (cursor based): tickets updated at or after `startTime` (unix seconds, at least a
    * minute ago), oldest update first, up to 1,000 a page, with `include=metric_sets`; then `cursor` pages on.
@@ -252,8 +285,62 @@ export async function createZendeskConnector(
     };
   }
 
+  async function createTicket(
+    ticket: ZendeskNewTicket,
+    { idempotencyKey, resumed }: { idempotencyKey: string; resumed?: boolean },
+  ): Promise<CreateTicketResult> {
+    if (!idempotencyKey) throw new RangeError("A Zendesk ticket create needs an idempotency key");
+    if (!ticket.comment.body.trim()) throw new RangeError("A Zendesk ticket needs a first comment");
+    positiveId(ticket.requester_id);
+    const externalId = externalIdOf(idempotencyKey);
+    const { value, recovered } = await writeOnce({
+      lookupFirst: resumed === true,
+      write: async () => {
+        const { value: res } = await runtime.attempt(
+          "tickets.create",
+          async () =>
+            throwIfReturnedError(
+              await support.tickets._rawRequest("POST", `${api}/tickets.json`, {
+                ticket: { ...ticket, external_id: externalId },
+              }),
+            ),
+          { idempotent: false },
+        );
+        const r = res.result as { ticket: ZendeskTicket; audit?: Audit };
+        return { ticket: r.ticket, commentId: commentIdOf(r.audit) };
+      },
+      lookup: async () => {
+        const body = await getRaw<{ tickets: ZendeskTicket[] }>("tickets.list", "tickets.json", {
+          external_id: externalId,
+        });
+        const found = body.tickets[0];
+        if (!found) return undefined;
+        // the description is the ticket's first comment
+        const first = await getRaw<{ comments?: ZendeskComment[] }>(
+          "tickets.comments.list",
+          `tickets/${found.id}/comments.json`,
+          { "page[size]": "1" },
+        );
+        return { ticket: found, commentId: first.comments?.[0]?.id };
+      },
+    });
+    return {
+      ticket: value.ticket,
+      ...(value.commentId === undefined ? {} : { commentId: value.commentId }),
+      recovered,
+    };
+  }
+
   return {
     sdk,
+    createTicket,
+    async searchUsersFresh(query) {
+      const body = await getRaw<{ results: ZendeskUser[] }>("users.search", "search.json", {
+        query: `type:user ${query}`,
+        per_page: "100",
+      });
+      return body.results;
+    },
     listTickets: ({ status, after, limit, order = "oldest" }) => {
       if (status !== undefined && !TICKET_STATUSES.includes(status))
         throw new RangeError(`Not a Zendesk ticket status: ${status}`);
@@ -333,6 +420,16 @@ export async function createZendeskConnector(
         };
         return { results: body.results, count: body.count };
       }),
+    listArticles: ({ after, limit } = {}) => {
+      const size = String(pageSize(limit ?? 100));
+      return runtime.read(`articles:${after ?? ""}:${size}`, async () => {
+        const body = await getRaw<CursorBody>("articles.list", "help_center/articles.json", {
+          "page[size]": size,
+          "page[after]": after,
+        });
+        return toCursorPage<ZendeskArticle>(body, "articles");
+      });
+    },
     exportTickets: (input) =>
       runtime.read(`tickets.export:${input.cursor ?? `t${input.startTime}`}`, async () => {
         const body = await getRaw<{

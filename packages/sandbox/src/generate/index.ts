@@ -2,6 +2,7 @@ import { TABLE_COLUMNS, type TableName } from "../schema.js";
 import { accountRows, buildAccounts, contactRows, subscriptionRows, userRows } from "./accounts.js";
 import { activityRows, planActivities } from "./activities.js";
 import { buildDeals, dealRows, stageHistoryRows } from "./deals.js";
+import { kbArticleRows } from "./kb.js";
 import { listMemberRows, listRows } from "./lists.js";
 import { buildCampaigns, buildLeads, touchRows } from "./marketing.js";
 import { npsRows, ticketRows } from "./support.js";
@@ -74,6 +75,7 @@ export function* generateCompany(opts: GenerateOptions = {}): Generator<TableChu
   yield* chunked("sb_usage_monthly", monthlyUsageRows(ctx, accounts), size);
   yield* chunked("sb_lists", listRows(ctx), size);
   yield* chunked("sb_list_members", listMemberRows(ctx, accounts), size);
+  yield* chunked("sb_kb_articles", kbArticleRows(ctx), size);
 }
 
 /** Materialise the whole company in memory (fine at scale 1; use `generateCompany` for big scales). */

@@ -7,6 +7,9 @@ import type { TicketPriority, TicketStatus } from "./support.js";
 export interface TicketFact {
   id: string;
   createdAt: string;
+  /** The customer's account (Zendesk: organization id; "" without one). */
+  accountId: string;
+  subject: string;
   status: TicketStatus;
   priority: TicketPriority;
   tags: string[];
@@ -30,7 +33,7 @@ export async function ticketFacts(db: SqlDb, from: string, to: string): Promise<
   const [op, end] = upperBound(to);
   const [created, backlog] = await Promise.all([
     db.query<Record<string, unknown>>(
-      `SELECT id, created_at, status, priority, tags, csat, first_response_minutes, solved_at FROM sb_tickets
+      `SELECT id, created_at, account_id, subject, status, priority, tags, csat, first_response_minutes, solved_at FROM sb_tickets
        WHERE created_at >= ? AND created_at ${op} ? ORDER BY created_at, id`,
       [from, end],
     ),
@@ -43,6 +46,8 @@ export async function ticketFacts(db: SqlDb, from: string, to: string): Promise<
     created: created.map((r) => ({
       id: String(r.id),
       createdAt: String(r.created_at),
+      accountId: String(r.account_id),
+      subject: String(r.subject),
       status: r.status as TicketStatus,
       priority: r.priority as TicketPriority,
       tags: String(r.tags ?? "")

@@ -11,8 +11,16 @@ import {
   upcomingRenewals,
 } from "./churn-history.js";
 import { type FeatureUse, featureUse } from "./cs-adoption.js";
+import { type KbArticle, sandboxArticles, sandboxSearchArticles } from "./cs-kb.js";
 import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
 import { subscriptionTerms, type TermHistory } from "./cs-terms.js";
+import {
+  type NewTicket,
+  sandboxCreateTicket,
+  sandboxTicketRequester,
+  type TicketCreateResult,
+  type TicketRequester,
+} from "./cs-ticket-create.js";
 import { type TicketFacts, ticketFacts } from "./cs-ticket-facts.js";
 import {
   searchTickets,
@@ -170,6 +178,10 @@ export class TicketWriteError extends Error {
 export interface SupportPort {
   getTicket(id: string): Promise<TicketDetail | undefined>;
   updateTicket(id: string, changes: TicketChanges, origin: WriteOrigin): Promise<TicketUpdateResult>;
+  ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined>;
+  createTicket(t: NewTicket, origin: WriteOrigin): Promise<TicketCreateResult>;
+  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }>;
+  articles(): Promise<KbArticle[]>;
   accountSignals(q?: SignalsQuery): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
   npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
@@ -473,6 +485,23 @@ export class SandboxSupport implements SupportPort {
     return whileUnchanged(this.db, `ticket-facts|${q.from}|${q.to}`, () =>
       ticketFacts(this.db, q.from, q.to),
     );
+  }
+
+  /** Fresh: the account's contact by email, or its most senior one. */
+  ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined> {
+    return sandboxTicketRequester(this.db, accountId, email);
+  }
+
+  createTicket(t: NewTicket, origin: WriteOrigin): Promise<TicketCreateResult> {
+    return sandboxCreateTicket(this.db, t, origin);
+  }
+
+  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }> {
+    return sandboxSearchArticles(this.db, q);
+  }
+
+  articles(): Promise<KbArticle[]> {
+    return sandboxArticles(this.db);
   }
 
   async getTicket(id: string): Promise<TicketDetail | undefined> {

@@ -349,15 +349,30 @@ function exportTickets(state: ZendeskState, req: FakeRequest): Reply {
 function tickets(state: ZendeskState, req: FakeRequest, rest: string): Reply {
   const body = ((req.json ?? {}) as { ticket?: Record<string, unknown> }).ticket;
   if (rest === "" && req.method === "GET") {
-    const rows = sorted(req, [...state.tickets.values()]);
+    // List Tickets' `external_id` filter: external ids need not be unique, so it may list several
+    const external = req.query.get("external_id");
+    const all = [...state.tickets.values()].filter((t) => external === null || t.external_id === external);
+    const rows = sorted(req, all);
     return Array.isArray(rows) ? cursorPage(req, "tickets", rows, req.path) : rows;
   }
   if (rest === "" && req.method === "POST") {
     if (!body?.comment) return zdError(422, "RecordInvalid", "Description: cannot be blank");
-    const ticket: Row = { id: state.nextId++, status: "new", created_at: new Date().toISOString(), tags: [] };
+    if (body.requester_id !== undefined && !state.users.has(Number(body.requester_id)))
+      return invalid("Requester: is invalid");
+    const ticket: Row = {
+      id: state.nextId++,
+      status: "new",
+      created_at: new Date().toISOString(),
+      tags: [],
+      via: { channel: "api" },
+    };
+    // a refused create leaves nothing behind
+    const refusal = refuseWrite(state, ticket, body);
+    if (refusal) return refusal;
     state.tickets.set(ticket.id, ticket);
     const reply = writeTicket(state, ticket, body);
-    return { ...reply, status: 201 };
+    // created: 201; a refusal or an injected fault keeps its own status
+    return reply.status === 200 ? { ...reply, status: 201 } : reply;
   }
   const m = rest.match(/^\/(\d+)(\/audits|\/comments)?$/);
   const ticket = m ? state.tickets.get(Number(m[1])) : undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   throwIfReturnedError,
+  type ZendeskArticle,
   type ZendeskConnector,
   type ZendeskMetricSet,
   type ZendeskTicket,
@@ -12,9 +13,11 @@ import {
   type AccountSignals,
   decodeCursor,
   encodeCursor,
+  type KbArticle,
   type NpsResponseRow,
   type Page,
   pageLimit,
+  snippetOf,
   type TicketPriority,
   type TicketQuery,
   type TicketRow,
@@ -23,6 +26,7 @@ import {
 import {
   type ChurnHistory,
   type FeatureUse,
+  type NewTicket,
   type NpsQuery,
   type NpsStats,
   type RenewalDealRow,
@@ -31,9 +35,11 @@ import {
   type SupportPort,
   type TermHistory,
   type TicketChanges,
+  type TicketCreateResult,
   type TicketDetail,
   type TicketFact,
   type TicketFacts,
+  type TicketRequester,
   type TicketSearch,
   type TicketSearchRow,
   type TicketThread,
@@ -106,6 +112,21 @@ function inRange(createdAt: string, from?: string, to?: string): boolean {
   if (from && createdAt < from) return false;
   if (to && (to.length === 10 ? createdAt.slice(0, 10) > to : createdAt > to)) return false;
   return true;
+}
+
+const MAX_ARTICLE_PAGES = 20;
+
+/** A Help Center article as the port's row: labels are its `label_names`, the snippet plain text. */
+function toArticle(a: ZendeskArticle): KbArticle {
+  return {
+    id: String(a.id),
+    title: String(a.title ?? ""),
+    section: a.section_id === undefined || a.section_id === null ? "" : String(a.section_id),
+    labels: Array.isArray(a.label_names) ? a.label_names.map(String) : [],
+    snippet: snippetOf(String(a.snippet ?? a.body ?? "")),
+    url: String(a.html_url ?? ""),
+    updatedAt: String(a.updated_at ?? ""),
+  };
 }
 
 /** Zendesk ids are positive integers; anything else is the caller's mistake, named by field. */
@@ -298,9 +319,12 @@ export class ZendeskSupport implements SupportPort {
       typeof v?.calendar === "number" ? v.calendar : null;
     const status = suiteStatus(z.status);
     const solved = status === "solved" || status === "closed";
+    const org = z.organization_id;
     return {
       id: String(z.id),
       createdAt: String(z.created_at ?? ""),
+      accountId: org === null || org === undefined ? "" : String(org),
+      subject: String(z.subject ?? z.raw_subject ?? ""),
       status,
       priority: suitePriority(z.priority),
       tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
@@ -479,6 +503,87 @@ export class ZendeskSupport implements SupportPort {
       };
     } catch (err) {
       throw ticketWriteError(err, id) ?? err;
+    }
+  }
+
+  /**
+   * The organization's user with this email, or without one its oldest end-user (Zendesk keeps no seniority);
+   * undefined when the organization has no such user.
+   */
+  async ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined> {
+    const org = zendeskId(accountId, "account_id");
+    const who = email?.trim().replace(/["\s]/g, "");
+    const users = await this.zd.searchUsersFresh(who ? `email:${who}` : `organization:${org}`);
+    const user = users
+      .filter((u) => Number(u.organization_id) === org && u.email && (who || u.role === "end-user"))
+      .sort((a, b) => a.id - b.id)[0];
+    if (!user) return undefined;
+    const tz = user.iana_time_zone;
+    return {
+      id: String(user.id),
+      name: String(user.name ?? ""),
+      email: String(user.email),
+      ...(typeof tz === "string" && tz ? { timeZone: tz } : {}),
+      accountId: String(org),
+      accountName: await this.organizationName(String(org), new FreshnessTracker(VENDOR)),
+    };
+  }
+
+  /** Help Center search (first page, Zendesk's relevance order), with how many articles matched. */
+  async searchArticles(q: {
+    query: string;
+    limit: number;
+  }): Promise<WithFreshness<{ rows: KbArticle[]; total: number }>> {
+    const t = new FreshnessTracker(VENDOR);
+    const r = t.take(await this.zd.searchArticles(q.query));
+    const rows = r.results.filter((a) => a.draft !== true).map(toArticle);
+    return t.mark({ rows: rows.slice(0, q.limit), total: Math.max(r.count, rows.length) });
+  }
+
+  /** Every published article (at most MAX_ARTICLE_PAGES pages of 100). */
+  async articles(): Promise<WithFreshness<KbArticle[]>> {
+    const t = new FreshnessTracker(VENDOR);
+    const out: KbArticle[] = [];
+    let after: string | undefined;
+    for (let i = 0; i < MAX_ARTICLE_PAGES; i++) {
+      const page = t.take(await this.zd.listArticles({ ...(after ? { after } : {}), limit: PAGE }));
+      out.push(...page.results.filter((a) => a.draft !== true).map(toArticle));
+      after = page.nextCursor;
+      if (!after) break;
+    }
+    if (after) t.partial(`The Help Center has more than the ${out.length} articles read.`);
+    return t.mark(out);
+  }
+
+  /** One Create Ticket per confirmed plan, its key as the external id (looked up after a 5xx, never sent twice). */
+  async createTicket(t: NewTicket, origin: TicketWriteOrigin): Promise<TicketCreateResult> {
+    try {
+      const r = await this.zd.createTicket(
+        {
+          subject: t.subject,
+          comment: { body: t.comment.body, public: t.comment.visibility === "public" },
+          requester_id: zendeskId(t.requesterId, "requester_email"),
+          organization_id: zendeskId(t.accountId, "account_id"),
+          priority: t.priority,
+          ...(t.tags.length ? { tags: t.tags } : {}),
+        },
+        { idempotencyKey: origin.idempotencyKey ?? randomUUID(), ...(origin.resumed && { resumed: true }) },
+      );
+      return {
+        system: "zendesk",
+        id: String(r.ticket.id),
+        status: suiteStatus(r.ticket.status),
+        ...(r.commentId === undefined ? {} : { commentId: String(r.commentId) }),
+        recovered: r.recovered,
+      };
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "invalid")
+        throw new TicketWriteError(
+          "invalid",
+          err.message,
+          /Requester/i.test(err.message) ? "requester_email" : undefined,
+        );
+      throw err;
     }
   }
 

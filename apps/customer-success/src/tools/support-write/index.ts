@@ -1,4 +1,5 @@
+import { ticketCreate } from "./ticket-create";
 import { ticketUpdate } from "./ticket-update";
 
 export { supportWriteToolset } from "./toolset";
-export const supportWriteTools = [ticketUpdate];
+export const supportWriteTools = [ticketCreate, ticketUpdate];

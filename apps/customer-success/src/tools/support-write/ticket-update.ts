@@ -14,7 +14,7 @@ import { z } from "zod";
 import { type CsPorts, csTool, isTicketWriteError, type TicketChanges, type TicketDetail } from "../../ports";
 import { supportWriteToolset } from "./toolset";
 
-const TagSchema = z
+export const TagSchema = z
   .string()
   .min(1)
   .max(80)
@@ -50,7 +50,7 @@ const FieldChangeSchema = z.object({
 type FieldChange = z.output<typeof FieldChangeSchema>;
 
 /** One line of plain text, capped: what a human types back in the confirmation phrase. */
-const shortSubject = (s: string) => {
+export const shortSubject = (s: string) => {
   const one = s.replace(/\s+/g, " ").replaceAll("<<<", "‹‹‹").replaceAll(">>>", "›››").trim();
   return one.length > SUBJECT_IN_PLAN ? `${one.slice(0, SUBJECT_IN_PLAN - 1)}…` : one;
 };

@@ -2,6 +2,6 @@ import type { ToolsetDefinition } from "@revops/kit";
 
 export const supportWriteToolset: ToolsetDefinition = {
   name: "support_write",
-  description: "Update tickets: status, assignee, notes, replies (confirmed by a human)",
+  description: "Open and update tickets: status, assignee, notes, replies (confirmed by a human)",
   default: true,
 };
