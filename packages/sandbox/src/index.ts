@@ -148,6 +148,15 @@ export {
   sandboxSystemCompanies,
 } from "./ports/identity-systems.js";
 export {
+  type HandoffRecord,
+  type HandoffResult,
+  type LeadAssignment,
+  type PendingMql,
+  type PendingMqls,
+  SANDBOX_HANDOFF_NOTE,
+  type SalesOwner,
+} from "./ports/lead-handoff.js";
+export {
   type CampaignChannel,
   type CampaignOutcome,
   type CampaignQuery,

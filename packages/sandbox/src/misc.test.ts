@@ -68,6 +68,7 @@ describe("package entry", () => {
       "sandbox-0007-change-keys",
       "sandbox-0008-onboarding",
       "sandbox-0009-email-sends",
+      "sandbox-0013-lead-handoffs",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [

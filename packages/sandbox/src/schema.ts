@@ -302,6 +302,16 @@ CREATE TABLE IF NOT EXISTS sb_email_deliveries (
 CREATE INDEX IF NOT EXISTS sb_email_deliveries_email_idx ON sb_email_deliveries (email, bounced);
 `;
 
+// MQL hand-off (mql_handoff): one row per lead given a sales owner, written only by the tool; the MQL time it
+// counted speed-to-lead from is kept beside the hand-off time.
+const leadHandoffs = `
+CREATE TABLE IF NOT EXISTS sb_lead_handoffs (
+  lead_id ${T} PRIMARY KEY, owner_id ${T} NOT NULL, mql_at ${T} NOT NULL, handed_off_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T}
+);
+CREATE INDEX IF NOT EXISTS sb_lead_handoffs_at_idx ON sb_lead_handoffs (handed_off_at);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -318,6 +328,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   },
   { id: "sandbox-0008-onboarding", sql: onboarding },
   { id: "sandbox-0009-email-sends", sql: emailSends },
+  { id: "sandbox-0013-lead-handoffs", sql: leadHandoffs },
 ];
 
 /**
@@ -348,4 +359,5 @@ export const WRITTEN_TABLES = [
   "sb_onboarding_plans",
   "sb_email_sends",
   "sb_email_deliveries",
+  "sb_lead_handoffs",
 ] as const;

@@ -5,6 +5,7 @@ import { budgetsTools, budgetsToolset } from "./budgets";
 import { campaignsTools, campaignsToolset } from "./campaigns";
 import { contentTools, contentToolset } from "./content";
 import { emailTools, emailToolset } from "./email";
+import { handoffTools, handoffToolset } from "./handoff";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
@@ -20,6 +21,7 @@ export const toolsets = [
   contentToolset,
   budgetsToolset,
   emailToolset,
+  handoffToolset,
   capsToolset,
 ];
 export const tools = [
@@ -32,5 +34,6 @@ export const tools = [
   ...contentTools,
   ...budgetsTools,
   ...emailTools,
+  ...handoffTools,
   capsUpdateTool,
 ];
