@@ -115,7 +115,11 @@ export async function sandboxHandoffHistory(db: SqlDb, since: string): Promise<H
   }));
 }
 
-/** One transaction: a lead still at MQL and unowned gets its owner once; every hand-off is journalled. */
+/**
+ * One transaction: a lead still at MQL and unowned gets its owner once; one that already has the owner asked (an
+ * earlier attempt landed) counts as handed; one owned by someone else or no longer MQL is ignored. Only new
+ * hand-offs are journalled.
+ */
 export function sandboxHandOffLeads(
   db: SqlDb,
   assignments: LeadAssignment[],
@@ -124,22 +128,28 @@ export function sandboxHandOffLeads(
   return db.transaction(async (tx) => {
     const at = await sandboxNow(tx);
     const result: HandoffResult = { handed: [], ignored: [] };
-    const seen = new Set<string>();
-    for (const a of assignments) {
-      if (seen.has(a.leadId)) continue;
-      seen.add(a.leadId);
+    const owners = new Map(assignments.map((a) => [a.leadId, a.ownerId]));
+    const inserted: string[] = [];
+    for (const [leadId, ownerId] of owners) {
       const n = await tx.run(
         `INSERT INTO sb_lead_handoffs (lead_id, owner_id, mql_at, handed_off_at, principal, plan_hash, idempotency_key)
          SELECT l.id, ?, l.created_at, ?, ?, ?, ? FROM sb_leads l WHERE l.id = ? AND l.status = 'mql'
          ON CONFLICT (lead_id) DO NOTHING`,
-        [a.ownerId, at, origin.principal, origin.planHash ?? null, origin.idempotencyKey ?? null, a.leadId],
+        [ownerId, at, origin.principal, origin.planHash ?? null, origin.idempotencyKey ?? null, leadId],
       );
-      (n > 0 ? result.handed : result.ignored).push(a.leadId);
+      if (n > 0) inserted.push(leadId);
+      const landed =
+        n > 0 ||
+        (
+          await tx.one<{ owner_id: string }>("SELECT owner_id FROM sb_lead_handoffs WHERE lead_id = ?", [
+            leadId,
+          ])
+        )?.owner_id === ownerId;
+      (landed ? result.handed : result.ignored).push(leadId);
     }
-    const owners = new Map(assignments.map((a) => [a.leadId, a.ownerId]));
     await journalChanges(
       tx,
-      result.handed.flatMap((id) => [
+      inserted.flatMap((id) => [
         { entity: "lead", recordId: id, field: "owner_id", before: null, after: owners.get(id) },
         { entity: "lead", recordId: id, field: "sales_status", before: null, after: "new" },
       ]),

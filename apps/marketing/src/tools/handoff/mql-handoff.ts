@@ -24,8 +24,8 @@ const METHOD =
 const input = z
   .object({
     routing: z.enum(["territory", "round_robin"]).default("territory"),
-    sla_hours: z.number().positive().max(720).default(24).describe("Speed-to-lead target"),
-    limit: z.number().int().min(1).max(MAX_HANDOFF).default(50).describe("MQLs to hand off, oldest first"),
+    sla_hours: z.number().positive().max(720).default(24),
+    limit: z.number().int().min(1).max(MAX_HANDOFF).default(50),
     connection: ConnectionSchema.optional(),
   })
   .strict();
@@ -122,7 +122,7 @@ export const mqlHandoff = marketingTool({
   name: "mql_handoff",
   title: "Hand MQLs to sales",
   description:
-    "Routes unowned MQLs to sales owners (territory or round robin), sets owner and status; reports speed-to-lead vs SLA. A human confirms.",
+    "Hands the oldest unowned MQLs to sales owners; reports speed-to-lead against the SLA. A human confirms.",
   toolset: handoffToolset.name,
   scopes: ["marketing:write"],
   annotations: annotations.update,
