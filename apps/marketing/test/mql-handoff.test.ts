@@ -118,9 +118,9 @@ describe("mql_handoff on the sandbox, through the MCP client", () => {
     // speed-to-lead recomputed with SQL from the hand-offs
     const within = await n(`SELECT COUNT(*) AS n FROM sb_lead_handoffs WHERE ${HOURS} <= 24`);
     expect(run.data?.speed_to_lead).toMatchObject({ sla_hours: 24, handed: 2 * aes, within_sla: within });
-    const hours = (await data.query<{ x: number }>(`SELECT ${HOURS} AS x FROM sb_lead_handoffs ORDER BY x`)).map(
-      (x) => Number(x.x),
-    );
+    const hours = (
+      await data.query<{ x: number }>(`SELECT ${HOURS} AS x FROM sb_lead_handoffs ORDER BY x`)
+    ).map((x) => Number(x.x));
     const median = ((hours[aes - 1] as number) + (hours[aes] as number)) / 2;
     expect(run.data?.speed_to_lead.median_hours).toBeCloseTo(median, 0);
     expect(run.data?.waiting).toEqual(await waiting(24));
@@ -145,7 +145,9 @@ describe("mql_handoff on the sandbox, through the MCP client", () => {
     );
     expect(perOwner.every((p) => Number(p.n) === 3)).toBe(true);
     // no sandbox MQL matches an account, so territory routing falls back to round robin and says so
-    expect((run.data?.sample as { routed_by: string }[]).every((s) => s.routed_by === "round_robin")).toBe(true);
+    expect((run.data?.sample as { routed_by: string }[]).every((s) => s.routed_by === "round_robin")).toBe(
+      true,
+    );
     expect(run.data?.speed_to_lead.handed).toBe(3 * aes);
     expect(run.data?.waiting).toEqual(await waiting(48));
   });

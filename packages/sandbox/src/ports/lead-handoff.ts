@@ -2,7 +2,7 @@ import type { SqlDb } from "@revops/store";
 import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import { num } from "./sql.js";
 
-/** A lead at MQL that no sales owner has yet, with its account's territory when the lead matches an account. */
+/** A lead at MQL that no sales owner has yet, with its account's territory when its company is an account. */
 export interface PendingMql {
   id: string;
   name: string;
@@ -49,7 +49,7 @@ export const SANDBOX_HANDOFF_NOTE =
 
 const PENDING = `FROM sb_leads l
   LEFT JOIN sb_lead_handoffs h ON h.lead_id = l.id
-  LEFT JOIN sb_accounts a ON LOWER(a.domain) = LOWER(substr(l.email, instr(l.email, '@') + 1))
+  LEFT JOIN sb_accounts a ON LOWER(a.name) = LOWER(l.company)
   WHERE l.status = 'mql' AND h.lead_id IS NULL`;
 
 /** Unowned MQLs: the oldest `limit`, how many there are, and how many became MQL before `mqlBefore`. */
