@@ -17,6 +17,8 @@ import type {
   Page,
   PendingMqls,
   SalesOwner,
+  SegmentPreview,
+  SegmentRules,
   TouchPaths,
   WriteOrigin,
 } from "@revops/sandbox";
@@ -62,6 +64,8 @@ export type {
   PendingMql,
   PendingMqls,
   SalesOwner,
+  SegmentPreview,
+  SegmentRules,
   TouchPaths,
   WriteOrigin,
 } from "@revops/sandbox";
@@ -118,6 +122,12 @@ export interface MarketingPort {
   handoffHistory(since: string): Promise<HandoffRecord[]>;
   /** Sets each lead's sales owner and sales status; a lead owned meanwhile is left as it is (ignored), retries included. */
   handOffLeads(assignments: LeadAssignment[], origin: WriteOrigin): Promise<HandoffResult>;
+  /** Contacts matching the rules, read fresh: counts, a sample and subscribed members' ids (at most `cap`). */
+  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview>;
+  /** The static list of this name, created once: a retry finds the first. */
+  createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }>;
+  /** How the source reads segment rules, for the caveats. */
+  readonly segmentNote?: string;
   /** What the source cannot say about hand-offs, for the caveats. */
   readonly handoffNote?: string;
 }

@@ -38,7 +38,7 @@ function describeHandoffPortContract(name: string, make: () => Promise<Fixture>)
       expect(p.total).toBe(f.pending);
       expect(p.before).toBe(f.pending);
       expect(p.rows).toHaveLength(2);
-      const [a, b] = p.rows as [{ mqlAt: string }, { mqlAt: string }];
+      const [a, b] = p.rows as unknown as [{ mqlAt: string }, { mqlAt: string }];
       expect(Date.parse(a.mqlAt)).toBeLessThanOrEqual(Date.parse(b.mqlAt));
       expect((await f.port.pendingMqls({ limit: 1, mqlBefore: PAST })).before).toBe(0);
     });
@@ -54,11 +54,11 @@ function describeHandoffPortContract(name: string, make: () => Promise<Fixture>)
     });
 
     it("hands leads off once: a retry lands nothing new, other owners' and non-MQL leads are left", async () => {
-      const [a, b] = (await f.port.pendingMqls({ limit: 2, mqlBefore: FUTURE })).rows as [
+      const [a, b] = (await f.port.pendingMqls({ limit: 2, mqlBefore: FUTURE })).rows as unknown as [
         { id: string },
         { id: string },
       ];
-      const [o1, o2] = (await f.port.salesOwners()) as [{ id: string }, { id: string }];
+      const [o1, o2] = (await f.port.salesOwners()) as unknown as [{ id: string }, { id: string }];
       const asked = [
         { leadId: a.id, ownerId: o1.id },
         { leadId: b.id, ownerId: o2.id },

@@ -181,6 +181,7 @@ export {
   type WonDeal,
 } from "./ports/onboarding.js";
 export type { RenewalDealRow } from "./ports/renewals-deals.js";
+export { SANDBOX_SEGMENT_NOTE, type SegmentPreview, type SegmentRules } from "./ports/segments.js";
 export {
   type AccountSignals,
   type NpsResponseRow,

@@ -41,6 +41,12 @@ const REGION_OF_COUNTRY: Record<string, string> = Object.fromEntries(
   }).flatMap(([region, names]) => names.map((n) => [n, region])),
 );
 
+/** The country names and codes of a region, as REGION_OF_COUNTRY reads them. */
+export const countriesOf = (region: string): string[] =>
+  Object.entries(REGION_OF_COUNTRY)
+    .filter(([, r]) => r === region)
+    .map(([c]) => c);
+
 export const regionOfCountry = (country?: string | null): string | undefined =>
   country ? REGION_OF_COUNTRY[country.trim().toLowerCase()] : undefined;
 

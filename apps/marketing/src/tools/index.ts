@@ -9,6 +9,7 @@ import { handoffTools, handoffToolset } from "./handoff";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
+import { segmentsTools, segmentsToolset } from "./segments";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
 export const toolsets = [
@@ -22,6 +23,7 @@ export const toolsets = [
   budgetsToolset,
   emailToolset,
   handoffToolset,
+  segmentsToolset,
   capsToolset,
 ];
 export const tools = [
@@ -35,5 +37,6 @@ export const tools = [
   ...budgetsTools,
   ...emailTools,
   ...handoffTools,
+  ...segmentsTools,
   capsUpdateTool,
 ];

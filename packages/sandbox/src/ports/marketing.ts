@@ -15,6 +15,13 @@ import {
   sandboxPendingMqls,
   sandboxSalesOwners,
 } from "./lead-handoff.js";
+import {
+  SANDBOX_SEGMENT_NOTE,
+  type SegmentPreview,
+  type SegmentRules,
+  sandboxCreateStaticList,
+  sandboxSegmentPreview,
+} from "./segments.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 
 export type CampaignChannel = "email" | "paid_search" | "paid_social" | "webinar" | "event" | "content";
@@ -147,6 +154,10 @@ export interface MarketingPort {
   salesOwners(): Promise<SalesOwner[]>;
   /** Hand-offs made since `since` (ISO), oldest first. */
   handoffHistory(since: string): Promise<HandoffRecord[]>;
+  /** Contacts matching the rules: counts, a sample and the subscribed members' ids (at most `cap`). */
+  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview>;
+  /** The static list of this name, created once (a retry finds it). */
+  createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }>;
   /** Gives each lead still at MQL and unowned its owner, once even when retried. */
   handOffLeads(assignments: LeadAssignment[], origin: WriteOrigin): Promise<HandoffResult>;
 }
@@ -446,6 +457,15 @@ export class SandboxMarketing implements MarketingPort {
   }
 
   readonly handoffNote = SANDBOX_HANDOFF_NOTE;
+  readonly segmentNote = SANDBOX_SEGMENT_NOTE;
+
+  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview> {
+    return sandboxSegmentPreview(this.db, rules, opts);
+  }
+
+  createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }> {
+    return sandboxCreateStaticList(this.db, name, origin);
+  }
 
   private async findContactsIn(db: SqlDb, ids: string[]): Promise<{ id: string }[]> {
     const out: { id: string }[] = [];

@@ -420,7 +420,12 @@ function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotR
 function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply {
   const link = `${url()}${req.path}`;
   if (req.path.startsWith("/marketing/v3/campaigns")) return campaignRoute(state, req, link);
-  if (req.path.startsWith("/crm/v3/lists/")) return listsRoute(state, req, link);
+  if (req.path.startsWith("/crm/v3/lists/") || req.path === "/crm/v3/lists")
+    return listsRoute(
+      state,
+      { ...req, path: req.path === "/crm/v3/lists" ? "/crm/v3/lists/" : req.path },
+      link,
+    );
   if (req.path.startsWith("/crm/v3/pipelines/deals") || req.path.startsWith("/crm/v3/owners"))
     return dealDirectoryRoute(state, req, link);
   const batchAssoc = req.path.match(/^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/read$/);

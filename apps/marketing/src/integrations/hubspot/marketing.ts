@@ -22,6 +22,8 @@ import type {
   MarketingPort,
   PendingMqls,
   SalesOwner,
+  SegmentPreview,
+  SegmentRules,
   TouchPaths,
   WriteOrigin,
 } from "../../ports";
@@ -37,6 +39,7 @@ import {
   leadSource,
   money,
 } from "./mapping";
+import { HUBSPOT_SEGMENT_NOTE, HubSpotSegments } from "./segments";
 
 const VENDOR = "HubSpot";
 /** Bounds on one call: campaigns read, and HubSpot's own ceiling on a search (10,000 results). */
@@ -101,6 +104,8 @@ function latestFirst(a: MarketingCampaignRow, b: MarketingCampaignRow): number {
 export class HubSpotMarketing implements MarketingPort {
   private readonly members: HubSpotListMembers;
   private readonly handoff: HubSpotHandoff;
+  private readonly segments: HubSpotSegments;
+  readonly segmentNote = HUBSPOT_SEGMENT_NOTE;
   readonly handoffNote = HUBSPOT_HANDOFF_NOTE;
   readonly vendorAttribution = {
     model: ATTRIBUTION,
@@ -113,6 +118,16 @@ export class HubSpotMarketing implements MarketingPort {
   ) {
     this.members = new HubSpotListMembers(hs.lists);
     this.handoff = new HubSpotHandoff(hs);
+    this.segments = new HubSpotSegments(hs);
+  }
+
+  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview> {
+    return translated(() => this.segments.segmentPreview(rules, opts));
+  }
+
+  /** HubSpot takes no idempotency key here: the list is looked up by name first instead. */
+  createStaticList(name: string, _origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }> {
+    return translated(() => this.segments.createStaticList(name));
   }
 
   pendingMqls(q: { limit: number; mqlBefore: string }): Promise<PendingMqls> {
