@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
+import { baseConfigSchema, createLogger, type KitRuntime } from "@revops/kit";
 import { ensureSandboxLoaded, SandboxMarketing } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { type HubSpotState, type RunningFake, startHubSpotFake, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MarketingPort } from "../src/ports";
-import { createMarketingServer } from "../src/server";
+import { hubspotPorts } from "./hubspot-ports";
 
 /** What the contract needs of a provider: a port and ids that mean the same thing on each. */
 interface Fixture {
@@ -181,21 +181,6 @@ export async function hubspotHandoffFake() {
       },
     ],
   });
-}
-
-/** The marketing ports over a running HubSpot fake, as a deployment with MARKETING_SOURCE=hubspot builds them. */
-export async function hubspotPorts(fake: RunningFake<HubSpotState>) {
-  vi.stubEnv("MARKETING_SOURCE", "hubspot");
-  vi.stubEnv("HUBSPOT_ACCESS_TOKEN", "pat-test");
-  vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
-  vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
-  const rt = new KitRuntime(
-    baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("hs-handoff") }),
-    createLogger("silent", "test"),
-  );
-  const ports = await createMarketingServer().ports(rt);
-  vi.unstubAllEnvs();
-  return { ports, rt };
 }
 
 describeHandoffPortContract("HubSpot contacts and owners over the fake", async () => {

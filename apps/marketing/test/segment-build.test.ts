@@ -36,7 +36,7 @@ beforeAll(async () => {
     env: { REVOPS_DATA_DIR: dataDir, SANDBOX_SCALE: "0.2" },
   });
   admin = approvalsAdmin({ sql: async () => guardSql, config });
-  await h.call(TOOL, { save_as: "x", rules: {}, dry_run: true }); // loads the sandbox company
+  await h.call(TOOL, { name: "x", rules: {}, dry_run: true }); // loads the sandbox company
   data = await openSql({ dataDir });
 }, 120_000);
 
@@ -49,7 +49,7 @@ afterAll(async () => {
 
 describe("segment_build on the sandbox, through the MCP client", () => {
   it("dry run: counts as SQL counts them, a sample; nothing written", async () => {
-    const r = await h.call(TOOL, { save_as: "EMEA big customers", ...RULES, dry_run: true });
+    const r = await h.call(TOOL, { name: "EMEA big customers", ...RULES, dry_run: true });
     expect(r.isError, r.text).toBeFalsy();
     const total = await n(`SELECT COUNT(*) AS n ${SEGMENT}`);
     const subscribed = await n(`SELECT COUNT(*) AS n ${SEGMENT} AND c.unsubscribed = 0`);
@@ -62,7 +62,7 @@ describe("segment_build on the sandbox, through the MCP client", () => {
 
   it("behaviour rules: engagement and campaign touches narrow the segment as SQL does", async () => {
     const today = (await data.one<{ today: string }>("SELECT today FROM sb_meta"))?.today;
-    const engaged = await h.call(TOOL, { save_as: "engaged", rules: { engaged_days: 365 }, dry_run: true });
+    const engaged = await h.call(TOOL, { name: "engaged", rules: { engaged_days: 365 }, dry_run: true });
     // contact email touches (opens, clicks) of the last year, counted from the start of today
     const opened = await n(
       `SELECT COUNT(*) AS n FROM sb_contacts c WHERE c.unsubscribed = 0 AND EXISTS (SELECT 1 FROM sb_campaign_touches t
@@ -78,7 +78,7 @@ describe("segment_build on the sandbox, through the MCP client", () => {
       "SELECT campaign_id FROM sb_campaign_touches WHERE contact_id IS NOT NULL GROUP BY campaign_id ORDER BY COUNT(*) DESC LIMIT 1",
     );
     const r = await h.call(TOOL, {
-      save_as: "touched",
+      name: "touched",
       rules: { campaign_id: String(touch?.campaign_id) },
       dry_run: true,
     });
@@ -91,7 +91,7 @@ describe("segment_build on the sandbox, through the MCP client", () => {
   });
 
   it("approval queue: creates the list once, adds the subscribed members, a second save adds nothing", async () => {
-    const args = { save_as: "EMEA big customers", ...RULES };
+    const args = { name: "EMEA big customers", ...RULES };
     const queued = await h.call(TOOL, args);
     const id = approvalIdIn(queued.text) as string;
     expect(id, queued.text).toBeDefined();
@@ -125,15 +125,15 @@ describe("segment_build on the sandbox, through the MCP client", () => {
   });
 
   it("bad input names the field", async () => {
-    const bad = await h.call(TOOL, { save_as: "x", rules: { region: "Mars" }, dry_run: true });
+    const bad = await h.call(TOOL, { name: "x", rules: { region: "Mars" }, dry_run: true });
     expect(bad.isError).toBe(true);
     expect(bad.text).toContain("rules.region");
     expect(bad.text).toContain("EMEA");
-    const key = await h.call(TOOL, { save_as: "x", rules: { colour: "red" }, dry_run: true });
+    const key = await h.call(TOOL, { name: "x", rules: { colour: "red" }, dry_run: true });
     expect(key.text).toContain("engaged_days");
-    const days = await h.call(TOOL, { save_as: "x", rules: { engaged_days: 0 }, dry_run: true });
+    const days = await h.call(TOOL, { name: "x", rules: { engaged_days: 0 }, dry_run: true });
     expect(days.text).toContain("rules.engaged_days");
-    const none = await h.call(TOOL, { save_as: "x", rules: { industry: "No such industry" }, dry_run: true });
+    const none = await h.call(TOOL, { name: "x", rules: { industry: "No such industry" }, dry_run: true });
     expect(none.isError).toBe(true);
     expect(none.text).toContain("No subscribed contact matches");
   });

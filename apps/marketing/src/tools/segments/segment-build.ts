@@ -27,10 +27,8 @@ const KEYS = [...Object.keys(LISTS), "min_arr", "campaign_id", "engaged_days"];
 
 const input = z
   .object({
-    save_as: z.string().trim().min(1).max(120).describe("Static list name"),
-    rules: z
-      .record(z.string(), z.union([z.string(), z.number()]))
-      .describe(`${KEYS.join(", ")}; lists comma-separated`),
+    name: z.string().trim().min(1).max(120),
+    rules: z.record(z.string(), z.coerce.string()).describe(KEYS.join(", ")),
     connection: ConnectionSchema.optional(),
   })
   .strict();
@@ -41,7 +39,7 @@ const bad = (key: string, message: string, hint: string) =>
   userError(`rules.${key}: ${message}`, { fields: [`rules.${key}`], hint });
 
 /** The rules object checked key by key: each error names the rule and the values it takes. */
-export function parseRules(raw: Record<string, string | number>): Omit<SegmentRules, "engagedSince"> & {
+export function parseRules(raw: Record<string, string>): Omit<SegmentRules, "engagedSince"> & {
   engagedDays?: number;
 } {
   const out: ReturnType<typeof parseRules> = {};
@@ -116,12 +114,12 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
     throw userError(
       `${preview.subscribed} subscribed contacts match: one list save adds at most ${MAX_LIST_CHANGES}.`,
       {
-        fields: ["save_as"],
+        fields: ["name"],
         hint: "Narrow the rules (region, employee_band, industry), or save several segments.",
       },
     );
   const plan = {
-    summary: `Save ${preview.subscribed} subscribed contacts (of ${preview.total} matching) as static list "${i.save_as}"`,
+    summary: `Save ${preview.subscribed} subscribed contacts (of ${preview.total} matching) as static list "${i.name}"`,
     action: "update",
     record_type: "list member",
     count: preview.subscribed,
@@ -136,7 +134,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
     unsubscribed: preview.total - preview.subscribed,
     by_region: preview.byRegion,
     side_effects: [
-      `Creates static list "${i.save_as}" if none has that name, then adds the subscribed contacts to it.`,
+      `Creates static list "${i.name}" if none has that name, then adds the subscribed contacts to it.`,
     ],
   };
   return { preview, plan };
@@ -145,8 +143,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
 export const segmentBuild = marketingTool({
   name: "segment_build",
   title: "Build a segment",
-  description:
-    "Saves contacts matching firmographic, behaviour and lifecycle rules as a static list; dry_run previews.",
+  description: "Saves contacts matching rules as a static list.",
   toolset: segmentsToolset.name,
   scopes: ["marketing:write"],
   annotations: annotations.update,
@@ -168,10 +165,10 @@ export const segmentBuild = marketingTool({
     const d = await planned.derived(i, ctx);
     const { marketing, source, today } = await ctx.ports.using(i.connection);
     const origin = { principal: ctx.principal.id, ...ctx.write };
-    const { list, created } = await marketing.createStaticList(i.save_as, origin);
+    const { list, created } = await marketing.createStaticList(i.name, origin);
     if (list.kind === "dynamic")
       throw userError(`List "${list.name}" (${list.id}) exists and is dynamic: members cannot be added.`, {
-        fields: ["save_as"],
+        fields: ["name"],
         hint: "Pick another name.",
       });
     const ids = d.preview.memberIds;
@@ -200,7 +197,7 @@ export const segmentBuild = marketingTool({
   render: (o) =>
     `${o.list.name} (${o.list.id}): +${o.added}, ${o.already} already, ${o.unsubscribed} unsubscribed left out; ${o.matching} matching`,
   example: {
-    save_as: "EMEA mid-market customers",
+    name: "EMEA mid-market customers",
     region: ["EMEA"],
     employee_band: ["201-1000"],
     lifecycle: ["customer"],
