@@ -198,8 +198,6 @@ export const segmentBuild = marketingTool({
     `${o.list.name} (${o.list.id}): +${o.added}, ${o.already} already, ${o.unsubscribed} unsubscribed left out; ${o.matching} matching`,
   example: {
     name: "EMEA mid-market customers",
-    region: ["EMEA"],
-    employee_band: ["201-1000"],
-    lifecycle: ["customer"],
+    rules: { region: "EMEA", employee_band: "201-1000", lifecycle: "customer" },
   },
 });
