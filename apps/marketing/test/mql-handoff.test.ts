@@ -111,7 +111,7 @@ describe("mql_handoff on the sandbox, through the MCP client", () => {
         "SELECT COUNT(*) AS n FROM sb_lead_handoffs h JOIN sb_users u ON u.id = h.owner_id WHERE u.role <> 'account_executive'",
       ),
     ).toBe(0);
-    const tool = (run.data?.per_owner as { owner_id: string; leads: number }[])
+    const tool = ((run.data?.per_owner ?? []) as { owner_id: string; leads: number }[])
       .map((p) => ({ owner_id: p.owner_id, n: p.leads }))
       .sort((a, b) => (a.owner_id < b.owner_id ? -1 : 1));
     expect(tool).toEqual(perOwner.map((p) => ({ owner_id: p.owner_id, n: Number(p.n) })));
@@ -145,9 +145,9 @@ describe("mql_handoff on the sandbox, through the MCP client", () => {
     );
     expect(perOwner.every((p) => Number(p.n) === 3)).toBe(true);
     // no sandbox MQL matches an account, so territory routing falls back to round robin and says so
-    expect((run.data?.sample as { routed_by: string }[]).every((s) => s.routed_by === "round_robin")).toBe(
-      true,
-    );
+    expect(
+      ((run.data?.sample ?? []) as { routed_by: string }[]).every((s) => s.routed_by === "round_robin"),
+    ).toBe(true);
     expect(run.data?.speed_to_lead.handed).toBe(3 * aes);
     expect(run.data?.waiting).toEqual(await waiting(48));
   });
