@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { baseConfigSchema, createLogger, type KitRuntime } from "@revops/kit";
+import type { KitRuntime } from "@revops/kit";
 import { ensureSandboxLoaded, SandboxMarketing } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
-import { type HubSpotState, type RunningFake, startHubSpotFake, tempDataDir } from "@revops/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type HubSpotState, type RunningFake, startHubSpotFake } from "@revops/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MarketingPort } from "../src/ports";
 import { hubspotPorts } from "./hubspot-ports";
 
