@@ -7,11 +7,18 @@ import type {
   CampaignStats,
   ContactList,
   EmailPort,
+  HandoffRecord,
+  HandoffResult,
+  LeadAssignment,
   LeadFunnel,
   ListContact,
   ListMembersResult,
   NewAllocation,
   Page,
+  PendingMqls,
+  SalesOwner,
+  SegmentPreview,
+  SegmentRules,
   TouchPaths,
   WriteOrigin,
 } from "@revops/sandbox";
@@ -46,11 +53,19 @@ export type {
   FunnelCell,
   FunnelLeadDates,
   FunnelStage,
+  HandoffRecord,
+  HandoffResult,
+  LeadAssignment,
   LeadFunnel,
   ListContact,
   ListMembersResult,
   NewAllocation,
   PathTouch,
+  PendingMql,
+  PendingMqls,
+  SalesOwner,
+  SegmentPreview,
+  SegmentRules,
   TouchPaths,
   WriteOrigin,
 } from "@revops/sandbox";
@@ -99,6 +114,22 @@ export interface MarketingPort {
     change: { add: string[]; remove: string[] },
     origin: WriteOrigin,
   ): Promise<ListMembersResult>;
+  /** MQLs no sales owner has yet, read fresh, oldest MQL first (at most `limit`); how many in all and before `mqlBefore`. */
+  pendingMqls(q: { limit: number; mqlBefore: string }): Promise<PendingMqls>;
+  /** Sellers who take new leads, with their territory (team). */
+  salesOwners(): Promise<SalesOwner[]>;
+  /** Hand-offs made since `since` (ISO): when each lead became MQL and when its owner was set. */
+  handoffHistory(since: string): Promise<HandoffRecord[]>;
+  /** Sets each lead's sales owner and sales status; a lead owned meanwhile is left as it is (ignored), retries included. */
+  handOffLeads(assignments: LeadAssignment[], origin: WriteOrigin): Promise<HandoffResult>;
+  /** Contacts matching the rules, read fresh: counts, a sample and subscribed members' ids (at most `cap`). */
+  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview>;
+  /** The static list of this name, created once: a retry finds the first. */
+  createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }>;
+  /** How the source reads segment rules, for the caveats. */
+  readonly segmentNote?: string;
+  /** What the source cannot say about hand-offs, for the caveats. */
+  readonly handoffNote?: string;
 }
 
 /** Planned spend, kept in the suite's own database whatever the marketing source. */
@@ -120,6 +151,8 @@ export interface MarketingPorts {
   /** Single sends: the sandbox's tables, or SendGrid when SENDGRID_API_KEY is set. */
   email: EmailPort;
   today: () => Promise<string>;
+  /** The source's clock as an ISO instant (the sandbox's date with the time of day). */
+  now: () => Promise<string>;
   source: string;
   /** The ports of a named connection (`HUBSPOT_ACCESS_TOKEN__EU`…); none = these. */
   using: (connection?: string) => Promise<MarketingPorts>;

@@ -40,13 +40,14 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
     emailConfig && (await import("./integrations/vendor-ports")).vendorEmail(rt, emailConfig);
   if (config.source !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDK
-    const { realToday, vendorMarketing } = await import("./integrations/vendor-ports");
+    const { realNow, realToday, vendorMarketing } = await import("./integrations/vendor-ports");
     return {
       marketing: await vendorMarketing(rt, config),
       email: (await vendorEmail()) ?? emailUnavailable(),
       brandGuide,
       budgets: new SqlBudgetLedger(await budgetDatabase(rt), async () => new Date().toISOString(), false),
       today: realToday,
+      now: realNow,
       source: config.source,
     };
   }
@@ -57,6 +58,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
     brandGuide,
     budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),
     today: () => sandboxToday(db),
+    now: () => sandboxNow(db),
     source: "sandbox",
   };
 }

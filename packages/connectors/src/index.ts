@@ -63,6 +63,7 @@ export {
   HUBSPOT_BATCH,
   type HubSpotCampaign,
   type HubSpotMarketingConnector,
+  type HubSpotSeller,
   type ReportRange,
 } from "./hubspot/marketing";
 export {

@@ -166,6 +166,15 @@ export {
   sandboxSystemCompanies,
 } from "./ports/identity-systems.js";
 export {
+  type HandoffRecord,
+  type HandoffResult,
+  type LeadAssignment,
+  type PendingMql,
+  type PendingMqls,
+  SANDBOX_HANDOFF_NOTE,
+  type SalesOwner,
+} from "./ports/lead-handoff.js";
+export {
   type CampaignChannel,
   type CampaignOutcome,
   type CampaignQuery,
@@ -207,6 +216,7 @@ export {
   type WonDeal,
 } from "./ports/onboarding.js";
 export type { RenewalDealRow } from "./ports/renewals-deals.js";
+export { SANDBOX_SEGMENT_NOTE, type SegmentPreview, type SegmentRules } from "./ports/segments.js";
 export {
   type AccountSignals,
   type NpsResponseRow,

@@ -70,6 +70,7 @@ describe("package entry", () => {
       "sandbox-0009-email-sends",
       "sandbox-0010-tasks",
       "sandbox-0012-meetings-outreach",
+      "sandbox-0013-lead-handoffs",
       "sandbox-0014-kb-articles",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);

@@ -337,6 +337,16 @@ CREATE TABLE IF NOT EXISTS sb_sales_emails (
 CREATE INDEX IF NOT EXISTS sb_sales_emails_sender_idx ON sb_sales_emails (sender_email, sent_at);
 `;
 
+// MQL hand-off (mql_handoff): one row per lead given a sales owner, written only by the tool; the MQL time it
+// counted speed-to-lead from is kept beside the hand-off time.
+const leadHandoffs = `
+CREATE TABLE IF NOT EXISTS sb_lead_handoffs (
+  lead_id ${T} PRIMARY KEY, owner_id ${T} NOT NULL, mql_at ${T} NOT NULL, handed_off_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T}
+);
+CREATE INDEX IF NOT EXISTS sb_lead_handoffs_at_idx ON sb_lead_handoffs (handed_off_at);
+`;
+
 // Help Center articles (kb_search, kb_gaps): a small generated set, labelled with the ticket tags they answer.
 const kbArticles = `
 CREATE TABLE IF NOT EXISTS sb_kb_articles (
@@ -363,6 +373,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0009-email-sends", sql: emailSends },
   { id: "sandbox-0010-tasks", sql: tasks },
   { id: "sandbox-0012-meetings-outreach", sql: meetingsOutreach },
+  { id: "sandbox-0013-lead-handoffs", sql: leadHandoffs },
   { id: "sandbox-0014-kb-articles", sql: kbArticles },
 ];
 

@@ -10,6 +10,9 @@ export const HUBSPOT_MARKETING_SCOPES = [
   // list_members_update
   "crm.lists.read",
   "crm.lists.write",
+  // mql_handoff
+  "crm.objects.contacts.write",
+  "crm.objects.owners.read",
 ];
 
 /** Every variable the marketing integrations read: the one place they are read and validated. */

@@ -38,6 +38,9 @@ export async function vendorMarketing(rt: Runtime, config: VendorConfig): Promis
 /** Today in UTC: a vendor's data is live, unlike the sandbox's fixed date. */
 export const realToday = async (): Promise<string> => new Date().toISOString().slice(0, 10);
 
+/** Now, for a vendor whose data is live. */
+export const realNow = async (): Promise<string> => new Date().toISOString();
+
 /** SendGrid as the email port; its idempotency keys live in the runtime's key-value store (Redis across replicas). */
 export async function vendorEmail(rt: Runtime, config: EmailSourceConfig): Promise<EmailPort> {
   const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });

@@ -5,9 +5,11 @@ import { budgetsTools, budgetsToolset } from "./budgets";
 import { campaignsTools, campaignsToolset } from "./campaigns";
 import { contentTools, contentToolset } from "./content";
 import { emailTools, emailToolset } from "./email";
+import { handoffTools, handoffToolset } from "./handoff";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
+import { segmentsTools, segmentsToolset } from "./segments";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
 export const toolsets = [
@@ -20,6 +22,8 @@ export const toolsets = [
   contentToolset,
   budgetsToolset,
   emailToolset,
+  handoffToolset,
+  segmentsToolset,
   capsToolset,
 ];
 export const tools = [
@@ -32,5 +36,7 @@ export const tools = [
   ...contentTools,
   ...budgetsTools,
   ...emailTools,
+  ...handoffTools,
+  ...segmentsTools,
   capsUpdateTool,
 ];

@@ -47,6 +47,10 @@ export interface HubSpotListsConnector {
   listsOfRecord(recordId: string, objectTypeId?: string): Promise<string[]>;
   /** One PUT …/memberships/add-and-remove; unknown ids come back in `missing`, no-ops in neither list. */
   changeMembers(listId: string, add: string[], remove: string[]): Promise<HubSpotMembershipChange>;
+  /** The list of this object type and name (HubSpot matches names case-insensitively), or undefined. */
+  listByName(name: string, objectTypeId?: string): Promise<HubSpotList | undefined>;
+  /** Creates a MANUAL (static) list; a write, never retried but on a 429. */
+  createList(name: string, objectTypeId?: string): Promise<HubSpotList>;
   /** Contacts by record id (at most 100); unknown ids are left out. */
   contactsById(ids: string[], properties: string[]): Promise<HubSpotObject[]>;
   /** Contacts by email (at most 100), through the search API. */
@@ -86,7 +90,40 @@ export function createHubSpotLists(sdk: HubSpotSdk, connection: HubSpotConnectio
     httpAgent: agent,
   }).crm.lists;
 
+  const toList = (l: {
+    listId: string;
+    name: string;
+    processingType: string;
+    objectTypeId: string;
+    size?: number;
+  }): HubSpotList => ({
+    listId: String(l.listId),
+    name: l.name,
+    processingType: l.processingType as HubSpotProcessingType,
+    objectTypeId: l.objectTypeId,
+    size: Number(l.size ?? 0),
+  });
+
   return {
+    async listByName(name, objectTypeId = HUBSPOT_CONTACT_OBJECT) {
+      try {
+        const { value } = await runtime.attempt("lists.byName", () =>
+          lists.listsApi.getByName(name, objectTypeId, false),
+        );
+        return toList(value.list);
+      } catch (err) {
+        if (isVendorError(err) && err.kind === "not_found") return undefined;
+        throw err;
+      }
+    },
+    async createList(name, objectTypeId = HUBSPOT_CONTACT_OBJECT) {
+      const { value } = await runtime.attempt(
+        "lists.create",
+        () => lists.listsApi.create({ name, objectTypeId, processingType: "MANUAL" }),
+        { idempotent: false },
+      );
+      return toList(value.list);
+    },
     async getList(listId) {
       try {
         const { value } = await runtime.attempt("lists.get", () => lists.listsApi.getById(listId, false));

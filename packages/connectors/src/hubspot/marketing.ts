@@ -52,7 +52,7 @@ export interface ReportRange {
 
 export interface ContactFilter {
   property: string;
-  operator: "EQ" | "GTE" | "LTE" | "IN";
+  operator: "EQ" | "GTE" | "LTE" | "LT" | "IN" | "HAS_PROPERTY" | "NOT_HAS_PROPERTY";
   value?: string;
   values?: string[];
 }
@@ -67,6 +67,15 @@ export const CAMPAIGN_PROPERTIES = [
   "hs_budget_items_sum_amount",
   "hs_spend_items_sum_amount",
 ];
+/** A HubSpot user who can own records, with the teams that make its territory. */
+export interface HubSpotSeller {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  teams: { name: string; primary: boolean }[];
+}
+
 /** HubSpot's batch endpoints take at most 100 object ids (associations: 1000; we keep 100 for both). */
 export const HUBSPOT_BATCH = 100;
 
@@ -101,6 +110,19 @@ export interface HubSpotMarketingConnector {
     after?: string;
     limit?: number;
   }): Promise<MaybeStale<Page<HubSpotObject> & { total: number }>>;
+  /** One page (at most 200) of a contact search read fresh, never from the stale cache: for a write's preview. */
+  searchContactsFresh(input: {
+    filters: ContactFilter[];
+    properties: string[];
+    /** Ascending by this property. */
+    sort: string;
+    after?: string;
+    limit?: number;
+  }): Promise<Page<HubSpotObject> & { total: number }>;
+  /** Every owner with its teams, read fresh. */
+  owners(): Promise<HubSpotSeller[]>;
+  /** Sets properties on at most HUBSPOT_BATCH contacts in one request; a write, never retried but on a 429. */
+  updateContacts(inputs: { id: string; properties: Record<string, string> }[]): Promise<HubSpotObject[]>;
   /** Ids associated per input id (at most HUBSPOT_BATCH inputs); inputs without any are absent. */
   associatedIds(
     from: "contacts" | "deals",
@@ -234,6 +256,67 @@ export async function createHubSpotMarketingConnector(
           ...(next ? { nextCursor: next } : {}),
         };
       }),
+    async searchContactsFresh({ filters, properties, sort, after, limit = 200 }) {
+      const { value } = await runtime.attempt("contacts.search", () =>
+        apis.contacts.searchApi.doSearch({
+          filterGroups: [
+            {
+              filters: filters.map((f) => ({
+                propertyName: f.property,
+                operator: f.operator as never,
+                ...(f.value === undefined ? {} : { value: f.value }),
+                ...(f.values === undefined ? {} : { values: f.values }),
+              })),
+            },
+          ],
+          sorts: [sort],
+          properties,
+          limit,
+          ...(after ? { after } : {}),
+        }),
+      );
+      const next = value.paging?.next?.after;
+      return {
+        total: value.total,
+        results: value.results.map((o) => toObject(o as SdkObject)),
+        ...(next ? { nextCursor: next } : {}),
+      };
+    },
+    async owners() {
+      const out: HubSpotSeller[] = [];
+      let after: string | undefined;
+      do {
+        const { value } = await runtime.attempt("owners.list", () =>
+          get<{ results: Record<string, unknown>[]; paging?: { next?: { after?: string } } }>(
+            "/crm/v3/owners",
+            { limit: "500", after },
+          ),
+        );
+        for (const o of value.results)
+          out.push({
+            id: String(o.id),
+            email: String(o.email ?? ""),
+            firstName: String(o.firstName ?? ""),
+            lastName: String(o.lastName ?? ""),
+            teams: ((o.teams ?? []) as { name?: string; primary?: boolean }[]).map((t) => ({
+              name: String(t.name ?? ""),
+              primary: t.primary === true,
+            })),
+          });
+        after = value.paging?.next?.after;
+      } while (after && out.length < 10_000);
+      return out;
+    },
+    async updateContacts(inputs) {
+      tooMany(inputs.map((i) => i.id));
+      if (inputs.length === 0) return [];
+      const { value } = await runtime.attempt(
+        "contacts.batchUpdate",
+        () => apis.contacts.batchApi.update({ inputs }),
+        { idempotent: false },
+      );
+      return value.results.map((o) => toObject(o as SdkObject));
+    },
     async associatedIds(from, to, ids) {
       tooMany(ids);
       return runtime.read(`assoc.batch:${from}:${to}:${ids.join(",")}`, async () => {

@@ -3,6 +3,25 @@ import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { sandboxTouchPaths, type TouchPaths } from "./attribution-paths.js";
 import { type LeadFunnel, sandboxLeadFunnel } from "./funnel-leads.js";
+import {
+  type HandoffRecord,
+  type HandoffResult,
+  type LeadAssignment,
+  type PendingMqls,
+  SANDBOX_HANDOFF_NOTE,
+  type SalesOwner,
+  sandboxHandOffLeads,
+  sandboxHandoffHistory,
+  sandboxPendingMqls,
+  sandboxSalesOwners,
+} from "./lead-handoff.js";
+import {
+  SANDBOX_SEGMENT_NOTE,
+  type SegmentPreview,
+  type SegmentRules,
+  sandboxCreateStaticList,
+  sandboxSegmentPreview,
+} from "./segments.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 
 export type CampaignChannel = "email" | "paid_search" | "paid_social" | "webinar" | "event" | "content";
@@ -129,6 +148,18 @@ export interface MarketingPort {
     change: { add: string[]; remove: string[] },
     origin: WriteOrigin,
   ): Promise<ListMembersResult>;
+  /** MQLs no sales owner has yet, oldest MQL first (at most `limit`), how many in all and before `mqlBefore`. */
+  pendingMqls(q: { limit: number; mqlBefore: string }): Promise<PendingMqls>;
+  /** Sellers who take new leads, with their territory. */
+  salesOwners(): Promise<SalesOwner[]>;
+  /** Hand-offs made since `since` (ISO), oldest first. */
+  handoffHistory(since: string): Promise<HandoffRecord[]>;
+  /** Contacts matching the rules: counts, a sample and the subscribed members' ids (at most `cap`). */
+  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview>;
+  /** The static list of this name, created once (a retry finds it). */
+  createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }>;
+  /** Gives each lead still at MQL and unowned its owner, once even when retried. */
+  handOffLeads(assignments: LeadAssignment[], origin: WriteOrigin): Promise<HandoffResult>;
 }
 
 /** Thrown by list writes the list's kind does not allow (dynamic lists are maintained by their filters). */
@@ -407,6 +438,33 @@ export class SandboxMarketing implements MarketingPort {
       );
       return result;
     });
+  }
+
+  pendingMqls(q: { limit: number; mqlBefore: string }): Promise<PendingMqls> {
+    return sandboxPendingMqls(this.db, q);
+  }
+
+  salesOwners(): Promise<SalesOwner[]> {
+    return sandboxSalesOwners(this.db);
+  }
+
+  handoffHistory(since: string): Promise<HandoffRecord[]> {
+    return sandboxHandoffHistory(this.db, since);
+  }
+
+  handOffLeads(assignments: LeadAssignment[], origin: WriteOrigin): Promise<HandoffResult> {
+    return sandboxHandOffLeads(this.db, assignments, origin);
+  }
+
+  readonly handoffNote = SANDBOX_HANDOFF_NOTE;
+  readonly segmentNote = SANDBOX_SEGMENT_NOTE;
+
+  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview> {
+    return sandboxSegmentPreview(this.db, rules, opts);
+  }
+
+  createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }> {
+    return sandboxCreateStaticList(this.db, name, origin);
   }
 
   private async findContactsIn(db: SqlDb, ids: string[]): Promise<{ id: string }[]> {

@@ -181,6 +181,27 @@ function membershipWrite(state: HubSpotState, l: HubSpotFakeList, op: string, bo
   return json(200, result);
 }
 
+/** POST /crm/v3/lists/: a MANUAL or SNAPSHOT list (no filters); HubSpot refuses a name already taken for the type. */
+function createList(state: HubSpotState, body: unknown): Reply {
+  const b = (body ?? {}) as { name?: string; objectTypeId?: string; processingType?: string };
+  if (!b.name || !b.objectTypeId || !b.processingType)
+    return error(400, "VALIDATION_ERROR", "name, objectTypeId and processingType are required.");
+  if (!["MANUAL", "SNAPSHOT"].includes(b.processingType))
+    return error(
+      400,
+      "VALIDATION_ERROR",
+      "The fake creates MANUAL and SNAPSHOT lists only (no filter branches).",
+    );
+  const taken = [...hubspotLists(state).lists.values()].some(
+    (l) => l.objectTypeId === b.objectTypeId && l.name.toLowerCase() === String(b.name).toLowerCase(),
+  );
+  if (taken) return error(400, "VALIDATION_ERROR", `A list named ${b.name} already exists.`);
+  const [id] = seedHubSpotLists(state, [
+    { name: b.name, processingType: b.processingType as HubSpotProcessingType, objectTypeId: b.objectTypeId },
+  ]);
+  return json(200, { list: view(hubspotLists(state).lists.get(id as string) as HubSpotFakeList) });
+}
+
 /** GET /crm/v3/lists/{listId}, the memberships page and the three membership writes. */
 export function listsRoute(state: HubSpotState, req: FakeRequest, link: string): Reply {
   const ofRecord = req.path.match(/^\/crm\/v3\/lists\/records\/([\w-]+)\/(\w+)\/memberships$/);
@@ -198,6 +219,15 @@ export function listsRoute(state: HubSpotState, req: FakeRequest, link: string):
         };
       });
     return json(200, { total: results.length, results });
+  }
+  if (req.path === "/crm/v3/lists/" && req.method === "POST") return createList(state, req.json);
+  const byName = req.path.match(/^\/crm\/v3\/lists\/object-type-id\/([\w-]+)\/name\/([^/]+)$/);
+  if (byName && req.method === "GET") {
+    const name = decodeURIComponent(byName[2] as string).toLowerCase();
+    const l = [...hubspotLists(state).lists.values()].find(
+      (x) => x.objectTypeId === byName[1] && x.name.toLowerCase() === name,
+    );
+    return l ? json(200, { list: view(l) }) : error(404, "OBJECT_NOT_FOUND", "List not found.");
   }
   const m = req.path.match(/^\/crm\/v3\/lists\/([^/]+)(?:\/memberships(?:\/([\w-]+))?)?\/?$/);
   if (!m) return error(404, "OBJECT_NOT_FOUND", `Unknown path ${req.path}`);

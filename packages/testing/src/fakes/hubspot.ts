@@ -56,6 +56,8 @@ export interface HubSpotOwner {
   firstName: string;
   lastName: string;
   userId: number;
+  /** The owner's teams, as HubSpot lists them (a seller's territory in the marketing hand-off). */
+  teams?: { id: string; name: string; primary: boolean }[];
 }
 
 /** HubSpot's default sales pipeline. */
@@ -441,7 +443,12 @@ function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotR
 function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply {
   const link = `${url()}${req.path}`;
   if (req.path.startsWith("/marketing/v3/campaigns")) return campaignRoute(state, req, link);
-  if (req.path.startsWith("/crm/v3/lists/")) return listsRoute(state, req, link);
+  if (req.path.startsWith("/crm/v3/lists/") || req.path === "/crm/v3/lists")
+    return listsRoute(
+      state,
+      { ...req, path: req.path === "/crm/v3/lists" ? "/crm/v3/lists/" : req.path },
+      link,
+    );
   if (req.path.startsWith("/crm/v3/pipelines/deals") || req.path.startsWith("/crm/v3/owners"))
     return dealDirectoryRoute(state, req, link);
   const batchAssoc = req.path.match(/^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/read$/);
@@ -539,6 +546,11 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     }));
     return json(200, { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME });
   }
+  if (idOrAction === "batch" && sub === "update" && req.method === "POST" && type === "contacts")
+    return batchUpdateContacts(
+      state,
+      (body.inputs ?? []) as { id: string; properties?: Record<string, string> }[],
+    );
   const idProperty = req.method === "GET" ? req.query.get("idProperty") : null;
   if (idProperty && idProperty !== "hs_object_id" && !state.uniqueProperties[type].includes(idProperty))
     return error(400, "VALIDATION_ERROR", `Property ${idProperty} is not a unique identifier property.`);
@@ -561,12 +573,11 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
       const refused = checkDealUpdate(state, rec, changes);
       if (refused) return refused;
     }
-    if (state.searchLagMs > 0 && !(rec.indexed && Date.now() < rec.indexed.until))
-      rec.indexed = { properties: { ...rec.properties }, until: Date.now() + state.searchLagMs };
-    rec.properties = { ...rec.properties, ...changes };
-    rec.updatedAt = new Date().toISOString();
-    for (const [k, v] of Object.entries(changes))
-      rec.history[k] = [...(rec.history[k] ?? []), { value: v, timestamp: rec.updatedAt }];
+    if (type === "contacts") {
+      const refused = checkContactUpdate(state, changes);
+      if (refused) return refused;
+    }
+    applyUpdate(state, rec, type === "contacts" ? withOwnerStamp(rec, changes) : changes);
     if (type === "deals") {
       state.appliedUpdates.push({ id: rec.id, properties: { ...changes } });
       const after = state.failAfterWrite;
@@ -578,6 +589,74 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     return json(200, pick(state, rec, type, Object.keys(rec.properties)));
   }
   return error(405, "METHOD_NOT_ALLOWED", `${req.method} not supported`);
+}
+
+/** Applies changed properties with their history; search sees the old values while its index lags. */
+function applyUpdate(state: HubSpotState, rec: HubSpotRecord, changes: Record<string, string | null>): void {
+  if (state.searchLagMs > 0 && !(rec.indexed && Date.now() < rec.indexed.until))
+    rec.indexed = { properties: { ...rec.properties }, until: Date.now() + state.searchLagMs };
+  rec.properties = { ...rec.properties, ...changes };
+  rec.updatedAt = new Date().toISOString();
+  for (const [k, v] of Object.entries(changes))
+    rec.history[k] = [...(rec.history[k] ?? []), { value: v, timestamp: rec.updatedAt }];
+}
+
+/** HubSpot stamps hubspot_owner_assigneddate itself when a contact's owner changes (the property is read-only). */
+function withOwnerStamp(
+  rec: HubSpotRecord,
+  changes: Record<string, string | null>,
+): Record<string, string | null> {
+  const owner = changes.hubspot_owner_id;
+  if (owner === undefined || owner === rec.properties.hubspot_owner_id) return changes;
+  return { ...changes, hubspot_owner_assigneddate: owner ? new Date().toISOString() : null };
+}
+
+/** What HubSpot refuses in a contact update: its read-only owner-assignment date, an unknown owner. */
+function checkContactUpdate(state: HubSpotState, changes: Record<string, string | null>): Reply | undefined {
+  if ("hubspot_owner_assigneddate" in changes)
+    return invalidProperties([
+      {
+        name: "hubspot_owner_assigneddate",
+        error: "READ_ONLY_VALUE",
+        message: "hubspot_owner_assigneddate is a read only property; its value cannot be set.",
+      },
+    ]);
+  const owner = changes.hubspot_owner_id;
+  if (owner && state.owners.length > 0 && !state.owners.some((o) => o.id === owner))
+    return invalidProperties([
+      {
+        name: "hubspot_owner_id",
+        error: "INVALID_OPTION",
+        message: `${owner} was not one of the allowed options`,
+      },
+    ]);
+  return undefined;
+}
+
+/** POST /crm/v3/objects/contacts/batch/update: all inputs checked first, then applied; at most 100. */
+function batchUpdateContacts(
+  state: HubSpotState,
+  inputs: { id: string; properties?: Record<string, string> }[],
+): Reply {
+  if (inputs.length > 100) return error(400, "VALIDATION_ERROR", "Batch input cannot exceed 100 inputs.");
+  const store = state.objects.contacts;
+  const missing = inputs.filter((i) => !store.has(String(i.id)));
+  if (missing.length > 0)
+    return error(
+      404,
+      "OBJECT_NOT_FOUND",
+      `Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid. ids=[${missing.map((m) => m.id).join(", ")}]`,
+    );
+  for (const i of inputs) {
+    const refused = checkContactUpdate(state, i.properties ?? {});
+    if (refused) return refused;
+  }
+  const results = inputs.map((i) => {
+    const rec = store.get(String(i.id)) as HubSpotRecord;
+    applyUpdate(state, rec, withOwnerStamp(rec, i.properties ?? {}));
+    return pick(state, rec, "contacts", Object.keys(rec.properties));
+  });
+  return json(200, { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME });
 }
 
 /** A HubSpot VALIDATION_ERROR naming each invalid property, as the CRM answers a bad PATCH. */
@@ -666,7 +745,7 @@ function dealDirectoryRoute(state: HubSpotState, req: FakeRequest, link: string)
     createdAt: FIXED_TIME,
     updatedAt: FIXED_TIME,
     archived: false,
-    teams: [],
+    teams: o.teams ?? [],
   });
   if (req.path === "/crm/v3/owners" || req.path === "/crm/v3/owners/") {
     const email = req.query.get("email")?.toLowerCase();

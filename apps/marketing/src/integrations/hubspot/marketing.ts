@@ -11,16 +11,24 @@ import type {
   ContactList,
   FunnelCell,
   FunnelLeadDates,
+  HandoffRecord,
+  HandoffResult,
+  LeadAssignment,
   LeadFunnel,
   ListContact,
   ListMembersResult,
   MarketingCampaignRow,
   MarketingCampaignStats,
   MarketingPort,
+  PendingMqls,
+  SalesOwner,
+  SegmentPreview,
+  SegmentRules,
   TouchPaths,
   WriteOrigin,
 } from "../../ports";
 import { translated } from "./errors";
+import { HUBSPOT_HANDOFF_NOTE, HubSpotHandoff } from "./handoff";
 import { HubSpotListMembers } from "./lists";
 import {
   campaignChannel,
@@ -31,6 +39,7 @@ import {
   leadSource,
   money,
 } from "./mapping";
+import { HUBSPOT_SEGMENT_NOTE, HubSpotSegments } from "./segments";
 
 const VENDOR = "HubSpot";
 /** Bounds on one call: campaigns read, and HubSpot's own ceiling on a search (10,000 results). */
@@ -94,6 +103,10 @@ function latestFirst(a: MarketingCampaignRow, b: MarketingCampaignRow): number {
 /** MarketingPort over HubSpot: Marketing Campaigns v3 for campaigns, contacts and deals for the lead funnel. */
 export class HubSpotMarketing implements MarketingPort {
   private readonly members: HubSpotListMembers;
+  private readonly handoff: HubSpotHandoff;
+  private readonly segments: HubSpotSegments;
+  readonly segmentNote = HUBSPOT_SEGMENT_NOTE;
+  readonly handoffNote = HUBSPOT_HANDOFF_NOTE;
   readonly vendorAttribution = {
     model: ATTRIBUTION,
     note: "Pipeline and revenue are HubSpot's own first-interaction campaign revenue report, whatever the model (HubSpot's touch history is not readable through its API); the attribution tool rebuilds paths from campaign contacts and can differ.",
@@ -104,6 +117,34 @@ export class HubSpotMarketing implements MarketingPort {
     private readonly today: () => Promise<string>,
   ) {
     this.members = new HubSpotListMembers(hs.lists);
+    this.handoff = new HubSpotHandoff(hs);
+    this.segments = new HubSpotSegments(hs);
+  }
+
+  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview> {
+    return translated(() => this.segments.segmentPreview(rules, opts));
+  }
+
+  /** HubSpot takes no idempotency key here: the list is looked up by name first instead. */
+  createStaticList(name: string, _origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }> {
+    return translated(() => this.segments.createStaticList(name));
+  }
+
+  pendingMqls(q: { limit: number; mqlBefore: string }): Promise<PendingMqls> {
+    return translated(() => this.handoff.pendingMqls(q));
+  }
+
+  salesOwners(): Promise<SalesOwner[]> {
+    return translated(() => this.handoff.salesOwners());
+  }
+
+  handoffHistory(since: string): Promise<HandoffRecord[]> {
+    return translated(() => this.handoff.handoffHistory(since));
+  }
+
+  /** HubSpot takes no idempotency key here: each lead is read fresh before its write instead. */
+  handOffLeads(assignments: LeadAssignment[], _origin: WriteOrigin): Promise<HandoffResult> {
+    return translated(() => this.handoff.handOffLeads(assignments));
   }
 
   getList(id: string): Promise<ContactList | undefined> {

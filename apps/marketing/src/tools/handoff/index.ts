@@ -1,0 +1,4 @@
+import { mqlHandoff } from "./mql-handoff";
+
+export { handoffToolset } from "./toolset";
+export const handoffTools = [mqlHandoff];
