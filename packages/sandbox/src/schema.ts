@@ -384,7 +384,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
 export const SANDBOX_INDEXES: { name: string; create: string }[] = (() => {
   const out = new Map<string, string>();
   for (const m of `${schema}\n${analytics}\n${churnFeatures}`.matchAll(
-    /CREATE INDEX IF NOT EXISTS (w+)s+ON [^;]+;|DROP INDEX IF EXISTS (w+);/g,
+    /CREATE INDEX IF NOT EXISTS (\w+)\s+ON [^;]+;|DROP INDEX IF EXISTS (\w+);/g,
   )) {
     if (m[1]) out.set(m[1], m[0]);
     else out.delete(m[2] as string);
@@ -396,7 +396,6 @@ export const SANDBOX_INDEXES: { name: string; create: string }[] = (() => {
 export const DERIVED_TABLES = ["sb_usage_recent"] as const;
 
 /** Tables that writes fill (onboarding also gets seeded history at load): emptied by a reset, never generated. */
-/** Tables that only writes fill: emptied by a reset, never generated. */
 export const WRITTEN_TABLES = [
   "sb_ticket_comments",
   "sb_changes",
@@ -409,4 +408,5 @@ export const WRITTEN_TABLES = [
   "sb_touchpoints",
   "sb_meetings",
   "sb_sales_emails",
+  "sb_lead_handoffs",
 ] as const;
