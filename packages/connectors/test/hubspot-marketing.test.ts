@@ -175,3 +175,33 @@ describe("HubSpot marketing reads", () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
+
+describe("HubSpot static lists", () => {
+  it("creates a list once, finds it by name in any case, changes members and reads them back", async () => {
+    const { lists } = await connector();
+    expect(await lists.listByName("Q3 Webinar")).toBeUndefined();
+    const created = await lists.createList("Q3 Webinar");
+    expect(created.processingType).toBe("MANUAL");
+    expect((await lists.listByName("q3 webinar"))?.listId).toBe(created.listId);
+    expect((await lists.getList(created.listId))?.name).toBe("Q3 Webinar");
+    expect(await lists.getList("999999")).toBeUndefined();
+
+    const change = await lists.changeMembers(created.listId, ["1003", "1004", "424242"], []);
+    expect(change.added.sort()).toEqual(["1003", "1004"]);
+    expect(change.missing).toEqual(["424242"]);
+    await lists.changeMembers(created.listId, [], ["1004"]);
+    expect((await lists.membersPage(created.listId)).results).toEqual(["1003"]);
+    expect(await lists.listsOfRecord("1003")).toContain(created.listId);
+
+    const byId = await lists.contactsById(["1003", "9999"], ["email"]);
+    expect(byId.map((c) => c.properties.email)).toEqual(["a@x.test"]);
+    const byEmail = await lists.contactsByEmail(["b@x.test", "nobody@x.test"], ["email"]);
+    expect(byEmail.map((c) => c.id)).toEqual(["1004"]);
+    await expect(
+      lists.contactsById(
+        Array.from({ length: 101 }, (_, i) => String(i)),
+        ["email"],
+      ),
+    ).rejects.toThrow(/at most 100/);
+  });
+});
