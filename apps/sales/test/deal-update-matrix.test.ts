@@ -7,7 +7,11 @@ describeGuardMatrix(createSalesServer(), {
   args: {
     deal_update: { deal_id: "deal_0001", next_step: "Matrix step" },
     // at this scale deal_0001's rep works in America/Chicago: 10:00 there
-    meeting_schedule: { deal_id: "deal_0001", start: "2026-11-25T16:00:00Z", attendees: ["buyer@example.com"] },
+    meeting_schedule: {
+      deal_id: "deal_0001",
+      start: "2026-11-25T16:00:00Z",
+      attendees: ["buyer@example.com"],
+    },
   },
   changedArgs: { deal_update: { deal_id: "deal_0001", next_step: "Another step" } },
   env: { SANDBOX_SCALE: "0.1" },
