@@ -48,6 +48,8 @@ describe("suite in search mode (--discovery search)", () => {
       "marketing_campaigns_list",
       "cs_accounts_at_risk",
       "customer_360",
+      // the confirmation card's approve tool: listed for MCP Apps hosts, which hide it from the model
+      "plan_approve",
       "tools_search",
     ]);
     const tokens = await startTokens(s);
