@@ -1,11 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AUDIT_OUTCOMES, type AuditLog, type AuditOutcome, type AuditQuery } from "@revops/audit";
 import { type ApiKeyStore, AREAS, isKnownRole, missingScopes, type RoleMap } from "@revops/auth";
 import type { Approval, ApprovalsAdmin } from "@revops/guards";
 import type { KeyValue, SqlDb } from "@revops/store";
 import { type Node, renderPage } from "./html";
-import { FLOW_TTL_MS, OidcRefused, type OidcSettings, OidcSignIn } from "./oidc";
+import { FLOW_TTL_MS, type OidcIdentity, OidcRefused, type OidcSettings, OidcSignIn } from "./oidc";
 import { decideOidc } from "./oidc-policy";
 import type { ScryptParams } from "./passwords";
 import { DEFAULT_LIMITS, SignInLimiter, type SignInLimits } from "./rate-limit";
@@ -21,6 +21,7 @@ import {
   errorPage,
   keysPage,
   signedInPage,
+  signedOutPage,
   signInPage,
   signInRefusedPage,
   welcomePage,
@@ -78,6 +79,9 @@ const SECURITY_HEADERS: Record<string, string> = {
   "cross-origin-opener-policy": "same-origin",
 };
 const MAX_FORM_BYTES = 16 * 1024;
+/** The ID token of an organisation-login session, keyed by the session id's hash (never the id itself). */
+const idTokenKey = (sessionId: string) =>
+  `console:oidc:session:${createHash("sha256").update(sessionId).digest("hex")}`;
 const VERB_OF_KIND: Record<string, string> = { spend: "spend", outbound: "send", destructive: "write" };
 
 class HttpError extends Error {
@@ -231,12 +235,7 @@ export class AdminConsole {
       this.page(res, status, errorPage({ status, message, session }));
 
     if (path === BASE && method === "GET") return this.redirect(res, `${BASE}/approvals`);
-    if (path === `${BASE}/signout` && form) {
-      const id = parseCookies(req).get(this.cookie);
-      if (id) await this.users.endSession(id);
-      this.setCookie(res, this.cookie, "", 0);
-      return this.redirect(res, `${BASE}/signin`);
-    }
+    if (path === `${BASE}/signout` && form) return this.signOut(req, res);
     if (path === `${BASE}/approvals` && method === "GET") return this.approvals(url, res, session);
     const ap = /^\/console\/approvals\/(apr_[A-Za-z0-9_-]{1,64})(?:\/(approve|reject))?$/.exec(path);
     if (ap)
@@ -345,7 +344,7 @@ export class AdminConsole {
     email: string,
     method: "password" | "link" | "oidc",
     role?: string,
-  ) {
+  ): Promise<string> {
     const s = await this.users.startSession(email, role);
     this.setCookie(res, this.cookie, s.id, s.maxAgeSeconds);
     this.setCookie(res, this.preCookie, "", 0);
@@ -356,6 +355,19 @@ export class AdminConsole {
       { method, ...(role && { role }) },
       `signed in to the console (${method})`,
     );
+    return s.id;
+  }
+
+  /** Ends the console session; a session from the organisation's login also asks the provider to end its own. */
+  private async signOut(req: IncomingMessage, res: ServerResponse) {
+    const id = parseCookies(req).get(this.cookie);
+    if (id) await this.users.endSession(id);
+    this.setCookie(res, this.cookie, "", 0);
+    const idToken = id && this.oidc ? await (await this.opts.kv()).take(idTokenKey(id)) : undefined;
+    const atProvider = idToken ? await this.oidc?.endSessionUrl(idToken) : undefined;
+    if (!atProvider || !this.oidc) return this.redirect(res, `${BASE}/signin`);
+    // a page, not a redirect: the CSP's form-action 'self' would stop a form post's redirect to the provider
+    this.page(res, 200, signedOutPage({ provider: this.oidc.settings.providerName, next: atProvider.href }));
   }
 
   /** "Sign in with …": a new flow (state, nonce, PKCE) bound to this browser by a short-lived cookie. */
@@ -393,14 +405,14 @@ export class AdminConsole {
       if (email) await this.auditSignIn(email, "denied", { method: "oidc" }, `sign-in refused: ${reason}`);
       this.page(res, 403, signInRefusedPage({ reason, provider }));
     };
-    let claims: Record<string, unknown>;
+    let identity: OidcIdentity;
     try {
-      claims = await oidc.finish(parseCookies(req).get(this.flowCookie), url.searchParams);
+      identity = await oidc.finish(parseCookies(req).get(this.flowCookie), url.searchParams);
     } catch (err) {
       if (err instanceof OidcRefused) return refuse(err.message);
       throw err;
     }
-    const decision = decideOidc(oidc.settings, claims);
+    const decision = decideOidc(oidc.settings, identity.claims);
     if (!decision.ok) return refuse(decision.reason, decision.email);
     if (!isKnownRole(decision.role, this.users.roles))
       return refuse(
@@ -409,7 +421,12 @@ export class AdminConsole {
       );
     const user = await this.users.fromProvider(decision.email, decision.role);
     if (!user) return refuse(`An administrator disabled ${decision.email} in this console.`, decision.email);
-    await this.startSession(res, user.email, "oidc", decision.role);
+    const sessionId = await this.startSession(res, user.email, "oidc", decision.role);
+    // kept beside the session (as long as it lives) so signing out can end the provider's session too
+    if (identity.idToken)
+      await (await this.opts.kv()).set(idTokenKey(sessionId), identity.idToken, {
+        ttlMs: this.users.sessionMs,
+      });
     this.page(res, 200, signedInPage({ email: user.email, role: decision.role, provider }));
   }
 

@@ -14,6 +14,14 @@ export interface OidcSettings extends OidcPolicy {
   providerName: string;
   /** Space-separated scopes asked for (default "openid email profile"). */
   scopes?: string;
+  /** Where the provider sends the browser after signing out (default `<console URL>/signin`); registered too. */
+  postLogoutRedirectUri?: string;
+}
+
+/** What a finished sign-in yields: the person's claims, and the ID token that later asks the provider to sign out. */
+export interface OidcIdentity {
+  claims: Record<string, unknown>;
+  idToken: string | undefined;
 }
 
 /** A sign-in the provider or our checks refused: the message is for the person at the browser. */
@@ -102,7 +110,7 @@ export class OidcSignIn {
    * state, the code (with the PKCE verifier) and the ID token (issuer, audience, expiry, nonce, signature) are
    * checked by openid-client. Returns the ID token's claims merged with the userinfo endpoint's.
    */
-  async finish(flowId: string | undefined, query: URLSearchParams): Promise<Record<string, unknown>> {
+  async finish(flowId: string | undefined, query: URLSearchParams): Promise<OidcIdentity> {
     const raw = flowId ? await (await this.kv()).take(flowKey(flowId)) : undefined;
     if (!raw)
       throw new OidcRefused(
@@ -133,7 +141,23 @@ export class OidcSignIn {
           );
         })
       : {};
-    return { ...userinfo, ...idClaims };
+    return { claims: { ...userinfo, ...idClaims }, idToken: tokens.id_token };
+  }
+
+  /**
+   * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the provider's end-session URL with the session's
+   * ID token as hint, or undefined when the provider publishes none (or cannot be reached: signing out of the
+   * console never waits on the provider).
+   */
+  async endSessionUrl(idToken: string): Promise<URL | undefined> {
+    const config = await this.discover().catch(() => undefined);
+    if (!config?.serverMetadata().end_session_endpoint) return undefined;
+    return client.buildEndSessionUrl(config, {
+      id_token_hint: idToken,
+      post_logout_redirect_uri:
+        this.settings.postLogoutRedirectUri ??
+        this.settings.redirectUri.replace(/\/oidc\/callback$/, "/signin"),
+    });
   }
 }
 

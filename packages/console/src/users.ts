@@ -62,7 +62,7 @@ export class ConsoleUsers {
   readonly roles: RoleMap;
   private readonly params: ScryptParams;
   private readonly now: () => Date;
-  private readonly sessionMs: number;
+  readonly sessionMs: number;
   private readonly idleMs: number;
   private readonly linkMs: number;
   private ready: Promise<void> | undefined;

@@ -104,6 +104,16 @@ export function signedInPage(o: { email: string; role: string; provider: string 
   });
 }
 
+/** After the console session ended: on to the provider to end its session too (a GET navigation, outside form-action). */
+export function signedOutPage(o: { provider: string; next: string }): Node {
+  return layout({
+    title: "Signed out",
+    refresh: o.next,
+    body: html`${notice(html`Signed out of the console. Signing you out of ${o.provider} too…`, "ok")}
+      <p><a href=${o.next}>Continue to sign out at ${o.provider}</a></p>`,
+  });
+}
+
 export function signInRefusedPage(o: { reason: string; provider: string }): Node {
   return layout({
     title: "Sign-in refused",

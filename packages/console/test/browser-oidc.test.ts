@@ -74,4 +74,18 @@ describe.skipIf(skipBrowser)("Sign in with the organisation's login, in Chromium
     await page.getByRole("link", { name: "Back to sign-in" }).click();
     expect(page.url()).toBe(`${h.base}/console/signin`);
   });
+
+  it("signs out of the console and of the provider, and the next sign-in asks for the login again", async () => {
+    const context = await browser.newContext();
+    const page = await signInAtProvider("alice@acme.test", context);
+    await page.waitForURL(`${h.base}/console/approvals`);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    // the provider's own confirmation (oidc-provider's default page), then back to the console's sign-in page
+    await page.waitForURL(`${idp.issuer}/session/end**`);
+    await page.getByRole("button", { name: /Yes, sign me out/i }).click();
+    await page.waitForURL(`${h.base}/console/signin`);
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Sign in with Acme SSO" }).click();
+    await page.getByPlaceholder("Enter any login").waitFor();
+  });
 });

@@ -43,6 +43,8 @@ export async function startIdp(): Promise<TestIdp> {
           client_id: CLIENT_ID,
           client_secret: CLIENT_SECRET,
           redirect_uris: [...redirectUris],
+          // where signing out sends the browser back: the console's sign-in page beside each callback
+          post_logout_redirect_uris: redirectUris.map((u) => u.replace(/\/oidc\/callback$/, "/signin")),
           grant_types: ["authorization_code"],
           response_types: ["code"],
         },

@@ -32,9 +32,11 @@ export async function startAtConsole(console: Agent): Promise<URL> {
   return new URL(r.headers.get("location") as string);
 }
 
-/** Signs in at the provider's own login page as a person would (any password); returns the callback URL. */
-export async function signInAtIdp(authorize: URL, login: string): Promise<URL> {
-  const idp = new Agent("");
+/**
+ * Signs in at the provider's own login page as a person would (any password); returns the callback URL. Pass the
+ * provider-side agent to keep its session cookies (to sign out there later).
+ */
+export async function signInAtIdp(authorize: URL, login: string, idp = new Agent("")): Promise<URL> {
   let next = authorize.href;
   for (let hop = 0; hop < 10; hop++) {
     const r = await idp.get(next);

@@ -190,6 +190,49 @@ describe("sign-in with the organisation's login (OIDC, code flow with PKCE)", ()
   });
 });
 
+describe("signing out of a session from the organisation's login (RP-initiated logout)", () => {
+  it("ends the console session, then sends the browser to the provider with the ID token to end its session too", async () => {
+    const a = new Agent(h.base);
+    const atIdp = new Agent("");
+    const callback = await signInAtIdp(await startAtConsole(a), "alice@acme.test", atIdp);
+    expect((await a.get(pathOf(callback))).status).toBe(200);
+    const out = await a.post("/console/signout", { _csrf: await a.csrf() });
+    expect(out.status).toBe(200);
+    expect(a.cookies.has("revops_console")).toBe(false);
+    expect((await a.get("/console/approvals")).status).toBe(303);
+    const next = /<a href="([^"]+)">Continue to sign out at Acme SSO/.exec(await out.text())?.[1];
+    const end = new URL((next as string).replaceAll("&amp;", "&"));
+    expect(`${end.origin}${end.pathname}`).toBe(`${idp.issuer}/session/end`);
+    expect(end.searchParams.get("post_logout_redirect_uri")).toBe(`${h.base}/console/signin`);
+    const hint = end.searchParams.get("id_token_hint") as string;
+    expect(JSON.parse(Buffer.from(hint.split(".")[1] as string, "base64url").toString())).toMatchObject({
+      sub: "alice@acme.test",
+      aud: "revops-console",
+    });
+    // the provider asks the person to confirm, then sends the browser back to the console's sign-in page
+    const confirm = await atIdp.get(end.href);
+    const form = await confirm.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(form)?.[1] as string;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(form)?.[1] as string;
+    const done = await atIdp.post(new URL(action, end).href, { xsrf, logout: "yes" });
+    expect(done.headers.get("location")).toBe(`${h.base}/console/signin`);
+    // the provider's session is gone: starting again asks for the login once more
+    const again = await atIdp.get((await startAtConsole(new Agent(h.base))).href);
+    const login = new URL(again.headers.get("location") as string, idp.issuer);
+    expect(login.origin).toBe(idp.issuer);
+    expect(await (await atIdp.get(login.href)).text()).toContain('name="login"');
+  });
+
+  it("signs a password session out locally only, as before", async () => {
+    await h.console.users.add({ email: "pat@acme.test", role: "admin", password: PASSWORD });
+    const a = new Agent(h.base);
+    await a.signIn("pat@acme.test", PASSWORD);
+    const out = await a.post("/console/signout", { _csrf: await a.csrf() });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("location")).toBe("/console/signin");
+  });
+});
+
 describe("with password sign-in turned off", () => {
   let only: Harness;
   beforeAll(async () => {
