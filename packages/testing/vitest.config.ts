@@ -11,6 +11,8 @@ export default workspaceTestConfig({
     "src/pack-install.ts",
     "src/docs-check.ts",
     "src/registry-contract.ts",
+    // the apps' analytics tests load the sandbox through it (a package test would load it once more for nothing)
+    "src/sandbox-server.ts",
     // the MCP Apps host and views e2e run in the apps' tests, in Chromium and against the built bins
     "src/views/**",
     // vendor fakes are exercised over real sockets by packages/connectors' tests

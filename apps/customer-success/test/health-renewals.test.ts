@@ -1,6 +1,12 @@
 import { ensureSandboxLoaded, SandboxSupport } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
-import { connectInProcess, modelVisibleTokens, resultTokens, tempDataDir } from "@revops/testing";
+import {
+  modelVisibleTokens,
+  resultTokens,
+  type SandboxServer,
+  tempDataDir,
+  withSandboxServer,
+} from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomerSuccessServer } from "../src/server";
 
@@ -8,21 +14,16 @@ import { createCustomerSuccessServer } from "../src/server";
  * renewals_upcoming and health_scores against figures recomputed here from the raw sandbox rows (SQL reads of
  * the tables, the health formula written out again below), never from the code under test.
  */
-const dir = tempDataDir("cs-book");
 let db: SqlDb;
-let s: Awaited<ReturnType<typeof connectInProcess>>;
+let s: SandboxServer["s"];
 let today: string;
-
-beforeAll(async () => {
-  db = await openSql({ dataDir: dir });
-  await ensureSandboxLoaded(db, {});
-  today = String((await db.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
-  s = await connectInProcess([createCustomerSuccessServer()], { env: { REVOPS_DATA_DIR: dir } });
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
-  await db?.close();
-});
+withSandboxServer(
+  "cs-book",
+  () => [createCustomerSuccessServer()],
+  (h) => {
+    ({ db, s, today } = h);
+  },
+);
 
 const DAY = 86_400_000;
 const minus = (day: string, n: number) => new Date(Date.parse(day) - n * DAY).toISOString().slice(0, 10);
@@ -492,6 +493,7 @@ describe("account_health", () => {
 describe("as-of health signals on PostgreSQL", () => {
   const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
   const schema = `cs_health_${process.pid}_${Date.now()}`;
+  const dir = tempDataDir("cs-book-pg");
   let admin: SqlDb;
   let pg: SqlDb;
 

@@ -1,32 +1,28 @@
-import { ensureSandboxLoaded } from "@revops/sandbox";
-import { openSql, type SqlDb } from "@revops/store";
+import type { SqlDb } from "@revops/store";
 import {
   connectInProcess,
   modelVisibleTokens,
   type RunningFake,
+  type SandboxServer,
   startZendeskFake,
   tempDataDir,
+  withSandboxServer,
   type ZendeskState,
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCustomerSuccessServer } from "../src/server";
 
 /** kb_search and kb_gaps on the sandbox, against figures recomputed here with SQL on sb_kb_articles / sb_tickets. */
-const dir = tempDataDir("cs-knowledge");
 let db: SqlDb;
-let s: Awaited<ReturnType<typeof connectInProcess>>;
+let s: SandboxServer["s"];
 let today: string;
-
-beforeAll(async () => {
-  db = await openSql({ dataDir: dir });
-  await ensureSandboxLoaded(db, {});
-  today = String((await db.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
-  s = await connectInProcess([createCustomerSuccessServer()], { env: { REVOPS_DATA_DIR: dir } });
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
-  await db?.close();
-});
+withSandboxServer(
+  "cs-knowledge",
+  () => [createCustomerSuccessServer()],
+  (h) => {
+    ({ db, s, today } = h);
+  },
+);
 
 const minus = (day: string, n: number) =>
   new Date(Date.parse(day) - n * 86_400_000).toISOString().slice(0, 10);

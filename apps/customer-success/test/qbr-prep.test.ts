@@ -1,25 +1,19 @@
-import { ensureSandboxLoaded } from "@revops/sandbox";
-import { openSql, type SqlDb } from "@revops/store";
-import { connectInProcess, modelVisibleTokens, tempDataDir } from "@revops/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SqlDb } from "@revops/store";
+import { modelVisibleTokens, type SandboxServer, withSandboxServer } from "@revops/testing";
+import { describe, expect, it } from "vitest";
 import { createCustomerSuccessServer } from "../src/server";
 
 /** qbr_prep's figures recomputed with SQL on the sandbox rows (Ivyhill Inc: the documented renewal in commit). */
-const dir = tempDataDir("cs-qbr");
 let db: SqlDb;
-let s: Awaited<ReturnType<typeof connectInProcess>>;
+let s: SandboxServer["s"];
 let today: string;
-
-beforeAll(async () => {
-  db = await openSql({ dataDir: dir });
-  await ensureSandboxLoaded(db, {});
-  today = String((await db.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
-  s = await connectInProcess([createCustomerSuccessServer()], { env: { REVOPS_DATA_DIR: dir } });
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
-  await db?.close();
-});
+withSandboxServer(
+  "cs-qbr",
+  () => [createCustomerSuccessServer()],
+  (h) => {
+    ({ db, s, today } = h);
+  },
+);
 
 const day = (n: number) => new Date(Date.parse(today) + n * 86_400_000).toISOString().slice(0, 10);
 type Fact = { area: string; fact: string; value: number | string | null; source: string };

@@ -1,25 +1,19 @@
-import { ensureSandboxLoaded } from "@revops/sandbox";
-import { openSql, type SqlDb } from "@revops/store";
-import { connectInProcess, resultTokens, tempDataDir } from "@revops/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SqlDb } from "@revops/store";
+import { resultTokens, type SandboxServer, withSandboxServer } from "@revops/testing";
+import { describe, expect, it } from "vitest";
 import { createSalesServer } from "../src/server";
 
 // pipeline_summary's weekly series against the stage history read with SQL (never the code's own snapshots).
-const dir = tempDataDir("pipeline-weekly");
 let db: SqlDb;
-let s: Awaited<ReturnType<typeof connectInProcess>>;
+let s: SandboxServer["s"];
 let today: string;
-
-beforeAll(async () => {
-  db = await openSql({ dataDir: dir });
-  await ensureSandboxLoaded(db, {});
-  today = String((await db.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
-  s = await connectInProcess([createSalesServer()], { env: { REVOPS_DATA_DIR: dir } });
-}, 60_000);
-afterAll(async () => {
-  await s?.close();
-  await db?.close();
-});
+withSandboxServer(
+  "pipeline-weekly",
+  () => [createSalesServer()],
+  (h) => {
+    ({ db, s, today } = h);
+  },
+);
 
 const OPEN = ["prospecting", "qualification", "proposal", "negotiation"];
 const minus = (day: string, n: number) =>

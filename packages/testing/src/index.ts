@@ -32,6 +32,7 @@ export {
   resultTokens,
   TOOL_TOKEN_BUDGET,
 } from "./registry-contract";
+export { type SandboxServer, withSandboxServer } from "./sandbox-server";
 export { describeServerE2E, type ServerE2EOptions } from "./server-e2e";
 export { describeServerModernE2E } from "./server-e2e-modern";
 export { renderToolDocs } from "./tool-docs";
