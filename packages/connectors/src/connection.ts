@@ -1,3 +1,4 @@
+import type { TokenRefresher } from "@revops/auth";
 import type {
   CostLedger,
   QuotaTracker,
@@ -27,6 +28,13 @@ export interface ConnectionConfig<C> {
   credentials: C;
   /** Test-only: lets `baseUrl` point at a fake on http://127.0.0.1; refused in every other case. */
   allowInsecureTestBaseUrl?: boolean;
+}
+
+/** OAuth tokens a consent stored in the vault (`revops setup`): refreshed before expiry and once after a 401. */
+export interface VaultTokenSetup {
+  tokens?: TokenRefresher;
+  /** The vault entry of those tokens, when not the connection's id (one consent shared by two servers). */
+  tokenConnectionId?: string;
 }
 
 /** How calls of one connection are made resilient; everything optional has a vendor default. */

@@ -75,6 +75,7 @@ describe("revops setup: the vendor's OAuth consent", () => {
         ["Which server will your team use?", "sales"],
         ["Sales server · CRM (SALES_CRM)", "hubspot"],
         ["Sales server · company enrichment (SALES_ENRICHMENT)", "none"],
+        ["Sales server · calendar and email (SALES_CALENDAR)", "sandbox"],
         ["How does the suite sign in to HubSpot?", "oauth"],
         ["(HUBSPOT_CLIENT_ID)", HS.id],
         ["(HUBSPOT_CLIENT_SECRET)", HS.secret],
@@ -96,6 +97,7 @@ describe("revops setup: the vendor's OAuth consent", () => {
       expect(file).toEqual({
         SALES_CRM: "hubspot",
         SALES_ENRICHMENT: "none",
+        SALES_CALENDAR: "sandbox",
         HUBSPOT_CLIENT_ID: HS.id,
         HUBSPOT_OAUTH_CONNECTION: "sales-hubspot",
         REVOPS_MASTER_KEY: expect.any(String),
@@ -148,6 +150,7 @@ describe("revops setup: the vendor's OAuth consent", () => {
         ["Which server will your team use?", "sales"],
         ["Sales server · CRM (SALES_CRM)", "salesforce"],
         ["Sales server · company enrichment (SALES_ENRICHMENT)", "none"],
+        ["Sales server · calendar and email (SALES_CALENDAR)", "sandbox"],
         ["How does the suite sign in to Salesforce?", "oauth"],
         ["(SALESFORCE_CLIENT_ID)", SF.id],
         ["(SALESFORCE_CLIENT_SECRET)", SF.secret],

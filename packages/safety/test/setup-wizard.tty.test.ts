@@ -113,6 +113,8 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
     keys("Up", "Up", "Enter"); // from "Keep the sandbox" up to HubSpot
     await waitFor("Sales server · company enrichment (SALES_ENRICHMENT)");
     keys("Enter"); // Not used
+    await waitFor("Sales server · calendar and email (SALES_CALENDAR)");
+    keys("Enter"); // Keep the sandbox
     await waitFor("How does the suite sign in to HubSpot?");
     keys("Enter"); // the private-app token
     await waitFor("HubSpot private-app access token (HUBSPOT_ACCESS_TOKEN)");
@@ -133,7 +135,7 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
     expect(shown).toContain("EXIT=0");
     expect(shown).toMatch(/✓ HubSpot · GET \/crm\/v3\/objects\/deals\?limit=1 · \d+ ms/);
     expect(answered(shown, "Sales server · CRM (SALES_CRM)")).toContain("HubSpot");
-    expect(shown).toContain(`Wrote 3 settings to ${envFile} (readable by you only).`);
+    expect(shown).toContain(`Wrote 4 settings to ${envFile} (readable by you only).`);
     expect(shown).toContain(`The previous file is saved as ${envFile}.bak-1.`);
     expect(shown).toContain(`revops install claude-desktop --server sales --env REVOPS_ENV_FILE=${envFile}`);
     // typed secrets are masked on the screen, in the answers and in the check's message
@@ -147,6 +149,7 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
       LOG_LEVEL: "info",
       SALES_CRM: "hubspot",
       SALES_ENRICHMENT: "none",
+      SALES_CALENDAR: "sandbox",
       HUBSPOT_ACCESS_TOKEN: GOOD,
     });
     expect(readFileSync(`${envFile}.bak-1`, "utf8")).toBe("# our settings\nLOG_LEVEL=info\n");
@@ -192,6 +195,8 @@ describe.runIf(hasTmux || process.env.CI)("revops setup in a terminal (tmux)", (
     keys("Up", "Up", "Enter");
     await waitFor("Sales server · company enrichment (SALES_ENRICHMENT)");
     keys("Enter");
+    await waitFor("Sales server · calendar and email (SALES_CALENDAR)");
+    keys("Enter"); // Keep the sandbox
     await waitFor("How does the suite sign in to HubSpot?");
     keys("Down", "Enter"); // Sign in with HubSpot in the browser
     await waitFor("App client id (HUBSPOT_CLIENT_ID)");

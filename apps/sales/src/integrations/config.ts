@@ -31,6 +31,10 @@ export const salesIntegrationEnv = z.object({
   /** Meetings and sales email: the sandbox's own calendar and mailbox, or Google Calendar and Gmail. */
   SALES_CALENDAR: z.enum(["sandbox", "google"]).default("sandbox"),
   GOOGLE_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** Set by `revops setup` after Google's consent: the vault entry of the tokens, and the OAuth client. */
+  GOOGLE_OAUTH_CONNECTION: z.string().min(1).optional(),
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
   /** Sales emails one rep may send per UTC day (email_send). */
   SALES_EMAIL_DAILY_CAP: z.coerce.number().int().min(0).max(10_000).default(50),
   REVOPS_TEST_GOOGLE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -238,7 +242,9 @@ export type SalesCalendarConfig =
   | {
       calendar: "google";
       dailyCap: number;
+      /** A fixed token (expires within the hour), or empty with the consent's vault tokens. */
       accessToken: string;
+      consented?: ConsentedConnection;
       connectionId: string;
       baseUrl?: string;
       allowInsecureTestBaseUrl: boolean;
@@ -251,10 +257,15 @@ export function loadSalesCalendarConfig(
   const e = loadConfig(salesIntegrationEnv, { env });
   const dailyCap = e.SALES_EMAIL_DAILY_CAP;
   if (e.SALES_CALENDAR === "sandbox") return { calendar: "sandbox", dailyCap };
-  if (!e.GOOGLE_ACCESS_TOKEN)
+  const consented = consented_(
+    consentedSettings("google", e, env, {
+      ...(e.REVOPS_TEST_GOOGLE_BASE_URL ? { testBaseUrl: e.REVOPS_TEST_GOOGLE_BASE_URL } : {}),
+    }),
+  );
+  if (!consented && !e.GOOGLE_ACCESS_TOKEN)
     problem(
       "GOOGLE_ACCESS_TOKEN",
-      "is required when SALES_CALENDAR=google: an OAuth token with the calendar.events, calendar.freebusy, gmail.readonly and gmail.send scopes.",
+      "is required when SALES_CALENDAR=google: run `revops connections add google` to sign in with Google (tokens renew themselves), or set an OAuth token with the calendar.events, calendar.freebusy, gmail.readonly and gmail.send scopes.",
     );
   if (e.REVOPS_TEST_GOOGLE_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR)
     problem(
@@ -264,7 +275,8 @@ export function loadSalesCalendarConfig(
   return {
     calendar: "google",
     dailyCap,
-    accessToken: e.GOOGLE_ACCESS_TOKEN,
+    accessToken: consented ? "" : (e.GOOGLE_ACCESS_TOKEN as string),
+    ...(consented ? { consented } : {}),
     connectionId: "sales-google",
     ...(e.REVOPS_TEST_GOOGLE_BASE_URL ? { baseUrl: e.REVOPS_TEST_GOOGLE_BASE_URL } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,

@@ -6,7 +6,7 @@ import {
   createSalesforceConnector,
   oauthTokens,
 } from "@revops/connectors";
-import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
+import type { ConsentedConnection, ConsentVendor } from "@revops/connectors/oauth-consent";
 import type { Runtime } from "@revops/kit";
 import type { CrmPort, EnrichmentPort } from "../ports";
 import { ApolloEnrichment } from "./apollo/enrichment";
@@ -59,7 +59,7 @@ export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmP
 }
 
 /** The tokens `revops setup` stored in the vault for this connection, used and refreshed there. */
-async function consentedTokens(rt: Runtime, vendor: "hubspot" | "salesforce", c: ConsentedConnection) {
+async function consentedTokens(rt: Runtime, vendor: ConsentVendor, c: ConsentedConnection) {
   const tokens = await oauthTokens(rt, { vendor, ...c });
   return { tokens, tokenConnectionId: c.connectionId };
 }
@@ -89,6 +89,7 @@ export async function vendorCalendar(
   config: Extract<SalesCalendarConfig, { calendar: "google" }>,
 ): Promise<GoogleCalendar> {
   const setup = await connectorSetup(rt, { staleMaxAgeMs: 0 });
+  const consented = config.consented ? await consentedTokens(rt, "google", config.consented) : {};
   const google = await createGoogleConnector(
     {
       id: config.connectionId,
@@ -97,7 +98,7 @@ export async function vendorCalendar(
       allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
       credentials: { accessToken: config.accessToken },
     },
-    { ...setup, kv: await rt.kv() },
+    { ...setup, kv: await rt.kv(), ...consented },
   );
   return new GoogleCalendar(google);
 }

@@ -1,4 +1,4 @@
-import { consentTokenUrl } from "../oauth-consent/providers";
+import { type ConsentVendor, consentTokenUrl } from "../oauth-consent/providers";
 import { DOCTOR_VARIABLES, type DoctorVendor, SELECTORS, type ServerName } from "./settings";
 
 export {
@@ -67,7 +67,8 @@ export type DoctorConnection =
       testCa?: string;
     })
   | (Base & { vendor: "apollo"; apiKey: string })
-  | (Base & { vendor: "sendgrid"; apiKey: string });
+  | (Base & { vendor: "sendgrid"; apiKey: string })
+  | (Base & { vendor: "google"; accessToken: string; vault?: VaultedOAuth });
 
 /** A connection that cannot be used as configured: which variable to set or fix, and how. */
 export interface ConfigProblem {
@@ -227,7 +228,7 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
   });
 
   /** The OAuth consent's connection, when its variable is set (null: set but incomplete, reported). */
-  const vaulted = (vendor: "hubspot" | "salesforce", tokenUrl: string): VaultedOAuth | null | undefined => {
+  const vaulted = (vendor: ConsentVendor, tokenUrl: string): VaultedOAuth | null | undefined => {
     const prefix = vendor.toUpperCase();
     const id = val(env, `${prefix}_OAUTH_CONNECTION`);
     if (!id) return undefined;
@@ -265,6 +266,30 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
     } else {
       secrets.push(token);
       add({ ...base("hubspot"), vendor: "hubspot", accessToken: token });
+    }
+  }
+
+  // Google (Calendar and Gmail): its fake has its own variable, as the sales app reads it
+  if (wanted("google", ["GOOGLE_ACCESS_TOKEN", "GOOGLE_OAUTH_CONNECTION"])) {
+    const fake = allowInsecure ? val(env, "REVOPS_TEST_GOOGLE_BASE_URL") : undefined;
+    const test = fake
+      ? { baseUrl: fake, baseUrlVariable: "REVOPS_TEST_GOOGLE_BASE_URL", allowInsecureTestBaseUrl: true }
+      : { allowInsecureTestBaseUrl: false };
+    const google = { id: "google", usedBy: usedBy.get("google") ?? [], ...test, vendor: "google" as const };
+    const vault = vaulted("google", consentTokenUrl("google", fake ? { testBaseUrl: fake } : {}));
+    const token = val(env, "GOOGLE_ACCESS_TOKEN");
+    if (vault) connections.push({ ...google, accessToken: "", vault });
+    else if (vault === null) {
+      // reported by vaulted()
+    } else if (!token) {
+      missing(
+        "google",
+        "GOOGLE_ACCESS_TOKEN",
+        "run `revops connections add google` to sign in with Google (or set an OAuth access token).",
+      );
+    } else {
+      secrets.push(token);
+      connections.push({ ...google, accessToken: token });
     }
   }
 

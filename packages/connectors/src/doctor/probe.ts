@@ -1,8 +1,9 @@
 import { type CredentialVault, TokenRefreshError, vendorRefresher } from "@revops/auth";
 import { isVendorError, type VendorError } from "@revops/resilience";
-import type { KeyValue } from "@revops/store";
+import { type KeyValue, openKv } from "@revops/store";
 import { createApolloSdk } from "../apollo/client";
 import type { ResilienceSetup } from "../connection";
+import { createGoogleConnector } from "../google/operations";
 import { createHubSpotConnector } from "../hubspot/operations";
 import { createIntercomConnector } from "../intercom/operations";
 import { mixpanelExportUrl } from "../mixpanel/client";
@@ -77,6 +78,7 @@ const CHECKS: Record<DoctorVendor, string> = {
   mixpanel: "GET /api/2.0/export (today, limit 1)",
   apollo: "GET /api/v1/auth/health",
   sendgrid: "GET /v3/scopes",
+  google: "POST /calendar/v3/freeBusy (primary, the next hour)",
 };
 
 /** What to do when the vendor rejects the credential (HTTP 401). */
@@ -93,6 +95,8 @@ const REJECTED: Record<DoctorVendor, string> = {
     "MIXPANEL_SERVICE_ACCOUNT_USERNAME / MIXPANEL_SERVICE_ACCOUNT_SECRET are rejected, or the service account has no access to MIXPANEL_PROJECT_ID: check them in Organization Settings → Service Accounts.",
   apollo: "APOLLO_API_KEY is rejected: create a new API key (Apollo → Settings → Integrations → API Keys).",
   sendgrid: "the SendGrid API key is rejected: create a new API key (Settings → API Keys).",
+  google:
+    "GOOGLE_ACCESS_TOKEN is rejected (Google access tokens expire within the hour): run `revops connections add google` to sign in with tokens that renew themselves.",
 };
 
 /** The access the servers need, named when the vendor answers 403. */
@@ -108,6 +112,8 @@ const SCOPES: Record<DoctorVendor, string> = {
     "the Mixpanel service account is denied (HTTP 403): give it the Consumer role (export) on project MIXPANEL_PROJECT_ID",
   apollo: "APOLLO_API_KEY is denied (HTTP 403): the key needs access to the enrichment endpoints",
   sendgrid: "the SendGrid API key is denied (HTTP 403)",
+  google:
+    "the Google token is denied (HTTP 403): it needs the calendar.events, calendar.freebusy, gmail.readonly and gmail.send scopes, with the Calendar and Gmail APIs enabled",
 };
 
 const NOT_FOUND: Record<DoctorVendor, string> = {
@@ -118,6 +124,7 @@ const NOT_FOUND: Record<DoctorVendor, string> = {
   mixpanel: "check MIXPANEL_PROJECT_ID and MIXPANEL_REGION",
   apollo: "the health endpoint is not there: check the API base URL",
   sendgrid: "check the API base URL",
+  google: "check the API base URL",
 };
 
 /** The variable a refused URL came from. */
@@ -146,7 +153,9 @@ function hostOf(conn: DoctorConnection): string {
               ? "https://api.hubapi.com"
               : conn.vendor === "apollo"
                 ? "https://api.apollo.io"
-                : "https://api.sendgrid.com");
+                : conn.vendor === "google"
+                  ? "https://www.googleapis.com"
+                  : "https://api.sendgrid.com");
   try {
     return new URL(raw ?? "").host;
   } catch {
@@ -251,8 +260,9 @@ function credentialOf(conn: DoctorConnection): { masked: string; secrets: string
   switch (conn.vendor) {
     case "hubspot":
     case "salesforce":
+    case "google":
       if (conn.vault) return { masked: `OAuth, tokens in the vault (${conn.vault.id})`, secrets: [] };
-      if (conn.vendor === "hubspot")
+      if (conn.vendor !== "salesforce")
         return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
       if (conn.oauth) {
         const { refreshToken, clientSecret } = conn.oauth;
@@ -290,7 +300,7 @@ class StoredTokenProblem extends Error {}
  * 401, the renewed tokens saved back in the vault.
  */
 async function withStoredToken<T>(
-  conn: Extract<DoctorConnection, { vendor: "hubspot" | "salesforce" }>,
+  conn: Extract<DoctorConnection, { vendor: "hubspot" | "salesforce" | "google" }>,
   access: VaultAccess | undefined,
   run: (accessToken: string, instanceUrl: string | undefined) => Promise<T>,
 ): Promise<T> {
@@ -454,6 +464,21 @@ async function call(conn: DoctorConnection, setup: ResilienceSetup, access?: Vau
         ...(body.is_logged_in === false ? { problem: REJECTED.apollo } : {}),
         note: "no enrichment credit spent",
       };
+    }
+    case "google": {
+      const check = async (accessToken: string) => {
+        const c = await createGoogleConnector(
+          { ...common, vendor: "google", credentials: { accessToken } },
+          { ...setup, kv: await openKv({}) },
+        );
+        const from = new Date();
+        await c.freeBusy({
+          from: from.toISOString(),
+          to: new Date(from.getTime() + 3_600_000).toISOString(),
+        });
+        return {};
+      };
+      return conn.vault ? withStoredToken(conn, access, check) : check(conn.accessToken);
     }
     case "sendgrid": {
       const sdk = await createSendGridSdk(

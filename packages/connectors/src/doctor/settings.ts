@@ -3,7 +3,7 @@
  * what each vendor needs. The doctor, `revops setup` and `revops connections` all read these declarations.
  */
 
-/** Vendors a server can be pointed at through the environment (SendGrid and Google are not read from it yet). */
+/** Vendors a server can be pointed at through the environment (SendGrid is not read from it yet). */
 export type DoctorVendor =
   | "hubspot"
   | "salesforce"
@@ -11,7 +11,8 @@ export type DoctorVendor =
   | "intercom"
   | "mixpanel"
   | "apollo"
-  | "sendgrid";
+  | "sendgrid"
+  | "google";
 
 export const VENDOR_LABELS: Record<DoctorVendor, string> = {
   hubspot: "HubSpot",
@@ -21,6 +22,7 @@ export const VENDOR_LABELS: Record<DoctorVendor, string> = {
   mixpanel: "Mixpanel",
   apollo: "Apollo",
   sendgrid: "SendGrid",
+  google: "Google (Calendar and Gmail)",
 };
 
 export type ServerName = "sales" | "marketing" | "customer-success";
@@ -51,6 +53,13 @@ export const SELECTORS: readonly Selector[] = [
     label: "company enrichment",
     vendors: { apollo: "sales-apollo" },
     off: "none",
+  },
+  {
+    variable: "SALES_CALENDAR",
+    server: "sales",
+    label: "calendar and email",
+    vendors: { google: "sales-google" },
+    off: "sandbox",
   },
   {
     variable: "MARKETING_SOURCE",
@@ -284,11 +293,39 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
   ],
   // no server reads SendGrid from the environment yet: nothing to ask
   sendgrid: [],
+  google: [
+    {
+      id: "oauth",
+      label: "Sign in with Google in the browser (OAuth client; tokens renew themselves, kept in the vault)",
+      consent: true,
+      variables: [
+        {
+          name: "GOOGLE_CLIENT_ID",
+          label: "OAuth client id",
+          hint: "Google Cloud console → APIs & Services → Credentials → OAuth client (Desktop app); Gmail and Calendar APIs enabled",
+        },
+        { name: "GOOGLE_CLIENT_SECRET", label: "OAuth client secret", secret: true, vaulted: true },
+        { name: "GOOGLE_OAUTH_CONNECTION", label: "Vault connection of the tokens", fromConsent: true },
+        {
+          name: "REVOPS_MASTER_KEY",
+          label: "Master key of the credential vault",
+          secret: true,
+          generated: "base64-32-bytes",
+        },
+      ],
+    },
+    {
+      id: "access-token",
+      label: "Access token (expires within the hour; no renewal)",
+      variables: [{ name: "GOOGLE_ACCESS_TOKEN", label: "OAuth access token", secret: true }],
+    },
+  ],
 };
 
 /** Test-only variables: the fakes' URLs, never written by setup. */
 export const TEST_VARIABLES = [
   "REVOPS_TEST_VENDOR_BASE_URL",
+  "REVOPS_TEST_GOOGLE_BASE_URL",
   "REVOPS_TEST_ENRICHMENT_BASE_URL",
   "REVOPS_TEST_VENDOR_CA",
   "REVOPS_ALLOW_INSECURE_TEST_VENDOR",

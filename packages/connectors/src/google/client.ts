@@ -1,14 +1,17 @@
 import { calendar_v3 } from "@googleapis/calendar";
 import { gmail_v1 } from "@googleapis/gmail";
 import { attemptContext } from "../attempt-context";
-import type { ConnectionConfig, ResilienceSetup } from "../connection";
+import type { ConnectionConfig, ResilienceSetup, VaultTokenSetup } from "../connection";
 import { createGuardedAgent } from "../guarded-agent";
 import { requestOnce, throwIfHttpError } from "../request-once";
 import { createRuntime, type Runtime } from "../runtime";
 import { checkOutboundUrl, checkTestBaseUrl, UnsafeUrlError } from "../url-safety";
 
 export interface GoogleCredentials {
-  /** OAuth 2.0 access token with the gmail.readonly, gmail.send, calendar.events and calendar.freebusy scopes. */
+  /**
+   * OAuth 2.0 access token with the gmail.readonly, gmail.send, calendar.events and calendar.freebusy scopes
+   * (empty when vault tokens from the consent are used: each attempt then takes a fresh one).
+   */
   accessToken: string;
 }
 
@@ -70,7 +73,7 @@ function unwrap(err: unknown): unknown {
  */
 export async function createGoogleSdk(
   connection: GoogleConnection,
-  setup: ResilienceSetup = {},
+  setup: ResilienceSetup & VaultTokenSetup = {},
 ): Promise<GoogleSdk> {
   const gmailRoot = await checkRoot(connection, GMAIL_ROOT_URL, setup);
   const calendarRoot = await checkRoot(connection, CALENDAR_ROOT_URL, setup);
@@ -127,17 +130,26 @@ export async function createGoogleSdk(
       token = next;
     },
     async call(operation, fn, opts = {}) {
-      const { value } = await runtime.attempt(
-        operation,
-        async () => {
-          try {
-            return await fn();
-          } catch (err) {
-            throw unwrap(err);
-          }
-        },
-        opts,
-      );
+      const attempt = () =>
+        runtime.attempt(
+          operation,
+          async () => {
+            try {
+              return await fn();
+            } catch (err) {
+              throw unwrap(err);
+            }
+          },
+          opts,
+        );
+      const { tokens } = setup;
+      // Google access tokens live an hour: a consent's are refreshed before expiry and once after a 401
+      const { value } = tokens
+        ? await tokens.withFreshToken(setup.tokenConnectionId ?? connection.id, (fresh) => {
+            token = fresh;
+            return attempt();
+          })
+        : await attempt();
       return value;
     },
   };

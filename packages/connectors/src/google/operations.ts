@@ -3,12 +3,12 @@ import type { calendar_v3 } from "@googleapis/calendar";
 import type { gmail_v1 } from "@googleapis/gmail";
 import { isVendorError, type MaybeStale, unitsFor } from "@revops/resilience";
 import type { KeyValue } from "@revops/store";
-import type { ResilienceSetup } from "../connection";
+import type { ResilienceSetup, VaultTokenSetup } from "../connection";
 import { SendUncertainError } from "../sendgrid/operations";
 import { createGoogleSdk, type GoogleConnection, type GoogleSdk } from "./client";
 import { availabilityOf, type CalendarAvailability } from "./free-busy";
 
-export interface GoogleSetup extends ResilienceSetup {
+export interface GoogleSetup extends ResilienceSetup, VaultTokenSetup {
   /** Where Gmail send idempotency keys live (Redis across replicas). */
   kv: KeyValue;
   /** How long a key blocks a resend; default 7 days. */

@@ -1,7 +1,7 @@
 import { Client } from "@hubspot/api-client";
 import type { TokenRefresher } from "@revops/auth";
 import { attemptContext } from "../attempt-context";
-import type { ConnectionConfig, ResilienceSetup } from "../connection";
+import type { ConnectionConfig, ResilienceSetup, VaultTokenSetup } from "../connection";
 import { resolveBaseUrl } from "../connection";
 import { createGuardedAgent } from "../guarded-agent";
 import { requestOnce, throwIfHttpError } from "../request-once";
@@ -15,12 +15,7 @@ export interface HubSpotCredentials {
 
 export type HubSpotConnection = ConnectionConfig<HubSpotCredentials>;
 
-export interface HubSpotSetup extends ResilienceSetup {
-  /** Vault-backed OAuth tokens (`revops setup`): refreshed before expiry and once after a 401. */
-  tokens?: TokenRefresher;
-  /** The vault entry of those tokens, when not the connection's id (one consent shared by two servers). */
-  tokenConnectionId?: string;
-}
+export interface HubSpotSetup extends ResilienceSetup, VaultTokenSetup {}
 
 /**
  * The bearer token as the SDK sees it: its auth classes build "Bearer " + token when each request is signed,

@@ -67,6 +67,7 @@ export function authorizeUrl(
   url.searchParams.set("state", state);
   url.searchParams.set("code_challenge", challenge);
   url.searchParams.set("code_challenge_method", "S256");
+  for (const [k, v] of Object.entries(p.params ?? {})) url.searchParams.set(k, v);
   return url.toString();
 }
 

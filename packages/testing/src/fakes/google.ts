@@ -10,6 +10,14 @@ import { type ContractChecker, contractChecker } from "./contract";
 import type { Fault } from "./faults";
 import { type EventTime, instantOf, rfc3339Utc } from "./google-time";
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import {
+  accessExpired,
+  type OAuthApp,
+  type OAuthFakeState,
+  oauthAuthorize,
+  oauthFakeState,
+  oauthToken,
+} from "./oauth";
 import { VENDOR_SPECS_DIR } from "./sendgrid";
 
 export const GOOGLE_SPEC_FILES = [
@@ -50,9 +58,13 @@ export interface GoogleState {
   /** Every events.insert request, in order, with whom Google would have emailed the invitation. */
   inserts: { body: Record<string, unknown>; sendUpdates: SendUpdates }[];
   nextId: number;
+  /** The OAuth side: /o/oauth2/v2/auth and POST /token (Google's paths, on the fake's origin). */
+  oauth: OAuthFakeState;
 }
 
 export interface GoogleSeed {
+  /** The OAuth side (accounts.google.com's consent, oauth2.googleapis.com/token) on the fake's origin. */
+  oauth?: { apps?: OAuthApp[]; accessTtlSec?: number };
   messages?: { threadId?: string; from: string; subject: string; snippet: string; labelIds?: string[] }[];
   /** `start`/`end`: RFC 3339 date-times, or YYYY-MM-DD for all-day events. */
   events?: { calendarId?: string; id?: string; summary: string; start: string; end: string }[];
@@ -288,7 +300,14 @@ function calendar(state: GoogleState, req: FakeRequest, rest: string): Reply {
 const seedTime = (t: string): EventTime => (/^\d{4}-\d{2}-\d{2}$/.test(t) ? { date: t } : { dateTime: t });
 
 export function googleState(seed: GoogleSeed = {}): GoogleState {
-  const state: GoogleState = { messages: [], sent: [], events: new Map(), inserts: [], nextId: 1 };
+  const state: GoogleState = {
+    messages: [],
+    sent: [],
+    events: new Map(),
+    inserts: [],
+    nextId: 1,
+    oauth: oauthFakeState("google", seed.oauth),
+  };
   for (const [i, s] of (seed.messages ?? []).entries()) {
     const id = `18e${String(i + 1).padStart(13, "0")}`;
     state.messages.push({
@@ -331,7 +350,13 @@ export function startGoogleFake(seed: GoogleSeed = {}): Promise<RunningFake<Goog
     {
       name: "google",
       route: (req) => {
-        if (!req.bearer) return unauthorized();
+        if (req.path === "/o/oauth2/v2/auth") return oauthAuthorize(state.oauth, req);
+        if (req.path === "/token" && req.method === "POST")
+          return (
+            oauthToken(state.oauth, req, "") ??
+            json(400, { error: "invalid_grant", error_description: "Bad Request" })
+          );
+        if (!req.bearer || accessExpired(state.oauth, req.bearer)) return unauthorized();
         const g = req.path.match(/^\/gmail\/v1\/users\/me\/(.+)$/);
         if (g) return gmail(state, req, g[1] as string);
         const c = req.path.match(/^\/calendar\/v3\/(.+)$/);
@@ -339,6 +364,7 @@ export function startGoogleFake(seed: GoogleSeed = {}): Promise<RunningFake<Goog
         return googleError(404, "Not Found", "notFound");
       },
       unauthorized,
+      isPublic: (req) => req.path === "/o/oauth2/v2/auth" || req.path === "/token",
       contract: googleContract(),
       contractRejection: (v) => googleError(400, v.errors.join("; "), "invalidArgument"),
     },

@@ -16,11 +16,13 @@ interface IssuedCode {
   scope: string;
   expiresAt: number;
   used: boolean;
+  /** Google: `access_type=offline` was asked, so the code's exchange returns a refresh token. */
+  offline: boolean;
 }
 
 /** The authorization server side of a vendor fake: consent page, single-use codes, PKCE, token and refresh grants. */
 export interface OAuthFakeState {
-  style: "hubspot" | "salesforce";
+  style: "hubspot" | "salesforce" | "google";
   apps: OAuthApp[];
   codes: Map<string, IssuedCode>;
   /** Access tokens issued here and when they expire (tokens not issued here are not checked). */
@@ -60,7 +62,7 @@ function redirectAllowed(app: OAuthApp, uri: string): boolean {
   return app.redirectUris ? app.redirectUris.includes(uri) : LOOPBACK.test(uri);
 }
 
-/** The vendor's error body: Salesforce speaks RFC 6749 §5.2, HubSpot its own { status, message } shape. */
+/** The vendor's error body: Salesforce and Google speak RFC 6749 §5.2, HubSpot its own { status, message } shape. */
 function tokenError(
   s: OAuthFakeState,
   status: number,
@@ -69,7 +71,7 @@ function tokenError(
   message: string,
 ): Reply {
   s.grants.push({ type: "?", ok: false, error: code });
-  return s.style === "salesforce"
+  return s.style !== "hubspot"
     ? json(status, { error: code, error_description: message })
     : json(status, {
         status: hubspot,
@@ -129,6 +131,7 @@ function authorize(s: OAuthFakeState, req: FakeRequest): Reply {
     scope: q.get("scope") ?? "",
     expiresAt: s.now() + s.codeTtlMs,
     used: false,
+    offline: s.style !== "google" || q.get("access_type") === "offline",
   });
   back.searchParams.set("code", code);
   return { status: 302, headers: { location: back.toString() } };
@@ -140,11 +143,21 @@ function issue(
   scope: string,
   refresh: string | undefined,
   instanceUrl: string,
+  offline = true,
 ) {
   const accessToken = `${s.style === "salesforce" ? "00D!" : "CJ"}${randomBytes(18).toString("base64url")}`;
   s.accessTokens.set(accessToken, s.now() + s.accessTtlSec * 1000);
   const refreshToken = refresh ?? randomBytes(24).toString("base64url");
   s.refreshTokens.set(refreshToken, clientId);
+  // Google: a refresh token only when the consent asked for offline access; none on a refresh grant
+  if (s.style === "google")
+    return json(200, {
+      access_token: accessToken,
+      expires_in: s.accessTtlSec,
+      ...(refresh === undefined && offline ? { refresh_token: refreshToken } : {}),
+      scope,
+      token_type: "Bearer",
+    });
   if (s.style === "hubspot")
     return json(200, {
       token_type: "bearer",
@@ -183,9 +196,9 @@ export function oauthToken(s: OAuthFakeState, req: FakeRequest, instanceUrl: str
     if (s.refreshTokens.get(token) !== app.clientId)
       return tokenError(s, 400, "invalid_grant", "BAD_REFRESH_TOKEN", "expired access/refresh token");
     s.grants.push({ type: grant, ok: true });
-    // neither vendor rotates refresh tokens here: the same one comes back (HubSpot) or none (Salesforce)
+    // no vendor rotates refresh tokens here: the same one comes back (HubSpot) or none (Salesforce, Google)
     const reply = issue(s, app.clientId, "", token, instanceUrl);
-    if (s.style === "salesforce") delete (reply.body as Record<string, unknown>).refresh_token;
+    if (s.style !== "hubspot") delete (reply.body as Record<string, unknown>).refresh_token;
     return reply;
   }
   if (grant !== "authorization_code")
@@ -213,7 +226,7 @@ export function oauthToken(s: OAuthFakeState, req: FakeRequest, instanceUrl: str
       return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "invalid code verifier");
   }
   s.grants.push({ type: grant, ok: true });
-  return issue(s, app.clientId, code.scope, undefined, instanceUrl);
+  return issue(s, app.clientId, code.scope, undefined, instanceUrl, code.offline);
 }
 
 /** The consent page and its decision, on the vendor's authorize path. */

@@ -70,7 +70,7 @@ async function consent(
   env: Env,
 ): Promise<string | undefined> {
   const { prompter: p, doctor } = o;
-  if ((conn.vendor !== "hubspot" && conn.vendor !== "salesforce") || !conn.vault)
+  if ((conn.vendor !== "hubspot" && conn.vendor !== "salesforce" && conn.vendor !== "google") || !conn.vault)
     return "No OAuth consent for this vendor.";
   const label = doctor.VENDOR_LABELS[conn.vendor];
   const secret = clientSecret ?? conn.vault.clientSecret;
