@@ -45,7 +45,8 @@ const SERVER_SCENARIOS = {
 };
 const APPS = ["sales", "marketing", "customer-success", "suite"];
 
-const START_TIMEOUT_MS = 20_000;
+/** A real server loads the sandbox company into its fresh data dir first: four at once on a busy machine take a while. */
+const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 /** The fixture suite takes ~2 s; a broken server→client request costs the suite's 60 s client timeout. */
 const SUITE_TIMEOUT_MS = 75_000;
