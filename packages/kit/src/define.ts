@@ -152,6 +152,11 @@ export interface ToolDefinition<I = any, O = any, P = any> {
    * context, and it is served exactly when some other served tool shows the same view.
    */
   visibility?: readonly ("model" | "app")[];
+  /**
+   * MCP tasks extension (2026-07-28): a call that has not answered within a moment becomes a task the client polls
+   * (tasks/*.ts). "optional": only for clients that declared the extension; "required": others are refused (-32021).
+   */
+  task?: "optional" | "required";
 }
 
 /** Whether only views may call the tool (MCP Apps visibility ["app"]): never listed to the model. */

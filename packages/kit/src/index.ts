@@ -76,5 +76,6 @@ export {
   WrittenSchema,
 } from "./schema";
 export { renderCompact, shapeResult } from "./shape";
+export { TASKS_EXTENSION_ID } from "./tasks/runner";
 export { fenceUntrusted, isOutsideText, plainOutsideFields, untrustedName, untrustedText } from "./untrusted";
 export { rendersViews, VIEW_EXTENSION_ID, VIEW_MIME_TYPE, viewToolMeta } from "./views";

@@ -41,7 +41,14 @@ import { PlanPreviewSchema } from "./guard-inputs";
 import { rateLimit } from "./limit";
 import { type CallMetrics, noMetrics } from "./metrics";
 import { paginate } from "./paginate";
-import { buildPipeline, compose, type Middleware, type PipelineHooks, type ToolCall } from "./pipeline";
+import {
+  buildPipeline,
+  compose,
+  type Middleware,
+  type PipelineHooks,
+  type ToolCall,
+  type ToolOutcome,
+} from "./pipeline";
 import {
   buildRegistry,
   hasScopes,
@@ -53,6 +60,7 @@ import {
 import type { KitRuntime } from "./runtime";
 import { modelInputSchema, toJsonSchema } from "./schema";
 import { shapeResult } from "./shape";
+import { type CreateTaskResult, TASKS_EXTENSION_ID, type TaskOptions, TaskRunner } from "./tasks/runner";
 import { VIEW_EXTENSION_ID, viewToolMeta } from "./views";
 
 /** A JSON-RPC error with our message as is (McpError would prefix "MCP error -32602:" twice on the client). */
@@ -96,6 +104,8 @@ export interface KitOptions {
    * selected tool stays callable by name. Defaults to REVOPS_TOOL_DISCOVERY / REVOPS_CORE_TOOLS.
    */
   discovery?: { mode: DiscoveryMode; core?: readonly string[] | undefined };
+  /** The tasks extension's timings (served only when some tool declares `task`). */
+  tasks?: TaskOptions;
 }
 
 /** The served surface of one or more modules: builds a fresh SDK Server per session (or per stateless request). */
@@ -119,6 +129,8 @@ export class KitApp {
   readonly runtime: KitRuntime;
   private readonly requestStateKey: () => Promise<string>;
   private stateCodec: { key: string; codec: RequestStateCodec } | undefined;
+  /** The tasks extension, when some served tool opts in with `task`; off otherwise (nothing listed, no tasks/*). */
+  private readonly tasks: TaskRunner | undefined;
 
   constructor(opts: KitOptions) {
     const { modules } = opts;
@@ -157,6 +169,7 @@ export class KitApp {
       this.listedNames = undefined;
     }
     this.toolByName = new Map(this.tools.map((t) => [t.name, t]));
+    this.tasks = this.tools.some((t) => t.def.task) ? this.taskRunner(opts) : undefined;
     const limit = opts.hooks?.limit ?? rateLimit(opts.runtime.kv, cfg.RATE_LIMIT_PER_MINUTE);
     this.pipeline = buildPipeline(opts.hooks ?? {}, limit);
     this.accessStages = [limit, ...(opts.hooks?.audit ? [opts.hooks.audit] : [])];
@@ -178,6 +191,21 @@ export class KitApp {
     this.pageSize = opts.pageSize ?? 100;
     const processKey = randomBytes(32).toString("base64url");
     this.requestStateKey = opts.hooks?.requestStateKey ?? (async () => processKey);
+  }
+
+  private taskRunner(opts: KitOptions): TaskRunner {
+    const runner = new TaskRunner(
+      opts.runtime.kv,
+      {
+        principalOf: (extra) => this.principalOf(extra),
+        capabilitiesOf: (server, extra) => this.declaredCapabilities(server, extra),
+        enter,
+        log: opts.runtime.log,
+      },
+      opts.tasks,
+    );
+    opts.runtime.onClose(() => runner.close());
+    return runner;
   }
 
   /** The HMAC codec of 2026-07-28 request state under the current key (rebuilt when the key changes). */
@@ -288,14 +316,15 @@ export class KitApp {
     };
   }
 
-  /** Runs one tool call through the pipeline; never throws, always a CallToolResult. */
+  /** Runs one tool call through the pipeline; never throws, always a CallToolResult (or a task, when `asTask`). */
   async callTool(
     server: Server,
     name: string,
     args: unknown,
     extra: Extra,
     confirmation?: ViewConfirmation,
-  ): Promise<CallToolResult | InputRequiredResult> {
+    asTask = false,
+  ): Promise<CallToolResult | InputRequiredResult | CreateTaskResult> {
     const entry = this.toolByName.get(name);
     const principal = this.principalOf(extra);
     if (!entry || !hasScopes(principal, entry.def.scopes)) {
@@ -314,6 +343,9 @@ export class KitApp {
         { requiredCapabilities: Object.fromEntries(missing.map((c) => [c, {}])) },
         `${name} needs the client's ${missing.join(" and ")} capability, which this client did not declare.`,
       );
+    const declared = this.declaredCapabilities(server, extra);
+    const task =
+      asTask && this.tasks?.wants(entry.def, name, declared, isModern(server)) ? this.tasks : undefined;
     if (this.runtime.closing) {
       return shapeResult(entry.def, {
         ok: false,
@@ -321,7 +353,7 @@ export class KitApp {
       });
     }
     const started = performance.now();
-    const run = async () => {
+    const run = async (adjust?: (ctx: ToolContext) => void) => {
       let ports: unknown;
       try {
         ports = await this.runtime.ports(entry.module);
@@ -338,9 +370,23 @@ export class KitApp {
       }
       const ctx = this.context(server, extra, name, entry.module, ports);
       if (confirmation) ctx.confirmation = confirmation;
+      adjust?.(ctx);
       return this.pipeline({ entry, args, input: undefined, ctx });
     };
-    const asked = await this.runtime.track(run());
+    const settle = (asked: ToolOutcome) => this.settle(server, entry, args, started, asked);
+    if (task) return this.runtime.track(task.call({ name, principal, capabilities: declared, run, settle }));
+    return settle(await this.runtime.track(run()));
+  }
+
+  /** A call's outcome as the client gets it: an input-required round, or a shaped result with no long echoes. */
+  private settle(
+    server: Server,
+    entry: ToolEntry,
+    args: unknown,
+    started: number,
+    asked: ToolOutcome,
+  ): CallToolResult | InputRequiredResult {
+    const name = entry.name;
     if (!asked.ok && asked.error instanceof InputRequired && isModern(server)) {
       this.metrics.record(name, "error", asked.error.kind, (performance.now() - started) / 1000);
       return asInputRequired(asked.error);
@@ -408,7 +454,7 @@ export class KitApp {
           prompts: {},
           logging: {},
           completions: {},
-          ...(this.tools.some((t) => t.def.view) && { extensions: { [VIEW_EXTENSION_ID]: {} } }),
+          ...this.extensions(),
         },
         instructions: this.info.instructions,
         // a forged, altered or expired state is refused before any handler runs (-32602)
@@ -418,8 +464,18 @@ export class KitApp {
     this.registerTools(server);
     this.registerResources(server);
     this.registerPrompts(server);
+    this.tasks?.register(server);
     answerMalformedParamsAsInvalid(server);
     return server;
+  }
+
+  /** The protocol extensions served: MCP Apps views and tasks, each only when some tool uses it. */
+  private extensions(): { extensions?: Record<string, Record<string, never>> } {
+    const extensions = {
+      ...(this.tools.some((t) => t.def.view) && { [VIEW_EXTENSION_ID]: {} }),
+      ...(this.tasks && { [TASKS_EXTENSION_ID]: {} }),
+    };
+    return Object.keys(extensions).length > 0 ? { extensions } : {};
   }
 
   private registerTools(server: Server) {
@@ -431,7 +487,9 @@ export class KitApp {
     });
     server.setRequestHandler("tools/call", (req, extra) => {
       enter(extra);
-      return this.callTool(server, req.params.name, req.params.arguments, extra);
+      return this.callTool(server, req.params.name, req.params.arguments, extra, undefined, true) as Promise<
+        CallToolResult | InputRequiredResult
+      >;
     });
   }
 

@@ -15,6 +15,7 @@ import { KitRuntime } from "../runtime";
 import { conformanceFixture, PNG_BASE64, WAV_BASE64 } from "./fixture";
 import { inputRequiredTools } from "./input-required";
 import { statelessTools } from "./stateless";
+import { taskTools } from "./tasks";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -127,6 +128,7 @@ describe("conformance fixture: surface", () => {
         "test_tool_with_progress",
         ...inputRequiredTools.map((t) => t.name),
         ...statelessTools.map((t) => t.name),
+        ...taskTools.map((t) => t.name),
         "json_schema_2020_12_tool",
       ].sort(),
     );

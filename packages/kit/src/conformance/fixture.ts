@@ -4,6 +4,7 @@ import { notFound } from "../errors";
 import { inputRequiredPrompts, inputRequiredTools } from "./input-required";
 import { asksClient, NoArgs, rawTool, readOnly, SCOPES, sleep, TOOLSET, text } from "./shared";
 import { statelessTools } from "./stateless";
+import { taskTools } from "./tasks";
 
 /**
  * The server the official MCP conformance suite (`@modelcontextprotocol/conformance`, server side, default
@@ -422,7 +423,7 @@ export const conformanceFixture = defineServer({
   toolsets: [
     { name: TOOLSET, description: "Every tool the MCP conformance server suite calls.", default: true },
   ],
-  tools: [...tools, ...inputRequiredTools, ...statelessTools],
+  tools: [...tools, ...inputRequiredTools, ...statelessTools, ...taskTools],
   resources,
   prompts: [...prompts, ...inputRequiredPrompts],
   ports: async () => ({}),

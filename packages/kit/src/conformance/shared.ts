@@ -45,6 +45,7 @@ export const rawTool = <I>(def: {
   input: z.ZodType<I>;
   listedInputSchema?: ToolDefinition["listedInputSchema"];
   clientCapabilities?: ToolDefinition["clientCapabilities"];
+  task?: ToolDefinition["task"];
   handler: ToolDefinition<I, CallToolResult>["handler"];
 }): ToolDefinition<I, CallToolResult> =>
   defineTool<I, CallToolResult>({
@@ -59,5 +60,6 @@ export const rawTool = <I>(def: {
     raw: true,
     ...(def.listedInputSchema && { listedInputSchema: def.listedInputSchema }),
     ...(def.clientCapabilities && { clientCapabilities: def.clientCapabilities }),
+    ...(def.task && { task: def.task }),
     handler: def.handler,
   });
