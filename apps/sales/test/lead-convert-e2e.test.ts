@@ -74,6 +74,8 @@ describe("lead_update and lead_convert through the MCP client on the sandbox (gu
     expect(unowned.text).toContain("owner");
     const owned = await h.callAsking("lead_update", { lead_id: lead.id, owner: "usr_01" });
     expect(owned.isError, owned.text).toBe(false);
+    const listed = await h.call("leads_list", { owner: "usr_01", limit: 100 });
+    expect(listed.data.leads.map((l: { id: string }) => l.id)).toContain(lead.id);
     const plan = await h.call("lead_convert", {
       lead_id: lead.id,
       amount: 18_000,
