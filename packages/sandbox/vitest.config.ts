@@ -10,6 +10,7 @@ export default workspaceTestConfig({
     "src/ports/crm-contact-write.ts",
     "src/ports/crm-contacts.ts",
     "src/ports/crm-deal.ts",
+    "src/ports/crm-lead-write.ts",
     "src/ports/crm-leads.ts",
     "src/ports/cs-adoption.ts",
     "src/ports/cs-kb.ts",

@@ -12,12 +12,17 @@ import type {
   ContactQuery,
   ContactWrite,
   ConversionCell,
+  ConversionWrite,
   DealQuery,
   DealRecordExtras,
   DealRow,
   DealTimelines,
   KnownPerson,
+  LeadChanges,
+  LeadConversion,
+  LeadDetail,
   LeadFacts,
+  LeadWrite,
   MailPort,
   MeetingLog,
   MeetingLogWrite,
@@ -39,7 +44,12 @@ export type {
   ContactFields,
   ContactWrite,
   ConversionCell,
+  ConversionWrite,
   KnownPerson,
+  LeadChanges,
+  LeadConversion,
+  LeadDetail,
+  LeadWrite,
   MailPort,
   MeetingRow,
   NewDeal,
@@ -183,6 +193,25 @@ export interface CrmPort {
   ): Promise<ContactWrite>;
   /** Every lead with title, source, campaign touches, the CRM's own score and whether it converted; oldest first. */
   leadFacts(): Promise<LeadFacts[]>;
+  /** The lead fresh from the system of record (HubSpot: a contact in the funnel); undefined: none. */
+  getLead(id: string): Promise<LeadDetail | undefined>;
+  /**
+   * Sets a lead's status, owner, score or rating once; undefined when there is no such lead. With `expected` (the
+   * plan's "before") nothing is written when the lead no longer holds it: RangeError "conflict: …"; RangeError
+   * "status: …" / "owner: …" / "score: …" / "rating: …" when the CRM refuses or has no such field.
+   */
+  updateLead(
+    id: string,
+    changes: LeadChanges,
+    origin: WriteOrigin,
+    expected?: LeadChanges,
+  ): Promise<LeadWrite | undefined>;
+  /**
+   * Converts the lead into account (reused or created), contact (reused or created) and deal, once per
+   * `origin.idempotencyKey`: after an ambiguous failure the lead is read back and a landed conversion is returned
+   * (`recovered`), never made twice. RangeError "lead_id: …" for an unknown or already converted lead.
+   */
+  convertLead(leadId: string, conversion: LeadConversion, origin: WriteOrigin): Promise<ConversionWrite>;
   /** The deal fresh from the system of record (never the stale cache: a preview must not show an old "before"). */
   getDeal(id: string): Promise<DealDetail | undefined>;
   /**

@@ -104,6 +104,18 @@ export {
   sandboxContactCandidates,
 } from "./ports/crm-contacts.js";
 export type { DealActivity, DealContact, DealRecordExtras } from "./ports/crm-deal.js";
+export {
+  type ConversionWrite,
+  LEAD_RATINGS,
+  type LeadChanges,
+  type LeadConversion,
+  type LeadDetail,
+  type LeadWrite,
+  SANDBOX_LEAD_STATUSES,
+  sandboxConvertLead,
+  sandboxLead,
+  sandboxUpdateLead,
+} from "./ports/crm-lead-write.js";
 export { type LeadFacts, sandboxLeadFacts } from "./ports/crm-leads.js";
 export {
   daysBetween,

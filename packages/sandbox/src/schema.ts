@@ -355,6 +355,18 @@ CREATE TABLE IF NOT EXISTS sb_kb_articles (
 );
 `;
 
+// Lead conversion and lead updates (lead_convert, lead_update): a lead's own owner and rating beside the generated
+// columns, and one row per converted lead naming what it became, its idempotency key unique so a retry adds nothing.
+const leadConversions = `
+ALTER TABLE sb_leads ADD COLUMN owner_id ${T};
+ALTER TABLE sb_leads ADD COLUMN rating ${T};
+CREATE TABLE IF NOT EXISTS sb_lead_conversions (
+  lead_id ${T} PRIMARY KEY, account_id ${T} NOT NULL, contact_id ${T} NOT NULL, deal_id ${T} NOT NULL,
+  account_created INTEGER NOT NULL, contact_created INTEGER NOT NULL, converted_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE
+);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -375,6 +387,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0012-meetings-outreach", sql: meetingsOutreach },
   { id: "sandbox-0013-lead-handoffs", sql: leadHandoffs },
   { id: "sandbox-0014-kb-articles", sql: kbArticles },
+  { id: "sandbox-0015-lead-conversions", sql: leadConversions },
 ];
 
 /**
@@ -409,4 +422,5 @@ export const WRITTEN_TABLES = [
   "sb_meetings",
   "sb_sales_emails",
   "sb_lead_handoffs",
+  "sb_lead_conversions",
 ] as const;

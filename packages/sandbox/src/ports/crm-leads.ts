@@ -6,7 +6,7 @@ import { listWhileUnchanged } from "./version-memo.js";
  * One lead with what a lead score may learn from: who (title), how it came (source, campaign), what it did
  * (campaign touches by kind) and the CRM's own behavioural score. `converted` is the outcome; the lead's
  * status is not a feature (it records the outcome) and neither is a matching account (conversion links one).
- * The sandbox's leads carry no owner column: a converted lead's owner is its deal's, others are unassigned.
+ * A lead's owner is the one lead_update set (sb_leads.owner_id), else a converted lead's deal owner, else none.
  */
 export interface LeadFacts {
   id: string;
@@ -39,7 +39,7 @@ export function sandboxLeadFacts(db: SqlDb): Promise<LeadFacts[]> {
          COALESCE(t.regs, 0) AS regs, u.id AS owner_id, u.name AS owner_name
        FROM sb_leads l
        LEFT JOIN sb_deals d ON d.id = l.converted_deal_id
-       LEFT JOIN sb_users u ON u.id = d.owner_id
+       LEFT JOIN sb_users u ON u.id = COALESCE(l.owner_id, d.owner_id)
        LEFT JOIN (SELECT lead_id, COUNT(*) AS n,
            SUM(CASE WHEN touch_type = 'click' THEN 1 ELSE 0 END) AS clicks,
            SUM(CASE WHEN touch_type IN ('register', 'attend') THEN 1 ELSE 0 END) AS regs

@@ -15,6 +15,16 @@ import {
 } from "./crm-contact-write.js";
 import { type ContactCandidates, type ContactQuery, sandboxContactCandidates } from "./crm-contacts.js";
 import { type DealRecordExtras, sandboxDealExtras } from "./crm-deal.js";
+import {
+  type ConversionWrite,
+  type LeadChanges,
+  type LeadConversion,
+  type LeadDetail,
+  type LeadWrite,
+  sandboxConvertLead,
+  sandboxLead,
+  sandboxUpdateLead,
+} from "./crm-lead-write.js";
 import { type LeadFacts, sandboxLeadFacts } from "./crm-leads.js";
 import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
 import { type DealTimelines, sandboxDealTimelines } from "./deal-timelines.js";
@@ -453,6 +463,32 @@ export class SandboxCrm implements CrmPort {
   /** Every lead with its touch counts and outcome, oldest first (what lead_score learns from). */
   leadFacts(): Promise<LeadFacts[]> {
     return sandboxLeadFacts(this.db);
+  }
+
+  /** The lead as stored now (never stale: a plan's "before" comes from here). */
+  getLead(id: string): Promise<LeadDetail | undefined> {
+    return sandboxLead(this.db, id);
+  }
+
+  /** Changes a lead's status, owner, score or rating (see `sandboxUpdateLead`). */
+  updateLead(
+    id: string,
+    changes: LeadChanges,
+    origin: WriteOrigin,
+    expected?: LeadChanges,
+  ): Promise<LeadWrite | undefined> {
+    return sandboxUpdateLead(this.db, id, changes, origin, expected);
+  }
+
+  /** Converts a lead into account, contact and deal in one transaction, once per key (see `sandboxConvertLead`). */
+  convertLead(leadId: string, conv: LeadConversion, origin: WriteOrigin): Promise<ConversionWrite> {
+    return sandboxConvertLead(
+      this.db,
+      (tx, n, o) => new SandboxCrm(tx).createDeal(n, o),
+      leadId,
+      conv,
+      origin,
+    );
   }
 
   listOwners(): Promise<Owner[]> {

@@ -456,6 +456,17 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     const [, from, to] = batchAssoc as unknown as [string, HubSpotObjectType, HubSpotObjectType];
     return batchAssociations(state, from, to, (req.json ?? {}) as { inputs?: { id: string }[] });
   }
+  const link4 = req.path.match(/^\/crm\/v4\/objects\/(\w+)\/(\w+)\/associations\/default\/(\w+)\/(\w+)$/);
+  if (link4 && req.method === "PUT") {
+    const [, from, id, to, toId] = link4 as unknown as [
+      string,
+      HubSpotObjectType,
+      string,
+      HubSpotObjectType,
+      string,
+    ];
+    return associateDefault(state, from, id, to, toId);
+  }
   const assoc = req.path.match(/^\/crm\/v4\/objects\/(\w+)\/(\w+)\/associations\/(\w+)$/);
   if (assoc && req.method === "GET") {
     const [, from, id, to] = assoc as unknown as [string, HubSpotObjectType, string, HubSpotObjectType];
@@ -756,6 +767,45 @@ function dealDirectoryRoute(state: HubSpotState, req: FakeRequest, link: string)
   const om = req.path.match(/^\/crm\/v3\/owners\/(\d+)$/);
   const found = om && state.owners.find((o) => o.id === om[1]);
   return found ? json(200, owner(found)) : error(404, "OBJECT_NOT_FOUND", `Owner not found`);
+}
+
+/**
+ * PUT /crm/v4/objects/{from}/{id}/associations/default/{to}/{toId}: the default (unlabelled) association both ways,
+ * idempotent as in HubSpot; a contact's first company becomes its primary (associatedcompanyid).
+ */
+function associateDefault(
+  state: HubSpotState,
+  from: HubSpotObjectType,
+  id: string,
+  to: HubSpotObjectType,
+  toId: string,
+): Reply {
+  const a = state.objects[from]?.get(id);
+  const b = state.objects[to]?.get(toId);
+  if (!a || !b) return error(404, "OBJECT_NOT_FOUND", "resource not found");
+  for (const [x, xId, y, yId] of [
+    [from, id, to, toId],
+    [to, toId, from, id],
+  ] as const) {
+    const entry = state.associations.get(`${x}:${xId}`) ?? {};
+    if (!(entry[y] ?? []).includes(yId)) entry[y] = [...(entry[y] ?? []), yId];
+    state.associations.set(`${x}:${xId}`, entry);
+  }
+  for (const [rec, company] of [
+    [from === "contacts" && to === "companies" ? a : undefined, toId],
+    [to === "contacts" && from === "companies" ? b : undefined, id],
+  ] as const)
+    if (rec && !rec.properties.associatedcompanyid) rec.properties.associatedcompanyid = company;
+  const spec = { associationCategory: "HUBSPOT_DEFINED", associationTypeId: 1 };
+  return json(200, {
+    status: "COMPLETE",
+    results: [
+      { from: { id }, to: { id: toId }, associationSpec: spec },
+      { from: { id: toId }, to: { id }, associationSpec: spec },
+    ],
+    startedAt: FIXED_TIME,
+    completedAt: FIXED_TIME,
+  });
 }
 
 /** POST /crm/v4/associations/{from}/{to}/batch/read: 207 with errors for inputs that have none, as HubSpot. */

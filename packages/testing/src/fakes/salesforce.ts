@@ -186,7 +186,24 @@ export interface OpportunityContactRoleSeed {
 /** A Task or Event (activity) to seed; `opportunity` indexes the seed's Opportunity list and becomes its WhatId. */
 export type ActivitySeed = Record<string, unknown> & { opportunity?: number };
 
+/** One LeadStatus row: a Status picklist value and whether it marks a converted lead. */
+export interface LeadStatusSeed {
+  MasterLabel: string;
+  IsConverted: boolean;
+  IsDefault?: boolean;
+}
+
+/** Salesforce's default lead statuses. */
+export const STANDARD_LEAD_STATUSES: LeadStatusSeed[] = [
+  { MasterLabel: "Open - Not Contacted", IsConverted: false, IsDefault: true },
+  { MasterLabel: "Working - Contacted", IsConverted: false },
+  { MasterLabel: "Closed - Converted", IsConverted: true },
+  { MasterLabel: "Closed - Not Converted", IsConverted: false },
+];
+
 export interface SalesforceSeed {
+  /** The Lead Status picklist (default: Salesforce's standard values). */
+  leadStatuses?: LeadStatusSeed[];
   Opportunity?: Omit<SObjectRow, "Id">[];
   /** Contacts, numbered after the seeded opportunities (ids 003…). */
   Contact?: Omit<SObjectRow, "Id">[];
@@ -517,6 +534,13 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
     ),
     ...(seed.currencies ? { currencies: seed.currencies } : {}),
   };
+  // the Lead Status picklist with its converted flag (Salesforce's default values)
+  state.objects.LeadStatus = new Map(
+    (seed.leadStatuses ?? STANDARD_LEAD_STATUSES).map((st, i) => {
+      const id = `01J9${String(i + 1).padStart(14, "0")}`;
+      return [id, { Id: id, ApiName: st.MasterLabel, SortOrder: i + 1, ...st }];
+    }),
+  );
   state.objects.OpportunityStage = new Map();
   (seed.stages ?? STANDARD_OPPORTUNITY_STAGES).forEach((st, i) => {
     const id = `01J${String(i + 1).padStart(15, "0")}`;

@@ -15,11 +15,16 @@ import {
   type ContactQuery,
   type ContactWrite,
   type ConversionCell,
+  type ConversionWrite,
   type DealQuery,
   type DealRow,
   type DealTimeline,
   type DealTimelines,
+  type LeadChanges,
+  type LeadConversion,
+  type LeadDetail,
   type LeadFacts,
+  type LeadWrite,
   nameGrams,
   normalName,
   type Owner,
@@ -58,6 +63,7 @@ import { historyRisks, stageChanges } from "../history";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import { hubspotContactByEmail, hubspotContactCandidates, hubspotUpsertContact } from "./contacts";
+import { HubSpotLeads } from "./lead-write";
 import { hubspotLeadFacts } from "./leads";
 
 /** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
@@ -886,6 +892,38 @@ export class HubSpotCrm implements CrmPort {
     expected?: ContactFields | null,
   ): Promise<ContactWrite> {
     return hubspotUpsertContact(this.hs, email, fields, expected);
+  }
+
+  private leadsMemo?: HubSpotLeads;
+  private get leads(): HubSpotLeads {
+    this.leadsMemo ??= new HubSpotLeads(
+      this.hs,
+      async (id) =>
+        (await this.ownerDirectory().catch(() => [] as Owner[])).find((o) => o.id === id)?.name ?? id,
+    );
+    return this.leadsMemo;
+  }
+
+  /** The lead (a contact in the funnel), read fresh. */
+  getLead(id: string): Promise<LeadDetail | undefined> {
+    return this.leads.get(id);
+  }
+
+  /** Sets the lead's status or owner once (see HubSpotLeads.update). */
+  updateLead(
+    id: string,
+    changes: LeadChanges,
+    _origin: WriteOrigin,
+    expected?: LeadChanges,
+  ): Promise<LeadWrite | undefined> {
+    return this.leads.update(id, changes, expected);
+  }
+
+  /** Converts the lead: company, contact link, deal once per key, lifecycle (see HubSpotLeads.convert). */
+  convertLead(leadId: string, conv: LeadConversion, origin: WriteOrigin): Promise<ConversionWrite> {
+    return this.leads.convert(leadId, conv, origin, (c, accountId, o) =>
+      this.createDeal({ ...c.deal, accountId }, o),
+    );
   }
 
   /** Every lead with its outcome, oldest first (what lead_score learns from). */

@@ -16,10 +16,15 @@ import {
   type ContactQuery,
   type ContactWrite,
   type ConversionCell,
+  type ConversionWrite,
   type DealQuery,
   type DealRow,
   type DealTimelines,
+  type LeadChanges,
+  type LeadConversion,
+  type LeadDetail,
   type LeadFacts,
+  type LeadWrite,
   nameGrams,
   type Owner,
   type Page,
@@ -65,6 +70,7 @@ import {
   readOrgCurrencies,
   toCorporate,
 } from "./currency";
+import { SALESFORCE_CONVERT_UNSUPPORTED, SalesforceLeads } from "./lead-write";
 import { salesforceLeadFacts } from "./leads";
 
 const OPPORTUNITY_FIELDS = [
@@ -755,6 +761,42 @@ export class SalesforceCrm implements CrmPort {
     expected?: ContactFields | null,
   ): Promise<ContactWrite> {
     return salesforceUpsertContact(this.sf, email, fields, expected);
+  }
+
+  private leadsMemo?: SalesforceLeads;
+  private get leads(): SalesforceLeads {
+    this.leadsMemo ??= new SalesforceLeads(
+      this.sf,
+      async (id) =>
+        (await this.ownerDirectory(new FreshnessTracker(VENDOR)).catch(() => [] as Owner[])).find(
+          (o) => o.id === id,
+        )?.name ?? id,
+    );
+    return this.leadsMemo;
+  }
+
+  /** The lead, read fresh. */
+  getLead(id: string): Promise<LeadDetail | undefined> {
+    return this.leads.get(id);
+  }
+
+  /** Sets the lead's status, owner or rating once (see SalesforceLeads.update). */
+  updateLead(
+    id: string,
+    changes: LeadChanges,
+    _origin: WriteOrigin,
+    expected?: LeadChanges,
+  ): Promise<LeadWrite | undefined> {
+    return this.leads.update(id, changes, expected);
+  }
+
+  /** Refused with the reason: Salesforce converts a lead only through its own convertLead call (not made yet). */
+  async convertLead(leadId: string, _conv: LeadConversion, _origin: WriteOrigin): Promise<ConversionWrite> {
+    const lead = await this.leads.get(leadId);
+    if (!lead) throw new RangeError(`lead_id: no lead ${leadId}.`);
+    if (lead.converted)
+      throw new RangeError(`lead_id: lead ${leadId} is already converted (IsConverted is true).`);
+    throw new RangeError(SALESFORCE_CONVERT_UNSUPPORTED);
   }
 
   /** Every lead with its outcome, oldest first (what lead_score learns from). */
