@@ -20,13 +20,19 @@ import { campaignRecordsToolset } from "./toolset";
 
 const input = z
   .object({
-    campaign_id: CampaignIdSchema.optional().describe("To update; omit to create"),
+    campaign_id: CampaignIdSchema.optional(),
     name: z.string().trim().min(1).max(200).optional(),
-    channel: ChannelSchema.optional(),
+    // a string checked in code: the enum's values cost every turn's context, the error lists them
+    channel: z
+      .string()
+      .optional()
+      .refine((c) => c === undefined || ChannelSchema.safeParse(c).success, {
+        error: `channel must be one of ${ChannelSchema.options.join(", ")}`,
+      }),
     status: StatusSchema.optional(),
     start_date: IsoDateSchema.optional(),
     end_date: IsoDateSchema.optional(),
-    budget: z.number().min(0).max(10_000_000).multipleOf(0.01).optional().describe("Whole budget"),
+    budget: z.number().int().min(0).max(10_000_000).optional(),
     owner_id: z.string().min(1).max(64).optional(),
     connection: ConnectionSchema.optional(),
   })
@@ -147,7 +153,7 @@ export const campaignSave = marketingTool({
   name: "campaign_save",
   title: "Create or change a campaign",
   description:
-    "Creates a campaign, or changes one given campaign_id; a budget increase is capped spend. A human approves.",
+    "Creates a campaign, or changes the one given; raising its budget is capped spend. Human-approved.",
   toolset: campaignRecordsToolset.name,
   scopes: ["marketing:write"],
   annotations: { ...annotations.update, idempotentHint: false },
