@@ -1,9 +1,12 @@
 import { toolsFor } from "@revops/kit";
 import type {
   BudgetAllocation,
+  CampaignFields,
   CampaignOutcome,
   CampaignQuery,
+  CampaignRecord,
   CampaignRow,
+  CampaignSaveResult,
   CampaignStats,
   ContactList,
   EmailPort,
@@ -40,7 +43,10 @@ export type MarketingCampaignStats = Omit<CampaignStats, "channel" | "touches" |
 export type {
   AttributionCampaign,
   BudgetAllocation,
+  CampaignFields,
   CampaignOutcome,
+  CampaignRecord,
+  CampaignSaveResult,
   ContactList,
   DealPath,
   EmailAudience,
@@ -130,6 +136,20 @@ export interface MarketingPort {
   readonly segmentNote?: string;
   /** What the source cannot say about hand-offs, for the caveats. */
   readonly handoffNote?: string;
+  /** One campaign read fresh (never a cached copy), with owner, touches and assets; undefined when there is none. */
+  getCampaign(id: string): Promise<CampaignRecord | undefined>;
+  /** A user who may own campaigns, read fresh. */
+  campaignOwner(id: string): Promise<{ id: string; name: string } | undefined>;
+  /**
+   * Creates (no id) or changes a campaign; `fields.budget` is the whole budget after the write. Happens once per
+   * origin.idempotencyKey, looked up after an ambiguous failure; a refused field throws CampaignWriteError.
+   */
+  saveCampaign(
+    change: { id?: string; fields: CampaignFields },
+    origin: WriteOrigin,
+  ): Promise<CampaignSaveResult>;
+  /** Campaign changes the source cannot make, each with the fix (checked before anyone confirms). */
+  readonly campaignWriteLimits?: { channel?: string; budgetDecrease?: string };
 }
 
 /** Planned spend, kept in the suite's own database whatever the marketing source. */

@@ -54,9 +54,12 @@ export {
 } from "./hubspot/client";
 export {
   type AttributionModel,
+  CAMPAIGN_ASSET_TYPES,
   CAMPAIGN_PROPERTIES,
   type CampaignBudget,
+  type CampaignBudgetItems,
   type CampaignContactType,
+  type CampaignMoneyItem,
   type CampaignRevenue,
   type ContactFilter,
   createHubSpotMarketingConnector,

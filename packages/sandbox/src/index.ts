@@ -61,6 +61,13 @@ export {
   SqlBudgetLedger,
 } from "./ports/budgets.js";
 export {
+  type CampaignFields,
+  type CampaignRecord,
+  type CampaignSaveResult,
+  CampaignWriteError,
+  SANDBOX_ASSETS_NOTE,
+} from "./ports/campaign-record.js";
+export {
   CHURN_LEAD_DAYS,
   CHURN_WINDOWS,
   type RenewalHistory,

@@ -367,6 +367,11 @@ CREATE TABLE IF NOT EXISTS sb_lead_conversions (
 );
 `;
 
+// Campaign writes (campaign_save): a campaign's owner, a sandbox user; generated campaigns have none.
+const campaignWrites = `
+ALTER TABLE sb_campaigns ADD COLUMN owner_id ${T};
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -388,6 +393,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0013-lead-handoffs", sql: leadHandoffs },
   { id: "sandbox-0014-kb-articles", sql: kbArticles },
   { id: "sandbox-0015-lead-conversions", sql: leadConversions },
+  { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
 ];
 
 /**

@@ -5,6 +5,8 @@ import { z } from "zod";
 const FIX = "Fix it in the environment or .env (see docs/integrations.md).";
 export const HUBSPOT_MARKETING_SCOPES = [
   "marketing.campaigns.read",
+  // campaign_save
+  "marketing.campaigns.write",
   "crm.objects.contacts.read",
   "crm.objects.deals.read",
   // list_members_update

@@ -2,6 +2,7 @@ import { capsToolset, capsUpdateTool } from "@revops/guards";
 import { analyticsTools, analyticsToolset } from "./analytics";
 import { attributionTools, attributionToolset } from "./attribution";
 import { budgetsTools, budgetsToolset } from "./budgets";
+import { campaignRecordsTools, campaignRecordsToolset } from "./campaign-records";
 import { campaignsTools, campaignsToolset } from "./campaigns";
 import { contentTools, contentToolset } from "./content";
 import { emailTools, emailToolset } from "./email";
@@ -21,6 +22,7 @@ export const toolsets = [
   planningToolset,
   contentToolset,
   budgetsToolset,
+  campaignRecordsToolset,
   emailToolset,
   handoffToolset,
   segmentsToolset,
@@ -35,6 +37,7 @@ export const tools = [
   ...planningTools,
   ...contentTools,
   ...budgetsTools,
+  ...campaignRecordsTools,
   ...emailTools,
   ...handoffTools,
   ...segmentsTools,

@@ -56,6 +56,9 @@ export type HubSpotGet = <T>(
   query?: Record<string, string | string[] | undefined>,
 ) => Promise<T>;
 
+/** A write to an endpoint the SDK has no API for (JSON body); non-2xx answers throw HttpError. */
+export type HubSpotSend = <T>(method: "POST" | "PATCH" | "PUT", path: string, body: unknown) => Promise<T>;
+
 export interface HubSpotSdk {
   runtime: Runtime;
   apis: HubSpotApis;
@@ -68,6 +71,8 @@ export interface HubSpotSdk {
    * no agent, so no connect-time address check and no abort, and it returns non-2xx answers as results.)
    */
   get: HubSpotGet;
+  /** As `get`, for a write with a JSON body: call it inside `runtime.attempt` with `idempotent: false`. */
+  send: HubSpotSend;
 }
 
 export const HUBSPOT_API_URL = "https://api.hubapi.com";
@@ -102,30 +107,37 @@ export async function createHubSpotSdk(
     objects: client.crm.objects,
     associations: client.crm.associations.v4,
   };
-  const get: HubSpotGet = async <T>(
-    path: string,
-    query: Record<string, string | string[] | undefined> = {},
-  ) => {
+  const exchange = async (method: string, url: URL, body?: unknown) => {
     const ctx = attemptContext.getStore();
     if (!ctx) throw new Error("HubSpot request made outside the resilience policy; use runtime.attempt.");
-    const url = new URL(path, baseUrl);
-    for (const [k, v] of Object.entries(query)) {
-      for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) url.searchParams.append(k, one);
-    }
     const res = throwIfHttpError(
       await requestOnce({
         url,
-        method: "GET",
+        method,
         headers: {
           authorization: `Bearer ${live}`,
           accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         agent,
         signal: ctx.signal,
       }),
     );
-    return JSON.parse(res.body) as T;
+    return res.body ? JSON.parse(res.body) : undefined;
   };
+  const get: HubSpotGet = async <T>(
+    path: string,
+    query: Record<string, string | string[] | undefined> = {},
+  ) => {
+    const url = new URL(path, baseUrl);
+    for (const [k, v] of Object.entries(query)) {
+      for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) url.searchParams.append(k, one);
+    }
+    return (await exchange("GET", url)) as T;
+  };
+  const send: HubSpotSend = async <T>(method: string, path: string, body: unknown) =>
+    (await exchange(method, new URL(path, baseUrl), body)) as T;
   const runtime = createRuntime("hubspot", connection.id, setup);
   return {
     runtime: setup.tokens
@@ -135,5 +147,6 @@ export async function createHubSpotSdk(
     baseUrl,
     accessToken,
     get,
+    send,
   };
 }

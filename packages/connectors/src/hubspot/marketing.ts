@@ -1,4 +1,4 @@
-import type { MaybeStale } from "@revops/resilience";
+import { isVendorError, type MaybeStale } from "@revops/resilience";
 import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk, type HubSpotSetup } from "./client";
 import { createHubSpotLists, type HubSpotListsConnector } from "./lists";
 import type { HubSpotObject, Page } from "./operations";
@@ -43,6 +43,29 @@ export interface CampaignBudget {
   remainingBudget: number;
   currencyCode: string;
 }
+
+/** One budget or spend item of a campaign. */
+export interface CampaignMoneyItem {
+  id: string;
+  name: string;
+  amount: number;
+  order: number;
+  description: string | null;
+}
+
+export interface CampaignBudgetItems extends CampaignBudget {
+  budgetItems: CampaignMoneyItem[];
+  spendItems: CampaignMoneyItem[];
+}
+
+/** Asset types campaign_get reads (HubSpot's Campaigns v3 asset types). */
+export const CAMPAIGN_ASSET_TYPES = [
+  "EMAIL",
+  "FORM",
+  "OBJECT_LIST",
+  "LANDING_PAGE",
+  "SOCIAL_BROADCAST",
+] as const;
 
 /** YYYY-MM-DD bounds of a report; HubSpot's own default when omitted. */
 export interface ReportRange {
@@ -103,6 +126,21 @@ export interface HubSpotMarketingConnector {
     type: CampaignContactType,
     input?: ReportRange & { after?: string; limit?: number },
   ): Promise<MaybeStale<Page<string>>>;
+  /** One campaign read fresh (never the stale cache); undefined when HubSpot has none. */
+  campaignFresh(id: string, properties?: string[]): Promise<HubSpotCampaign | undefined>;
+  /** Budget and spend items with their totals, read fresh. */
+  campaignBudgetItems(id: string): Promise<CampaignBudgetItems>;
+  /** The campaign's assets of one type (first 100), read fresh. */
+  campaignAssets(id: string, assetType: string): Promise<{ id: string; name: string }[]>;
+  /** Creates a campaign; a write, never retried but on a 429. */
+  createCampaign(properties: Record<string, string>): Promise<HubSpotCampaign>;
+  /** Sets campaign properties; a write, never retried but on a 429. */
+  updateCampaign(id: string, properties: Record<string, string>): Promise<HubSpotCampaign>;
+  /** Adds one budget item; a write, never retried but on a 429. */
+  addBudgetItem(
+    id: string,
+    item: { amount: number; name: string; order: number; description?: string },
+  ): Promise<CampaignMoneyItem>;
   /** One page (at most 200) of a contact search, all filters ANDed. */
   searchContacts(input: {
     filters: ContactFilter[];
@@ -149,6 +187,20 @@ const toObject = (o: SdkObject): HubSpotObject => ({
 });
 const amount = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : Number(v) || 0);
 
+const toItem = (r: Record<string, unknown>): CampaignMoneyItem => ({
+  id: String(r.id),
+  name: String(r.name ?? ""),
+  amount: amount(r.amount),
+  order: amount(r.order),
+  description: r.description == null ? null : String(r.description),
+});
+const toCampaign = (c: HubSpotCampaign): HubSpotCampaign => ({
+  id: String(c.id),
+  properties: c.properties ?? {},
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+});
+
 function tooMany(ids: string[]): void {
   if (ids.length > HUBSPOT_BATCH) throw new RangeError(`at most ${HUBSPOT_BATCH} ids per batch`);
 }
@@ -158,7 +210,7 @@ export async function createHubSpotMarketingConnector(
   setup: HubSpotSetup = {},
 ): Promise<HubSpotMarketingConnector> {
   const sdk = await createHubSpotSdk(connection, setup);
-  const { runtime, apis, get } = sdk;
+  const { runtime, apis, get, send } = sdk;
   const campaignPath = (id: string, sub: string) =>
     `/marketing/v3/campaigns/${encodeURIComponent(id)}/${sub}`;
 
@@ -227,6 +279,66 @@ export async function createHubSpotMarketingConnector(
           return { results: value.results.map((r) => String(r.id)), ...(next ? { nextCursor: next } : {}) };
         },
       ),
+    async campaignFresh(id, properties = CAMPAIGN_PROPERTIES) {
+      try {
+        const { value } = await runtime.attempt("campaigns.get", () =>
+          get<HubSpotCampaign>(`/marketing/v3/campaigns/${encodeURIComponent(id)}`, {
+            properties: properties.join(","),
+          }),
+        );
+        return toCampaign(value);
+      } catch (err) {
+        if (isVendorError(err) && err.kind === "not_found") return undefined;
+        throw err;
+      }
+    },
+    async campaignBudgetItems(id) {
+      const { value } = await runtime.attempt("campaigns.budget", () =>
+        get<Record<string, unknown>>(campaignPath(id, "budget/totals")),
+      );
+      const items = (v: unknown) => ((v ?? []) as Record<string, unknown>[]).map(toItem);
+      return {
+        budgetTotal: amount(value.budgetTotal),
+        spendTotal: amount(value.spendTotal),
+        remainingBudget: amount(value.remainingBudget),
+        currencyCode: String(value.currencyCode ?? ""),
+        budgetItems: items(value.budgetItems),
+        spendItems: items(value.spendItems),
+      };
+    },
+    async campaignAssets(id, assetType) {
+      const { value } = await runtime.attempt("campaigns.assets", () =>
+        get<{ results: { id: string; name?: string }[] }>(campaignPath(id, `assets/${assetType}`), {
+          limit: "100",
+        }),
+      );
+      return value.results.map((r) => ({ id: String(r.id), name: String(r.name ?? "") }));
+    },
+    async createCampaign(properties) {
+      const { value } = await runtime.attempt(
+        "campaigns.create",
+        () => send<HubSpotCampaign>("POST", "/marketing/v3/campaigns", { properties }),
+        { idempotent: false },
+      );
+      return toCampaign(value);
+    },
+    async updateCampaign(id, properties) {
+      const { value } = await runtime.attempt(
+        "campaigns.update",
+        () =>
+          send<HubSpotCampaign>("PATCH", `/marketing/v3/campaigns/${encodeURIComponent(id)}`, { properties }),
+        { idempotent: false },
+      );
+      return toCampaign(value);
+    },
+    async addBudgetItem(id, item) {
+      const { value } = await runtime.attempt(
+        "campaigns.budget.add",
+        () => send<Record<string, unknown>>("POST", campaignPath(id, "budget"), item),
+        { idempotent: false },
+      );
+      return toItem(value);
+    },
     searchContacts: ({ filters, properties, after, limit = 200 }) =>
       runtime.read(`contacts.search:${JSON.stringify([filters, properties, after, limit])}`, async () => {
         const { value } = await runtime.attempt("contacts.search", () =>

@@ -2,6 +2,14 @@ import type { SqlDb } from "@revops/store";
 import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { Page } from "../cursor.js";
 import { sandboxTouchPaths, type TouchPaths } from "./attribution-paths.js";
+import {
+  type CampaignFields,
+  type CampaignRecord,
+  type CampaignSaveResult,
+  sandboxCampaign,
+  sandboxCampaignOwner,
+  sandboxSaveCampaign,
+} from "./campaign-record.js";
 import { type LeadFunnel, sandboxLeadFunnel } from "./funnel-leads.js";
 import {
   type HandoffRecord,
@@ -160,6 +168,15 @@ export interface MarketingPort {
   createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }>;
   /** Gives each lead still at MQL and unowned its owner, once even when retried. */
   handOffLeads(assignments: LeadAssignment[], origin: WriteOrigin): Promise<HandoffResult>;
+  /** One campaign read fresh, with its owner, touches and assets; undefined when there is none. */
+  getCampaign(id: string): Promise<CampaignRecord | undefined>;
+  /** A user who may own campaigns. */
+  campaignOwner(id: string): Promise<{ id: string; name: string } | undefined>;
+  /** Creates (no id) or changes a campaign, once per idempotency key. */
+  saveCampaign(
+    change: { id?: string; fields: CampaignFields },
+    origin: WriteOrigin,
+  ): Promise<CampaignSaveResult>;
 }
 
 /** Thrown by list writes the list's kind does not allow (dynamic lists are maintained by their filters). */
@@ -465,6 +482,21 @@ export class SandboxMarketing implements MarketingPort {
 
   createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }> {
     return sandboxCreateStaticList(this.db, name, origin);
+  }
+
+  getCampaign(id: string): Promise<CampaignRecord | undefined> {
+    return sandboxCampaign(this.db, id);
+  }
+
+  campaignOwner(id: string): Promise<{ id: string; name: string } | undefined> {
+    return sandboxCampaignOwner(this.db, id);
+  }
+
+  saveCampaign(
+    change: { id?: string; fields: CampaignFields },
+    origin: WriteOrigin,
+  ): Promise<CampaignSaveResult> {
+    return sandboxSaveCampaign(this.db, change, origin);
   }
 
   private async findContactsIn(db: SqlDb, ids: string[]): Promise<{ id: string }[]> {

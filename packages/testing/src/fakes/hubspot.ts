@@ -7,7 +7,9 @@
  * the answers' shapes. The SDK (14.x) has no campaigns API, so the /marketing/v3/campaigns endpoints follow
  * the public reference (developers.hubspot.com/docs/api-reference/legacy/marketing/campaigns: list with
  * sort/after/limit/name/properties, get, budget/totals, reports/revenue, reports/contacts/{contactType},
- * reports/metrics); the fake dates a contact's campaign touch by the contact's createdate.
+ * reports/metrics, assets/{assetType}; create, update (PATCH) and budget items, which refuse what HubSpot's reference
+ * says they refuse: read-only and unknown properties, a missing or taken name, malformed dates); the fake dates a
+ * contact's campaign touch by the contact's createdate.
  */
 
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
@@ -113,16 +115,27 @@ const DEAL_CALCULATED = new Set([
 
 export type CampaignContactType = "contactFirstTouch" | "contactLastTouch" | "influencedContacts";
 
+/** A budget or spend item; seeded ones get their position as id and order. */
+export interface CampaignItem {
+  id?: string;
+  name: string;
+  amount: number;
+  order?: number;
+  description?: string;
+}
+
 export interface HubSpotCampaign {
   /** A UUID, as HubSpot's campaign GUIDs. */
   id: string;
   /** hs_name, hs_campaign_status, hs_start_date, hs_end_date, hs_currency_code, …; the *_sum_amount ones are computed. */
   properties: Record<string, string>;
-  budgetItems: { name: string; amount: number }[];
-  spendItems: { name: string; amount: number }[];
+  budgetItems: CampaignItem[];
+  spendItems: CampaignItem[];
   /** Contact ids HubSpot attributed to the campaign, per attribution type. */
   contacts: Record<CampaignContactType, string[]>;
   sessions: number;
+  /** Assets linked to the campaign (EMAIL, FORM, OBJECT_LIST, …). */
+  assets: { type: string; id: string; name: string }[];
   createdAt: string;
   updatedAt: string;
 }
@@ -158,6 +171,7 @@ export interface HubSpotCampaignSeed {
   spendItems?: { name: string; amount: number }[];
   contacts?: Partial<Record<CampaignContactType, string[]>>;
   sessions?: number;
+  assets?: { type: string; id: string; name: string }[];
 }
 
 export interface HubSpotSeed {
@@ -909,11 +923,106 @@ function revenueReport(state: HubSpotState, c: HubSpotCampaign, q: URLSearchPara
   });
 }
 
+/** Campaign properties a create or update may set (others are read-only or unknown: HTTP 400). */
+const WRITABLE_CAMPAIGN_PROPS = new Set([
+  "hs_name",
+  "hs_campaign_status",
+  "hs_start_date",
+  "hs_end_date",
+  "hs_notes",
+  "hs_audience",
+  "hs_currency_code",
+  "hs_owner",
+  "hs_color_hex",
+  "hs_utm",
+]);
+const CAMPAIGN_STATUSES = new Set(["planned", "in_progress", "active", "paused", "completed"]);
+
+/** What HubSpot refuses in a campaign's properties, or undefined when they may be written. */
+function campaignPropsError(state: HubSpotState, props: unknown, guid?: string): Reply | undefined {
+  if (!props || typeof props !== "object" || Array.isArray(props))
+    return error(400, "VALIDATION_ERROR", "properties must be an object of property names to values");
+  for (const [k, v] of Object.entries(props as Record<string, unknown>)) {
+    if (!WRITABLE_CAMPAIGN_PROPS.has(k))
+      return error(400, "VALIDATION_ERROR", `Property ${k} does not exist or is read-only`);
+    if (typeof v !== "string") return error(400, "VALIDATION_ERROR", `Property ${k} must be a string`);
+    if ((k === "hs_start_date" || k === "hs_end_date") && v !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(v))
+      return error(400, "VALIDATION_ERROR", `Property ${k} must be a date as YYYY-MM-DD, got ${v}`);
+    if (k === "hs_campaign_status" && !CAMPAIGN_STATUSES.has(v))
+      return error(400, "VALIDATION_ERROR", `${v} is not a valid option for hs_campaign_status`);
+    if (k === "hs_name") {
+      if (!v.trim()) return error(400, "VALIDATION_ERROR", "hs_name must not be empty");
+      const taken = [...state.campaigns.values()].some(
+        (c) => c.id !== guid && (c.properties.hs_name ?? "").toLowerCase() === v.trim().toLowerCase(),
+      );
+      if (taken) return error(400, "VALIDATION_ERROR", `A campaign named ${v} already exists`);
+    }
+  }
+  return undefined;
+}
+
+function campaignWrite(state: HubSpotState, req: FakeRequest, guid?: string, sub?: string): Reply {
+  const body = (req.json ?? {}) as Record<string, unknown>;
+  const now = new Date().toISOString();
+  if (!guid && req.method === "POST") {
+    const props = body.properties as Record<string, string> | undefined;
+    const bad = campaignPropsError(state, props, undefined);
+    if (bad) return bad;
+    if (!props?.hs_name) return error(400, "VALIDATION_ERROR", "hs_name is required");
+    const id = `c1000000-0000-4000-8000-${String(state.nextId++).padStart(12, "0")}`;
+    const c: HubSpotCampaign = {
+      id,
+      properties: { hs_currency_code: "USD", ...props },
+      budgetItems: [],
+      spendItems: [],
+      contacts: { contactFirstTouch: [], contactLastTouch: [], influencedContacts: [] },
+      sessions: 0,
+      assets: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    state.campaigns.set(id, c);
+    return json(201, campaignView(c, Object.keys(c.properties)));
+  }
+  const c = guid ? state.campaigns.get(guid) : undefined;
+  if (!c) return error(404, "OBJECT_NOT_FOUND", `Campaign ${guid} not found`);
+  if (!sub && req.method === "PATCH") {
+    const props = body.properties as Record<string, string> | undefined;
+    const bad = campaignPropsError(state, props, c.id);
+    if (bad) return bad;
+    for (const [k, v] of Object.entries(props ?? {})) {
+      if (v === "") delete c.properties[k];
+      else c.properties[k] = v;
+    }
+    c.updatedAt = now;
+    return json(200, campaignView(c, Object.keys(c.properties)));
+  }
+  if ((sub === "budget" || sub === "spend") && req.method === "POST") {
+    const { amount, name, order, description } = body as Record<string, unknown>;
+    if (typeof amount !== "number" || !Number.isFinite(amount))
+      return error(400, "VALIDATION_ERROR", "amount is required and must be a number");
+    if (typeof name !== "string" || !name) return error(400, "VALIDATION_ERROR", "name is required");
+    if (!Number.isInteger(order))
+      return error(400, "VALIDATION_ERROR", "order is required and must be an integer");
+    const list = sub === "budget" ? c.budgetItems : c.spendItems;
+    const item = {
+      id: String(state.nextId++),
+      name,
+      amount,
+      order: order as number,
+      ...(typeof description === "string" ? { description } : {}),
+    };
+    list.push(item);
+    c.updatedAt = now;
+    return json(201, { ...item, createdAt: Date.parse(now), updatedAt: Date.parse(now) });
+  }
+  return error(405, "METHOD_NOT_ALLOWED", `${req.method} ${req.path} not supported by the fake`);
+}
+
 function campaignRoute(state: HubSpotState, req: FakeRequest, link: string): Reply {
-  if (req.method !== "GET")
-    return error(405, "METHOD_NOT_ALLOWED", `${req.method} not supported by the fake`);
   const m = req.path.match(/^\/marketing\/v3\/campaigns\/?([\w-]+)?(?:\/(.+))?$/);
   const [, guid, sub] = m ?? [];
+  if (m && req.method !== "GET") return campaignWrite(state, req, guid, sub);
   const props = listParam(req.query, "properties");
   if (!m) return error(404, "OBJECT_NOT_FOUND", `Unknown path ${req.path}`);
   if (!guid) {
@@ -943,7 +1052,7 @@ function campaignRoute(state: HubSpotState, req: FakeRequest, link: string): Rep
   if (sub === "budget/totals") {
     const budgetTotal = SUM_PROPS.hs_budget_items_sum_amount?.(c) ?? 0;
     const spendTotal = SUM_PROPS.hs_spend_items_sum_amount?.(c) ?? 0;
-    const items = (list: { name: string; amount: number }[]) =>
+    const items = (list: { id?: string; name: string; amount: number; order?: number }[]) =>
       list.map((i, order) => ({ id: `${order + 1}`, order, createdAt: 0, updatedAt: 0, ...i }));
     return json(200, {
       budgetItems: items(c.budgetItems),
@@ -955,6 +1064,12 @@ function campaignRoute(state: HubSpotState, req: FakeRequest, link: string): Rep
     });
   }
   if (sub === "reports/revenue") return revenueReport(state, c, req.query);
+  const asset = sub.match(/^assets\/(\w+)$/);
+  if (asset) {
+    const rows = c.assets.filter((a) => a.type === asset[1]).map(({ id, name }) => ({ id, name }));
+    const limit = Math.min(Number(req.query.get("limit") ?? 100), 100);
+    return json(200, page(rows, req.query.get("after") ?? undefined, limit, link));
+  }
   if (sub === "reports/metrics") {
     return json(200, {
       sessions: c.sessions,
@@ -1019,6 +1134,7 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
         influencedContacts: c.contacts?.influencedContacts ?? [],
       },
       sessions: c.sessions ?? 0,
+      assets: c.assets ?? [],
       createdAt: FIXED_TIME,
       updatedAt: FIXED_TIME,
     });

@@ -7,7 +7,10 @@ import {
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { type CampaignQuery, decodeCursor, encodeCursor, type Page, pageLimit } from "@revops/sandbox";
 import type {
+  CampaignFields,
   CampaignOutcome,
+  CampaignRecord,
+  CampaignSaveResult,
   ContactList,
   FunnelCell,
   FunnelLeadDates,
@@ -27,6 +30,7 @@ import type {
   TouchPaths,
   WriteOrigin,
 } from "../../ports";
+import { HUBSPOT_CAMPAIGN_LIMITS, HubSpotCampaigns } from "./campaigns";
 import { translated } from "./errors";
 import { HUBSPOT_HANDOFF_NOTE, HubSpotHandoff } from "./handoff";
 import { HubSpotListMembers } from "./lists";
@@ -105,6 +109,8 @@ export class HubSpotMarketing implements MarketingPort {
   private readonly members: HubSpotListMembers;
   private readonly handoff: HubSpotHandoff;
   private readonly segments: HubSpotSegments;
+  private readonly campaignRecords: HubSpotCampaigns;
+  readonly campaignWriteLimits = HUBSPOT_CAMPAIGN_LIMITS;
   readonly segmentNote = HUBSPOT_SEGMENT_NOTE;
   readonly handoffNote = HUBSPOT_HANDOFF_NOTE;
   readonly vendorAttribution = {
@@ -119,6 +125,22 @@ export class HubSpotMarketing implements MarketingPort {
     this.members = new HubSpotListMembers(hs.lists);
     this.handoff = new HubSpotHandoff(hs);
     this.segments = new HubSpotSegments(hs);
+    this.campaignRecords = new HubSpotCampaigns(hs, today);
+  }
+
+  getCampaign(id: string): Promise<CampaignRecord | undefined> {
+    return translated(() => this.campaignRecords.getCampaign(id));
+  }
+
+  campaignOwner(id: string): Promise<{ id: string; name: string } | undefined> {
+    return translated(() => this.campaignRecords.campaignOwner(id));
+  }
+
+  saveCampaign(
+    change: { id?: string; fields: CampaignFields },
+    origin: WriteOrigin,
+  ): Promise<CampaignSaveResult> {
+    return translated(() => this.campaignRecords.saveCampaign(change, origin));
   }
 
   segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview> {
