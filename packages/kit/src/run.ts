@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import type { Readable } from "node:stream";
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { z } from "zod";
 import { type BaseConfig, baseConfigSchema, ConfigError, envWithFile, loadConfig } from "./config";
@@ -225,7 +226,7 @@ function exitWhenFlushed(code: number): void {
  * in-flight calls; stop() closes it once they answered). A plain emitter, not a PassThrough: no second stream
  * buffering every request on its way in.
  */
-function stdinWithoutEnd(): NodeJS.ReadableStream {
+function stdinWithoutEnd(): Readable {
   const input = new EventEmitter() as EventEmitter & {
     pause(): void;
     readableEnded: boolean;
@@ -245,5 +246,5 @@ function stdinWithoutEnd(): NodeJS.ReadableStream {
     }
     process.stdin.resume();
   });
-  return input as unknown as NodeJS.ReadableStream;
+  return input as unknown as Readable;
 }
