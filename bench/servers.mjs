@@ -65,6 +65,11 @@ async function connect(bin, args = []) {
   return { client, pid: transport.pid };
 }
 
+/** CPU time (user + system, ms) a process has used: unlike latency, barely moved by other load on the machine. */
+const cpuMs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ 100)
+};
 const rssKb = (pid, field) =>
   Number(readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
 const pct = (xs, p) =>
@@ -106,8 +111,13 @@ async function measureAll(list) {
   for (const n of list.keys()) for (let i = 0; i < WARM_CALLS; i++) await call(n);
   // Bursts of back-to-back calls (a hot loop, like calls/s), taking turns between servers.
   const lat = list.map(() => []);
+  const cpu = list.map(() => 0);
   for (let round = 0; round < CALLS / BURST; round++) {
-    for (const n of list.keys()) for (let i = 0; i < BURST; i++) lat[n].push(await call(n));
+    for (const n of list.keys()) {
+      const cpu0 = cpuMs(conns[n].c.pid);
+      for (let i = 0; i < BURST; i++) lat[n].push(await call(n));
+      cpu[n] += cpuMs(conns[n].c.pid) - cpu0;
+    }
   }
   const results = [];
   for (const [n, s] of list.entries()) {
@@ -132,6 +142,7 @@ async function measureAll(list) {
       p50: pct(lat[n], 50),
       p99: pct(lat[n], 99),
       cps: 1000 / (lat[n].reduce((a, b) => a + b, 0) / lat[n].length),
+      cpuUsPerCall: (1000 * cpu[n]) / lat[n].length,
     });
   }
   return results;
@@ -189,6 +200,11 @@ for (const r of results.slice(1)) {
     r.modelAvg <= 100 || "target",
   ]);
 }
+console.log("\nServer CPU per call (user + system; what latency would follow on an idle machine):");
+for (const r of results.slice(1))
+  console.log(
+    `  ${r.name.padEnd(18)} ${f(r.cpuUsPerCall, 0)} µs vs ${f(base.cpuUsPerCall, 0)} µs bare (${ratio(r.cpuUsPerCall, base.cpuUsPerCall)})`,
+  );
 console.log("");
 for (const [name, ok] of bars) console.log(`${ok === "target" ? "MISS" : ok ? "PASS" : "FAIL"}  ${name}`);
 if (!quick && bars.some(([, ok]) => ok === false)) process.exitCode = 1;

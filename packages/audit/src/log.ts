@@ -110,8 +110,11 @@ export class AuditLog {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Group commit: records queued by appendSoon, written together. */
-  private queue: { input: AuditInput; resolve: (r: AuditRecord) => void; reject: (e: unknown) => void }[] =
-    [];
+  private queue: {
+    input: AuditInput | (() => AuditInput);
+    resolve: (r: AuditRecord) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -165,9 +168,10 @@ export class AuditLog {
 
   /**
    * Group commit: the record joins the records queued within `windowMs` (default 20 ms) in one transaction, so
-   * many calls cost one commit. Resolves once it is durable; close() and flush() write what is queued.
+   * many calls cost one commit. Resolves once it is durable; close() and flush() write what is queued. `input`
+   * may be a function: it is called when the batch is written (the caller's answer need not wait for it).
    */
-  appendSoon(input: AuditInput, windowMs = 20): Promise<AuditRecord> {
+  appendSoon(input: AuditInput | (() => AuditInput), windowMs = 20): Promise<AuditRecord> {
     if (this.closed) return Promise.reject(new Error("audit log is closed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
@@ -183,11 +187,21 @@ export class AuditLog {
     if (batch.length === 0) return this.flushing;
     // one batch at a time, in order, so the chain order matches the queue order
     this.flushing = this.flushing.then(async () => {
+      // a record that cannot even be built fails alone; the rest of the batch is still written
+      const ready: { input: AuditInput; resolve: (r: AuditRecord) => void; reject: (e: unknown) => void }[] =
+        [];
+      for (const b of batch) {
+        try {
+          ready.push({ ...b, input: typeof b.input === "function" ? b.input() : b.input });
+        } catch (err) {
+          b.reject(err);
+        }
+      }
       try {
-        const records = await this.writeBatch(batch.map((b) => b.input));
-        for (const [i, b] of batch.entries()) b.resolve(records[i] as AuditRecord);
+        const records = await this.writeBatch(ready.map((b) => b.input));
+        for (const [i, b] of ready.entries()) b.resolve(records[i] as AuditRecord);
       } catch (err) {
-        for (const b of batch) b.reject(err);
+        for (const b of ready) b.reject(err);
       }
     });
     return this.flushing;

@@ -124,6 +124,25 @@ describe("auditMiddleware and recordDecision", () => {
     expect((await log.verify()).ok).toBe(true);
   });
 
+  it("builds a deferred record when its group commits; one that cannot be built fails alone", async () => {
+    const before = (await log.head()).seq;
+    let built = 0;
+    const input = (n: number) => () => {
+      built += 1;
+      return { principal: "a", server: "s", tool: "t", outcome: "ok" as const, args: { n } };
+    };
+    const first = log.appendSoon(input(1));
+    const broken = log.appendSoon(() => {
+      throw new Error("no record");
+    });
+    const last = log.appendSoon(input(3));
+    expect(built).toBe(0);
+    await log.flush();
+    await expect(broken).rejects.toThrow("no record");
+    expect([(await first).seq, (await last).seq]).toEqual([before + 1, before + 2]);
+    expect((await log.verify()).ok).toBe(true);
+  });
+
   it("reports a deferred record that cannot be written to onError", async () => {
     const failing = await openAuditLog({ db: (await engine.fresh()).db });
     const errors: unknown[] = [];

@@ -66,34 +66,37 @@ export function auditMiddleware(log: AuditLog, opts: AuditMiddlewareOptions = {}
     next: () => Promise<O>,
   ): Promise<O> => {
     const outcome = await next();
-    const secretPaths = opts.secretPaths?.(call);
-    const input: AuditInput = {
-      principal: call.ctx.principal.id,
-      server: opts.server ?? call.entry.module?.name ?? call.entry.def.toolset,
-      tool: call.entry.name,
-      outcome: outcomeOf(outcome),
-      args: call.args ?? {},
-      summary: summarize(outcome),
-      traceId: call.ctx.requestId,
-      ...idempotencyKeyOf(call.args),
-      // an executed write names its confirmed plan and, in the summary, the record the vendor wrote
-      ...(call.ctx.write && {
-        planHash: call.ctx.write.planHash,
-        idempotencyKey: call.ctx.write.idempotencyKey,
-        summary: writtenSummary(outcome) ?? summarize(outcome),
-      }),
-      ...(secretPaths ? { secretPaths } : {}),
-      ...opts.enrich?.(call, outcome),
+    const build = (): AuditInput => {
+      const secretPaths = opts.secretPaths?.(call);
+      return {
+        principal: call.ctx.principal.id,
+        server: opts.server ?? call.entry.module?.name ?? call.entry.def.toolset,
+        tool: call.entry.name,
+        outcome: outcomeOf(outcome),
+        args: call.args ?? {},
+        summary: summarize(outcome),
+        traceId: call.ctx.requestId,
+        ...idempotencyKeyOf(call.args),
+        // an executed write names its confirmed plan and, in the summary, the record the vendor wrote
+        ...(call.ctx.write && {
+          planHash: call.ctx.write.planHash,
+          idempotencyKey: call.ctx.write.idempotencyKey,
+          summary: writtenSummary(outcome) ?? summarize(outcome),
+        }),
+        ...(secretPaths ? { secretPaths } : {}),
+        ...opts.enrich?.(call, outcome),
+      };
     };
     if (opts.defer?.(call)) {
-      log.appendSoon(input).catch((err: unknown) => {
+      // the record (its summary hashes the whole output) is built when its group commits, after the answer left
+      log.appendSoon(build).catch((err: unknown) => {
         if (opts.onError) opts.onError(err, call);
         else process.emitWarning(`audit record of ${call.entry.name} was not written: ${String(err)}`);
       });
       return outcome;
     }
     try {
-      await log.append(input);
+      await log.append(build());
     } catch (err) {
       if (!opts.onError) throw err;
       opts.onError(err, call);

@@ -256,7 +256,11 @@ export class KitApp {
   listing(t: ToolEntry): ReturnType<KitApp["listedTool"]> {
     let listing = this.listings.get(t.name);
     if (!listing) {
-      listing = deepFreeze(this.listedTool(t));
+      // rebuilt by JSON.parse: zod's JSON Schema objects had keys deleted (slow dictionary-mode objects), and
+      // JSON.stringify of the whole listing on every tools/list runs about twice as fast over fresh ones
+      listing = deepFreeze(
+        JSON.parse(JSON.stringify(this.listedTool(t))) as ReturnType<KitApp["listedTool"]>,
+      );
       this.listings.set(t.name, listing);
     }
     return listing;
@@ -282,11 +286,17 @@ export class KitApp {
   ): ToolContext {
     const progressToken = extra.mcpReq._meta?.progressToken;
     const modern = isModern(server);
+    const runtimeLog = this.runtime.log;
+    let log: ToolContext["log"] | undefined;
     return {
       principal: this.principalOf(extra),
       ports,
       signal: extra.mcpReq.signal,
-      log: this.runtime.log.child({ tool: toolName, session: extra.sessionId, module: module.name }),
+      // a child logger costs a bindings object per call; most calls never log, so it is made on first use
+      get log() {
+        log ??= runtimeLog.child({ tool: toolName, session: extra.sessionId, module: module.name });
+        return log;
+      },
       toolName,
       sessionId: extra.sessionId,
       requestId: String(extra.mcpReq.id ?? randomUUID()),

@@ -1,4 +1,5 @@
-import { PassThrough } from "node:stream";
+import { EventEmitter } from "node:events";
+import type { Readable } from "node:stream";
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { z } from "zod";
 import { type BaseConfig, baseConfigSchema, ConfigError, envWithFile, loadConfig } from "./config";
@@ -142,8 +143,7 @@ export async function runServer(
     await opts.onListening?.(http.url, log, runtime);
   } else {
     // The SDK's transport aborts in-flight calls when stdin ends; ours finish and answer first (stop() closes it).
-    const input = new PassThrough();
-    process.stdin.pipe(input, { end: false });
+    const input = stdinWithoutEnd();
     // biome-ignore lint/plugin: the transport is what writes the protocol to stdout
     const transport = new StdioServerTransport(input, process.stdout);
     // answers still being written when we stop: every call that ran gets its whole answer before exit
@@ -219,4 +219,32 @@ export async function main(opts: RunOptions, schema?: z.ZodObject): Promise<void
 function exitWhenFlushed(code: number): void {
   // biome-ignore lint/plugin: an empty write adds nothing to the protocol stream; its callback means "flushed"
   process.stdout.write("", () => process.exit(code));
+}
+
+/**
+ * What the SDK's stdio transport reads: stdin's data and errors, but never its end (the transport would abort
+ * in-flight calls; stop() closes it once they answered). A plain emitter, not a PassThrough: no second stream
+ * buffering every request on its way in.
+ */
+function stdinWithoutEnd(): Readable {
+  const input = new EventEmitter() as EventEmitter & {
+    pause(): void;
+    readableEnded: boolean;
+    destroyed: boolean;
+  };
+  input.readableEnded = false;
+  input.destroyed = false;
+  input.pause = () => {
+    process.stdin.pause();
+  };
+  // stdin is read from the moment the transport listens: until then its bytes wait in the pipe, none is dropped
+  input.on("newListener", (event: string) => {
+    if (event !== "data" || input.listenerCount("data") > 0) return;
+    if (process.stdin.listenerCount("data") === 0) {
+      process.stdin.on("data", (chunk: Buffer) => input.emit("data", chunk));
+      process.stdin.on("error", (err: Error) => input.emit("error", err));
+    }
+    process.stdin.resume();
+  });
+  return input as unknown as Readable;
 }

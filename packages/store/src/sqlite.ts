@@ -9,6 +9,8 @@ import { checkInsertArgs, type DbValue, toDbValue, toDbValues } from "./values";
 
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const STATEMENT_CACHE_SIZE = 200;
+/** Multi-row inserts of at most this many rows go through the statement cache (audit batches: one size each). */
+const SMALL_BATCH_ROWS = 16;
 const SQLITE_BUSY = 5;
 
 interface TxState {
@@ -122,10 +124,11 @@ class SqliteDb implements SqlDb {
     // many rows per statement, prepared once, in one transaction: a call per row was most of the load time
     const perStatement = Math.max(1, Math.min(200, Math.floor(30_000 / columns.length)));
     const tuple = `(${columns.map(() => "?").join(", ")})`;
-    const insert = (n: number) =>
-      this.s.conn.prepare(
-        `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array(n).fill(tuple).join(", ")}`,
-      );
+    const insert = (n: number) => {
+      const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array(n).fill(tuple).join(", ")}`;
+      // small batches (the audit log's group commits) recur with the same few sizes: keep those prepared
+      return n <= SMALL_BATCH_ROWS ? this.stmt(sql) : this.s.conn.prepare(sql);
+    };
     await this.transaction(async () => {
       const full = rows.length >= perStatement ? insert(perStatement) : undefined;
       let i = 0;
