@@ -2,6 +2,13 @@ import { isIP } from "node:net";
 import { isVendorError, type MaybeStale, VendorError } from "@revops/resilience";
 import type { ResilienceSetup } from "../connection";
 import { type ApolloConnection, type ApolloSdk, createApolloSdk } from "./client";
+import {
+  type ApolloPage,
+  type ApolloSearchFilter,
+  type ApolloSearchPerson,
+  searchOrganizations,
+  searchPeople,
+} from "./search";
 
 /** The organization fields the suite reads; Apollo sends many more. */
 export type ApolloOrganization = Record<string, unknown> & {
@@ -40,6 +47,10 @@ export interface ApolloConnector {
   enrichOrganization(domain: string): Promise<MaybeStale<ApolloOrganization | null>>;
   /** POST /api/v1/people/match; null when nobody matches (no credit spent). */
   matchPerson(input: PersonMatchInput): Promise<ApolloPerson | null>;
+  /** People API Search: no credit spent, no emails returned. */
+  searchPeople(filter: ApolloSearchFilter): Promise<ApolloPage<ApolloSearchPerson>>;
+  /** Organization Search: one credit per page with results; an empty page costs nothing. */
+  searchOrganizations(filter: ApolloSearchFilter): Promise<ApolloPage<ApolloOrganization>>;
 }
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -109,6 +120,8 @@ export async function createApolloConnector(
 
   return {
     sdk,
+    searchPeople: (filter) => searchPeople(sdk, runtime, filter),
+    searchOrganizations: (filter) => searchOrganizations<ApolloOrganization>(sdk, runtime, filter),
     async enrichOrganization(raw) {
       const domain = apolloDomain(raw);
       if (!domain) {
