@@ -32,6 +32,8 @@ export type ApolloPerson = Record<string, unknown> & {
 
 /** What identifies a person: an email, a LinkedIn URL, or a name with a company domain or name. */
 export interface PersonMatchInput {
+  /** Apollo's person id, from a people search. */
+  id?: string;
   email?: string;
   linkedinUrl?: string;
   firstName?: string;
@@ -138,7 +140,7 @@ export async function createApolloConnector(
     async matchPerson(input) {
       const byName =
         (input.name || (input.firstName && input.lastName)) && (input.domain || input.organizationName);
-      if (!input.email && !input.linkedinUrl && !byName) {
+      if (!input.id && !input.email && !input.linkedinUrl && !byName) {
         throw new VendorError({
           vendor: "apollo",
           kind: "invalid",
@@ -148,6 +150,7 @@ export async function createApolloConnector(
         });
       }
       const body = {
+        ...(input.id ? { id: input.id } : {}),
         ...(input.email ? { email: input.email } : {}),
         ...(input.linkedinUrl ? { linkedin_url: input.linkedinUrl } : {}),
         ...(input.firstName ? { first_name: input.firstName } : {}),
@@ -158,7 +161,8 @@ export async function createApolloConnector(
         reveal_personal_emails: false,
         reveal_phone_number: false,
       };
-      const who = input.email ?? input.linkedinUrl ?? input.name ?? `${input.firstName} ${input.lastName}`;
+      const who =
+        input.email ?? input.linkedinUrl ?? input.id ?? input.name ?? `${input.firstName} ${input.lastName}`;
       return orNull(
         runtime
           .attempt(

@@ -8,7 +8,7 @@ export interface ApolloSearchFilter {
   /** Apollo's seniority values: owner, founder, c_suite, partner, vp, head, director, manager, senior, entry. */
   seniorities?: string[];
   domains?: string[];
-  /** Keyword tags (industries) — Organization Search only. */
+  /** The companies' keyword tags (industries). */
   keywords?: string[];
   locations?: string[];
   employeesMin?: number;
@@ -56,7 +56,7 @@ export function searchBody(f: ApolloSearchFilter, people: boolean): Record<strin
     ...(people && f.titles?.length ? { person_titles: f.titles } : {}),
     ...(people && f.seniorities?.length ? { person_seniorities: f.seniorities } : {}),
     ...(f.domains?.length ? { q_organization_domains_list: f.domains } : {}),
-    ...(!people && f.keywords?.length ? { q_organization_keyword_tags: f.keywords } : {}),
+    ...(f.keywords?.length ? { q_organization_keyword_tags: f.keywords } : {}),
     ...(f.locations?.length ? { organization_locations: f.locations } : {}),
     ...(ranges ? { organization_num_employees_ranges: ranges } : {}),
     page: f.page,

@@ -169,10 +169,12 @@ function searchPeople(state: ApolloState, req: FakeRequest): Reply {
   const domains = list(body.q_organization_domains_list);
   const locations = list(body.organization_locations);
   const ranges = list(body.organization_num_employees_ranges);
+  const tags = list(body.q_organization_keyword_tags);
   const hits = state.people.filter((p) => {
     const org = orgOf(state, p);
     return (
       contains(titles, p.title) &&
+      contains(tags, [org?.industry, ...(Array.isArray(org?.keywords) ? org.keywords : [])].join(" ")) &&
       (seniorities.length === 0 || seniorities.includes(lower(p.seniority) ?? "")) &&
       (domains.length === 0 || domains.includes(lower(p.organization_domain) ?? "")) &&
       contains(locations, [org?.city, org?.state, org?.country].join(", ")) &&
