@@ -90,14 +90,13 @@ export class SandboxProspecting implements ProspectingPort {
     const company = dir.byDomain.get(domain.toLowerCase());
     if (!company) return { people: [], credits: 0 };
     const found = dir.people
+      // the people search's order, as Apollo reveals the ones its search returns first
       .filter((p) => p.domain === company.domain)
-      .sort((a, b) => SENIOR.indexOf(a.seniority) - SENIOR.indexOf(b.seniority) || a.id.localeCompare(b.id))
       .slice(0, people)
       .map((p) => ({ name: `${p.firstName} ${p.lastName}`, title: p.title, email: p.email }));
     return { profile: profileOf(company), people: found, credits: 1 + found.length };
   }
 }
-const SENIOR = ["c_suite", "vp", "head", "director", "manager", "senior", "entry"];
 
 const COLUMNS = { industry: "industry", employees: "employees", country: "country" } as const;
 

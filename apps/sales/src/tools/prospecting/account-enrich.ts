@@ -207,5 +207,5 @@ export const accountEnrich = salesTool({
       ...o.people.map((p) => `${p.name} — ${p.title ?? "?"} ${p.email ?? ""}${p.in_crm ? " [in CRM]" : ""}`),
       o.note,
     ].join("\n"),
-  example: { account_id: "acc_0001" },
+  example: { account_id: "acc_0001", write_back: true },
 });
