@@ -25,7 +25,7 @@ describe("prospects_find on the sandbox directory", () => {
       const account = await db.one<{ id: string }>("SELECT id FROM sb_accounts WHERE lower(domain) = ?", [
         p.domain,
       ]);
-      const [first, masked] = p.name.split(" ") as [string, string];
+      const [first, masked] = String(p.name).split(" ") as [string, string];
       const contacts = account
         ? await db.query<{ first_name: string; last_name: string }>(
             "SELECT first_name, last_name FROM sb_contacts WHERE account_id = ?",
