@@ -1,5 +1,4 @@
 import { toolsFor } from "@revops/kit";
-
 import type {
   AccountCandidates,
   AccountDetail,
@@ -37,6 +36,7 @@ import type {
   TaskRow,
   WriteOrigin,
 } from "@revops/sandbox";
+import type { AccountWritePort, ProspectingPort } from "./ports-prospecting";
 
 export type {
   CalendarPort,
@@ -261,6 +261,12 @@ export interface SalesPorts {
   crm: CrmPort;
   /** Present when SALES_ENRICHMENT names a vendor. */
   enrichment?: EnrichmentPort;
+  /** Apollo when SALES_ENRICHMENT=apollo, else the sandbox's directory on the sandbox CRM; absent otherwise. */
+  prospecting?: ProspectingPort;
+  /** Writes enriched fields onto accounts (the sandbox CRM; vendor CRMs not yet). */
+  accountWrite?: AccountWritePort;
+  /** Credits one call may spend before a human confirms it (APOLLO_CREDIT_CONFIRM_ABOVE). */
+  creditConfirmAbove?: number;
   /** Meetings: the sandbox's calendar or Google Calendar (SALES_CALENDAR). */
   calendar: CalendarPort;
   /** Sales email as the rep: the sandbox's mailbox or Gmail. */

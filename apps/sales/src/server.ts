@@ -2,12 +2,15 @@ import { defineServer, nameConnection, portsWithConnections, type Runtime } from
 import { SandboxCrm, SandboxMeetings, sandboxDatabase, sandboxNow, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import {
+  loadCreditConfirmAbove,
   loadSalesCalendarConfig,
   loadSalesCrmConfig,
   loadSalesEnrichmentConfig,
   salesIntegrationEnv,
 } from "./integrations/config";
+import { SandboxAccountWrite, SandboxProspecting } from "./integrations/sandbox/prospecting";
 import type { EnrichmentPort, SalesPorts } from "./ports";
+import type { ProspectingPort } from "./ports-prospecting";
 import { quarterReviewPrompt } from "./prompts";
 import { accountResource, ownersResource } from "./resources";
 import { tools, toolsets } from "./tools";
@@ -26,11 +29,12 @@ async function salesEnrichment(
   rt: Runtime,
   env: Env,
   name?: string,
-): Promise<{ enrichment?: EnrichmentPort }> {
+): Promise<{ enrichment?: EnrichmentPort; prospecting?: ProspectingPort; creditConfirmAbove: number }> {
   const config = nameConnection(loadSalesEnrichmentConfig(env), name);
-  if (config.enrichment === "none") return {};
+  const creditConfirmAbove = loadCreditConfirmAbove(env);
+  if (config.enrichment === "none") return { creditConfirmAbove };
   const { vendorEnrichment } = await import("./integrations/vendor-ports");
-  return { enrichment: await vendorEnrichment(rt, config) };
+  return { ...(await vendorEnrichment(rt, config)), creditConfirmAbove };
 }
 
 type Meetings = Pick<SalesPorts, "calendar" | "mail" | "emailDailyCap">;
@@ -61,6 +65,8 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Sales
   }
   const db = await sandboxDatabase(rt);
   return {
+    prospecting: new SandboxProspecting(db),
+    accountWrite: new SandboxAccountWrite(db),
     crm: new SandboxCrm(db),
     today: () => sandboxToday(db),
     now: () => sandboxNow(db),

@@ -12,7 +12,12 @@ describeGuardMatrix(createSalesServer(), {
       start: "2026-11-25T16:00:00Z",
       attendees: ["buyer@example.com"],
     },
+    // a write-back always asks a human (a plain enrichment under APOLLO_CREDIT_CONFIRM_ABOVE does not)
+    account_enrich: { account_id: "acc_0001", write_back: true },
   },
-  changedArgs: { deal_update: { deal_id: "deal_0001", next_step: "Another step" } },
+  changedArgs: {
+    deal_update: { deal_id: "deal_0001", next_step: "Another step" },
+    account_enrich: { account_id: "acc_0001", write_back: true, people: 1 },
+  },
   env: { SANDBOX_SCALE: "0.1" },
 });

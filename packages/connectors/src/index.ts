@@ -16,6 +16,7 @@ export {
   type PersonMatchInput,
 } from "./apollo/operations";
 export { type ApolloQuotaOptions, createApolloQuotaTracker } from "./apollo/quota";
+export type { ApolloPage, ApolloSearchFilter, ApolloSearchPerson } from "./apollo/search";
 export { type AppSetupOptions, type ConnectorHost, connectorSetup } from "./app-setup";
 export type { ConnectionConfig, ConnectorVendor, ResilienceSetup } from "./connection";
 export { connectorClassifier } from "./errors";

@@ -45,6 +45,11 @@ async function guardCall(
   const { control, args } = splitControl(call.input);
   // The handler and the preview see the tool's own arguments only.
   call.input = args;
+  // a plain call the tool says needs no human runs as is; dry runs, tokens, approvals and cards keep their path
+  const plain = Object.keys(control).length === 0 && !call.ctx.confirmation && !call.ctx.inputRound?.state;
+  if (spec.needed && plain) {
+    if (!(await spec.needed(args, call.ctx))) return next();
+  }
   // a card confirms exactly the plan it showed: no other confirmation rides along
   if (call.ctx.confirmation && Object.keys(control).length > 0)
     return refuse(

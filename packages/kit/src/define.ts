@@ -27,6 +27,8 @@ export interface PlannedGuard<I, P> {
   /** Fixed, or decided by the arguments (a ticket update is outbound only when it carries a public reply). */
   kind: GuardKind | ((input: I) => GuardKind);
   preview: (input: I, ctx: ToolContext<P>) => Promise<unknown> | unknown;
+  /** Whether this call needs a human at all (a credit spend under the configured size does not); absent: always. */
+  needed?: (input: I, ctx: ToolContext<P>) => Promise<boolean> | boolean;
 }
 
 /** A tool that changes something declares a planned guard, or says in `none` why it needs no human. */

@@ -7,7 +7,13 @@ export type PriceTable = Record<string, Record<string, number>>;
  * Apollo's price for extra credits.
  */
 export const VENDOR_PRICES: PriceTable = {
-  apollo: { "organizations.enrich": 0.2, "people.match": 0.2 },
+  // People API Search spends no credit; Organization Search one per page of results (docs.apollo.io "API Pricing")
+  apollo: {
+    "organizations.enrich": 0.2,
+    "people.match": 0.2,
+    "organizations.search": 0.2,
+    "people.search": 0,
+  },
 };
 
 /** Exact money: the ledger stores integer micro-dollars. */

@@ -28,6 +28,8 @@ export const salesIntegrationEnv = z.object({
   /** Firmographics on account_get from an enrichment vendor; "none" (default) or "apollo". */
   SALES_ENRICHMENT: z.enum(["none", "apollo"]).default("none"),
   APOLLO_API_KEY: z.string().min(1).optional(),
+  /** Apollo credits one account_enrich call may spend unconfirmed (≥ 1: a prospects_find page spends at most 1). */
+  APOLLO_CREDIT_CONFIRM_ABOVE: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Meetings and sales email: the sandbox's own calendar and mailbox, or Google Calendar and Gmail. */
   SALES_CALENDAR: z.enum(["sandbox", "google"]).default("sandbox"),
   GOOGLE_ACCESS_TOKEN: z.string().min(1).optional(),
@@ -235,6 +237,11 @@ export function loadSalesEnrichmentConfig(
     ...(e.REVOPS_TEST_ENRICHMENT_BASE_URL ? { baseUrl: e.REVOPS_TEST_ENRICHMENT_BASE_URL } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
   };
+}
+
+/** Credits a call may spend without a human confirming the spend (APOLLO_CREDIT_CONFIRM_ABOVE). */
+export function loadCreditConfirmAbove(env: Record<string, string | undefined> = process.env): number {
+  return loadConfig(salesIntegrationEnv, { env }).APOLLO_CREDIT_CONFIRM_ABOVE;
 }
 
 export type SalesCalendarConfig =

@@ -9,7 +9,9 @@ import {
 import type { ConsentedConnection, ConsentVendor } from "@revops/connectors/oauth-consent";
 import type { Runtime } from "@revops/kit";
 import type { CrmPort, EnrichmentPort } from "../ports";
+import type { ProspectingPort } from "../ports-prospecting";
 import { ApolloEnrichment } from "./apollo/enrichment";
+import { ApolloProspecting } from "./apollo/prospecting";
 import type { SalesCalendarConfig, SalesCrmConfig, SalesEnrichmentConfig } from "./config";
 import { GoogleCalendar } from "./google/calendar";
 import { HubSpotCrm } from "./hubspot/crm";
@@ -64,11 +66,11 @@ async function consentedTokens(rt: Runtime, vendor: ConsentVendor, c: ConsentedC
   return { tokens, tokenConnectionId: c.connectionId };
 }
 
-/** The enrichment port of a configured vendor; its answers are cached for outages like the CRM's. */
+/** The enrichment and prospecting ports of a configured vendor; answers cached for outages like the CRM's. */
 export async function vendorEnrichment(
   rt: Runtime,
   config: Exclude<SalesEnrichmentConfig, { enrichment: "none" }>,
-): Promise<EnrichmentPort> {
+): Promise<{ enrichment: EnrichmentPort; prospecting: ProspectingPort }> {
   const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
   const apollo = await createApolloConnector(
     {
@@ -80,7 +82,7 @@ export async function vendorEnrichment(
     },
     setup,
   );
-  return new ApolloEnrichment(apollo);
+  return { enrichment: new ApolloEnrichment(apollo), prospecting: new ApolloProspecting(apollo) };
 }
 
 /** Google Calendar and Gmail of the connected user; Gmail send keys live in the runtime's key-value store. */

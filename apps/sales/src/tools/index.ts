@@ -7,6 +7,7 @@ import { leadsWriteTools, leadsWriteToolset } from "./leads-write";
 import { meetingsTools, meetingsToolset } from "./meetings";
 import { outreachTools, outreachToolset } from "./outreach";
 import { pipelineTools, pipelineToolset } from "./pipeline";
+import { prospectingTools, prospectingToolset } from "./prospecting";
 
 export const toolsets = [
   pipelineToolset,
@@ -18,6 +19,7 @@ export const toolsets = [
   leadsWriteToolset,
   meetingsToolset,
   outreachToolset,
+  prospectingToolset,
 ];
 export const tools = [
   ...pipelineTools,
@@ -29,4 +31,5 @@ export const tools = [
   ...leadsWriteTools,
   ...meetingsTools,
   ...outreachTools,
+  ...prospectingTools,
 ];

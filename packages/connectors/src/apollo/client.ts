@@ -17,6 +17,9 @@ export type ApolloConnection = Omit<ConnectionConfig<ApolloCredentials>, "vendor
 
 export const APOLLO_API_URL = "https://api.apollo.io";
 
+/** Apollo limits its enrichment endpoints apart from all others (docs.apollo.io "Rate Limits"). */
+const ENRICHMENT_PATHS = new Set(["/api/v1/organizations/enrich", "/api/v1/people/match"]);
+
 export interface ApolloRequest {
   method: "GET" | "POST";
   /** Path under the base URL, e.g. /api/v1/organizations/enrich. */
@@ -80,8 +83,8 @@ export async function createApolloSdk(
       agent,
       signal: ctx.signal,
     });
-    // every answer, errors included, carries the allocation headers
-    quota.observe(res.headers);
+    // every answer carries its own endpoints' allocation: the daily guard follows the enrichment windows only
+    if (ENRICHMENT_PATHS.has(req.path)) quota.observe(res.headers);
     if (res.status >= 300 && res.status < 400) {
       throw new VendorError({
         vendor: "apollo",

@@ -2,6 +2,13 @@ import { isIP } from "node:net";
 import { isVendorError, type MaybeStale, VendorError } from "@revops/resilience";
 import type { ResilienceSetup } from "../connection";
 import { type ApolloConnection, type ApolloSdk, createApolloSdk } from "./client";
+import {
+  type ApolloPage,
+  type ApolloSearchFilter,
+  type ApolloSearchPerson,
+  searchOrganizations,
+  searchPeople,
+} from "./search";
 
 /** The organization fields the suite reads; Apollo sends many more. */
 export type ApolloOrganization = Record<string, unknown> & {
@@ -25,6 +32,8 @@ export type ApolloPerson = Record<string, unknown> & {
 
 /** What identifies a person: an email, a LinkedIn URL, or a name with a company domain or name. */
 export interface PersonMatchInput {
+  /** Apollo's person id, from a people search. */
+  id?: string;
   email?: string;
   linkedinUrl?: string;
   firstName?: string;
@@ -40,6 +49,10 @@ export interface ApolloConnector {
   enrichOrganization(domain: string): Promise<MaybeStale<ApolloOrganization | null>>;
   /** POST /api/v1/people/match; null when nobody matches (no credit spent). */
   matchPerson(input: PersonMatchInput): Promise<ApolloPerson | null>;
+  /** People API Search: no credit spent, no emails returned. */
+  searchPeople(filter: ApolloSearchFilter): Promise<ApolloPage<ApolloSearchPerson>>;
+  /** Organization Search: one credit per page with results; an empty page costs nothing. */
+  searchOrganizations(filter: ApolloSearchFilter): Promise<ApolloPage<ApolloOrganization>>;
 }
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -109,6 +122,8 @@ export async function createApolloConnector(
 
   return {
     sdk,
+    searchPeople: (filter) => searchPeople(sdk, runtime, filter),
+    searchOrganizations: (filter) => searchOrganizations<ApolloOrganization>(sdk, runtime, filter),
     async enrichOrganization(raw) {
       const domain = apolloDomain(raw);
       if (!domain) {
@@ -125,7 +140,7 @@ export async function createApolloConnector(
     async matchPerson(input) {
       const byName =
         (input.name || (input.firstName && input.lastName)) && (input.domain || input.organizationName);
-      if (!input.email && !input.linkedinUrl && !byName) {
+      if (!input.id && !input.email && !input.linkedinUrl && !byName) {
         throw new VendorError({
           vendor: "apollo",
           kind: "invalid",
@@ -135,6 +150,7 @@ export async function createApolloConnector(
         });
       }
       const body = {
+        ...(input.id ? { id: input.id } : {}),
         ...(input.email ? { email: input.email } : {}),
         ...(input.linkedinUrl ? { linkedin_url: input.linkedinUrl } : {}),
         ...(input.firstName ? { first_name: input.firstName } : {}),
@@ -145,7 +161,8 @@ export async function createApolloConnector(
         reveal_personal_emails: false,
         reveal_phone_number: false,
       };
-      const who = input.email ?? input.linkedinUrl ?? input.name ?? `${input.firstName} ${input.lastName}`;
+      const who =
+        input.email ?? input.linkedinUrl ?? input.id ?? input.name ?? `${input.firstName} ${input.lastName}`;
       return orNull(
         runtime
           .attempt(

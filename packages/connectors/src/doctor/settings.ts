@@ -288,6 +288,12 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
           hint: "Settings → Integrations → API Keys",
           secret: true,
         },
+        {
+          name: "APOLLO_CREDIT_CONFIRM_ABOVE",
+          label: "Credits one call may spend before a human confirms",
+          hint: "Default 5; account_enrich above it is a spend plan",
+          optional: true,
+        },
       ],
     },
   ],

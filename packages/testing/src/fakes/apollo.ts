@@ -3,8 +3,12 @@
  * so shapes follow docs.apollo.io: Organization Enrichment (`GET /api/v1/organizations/enrich?domain=` →
  * `{organization}`), People Enrichment (`POST /api/v1/people/match`, parameters in the query or a JSON
  * body → `{person}`), the `x-api-key` header, and the rate-limit headers of every answer (fixed minute, hour
- * and 24-hour windows). Assumed where the docs are silent: a no-match is 200 `{}` / `{person: null}` and
- * spends no credit, a match spends one, errors are `{error}`, a used-up window is 429 without Retry-After.
+ * and 24-hour windows), People API Search (`POST /api/v1/mixed_people/api_search`: no credit, no emails, masked
+ * last names) and Organization Search (`POST /api/v1/mixed_companies/search`: spends credits, docs.apollo.io
+ * "API Pricing"). Enrichment endpoints and all other endpoints are limited separately (docs.apollo.io "Rate
+ * Limits"); a spent window is 429 with Retry-After (the seconds until it resets). Assumed where the docs are
+ * silent: a no-match is 200 `{}` / `{person: null}` and spends no credit, a match spends one, an organization
+ * search spends one credit per page that has results, errors are `{error}`.
  */
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 
@@ -22,10 +26,13 @@ export interface ApolloState {
   people: Row[];
   /** Keys the fake accepts; delete one to make it answer 401. */
   apiKeys: Set<string>;
+  /** The enrichment endpoints' windows (organizations/enrich, people/match). */
   limits: ApolloLimits;
   /** Requests counted in the current fixed windows (set them to simulate a spent allocation). */
   usage: ApolloLimits;
   windowStart: ApolloLimits;
+  /** All other endpoints (the searches): their own windows, as Apollo keeps them. */
+  search: { limits: ApolloLimits; usage: ApolloLimits; windowStart: ApolloLimits };
   /** Enrichment credits spent: one per record returned. */
   creditsUsed: number;
   nextId: number;
@@ -37,6 +44,7 @@ export interface ApolloSeed {
   people?: Omit<Row, "id">[];
   apiKeys?: string[];
   limits?: Partial<ApolloLimits>;
+  searchLimits?: Partial<ApolloLimits>;
 }
 
 export const APOLLO_TEST_API_KEY = "apollo-test-key";
@@ -45,25 +53,35 @@ const WINDOWS: Record<keyof ApolloLimits, number> = { minute: 60_000, hourly: 3_
 const apolloError = (status: number, error: string): Reply => json(status, { error });
 const hexId = (n: number) => `5e66b6381e05b4008c${String(n).padStart(6, "0")}`;
 
-/** Counts one request in every window; the first spent window answers 429. */
+type Windows = Pick<ApolloState, "limits" | "usage" | "windowStart">;
+const ENRICHMENT_PATHS = new Set(["/api/v1/organizations/enrich", "/api/v1/people/match"]);
+
+/** The windows a path counts in: enrichment endpoints apart from all others. */
+const windowsOf = (state: ApolloState, path: string): Windows =>
+  ENRICHMENT_PATHS.has(path) ? state : state.search;
+
+/** Counts one request in every window of its kind; the first spent window answers 429 with its reset. */
 function spend(state: ApolloState, path: string): Reply | undefined {
+  const c = windowsOf(state, path);
   const now = Date.now();
   for (const w of Object.keys(WINDOWS) as (keyof ApolloLimits)[]) {
-    if (now - state.windowStart[w] >= WINDOWS[w]) {
-      state.windowStart[w] = now;
-      state.usage[w] = 0;
+    if (now - c.windowStart[w] >= WINDOWS[w]) {
+      c.windowStart[w] = now;
+      c.usage[w] = 0;
     }
   }
-  const spent = (Object.keys(WINDOWS) as (keyof ApolloLimits)[]).find(
-    (w) => state.usage[w] >= state.limits[w],
-  );
+  const spent = (Object.keys(WINDOWS) as (keyof ApolloLimits)[]).find((w) => c.usage[w] >= c.limits[w]);
   if (spent) {
-    return apolloError(
-      429,
-      `The maximum number of api calls allowed for ${path.slice(1)} is ${state.limits[spent]} times per ${spent === "minute" ? "minute" : spent === "hourly" ? "hour" : "day"}. Please upgrade your plan.`,
-    );
+    const resetS = Math.max(1, Math.ceil((c.windowStart[spent] + WINDOWS[spent] - now) / 1000));
+    return {
+      ...apolloError(
+        429,
+        `The maximum number of api calls allowed for ${path.slice(1)} is ${c.limits[spent]} times per ${spent === "minute" ? "minute" : spent === "hourly" ? "hour" : "day"}. Please upgrade your plan.`,
+      ),
+      headers: { "retry-after": String(resetS) },
+    };
   }
-  for (const w of Object.keys(WINDOWS) as (keyof ApolloLimits)[]) state.usage[w]++;
+  for (const w of Object.keys(WINDOWS) as (keyof ApolloLimits)[]) c.usage[w]++;
   return undefined;
 }
 
@@ -110,6 +128,104 @@ function matchPerson(state: ApolloState, req: FakeRequest): Reply {
   return json(200, { person });
 }
 
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string").map((x) => x.toLowerCase()) : [];
+const contains = (wanted: string[], v: unknown) =>
+  wanted.length === 0 || wanted.some((w) => (lower(v) ?? "").includes(w));
+/** "51,200" ranges as Apollo takes them in organization_num_employees_ranges. */
+const inRanges = (ranges: string[], n: unknown) =>
+  ranges.length === 0 ||
+  ranges.some((r) => {
+    const [lo, hi] = r.split(",").map(Number);
+    return typeof n === "number" && n >= (lo ?? 0) && n <= (hi || Number.MAX_SAFE_INTEGER);
+  });
+
+interface SearchBody {
+  body: Record<string, unknown>;
+  page: number;
+  perPage: number;
+}
+
+function searchBody(req: FakeRequest): SearchBody | Reply {
+  const body = typeof req.json === "object" && req.json !== null ? (req.json as Record<string, unknown>) : {};
+  const page = body.page === undefined ? 1 : Number(body.page);
+  const perPage = body.per_page === undefined ? 10 : Number(body.per_page);
+  if (!Number.isInteger(page) || page < 1 || page > 500) return apolloError(422, "page must be 1 to 500");
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100)
+    return apolloError(422, "per_page must be 1 to 100");
+  return { body, page, perPage };
+}
+
+const orgOf = (state: ApolloState, p: Row) =>
+  typeof p.organization_domain === "string" ? state.organizations.get(p.organization_domain) : undefined;
+
+/** People API Search: free, so it never reveals emails; last names are masked as Apollo does. */
+function searchPeople(state: ApolloState, req: FakeRequest): Reply {
+  const parsed = searchBody(req);
+  if ("status" in parsed) return parsed;
+  const { body, page, perPage } = parsed;
+  const titles = list(body.person_titles);
+  const seniorities = list(body.person_seniorities);
+  const domains = list(body.q_organization_domains_list);
+  const locations = list(body.organization_locations);
+  const ranges = list(body.organization_num_employees_ranges);
+  const tags = list(body.q_organization_keyword_tags);
+  const hits = state.people.filter((p) => {
+    const org = orgOf(state, p);
+    return (
+      contains(titles, p.title) &&
+      contains(tags, [org?.industry, ...(Array.isArray(org?.keywords) ? org.keywords : [])].join(" ")) &&
+      (seniorities.length === 0 || seniorities.includes(lower(p.seniority) ?? "")) &&
+      (domains.length === 0 || domains.includes(lower(p.organization_domain) ?? "")) &&
+      contains(locations, [org?.city, org?.state, org?.country].join(", ")) &&
+      inRanges(ranges, org?.estimated_num_employees)
+    );
+  });
+  const people = hits.slice((page - 1) * perPage, page * perPage).map((p) => {
+    const last = typeof p.last_name === "string" ? p.last_name : "";
+    const org = orgOf(state, p);
+    return {
+      id: p.id,
+      first_name: p.first_name,
+      last_name_obfuscated: last ? `${last.slice(0, 2)}***${last.slice(-1)}` : null,
+      title: p.title,
+      seniority: p.seniority,
+      has_email: typeof p.email === "string",
+      organization: { name: org?.name ?? p.organization_name ?? null, primary_domain: p.organization_domain },
+    };
+  });
+  return json(200, { total_entries: hits.length, people });
+}
+
+/** Organization Search: one credit per page that has results. */
+function searchOrganizations(state: ApolloState, req: FakeRequest): Reply {
+  const parsed = searchBody(req);
+  if ("status" in parsed) return parsed;
+  const { body, page, perPage } = parsed;
+  const domains = list(body.q_organization_domains_list);
+  const locations = list(body.organization_locations);
+  const ranges = list(body.organization_num_employees_ranges);
+  const tags = list(body.q_organization_keyword_tags);
+  const orgs = [...new Set(state.organizations.values())].filter(
+    (o) =>
+      (domains.length === 0 || domains.includes(lower(o.primary_domain) ?? "")) &&
+      contains(locations, [o.city, o.state, o.country].join(", ")) &&
+      inRanges(ranges, o.estimated_num_employees) &&
+      contains(tags, [o.industry, ...(Array.isArray(o.keywords) ? o.keywords : [])].join(" ")),
+  );
+  const organizations = orgs.slice((page - 1) * perPage, page * perPage);
+  if (organizations.length > 0) state.creditsUsed++;
+  return json(200, {
+    pagination: {
+      page,
+      per_page: perPage,
+      total_entries: orgs.length,
+      total_pages: Math.ceil(orgs.length / perPage),
+    },
+    organizations,
+  });
+}
+
 function route(state: ApolloState, req: FakeRequest): Reply {
   const key = req.headers["x-api-key"];
   if (typeof key !== "string" || !state.apiKeys.has(key))
@@ -119,21 +235,26 @@ function route(state: ApolloState, req: FakeRequest): Reply {
   if (req.path === "/api/v1/organizations/enrich" && req.method === "GET")
     return enrichOrganization(state, req);
   if (req.path === "/api/v1/people/match" && req.method === "POST") return matchPerson(state, req);
+  if (req.path === "/api/v1/mixed_people/api_search" && req.method === "POST")
+    return searchPeople(state, req);
+  if (req.path === "/api/v1/mixed_companies/search" && req.method === "POST")
+    return searchOrganizations(state, req);
   return apolloError(404, `No route matches ${req.method} ${req.path}`);
 }
 
-/** The documented headers, on every answer (faults included) unless the answer set them itself. */
-function rateHeaders(state: ApolloState, reply: Reply): Record<string, string> {
+/** The documented headers of the path's windows, on every answer (faults included) unless it set them itself. */
+function rateHeaders(state: ApolloState, path: string, reply: Reply): Record<string, string> {
+  const { limits, usage } = windowsOf(state, path);
   const all: Record<string, string> = {
-    "x-rate-limit-minute": String(state.limits.minute),
-    "x-minute-usage": String(state.usage.minute),
-    "x-minute-requests-left": String(Math.max(0, state.limits.minute - state.usage.minute)),
-    "x-rate-limit-hourly": String(state.limits.hourly),
-    "x-hourly-usage": String(state.usage.hourly),
-    "x-hourly-requests-left": String(Math.max(0, state.limits.hourly - state.usage.hourly)),
-    "x-rate-limit-daily": String(state.limits.daily),
-    "x-daily-usage": String(state.usage.daily),
-    "x-daily-requests-left": String(Math.max(0, state.limits.daily - state.usage.daily)),
+    "x-rate-limit-minute": String(limits.minute),
+    "x-minute-usage": String(usage.minute),
+    "x-minute-requests-left": String(Math.max(0, limits.minute - usage.minute)),
+    "x-rate-limit-hourly": String(limits.hourly),
+    "x-hourly-usage": String(usage.hourly),
+    "x-hourly-requests-left": String(Math.max(0, limits.hourly - usage.hourly)),
+    "x-rate-limit-daily": String(limits.daily),
+    "x-daily-usage": String(usage.daily),
+    "x-daily-requests-left": String(Math.max(0, limits.daily - usage.daily)),
   };
   for (const k of Object.keys(reply.headers ?? {})) delete all[k.toLowerCase()];
   return all;
@@ -148,6 +269,11 @@ export function apolloState(seed: ApolloSeed = {}): ApolloState {
     limits: { minute: 50, hourly: 100, daily: 300, ...seed.limits },
     usage: { minute: 0, hourly: 0, daily: 0 },
     windowStart: { minute: now, hourly: now, daily: now },
+    search: {
+      limits: { minute: 50, hourly: 200, daily: 600, ...seed.searchLimits },
+      usage: { minute: 0, hourly: 0, daily: 0 },
+      windowStart: { minute: now, hourly: now, daily: now },
+    },
     creditsUsed: 0,
     nextId: 1,
   };
@@ -167,7 +293,7 @@ export function startApolloFake(seed: ApolloSeed = {}): Promise<RunningFake<Apol
       name: "apollo",
       route: (req) => route(state, req),
       unauthorized: () => apolloError(401, "Invalid access credentials."),
-      decorate: (_req, reply) => rateHeaders(state, reply),
+      decorate: (req, reply) => rateHeaders(state, req.path, reply),
     },
     state,
   );
