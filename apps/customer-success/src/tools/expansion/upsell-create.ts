@@ -94,7 +94,7 @@ export const upsellCreate = csTool({
       };
     },
   },
-  example: { account_id: "acc_0001", close_date: "2026-12-31" },
+  example: { account_id: "acc_0030", close_date: "2026-12-31" },
   handler: async ({ input: a, ctx }) => {
     const d = await draftOf(ctx.ports, a);
     let w: Awaited<ReturnType<CsPorts["crm"]["createDeal"]>>;
