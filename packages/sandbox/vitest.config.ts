@@ -14,6 +14,7 @@ export default workspaceTestConfig({
     "src/ports/crm-lead-write.ts",
     "src/ports/crm-leads.ts",
     "src/ports/cs-adoption.ts",
+    "src/ports/cs-book.ts",
     "src/ports/cs-kb.ts",
     "src/ports/cs-terms.ts",
     "src/ports/cs-ticket-create.ts",

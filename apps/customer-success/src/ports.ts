@@ -3,6 +3,7 @@ import {
   type AccountSignals,
   type FeatureUse,
   type KbArticle,
+  type NewDeal,
   type NewTicket,
   type NpsResponseRow,
   type OnboardingPort,
@@ -10,6 +11,8 @@ import {
   type RenewalDealRow,
   type RenewalHistory,
   type RenewalTermFeatures,
+  type SandboxCustomerBook,
+  type SandboxHealthModel,
   type SandboxTasks,
   type SignalsQuery,
   type TermHistory,
@@ -151,8 +154,36 @@ export {
 /** Tasks and touchpoints of save plays and logged conversations (our database: no help desk holds them). */
 export type TaskStore = Pick<SandboxTasks, "createTask" | "logTouchpoint" | "openTasks" | "touchpoints">;
 
+/** The customer-success book: region, lifecycle, CSM and tags per account, and bulk changes to them (our database). */
+export type CustomerBook = Pick<SandboxCustomerBook, "rows" | "csms" | "apply" | "landed">;
+/** Versions of the health score's weights (our database: one definition every tool and the suite read). */
+export type HealthModelStore = Pick<SandboxHealthModel, "versions" | "save">;
+
+/**
+ * Where upsell deals are created: the sales server's CRM port in the suite (Salesforce, HubSpot or the sandbox),
+ * the sandbox CRM when customer success runs alone. Its `createDeal` is the one `deal_create` uses.
+ */
+export interface DealCrm {
+  source: string;
+  getAccount(
+    id: string,
+  ): Promise<{ id: string; name: string; ownerId: string; ownerName: string } | undefined>;
+  createDeal(
+    deal: NewDeal,
+    origin: TicketWriteOrigin,
+  ): Promise<{
+    system: string;
+    id: string;
+    deal: { name: string; amount: number; stage: string; closeDate: string; ownerName: string };
+    recovered?: boolean;
+  }>;
+}
+
 export interface CsPorts {
   support: SupportPort;
+  book: CustomerBook;
+  healthModel: HealthModelStore;
+  crm: DealCrm;
   tasks: TaskStore;
   /** Onboarding plans: always our database (no vendor holds them), whatever serves support. */
   onboarding: OnboardingPort;

@@ -1,6 +1,7 @@
 import { defineResource, notFound } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { healthScore } from "./domain/health";
+import { activeHealthWeights } from "./health-weights";
 import type { CsPorts } from "./ports";
 
 export const accountHealthResource = defineResource<CsPorts>({
@@ -18,7 +19,8 @@ export const accountHealthResource = defineResource<CsPorts>({
       throw notFound(`No customer account ${params.account_id}.`, {
         hint: "Complete account_id or call accounts_at_risk.",
       });
-    const health = healthScore(signals, await ctx.ports.today());
+    const { weights } = await activeHealthWeights(ctx.ports);
+    const health = healthScore(signals, await ctx.ports.today(), weights);
     return [{ uri, mimeType: "application/json", text: JSON.stringify({ ...health, signals }) }];
   },
   complete: {

@@ -1,5 +1,8 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import {
+  SandboxCrm,
+  SandboxCustomerBook,
+  SandboxHealthModel,
   SandboxOnboarding,
   SandboxSupport,
   SandboxTasks,
@@ -43,13 +46,18 @@ async function portsOf(
   const sandbox = new SandboxSupport(db);
   const onboarding = new SandboxOnboarding(db);
   const tasks = new SandboxTasks(db);
+  const own = {
+    book: new SandboxCustomerBook(db),
+    healthModel: new SandboxHealthModel(db),
+    crm: Object.assign(new SandboxCrm(db), { source: "sandbox" }),
+  };
   const { support, usage, conversations } = config;
   if (
     support.support === "sandbox" &&
     usage.usage === "sandbox" &&
     conversations.conversations === "sandbox"
   ) {
-    return { support: sandbox, onboarding, tasks, today: () => sandboxToday(db), source: "sandbox" };
+    return { support: sandbox, onboarding, tasks, ...own, today: () => sandboxToday(db), source: "sandbox" };
   }
   // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
   const { vendorFeedback, vendorSupport, vendorUsage } = await import("./integrations/vendor-ports");
@@ -67,7 +75,7 @@ async function portsOf(
   });
   const real = [support.support, usage.usage, conversations.conversations].filter((v) => v !== "sandbox");
   // the account book is always the sandbox's, so it is named too
-  return { support: composite, onboarding, tasks, today, source: [...real, "sandbox"].join("+") };
+  return { support: composite, onboarding, tasks, ...own, today, source: [...real, "sandbox"].join("+") };
 }
 
 type Env = Record<string, string | undefined>;

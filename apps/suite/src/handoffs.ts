@@ -35,3 +35,28 @@ export function withRenewalRisk(
   });
   return { ...sales, ports: async (rt) => wrap(await sales.ports(rt), rt) };
 }
+
+/**
+ * The customer-success server as the suite serves it: upsell_create writes its expansion deal through the sales
+ * server's CRM port (Salesforce, HubSpot or the sandbox, with that port's resilience and once-only write), so the
+ * deal is the one sales' deals_list shows. Nothing else changes.
+ */
+export function withSalesCrm(
+  cs: ServerModule<CsPorts>,
+  sales: () => ServerModule<SalesPorts>,
+): ServerModule<CsPorts> {
+  const crmOf = async (rt: Runtime): Promise<CsPorts["crm"]> => {
+    const s = await rt.ports(sales());
+    return {
+      source: s.source,
+      getAccount: (id) => s.crm.getAccount(id),
+      createDeal: (deal, origin) => s.crm.createDeal(deal, origin),
+    };
+  };
+  const wrap = async (ports: CsPorts, rt: Runtime): Promise<CsPorts> => ({
+    ...ports,
+    crm: await crmOf(rt),
+    using: async (connection) => wrap(await ports.using(connection), rt),
+  });
+  return { ...cs, ports: async (rt) => wrap(await cs.ports(rt), rt) };
+}

@@ -3,7 +3,7 @@ import { createMarketingServer } from "@revops/marketing-mcp";
 import { createSalesServer } from "@revops/sales-mcp";
 import pkg from "../package.json" with { type: "json" };
 import { createCustomerModule } from "./customer/module";
-import { withRenewalRisk } from "./handoffs";
+import { withRenewalRisk, withSalesCrm } from "./handoffs";
 
 export const SUITE_INFO = {
   name: "revops-suite",
@@ -16,7 +16,8 @@ export const SUITE_INFO = {
 
 /** The three servers in one process (names namespaced: sales_deals_list, toolsets the union) and the suite's own. */
 export function createSuiteModules() {
-  const cs = createCustomerSuccessServer();
+  // each asks the other's ports lazily, per call: customer success creates upsells in the sales CRM
+  const cs = withSalesCrm(createCustomerSuccessServer(), () => sales);
   const sales = withRenewalRisk(createSalesServer(), cs);
   const marketing = createMarketingServer();
   return [sales, marketing, cs, createCustomerModule({ sales, cs, marketing })];

@@ -133,6 +133,15 @@ export {
   type StageTiming,
 } from "./ports/crm-risk.js";
 export type { FeatureUse } from "./ports/cs-adoption.js";
+export {
+  type CustomerBookRow,
+  type CustomerChanges,
+  CustomerWriteError,
+  type HealthWeightsVersion,
+  LIFECYCLES,
+  SandboxCustomerBook,
+  SandboxHealthModel,
+} from "./ports/cs-book.js";
 export { type KbArticle, snippetOf } from "./ports/cs-kb.js";
 export type { SubscriptionTerm, TermHistory } from "./ports/cs-terms.js";
 export type { NewTicket, TicketCreateResult, TicketRequester } from "./ports/cs-ticket-create.js";

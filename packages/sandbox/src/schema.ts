@@ -372,6 +372,16 @@ const campaignWrites = `
 ALTER TABLE sb_campaigns ADD COLUMN owner_id ${T};
 `;
 
+// Customer-success book (customers_bulk_update) and health weights (health_model_update): our database holds a
+// customer's CSM and tags and each version of the weights; a retried weights change finds its row by key.
+const csSegmentsHealth = `
+CREATE TABLE IF NOT EXISTS sb_account_cs (account_id ${T} PRIMARY KEY, csm_id ${T}, tags ${T} NOT NULL);
+CREATE TABLE IF NOT EXISTS sb_health_weights (
+  version INTEGER PRIMARY KEY, weights ${T} NOT NULL, note ${T}, principal ${T} NOT NULL, plan_hash ${T},
+  idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -394,6 +404,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0014-kb-articles", sql: kbArticles },
   { id: "sandbox-0015-lead-conversions", sql: leadConversions },
   { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
+  { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
 ];
 
 /**
@@ -429,4 +440,6 @@ export const WRITTEN_TABLES = [
   "sb_sales_emails",
   "sb_lead_handoffs",
   "sb_lead_conversions",
+  "sb_account_cs",
+  "sb_health_weights",
 ] as const;

@@ -63,6 +63,8 @@ export interface PlayInputs {
   drivers: readonly { feature: ChurnFeature; logOdds: number }[];
   /** Points each health component gave. */
   components: Record<HealthComponent, number>;
+  /** Points each component could give (the active weights'); default the standard ones. */
+  componentMax?: Record<HealthComponent, number>;
 }
 
 /** The plays for one account, each with the driver that called for it. Pure and deterministic. */
@@ -72,15 +74,17 @@ export function playsFor(a: PlayInputs): { play: SavePlay; because: string }[] {
     const driver = a.drivers
       .slice(0, 3)
       .find((d) => d.logOdds >= MIN_LOG_ODDS && play.features.includes(d.feature));
+    const max = a.componentMax ?? HEALTH_COMPONENTS;
+    // a component weighted 0 gives no points to lose
     const weak = play.components.find(
-      (c) => HEALTH_COMPONENTS[c] - a.components[c] >= MIN_LOST_SHARE * HEALTH_COMPONENTS[c],
+      (c) => max[c] > 0 && max[c] - a.components[c] >= MIN_LOST_SHARE * max[c],
     );
     if (driver)
       out.push({ play, because: `churn driver ${driver.feature} (+${driver.logOdds.toFixed(2)} log-odds)` });
     else if (weak)
       out.push({
         play,
-        because: `health ${weak} ${Math.round(a.components[weak])}/${HEALTH_COMPONENTS[weak]} points`,
+        because: `health ${weak} ${Math.round(a.components[weak])}/${max[weak]} points`,
       });
   }
   const fallback = SAVE_PLAYS.find((p) => p.id === "renewal") as SavePlay;

@@ -7,6 +7,7 @@ import { onboardingTools, onboardingToolset } from "./onboarding";
 import { playsTools, playsToolset } from "./plays";
 import { renewalsTools, renewalsToolset } from "./renewals";
 import { retentionTools, retentionToolset } from "./retention";
+import { segmentsTools, segmentsToolset } from "./segments";
 import { supportTools, supportToolset } from "./support";
 import { supportAnalyticsTools, supportAnalyticsToolset } from "./support-analytics";
 import { supportSearchTools, supportSearchToolset } from "./support-search";
@@ -26,6 +27,7 @@ export const toolsets = [
   playsToolset,
   knowledgeToolset,
   engagementToolset,
+  segmentsToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -41,4 +43,5 @@ export const tools = [
   ...playsTools,
   ...knowledgeTools,
   ...engagementTools,
+  ...segmentsTools,
 ];

@@ -1,5 +1,12 @@
 import type { CsPorts } from "@revops/cs-mcp";
-import { churnModelFor, HEALTH_METHOD, healthScore, predictChurn, topDriver } from "@revops/cs-mcp";
+import {
+  activeHealthWeights,
+  churnModelFor,
+  HEALTH_METHOD,
+  healthScore,
+  predictChurn,
+  topDriver,
+} from "@revops/cs-mcp";
 import { AnalyticsMetaSchema, annotations, MoneySchema, notFound, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import type { StoredLink } from "../identity/store";
@@ -147,7 +154,8 @@ export const customer360 = customerTool({
     const byCategory: Record<string, number> = {};
     for (const d of open) byCategory[d.forecastCategory] = (byCategory[d.forecastCategory] ?? 0) + d.amount;
     const openAmount = open.reduce((n, d) => n + d.amount, 0);
-    const health = signals && usageLink ? healthScore(signals, today) : undefined;
+    const { weights } = await activeHealthWeights(cs);
+    const health = signals && usageLink ? healthScore(signals, today, weights) : undefined;
     const trend =
       signals && signals.usagePrev30 > 0
         ? Math.round(((signals.usageLast30 - signals.usagePrev30) / signals.usagePrev30) * 100)

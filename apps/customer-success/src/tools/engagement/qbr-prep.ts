@@ -10,6 +10,7 @@ import {
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { HEALTH_METHOD, healthScore, topDriver } from "../../domain/health";
+import { activeHealthWeights } from "../../health-weights";
 import { csTool } from "../../ports";
 import { AccountIdSchema, AccountNameSchema } from "../schemas";
 import { engagementToolset } from "./toolset";
@@ -70,7 +71,7 @@ export const qbrPrep = csTool({
         ports.onboarding.plans(),
       ]),
     );
-    const h = healthScore(s, today);
+    const h = healthScore(s, today, (await activeHealthWeights(ports)).weights);
     const plan = plans.find((p) => p.accountId === s.accountId);
     const book = `${ports.source} account book`;
     const facts: Fact[] = [

@@ -1,4 +1,5 @@
 import { expansionSignals } from "./expansion-signals";
+import { upsellCreate } from "./upsell-create";
 
 export { expansionToolset } from "./toolset";
-export const expansionTools = [expansionSignals];
+export const expansionTools = [expansionSignals, upsellCreate];

@@ -4,13 +4,14 @@ import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { predict } from "../../domain/churn";
 import {
-  HEALTH_COMPONENTS,
   HEALTH_METHOD,
   type HealthComponent,
   healthScore,
   pastScore,
   topDriver,
+  weightsLabel,
 } from "../../domain/health";
+import { activeHealthWeights } from "../../health-weights";
 import { csTool } from "../../ports";
 import { AccountIdSchema, AccountNameSchema } from "../schemas";
 import { modelFor } from "./churn-model";
@@ -72,7 +73,8 @@ export const accountHealth = csTool({
         fields: ["account_id"],
         hint: "Take an id from health_scores or accounts_at_risk.",
       });
-    const h = healthScore(s, today);
+    const weights = await activeHealthWeights(ports);
+    const h = healthScore(s, today, weights.weights);
     // a past day is computable from the sandbox's history only (vendors serve today's windows)
     const trend = ports.source === "sandbox";
     const days = Array.from({ length: input.months }, (_, i) =>
@@ -84,7 +86,7 @@ export const accountHealth = csTool({
             const [then] = await fromVendor(() =>
               ports.support.accountSignals({ accountIds: [s.accountId], asOf }),
             );
-            return { as_of: asOf, score: pastScore(then, asOf) };
+            return { as_of: asOf, score: pastScore(then, asOf, weights.weights) };
           }),
         )
       : [];
@@ -105,7 +107,7 @@ export const accountHealth = csTool({
       renewal_date: s.renewalDate,
       score: h.score,
       band: h.risk,
-      components: (Object.entries(HEALTH_COMPONENTS) as [HealthComponent, number][]).map(([c, max]) => ({
+      components: (Object.entries(h.max) as [HealthComponent, number][]).map(([c, max]) => ({
         component: c,
         points: r1(h.components[c]),
         max,
@@ -123,7 +125,7 @@ export const accountHealth = csTool({
         : null,
       history: [...past, { as_of: today, score: h.score }],
       meta: {
-        method: `${HEALTH_METHOD} (as health_scores): usage trend 35, seat adoption 20, support load 25, NPS 20; past scores = the same windows ending each ${STEP_DAYS} days back; churn: ${model?.version ?? "no model"} (as churn_risk), drivers vs an average renewal`,
+        method: `${HEALTH_METHOD} weights v${weights.version} (as health_scores): ${weightsLabel(weights.weights)}; past scores = the same windows ending each ${STEP_DAYS} days back; churn: ${model?.version ?? "no model"} (as churn_risk), drivers vs an average renewal`,
         as_of: today,
         source: ports.source,
         inputs: {

@@ -2,7 +2,8 @@ import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
-import { HEALTH_METHOD, healthScore } from "../../domain/health";
+import { HEALTH_METHOD, healthScore, weightsLabel } from "../../domain/health";
+import { activeHealthWeights } from "../../health-weights";
 import { csTool } from "../../ports";
 import { AccountNameSchema } from "../schemas";
 import { healthToolset } from "./toolset";
@@ -51,7 +52,8 @@ export const accountsAtRisk = csTool({
     const ports = await ctx.ports.using(input.connection);
     const today = await ports.today();
     const signals = await fromVendor(() => ports.support.accountSignals());
-    const scored = signals.map((s) => ({ s, h: healthScore(s, today) }));
+    const weights = await activeHealthWeights(ports);
+    const scored = signals.map((s) => ({ s, h: healthScore(s, today, weights.weights) }));
     const wanted = scored.filter(
       ({ h }) =>
         (h.risk === "high" || (input.min_risk === "medium" && h.risk === "medium")) &&
@@ -75,7 +77,7 @@ export const accountsAtRisk = csTool({
       total_at_risk: wanted.length,
       arr_at_risk: wanted.reduce((t, w) => t + w.s.arr, 0),
       meta: {
-        method: `${HEALTH_METHOD}: usage trend 35, seat adoption (monthly actives per seat) 20, support load 25, NPS 20; high < 45, medium < 65; renewal ≤ 90 days raises medium to high`,
+        method: `${HEALTH_METHOD} weights v${weights.version}: ${weightsLabel(weights.weights)} (adoption = monthly actives per seat); high < 45, medium < 65; renewal ≤ 90 days raises medium to high`,
         as_of: today,
         source: ports.source,
         inputs: { customer_accounts: signals.length },

@@ -19,7 +19,9 @@ import {
   pastScore,
   topDriver,
   trendMonthEnds,
+  weightsLabel,
 } from "../../domain/health";
+import { activeHealthWeights } from "../../health-weights";
 import { csTool } from "../../ports";
 import { AccountNameSchema } from "../schemas";
 import { healthToolset } from "./toolset";
@@ -97,6 +99,8 @@ export const healthScores = csTool({
     const ports = await ctx.ports.using(input.connection);
     const today = await ports.today();
     const signals = await fromVendor(() => ports.support.accountSignals());
+    const weights = await activeHealthWeights(ports);
+    const w = weights.weights;
     const scored = signals
       .filter(
         (s) =>
@@ -105,7 +109,7 @@ export const healthScores = csTool({
           (!input.plan || sameText(s.plan, input.plan)) &&
           (!input.owner || s.ownerName.toLowerCase().includes(input.owner.toLowerCase())),
       )
-      .map((s) => ({ s, h: healthScore(s, today) }));
+      .map((s) => ({ s, h: healthScore(s, today, w) }));
     const matching = input.band ? scored.filter((x) => x.h.risk === input.band) : scored;
     const key = (x: { s: AccountSignals; h: Health }) =>
       input.order === "arr" ? -x.s.arr : input.order === "best" ? -x.h.score : x.h.score;
@@ -136,7 +140,7 @@ export const healthScores = csTool({
     const allIds = matching.map((x) => x.s.accountId);
     const books = await Promise.all(
       monthEnds.map(async (asOf) =>
-        bookAt(await fromVendor(() => ports.support.accountSignals({ accountIds: allIds, asOf })), asOf),
+        bookAt(await fromVendor(() => ports.support.accountSignals({ accountIds: allIds, asOf })), asOf, w),
       ),
     );
     const byId = (rows: AccountSignals[]) => new Map(rows.map((r) => [r.accountId, r]));
@@ -159,8 +163,8 @@ export const healthScores = csTool({
           arr: s.arr,
           score: h.score,
           band: h.risk,
-          score_30d_ago: trend ? pastScore(m30.get(s.accountId), d30) : null,
-          score_90d_ago: trend ? pastScore(m90.get(s.accountId), d90) : null,
+          score_30d_ago: trend ? pastScore(m30.get(s.accountId), d30, w) : null,
+          score_90d_ago: trend ? pastScore(m90.get(s.accountId), d90, w) : null,
           top_driver: d.component,
           points_lost: d.points_lost,
         };
@@ -188,7 +192,7 @@ export const healthScores = csTool({
           ? encodeCursor(tag, [key(last), last.s.accountId])
           : null,
       meta: {
-        method: `${HEALTH_METHOD} (as accounts_at_risk): usage trend 35, seat adoption 20, support load 25, NPS 20; band high < 45, medium < 65, medium renewing ≤ 90 days counts high; past scores = the same windows ending 30/90 days ago; trend = the matching accounts scored at month ends`,
+        method: `${HEALTH_METHOD} weights v${weights.version} (as accounts_at_risk): ${weightsLabel(w)}; band high < 45, medium < 65, medium renewing ≤ 90 days counts high; past scores = the same windows ending 30/90 days ago; trend = the matching accounts scored at month ends`,
         as_of: today,
         source: ports.source,
         inputs: {

@@ -1,6 +1,7 @@
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { type ChurnFeature, predict } from "../../domain/churn";
 import { type HealthComponent, healthScore, pastScore } from "../../domain/health";
+import { activeHealthWeights } from "../../health-weights";
 import type { CsPorts } from "../../ports";
 import { modelFor } from "../health/churn-model";
 
@@ -20,6 +21,8 @@ export interface RiskAssessment {
   renewalDate: string | null;
   health: number;
   components: Record<HealthComponent, number>;
+  /** Points each component could give under the active weights. */
+  componentMax?: Record<HealthComponent, number>;
   /** The score `dropDays` ago (null: not computable, e.g. vendor data or a newer account). */
   healthBefore: number | null;
   /** Points lost since then (negative: it rose). */
@@ -48,11 +51,12 @@ export async function assessAccounts(
   const ids = o.accountIds ? { accountIds: o.accountIds } : {};
   // a past day is computable from the sandbox's history only (vendors serve today's windows)
   const trend = ports.source === "sandbox";
-  const [now, then, { model, history }, upcoming] = await Promise.all([
+  const [now, then, { model, history }, upcoming, { weights }] = await Promise.all([
     fromVendor(() => ports.support.accountSignals(ids)),
     trend ? fromVendor(() => ports.support.accountSignals({ ...ids, asOf: since })) : [],
     modelFor(ports.support, today),
     fromVendor(() => ports.support.upcomingRenewals()),
+    activeHealthWeights(ports),
   ]);
   const before = new Map(then.map((s) => [s.accountId, s]));
   // the nearest renewal ahead is the one the account is at risk of losing
@@ -60,8 +64,8 @@ export async function assessAccounts(
   for (const t of [...upcoming].sort((a, b) => a.renewalDate.localeCompare(b.renewalDate)))
     if (t.renewalDate >= today && !terms.has(t.accountId)) terms.set(t.accountId, t);
   const rows = now.map((s): RiskAssessment => {
-    const h = healthScore(s, today);
-    const past = trend ? pastScore(before.get(s.accountId), since) : null;
+    const h = healthScore(s, today, weights);
+    const past = trend ? pastScore(before.get(s.accountId), since, weights) : null;
     const term = terms.get(s.accountId);
     const p = model && term ? predict(model.fitted, term) : null;
     return {
@@ -73,6 +77,7 @@ export async function assessAccounts(
       renewalDate: s.renewalDate,
       health: h.score,
       components: h.components,
+      componentMax: h.max,
       healthBefore: past,
       drop: past === null ? null : past - h.score,
       probability: p ? r2(p.probability) : null,

@@ -4,6 +4,7 @@ import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { predict } from "../../domain/churn";
 import { HEALTH_METHOD, healthScore } from "../../domain/health";
+import { activeHealthWeights } from "../../health-weights";
 import { csTool, type RenewalDealRow } from "../../ports";
 import { modelFor } from "../health/churn-model";
 import { AccountNameSchema } from "../schemas";
@@ -99,7 +100,8 @@ export const renewalsUpcoming = csTool({
       : [[], []];
     const dealsOf = new Map<string, RenewalDealRow[]>();
     for (const d of deals) dealsOf.set(d.accountId, [...(dealsOf.get(d.accountId) ?? []), d]);
-    const healthOf = new Map(signals.map((s) => [s.accountId, healthScore(s, today).score]));
+    const { weights } = await activeHealthWeights(ports);
+    const healthOf = new Map(signals.map((s) => [s.accountId, healthScore(s, today, weights).score]));
     const threshold = model ? (model.evaluation?.threshold ?? model.fitted.threshold) : null;
     const book = due.map(({ t, days: d }) => {
       const p = model ? predict(model.fitted, t).probability : null;
