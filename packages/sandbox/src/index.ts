@@ -115,6 +115,16 @@ export {
 } from "./ports/crm-risk.js";
 export type { FeatureUse } from "./ports/cs-adoption.js";
 export { type KbArticle, snippetOf } from "./ports/cs-kb.js";
+export {
+  type MessageChannel,
+  type MessageContact,
+  type MessageLogged,
+  messageIdOf,
+  type OutboundMessage,
+  SandboxMessages,
+  type SurveyAnswer,
+  type SurveyType,
+} from "./ports/cs-messages.js";
 export type { SubscriptionTerm, TermHistory } from "./ports/cs-terms.js";
 export type { NewTicket, TicketCreateResult, TicketRequester } from "./ports/cs-ticket-create.js";
 export type { TicketFact, TicketFacts } from "./ports/cs-ticket-facts.js";

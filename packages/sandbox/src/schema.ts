@@ -355,6 +355,22 @@ CREATE TABLE IF NOT EXISTS sb_kb_articles (
 );
 `;
 
+// Customer messages and surveys (message_send, survey_send): our database logs every send, whichever system delivered
+// it, one row per send (its idempotency key unique so a retry adds nothing) and one per recipient, so "surveyed in the
+// last N days" is answered here; survey answers land in sb_nps_responses.
+const csMessages = `
+CREATE TABLE IF NOT EXISTS sb_cs_messages (
+  id ${T} PRIMARY KEY, kind ${T} NOT NULL, channel ${T} NOT NULL, system ${T} NOT NULL, vendor_id ${T},
+  subject ${T} NOT NULL, body ${T} NOT NULL, survey_type ${T}, recipients INTEGER NOT NULL, sent_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS sb_cs_message_recipients (
+  message_id ${T} NOT NULL, contact_id ${T} NOT NULL, email ${T} NOT NULL, send_at ${T} NOT NULL,
+  PRIMARY KEY (message_id, contact_id)
+);
+CREATE INDEX IF NOT EXISTS sb_cs_message_recipients_contact_idx ON sb_cs_message_recipients (contact_id, send_at);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -375,6 +391,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0012-meetings-outreach", sql: meetingsOutreach },
   { id: "sandbox-0013-lead-handoffs", sql: leadHandoffs },
   { id: "sandbox-0014-kb-articles", sql: kbArticles },
+  { id: "sandbox-0019-cs-messages", sql: csMessages },
 ];
 
 /**
@@ -409,4 +426,6 @@ export const WRITTEN_TABLES = [
   "sb_meetings",
   "sb_sales_emails",
   "sb_lead_handoffs",
+  "sb_cs_messages",
+  "sb_cs_message_recipients",
 ] as const;

@@ -3,6 +3,7 @@ import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
 import { knowledgeTools, knowledgeToolset } from "./knowledge";
+import { messagingTools, messagingToolset } from "./messaging";
 import { onboardingTools, onboardingToolset } from "./onboarding";
 import { playsTools, playsToolset } from "./plays";
 import { renewalsTools, renewalsToolset } from "./renewals";
@@ -26,6 +27,7 @@ export const toolsets = [
   playsToolset,
   knowledgeToolset,
   engagementToolset,
+  messagingToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -41,4 +43,5 @@ export const tools = [
   ...playsTools,
   ...knowledgeTools,
   ...engagementTools,
+  ...messagingTools,
 ];
