@@ -109,11 +109,18 @@ describe("message_send", () => {
 
 describe("survey_send", () => {
   it("plans the eligible contacts that SQL finds, excluded and why; sends once approved; skips them next time", async () => {
-    const band = "201-1000";
-    const all = await contactsOf("AND a.size_band = ? AND c.email <> ''", [band]);
-    const unsub = await contactsOf("AND a.size_band = ? AND c.email <> '' AND c.unsubscribed = 1", [band]);
+    // the accounts of one size band, as a segment would list them
+    const ids = (
+      await db.query<{ id: string }>(
+        "SELECT id FROM sb_accounts WHERE lifecycle = 'customer' AND size_band = ?",
+        ["201-1000"],
+      )
+    ).map((r) => r.id);
+    const inIds = `AND a.id IN (${ids.map(() => "?").join(", ")}) AND c.email <> ''`;
+    const all = await contactsOf(inIds, ids);
+    const unsub = await contactsOf(`${inIds} AND c.unsubscribed = 1`, ids);
     const emails = new Set(all.filter((c) => !unsub.some((u) => u.id === c.id)).map((c) => c.email));
-    const args = { kind: "nps", size_band: band };
+    const args = { kind: "nps", account_ids: ids };
     const dry = await g.plain.call("survey_send", { ...args, dry_run: true });
     expect(dry.isError, dry.text).toBe(false);
     const plan = dry.data?.plan;

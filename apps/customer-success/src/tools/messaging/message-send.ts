@@ -80,7 +80,7 @@ async function planOf(i: Input, ctx: ToolContext<CsPorts>) {
 export const messageSend = csTool({
   name: "message_send",
   title: "Message customer contacts",
-  description: "Emails or Intercom-messages known customer contacts; a human confirms.",
+  description: "Messages customer contacts by email or Intercom; a human confirms.",
   toolset: messagingToolset.name,
   scopes: ["cs:write"],
   annotations: annotations.send,

@@ -7,14 +7,12 @@ import { deliveryOf, recipientOf, SAMPLE, sendSettings, sendTimeOf, writeKeyOf }
 import { messagingToolset } from "./toolset";
 
 const DAY_MS = 86_400_000;
-const SIZE_BANDS = ["1-50", "51-200", "201-1000", "1000+"] as const;
 
 const input = z
   .object({
     kind: z.enum(["nps", "csat"]),
-    size_band: z.enum(SIZE_BANDS).optional(),
-    account_ids: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
-    skip_days: z.number().int().min(1).max(365).default(90).describe("Skip contacts surveyed this recently"),
+    account_ids: z.array(z.string().max(64)).max(500).optional(),
+    skip_days: z.number().int().positive().max(365).default(90),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -66,12 +64,8 @@ async function planOf(i: Input, ctx: ToolContext<CsPorts>) {
         hint: "Ask an administrator to set CS_SURVEY_URL.",
       },
     );
-  if (i.account_ids && i.size_band)
-    throw userError("Give size_band or account_ids, not both.", { fields: ["size_band", "account_ids"] });
-  const audience = await ports.customerContacts({
-    ...(i.account_ids ? { accountIds: i.account_ids } : {}),
-    ...(i.size_band ? { sizeBand: i.size_band } : {}),
-  });
+  // an empty list means no account, not every customer
+  const audience = await ports.customerContacts(i.account_ids ? { accountIds: i.account_ids } : {});
   const now = new Date(await ports.now());
   const since = new Date(now.getTime() - i.skip_days * DAY_MS).toISOString();
   const recent = await ports.surveyedSince(since);
@@ -93,14 +87,10 @@ async function planOf(i: Input, ctx: ToolContext<CsPorts>) {
       if (removedSample.length < 5) removedSample.push({ email: c.email, reason: WHY[why] });
     }
   }
-  const scope = i.account_ids
-    ? `${i.account_ids.length} account(s)`
-    : i.size_band
-      ? `customers of ${i.size_band} employees`
-      : "every customer";
+  const scope = i.account_ids ? `${i.account_ids.length} account(s)` : "every customer";
   if (keep.length === 0)
     throw userError(`No contact of ${scope} may be surveyed: ${audience.length} found, all excluded.`, {
-      fields: i.account_ids ? ["account_ids"] : ["size_band"],
+      fields: ["account_ids"],
       hint: "Pick other accounts, or lower skip_days.",
     });
   const accounts = new Set(keep.map((k) => k.contact.accountId)).size;
@@ -133,9 +123,8 @@ async function planOf(i: Input, ctx: ToolContext<CsPorts>) {
 
 export const surveySend = csTool({
   name: "survey_send",
-  title: "Send an NPS or CSAT survey",
-  description:
-    "Emails an NPS or CSAT survey to customers' contacts (all, a size band or accounts); a human approves.",
+  title: "Survey customers",
+  description: "Emails customers an NPS or CSAT survey; a human approves.",
   toolset: messagingToolset.name,
   scopes: ["cs:write"],
   annotations: annotations.send,
