@@ -4,9 +4,12 @@ import {
   type FeatureUse,
   type KbArticle,
   type NewDeal,
+  type MessageChannel,
+  type MessageContact,
   type NewTicket,
   type NpsResponseRow,
   type OnboardingPort,
+  type OutboundMessage,
   type Page,
   type RenewalDealRow,
   type RenewalHistory,
@@ -15,6 +18,7 @@ import {
   type SandboxHealthModel,
   type SandboxTasks,
   type SignalsQuery,
+  type SizeBand,
   type TermHistory,
   type TicketChanges,
   type TicketCreateResult,
@@ -177,6 +181,41 @@ export interface DealCrm {
     deal: { name: string; amount: number; stage: string; closeDate: string; ownerName: string };
     recovered?: boolean;
   }>;
+export type {
+  MessageChannel,
+  MessageContact,
+  OutboundMessage,
+  SurveyType,
+} from "@revops/sandbox";
+
+/** A send as delivered and logged: where, its id there, and whether this call made it. */
+export interface MessageSent {
+  system: string;
+  id: string;
+  /** False when an earlier attempt under the same key had sent it: nothing was sent again. */
+  created: boolean;
+  recipients: number;
+}
+
+/** Customer messages and surveys: contacts from the account book, delivery by SendGrid, Intercom or the sandbox. */
+export interface MessagingPort {
+  defaultChannel: MessageChannel;
+  /** Where a channel delivers ("sandbox", "sendgrid", "intercom"); throws a user error when it cannot. */
+  systemOf(channel: MessageChannel): string;
+  /** Survey answer links point here; undefined when real email is configured without CS_SURVEY_URL. */
+  surveyUrl: string | undefined;
+  /** Now on the messaging clock: the sandbox's, or the vendors' (live). */
+  now(): Promise<string>;
+  contactsByEmail(emails: readonly string[]): Promise<MessageContact[]>;
+  customerContacts(q: { accountIds?: readonly string[]; sizeBand?: SizeBand }): Promise<MessageContact[]>;
+  /** Contacts surveyed at or after `since`, with the time. */
+  surveyedSince(since: string): Promise<Map<string, string>>;
+  /** Addresses the delivering system itself refuses (its suppressions and unsubscribes). */
+  suppressed(channel: MessageChannel, emails: readonly string[]): Promise<string[]>;
+  /** The id a send under this idempotency key gets (survey links carry it before it is sent). */
+  idOf(idempotencyKey: string): string;
+  /** Delivers and logs the send once per idempotency key (a retry finds it). */
+  send(m: OutboundMessage, origin: TicketWriteOrigin & { idempotencyKey: string }): Promise<MessageSent>;
 }
 
 export interface CsPorts {
@@ -184,6 +223,8 @@ export interface CsPorts {
   book: CustomerBook;
   healthModel: HealthModelStore;
   crm: DealCrm;
+  /** Customer messages and surveys (messaging toolset). */
+  messages: MessagingPort;
   tasks: TaskStore;
   /** Onboarding plans: always our database (no vendor holds them), whatever serves support. */
   onboarding: OnboardingPort;

@@ -7,11 +7,13 @@ import {
   SandboxSupport,
   SandboxTasks,
   sandboxDatabase,
+  sandboxNow,
   sandboxToday,
 } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import { csIntegrationEnv, loadCsIntegrationsConfig } from "./integrations/config";
 import { utcDay } from "./integrations/days";
+import { csMessaging } from "./integrations/messaging-setup";
 import type { CsPorts } from "./ports";
 import { churnReviewPrompt } from "./prompts";
 import { accountHealthResource } from "./resources";
@@ -52,12 +54,25 @@ async function portsOf(
     crm: Object.assign(new SandboxCrm(db), { source: "sandbox" }),
   };
   const { support, usage, conversations } = config;
+  const messagingConfig = {
+    messaging: { ...loaded.messaging, email: nameConnection(loaded.messaging.email, name) },
+    conversations,
+  };
+  // the messaging clock: the sandbox's unless a vendor delivers (then live)
+  const liveMessages =
+    loaded.messaging.email.email !== "sandbox" || conversations.conversations !== "sandbox";
+  const messages = await csMessaging(
+    rt,
+    db,
+    messagingConfig,
+    liveMessages ? async () => now().toISOString() : () => sandboxNow(db),
+  );
   if (
     support.support === "sandbox" &&
     usage.usage === "sandbox" &&
     conversations.conversations === "sandbox"
   ) {
-    return { support: sandbox, onboarding, tasks, ...own, today: () => sandboxToday(db), source: "sandbox" };
+    return { support: sandbox, messages, onboarding, tasks, ...own, today: () => sandboxToday(db), source: "sandbox" };
   }
   // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
   const { vendorFeedback, vendorSupport, vendorUsage } = await import("./integrations/vendor-ports");
@@ -75,7 +90,7 @@ async function portsOf(
   });
   const real = [support.support, usage.usage, conversations.conversations].filter((v) => v !== "sandbox");
   // the account book is always the sandbox's, so it is named too
-  return { support: composite, onboarding, tasks, ...own, today, source: [...real, "sandbox"].join("+") };
+  return { support: composite, messages, onboarding, tasks, ...own, today, source: [...real, "sandbox"].join("+") };
 }
 
 type Env = Record<string, string | undefined>;

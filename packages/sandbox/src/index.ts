@@ -143,6 +143,16 @@ export {
   SandboxHealthModel,
 } from "./ports/cs-book.js";
 export { type KbArticle, snippetOf } from "./ports/cs-kb.js";
+export {
+  type MessageChannel,
+  type MessageContact,
+  type MessageLogged,
+  messageIdOf,
+  type OutboundMessage,
+  SandboxMessages,
+  type SurveyAnswer,
+  type SurveyType,
+} from "./ports/cs-messages.js";
 export type { SubscriptionTerm, TermHistory } from "./ports/cs-terms.js";
 export type { NewTicket, TicketCreateResult, TicketRequester } from "./ports/cs-ticket-create.js";
 export type { TicketFact, TicketFacts } from "./ports/cs-ticket-facts.js";

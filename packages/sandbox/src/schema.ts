@@ -380,6 +380,20 @@ CREATE TABLE IF NOT EXISTS sb_health_weights (
   version INTEGER PRIMARY KEY, weights ${T} NOT NULL, note ${T}, principal ${T} NOT NULL, plan_hash ${T},
   idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
 );
+// Customer messages and surveys (message_send, survey_send): our database logs every send, whichever system delivered
+// it, one row per send (its idempotency key unique so a retry adds nothing) and one per recipient, so "surveyed in the
+// last N days" is answered here; survey answers land in sb_nps_responses.
+const csMessages = `
+CREATE TABLE IF NOT EXISTS sb_cs_messages (
+  id ${T} PRIMARY KEY, kind ${T} NOT NULL, channel ${T} NOT NULL, system ${T} NOT NULL, vendor_id ${T},
+  subject ${T} NOT NULL, body ${T} NOT NULL, survey_type ${T}, recipients INTEGER NOT NULL, sent_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS sb_cs_message_recipients (
+  message_id ${T} NOT NULL, contact_id ${T} NOT NULL, email ${T} NOT NULL, send_at ${T} NOT NULL,
+  PRIMARY KEY (message_id, contact_id)
+);
+CREATE INDEX IF NOT EXISTS sb_cs_message_recipients_contact_idx ON sb_cs_message_recipients (contact_id, send_at);
 `;
 
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
@@ -404,6 +418,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0014-kb-articles", sql: kbArticles },
   { id: "sandbox-0015-lead-conversions", sql: leadConversions },
   { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
+  { id: "sandbox-0019-cs-messages", sql: csMessages },
   { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
 ];
 
@@ -442,4 +457,6 @@ export const WRITTEN_TABLES = [
   "sb_lead_conversions",
   "sb_account_cs",
   "sb_health_weights",
+  "sb_cs_messages",
+  "sb_cs_message_recipients",
 ] as const;

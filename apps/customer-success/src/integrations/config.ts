@@ -20,6 +20,17 @@ export const csIntegrationEnv = z.object({
   MIXPANEL_USAGE_EVENTS: z.string().optional(),
   INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
   INTERCOM_REGION: z.enum(["us", "eu", "au"]).default("us"),
+  INTERCOM_ADMIN_ID: z
+    .string()
+    .regex(/^\d+$/, "must be the numeric id of the admin messages are sent as")
+    .optional(),
+  CS_EMAIL: z.enum(["sandbox", "sendgrid"]).default("sandbox"),
+  CS_MESSAGE_CHANNEL: z.enum(["email", "intercom"]).default("email"),
+  CS_SURVEY_URL: z
+    .url({ protocol: /^https$/, error: "use the https page survey answers are posted to" })
+    .optional(),
+  SENDGRID_API_KEY: z.string().min(1).optional(),
+  SENDGRID_FROM_EMAIL: z.email().optional(),
   ZENDESK_SUBDOMAIN: z.string().trim().min(1).optional(),
   ZENDESK_EMAIL: z.email().optional(),
   ZENDESK_API_TOKEN: z.string().min(1).optional(),
@@ -227,10 +238,66 @@ function conversationsConfig(e: CsEnv): CsConversationsConfig {
   };
 }
 
+export type CsEmailConfig =
+  | { email: "sandbox" }
+  | {
+      email: "sendgrid";
+      connectionId: string;
+      apiKey: string;
+      fromEmail: string;
+      staleMaxAgeMs: number;
+      baseUrl?: string;
+      allowInsecureTestBaseUrl: boolean;
+    };
+
+/** How message_send and survey_send deliver: email through SendGrid or the sandbox, Intercom when connected. */
+export interface CsMessagingConfig {
+  defaultChannel: "email" | "intercom";
+  email: CsEmailConfig;
+  /** The Intercom admin messages are sent as (CS_CONVERSATIONS=intercom); without it Intercom cannot send. */
+  intercomAdminId?: string;
+  /** Where survey links point; the sandbox's own when unset there. */
+  surveyUrl?: string;
+}
+
+function messagingConfig(e: CsEnv): CsMessagingConfig {
+  const base = {
+    defaultChannel: e.CS_MESSAGE_CHANNEL,
+    ...(e.INTERCOM_ADMIN_ID ? { intercomAdminId: e.INTERCOM_ADMIN_ID } : {}),
+    ...(e.CS_SURVEY_URL ? { surveyUrl: e.CS_SURVEY_URL } : {}),
+  };
+  if (e.CS_EMAIL === "sandbox") return { ...base, email: { email: "sandbox" } };
+  const why = (what: string) => `is required when CS_EMAIL=sendgrid: ${what}`;
+  const apiKey = required(
+    e.SENDGRID_API_KEY,
+    "SENDGRID_API_KEY",
+    why("an API key with Mail Send and Suppressions read access (Settings → API Keys)."),
+  );
+  const fromEmail = required(
+    e.SENDGRID_FROM_EMAIL,
+    "SENDGRID_FROM_EMAIL",
+    why("a verified sender address (Settings → Sender Authentication)."),
+  );
+  const { baseUrl, allowInsecureTestBaseUrl } = testVendor(e, "sendgrid");
+  return {
+    ...base,
+    email: {
+      email: "sendgrid",
+      connectionId: "cs-sendgrid",
+      apiKey,
+      fromEmail,
+      staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
+      ...(baseUrl ? { baseUrl } : {}),
+      allowInsecureTestBaseUrl,
+    },
+  };
+}
+
 export interface CsIntegrationsConfig {
   support: CsSupportConfig;
   usage: CsUsageConfig;
   conversations: CsConversationsConfig;
+  messaging: CsMessagingConfig;
 }
 
 /** Every source of the customer-success ports; a bad value throws a ConfigError naming the variable and the fix. */
@@ -238,5 +305,10 @@ export function loadCsIntegrationsConfig(
   env: Record<string, string | undefined> = process.env,
 ): CsIntegrationsConfig {
   const e = loadConfig(csIntegrationEnv, { env });
-  return { support: supportConfig(e), usage: usageConfig(e), conversations: conversationsConfig(e) };
+  return {
+    support: supportConfig(e),
+    usage: usageConfig(e),
+    conversations: conversationsConfig(e),
+    messaging: messagingConfig(e),
+  };
 }

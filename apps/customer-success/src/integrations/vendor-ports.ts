@@ -2,13 +2,17 @@ import {
   connectorSetup,
   createIntercomConnector,
   createMixpanelConnector,
+  createSendGridConnector,
   createZendeskConnector,
 } from "@revops/connectors";
 import type { Runtime } from "@revops/kit";
 import type { SupportPort } from "../ports";
-import type { CsConversationsConfig, CsSupportConfig, CsUsageConfig } from "./config";
+import type { CsConversationsConfig, CsEmailConfig, CsSupportConfig, CsUsageConfig } from "./config";
 import { IntercomFeedback } from "./intercom/feedback";
+import { intercomDeliverer } from "./intercom/messages";
+import type { Deliverer } from "./messages";
 import { MixpanelUsage } from "./mixpanel/usage";
+import { sendgridDeliverer } from "./sendgrid/messages";
 import { ZendeskSupport } from "./zendesk/support";
 
 type VendorConfig = Exclude<CsSupportConfig, { support: "sandbox" }>;
@@ -82,4 +86,42 @@ export async function vendorFeedback(
     await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs }),
   );
   return new IntercomFeedback(ic);
+}
+
+/** Email through SendGrid (its idempotency keys in the runtime's key-value store: Redis across replicas). */
+export async function vendorEmailDeliverer(
+  rt: Runtime,
+  config: Exclude<CsEmailConfig, { email: "sandbox" }>,
+): Promise<Deliverer> {
+  const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
+  const sg = await createSendGridConnector(
+    {
+      id: config.connectionId,
+      vendor: "sendgrid",
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
+      credentials: { apiKey: config.apiKey },
+    },
+    { ...setup, kv: await rt.kv() },
+  );
+  return sendgridDeliverer(sg, config.fromEmail);
+}
+
+/** Admin-initiated messages through Intercom, sent as `adminId`. */
+export async function vendorIntercomDeliverer(
+  rt: Runtime,
+  config: Exclude<CsConversationsConfig, { conversations: "sandbox" }>,
+  adminId: string,
+): Promise<Deliverer> {
+  const ic = await createIntercomConnector(
+    {
+      id: config.connectionId,
+      vendor: "intercom",
+      baseUrl: config.baseUrl ?? INTERCOM_REGION_URL[config.region],
+      allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
+      credentials: { accessToken: config.accessToken, adminId },
+    },
+    await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs }),
+  );
+  return intercomDeliverer(ic);
 }

@@ -3,6 +3,7 @@ import { expansionTools, expansionToolset } from "./expansion";
 import { feedbackTools, feedbackToolset } from "./feedback";
 import { healthTools, healthToolset } from "./health";
 import { knowledgeTools, knowledgeToolset } from "./knowledge";
+import { messagingTools, messagingToolset } from "./messaging";
 import { onboardingTools, onboardingToolset } from "./onboarding";
 import { playsTools, playsToolset } from "./plays";
 import { renewalsTools, renewalsToolset } from "./renewals";
@@ -28,6 +29,7 @@ export const toolsets = [
   knowledgeToolset,
   engagementToolset,
   segmentsToolset,
+  messagingToolset,
 ];
 export const tools = [
   ...healthTools,
@@ -44,4 +46,5 @@ export const tools = [
   ...knowledgeTools,
   ...engagementTools,
   ...segmentsTools,
+  ...messagingTools,
 ];

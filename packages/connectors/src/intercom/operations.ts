@@ -17,6 +17,14 @@ export interface ReplyResult {
   recovered: boolean;
 }
 
+export interface MessageResult {
+  /** Intercom's message id, or the conversation's when an interrupted attempt was found. */
+  id: string;
+  conversationId?: string;
+  /** True when an earlier, interrupted attempt had already sent it. */
+  recovered: boolean;
+}
+
 export interface IntercomConnector {
   readonly sdk: IntercomSdk;
   /** Contacts whose email or name contains `query`. */
@@ -38,6 +46,17 @@ export interface IntercomConnector {
   listContactCompanies(contactId: string): Promise<MaybeStale<Intercom.Company[]>>;
   /** Replies as the connection's admin, at most once per key even when a reset hides the outcome. */
   replyToConversation(id: string, body: string, opts: { idempotencyKey: string }): Promise<ReplyResult>;
+  /** The contact with exactly this email (any case), if Intercom has one. */
+  contactByEmail(email: string): Promise<Intercom.Contact | undefined>;
+  /**
+   * An admin-initiated email to one contact, at most once per key: it opens a conversation stamped with the
+   * message's time, which an ambiguous failure looks up (same contact, author, time and text) before sending again.
+   */
+  messageOnce(
+    contactId: string,
+    message: { subject: string; body: string },
+    opts: { idempotencyKey: string },
+  ): Promise<MessageResult>;
 }
 
 interface ListBody {
@@ -80,8 +99,84 @@ export async function createIntercomConnector(
     );
   }
 
+  const adminOf = () => {
+    const adminId = connection.credentials.adminId;
+    if (!adminId) throw new Error(`Intercom connection ${connection.id} has no adminId to send as.`);
+    return adminId;
+  };
+  /** A reset or timeout leaves it unknown whether Intercom acted: look before trying again. */
+  const ambiguous = (err: unknown) =>
+    isVendorError(err) && (err.kind === "unavailable" || err.kind === "timeout") && err.status === undefined;
+  /** Once per process and key: the same stamp on every attempt, so a lookup can recognise the first one. */
+  const stampOf = (key: string) => {
+    const at = stamps.get(key) ?? Math.floor(Date.now() / 1000);
+    stamps.set(key, at);
+    if (stamps.size > 1000) stamps.clear();
+    return at;
+  };
+
+  async function sendMessage(contactId: string, m: { subject: string; body: string }, createdAt: number) {
+    const sent = await call(
+      "messages.create",
+      () =>
+        client.messages.create({
+          message_type: "email",
+          subject: m.subject,
+          body: m.body,
+          template: "plain",
+          from: { type: "admin", id: Number(adminOf()) },
+          to: { type: "user", id: contactId },
+          created_at: createdAt,
+          create_conversation_without_contact_reply: true,
+        }),
+      { idempotent: false },
+    );
+    return { id: sent.id, ...(sent.conversation_id ? { conversationId: sent.conversation_id } : {}) };
+  }
+
+  async function sentEarlier(contactId: string, m: { body: string }, createdAt: number) {
+    const page = await call("conversations.search", () =>
+      client.conversations.search({
+        query: {
+          operator: "AND",
+          value: [
+            { field: "contact_ids", operator: "=", value: contactId },
+            { field: "created_at", operator: "=", value: String(createdAt) },
+          ],
+        },
+        pagination: { per_page: 20 },
+      }),
+    );
+    return page.data.find((c) => c.source?.author?.id === adminOf() && sameReplyText(c.source?.body, m.body));
+  }
+
   return {
     sdk,
+    async contactByEmail(email) {
+      const page = await call("contacts.search", () =>
+        client.contacts.search({
+          query: { field: "email", operator: "=", value: email },
+          pagination: { per_page: 5 },
+        }),
+      );
+      return page.data.find((c) => c.email?.toLowerCase() === email.toLowerCase());
+    },
+    async messageOnce(contactId, m, { idempotencyKey }) {
+      const key = `message:${contactId}:${idempotencyKey}`;
+      const retried = stamps.has(key);
+      const createdAt = stampOf(key);
+      // an earlier attempt in this process may have landed: look before sending again
+      const earlier = retried ? await sentEarlier(contactId, m, createdAt) : undefined;
+      if (earlier) return { id: earlier.id, conversationId: earlier.id, recovered: true };
+      try {
+        return { ...(await sendMessage(contactId, m, createdAt)), recovered: false };
+      } catch (err) {
+        if (!ambiguous(err)) throw err;
+        const found = await sentEarlier(contactId, m, createdAt);
+        if (found) return { id: found.id, conversationId: found.id, recovered: true };
+        return { ...(await sendMessage(contactId, m, createdAt)), recovered: false };
+      }
+    },
     searchContacts: (query, { after, limit } = {}) =>
       runtime.read(`contacts.search:${query}:${after ?? ""}:${limit ?? ""}`, async () => {
         const page = await call("contacts.search", () =>
@@ -144,11 +239,7 @@ export async function createIntercomConnector(
         return { conversation: await replyOnce(id, body, createdAt), recovered: false };
       } catch (err) {
         // a reset or timeout leaves it unknown whether Intercom stored the reply: look before trying again
-        const ambiguous =
-          isVendorError(err) &&
-          (err.kind === "unavailable" || err.kind === "timeout") &&
-          err.status === undefined;
-        if (!ambiguous) throw err;
+        if (!ambiguous(err)) throw err;
         const conversation = await call("conversations.get", () =>
           client.conversations.find({ conversation_id: id }),
         );

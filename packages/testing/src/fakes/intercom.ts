@@ -1,6 +1,6 @@
 /**
- * Intercom REST API 2.14 fake: contacts (list, search, show, their companies) and conversations (list, search,
- * show, reply), with companies and conversation ratings.
+ * Intercom REST API 2.14 fake: contacts (list, search, show, their companies), conversations (list, search,
+ * show, reply) and admin-initiated messages, with companies and conversation ratings.
  * Every request and answer is checked against ../shared/vendor-specs/intercom/api.intercom.io.2.14.yaml.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,6 +24,8 @@ export interface IntercomState {
   conversations: Map<string, Row>;
   /** Replies as received, in order (duplicates show up here). */
   replies: { conversationId: string; body: Record<string, unknown> }[];
+  /** Admin-initiated messages as received, in order (duplicates show up here). */
+  messages: Record<string, unknown>[];
   nextId: number;
 }
 
@@ -187,6 +189,70 @@ function contacts(state: IntercomState, req: FakeRequest): Reply {
   return contact && req.method === "GET" ? json(200, contact) : icError(404, "not_found", "User Not Found");
 }
 
+interface MessageBody {
+  message_type?: string;
+  subject?: string;
+  body?: string;
+  from?: { id?: number };
+  to?: { type?: string; id?: string };
+  created_at?: number;
+  create_conversation_without_contact_reply?: boolean;
+}
+
+/**
+ * POST /messages: the message, and (create_conversation_without_contact_reply) the conversation it opens, whose
+ * source body is stored as sanitised HTML like a reply's (IC4). An unknown contact is a 404, as for a new visitor.
+ */
+function createMessage(state: IntercomState, req: FakeRequest): Reply {
+  const m = req.json as MessageBody;
+  const contact = state.contacts.find((c) => c.id === m.to?.id);
+  if (!contact) return icError(404, "not_found", "User Not Found");
+  if (m.message_type === "email" && !m.subject)
+    return icError(422, "parameter_not_found", "No subject supplied for email message");
+  state.messages.push(req.json as Record<string, unknown>);
+  const at = m.created_at ?? Math.floor(Date.now() / 1000);
+  const id = String(state.nextId++);
+  const body = intercomStoredBody(m.body ?? "");
+  let conversationId: string | undefined;
+  if (m.create_conversation_without_contact_reply) {
+    conversationId = String(2000 + state.conversations.size);
+    state.conversations.set(conversationId, {
+      type: "conversation",
+      id: conversationId,
+      title: m.subject ?? null,
+      created_at: at,
+      updated_at: at,
+      open: true,
+      state: "open",
+      read: false,
+      priority: "not_priority",
+      conversation_rating: null,
+      source: {
+        type: m.message_type === "email" ? "email" : "conversation",
+        id,
+        delivered_as: "admin_initiated",
+        subject: m.subject ?? "",
+        body,
+        author: { type: "admin", id: String(m.from?.id ?? ""), name: "Agent", email: "agent@acme.test" },
+        attachments: [],
+        url: null,
+        redacted: false,
+      },
+      contacts: { type: "contact.list", contacts: [{ type: "contact", id: contact.id }] },
+      conversation_parts: { type: "conversation_part.list", conversation_parts: [], total_count: 0 },
+    });
+  }
+  return json(200, {
+    type: "admin_message",
+    id,
+    created_at: at,
+    ...(m.subject ? { subject: m.subject } : {}),
+    body,
+    message_type: m.message_type === "email" ? "email" : "inapp",
+    ...(conversationId ? { conversation_id: conversationId } : {}),
+  });
+}
+
 function conversations(state: IntercomState, req: FakeRequest): Reply {
   if (req.path === "/conversations" && req.method === "GET") {
     const all = [...state.conversations.values()].map(({ conversation_parts: _p, ...c }) => c);
@@ -248,6 +314,7 @@ export function intercomState(seed: IntercomSeed = {}): IntercomState {
     contacts: [],
     conversations: new Map(),
     replies: [],
+    messages: [],
     nextId: 1,
   };
   state.companies = (seed.companies ?? []).map((c, i) => ({
@@ -321,6 +388,7 @@ export function startIntercomFake(seed: IntercomSeed = {}): Promise<RunningFake<
       route: (req) => {
         if (!req.bearer || (state.accessToken !== undefined && req.bearer !== state.accessToken))
           return icError(401, "unauthorized", "Access Token Invalid");
+        if (req.path === "/messages" && req.method === "POST") return createMessage(state, req);
         return req.path.startsWith("/contacts") ? contacts(state, req) : conversations(state, req);
       },
       unauthorized: () => icError(401, "unauthorized", "Access Token Invalid"),

@@ -17,6 +17,11 @@ export interface SentMessage {
 
 export interface SendGridState {
   messages: SentMessage[];
+  /**
+   * Addresses SendGrid accepted (202) and then dropped, as it does for unsubscribed and globally suppressed
+   * recipients: the suppressed outcome a test can see (delivered = the message's other recipients).
+   */
+  dropped: { messageId: string; email: string; reason: "unsubscribed" | "suppressed" }[];
   /** Address → unix seconds it unsubscribed. */
   unsubscribes: Map<string, number>;
   globalSuppressions: Set<string>;
@@ -109,13 +114,26 @@ function route(state: SendGridState, req: FakeRequest): Reply {
   if (!req.bearer) return sgError(401, "authorization required");
   if (req.path === "/v3/mail/send" && req.method === "POST") {
     const id = `fake-msg-${state.messages.length + 1}`;
-    state.messages.push({ id, body: req.json as Record<string, unknown>, at: Date.now() });
+    const body = req.json as { personalizations?: { to?: { email?: string }[] }[] };
+    state.messages.push({ id, body: body as Record<string, unknown>, at: Date.now() });
+    for (const p of body.personalizations ?? [])
+      for (const to of p.to ?? []) {
+        const email = String(to.email ?? "").toLowerCase();
+        if (state.unsubscribes.has(email))
+          state.dropped.push({ messageId: id, email, reason: "unsubscribed" });
+        else if (state.globalSuppressions.has(email))
+          state.dropped.push({ messageId: id, email, reason: "suppressed" });
+      }
     return { status: 202, headers: { "x-message-id": id } };
   }
   if (req.path === "/v3/suppression/unsubscribes" && req.method === "GET") {
     const offset = Number(req.query.get("offset") ?? 0);
     const limit = Number(req.query.get("limit") ?? 500);
-    const all = [...state.unsubscribes].map(([email, created]) => ({ email, created }));
+    // `email` filters by a partial match (EmailPartialMatch in the spec)
+    const wanted = req.query.get("email")?.toLowerCase();
+    const all = [...state.unsubscribes]
+      .filter(([email]) => !wanted || email.includes(wanted))
+      .map(([email, created]) => ({ email, created }));
     return json(200, all.slice(offset, offset + limit));
   }
   const global = req.path.match(/^\/v3\/asm\/suppressions\/global\/([^/]+)$/);
@@ -235,6 +253,7 @@ function marketingRoute(state: SendGridState, req: FakeRequest): Reply | undefin
 export function sendgridState(seed: SendGridSeed = {}): SendGridState {
   return {
     messages: [],
+    dropped: [],
     unsubscribes: new Map((seed.unsubscribes ?? []).map((e) => [e.toLowerCase(), 1_700_000_000])),
     globalSuppressions: new Set((seed.globalSuppressions ?? []).map((e) => e.toLowerCase())),
     contacts: new Map(),

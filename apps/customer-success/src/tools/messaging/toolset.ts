@@ -1,0 +1,7 @@
+import type { ToolsetDefinition } from "@revops/kit";
+
+export const messagingToolset: ToolsetDefinition = {
+  name: "messaging",
+  description: "Messages and surveys to customer contacts",
+  default: false,
+};
