@@ -45,6 +45,9 @@ async function guardCall(
   const { control, args } = splitControl(call.input);
   // The handler and the preview see the tool's own arguments only.
   call.input = args;
+  // a call that only reads (a settings view) changes nothing: no plan to confirm, unless it claims a confirmation
+  if (spec.readsOnly?.(args) && !call.ctx.confirmation && !control.approval_id && !control.confirmation_token)
+    return next();
   // a card confirms exactly the plan it showed: no other confirmation rides along
   if (call.ctx.confirmation && Object.keys(control).length > 0)
     return refuse(

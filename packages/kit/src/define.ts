@@ -27,6 +27,8 @@ export interface PlannedGuard<I, P> {
   /** Fixed, or decided by the arguments (a ticket update is outbound only when it carries a public reply). */
   kind: GuardKind | ((input: I) => GuardKind);
   preview: (input: I, ctx: ToolContext<P>) => Promise<unknown> | unknown;
+  /** Arguments that only read (a settings tool's `action: "view"`): such a call runs with no plan and no human. */
+  readsOnly?: (input: I) => boolean;
 }
 
 /** A tool that changes something declares a planned guard, or says in `none` why it needs no human. */

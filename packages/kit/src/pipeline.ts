@@ -117,7 +117,8 @@ export const authorizeScopes: Middleware = async (call, next) => {
 
 /** Without the guards package a guarded tool never runs: safe by construction. */
 export const refuseGuarded: Middleware = async (call, next) => {
-  if (!plannedGuard(call.entry.def)) return next();
+  const spec = plannedGuard(call.entry.def);
+  if (!spec || spec.readsOnly?.(call.input)) return next();
   return {
     ok: false,
     error: new ToolError(

@@ -355,6 +355,25 @@ CREATE TABLE IF NOT EXISTS sb_kb_articles (
 );
 `;
 
+// Pipeline settings (pipeline_settings, quota_attainment): quotas per rep and quarter, stage probabilities and the
+// ICP. Our database is their system of record beside any CRM; on the sandbox the load seeds quotas. Every confirmed
+// update is logged once under its idempotency key (a retry finds it and changes nothing).
+const pipelineSettings = `
+CREATE TABLE IF NOT EXISTS sb_quotas (
+  owner_id ${T} NOT NULL, quarter ${T} NOT NULL, amount INTEGER NOT NULL, updated_at ${T} NOT NULL,
+  principal ${T} NOT NULL, PRIMARY KEY (owner_id, quarter)
+);
+CREATE TABLE IF NOT EXISTS sb_pipeline_settings (
+  name ${T} PRIMARY KEY, value ${T} NOT NULL, updated_at ${T} NOT NULL, principal ${T} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sb_settings_updates (
+  idempotency_key ${T} PRIMARY KEY, at ${T} NOT NULL, principal ${T} NOT NULL, plan_hash ${T}, changes ${T} NOT NULL
+);
+`;
+
+/** Pipeline settings only, for a deployment whose CRM is a vendor (no sandbox company loaded). */
+export const settingsMigrations: Migration[] = [{ id: "sandbox-0016-quotas", sql: pipelineSettings }];
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -375,6 +394,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0012-meetings-outreach", sql: meetingsOutreach },
   { id: "sandbox-0013-lead-handoffs", sql: leadHandoffs },
   { id: "sandbox-0014-kb-articles", sql: kbArticles },
+  ...settingsMigrations,
 ];
 
 /**
@@ -409,4 +429,7 @@ export const WRITTEN_TABLES = [
   "sb_meetings",
   "sb_sales_emails",
   "sb_lead_handoffs",
+  "sb_quotas",
+  "sb_pipeline_settings",
+  "sb_settings_updates",
 ] as const;

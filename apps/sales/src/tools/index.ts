@@ -7,11 +7,13 @@ import { leadsWriteTools, leadsWriteToolset } from "./leads-write";
 import { meetingsTools, meetingsToolset } from "./meetings";
 import { outreachTools, outreachToolset } from "./outreach";
 import { pipelineTools, pipelineToolset } from "./pipeline";
+import { planningTools, planningToolset } from "./planning";
 
 export const toolsets = [
   pipelineToolset,
   accountsToolset,
   forecastingToolset,
+  planningToolset,
   dealsWriteToolset,
   dealsToolset,
   leadsToolset,
@@ -23,6 +25,7 @@ export const tools = [
   ...pipelineTools,
   ...accountsTools,
   ...forecastingTools,
+  ...planningTools,
   ...dealsWriteTools,
   ...dealsTools,
   ...leadsTools,
