@@ -12,7 +12,11 @@ describeGuardMatrix(createSalesServer(), {
       start: "2026-11-25T16:00:00Z",
       attendees: ["buyer@example.com"],
     },
+    pipeline_settings: { action: "update", set: { "quota.usr_02.2026-Q4": 123_456 } },
   },
-  changedArgs: { deal_update: { deal_id: "deal_0001", next_step: "Another step" } },
+  changedArgs: {
+    deal_update: { deal_id: "deal_0001", next_step: "Another step" },
+    pipeline_settings: { action: "update", set: { "quota.usr_02.2026-Q4": 654_321 } },
+  },
   env: { SANDBOX_SCALE: "0.1" },
 });

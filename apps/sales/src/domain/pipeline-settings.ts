@@ -20,7 +20,8 @@ export interface SettingsNow {
 
 export interface SettingsRequest {
   probabilities?: Record<string, number>;
-  quotas?: { owner: string; quarter: string; amount: number }[];
+  /** `field` is the argument that asked for it, named in errors. */
+  quotas?: { field: string; owner: string; quarter: string; amount: number }[];
   icp?: Partial<IcpValue>;
 }
 
@@ -56,10 +57,47 @@ export interface PlannedSettings {
 
 const QUARTER = /^\d{4}-Q[1-4]$/;
 const list = (xs: readonly string[]) => xs.join(", ");
+const ICP_KEYS = ["industries", "size_bands", "regions"] as const;
+export const SET_HINT =
+  'Keys: probabilities.<open stage> (0-100), quota.<rep id, name or email>.<YYYY-Qn> (USD), icp.industries|size_bands|regions (a list), e.g. {"quota.usr_02.2026-Q4": 250000}.';
+
+/** `set` ({"probabilities.proposal": 55, "quota.usr_02.2026-Q4": 250000, "icp.regions": ["NA"]}) as a request. */
+export function parseSet(set: Readonly<Record<string, unknown>>): SettingsRequest {
+  const out: SettingsRequest = {};
+  for (const [key, value] of Object.entries(set)) {
+    const field = `set.${key}`;
+    const number = () => {
+      if (typeof value !== "number")
+        throw new SettingsError(field, `${JSON.stringify(value)} is not a number.`, SET_HINT);
+      return value;
+    };
+    const [head, ...rest] = key.split(".");
+    const quota = /^quotas?\.(.+)\.([^.]+)$/.exec(key);
+    if ((head === "probabilities" || head === "probability") && rest.length === 1)
+      out.probabilities = { ...out.probabilities, [rest[0] as string]: number() };
+    else if (quota)
+      (out.quotas ??= []).push({
+        field,
+        owner: quota[1] as string,
+        quarter: quota[2] as string,
+        amount: number(),
+      });
+    else if (head === "icp" && (ICP_KEYS as readonly string[]).includes(rest.join("."))) {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === "string"))
+        throw new SettingsError(
+          field,
+          "is not a list of names.",
+          `Pass a list, e.g. {"icp.regions": ["NA", "EMEA"]}; [] means any.`,
+        );
+      out.icp = { ...out.icp, [rest.join(".")]: value };
+    } else throw new SettingsError(field, "is not a setting.", SET_HINT);
+  }
+  return out;
+}
 
 function checkProbabilities(now: Record<string, number>, asked: Record<string, number>) {
   for (const [stage, p] of Object.entries(asked)) {
-    const field = `probabilities.${stage}`;
+    const field = `set.probabilities.${stage}`;
     if (!(OPEN_STAGES as readonly string[]).includes(stage))
       throw new SettingsError(
         field,
@@ -76,7 +114,7 @@ function checkProbabilities(now: Record<string, number>, asked: Record<string, n
     const prev = OPEN_STAGES[i] as string;
     if ((merged[stage] as number) < (merged[prev] as number))
       throw new SettingsError(
-        `probabilities.${stage}`,
+        `set.probabilities.${stage}`,
         `${merged[stage]}% is below ${prev}'s ${merged[prev]}%.`,
         `Probabilities must not fall from one open stage to the next (${list(OPEN_STAGES)}): raise ${stage} or lower ${prev}.`,
       );
@@ -95,7 +133,7 @@ function checkIcp(now: IcpValue, asked: Partial<IcpValue>, industries?: readonly
     const values = asked[key] ?? [];
     const known = allowed[key];
     values.forEach((v, i) => {
-      const field = `icp.${key}[${i}]`;
+      const field = `set.icp.${key}[${i}]`;
       if (!v.trim()) throw new SettingsError(field, "is empty.", "Remove it or name a value.");
       const hit = known?.find((k) => k.toLowerCase() === v.trim().toLowerCase());
       if (known && !hit)
@@ -110,25 +148,21 @@ function checkIcp(now: IcpValue, asked: Partial<IcpValue>, industries?: readonly
 
 function checkQuotas(asked: NonNullable<SettingsRequest["quotas"]>, people: readonly Person[]) {
   const seen = new Set<string>();
-  return asked.map((q, i) => {
-    const at = `quotas[${i}]`;
+  return asked.map((q) => {
+    const at = q.field;
     const o = q.owner.trim().toLowerCase();
     const person = people.find((p) => [p.id, p.name, p.email].some((v) => v.toLowerCase() === o));
     if (!person)
       throw new SettingsError(
-        `${at}.owner`,
+        at,
         `no sales rep "${q.owner}".`,
         "Pass a rep's id, full name or email as listed in the sales://team resource.",
       );
     if (!QUARTER.test(q.quarter))
-      throw new SettingsError(
-        `${at}.quarter`,
-        `"${q.quarter}" is not a quarter.`,
-        "Use YYYY-Qn, e.g. 2026-Q4.",
-      );
+      throw new SettingsError(at, `"${q.quarter}" is not a quarter.`, "Use YYYY-Qn, e.g. 2026-Q4.");
     if (!Number.isInteger(q.amount) || q.amount <= 0 || q.amount > MAX_QUOTA)
       throw new SettingsError(
-        `${at}.amount`,
+        at,
         `${q.amount} is not a positive whole amount.`,
         "Use whole US dollars above 0, e.g. 250000.",
       );

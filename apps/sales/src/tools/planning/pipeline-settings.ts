@@ -10,22 +10,23 @@ import { SANDBOX_INDUSTRIES } from "@revops/sandbox";
 import { z } from "zod";
 import { quarterOf } from "../../domain/period";
 import { OPEN_STAGES } from "../../domain/pipeline";
-import { planSettings, SettingsError, type SettingsNow } from "../../domain/pipeline-settings";
+import {
+  parseSet,
+  planSettings,
+  SET_HINT,
+  SettingsError,
+  type SettingsNow,
+} from "../../domain/pipeline-settings";
 import { type SalesPorts, salesTool } from "../../ports";
-import { QuarterSchema } from "../schemas";
 import { planningToolset } from "./toolset";
 
-const names = z.array(z.string().max(80)).max(20).optional();
 const input = z
   .object({
     action: z.enum(["view", "update"]).default("view"),
-    quarter: QuarterSchema.optional(),
-    probabilities: z.record(z.string(), z.number()).optional().describe("Open stage → %"),
-    quotas: z
-      .array(z.object({ owner: z.string().min(1).max(100), quarter: z.string().max(10), amount: z.number() }))
-      .max(100)
-      .optional(),
-    icp: z.object({ industries: names, size_bands: names, regions: names }).strict().optional(),
+    set: z
+      .record(z.string().max(120), z.unknown())
+      .optional()
+      .describe('e.g. {"probabilities.proposal":55,"quota.usr_02.2026-Q4":250000,"icp.regions":["NA"]}'),
     connection: ConnectionSchema.optional(),
   })
   .strict();
@@ -36,8 +37,6 @@ const ChangeSchema = z.object({
   before: z.union([z.string(), z.number(), z.null()]),
   after: z.union([z.string(), z.number(), z.null()]),
 });
-
-const CHANGEABLE = ["probabilities", "quotas", "icp"] as const;
 
 /** Everything the plan starts from, fresh from our store (and the CRM's reps). */
 async function current(ports: SalesPorts, quarters: string[]) {
@@ -65,27 +64,21 @@ async function planOf(i: Input, ctx: ToolContext<SalesPorts>) {
       fields: ["action"],
       hint: 'Call pipeline_settings with action "view" and without dry_run, approval_id or confirmation_token.',
     });
-  if (!CHANGEABLE.some((k) => i[k] !== undefined))
-    throw userError("No setting to change was given.", {
-      fields: [...CHANGEABLE],
-      hint: 'Pass probabilities (e.g. {"proposal": 55}), quotas ([{owner, quarter, amount}]) or icp with action "update".',
-    });
+  if (!i.set || Object.keys(i.set).length === 0)
+    throw userError("No setting to change was given.", { fields: ["set"], hint: SET_HINT });
   const ports = await ctx.ports.using(i.connection);
-  const { now, people } = await current(ports, [...new Set((i.quotas ?? []).map((q) => q.quarter))]);
   try {
+    const asked = parseSet(i.set);
+    const { now, people } = await current(ports, [...new Set((asked.quotas ?? []).map((q) => q.quarter))]);
     const planned = planSettings(
       now,
-      {
-        ...(i.probabilities && { probabilities: i.probabilities }),
-        ...(i.quotas && { quotas: i.quotas }),
-        ...(i.icp && { icp: i.icp }),
-      },
+      asked,
       people,
       ports.source === "sandbox" ? SANDBOX_INDUSTRIES : undefined,
     );
     if (planned.changes.length === 0)
       throw userError("The settings already have these values; nothing to change.", {
-        fields: CHANGEABLE.filter((k) => i[k] !== undefined),
+        fields: ["set"],
         hint: 'Call with action "view" to see the current values, then pass only those that should change.',
       });
     return { ports, planned };
@@ -100,21 +93,25 @@ const show = (v: string | number | null) => (v === null ? "(none)" : String(v));
 export const pipelineSettings = salesTool({
   name: "pipeline_settings",
   title: "Pipeline settings",
-  description:
-    "View (free) or update (a human confirms) stage probabilities, quotas per rep and quarter, and the ICP.",
+  description: "Stage probabilities, quotas and ICP: view, or update once a human confirms.",
   toolset: planningToolset.name,
   scopes: ["sales:write"],
   annotations: annotations.setting,
   input,
   output: z.object({
     stages: z.array(z.object({ stage: z.string(), probability: z.number() })),
-    quotas: z.object({
-      quarter: z.string(),
-      rows: z.array(
-        z.object({ owner_id: z.string(), owner: z.string(), amount: MoneySchema, set_by: z.string() }),
-      ),
-      team_total: MoneySchema,
-    }),
+    quotas: z
+      .array(
+        z.object({
+          quarter: z.string(),
+          owner_id: z.string(),
+          owner: z.string(),
+          amount: MoneySchema,
+          set_by: z.string(),
+        }),
+      )
+      .describe("This quarter's and later ones"),
+    team_quota: z.record(z.string(), MoneySchema).describe("Quarter → sum of rep quotas"),
     icp: z.object({
       industries: z.array(z.string()),
       size_bands: z.array(z.string()),
@@ -167,12 +164,15 @@ export const pipelineSettings = salesTool({
       changes = planned.changes;
       written = { system: ports.source === "sandbox" ? "sandbox" : "revops", id: "pipeline_settings" };
     }
-    const quarter = i.quarter ?? quarterOf(await ports.today());
-    const [settings, quotas, owners] = await Promise.all([
+    const quarter = quarterOf(await ports.today());
+    const [settings, all, owners] = await Promise.all([
       ports.settings.settings(),
-      ports.settings.quotas(quarter),
+      ports.settings.quotas(),
       ports.crm.listOwners(),
     ]);
+    const quotas = all.filter((q) => q.quarter >= quarter);
+    const team: Record<string, number> = {};
+    for (const q of quotas) team[q.quarter] = (team[q.quarter] ?? 0) + q.amount;
     const nameOf = new Map(owners.map((o) => [o.id, o.name]));
     return {
       stages: [
@@ -180,16 +180,14 @@ export const pipelineSettings = salesTool({
         { stage: "closed_won", probability: 100 },
         { stage: "closed_lost", probability: 0 },
       ],
-      quotas: {
-        quarter,
-        rows: quotas.map((q) => ({
-          owner_id: q.ownerId,
-          owner: nameOf.get(q.ownerId) ?? q.ownerId,
-          amount: q.amount,
-          set_by: q.principal,
-        })),
-        team_total: quotas.reduce((s, q) => s + q.amount, 0),
-      },
+      quotas: quotas.map((q) => ({
+        quarter: q.quarter,
+        owner_id: q.ownerId,
+        owner: nameOf.get(q.ownerId) ?? q.ownerId,
+        amount: q.amount,
+        set_by: q.principal,
+      })),
+      team_quota: team,
       icp: {
         industries: settings.icp.industries,
         size_bands: settings.icp.sizeBands,
@@ -207,7 +205,14 @@ export const pipelineSettings = salesTool({
         ? [`Changed: ${o.changes.map((c) => `${c.field} ${show(c.before)} → ${show(c.after)}`).join("; ")}`]
         : []),
       `Stages: ${o.stages.map((s) => `${s.stage} ${s.probability}%`).join(", ")}`,
-      `Quotas ${o.quotas.quarter} (team $${o.quotas.team_total.toLocaleString("en-US")}): ${o.quotas.rows.map((r) => `${r.owner} $${r.amount.toLocaleString("en-US")}`).join(", ") || "none set"}`,
+      ...Object.entries(o.team_quota).map(
+        ([q, total]) =>
+          `Quotas ${q} (team $${total.toLocaleString("en-US")}): ${o.quotas
+            .filter((r) => r.quarter === q)
+            .map((r) => `${r.owner} $${r.amount.toLocaleString("en-US")}`)
+            .join(", ")}`,
+      ),
+      ...(o.quotas.length ? [] : ["Quotas: none set for this quarter or later."]),
       `ICP: industries ${o.icp.industries.join(", ") || "any"}; size ${o.icp.size_bands.join(", ") || "any"}; regions ${o.icp.regions.join(", ") || "any"}`,
     ].join("\n"),
   example: { action: "view" },
