@@ -76,12 +76,10 @@ export function parseSet(set: Readonly<Record<string, unknown>>): SettingsReques
     if ((head === "probabilities" || head === "probability") && rest.length === 1)
       out.probabilities = { ...out.probabilities, [rest[0] as string]: number() };
     else if (quota)
-      (out.quotas ??= []).push({
-        field,
-        owner: quota[1] as string,
-        quarter: quota[2] as string,
-        amount: number(),
-      });
+      out.quotas = [
+        ...(out.quotas ?? []),
+        { field, owner: quota[1] as string, quarter: quota[2] as string, amount: number() },
+      ];
     else if (head === "icp" && (ICP_KEYS as readonly string[]).includes(rest.join("."))) {
       if (!Array.isArray(value) || !value.every((v) => typeof v === "string"))
         throw new SettingsError(

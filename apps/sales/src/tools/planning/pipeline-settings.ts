@@ -215,5 +215,5 @@ export const pipelineSettings = salesTool({
       ...(o.quotas.length ? [] : ["Quotas: none set for this quarter or later."]),
       `ICP: industries ${o.icp.industries.join(", ") || "any"}; size ${o.icp.size_bands.join(", ") || "any"}; regions ${o.icp.regions.join(", ") || "any"}`,
     ].join("\n"),
-  example: { action: "view" },
+  example: { action: "update", set: { "probabilities.proposal": 55 } },
 });

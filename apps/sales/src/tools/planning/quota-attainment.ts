@@ -15,7 +15,6 @@ const LineSchema = z.object({
   weighted_pipeline: MoneySchema.describe("Open pipeline × configured stage probability"),
   gap: MoneySchema.nullable().describe("Quota − bookings, at least 0"),
   coverage: z.number().nullable().describe("Open pipeline ÷ gap; null when the gap is 0"),
-  expected_attainment_pct: z.number().describe("Share of the quarter's days elapsed"),
   pace_points: z.number().nullable().describe("Attainment − expected, in percentage points"),
   projected_attainment_pct: z.number().nullable().describe("(bookings + weighted pipeline) ÷ quota"),
   past_due: z.number().describe("Open deals counted whose close date has passed"),
@@ -35,6 +34,7 @@ export const quotaAttainment = salesTool({
   output: z.object({
     quarter: z.string(),
     days: z.object({ elapsed: z.number(), total: z.number() }),
+    expected_attainment_pct: z.number().describe("Share of the quarter's days elapsed: pace is against it"),
     reps: z.array(LineSchema.extend({ owner_id: z.string(), owner: z.string() })),
     team: LineSchema,
     meta: AnalyticsMetaSchema,
@@ -86,8 +86,9 @@ export const quotaAttainment = salesTool({
     return {
       quarter,
       days: { elapsed: clock.elapsed, total: clock.days },
-      reps,
-      team,
+      expected_attainment_pct: team.expected_attainment_pct,
+      reps: reps.map(({ expected_attainment_pct: _, ...r }) => r),
+      team: (({ expected_attainment_pct: _, ...t }) => t)(team),
       meta: {
         method: QUOTA_METHOD,
         as_of: today,
@@ -107,7 +108,7 @@ export const quotaAttainment = salesTool({
   },
   render: (o) =>
     [
-      `${o.quarter} (${o.days.elapsed}/${o.days.total} days): team ${money(o.team.bookings)} of ${o.team.quota === null ? "no quota" : money(o.team.quota)} (${o.team.attainment_pct ?? "–"}%, expected ${o.team.expected_attainment_pct}%), coverage ${o.team.coverage ?? "–"}×`,
+      `${o.quarter} (${o.days.elapsed}/${o.days.total} days): team ${money(o.team.bookings)} of ${o.team.quota === null ? "no quota" : money(o.team.quota)} (${o.team.attainment_pct ?? "–"}%, expected ${o.expected_attainment_pct}%), coverage ${o.team.coverage ?? "–"}×`,
       ...o.reps.map(
         (r) =>
           `${r.owner}: ${money(r.bookings)} / ${r.quota === null ? "no quota" : money(r.quota)} = ${r.attainment_pct ?? "–"}%, gap ${r.gap === null ? "–" : money(r.gap)}, pipeline ${money(r.open_pipeline)} (${r.coverage ?? "–"}×), pace ${r.pace_points ?? "–"} pts`,
