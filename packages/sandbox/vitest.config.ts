@@ -23,6 +23,8 @@ export default workspaceTestConfig({
     "src/ports/email.ts",
     "src/ports/lead-handoff.ts",
     "src/ports/meetings.ts",
+    // apps/sales/test/pipeline-settings-store.test.ts (both engines) and pipeline-settings.test.ts
+    "src/ports/pipeline-settings.ts",
     "src/ports/segments.ts",
   ],
 });

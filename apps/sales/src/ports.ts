@@ -32,6 +32,7 @@ import type {
   RiskQuery,
   SnapshotCell,
   SnapshotPoint,
+  SqlPipelineSettings,
   Stage,
   TaskRow,
   WriteOrigin,
@@ -257,8 +258,13 @@ export interface EnrichmentPort {
   firmographics(domain: string): Promise<{ firmographics?: Firmographics; note?: string }>;
 }
 
+/** Quotas, stage probabilities and the ICP, in our own store (the sandbox's, or beside a vendor CRM). */
+export type PipelineSettingsPort = Pick<SqlPipelineSettings, "settings" | "quotas" | "update">;
+
 export interface SalesPorts {
   crm: CrmPort;
+  /** Pipeline settings (pipeline_settings writes them; quota_attainment reads them). */
+  settings: PipelineSettingsPort;
   /** Present when SALES_ENRICHMENT names a vendor. */
   enrichment?: EnrichmentPort;
   /** Apollo when SALES_ENRICHMENT=apollo, else the sandbox's directory on the sandbox CRM; absent otherwise. */

@@ -1,5 +1,14 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
-import { SandboxCrm, SandboxMeetings, sandboxDatabase, sandboxNow, sandboxToday } from "@revops/sandbox";
+import {
+  SandboxCrm,
+  SandboxMeetings,
+  SqlPipelineSettings,
+  sandboxDatabase,
+  sandboxNow,
+  sandboxToday,
+  settingsMigrations,
+} from "@revops/sandbox";
+import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
 import {
   loadCreditConfirmAbove,
@@ -61,19 +70,30 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Sales
     const { realToday, vendorCrm } = await import("./integrations/vendor-ports");
     const now = async () => new Date().toISOString();
     const crm = await vendorCrm(rt, config);
-    return { crm, today: realToday, now, source: config.crm, ...enrichment, ...meetings };
+    const settings = new SqlPipelineSettings(await settingsDatabase(rt), now, false);
+    return { crm, settings, today: realToday, now, source: config.crm, ...enrichment, ...meetings };
   }
   const db = await sandboxDatabase(rt);
   return {
     prospecting: new SandboxProspecting(db),
     accountWrite: new SandboxAccountWrite(db),
     crm: new SandboxCrm(db),
+    settings: new SqlPipelineSettings(db, () => sandboxNow(db)),
     today: () => sandboxToday(db),
     now: () => sandboxNow(db),
     source: "sandbox",
     ...enrichment,
     ...meetings,
   };
+}
+
+/** Beside a vendor CRM, quotas and pipeline settings still live in our database: only their tables. */
+function settingsDatabase(rt: Runtime) {
+  return rt.shared("sales-settings-db", async () => {
+    const db = await rt.sql();
+    await migrate(db, settingsMigrations);
+    return db;
+  });
 }
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */

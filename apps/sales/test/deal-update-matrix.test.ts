@@ -14,9 +14,11 @@ describeGuardMatrix(createSalesServer(), {
     },
     // a write-back always asks a human (a plain enrichment under APOLLO_CREDIT_CONFIRM_ABOVE does not)
     account_enrich: { account_id: "acc_0001", write_back: true },
+    pipeline_settings: { action: "update", set: { "quota.usr_02.2026-Q4": 123_456 } },
   },
   changedArgs: {
     deal_update: { deal_id: "deal_0001", next_step: "Another step" },
+    pipeline_settings: { action: "update", set: { "quota.usr_02.2026-Q4": 654_321 } },
     account_enrich: { account_id: "acc_0001", write_back: true, people: 1 },
   },
   env: { SANDBOX_SCALE: "0.1" },

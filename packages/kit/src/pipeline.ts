@@ -117,7 +117,9 @@ export const authorizeScopes: Middleware = async (call, next) => {
 
 /** Without the guards package a guarded tool never runs: safe by construction. */
 export const refuseGuarded: Middleware = async (call, next) => {
-  if (!plannedGuard(call.entry.def)) return next();
+  const spec = plannedGuard(call.entry.def);
+  // a call the tool says needs no human (a settings view, a spend under the confirm size) changes nothing guarded
+  if (!spec || (spec.needed && !(await spec.needed(call.input, call.ctx)))) return next();
   return {
     ok: false,
     error: new ToolError(

@@ -36,6 +36,7 @@ export {
   type SandboxDataset,
   sandboxToday,
 } from "./load.js";
+export { INDUSTRIES as SANDBOX_INDUSTRIES } from "./names.js";
 export {
   type CsmLoad,
   leastLoaded,
@@ -253,6 +254,16 @@ export {
   SandboxOnboarding,
   type WonDeal,
 } from "./ports/onboarding.js";
+export {
+  DEFAULT_ICP,
+  DEFAULT_STAGE_PROBABILITIES,
+  type Icp,
+  type PipelineSettings,
+  type QuotaRow,
+  type SettingsChange,
+  type SettingsUpdate,
+  SqlPipelineSettings,
+} from "./ports/pipeline-settings.js";
 export type { RenewalDealRow } from "./ports/renewals-deals.js";
 export { SANDBOX_SEGMENT_NOTE, type SegmentPreview, type SegmentRules } from "./ports/segments.js";
 export {
@@ -279,9 +290,11 @@ export {
   type TouchpointChannel,
   type TouchpointRow,
 } from "./ports/tasks.js";
+export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
 export {
   budgetMigrations,
   sandboxMigrations,
+  settingsMigrations,
   TABLE_COLUMNS,
   TABLE_NAMES,
   type TableName,

@@ -4,6 +4,7 @@ import { generateCompany } from "./generate/index.js";
 import { type GenerateOptions, makeCtx } from "./generate/types.js";
 import { seedOnboarding } from "./onboarding/seed.js";
 import { USAGE_RECENT_COLUMNS, UsageRecentAccumulator } from "./ports/usage-recent.js";
+import { seedQuotas } from "./quotas/seed.js";
 import { DERIVED_TABLES, SANDBOX_INDEXES, sandboxMigrations, TABLE_NAMES, WRITTEN_TABLES } from "./schema.js";
 
 export interface SandboxDataset {
@@ -181,6 +182,7 @@ async function load(
       for (const ix of SANDBOX_INDEXES) await tx.exec(ix.create);
       // after the indexes: it reads recent deals and their accounts' subscriptions
       await seedOnboarding(tx, ctx.seed, ctx.today);
+      await seedQuotas(tx, ctx.seed, ctx.today);
       // fresh statistics: the planner of a just-loaded PostgreSQL database otherwise guesses (seconds per query)
       if (tx.dialect === "postgres")
         await tx.exec(`ANALYZE ${[...TABLE_NAMES, ...DERIVED_TABLES].join(", ")}`);

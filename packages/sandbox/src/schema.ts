@@ -395,6 +395,24 @@ CREATE TABLE IF NOT EXISTS sb_cs_message_recipients (
 );
 CREATE INDEX IF NOT EXISTS sb_cs_message_recipients_contact_idx ON sb_cs_message_recipients (contact_id, send_at);
 `;
+// Pipeline settings (pipeline_settings, quota_attainment): quotas per rep and quarter, stage probabilities and the
+// ICP. Our database is their system of record beside any CRM; on the sandbox the load seeds quotas. Every confirmed
+// update is logged once under its idempotency key (a retry finds it and changes nothing).
+const pipelineSettings = `
+CREATE TABLE IF NOT EXISTS sb_quotas (
+  owner_id ${T} NOT NULL, quarter ${T} NOT NULL, amount INTEGER NOT NULL, updated_at ${T} NOT NULL,
+  principal ${T} NOT NULL, PRIMARY KEY (owner_id, quarter)
+);
+CREATE TABLE IF NOT EXISTS sb_pipeline_settings (
+  name ${T} PRIMARY KEY, value ${T} NOT NULL, updated_at ${T} NOT NULL, principal ${T} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sb_settings_updates (
+  idempotency_key ${T} PRIMARY KEY, at ${T} NOT NULL, principal ${T} NOT NULL, plan_hash ${T}, changes ${T} NOT NULL
+);
+`;
+
+/** Pipeline settings only, for a deployment whose CRM is a vendor (no sandbox company loaded). */
+export const settingsMigrations: Migration[] = [{ id: "sandbox-0016-quotas", sql: pipelineSettings }];
 
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
@@ -420,6 +438,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
   { id: "sandbox-0019-cs-messages", sql: csMessages },
   { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
+  ...settingsMigrations,
 ];
 
 /**
@@ -459,4 +478,7 @@ export const WRITTEN_TABLES = [
   "sb_health_weights",
   "sb_cs_messages",
   "sb_cs_message_recipients",
+  "sb_quotas",
+  "sb_pipeline_settings",
+  "sb_settings_updates",
 ] as const;

@@ -8,11 +8,13 @@ import { meetingsTools, meetingsToolset } from "./meetings";
 import { outreachTools, outreachToolset } from "./outreach";
 import { pipelineTools, pipelineToolset } from "./pipeline";
 import { prospectingTools, prospectingToolset } from "./prospecting";
+import { planningTools, planningToolset } from "./planning";
 
 export const toolsets = [
   pipelineToolset,
   accountsToolset,
   forecastingToolset,
+  planningToolset,
   dealsWriteToolset,
   dealsToolset,
   leadsToolset,
@@ -25,6 +27,7 @@ export const tools = [
   ...pipelineTools,
   ...accountsTools,
   ...forecastingTools,
+  ...planningTools,
   ...dealsWriteTools,
   ...dealsTools,
   ...leadsTools,
