@@ -3,9 +3,9 @@ import {
   type AccountSignals,
   type FeatureUse,
   type KbArticle,
-  type NewDeal,
   type MessageChannel,
   type MessageContact,
+  type NewDeal,
   type NewTicket,
   type NpsResponseRow,
   type OnboardingPort,
@@ -181,6 +181,8 @@ export interface DealCrm {
     deal: { name: string; amount: number; stage: string; closeDate: string; ownerName: string };
     recovered?: boolean;
   }>;
+}
+
 export type {
   MessageChannel,
   MessageContact,

@@ -72,7 +72,15 @@ async function portsOf(
     usage.usage === "sandbox" &&
     conversations.conversations === "sandbox"
   ) {
-    return { support: sandbox, messages, onboarding, tasks, ...own, today: () => sandboxToday(db), source: "sandbox" };
+    return {
+      support: sandbox,
+      messages,
+      onboarding,
+      tasks,
+      ...own,
+      today: () => sandboxToday(db),
+      source: "sandbox",
+    };
   }
   // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
   const { vendorFeedback, vendorSupport, vendorUsage } = await import("./integrations/vendor-ports");
@@ -90,7 +98,15 @@ async function portsOf(
   });
   const real = [support.support, usage.usage, conversations.conversations].filter((v) => v !== "sandbox");
   // the account book is always the sandbox's, so it is named too
-  return { support: composite, messages, onboarding, tasks, ...own, today, source: [...real, "sandbox"].join("+") };
+  return {
+    support: composite,
+    messages,
+    onboarding,
+    tasks,
+    ...own,
+    today,
+    source: [...real, "sandbox"].join("+"),
+  };
 }
 
 type Env = Record<string, string | undefined>;

@@ -380,6 +380,8 @@ CREATE TABLE IF NOT EXISTS sb_health_weights (
   version INTEGER PRIMARY KEY, weights ${T} NOT NULL, note ${T}, principal ${T} NOT NULL, plan_hash ${T},
   idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
 );
+`;
+
 // Customer messages and surveys (message_send, survey_send): our database logs every send, whichever system delivered
 // it, one row per send (its idempotency key unique so a retry adds nothing) and one per recipient, so "surveyed in the
 // last N days" is answered here; survey answers land in sb_nps_responses.
@@ -395,6 +397,7 @@ CREATE TABLE IF NOT EXISTS sb_cs_message_recipients (
 );
 CREATE INDEX IF NOT EXISTS sb_cs_message_recipients_contact_idx ON sb_cs_message_recipients (contact_id, send_at);
 `;
+
 // Pipeline settings (pipeline_settings, quota_attainment): quotas per rep and quarter, stage probabilities and the
 // ICP. Our database is their system of record beside any CRM; on the sandbox the load seeds quotas. Every confirmed
 // update is logged once under its idempotency key (a retry finds it and changes nothing).

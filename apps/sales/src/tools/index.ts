@@ -7,8 +7,8 @@ import { leadsWriteTools, leadsWriteToolset } from "./leads-write";
 import { meetingsTools, meetingsToolset } from "./meetings";
 import { outreachTools, outreachToolset } from "./outreach";
 import { pipelineTools, pipelineToolset } from "./pipeline";
-import { prospectingTools, prospectingToolset } from "./prospecting";
 import { planningTools, planningToolset } from "./planning";
+import { prospectingTools, prospectingToolset } from "./prospecting";
 
 export const toolsets = [
   pipelineToolset,

@@ -275,7 +275,8 @@ describe("the tasks extension", () => {
 
   it("is off for servers whose tools do not opt in: nothing advertised, no tasks methods", async () => {
     const { tools: _t, ...rest } = module;
-    const other = replica([{ ...rest, name: "plain", tools: [{ ...module.tools[0], task: undefined }] }]);
+    const { task: _task, ...untasked } = module.tools[0] as NonNullable<(typeof module.tools)[0]>;
+    const other = replica([{ ...rest, name: "plain", tools: [untasked] }]);
     const discover = await rpc(other, "server/discover", {});
     expect(JSON.stringify(discover.result)).not.toContain(TASKS_EXTENSION_ID);
     expect((await rpc(other, "tasks/get", { taskId: "x" })).error?.code).toBe(-32601);
