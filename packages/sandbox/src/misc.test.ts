@@ -72,6 +72,11 @@ describe("package entry", () => {
       "sandbox-0012-meetings-outreach",
       "sandbox-0013-lead-handoffs",
       "sandbox-0014-kb-articles",
+      "sandbox-0015-lead-conversions",
+      "sandbox-0016-quotas",
+      "sandbox-0018-campaign-writes",
+      "sandbox-0019-cs-messages",
+      "sandbox-0020-cs-segments-health",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [

@@ -438,10 +438,10 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0013-lead-handoffs", sql: leadHandoffs },
   { id: "sandbox-0014-kb-articles", sql: kbArticles },
   { id: "sandbox-0015-lead-conversions", sql: leadConversions },
+  ...settingsMigrations,
   { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
   { id: "sandbox-0019-cs-messages", sql: csMessages },
   { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
-  ...settingsMigrations,
 ];
 
 /**

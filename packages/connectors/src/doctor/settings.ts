@@ -258,6 +258,12 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
           secret: true,
         },
         { name: "INTERCOM_REGION", label: "Data region", choices: ["us", "eu", "au"] },
+        {
+          name: "INTERCOM_ADMIN_ID",
+          label: "Admin id customer messages are sent as",
+          hint: "Intercom → Settings → Teammates; only for message_send",
+          optional: true,
+        },
       ],
     },
   ],
