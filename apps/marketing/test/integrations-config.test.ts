@@ -26,7 +26,7 @@ describe("marketing source configuration", () => {
 
   it("names the missing or bad variable and the fix", () => {
     expect(load({ MARKETING_SOURCE: "hubspot" })).toThrow(
-      /HUBSPOT_ACCESS_TOKEN: is required when MARKETING_SOURCE=hubspot: set a private-app token with marketing\.campaigns\.read, crm\.objects\.contacts\.read, crm\.objects\.deals\.read/,
+      /HUBSPOT_ACCESS_TOKEN: is required when MARKETING_SOURCE=hubspot: set a private-app token with marketing\.campaigns\.read, marketing\.campaigns\.write, crm\.objects\.contacts\.read, crm\.objects\.deals\.read/,
     );
     expect(load({ MARKETING_SOURCE: "marketo" })).toThrow(ConfigError);
     expect(load({ MARKETING_SOURCE: "marketo" })).toThrow(/MARKETING_SOURCE/);
