@@ -12,7 +12,8 @@ const SENIORITIES = ["c_suite", "vp", "head", "director", "manager", "senior", "
 const list = () =>
   z
     .preprocess(
-      (v) => (Array.isArray(v) ? v.join(",") : v),
+      // an array of strings is the same list; anything else stays as sent, so the error names the field
+      (v) => (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string") ? v.join(",") : v),
       z.string().transform((v) =>
         v
           .split(",")
