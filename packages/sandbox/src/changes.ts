@@ -26,9 +26,19 @@ export interface WriteOrigin {
 
 const encode = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
-/** The sandbox's own "now": its fixed date with the time of day, so writes land on the company's calendar. */
+const DAY_MS = 86_400_000;
+const NOON_MS = DAY_MS / 2;
+let lastTick = 0;
+
+/**
+ * The sandbox's own "now": its fixed date at noon UTC, plus the wall clock's time of day squeezed into the hour
+ * after noon. Writes stay in order while anything judged by the hour (quiet hours, working hours) reads the same
+ * on every run, whenever it runs.
+ */
 export async function sandboxNow(db: SqlDb): Promise<string> {
-  return `${await sandboxToday(db)}T${new Date().toISOString().slice(11)}`;
+  lastTick = Math.max(lastTick + 1, Math.floor((Date.now() % DAY_MS) / 24)); // strictly increasing in a process
+  const at = Date.parse(`${await sandboxToday(db)}T00:00:00Z`) + NOON_MS + (lastTick % 3_600_000);
+  return new Date(at).toISOString();
 }
 
 /** Journals changes inside the caller's transaction, so the write and its record commit together. */
