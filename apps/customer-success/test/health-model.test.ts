@@ -1,52 +1,22 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createGuard, guardConfig, guardMigrations } from "@revops/guards";
-import { connectGuarded, type GuardedHarness } from "@revops/guards/testing";
-import { type KeyValue, migrate, openKv, openSql, type SqlDb } from "@revops/store";
+import type { GuardedHarness } from "@revops/guards/testing";
+import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomerSuccessServer } from "../src/server";
+import { type GuardedSandbox, guardedSandbox, typeThePhrase } from "./guarded";
 
 /** health_model / health_model_update and upsell_create on the sandbox, through the guard and the MCP client. */
-const config = guardConfig({
-  GUARD_QUIET_HOURS: "off",
-  GUARD_TOKEN_SECRET: "health-model-test-secret-0123456789abcdef",
-});
-const now = () => new Date();
 // biome-ignore lint/suspicious/noExplicitAny: the test reads structured results field by field
 const d = (r: { data?: unknown }): any => r.data;
-const typeThePhrase = (h: GuardedHarness) =>
-  h.answerWith((p) => ({
-    action: "accept",
-    content: { confirmation: String(p.message.split("type: ").at(-1)) },
-  }));
 type Bands = Record<"high" | "medium" | "low", { accounts: number }>;
 
-let guardDb: SqlDb;
-let kv: KeyValue;
+let g: GuardedSandbox;
 let h: GuardedHarness;
 let db: SqlDb;
 
 beforeAll(async () => {
-  guardDb = await openSql({ dataDir: mkdtempSync(join(tmpdir(), "cs-health-model-guard-")) });
-  await migrate(guardDb, guardMigrations);
-  kv = await openKv({});
-  const guard = createGuard({ config, sql: async () => guardDb, kv: async () => kv, now, sandbox: true });
-  h = await connectGuarded({
-    modules: [createCustomerSuccessServer()],
-    guard,
-    env: { SANDBOX_SCALE: "0.3" },
-    elicitation: true,
-  });
-  h.as("alice");
-  expect((await h.call("health_model", {})).isError).toBe(false); // loads the sandbox
-  db = await h.runtime.sql();
+  g = await guardedSandbox("health_model");
+  ({ h, db } = g);
 }, 120_000);
-afterAll(async () => {
-  await h?.close();
-  await guardDb?.close();
-  await kv?.close();
-});
+afterAll(() => g?.close());
 
 describe("health_model", () => {
   it("shows the default weights as version 1, then a guarded change becomes version 2 that every health tool reads", async () => {

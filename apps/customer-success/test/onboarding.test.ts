@@ -1,23 +1,12 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { approvalsAdmin, createGuard, guardConfig, guardMigrations } from "@revops/guards";
-import { approvalIdIn, connectGuarded, type GuardedHarness } from "@revops/guards/testing";
-import { type KeyValue, migrate, openKv, openSql, type SqlDb } from "@revops/store";
+import { approvalIdIn, type GuardedHarness } from "@revops/guards/testing";
+import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomerSuccessServer } from "../src/server";
+import { type GuardedSandbox, guardedSandbox, planHashIn } from "./guarded";
 
 const TOOL = "onboarding_plan";
-const config = guardConfig({
-  GUARD_QUIET_HOURS: "off",
-  GUARD_TOKEN_SECRET: "onboarding-test-secret-0123456789abcdef",
-});
-const now = () => new Date();
-const planHashIn = (text: string) => /Plan hash: ([0-9a-f]+)/.exec(text)?.[1];
 
 describe("onboarding on the sandbox, through the guard and the MCP client", () => {
-  let guardDb: SqlDb;
-  let kv: KeyValue;
+  let g: GuardedSandbox;
   let h: GuardedHarness;
   let db: SqlDb;
   let deals: string[] = [];
@@ -28,19 +17,8 @@ describe("onboarding on the sandbox, through the guard and the MCP client", () =
     );
 
   beforeAll(async () => {
-    guardDb = await openSql({ dataDir: mkdtempSync(join(tmpdir(), "cs-onboarding-guard-")) });
-    await migrate(guardDb, guardMigrations);
-    kv = await openKv({});
-    const guard = createGuard({ config, sql: async () => guardDb, kv: async () => kv, now, sandbox: true });
-    h = await connectGuarded({
-      modules: [createCustomerSuccessServer()],
-      guard,
-      env: { SANDBOX_SCALE: "0.3" },
-      elicitation: true,
-    });
-    h.as("alice");
-    expect((await h.call("onboarding_status", {})).isError).toBe(false); // loads the sandbox
-    db = await h.runtime.sql();
+    g = await guardedSandbox("onboarding_status");
+    ({ h, db } = g);
     // closed-won new business older than the seeded history: no plan yet
     deals = (
       await db.query<{ id: string }>(
@@ -49,11 +27,7 @@ describe("onboarding on the sandbox, through the guard and the MCP client", () =
     ).map((r) => r.id);
     expect(deals).toHaveLength(3);
   }, 120_000);
-  afterAll(async () => {
-    await h?.close();
-    await guardDb?.close();
-    await kv?.close();
-  });
+  afterAll(() => g?.close());
 
   it("dry run shows the plan (milestones, owner, rule) and writes nothing", async () => {
     const r = await h.call(TOOL, { deal_id: deals[0], dry_run: true });
@@ -104,12 +78,12 @@ describe("onboarding on the sandbox, through the guard and the MCP client", () =
   });
 
   it("approval queue: a changed argument after the preview is refused; the approved plan runs once", async () => {
-    config.CONFIRMATION_MODE = "approval";
+    g.config.CONFIRMATION_MODE = "approval";
     try {
       const queued = await h.call(TOOL, { deal_id: deals[1] });
       const id = approvalIdIn(queued.text) as string;
       expect(id).toBeDefined();
-      await approvalsAdmin({ sql: async () => guardDb, config, now }).approve(id, "carol");
+      await g.approve(id);
       const changed = await h.call(TOOL, { deal_id: deals[2], approval_id: id });
       expect(changed.isError).toBe(true);
       expect(changed.text).toMatch(/other arguments/);
@@ -118,7 +92,7 @@ describe("onboarding on the sandbox, through the guard and the MCP client", () =
       expect(ran.isError, ran.text).toBe(false);
       expect(await plansOf(deals[1] as string)).toHaveLength(1);
     } finally {
-      config.CONFIRMATION_MODE = "inband";
+      g.config.CONFIRMATION_MODE = "inband";
     }
   });
 

@@ -1,25 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { approvalsAdmin, createGuard, guardConfig, guardMigrations } from "@revops/guards";
-import { approvalIdIn, connectGuarded, type GuardedHarness } from "@revops/guards/testing";
-import { type KeyValue, migrate, openKv, openSql, type SqlDb } from "@revops/store";
+import { approvalIdIn, type GuardedHarness } from "@revops/guards/testing";
+import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { playsFor, SAVE_PLAYS } from "../src/domain/save-plays";
-import { createCustomerSuccessServer } from "../src/server";
+import { type GuardedSandbox, guardedSandbox, typeThePhrase } from "./guarded";
 
-const config = guardConfig({
-  GUARD_QUIET_HOURS: "off",
-  GUARD_TOKEN_SECRET: "plays-test-secret-0123456789abcdef",
-});
-const now = () => new Date();
 // biome-ignore lint/suspicious/noExplicitAny: the test reads structured results field by field
 const d = (r: { data?: unknown }): any => r.data;
-const typeThePhrase = (h: GuardedHarness) =>
-  h.answerWith((p) => ({
-    action: "accept",
-    content: { confirmation: String(p.message.split("type: ").at(-1)) },
-  }));
 const FULL = { usage: 35, adoption: 20, support: 25, nps: 20 };
 
 describe("save-play catalogue", () => {
@@ -45,8 +31,7 @@ describe("save-play catalogue", () => {
 });
 
 describe("plays on the sandbox, through the guard and the MCP client", () => {
-  let guardDb: SqlDb;
-  let kv: KeyValue;
+  let g: GuardedSandbox;
   let h: GuardedHarness;
   let db: SqlDb;
   let today: string;
@@ -57,26 +42,10 @@ describe("plays on the sandbox, through the guard and the MCP client", () => {
     );
 
   beforeAll(async () => {
-    guardDb = await openSql({ dataDir: mkdtempSync(join(tmpdir(), "cs-plays-guard-")) });
-    await migrate(guardDb, guardMigrations);
-    kv = await openKv({});
-    const guard = createGuard({ config, sql: async () => guardDb, kv: async () => kv, now, sandbox: true });
-    h = await connectGuarded({
-      modules: [createCustomerSuccessServer()],
-      guard,
-      env: { SANDBOX_SCALE: "0.3" },
-      elicitation: true,
-    });
-    h.as("alice");
-    expect((await h.call("onboarding_status", {})).isError).toBe(false); // loads the sandbox
-    db = await h.runtime.sql();
-    today = String((await db.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
+    g = await guardedSandbox("onboarding_status");
+    ({ h, db, today } = g);
   }, 120_000);
-  afterAll(async () => {
-    await h?.close();
-    await guardDb?.close();
-    await kv?.close();
-  });
+  afterAll(() => g?.close());
 
   it("one account: the preview lists each task; confirmed, tasks and planned touchpoints are written once", async () => {
     const churn = await h.call("churn_risk", { limit: 1 });
@@ -128,7 +97,7 @@ describe("plays on the sandbox, through the guard and the MCP client", () => {
     expect(queued.isError).toBe(true);
     expect(queued.text).toMatch(/high risk/);
     const id = approvalIdIn(queued.text) as string;
-    await approvalsAdmin({ sql: async () => guardDb, config, now }).approve(id, "carol");
+    await g.approve(id);
     const r = await h.call("save_play", { min_probability: 0.9, approval_id: id });
     expect(r.isError, r.text).toBe(false);
     const accounts = new Set((d(r).tasks as { account_id: string }[]).map((t) => t.account_id));

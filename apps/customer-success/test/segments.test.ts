@@ -1,27 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { approvalsAdmin, createGuard, guardConfig, guardMigrations } from "@revops/guards";
-import { approvalIdIn, connectGuarded, type GuardedHarness } from "@revops/guards/testing";
-import { type KeyValue, migrate, openKv, openSql, type SqlDb } from "@revops/store";
+import { approvalIdIn, type GuardedHarness } from "@revops/guards/testing";
+import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkWeights } from "../src/domain/health-model";
 import { parseFilter } from "../src/domain/segments";
-import { createCustomerSuccessServer } from "../src/server";
+import { type GuardedSandbox, guardedSandbox, typeThePhrase } from "./guarded";
 
 /** segments and customers_bulk_update on the sandbox through the guard and the MCP client; figures recomputed in SQL. */
-const config = guardConfig({
-  GUARD_QUIET_HOURS: "off",
-  GUARD_TOKEN_SECRET: "segments-test-secret-0123456789abcdef",
-});
-const now = () => new Date();
 // biome-ignore lint/suspicious/noExplicitAny: the test reads structured results field by field
 const d = (r: { data?: unknown }): any => r.data;
-const typeThePhrase = (h: GuardedHarness) =>
-  h.answerWith((p) => ({
-    action: "accept",
-    content: { confirmation: String(p.message.split("type: ").at(-1)) },
-  }));
 const DAY = 86_400_000;
 const minus = (day: string, n: number) => new Date(Date.parse(day) - n * DAY).toISOString().slice(0, 10);
 
@@ -56,33 +42,16 @@ describe("segment rules and weights (pure)", () => {
 });
 
 describe("segments on the sandbox, through the guard and the MCP client", () => {
-  let guardDb: SqlDb;
-  let kv: KeyValue;
+  let g: GuardedSandbox;
   let h: GuardedHarness;
   let db: SqlDb;
   let today: string;
 
   beforeAll(async () => {
-    guardDb = await openSql({ dataDir: mkdtempSync(join(tmpdir(), "cs-segments-guard-")) });
-    await migrate(guardDb, guardMigrations);
-    kv = await openKv({});
-    const guard = createGuard({ config, sql: async () => guardDb, kv: async () => kv, now, sandbox: true });
-    h = await connectGuarded({
-      modules: [createCustomerSuccessServer()],
-      guard,
-      env: { SANDBOX_SCALE: "0.3" },
-      elicitation: true,
-    });
-    h.as("alice");
-    expect((await h.call("health_model", {})).isError).toBe(false); // loads the sandbox
-    db = await h.runtime.sql();
-    today = String((await db.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
+    g = await guardedSandbox("health_model");
+    ({ h, db, today } = g);
   }, 120_000);
-  afterAll(async () => {
-    await h?.close();
-    await guardDb?.close();
-    await kv?.close();
-  });
+  afterAll(() => g?.close());
 
   it("rule segments: accounts and ARR per region of one industry match SQL over the account book", async () => {
     const top = await db.one<{ industry: string }>(
@@ -156,7 +125,7 @@ describe("segments on the sandbox, through the guard and the MCP client", () => 
     expect(queued.isError).toBe(true);
     expect(queued.text).toMatch(/high risk/);
     const id = approvalIdIn(queued.text) as string;
-    await approvalsAdmin({ sql: async () => guardDb, config, now }).approve(id, "carol");
+    await g.approve(id);
     const r = await h.call("customers_bulk_update", {
       filter,
       tags: { "adoption-push": true },

@@ -47,11 +47,12 @@ export async function checkRules(
       verdict.refusals.push("The tool's plan does not list its recipients, so send rules cannot be checked.");
     } else {
       const isKnown = state.deps.isKnownContact;
+      const simulated = facts.delivery === "simulated" ? await state.deps.simulatedNow?.() : undefined;
       const rules = new SendRules({
         db: state.db,
         kv: state.deps.kv,
         config: () => state.config,
-        now: state.now,
+        now: simulated ? () => simulated : state.now,
         sandbox: (state.deps.sandbox ?? false) && facts.delivery !== "simulated",
         ...(isKnown && { isKnownContact: (email: string) => isKnown(email, ctx) }),
       });

@@ -50,6 +50,16 @@ describe("quiet hours", () => {
   });
 });
 
+describe("simulated deliveries", () => {
+  it("judge quiet hours on the sandbox's clock, not the wall clock", async () => {
+    s = await setup({ elicitation: true, at: "2025-03-10T03:00:00Z", simulatedAt: "2025-03-10T15:00:00Z" });
+    phrase(s);
+    const ny = { email: "ny@example.com", time_zone: "America/New_York" };
+    expect((await s.h.call("email_send", { ...send(ny), simulated: true })).data).toEqual({ sent: 1 });
+    expect((await s.h.call("email_send", send(ny))).text).toContain("quiet hours (20-8 local time)");
+  });
+});
+
 describe("scheduled sends", () => {
   it("judge quiet hours when the send lands, not now", async () => {
     s = await setup({ at: "2025-03-10T03:00:00Z" });

@@ -38,6 +38,8 @@ export interface GuardDeps {
    */
   landed?: (idempotencyKey: string) => Promise<{ recordId: string | null } | undefined>;
   now?: () => Date;
+  /** The clock a simulated (sandbox) delivery happens on: its quiet hours are judged there, not on the wall clock. */
+  simulatedNow?: () => Promise<Date>;
 }
 
 /** Migrates once per process; a failed attempt is retried on the next call. */

@@ -28,6 +28,8 @@ export interface SetupOptions {
   landed?: GuardDeps["landed"];
   /** ISO time the guard's clock starts at (default: noon UTC today, outside default quiet hours). */
   at?: string;
+  /** ISO time simulated (sandbox) deliveries happen at. */
+  simulatedAt?: string;
 }
 
 /** One guarded server on a fresh SQLite file and in-memory KV, with its fake ports, clock and audit trail. */
@@ -50,6 +52,7 @@ export async function setup(opts: SetupOptions = {}) {
     now,
     sandbox: opts.sandbox ?? false,
     ...(opts.landed && { landed: opts.landed }),
+    ...(opts.simulatedAt && { simulatedNow: async () => new Date(opts.simulatedAt as string) }),
     isKnownContact: async (email: string) => (opts.isKnownContact ? opts.isKnownContact(email) : true),
     record: async (d: GuardDecision) => {
       decisions.push(d);

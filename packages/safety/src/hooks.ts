@@ -2,7 +2,7 @@ import { type AuditLog, auditMiddleware, deferReads } from "@revops/audit";
 import { createGuard, requestStateKey } from "@revops/guards";
 import type { KitRuntime, Middleware, PipelineHooks } from "@revops/kit";
 import { callScopesEnabled, runInCallScope } from "@revops/resilience/call-scope";
-import { landedWrite, sandboxDatabase } from "@revops/sandbox";
+import { landedWrite, sandboxDatabase, sandboxNow } from "@revops/sandbox";
 import { auditLogFor } from "./audit-log";
 import type { SafetyConfig } from "./config";
 import { recordGuardDecision } from "./decisions";
@@ -45,6 +45,7 @@ export const safetyHooks =
         sandbox: true,
         // a resumed approval whose sandbox write had committed (journalled with its key) is not written again
         landed: async (key) => landedWrite(await sandboxDatabase(rt), key),
+        simulatedNow: async () => new Date(await sandboxNow(await sandboxDatabase(rt))),
       }),
     };
   };
