@@ -12,6 +12,8 @@ export function workspaceTestConfig(o: { lines: number; exclude?: string[]; time
     test: {
       testTimeout: o.timeoutMs ?? 30_000,
       hookTimeout: o.timeoutMs ?? 30_000,
+      // a browser draws a view in well under a second, but a busy 2-core machine can take several
+      expect: { poll: { timeout: 15_000 } },
       reporters: ["default", ["json", { outputFile: "test-results.json" }]],
       coverage: {
         provider: "v8",
