@@ -1,4 +1,4 @@
-import { sandboxDatabase } from "@revops/sandbox";
+import { sandboxDatabase, sandboxNow } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { actionsIn, subjectOf } from "../src/domain/meeting-notes";
@@ -205,12 +205,13 @@ describe("email_draft and email_send on the sandbox", () => {
     });
     expect(unsub.text).toMatch(/to: .* unsubscribed/);
     const cfg = h.runtime.config as unknown as { GUARD_QUIET_HOURS: string };
+    // a sandbox send happens on the sandbox's clock: its quiet hours are judged there
     const hour = Number(
       new Intl.DateTimeFormat("en-US", {
         hour: "numeric",
         hourCycle: "h23",
         timeZone: contact.timezone,
-      }).format(new Date()),
+      }).format(new Date(await sandboxNow(db))),
     );
     cfg.GUARD_QUIET_HOURS = `${hour}-${(hour + 1) % 24}`;
     try {
