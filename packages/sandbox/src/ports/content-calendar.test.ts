@@ -40,7 +40,9 @@ describe.each(ENGINES)("sandbox content calendar on %s", (engine) => {
       "SELECT COUNT(*) AS n, COUNT(DISTINCT i.campaign_id) AS c FROM sb_content_items i JOIN sb_campaigns c ON c.id = i.campaign_id",
     );
     expect({ n: Number(linked?.n), c: Number(linked?.c) }).toEqual({ n: SEEDED.items, c: SEEDED.campaigns });
-    const range = await db.one<{ lo: string; hi: string }>("SELECT MIN(day) AS lo, MAX(day) AS hi FROM sb_content_items");
+    const range = await db.one<{ lo: string; hi: string }>(
+      "SELECT MIN(day) AS lo, MAX(day) AS hi FROM sb_content_items",
+    );
     expect(range).toEqual({ lo: SEEDED.from, hi: SEEDED.to });
     const past = await db.one<{ n: number }>(
       "SELECT COUNT(*) AS n FROM sb_content_items WHERE day >= '2026-11-23' AND status = 'published'",
