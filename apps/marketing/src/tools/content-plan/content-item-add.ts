@@ -60,7 +60,7 @@ const planned = planOnce(derive, (i: Input) => JSON.stringify(i));
 export const contentItemAdd = marketingTool({
   name: "content_item_add",
   title: "Add a content calendar item",
-  description: "Adds an idea to the content calendar; the owner defaults to you.",
+  description: "Adds an idea to the content calendar.",
   toolset: contentPlanToolset.name,
   scopes: ["marketing:write"],
   // each confirmed call adds one item, in our own database

@@ -75,6 +75,8 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>) {
     text: i.text,
     time: at,
     brand_check: { passed: errors === 0, findings },
+    // nobody is addressed: the suite sends nothing and publishes nothing, so the send rules have no one to check
+    recipients: [],
     side_effects: [NOT_PUBLISHED, SYSTEM_OF_RECORD],
   };
   return { item, errors, findings: findings.length, plan };
@@ -85,7 +87,7 @@ const planned = planOnce(derive, (i: Input) => JSON.stringify(i));
 export const socialSchedule = marketingTool({
   name: "social_schedule",
   title: "Schedule a social post",
-  description: "Keeps a social post as scheduled in the content calendar; the suite does not publish it.",
+  description: "Schedules a social post in the calendar; the suite does not publish it.",
   toolset: contentPlanToolset.name,
   scopes: ["marketing:write"],
   annotations: { ...annotations.send, openWorldHint: false },
