@@ -1,40 +1,24 @@
-import { approvalsAdmin, createGuard, guardConfig, guardMigrations } from "@revops/guards";
-import { approvalIdIn, connectGuarded, type GuardedHarness } from "@revops/guards/testing";
-import { type KeyValue, migrate, openKv, openSql, type SqlDb } from "@revops/store";
-import { tempDataDir } from "@revops/testing";
+import { guardConfig } from "@revops/guards";
+import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BRAND_GUIDE } from "../src/domain/brand-guide";
 import { DEFAULT_PERSONAS, SANDBOX_CLAIMS } from "../src/domain/personas";
-import { createMarketingServer } from "../src/server";
+import { approvalHarness } from "./approval-harness";
 
 // The content_plan toolset through the official MCP client behind the real guard (approval queue); every count is
 // recomputed with SQL over sb_content_items and every channel figure over sb_campaigns, sb_leads and sb_deals.
 
 const config = guardConfig({ CONFIRMATION_MODE: "approval" });
 
-let guardSql: SqlDb;
-let kv: KeyValue;
+let h: Awaited<ReturnType<typeof approvalHarness>>;
 let data: SqlDb;
-let mcp: GuardedHarness;
-let admin: ReturnType<typeof approvalsAdmin>;
 let today: string;
 let live: { id: string; name: string; channel: string };
 
 const n = (v: unknown) => Number(v ?? 0);
-const call = async (tool: string, args: Record<string, unknown>) => {
-  const r = await mcp.call(tool, args);
-  return { ...r, data: r.data ?? {} };
-};
-/** Dry run (the plan), queue, a human approves, then the same call with the approval id. */
-async function approveAndRun(tool: string, args: Record<string, unknown>) {
-  const plan = await call(tool, { ...args, dry_run: true });
-  expect(plan.isError, plan.text).toBe(false);
-  const queued = await call(tool, args);
-  const id = approvalIdIn(queued.text) as string;
-  expect(id, queued.text).toBeDefined();
-  await admin.approve(id, "content-lead");
-  return { plan: plan.data.plan, id, done: await call(tool, { ...args, approval_id: id }) };
-}
+const call = (tool: string, args: Record<string, unknown>) => h.call(tool, args);
+const approveAndRun = (tool: string, args: Record<string, unknown>) =>
+  h.approveAndRun(tool, args, "content-lead");
 const countBy = async (col: string, where: string, args: unknown[]) =>
   Object.fromEntries(
     (
@@ -49,31 +33,14 @@ const addDays = (iso: string, d: number) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  const dataDir = tempDataDir("content-plan");
-  guardSql = await openSql({ dataDir: tempDataDir("content-plan-guard") });
-  kv = await openKv({});
-  await migrate(guardSql, guardMigrations);
-  const guard = createGuard({ config, sql: async () => guardSql, kv: async () => kv });
-  mcp = await connectGuarded({
-    modules: [createMarketingServer()],
-    guard,
-    env: { REVOPS_DATA_DIR: dataDir },
-  });
-  admin = approvalsAdmin({ sql: async () => guardSql, config });
-  await call("campaigns_list", {}); // loads the sandbox company
-  data = await openSql({ dataDir });
-  today = String((await data.one<{ today: string }>("SELECT today FROM sb_meta"))?.today);
+  h = await approvalHarness("content-plan", config);
+  ({ data, today } = h);
   live = (await data.one<{ id: string; name: string; channel: string }>(
     "SELECT id, name, channel FROM sb_campaigns WHERE status = 'active' AND channel = 'webinar' ORDER BY id LIMIT 1",
   )) as typeof live;
 }, 120_000);
 
-afterAll(async () => {
-  await mcp?.close();
-  await data?.close();
-  await guardSql?.close();
-  await kv?.close();
-});
+afterAll(async () => h?.close());
 
 describe("content_calendar", () => {
   it("lists the next 30 days with totals by status and type, recomputed with SQL, and says it is the system of record", async () => {
@@ -279,7 +246,7 @@ describe("content_brief and the persona and claims resources", () => {
 
   it("serves personas and approved claims as resources that brand_check reads", async () => {
     const read = async (uri: string) =>
-      JSON.parse(((await mcp.client.readResource({ uri })).contents[0] as { text: string }).text);
+      JSON.parse(((await h.mcp.client.readResource({ uri })).contents[0] as { text: string }).text);
     expect((await read("brand://personas")).map((p: { id: string }) => p.id)).toEqual(
       DEFAULT_PERSONAS.map((p) => p.id),
     );
