@@ -9,6 +9,8 @@ import type {
   CampaignSaveResult,
   CampaignStats,
   ContactList,
+  ContentItem,
+  ContentMove,
   EmailPort,
   HandoffRecord,
   HandoffResult,
@@ -17,6 +19,7 @@ import type {
   ListContact,
   ListMembersResult,
   NewAllocation,
+  NewContentItem,
   Page,
   PendingMqls,
   SalesOwner,
@@ -26,6 +29,7 @@ import type {
   WriteOrigin,
 } from "@revops/sandbox";
 import type { BrandGuide } from "./domain/brand-guide";
+import type { ApprovedClaim, Persona } from "./domain/personas";
 
 /** A campaign row; vendors without a channel property report "unspecified". */
 export type MarketingCampaignRow = Omit<CampaignRow, "channel"> & { channel: string };
@@ -163,11 +167,33 @@ export interface BudgetPort {
   ): Promise<{ allocation: BudgetAllocation; created: boolean }>;
 }
 
+/** The content calendar, kept in the suite's own database whatever the marketing source (its system of record). */
+export interface ContentCalendarPort {
+  /** Items dated within [from, to] (YYYY-MM-DD, inclusive), by day then id. */
+  items(q: { from: string; to: string }): Promise<ContentItem[]>;
+  item(id: string): Promise<ContentItem | undefined>;
+  /** Adds one item; the same origin.idempotencyKey again returns the first and adds nothing. */
+  add(a: NewContentItem, origin: WriteOrigin): Promise<{ item: ContentItem; created: boolean }>;
+  /** Changes day, status, owner or time once per origin.idempotencyKey. */
+  move(
+    id: string,
+    change: ContentMove,
+    origin: WriteOrigin,
+  ): Promise<{ item: ContentItem; changed: boolean }>;
+}
+export type { ContentItem, ContentMove, NewContentItem } from "@revops/sandbox";
+
 export interface MarketingPorts {
   marketing: MarketingPort;
   /** The deployment's brand guide (BRAND_GUIDE_FILE over the default). */
   brandGuide: BrandGuide;
   budgets: BudgetPort;
+  /** The content calendar (our database). */
+  calendar: ContentCalendarPort;
+  /** Buyer personas (PERSONAS_FILE over the defaults). */
+  personas: Persona[];
+  /** Approved claims with proof: the brand guide's plus APPROVED_CLAIMS_FILE's (brand_check accepts them). */
+  claims: ApprovedClaim[];
   /** Single sends: the sandbox's tables, or SendGrid when SENDGRID_API_KEY is set. */
   email: EmailPort;
   today: () => Promise<string>;

@@ -1,9 +1,11 @@
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import {
   budgetMigrations,
+  contentCalendarMigrations,
   SandboxEmail,
   SandboxMarketing,
   SqlBudgetLedger,
+  SqlContentCalendar,
   sandboxDatabase,
   sandboxNow,
   sandboxToday,
@@ -16,10 +18,12 @@ import {
   loadMarketingSourceConfig,
   marketingIntegrationEnv,
 } from "./integrations/config";
+import { loadApprovedClaims, loadPersonas } from "./integrations/content-config";
 import { emailUnavailable } from "./integrations/email-unavailable";
 import type { MarketingPorts } from "./ports";
 import { budgetPlanPrompt } from "./prompts";
 import { brandGuideResource, campaignResource } from "./resources";
+import { claimsResource, personasResource } from "./resources-content";
 import { tools, toolsets } from "./tools";
 
 export const MARKETING_INSTRUCTIONS =
@@ -34,6 +38,10 @@ type Env = Record<string, string | undefined>;
 async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<MarketingPorts, "using">> {
   const config = nameConnection(loadMarketingSourceConfig(env), name);
   const brandGuide = loadBrandGuide(env);
+  const content = {
+    personas: loadPersonas(env),
+    claims: loadApprovedClaims(env, brandGuide, config.source === "sandbox"),
+  };
   const emailConfig = nameConnection(loadEmailSourceConfig(env), name);
   // loaded on demand so the sandbox-only start never pulls in a vendor SDK
   const vendorEmail = async () =>
@@ -41,11 +49,14 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   if (config.source !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDK
     const { realNow, realToday, vendorMarketing } = await import("./integrations/vendor-ports");
+    const own = await budgetDatabase(rt);
     return {
       marketing: await vendorMarketing(rt, config),
       email: (await vendorEmail()) ?? emailUnavailable(),
       brandGuide,
-      budgets: new SqlBudgetLedger(await budgetDatabase(rt), async () => new Date().toISOString(), false),
+      ...content,
+      budgets: new SqlBudgetLedger(own, async () => new Date().toISOString(), false),
+      calendar: new SqlContentCalendar(own, realNow, false),
       today: realToday,
       now: realNow,
       source: config.source,
@@ -56,18 +67,20 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
     marketing: new SandboxMarketing(db),
     email: (await vendorEmail()) ?? new SandboxEmail(db, () => sandboxNow(db)),
     brandGuide,
+    ...content,
     budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),
+    calendar: new SqlContentCalendar(db, () => sandboxNow(db)),
     today: () => sandboxToday(db),
     now: () => sandboxNow(db),
     source: "sandbox",
   };
 }
 
-/** Beside a vendor, planned spend still lives in our database: only its table, no sandbox company. */
+/** Beside a vendor, planned spend and the content calendar still live in our database: only their tables. */
 function budgetDatabase(rt: Runtime) {
   return rt.shared("marketing-budgets-db", async () => {
     const db = await rt.sql();
-    await migrate(db, budgetMigrations);
+    await migrate(db, [...budgetMigrations, ...contentCalendarMigrations]);
     return db;
   });
 }
@@ -87,7 +100,7 @@ export function createMarketingServer() {
     instructions: MARKETING_INSTRUCTIONS,
     toolsets,
     tools,
-    resources: [campaignResource, brandGuideResource],
+    resources: [campaignResource, brandGuideResource, personasResource, claimsResource],
     prompts: [budgetPlanPrompt],
     ports: marketingPorts,
   });

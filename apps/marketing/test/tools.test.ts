@@ -76,10 +76,10 @@ describe("resource and prompt", () => {
     const r = await s.client.readResource({ uri: `marketing://campaigns/${id}` });
     expect(JSON.parse((r.contents[0] as { text: string }).text)).toHaveProperty("roi");
     await expect(s.client.readResource({ uri: "marketing://campaigns/none" })).rejects.toThrow(/No campaign/);
-    // 30 campaigns, the brand guide and the attribution chart (ui://marketing/attribution)
+    // 30 campaigns, the brand guide, personas, approved claims and the attribution chart (ui://marketing/attribution)
     const listed = (await s.client.listResources()).resources.map((x) => x.uri);
-    expect(listed.length).toBe(32);
-    expect(listed).toContain("brand://guide");
+    expect(listed.length).toBe(34);
+    expect(listed).toEqual(expect.arrayContaining(["brand://guide", "brand://personas", "brand://claims"]));
     const c = await s.client.complete({
       ref: { type: "ref/resource", uri: "marketing://campaigns/{campaign_id}" },
       argument: { name: "campaign_id", value: "" },

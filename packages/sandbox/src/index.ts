@@ -8,6 +8,16 @@ export {
   type WriteOrigin,
 } from "./changes.js";
 export {
+  CONTENT_MIX,
+  CONTENT_OWNERS,
+  CONTENT_STATUSES,
+  CONTENT_TYPES,
+  CONTENT_WINDOW_DAYS,
+  type ContentStatus,
+  type ContentType,
+  SOCIAL_CHANNELS,
+} from "./content/seed.js";
+export {
   DEFAULT_LIMIT,
   decodeCursor,
   encodeCursor,
@@ -75,6 +85,12 @@ export {
   type RenewalTermFeatures,
 } from "./ports/churn-history.js";
 export type { ClosedDeal } from "./ports/closed-deals.js";
+export {
+  type ContentItem,
+  type ContentMove,
+  type NewContentItem,
+  SqlContentCalendar,
+} from "./ports/content-calendar.js";
 export {
   type AccountDetail,
   type CrmPort,
@@ -293,6 +309,7 @@ export {
 export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
 export {
   budgetMigrations,
+  contentCalendarMigrations,
   sandboxMigrations,
   settingsMigrations,
   TABLE_COLUMNS,

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { type BulkWriter, migrate, type SqlDb } from "@revops/store";
+import { seedContentCalendar } from "./content/seed.js";
 import { generateCompany } from "./generate/index.js";
 import { type GenerateOptions, makeCtx } from "./generate/types.js";
 import { seedOnboarding } from "./onboarding/seed.js";
@@ -183,6 +184,7 @@ async function load(
       // after the indexes: it reads recent deals and their accounts' subscriptions
       await seedOnboarding(tx, ctx.seed, ctx.today);
       await seedQuotas(tx, ctx.seed, ctx.today);
+      await seedContentCalendar(tx, ctx.seed, ctx.today);
       // fresh statistics: the planner of a just-loaded PostgreSQL database otherwise guesses (seconds per query)
       if (tx.dialect === "postgres")
         await tx.exec(`ANALYZE ${[...TABLE_NAMES, ...DERIVED_TABLES].join(", ")}`);

@@ -417,6 +417,27 @@ CREATE TABLE IF NOT EXISTS sb_settings_updates (
 /** Pipeline settings only, for a deployment whose CRM is a vendor (no sandbox company loaded). */
 export const settingsMigrations: Migration[] = [{ id: "sandbox-0016-quotas", sql: pipelineSettings }];
 
+// Content calendar (content_calendar, content_item_add/move, social_schedule): the suite is its system of record, on
+// the sandbox and beside a vendor alike; an add's idempotency key is unique and each confirmed move is logged once
+// under its key, so a retry adds or changes nothing. The sandbox load seeds items for its campaigns.
+const contentCalendar = `
+CREATE TABLE IF NOT EXISTS sb_content_items (
+  id ${T} PRIMARY KEY, title ${T} NOT NULL, type ${T} NOT NULL, channel ${T} NOT NULL, status ${T} NOT NULL,
+  day ${T} NOT NULL, publish_at ${T}, owner ${T} NOT NULL, campaign_id ${T}, body ${T}, principal ${T} NOT NULL,
+  plan_hash ${T}, idempotency_key ${T} UNIQUE, created_at ${T} NOT NULL, updated_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_content_items_day_idx ON sb_content_items (day, id);
+CREATE TABLE IF NOT EXISTS sb_content_moves (
+  idempotency_key ${T} PRIMARY KEY, item_id ${T} NOT NULL, changes ${T} NOT NULL, principal ${T} NOT NULL,
+  plan_hash ${T}, at ${T} NOT NULL
+);
+`;
+
+/** The content calendar only, for a deployment whose marketing data is at a vendor (no sandbox company loaded). */
+export const contentCalendarMigrations: Migration[] = [
+  { id: "sandbox-0023-content-calendar", sql: contentCalendar },
+];
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -442,6 +463,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
   { id: "sandbox-0019-cs-messages", sql: csMessages },
   { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
+  ...contentCalendarMigrations,
 ];
 
 /**
@@ -484,4 +506,6 @@ export const WRITTEN_TABLES = [
   "sb_quotas",
   "sb_pipeline_settings",
   "sb_settings_updates",
+  "sb_content_items",
+  "sb_content_moves",
 ] as const;

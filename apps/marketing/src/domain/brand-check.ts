@@ -1,6 +1,13 @@
 import { fleschKincaid } from "flesch-kincaid";
 import { syllable } from "syllable";
 import type { BrandGuide } from "./brand-guide";
+import type { ApprovedClaim } from "./personas";
+
+/** The guide with these approved claims (brand://claims) in place of its own list. */
+export const withClaims = (guide: BrandGuide, claims: readonly ApprovedClaim[]): BrandGuide => ({
+  ...guide,
+  claims: { ...guide.claims, approved: claims.map(({ claim, proof }) => ({ claim, proof })) },
+});
 
 export type BrandRule = "banned_word" | "claim_needs_proof" | "voice" | "reading_level";
 

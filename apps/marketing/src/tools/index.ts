@@ -5,6 +5,7 @@ import { budgetsTools, budgetsToolset } from "./budgets";
 import { campaignRecordsTools, campaignRecordsToolset } from "./campaign-records";
 import { campaignsTools, campaignsToolset } from "./campaigns";
 import { contentTools, contentToolset } from "./content";
+import { contentPlanTools, contentPlanToolset } from "./content-plan";
 import { emailTools, emailToolset } from "./email";
 import { handoffTools, handoffToolset } from "./handoff";
 import { leadsTools, leadsToolset } from "./leads";
@@ -26,6 +27,7 @@ export const toolsets = [
   emailToolset,
   handoffToolset,
   segmentsToolset,
+  contentPlanToolset,
   capsToolset,
 ];
 export const tools = [
@@ -41,5 +43,6 @@ export const tools = [
   ...emailTools,
   ...handoffTools,
   ...segmentsTools,
+  ...contentPlanTools,
   capsUpdateTool,
 ];

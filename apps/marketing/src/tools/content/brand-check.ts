@@ -1,6 +1,6 @@
 import { annotations, untrustedText } from "@revops/kit";
 import { z } from "zod";
-import { checkBrand } from "../../domain/brand-check";
+import { checkBrand, withClaims } from "../../domain/brand-check";
 import { marketingTool } from "../../ports";
 import { contentToolset } from "./toolset";
 
@@ -38,7 +38,8 @@ export const brandCheck = marketingTool({
   example: { text: "Our best-in-class platform is the #1 choice! Cut forecast errors by 40%." },
   handler: async ({ input, ctx }) => {
     const guide = ctx.ports.brandGuide;
-    const { findings, reading } = checkBrand(input.text, guide);
+    // the approved claims of brand://claims: the guide's plus APPROVED_CLAIMS_FILE's
+    const { findings, reading } = checkBrand(input.text, withClaims(guide, ctx.ports.claims));
     const errors = findings.filter((f) => f.severity === "error").length;
     return {
       passed: errors === 0,
