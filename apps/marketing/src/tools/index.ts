@@ -11,6 +11,7 @@ import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
 import { segmentsTools, segmentsToolset } from "./segments";
+import { webTools, webToolset } from "./web";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
 export const toolsets = [
@@ -26,6 +27,7 @@ export const toolsets = [
   emailToolset,
   handoffToolset,
   segmentsToolset,
+  webToolset,
   capsToolset,
 ];
 export const tools = [
@@ -41,5 +43,6 @@ export const tools = [
   ...emailTools,
   ...handoffTools,
   ...segmentsTools,
+  ...webTools,
   capsUpdateTool,
 ];
