@@ -14,6 +14,11 @@ type VendorConfig = Exclude<MarketingSourceConfig, { source: "sandbox" }>;
 
 /** The marketing port of a configured vendor, its reads backed by the stale cache in the runtime's key-value store. */
 export async function vendorMarketing(rt: Runtime, config: VendorConfig): Promise<MarketingPort> {
+  return new HubSpotMarketing(await hubspotConnector(rt, config), realToday);
+}
+
+/** The HubSpot connection of a configured vendor (campaigns, lists, forms). */
+export async function hubspotConnector(rt: Runtime, config: VendorConfig) {
   const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
   const hs = await createHubSpotMarketingConnector(
     {
@@ -32,7 +37,7 @@ export async function vendorMarketing(rt: Runtime, config: VendorConfig): Promis
       }),
     },
   );
-  return new HubSpotMarketing(hs, realToday);
+  return hs;
 }
 
 /** Today in UTC: a vendor's data is live, unlike the sandbox's fixed date. */

@@ -14,7 +14,8 @@ const Counts = {
 export const formsList = marketingTool({
   name: "forms_list",
   title: "Marketing forms",
-  description: "Marketing forms with submissions, views and conversion rate over a date range, most submissions first.",
+  description:
+    "Marketing forms with submissions, views and conversion rate over a date range, most submissions first.",
   toolset: webToolset.name,
   scopes: ["marketing:read"],
   annotations: annotations.read,
@@ -46,7 +47,8 @@ export const formsList = marketingTool({
       })),
       totals: { submissions, views, conversion_rate: rate(knownSubmissions, views) },
       meta: {
-        method: "form-conversion-v1: submissions in the range per form; conversion rate = submissions / views",
+        method:
+          "form-conversion-v1: submissions in the range per form; conversion rate = submissions / views",
         as_of: today,
         source: port.source,
         inputs: { from: range.from, to: range.to, forms: forms.length },

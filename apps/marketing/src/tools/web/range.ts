@@ -11,9 +11,13 @@ export const rangeInput = {
 export function resolveRange(input: { from?: string; to?: string }, today: string) {
   const to = input.to ?? shiftDay(today, -1);
   const from = input.from ?? shiftDay(to, -27);
-  if (from > to) throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
+  if (from > to)
+    throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
   if (to > today)
-    throw userError(`to is after today (${today}).`, { fields: ["to"], hint: `Use to: "${today}" or earlier.` });
+    throw userError(`to is after today (${today}).`, {
+      fields: ["to"],
+      hint: `Use to: "${today}" or earlier.`,
+    });
   if (daysBetween(from, to) > MAX_RANGE_DAYS)
     throw userError(`The range spans more than ${MAX_RANGE_DAYS} days.`, {
       fields: ["from"],

@@ -31,7 +31,9 @@ export const webAnalytics = marketingTool({
     })
     .strict(),
   output: z.object({
-    rows: z.array(z.object({ key: z.string().describe("Day, week's Monday, source / medium or page"), ...Metrics })),
+    rows: z.array(
+      z.object({ key: z.string().describe("Day, week's Monday, source / medium or page"), ...Metrics }),
+    ),
     totals: z.object(Metrics),
     note: z.string(),
     meta: AnalyticsMetaSchema,
@@ -58,9 +60,7 @@ export const webAnalytics = marketingTool({
         source: web.source,
         inputs: { from: range.from, to: range.to, days: range.days, group_by: input.group_by },
         caveats: [
-          report.through
-            ? `Data through ${report.through}.`
-            : "No data in the range yet.",
+          report.through ? `Data through ${report.through}.` : "No data in the range yet.",
           "Users are counted per row: a visitor who returns on another day or from another source counts in each row.",
           ...report.notes,
         ],
