@@ -1,5 +1,7 @@
 import type { Ga4Connector, Ga4Report } from "@revops/connectors";
 import { FreshnessTracker } from "@revops/connectors/freshness";
+import { ToolError } from "@revops/kit";
+import { isVendorError } from "@revops/resilience";
 import { PROCESSING_LAG_DAYS, shiftDay } from "../../domain/web-traffic";
 import type { TrafficDimension, TrafficReport, WebAnalyticsPort } from "../../ports";
 
@@ -33,6 +35,22 @@ function metadataNotes(report: Ga4Report): string[] {
   ];
 }
 
+/** GA4's refusals (quota, access, a bad request) as the tool error that says what to do; anything else as it is. */
+function refusal(err: unknown): never {
+  if (!isVendorError(err)) throw err;
+  const hint: Partial<Record<string, string>> = {
+    quota_exhausted: "Try again after GA4's quota resets, or ask for a shorter range.",
+    rate_limited: "Try again in a minute.",
+    auth: "Sign in to Google again (`revops connections add google`).",
+  };
+  if (err.status === 403 || hint[err.kind])
+    throw new ToolError("upstream", err.message, {
+      cause: err,
+      hint: hint[err.kind] ?? "Check GA4_PROPERTY_ID and that the signed-in user can read the property.",
+    });
+  throw err;
+}
+
 /** Web traffic from a GA4 property through the Data API's runReport (one report per call, every page). */
 export class Ga4WebAnalytics implements WebAnalyticsPort {
   readonly source = "google-analytics-4";
@@ -45,13 +63,15 @@ export class Ga4WebAnalytics implements WebAnalyticsPort {
   async traffic(q: { from: string; to: string; by: TrafficDimension }): Promise<TrafficReport> {
     const t = new FreshnessTracker("Google Analytics");
     const report = t.take(
-      await this.ga4.runReport(this.propertyId, {
-        dateRanges: [{ startDate: q.from, endDate: q.to }],
-        dimensions: [{ name: DIMENSION[q.by] }],
-        metrics: METRICS.map((name) => ({ name })),
-        metricAggregations: ["TOTAL"],
-        keepEmptyRows: false,
-      }),
+      await this.ga4
+        .runReport(this.propertyId, {
+          dateRanges: [{ startDate: q.from, endDate: q.to }],
+          dimensions: [{ name: DIMENSION[q.by] }],
+          metrics: METRICS.map((name) => ({ name })),
+          metricAggregations: ["TOTAL"],
+          keepEmptyRows: false,
+        })
+        .catch(refusal),
     );
     const rows = (report.rows ?? []).map((r) => {
       const raw = String(r.dimensionValues?.[0]?.value ?? "");
