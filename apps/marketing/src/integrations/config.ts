@@ -15,6 +15,8 @@ export const HUBSPOT_MARKETING_SCOPES = [
   // mql_handoff
   "crm.objects.contacts.write",
   "crm.objects.owners.read",
+  // forms_list (Forms v3 and form submissions)
+  "forms",
 ];
 
 /** Every variable the marketing integrations read: the one place they are read and validated. */

@@ -19,7 +19,7 @@ export const webAnalytics = marketingTool({
   name: "web_analytics",
   title: "Web analytics",
   description:
-    "Website sessions, engaged sessions, conversions and users by day, week, source/medium or landing page (Google Analytics 4).",
+    "Website sessions, engaged sessions, conversions and users from Google Analytics 4, grouped over a date range.",
   toolset: webToolset.name,
   scopes: ["marketing:read"],
   annotations: annotations.read,
@@ -27,7 +27,7 @@ export const webAnalytics = marketingTool({
     .object({
       ...rangeInput,
       group_by: z.enum(["day", "week", "source_medium", "landing_page"]).default("day"),
-      limit: z.number().int().min(1).max(400).default(31),
+      limit: z.number().int().min(1).max(100).default(31),
     })
     .strict(),
   output: z.object({
