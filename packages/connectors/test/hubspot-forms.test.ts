@@ -1,6 +1,5 @@
 import {
   type HubSpotState,
-  hubspotState,
   type RunningFake,
   seedHubSpotForms,
   startHubSpotFake,
