@@ -1,9 +1,4 @@
-import {
-  type HubSpotState,
-  type RunningFake,
-  seedHubSpotForms,
-  startHubSpotFake,
-} from "@revops/testing";
+import { type HubSpotState, type RunningFake, seedHubSpotForms, startHubSpotFake } from "@revops/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHubSpotMarketingConnector } from "../src/index";
 import { FAST_POLICY } from "./helpers";

@@ -61,7 +61,7 @@ export type MarketingSourceConfig =
       allowInsecureTestBaseUrl: boolean;
     };
 
-function problem(name: string, message: string): never {
+export function problem(name: string, message: string): never {
   throw new ConfigError(`Invalid configuration:\n  ${name}: ${message} ${FIX}`);
 }
 

@@ -1,7 +1,7 @@
 import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
 import { consentedSettings } from "@revops/connectors/oauth-consent";
-import { ConfigError, loadConfig } from "@revops/kit";
-import { marketingIntegrationEnv } from "./config";
+import { loadConfig } from "@revops/kit";
+import { marketingIntegrationEnv, problem } from "./config";
 
 export interface WebSourceConfig {
   connectionId: string;
@@ -12,12 +12,6 @@ export interface WebSourceConfig {
   staleMaxAgeMs: number;
   baseUrl?: string;
   allowInsecureTestBaseUrl: boolean;
-}
-
-function problem(name: string, message: string): never {
-  throw new ConfigError(
-    `Invalid configuration:\n  ${name}: ${message} Fix it in the environment or .env (see docs/integrations.md).`,
-  );
 }
 
 /** GA4 for web_analytics when MARKETING_WEB=google; undefined: the sandbox's traffic (or none beside a vendor). */

@@ -1,34 +1,17 @@
-import { connectorSetup, createGa4Connector, oauthTokens } from "@revops/connectors";
+import { createGa4Connector } from "@revops/connectors";
 import type { Runtime } from "@revops/kit";
 import { userError } from "@revops/kit";
 import type { FormsPort, WebAnalyticsPort } from "../ports";
 import type { MarketingSourceConfig } from "./config";
 import { Ga4WebAnalytics } from "./google/web-analytics";
 import { HubSpotForms } from "./hubspot/forms";
-import { hubspotConnector, realToday } from "./vendor-ports";
+import { connectionOf, hubspotConnector, realToday } from "./vendor-ports";
 import type { WebSourceConfig } from "./web-config";
 
 /** GA4 as the web analytics port; reports go through the stale cache like every vendor read. */
 export async function vendorWeb(rt: Runtime, config: WebSourceConfig): Promise<WebAnalyticsPort> {
-  const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
-  const ga4 = await createGa4Connector(
-    {
-      id: config.connectionId,
-      vendor: "google",
-      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-      allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
-      credentials: { accessToken: config.accessToken },
-    },
-    {
-      ...setup,
-      // the tokens `revops connections add google` stored in the vault, used and refreshed there
-      ...(config.consented && {
-        tokens: await oauthTokens(rt, { vendor: "google", ...config.consented }),
-        tokenConnectionId: config.consented.connectionId,
-      }),
-    },
-  );
-  return new Ga4WebAnalytics(ga4, config.propertyId, realToday);
+  const { connection, setup } = await connectionOf(rt, "google", config);
+  return new Ga4WebAnalytics(await createGa4Connector(connection, setup), config.propertyId, realToday);
 }
 
 /** Beside a marketing vendor with no GA4 property: web_analytics says what to configure. */

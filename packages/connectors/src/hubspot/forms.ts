@@ -1,7 +1,5 @@
-import { Client } from "@hubspot/api-client";
 import type { MaybeStale } from "@revops/resilience";
-import { createGuardedAgent } from "../guarded-agent";
-import type { HubSpotConnection, HubSpotSdk } from "./client";
+import { guardedClient, type HubSpotConnection, type HubSpotSdk } from "./client";
 import type { Page } from "./operations";
 
 /**
@@ -37,18 +35,8 @@ export interface HubSpotFormsConnector {
 
 /** Built and its forms API taken in one synchronous step (the SDK's decorators are process-wide; see lists.ts). */
 export function createHubSpotForms(sdk: HubSpotSdk, connection: HubSpotConnection): HubSpotFormsConnector {
-  const { runtime, baseUrl, get } = sdk;
-  const agent = createGuardedAgent({
-    protocol: baseUrl.protocol === "https:" ? "https:" : "http:",
-    allowPrivate: connection.allowInsecureTestBaseUrl === true,
-    vendor: "HubSpot",
-  });
-  const forms = new Client({
-    accessToken: sdk.accessToken,
-    basePath: baseUrl.origin,
-    numberOfApiCallRetries: 0,
-    httpAgent: agent,
-  }).marketing.forms;
+  const { runtime, get } = sdk;
+  const forms = guardedClient(sdk, connection).marketing.forms;
   return {
     formsPage: (after) =>
       runtime.read(`forms:${after ?? ""}`, async () => {
