@@ -12,6 +12,7 @@ import type {
   ContentItem,
   ContentMove,
   EmailPort,
+  FormsPort,
   HandoffRecord,
   HandoffResult,
   LeadAssignment,
@@ -26,6 +27,7 @@ import type {
   SegmentPreview,
   SegmentRules,
   TouchPaths,
+  WebAnalyticsPort,
   WriteOrigin,
 } from "@revops/sandbox";
 import type { BrandGuide } from "./domain/brand-guide";
@@ -60,6 +62,8 @@ export type {
   EmailSendRecord,
   EmailSendStats,
   EmailWave,
+  FormStats,
+  FormsPort,
   FunnelCell,
   FunnelLeadDates,
   FunnelStage,
@@ -77,6 +81,9 @@ export type {
   SegmentPreview,
   SegmentRules,
   TouchPaths,
+  TrafficDimension,
+  TrafficReport,
+  WebAnalyticsPort,
   WriteOrigin,
 } from "@revops/sandbox";
 
@@ -196,6 +203,10 @@ export interface MarketingPorts {
   claims: ApprovedClaim[];
   /** Single sends: the sandbox's tables, or SendGrid when SENDGRID_API_KEY is set. */
   email: EmailPort;
+  /** Website traffic (web toolset): the sandbox's tables, or GA4 when MARKETING_WEB=google. */
+  web: WebAnalyticsPort;
+  /** Marketing forms (web toolset): the sandbox's, or HubSpot's with MARKETING_SOURCE=hubspot. */
+  forms: FormsPort;
   today: () => Promise<string>;
   /** The source's clock as an ISO instant (the sandbox's date with the time of day). */
   now: () => Promise<string>;

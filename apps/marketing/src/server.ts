@@ -4,6 +4,7 @@ import {
   contentCalendarMigrations,
   SandboxEmail,
   SandboxMarketing,
+  SandboxWeb,
   SqlBudgetLedger,
   SqlContentCalendar,
   sandboxDatabase,
@@ -20,6 +21,7 @@ import {
 } from "./integrations/config";
 import { loadApprovedClaims, loadPersonas } from "./integrations/content-config";
 import { emailUnavailable } from "./integrations/email-unavailable";
+import { loadWebSourceConfig } from "./integrations/web-config";
 import type { MarketingPorts } from "./ports";
 import { budgetPlanPrompt } from "./prompts";
 import { brandGuideResource, campaignResource } from "./resources";
@@ -30,7 +32,8 @@ export const MARKETING_INSTRUCTIONS =
   "Marketing data for campaign planning and attribution. attribution credits pipeline and revenue to campaigns with a chosen model " +
   "(first/last touch, linear, time decay, U, W, data-driven); campaign_performance ranks campaigns by ROI, pipeline or cost per lead " +
   "with the same model; leads_by_source gives lead→opportunity and lead→won rates per source and cohort month; funnel_report " +
-  "(analytics toolset) the stage-by-stage funnel; experiment_significance tests an A/B result; campaigns_list finds campaigns. Money is USD.";
+  "(analytics toolset) the stage-by-stage funnel; experiment_significance tests an A/B result; campaigns_list finds campaigns; web_analytics and forms_list (web toolset) report " +
+  "site traffic and form conversion. Money is USD.";
 
 type Env = Record<string, string | undefined>;
 
@@ -46,13 +49,19 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   // loaded on demand so the sandbox-only start never pulls in a vendor SDK
   const vendorEmail = async () =>
     emailConfig && (await import("./integrations/vendor-ports")).vendorEmail(rt, emailConfig);
+  const webConfig = nameConnection(loadWebSourceConfig(env), name);
+  const vendorWeb = async () =>
+    webConfig && (await import("./integrations/web-ports")).vendorWeb(rt, webConfig);
   if (config.source !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDK
     const { realNow, realToday, vendorMarketing } = await import("./integrations/vendor-ports");
     const own = await budgetDatabase(rt);
+    const { vendorForms, webUnavailable } = await import("./integrations/web-ports");
     return {
       marketing: await vendorMarketing(rt, config),
       email: (await vendorEmail()) ?? emailUnavailable(),
+      web: (await vendorWeb()) ?? webUnavailable(),
+      forms: await vendorForms(rt, config),
       brandGuide,
       ...content,
       budgets: new SqlBudgetLedger(own, async () => new Date().toISOString(), false),
@@ -66,6 +75,8 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   return {
     marketing: new SandboxMarketing(db),
     email: (await vendorEmail()) ?? new SandboxEmail(db, () => sandboxNow(db)),
+    web: (await vendorWeb()) ?? new SandboxWeb(db),
+    forms: new SandboxWeb(db),
     brandGuide,
     ...content,
     budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),

@@ -22,6 +22,13 @@ export type { ConnectionConfig, ConnectorVendor, ResilienceSetup } from "./conne
 export { connectorClassifier } from "./errors";
 export { type Freshness, FreshnessTracker, freshnessOf, type WithFreshness } from "./freshness";
 export {
+  createGa4Connector,
+  GA4_PAGE_ROWS,
+  type Ga4Connector,
+  type Ga4Report,
+  type Ga4ReportRequest,
+} from "./google/analytics";
+export {
   CALENDAR_ROOT_URL,
   createGoogleSdk,
   GMAIL_ROOT_URL,
@@ -53,6 +60,12 @@ export {
   type HubSpotSdk,
   type HubSpotSetup,
 } from "./hubspot/client";
+export {
+  HUBSPOT_FORMS_PAGE,
+  type HubSpotForm,
+  type HubSpotFormSubmission,
+  type HubSpotFormsConnector,
+} from "./hubspot/forms";
 export {
   type AttributionModel,
   CAMPAIGN_ASSET_TYPES,

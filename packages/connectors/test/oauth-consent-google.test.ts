@@ -52,6 +52,7 @@ describe("Google OAuth consent (accounts.google.com / oauth2.googleapis.com cont
       "https://www.googleapis.com/auth/gmail.send",
       "https://www.googleapis.com/auth/calendar.events",
       "https://www.googleapis.com/auth/calendar.freebusy",
+      "https://www.googleapis.com/auth/analytics.readonly",
     ]);
     expect(result.tokens.refreshToken).toBeTruthy();
     expect(result.tokens.expiresAt).toBeGreaterThan(Date.now() + 59 * 60_000);

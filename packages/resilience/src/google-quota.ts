@@ -9,7 +9,7 @@ const RATE_REASONS = new Set(["rateLimitExceeded", "userRateLimitExceeded"]);
 const DAILY_REASONS = new Set(["dailyLimitExceeded", "quotaExceeded"]);
 
 interface GoogleErrorBody {
-  error?: { status?: unknown; errors?: { reason?: unknown }[] };
+  error?: { status?: unknown; message?: unknown; errors?: { reason?: unknown }[] };
 }
 
 /** Reads `error.errors[].reason` and `error.status` of a Google error body (JSON text or already parsed). */
@@ -29,5 +29,7 @@ export function googleQuotaRefusal(body: unknown): GoogleQuotaRefusal | undefine
   if (daily) return { reason: daily, daily: true };
   const rate = reasons.find((r) => RATE_REASONS.has(r));
   if (rate) return { reason: rate, daily: false };
-  return error.status === "RESOURCE_EXHAUSTED" ? { reason: "RESOURCE_EXHAUSTED", daily: false } : undefined;
+  if (error.status !== "RESOURCE_EXHAUSTED") return undefined;
+  // GA4's Data API says which token quota ran out only in the message ("Exhausted property tokens per day quota")
+  return { reason: "RESOURCE_EXHAUSTED", daily: /per day/i.test(String(error.message ?? "")) };
 }

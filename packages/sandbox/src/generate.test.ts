@@ -79,13 +79,16 @@ describe("internal consistency", () => {
 
   it("ids and account names are unique", () => {
     for (const t of Object.keys(TABLE_COLUMNS) as TableName[]) {
-      if (t === "sb_usage_daily" || t === "sb_usage_monthly" || t === "sb_list_members") continue;
+      if (["sb_usage_daily", "sb_usage_monthly", "sb_list_members", "sb_web_traffic"].includes(t)) continue;
       expect(ids(t).size, t).toBe(data[t].length);
     }
     // a list member is keyed by (list_id, contact_id)
     expect(new Set(data.sb_list_members.map((m) => `${m[0]}/${m[1]}`)).size).toBe(
       data.sb_list_members.length,
     );
+    // web traffic is keyed by (day, source, medium, landing_page)
+    const traffic = data.sb_web_traffic.map((r) => r.slice(0, 4).join("/"));
+    expect(new Set(traffic).size).toBe(traffic.length);
     expect(new Set(T("sb_accounts").map((a) => a.name)).size).toBe(500);
     expect(new Set(T("sb_accounts").map((a) => a.domain)).size).toBe(500);
   });

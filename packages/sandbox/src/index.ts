@@ -306,6 +306,16 @@ export {
   type TouchpointChannel,
   type TouchpointRow,
 } from "./ports/tasks.js";
+export {
+  type FormStats,
+  type FormsPort,
+  SandboxWeb,
+  type TrafficDimension,
+  type TrafficMetrics,
+  type TrafficReport,
+  type TrafficRow,
+  type WebAnalyticsPort,
+} from "./ports/web.js";
 export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
 export {
   budgetMigrations,

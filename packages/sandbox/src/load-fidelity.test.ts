@@ -11,6 +11,7 @@ const KEYS: Record<string, readonly string[]> = {
   sb_usage_monthly: ["account_id", "month"],
   sb_list_members: ["list_id", "contact_id"],
   sb_usage_recent: ["account_id"],
+  sb_web_traffic: ["day", "source", "medium", "landing_page"],
 };
 const RECENT_COLUMNS = ["account_id", "as_of", "last30", "prev30", "active30_sum", "active30_days"];
 
@@ -50,6 +51,9 @@ const PINNED: Record<string, string> = {
   sb_lists: "5:672805fcb460c821",
   sb_list_members: "532:fe8d1b237e1b6fa0",
   sb_kb_articles: "16:0a5b4812a97ea1fc",
+  sb_web_traffic: "8479:d5d690eb0697f720",
+  sb_forms: "5:aea8c691756d9361",
+  sb_form_submissions: "2057:31017336b434ef70",
   sb_usage_recent: "301:16dfc7597a266b0e",
 };
 

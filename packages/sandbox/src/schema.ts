@@ -96,6 +96,18 @@ export const TABLE_COLUMNS = {
   sb_lists: ["id", "name", "kind", "created_at"],
   sb_list_members: ["list_id", "contact_id", "added_at"],
   sb_kb_articles: ["id", "title", "section", "body", "labels", "created_at", "updated_at"],
+  sb_web_traffic: [
+    "day",
+    "source",
+    "medium",
+    "landing_page",
+    "sessions",
+    "engaged_sessions",
+    "conversions",
+    "users",
+  ],
+  sb_forms: ["id", "name", "landing_page", "created_at"],
+  sb_form_submissions: ["id", "form_id", "submitted_at", "source", "medium"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableName = keyof typeof TABLE_COLUMNS;
@@ -355,6 +367,22 @@ CREATE TABLE IF NOT EXISTS sb_kb_articles (
 );
 `;
 
+// Web analytics and forms (web_analytics, forms_list): daily sessions per source / medium and landing page, the
+// marketing forms and each submission; a landing page's conversions (key events) are its form's submissions.
+const webTraffic = `
+CREATE TABLE IF NOT EXISTS sb_web_traffic (
+  day ${T} NOT NULL, source ${T} NOT NULL, medium ${T} NOT NULL, landing_page ${T} NOT NULL,
+  sessions INTEGER NOT NULL, engaged_sessions INTEGER NOT NULL, conversions INTEGER NOT NULL, users INTEGER NOT NULL,
+  PRIMARY KEY (day, source, medium, landing_page)
+);
+CREATE TABLE IF NOT EXISTS sb_forms (
+  id ${T} PRIMARY KEY, name ${T} NOT NULL, landing_page ${T} NOT NULL, created_at ${T} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sb_form_submissions (
+  id ${T} PRIMARY KEY, form_id ${T} NOT NULL, submitted_at ${T} NOT NULL, source ${T} NOT NULL, medium ${T} NOT NULL
+);
+`;
+
 // Lead conversion and lead updates (lead_convert, lead_update): a lead's own owner and rating beside the generated
 // columns, and one row per converted lead naming what it became, its idempotency key unique so a retry adds nothing.
 const leadConversions = `
@@ -463,6 +491,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
   { id: "sandbox-0019-cs-messages", sql: csMessages },
   { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
+  { id: "sandbox-0022-web-traffic", sql: webTraffic },
   ...contentCalendarMigrations,
 ];
 

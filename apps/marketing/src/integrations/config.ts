@@ -15,6 +15,8 @@ export const HUBSPOT_MARKETING_SCOPES = [
   // mql_handoff
   "crm.objects.contacts.write",
   "crm.objects.owners.read",
+  // forms_list (Forms v3 and form submissions)
+  "forms",
 ];
 
 /** Every variable the marketing integrations read: the one place they are read and validated. */
@@ -33,6 +35,17 @@ export const marketingIntegrationEnv = z.object({
   SENDGRID_UNSUBSCRIBE_GROUP_ID: z.coerce.number().int().positive().optional(),
   REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
+  // web_analytics through GA4 (else the sandbox's traffic); read in ./web-config
+  MARKETING_WEB: z.enum(["sandbox", "google"]).default("sandbox"),
+  GA4_PROPERTY_ID: z
+    .string()
+    .regex(/^\d+$/, "must be the numeric GA4 property id (Admin → Property details), not a G- measurement id")
+    .optional(),
+  GOOGLE_ACCESS_TOKEN: z.string().min(1).optional(),
+  GOOGLE_OAUTH_CONNECTION: z.string().min(1).optional(),
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  REVOPS_TEST_GOOGLE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type MarketingSourceConfig =
@@ -48,7 +61,7 @@ export type MarketingSourceConfig =
       allowInsecureTestBaseUrl: boolean;
     };
 
-function problem(name: string, message: string): never {
+export function problem(name: string, message: string): never {
   throw new ConfigError(`Invalid configuration:\n  ${name}: ${message} ${FIX}`);
 }
 

@@ -4,6 +4,7 @@ import {
   createSendGridConnector,
   oauthTokens,
 } from "@revops/connectors";
+import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
 import type { Runtime } from "@revops/kit";
 import type { EmailPort, MarketingPort } from "../ports";
 import type { EmailSourceConfig, MarketingSourceConfig } from "./config";
@@ -14,25 +15,46 @@ type VendorConfig = Exclude<MarketingSourceConfig, { source: "sandbox" }>;
 
 /** The marketing port of a configured vendor, its reads backed by the stale cache in the runtime's key-value store. */
 export async function vendorMarketing(rt: Runtime, config: VendorConfig): Promise<MarketingPort> {
+  return new HubSpotMarketing(await hubspotConnector(rt, config), realToday);
+}
+
+/** The HubSpot connection of a configured vendor (campaigns, lists, forms). */
+export async function hubspotConnector(rt: Runtime, config: VendorConfig) {
+  const { connection, setup } = await connectionOf(rt, "hubspot", config);
+  return createHubSpotMarketingConnector(connection, setup);
+}
+
+/** A token-based connection's settings and resilience setup, with the consent's vault tokens when it has them. */
+export async function connectionOf<V extends "hubspot" | "google">(
+  rt: Runtime,
+  vendor: V,
+  config: {
+    connectionId: string;
+    accessToken: string;
+    consented?: ConsentedConnection;
+    staleMaxAgeMs: number;
+    baseUrl?: string;
+    allowInsecureTestBaseUrl: boolean;
+  },
+) {
   const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
-  const hs = await createHubSpotMarketingConnector(
-    {
+  return {
+    connection: {
       id: config.connectionId,
-      vendor: "hubspot",
+      vendor,
       ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
       allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
       credentials: { accessToken: config.accessToken },
     },
-    {
+    setup: {
       ...setup,
       // the tokens `revops setup` stored in the vault, used and refreshed there
       ...(config.consented && {
-        tokens: await oauthTokens(rt, { vendor: "hubspot", ...config.consented }),
+        tokens: await oauthTokens(rt, { vendor, ...config.consented }),
         tokenConnectionId: config.consented.connectionId,
       }),
     },
-  );
-  return new HubSpotMarketing(hs, realToday);
+  };
 }
 
 /** Today in UTC: a vendor's data is live, unlike the sandbox's fixed date. */

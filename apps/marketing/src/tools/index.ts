@@ -12,6 +12,7 @@ import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
 import { segmentsTools, segmentsToolset } from "./segments";
+import { webTools, webToolset } from "./web";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
 export const toolsets = [
@@ -28,6 +29,7 @@ export const toolsets = [
   handoffToolset,
   segmentsToolset,
   contentPlanToolset,
+  webToolset,
   capsToolset,
 ];
 export const tools = [
@@ -44,5 +46,6 @@ export const tools = [
   ...handoffTools,
   ...segmentsTools,
   ...contentPlanTools,
+  ...webTools,
   capsUpdateTool,
 ];

@@ -22,7 +22,7 @@ export const VENDOR_LABELS: Record<DoctorVendor, string> = {
   mixpanel: "Mixpanel",
   apollo: "Apollo",
   sendgrid: "SendGrid",
-  google: "Google (Calendar and Gmail)",
+  google: "Google (Calendar, Gmail and Analytics)",
 };
 
 export type ServerName = "sales" | "marketing" | "customer-success";
@@ -66,6 +66,13 @@ export const SELECTORS: readonly Selector[] = [
     server: "marketing",
     label: "marketing data",
     vendors: { hubspot: "marketing-hubspot" },
+    off: "sandbox",
+  },
+  {
+    variable: "MARKETING_WEB",
+    server: "marketing",
+    label: "web analytics",
+    vendors: { google: "marketing-google" },
     off: "sandbox",
   },
   {
@@ -314,10 +321,16 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
         {
           name: "GOOGLE_CLIENT_ID",
           label: "OAuth client id",
-          hint: "Google Cloud console → APIs & Services → Credentials → OAuth client (Desktop app); Gmail and Calendar APIs enabled",
+          hint: "Google Cloud console → APIs & Services → Credentials → OAuth client (Desktop app); Gmail, Calendar and Google Analytics Data APIs enabled",
         },
         { name: "GOOGLE_CLIENT_SECRET", label: "OAuth client secret", secret: true, vaulted: true },
         { name: "GOOGLE_OAUTH_CONNECTION", label: "Vault connection of the tokens", fromConsent: true },
+        {
+          name: "GA4_PROPERTY_ID",
+          label: "GA4 property id (marketing web_analytics)",
+          hint: "Analytics → Admin → Property details (a number, not the G- measurement id); only with MARKETING_WEB=google",
+          optional: true,
+        },
         {
           name: "REVOPS_MASTER_KEY",
           label: "Master key of the credential vault",
@@ -329,7 +342,15 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
     {
       id: "access-token",
       label: "Access token (expires within the hour; no renewal)",
-      variables: [{ name: "GOOGLE_ACCESS_TOKEN", label: "OAuth access token", secret: true }],
+      variables: [
+        { name: "GOOGLE_ACCESS_TOKEN", label: "OAuth access token", secret: true },
+        {
+          name: "GA4_PROPERTY_ID",
+          label: "GA4 property id (marketing web_analytics)",
+          hint: "Analytics → Admin → Property details (a number, not the G- measurement id); only with MARKETING_WEB=google",
+          optional: true,
+        },
+      ],
     },
   ],
 };

@@ -1,3 +1,4 @@
+import { analyticsdata_v1beta } from "@googleapis/analyticsdata";
 import { calendar_v3 } from "@googleapis/calendar";
 import { gmail_v1 } from "@googleapis/gmail";
 import { attemptContext } from "../attempt-context";
@@ -15,25 +16,31 @@ export interface GoogleCredentials {
   accessToken: string;
 }
 
-/** `baseUrl` overrides the rootUrl of both clients (tests); real overrides must stay on *.googleapis.com. */
+/** `baseUrl` overrides the rootUrl of every client (tests); real overrides must stay on *.googleapis.com. */
 export type GoogleConnection = Omit<ConnectionConfig<GoogleCredentials>, "vendor"> & { vendor: "google" };
 
 export const GMAIL_ROOT_URL = "https://gmail.googleapis.com/";
 export const CALENDAR_ROOT_URL = "https://www.googleapis.com/";
+export const ANALYTICS_DATA_ROOT_URL = "https://analyticsdata.googleapis.com/";
 export const GOOGLE_HOSTS = ["*.googleapis.com"] as const;
 export const GOOGLE_SCOPES = [
   "https://www.googleapis.com/auth/gmail.readonly",
   "https://www.googleapis.com/auth/gmail.send",
   "https://www.googleapis.com/auth/calendar.events",
   "https://www.googleapis.com/auth/calendar.freebusy",
+  // the marketing server's web_analytics (GA4 Data API runReport)
+  "https://www.googleapis.com/auth/analytics.readonly",
 ] as const;
 
 export interface GoogleSdk {
   runtime: Runtime;
   gmail: gmail_v1.Gmail;
   calendar: calendar_v3.Calendar;
+  /** GA4 Data API v1beta (runReport). */
+  analyticsData: analyticsdata_v1beta.Analyticsdata;
   gmailRoot: URL;
   calendarRoot: URL;
+  analyticsDataRoot: URL;
   /** A refreshed access token (from the auth service) for the following calls. */
   setAccessToken(token: string): void;
   /** Runs one SDK call as one resilient attempt, with gaxios' error wrapping removed. */
@@ -77,13 +84,14 @@ export async function createGoogleSdk(
 ): Promise<GoogleSdk> {
   const gmailRoot = await checkRoot(connection, GMAIL_ROOT_URL, setup);
   const calendarRoot = await checkRoot(connection, CALENDAR_ROOT_URL, setup);
+  const analyticsDataRoot = await checkRoot(connection, ANALYTICS_DATA_ROOT_URL, setup);
   let token = connection.credentials.accessToken;
   const agent = createGuardedAgent({
     protocol: gmailRoot.protocol === "https:" ? "https:" : "http:",
     allowPrivate: connection.allowInsecureTestBaseUrl === true,
     vendor: "Google",
   });
-  const origins = new Set([gmailRoot.origin, calendarRoot.origin]);
+  const origins = new Set([gmailRoot.origin, calendarRoot.origin, analyticsDataRoot.origin]);
   const guardedFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const ctx = attemptContext.getStore();
     if (!ctx)
@@ -119,13 +127,19 @@ export async function createGoogleSdk(
   };
   const gmail = new gmail_v1.Gmail({ ...common, rootUrl: gmailRoot.href });
   const calendar = new calendar_v3.Calendar({ ...common, rootUrl: calendarRoot.href });
+  const analyticsData = new analyticsdata_v1beta.Analyticsdata({
+    ...common,
+    rootUrl: analyticsDataRoot.href,
+  });
   const runtime = createRuntime("google", connection.id, setup);
   return {
     runtime,
     gmail,
     calendar,
+    analyticsData,
     gmailRoot,
     calendarRoot,
+    analyticsDataRoot,
     setAccessToken(next) {
       token = next;
     },

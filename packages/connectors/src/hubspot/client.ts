@@ -150,3 +150,18 @@ export async function createHubSpotSdk(
     send,
   };
 }
+
+/** A further SDK client on the connection's guarded agent and live token; take its API in the same synchronous step. */
+export function guardedClient(sdk: HubSpotSdk, connection: HubSpotConnection): Client {
+  const agent = createGuardedAgent({
+    protocol: sdk.baseUrl.protocol === "https:" ? "https:" : "http:",
+    allowPrivate: connection.allowInsecureTestBaseUrl === true,
+    vendor: "HubSpot",
+  });
+  return new Client({
+    accessToken: sdk.accessToken,
+    basePath: sdk.baseUrl.origin,
+    numberOfApiCallRetries: 0,
+    httpAgent: agent,
+  });
+}

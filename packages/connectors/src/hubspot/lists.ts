@@ -1,7 +1,5 @@
-import { Client } from "@hubspot/api-client";
 import { isVendorError } from "@revops/resilience";
-import { createGuardedAgent } from "../guarded-agent";
-import type { HubSpotConnection, HubSpotSdk } from "./client";
+import { guardedClient, type HubSpotConnection, type HubSpotSdk } from "./client";
 import type { HubSpotObject, Page } from "./operations";
 
 /**
@@ -77,18 +75,8 @@ function atMost(ids: string[], n: number): void {
  * synchronous step, as in createHubSpotSdk: the SDK's decorators are process-wide and captured on first use.
  */
 export function createHubSpotLists(sdk: HubSpotSdk, connection: HubSpotConnection): HubSpotListsConnector {
-  const { runtime, apis, baseUrl } = sdk;
-  const agent = createGuardedAgent({
-    protocol: baseUrl.protocol === "https:" ? "https:" : "http:",
-    allowPrivate: connection.allowInsecureTestBaseUrl === true,
-    vendor: "HubSpot",
-  });
-  const lists = new Client({
-    accessToken: sdk.accessToken,
-    basePath: baseUrl.origin,
-    numberOfApiCallRetries: 0,
-    httpAgent: agent,
-  }).crm.lists;
+  const { runtime, apis } = sdk;
+  const lists = guardedClient(sdk, connection).crm.lists;
 
   const toList = (l: {
     listId: string;

@@ -1,5 +1,6 @@
 import { isVendorError, type MaybeStale } from "@revops/resilience";
 import { createHubSpotSdk, type HubSpotConnection, type HubSpotSdk, type HubSpotSetup } from "./client";
+import { createHubSpotForms, type HubSpotFormsConnector } from "./forms";
 import { createHubSpotLists, type HubSpotListsConnector } from "./lists";
 import type { HubSpotObject, Page } from "./operations";
 
@@ -106,6 +107,8 @@ export interface HubSpotMarketingConnector {
   readonly sdk: HubSpotSdk;
   /** Lists v3: lists, members and membership changes, read fresh (./lists). */
   readonly lists: HubSpotListsConnector;
+  /** Forms v3 and their submissions (./forms). */
+  readonly forms: HubSpotFormsConnector;
   /** One page of campaigns (at most 100), sorted by HubSpot (`sort`: hs_name, createdAt, updatedAt, "-" for descending). */
   listCampaigns(input: {
     after?: string;
@@ -217,6 +220,7 @@ export async function createHubSpotMarketingConnector(
   return {
     sdk,
     lists: createHubSpotLists(sdk, connection),
+    forms: createHubSpotForms(sdk, connection),
     listCampaigns: ({ after, limit = 100, name, sort, properties = CAMPAIGN_PROPERTIES }) =>
       runtime.read(`campaigns:${JSON.stringify([after, limit, name, sort, properties])}`, async () => {
         const { value } = await runtime.attempt("campaigns.list", () =>

@@ -24,6 +24,8 @@ const SCOPES: Record<ConsentVendor, readonly string[]> = {
     "marketing.campaigns.read",
     "crm.lists.read",
     "crm.lists.write",
+    // the marketing server's forms_list
+    "forms",
   ],
   // refresh_token: without it Salesforce issues no refresh token and the connection dies with the session
   salesforce: ["api", "refresh_token"],

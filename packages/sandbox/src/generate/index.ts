@@ -8,6 +8,7 @@ import { buildCampaigns, buildLeads, touchRows } from "./marketing.js";
 import { npsRows, ticketRows } from "./support.js";
 import { type AccountModel, type Ctx, type GenerateOptions, makeCtx, type TableChunk } from "./types.js";
 import { monthlyUsageRows, usageRows } from "./usage.js";
+import { formRows, formSubmissionRows, webTrafficRows } from "./web.js";
 
 export interface CompanyPlan {
   ctx: Ctx;
@@ -76,6 +77,9 @@ export function* generateCompany(opts: GenerateOptions = {}): Generator<TableChu
   yield* chunked("sb_lists", listRows(ctx), size);
   yield* chunked("sb_list_members", listMemberRows(ctx, accounts), size);
   yield* chunked("sb_kb_articles", kbArticleRows(ctx), size);
+  yield* chunked("sb_web_traffic", webTrafficRows(ctx, campaigns), size);
+  yield* chunked("sb_forms", formRows(ctx), size);
+  yield* chunked("sb_form_submissions", formSubmissionRows(ctx, campaigns), size);
 }
 
 /** Materialise the whole company in memory (fine at scale 1; use `generateCompany` for big scales). */

@@ -13,6 +13,7 @@
  */
 
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import { formsRoute } from "./hubspot-forms";
 import { listsRoute } from "./hubspot-lists";
 import {
   accessExpired,
@@ -457,6 +458,8 @@ function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotR
 function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply {
   const link = `${url()}${req.path}`;
   if (req.path.startsWith("/marketing/v3/campaigns")) return campaignRoute(state, req, link);
+  const form = formsRoute(state, req, link);
+  if (form) return form;
   if (req.path.startsWith("/crm/v3/lists/") || req.path === "/crm/v3/lists")
     return listsRoute(
       state,

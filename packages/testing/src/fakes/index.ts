@@ -16,6 +16,15 @@ export {
 } from "./contract";
 export { type Fault, FaultSwitch, type FaultTarget } from "./faults";
 export {
+  GA4_SPEC_FILE,
+  type Ga4Row,
+  type Ga4Seed,
+  type Ga4State,
+  ga4Contract,
+  ga4State,
+  startGa4Fake,
+} from "./ga4";
+export {
   type CalendarEvent,
   type GmailMessage,
   GOOGLE_SPEC_FILES,
@@ -45,6 +54,7 @@ export {
   hubspotState,
   startHubSpotFake,
 } from "./hubspot";
+export { type HubSpotFormSeed, hubspotForms, seedHubSpotForms } from "./hubspot-forms";
 export {
   type HubSpotFakeList,
   type HubSpotListSeed,

@@ -1,0 +1,5 @@
+import { formsList } from "./forms-list";
+import { webAnalytics } from "./web-analytics";
+
+export { webToolset } from "./toolset";
+export const webTools = [webAnalytics, formsList];
