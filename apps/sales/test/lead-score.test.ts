@@ -2,7 +2,7 @@ import { SandboxCrm, sandboxToday } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seniorityOf, trainLeadModel } from "../src/domain/lead-score";
+import { seniorityOf, trainLeadModel } from "@revops/sandbox/lead-model";
 import { createSalesServer } from "../src/server";
 
 const minusDays = (day: string, days: number) =>
