@@ -13,6 +13,7 @@ import type {
   HandoffRecord,
   HandoffResult,
   LeadAssignment,
+  LeadFacts,
   LeadFunnel,
   ListContact,
   ListMembersResult,
@@ -22,6 +23,7 @@ import type {
   SalesOwner,
   SegmentPreview,
   SegmentRules,
+  SqlLeadScoringModels,
   TouchPaths,
   WriteOrigin,
 } from "@revops/sandbox";
@@ -163,6 +165,13 @@ export interface BudgetPort {
   ): Promise<{ allocation: BudgetAllocation; created: boolean }>;
 }
 
+/** What the lead-scoring model learns from, and its versions in our own store. */
+export interface LeadScoringPort {
+  /** Every lead with its outcome, oldest first. */
+  leads(): Promise<LeadFacts[]>;
+  models: Pick<SqlLeadScoringModels, "active" | "save">;
+}
+
 export interface MarketingPorts {
   marketing: MarketingPort;
   /** The deployment's brand guide (BRAND_GUIDE_FILE over the default). */
@@ -170,6 +179,7 @@ export interface MarketingPorts {
   budgets: BudgetPort;
   /** Single sends: the sandbox's tables, or SendGrid when SENDGRID_API_KEY is set. */
   email: EmailPort;
+  leadScoring: LeadScoringPort;
   today: () => Promise<string>;
   /** The source's clock as an ISO instant (the sandbox's date with the time of day). */
   now: () => Promise<string>;

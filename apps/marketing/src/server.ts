@@ -1,10 +1,13 @@
-import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
+import { defineServer, nameConnection, portsWithConnections, type Runtime, userError } from "@revops/kit";
 import {
   budgetMigrations,
+  leadScoringMigrations,
   SandboxEmail,
   SandboxMarketing,
   SqlBudgetLedger,
+  SqlLeadScoringModels,
   sandboxDatabase,
+  sandboxLeadFacts,
   sandboxNow,
   sandboxToday,
 } from "@revops/sandbox";
@@ -41,11 +44,13 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   if (config.source !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDK
     const { realNow, realToday, vendorMarketing } = await import("./integrations/vendor-ports");
+    const own = await ownDatabase(rt);
     return {
       marketing: await vendorMarketing(rt, config),
       email: (await vendorEmail()) ?? emailUnavailable(),
       brandGuide,
-      budgets: new SqlBudgetLedger(await budgetDatabase(rt), async () => new Date().toISOString(), false),
+      budgets: new SqlBudgetLedger(own, async () => new Date().toISOString(), false),
+      leadScoring: { leads: noLeadHistory, models: new SqlLeadScoringModels(own, realNow, false) },
       today: realToday,
       now: realNow,
       source: config.source,
@@ -57,19 +62,34 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
     email: (await vendorEmail()) ?? new SandboxEmail(db, () => sandboxNow(db)),
     brandGuide,
     budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),
+    leadScoring: {
+      leads: () => sandboxLeadFacts(db),
+      models: new SqlLeadScoringModels(db, () => sandboxNow(db)),
+    },
     today: () => sandboxToday(db),
     now: () => sandboxNow(db),
     source: "sandbox",
   };
 }
 
-/** Beside a vendor, planned spend still lives in our database: only its table, no sandbox company. */
-function budgetDatabase(rt: Runtime) {
+/** Beside a vendor, planned spend and lead scoring models still live in our database: only their tables. */
+function ownDatabase(rt: Runtime) {
   return rt.shared("marketing-budgets-db", async () => {
     const db = await rt.sql();
-    await migrate(db, budgetMigrations);
+    await migrate(db, [...budgetMigrations, ...leadScoringMigrations]);
     return db;
   });
+}
+
+/** The HubSpot marketing source reads no per-lead outcome history yet (the sales server's lead_score does). */
+async function noLeadHistory(): Promise<never> {
+  throw userError(
+    "lead_scoring_model learns from lead outcomes, which the HubSpot marketing source does not read yet.",
+    {
+      fields: ["connection"],
+      hint: "Use the sandbox, or the sales server's lead_score (it learns from HubSpot or Salesforce leads).",
+    },
+  );
 }
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */

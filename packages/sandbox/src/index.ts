@@ -213,6 +213,7 @@ export {
   SANDBOX_HANDOFF_NOTE,
   type SalesOwner,
 } from "./ports/lead-handoff.js";
+export { type SavedLeadScoringModel, SqlLeadScoringModels } from "./ports/lead-scoring-models.js";
 export {
   type CampaignChannel,
   type CampaignOutcome,
@@ -293,6 +294,7 @@ export {
 export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
 export {
   budgetMigrations,
+  leadScoringMigrations,
   sandboxMigrations,
   settingsMigrations,
   TABLE_COLUMNS,

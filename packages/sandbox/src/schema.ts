@@ -417,6 +417,20 @@ CREATE TABLE IF NOT EXISTS sb_settings_updates (
 /** Pipeline settings only, for a deployment whose CRM is a vendor (no sandbox company loaded). */
 export const settingsMigrations: Migration[] = [{ id: "sandbox-0016-quotas", sql: pipelineSettings }];
 
+// Lead scoring model (lead_scoring_model): each confirmed version of the marketing model's weights and MQL threshold,
+// the newest active; our database is its system of record beside any CRM. A retried update finds its row by key.
+const leadScoringModels = `
+CREATE TABLE IF NOT EXISTS sb_lead_scoring_models (
+  version INTEGER PRIMARY KEY, model ${T} NOT NULL, principal ${T} NOT NULL, plan_hash ${T},
+  idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+`;
+
+/** Lead scoring model versions only, for a deployment whose marketing data is at a vendor. */
+export const leadScoringMigrations: Migration[] = [
+  { id: "sandbox-0024-lead-scoring-models", sql: leadScoringModels },
+];
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -442,6 +456,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
   { id: "sandbox-0019-cs-messages", sql: csMessages },
   { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
+  ...leadScoringMigrations,
 ];
 
 /**
@@ -484,4 +499,5 @@ export const WRITTEN_TABLES = [
   "sb_quotas",
   "sb_pipeline_settings",
   "sb_settings_updates",
+  "sb_lead_scoring_models",
 ] as const;

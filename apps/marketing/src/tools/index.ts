@@ -10,6 +10,7 @@ import { handoffTools, handoffToolset } from "./handoff";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
+import { scoringTools, scoringToolset } from "./scoring";
 import { segmentsTools, segmentsToolset } from "./segments";
 
 // caps_update comes from the guards package: raising a spending cap is itself a guarded spend.
@@ -26,6 +27,7 @@ export const toolsets = [
   emailToolset,
   handoffToolset,
   segmentsToolset,
+  scoringToolset,
   capsToolset,
 ];
 export const tools = [
@@ -41,5 +43,6 @@ export const tools = [
   ...emailTools,
   ...handoffTools,
   ...segmentsTools,
+  ...scoringTools,
   capsUpdateTool,
 ];
