@@ -26,6 +26,8 @@ export default workspaceTestConfig({
     "src/ports/deal-timelines.ts",
     "src/ports/email.ts",
     "src/ports/lead-handoff.ts",
+    // apps/marketing/test/lead-scoring-model*.test.ts (both engines)
+    "src/ports/lead-scoring-models.ts",
     "src/ports/meetings.ts",
     // apps/sales/test/pipeline-settings-store.test.ts (both engines) and pipeline-settings.test.ts
     "src/ports/pipeline-settings.ts",
