@@ -163,7 +163,7 @@ function phi(z: number) {
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-const modelOf = (r: { data: Record<string, unknown> }) => r.data.model as Model;
+const modelOf = (r: { data?: Record<string, unknown> }) => r.data?.model as Model;
 const weightOf = (m: Model, f: string) => m.features.find((x) => x.feature === f)?.weight;
 const count = async (sql: string) => Number((await data.one<{ n: number }>(sql))?.n ?? 0);
 
@@ -209,7 +209,7 @@ describe("lead_scoring_model on the sandbox, through the MCP client", () => {
     expect(fitted.version).toBe(0);
     const { figures, leads } = await recompute(fitted);
     expect(fitted.held_out).toMatchObject(figures);
-    expect(r.data.meta.inputs).toMatchObject({
+    expect(r.data?.meta.inputs).toMatchObject({
       training_leads: Math.floor(leads.length * 0.75),
       held_out_leads: figures.leads,
     });
@@ -242,8 +242,8 @@ describe("lead_scoring_model on the sandbox, through the MCP client", () => {
   it("fit proposes the refit read-only; with nothing saved it is the active model", async () => {
     const r = await h.call(TOOL, { action: "fit" });
     expect(r.isError, r.text).toBe(false);
-    expect(r.data.proposal.features).toEqual(fitted.features);
-    expect(r.data.changes).toEqual([]);
+    expect(r.data?.proposal.features).toEqual(fitted.features);
+    expect(r.data?.changes).toEqual([]);
     expect(await count("SELECT COUNT(*) AS n FROM sb_lead_scoring_models")).toBe(0);
   });
 
@@ -278,7 +278,7 @@ describe("lead_scoring_model on the sandbox, through the MCP client", () => {
     expect(queued.text).toContain(`threshold ${fitted.threshold} → 0.2`);
     expect(queued.text).toContain(`held-out AUC ${fitted.held_out.auc} → ${newAuc}`);
     expect(run.isError, run.text).toBe(false);
-    expect(run.data.written).toEqual({ system: "sandbox", id: "lead_scoring_model:v1" });
+    expect(run.data?.written).toEqual({ system: "sandbox", id: "lead_scoring_model:v1" });
     const v1 = modelOf(run);
     expect(v1).toMatchObject({ version: 1, threshold: 0.2 });
     expect(weightOf(v1, "crm_score")).toBe(0.9);
@@ -297,7 +297,7 @@ describe("lead_scoring_model on the sandbox, through the MCP client", () => {
     // the active version is what view serves; fit now differs from it
     expect(modelOf(await h.call(TOOL, {})).version).toBe(1);
     const fit = await h.call(TOOL, { action: "fit" });
-    expect(fit.data.changes).toContainEqual({
+    expect(fit.data?.changes).toContainEqual({
       field: "crm_score",
       before: 0.9,
       after: weightOf(fitted, "crm_score"),
