@@ -3,6 +3,8 @@ import { workspaceTestConfig } from "../../vitest.workspace-config";
 export default workspaceTestConfig({
   lines: 80,
   exclude: [
+    // the shared lead model: apps/sales/test/lead-score.test.ts and apps/marketing/test/lead-scoring-model.test.ts
+    "src/lead-model.ts",
     // port adapters added with the catalogue tools: each app's port contract tests run them on SQLite and
     // PostgreSQL beside the vendor adapters (apps/*/test/*-port.test.ts, deal_get/deal_create/email/budget/contact/lead/ticket/meeting/segment/campaign tests)
     "src/ports/budgets.ts",
@@ -24,6 +26,8 @@ export default workspaceTestConfig({
     "src/ports/deal-timelines.ts",
     "src/ports/email.ts",
     "src/ports/lead-handoff.ts",
+    // apps/marketing/test/lead-scoring-model*.test.ts (both engines)
+    "src/ports/lead-scoring-models.ts",
     "src/ports/meetings.ts",
     // apps/sales/test/pipeline-settings-store.test.ts (both engines) and pipeline-settings.test.ts
     "src/ports/pipeline-settings.ts",

@@ -16,6 +16,7 @@ import type {
   HandoffRecord,
   HandoffResult,
   LeadAssignment,
+  LeadFacts,
   LeadFunnel,
   ListContact,
   ListMembersResult,
@@ -26,6 +27,7 @@ import type {
   SalesOwner,
   SegmentPreview,
   SegmentRules,
+  SqlLeadScoringModels,
   TouchPaths,
   WebAnalyticsPort,
   WriteOrigin,
@@ -189,6 +191,12 @@ export interface ContentCalendarPort {
   ): Promise<{ item: ContentItem; changed: boolean }>;
 }
 export type { ContentItem, ContentMove, NewContentItem } from "@revops/sandbox";
+/** What the lead-scoring model learns from, and its versions in our own store. */
+export interface LeadScoringPort {
+  /** Every lead with its outcome, oldest first. */
+  leads(): Promise<LeadFacts[]>;
+  models: Pick<SqlLeadScoringModels, "active" | "save">;
+}
 
 export interface MarketingPorts {
   marketing: MarketingPort;
@@ -207,6 +215,7 @@ export interface MarketingPorts {
   web: WebAnalyticsPort;
   /** Marketing forms (web toolset): the sandbox's, or HubSpot's with MARKETING_SOURCE=hubspot. */
   forms: FormsPort;
+  leadScoring: LeadScoringPort;
   today: () => Promise<string>;
   /** The source's clock as an ISO instant (the sandbox's date with the time of day). */
   now: () => Promise<string>;

@@ -1,13 +1,16 @@
-import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
+import { defineServer, nameConnection, portsWithConnections, type Runtime, userError } from "@revops/kit";
 import {
   budgetMigrations,
   contentCalendarMigrations,
+  leadScoringMigrations,
   SandboxEmail,
   SandboxMarketing,
   SandboxWeb,
   SqlBudgetLedger,
   SqlContentCalendar,
+  SqlLeadScoringModels,
   sandboxDatabase,
+  sandboxLeadFacts,
   sandboxNow,
   sandboxToday,
 } from "@revops/sandbox";
@@ -55,7 +58,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   if (config.source !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDK
     const { realNow, realToday, vendorMarketing } = await import("./integrations/vendor-ports");
-    const own = await budgetDatabase(rt);
+    const own = await ownDatabase(rt);
     const { vendorForms, webUnavailable } = await import("./integrations/web-ports");
     return {
       marketing: await vendorMarketing(rt, config),
@@ -66,6 +69,7 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
       ...content,
       budgets: new SqlBudgetLedger(own, async () => new Date().toISOString(), false),
       calendar: new SqlContentCalendar(own, realNow, false),
+      leadScoring: { leads: noLeadHistory, models: new SqlLeadScoringModels(own, realNow, false) },
       today: realToday,
       now: realNow,
       source: config.source,
@@ -81,19 +85,34 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
     ...content,
     budgets: new SqlBudgetLedger(db, () => sandboxNow(db)),
     calendar: new SqlContentCalendar(db, () => sandboxNow(db)),
+    leadScoring: {
+      leads: () => sandboxLeadFacts(db),
+      models: new SqlLeadScoringModels(db, () => sandboxNow(db)),
+    },
     today: () => sandboxToday(db),
     now: () => sandboxNow(db),
     source: "sandbox",
   };
 }
 
-/** Beside a vendor, planned spend and the content calendar still live in our database: only their tables. */
-function budgetDatabase(rt: Runtime) {
+/** Beside a vendor, planned spend, the content calendar and lead scoring models still live in our database: only their tables. */
+function ownDatabase(rt: Runtime) {
   return rt.shared("marketing-budgets-db", async () => {
     const db = await rt.sql();
-    await migrate(db, [...budgetMigrations, ...contentCalendarMigrations]);
+    await migrate(db, [...budgetMigrations, ...contentCalendarMigrations, ...leadScoringMigrations]);
     return db;
   });
+}
+
+/** The HubSpot marketing source reads no per-lead outcome history yet (the sales server's lead_score does). */
+async function noLeadHistory(): Promise<never> {
+  throw userError(
+    "lead_scoring_model learns from lead outcomes, which the HubSpot marketing source does not read yet.",
+    {
+      fields: ["connection"],
+      hint: "Use the sandbox, or the sales server's lead_score (it learns from HubSpot or Salesforce leads).",
+    },
+  );
 }
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */

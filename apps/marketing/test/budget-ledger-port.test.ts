@@ -5,6 +5,7 @@ import { budgetMigrations, ensureSandboxLoaded, SqlBudgetLedger, sandboxNow } fr
 import { migrate, openSql, type SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BudgetPort } from "../src/ports";
+import { pgSchema } from "./pg-schema";
 
 /** What the contract needs of a provider: the port and, where it journals, the journal. */
 interface Fixture {
@@ -89,26 +90,6 @@ async function sandboxFixture(db: SqlDb, close: () => Promise<void>): Promise<Fi
     journal: () => db.query("SELECT record_id, plan_hash FROM sb_changes WHERE entity = 'budget_allocation'"),
     close,
   };
-}
-
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
-/** A schema of its own on the shared test database, dropped afterwards. */
-async function pgSchema(prefix: string) {
-  const schema = `${prefix}_${process.pid}_${Date.now()}`;
-  const admin = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sep = PG_URL.includes("?") ? "&" : "?";
-  const db = await openSql({
-    databaseUrl: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    dataDir: tmpdir(),
-  });
-  const drop = async () => {
-    await db.close();
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  };
-  return { db, drop };
 }
 
 describeBudgetPortContract("sandbox on SQLite", async () => {

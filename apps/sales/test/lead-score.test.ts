@@ -1,8 +1,8 @@
 import { SandboxCrm, sandboxToday } from "@revops/sandbox";
+import { seniorityOf, trainLeadModel } from "@revops/sandbox/lead-model";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seniorityOf, trainLeadModel } from "../src/domain/lead-score";
 import { createSalesServer } from "../src/server";
 
 const minusDays = (day: string, days: number) =>

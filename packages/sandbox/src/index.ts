@@ -229,6 +229,7 @@ export {
   SANDBOX_HANDOFF_NOTE,
   type SalesOwner,
 } from "./ports/lead-handoff.js";
+export { type SavedLeadScoringModel, SqlLeadScoringModels } from "./ports/lead-scoring-models.js";
 export {
   type CampaignChannel,
   type CampaignOutcome,
@@ -320,6 +321,7 @@ export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js"
 export {
   budgetMigrations,
   contentCalendarMigrations,
+  leadScoringMigrations,
   sandboxMigrations,
   settingsMigrations,
   TABLE_COLUMNS,

@@ -79,6 +79,7 @@ describe("package entry", () => {
       "sandbox-0020-cs-segments-health",
       "sandbox-0022-web-traffic",
       "sandbox-0023-content-calendar",
+      "sandbox-0024-lead-scoring-models",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [

@@ -466,6 +466,20 @@ export const contentCalendarMigrations: Migration[] = [
   { id: "sandbox-0023-content-calendar", sql: contentCalendar },
 ];
 
+// Lead scoring model (lead_scoring_model): each confirmed version of the marketing model's weights and MQL threshold,
+// the newest active; our database is its system of record beside any CRM. A retried update finds its row by key.
+const leadScoringModels = `
+CREATE TABLE IF NOT EXISTS sb_lead_scoring_models (
+  version INTEGER PRIMARY KEY, model ${T} NOT NULL, principal ${T} NOT NULL, plan_hash ${T},
+  idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+`;
+
+/** Lead scoring model versions only, for a deployment whose marketing data is at a vendor. */
+export const leadScoringMigrations: Migration[] = [
+  { id: "sandbox-0024-lead-scoring-models", sql: leadScoringModels },
+];
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -493,6 +507,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
   { id: "sandbox-0022-web-traffic", sql: webTraffic },
   ...contentCalendarMigrations,
+  ...leadScoringMigrations,
 ];
 
 /**
@@ -537,4 +552,5 @@ export const WRITTEN_TABLES = [
   "sb_settings_updates",
   "sb_content_items",
   "sb_content_moves",
+  "sb_lead_scoring_models",
 ] as const;

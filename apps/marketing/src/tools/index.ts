@@ -11,6 +11,7 @@ import { handoffTools, handoffToolset } from "./handoff";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
+import { scoringTools, scoringToolset } from "./scoring";
 import { segmentsTools, segmentsToolset } from "./segments";
 import { webTools, webToolset } from "./web";
 
@@ -30,6 +31,7 @@ export const toolsets = [
   segmentsToolset,
   contentPlanToolset,
   webToolset,
+  scoringToolset,
   capsToolset,
 ];
 export const tools = [
@@ -47,5 +49,6 @@ export const tools = [
   ...segmentsTools,
   ...contentPlanTools,
   ...webTools,
+  ...scoringTools,
   capsUpdateTool,
 ];

@@ -1,6 +1,6 @@
 import { fromVendor } from "@revops/safety/vendor-errors";
 import type { LeadFacts } from "@revops/sandbox";
-import { type LeadModel, trainLeadModel } from "../../domain/lead-score";
+import { type LeadModel, trainLeadModel } from "@revops/sandbox/lead-model";
 import type { CrmPort } from "../../ports";
 
 /** Trained models per port (one per dataset and process) and day: the lead history is read and fitted once. */

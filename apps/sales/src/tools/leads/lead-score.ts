@@ -1,7 +1,13 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
+import {
+  LEAD_MODEL,
+  type LeadPart,
+  type LeadScore,
+  OUTCOME_DAYS,
+  scoreLead,
+} from "@revops/sandbox/lead-model";
 import { z } from "zod";
-import { LEAD_MODEL, type LeadPart, type LeadScore, OUTCOME_DAYS, scoreLead } from "../../domain/lead-score";
 import { salesTool } from "../../ports";
 import { leadModelFor } from "./lead-model";
 import { leadsToolset } from "./toolset";

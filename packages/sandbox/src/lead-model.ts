@@ -9,12 +9,14 @@ import {
   sigmoid,
   standardize,
 } from "@revops/kit/stats";
-import { type LeadFacts, titleSeniority } from "@revops/sandbox";
+import { titleSeniority } from "./ports/crm-contact-write.js";
+import type { LeadFacts } from "./ports/crm-leads.js";
 
 /**
  * Lead score: L2 logistic regression of "converted" on the company's own leads, its features grouped into fit
  * (who), engagement (what they did) and intent (how they came). Each part is the sum of its features' log-odds
- * against an average lead, so probability = sigmoid(base + fit + engagement + intent). Pure.
+ * against an average lead, so probability = sigmoid(base + fit + engagement + intent). Pure; shared by the sales
+ * server's lead_score and the marketing server's lead_scoring_model (`@revops/sandbox/lead-model`).
  */
 export const LEAD_MODEL = "lead-lr-v1";
 /** A lead's outcome is known this many days after it was created; younger leads are scored, never learned from. */
@@ -66,7 +68,8 @@ export interface FittedLeadModel {
   standardizer: Standardizer;
 }
 
-function fit(leads: readonly LeadFacts[]): FittedLeadModel {
+/** Fits the recipe (λ = 2 on standardised features, intercept free) on the given leads. */
+export function fitLeadModel(leads: readonly LeadFacts[]): FittedLeadModel {
   const raw = leads.map(leadFeatures);
   const standardizer = fitStandardizer(raw, LEAD_FEATURES.length);
   const X = raw.map((r) => standardize(r, standardizer));
@@ -137,48 +140,59 @@ const bothClasses = (ls: readonly LeadFacts[]) => ls.some((l) => l.converted) &&
 export const matureBefore = (today: string) =>
   new Date(Date.parse(today) - OUTCOME_DAYS * DAY_MS).toISOString().slice(0, 10);
 
+/** Mature leads (outcome known), the older ones to train on and the newest HELD_OUT_SHARE to test on. */
+export function splitLeads(leads: readonly LeadFacts[], today: string) {
+  const cutoff = matureBefore(today);
+  const mature = leads.filter((l) => l.createdAt.slice(0, 10) < cutoff);
+  const split = Math.floor(mature.length * (1 - HELD_OUT_SHARE));
+  return { cutoff, mature, train: mature.slice(0, split), test: mature.slice(split) };
+}
+
+/** Held-out figures of a fitted model on `test`, against the training base rate. Null without both outcomes. */
+export function evaluateLeadModel(
+  m: FittedLeadModel,
+  train: readonly LeadFacts[],
+  test: readonly LeadFacts[],
+): LeadEvaluation | null {
+  if (!bothClasses(train) || !bothClasses(test)) return null;
+  const probs = test.map((l) => scoreLead(m, l).probability);
+  const labels = test.map((l) => (l.converted ? 1 : 0));
+  const rate = train.filter((l) => l.converted).length / train.length;
+  return {
+    trainFrom: train[0]?.createdAt.slice(0, 10) ?? "",
+    trainTo: train[train.length - 1]?.createdAt.slice(0, 10) ?? "",
+    testFrom: test[0]?.createdAt.slice(0, 10) ?? "",
+    testTo: test[test.length - 1]?.createdAt.slice(0, 10) ?? "",
+    nTrain: train.length,
+    convertedTrain: train.filter((l) => l.converted).length,
+    nTest: test.length,
+    convertedTest: labels.filter((y) => y === 1).length,
+    auc: r3(auc(probs, labels)),
+    brier: r3(brierScore(probs, labels)),
+    brierBaseline: r3(
+      brierScore(
+        probs.map(() => rate),
+        labels,
+      ),
+    ),
+    ece: r3(expectedCalibrationError(probs, labels)),
+    predictions: test.map((l, i) => ({ leadId: l.id, probability: probs[i] ?? 0, converted: l.converted })),
+  };
+}
+
 /**
  * Trains on the older mature leads and evaluates on the newest HELD_OUT_SHARE of them (split by creation time),
  * then refits the same recipe on every mature lead for scoring. `leads` oldest first.
  */
 export function trainLeadModel(leads: readonly LeadFacts[], today: string): LeadModel | null {
-  const cutoff = matureBefore(today);
-  const mature = leads.filter((l) => l.createdAt.slice(0, 10) < cutoff);
+  const { cutoff, mature, train, test } = splitLeads(leads, today);
   if (!bothClasses(mature)) return null;
-  const split = Math.floor(mature.length * (1 - HELD_OUT_SHARE));
-  const train = mature.slice(0, split);
-  const test = mature.slice(split);
-  let evaluation: LeadEvaluation | null = null;
-  if (bothClasses(train) && bothClasses(test)) {
-    const m = fit(train);
-    const probs = test.map((l) => scoreLead(m, l).probability);
-    const labels = test.map((l) => (l.converted ? 1 : 0));
-    const rate = train.filter((l) => l.converted).length / train.length;
-    evaluation = {
-      trainFrom: train[0]?.createdAt.slice(0, 10) ?? "",
-      trainTo: train[train.length - 1]?.createdAt.slice(0, 10) ?? "",
-      testFrom: test[0]?.createdAt.slice(0, 10) ?? "",
-      testTo: test[test.length - 1]?.createdAt.slice(0, 10) ?? "",
-      nTrain: train.length,
-      convertedTrain: train.filter((l) => l.converted).length,
-      nTest: test.length,
-      convertedTest: labels.filter((y) => y === 1).length,
-      auc: r3(auc(probs, labels)),
-      brier: r3(brierScore(probs, labels)),
-      brierBaseline: r3(
-        brierScore(
-          probs.map(() => rate),
-          labels,
-        ),
-      ),
-      ece: r3(expectedCalibrationError(probs, labels)),
-      predictions: test.map((l, i) => ({ leadId: l.id, probability: probs[i] ?? 0, converted: l.converted })),
-    };
-  }
+  const evaluation =
+    bothClasses(train) && bothClasses(test) ? evaluateLeadModel(fitLeadModel(train), train, test) : null;
   const first = mature[0]?.createdAt.slice(0, 10) ?? "";
   return {
     version: `${LEAD_MODEL} leads ${first}..${cutoff} (n=${mature.length})`,
-    fitted: fit(mature),
+    fitted: fitLeadModel(mature),
     evaluation,
     mature: mature.length,
     converted: mature.filter((l) => l.converted).length,
