@@ -8,8 +8,6 @@ import { createSalesServer } from "../src/server";
 export interface LeadProvider {
   crm: CrmPort;
   system: string;
-  /** False where the CRM's own conversion call is not made yet: lead_convert refuses, naming lead_id. */
-  converts: boolean;
   /** Unconverted leads, one per case. */
   leads: { update: string; fresh: string; reuse: string; ambiguous: string };
   /** A status the CRM accepts for an open lead, and another. */
@@ -69,7 +67,6 @@ export async function salesforceLeadProvider(): Promise<LeadProvider> {
   return {
     crm,
     system: "salesforce",
-    converts: false,
     leads: { update: ids[0], fresh: ids[1], reuse: ids[2], ambiguous: ids[3] } as LeadProvider["leads"],
     status: "working - contacted",
     otherStatus: "closed - not converted",
@@ -112,7 +109,6 @@ export async function hubspotLeadProvider(): Promise<LeadProvider> {
   return {
     crm,
     system: "hubspot",
-    converts: true,
     leads: { update: ids[0], fresh: ids[1], reuse: ids[2], ambiguous: ids[3] } as LeadProvider["leads"],
     status: "in_progress",
     otherStatus: "connected",
