@@ -1,7 +1,7 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { startHubSpotFake, startSalesforceFake, tempDataDir } from "@revops/testing";
 import { vi } from "vitest";
-import type { CrmPort } from "../src/ports";
+import type { CrmPort, SalesPorts } from "../src/ports";
 import { createSalesServer } from "../src/server";
 
 /** A system of record the lead contract runs against, with the records it needs. */
@@ -23,11 +23,11 @@ export interface LeadProvider {
   close(): Promise<void>;
 }
 
-/** The CRM port of the vendor the environment names (ports are built lazily, so the stub is read now). */
-async function vendorPort(
+/** The ports of the vendor the environment names (ports are built lazily, so the stub is read now). */
+export async function vendorPort(
   env: Record<string, string>,
   url: string,
-): Promise<{ crm: CrmPort; rt: KitRuntime }> {
+): Promise<{ crm: CrmPort; rt: KitRuntime; ports: SalesPorts }> {
   const all = { ...env, REVOPS_TEST_VENDOR_BASE_URL: url, REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true" };
   for (const [k, v] of Object.entries(all)) vi.stubEnv(k, v);
   const rt = new KitRuntime(
@@ -35,7 +35,8 @@ async function vendorPort(
     createLogger("silent", "test"),
   );
   try {
-    return { rt, crm: (await createSalesServer().ports(rt)).crm };
+    const ports = await createSalesServer().ports(rt);
+    return { rt, crm: ports.crm, ports };
   } finally {
     vi.unstubAllEnvs();
   }
