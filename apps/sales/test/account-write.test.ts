@@ -101,9 +101,27 @@ describeAccountWrite("sandbox on SQLite", async () => {
   };
 });
 
-/** PATCHes the fake received on this path (what "written once" counts). */
-const patches = (fake: RunningFake<unknown>, path: string) =>
-  fake.requests.filter((r) => r.method === "PATCH" && r.path.endsWith(path)).length;
+/** A vendor fake's account, written through the sales server's own ports; writes = PATCHes on its path. */
+async function vendorProvider(
+  fake: RunningFake<unknown>,
+  env: Record<string, string>,
+  v: { system: string; accountId: string; industry: string; path: string },
+): Promise<Provider> {
+  const { rt, ports } = await vendorPort(env, fake.url);
+  return {
+    system: v.system,
+    crm: ports.crm,
+    write: ports.accountWrite as AccountWritePort,
+    accountId: v.accountId,
+    industry: v.industry,
+    writes: async () => fake.requests.filter((r) => r.method === "PATCH" && r.path.endsWith(v.path)).length,
+    loseNextAnswer: () => fake.faults.next({ kind: "resetAfterHandling" }, { method: "PATCH" }),
+    close: async () => {
+      await rt.close(1000);
+      await fake.close();
+    },
+  };
+}
 
 describeAccountWrite("Salesforce (jsforce) over its fake", async () => {
   const fake = await startSalesforceFake({
@@ -119,24 +137,12 @@ describeAccountWrite("Salesforce (jsforce) over its fake", async () => {
       },
     ],
   });
-  const id = "001000000000000002";
-  const { rt, ports } = await vendorPort(
+  const accountId = "001000000000000002";
+  return vendorProvider(
+    fake,
     { SALES_CRM: "salesforce", SALESFORCE_ACCESS_TOKEN: "00D-static-token" },
-    fake.url,
+    { system: "salesforce", accountId, industry: "Software", path: `/sobjects/Account/${accountId}` },
   );
-  return {
-    system: "salesforce",
-    crm: ports.crm,
-    write: ports.accountWrite as AccountWritePort,
-    accountId: id,
-    industry: "Software",
-    writes: async () => patches(fake, `/sobjects/Account/${id}`),
-    loseNextAnswer: () => fake.faults.next({ kind: "resetAfterHandling" }, { method: "PATCH" }),
-    close: async () => {
-      await rt.close(1000);
-      await fake.close();
-    },
-  };
 });
 
 describeAccountWrite("HubSpot (@hubspot/api-client) over its fake", async () => {
@@ -153,24 +159,12 @@ describeAccountWrite("HubSpot (@hubspot/api-client) over its fake", async () => 
       },
     ],
   });
-  const id = [...fake.state.objects.companies.keys()][0] as string;
-  const { rt, ports } = await vendorPort(
+  const accountId = [...fake.state.objects.companies.keys()][0] as string;
+  return vendorProvider(
+    fake,
     { SALES_CRM: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-test" },
-    fake.url,
+    { system: "hubspot", accountId, industry: "COMPUTER_SOFTWARE", path: `/companies/${accountId}` },
   );
-  return {
-    system: "hubspot",
-    crm: ports.crm,
-    write: ports.accountWrite as AccountWritePort,
-    accountId: id,
-    industry: "COMPUTER_SOFTWARE",
-    writes: async () => patches(fake, `/companies/${id}`),
-    loseNextAnswer: () => fake.faults.next({ kind: "resetAfterHandling" }, { method: "PATCH" }),
-    close: async () => {
-      await rt.close(1000);
-      await fake.close();
-    },
-  };
 });
 
 describe("HubSpot's industry enumeration", () => {
