@@ -85,6 +85,8 @@ export interface AccountFirmographics {
 
 /** Writes enriched fields onto a CRM account once per key; `expected`: the plan's "before", or a conflict. */
 export interface AccountWritePort {
+  /** The CRM's own value for a directory industry (null: none fits, left out of the write); absent: taken as is. */
+  industryValue?(industry: string): string | null;
   updateFirmographics(
     accountId: string,
     changes: AccountFirmographics,

@@ -269,7 +269,7 @@ export interface SalesPorts {
   enrichment?: EnrichmentPort;
   /** Apollo when SALES_ENRICHMENT=apollo, else the sandbox's directory on the sandbox CRM; absent otherwise. */
   prospecting?: ProspectingPort;
-  /** Writes enriched fields onto accounts (the sandbox CRM; vendor CRMs not yet). */
+  /** Writes enriched fields onto the CRM's accounts (sandbox, Salesforce Account, HubSpot company). */
   accountWrite?: AccountWritePort;
   /** Credits one call may spend before a human confirms it (APOLLO_CREDIT_CONFIRM_ABOVE). */
   creditConfirmAbove?: number;

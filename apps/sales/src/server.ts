@@ -69,9 +69,18 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Sales
     // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
     const { realToday, vendorCrm } = await import("./integrations/vendor-ports");
     const now = async () => new Date().toISOString();
-    const crm = await vendorCrm(rt, config);
+    const { crm, accountWrite } = await vendorCrm(rt, config);
     const settings = new SqlPipelineSettings(await settingsDatabase(rt), now, false);
-    return { crm, settings, today: realToday, now, source: config.crm, ...enrichment, ...meetings };
+    return {
+      crm,
+      accountWrite,
+      settings,
+      today: realToday,
+      now,
+      source: config.crm,
+      ...enrichment,
+      ...meetings,
+    };
   }
   const db = await sandboxDatabase(rt);
   return {

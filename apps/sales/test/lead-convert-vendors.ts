@@ -1,15 +1,13 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { startHubSpotFake, startSalesforceFake, tempDataDir } from "@revops/testing";
 import { vi } from "vitest";
-import type { CrmPort } from "../src/ports";
+import type { CrmPort, SalesPorts } from "../src/ports";
 import { createSalesServer } from "../src/server";
 
 /** A system of record the lead contract runs against, with the records it needs. */
 export interface LeadProvider {
   crm: CrmPort;
   system: string;
-  /** False where the CRM's own conversion call is not made yet: lead_convert refuses, naming lead_id. */
-  converts: boolean;
   /** Unconverted leads, one per case. */
   leads: { update: string; fresh: string; reuse: string; ambiguous: string };
   /** A status the CRM accepts for an open lead, and another. */
@@ -25,11 +23,11 @@ export interface LeadProvider {
   close(): Promise<void>;
 }
 
-/** The CRM port of the vendor the environment names (ports are built lazily, so the stub is read now). */
-async function vendorPort(
+/** The ports of the vendor the environment names (ports are built lazily, so the stub is read now). */
+export async function vendorPort(
   env: Record<string, string>,
   url: string,
-): Promise<{ crm: CrmPort; rt: KitRuntime }> {
+): Promise<{ crm: CrmPort; rt: KitRuntime; ports: SalesPorts }> {
   const all = { ...env, REVOPS_TEST_VENDOR_BASE_URL: url, REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true" };
   for (const [k, v] of Object.entries(all)) vi.stubEnv(k, v);
   const rt = new KitRuntime(
@@ -37,7 +35,8 @@ async function vendorPort(
     createLogger("silent", "test"),
   );
   try {
-    return { rt, crm: (await createSalesServer().ports(rt)).crm };
+    const ports = await createSalesServer().ports(rt);
+    return { rt, crm: ports.crm, ports };
   } finally {
     vi.unstubAllEnvs();
   }
@@ -69,7 +68,6 @@ export async function salesforceLeadProvider(): Promise<LeadProvider> {
   return {
     crm,
     system: "salesforce",
-    converts: false,
     leads: { update: ids[0], fresh: ids[1], reuse: ids[2], ambiguous: ids[3] } as LeadProvider["leads"],
     status: "working - contacted",
     otherStatus: "closed - not converted",
@@ -112,7 +110,6 @@ export async function hubspotLeadProvider(): Promise<LeadProvider> {
   return {
     crm,
     system: "hubspot",
-    converts: true,
     leads: { update: ids[0], fresh: ids[1], reuse: ids[2], ambiguous: ids[3] } as LeadProvider["leads"],
     status: "in_progress",
     otherStatus: "connected",

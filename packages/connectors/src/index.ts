@@ -145,6 +145,13 @@ export {
   type SalesforceSetup,
 } from "./salesforce/client";
 export {
+  convertedLead,
+  convertLeadOnce,
+  SalesforceConvertError,
+  type SalesforceLeadConvert,
+  type SalesforceLeadConverted,
+} from "./salesforce/lead-convert";
+export {
   ACCOUNT_FIELDS,
   createSalesforceConnector,
   OPPORTUNITY_FIELDS,

@@ -9,19 +9,27 @@ import {
 import type { ConsentedConnection, ConsentVendor } from "@revops/connectors/oauth-consent";
 import type { Runtime } from "@revops/kit";
 import type { CrmPort, EnrichmentPort } from "../ports";
-import type { ProspectingPort } from "../ports-prospecting";
+import type { AccountWritePort, ProspectingPort } from "../ports-prospecting";
 import { ApolloEnrichment } from "./apollo/enrichment";
 import { ApolloProspecting } from "./apollo/prospecting";
 import type { SalesCalendarConfig, SalesCrmConfig, SalesEnrichmentConfig } from "./config";
 import { GoogleCalendar } from "./google/calendar";
+import { hubspotAccountWrite } from "./hubspot/account-write";
 import { HubSpotCrm } from "./hubspot/crm";
+import { salesforceAccountWrite } from "./salesforce/account-write";
 import { SalesforceCrm } from "./salesforce/crm";
 import { HUBSPOT_STAGE_WRITE, SALESFORCE_STAGE_WRITE, StageMap } from "./stages";
 
 type VendorConfig = Exclude<SalesCrmConfig, { crm: "sandbox" }>;
 
-/** The CRM port of a configured vendor, its reads backed by the stale cache in the runtime's key-value store. */
-export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmPort> {
+/**
+ * The CRM port of a configured vendor, its reads backed by the stale cache in the runtime's key-value store, and
+ * the port that writes enriched fields onto its accounts.
+ */
+export async function vendorCrm(
+  rt: Runtime,
+  config: VendorConfig,
+): Promise<{ crm: CrmPort; accountWrite: AccountWritePort }> {
   const setup = await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs });
   const connection = {
     id: config.connectionId,
@@ -39,7 +47,7 @@ export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmP
       { ...connection, credentials: { accessToken: config.accessToken } },
       { ...setup, ...consented },
     );
-    return new HubSpotCrm(hs, stages);
+    return { crm: new HubSpotCrm(hs, stages), accountWrite: hubspotAccountWrite(hs) };
   }
   const credentials = {
     ...(config.accessToken ? { accessToken: config.accessToken } : {}),
@@ -57,7 +65,7 @@ export async function vendorCrm(rt: Runtime, config: VendorConfig): Promise<CrmP
     { ...connection, credentials },
     { ...setup, ...(tokens ? { tokens } : {}), ...consented },
   );
-  return new SalesforceCrm(sf, stages);
+  return { crm: new SalesforceCrm(sf, stages), accountWrite: salesforceAccountWrite(sf) };
 }
 
 /** The tokens `revops setup` stored in the vault for this connection, used and refreshed there. */

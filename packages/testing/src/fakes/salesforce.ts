@@ -13,6 +13,7 @@ import {
   oauthFakeState,
   oauthToken,
 } from "./oauth";
+import { SOAP_PATH, soapRoute } from "./salesforce-soap";
 import { type OrgRates, parseSoql, runSoql, SoqlError } from "./soql";
 
 export type SObjectRow = Record<string, unknown> & { Id: string };
@@ -249,6 +250,10 @@ const ID_PREFIX: Record<string, string> = {
   Event: "00U",
 };
 
+/** The next id of a record of this type (its key prefix, then the org's counter). */
+export const nextSObjectId = (state: SalesforceState, type: string) =>
+  `${ID_PREFIX[type] ?? "a00"}${String(state.nextId++).padStart(15, "0")}`;
+
 function sfError(status: number, errorCode: string, message: string): Reply {
   return json(status, [{ message, errorCode }]);
 }
@@ -299,6 +304,8 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
   if (req.path === "/services/oauth2/authorize") return oauthAuthorize(state.oauth, req);
   if (req.path === "/services/oauth2/token" && req.method === "POST")
     return oauthToken(state.oauth, req, state.instanceUrl) ?? tokenGrant(state, req);
+  // the SOAP API carries its session in the envelope, not in an Authorization header
+  if (SOAP_PATH.test(req.path)) return soapRoute(state, req);
   if (!req.bearer || accessExpired(state.oauth, req.bearer))
     return sfError(401, "INVALID_SESSION_ID", "Session expired or invalid");
   state.apiUsage++;
@@ -455,7 +462,7 @@ function checkUpdate(state: SalesforceState, type: string, body: Record<string, 
 }
 
 /** A new StageName brings its stage's probability, forecast category and closed/won flags, as Salesforce does. */
-function followStage(state: SalesforceState, row: SObjectRow): void {
+export function followStage(state: SalesforceState, row: SObjectRow): void {
   const stage = activeStages(state).find((s) => s.MasterLabel === row.StageName);
   if (!stage) return;
   row.Probability = stage.DefaultProbability;
@@ -471,7 +478,7 @@ const historyId = (store: Map<string, SObjectRow>) =>
   `${ID_PREFIX.OpportunityHistory}${String(store.size + 1).padStart(15, "0")}`;
 
 /** Salesforce appends an OpportunityHistory row (the values after the change) when a tracked field changes. */
-function recordHistory(state: SalesforceState, before: SObjectRow, after: SObjectRow): void {
+export function recordHistory(state: SalesforceState, before: SObjectRow, after: SObjectRow): void {
   if (!HISTORY_FIELDS.some((f) => before[f] !== after[f])) return;
   const store = state.objects.OpportunityHistory;
   if (!store) return;

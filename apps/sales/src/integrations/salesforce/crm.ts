@@ -70,7 +70,8 @@ import {
   readOrgCurrencies,
   toCorporate,
 } from "./currency";
-import { SALESFORCE_CONVERT_UNSUPPORTED, SalesforceLeads } from "./lead-write";
+import { salesforceConvertLead } from "./lead-convert";
+import { SalesforceLeads } from "./lead-write";
 import { salesforceLeadFacts } from "./leads";
 
 const OPPORTUNITY_FIELDS = [
@@ -656,6 +657,23 @@ export class SalesforceCrm implements CrmPort {
     return { system: "salesforce", id: created.id, task, recovered: created.recovered };
   }
 
+  /** A new deal's owner, stage, amount, close date and type in the org's own values (RangeError "field: …"). */
+  private async opportunityFields(n: Omit<NewDeal, "accountId" | "name">) {
+    if (!SF_ID.test(n.ownerId)) throw new RangeError(`owner: ${n.ownerId} is not a Salesforce user id.`);
+    const target = this.stages.toVendor(n.stage, await this.stageMetadata());
+    if (!target)
+      throw new RangeError(
+        `stage: Salesforce has no active opportunity stage for ${n.stage}; map one with SALES_STAGE_MAP ("Your Stage=${n.stage}").`,
+      );
+    return {
+      OwnerId: n.ownerId,
+      StageName: target.id,
+      Amount: n.amount,
+      CloseDate: dateLiteral("close_date", n.closeDate),
+      Type: SALESFORCE_TYPE[n.type],
+    };
+  }
+
   /**
    * Creates the opportunity once per idempotency key (external id RevOps_Idempotency_Key__c), in the org's own
    * StageName and Type; the amount is given in the corporate currency.
@@ -665,21 +683,7 @@ export class SalesforceCrm implements CrmPort {
       throw new Error("A Salesforce create needs the confirmed plan's idempotency key.");
     if (!SF_ID.test(n.accountId))
       throw new RangeError(`account_id: ${n.accountId} is not a Salesforce account id.`);
-    if (!SF_ID.test(n.ownerId)) throw new RangeError(`owner: ${n.ownerId} is not a Salesforce user id.`);
-    const target = this.stages.toVendor(n.stage, await this.stageMetadata());
-    if (!target)
-      throw new RangeError(
-        `stage: Salesforce has no active opportunity stage for ${n.stage}; map one with SALES_STAGE_MAP ("Your Stage=${n.stage}").`,
-      );
-    const fields = {
-      Name: n.name,
-      AccountId: n.accountId,
-      OwnerId: n.ownerId,
-      StageName: target.id,
-      Amount: n.amount,
-      CloseDate: dateLiteral("close_date", n.closeDate),
-      Type: SALESFORCE_TYPE[n.type],
-    };
+    const fields = { Name: n.name, AccountId: n.accountId, ...(await this.opportunityFields(n)) };
     let created: { id: string; recovered: boolean };
     try {
       created = await this.sf.createOpportunityOnce(fields, origin.idempotencyKey);
@@ -790,13 +794,14 @@ export class SalesforceCrm implements CrmPort {
     return this.leads.update(id, changes, expected);
   }
 
-  /** Refused with the reason: Salesforce converts a lead only through its own convertLead call (not made yet). */
-  async convertLead(leadId: string, _conv: LeadConversion, _origin: WriteOrigin): Promise<ConversionWrite> {
-    const lead = await this.leads.get(leadId);
-    if (!lead) throw new RangeError(`lead_id: no lead ${leadId}.`);
-    if (lead.converted)
-      throw new RangeError(`lead_id: lead ${leadId} is already converted (IsConverted is true).`);
-    throw new RangeError(SALESFORCE_CONVERT_UNSUPPORTED);
+  /** Converts through Salesforce's SOAP convertLead, once per key (see salesforceConvertLead). */
+  convertLead(leadId: string, conv: LeadConversion, origin: WriteOrigin): Promise<ConversionWrite> {
+    return salesforceConvertLead(
+      { sf: this.sf, lead: (id) => this.leads.get(id), dealFields: (d) => this.opportunityFields(d) },
+      leadId,
+      conv,
+      origin,
+    );
   }
 
   /** Every lead with its outcome, oldest first (what lead_score learns from). */

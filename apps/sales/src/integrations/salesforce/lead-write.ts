@@ -9,13 +9,6 @@ const RATINGS: Record<string, string> = { hot: "Hot", warm: "Warm", cold: "Cold"
 const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 const orNull = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
 
-/**
- * Why lead_convert refuses on Salesforce: a Lead becomes converted only through Salesforce's own convertLead call
- * (IsConverted and the Converted*Id fields are read-only to REST), which this server does not make yet.
- */
-export const SALESFORCE_CONVERT_UNSUPPORTED =
-  "lead_id: converting a Salesforce lead needs Salesforce's convertLead call, which this server does not make yet; convert it in Salesforce (Convert on the lead), then use deal_update.";
-
 /** Leads read and updated through jsforce; Status is matched case-insensitively to the org's LeadStatus picklist. */
 export class SalesforceLeads {
   constructor(

@@ -4,7 +4,7 @@ import type { AccountDetail } from "@revops/sandbox";
 import { z } from "zod";
 import type { SalesPorts } from "../../ports";
 import { salesTool } from "../../ports";
-import type { AccountFirmographics, CompanyProfile } from "../../ports-prospecting";
+import type { AccountFirmographics, AccountWritePort, CompanyProfile } from "../../ports-prospecting";
 import { enrichOnce } from "./enrich-once";
 import { confirmAbove, prospectingOf } from "./ports";
 import { prospectingToolset } from "./toolset";
@@ -58,10 +58,15 @@ async function accountOf(ports: SalesPorts, id: string): Promise<AccountDetail> 
 const same = (a: string | number | null, b: string | number | null) =>
   typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : a === b;
 
+/** The directory's industry as the CRM stores it; null when the CRM has no value for it (never written). */
+const industryIn = (p: CompanyProfile, write?: AccountWritePort) =>
+  p.industry && write?.industryValue ? write.industryValue(p.industry) : p.industry;
+
 /** CRM → directory for each field the directory knows; only differing ones. */
-function changesOf(account: AccountDetail, p: CompanyProfile): Change[] {
+function changesOf(account: AccountDetail, p: CompanyProfile, write?: AccountWritePort): Change[] {
+  const industry = industryIn(p, write);
   const rows: [string, string | number | null, string | number | null][] = [
-    ["industry", account.industry, p.industry],
+    ["industry", account.industry, industry ?? p.industry],
     ["employees", account.employees, p.employees],
     ["country", account.country || null, p.country],
     ["revenue_band", null, p.revenueBand],
@@ -73,8 +78,16 @@ function changesOf(account: AccountDetail, p: CompanyProfile): Change[] {
       field,
       before,
       after,
-      writable: (WRITABLE as readonly string[]).includes(field),
+      writable:
+        (WRITABLE as readonly string[]).includes(field) && !(field === "industry" && industry === null),
     }));
+}
+
+/** What the plan must say it leaves out: a directory industry the CRM has no value for (HubSpot's enumeration). */
+function leftOut(p: CompanyProfile | undefined, ports: SalesPorts): string[] {
+  return p?.industry && industryIn(p, ports.accountWrite) === null
+    ? [`industry "${p.industry}": ${ports.source} has no industry option for it, so it is not written`]
+    : [];
 }
 
 /** The writable changes as the port takes them, and the "before" the write must still find. */
@@ -131,18 +144,22 @@ export const accountEnrich = salesTool({
           system: source,
         };
       const { profile } = await planEnrichment(ctx.ports, a, account.domain);
-      const changes = profile ? changesOf(account, profile).filter((c) => c.writable) : [];
+      const changes = profile
+        ? changesOf(account, profile, ctx.ports.accountWrite).filter((c) => c.writable)
+        : [];
+      const left = leftOut(profile, ctx.ports);
       if (changes.length === 0)
-        throw userError(`Nothing to write back: the directory agrees with ${account.name}'s CRM fields.`, {
-          fields: ["write_back"],
-          hint: "Call without write_back to see the enrichment.",
-        });
+        throw userError(
+          `Nothing to write back: the directory agrees with ${account.name}'s CRM fields${left.length ? ` (${left.join("; ")})` : ""}.`,
+          { fields: ["write_back"], hint: "Call without write_back to see the enrichment." },
+        );
       return {
-        summary: `Update account "${account.name}": ${changes.map((c) => `${c.field} ${c.before ?? "(none)"} → ${c.after}`).join("; ")}`,
+        summary: `Update account "${account.name}": ${changes.map((c) => `${c.field} ${c.before ?? "(none)"} → ${c.after}`).join("; ")}${left.length ? `. Left out: ${left.join("; ")}` : ""}`,
         action: "update",
         record_type: "account",
         records,
         changes,
+        ...(left.length && { left_out: left }),
         system: ctx.ports.source,
       };
     },
@@ -166,7 +183,7 @@ export const accountEnrich = salesTool({
         written: null,
         note: `The directory has no company at ${account.domain}; no credit spent.`,
       };
-    const changes = changesOf(account, got.profile);
+    const changes = changesOf(account, got.profile, ctx.ports.accountWrite);
     const people = [];
     for (const p of got.people)
       people.push({ ...p, in_crm: !!p.email && !!(await ctx.ports.crm.contactByEmail(p.email)) });
