@@ -77,6 +77,7 @@ describe("package entry", () => {
       "sandbox-0018-campaign-writes",
       "sandbox-0019-cs-messages",
       "sandbox-0020-cs-segments-health",
+      "sandbox-0021-records-write",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [

@@ -1,0 +1,105 @@
+import { BULK_SAMPLE, notFound, selectionHash, userError } from "@revops/kit";
+import type { RecordRow, RecordSelection, RecordType } from "@revops/sandbox";
+import { z } from "zod";
+import type { CrmPort, SalesPorts } from "../../ports";
+import { resolveOwner } from "../deals-write/owner";
+import { StageSchema } from "../schemas";
+
+/** Records one plan may change or delete (a bigger selection is split into several plans). */
+export const MAX_RECORDS = 500;
+
+export const IdsSchema = z.array(z.string().min(1).max(64)).min(1).describe("Record ids");
+
+/** The CRM port's record methods, or a user error when this CRM has none yet. */
+export function recordsPort(ports: SalesPorts) {
+  const { selectRecords, updateRecords, deleteRecords } = ports.crm;
+  if (!selectRecords || !updateRecords || !deleteRecords)
+    throw userError(`Bulk record changes are not available on ${ports.source} yet.`, {
+      hint: "Use deal_update or lead_update for single records.",
+    });
+  const crm = ports.crm as Required<Pick<CrmPort, "selectRecords" | "updateRecords" | "deleteRecords">>;
+  return crm;
+}
+
+/** The filter's owner (id, name or email) and stage, checked; a stage filters deals only. */
+async function filterOf(
+  crm: CrmPort,
+  type: RecordType,
+  raw: Record<string, string>,
+): Promise<RecordSelection> {
+  const unknown = Object.keys(raw).filter((k) => k !== "owner" && k !== "stage");
+  if (unknown.length || Object.keys(raw).length === 0)
+    throw userError(`filter: ${unknown.length ? `unknown key ${unknown.join(", ")}` : "empty"}.`, {
+      fields: ["filter"],
+      hint: 'Filter by owner (rep id, name or email) and, for deals, stage: {"owner":"Ada Lovelace","stage":"proposal"}.',
+    });
+  if (raw.stage !== undefined && type !== "deal")
+    throw userError("filter.stage: only deals have a stage.", { fields: ["filter.stage"] });
+  const stage = raw.stage === undefined ? undefined : StageSchema.safeParse(raw.stage);
+  if (stage && !stage.success)
+    throw userError(`filter.stage: one of ${StageSchema.options.join(", ")}.`, { fields: ["filter.stage"] });
+  return {
+    ...(raw.owner !== undefined && { owner: (await resolveOwner(crm, raw.owner)).id }),
+    ...(stage?.data && { stage: stage.data }),
+  };
+}
+
+/**
+ * The records a plan acts on, fresh from the CRM: by ids (every one must exist) or by filter, never more than
+ * MAX_RECORDS (an error naming the field says how to split), with the sample and the hash the plan carries.
+ */
+export async function selectRecords(
+  ports: SalesPorts,
+  type: RecordType,
+  a: { ids?: string[] | undefined; filter?: Record<string, string> | undefined },
+) {
+  const crm = recordsPort(ports);
+  if ((a.ids === undefined) === (a.filter === undefined))
+    throw userError("Give either ids or filter.", {
+      fields: ["ids", "filter"],
+      hint: 'ids: ["deal_0001", …] from a list tool, or filter: {"owner":"…"}.',
+    });
+  let rows: RecordRow[];
+  if (a.ids) {
+    const ids = [...new Set(a.ids)];
+    if (ids.length > MAX_RECORDS)
+      throw userError(`ids: ${ids.length} records; at most ${MAX_RECORDS} per plan.`, {
+        fields: ["ids"],
+        hint: `Split the ids into plans of ${MAX_RECORDS} or fewer.`,
+      });
+    rows = await crm.selectRecords(type, { ids }, ids.length);
+    const found = new Set(rows.map((r) => r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length)
+      throw notFound(
+        `ids: no ${type} ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ` and ${missing.length - 5} more` : ""}.`,
+        {
+          fields: ["ids"],
+          hint: `Pass ${type} ids as the list and search tools return them.`,
+        },
+      );
+  } else {
+    const sel = await filterOf(ports.crm, type, a.filter ?? {});
+    rows = await crm.selectRecords(type, sel, MAX_RECORDS + 1);
+    if (rows.length > MAX_RECORDS)
+      throw userError(`filter: matches more than ${MAX_RECORDS} ${type}s; at most ${MAX_RECORDS} per plan.`, {
+        fields: ["filter"],
+        hint: "Narrow the filter (owner and stage together), or pass ids in plans of 500.",
+      });
+    if (rows.length === 0)
+      throw notFound(`filter: no ${type} matches ${JSON.stringify(a.filter)}.`, { fields: ["filter"] });
+  }
+  return {
+    crm,
+    rows,
+    hash: (state?: unknown) =>
+      selectionHash(
+        rows.map((r) => r.id),
+        state,
+      ),
+  };
+}
+
+/** The plan's named records: the first few by id order; the rest are counted. */
+export const sampleOf = (rows: { id: string; name: string }[]) =>
+  rows.slice(0, BULK_SAMPLE).map((r) => ({ id: r.id, name: r.name }));
