@@ -89,6 +89,7 @@ export {
   salesforceState,
   startSalesforceFake,
 } from "./salesforce";
+export { type BinEntry, salesforceRecycleBin } from "./salesforce-collections";
 export {
   SENDGRID_SPEC_FILES,
   type SendGridSeed,
