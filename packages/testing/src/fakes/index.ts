@@ -45,6 +45,7 @@ export {
   hubspotState,
   startHubSpotFake,
 } from "./hubspot";
+export { hubspotArchive } from "./hubspot-batch";
 export {
   type HubSpotFakeList,
   type HubSpotListSeed,

@@ -2,7 +2,7 @@ import { annotations, selectionHash, userError, WrittenSchema } from "@revops/ki
 import { RECORD_TYPES, RECYCLE_BIN } from "@revops/sandbox";
 import { z } from "zod";
 import { salesTool } from "../../ports";
-import { IdsSchema, recordsPort, sampleOf, selectRecords } from "./selection";
+import { IdsSchema, sampleOf, selectRecords } from "./selection";
 import { recordsWriteToolset } from "./toolset";
 
 const input = z.object({ record_type: z.enum(RECORD_TYPES), ids: IdsSchema }).strict();
@@ -49,7 +49,7 @@ export const recordsDelete = salesTool({
   example: { record_type: "contact", ids: ["con_00001", "con_00002"] },
   handler: async ({ input: a, ctx }) => {
     // by the ids themselves: a resumed plan finds some already gone, and its adapter finds them deleted under its key
-    const crm = recordsPort(ctx.ports);
+    const { crm } = ctx.ports;
     const ids = [...new Set(a.ids)];
     const rows = await crm.selectRecords(a.record_type, { ids }, ids.length);
     const origin = { principal: ctx.principal.id, ...ctx.write };

@@ -10,17 +10,6 @@ export const MAX_RECORDS = 500;
 
 export const IdsSchema = z.array(z.string().min(1).max(64)).min(1).describe("Record ids");
 
-/** The CRM port's record methods, or a user error when this CRM has none yet. */
-export function recordsPort(ports: SalesPorts) {
-  const { selectRecords, updateRecords, deleteRecords } = ports.crm;
-  if (!selectRecords || !updateRecords || !deleteRecords)
-    throw userError(`Bulk record changes are not available on ${ports.source} yet.`, {
-      hint: "Use deal_update or lead_update for single records.",
-    });
-  const crm = ports.crm as Required<Pick<CrmPort, "selectRecords" | "updateRecords" | "deleteRecords">>;
-  return crm;
-}
-
 /** The filter's owner (id, name or email) and stage, checked; a stage filters deals only. */
 async function filterOf(
   crm: CrmPort,
@@ -53,7 +42,7 @@ export async function selectRecords(
   type: RecordType,
   a: { ids?: string[] | undefined; filter?: Record<string, string> | undefined },
 ) {
-  const crm = recordsPort(ports);
+  const crm = ports.crm;
   if ((a.ids === undefined) === (a.filter === undefined))
     throw userError("Give either ids or filter.", {
       fields: ["ids", "filter"],
