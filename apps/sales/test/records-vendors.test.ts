@@ -201,9 +201,8 @@ contract("Salesforce through jsforce", async () => {
   const owners = [...(objects.User?.keys() ?? [])] as [string, string];
   const account = [...(objects.Account?.keys() ?? [])][0] as string;
   const deals = [...(objects.Opportunity?.keys() ?? [])];
-  deals.forEach((id, i) =>
-    Object.assign(objects.Opportunity?.get(id) ?? {}, { OwnerId: owners[i < 2 ? 0 : 1], AccountId: account }),
-  );
+  for (const [i, id] of deals.entries())
+    Object.assign(objects.Opportunity?.get(id) ?? {}, { OwnerId: owners[i < 2 ? 0 : 1], AccountId: account });
   const contacts = [...(objects.Contact?.keys() ?? [])];
   for (const id of contacts)
     Object.assign(objects.Contact?.get(id) ?? {}, { OwnerId: owners[0], AccountId: account });

@@ -40,7 +40,7 @@ describe("records_bulk_update on the sandbox", () => {
     expect(want.length).toBeGreaterThan(1);
     const args = {
       record_type: "deal",
-      filter: { owner: String(busiest?.name), stage: String(busiest?.stage) },
+      where: { owner: String(busiest?.name), stage: String(busiest?.stage) },
       set: { next_step: "Send pricing v2" },
     };
     const dry = await h.call("records_bulk_update", { ...args, dry_run: true });
@@ -85,7 +85,7 @@ describe("records_bulk_update on the sandbox", () => {
     const ids = (await db.query<{ id: string }>("SELECT id FROM sb_contacts ORDER BY id LIMIT 3")).map(
       (r) => r.id,
     );
-    const args = { record_type: "contact", ids, set: { title: "VP Revenue" } };
+    const args = { record_type: "contact", where: ids, set: { title: "VP Revenue" } };
     const queued = await h.call("records_bulk_update", args);
     const id = approvalIdIn(queued.text) as string;
     await h.approve(id);
@@ -104,7 +104,7 @@ describe("records_bulk_update on the sandbox", () => {
     );
     const r = await approved("records_bulk_update", {
       record_type: "contact",
-      ids,
+      where: ids,
       set: { owner: rep?.email, title: "Head of Ops" },
     });
     expect(r.isError, r.text).toBe(false);
@@ -120,14 +120,16 @@ describe("records_bulk_update on the sandbox", () => {
     const many = Array.from({ length: 501 }, (_, i) => `deal_${i}`);
     const big = await h.call("records_bulk_update", {
       record_type: "deal",
-      ids: many,
+      where: many,
       set: { stage: "proposal" },
     });
     expect(big.isError).toBe(true);
-    expect(big.text).toMatch(/ids: 501 records; at most 500/);
+    expect(big.text).toMatch(/where: 501 records; at most 500/);
+    const bigDelete = await h.call("records_delete", { record_type: "deal", ids: many });
+    expect(bigDelete.text).toMatch(/ids: 501 records; at most 500/);
     const field = await h.call("records_bulk_update", {
       record_type: "deal",
-      ids: ["deal_0001"],
+      where: ["deal_0001"],
       set: { amount: "5" },
       dry_run: true,
     });
@@ -137,14 +139,20 @@ describe("records_bulk_update on the sandbox", () => {
       set: { title: "x" },
       dry_run: true,
     });
-    expect(both.text).toMatch(/either ids or filter/);
+    expect(both.text).toMatch(/where: /);
+    const wrong = await h.call("records_bulk_update", {
+      record_type: "contact",
+      where: 5,
+      set: { title: "x" },
+    });
+    expect(wrong.text).toMatch(/where: a list of record ids, or a filter/);
     const stage = await h.call("records_bulk_update", {
       record_type: "contact",
-      filter: { stage: "proposal" },
+      where: { stage: "proposal" },
       set: { title: "x" },
       dry_run: true,
     });
-    expect(stage.text).toMatch(/filter.stage: only deals/);
+    expect(stage.text).toMatch(/where.stage: only deals/);
     const missing = await h.call("records_delete", {
       record_type: "deal",
       ids: ["deal_nope"],
@@ -157,11 +165,11 @@ describe("records_bulk_update on the sandbox", () => {
     if (Number(tooMany?.n) > 500) {
       const f = await h.call("records_bulk_update", {
         record_type: "deal",
-        filter: { owner: tooMany?.owner_id },
+        where: { owner: tooMany?.owner_id },
         set: { next_step: "x" },
         dry_run: true,
       });
-      expect(f.text).toMatch(/filter: matches more than 500/);
+      expect(f.text).toMatch(/where: matches more than 500/);
     }
   });
 });

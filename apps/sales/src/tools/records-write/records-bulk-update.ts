@@ -10,11 +10,9 @@ import { recordsWriteToolset } from "./toolset";
 const input = z
   .object({
     record_type: z.enum(["deal", "contact"]),
-    ids: IdsSchema.optional(),
-    filter: z.record(z.string(), z.string()).optional().describe("owner, stage"),
-    set: z
-      .record(z.string(), z.string().nullable())
-      .describe("deal: owner, stage, next_step; contact: owner, title"),
+    // ids or a filter in one field: every tool pays for its schema on every turn
+    where: z.unknown().describe("Ids or {owner, stage}"),
+    set: z.looseObject({}),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -28,7 +26,13 @@ const ChangeSchema = z.object({
 });
 
 /** `set` checked against the type's whitelist: the values to write and how each reads in the plan. */
-async function fieldsOf(ports: SalesPorts, type: BulkType, set: Record<string, string | null>) {
+async function fieldsOf(ports: SalesPorts, type: BulkType, raw: Record<string, unknown>) {
+  const notText = Object.entries(raw).filter(([, v]) => v !== null && typeof v !== "string");
+  if (notText.length)
+    throw userError(`set.${notText[0]?.[0]}: a text value (or null to clear).`, {
+      fields: notText.map(([k]) => `set.${k}`),
+    });
+  const set = raw as Record<string, string | null>;
   const allowed: readonly string[] = BULK_FIELDS[type];
   const bad = Object.keys(set).filter((k) => !allowed.includes(k));
   if (bad.length || Object.keys(set).length === 0)
@@ -67,7 +71,7 @@ async function fieldsOf(ports: SalesPorts, type: BulkType, set: Record<string, s
 /** The selection, the fields and per record what changes (records already as asked stay as they are). */
 async function planOf(ports: SalesPorts, a: Input) {
   const { f, shown, owners } = await fieldsOf(ports, a.record_type, a.set);
-  const sel = await selectRecords(ports, a.record_type, a);
+  const sel = await selectRecords(ports, a.record_type, a.where);
   const label = (field: string, v: string | null) => (field === "owner" && v ? (owners.get(v) ?? v) : v);
   const diffs = (r: RecordRow) =>
     Object.entries(f)

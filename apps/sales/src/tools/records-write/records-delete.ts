@@ -28,7 +28,7 @@ export const recordsDelete = salesTool({
   guard: {
     kind: "destructive",
     preview: async (a, ctx) => {
-      const { rows, hash } = await selectRecords(ctx.ports, a.record_type, a);
+      const { rows, hash } = await selectRecords(ctx.ports, a.record_type, a.ids, "ids");
       const bin = binOf(ctx.ports.source);
       return {
         summary: `Delete ${rows.length} ${a.record_type}s from ${ctx.ports.source} into ${bin}`,
