@@ -12,7 +12,8 @@ const input = z
     record_type: z.enum(["deal", "contact"]),
     // ids or a filter in one field: every tool pays for its schema on every turn
     where: z.unknown().describe("Ids or {owner, stage}"),
-    set: z.looseObject({}),
+    // the description names the fields a set takes; checked in code, each error naming set.<field>
+    set: z.unknown(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -26,7 +27,15 @@ const ChangeSchema = z.object({
 });
 
 /** `set` checked against the type's whitelist: the values to write and how each reads in the plan. */
-async function fieldsOf(ports: SalesPorts, type: BulkType, raw: Record<string, unknown>) {
+async function fieldsOf(ports: SalesPorts, type: BulkType, value: unknown) {
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw userError(
+      'set: an object of the fields to set, e.g. {"owner":"Ada Lovelace","next_step":"Call"}.',
+      {
+        fields: ["set"],
+      },
+    );
+  const raw = value as Record<string, unknown>;
   const notText = Object.entries(raw).filter(([, v]) => v !== null && typeof v !== "string");
   if (notText.length)
     throw userError(`set.${notText[0]?.[0]}: a text value (or null to clear).`, {
@@ -92,8 +101,7 @@ async function planOf(ports: SalesPorts, a: Input) {
 export const recordsBulkUpdate = salesTool({
   name: "records_bulk_update",
   title: "Change CRM records in bulk",
-  description:
-    "Sets owner, stage, next step or title on up to 500 deals or contacts chosen by ids or filter.",
+  description: "Sets owner, stage, next_step or title on up to 500 deals or contacts.",
   toolset: recordsWriteToolset.name,
   scopes: ["sales:write"],
   annotations: annotations.update,
@@ -139,7 +147,7 @@ export const recordsBulkUpdate = salesTool({
   },
   example: {
     record_type: "deal",
-    filter: { owner: "Ada Lovelace", stage: "proposal" },
+    where: { owner: "usr_01", stage: "proposal" },
     set: { next_step: "Send pricing" },
   },
   handler: async ({ input: a, ctx }) => {

@@ -46,7 +46,7 @@ export const recordsDelete = salesTool({
       };
     },
   },
-  example: { record_type: "contact", ids: ["con_00001", "con_00002"] },
+  example: { record_type: "lead", ids: ["lead_0007", "lead_0008"] },
   handler: async ({ input: a, ctx }) => {
     // by the ids themselves: a resumed plan finds some already gone, and its adapter finds them deleted under its key
     const { crm } = ctx.ports;
