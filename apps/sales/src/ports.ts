@@ -3,6 +3,7 @@ import type {
   AccountCandidates,
   AccountDetail,
   AccountQuery,
+  BulkType,
   CalendarPort,
   ClosedDeal,
   ContactCandidates,
@@ -28,6 +29,11 @@ import type {
   NewDeal,
   NewTask,
   Page,
+  RecordFields,
+  RecordRow,
+  RecordSelection,
+  RecordsWrite,
+  RecordType,
   RiskInputs,
   RiskQuery,
   SnapshotCell,
@@ -235,6 +241,26 @@ export interface CrmPort {
     origin: WriteOrigin,
     expected?: DealChanges,
   ): Promise<DealWrite | undefined>;
+  /**
+   * Records of a type by ids (unknown ones left out) or by filter (owner id; stage for deals), in id order, at most
+   * `limit`, read fresh, with the fields records_bulk_update may set (owner as the CRM's user id).
+   */
+  selectRecords(type: RecordType, sel: RecordSelection, limit: number): Promise<RecordRow[]>;
+  /**
+   * Sets the fields on every id once per `origin.idempotencyKey` (batched as the vendor allows; after an ambiguous
+   * failure the batch is read back, never applied twice). RangeError "owner: …" / "stage: …" when refused.
+   */
+  updateRecords(
+    type: BulkType,
+    ids: string[],
+    fields: RecordFields,
+    origin: WriteOrigin,
+  ): Promise<RecordsWrite>;
+  /**
+   * Deletes the records into the CRM's recycle bin once per `origin.idempotencyKey` (ids already gone are not
+   * deleted again); `bin` says where they went. RangeError "ids: …" when the CRM refuses.
+   */
+  deleteRecords(type: RecordType, ids: string[], origin: WriteOrigin): Promise<RecordsWrite>;
   /** Contacts and reps known by these addresses (time zone, unsubscribed); absent: this CRM is not asked. */
   people?(emails: string[]): Promise<KnownPerson[]>;
   /** A meeting's notes, tasks and next step on a deal, once per key; absent: this CRM cannot log them yet. */

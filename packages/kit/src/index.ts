@@ -1,5 +1,6 @@
 /** Builds the embedded requests of an `InputRequired` (elicitation forms, URL pages, sampling, roots). */
 export { type InputRequest, inputRequired } from "@modelcontextprotocol/server";
+export { BULK_SAMPLE, selectionHash } from "./bulk-plan";
 export {
   type BaseConfig,
   baseConfigSchema,

@@ -142,6 +142,17 @@ export {
 } from "./ports/crm-lead-write.js";
 export { type LeadFacts, sandboxLeadFacts } from "./ports/crm-leads.js";
 export {
+  BULK_FIELDS,
+  type BulkType,
+  RECORD_TYPES,
+  RECYCLE_BIN,
+  type RecordFields,
+  type RecordRow,
+  type RecordSelection,
+  type RecordsWrite,
+  type RecordType,
+} from "./ports/crm-records.js";
+export {
   daysBetween,
   median,
   type RiskDeal,

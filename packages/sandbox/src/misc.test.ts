@@ -77,6 +77,7 @@ describe("package entry", () => {
       "sandbox-0018-campaign-writes",
       "sandbox-0019-cs-messages",
       "sandbox-0020-cs-segments-health",
+      "sandbox-0021-records-write",
       "sandbox-0022-web-traffic",
       "sandbox-0023-content-calendar",
       "sandbox-0024-lead-scoring-models",

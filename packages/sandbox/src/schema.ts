@@ -442,6 +442,16 @@ CREATE TABLE IF NOT EXISTS sb_settings_updates (
 );
 `;
 
+// Bulk record changes and deletes (records_bulk_update, records_delete): a contact's own owner beside its account's, and
+// a recycle bin the deleted rows move into (read tools then no longer see them); a reset empties it and reloads the seed.
+const recordsWrite = `
+ALTER TABLE sb_contacts ADD COLUMN owner_id ${T};
+CREATE TABLE IF NOT EXISTS sb_recycle_bin (
+  entity ${T} NOT NULL, record_id ${T} NOT NULL, name ${T} NOT NULL, row_json ${T} NOT NULL, deleted_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T}, PRIMARY KEY (entity, record_id)
+);
+`;
+
 /** Pipeline settings only, for a deployment whose CRM is a vendor (no sandbox company loaded). */
 export const settingsMigrations: Migration[] = [{ id: "sandbox-0016-quotas", sql: pipelineSettings }];
 
@@ -505,6 +515,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0018-campaign-writes", sql: campaignWrites },
   { id: "sandbox-0019-cs-messages", sql: csMessages },
   { id: "sandbox-0020-cs-segments-health", sql: csSegmentsHealth },
+  { id: "sandbox-0021-records-write", sql: recordsWrite },
   { id: "sandbox-0022-web-traffic", sql: webTraffic },
   ...contentCalendarMigrations,
   ...leadScoringMigrations,
@@ -553,4 +564,5 @@ export const WRITTEN_TABLES = [
   "sb_content_items",
   "sb_content_moves",
   "sb_lead_scoring_models",
+  "sb_recycle_bin",
 ] as const;

@@ -9,6 +9,7 @@ import { outreachTools, outreachToolset } from "./outreach";
 import { pipelineTools, pipelineToolset } from "./pipeline";
 import { planningTools, planningToolset } from "./planning";
 import { prospectingTools, prospectingToolset } from "./prospecting";
+import { recordsWriteTools, recordsWriteToolset } from "./records-write";
 
 export const toolsets = [
   pipelineToolset,
@@ -22,6 +23,7 @@ export const toolsets = [
   meetingsToolset,
   outreachToolset,
   prospectingToolset,
+  recordsWriteToolset,
 ];
 export const tools = [
   ...pipelineTools,
@@ -35,4 +37,5 @@ export const tools = [
   ...meetingsTools,
   ...outreachTools,
   ...prospectingTools,
+  ...recordsWriteTools,
 ];

@@ -26,6 +26,19 @@ import {
   sandboxUpdateLead,
 } from "./crm-lead-write.js";
 import { type LeadFacts, sandboxLeadFacts } from "./crm-leads.js";
+import {
+  type BulkType,
+  keyOf,
+  landedCount,
+  type RecordFields,
+  type RecordRow,
+  type RecordSelection,
+  type RecordsWrite,
+  type RecordType,
+  sandboxDeleteRecords,
+  sandboxSelectRecords,
+  sandboxUpdateContacts,
+} from "./crm-records.js";
 import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
 import { type DealTimelines, sandboxDealTimelines } from "./deal-timelines.js";
 import {
@@ -547,6 +560,34 @@ export class SandboxCrm implements CrmPort {
    * the idempotency key, so the same confirmed plan run twice finds the deal instead of making a second one.
    * RangeError "account_id: …" / "owner: …" for an unknown account or rep.
    */
+  /** Records by ids or filter with their bulk-editable fields (see `sandboxSelectRecords`). */
+  selectRecords(type: RecordType, sel: RecordSelection, limit: number): Promise<RecordRow[]> {
+    return sandboxSelectRecords(this.db, type, sel, limit);
+  }
+
+  /** Sets the fields on every id in one transaction, once per plan key (deals through `updateDeal`, journalled). */
+  updateRecords(type: BulkType, ids: string[], f: RecordFields, origin: WriteOrigin): Promise<RecordsWrite> {
+    if (type === "contact") return sandboxUpdateContacts(this.db, ids, f, origin);
+    const key = keyOf(origin);
+    const changes: DealChanges = {
+      ...(f.owner !== undefined && { ownerId: f.owner }),
+      ...(f.stage !== undefined && { stage: f.stage }),
+      ...(f.next_step !== undefined && { nextStep: f.next_step }),
+    };
+    return this.db.transaction(async (tx) => {
+      const done = await landedCount(tx, key);
+      if (done > 0) return { system: "sandbox", count: done, recovered: true };
+      const crm = new SandboxCrm(tx);
+      for (const id of ids) await crm.updateDeal(id, changes, origin);
+      return { system: "sandbox", count: await landedCount(tx, key), recovered: false };
+    });
+  }
+
+  /** Moves the records into the sandbox's recycle bin once per plan key (see `sandboxDeleteRecords`). */
+  deleteRecords(type: RecordType, ids: string[], origin: WriteOrigin): Promise<RecordsWrite> {
+    return sandboxDeleteRecords(this.db, type, ids, origin);
+  }
+
   createDeal(n: NewDeal, origin: WriteOrigin): Promise<DealWrite> {
     const id = origin.idempotencyKey
       ? `deal_${createHash("sha256").update(origin.idempotencyKey).digest("hex").slice(0, 20)}`

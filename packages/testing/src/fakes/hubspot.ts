@@ -14,6 +14,7 @@
 
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { formsRoute } from "./hubspot-forms";
+import { batchArchive, batchUpdate } from "./hubspot-batch";
 import { listsRoute } from "./hubspot-lists";
 import {
   accessExpired,
@@ -574,11 +575,16 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     }));
     return json(200, { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME });
   }
-  if (idOrAction === "batch" && sub === "update" && req.method === "POST" && type === "contacts")
-    return batchUpdateContacts(
-      state,
-      (body.inputs ?? []) as { id: string; properties?: Record<string, string> }[],
-    );
+  if (idOrAction === "batch" && (sub === "update" || sub === "archive") && req.method === "POST")
+    return (sub === "update" ? batchUpdate : batchArchive)(state, type, (body.inputs ?? []) as never, {
+      check: (t, rec, changes) => checkUpdate(state, t, rec, changes),
+      apply: (t, rec, changes) => {
+        applyUpdate(state, rec, t === "contacts" ? withOwnerStamp(rec, changes) : changes);
+        if (t === "deals") state.appliedUpdates.push({ id: rec.id, properties: { ...changes } });
+      },
+      show: (t, rec) => pick(state, rec, t, Object.keys(rec.properties)),
+      error,
+    });
   const idProperty = req.method === "GET" ? req.query.get("idProperty") : null;
   if (idProperty && idProperty !== "hs_object_id" && !state.uniqueProperties[type].includes(idProperty))
     return error(400, "VALIDATION_ERROR", `Property ${idProperty} is not a unique identifier property.`);
@@ -597,14 +603,8 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     });
   if (req.method === "PATCH") {
     const changes = (body.properties ?? {}) as Record<string, string | null>;
-    if (type === "deals") {
-      const refused = checkDealUpdate(state, rec, changes);
-      if (refused) return refused;
-    }
-    if (type === "contacts") {
-      const refused = checkContactUpdate(state, changes);
-      if (refused) return refused;
-    }
+    const refused = checkUpdate(state, type, rec, changes);
+    if (refused) return refused;
     applyUpdate(state, rec, type === "contacts" ? withOwnerStamp(rec, changes) : changes);
     if (type === "deals") {
       state.appliedUpdates.push({ id: rec.id, properties: { ...changes } });
@@ -639,6 +639,18 @@ function withOwnerStamp(
   return { ...changes, hubspot_owner_assigneddate: owner ? new Date().toISOString() : null };
 }
 
+/** What HubSpot refuses in an update of this object type (deals and contacts are checked; others take any). */
+function checkUpdate(
+  state: HubSpotState,
+  type: HubSpotObjectType,
+  rec: HubSpotRecord,
+  changes: Record<string, string | null>,
+): Reply | undefined {
+  if (type === "deals") return checkDealUpdate(state, rec, changes);
+  if (type === "contacts") return checkContactUpdate(state, changes);
+  return undefined;
+}
+
 /** What HubSpot refuses in a contact update: its read-only owner-assignment date, an unknown owner. */
 function checkContactUpdate(state: HubSpotState, changes: Record<string, string | null>): Reply | undefined {
   if ("hubspot_owner_assigneddate" in changes)
@@ -659,32 +671,6 @@ function checkContactUpdate(state: HubSpotState, changes: Record<string, string 
       },
     ]);
   return undefined;
-}
-
-/** POST /crm/v3/objects/contacts/batch/update: all inputs checked first, then applied; at most 100. */
-function batchUpdateContacts(
-  state: HubSpotState,
-  inputs: { id: string; properties?: Record<string, string> }[],
-): Reply {
-  if (inputs.length > 100) return error(400, "VALIDATION_ERROR", "Batch input cannot exceed 100 inputs.");
-  const store = state.objects.contacts;
-  const missing = inputs.filter((i) => !store.has(String(i.id)));
-  if (missing.length > 0)
-    return error(
-      404,
-      "OBJECT_NOT_FOUND",
-      `Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid. ids=[${missing.map((m) => m.id).join(", ")}]`,
-    );
-  for (const i of inputs) {
-    const refused = checkContactUpdate(state, i.properties ?? {});
-    if (refused) return refused;
-  }
-  const results = inputs.map((i) => {
-    const rec = store.get(String(i.id)) as HubSpotRecord;
-    applyUpdate(state, rec, withOwnerStamp(rec, i.properties ?? {}));
-    return pick(state, rec, "contacts", Object.keys(rec.properties));
-  });
-  return json(200, { status: "COMPLETE", results, startedAt: FIXED_TIME, completedAt: FIXED_TIME });
 }
 
 /** A HubSpot VALIDATION_ERROR naming each invalid property, as the CRM answers a bad PATCH. */

@@ -55,6 +55,7 @@ export {
   startHubSpotFake,
 } from "./hubspot";
 export { type HubSpotFormSeed, hubspotForms, seedHubSpotForms } from "./hubspot-forms";
+export { hubspotArchive } from "./hubspot-batch";
 export {
   type HubSpotFakeList,
   type HubSpotListSeed,
@@ -99,6 +100,7 @@ export {
   salesforceState,
   startSalesforceFake,
 } from "./salesforce";
+export { type BinEntry, salesforceRecycleBin } from "./salesforce-collections";
 export {
   SENDGRID_SPEC_FILES,
   type SendGridSeed,

@@ -14,6 +14,7 @@ import {
   oauthToken,
 } from "./oauth";
 import { SOAP_PATH, soapRoute } from "./salesforce-soap";
+import { sobjectCollections } from "./salesforce-collections";
 import { type OrgRates, parseSoql, runSoql, SoqlError } from "./soql";
 
 export type SObjectRow = Record<string, unknown> & { Id: string };
@@ -343,6 +344,11 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
     const offset = Number(key.split("-")[1]);
     return queryPage(state, rest, offset + rest.length);
   }
+  if (req.path === `${DATA}/composite/sobjects`)
+    return sobjectCollections(state, req, {
+      check: (type, body) => checkUpdate(state, type, body),
+      apply: (type, row, body) => patchRow(state, type, row, body),
+    });
   const so = req.path.match(new RegExp(`^${DATA}/sobjects/(\\w+)(?:/(\\w+))?$`));
   const type = so?.[1];
   const store = type ? state.objects[type] : undefined;
@@ -381,12 +387,7 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
   if (req.method === "PATCH") {
     const refused = checkUpdate(state, type, body);
     if (refused) return refused;
-    const before = { ...row };
-    Object.assign(row, body, { Id: row.Id });
-    compoundName(type, row);
-    if (type === "Opportunity" && typeof body.StageName === "string") followStage(state, row);
-    if (type === "Opportunity") recordHistory(state, before, row);
-    state.appliedUpdates.push({ type, id: row.Id, fields: { ...body } });
+    patchRow(state, type, row, body);
     const after = state.failAfterWrite;
     if (after && after.times > 0) {
       after.times--;
@@ -395,6 +396,21 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
     return { status: 204 };
   }
   return sfError(405, "METHOD_NOT_ALLOWED", `HTTP Method '${req.method}' not allowed.`);
+}
+
+/** Applies a checked PATCH body: computed fields follow the stage, tracked changes are kept, every update counted. */
+function patchRow(
+  state: SalesforceState,
+  type: string,
+  row: SObjectRow,
+  body: Record<string, unknown>,
+): void {
+  const before = { ...row };
+  Object.assign(row, body, { Id: row.Id });
+  compoundName(type, row);
+  if (type === "Opportunity" && typeof body.StageName === "string") followStage(state, row);
+  if (type === "Opportunity") recordHistory(state, before, row);
+  state.appliedUpdates.push({ type, id: row.Id, fields: { ...body } });
 }
 
 /** A Contact's or Lead's Name is Salesforce's compound of FirstName and LastName (read-only). */

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { annotations, userError, WrittenSchema } from "@revops/kit";
+import { annotations, BULK_SAMPLE, selectionHash, userError, WrittenSchema } from "@revops/kit";
 import { CustomerWriteError, LIFECYCLES } from "@revops/sandbox";
 import { z } from "zod";
 import type { Filter } from "../../domain/segments";
@@ -9,7 +8,6 @@ import { matching, segmentCustomers } from "./customers";
 import { filterOf, SegmentFilterSchema } from "./filter";
 import { segmentsToolset } from "./toolset";
 
-const SAMPLE = 5;
 const MAX_TAGS = 10;
 
 const input = z
@@ -27,8 +25,6 @@ const input = z
   })
   .strict();
 type Input = z.output<typeof input>;
-
-const idsHash = (ids: string[]) => createHash("sha256").update(ids.join("\n")).digest("hex").slice(0, 16);
 
 async function csmOf(ports: CsPorts, wanted: string) {
   const all = await ports.book.csms();
@@ -64,7 +60,7 @@ async function draftOf(ports: CsPorts, a: Input) {
     ...(csm && { csm: `${csm.name} (${csm.id})` }),
     ...(a.lifecycle && { lifecycle: a.lifecycle }),
   };
-  return { filter, csm, rows, ids, hash: idsHash(ids), changes, tagsAdd, tagsRemove };
+  return { filter, csm, rows, ids, hash: selectionHash(ids), changes, tagsAdd, tagsRemove };
 }
 
 export const customersBulkUpdate = csTool({
@@ -87,7 +83,7 @@ export const customersBulkUpdate = csTool({
     kind: "destructive",
     preview: async (a, ctx) => {
       const d = await draftOf(ctx.ports, a);
-      const sample = d.rows.slice(0, SAMPLE).map((r) => ({ id: r.id, name: r.name }));
+      const sample = d.rows.slice(0, BULK_SAMPLE).map((r) => ({ id: r.id, name: r.name }));
       return {
         summary: `Update ${d.ids.length} customers matching ${JSON.stringify(d.filter)}: ${JSON.stringify(d.changes)}`,
         action: "update",
@@ -105,7 +101,7 @@ export const customersBulkUpdate = csTool({
   handler: async ({ input: a, ctx }) => {
     const key = ctx.write?.idempotencyKey;
     const d = await draftOf(ctx.ports, a);
-    const sample = d.rows.slice(0, SAMPLE).map((r) => ({ id: r.id, name: r.name }));
+    const sample = d.rows.slice(0, BULK_SAMPLE).map((r) => ({ id: r.id, name: r.name }));
     const done = key ? await ctx.ports.book.landed(key) : undefined;
     const result = (changed: number, recovered: boolean) => ({
       matched: d.ids.length,

@@ -2,6 +2,14 @@ import type { HubSpotConnector } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
+import type {
+  BulkType,
+  RecordFields,
+  RecordRow,
+  RecordSelection,
+  RecordsWrite,
+  RecordType,
+} from "@revops/sandbox";
 import {
   ACCOUNT_CANDIDATES,
   type AccountCandidates,
@@ -65,6 +73,7 @@ import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import { hubspotContactByEmail, hubspotContactCandidates, hubspotUpsertContact } from "./contacts";
 import { HubSpotLeads } from "./lead-write";
 import { hubspotLeadFacts } from "./leads";
+import { HubSpotRecords } from "./records";
 
 /** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
 type HubSpotPipeline = Awaited<ReturnType<HubSpotConnector["dealPipelines"]>>[number];
@@ -859,6 +868,32 @@ export class HubSpotCrm implements CrmPort {
     const { recovered } = await this.hs.updateDealOnce(id, props);
     const deal = await this.getDeal(id);
     return deal && { system: "hubspot", id, deal, recovered };
+  }
+
+  private recordsMemo?: HubSpotRecords;
+  /** Bulk record changes and archives (batch APIs), stages mapped per pipeline as the deals' are. */
+  private get records(): HubSpotRecords {
+    this.recordsMemo ??= new HubSpotRecords(this.hs, {
+      toSuite: async (v, pipeline) => {
+        const meta = stagesOf(await this.pipelines(), pipeline);
+        return this.stages.toSuite(v, meta);
+      },
+      toVendor: async (st, pipeline) =>
+        this.stages.toVendor(st, stagesOf(await this.pipelines(), pipeline))?.id,
+    });
+    return this.recordsMemo;
+  }
+
+  selectRecords(type: RecordType, sel: RecordSelection, limit: number): Promise<RecordRow[]> {
+    return this.records.select(type, sel, limit);
+  }
+
+  updateRecords(type: BulkType, ids: string[], f: RecordFields, origin: WriteOrigin): Promise<RecordsWrite> {
+    return this.records.update(type, ids, f, origin);
+  }
+
+  deleteRecords(type: RecordType, ids: string[], origin: WriteOrigin): Promise<RecordsWrite> {
+    return this.records.remove(type, ids, origin);
   }
 
   /** HubSpot's owners (crm/v3/owners): id, name and email. */

@@ -3,6 +3,14 @@ import { soqlString } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
+import type {
+  BulkType,
+  RecordFields,
+  RecordRow,
+  RecordSelection,
+  RecordsWrite,
+  RecordType,
+} from "@revops/sandbox";
 import {
   ACCOUNT_CANDIDATES,
   type AccountCandidates,
@@ -73,6 +81,7 @@ import {
 import { salesforceConvertLead } from "./lead-convert";
 import { SalesforceLeads } from "./lead-write";
 import { salesforceLeadFacts } from "./leads";
+import { SalesforceRecords } from "./records";
 
 const OPPORTUNITY_FIELDS = [
   "Id",
@@ -740,6 +749,28 @@ export class SalesforceCrm implements CrmPort {
     const { recovered } = await this.sf.updateOpportunityOnce(id, fields);
     const deal = await this.getDeal(id);
     return deal && { system: "salesforce", id, deal, recovered };
+  }
+
+  private recordsMemo?: SalesforceRecords;
+  /** Bulk record changes and deletes (sObject Collections), stages mapped as the deals' are. */
+  private get records(): SalesforceRecords {
+    this.recordsMemo ??= new SalesforceRecords(this.sf, {
+      toSuite: async (v) => this.stages.toSuite(v, await this.stageMetadata()),
+      toVendor: async (st) => this.stages.toVendor(st, await this.stageMetadata())?.id,
+    });
+    return this.recordsMemo;
+  }
+
+  selectRecords(type: RecordType, sel: RecordSelection, limit: number): Promise<RecordRow[]> {
+    return this.records.select(type, sel, limit);
+  }
+
+  updateRecords(type: BulkType, ids: string[], f: RecordFields, origin: WriteOrigin): Promise<RecordsWrite> {
+    return this.records.update(type, ids, f, origin);
+  }
+
+  deleteRecords(type: RecordType, ids: string[], origin: WriteOrigin): Promise<RecordsWrite> {
+    return this.records.remove(type, ids, origin);
   }
 
   /** Contacts that may match `q` (contacts_search ranks them). */
