@@ -1,4 +1,8 @@
-import { type ConsentedConnection, type ConsentVendor, consentedSettings } from "@revops/connectors/oauth-consent";
+import {
+  type ConsentedConnection,
+  type ConsentVendor,
+  consentedSettings,
+} from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
 import { z } from "zod";
 

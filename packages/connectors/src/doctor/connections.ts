@@ -381,7 +381,9 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
   }
 
   // Zendesk
-  if (wanted("zendesk", ["ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_CONNECTION"])) {
+  if (
+    wanted("zendesk", ["ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_CONNECTION"])
+  ) {
     const subdomain = val(env, "ZENDESK_SUBDOMAIN");
     const email = val(env, "ZENDESK_EMAIL");
     const apiToken = val(env, "ZENDESK_API_TOKEN");
@@ -389,7 +391,10 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
     if (apiToken) secrets.push(apiToken);
     const vault = vaulted(
       "zendesk",
-      consentTokenUrl("zendesk", test.baseUrl ? { testBaseUrl: test.baseUrl } : { subdomain: subdomain ?? "" }),
+      consentTokenUrl(
+        "zendesk",
+        test.baseUrl ? { testBaseUrl: test.baseUrl } : { subdomain: subdomain ?? "" },
+      ),
     );
     // the consent's tokens replace the agent email and API token
     const viaVault = vault !== undefined;

@@ -255,7 +255,8 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
     },
     {
       id: "oauth",
-      label: "Sign in with Zendesk in the browser (OAuth client; tokens kept in the vault, renewed when Zendesk issues refresh tokens)",
+      label:
+        "Sign in with Zendesk in the browser (OAuth client; tokens kept in the vault, renewed when Zendesk issues refresh tokens)",
       consent: true,
       variables: [
         { name: "ZENDESK_SUBDOMAIN", label: "Subdomain", hint: "acme for https://acme.zendesk.com" },

@@ -118,7 +118,12 @@ export async function createIntercomSdk(
     maxRetries: 0,
     fetch: guardedFetch as typeof fetch,
   });
-  const runtime = withVaultTokens(createRuntime("intercom", connection.id, setup), setup, connection.id, live);
+  const runtime = withVaultTokens(
+    createRuntime("intercom", connection.id, setup),
+    setup,
+    connection.id,
+    live,
+  );
   return {
     runtime,
     client,

@@ -4,7 +4,13 @@ import { GOOGLE_SCOPES } from "../google/client";
 export type ConsentVendor = "hubspot" | "salesforce" | "google" | "zendesk" | "intercom";
 
 /** Every vendor with a consent flow (the wizard offers "Sign in … in the browser" for these). */
-export const CONSENT_VENDORS: readonly ConsentVendor[] = ["hubspot", "salesforce", "google", "zendesk", "intercom"];
+export const CONSENT_VENDORS: readonly ConsentVendor[] = [
+  "hubspot",
+  "salesforce",
+  "google",
+  "zendesk",
+  "intercom",
+];
 
 export interface ConsentProvider {
   vendor: ConsentVendor;

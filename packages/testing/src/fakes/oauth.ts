@@ -129,7 +129,9 @@ function authorize(s: OAuthFakeState, req: FakeRequest): Reply {
     clientId: app.clientId,
     redirectUri,
     // Intercom has no PKCE: it ignores the challenge
-    ...(challenge && q.get("code_challenge_method") === "S256" && s.style !== "intercom" ? { challenge } : {}),
+    ...(challenge && q.get("code_challenge_method") === "S256" && s.style !== "intercom"
+      ? { challenge }
+      : {}),
     scope: q.get("scope") ?? "",
     expiresAt: s.now() + s.codeTtlMs,
     used: false,

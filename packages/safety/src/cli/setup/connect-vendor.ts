@@ -70,7 +70,11 @@ async function consent(
   env: Env,
 ): Promise<string | undefined> {
   const { prompter: p, doctor } = o;
-  if (!("vault" in conn) || !conn.vault || !(doctor.CONSENT_VENDORS as readonly string[]).includes(conn.vendor))
+  if (
+    !("vault" in conn) ||
+    !conn.vault ||
+    !(doctor.CONSENT_VENDORS as readonly string[]).includes(conn.vendor)
+  )
     return "No OAuth consent for this vendor.";
   const label = doctor.VENDOR_LABELS[conn.vendor];
   const secret = clientSecret ?? conn.vault.clientSecret;
