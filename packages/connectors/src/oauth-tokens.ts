@@ -48,7 +48,8 @@ export async function oauthTokens(
       vendor: s.vendor,
       connectionId: s.connectionId,
       clientId: s.clientId,
-      tokenUrl: s.tokenUrl ?? VENDOR_TOKEN_URLS[s.vendor],
+      // Zendesk's endpoint is on the account's subdomain: its settings always give it
+      tokenUrl: s.tokenUrl ?? VENDOR_TOKEN_URLS[s.vendor] ?? "",
       ...(s.clientSecret ? { clientSecret: s.clientSecret } : {}),
     });
   }

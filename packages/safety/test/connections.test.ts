@@ -133,13 +133,14 @@ describe("revops connections add", () => {
       const r = await revops(["connections", "add", "zendesk"], {
         steps: [
           ["Which servers use Zendesk?", ["CS_SUPPORT"]],
+          ["How does the suite sign in to Zendesk?", "api-token"],
           ["(ZENDESK_SUBDOMAIN)", "acme"],
           ["(ZENDESK_EMAIL)", "agent@example.com"],
           ["(ZENDESK_API_TOKEN)", ZENDESK_TOKEN],
           ["Zendesk did not pass its check", "skip"],
         ],
       });
-      expect(r.prompts.filter((l) => l.startsWith("? ")).length).toBe(5);
+      expect(r.prompts.filter((l) => l.startsWith("? ")).length).toBe(6);
       expect(r.prompts).toContainEqual(
         expect.stringMatching(
           /^\[error\] ✗ Zendesk · GET \/api\/v2\/tickets\.json\?page\[size\]=1 · \d+ ms — ZENDESK_EMAIL \/ ZENDESK_API_TOKEN are rejected/,
@@ -172,10 +173,12 @@ describe("revops connections add", () => {
     await revops(["connections", "add", "zendesk"], {
       steps: [
         ["Which servers use Zendesk?", ["CS_SUPPORT"]],
+        ["How does the suite sign in to Zendesk?", "api-token"],
         ["(ZENDESK_SUBDOMAIN)", "https://acme.zendesk.com"],
         ["(ZENDESK_EMAIL)", "agent@example.com"],
         ["(ZENDESK_API_TOKEN)", ZENDESK_TOKEN],
         ["Zendesk did not pass its check", "retry"],
+        ["How does the suite sign in to Zendesk?", "api-token"],
         ["(ZENDESK_SUBDOMAIN)", "acme"],
         ["(ZENDESK_EMAIL)", "agent@example.com"],
         ["(ZENDESK_API_TOKEN)", ""], // Enter keeps the one just typed

@@ -3,13 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { authMigrations, CredentialVault, loadMasterKeys } from "@revops/auth";
+import { VENDOR_SETTINGS } from "@revops/connectors/doctor";
 import { migrate, openSql } from "@revops/store";
 import {
   type HubSpotState,
+  type IntercomState,
   type RunningFake,
   type SalesforceState,
   startHubSpotFake,
+  startIntercomFake,
   startSalesforceFake,
+  startZendeskFake,
+  type ZendeskState,
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../src/cli";
@@ -17,15 +22,19 @@ import { type Step, scriptedPrompter } from "./scripted-prompter";
 
 let hubspot: RunningFake<HubSpotState>;
 let salesforce: RunningFake<SalesforceState>;
+let zendesk: RunningFake<ZendeskState>;
+let intercom: RunningFake<IntercomState>;
 const HS = { id: "hubspot-test-client", secret: "hubspot-test-secret" };
 const SF = { id: "salesforce-test-client", secret: "salesforce-test-secret" };
 
 beforeAll(async () => {
   hubspot = await startHubSpotFake({ deals: [{ dealname: "Acme renewal", amount: "1000" }] });
   salesforce = await startSalesforceFake({ Account: [{ Name: "Acme" }] });
+  zendesk = await startZendeskFake({ tickets: [{ subject: "Printer on fire" }] });
+  intercom = await startIntercomFake({ accessToken: "ic-api-token", conversations: [{ title: "Billing" }] });
 });
 afterAll(async () => {
-  await Promise.all([hubspot.close(), salesforce.close()]);
+  await Promise.all([hubspot.close(), salesforce.close(), zendesk.close(), intercom.close()]);
 });
 
 /** The user's browser: opens the consent page, presses Allow or Deny, follows the redirect to the wizard. */
@@ -44,7 +53,7 @@ function cliIn(dir: string, steps: Step[], open: (url: string) => Promise<void>)
   const env = {
     REVOPS_ENV_FILE: join(dir, ".env"),
     REVOPS_DATA_DIR: join(dir, "data"),
-    REVOPS_TEST_VENDOR_BASE_URL: `hubspot=${hubspot.url},salesforce=${salesforce.url}`,
+    REVOPS_TEST_VENDOR_BASE_URL: `hubspot=${hubspot.url},salesforce=${salesforce.url},zendesk=${zendesk.url},intercom=${intercom.url}`,
     REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
   };
   const lines: string[] = [];
@@ -185,5 +194,71 @@ describe("revops setup: the vendor's OAuth consent", () => {
     }
     // exactly one code was redeemed: the denied consent issued none
     expect(salesforce.state.oauth.grants.filter((g) => g.type === "authorization_code")).toHaveLength(1);
+  });
+
+  it("Zendesk and Intercom: the wizard offers their browser sign-in; the tokens go to the vault, the file keeps no secret", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "setup-oauth-"));
+    const { cli, prompter } = cliIn(
+      dir,
+      [
+        ["Which server will your team use?", "customer-success"],
+        ["(CS_SUPPORT)", "zendesk"],
+        ["(CS_USAGE)", "sandbox"],
+        ["(CS_CONVERSATIONS)", "intercom"],
+        ["How does the suite sign in to Zendesk?", "oauth"],
+        ["(ZENDESK_SUBDOMAIN)", "acme"],
+        ["(ZENDESK_CLIENT_ID)", "zendesk-test-client"],
+        ["(ZENDESK_CLIENT_SECRET)", "zendesk-test-secret"],
+        ["How does the suite sign in to Intercom?", "oauth"],
+        ["(INTERCOM_CLIENT_ID)", "intercom-test-client"],
+        ["(INTERCOM_CLIENT_SECRET)", "intercom-test-secret"],
+        ["(INTERCOM_REGION)", "us"],
+        ["(INTERCOM_ADMIN_ID)", ""],
+      ],
+      browser("allow"),
+    );
+    await cli.parseAsync(["node", "revops", "setup", "--timeout", "5"]);
+    expect(prompter.left()).toBe(0);
+    const shown = prompter.lines.join("\n");
+    // the choice the wizard offered ("oauth" above) is the browser sign-in
+    for (const vendor of ["zendesk", "intercom"] as const)
+      expect(VENDOR_SETTINGS[vendor].find((m) => m.id === "oauth")).toMatchObject({
+        consent: true,
+        label: expect.stringMatching(/^Sign in with (Zendesk|Intercom) in the browser/),
+      });
+    expect(shown).toContain(
+      "Zendesk allowed access: tokens stored encrypted in the credential vault as cs-zendesk.",
+    );
+    expect(shown).toContain(
+      "Intercom allowed access: tokens stored encrypted in the credential vault as cs-intercom.",
+    );
+    expect(shown).toMatch(/✓ Zendesk · GET \/api\/v2\/tickets\.json/);
+    expect(shown).toMatch(/✓ Intercom · GET \/conversations/);
+    const { db, vault, file } = await vaultOf(dir);
+    try {
+      expect(file).toMatchObject({
+        ZENDESK_OAUTH_CONNECTION: "cs-zendesk",
+        ZENDESK_CLIENT_ID: "zendesk-test-client",
+        INTERCOM_OAUTH_CONNECTION: "cs-intercom",
+        INTERCOM_CLIENT_ID: "intercom-test-client",
+      });
+      expect(JSON.stringify(file)).not.toMatch(/test-secret/);
+      expect((await vault.list()).map((c) => c.connectionId).sort()).toEqual([
+        "cs-intercom",
+        "cs-intercom.client",
+        "cs-zendesk",
+        "cs-zendesk.client",
+      ]);
+      const zd = JSON.parse((await vault.get("cs-zendesk")) as string);
+      expect(zd).toMatchObject({ vendor: "zendesk", refreshToken: expect.any(String) });
+      expect(zendesk.requests.some((r) => r.headers.authorization === `Bearer ${zd.accessToken}`)).toBe(true);
+      const ic = JSON.parse((await vault.get("cs-intercom")) as string);
+      expect(ic.refreshToken).toBeUndefined();
+      expect(intercom.requests.some((r) => r.headers.authorization === `Bearer ${ic.accessToken}`)).toBe(
+        true,
+      );
+    } finally {
+      await db.close();
+    }
   });
 });

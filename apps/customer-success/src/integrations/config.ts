@@ -1,3 +1,8 @@
+import {
+  type ConsentedConnection,
+  type ConsentVendor,
+  consentedSettings,
+} from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
 import { z } from "zod";
 
@@ -19,6 +24,10 @@ export const csIntegrationEnv = z.object({
     .default("account_id"),
   MIXPANEL_USAGE_EVENTS: z.string().optional(),
   INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** Set by `revops setup` after Intercom's consent: the vault entry of the token, and the OAuth app. */
+  INTERCOM_OAUTH_CONNECTION: z.string().min(1).optional(),
+  INTERCOM_CLIENT_ID: z.string().min(1).optional(),
+  INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),
   INTERCOM_REGION: z.enum(["us", "eu", "au"]).default("us"),
   INTERCOM_ADMIN_ID: z
     .string()
@@ -34,6 +43,10 @@ export const csIntegrationEnv = z.object({
   ZENDESK_SUBDOMAIN: z.string().trim().min(1).optional(),
   ZENDESK_EMAIL: z.email().optional(),
   ZENDESK_API_TOKEN: z.string().min(1).optional(),
+  /** Set by `revops setup` after Zendesk's consent: the vault entry of the tokens, and the OAuth client. */
+  ZENDESK_OAUTH_CONNECTION: z.string().min(1).optional(),
+  ZENDESK_CLIENT_ID: z.string().min(1).optional(),
+  ZENDESK_CLIENT_SECRET: z.string().min(1).optional(),
   CS_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   REVOPS_TEST_VENDOR_BASE_URL: z
     .string()
@@ -62,8 +75,11 @@ export type CsSupportConfig =
       support: "zendesk";
       connectionId: string;
       subdomain?: string;
+      /** Empty with the consent's vault tokens (`consented`). */
       email: string;
       apiToken: string;
+      /** The OAuth consent's tokens, stored in the vault by `revops setup`. */
+      consented?: ConsentedConnection;
       staleMaxAgeMs: number;
       baseUrl?: string;
       allowInsecureTestBaseUrl: boolean;
@@ -96,6 +112,18 @@ function testVendor(
   };
 }
 
+/** The consent's connection when its variable is set (the API token variables are then not needed). */
+function consented(
+  vendor: ConsentVendor,
+  e: CsEnv,
+  raw: Record<string, string | undefined>,
+  o: { testBaseUrl?: string; subdomain?: string },
+): ConsentedConnection | undefined {
+  const c = consentedSettings(vendor, e, raw, o);
+  if (c && "variable" in c) problem(c.variable, c.message);
+  return c;
+}
+
 function required<T>(value: T | undefined, name: string, why: string): T {
   if (value === undefined) problem(name, why);
   return value;
@@ -103,10 +131,10 @@ function required<T>(value: T | undefined, name: string, why: string): T {
 
 /** Reads CS_SUPPORT and the Zendesk credentials; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadCsSupportConfig(env: Record<string, string | undefined> = process.env): CsSupportConfig {
-  return supportConfig(loadConfig(csIntegrationEnv, { env }));
+  return supportConfig(loadConfig(csIntegrationEnv, { env }), env);
 }
 
-function supportConfig(e: CsEnv): CsSupportConfig {
+function supportConfig(e: CsEnv, raw: Record<string, string | undefined>): CsSupportConfig {
   if (e.CS_SUPPORT === "sandbox") return { support: "sandbox" };
   const test = testVendor(e, "zendesk");
   const sub = e.ZENDESK_SUBDOMAIN;
@@ -122,13 +150,17 @@ function supportConfig(e: CsEnv): CsSupportConfig {
       `"${sub}" is not a subdomain: give only the first label (acme for https://acme.zendesk.com).`,
     );
   }
-  if (!e.ZENDESK_EMAIL) {
+  const vault = consented("zendesk", e, raw, {
+    ...(test.baseUrl ? { testBaseUrl: test.baseUrl } : {}),
+    ...(sub ? { subdomain: sub } : {}),
+  });
+  if (!e.ZENDESK_EMAIL && !vault) {
     problem(
       "ZENDESK_EMAIL",
       "is required when CS_SUPPORT=zendesk: set the email of the agent whose API token is used.",
     );
   }
-  if (!e.ZENDESK_API_TOKEN) {
+  if (!e.ZENDESK_API_TOKEN && !vault) {
     problem(
       "ZENDESK_API_TOKEN",
       "is required when CS_SUPPORT=zendesk: create one in Admin Center → Apps and integrations → Zendesk API.",
@@ -138,8 +170,9 @@ function supportConfig(e: CsEnv): CsSupportConfig {
     support: "zendesk",
     connectionId: "cs-zendesk",
     ...(sub ? { subdomain: sub } : {}),
-    email: e.ZENDESK_EMAIL,
-    apiToken: e.ZENDESK_API_TOKEN,
+    email: vault ? "" : (e.ZENDESK_EMAIL ?? ""),
+    apiToken: vault ? "" : (e.ZENDESK_API_TOKEN ?? ""),
+    ...(vault ? { consented: vault } : {}),
     staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
     ...(test.baseUrl ? { baseUrl: test.baseUrl } : {}),
     allowInsecureTestBaseUrl: test.allowInsecureTestBaseUrl,
@@ -212,25 +245,32 @@ export type CsConversationsConfig =
   | {
       conversations: "intercom";
       connectionId: string;
+      /** Empty with the consent's vault token (`consented`). */
       accessToken: string;
+      /** The OAuth consent's token, stored in the vault by `revops setup` (it does not expire). */
+      consented?: ConsentedConnection;
       region: "us" | "eu" | "au";
       staleMaxAgeMs: number;
       baseUrl?: string;
       allowInsecureTestBaseUrl: boolean;
     };
 
-function conversationsConfig(e: CsEnv): CsConversationsConfig {
+function conversationsConfig(e: CsEnv, raw: Record<string, string | undefined>): CsConversationsConfig {
   if (e.CS_CONVERSATIONS === "sandbox") return { conversations: "sandbox" };
-  const accessToken = required(
-    e.INTERCOM_ACCESS_TOKEN,
-    "INTERCOM_ACCESS_TOKEN",
-    "is required when CS_CONVERSATIONS=intercom: the access token of an Intercom app with read access to users, companies and conversations (Developer Hub → your app → Authentication).",
-  );
   const { baseUrl, allowInsecureTestBaseUrl } = testVendor(e, "intercom");
+  const vault = consented("intercom", e, raw, baseUrl ? { testBaseUrl: baseUrl } : {});
+  const accessToken = vault
+    ? ""
+    : required(
+        e.INTERCOM_ACCESS_TOKEN,
+        "INTERCOM_ACCESS_TOKEN",
+        "is required when CS_CONVERSATIONS=intercom: the access token of an Intercom app with read access to users, companies and conversations (Developer Hub → your app → Authentication), or run `revops connections add intercom` to sign in.",
+      );
   return {
     conversations: "intercom",
     connectionId: "cs-intercom",
     accessToken,
+    ...(vault ? { consented: vault } : {}),
     region: e.INTERCOM_REGION,
     staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
     ...(baseUrl ? { baseUrl } : {}),
@@ -306,9 +346,9 @@ export function loadCsIntegrationsConfig(
 ): CsIntegrationsConfig {
   const e = loadConfig(csIntegrationEnv, { env });
   return {
-    support: supportConfig(e),
+    support: supportConfig(e, env),
     usage: usageConfig(e),
-    conversations: conversationsConfig(e),
+    conversations: conversationsConfig(e, env),
     messaging: messagingConfig(e),
   };
 }

@@ -4,7 +4,9 @@ import {
   createMixpanelConnector,
   createSendGridConnector,
   createZendeskConnector,
+  oauthTokens,
 } from "@revops/connectors";
+import type { ConsentedConnection, ConsentVendor } from "@revops/connectors/oauth-consent";
 import type { Runtime } from "@revops/kit";
 import type { SupportPort } from "../ports";
 import type { CsConversationsConfig, CsEmailConfig, CsSupportConfig, CsUsageConfig } from "./config";
@@ -16,6 +18,12 @@ import { sendgridDeliverer } from "./sendgrid/messages";
 import { ZendeskSupport } from "./zendesk/support";
 
 type VendorConfig = Exclude<CsSupportConfig, { support: "sandbox" }>;
+
+/** The tokens `revops setup` stored in the vault for this connection (refreshed when the vendor issued a refresh token). */
+async function consentedTokens(rt: Runtime, vendor: ConsentVendor, c: ConsentedConnection | undefined) {
+  if (!c) return {};
+  return { tokens: await oauthTokens(rt, { vendor, ...c }), tokenConnectionId: c.connectionId };
+}
 
 /**
  * The support port of a configured vendor, its reads backed by the stale cache in the runtime's key-value
@@ -36,7 +44,7 @@ export async function vendorSupport(
       allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
       credentials: { email: config.email, apiToken: config.apiToken },
     },
-    setup,
+    { ...setup, ...(await consentedTokens(rt, "zendesk", config.consented)) },
   );
   return new ZendeskSupport(zd, rest);
 }
@@ -83,7 +91,10 @@ export async function vendorFeedback(
       allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
       credentials: { accessToken: config.accessToken },
     },
-    await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs }),
+    {
+      ...(await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs })),
+      ...(await consentedTokens(rt, "intercom", config.consented)),
+    },
   );
   return new IntercomFeedback(ic);
 }
@@ -121,7 +132,10 @@ export async function vendorIntercomDeliverer(
       allowInsecureTestBaseUrl: config.allowInsecureTestBaseUrl,
       credentials: { accessToken: config.accessToken, adminId },
     },
-    await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs }),
+    {
+      ...(await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs })),
+      ...(await consentedTokens(rt, "intercom", config.consented)),
+    },
   );
   return intercomDeliverer(ic);
 }

@@ -1,17 +1,26 @@
-export type Vendor = "salesforce" | "hubspot" | "google";
+export type Vendor = "salesforce" | "hubspot" | "google" | "zendesk" | "intercom";
 
-/** Production token endpoints; Salesforce sandboxes and My Domains pass their own `tokenUrl`. */
-export const VENDOR_TOKEN_URLS: Readonly<Record<Vendor, string>> = Object.freeze({
+/**
+ * Production token endpoints; Salesforce sandboxes and My Domains pass their own `tokenUrl`, Zendesk always does
+ * (https://<subdomain>.zendesk.com/oauth/tokens).
+ */
+export const VENDOR_TOKEN_URLS: Readonly<Partial<Record<Vendor, string>>> = Object.freeze({
   salesforce: "https://login.salesforce.com/services/oauth2/token",
   hubspot: "https://api.hubapi.com/oauth/v1/token",
   google: "https://oauth2.googleapis.com/token",
+  intercom: "https://api.intercom.io/auth/eagle/token",
 });
+
+/** A token without expires_in that does not expire (Intercom's; Zendesk's older ones): 100 years. */
+const NO_EXPIRY_MS = 100 * 365 * 86_400_000;
 
 /** Salesforce omits expires_in (session timeout applies): assume a conservative lifetime, 401 retry covers the rest. */
 export const DEFAULT_TTL_MS: Readonly<Record<Vendor, number>> = {
   salesforce: 30 * 60_000,
   hubspot: 30 * 60_000,
   google: 60 * 60_000,
+  zendesk: NO_EXPIRY_MS,
+  intercom: NO_EXPIRY_MS,
 };
 
 export interface TokenSet {
@@ -79,12 +88,14 @@ async function tokenRequest(o: TokenEndpointOptions, params: Record<string, stri
       code,
     );
   }
-  if (typeof json.access_token !== "string" || !json.access_token) {
+  // Intercom's eagle endpoint names it `token` (newer answers carry `access_token` too)
+  const access = typeof json.access_token === "string" && json.access_token ? json.access_token : json.token;
+  if (typeof access !== "string" || !access) {
     throw new TokenRefreshError(`Token endpoint ${o.tokenUrl} returned no access_token`, res.status);
   }
   const ttlMs = typeof json.expires_in === "number" ? json.expires_in * 1000 : Number(json.expires_in) * 1000;
   return {
-    accessToken: json.access_token,
+    accessToken: access,
     ...(typeof json.refresh_token === "string" && json.refresh_token && { refreshToken: json.refresh_token }),
     expiresAt: now() + (Number.isFinite(ttlMs) && ttlMs > 0 ? ttlMs : (o.defaultTtlMs ?? 30 * 60_000)),
     ...(typeof json.instance_url === "string" && { instanceUrl: json.instance_url }),
@@ -100,13 +111,15 @@ export function tokenEndpointRefresher(o: TokenEndpointOptions): RefreshFunction
 /** RFC 6749 §4.1.3 (with RFC 7636's code_verifier when PKCE was used): the consent's code for tokens. */
 export function exchangeAuthorizationCode(
   o: TokenEndpointOptions,
-  grant: { code: string; redirectUri: string; codeVerifier?: string },
+  grant: { code: string; redirectUri: string; codeVerifier?: string; scope?: string },
 ): Promise<TokenSet> {
   return tokenRequest(o, {
     grant_type: "authorization_code",
     code: grant.code,
     redirect_uri: grant.redirectUri,
     ...(grant.codeVerifier ? { code_verifier: grant.codeVerifier } : {}),
+    // Zendesk asks for the scope again on the exchange
+    ...(grant.scope ? { scope: grant.scope } : {}),
   });
 }
 
@@ -115,9 +128,7 @@ export function vendorRefresher(
   vendor: Vendor,
   o: Omit<TokenEndpointOptions, "tokenUrl"> & { tokenUrl?: string },
 ): RefreshFunction {
-  return tokenEndpointRefresher({
-    defaultTtlMs: DEFAULT_TTL_MS[vendor],
-    ...o,
-    tokenUrl: o.tokenUrl ?? VENDOR_TOKEN_URLS[vendor],
-  });
+  const tokenUrl = o.tokenUrl ?? VENDOR_TOKEN_URLS[vendor];
+  if (!tokenUrl) throw new Error(`The ${vendor} token endpoint depends on the account: pass tokenUrl.`);
+  return tokenEndpointRefresher({ defaultTtlMs: DEFAULT_TTL_MS[vendor], ...o, tokenUrl });
 }

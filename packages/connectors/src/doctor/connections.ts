@@ -38,7 +38,7 @@ interface Base {
 
 /** A connection whose tokens the OAuth consent stored in the credential vault (`revops setup`). */
 export interface VaultedOAuth {
-  /** The vault entry of the tokens (HUBSPOT_OAUTH_CONNECTION / SALESFORCE_OAUTH_CONNECTION). */
+  /** The vault entry of the tokens (<VENDOR>_OAUTH_CONNECTION). */
   id: string;
   clientId: string;
   /** Only when the settings carry it; otherwise the vault's copy is used. */
@@ -56,8 +56,15 @@ export type DoctorConnection =
       instanceUrl?: string;
       oauth?: { clientId: string; clientSecret: string; refreshToken: string; tokenUrl: string };
     })
-  | (Base & { vendor: "zendesk"; subdomain?: string; email: string; apiToken: string })
-  | (Base & { vendor: "intercom"; accessToken: string; region: "us" | "eu" | "au" })
+  | (Base & {
+      vendor: "zendesk";
+      subdomain?: string;
+      /** Empty with the consent's vault tokens. */
+      email: string;
+      apiToken: string;
+      vault?: VaultedOAuth;
+    })
+  | (Base & { vendor: "intercom"; accessToken: string; region: "us" | "eu" | "au"; vault?: VaultedOAuth })
   | (Base & {
       vendor: "mixpanel";
       projectId: string;
@@ -374,13 +381,24 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
   }
 
   // Zendesk
-  if (wanted("zendesk", ["ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"])) {
+  if (
+    wanted("zendesk", ["ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "ZENDESK_OAUTH_CONNECTION"])
+  ) {
     const subdomain = val(env, "ZENDESK_SUBDOMAIN");
     const email = val(env, "ZENDESK_EMAIL");
     const apiToken = val(env, "ZENDESK_API_TOKEN");
     const test = testFor("zendesk");
     if (apiToken) secrets.push(apiToken);
-    let ok = true;
+    const vault = vaulted(
+      "zendesk",
+      consentTokenUrl(
+        "zendesk",
+        test.baseUrl ? { testBaseUrl: test.baseUrl } : { subdomain: subdomain ?? "" },
+      ),
+    );
+    // the consent's tokens replace the agent email and API token
+    const viaVault = vault !== undefined;
+    let ok = vault !== null;
     if (!subdomain && !test.baseUrl) {
       ok = false;
       missing(
@@ -396,11 +414,11 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
         `"${subdomain}" is not a subdomain: give only the first label (acme for https://acme.zendesk.com).`,
       );
     }
-    if (!email) {
+    if (!email && !viaVault) {
       ok = false;
       missing("zendesk", "ZENDESK_EMAIL", "set the email of the agent whose API token is used.");
     }
-    if (!apiToken) {
+    if (!apiToken && !viaVault) {
       ok = false;
       missing(
         "zendesk",
@@ -408,40 +426,47 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
         "create one in Admin Center → Apps and integrations → Zendesk API.",
       );
     }
-    if (ok && email && apiToken) {
+    if (ok) {
       add({
         ...base("zendesk"),
         vendor: "zendesk",
         ...(subdomain ? { subdomain } : {}),
-        email,
-        apiToken,
+        email: viaVault ? "" : (email ?? ""),
+        apiToken: viaVault ? "" : (apiToken ?? ""),
+        ...(vault ? { vault } : {}),
       });
     }
   }
 
   // Intercom
-  if (wanted("intercom", ["INTERCOM_ACCESS_TOKEN"])) {
+  if (wanted("intercom", ["INTERCOM_ACCESS_TOKEN", "INTERCOM_OAUTH_CONNECTION"])) {
     const token = val(env, "INTERCOM_ACCESS_TOKEN");
     const region = val(env, "INTERCOM_REGION") ?? "us";
-    let ok = true;
+    const test = testFor("intercom");
+    const vault = vaulted(
+      "intercom",
+      consentTokenUrl("intercom", test.baseUrl ? { testBaseUrl: test.baseUrl } : {}),
+    );
+    let ok = vault !== null;
     if (!["us", "eu", "au"].includes(region)) {
       ok = false;
       invalid("intercom", "INTERCOM_REGION", `"${region}" is not a region: use us, eu or au.`);
     }
-    if (!token) {
+    if (!token && vault === undefined) {
       ok = false;
       missing(
         "intercom",
         "INTERCOM_ACCESS_TOKEN",
         "set the access token of an Intercom app that can read users, companies and conversations (Developer Hub → your app → Authentication).",
       );
-    } else secrets.push(token);
-    if (ok && token) {
+    } else if (token && !vault) secrets.push(token);
+    if (ok) {
       add({
         ...base("intercom"),
         vendor: "intercom",
-        accessToken: token,
+        accessToken: vault ? "" : (token ?? ""),
         region: region as "us" | "eu" | "au",
+        ...(vault ? { vault } : {}),
       });
     }
   }

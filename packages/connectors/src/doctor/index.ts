@@ -1,4 +1,5 @@
 export {
+  CONSENT_VENDORS,
   ConsentError,
   consentProvider,
   runConsent,

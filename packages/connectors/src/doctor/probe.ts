@@ -270,8 +270,10 @@ function credentialOf(conn: DoctorConnection): { masked: string; secrets: string
       }
       return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
     case "intercom":
+      if (conn.vault) return { masked: `OAuth, token in the vault (${conn.vault.id})`, secrets: [] };
       return { masked: maskSecret(conn.accessToken), secrets: [conn.accessToken] };
     case "zendesk":
+      if (conn.vault) return { masked: `OAuth, tokens in the vault (${conn.vault.id})`, secrets: [] };
       return { masked: `${conn.email}/token ${maskSecret(conn.apiToken)}`, secrets: [conn.apiToken] };
     case "mixpanel":
       return { masked: `${conn.username} ${maskSecret(conn.secret)}`, secrets: [conn.secret] };
@@ -300,7 +302,7 @@ class StoredTokenProblem extends Error {}
  * 401, the renewed tokens saved back in the vault.
  */
 async function withStoredToken<T>(
-  conn: Extract<DoctorConnection, { vendor: "hubspot" | "salesforce" | "google" }>,
+  conn: Extract<DoctorConnection, { vault?: unknown }>,
   access: VaultAccess | undefined,
   run: (accessToken: string, instanceUrl: string | undefined) => Promise<T>,
 ): Promise<T> {
@@ -398,30 +400,36 @@ async function call(conn: DoctorConnection, setup: ResilienceSetup, access?: Vau
         : { quota: { remaining: daily.remaining, limit: daily.limit, unit: "API requests in 24 h" } };
     }
     case "zendesk": {
-      const c = await createZendeskConnector(
-        {
-          ...common,
-          vendor: "zendesk",
-          ...(conn.subdomain ? { subdomain: conn.subdomain } : {}),
-          credentials: { email: conn.email, apiToken: conn.apiToken },
-        },
-        setup,
-      );
-      await c.listTickets({ limit: 1 });
-      return {};
+      const check = async (oauthToken?: string) => {
+        const c = await createZendeskConnector(
+          {
+            ...common,
+            vendor: "zendesk",
+            ...(conn.subdomain ? { subdomain: conn.subdomain } : {}),
+            credentials: oauthToken ? { oauthToken } : { email: conn.email, apiToken: conn.apiToken },
+          },
+          setup,
+        );
+        await c.listTickets({ limit: 1 });
+        return {};
+      };
+      return conn.vault ? withStoredToken(conn, access, check) : check();
     }
     case "intercom": {
-      const c = await createIntercomConnector(
-        {
-          ...common,
-          vendor: "intercom",
-          baseUrl: conn.baseUrl ?? INTERCOM_REGION_URL[conn.region],
-          credentials: { accessToken: conn.accessToken },
-        },
-        setup,
-      );
-      await c.listConversations({ limit: 1 });
-      return {};
+      const check = async (accessToken: string) => {
+        const c = await createIntercomConnector(
+          {
+            ...common,
+            vendor: "intercom",
+            baseUrl: conn.baseUrl ?? INTERCOM_REGION_URL[conn.region],
+            credentials: { accessToken },
+          },
+          setup,
+        );
+        await c.listConversations({ limit: 1 });
+        return {};
+      };
+      return conn.vault ? withStoredToken(conn, access, check) : check(conn.accessToken);
     }
     case "mixpanel": {
       const c = await createMixpanelConnector(

@@ -127,6 +127,14 @@ export interface SignInMethod {
   variables: readonly VendorVariable[];
 }
 
+/** The credential vault's key, made by the wizard when absent (every consent method stores its tokens under it). */
+const MASTER_KEY: VendorVariable = {
+  name: "REVOPS_MASTER_KEY",
+  label: "Master key of the credential vault",
+  secret: true,
+  generated: "base64-32-bytes",
+};
+
 export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
   hubspot: [
     {
@@ -252,6 +260,23 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
         },
       ],
     },
+    {
+      id: "oauth",
+      label:
+        "Sign in with Zendesk in the browser (OAuth client; tokens kept in the vault, renewed when Zendesk issues refresh tokens)",
+      consent: true,
+      variables: [
+        { name: "ZENDESK_SUBDOMAIN", label: "Subdomain", hint: "acme for https://acme.zendesk.com" },
+        {
+          name: "ZENDESK_CLIENT_ID",
+          label: "OAuth client identifier",
+          hint: "Admin Center → Apps and integrations → APIs → OAuth clients (confidential); redirect URL http://127.0.0.1:<port>/callback",
+        },
+        { name: "ZENDESK_CLIENT_SECRET", label: "OAuth client secret", secret: true, vaulted: true },
+        { name: "ZENDESK_OAUTH_CONNECTION", label: "Vault connection of the tokens", fromConsent: true },
+        MASTER_KEY,
+      ],
+    },
   ],
   intercom: [
     {
@@ -271,6 +296,28 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
           hint: "Intercom → Settings → Teammates; only for message_send",
           optional: true,
         },
+      ],
+    },
+    {
+      id: "oauth",
+      label: "Sign in with Intercom in the browser (OAuth app; the token does not expire, kept in the vault)",
+      consent: true,
+      variables: [
+        {
+          name: "INTERCOM_CLIENT_ID",
+          label: "App client id",
+          hint: "Developer Hub → your app → Basic information; Authentication → Use OAuth, redirect URL http://127.0.0.1:<port>/callback",
+        },
+        { name: "INTERCOM_CLIENT_SECRET", label: "App client secret", secret: true, vaulted: true },
+        { name: "INTERCOM_REGION", label: "Data region", choices: ["us", "eu", "au"] },
+        {
+          name: "INTERCOM_ADMIN_ID",
+          label: "Admin id customer messages are sent as",
+          hint: "Intercom → Settings → Teammates; only for message_send",
+          optional: true,
+        },
+        { name: "INTERCOM_OAUTH_CONNECTION", label: "Vault connection of the tokens", fromConsent: true },
+        MASTER_KEY,
       ],
     },
   ],

@@ -1,11 +1,12 @@
 import { HttpError, VendorError } from "@revops/resilience";
 import { IntercomClient, IntercomError } from "intercom-client";
 import { attemptContext } from "../attempt-context";
-import type { ConnectionConfig, ResilienceSetup } from "../connection";
+import type { ConnectionConfig, ResilienceSetup, VaultTokenSetup } from "../connection";
 import { createGuardedAgent } from "../guarded-agent";
 import { requestOnce } from "../request-once";
 import { createRuntime, type Runtime } from "../runtime";
 import { checkOutboundUrl, checkTestBaseUrl, UnsafeUrlError } from "../url-safety";
+import { type LiveBearer, withVaultTokens } from "../vault-token-runtime";
 
 export interface IntercomCredentials {
   /** Access token of the Intercom app (OAuth or the workspace's own app). */
@@ -63,8 +64,9 @@ function intercomError(err: unknown, connectionId: string, signal: AbortSignal |
  */
 export async function createIntercomSdk(
   connection: IntercomConnection,
-  setup: ResilienceSetup = {},
+  setup: ResilienceSetup & VaultTokenSetup = {},
 ): Promise<IntercomSdk> {
+  const live: LiveBearer = { value: connection.credentials.accessToken };
   const raw = connection.baseUrl ?? INTERCOM_API_URL;
   const baseUrl = connection.allowInsecureTestBaseUrl
     ? checkTestBaseUrl(raw)
@@ -88,7 +90,11 @@ export async function createIntercomSdk(
       const res = await requestOnce({
         url,
         method: init.method ?? "GET",
-        headers: Object.fromEntries(new Headers(init.headers).entries()),
+        headers: {
+          ...Object.fromEntries(new Headers(init.headers).entries()),
+          // vault tokens: the attempt's fresh one
+          ...(setup.tokens ? { authorization: `Bearer ${live.value}` } : {}),
+        },
         ...(typeof init.body === "string" ? { body: init.body } : {}),
         agent,
         signal: ctx.signal,
@@ -106,13 +112,18 @@ export async function createIntercomSdk(
     }
   };
   const client = new IntercomClient({
-    token: connection.credentials.accessToken,
+    token: connection.credentials.accessToken || "vault",
     baseUrl: baseUrl.origin,
     version: "2.14",
     maxRetries: 0,
     fetch: guardedFetch as typeof fetch,
   });
-  const runtime = createRuntime("intercom", connection.id, setup);
+  const runtime = withVaultTokens(
+    createRuntime("intercom", connection.id, setup),
+    setup,
+    connection.id,
+    live,
+  );
   return {
     runtime,
     client,

@@ -1,6 +1,6 @@
 import { isVendorError, type MaybeStale } from "@revops/resilience";
 import type { Intercom } from "intercom-client";
-import type { ResilienceSetup } from "../connection";
+import type { ResilienceSetup, VaultTokenSetup } from "../connection";
 import { createIntercomSdk, type IntercomConnection, type IntercomSdk } from "./client";
 import { sameReplyText } from "./html-text";
 
@@ -78,7 +78,7 @@ function pageOf<T>(page: { data: T[]; response: unknown }): IntercomPage<T> {
 
 export async function createIntercomConnector(
   connection: IntercomConnection,
-  setup: ResilienceSetup = {},
+  setup: ResilienceSetup & VaultTokenSetup = {},
 ): Promise<IntercomConnector> {
   const sdk = await createIntercomSdk(connection, setup);
   const { runtime, client, call } = sdk;

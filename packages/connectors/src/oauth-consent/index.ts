@@ -6,7 +6,13 @@ export {
   type ConsentResult,
   runConsent,
 } from "./loopback";
-export { type ConsentProvider, type ConsentVendor, consentProvider, consentTokenUrl } from "./providers";
+export {
+  CONSENT_VENDORS,
+  type ConsentProvider,
+  type ConsentVendor,
+  consentProvider,
+  consentTokenUrl,
+} from "./providers";
 export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";
 export {
   clientSecretId,

@@ -63,7 +63,7 @@ export function authorizeUrl(
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", clientId);
   url.searchParams.set("redirect_uri", redirectUri);
-  url.searchParams.set("scope", p.scopes.join(" "));
+  if (p.scopes.length) url.searchParams.set("scope", p.scopes.join(" "));
   url.searchParams.set("state", state);
   url.searchParams.set("code_challenge", challenge);
   url.searchParams.set("code_challenge_method", "S256");
@@ -155,9 +155,14 @@ export async function runConsent(o: ConsentOptions): Promise<ConsentResult> {
           defaultTtlMs: VENDOR_DEFAULT_TTL_MS[p.vendor],
           ...(o.fetch ? { fetch: o.fetch } : {}),
         },
-        { code: got.code, redirectUri, codeVerifier: verifier },
+        {
+          code: got.code,
+          redirectUri,
+          codeVerifier: verifier,
+          ...(p.scopeOnExchange ? { scope: p.scopes.join(" ") } : {}),
+        },
       );
-      if (!tokens.refreshToken)
+      if (!tokens.refreshToken && !p.refreshOptional)
         throw new ConsentError(
           "exchange",
           `${p.label} issued no refresh token: allow offline access (Salesforce: the refresh_token scope on the connected app); nothing was stored.`,

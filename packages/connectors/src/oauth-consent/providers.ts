@@ -1,7 +1,16 @@
 import { GOOGLE_SCOPES } from "../google/client";
 
 /** Vendors whose consent flow `revops setup` runs (authorization code with PKCE, RFC 6749 §4.1 + RFC 7636). */
-export type ConsentVendor = "hubspot" | "salesforce" | "google";
+export type ConsentVendor = "hubspot" | "salesforce" | "google" | "zendesk" | "intercom";
+
+/** Every vendor with a consent flow (the wizard offers "Sign in … in the browser" for these). */
+export const CONSENT_VENDORS: readonly ConsentVendor[] = [
+  "hubspot",
+  "salesforce",
+  "google",
+  "zendesk",
+  "intercom",
+];
 
 export interface ConsentProvider {
   vendor: ConsentVendor;
@@ -11,6 +20,10 @@ export interface ConsentProvider {
   scopes: readonly string[];
   /** Further authorization-request parameters the vendor needs (Google: offline access for a refresh token). */
   params?: Readonly<Record<string, string>>;
+  /** The token endpoint wants the scope again with the code (Zendesk). */
+  scopeOnExchange?: boolean;
+  /** Issues no refresh token when its access tokens do not expire (Intercom; Zendesk's older tokens). */
+  refreshOptional?: boolean;
 }
 
 /** What the servers read and write: the scopes the suite's tools need, nothing more. */
@@ -30,6 +43,10 @@ const SCOPES: Record<ConsentVendor, readonly string[]> = {
   // refresh_token: without it Salesforce issues no refresh token and the connection dies with the session
   salesforce: ["api", "refresh_token"],
   google: GOOGLE_SCOPES,
+  // the CS server reads tickets, users, organizations, ratings and articles and updates tickets
+  zendesk: ["read", "write"],
+  // Intercom takes no scope parameter: the app's permissions are set in the Developer Hub
+  intercom: [],
 };
 
 const stripSlash = (u: string) => u.replace(/\/+$/, "");
@@ -37,7 +54,8 @@ const stripSlash = (u: string) => u.replace(/\/+$/, "");
 /**
  * The vendor's published endpoints (HubSpot: app.hubspot.com/oauth/authorize and api.hubapi.com/oauth/v1/token;
  * Salesforce: <login>/services/oauth2/authorize and …/token; Google: accounts.google.com/o/oauth2/v2/auth and
- * oauth2.googleapis.com/token), or the test fake's when `testBaseUrl` is set.
+ * oauth2.googleapis.com/token; Zendesk: <subdomain>.zendesk.com/oauth/authorizations/new and …/oauth/tokens;
+ * Intercom: app.intercom.com/oauth and api.intercom.io/auth/eagle/token), or the test fake's with `testBaseUrl`.
  */
 export function consentProvider(
   vendor: ConsentVendor,
@@ -65,6 +83,26 @@ export function consentProvider(
       params: { access_type: "offline", prompt: "consent" },
     };
   }
+  if (vendor === "zendesk")
+    return {
+      vendor,
+      label: "Zendesk",
+      // the account's own host, as the token endpoint
+      authorizeUrl: o.tokenUrl.replace(/\/oauth\/tokens$/, "/oauth/authorizations/new"),
+      tokenUrl: o.tokenUrl,
+      scopes: SCOPES.zendesk,
+      scopeOnExchange: true,
+      refreshOptional: true,
+    };
+  if (vendor === "intercom")
+    return {
+      vendor,
+      label: "Intercom",
+      authorizeUrl: `${o.testBaseUrl ? stripSlash(o.testBaseUrl) : "https://app.intercom.com"}/oauth`,
+      tokenUrl: o.tokenUrl,
+      scopes: SCOPES.intercom,
+      refreshOptional: true,
+    };
   // the authorize page lives beside the token endpoint (login, test or My Domain)
   return {
     vendor,
@@ -76,7 +114,14 @@ export function consentProvider(
 }
 
 /** Token endpoints as the servers use them: the fake's in tests, else the vendor's (Salesforce: its login URL). */
-export function consentTokenUrl(vendor: ConsentVendor, o: { testBaseUrl?: string; loginUrl?: string }) {
+export function consentTokenUrl(
+  vendor: ConsentVendor,
+  o: { testBaseUrl?: string; loginUrl?: string; subdomain?: string },
+) {
+  if (vendor === "zendesk")
+    return `${o.testBaseUrl ? stripSlash(o.testBaseUrl) : `https://${o.subdomain ?? ""}.zendesk.com`}/oauth/tokens`;
+  if (vendor === "intercom")
+    return `${o.testBaseUrl ? stripSlash(o.testBaseUrl) : "https://api.intercom.io"}/auth/eagle/token`;
   if (vendor === "hubspot")
     return `${o.testBaseUrl ? stripSlash(o.testBaseUrl) : "https://api.hubapi.com"}/oauth/v1/token`;
   if (vendor === "google")

@@ -2,7 +2,7 @@ import { type ConsentVendor, consentTokenUrl } from "./providers";
 
 /** A connection whose tokens `revops setup` stored in the vault: what the servers need to use and refresh them. */
 export interface ConsentedConnection {
-  /** The vault entry (HUBSPOT_OAUTH_CONNECTION / SALESFORCE_OAUTH_CONNECTION). */
+  /** The vault entry (HUBSPOT_OAUTH_CONNECTION, SALESFORCE_…, GOOGLE_…, ZENDESK_…, INTERCOM_OAUTH_CONNECTION). */
   connectionId: string;
   clientId: string;
   /** When the settings carry it; else the vault's copy. */
@@ -20,7 +20,7 @@ export function consentedSettings(
   vendor: ConsentVendor,
   env: Readonly<Record<string, unknown>>,
   raw: Readonly<Record<string, string | undefined>>,
-  o: { testBaseUrl?: string; loginUrl?: string } = {},
+  o: { testBaseUrl?: string; loginUrl?: string; subdomain?: string } = {},
 ): ConsentedSettings {
   const prefix = vendor.toUpperCase();
   const text = (name: string) => (typeof env[name] === "string" ? (env[name] as string).trim() : undefined);

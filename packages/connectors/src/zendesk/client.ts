@@ -1,10 +1,11 @@
 import { createClient, type ZendeskClient } from "node-zendesk";
 import { attemptContext } from "../attempt-context";
-import type { ConnectionConfig, ResilienceSetup } from "../connection";
+import type { ConnectionConfig, ResilienceSetup, VaultTokenSetup } from "../connection";
 import { createGuardedAgent } from "../guarded-agent";
 import { type OnceResponse, requestOnce } from "../request-once";
 import { createRuntime, type Runtime } from "../runtime";
 import { checkOutboundUrl, checkTestBaseUrl, UnsafeUrlError } from "../url-safety";
+import { type LiveBearer, withVaultTokens } from "../vault-token-runtime";
 import { zendeskHttpError } from "./errors";
 
 export interface ZendeskCredentials {
@@ -48,7 +49,9 @@ export async function zendeskBaseUrl(
   return new URL(url.origin);
 }
 
-function authOptions(c: ZendeskCredentials) {
+function authOptions(c: ZendeskCredentials, vaulted: boolean) {
+  // the consent's token is set per attempt by the transport; node-zendesk only needs to know it is OAuth
+  if (vaulted) return { token: "vault", useOAuth: true, oauth: true };
   if (c.oauthToken) return { token: c.oauthToken, useOAuth: true, oauth: true };
   if (c.email && c.apiToken) return { username: c.email, token: c.apiToken };
   throw new Error("A Zendesk connection needs an OAuth token, or an agent email and API token.");
@@ -61,8 +64,9 @@ function authOptions(c: ZendeskCredentials) {
  */
 export async function createZendeskSdk(
   connection: ZendeskConnection,
-  setup: ResilienceSetup = {},
+  setup: ResilienceSetup & VaultTokenSetup = {},
 ): Promise<ZendeskSdk> {
+  const live: LiveBearer = { value: "" };
   const baseUrl = await zendeskBaseUrl(connection, setup.resolve);
   const agent = createGuardedAgent({
     protocol: baseUrl.protocol === "https:" ? "https:" : "http:",
@@ -82,7 +86,8 @@ export async function createZendeskSdk(
     const res = await requestOnce({
       url,
       method: options.method,
-      headers: options.headers,
+      // vault tokens: the attempt's fresh one (node-zendesk sends `Authorization: Bearer <token>` with oauth)
+      headers: setup.tokens ? { ...options.headers, Authorization: `Bearer ${live.value}` } : options.headers,
       ...(options.body === undefined ? {} : { body: options.body }),
       agent,
       signal: ctx.signal,
@@ -103,11 +108,11 @@ export async function createZendeskSdk(
     statusText: "",
   });
   const common = {
-    ...authOptions(connection.credentials),
+    ...authOptions(connection.credentials, setup.tokens !== undefined),
     throwOriginalException: true,
     transportConfig: { transportFn, responseAdapter },
   };
-  const runtime = createRuntime("zendesk", connection.id, setup);
+  const runtime = withVaultTokens(createRuntime("zendesk", connection.id, setup), setup, connection.id, live);
   return {
     runtime,
     support: createClient({ ...common, endpointUri: `${baseUrl.origin}/api/v2` }),

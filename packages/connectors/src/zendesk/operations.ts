@@ -1,5 +1,5 @@
 import { type MaybeStale, writeOnce } from "@revops/resilience";
-import type { ResilienceSetup } from "../connection";
+import type { ResilienceSetup, VaultTokenSetup } from "../connection";
 import { createZendeskSdk, type ZendeskConnection, type ZendeskSdk } from "./client";
 import { throwIfReturnedError } from "./errors";
 
@@ -197,7 +197,7 @@ const positiveId = (id: number) => {
 
 export async function createZendeskConnector(
   connection: ZendeskConnection,
-  setup: ResilienceSetup = {},
+  setup: ResilienceSetup & VaultTokenSetup = {},
 ): Promise<ZendeskConnector> {
   const sdk = await createZendeskSdk(connection, setup);
   const { runtime, support, helpCenter, baseUrl } = sdk;

@@ -10,6 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { type ContractChecker, contractChecker } from "./contract";
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { intercomStoredBody } from "./intercom-html";
+import { type OAuthApp, type OAuthFakeState, oauthFakeState, oauthRoutes } from "./oauth";
 import { VENDOR_SPECS_DIR } from "./sendgrid";
 
 type Row = Record<string, unknown> & { id: string };
@@ -27,6 +28,8 @@ export interface IntercomState {
   /** Admin-initiated messages as received, in order (duplicates show up here). */
   messages: Record<string, unknown>[];
   nextId: number;
+  /** The OAuth side: /oauth (consent) and POST /auth/eagle/token; its tokens are accepted beside `accessToken`. */
+  oauth: OAuthFakeState;
 }
 
 export interface IntercomConversationSeed {
@@ -49,6 +52,7 @@ export interface IntercomSeed {
   companies?: { companyId: string; name: string }[];
   contacts?: { name: string; email: string; companyIndex?: number }[];
   conversations?: IntercomConversationSeed[];
+  oauth?: { apps?: OAuthApp[] };
 }
 
 export const INTERCOM_SPEC_FILE = join(VENDOR_SPECS_DIR, "intercom", "api.intercom.io.2.14.yaml");
@@ -316,6 +320,7 @@ export function intercomState(seed: IntercomSeed = {}): IntercomState {
     replies: [],
     messages: [],
     nextId: 1,
+    oauth: oauthFakeState("intercom", seed.oauth),
   };
   state.companies = (seed.companies ?? []).map((c, i) => ({
     type: "company",
@@ -379,6 +384,9 @@ export function intercomState(seed: IntercomSeed = {}): IntercomState {
   return state;
 }
 
+/** app.intercom.com/oauth and api.intercom.io/auth/eagle/token, on the fake's one origin. */
+const INTERCOM_OAUTH_PATHS = { authorize: "/oauth", token: "/auth/eagle/token" };
+
 /** Starts the Intercom fake: requests the real API would reject get a 400 and a recorded violation. */
 export function startIntercomFake(seed: IntercomSeed = {}): Promise<RunningFake<IntercomState>> {
   const state = intercomState(seed);
@@ -386,12 +394,16 @@ export function startIntercomFake(seed: IntercomSeed = {}): Promise<RunningFake<
     {
       name: "intercom",
       route: (req) => {
-        if (!req.bearer || (state.accessToken !== undefined && req.bearer !== state.accessToken))
+        const oauth = oauthRoutes(state.oauth, req, INTERCOM_OAUTH_PATHS);
+        if (oauth) return oauth;
+        const issued = req.bearer !== undefined && state.oauth.accessTokens.has(req.bearer);
+        if (!req.bearer || (state.accessToken !== undefined && req.bearer !== state.accessToken && !issued))
           return icError(401, "unauthorized", "Access Token Invalid");
         if (req.path === "/messages" && req.method === "POST") return createMessage(state, req);
         return req.path.startsWith("/contacts") ? contacts(state, req) : conversations(state, req);
       },
       unauthorized: () => icError(401, "unauthorized", "Access Token Invalid"),
+      isPublic: (req) => Object.values(INTERCOM_OAUTH_PATHS).includes(req.path),
       contract: intercomContract(),
       contractRejection: (v) => icError(400, "parameter_invalid", v.errors.join("; ")),
     },

@@ -22,7 +22,7 @@ interface IssuedCode {
 
 /** The authorization server side of a vendor fake: consent page, single-use codes, PKCE, token and refresh grants. */
 export interface OAuthFakeState {
-  style: "hubspot" | "salesforce" | "google";
+  style: "hubspot" | "salesforce" | "google" | "zendesk" | "intercom";
   apps: OAuthApp[];
   codes: Map<string, IssuedCode>;
   /** Access tokens issued here and when they expire (tokens not issued here are not checked). */
@@ -49,8 +49,8 @@ export function oauthFakeState(
     refreshTokens: new Map(),
     grants: [],
     now: Date.now,
-    // Salesforce: codes are valid 15 minutes; HubSpot documents none, RFC 6749 §4.1.2 recommends at most 10
-    codeTtlMs: style === "salesforce" ? 15 * 60_000 : 10 * 60_000,
+    // Salesforce: codes are valid 15 minutes, Intercom's about 5; HubSpot documents none, RFC 6749 §4.1.2 says at most 10
+    codeTtlMs: style === "salesforce" ? 15 * 60_000 : style === "intercom" ? 5 * 60_000 : 10 * 60_000,
     accessTtlSec: seed.accessTtlSec ?? 1800,
   };
 }
@@ -102,7 +102,8 @@ function authorize(s: OAuthFakeState, req: FakeRequest): Reply {
   const state = q.get("state");
   const back = new URL(redirectUri);
   if (state !== null) back.searchParams.set("state", state);
-  if (q.get("response_type") !== "code") {
+  // Intercom's authorize URL carries only client_id, state and redirect_uri
+  if (s.style !== "intercom" && q.get("response_type") !== "code") {
     back.searchParams.set("error", "unsupported_response_type");
     return { status: 302, headers: { location: back.toString() } };
   }
@@ -127,7 +128,10 @@ function authorize(s: OAuthFakeState, req: FakeRequest): Reply {
   s.codes.set(code, {
     clientId: app.clientId,
     redirectUri,
-    ...(challenge && q.get("code_challenge_method") === "S256" ? { challenge } : {}),
+    // Intercom has no PKCE: it ignores the challenge
+    ...(challenge && q.get("code_challenge_method") === "S256" && s.style !== "intercom"
+      ? { challenge }
+      : {}),
     scope: q.get("scope") ?? "",
     expiresAt: s.now() + s.codeTtlMs,
     used: false,
@@ -146,6 +150,11 @@ function issue(
   offline = true,
 ) {
   const accessToken = `${s.style === "salesforce" ? "00D!" : "CJ"}${randomBytes(18).toString("base64url")}`;
+  // Intercom's tokens do not expire and come without a refresh token
+  if (s.style === "intercom") {
+    s.accessTokens.set(accessToken, Number.POSITIVE_INFINITY);
+    return json(200, { token_type: "Bearer", token: accessToken, access_token: accessToken });
+  }
   s.accessTokens.set(accessToken, s.now() + s.accessTtlSec * 1000);
   const refreshToken = refresh ?? randomBytes(24).toString("base64url");
   s.refreshTokens.set(refreshToken, clientId);
@@ -157,6 +166,15 @@ function issue(
       ...(refresh === undefined && offline ? { refresh_token: refreshToken } : {}),
       scope,
       token_type: "Bearer",
+    });
+  // Zendesk's newer tokens: expiring, with a refresh token and the granted scope
+  if (s.style === "zendesk")
+    return json(200, {
+      access_token: accessToken,
+      token_type: "bearer",
+      scope,
+      refresh_token: refreshToken,
+      expires_in: s.accessTtlSec,
     });
   if (s.style === "hubspot")
     return json(200, {
@@ -211,7 +229,8 @@ export function oauthToken(s: OAuthFakeState, req: FakeRequest, instanceUrl: str
   code.used = true;
   if (code.expiresAt <= s.now())
     return tokenError(s, 400, "invalid_grant", "BAD_AUTH_CODE", "expired authorization code");
-  if (code.redirectUri !== f.get("redirect_uri"))
+  // Intercom's exchange takes only code, client_id and client_secret
+  if (s.style !== "intercom" && code.redirectUri !== f.get("redirect_uri"))
     return tokenError(
       s,
       400,
@@ -237,3 +256,21 @@ export const accessExpired = (s: OAuthFakeState, bearer: string | undefined) => 
   const until = bearer === undefined ? undefined : s.accessTokens.get(bearer);
   return until !== undefined && until <= s.now();
 };
+
+/**
+ * The consent page and token endpoint on the vendor's paths (Zendesk, Intercom), or undefined for its API;
+ * a refresh token not issued here is `invalid_grant` (RFC 6749 §5.2).
+ */
+export function oauthRoutes(
+  s: OAuthFakeState,
+  req: FakeRequest,
+  paths: { authorize: string; token: string },
+): Reply | undefined {
+  if (req.path === paths.authorize) return authorize(s, req);
+  if (req.path !== paths.token) return undefined;
+  if (req.method !== "POST") return json(405, { error: "invalid_request", error_description: "POST only" });
+  return (
+    oauthToken(s, req, "") ??
+    json(400, { error: "invalid_grant", error_description: "refresh token not issued to this client" })
+  );
+}

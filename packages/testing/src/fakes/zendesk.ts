@@ -10,6 +10,7 @@
  * oldest update first, with `include=metric_sets`, at most 10 requests a minute (429 + Retry-After).
  */
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import { accessExpired, type OAuthApp, type OAuthFakeState, oauthFakeState, oauthRoutes } from "./oauth";
 import { parseZendeskSearch, runZendeskSearch, SEARCH_ALIASES } from "./zendesk-search";
 
 type Row = Record<string, unknown> & { id: number };
@@ -46,6 +47,8 @@ export interface ZendeskState {
   articles: Row[];
   audits: ZendeskAudit[];
   nextId: number;
+  /** The OAuth side: /oauth/authorizations/new and POST /oauth/tokens (PKCE checked), on the fake's origin. */
+  oauth: OAuthFakeState;
 }
 
 export interface ZendeskSeed {
@@ -55,9 +58,11 @@ export interface ZendeskSeed {
   satisfactionRatings?: Omit<Row, "id">[];
   ticketMetrics?: Omit<Row, "id">[];
   articles?: Omit<Row, "id">[];
+  oauth?: { apps?: OAuthApp[]; accessTtlSec?: number };
 }
 
 const API = "/api/v2";
+const OAUTH_PATHS = { authorize: "/oauth/authorizations/new", token: "/oauth/tokens" };
 const FIXED_TIME = "2025-01-15T10:00:00Z";
 const MAX_PAGE = 100;
 
@@ -464,6 +469,7 @@ export function zendeskState(seed: ZendeskSeed = {}): ZendeskState {
     updateLimit: { perWindow: 100, windowMs: 60_000 },
     updateHits: [],
     failAfterApply: { status: 503, times: 0 },
+    oauth: oauthFakeState("zendesk", seed.oauth),
   };
   const add = (row: Omit<Row, "id">): Row => ({
     created_at: FIXED_TIME,
@@ -496,8 +502,16 @@ export function startZendeskFake(seed: ZendeskSeed = {}): Promise<RunningFake<Ze
   return startFake(
     {
       name: "zendesk",
-      route: (req) => route(state, req),
+      route: (req) => {
+        const oauth = oauthRoutes(state.oauth, req, OAUTH_PATHS);
+        if (oauth) return oauth;
+        // an OAuth token issued here and expired (node-zendesk's `oauth: true` sends it as Bearer)
+        if (accessExpired(state.oauth, req.bearer))
+          return zdError(401, "Couldn't authenticate you", "Invalid or expired token");
+        return route(state, req);
+      },
       unauthorized: () => zdError(401, "Couldn't authenticate you", "Invalid or expired token"),
+      isPublic: (req) => Object.values(OAUTH_PATHS).includes(req.path),
     },
     state,
   );

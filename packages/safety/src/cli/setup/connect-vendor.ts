@@ -70,14 +70,18 @@ async function consent(
   env: Env,
 ): Promise<string | undefined> {
   const { prompter: p, doctor } = o;
-  if ((conn.vendor !== "hubspot" && conn.vendor !== "salesforce" && conn.vendor !== "google") || !conn.vault)
+  if (
+    !("vault" in conn) ||
+    !conn.vault ||
+    !(doctor.CONSENT_VENDORS as readonly string[]).includes(conn.vendor)
+  )
     return "No OAuth consent for this vendor.";
   const label = doctor.VENDOR_LABELS[conn.vendor];
   const secret = clientSecret ?? conn.vault.clientSecret;
   if (!secret) return "The app's client secret is required.";
   if (!o.vault)
     return "The credential vault is not available here: use `revops setup` or `revops connections add`.";
-  const provider = doctor.consentProvider(conn.vendor, {
+  const provider = doctor.consentProvider(conn.vendor as (typeof doctor.CONSENT_VENDORS)[number], {
     tokenUrl: conn.vault.tokenUrl,
     ...(conn.baseUrl ? { testBaseUrl: conn.baseUrl } : {}),
   });

@@ -100,10 +100,12 @@ export function registerSetupCommand(program: Command, deps: SetupCliDeps): Comm
       // a vendor two servers use (HubSpot for sales and marketing) is asked for once
       for (const vendor of new Set([...picked.values()].filter((v) => v !== undefined))) {
         const selectors = [...picked].filter(([, v]) => v === vendor).map(([s]) => s);
+        // a vault key generated for an earlier vendor is the one this vendor's tokens go under too
+        const key = changes.REVOPS_MASTER_KEY;
         const result = await connectVendor(vendor, {
           prompter: p,
           doctor,
-          env: target.env,
+          env: key ? { ...target.env, REVOPS_MASTER_KEY: key } : target.env,
           selectors: Object.fromEntries(selectors.map((s) => [s.variable, vendor])),
           timeoutMs,
           ...consent,
