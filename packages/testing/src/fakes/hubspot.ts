@@ -13,8 +13,8 @@
  */
 
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
-import { formsRoute } from "./hubspot-forms";
 import { batchArchive, batchUpdate } from "./hubspot-batch";
+import { formsRoute } from "./hubspot-forms";
 import { listsRoute } from "./hubspot-lists";
 import {
   accessExpired,

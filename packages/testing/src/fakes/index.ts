@@ -54,8 +54,8 @@ export {
   hubspotState,
   startHubSpotFake,
 } from "./hubspot";
-export { type HubSpotFormSeed, hubspotForms, seedHubSpotForms } from "./hubspot-forms";
 export { hubspotArchive } from "./hubspot-batch";
+export { type HubSpotFormSeed, hubspotForms, seedHubSpotForms } from "./hubspot-forms";
 export {
   type HubSpotFakeList,
   type HubSpotListSeed,

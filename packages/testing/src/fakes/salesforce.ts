@@ -13,8 +13,8 @@ import {
   oauthFakeState,
   oauthToken,
 } from "./oauth";
-import { SOAP_PATH, soapRoute } from "./salesforce-soap";
 import { sobjectCollections } from "./salesforce-collections";
+import { SOAP_PATH, soapRoute } from "./salesforce-soap";
 import { type OrgRates, parseSoql, runSoql, SoqlError } from "./soql";
 
 export type SObjectRow = Record<string, unknown> & { Id: string };
