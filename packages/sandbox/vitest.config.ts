@@ -15,6 +15,8 @@ export default workspaceTestConfig({
     "src/ports/crm-deal.ts",
     "src/ports/crm-lead-write.ts",
     "src/ports/crm-leads.ts",
+    // apps/sales/test/records-vendors.test.ts and records-write.test.ts (bulk updates, deletes to the recycle bin)
+    "src/ports/crm-records.ts",
     "src/ports/cs-adoption.ts",
     "src/ports/cs-book.ts",
     "src/ports/cs-kb.ts",
@@ -32,5 +34,7 @@ export default workspaceTestConfig({
     // apps/sales/test/pipeline-settings-store.test.ts (both engines) and pipeline-settings.test.ts
     "src/ports/pipeline-settings.ts",
     "src/ports/segments.ts",
+    // apps/marketing/test/web.test.ts (web_analytics and forms_list recomputed with SQL)
+    "src/ports/web.ts",
   ],
 });
