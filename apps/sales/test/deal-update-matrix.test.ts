@@ -15,11 +15,14 @@ describeGuardMatrix(createSalesServer(), {
     // a write-back always asks a human (a plain enrichment under APOLLO_CREDIT_CONFIRM_ABOVE does not)
     account_enrich: { account_id: "acc_0001", write_back: true },
     pipeline_settings: { action: "update", set: { "quota.usr_02.2026-Q4": 123_456 } },
+    // by id: the example's owner-and-stage filter matches no deal at this scale
+    records_bulk_update: { record_type: "deal", where: ["deal_0001"], set: { next_step: "Matrix bulk" } },
   },
   changedArgs: {
     deal_update: { deal_id: "deal_0001", next_step: "Another step" },
     pipeline_settings: { action: "update", set: { "quota.usr_02.2026-Q4": 654_321 } },
     account_enrich: { account_id: "acc_0001", write_back: true, people: 1 },
+    records_bulk_update: { record_type: "deal", where: ["deal_0001"], set: { next_step: "Another bulk" } },
   },
   env: { SANDBOX_SCALE: "0.1" },
 });

@@ -1,10 +1,10 @@
-import { annotations, userError, WrittenSchema } from "@revops/kit";
+import { annotations, ToolError, userError, WrittenSchema } from "@revops/kit";
 import { BULK_FIELDS, type BulkType, type RecordFields, type RecordRow } from "@revops/sandbox";
 import { z } from "zod";
 import { type SalesPorts, salesTool } from "../../ports";
 import { ownerLabel, resolveOwner } from "../deals-write/owner";
 import { StageSchema } from "../schemas";
-import { IdsSchema, sampleOf, selectRecords } from "./selection";
+import { IdsSchema, parseWhere, sampleOf, selectRecords } from "./selection";
 import { recordsWriteToolset } from "./toolset";
 
 const input = z
@@ -79,7 +79,22 @@ async function fieldsOf(ports: SalesPorts, type: BulkType, value: unknown) {
 
 /** The selection, the fields and per record what changes (records already as asked stay as they are). */
 async function planOf(ports: SalesPorts, a: Input) {
-  const { f, shown, owners } = await fieldsOf(ports, a.record_type, a.set);
+  // both arguments checked before either fails, so one answer names every argument that is wrong
+  const [fields, where] = await Promise.allSettled([
+    fieldsOf(ports, a.record_type, a.set),
+    (async () => parseWhere(a.where, "where"))(),
+  ]);
+  if (
+    fields.status === "rejected" &&
+    where.status === "rejected" &&
+    fields.reason instanceof ToolError &&
+    where.reason instanceof ToolError
+  ) {
+    const errs = [where.reason, fields.reason];
+    throw userError(errs.map((e) => e.message).join(" "), { fields: errs.flatMap((e) => e.fields) });
+  }
+  if (fields.status === "rejected") throw fields.reason;
+  const { f, shown, owners } = fields.value as Awaited<ReturnType<typeof fieldsOf>>;
   const sel = await selectRecords(ports, a.record_type, a.where);
   const label = (field: string, v: string | null) => (field === "owner" && v ? (owners.get(v) ?? v) : v);
   const diffs = (r: RecordRow) =>

@@ -37,7 +37,10 @@ async function filterOf(
 }
 
 /** `where` as ids (a list of strings) or a filter (an object of strings); anything else names the field. */
-function parseWhere(where: unknown, field: string): { ids: string[] } | { filter: Record<string, string> } {
+export function parseWhere(
+  where: unknown,
+  field: string,
+): { ids: string[] } | { filter: Record<string, string> } {
   if (Array.isArray(where) && where.length > 0 && where.every((x) => typeof x === "string" && x.length > 0))
     return { ids: [...new Set(where as string[])] };
   if (
