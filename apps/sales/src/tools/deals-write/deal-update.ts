@@ -146,7 +146,7 @@ const portsOf = (ctx: ToolContext<SalesPorts>) => ctx.ports;
 
 export const dealUpdate = salesTool({
   name: "deal_update",
-  title: "Update a deal",
+  title: "Update or move a deal",
   description:
     "Changes a deal's stage, amount, close date, next step or owner; a human confirms the exact change.",
   toolset: dealsWriteToolset.name,

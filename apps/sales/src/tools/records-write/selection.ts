@@ -47,6 +47,7 @@ export function parseWhere(
     where &&
     typeof where === "object" &&
     !Array.isArray(where) &&
+    Object.keys(where).length > 0 &&
     Object.values(where).every((v) => typeof v === "string")
   )
     return { filter: where as Record<string, string> };
