@@ -200,6 +200,23 @@ describe.each(ENGINES)("AuditLog on %s", (_name, makeEngine) => {
       expect(report.unsignedTail.lastSignedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     });
 
+    it("never by a reader: verifying does not sign the tail it checks", async () => {
+      const { log, db, dir } = await open({ checkpointEveryRecords: 1000 });
+      await log.append(call(1));
+      await log.append(call(2));
+      const reader = await openAuditLog({
+        db,
+        checkpointDir: join(dir, "checkpoints"),
+        keyDir: join(dir, "keys"),
+        checkpointEveryMinutes: 0.0005,
+        signs: false,
+      });
+      await new Promise((r) => setTimeout(r, 60));
+      expect((await reader.verify()).unsignedTail).toEqual({ records: 2 });
+      await reader.close();
+      expect(existsSync(join(dir, "checkpoints"))).toBe(false);
+    });
+
     it("every T minutes, and on demand", async () => {
       let now = Date.parse("2025-01-01T00:00:00Z");
       const { log, dir } = await open({

@@ -69,6 +69,8 @@ export interface AuditLogOptions {
   migrate?: boolean;
   /** close() also closes db (for CLIs that own their connection). */
   closeDb?: boolean;
+  /** Sign in the background and on close (default true); false for readers such as `revops audit verify`, which must not bless what they check. */
+  signs?: boolean;
   /** Failures of background checkpoints (default: a process warning on stderr). */
   onError?: (err: unknown) => void;
   now?: () => Date;
@@ -136,8 +138,10 @@ export class AuditLog {
     if (opts.checkpointDir !== undefined) {
       this.lastCheckpointSeq = latestCheckpointSeq(opts.checkpointDir);
       // catches records written by appendInTx or by other processes while this one is idle
-      this.timer = setInterval(() => this.background(), this.everyMs);
-      this.timer.unref();
+      if (opts.signs !== false) {
+        this.timer = setInterval(() => this.background(), this.everyMs);
+        this.timer.unref();
+      }
     }
   }
 
@@ -327,13 +331,13 @@ export class AuditLog {
     return row ?? { seq: 0, hash: GENESIS_HASH };
   }
 
-  /** Stops the checkpoint timer, signs any unsigned tail, and closes db when closeDb was set. */
+  /** Stops the checkpoint timer, signs any unsigned tail (unless `signs` is false), and closes db when closeDb was set. */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
     clearInterval(this.timer);
-    if (this.opts.checkpointDir !== undefined) {
+    if (this.opts.checkpointDir !== undefined && this.opts.signs !== false) {
       const head = await this.head().catch(() => undefined);
       if (head && head.seq > latestCheckpointSeq(this.opts.checkpointDir))
         this.safely(() => this.writeCheckpoint(head.seq, head.hash));

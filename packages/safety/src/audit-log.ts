@@ -12,13 +12,15 @@ export function auditPaths(cfg: SafetyConfig) {
   };
 }
 
-export const openAuditFor = (cfg: SafetyConfig, db: SqlDb, closeDb = false): Promise<AuditLog> =>
+/** `reader`: the `revops audit` commands, which close the database and never sign what they read. */
+export const openAuditFor = (cfg: SafetyConfig, db: SqlDb, reader = false): Promise<AuditLog> =>
   openAuditLog({
     db,
     ...auditPaths(cfg),
     checkpointEveryRecords: cfg.AUDIT_CHECKPOINT_EVERY_RECORDS,
     checkpointEveryMinutes: cfg.AUDIT_CHECKPOINT_EVERY_MINUTES,
-    closeDb,
+    closeDb: reader,
+    signs: !reader,
   });
 
 /** One audit log per process, shared by the pipeline hook, the guards and the audit_query tool. */
