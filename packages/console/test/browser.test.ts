@@ -60,6 +60,32 @@ describe.skipIf(skipBrowser)("the console in Chromium", () => {
     expect(run.isError, textOf(run)).toBeFalsy();
   });
 
+  it("follows the confirmation link in a queued plan's result and rejects the plan with a reason", async () => {
+    const queued = await assistant.callTool({
+      name: "caps_update",
+      arguments: { scope: "per_day", amount: 9000 },
+    });
+    const link = /http:\/\/127\.0\.0\.1:\d+\/console\/approvals\/apr_[\w-]+/.exec(textOf(queued))?.[0];
+    expect(link, textOf(queued)).toBeTruthy();
+    await page.goto(link as string);
+    expect(await page.locator("pre").first().textContent()).toContain("$9,000");
+    await page.getByLabel("Reason for rejecting").fill("daily cap stays put this month");
+    await Promise.all([
+      page.waitForLoadState(),
+      page.getByRole("button", { name: "Reject this plan" }).click(),
+    ]);
+    await page
+      .getByText(/Rejected by dana@example.com \(console\): daily cap stays put this month/)
+      .waitFor();
+    await expectAccessible(page);
+    const run = await assistant.callTool({
+      name: "caps_update",
+      arguments: { scope: "per_day", amount: 9000, approval_id: link?.split("/").at(-1) },
+    });
+    expect(run.isError).toBe(true);
+    expect(textOf(run)).toContain("daily cap stays put this month");
+  });
+
   it("finds the approval in the audit log", async () => {
     await page.getByRole("link", { name: "Audit log" }).click();
     await page.getByText("Chain verified").waitFor();

@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -37,6 +38,15 @@ const spendModule = defineServer({
 
 const schema = baseConfigSchema.extend(guardConfigSchema.shape);
 
+/** A free loopback port, so the console's address (CONSOLE_URL) is known before the server starts. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 export interface Harness {
   base: string;
   mcpUrl: string;
@@ -55,6 +65,7 @@ export async function startHarness(
   signIn: { oidc?: (consoleBase: () => string) => OidcSettings; localSignIn?: boolean } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "console-"));
+  const port = await freePort();
   let log: Promise<AuditLog> | undefined;
   let rtRef: KitRuntime | undefined;
   const audit = () => {
@@ -83,8 +94,9 @@ export async function startHarness(
     {
       modules: [spendModule],
       defaultPort: 0,
-      argv: ["--http", "--port", "0", "--data-dir", dataDir, "--log-level", "silent"],
-      env: {},
+      argv: ["--http", "--port", String(port), "--data-dir", dataDir, "--log-level", "silent"],
+      // queued plans link to their console page
+      env: { CONSOLE_URL: `http://127.0.0.1:${port}/console` },
       hooks: async (rt) => {
         rtRef = rt;
         return {
