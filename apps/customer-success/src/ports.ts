@@ -19,6 +19,7 @@ import {
   type SandboxTasks,
   type SignalsQuery,
   type SizeBand,
+  type SystemCompany,
   type TermHistory,
   type TicketChanges,
   type TicketCreateResult,
@@ -101,6 +102,11 @@ export type ChurnHistory = RenewalHistory & { note?: string };
 
 /** What the customer-success tools need; the sandbox and vendor adapters (Zendesk, Intercom, Mixpanel) implement it. */
 export interface SupportPort {
+  /**
+   * The help desk's organizations as it keeps them (its own id and spelling, a domain, the CRM id where someone
+   * stored it): the suite's identity graph links them to CRM accounts. Vendors only; the sandbox plants its own.
+   */
+  identityCompanies?(): Promise<SystemCompany[]>;
   /** Current customers' health signals, today's or (`asOf`) as they stood on a past day. */
   accountSignals(q?: SignalsQuery): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;

@@ -17,6 +17,7 @@ import type {
   DealRecordExtras,
   DealRow,
   DealTimelines,
+  IdentityAccount,
   KnownPerson,
   LeadChanges,
   LeadConversion,
@@ -157,6 +158,8 @@ export interface CrmPort {
   pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]>;
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  /** Every account's id, name and website (as the CRM holds it): what the suite's identity graph links to. */
+  identityAccounts(): Promise<IdentityAccount[]>;
   /**
    * Accounts that may match `q`: the exact filters (domain, owner, industry) applied, the name loosely (sharing a
    * three-letter piece, or the vendor's nearest search); accounts_search ranks them by name similarity.

@@ -220,6 +220,7 @@ export {
   type ZendeskConnector,
   type ZendeskMetricSet,
   type ZendeskNewTicket,
+  type ZendeskOrganization,
   type ZendeskSatisfactionRating,
   type ZendeskTicket,
   type ZendeskUser,

@@ -95,5 +95,8 @@ describe("Zendesk Create Ticket over node-zendesk", () => {
     const next = await zd.listArticles({ after: first.value.nextCursor as string, limit: 2 });
     expect(next.value.results.map((a) => a.title)).toEqual(["Three"]);
     expect(next.value.nextCursor).toBeUndefined();
+    const orgs = await zd.listOrganizations();
+    expect(orgs.value.results.map((o) => [o.id, o.name])).toEqual([[3, "Acme"]]);
+    expect(orgs.value.nextCursor).toBeUndefined();
   });
 });

@@ -98,6 +98,7 @@ export {
   type DealRecord,
   type DealRow,
   type DealStatus,
+  type IdentityAccount,
   type NewDeal,
   type Owner,
   SandboxCrm,

@@ -1,5 +1,12 @@
 import type { Freshness, WithFreshness } from "@revops/connectors/freshness";
-import type { AccountSignals, NpsResponseRow, Page, TicketQuery, TicketRow } from "@revops/sandbox";
+import type {
+  AccountSignals,
+  NpsResponseRow,
+  Page,
+  SystemCompany,
+  TicketQuery,
+  TicketRow,
+} from "@revops/sandbox";
 import type {
   ChurnHistory,
   FeatureUse,
@@ -71,6 +78,11 @@ export class CompositeSupport implements SupportPort {
 
   listTickets(q: TicketQuery): Promise<Page<TicketRow>> {
     return this.s.tickets.listTickets(q);
+  }
+
+  /** The help desk's organizations for the suite's identity graph (none when tickets are the sandbox's). */
+  async identityCompanies(): Promise<SystemCompany[]> {
+    return (await this.s.tickets.identityCompanies?.()) ?? [];
   }
 
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {

@@ -1,5 +1,5 @@
 import type { CsPorts } from "@revops/cs-mcp";
-import { ConfigError, type Runtime, ToolError, toolsFor } from "@revops/kit";
+import { ConfigError, type Runtime, toolsFor } from "@revops/kit";
 import type { MarketingPorts } from "@revops/marketing-mcp";
 import type { SalesPorts } from "@revops/sales-mcp";
 import { sandboxCrmCompanies, sandboxDatabase, sandboxSystemCompanies } from "@revops/sandbox";
@@ -61,23 +61,22 @@ export function customerPorts(
     await migrate(sql, identityMigrations);
     return sql;
   });
+  /** The CRM's accounts and the other systems' companies: the sandbox's planted ones, or what the vendors hold. */
+  const sources = async () => {
+    const s = await sales();
+    if (s.source === "sandbox") {
+      const sandbox = await sandboxDatabase(rt);
+      return { accounts: await sandboxCrmCompanies(sandbox), records: await sandboxSystemCompanies(sandbox) };
+    }
+    const records = (await (await cs()).support.identityCompanies?.()) ?? [];
+    return { accounts: await s.crm.identityAccounts(), records };
+  };
   const rebuild = async (): Promise<RebuildStats> => {
-    if ((await sales()).source !== "sandbox")
-      throw new ToolError(
-        "user",
-        "The identity graph reads the sandbox company's systems in this version; with a vendor CRM connected it is not built yet.",
-        { hint: "Unset SALES_CRM to use the sandbox, or use the per-server tools for one system at a time." },
-      );
-    const sandbox = await sandboxDatabase(rt);
-    return rebuildIdentityGraph(
-      await db(),
-      await sandboxCrmCompanies(sandbox),
-      await sandboxSystemCompanies(sandbox),
-      {
-        threshold,
-        at: `${await (await sales()).today()}T12:00:00Z`,
-      },
-    );
+    const { accounts, records } = await sources();
+    return rebuildIdentityGraph(await db(), accounts, records, {
+      threshold,
+      at: `${await (await sales()).today()}T12:00:00Z`,
+    });
   };
   return Promise.resolve({
     sales,

@@ -4,6 +4,13 @@ import { createZendeskSdk, type ZendeskConnection, type ZendeskSdk } from "./cli
 import { throwIfReturnedError } from "./errors";
 
 export type ZendeskTicket = Record<string, unknown> & { id: number; status: string; subject?: string };
+export type ZendeskOrganization = Record<string, unknown> & {
+  id: number;
+  name: string;
+  domain_names?: string[];
+  external_id?: string | null;
+};
+
 export type ZendeskSatisfactionRating = Record<string, unknown> & {
   id: number;
   score: string;
@@ -160,6 +167,11 @@ export interface ZendeskConnector {
     limit?: number;
   }): Promise<MaybeStale<CursorPage<ZendeskSatisfactionRating>>>;
   searchArticles(query: string): Promise<MaybeStale<SearchPage<ZendeskArticle>>>;
+  /** Organizations (name, domain_names, external_id), cursor paged (`page[size]` ≤ 100): the identity graph's side. */
+  listOrganizations(input?: {
+    after?: string;
+    limit?: number;
+  }): Promise<MaybeStale<CursorPage<ZendeskOrganization>>>;
   /** Help Center articles, cursor paged (`page[size]` ≤ 100). */
   listArticles(input?: { after?: string; limit?: number }): Promise<MaybeStale<CursorPage<ZendeskArticle>>>;
   /**
@@ -420,6 +432,16 @@ export async function createZendeskConnector(
         };
         return { results: body.results, count: body.count };
       }),
+    listOrganizations: ({ after, limit } = {}) => {
+      const size = String(pageSize(limit ?? 100));
+      return runtime.read(`organizations:${after ?? ""}:${size}`, async () => {
+        const body = await getRaw<CursorBody>("organizations.list", "organizations.json", {
+          "page[size]": size,
+          "page[after]": after,
+        });
+        return toCursorPage<ZendeskOrganization>(body, "organizations");
+      });
+    },
     listArticles: ({ after, limit } = {}) => {
       const size = String(pageSize(limit ?? 100));
       return runtime.read(`articles:${after ?? ""}:${size}`, async () => {

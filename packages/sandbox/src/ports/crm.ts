@@ -186,6 +186,13 @@ export interface StageReach {
   stages: Record<string, { reached: number; won: number }>;
 }
 
+/** Every account's id, name and website domain: the CRM's side of the suite's identity graph. */
+export interface IdentityAccount {
+  id: string;
+  name: string;
+  domain: string | null;
+}
+
 export interface CrmPort {
   listDeals(q: DealQuery): Promise<Page<DealRow>>;
   dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]>;
@@ -195,6 +202,7 @@ export interface CrmPort {
   pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]>;
   getAccount(id: string): Promise<AccountDetail | undefined>;
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
+  identityAccounts(): Promise<IdentityAccount[]>;
   accountCandidates(q: AccountQuery): Promise<AccountCandidates>;
   openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<Owner[]>;
@@ -441,6 +449,10 @@ export class SandboxCrm implements CrmPort {
 
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return searchByName(this.db, "sb_accounts", prefix, limit);
+  }
+
+  identityAccounts(): Promise<IdentityAccount[]> {
+    return this.db.query("SELECT id, name, domain FROM sb_accounts ORDER BY id");
   }
 
   /** Accounts sharing a three-letter piece of `name` and matching the exact filters (see crm-accounts). */

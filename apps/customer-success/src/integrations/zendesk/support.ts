@@ -17,6 +17,7 @@ import {
   type NpsResponseRow,
   type Page,
   pageLimit,
+  type SystemCompany,
   snippetOf,
   type TicketPriority,
   type TicketQuery,
@@ -220,6 +221,25 @@ export class ZendeskSupport implements SupportPort {
       total: rows.length,
       nextCursor,
     });
+  }
+
+  /** Every organization, 100 a page: its first domain and `external_id` (where teams keep the CRM account id). */
+  async identityCompanies(): Promise<SystemCompany[]> {
+    const out: SystemCompany[] = [];
+    let after: string | undefined;
+    do {
+      const { value: page } = await this.zd.listOrganizations({ after, limit: 100 });
+      for (const o of page.results)
+        out.push({
+          system: "zendesk",
+          externalId: String(o.id),
+          name: o.name,
+          domain: o.domain_names?.[0] ?? null,
+          crmRef: o.external_id || null,
+        });
+      after = page.nextCursor;
+    } while (after);
+    return out;
   }
 
   /** Not in Zendesk: product usage and renewals come from the sandbox until the Mixpanel adapter exists. */

@@ -4,6 +4,7 @@ import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
 import type {
   BulkType,
+  IdentityAccount,
   RecordFields,
   RecordRow,
   RecordSelection,
@@ -302,6 +303,29 @@ export class HubSpotCrm implements CrmPort {
       .map((c) => ({ id: c.id, name: str(c.properties.name) }))
       .filter((c) => c.name.toLowerCase().startsWith(p))
       .slice(0, n);
+  }
+
+  /** Every company's id, name and domain, a page of 100 at a time (the objects API, which does not lag like search). */
+  async identityAccounts(): Promise<IdentityAccount[]> {
+    const { runtime, apis } = this.hs.sdk;
+    const out: IdentityAccount[] = [];
+    let after: string | undefined;
+    do {
+      const page = await runtime.read(`sales:companies.page:${after ?? ""}`, async () => {
+        const { value } = await runtime.attempt("companies.list", () =>
+          apis.companies.basicApi.getPage(100, after, ["name", "domain"]),
+        );
+        return { results: value.results.map(plain), after: value.paging?.next?.after };
+      });
+      for (const c of page.value.results)
+        out.push({
+          id: c.id,
+          name: str(c.properties.name),
+          domain: c.properties.domain ? str(c.properties.domain) : null,
+        });
+      after = page.value.after;
+    } while (after);
+    return out;
   }
 
   /**

@@ -5,6 +5,7 @@ import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
 import type {
   BulkType,
+  IdentityAccount,
   RecordFields,
   RecordRow,
   RecordSelection,
@@ -241,6 +242,12 @@ export class SalesforceCrm implements CrmPort {
       .filter((r) => str(r.Name).toLowerCase().startsWith(p))
       .slice(0, n)
       .map((r) => ({ id: r.Id, name: str(r.Name) }));
+  }
+
+  /** Every Account's Id, Name and Website (paged by queryMore inside the read). */
+  async identityAccounts(): Promise<IdentityAccount[]> {
+    const rows = await this.soql("Id, Name, Website", "Account", [], "Id ASC", new FreshnessTracker(VENDOR));
+    return rows.map((r) => ({ id: r.Id, name: str(r.Name), domain: r.Website ? str(r.Website) : null }));
   }
 
   /**

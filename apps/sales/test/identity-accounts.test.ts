@@ -1,0 +1,79 @@
+import { ensureSandboxLoaded, SandboxCrm } from "@revops/sandbox";
+import { openSql } from "@revops/store";
+import { startHubSpotFake, startSalesforceFake, tempDataDir } from "@revops/testing";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CrmPort } from "../src/ports";
+import { vendorPort } from "./lead-convert-vendors";
+
+/** `CrmPort.identityAccounts`, one contract on every provider: every account, with its name and website. */
+const closers: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+/** 130 companies: more than one vendor page (HubSpot 100, the Salesforce fake's 50 per query page). */
+const COMPANIES = Array.from({ length: 130 }, (_, i) => ({
+  name: `Company ${i + 1}`,
+  domain: `c${i + 1}.test`,
+}));
+
+const providers: [string, () => Promise<CrmPort>][] = [
+  [
+    "sandbox",
+    async () => {
+      const db = await openSql({ dataDir: tempDataDir("identity-accounts") });
+      await ensureSandboxLoaded(db, { scale: 0.05 });
+      closers.push(() => db.close());
+      return new SandboxCrm(db);
+    },
+  ],
+  [
+    "Salesforce (jsforce) over its fake",
+    async () => {
+      const fake = await startSalesforceFake({
+        Account: COMPANIES.map((c) => ({ Name: c.name, Website: `https://www.${c.domain}` })),
+        pageSize: 50,
+      });
+      const { rt, crm } = await vendorPort(
+        { SALES_CRM: "salesforce", SALESFORCE_ACCESS_TOKEN: "00D-static-token" },
+        fake.url,
+      );
+      closers.push(
+        () => fake.close(),
+        () => rt.close(1000),
+      );
+      return crm;
+    },
+  ],
+  [
+    "HubSpot (@hubspot/api-client) over its fake",
+    async () => {
+      const fake = await startHubSpotFake({ companies: COMPANIES });
+      const { rt, crm } = await vendorPort(
+        { SALES_CRM: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-test" },
+        fake.url,
+      );
+      closers.push(
+        () => fake.close(),
+        () => rt.close(1000),
+      );
+      return crm;
+    },
+  ],
+];
+
+describe.each(providers)("identityAccounts on %s", (system, make) => {
+  it("returns every account once, with its name and website domain", async () => {
+    const crm = await make();
+    const rows = await crm.identityAccounts();
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+    if (system === "sandbox") {
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.name && r.domain)).toBe(true);
+      return;
+    }
+    expect(rows).toHaveLength(COMPANIES.length);
+    const byName = new Map(rows.map((r) => [r.name, r.domain]));
+    for (const c of COMPANIES) expect(byName.get(c.name)).toContain(c.domain);
+  });
+});
