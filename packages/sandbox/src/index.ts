@@ -94,12 +94,15 @@ export {
 export {
   type AccountDetail,
   type CrmPort,
+  type CrmQuotaPeriod,
+  type CrmQuotas,
   type DealQuery,
   type DealRecord,
   type DealRow,
   type DealStatus,
   type NewDeal,
   type Owner,
+  SANDBOX_QUOTAS_NOTE,
   SandboxCrm,
   type StageChange,
 } from "./ports/crm.js";
