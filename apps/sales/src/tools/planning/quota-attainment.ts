@@ -70,9 +70,11 @@ export const quotaAttainment = salesTool({
       crmQuotas(ports, from, to),
     ]);
     const clock = quarterClock(from, to, today);
-    const quotas = chooseQuotas(quarterQuotas(fromCrm.periods, from, to), configured);
     const names = new Map(owners.map((o) => [o.id, o.name]));
     for (const d of deals) if (!names.has(d.ownerId)) names.set(d.ownerId, d.ownerName);
+    // a configured quota for someone this CRM does not know (another CRM's or the sandbox's rep) is not this team's
+    const known = configured.filter((q) => names.has(q.ownerId));
+    const quotas = chooseQuotas(quarterQuotas(fromCrm.periods, from, to), known);
     const ids = [...new Set([...quotas.keys(), ...deals.map((d) => d.ownerId)])].sort();
     const line = (ds: typeof deals, quota: number | null) =>
       attainmentLine(ds, quota, settings.probabilities, clock, today);
@@ -113,6 +115,10 @@ export const quotaAttainment = salesTool({
     if (overridden.length)
       caveats.push(
         `The CRM's quota is used over a different configured one for ${overridden.map((r) => r.owner).join(", ")}.`,
+      );
+    if (known.length < configured.length)
+      caveats.push(
+        `${configured.length - known.length} configured quotas name owners this CRM does not list: left out.`,
       );
     const unset = reps.filter((r) => r.quota === null);
     if (unset.length)
