@@ -130,7 +130,7 @@ describe("quota_attainment over Salesforce through the MCP client: CRM quotas, c
     for (const q of fake.state.objects.ForecastingQuota?.values() ?? []) {
       const p = periods.get(String(q.PeriodId));
       const [ps, pe] = [String(p?.StartDate), String(p?.EndDate)];
-      const inside = days(ps > FROM ? ps : FROM, pe < TO ? pe : TO);
+      const inside = days([ps, FROM].sort()[1] as string, [pe, TO].sort()[0] as string);
       const owner = String(q.QuotaOwnerId);
       crm.set(owner, (crm.get(owner) ?? 0) + (Number(q.QuotaAmount) * inside) / days(ps, pe));
     }
