@@ -13,6 +13,7 @@ import type {
   ContactWrite,
   ConversionCell,
   ConversionWrite,
+  CrmQuotas,
   DealQuery,
   DealRecordExtras,
   DealRow,
@@ -53,6 +54,8 @@ export type {
   ContactWrite,
   ConversionCell,
   ConversionWrite,
+  CrmQuotaPeriod,
+  CrmQuotas,
   KnownPerson,
   LeadChanges,
   LeadConversion,
@@ -168,6 +171,12 @@ export interface CrmPort {
   /** Open deals with their risk inputs, the typical days per stage, and caveats for what this CRM cannot supply. */
   openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<{ id: string; name: string; email: string; region: string }[]>;
+  /**
+   * The CRM's own quota periods overlapping [from, to] (Salesforce ForecastingQuota, HubSpot revenue goals), owners as
+   * `listOwners` ids and amounts in the currency deals are read in. Never throws for a CRM that keeps none or does not
+   * let us read them: `unavailable` says why (feature off, permission, scope), and configured quotas apply.
+   */
+  quotaPeriods(from: string, to: string): Promise<CrmQuotas>;
   /**
    * Deals won or lost with a close date in [from, to]: type, amount, owner, account segment, lead source, created and
    * close dates, and the CRM's loss reason or the stage a loss happened in (what sales_report groups and measures).

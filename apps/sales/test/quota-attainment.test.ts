@@ -144,10 +144,14 @@ describe("quota_attainment on the sandbox, recomputed with SQL", () => {
     const r = await s.call("quota_attainment", {});
     expect(r.data.quarter).toBe("2026-Q4");
     expect(r.data.meta).toMatchObject({
-      method: "quota-attainment v1",
+      method: "quota-attainment v2 (CRM quotas, else configured)",
       as_of: "2026-11-23",
       source: "sandbox",
     });
     expect(r.data.meta.inputs.quota_source).toBe("pipeline_settings");
+    // the sandbox CRM keeps no quota objects: every quota is a configured one, and the result says so
+    for (const l of r.data.reps as { quota: number | null; quota_source: string | null }[])
+      expect(l.quota_source).toBe(l.quota === null ? null : "configured");
+    expect(r.data.meta.caveats.join(" ")).toMatch(/sandbox CRM keeps no quota objects.*pipeline_settings/);
   });
 });

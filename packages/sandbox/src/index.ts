@@ -94,6 +94,8 @@ export {
 export {
   type AccountDetail,
   type CrmPort,
+  type CrmQuotaPeriod,
+  type CrmQuotas,
   type DealQuery,
   type DealRecord,
   type DealRow,
@@ -101,6 +103,7 @@ export {
   type IdentityAccount,
   type NewDeal,
   type Owner,
+  SANDBOX_QUOTAS_NOTE,
   SandboxCrm,
   type StageChange,
 } from "./ports/crm.js";

@@ -3,7 +3,7 @@ import { isOpen } from "./pipeline";
 
 /** Deal types that count toward quota; renewals are reported beside them, never counted. */
 export const QUOTA_TYPES = ["new_business", "expansion"] as const;
-export const QUOTA_METHOD = "quota-attainment v1";
+export const QUOTA_METHOD = "quota-attainment v2 (CRM quotas, else configured)";
 
 export interface QuotaDeal {
   ownerId: string;
@@ -87,4 +87,78 @@ export function attainmentLine(
     projected_attainment_pct: quota ? pct((bookings + Math.round(weighted)) / quota) : null,
     past_due: pastDue,
   };
+}
+
+/** A CRM quota period: owner, first and last day (inclusive), amount. */
+export interface QuotaPeriod {
+  ownerId: string;
+  start: string;
+  end: string;
+  amount: number;
+}
+
+/** One owner's quota for a quarter from the CRM's periods, and how many of the quarter's days they cover. */
+export interface CrmQuarterQuota {
+  amount: number;
+  coveredDays: number;
+  /** Periods that reach outside the quarter and were prorated by days. */
+  prorated: number;
+}
+
+/**
+ * Each owner's quota for [from, to] from CRM periods: a period inside the quarter counts whole (monthly periods add
+ * up), one reaching outside it counts by the share of its days inside (a yearly quota gives a quarter its days'
+ * share). Rounded to whole dollars; days covered twice (overlapping periods) are counted once in `coveredDays`.
+ */
+export function quarterQuotas(
+  periods: readonly QuotaPeriod[],
+  from: string,
+  to: string,
+): Map<string, CrmQuarterQuota> {
+  const out = new Map<string, CrmQuarterQuota & { days: Set<number> }>();
+  const q0 = dayNumber(from);
+  const q1 = dayNumber(to);
+  for (const p of periods) {
+    const p0 = dayNumber(p.start);
+    const p1 = dayNumber(p.end);
+    const lo = Math.max(p0, q0);
+    const hi = Math.min(p1, q1);
+    if (hi < lo || p1 < p0) continue;
+    const share = (hi - lo + 1) / (p1 - p0 + 1);
+    const line = out.get(p.ownerId) ?? { amount: 0, coveredDays: 0, prorated: 0, days: new Set<number>() };
+    line.amount += p.amount * share;
+    if (share < 1) line.prorated += 1;
+    for (let d = lo; d <= hi; d++) line.days.add(d);
+    out.set(p.ownerId, line);
+  }
+  return new Map(
+    [...out].map(([id, { days, amount, prorated }]) => [
+      id,
+      { amount: Math.round(amount), coveredDays: days.size, prorated },
+    ]),
+  );
+}
+
+export type QuotaSource = "crm" | "configured";
+
+/** Each owner's quota and where it came from: the CRM's where it has one, else the configured one. */
+export function chooseQuotas(
+  crm: ReadonlyMap<string, CrmQuarterQuota>,
+  configured: readonly { ownerId: string; amount: number }[],
+): Map<string, { amount: number; source: QuotaSource; configured?: number; coveredDays?: number }> {
+  const out = new Map<
+    string,
+    { amount: number; source: QuotaSource; configured?: number; coveredDays?: number }
+  >();
+  for (const q of configured) out.set(q.ownerId, { amount: q.amount, source: "configured" });
+  for (const [ownerId, q] of crm) {
+    const mine = out.get(ownerId)?.amount;
+    out.set(ownerId, {
+      amount: q.amount,
+      source: "crm",
+      coveredDays: q.coveredDays,
+      ...(mine === undefined ? {} : { configured: mine }),
+    });
+  }
+  return out;
 }

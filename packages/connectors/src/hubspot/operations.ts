@@ -84,6 +84,8 @@ export interface HubSpotOwner {
   email: string;
   firstName: string;
   lastName: string;
+  /** The owner's HubSpot user id (goals name users, not owners); absent for an owner without a user. */
+  userId?: string;
 }
 
 export interface HubSpotConnector {
@@ -342,6 +344,7 @@ export async function createHubSpotConnector(
             email: String(o.email ?? ""),
             firstName: String(o.firstName ?? ""),
             lastName: String(o.lastName ?? ""),
+            ...(o.userId === undefined || o.userId === null ? {} : { userId: String(o.userId) }),
           })),
         );
         after = value.paging?.next?.after;

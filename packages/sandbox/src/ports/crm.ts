@@ -206,7 +206,29 @@ export interface CrmPort {
   accountCandidates(q: AccountQuery): Promise<AccountCandidates>;
   openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<Owner[]>;
+  quotaPeriods(from: string, to: string): Promise<CrmQuotas>;
 }
+
+/** One quota period as the CRM keeps it (Salesforce ForecastingQuota, HubSpot goal target), in our currency. */
+export interface CrmQuotaPeriod {
+  /** Our owner id (the CRM's user/owner id, as deals carry it). */
+  ownerId: string;
+  /** First and last day of the period, inclusive (YYYY-MM-DD). */
+  start: string;
+  end: string;
+  amount: number;
+}
+
+/** The CRM's quota periods overlapping a range; `unavailable` says why there are none from this CRM. */
+export interface CrmQuotas {
+  periods: CrmQuotaPeriod[];
+  unavailable?: string;
+  caveats: string[];
+}
+
+/** What the sandbox CRM answers: its quotas are the configured ones (pipeline_settings), not CRM objects. */
+export const SANDBOX_QUOTAS_NOTE =
+  "The sandbox CRM keeps no quota objects: its quotas are the configured ones (pipeline_settings).";
 
 const DEAL_SELECT = `d.id, d.name, d.account_id, a.name AS account_name, d.stage, d.amount, d.close_date, d.owner_id,
   u.name AS owner_name, d.probability, d.forecast_category, d.type`;
@@ -518,6 +540,11 @@ export class SandboxCrm implements CrmPort {
 
   listOwners(): Promise<Owner[]> {
     return this.db.query<Owner>("SELECT id, name, email, region FROM sb_users ORDER BY id");
+  }
+
+  /** None: the sandbox's quotas live in sb_quotas, read as configured quotas. */
+  async quotaPeriods(_from: string, _to: string): Promise<CrmQuotas> {
+    return { periods: [], unavailable: SANDBOX_QUOTAS_NOTE, caveats: [] };
   }
 
   /** One deal as stored now (the sandbox is its own system of record: never stale). */

@@ -15,6 +15,7 @@
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
 import { batchArchive, batchUpdate } from "./hubspot-batch";
 import { formsRoute } from "./hubspot-forms";
+import { goalsRoute, type HubSpotGoalsState, hubspotGoalsState } from "./hubspot-goals";
 import { listsRoute } from "./hubspot-lists";
 import {
   accessExpired,
@@ -142,7 +143,7 @@ export interface HubSpotCampaign {
   updatedAt: string;
 }
 
-export interface HubSpotState {
+export interface HubSpotState extends HubSpotGoalsState {
   objects: Record<HubSpotObjectType, Map<string, HubSpotRecord>>;
   /** from "deals:1" → ids of associated objects per type. */
   associations: Map<string, Partial<Record<HubSpotObjectType, string[]>>>;
@@ -197,6 +198,10 @@ export interface HubSpotSeed {
   searchLagMs?: number;
   searchPerSecond?: number;
   uniqueProperties?: Partial<Record<HubSpotObjectType, string[]>>;
+  /** Goal targets (`goal_targets`): hs_goal_name, hs_target_amount, hs_start_datetime, hs_assignee_user_id, …. */
+  goals?: Record<string, string>[];
+  /** False: the token lacks crm.objects.goals.read (goal reads answer 403 MISSING_SCOPES). */
+  goalsScope?: boolean;
   /** Public apps that may run the OAuth consent (default: hubspot-test-client / hubspot-test-secret). */
   oauth?: { apps?: OAuthApp[]; accessTtlSec?: number };
 }
@@ -459,6 +464,8 @@ function newRecord(state: HubSpotState, props: Record<string, string>): HubSpotR
 function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply {
   const link = `${url()}${req.path}`;
   if (req.path.startsWith("/marketing/v3/campaigns")) return campaignRoute(state, req, link);
+  const goals = goalsRoute(state, req, link);
+  if (goals) return goals;
   const form = formsRoute(state, req, link);
   if (form) return form;
   if (req.path.startsWith("/crm/v3/lists/") || req.path === "/crm/v3/lists")
@@ -1101,6 +1108,7 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     ...(seed.searchPerSecond !== undefined && { searchPerSecond: seed.searchPerSecond }),
     searchCalls: [],
     appliedUpdates: [],
+    ...hubspotGoalsState(seed.goals, seed.goalsScope ?? true),
   };
   for (const type of TYPES) {
     for (const props of seed[type] ?? []) {

@@ -93,6 +93,7 @@ export {
   oauthToken,
 } from "./oauth";
 export {
+  type ForecastSeed,
   SALESFORCE_API_VERSION,
   type SalesforceSeed,
   type SalesforceState,

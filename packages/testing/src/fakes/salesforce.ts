@@ -203,7 +203,22 @@ export const STANDARD_LEAD_STATUSES: LeadStatusSeed[] = [
   { MasterLabel: "Closed - Not Converted", IsConverted: false },
 ];
 
+/**
+ * Collaborative Forecasts: forecast periods (Period), forecast types and quotas (ForecastingQuota). Seeded, the org has
+ * the feature on; unseeded, a query on these objects answers INVALID_TYPE as an org with it off does.
+ */
+export interface ForecastSeed {
+  /** Forecast periods (Type "Month" or "Quarter"), ids 026…. */
+  Period: { StartDate: string; EndDate: string; Type: string }[];
+  /** Forecast types (default: one, OpportunityRevenue), ids 0Db…. */
+  ForecastingType?: Omit<SObjectRow, "Id">[];
+  /** Quotas: `owner` indexes the seeded User list, `period` the Period list (its StartDate is copied). */
+  ForecastingQuota: (Omit<SObjectRow, "Id"> & { owner: number; period: number; type?: number })[];
+}
+
 export interface SalesforceSeed {
+  /** Collaborative Forecasts on, with these periods and quotas (absent: off, ForecastingQuota is INVALID_TYPE). */
+  forecasts?: ForecastSeed;
   /** The Lead Status picklist (default: Salesforce's standard values). */
   leadStatuses?: LeadStatusSeed[];
   Opportunity?: Omit<SObjectRow, "Id">[];
@@ -249,6 +264,9 @@ const ID_PREFIX: Record<string, string> = {
   Lead: "00Q",
   Task: "00T",
   Event: "00U",
+  Period: "026",
+  ForecastingType: "0Db",
+  ForecastingQuota: "0J9",
 };
 
 /** The next id of a record of this type (its key prefix, then the org's counter). */
@@ -628,7 +646,47 @@ export function salesforceState(seed: SalesforceSeed = {}): SalesforceState {
     });
   });
   if (seed.currencies) state.objects.CurrencyType = currencyTypes(seed.currencies);
+  if (seed.forecasts) seedForecasts(state, seed.forecasts);
   return state;
+}
+
+/** Period, ForecastingType and ForecastingQuota rows: the objects an org with Collaborative Forecasts has. */
+function seedForecasts(state: SalesforceState, f: ForecastSeed): void {
+  const add = (type: string, rows: Omit<SObjectRow, "Id">[]) => {
+    const store = new Map<string, SObjectRow>();
+    for (const row of rows) {
+      const id = nextSObjectId(state, type);
+      store.set(id, { ...row, Id: id });
+    }
+    state.objects[type] = store;
+    return [...store.keys()];
+  };
+  const periods = add("Period", f.Period);
+  const types = add(
+    "ForecastingType",
+    f.ForecastingType ?? [{ DeveloperName: "OpportunityRevenue", IsActive: true, IsAmount: true }],
+  );
+  const users = [...(state.objects.User?.keys() ?? [])];
+  const corporate = state.currencies ? { CurrencyIsoCode: state.currencies.corporate } : {};
+  add(
+    "ForecastingQuota",
+    f.ForecastingQuota.map(({ owner, period, type, ...row }) => {
+      const periodId = periods[period];
+      if (!periodId || users[owner] === undefined)
+        throw new Error(`ForecastingQuota seed names user ${owner} or period ${period}, not seeded`);
+      return {
+        IsAmount: true,
+        IsQuantity: false,
+        ProductFamily: null,
+        ...corporate,
+        ...row,
+        QuotaOwnerId: users[owner],
+        PeriodId: periodId,
+        StartDate: f.Period[period]?.StartDate,
+        ForecastingTypeId: types[type ?? 0],
+      };
+    }),
+  );
 }
 
 /** Starts the Salesforce fake; `state.instanceUrl` defaults to the fake's own URL. */

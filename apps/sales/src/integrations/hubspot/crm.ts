@@ -25,6 +25,7 @@ import {
   type ContactWrite,
   type ConversionCell,
   type ConversionWrite,
+  type CrmQuotas,
   type DealQuery,
   type DealRow,
   type DealTimeline,
@@ -74,6 +75,7 @@ import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import { hubspotContactByEmail, hubspotContactCandidates, hubspotUpsertContact } from "./contacts";
 import { HubSpotLeads } from "./lead-write";
 import { hubspotLeadFacts } from "./leads";
+import { hubspotQuotaPeriods } from "./quotas";
 import { HubSpotRecords } from "./records";
 
 /** A deal pipeline with its stages (the connector's type, not re-exported by its index). */
@@ -994,6 +996,12 @@ export class HubSpotCrm implements CrmPort {
 
   async listOwners(): Promise<Owner[]> {
     return this.ownerDirectory();
+  }
+
+  /** Revenue goals overlapping [from, to] (see hubspotQuotaPeriods). */
+  async quotaPeriods(from: string, to: string): Promise<WithFreshness<CrmQuotas>> {
+    const t = new FreshnessTracker(VENDOR);
+    return t.mark(await hubspotQuotaPeriods(this.hs, t, from, to));
   }
 
   private async ownerDirectory(): Promise<Owner[]> {

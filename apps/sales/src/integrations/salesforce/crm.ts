@@ -26,6 +26,7 @@ import {
   type ContactWrite,
   type ConversionCell,
   type ConversionWrite,
+  type CrmQuotas,
   type DealQuery,
   type DealRow,
   type DealTimelines,
@@ -82,6 +83,7 @@ import {
 import { salesforceConvertLead } from "./lead-convert";
 import { SalesforceLeads } from "./lead-write";
 import { salesforceLeadFacts } from "./leads";
+import { salesforceQuotaPeriods } from "./quotas";
 import { SalesforceRecords } from "./records";
 
 const OPPORTUNITY_FIELDS = [
@@ -851,6 +853,17 @@ export class SalesforceCrm implements CrmPort {
 
   listOwners(): Promise<Owner[]> {
     return this.ownerDirectory(new FreshnessTracker(VENDOR));
+  }
+
+  /** Collaborative Forecasts quotas overlapping [from, to] (see salesforceQuotaPeriods). */
+  async quotaPeriods(from: string, to: string): Promise<WithFreshness<CrmQuotas>> {
+    const t = new FreshnessTracker(VENDOR);
+    const org = await this.orgCurrencies();
+    const query = async (soql: string) => {
+      const result = t.take(await this.sf.sdk.runtime.read(`soql:${soql}`, () => this.sf.query(soql)));
+      return result.records;
+    };
+    return t.mark(await salesforceQuotaPeriods(query, from, to, org));
   }
 
   private rangeWhere(from?: string, to?: string): string[] {
