@@ -333,6 +333,7 @@ export {
   budgetMigrations,
   contentCalendarMigrations,
   leadScoringMigrations,
+  marketingSettingsMigrations,
   sandboxMigrations,
   settingsMigrations,
   TABLE_COLUMNS,
