@@ -64,6 +64,10 @@ function describeContract(name: string, make: () => Promise<Fixture>) {
       expect(g.reading.max_grade).toBe(8);
       expect(g.claims.numbers_need_proof).toBe(false);
       expect(await f.settings.stored()).toEqual(values);
+      // a value written around the tool (by hand, an old version) is checked again and ignored when invalid
+      await f.db.run("UPDATE sb_marketing_settings SET value = '99' WHERE name = 'brand.max_grade'");
+      expect((await f.settings.guide()).reading.max_grade).toBe(DEFAULT_BRAND_GUIDE.reading.max_grade);
+      await f.db.run("UPDATE sb_marketing_settings SET value = '8' WHERE name = 'brand.max_grade'");
     });
 
     it("create: a hashed JSON file per backup (0600 in a 0700 directory), row counts as SQL counts them", async () => {

@@ -36,7 +36,7 @@ async function draftOf(i: Input, ctx: ToolContext<MarketingPorts>) {
         fields: ["set"],
         hint: "Call settings_update without set to see the current values.",
       });
-    return { asked, changes };
+    return { changes };
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     throw userError(err.message, { fields: [err.field], hint: err.hint, cause: err });
@@ -82,7 +82,9 @@ export const settingsUpdate = marketingTool({
     let written: z.infer<typeof WrittenSchema> | null = null;
     if (Object.keys(i.set ?? {}).length > 0) {
       const d = await draftOf(i, ctx);
-      await ctx.ports.settings.update(d.asked, d.changes, { principal: ctx.principal.id, ...ctx.write });
+      // only what changes is stored: an unchanged value keeps following the file
+      const values = Object.fromEntries(d.changes.map((c) => [c.field, c.after]));
+      await ctx.ports.settings.update(values, d.changes, { principal: ctx.principal.id, ...ctx.write });
       changes = d.changes;
       written = { system: ctx.ports.source === "sandbox" ? "sandbox" : "revops", id: "marketing_settings" };
     }
