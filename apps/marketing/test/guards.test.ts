@@ -26,7 +26,11 @@ writeFileSync(join(dataDir, "backups", "bk_000001.manifest.json"), JSON.stringif
 const server = createMarketingServer();
 for (const action of ["restore", "delete"])
   describeGuardMatrix(
-    { ...server, name: `marketing backups ${action}`, tools: server.tools.filter((t) => t.name === "backups") },
+    {
+      ...server,
+      name: `marketing backups ${action}`,
+      tools: server.tools.filter((t) => t.name === "backups"),
+    },
     {
       env: { REVOPS_DATA_DIR: dataDir },
       args: { backups: { action, backup_id: "bk_000001" } },
