@@ -105,7 +105,7 @@ function describeContract(name: string, make: () => Promise<Fixture>) {
       await allocate(f.db, "alloc_c");
       expect((await f.backups.restore("bk_000001", who("r1"))).recovered).toBe(true);
       expect((await snapshot(f.db)).sb_budget_allocations).toHaveLength(
-        before.sb_budget_allocations?.length + 1,
+        (before.sb_budget_allocations?.length ?? 0) + 1,
       );
       if (f.sandbox) {
         const journal = await f.db.query<{ field: string; plan_hash: string }>(
