@@ -34,6 +34,8 @@ import type {
 } from "@revops/sandbox";
 import type { BrandGuide } from "./domain/brand-guide";
 import type { ApprovedClaim, Persona } from "./domain/personas";
+import type { FileBackups } from "./integrations/backups";
+import type { SqlMarketingSettings } from "./integrations/settings-store";
 
 /** A campaign row; vendors without a channel property report "unspecified". */
 export type MarketingCampaignRow = Omit<CampaignRow, "channel"> & { channel: string };
@@ -200,7 +202,7 @@ export interface LeadScoringPort {
 
 export interface MarketingPorts {
   marketing: MarketingPort;
-  /** The deployment's brand guide (BRAND_GUIDE_FILE over the default). */
+  /** The deployment's brand guide file (BRAND_GUIDE_FILE over the default); in force: settings.guide(). */
   brandGuide: BrandGuide;
   budgets: BudgetPort;
   /** The content calendar (our database). */
@@ -216,6 +218,10 @@ export interface MarketingPorts {
   /** Marketing forms (web toolset): the sandbox's, or HubSpot's with MARKETING_SOURCE=hubspot. */
   forms: FormsPort;
   leadScoring: LeadScoringPort;
+  /** Settings the server owns (our store over BRAND_GUIDE_FILE): brand_check reads the guide from here. */
+  settings: Pick<SqlMarketingSettings, "guide" | "stored" | "update">;
+  /** Backups of the server's own tables under REVOPS_DATA_DIR/backups. */
+  backups: Pick<FileBackups, "list" | "get" | "counts" | "create" | "restore" | "delete" | "dir">;
   today: () => Promise<string>;
   /** The source's clock as an ISO instant (the sandbox's date with the time of day). */
   now: () => Promise<string>;

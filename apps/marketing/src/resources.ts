@@ -36,6 +36,6 @@ export const brandGuideResource = defineResource<MarketingPorts>({
   scopes: ["marketing:read"],
   uri: "brand://guide",
   read: async ({ uri, ctx }) => [
-    { uri, mimeType: "application/json", text: JSON.stringify(ctx.ports.brandGuide, null, 2) },
+    { uri, mimeType: "application/json", text: JSON.stringify(await ctx.ports.settings.guide(), null, 2) },
   ],
 });

@@ -1,8 +1,10 @@
+import { join } from "node:path";
 import { defineServer, nameConnection, portsWithConnections, type Runtime, userError } from "@revops/kit";
 import {
   budgetMigrations,
   contentCalendarMigrations,
   leadScoringMigrations,
+  marketingSettingsMigrations,
   SandboxEmail,
   SandboxMarketing,
   SandboxWeb,
@@ -16,6 +18,7 @@ import {
 } from "@revops/sandbox";
 import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
+import { FileBackups } from "./integrations/backups";
 import { loadBrandGuide } from "./integrations/brand-config";
 import {
   loadEmailSourceConfig,
@@ -24,6 +27,7 @@ import {
 } from "./integrations/config";
 import { loadApprovedClaims, loadPersonas } from "./integrations/content-config";
 import { emailUnavailable } from "./integrations/email-unavailable";
+import { SqlMarketingSettings } from "./integrations/settings-store";
 import { loadWebSourceConfig } from "./integrations/web-config";
 import type { MarketingPorts } from "./ports";
 import { budgetPlanPrompt } from "./prompts";
@@ -70,6 +74,8 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
       budgets: new SqlBudgetLedger(own, async () => new Date().toISOString(), false),
       calendar: new SqlContentCalendar(own, realNow, false),
       leadScoring: { leads: noLeadHistory, models: new SqlLeadScoringModels(own, realNow, false) },
+      settings: new SqlMarketingSettings(own, brandGuide, realNow, false),
+      backups: new FileBackups(own, backupDir(rt), realNow, false),
       today: realToday,
       now: realNow,
       source: config.source,
@@ -89,6 +95,8 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
       leads: () => sandboxLeadFacts(db),
       models: new SqlLeadScoringModels(db, () => sandboxNow(db)),
     },
+    settings: new SqlMarketingSettings(db, brandGuide, () => sandboxNow(db)),
+    backups: new FileBackups(db, backupDir(rt), () => sandboxNow(db)),
     today: () => sandboxToday(db),
     now: () => sandboxNow(db),
     source: "sandbox",
@@ -99,10 +107,18 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
 function ownDatabase(rt: Runtime) {
   return rt.shared("marketing-budgets-db", async () => {
     const db = await rt.sql();
-    await migrate(db, [...budgetMigrations, ...contentCalendarMigrations, ...leadScoringMigrations]);
+    await migrate(db, [
+      ...budgetMigrations,
+      ...contentCalendarMigrations,
+      ...leadScoringMigrations,
+      ...marketingSettingsMigrations,
+    ]);
     return db;
   });
 }
+
+/** Backups of our own tables live beside the SQLite file, whichever engine holds the tables. */
+const backupDir = (rt: Runtime) => join(rt.config.REVOPS_DATA_DIR, "backups");
 
 /** The HubSpot marketing source reads no per-lead outcome history yet (the sales server's lead_score does). */
 async function noLeadHistory(): Promise<never> {

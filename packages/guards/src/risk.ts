@@ -6,6 +6,9 @@ export type RiskTier = "low" | "high";
 /** Record types whose change moves our own controls: always confirmed out of band. */
 const CONTROL_RECORDS = new Set(["setting", "spending cap", "credential", "api key", "role", "user"]);
 
+/** Plan actions that replace or remove records: a restore overwrites every row its backup covers. */
+const DESTRUCTIVE_ACTIONS = new Set(["delete", "merge", "restore"]);
+
 /**
  * The plan's risk tier, from the plan itself, not from the tool alone: a single-record update is low; a delete,
  * a public message, an email to more than a few people, any spend, a bulk change or a change to our own
@@ -16,7 +19,7 @@ export function highRiskReasons(kind: GuardKind, facts: PlanFacts, cfg: GuardCon
   const reasons: string[] = [];
   if (cfg.GUARD_HIGH_RISK_TOOLS.includes(tool)) reasons.push(`${tool} is configured as high risk`);
   if (kind === "spend") reasons.push("it moves money or a spending limit");
-  if (facts.action === "delete" || facts.action === "merge") reasons.push(`it is a ${facts.action}`);
+  if (facts.action && DESTRUCTIVE_ACTIONS.has(facts.action)) reasons.push(`it is a ${facts.action}`);
   if (facts.record_type && CONTROL_RECORDS.has(facts.record_type))
     reasons.push(`it changes a ${facts.record_type}`);
   const records = facts.count ?? facts.records?.length ?? 0;

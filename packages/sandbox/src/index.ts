@@ -337,6 +337,7 @@ export {
   budgetMigrations,
   contentCalendarMigrations,
   leadScoringMigrations,
+  marketingSettingsMigrations,
   sandboxMigrations,
   settingsMigrations,
   TABLE_COLUMNS,

@@ -490,6 +490,22 @@ export const leadScoringMigrations: Migration[] = [
   { id: "sandbox-0024-lead-scoring-models", sql: leadScoringModels },
 ];
 
+// Marketing settings (settings_update): the brand guide's scalar rules the marketing server owns, one JSON value per
+// name over BRAND_GUIDE_FILE; each confirmed update is logged once under its idempotency key (a retry changes nothing).
+const marketingSettings = `
+CREATE TABLE IF NOT EXISTS sb_marketing_settings (
+  name ${T} PRIMARY KEY, value ${T} NOT NULL, principal ${T} NOT NULL, updated_at ${T} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sb_marketing_settings_updates (
+  idempotency_key ${T} PRIMARY KEY, at ${T} NOT NULL, principal ${T} NOT NULL, plan_hash ${T}, changes ${T} NOT NULL
+);
+`;
+
+/** Marketing settings only, for a deployment whose marketing data is at a vendor. */
+export const marketingSettingsMigrations: Migration[] = [
+  { id: "sandbox-0027-marketing-settings", sql: marketingSettings },
+];
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -519,6 +535,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0022-web-traffic", sql: webTraffic },
   ...contentCalendarMigrations,
   ...leadScoringMigrations,
+  ...marketingSettingsMigrations,
 ];
 
 /**
@@ -565,4 +582,6 @@ export const WRITTEN_TABLES = [
   "sb_content_moves",
   "sb_lead_scoring_models",
   "sb_recycle_bin",
+  "sb_marketing_settings",
+  "sb_marketing_settings_updates",
 ] as const;

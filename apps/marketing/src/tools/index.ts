@@ -8,6 +8,7 @@ import { contentTools, contentToolset } from "./content";
 import { contentPlanTools, contentPlanToolset } from "./content-plan";
 import { emailTools, emailToolset } from "./email";
 import { handoffTools, handoffToolset } from "./handoff";
+import { infrastructureTools, infrastructureToolset } from "./infrastructure";
 import { leadsTools, leadsToolset } from "./leads";
 import { listsTools, listsToolset } from "./lists";
 import { planningTools, planningToolset } from "./planning";
@@ -32,6 +33,7 @@ export const toolsets = [
   contentPlanToolset,
   webToolset,
   scoringToolset,
+  infrastructureToolset,
   capsToolset,
 ];
 export const tools = [
@@ -50,5 +52,6 @@ export const tools = [
   ...contentPlanTools,
   ...webTools,
   ...scoringTools,
+  ...infrastructureTools,
   capsUpdateTool,
 ];

@@ -70,7 +70,7 @@ export const contentBrief = marketingTool({
       persona,
       campaign,
       keywords: i.keywords,
-      guide: ports.brandGuide,
+      guide: await ports.settings.guide(),
       claims: ports.claims,
       economics,
     });

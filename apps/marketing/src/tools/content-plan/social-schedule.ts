@@ -52,7 +52,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>) {
       hint: "Pass a later time.",
     });
   const campaign = i.campaign_id ? await campaignFor(ctx.ports, i.campaign_id) : undefined;
-  const { findings } = checkBrand(i.text, withClaims(ctx.ports.brandGuide, ctx.ports.claims));
+  const { findings } = checkBrand(i.text, withClaims(await ctx.ports.settings.guide(), ctx.ports.claims));
   const errors = findings.filter((f) => f.severity === "error").length;
   const title = i.text.length > 80 ? `${i.text.slice(0, 79)}…` : i.text;
   const item = {

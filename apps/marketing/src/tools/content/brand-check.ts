@@ -37,7 +37,7 @@ export const brandCheck = marketingTool({
   }),
   example: { text: "Our best-in-class platform is the #1 choice! Cut forecast errors by 40%." },
   handler: async ({ input, ctx }) => {
-    const guide = ctx.ports.brandGuide;
+    const guide = await ctx.ports.settings.guide();
     // the approved claims of brand://claims: the guide's plus APPROVED_CLAIMS_FILE's
     const { findings, reading } = checkBrand(input.text, withClaims(guide, ctx.ports.claims));
     const errors = findings.filter((f) => f.severity === "error").length;
