@@ -29,7 +29,9 @@ describe("survey_send with the page served", () => {
   it("links to this server's /survey page and shows a sandbox link to try", async () => {
     expect(nps.answer_page).toBe(`this server's survey page: ${s.origin}/survey/…`);
     expect(nps.sample_link).toMatch(new RegExp(`^${s.origin}/survey/[\\w-]+\\.[\\w-]+$`));
-    const body = await s.db.one<{ body: string }>("SELECT body FROM sb_cs_messages WHERE id = ?", [nps.survey_id]);
+    const body = await s.db.one<{ body: string }>("SELECT body FROM sb_cs_messages WHERE id = ?", [
+      nps.survey_id,
+    ]);
     // one link per score, the token filled per recipient
     expect(body?.body).toContain(`${s.origin}/survey/{{survey_token}}?score=10`);
   });
@@ -96,7 +98,9 @@ describe("the answer page", () => {
     expect(again.status).toBe(409);
     expect(await again.text()).toContain("your first answer stands");
     expect((await s.call("nps_summary", {})).data.responses).toBe(after.data.responses);
-    const denied = await s.db.query("SELECT * FROM audit_log WHERE tool = 'survey_answer' AND outcome = 'denied'");
+    const denied = await s.db.query(
+      "SELECT * FROM audit_log WHERE tool = 'survey_answer' AND outcome = 'denied'",
+    );
     expect(denied.length).toBe(1);
   });
 
@@ -122,13 +126,23 @@ describe("the answer page", () => {
 
   it("refuses an expired link (on the sandbox's clock)", async () => {
     const links = new SurveyLinks(await new SandboxMessages(s.db).surveyKey());
-    const now = String((await s.db.one<{ now: string }>("SELECT MAX(sent_at) AS now FROM sb_cs_messages"))?.now);
+    const now = String(
+      (await s.db.one<{ now: string }>("SELECT MAX(sent_at) AS now FROM sb_cs_messages"))?.now,
+    );
     const [recipient] = await s.db.query<{ contact_id: string }>(
       "SELECT contact_id FROM sb_cs_message_recipients WHERE message_id = ? ORDER BY contact_id DESC",
       [nps.survey_id],
     );
-    const claims = { survey: nps.survey_id, contact: String(recipient?.contact_id), account: accounts[0] as string };
-    const expired = links.sign({ ...claims, kind: "nps", expires: new Date(Date.parse(now) - 1000).toISOString() });
+    const claims = {
+      survey: nps.survey_id,
+      contact: String(recipient?.contact_id),
+      account: accounts[0] as string,
+    };
+    const expired = links.sign({
+      ...claims,
+      kind: "nps",
+      expires: new Date(Date.parse(now) - 1000).toISOString(),
+    });
     const r = await fetch(`${s.origin}/survey/${expired}`);
     expect(r.status).toBe(410);
     const form = links.formToken(expired);
