@@ -11,14 +11,17 @@ import type { SqlDb } from "@revops/store";
 import { freePort } from "@revops/testing";
 import { createCustomerSuccessServer } from "../src/server";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read the structured result field by field
+type Data = any;
+
 export interface SurveyServer {
   /** http://127.0.0.1:<port> */
   origin: string;
   db: SqlDb;
   client: Client;
-  call(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; data: any }>;
+  call(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string; data: Data }>;
   /** survey_send to these accounts, approved by a human in the queue: its result. */
-  sendSurvey(kind: "nps" | "csat", accountIds: string[]): Promise<any>;
+  sendSurvey(kind: "nps" | "csat", accountIds: string[]): Promise<Data>;
   stop(): Promise<void>;
 }
 
@@ -49,7 +52,7 @@ export async function startSurveyServer(): Promise<SurveyServer> {
       structuredContent?: unknown;
     };
     const text = r.content.map((c) => c.text ?? "").join("\n");
-    return { isError: Boolean(r.isError), text, data: r.structuredContent as any };
+    return { isError: Boolean(r.isError), text, data: r.structuredContent as Data };
   };
   const rt = server.app.runtime;
   const admin = approvalsAdmin({ sql: rt.sql, config: server.config as unknown as GuardConfig });
