@@ -1,4 +1,4 @@
-import { SandboxMessages } from "@revops/sandbox";
+import { resetSandbox, SandboxMessages } from "@revops/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SurveyLinks } from "../src/survey/links";
 import { formTokenIn, postAnswer, type SurveyServer, startSurveyServer } from "./survey-server";
@@ -167,5 +167,18 @@ describe("a CSAT survey", () => {
     expect(raw.length).toBe(1);
     expect(trends.data.survey_csat).toEqual({ responses: 1, average: 4, satisfied: 1 });
     expect(trends.data.meta.inputs.csat_survey_answers).toBe(1);
+  });
+});
+
+describe("revops sandbox reset", () => {
+  it("removes the answers with the rest of the written data; the signing key stays", async () => {
+    expect(await npsCount()).toBeGreaterThan(0);
+    await resetSandbox(s.db);
+    const n = async (t: string) =>
+      Number((await s.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))?.n);
+    expect(await n("sb_csat_responses")).toBe(0);
+    expect(await n("sb_nps_responses")).toBe(0);
+    expect(await n("sb_changes")).toBe(0);
+    expect(await n("sb_survey_keys")).toBe(1);
   });
 });
