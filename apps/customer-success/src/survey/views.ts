@@ -8,7 +8,7 @@ export const SURVEY_CSS = `${STYLESHEET}
 .scale { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0; }
 .scale label { display: flex; flex-direction: column; align-items: center; font-weight: 400; min-width: 2.5rem; }
 .scale input { min-width: 0; margin: 0; width: 1.25rem; height: 1.25rem; }
-.ends { display: flex; justify-content: space-between; max-width: 40rem; color: var(--muted); }
+.ends { display: flex; flex-wrap: wrap; gap: .5rem 2rem; color: var(--muted); }
 `;
 export const COMMENT_MAX = 1000;
 
