@@ -1,6 +1,7 @@
 import { toolsFor } from "@revops/kit";
 import {
   type AccountSignals,
+  type CsatStats,
   type FeatureUse,
   type KbArticle,
   type MessageChannel,
@@ -20,6 +21,8 @@ import {
   type SignalsQuery,
   type SizeBand,
   type SystemCompany,
+  type SurveyAnswer,
+  type SurveyAnswerRecorded,
   type TermHistory,
   type TicketChanges,
   type TicketCreateResult,
@@ -34,6 +37,7 @@ import {
   TicketWriteError,
   type WriteOrigin as TicketWriteOrigin,
 } from "@revops/sandbox";
+import type { SurveyLinks } from "./survey/links";
 
 /** One ticket as read fresh for a write, what it may change, and who writes: the sandbox's own shapes. */
 export type {
@@ -190,11 +194,23 @@ export interface DealCrm {
 }
 
 export type {
+  CsatStats,
   MessageChannel,
   MessageContact,
   OutboundMessage,
+  SurveyAnswer,
+  SurveyAnswerRecorded,
   SurveyType,
 } from "@revops/sandbox";
+
+/**
+ * Where survey answer links go: our page (`/survey/<signed token>`, served by this server or the suite over HTTP),
+ * the customer's own (CS_SURVEY_URL, query links), or the sandbox's placeholder when nothing is delivered.
+ */
+export type AnswerPage =
+  | { kind: "ours"; base: string }
+  | { kind: "customer"; url: string }
+  | { kind: "placeholder"; url: string };
 
 /** A send as delivered and logged: where, its id there, and whether this call made it. */
 export interface MessageSent {
@@ -210,8 +226,15 @@ export interface MessagingPort {
   defaultChannel: MessageChannel;
   /** Where a channel delivers ("sandbox", "sendgrid", "intercom"); throws a user error when it cannot. */
   systemOf(channel: MessageChannel): string;
-  /** Survey answer links point here; undefined when real email is configured without CS_SURVEY_URL. */
-  surveyUrl: string | undefined;
+  /** Where survey answer links point; undefined when real email has no page customers can reach. */
+  answerPage(): AnswerPage | undefined;
+  surveyLinks(): Promise<SurveyLinks>;
+  /** Days a signed survey link stays valid after its send. */
+  surveyLinkDays: number;
+  /** An answer from our page: the first per survey and contact stands (`recorded: false` for a second). */
+  recordAnswer(a: SurveyAnswer, origin: TicketWriteOrigin): Promise<SurveyAnswerRecorded>;
+  /** CSAT survey answers in [from, to] (our database, whichever system delivered the survey). */
+  csatStats(q: { from: string; to: string }): Promise<CsatStats>;
   /** Now on the messaging clock: the sandbox's, or the vendors' (live). */
   now(): Promise<string>;
   contactsByEmail(emails: readonly string[]): Promise<MessageContact[]>;

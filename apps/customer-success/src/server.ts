@@ -17,6 +17,7 @@ import { csMessaging } from "./integrations/messaging-setup";
 import type { CsPorts } from "./ports";
 import { churnReviewPrompt } from "./prompts";
 import { accountHealthResource } from "./resources";
+import { surveyRoute } from "./survey/route";
 import { tools, toolsets } from "./tools";
 import { modelFor } from "./tools/health/churn-model";
 
@@ -135,6 +136,8 @@ export function createCustomerSuccessServer(opts: CsServerOptions = {}) {
     resources: [accountHealthResource],
     prompts: [churnReviewPrompt],
     ports: (rt) => csPorts(rt, now),
+    // the survey answer page survey_send links to, over HTTP
+    pages: surveyRoute,
     // the sandbox's churn model and renewal book, trained and read before the first call asks
     warm: async (ports) => {
       if (ports.source !== "sandbox") return;

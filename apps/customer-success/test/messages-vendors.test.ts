@@ -92,16 +92,16 @@ describe("SendGrid", () => {
     expect(sendgrid.requests.some((r) => r.path === "/v3/suppression/unsubscribes")).toBe(true);
   });
 
-  it("a survey goes in waves by send time, each link filled per contact", async () => {
+  it("a survey goes in waves by send time, each link (our page's signed token) filled per contact", async () => {
     const before = sendgrid.state.messages.length;
     const survey: OutboundMessage = {
       kind: "survey",
       channel: "email",
       surveyType: "nps",
       subject: "Would you recommend us?",
-      body: '<p>How likely?</p><a href="https://x/answer?contact={{contact_id}}&score=9">9</a>',
+      body: '<p>How likely?</p><a href="https://x/survey/{{survey_token}}?score=9">9</a>',
       recipients: [
-        { ...JONAS, sendAt: AT },
+        { ...JONAS, sendAt: AT, vars: { survey_token: "tok-jonas" } },
         { ...MEI, sendAt: "2026-12-04T07:00:00.000Z" },
       ],
     };
@@ -111,7 +111,7 @@ describe("SendGrid", () => {
     expect(sent).toHaveLength(2);
     expect(sent.map((b) => (b.personalizations as { substitutions: object }[])[0]?.substitutions)).toEqual([
       // the SDK wraps each key as the body writes it
-      { "{{contact_id}}": JONAS.contactId },
+      { "{{survey_token}}": "tok-jonas", "{{contact_id}}": JONAS.contactId },
       { "{{contact_id}}": MEI.contactId },
     ]);
     expect(sendgrid.violations).toEqual([]);

@@ -69,7 +69,8 @@ const isDay = (v: string | undefined): v is string =>
 
 const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const SECURITY_HEADERS: Record<string, string> = {
+/** The console's response headers (strict CSP, no framing, no caching): every server-rendered page sends them. */
+export const PAGE_HEADERS: Record<string, string> = {
   "content-security-policy": CSP,
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
@@ -113,7 +114,8 @@ function parseCookies(req: IncomingMessage): Map<string, string> {
   return out;
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+/** A urlencoded form of at most 16 KiB; anything else is a 415 or 413 (`status` on the thrown error). */
+export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim();
   if (type !== "application/x-www-form-urlencoded") throw new HttpError(415, "Forms only.");
   const chunks: Buffer[] = [];
@@ -182,12 +184,12 @@ export class AdminConsole {
   }
 
   private page(res: ServerResponse, status: number, node: Node) {
-    res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8" });
+    res.writeHead(status, { ...PAGE_HEADERS, "content-type": "text/html; charset=utf-8" });
     res.end(renderPage(node));
   }
 
   private redirect(res: ServerResponse, to: string) {
-    res.writeHead(303, { ...SECURITY_HEADERS, location: to });
+    res.writeHead(303, { ...PAGE_HEADERS, location: to });
     res.end();
   }
 
@@ -202,7 +204,7 @@ export class AdminConsole {
     const method = req.method ?? "GET";
     if (method === "GET" && path === `${BASE}/static/console.css`) {
       res.writeHead(200, {
-        ...SECURITY_HEADERS,
+        ...PAGE_HEADERS,
         "content-type": "text/css; charset=utf-8",
         "cache-control": "public, max-age=3600",
       });
@@ -586,7 +588,7 @@ export class AdminConsole {
       summary: `${lines.length} audit records exported${cursor ? ` (first ${EXPORT_MAX}; narrow the filters for the rest)` : ""}`,
     });
     res.writeHead(200, {
-      ...SECURITY_HEADERS,
+      ...PAGE_HEADERS,
       "content-type": "application/x-ndjson; charset=utf-8",
       "content-disposition": 'attachment; filename="revops-audit.jsonl"',
       "x-revops-truncated": cursor ? "true" : "false",

@@ -1,4 +1,13 @@
-export { AdminConsole, type ConsoleLog, type ConsoleOptions, scopesToDecide } from "./console";
+export {
+  AdminConsole,
+  type ConsoleLog,
+  type ConsoleOptions,
+  PAGE_HEADERS,
+  readForm,
+  scopesToDecide,
+} from "./console";
+// the console's page stack for other public pages (the survey answer page): escaped templates, headers, stylesheet
+export { html, type Node, renderPage } from "./html";
 export { consoleMigrations } from "./migrations";
 export { OidcRefused, type OidcSettings } from "./oidc";
 export { decideOidc, groupsOf, type OidcDecision, type OidcPolicy } from "./oidc-policy";
@@ -11,6 +20,7 @@ export {
   verifyPassword,
 } from "./passwords";
 export { DEFAULT_LIMITS, type SignInLimits } from "./rate-limit";
+export { STYLESHEET } from "./style";
 export {
   type ConsoleSession,
   type ConsoleUser,

@@ -241,7 +241,33 @@ export interface Runtime {
   ports: <P>(module: ServerModule<P>) => Promise<P>;
   /** The variables the server was started with, `.env` included: what every module's settings are read from. */
   environment: Readonly<Record<string, string | undefined>>;
+  /** The bound address of /mcp once HTTP listens (undefined on stdio): where the module's pages are served. */
+  httpUrl?: string | undefined;
 }
+
+/** One record of what a public page did, for the audit chain (no personal text: ids, counts, outcomes). */
+export interface PageAuditRecord {
+  principal: string;
+  tool: string;
+  outcome: "ok" | "denied" | "error";
+  args?: Record<string, unknown>;
+  summary?: string;
+}
+
+/** What a module's public pages get: its ports, the runtime and an audit trail (filled by the safety package). */
+export interface PagesContext<P = any> {
+  runtime: Runtime;
+  ports: () => Promise<P>;
+  audit: (r: PageAuditRecord) => Promise<void>;
+  /** Server name for audit records ("customer-success", or the suite's). */
+  server: string;
+}
+
+/** A public HTTP route beside /mcp: true when it answered the request (asynchronously, as the console does). */
+export type PageRoute = (
+  req: import("node:http").IncomingMessage,
+  res: import("node:http").ServerResponse,
+) => boolean;
 
 /** One server: everything the kit needs to serve it. Apps export one of these from createXServer(). */
 export interface ServerModule<P = any> {
@@ -261,6 +287,8 @@ export interface ServerModule<P = any> {
    * once the ports are ready. It decides itself whether to run: a vendor is never called unasked.
    */
   warm?: (ports: P) => Promise<unknown>;
+  /** Public pages this module serves over HTTP beside /mcp, without MCP credentials (the survey answer page). */
+  pages?: (ctx: PagesContext<P>) => PageRoute;
 }
 
 export const defineView = (def: ViewDefinition): ViewDefinition => def;

@@ -139,6 +139,7 @@ export async function runServer(
       metricsToken: config.METRICS_TOKEN,
     });
     await http.listen();
+    runtime.httpUrl = http.url;
     log.info({ url: http.url, tools: app.tools.length, stateless: config.MCP_STATELESS }, "listening");
     await opts.onListening?.(http.url, log, runtime);
   } else {

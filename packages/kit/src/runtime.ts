@@ -11,6 +11,8 @@ export class KitRuntime implements Runtime {
   private kvStore: Promise<KeyValue> | undefined;
   private readonly closers: (() => Promise<void>)[] = [];
   closing = false;
+  /** Set by runServer once HTTP listens. */
+  httpUrl: string | undefined;
 
   constructor(
     readonly config: BaseConfig,

@@ -11,7 +11,7 @@ import {
 } from "@revops/auth";
 import { AdminConsole, type ConnectionStatus } from "@revops/console";
 import { approvalsAdmin } from "@revops/guards";
-import type { HttpAuth, KitRuntime } from "@revops/kit";
+import type { HttpAuth, KitRuntime, PageRoute, ServerModule } from "@revops/kit";
 import { migrate } from "@revops/store";
 import { auditLogFor } from "./audit-log";
 import type { SafetyConfig } from "./config";
@@ -26,7 +26,11 @@ export function resourceUrl(cfg: SafetyConfig, port: number): string {
 }
 
 /** Over HTTP every caller authenticates: an API key (`revops keys create`) or an OAuth bearer token. */
-export async function httpAuthFor(rt: KitRuntime, where: { port: number }): Promise<HttpAuth> {
+export async function httpAuthFor(
+  rt: KitRuntime,
+  where: { port: number },
+  modules: readonly ServerModule[] = [],
+): Promise<HttpAuth> {
   const cfg = rt.config as SafetyConfig;
   const roles = cfg.REVOPS_ROLES_FILE ? loadRolesConfig(cfg.REVOPS_ROLES_FILE) : undefined;
   const db = await rt.sql();
@@ -51,9 +55,11 @@ export async function httpAuthFor(rt: KitRuntime, where: { port: number }): Prom
   });
   const metadataUrl = resourceMetadataUrl(resource);
   const adminConsole = adminConsoleFor(rt, { db, apiKeys, roles, consoleUrl: consoleUrl(cfg, resource) });
+  const pages = modulePages(rt, modules);
   return {
     authenticate,
-    routes: (req, res) => metadata(req, res) || adminConsole.route(req, res),
+    routes: (req, res) =>
+      metadata(req, res) || adminConsole.route(req, res) || pages.some((page) => page(req, res)),
     // OAuth clients can step up: the challenge names the scopes the call needs
     insufficientScope: (res, principal, scopes) =>
       writeInsufficientScope(res, {
@@ -62,6 +68,24 @@ export async function httpAuthFor(rt: KitRuntime, where: { port: number }): Prom
         description: `${principal.id} lacks the scope ${scopes.join(" ")} this tool needs.`,
       }),
   };
+}
+
+/** Each module's public pages (the survey answer page), with its ports and the audit chain; no MCP credentials. */
+function modulePages(rt: KitRuntime, modules: readonly ServerModule[]): PageRoute[] {
+  return modules.flatMap((m) =>
+    m.pages
+      ? [
+          m.pages({
+            runtime: rt,
+            ports: () => rt.ports(m),
+            server: m.name,
+            audit: async (r) => {
+              await (await auditLogFor(rt)).append({ ...r, server: m.name });
+            },
+          }),
+        ]
+      : [],
+  );
 }
 
 /** Where people reach the console: CONSOLE_URL, else beside /mcp (PUBLIC_URL or the bound address). */

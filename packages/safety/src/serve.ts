@@ -15,13 +15,14 @@ export const servedModules = (modules: readonly ServerModule[]): ServerModule[] 
 /** The kit's run options with audit, guards and auth filled in: what every server runs. */
 export function withSafety(opts: RunOptions): RunOptions {
   const server = opts.info?.name ?? opts.modules[0]?.name ?? "revops";
+  const modules = servedModules(opts.modules);
   return {
     ...opts,
     // guarded tools show the confirmation card in MCP Apps hosts; its app-only approve tool comes along
-    modules: servedModules(opts.modules),
+    modules,
     hooks: safetyHooks(server),
-    // loaded only over HTTP: stdio servers start without the JWT and key-store code
-    httpAuth: async (rt, where) => (await import("./http-auth")).httpAuthFor(rt, where),
+    // loaded only over HTTP: stdio servers start without the JWT and key-store code; modules' pages come along
+    httpAuth: async (rt, where) => (await import("./http-auth")).httpAuthFor(rt, where, modules),
   };
 }
 

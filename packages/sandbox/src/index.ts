@@ -176,13 +176,16 @@ export {
 } from "./ports/cs-book.js";
 export { type KbArticle, snippetOf } from "./ports/cs-kb.js";
 export {
+  type CsatStats,
   type MessageChannel,
   type MessageContact,
   type MessageLogged,
   messageIdOf,
   type OutboundMessage,
   SandboxMessages,
+  SURVEY_SCALES,
   type SurveyAnswer,
+  type SurveyAnswerRecorded,
   type SurveyType,
 } from "./ports/cs-messages.js";
 export type { SubscriptionTerm, TermHistory } from "./ports/cs-terms.js";

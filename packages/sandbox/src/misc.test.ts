@@ -82,6 +82,7 @@ describe("package entry", () => {
       "sandbox-0023-content-calendar",
       "sandbox-0024-lead-scoring-models",
       "sandbox-0027-marketing-settings",
+      "sandbox-0029-survey-answers",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [

@@ -506,6 +506,18 @@ export const marketingSettingsMigrations: Migration[] = [
   { id: "sandbox-0027-marketing-settings", sql: marketingSettings },
 ];
 
+// Survey answers from our answer page (/survey/<token>): CSAT 1–5 answers (NPS ones land in sb_nps_responses), and the
+// random key survey links are signed with when GUARD_TOKEN_SECRET is unset (one row; kept by a reset, so links sent
+// before it still verify and are told their survey is gone).
+const surveyAnswers = `
+CREATE TABLE IF NOT EXISTS sb_csat_responses (
+  id ${T} PRIMARY KEY, survey_id ${T} NOT NULL, account_id ${T} NOT NULL, contact_id ${T} NOT NULL,
+  score INTEGER NOT NULL, comment ${T}, responded_at ${T} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sb_csat_responded_idx ON sb_csat_responses (responded_at, score);
+CREATE TABLE IF NOT EXISTS sb_survey_keys (id INTEGER PRIMARY KEY, secret ${T} NOT NULL);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -536,6 +548,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   ...contentCalendarMigrations,
   ...leadScoringMigrations,
   ...marketingSettingsMigrations,
+  { id: "sandbox-0029-survey-answers", sql: surveyAnswers },
 ];
 
 /**
@@ -584,4 +597,5 @@ export const WRITTEN_TABLES = [
   "sb_recycle_bin",
   "sb_marketing_settings",
   "sb_marketing_settings_updates",
+  "sb_csat_responses",
 ] as const;

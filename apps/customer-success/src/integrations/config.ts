@@ -38,6 +38,12 @@ export const csIntegrationEnv = z.object({
   CS_SURVEY_URL: z
     .url({ protocol: /^https$/, error: "use the https page survey answers are posted to" })
     .optional(),
+  CS_SURVEY_PAGE_URL: z
+    .url({ protocol: /^https?$/, error: "use the public address of this server's /survey page" })
+    .optional(),
+  CS_SURVEY_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Read here only for the survey page's public address (validated by the safety settings). */
+  PUBLIC_URL: z.string().optional(),
   SENDGRID_API_KEY: z.string().min(1).optional(),
   SENDGRID_FROM_EMAIL: z.email().optional(),
   ZENDESK_SUBDOMAIN: z.string().trim().min(1).optional(),
@@ -296,8 +302,13 @@ export interface CsMessagingConfig {
   email: CsEmailConfig;
   /** The Intercom admin messages are sent as (CS_CONVERSATIONS=intercom); without it Intercom cannot send. */
   intercomAdminId?: string;
-  /** Where survey links point; the sandbox's own when unset there. */
+  /** The customer's own answer page (CS_SURVEY_URL): links carry survey, contact and score in the query. */
   surveyUrl?: string;
+  /** Our answer page's public base (CS_SURVEY_PAGE_URL), else beside PUBLIC_URL when serving HTTP. */
+  surveyPageUrl?: string;
+  publicUrl?: string;
+  /** How long a signed survey link stays valid after its send. */
+  surveyLinkDays: number;
 }
 
 function messagingConfig(e: CsEnv): CsMessagingConfig {
@@ -305,6 +316,9 @@ function messagingConfig(e: CsEnv): CsMessagingConfig {
     defaultChannel: e.CS_MESSAGE_CHANNEL,
     ...(e.INTERCOM_ADMIN_ID ? { intercomAdminId: e.INTERCOM_ADMIN_ID } : {}),
     ...(e.CS_SURVEY_URL ? { surveyUrl: e.CS_SURVEY_URL } : {}),
+    ...(e.CS_SURVEY_PAGE_URL ? { surveyPageUrl: e.CS_SURVEY_PAGE_URL.replace(/\/+$/, "") } : {}),
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL } : {}),
+    surveyLinkDays: e.CS_SURVEY_LINK_DAYS,
   };
   if (e.CS_EMAIL === "sandbox") return { ...base, email: { email: "sandbox" } };
   const why = (what: string) => `is required when CS_EMAIL=sendgrid: ${what}`;

@@ -1,12 +1,14 @@
 import { userError } from "@revops/kit";
-import type { SandboxMessages, SizeBand } from "@revops/sandbox";
+import type { SandboxMessages, SizeBand, SurveyAnswer } from "@revops/sandbox";
 import type {
+  AnswerPage,
   MessageChannel,
   MessageSent,
   MessagingPort,
   OutboundMessage,
   TicketWriteOrigin,
 } from "../ports";
+import type { SurveyLinks } from "../survey/links";
 
 /** Delivers one confirmed send through a vendor, once per idempotency key; returns the vendor's id for it. */
 export interface Deliverer {
@@ -26,7 +28,11 @@ export interface MessagingSources {
   defaultChannel: MessageChannel;
   /** Per channel: a vendor, "sandbox" (recorded, nothing delivered), or why it cannot send. */
   channels: Record<MessageChannel, Deliverer | "sandbox" | { unavailable: string; fix: string }>;
-  surveyUrl: string | undefined;
+  /** Where answer links point, resolved at send time (the HTTP address is known only once the server listens). */
+  answerPage: () => AnswerPage | undefined;
+  /** Signs and checks our page's links (its key is made or read on first use). */
+  surveyLinks: () => Promise<SurveyLinks>;
+  surveyLinkDays: number;
   now: () => Promise<string>;
   messageIdOf: (idempotencyKey: string) => string;
 }
@@ -38,8 +44,20 @@ export class CsMessaging implements MessagingPort {
   get defaultChannel() {
     return this.s.defaultChannel;
   }
-  get surveyUrl() {
-    return this.s.surveyUrl;
+  answerPage() {
+    return this.s.answerPage();
+  }
+  surveyLinks() {
+    return this.s.surveyLinks();
+  }
+  get surveyLinkDays() {
+    return this.s.surveyLinkDays;
+  }
+  recordAnswer(a: SurveyAnswer, origin: TicketWriteOrigin) {
+    return this.s.book.recordAnswer(a, origin);
+  }
+  csatStats(q: { from: string; to: string }) {
+    return this.s.book.csatStats(q);
   }
   now() {
     return this.s.now();

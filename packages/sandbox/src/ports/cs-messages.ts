@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { SqlDb } from "@revops/store";
 import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
 import type { SizeBand } from "../generate/types.js";
@@ -25,7 +25,8 @@ export interface OutboundMessage {
   subject: string;
   body: string;
   surveyType?: SurveyType;
-  recipients: { contactId: string; email: string; sendAt: string }[];
+  /** `vars` fill `{{name}}` in the body for that recipient alone (a survey's signed link). */
+  recipients: { contactId: string; email: string; sendAt: string; vars?: Record<string, string> }[];
 }
 
 export interface MessageLogged {
@@ -40,8 +41,29 @@ export interface MessageLogged {
 export interface SurveyAnswer {
   surveyId: string;
   contactId: string;
+  /** When given (a signed link binds them), the answer is refused unless the survey went to them. */
+  accountId?: string;
+  kind?: SurveyType;
   score: number;
   comment?: string | null;
+}
+
+/** The answer scale of each survey kind (inclusive). */
+export const SURVEY_SCALES: Record<SurveyType, readonly [number, number]> = { nps: [0, 10], csat: [1, 5] };
+
+export interface SurveyAnswerRecorded {
+  id: string;
+  kind: SurveyType;
+  /** False when the contact had answered this survey already: the first answer stands. */
+  recorded: boolean;
+  respondedAt: string;
+}
+
+export interface CsatStats {
+  responses: number;
+  average: number | null;
+  /** Share of answers 4 or 5. */
+  satisfied: number | null;
 }
 
 type KeyedOrigin = WriteOrigin & { idempotencyKey: string };
@@ -179,11 +201,11 @@ export class SandboxMessages {
   }
 
   /**
-   * A survey answer as an NPS response (what nps_summary reads), once per survey and contact: a second answer
-   * replaces the first. Refused (RangeError) for a contact the survey did not go to.
+   * A survey answer as an NPS response (sb_nps_responses, what nps_summary reads) or a CSAT one (sb_csat_responses),
+   * once per survey and contact: the first answer stands and a second is refused (`recorded: false` with the first's
+   * time). Refused (RangeError) for a contact or account the survey did not go to, another kind, or a score off scale.
    */
-  recordAnswer(a: SurveyAnswer, origin: WriteOrigin): Promise<{ id: string; replaced: boolean }> {
-    const id = hashed("nps", `${a.surveyId}:${a.contactId}`);
+  recordAnswer(a: SurveyAnswer, origin: WriteOrigin): Promise<SurveyAnswerRecorded> {
     return this.db.transaction(async (tx) => {
       const sent = await tx.one<{ account_id: string; survey_type: string | null }>(
         `SELECT c.account_id, m.survey_type FROM sb_cs_message_recipients r JOIN sb_cs_messages m ON m.id = r.message_id
@@ -191,42 +213,70 @@ export class SandboxMessages {
         [a.surveyId, a.contactId],
       );
       if (!sent) throw new RangeError(`survey ${a.surveyId} did not go to contact ${a.contactId}.`);
-      // NPS answers only: sb_nps_responses holds 0–10 scores (a CSAT answer has no table yet)
-      if (sent.survey_type !== "nps") throw new RangeError(`survey ${a.surveyId} is not an NPS survey.`);
-      if (!Number.isInteger(a.score) || a.score < 0 || a.score > 10)
-        throw new RangeError(`score: ${a.score} is not an NPS score (0–10).`);
-      const before = await tx.one<{ score: number; comment: string | null }>(
-        "SELECT score, comment FROM sb_nps_responses WHERE id = ?",
+      if (a.accountId !== undefined && a.accountId !== sent.account_id)
+        throw new RangeError(`contact ${a.contactId} is not at account ${a.accountId}.`);
+      const kind = sent.survey_type === "csat" ? "csat" : "nps";
+      if (a.kind !== undefined && a.kind !== kind)
+        throw new RangeError(`survey ${a.surveyId} is not ${a.kind}.`);
+      const [lo, hi] = SURVEY_SCALES[kind];
+      if (!Number.isInteger(a.score) || a.score < lo || a.score > hi)
+        throw new RangeError(`score: ${a.score} is not a ${kind.toUpperCase()} score (${lo}–${hi}).`);
+      const table = kind === "nps" ? "sb_nps_responses" : "sb_csat_responses";
+      const id = hashed(kind, `${a.surveyId}:${a.contactId}`);
+      const before = await tx.one<{ responded_at: string }>(
+        `SELECT responded_at FROM ${table} WHERE id = ?`,
         [id],
       );
+      if (before) return { id, kind, recorded: false, respondedAt: String(before.responded_at) };
       const at = await sandboxNow(tx);
-      if (before)
-        await tx.run("UPDATE sb_nps_responses SET score = ?, comment = ?, responded_at = ? WHERE id = ?", [
-          a.score,
-          a.comment ?? null,
-          at,
-          id,
-        ]);
-      else
-        await tx.run(
-          "INSERT INTO sb_nps_responses (id, account_id, contact_id, score, comment, responded_at) VALUES (?, ?, ?, ?, ?, ?)",
-          [id, sent.account_id, a.contactId, a.score, a.comment ?? null, at],
-        );
+      const row: [string, unknown][] = [
+        ["id", id],
+        ["account_id", sent.account_id],
+        ["contact_id", a.contactId],
+        ["score", a.score],
+        ["comment", a.comment ?? null],
+        ["responded_at", at],
+        ...(kind === "csat" ? [["survey_id", a.surveyId] as [string, unknown]] : []),
+      ];
+      // the primary key makes the first answer win across replicas: a racing second insert fails the transaction
+      await tx.run(
+        `INSERT INTO ${table} (${row.map(([c]) => c).join(", ")}) VALUES (${row.map(() => "?").join(", ")})`,
+        row.map(([, v]) => v),
+      );
+      const entity = `${kind}_response`;
       await journalChanges(
         tx,
         [
-          {
-            entity: "nps_response",
-            recordId: id,
-            field: "score",
-            before: before?.score ?? null,
-            after: a.score,
-          },
-          { entity: "nps_response", recordId: id, field: "survey", before: null, after: a.surveyId },
+          { entity, recordId: id, field: "score", before: null, after: a.score },
+          { entity, recordId: id, field: "survey", before: null, after: a.surveyId },
         ],
         origin,
       );
-      return { id, replaced: before !== undefined };
+      return { id, kind, recorded: true, respondedAt: at };
     });
+  }
+
+  /** The random key survey links are signed with when no secret is configured: made once, shared by replicas. */
+  async surveyKey(): Promise<string> {
+    await this.db.run("INSERT INTO sb_survey_keys (id, secret) VALUES (1, ?) ON CONFLICT (id) DO NOTHING", [
+      randomBytes(32).toString("base64url"),
+    ]);
+    const row = await this.db.one<{ secret: string }>("SELECT secret FROM sb_survey_keys WHERE id = 1");
+    return String(row?.secret);
+  }
+
+  /** CSAT survey answers in [from, to] (days, inclusive): how many, their mean and the share satisfied (4–5). */
+  async csatStats(q: { from: string; to: string }): Promise<CsatStats> {
+    const r = await this.db.one<{ n: number; mean: number | null; satisfied: number | null }>(
+      `SELECT COUNT(*) AS n, AVG(score * 1.0) AS mean, SUM(CASE WHEN score >= 4 THEN 1 ELSE 0 END) AS satisfied
+       FROM sb_csat_responses WHERE responded_at >= ? AND responded_at < ?`,
+      [q.from, `${q.to}T99`],
+    );
+    const n = Number(r?.n ?? 0);
+    return {
+      responses: n,
+      average: n ? Math.round(Number(r?.mean) * 100) / 100 : null,
+      satisfied: n ? Math.round((Number(r?.satisfied) / n) * 1000) / 1000 : null,
+    };
   }
 }

@@ -1,3 +1,4 @@
+export { expectAccessible, launchChromium } from "./a11y";
 export { CHROMIUM, chromiumPresent, openViewHost, type ViewHost } from "./view-host";
 export {
   describeViewsE2E,

@@ -8,8 +8,8 @@ const isHtml = (body: string) => /<\/?[a-z][^>]*>/i.test(body);
 
 /**
  * Email through SendGrid's Mail Send: one request per send time and 1,000 recipients, each personalization tagged
- * with the message and contact (custom_args, for the activity feed and event webhooks), `{{contact_id}}` in the body
- * filled per recipient; once per key through the connector (a retry after an unclear failure never sends twice).
+ * with the message and contact (custom_args, for the activity feed and event webhooks), `{{contact_id}}` and the
+ * recipient's own `vars` (a survey's signed link) in the body filled per recipient; once per key through the connector (a retry after an unclear failure never sends twice).
  */
 export function sendgridDeliverer(sg: SendGridConnector, fromEmail: string): Deliverer {
   return {
@@ -32,7 +32,7 @@ export function sendgridDeliverer(sg: SendGridConnector, fromEmail: string): Del
               to: r.email,
               // per personalization: the spec's message-level custom_args is a string
               customArgs: { revops_message: messageId, revops_kind: m.kind, contact_id: r.contactId },
-              substitutions: { contact_id: r.contactId },
+              substitutions: { ...r.vars, contact_id: r.contactId },
             })),
           } as MailMessage;
           const sent = await sg.send(message, { idempotencyKey: `${idempotencyKey}:${part++}` });

@@ -1,7 +1,7 @@
 import { guardStateOf } from "@revops/guards";
 import { annotations, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
-import type { CsPorts, MessageContact, SurveyType } from "../../ports";
+import type { AnswerPage, CsPorts, MessageContact, SurveyType } from "../../ports";
 import { csTool } from "../../ports";
 import { deliveryOf, recipientOf, SAMPLE, sendSettings, sendTimeOf, writeKeyOf } from "./send-plan";
 import { messagingToolset } from "./toolset";
@@ -35,14 +35,26 @@ const WHY: Record<Exclusion, string> = {
   duplicate_email: "shares an address with another contact",
 };
 
-/** The survey's HTML: the question and one link per score, each naming the survey and (per recipient) the contact. */
-export function surveyBody(kind: SurveyType, url: string, surveyId: string): string {
+/** The survey's HTML: the question and one link per score; `link(n)` names the page, survey and (per recipient) contact. */
+export function surveyBody(kind: SurveyType, link: (score: number) => string): string {
   const s = SURVEYS[kind];
   const links = [];
-  for (let n = s.scale[0]; n <= s.scale[1]; n++)
-    links.push(`<a href="${url}?survey=${surveyId}&contact={{contact_id}}&score=${n}">${n}</a>`);
+  for (let n = s.scale[0]; n <= s.scale[1]; n++) links.push(`<a href="${link(n)}">${n}</a>`);
   return `<p>${s.question}</p><p>${links.join(" ")}</p>`;
 }
+
+/** Each score's link: our page's `/survey/<signed token>` (the token filled per recipient), else query links. */
+const linkOf = (page: AnswerPage, surveyId: string) => (n: number) =>
+  page.kind === "ours"
+    ? `${page.base}/{{survey_token}}?score=${n}`
+    : `${page.url}?survey=${surveyId}&contact={{contact_id}}&score=${n}`;
+
+const PAGE_SAYS: Record<AnswerPage["kind"], string> = {
+  ours: "this server's survey page",
+  customer: "your own page (CS_SURVEY_URL)",
+  placeholder: "a placeholder: nothing is delivered on the sandbox and no page is served (start with --http)",
+};
+const pageSays = (p: AnswerPage) => `${PAGE_SAYS[p.kind]}: ${p.kind === "ours" ? `${p.base}/…` : p.url}`;
 
 async function excluded(c: MessageContact, seen: Set<string>, recent: Map<string, string>, ctx: ToolContext) {
   const email = c.email.toLowerCase();
@@ -57,13 +69,11 @@ async function excluded(c: MessageContact, seen: Set<string>, recent: Map<string
 async function planOf(i: Input, ctx: ToolContext<CsPorts>) {
   const ports = ctx.ports.messages;
   const system = ports.systemOf("email");
-  if (!ports.surveyUrl)
-    throw userError(
-      "Surveys need CS_SURVEY_URL, the page their answer links open, when email goes out for real.",
-      {
-        hint: "Ask an administrator to set CS_SURVEY_URL.",
-      },
-    );
+  const page = ports.answerPage();
+  if (!page)
+    throw userError("Real survey email needs an answer page customers can reach; this server has none.", {
+      hint: "Ask an administrator to serve HTTP with PUBLIC_URL (or CS_SURVEY_PAGE_URL) set, or to set CS_SURVEY_URL to their own page.",
+    });
   // an empty list means no account, not every customer
   const audience = await ports.customerContacts(i.account_ids ? { accountIds: i.account_ids } : {});
   const now = new Date(await ports.now());
@@ -116,9 +126,14 @@ async function planOf(i: Input, ctx: ToolContext<CsPorts>) {
     },
     system,
     delivery: deliveryOf(system),
-    side_effects: ["Answers are recorded as NPS/CSAT responses (nps_summary reads them)."],
+    answer_page: pageSays(page),
+    side_effects: [
+      page.kind === "ours"
+        ? "Answers are recorded as NPS responses (nps_summary) or CSAT responses (ticket_trends)."
+        : "Answers go to the page above; only answers on this server's page are recorded here.",
+    ],
   };
-  return { ports, keep, plan };
+  return { ports, keep, plan, page };
 }
 
 export const surveySend = csTool({
@@ -134,39 +149,57 @@ export const surveySend = csTool({
     system: z.string(),
     recipients: z.number(),
     written: WrittenSchema,
+    answer_page: z.string().describe("Where the answer links go"),
+    sample_link: z.string().optional().describe("Sandbox only: the first recipient's link, to try the page"),
     note: z.string(),
   }),
   guard: { kind: "outbound", preview: async (i, ctx) => (await planOf(i, ctx)).plan },
   handler: async ({ input: i, ctx }) => {
-    const { ports, keep } = await planOf(i, ctx);
+    const { ports, keep, page } = await planOf(i, ctx);
     const now = await ports.now();
     const origin = writeKeyOf(ctx);
     const surveyId = ports.idOf(origin.idempotencyKey);
+    const links = page.kind === "ours" ? await ports.surveyLinks() : undefined;
+    const expiresAfter = ports.surveyLinkDays * DAY_MS;
+    const recipients = keep.map((k) => {
+      const sendAt = k.sendAt ?? now;
+      const expires = new Date(Date.parse(sendAt) + expiresAfter).toISOString();
+      const { id: contact, accountId: account } = k.contact;
+      const token = links?.sign({ survey: surveyId, contact, account, kind: i.kind, expires });
+      return {
+        contactId: contact,
+        email: k.contact.email.toLowerCase(),
+        sendAt,
+        ...(token && { vars: { survey_token: token } }),
+      };
+    });
     const sent = await ports.send(
       {
         kind: "survey",
         channel: "email",
         surveyType: i.kind,
         subject: SURVEYS[i.kind].subject,
-        body: surveyBody(i.kind, ports.surveyUrl as string, surveyId),
-        recipients: keep.map((k) => ({
-          contactId: k.contact.id,
-          email: k.contact.email.toLowerCase(),
-          sendAt: k.sendAt ?? now,
-        })),
+        body: surveyBody(i.kind, linkOf(page, surveyId)),
+        recipients,
       },
       origin,
     );
+    // the link is the answerer's credential: only the sandbox, which delivers nothing, shows one
+    const first = recipients[0]?.vars?.survey_token;
+    const sample = sent.system === "sandbox" && page.kind === "ours" && first;
     return {
       survey_id: surveyId,
       system: sent.system,
       recipients: sent.recipients,
       written: { system: sent.system, id: sent.id },
+      answer_page: pageSays(page),
+      ...(sample && { sample_link: `${page.base}/${first}` }),
       note: sent.created
-        ? `Survey ${surveyId} goes to ${sent.recipients} contact(s), each outside quiet hours where they are.`
+        ? `Survey ${surveyId} goes to ${sent.recipients} contact(s), each outside quiet hours where they are; links last ${ports.surveyLinkDays} days.`
         : "An earlier attempt had sent it: not sent again.",
     };
   },
-  render: (o) => `${o.survey_id} via ${o.system}: ${o.recipients} recipients. ${o.note}`,
+  render: (o) =>
+    `${o.survey_id} via ${o.system}: ${o.recipients} recipients. ${o.note} Answer links: ${o.answer_page}.${o.sample_link ? ` Try one: ${o.sample_link}` : ""}`,
   example: { kind: "nps", account_ids: ["acc_0002"] },
 });

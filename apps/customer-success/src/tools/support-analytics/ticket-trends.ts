@@ -56,6 +56,9 @@ export const ticketTrends = csTool({
       by_age: z.record(z.string(), z.number()).describe("Unsolved tickets by days since creation"),
       oldest_days: z.number().nullable(),
     }),
+    survey_csat: z
+      .object({ responses: z.number(), average: z.number().nullable(), satisfied: Share })
+      .describe("CSAT survey answers (1-5) in the period; satisfied = 4-5 / answers"),
     meta: AnalyticsMetaSchema,
   }),
   example: { tags: 5 },
@@ -76,14 +79,21 @@ export const ticketTrends = csTool({
       });
     const facts = await fromVendor(() => ports.support.ticketFacts({ from, to }));
     const fresh = freshnessOf(facts)?.note;
+    // answers from our survey page, whichever system holds the tickets
+    const survey = await ports.messages.csatStats({ from, to });
     return {
       period: { from, to },
       ...trendsOf(facts, today, input.tags),
+      survey_csat: survey,
       meta: {
-        method: `${TICKET_TRENDS_METHOD}: tickets created in [from, to]; percentiles nearest-rank over tickets with a first reply / a resolution (calendar time); CSAT = good / rated; a ticket counts once under each of its tags; backlog = unsolved now, age in days (${AGE_BUCKETS.map((b) => b.name).join(", ")})`,
+        method: `${TICKET_TRENDS_METHOD}: tickets created in [from, to]; percentiles nearest-rank over tickets with a first reply / a resolution (calendar time); CSAT = good / rated; survey CSAT = answers 1-5 from the survey page, satisfied = 4-5; a ticket counts once under each of its tags; backlog = unsolved now, age in days (${AGE_BUCKETS.map((b) => b.name).join(", ")})`,
         as_of: today,
         source: ports.source,
-        inputs: { tickets: facts.created.length, unsolved: facts.backlog.length },
+        inputs: {
+          tickets: facts.created.length,
+          unsolved: facts.backlog.length,
+          csat_survey_answers: survey.responses,
+        },
         caveats: [
           "Resolution percentiles cover solved tickets only: recent unsolved ones would lengthen them.",
           "Backlog is today's, whatever the period.",
