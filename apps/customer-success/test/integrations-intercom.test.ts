@@ -1,4 +1,5 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
+import { attributeVendorCalls } from "@revops/safety";
 import { type AccountSignals, SandboxSupport, sandboxDatabase } from "@revops/sandbox";
 import {
   connectInProcess,
@@ -91,7 +92,9 @@ beforeAll(async () => {
   vi.stubEnv("INTERCOM_ACCESS_TOKEN", "ic-good");
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
   vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
-  s = await connectInProcess([createCustomerSuccessServer({ now })]);
+  s = await connectInProcess([createCustomerSuccessServer({ now })], {
+    hooks: () => ({ meter: attributeVendorCalls }),
+  });
 });
 
 afterAll(async () => {
@@ -177,6 +180,7 @@ describe("customer-success server with conversations and ratings from Intercom",
       expect(stale.data.meta.caveats.at(-1)).toMatch(
         /^Intercom is unavailable .*showing cached data from \d{4}-/,
       );
+      expect(stale.text.split("cached data from")).toHaveLength(2);
     } finally {
       fake.faults.clear();
     }

@@ -1,4 +1,5 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
+import { attributeVendorCalls } from "@revops/safety";
 import { type AccountSignals, SandboxSupport, sandboxDatabase } from "@revops/sandbox";
 import {
   connectInProcess,
@@ -79,7 +80,9 @@ beforeAll(async () => {
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
   vi.stubEnv("REVOPS_TEST_VENDOR_CA", fake.ca);
   vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
-  s = await connectInProcess([createCustomerSuccessServer({ now })]);
+  s = await connectInProcess([createCustomerSuccessServer({ now })], {
+    hooks: () => ({ meter: attributeVendorCalls }),
+  });
 });
 
 afterAll(async () => {
@@ -180,6 +183,7 @@ describe("customer-success server with usage from Mixpanel", () => {
       expect(stale.data.meta.caveats.at(-1)).toMatch(
         /^Mixpanel is unavailable .*showing cached data from \d{4}-/,
       );
+      expect(stale.text.split("cached data from")).toHaveLength(2);
     } finally {
       fake.faults.clear();
     }

@@ -1,5 +1,6 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
+import { attributeVendorCalls } from "@revops/safety";
 import {
   connectInProcess,
   type RunningFake,
@@ -67,7 +68,9 @@ beforeAll(async () => {
   vi.stubEnv("ZENDESK_API_TOKEN", "zd-test");
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
   vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
-  s = await connectInProcess([createCustomerSuccessServer()]);
+  s = await connectInProcess([createCustomerSuccessServer()], {
+    hooks: () => ({ meter: attributeVendorCalls }),
+  });
   const rt = new KitRuntime(
     baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("zd-ports") }),
     createLogger("silent", "test"),
@@ -187,6 +190,7 @@ describe("customer-success server on Zendesk", () => {
       expect(listed.isError, listed.text).toBe(false);
       expect(listed.data.tickets.map((t: Row) => t.subject)).toEqual(["Login broken"]);
       expect(listed.data.note).toMatch(/^Showing 1 of 1\. Zendesk is unavailable.*cached data from/);
+      expect(listed.text.split("cached data from")).toHaveLength(2);
     } finally {
       fake.faults.clear();
     }

@@ -1,5 +1,6 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
+import { attributeVendorCalls } from "@revops/safety";
 import {
   connectInProcess,
   type HubSpotSeed,
@@ -124,7 +125,7 @@ beforeAll(async () => {
   vi.stubEnv("HUBSPOT_ACCESS_TOKEN", "pat-test");
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
   vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
-  s = await connectInProcess([createMarketingServer()]);
+  s = await connectInProcess([createMarketingServer()], { hooks: () => ({ meter: attributeVendorCalls }) });
   const rt = new KitRuntime(
     baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("hs-marketing") }),
     createLogger("silent", "test"),
@@ -446,6 +447,7 @@ describe("marketing server on HubSpot", () => {
       const listed = await s.call("campaigns_list", {});
       expect(listed.data.total).toBe(3);
       expect(listed.data.note).toMatch(/^Showing 3 of 3\. HubSpot is unavailable.*cached data from/);
+      expect(listed.text.split("cached data from")).toHaveLength(2);
     } finally {
       fake.faults.clear();
     }

@@ -1,5 +1,6 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
+import { attributeVendorCalls } from "@revops/safety";
 import {
   connectInProcess,
   type HubSpotState,
@@ -86,7 +87,7 @@ beforeAll(async () => {
   vi.stubEnv("HUBSPOT_ACCESS_TOKEN", "pat-test");
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
   vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
-  s = await connectInProcess([createSalesServer()]);
+  s = await connectInProcess([createSalesServer()], { hooks: () => ({ meter: attributeVendorCalls }) });
   const rt = new KitRuntime(
     baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("hs-ports") }),
     createLogger("silent", "test"),
@@ -182,8 +183,10 @@ describe("sales server on HubSpot", () => {
       expect(summary.isError, summary.text).toBe(false);
       expect(summary.data.won.amount).toBe(20_000);
       expect(summary.data.meta.caveats.join(" ")).toMatch(/HubSpot is unavailable/);
+      // no tool code merges it: the adapter's note reaches the result through the call scope, once
       const listed = await s.call("deals_list", { status: "open" });
       expect(listed.data.note).toMatch(/HubSpot is unavailable.*cached data from/);
+      expect(listed.text.split("cached data from")).toHaveLength(2);
     } finally {
       fake.faults.clear();
     }

@@ -1,5 +1,6 @@
 import { freshnessOf } from "@revops/connectors/freshness";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
+import { attributeVendorCalls } from "@revops/safety";
 import type { RunningFake } from "@revops/testing";
 import {
   connectInProcess,
@@ -104,7 +105,7 @@ beforeAll(async () => {
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
   vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
   vi.stubEnv("SALES_STAGE_MAP", "Technical Win=proposal");
-  s = await connectInProcess([createSalesServer()]);
+  s = await connectInProcess([createSalesServer()], { hooks: () => ({ meter: attributeVendorCalls }) });
   const rt = new KitRuntime(
     baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("sf-ports") }),
     createLogger("silent", "test"),
@@ -209,6 +210,9 @@ describe("sales server on Salesforce", () => {
       const cold = await s.call("deals_list", { status: "won" });
       expect(cold.isError, cold.text).toBe(false);
       expect(cold.data.deals).toEqual(warm.data.deals);
+      expect(warm.data.note).not.toMatch(/cached data/);
+      expect(cold.data.note).toMatch(/Salesforce is unavailable.*cached data from/);
+      expect(cold.text.split("cached data from")).toHaveLength(2);
       const stale = await direct.crm.listDeals({ status: "won" });
       expect(stale.rows.map((d) => d.id)).toEqual(warmPort.rows.map((d) => d.id));
       expect(freshnessOf(stale)?.note).toMatch(/Salesforce is unavailable.*cached data from/);

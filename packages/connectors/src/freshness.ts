@@ -1,4 +1,4 @@
-import type { MaybeStale } from "@revops/resilience";
+import { type MaybeStale, noteForCall } from "@revops/resilience";
 
 /**
  * How fresh and how complete an answer from a vendor is; present only when some of it came from the stale cache,
@@ -58,14 +58,16 @@ export class FreshnessTracker {
     return { stale: true, fetchedAt, ...extra, note: [staleNote, ...notes].join(" ") };
   }
 
-  /** The value with `freshness` attached when any part was stale. */
+  /** The value with `freshness` attached when any part was stale; the note joins the tool call's result. */
   mark<T extends object>(value: T): WithFreshness<T> {
     const f = this.freshness;
-    return f ? Object.assign(value, { freshness: f }) : value;
+    if (!f) return value;
+    noteForCall(f.note);
+    return Object.assign(value, { freshness: f });
   }
 }
 
-/** The freshness note of a port result, if it has one (arrays included). */
+/** The freshness of a port result, if it has one (arrays included); tools need not look: the kit shows its note. */
 export function freshnessOf(result: unknown): Freshness | undefined {
   if (typeof result !== "object" || result === null) return undefined;
   return (result as { freshness?: Freshness }).freshness;

@@ -1,4 +1,4 @@
-import { VendorError } from "@revops/resilience";
+import { type CallScope, runInCallScope, VendorError } from "@revops/resilience";
 import { describe, expect, it } from "vitest";
 import { FreshnessTracker, freshnessOf } from "../src/freshness";
 
@@ -40,5 +40,20 @@ describe("freshness of an answer", () => {
       note: "Older tickets were not scanned.",
     });
     expect(freshnessOf(null)).toBeUndefined();
+  });
+
+  it("records its note on the tool call in progress, once, so the kit shows it with no tool code", async () => {
+    const scope: CallScope = { warnings: [], notes: [] };
+    await runInCallScope(scope, async () => {
+      for (const _ of [1, 2]) {
+        const t = new FreshnessTracker("HubSpot");
+        t.take(stale("2026-11-23T09:00:00.000Z"));
+        t.mark({});
+      }
+      new FreshnessTracker("HubSpot").mark({});
+    });
+    expect(scope.notes).toEqual([
+      "HubSpot is unavailable (HTTP 503); showing cached data from 2026-11-23T09:00:00.000Z.",
+    ]);
   });
 });

@@ -13,11 +13,12 @@ export interface ToolCall {
 }
 
 /**
- * `notes`: warnings raised while the tool ran (budgets, quotas) that the result must show. `preview`: nothing ran;
- * the output is a guard's plan (PlanPreviewSchema) and `text` its rendering for the model.
+ * `notes`: warnings raised while the tool ran (budgets, quotas) that the result must show. `caveats`: how to read the
+ * answer (a vendor read served from cache or capped), which the kit adds where the output keeps its caveats or note.
+ * `preview`: nothing ran; the output is a guard's plan (PlanPreviewSchema) and `text` its rendering for the model.
  */
 export type ToolOutcome =
-  | { ok: true; output: unknown; notes?: string[]; preview?: { text: string } }
+  | { ok: true; output: unknown; notes?: string[]; caveats?: string[]; preview?: { text: string } }
   | { ok: false; error: ToolError };
 export type Next = () => Promise<ToolOutcome>;
 /** A pipeline stage: do something before and/or after the rest of the pipeline. */
@@ -29,7 +30,7 @@ export interface PipelineHooks {
   authorize?: Middleware;
   limit?: Middleware;
   guard?: Middleware;
-  /** Wraps the handler itself: attributes vendor calls to the tool call and collects their warnings. */
+  /** Wraps the handler itself: attributes vendor calls to the tool call and collects their warnings and caveats. */
   meter?: Middleware;
   /**
    * The key that signs 2026-07-28 request state (at least 32 characters), the same on every replica. Without it

@@ -1,4 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
+import { withCaveats } from "./caveats";
 import type { ToolDefinition } from "./define";
 import { describeError } from "./errors";
 import type { ToolOutcome } from "./pipeline";
@@ -21,20 +22,27 @@ export function shapeResult(def: ToolDefinition, outcome: ToolOutcome): CallTool
       content: [{ type: "text", text: outcome.preview.text }],
       structuredContent: outcome.output as Record<string, unknown>,
     };
+  // caveats recorded during the call (stale or capped vendor reads) join the output's own, with no tool code
+  const caveats = outcome.caveats ?? [];
+  const withNotes = caveats.length ? withCaveats(def.output, outcome.output, caveats) : undefined;
   // text from outside is capped wherever it appears and fenced in the rendering, whatever the tool did
-  const { structured, forText } = guardOutsideText(def.output, outcome.output);
+  const { structured, forText } = guardOutsideText(def.output, withNotes?.output ?? outcome.output);
   const output = structured as Record<string, unknown>;
   const rendered = forText as Record<string, unknown>;
   let text = def.render ? def.render(rendered) : renderCompact(rendered);
   if (text.length > MAX_TEXT)
     text = `${text.slice(0, MAX_TEXT)}\n… (truncated; the full result is in structuredContent)`;
-  if (!outcome.notes?.length) return { content: [{ type: "text", text }], structuredContent: output };
+  // a caveat a tool's own rendering leaves out (or the cap cut off) still reaches the model, once
+  const unseen = withNotes?.placed ? caveats.filter((c) => !text.includes(c)) : [];
+  if (unseen.length) text = `${text}\n${unseen.join("\n")}`;
+  const warnings = [...(outcome.notes ?? []), ...(withNotes && !withNotes.placed ? caveats : [])];
+  if (!warnings.length) return { content: [{ type: "text", text }], structuredContent: output };
   // outside structuredContent so the output schema stays exact; both the model and a client can see them
-  const notes = outcome.notes.map((n) => `Warning: ${n}`).join("\n");
+  const notes = warnings.map((n) => `Warning: ${n}`).join("\n");
   return {
     content: [{ type: "text", text: `${text}\n${notes}` }],
     structuredContent: output,
-    _meta: { "revops/warnings": outcome.notes },
+    _meta: { "revops/warnings": warnings },
   };
 }
 

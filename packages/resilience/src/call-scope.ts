@@ -6,6 +6,8 @@ export interface CallScope {
   tool?: string;
   /** Budget and quota warnings raised by vendor calls during the tool call, for its result. */
   warnings: string[];
+  /** How to read the call's answer (cached or capped vendor reads), for the result's caveats. */
+  notes: string[];
 }
 
 const storage = new AsyncLocalStorage<CallScope>();
@@ -25,4 +27,10 @@ export function runInCallScope<T>(scope: CallScope, fn: () => Promise<T>): Promi
 
 export function currentCallScope(): CallScope | undefined {
   return storage.getStore();
+}
+
+/** Records a note on the answer of the tool call in progress, once; outside a call it goes nowhere. */
+export function noteForCall(note: string): void {
+  const notes = storage.getStore()?.notes;
+  if (notes && !notes.includes(note)) notes.push(note);
 }

@@ -4,6 +4,7 @@ export {
   callScopesEnabled,
   currentCallScope,
   enableCallScopes,
+  noteForCall,
   runInCallScope,
 } from "./call-scope";
 export type {

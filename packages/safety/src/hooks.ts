@@ -1,7 +1,7 @@
 import { type AuditLog, auditMiddleware, deferReads } from "@revops/audit";
 import { createGuard, requestStateKey } from "@revops/guards";
 import type { KitRuntime, Middleware, PipelineHooks } from "@revops/kit";
-import { callScopesEnabled, runInCallScope } from "@revops/resilience/call-scope";
+import { type CallScope, callScopesEnabled, runInCallScope } from "@revops/resilience/call-scope";
 import { landedWrite, sandboxDatabase, sandboxNow } from "@revops/sandbox";
 import { auditLogFor } from "./audit-log";
 import type { SafetyConfig } from "./config";
@@ -50,14 +50,27 @@ export const safetyHooks =
     };
   };
 
-/** Vendor calls made by the handler are charged to this tool and principal; their budget warnings join the result. */
+/**
+ * Vendor calls made by the handler are charged to this tool and principal; their budget warnings join the result,
+ * and so do the notes of stale or capped reads (the kit puts those where the result keeps its caveats).
+ */
 export const attributeVendorCalls: Middleware = async (call, next) => {
   try {
     if (!callScopesEnabled()) return await next();
-    const scope = { principal: call.ctx.principal.id, tool: call.entry.name, warnings: [] as string[] };
+    const scope: CallScope = {
+      principal: call.ctx.principal.id,
+      tool: call.entry.name,
+      warnings: [],
+      notes: [],
+    };
     const outcome = await runInCallScope(scope, next);
-    if (!outcome.ok || scope.warnings.length === 0) return outcome;
-    return { ...outcome, notes: [...(outcome.notes ?? []), ...scope.warnings] };
+    if (!outcome.ok) return outcome;
+    const { warnings, notes } = scope;
+    return {
+      ...outcome,
+      ...(warnings.length > 0 && { notes: [...(outcome.notes ?? []), ...warnings] }),
+      ...(notes.length > 0 && { caveats: [...(outcome.caveats ?? []), ...notes] }),
+    };
   } catch (err) {
     throw vendorToolError(err);
   }

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -136,7 +135,6 @@ export const qbrPrep = csTool({
         source: "CRM",
       })),
     ];
-    const notes = [freshnessOf([s])?.note, freshnessOf(tickets)?.note].filter((n): n is string => !!n);
     return {
       account_id: s.accountId,
       account_name: s.accountName,
@@ -152,7 +150,7 @@ export const qbrPrep = csTool({
           since_nps: minusDays(today, 180),
           since_tickets: minusDays(today, 90),
         },
-        caveats: ["Outcomes are onboarding milestones only: the suite holds no customer goals.", ...notes],
+        caveats: ["Outcomes are onboarding milestones only: the suite holds no customer goals."],
       },
     };
   },

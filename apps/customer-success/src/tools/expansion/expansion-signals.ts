@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
@@ -96,7 +95,6 @@ export const expansionSignals = csTool({
         (!input.owner || x.s.ownerName.toLowerCase().includes(input.owner.toLowerCase())),
     );
     const sum = (f: (x: ExpansionRow) => number) => wanted.reduce((t, x) => t + f(x), 0);
-    const fresh = freshnessOf(signals)?.note;
     return {
       accounts: wanted.slice(0, input.limit).map((x) => ({
         account_id: x.s.accountId,
@@ -140,7 +138,6 @@ export const expansionSignals = csTool({
                 "Accounts without monthly actives (no usage that month, or a usage vendor that does not serve them) show no seat signal.",
               ]
             : []),
-          ...(fresh ? [fresh] : []),
         ],
       },
     };

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -28,12 +27,9 @@ async function ticketSubjects(support: SupportPort, from: string, to: string) {
   const rows: FeedbackItem[] = [];
   let cursor: string | undefined;
   let total = 0;
-  const notes = new Set<string>();
   do {
     const page = await support.listTickets({ createdFrom: from, createdTo: to, cursor, limit: 100 });
     total = page.total;
-    const note = freshnessOf(page)?.note;
-    if (note) notes.add(note);
     for (const t of page.rows)
       rows.push({
         source: "ticket",
@@ -45,7 +41,7 @@ async function ticketSubjects(support: SupportPort, from: string, to: string) {
       });
     cursor = page.nextCursor ?? undefined;
   } while (cursor && rows.length < MAX_TICKET_SUBJECTS);
-  return { rows: rows.slice(0, MAX_TICKET_SUBJECTS), total: Math.max(total, rows.length), notes: [...notes] };
+  return { rows: rows.slice(0, MAX_TICKET_SUBJECTS), total: Math.max(total, rows.length) };
 }
 
 export const feedbackThemes = csTool({
@@ -108,9 +104,6 @@ export const feedbackThemes = csTool({
         score: r.score,
         at: r.respondedAt,
       }));
-    const stale = [freshnessOf(responses)?.note, freshnessOf(signals)?.note, ...tickets.notes].filter(
-      (n): n is string => !!n,
-    );
     const result = themesOf(
       [...comments, ...tickets.rows],
       new Map(signals.map((s) => [s.accountId, s.arr])),
@@ -129,7 +122,6 @@ export const feedbackThemes = csTool({
           ...(tickets.total > tickets.rows.length
             ? [`Only the newest ${tickets.rows.length} of ${tickets.total} tickets' subjects were read.`]
             : []),
-          ...stale,
         ],
       },
     };

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -61,7 +60,6 @@ export const npsSummary = csTool({
         comments: input.comments,
       }),
     );
-    const stale = freshnessOf(stats)?.note;
     const { responses, promoters, passives, detractors } = stats;
     return {
       responses,
@@ -80,10 +78,7 @@ export const npsSummary = csTool({
         as_of: await ports.today(),
         source: ports.source,
         inputs: { responses, from: input.from ?? "all", to: input.to ?? "all" },
-        caveats: [
-          ...(responses < 30 ? ["Fewer than 30 responses: the score is noisy."] : []),
-          ...(stale ? [stale] : []),
-        ],
+        caveats: [...(responses < 30 ? ["Fewer than 30 responses: the score is noisy."] : [])],
       },
     };
   },

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema, notFound } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
@@ -98,7 +97,6 @@ export const accountHealth = csTool({
     ]);
     const term = upcoming.find((t) => t.accountId === s.accountId);
     const p = model && term ? predict(model.fitted, term) : null;
-    const fresh = freshnessOf([s])?.note;
     return {
       account_id: s.accountId,
       account_name: s.accountName,
@@ -138,7 +136,6 @@ export const accountHealth = csTool({
             : ["History not computable here: vendor usage and support data are today's windows only."]),
           ...(p ? [] : ["No churn probability: no model, or no renewal ahead for this account."]),
           ...(history.note ? [history.note] : []),
-          ...(fresh ? [fresh] : []),
         ],
       },
     };

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
@@ -81,10 +80,7 @@ export const accountsAtRisk = csTool({
         as_of: today,
         source: ports.source,
         inputs: { customer_accounts: signals.length },
-        caveats: [
-          "Usage compares the last 30 days with the 30 before; seasonal dips look like decline.",
-          ...(freshnessOf(signals) ? [freshnessOf(signals)?.note as string] : []),
-        ],
+        caveats: ["Usage compares the last 30 days with the 30 before; seasonal dips look like decline."],
       },
     };
   },

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -151,7 +150,6 @@ export const healthScores = csTool({
         return [b, { accounts: inBand.length, arr: inBand.reduce((t, x) => t + x.s.arr, 0) }];
       }),
     ) as Record<(typeof BANDS)[number], { accounts: number; arr: number }>;
-    const fresh = freshnessOf(signals)?.note;
     return {
       accounts: page.map(({ s, h }) => {
         const d = topDriver(h);
@@ -204,7 +202,6 @@ export const healthScores = csTool({
           trend
             ? "Past scores use the term in force then and today's customer list; null when the account was under 60 days old or had no term."
             : "Trend not computable here: vendor usage and support data are today's windows only.",
-          ...(fresh ? [fresh] : []),
         ],
       },
     };

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -71,9 +70,6 @@ export const kbGaps = csTool({
       new Map(signals.map((s) => [s.accountId, s.arr])),
       input.min_tickets,
     );
-    const notes = [freshnessOf(facts), freshnessOf(articles), freshnessOf(signals)]
-      .map((f) => f?.note)
-      .filter((n): n is string => !!n);
     return {
       period: { from, to },
       ...result,
@@ -86,7 +82,6 @@ export const kbGaps = csTool({
           "Topics are tags: untagged tickets and topics tagged inconsistently are not seen.",
           "An article counts as cover by its labels or title, not by whether it answers the tickets.",
           "ARR: distinct current customers' ARR; churned accounts add 0.",
-          ...notes,
         ],
       },
     };

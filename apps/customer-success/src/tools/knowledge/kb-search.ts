@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { annotations, ConnectionSchema, untrustedText } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
@@ -54,12 +53,11 @@ export const kbSearch = csTool({
       total: r.total,
       source: ports.source,
       note:
-        freshnessOf(r)?.note ??
-        (r.total > r.rows.length
+        r.total > r.rows.length
           ? `Showing ${r.rows.length} of ${r.total}; add words to narrow.`
           : r.total === 0
             ? "No article has every word; try fewer or other words."
-            : null),
+            : null,
     };
   },
   render: (o) =>

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
@@ -135,7 +134,6 @@ export const renewalsUpcoming = csTool({
     );
     const shown = input.flagged_only ? book.filter((r) => r.contradiction) : book;
     const high = book.filter((r) => r.high_risk);
-    const fresh = freshnessOf(signals)?.note;
     return {
       renewals: shown.slice(0, input.limit).map(({ exact_at_risk: _e, ...r }) => r),
       total: {
@@ -161,7 +159,6 @@ export const renewalsUpcoming = csTool({
           "ARR is the current term's; the renewal deal is the account's open renewal deal closing nearest the renewal date.",
           ...(model ? [] : ["No churn model (needs renewed and cancelled history): probabilities are null."]),
           ...(history.note ? [history.note] : []),
-          ...(fresh ? [fresh] : []),
         ],
       },
     };

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, IsoDateSchema, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
@@ -78,7 +77,6 @@ export const ticketTrends = csTool({
         hint: `Use ${today} or earlier, or omit it.`,
       });
     const facts = await fromVendor(() => ports.support.ticketFacts({ from, to }));
-    const fresh = freshnessOf(facts)?.note;
     // answers from our survey page, whichever system holds the tickets
     const survey = await ports.messages.csatStats({ from, to });
     return {
@@ -97,7 +95,6 @@ export const ticketTrends = csTool({
         caveats: [
           "Resolution percentiles cover solved tickets only: recent unsolved ones would lengthen them.",
           "Backlog is today's, whatever the period.",
-          ...(fresh ? [fresh] : []),
         ],
       },
     };

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   annotations,
   ConnectionSchema,
@@ -86,14 +85,10 @@ export const ticketsSearch = csTool({
       })),
       total: page.total,
       next_cursor: page.nextCursor,
-      note: [
+      note:
         page.total === 0
           ? "No tickets match; drop a filter or shorten the text."
           : `Showing ${page.rows.length} of ${page.total}; ticket_get reads one with its comments.`,
-        freshnessOf(page)?.note,
-      ]
-        .filter(Boolean)
-        .join(" "),
     };
   },
 });

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   annotations,
   ConnectionSchema,
@@ -81,14 +80,10 @@ export const ticketsList = csTool({
       })),
       total: page.total,
       next_cursor: page.nextCursor,
-      note: [
+      note:
         page.total === 0
           ? "No tickets match; drop a filter."
           : `Showing ${page.rows.length} of ${page.total}.`,
-        freshnessOf(page)?.note,
-      ]
-        .filter(Boolean)
-        .join(" "),
     };
   },
 });

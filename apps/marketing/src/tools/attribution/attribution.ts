@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -168,10 +167,7 @@ export const attribution = marketingTool({
           deals: result.totals.deals,
           sales_cycle_days: cycleDays ?? "unknown",
         },
-        caveats: [
-          ...attributionCaveats(rows, cycleDays, data.notes),
-          ...(freshnessOf(data) ? [freshnessOf(data)?.note as string] : []),
-        ],
+        caveats: [...attributionCaveats(rows, cycleDays, data.notes)],
       },
     };
   },

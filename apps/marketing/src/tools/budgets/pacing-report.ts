@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import { periodOf, periodPacing } from "../../domain/period-pacing";
@@ -58,14 +57,12 @@ export const pacingReport = marketingTool({
     const period = periodOf(today, input.period);
     const all: MarketingCampaignRow[] = [];
     let cursor: string | undefined;
-    let stale: unknown;
     do {
       const page = await ports.marketing.listCampaigns({
         ...(input.channel && { channel: input.channel }),
         limit: 100,
         ...(cursor && { cursor }),
       });
-      stale ??= freshnessOf(page)?.note;
       all.push(...page.rows);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -134,7 +131,6 @@ export const pacingReport = marketingTool({
             : "Actual spend is the sandbox campaign's spend to date; planned spend is the budget_allocate ledger.",
           "Spend to date is spread evenly over the days elapsed; a campaign that front-loads spend shows more of it in earlier periods than it had.",
           "No ad platform (Google Ads, LinkedIn, Meta) is connected: spend not yet entered as spend items is not seen.",
-          ...(typeof stale === "string" ? [stale] : []),
         ],
       },
     };

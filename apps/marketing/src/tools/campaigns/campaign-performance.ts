@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
 import { z } from "zod";
 import {
@@ -155,9 +154,6 @@ export const campaignPerformance = marketingTool({
                 "Total ROI counts mature campaigns only.",
               ]
             : [vendor?.note as string]),
-          ...[freshnessOf(stats)?.note, data && freshnessOf(data)?.note].filter((n): n is string =>
-            Boolean(n),
-          ),
         ],
       },
     };

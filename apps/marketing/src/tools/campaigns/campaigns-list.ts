@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   annotations,
   ConnectionSchema,
@@ -62,14 +61,10 @@ export const campaignsList = marketingTool({
       })),
       total: page.total,
       next_cursor: page.nextCursor,
-      note: [
+      note:
         page.total === 0
           ? "No campaigns match; drop a filter."
           : `Showing ${page.rows.length} of ${page.total}.`,
-        freshnessOf(page)?.note,
-      ]
-        .filter(Boolean)
-        .join(" "),
     };
   },
 });

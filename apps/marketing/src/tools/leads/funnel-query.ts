@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { CursorSchema, IsoDateSchema, LimitSchema, NextCursorSchema, userError } from "@revops/kit";
 import { decodeCursor, encodeCursor } from "@revops/sandbox";
 import { z } from "zod";
@@ -49,7 +48,6 @@ export async function funnelPage(ports: Omit<MarketingPorts, "using">, input: Q,
     today,
     toWon,
   );
-  const fresh = freshnessOf(funnel);
   const caveats = [
     ...funnel.notes,
     ...(young.length > 0
@@ -58,7 +56,6 @@ export async function funnelPage(ports: Omit<MarketingPorts, "using">, input: Q,
         ]
       : []),
     ...(total.leads < 30 ? ["Fewer than 30 leads: rates are noisy."] : []),
-    ...(fresh ? [fresh.note] : []),
   ];
   return {
     page,

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { annotations, ConnectionSchema, notFound, untrustedName, untrustedText } from "@revops/kit";
 import { z } from "zod";
 import { salesTool } from "../../ports";
@@ -77,7 +76,7 @@ export const accountGet = salesTool({
     const today = await ports.today();
     const enriched = await ports.enrichment?.firmographics(a.domain);
     const f = enriched?.firmographics;
-    const note = [freshnessOf(a)?.note, enriched?.note].filter(Boolean).join(" ");
+    const note = enriched?.note;
     return {
       id: a.id,
       name: a.name,

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
 import { z } from "zod";
 import { rankByName } from "../../domain/fuzzy";
@@ -63,7 +62,6 @@ export const accountsSearch = salesTool({
       ...(found.capped
         ? ["Only the first candidates were ranked; add a filter to be sure of the best match."]
         : []),
-      ...(freshnessOf(found)?.note ? [freshnessOf(found)?.note as string] : []),
     ];
     return {
       accounts: shown.map((a) => ({

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { annotations, ConnectionSchema, notFound, untrustedName, untrustedText } from "@revops/kit";
 import { z } from "zod";
 import { roleFromTitle } from "../../domain/roles";
@@ -59,7 +58,6 @@ export const dealGet = salesTool({
         fields: ["deal_id"],
         hint: "Find the deal with deals_list and pass its id.",
       });
-    const stale = freshnessOf(r)?.note;
     return {
       deal: { ...toDealRow(r.deal, await ports.today()), created: r.createdAt?.slice(0, 10) ?? null },
       stage_history: r.stageHistory.map((h) => ({ from: h.fromStage, to: h.toStage, at: h.changedAt })),
@@ -91,7 +89,6 @@ export const dealGet = salesTool({
               `Showing ${r.activities.recent.length} of ${r.activities.total} activities; raise activities (≤50).`,
             ]
           : []),
-        ...(stale ? [stale] : []),
       ],
     };
   },

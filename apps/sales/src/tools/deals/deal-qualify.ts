@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedText } from "@revops/kit";
 import { z } from "zod";
 import { FRAMEWORKS, qualify } from "../../domain/qualification";
@@ -49,7 +48,6 @@ export const dealQualify = salesTool({
       { nextStep: r.deal.nextStep, activities: read, contacts: r.contacts },
       input.framework,
     );
-    const stale = freshnessOf(r)?.note;
     return {
       deal_id: r.deal.id,
       framework: input.framework,
@@ -65,7 +63,6 @@ export const dealQualify = salesTool({
           "Keyword evidence, not understanding: a matched word may be negated or about something else.",
           "Activity subjects only: the CRM's activity bodies and notes are not read.",
           ...caveats,
-          ...(stale ? [stale] : []),
         ],
       },
     };

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -83,7 +82,6 @@ export const pipelineChanges = salesTool({
     const changes = t.deals
       .filter((d) => !input.type || d.type === input.type)
       .flatMap((d) => classifyDeal(d, from, to, today));
-    const stale = freshnessOf(t)?.note;
     return {
       from,
       to,
@@ -118,7 +116,7 @@ export const pipelineChanges = salesTool({
           deals_touched: t.deals.length,
           ...(input.type && { type: input.type }),
         },
-        caveats: [...t.caveats, ...(stale ? [stale] : [])],
+        caveats: t.caveats,
       },
     };
   },

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -83,7 +82,6 @@ export const salesReport = salesTool({
       });
     const all = await ports.crm.closedDeals(from, to);
     const deals = all.filter((d) => !input.type || d.type === input.type);
-    const stale = freshnessOf(all)?.note;
     const rows = winLossBy(deals, input.by);
     const thin = rows.filter((r) => r.closed < 20).map((r) => r.group);
     return {
@@ -112,7 +110,6 @@ export const salesReport = salesTool({
           ...(deals.some((d) => !d.won && d.lossReason === null)
             ? ["Where the CRM records no loss reason, the stage a deal was lost in stands for it."]
             : []),
-          ...(stale ? [stale] : []),
         ],
       },
     };

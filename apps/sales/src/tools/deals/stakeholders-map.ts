@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import { mapCommittee } from "../../domain/stakeholders";
@@ -47,7 +46,6 @@ export const stakeholdersMap = salesTool({
     const { ports, record: r, read, caveats } = await readDealRecord(ctx, input.deal_id, input.connection);
     const today = await ports.today();
     const { people, gaps } = mapCommittee({ activities: read, contacts: r.contacts }, today);
-    const stale = freshnessOf(r)?.note;
     return {
       deal_id: r.deal.id,
       contacts: people,
@@ -58,7 +56,7 @@ export const stakeholdersMap = salesTool({
         as_of: today,
         source: ports.source,
         inputs: { activities_read: read.length, contacts: r.contacts.length },
-        caveats: [...caveats, ...(stale ? [stale] : [])],
+        caveats,
       },
     };
   },

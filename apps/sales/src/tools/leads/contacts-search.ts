@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
@@ -58,7 +57,6 @@ export const contactsSearch = salesTool({
         ? "No contacts match; check the spelling or drop a filter."
         : `Showing ${shown.length} of ${ranked.length}${ranked.length > shown.length ? "; narrow by account or title" : ""}.`,
       ...(found.capped ? ["More contacts matched loosely than were read; add a filter."] : []),
-      ...(freshnessOf(found)?.note ? [freshnessOf(found)?.note] : []),
     ];
     return {
       contacts: shown.map((c) => ({

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
 import {
   LEAD_MODEL,
@@ -131,7 +130,6 @@ export const leadScore = salesTool({
           "Status and a matching account are not features: they record the outcome.",
           "crm_score is the CRM's own lead score; the model weighs it against outcomes.",
           `Leads younger than ${OUTCOME_DAYS} days are scored, not learned from.`,
-          ...(freshnessOf(leads)?.note ? [freshnessOf(leads)?.note as string] : []),
         ],
       },
     };

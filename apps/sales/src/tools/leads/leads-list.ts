@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { annotations, ConnectionSchema, CursorSchema, untrustedName, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { decodeCursor, encodeCursor, type LeadFacts } from "@revops/sandbox";
@@ -88,7 +87,6 @@ export const leadsList = salesTool({
       rows.length === 0
         ? `No leads match. Statuses here: ${statuses}.`
         : `Showing ${start + 1}–${start + page.length} of ${rows.length}${more ? "; pass next_cursor for more" : ""}.`,
-      ...(freshnessOf(all)?.note ? [freshnessOf(all)?.note] : []),
     ];
     return {
       leads: page.map((l) => ({

