@@ -92,8 +92,8 @@ export async function ensureSandboxLoaded(
   };
   const existing = await readMeta(db);
   if (existing) return done(existing, false);
-  // SQLite: no fsync for the load's commit and checkpoint (~1 GB at 100×): a crash of the process still rolls the
-  // load back (the WAL keeps it atomic); only a power cut in those seconds could cost the file. Restored after.
+  // SQLite: no fsync for the load's commit (~1 GB at 100×): a crash of the process still rolls the load back (the
+  // journal or WAL keeps it atomic); only a power cut in those seconds could cost the file. Restored after.
   // The page cache and sort threads the load raises are put back too, whether the load succeeds or fails.
   const pragmas =
     db.dialect === "sqlite"
@@ -103,6 +103,7 @@ export async function ensureSandboxLoaded(
           threads: Number((await db.one<{ threads: number }>("PRAGMA threads"))?.threads),
         }
       : undefined;
+  const journal = pragmas && (await rollbackJournal(db));
   try {
     if (pragmas) await db.exec("PRAGMA synchronous=OFF");
     return await load(db, ctx, opts, phases, done);
@@ -114,6 +115,30 @@ export async function ensureSandboxLoaded(
           .map(([k, v]) => `PRAGMA ${k}=${v}`)
           .join("; "),
       );
+    // back to WAL; should another connection hold the file now, its own open (or the next) sets WAL again
+    if (journal) await db.one("PRAGMA journal_mode=WAL").catch(() => undefined);
+  }
+}
+
+/**
+ * SQLite: the load goes through a rollback journal when this is the file's only connection, so its rows are written
+ * into the file once (pages past the file's old end need no journal) rather than into the WAL and again at the
+ * checkpoint. A crash still rolls the whole load back (the journal restores the few pages it changed). False where
+ * another connection has the file open or it is not in WAL: the load stays as it is. Other processes cannot read the
+ * file while the load writes; they cannot write it during a load either way.
+ */
+async function rollbackJournal(db: SqlDb): Promise<boolean> {
+  if ((await db.one<{ journal_mode: string }>("PRAGMA journal_mode"))?.journal_mode !== "wal") return false;
+  const timeout = Number((await db.one<{ timeout: number }>("PRAGMA busy_timeout"))?.timeout);
+  // another connection's shared lock answers SQLITE_BUSY: no waiting for it
+  await db.exec("PRAGMA busy_timeout=0");
+  try {
+    const mode = await db.one<{ journal_mode: string }>("PRAGMA journal_mode=DELETE");
+    return mode?.journal_mode === "delete";
+  } catch {
+    return false;
+  } finally {
+    await db.exec(`PRAGMA busy_timeout=${Number.isInteger(timeout) ? timeout : 5000}`);
   }
 }
 
