@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { type BulkWriter, migrate, type SqlDb } from "@revops/store";
 import { seedContentCalendar } from "./content/seed.js";
-import { generateCompany } from "./generate/index.js";
+import { generateCompanyInWorker } from "./generate/parallel.js";
 import { type GenerateOptions, makeCtx } from "./generate/types.js";
 import { seedOnboarding } from "./onboarding/seed.js";
 import { USAGE_RECENT_COLUMNS, UsageRecentAccumulator } from "./ports/usage-recent.js";
@@ -22,8 +22,9 @@ export interface LoadResult {
   counts: Record<string, number>;
   ms: number;
   /**
-   * Where the time of a load went (ms, 0 when nothing was loaded): generating rows, waiting on the database for
-   * them (on PostgreSQL the server ingests while the next rows are generated), building indexes and statistics.
+   * Where the time of a load went (ms, 0 when nothing was loaded): waiting for the generator (it runs on a worker
+   * thread while rows go in), waiting on the database for rows (on PostgreSQL the server ingests while the next
+   * ones are sent), building indexes (on SQLite each table's as soon as its rows are in), seeds and statistics.
    */
   phases: { generate: number; insert: number; index: number };
   /** The dataset actually in the database (may differ from the options if loaded earlier with others). */
@@ -91,8 +92,8 @@ export async function ensureSandboxLoaded(
   };
   const existing = await readMeta(db);
   if (existing) return done(existing, false);
-  // SQLite: no fsync for the load's commit and checkpoint (~1 GB at 100×): a crash of the process still rolls the
-  // load back (the WAL keeps it atomic); only a power cut in those seconds could cost the file. Restored after.
+  // SQLite: no fsync for the load's commit (~1 GB at 100×): a crash of the process still rolls the load back (the
+  // journal or WAL keeps it atomic); only a power cut in those seconds could cost the file. Restored after.
   // The page cache and sort threads the load raises are put back too, whether the load succeeds or fails.
   const pragmas =
     db.dialect === "sqlite"
@@ -102,6 +103,7 @@ export async function ensureSandboxLoaded(
           threads: Number((await db.one<{ threads: number }>("PRAGMA threads"))?.threads),
         }
       : undefined;
+  const journal = pragmas && (await rollbackJournal(db));
   try {
     if (pragmas) await db.exec("PRAGMA synchronous=OFF");
     return await load(db, ctx, opts, phases, done);
@@ -113,6 +115,30 @@ export async function ensureSandboxLoaded(
           .map(([k, v]) => `PRAGMA ${k}=${v}`)
           .join("; "),
       );
+    // back to WAL; should another connection hold the file now, its own open (or the next) sets WAL again
+    if (journal) await db.one("PRAGMA journal_mode=WAL").catch(() => undefined);
+  }
+}
+
+/**
+ * SQLite: the load goes through a rollback journal when this is the file's only connection, so its rows are written
+ * into the file once (pages past the file's old end need no journal) rather than into the WAL and again at the
+ * checkpoint. A crash still rolls the whole load back (the journal restores the few pages it changed). False where
+ * another connection has the file open or it is not in WAL: the load stays as it is. Other processes cannot read the
+ * file while the load writes; they cannot write it during a load either way.
+ */
+async function rollbackJournal(db: SqlDb): Promise<boolean> {
+  if ((await db.one<{ journal_mode: string }>("PRAGMA journal_mode"))?.journal_mode !== "wal") return false;
+  const timeout = Number((await db.one<{ timeout: number }>("PRAGMA busy_timeout"))?.timeout);
+  // another connection's shared lock answers SQLITE_BUSY: no waiting for it
+  await db.exec("PRAGMA busy_timeout=0");
+  try {
+    const mode = await db.one<{ journal_mode: string }>("PRAGMA journal_mode=DELETE");
+    return mode?.journal_mode === "delete";
+  } catch {
+    return false;
+  } finally {
+    await db.exec(`PRAGMA busy_timeout=${Number.isInteger(timeout) ? timeout : 5000}`);
   }
 }
 
@@ -139,36 +165,53 @@ async function load(
       const progress = (phase: LoadProgress["phase"], table: string, tablesDone: number) =>
         opts.onProgress?.({ phase, table, rows: counts[table] ?? 0, tablesDone, tables: TABLE_NAMES.length });
       const usage = new UsageRecentAccumulator(ctx.today);
+      // SQLite builds a table's indexes as soon as its rows are in (its pages still cached) while the worker
+      // generates the next tables; PostgreSQL builds them all at the end, after its primary keys
+      const built = new Set<string>();
+      const buildIndexes = async (table?: string) => {
+        const t = performance.now();
+        for (const ix of SANDBOX_INDEXES)
+          if ((table === undefined || ix.table === table) && !built.has(ix.name)) {
+            await tx.exec(ix.create);
+            built.add(ix.name);
+          }
+        phases.index += performance.now() - t;
+      };
       let writer: BulkWriter | undefined;
       let current = "";
       let tablesDone = 0;
+      const endTable = async () => {
+        const t = performance.now();
+        await writer?.end();
+        writer = undefined;
+        phases.insert += performance.now() - t;
+        if (tx.dialect === "sqlite") await buildIndexes(current);
+      };
       try {
-        const chunks = generateCompany(opts);
-        for (;;) {
-          let t = performance.now();
-          const next = chunks.next();
+        // generated on the other core (a worker) while this thread inserts and indexes; the loop's end stops it
+        let t = performance.now();
+        for await (const chunk of generateCompanyInWorker(opts)) {
           phases.generate += performance.now() - t;
-          if (next.done) break;
-          const chunk = next.value;
-          t = performance.now();
           // one streaming writer per table: COPY on PostgreSQL, one reused prepared statement on SQLite
           if (chunk.table !== current) {
             if (writer) {
-              await writer.end();
+              await endTable();
               tablesDone++;
             }
             writer = await bulkWriter(tx, chunk.table, chunk.columns);
             current = chunk.table;
           }
+          t = performance.now();
           await writer?.write(chunk.rows);
           if (chunk.table === "sb_usage_daily") usage.add(chunk.columns, chunk.rows);
           counts[chunk.table] = (counts[chunk.table] ?? 0) + chunk.rows.length;
           phases.insert += performance.now() - t;
           progress("rows", chunk.table, tablesDone);
+          t = performance.now();
         }
-        const t = performance.now();
-        await writer?.end();
-        writer = undefined;
+        phases.generate += performance.now() - t;
+        await endTable();
+        t = performance.now();
         await tx.run("DELETE FROM sb_usage_recent");
         await tx.insertMany("sb_usage_recent", USAGE_RECENT_COLUMNS, usage.rows());
         phases.insert += performance.now() - t;
@@ -176,11 +219,15 @@ async function load(
         await writer?.abort(err);
         throw err;
       }
-      const t = performance.now();
       progress("indexes", current, TABLE_NAMES.length);
-      if (tx.dialect === "postgres") await tx.exec(`SET LOCAL maintenance_work_mem = '${PG_INDEX_MEMORY}'`);
-      for (const k of keys) await tx.exec(`ALTER TABLE ${k.table} ADD CONSTRAINT ${k.name} ${k.definition}`);
-      for (const ix of SANDBOX_INDEXES) await tx.exec(ix.create);
+      if (tx.dialect === "postgres") {
+        await tx.exec(`SET LOCAL maintenance_work_mem = '${PG_INDEX_MEMORY}'`);
+        for (const k of keys)
+          await tx.exec(`ALTER TABLE ${k.table} ADD CONSTRAINT ${k.name} ${k.definition}`);
+      }
+      // every index not built yet (all on PostgreSQL; on SQLite those of a table that got no rows)
+      await buildIndexes();
+      const t = performance.now();
       // after the indexes: it reads recent deals and their accounts' subscriptions
       await seedOnboarding(tx, ctx.seed, ctx.today);
       await seedQuotas(tx, ctx.seed, ctx.today);
@@ -188,7 +235,7 @@ async function load(
       // fresh statistics: the planner of a just-loaded PostgreSQL database otherwise guesses (seconds per query)
       if (tx.dialect === "postgres")
         await tx.exec(`ANALYZE ${[...TABLE_NAMES, ...DERIVED_TABLES].join(", ")}`);
-      phases.index = performance.now() - t;
+      phases.index += performance.now() - t;
       const loadedAt = new Date().toISOString();
       await tx.run(
         "INSERT INTO sb_meta (id, seed, scale, today, loaded_at, counts) VALUES (?, ?, ?, ?, ?, ?)",

@@ -555,15 +555,15 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
  * Index definitions of the generated tables, as the migrations leave them (a later DROP INDEX removes an earlier
  * one): a load drops them and builds each once after the rows are in.
  */
-export const SANDBOX_INDEXES: { name: string; create: string }[] = (() => {
-  const out = new Map<string, string>();
+export const SANDBOX_INDEXES: { name: string; table: string; create: string }[] = (() => {
+  const out = new Map<string, { table: string; create: string }>();
   for (const m of `${schema}\n${analytics}\n${churnFeatures}`.matchAll(
-    /CREATE INDEX IF NOT EXISTS (\w+)\s+ON [^;]+;|DROP INDEX IF EXISTS (\w+);/g,
+    /CREATE INDEX IF NOT EXISTS (\w+)\s+ON (\w+)[^;]+;|DROP INDEX IF EXISTS (\w+);/g,
   )) {
-    if (m[1]) out.set(m[1], m[0]);
-    else out.delete(m[2] as string);
+    if (m[1]) out.set(m[1], { table: m[2] as string, create: m[0] });
+    else out.delete(m[3] as string);
   }
-  return [...out].map(([name, create]) => ({ name, create }));
+  return [...out].map(([name, ix]) => ({ name, ...ix }));
 })();
 
 /** Derived from generated rows at load (see `sb_usage_recent`): emptied by a reset with them. */
