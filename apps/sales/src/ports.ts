@@ -275,8 +275,8 @@ export interface CrmPort {
   deleteRecords(type: RecordType, ids: string[], origin: WriteOrigin): Promise<RecordsWrite>;
   /** Contacts and reps known by these addresses (time zone, unsubscribed); absent: this CRM is not asked. */
   people?(emails: string[]): Promise<KnownPerson[]>;
-  /** A meeting's notes, tasks and next step on a deal, once per key; absent: this CRM cannot log them yet. */
-  logMeeting?(log: MeetingLog, origin: WriteOrigin): Promise<MeetingLogWrite | undefined>;
+  /** A meeting's notes, tasks and next step on a deal, once per key; undefined: no such deal. */
+  logMeeting(log: MeetingLog, origin: WriteOrigin): Promise<MeetingLogWrite | undefined>;
 }
 
 /** Company data an enrichment vendor knows for a domain; every field checked before it is shown. */

@@ -21,6 +21,8 @@ const REP = "rep@example.com";
 const GUEST = "guest@example.com";
 const BUSY = { start: "2027-03-02T15:00:00.000Z", end: "2027-03-02T16:00:00.000Z" };
 
+type Kind = "event" | "message" | "draft";
+
 interface Provider {
   calendar: CalendarPort;
   mail: MailPort;
@@ -30,8 +32,9 @@ interface Provider {
   /** Events / messages the system holds with this title / subject. */
   events(title: string): Promise<number>;
   messages(subject: string): Promise<number>;
+  drafts(subject: string): Promise<number>;
   /** The next create/send is applied, then its answer is lost. */
-  loseNextAnswer(kind: "event" | "message"): void;
+  loseNextAnswer(kind: Kind): void;
   close(): Promise<void>;
 }
 
@@ -127,6 +130,22 @@ function describeMeetingsContract(name: string, setup: () => Promise<Provider>) 
       });
       expect(await p.messages("Lost answer")).toBe(1);
     });
+
+    it("saveDraft saves once per key, sends nothing, and finds the draft after a lost answer", async () => {
+      const before = await p.mail.sentSince(REP, "2020-01-01T00:00:00Z");
+      const key = { principal: "ann", idempotencyKey: "dk-1" };
+      const w = await p.mail.saveDraft(email("Draft hello"), key);
+      expect(w).toMatchObject({ system: p.system.mail, created: true });
+      expect(await p.mail.saveDraft(email("Draft hello"), key)).toMatchObject({ id: w.id, created: false });
+      expect(await p.drafts("Draft hello")).toBe(1);
+      expect(await p.messages("Draft hello")).toBe(0);
+      expect(await p.mail.sentSince(REP, "2020-01-01T00:00:00Z")).toBe(before);
+
+      p.loseNextAnswer("draft");
+      const lost = await p.mail.saveDraft(email("Lost draft"), { principal: "ann", idempotencyKey: "dk-2" });
+      expect(lost.id).toBeTruthy();
+      expect(await p.drafts("Lost draft")).toBe(1);
+    });
   });
 }
 
@@ -134,10 +153,10 @@ describeMeetingsContract("sandbox on SQLite", async () => {
   const db = await openSql({ dataDir: tempDataDir("meetings-ports") });
   await ensureSandboxLoaded(db, { scale: 0.05 });
   const port = new SandboxMeetings(db);
-  let lose: "event" | "message" | undefined;
+  let lose: Kind | undefined;
   // the sandbox's write is a transaction: "applied, answer lost" is the same write run a second time
   const twice =
-    <A extends unknown[], R>(kind: "event" | "message", fn: (...a: A) => Promise<R>) =>
+    <A extends unknown[], R>(kind: Kind, fn: (...a: A) => Promise<R>) =>
     async (...a: A): Promise<R> => {
       if (lose === kind) {
         lose = undefined;
@@ -157,6 +176,7 @@ describeMeetingsContract("sandbox on SQLite", async () => {
     source: port.source,
     sentSince: (s, since) => port.sentSince(s, since),
     send: twice("message", (e, o) => port.send(e, o)),
+    saveDraft: twice("draft", (e, o) => port.saveDraft(e, o)),
   };
   return {
     calendar,
@@ -170,6 +190,7 @@ describeMeetingsContract("sandbox on SQLite", async () => {
     },
     events: (title) => count("SELECT COUNT(*) AS n FROM sb_meetings WHERE title = ?", title),
     messages: (subject) => count("SELECT COUNT(*) AS n FROM sb_sales_emails WHERE subject = ?", subject),
+    drafts: (subject) => count("SELECT COUNT(*) AS n FROM sb_sales_drafts WHERE subject = ?", subject),
     loseNextAnswer: (kind) => {
       lose = kind;
     },
@@ -205,9 +226,15 @@ describeMeetingsContract("Google Calendar + Gmail (googleapis) over the fake", a
     events: async (title) =>
       (fake.state.events.get("primary") ?? []).filter((e) => e.summary === title).length,
     messages: async (subject) => fake.state.sent.filter((m) => subjectOf(m.raw) === subject).length,
+    // the fake shows headers decoded, as Gmail does
+    drafts: async (subject) =>
+      fake.state.drafts.filter((d) => d.message.payload.headers.some((h) => h.value === subject)).length,
     loseNextAnswer: (kind) => {
-      const path =
-        kind === "event" ? "/calendar/v3/calendars/primary/events" : "/gmail/v1/users/me/messages/send";
+      const path = {
+        event: "/calendar/v3/calendars/primary/events",
+        message: "/gmail/v1/users/me/messages/send",
+        draft: "/gmail/v1/users/me/drafts",
+      }[kind];
       fake.faults.next({ kind: "resetAfterHandling" }, { path, method: "POST" });
     },
     close: async () => {

@@ -187,12 +187,38 @@ describe("meeting_schedule on the sandbox", () => {
 });
 
 describe("email_draft and email_send on the sandbox", () => {
-  it("drafts from the deal's context and sends nothing", async () => {
-    const r = await h.call("email_draft", { deal_id: deal.id });
+  it("previews the draft from the deal's context, saves it once in the rep's mailbox, sends nothing", async () => {
+    const dry = await h.call("email_draft", { deal_id: deal.id, dry_run: true });
+    expect(dry.isError, dry.text).toBe(false);
+    // a draft leaves no mailbox: a low-risk create the conversation may confirm
+    expect(dry.data.approval_required).toEqual([]);
+    expect(dry.data.plan).toMatchObject({ action: "create", record_type: "email draft", system: "sandbox" });
+    expect(dry.data.plan.sender).toBe(deal.owner_email);
+    if (deal.next_step) expect(dry.data.plan.body).toContain(deal.next_step);
+    const r = await approved("email_draft", { deal_id: deal.id });
     expect(r.isError, r.text).toBe(false);
     expect(r.data.subject).toMatch(/next steps/);
-    expect(r.data.to).toMatch(/@/);
+    expect(r.data.written.system).toBe("sandbox");
+    const row = await db.one<Record<string, string>>(
+      "SELECT sender_email, recipients, subject, body, deal_id FROM sb_sales_drafts WHERE id = ?",
+      [r.data.written.id],
+    );
+    expect(row).toMatchObject({
+      sender_email: deal.owner_email.toLowerCase(),
+      recipients: JSON.stringify([r.data.to]),
+      subject: r.data.subject,
+      body: r.data.body,
+      deal_id: deal.id,
+    });
+    expect(await n("SELECT COUNT(*) AS n FROM sb_sales_drafts")).toBe(1);
     expect(await n("SELECT COUNT(*) AS n FROM sb_sales_emails")).toBe(0);
+    expect(
+      await n("SELECT COUNT(*) AS n FROM sb_changes WHERE entity = 'sales_draft' AND record_id = ?", [
+        r.data.written.id,
+      ]),
+    ).toBe(1);
+    const unsub = await h.call("email_draft", { deal_id: deal.id, to: gone, dry_run: true });
+    expect(unsub.text).toMatch(/to: .* unsubscribed/);
   });
 
   it("refuses unsubscribed recipients and quiet hours where the recipient is", async () => {

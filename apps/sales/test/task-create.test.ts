@@ -148,6 +148,7 @@ describeCreateTaskContract("Salesforce (jsforce) over its fake", async () => {
   const fake = await startSalesforceFake({
     User: [{ Name: "Ada Lovelace", Email: "ada@example.com" }],
     Account: [{ Name: "Acme", OwnerId: "005000000000000001" }],
+    customFields: { Task: ["RevOps_Idempotency_Key__c"] },
   });
   const { crm, rt } = await vendorPort({
     SALES_CRM: "salesforce",

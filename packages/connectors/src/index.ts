@@ -43,6 +43,7 @@ export {
   type CreateEventResult,
   calendarEventId,
   createGoogleConnector,
+  type GmailDraftResult,
   type GmailSendResult,
   type GoogleConnector,
   type GoogleSetup,

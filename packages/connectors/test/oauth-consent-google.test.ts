@@ -50,6 +50,7 @@ describe("Google OAuth consent (accounts.google.com / oauth2.googleapis.com cont
     expect(asked?.searchParams.get("scope")?.split(" ")).toEqual([
       "https://www.googleapis.com/auth/gmail.readonly",
       "https://www.googleapis.com/auth/gmail.send",
+      "https://www.googleapis.com/auth/gmail.compose",
       "https://www.googleapis.com/auth/calendar.events",
       "https://www.googleapis.com/auth/calendar.freebusy",
       "https://www.googleapis.com/auth/analytics.readonly",

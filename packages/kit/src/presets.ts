@@ -11,6 +11,8 @@ export const annotations = {
   update: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   /** Sends or appends something (a reply, an email): each call adds one more. */
   send: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  /** Adds a record beside the others (a draft, a note) and changes none: each call adds one more. */
+  create: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   /** Changes one of the server's own settings. */
   setting: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
 } as const satisfies Record<string, ToolAnnotations>;

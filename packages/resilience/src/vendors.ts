@@ -107,6 +107,8 @@ export const VENDOR_DEFAULTS: Record<KnownVendor, VendorDefaults> = {
       "threads.get": 10,
       "threads.list": 10,
       "drafts.create": 10,
+      "drafts.list": 5,
+      "drafts.get": 5,
       "drafts.send": 100,
       "history.list": 2,
       "labels.list": 1,

@@ -81,6 +81,7 @@ describe("package entry", () => {
       "sandbox-0022-web-traffic",
       "sandbox-0023-content-calendar",
       "sandbox-0024-lead-scoring-models",
+      "sandbox-0025-sales-drafts",
       "sandbox-0027-marketing-settings",
       "sandbox-0029-survey-answers",
     ]);

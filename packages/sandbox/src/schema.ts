@@ -485,6 +485,16 @@ CREATE TABLE IF NOT EXISTS sb_lead_scoring_models (
 );
 `;
 
+// Drafts email_draft saved in the rep's sandbox mailbox (Gmail keeps them in the rep's Drafts): never sent, never
+// counted against the daily send cap; one per confirmed plan (idempotency key unique).
+const salesDrafts = `
+CREATE TABLE IF NOT EXISTS sb_sales_drafts (
+  id ${T} PRIMARY KEY, sender_id ${T} NOT NULL, sender_email ${T} NOT NULL, recipients ${T} NOT NULL,
+  subject ${T} NOT NULL, body ${T} NOT NULL, deal_id ${T}, account_id ${T}, created_at ${T} NOT NULL,
+  principal ${T} NOT NULL, plan_hash ${T}, idempotency_key ${T} NOT NULL UNIQUE
+);
+`;
+
 /** Lead scoring model versions only, for a deployment whose marketing data is at a vendor. */
 export const leadScoringMigrations: Migration[] = [
   { id: "sandbox-0024-lead-scoring-models", sql: leadScoringModels },
@@ -547,6 +557,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0022-web-traffic", sql: webTraffic },
   ...contentCalendarMigrations,
   ...leadScoringMigrations,
+  { id: "sandbox-0025-sales-drafts", sql: salesDrafts },
   ...marketingSettingsMigrations,
   { id: "sandbox-0029-survey-answers", sql: surveyAnswers },
 ];
@@ -582,6 +593,7 @@ export const WRITTEN_TABLES = [
   "sb_touchpoints",
   "sb_meetings",
   "sb_sales_emails",
+  "sb_sales_drafts",
   "sb_lead_handoffs",
   "sb_lead_conversions",
   "sb_account_cs",

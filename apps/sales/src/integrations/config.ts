@@ -272,7 +272,7 @@ export function loadSalesCalendarConfig(
   if (!consented && !e.GOOGLE_ACCESS_TOKEN)
     problem(
       "GOOGLE_ACCESS_TOKEN",
-      "is required when SALES_CALENDAR=google: run `revops connections add google` to sign in with Google (tokens renew themselves), or set an OAuth token with the calendar.events, calendar.freebusy, gmail.readonly and gmail.send scopes.",
+      "is required when SALES_CALENDAR=google: run `revops connections add google` to sign in with Google (tokens renew themselves), or set an OAuth token with the calendar.events, calendar.freebusy, gmail.readonly, gmail.send and gmail.compose scopes.",
     );
   if (e.REVOPS_TEST_GOOGLE_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR)
     problem(

@@ -113,7 +113,7 @@ const SCOPES: Record<DoctorVendor, string> = {
   apollo: "APOLLO_API_KEY is denied (HTTP 403): the key needs access to the enrichment endpoints",
   sendgrid: "the SendGrid API key is denied (HTTP 403)",
   google:
-    "the Google token is denied (HTTP 403): it needs the calendar.events, calendar.freebusy, gmail.readonly and gmail.send scopes, with the Calendar and Gmail APIs enabled",
+    "the Google token is denied (HTTP 403): it needs the calendar.events, calendar.freebusy, gmail.readonly, gmail.send and gmail.compose scopes, with the Calendar and Gmail APIs enabled",
 };
 
 const NOT_FOUND: Record<DoctorVendor, string> = {

@@ -10,7 +10,7 @@ import { checkOutboundUrl, checkTestBaseUrl, UnsafeUrlError } from "../url-safet
 
 export interface GoogleCredentials {
   /**
-   * OAuth 2.0 access token with the gmail.readonly, gmail.send, calendar.events and calendar.freebusy scopes
+   * OAuth 2.0 access token with the gmail.readonly, gmail.send, gmail.compose, calendar.events and calendar.freebusy scopes
    * (empty when vault tokens from the consent are used: each attempt then takes a fresh one).
    */
   accessToken: string;
@@ -26,6 +26,8 @@ export const GOOGLE_HOSTS = ["*.googleapis.com"] as const;
 export const GOOGLE_SCOPES = [
   "https://www.googleapis.com/auth/gmail.readonly",
   "https://www.googleapis.com/auth/gmail.send",
+  // email_draft saves drafts (users.drafts.create); gmail.send alone cannot
+  "https://www.googleapis.com/auth/gmail.compose",
   "https://www.googleapis.com/auth/calendar.events",
   "https://www.googleapis.com/auth/calendar.freebusy",
   // the marketing server's web_analytics (GA4 Data API runReport)

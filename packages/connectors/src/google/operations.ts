@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { calendar_v3 } from "@googleapis/calendar";
 import type { gmail_v1 } from "@googleapis/gmail";
-import { isVendorError, type MaybeStale, unitsFor } from "@revops/resilience";
+import { isVendorError, type MaybeStale, unitsFor, writeOnce } from "@revops/resilience";
 import type { KeyValue } from "@revops/store";
 import type { ResilienceSetup, VaultTokenSetup } from "../connection";
 import { SendUncertainError } from "../sendgrid/operations";
@@ -34,6 +34,13 @@ export interface GmailSendResult {
   deduplicated: boolean;
 }
 
+export interface GmailDraftResult {
+  id: string;
+  messageId: string;
+  /** True when an earlier attempt had saved it (found by its Message-ID): no second draft was made. */
+  recovered: boolean;
+}
+
 export interface CreateEventResult {
   event: calendar_v3.Schema$Event;
   /** True when the event already existed under the id derived from the idempotency key. */
@@ -49,6 +56,11 @@ export interface GoogleConnector {
   getThread(id: string): Promise<MaybeStale<gmail_v1.Schema$Thread>>;
   /** `raw`: the RFC 2822 message, base64url; sent at most once per idempotency key. */
   sendMessage(raw: string, opts: { idempotencyKey: string; threadId?: string }): Promise<GmailSendResult>;
+  /**
+   * Saves `raw` (RFC 2822, base64url, carrying the Message-ID `messageId`) as a draft once: an earlier draft with
+   * that Message-ID is looked up first and after an ambiguous failure, so a retry never makes a second draft.
+   */
+  createDraft(raw: string, opts: { messageId: string }): Promise<GmailDraftResult>;
   listEvents(
     range: TimeRange,
     opts?: { calendarId?: string },
@@ -164,6 +176,31 @@ export async function createGoogleConnector(
         else await setup.kv.set(key, JSON.stringify({ state: "uncertain" } satisfies KeyRecord), { ttlMs });
         throw err;
       }
+    },
+    async createDraft(raw, { messageId }) {
+      const lookup = async () => {
+        // Gmail search finds a message by its RFC 822 Message-ID header (rfc822msgid:, without the brackets)
+        const res = await call(
+          "drafts.list",
+          () => gmail.users.drafts.list({ userId: "me", q: `rfc822msgid:${messageId}`, maxResults: 1 }),
+          { idempotent: true, ...gmailUnits("drafts.list") },
+        );
+        const d = res.data.drafts?.[0];
+        return d?.id ? { id: d.id, messageId: d.message?.id ?? "" } : undefined;
+      };
+      const { value, recovered } = await writeOnce({
+        lookupFirst: true,
+        lookup,
+        write: async () => {
+          const res = await call(
+            "drafts.create",
+            () => gmail.users.drafts.create({ userId: "me", requestBody: { message: { raw } } }),
+            { idempotent: false, ...gmailUnits("drafts.create") },
+          );
+          return { id: res.data.id ?? "", messageId: res.data.message?.id ?? "" };
+        },
+      });
+      return { ...value, recovered };
     },
     listEvents: (range, { calendarId = "primary" } = {}) =>
       runtime.read(`events:${calendarId}:${range.from}:${range.to}`, async () => {

@@ -126,11 +126,20 @@ export interface HubSpotConnector {
     properties: Record<string, string>,
     opts: { idempotencyKey: string; dealId?: string; companyId?: string },
   ): Promise<{ task: HubSpotObject; recovered: boolean }>;
+  /** A meeting engagement, at most once per key like `createTask`, associated with the deal and/or the company. */
+  createMeeting(
+    properties: Record<string, string>,
+    opts: { idempotencyKey: string; dealId?: string; companyId?: string },
+  ): Promise<{ meeting: HubSpotObject; recovered: boolean }>;
 }
 
-/** HubSpot-defined association types from a task: to a company, to a deal. */
-const TASK_TO_COMPANY = 192;
-const TASK_TO_DEAL = 216;
+/** HubSpot-defined association types from an engagement to a company and to a deal. */
+const LINK_TYPES = {
+  tasks: { companies: 192, deals: 216 },
+  meetings: { companies: 188, deals: 212 },
+} as const;
+type Engagement = keyof typeof LINK_TYPES;
+const SUBJECT = { tasks: "hs_task_subject", meetings: "hs_meeting_title" } as const;
 
 export async function createHubSpotConnector(
   connection: HubSpotConnection,
@@ -233,15 +242,19 @@ export async function createHubSpotConnector(
     return now === want;
   };
 
-  async function findTask(key: string, poll: boolean): Promise<HubSpotObject | undefined> {
+  async function findEngagement(
+    type: Engagement,
+    key: string,
+    poll: boolean,
+  ): Promise<HubSpotObject | undefined> {
     for (const waitMs of poll ? SEARCH_LAG_WAITS_MS : [0]) {
       await sleep(waitMs);
-      const { value } = await runtime.attempt("tasks.search", () =>
-        apis.objects.tasks.searchApi.doSearch({
+      const { value } = await runtime.attempt(`${type}.search`, () =>
+        apis.objects[type].searchApi.doSearch({
           filterGroups: [
             { filters: [{ propertyName: IDEMPOTENCY_PROPERTY, operator: "EQ" as never, value: key }] },
           ],
-          properties: ["hs_task_subject", IDEMPOTENCY_PROPERTY],
+          properties: [SUBJECT[type], IDEMPOTENCY_PROPERTY],
           sorts: [],
           limit: 1,
         }),
@@ -252,7 +265,8 @@ export async function createHubSpotConnector(
     return undefined;
   }
 
-  async function createTaskNow(
+  async function createNow(
+    type: Engagement,
     properties: Record<string, string>,
     key: string,
     links: { dealId?: string; companyId?: string },
@@ -262,13 +276,13 @@ export async function createHubSpotConnector(
       types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: typeId }],
     });
     const associations = [
-      ...(links.dealId ? [to(links.dealId, TASK_TO_DEAL)] : []),
-      ...(links.companyId ? [to(links.companyId, TASK_TO_COMPANY)] : []),
+      ...(links.dealId ? [to(links.dealId, LINK_TYPES[type].deals)] : []),
+      ...(links.companyId ? [to(links.companyId, LINK_TYPES[type].companies)] : []),
     ];
     const { value } = await runtime.attempt(
-      "tasks.create",
+      `${type}.create`,
       () =>
-        apis.objects.tasks.basicApi.create({
+        apis.objects[type].basicApi.create({
           properties: { ...properties, [IDEMPOTENCY_PROPERTY]: key },
           associations,
         }),
@@ -277,20 +291,33 @@ export async function createHubSpotConnector(
     return toObject(value as SdkObject);
   }
 
+  /** One engagement per key: the same plan run again finds it; an ambiguous failure is looked up before one more try. */
+  async function engagementOnce(
+    type: Engagement,
+    properties: Record<string, string>,
+    { idempotencyKey, ...links }: { idempotencyKey: string; dealId?: string; companyId?: string },
+  ): Promise<{ made: HubSpotObject; recovered: boolean }> {
+    const earlier = await findEngagement(type, idempotencyKey, false);
+    if (earlier) return { made: earlier, recovered: true };
+    try {
+      return { made: await createNow(type, properties, idempotencyKey, links), recovered: false };
+    } catch (err) {
+      if (!isAmbiguousWriteFailure(err)) throw err;
+      const existing = await findEngagement(type, idempotencyKey, true);
+      if (existing) return { made: existing, recovered: true };
+      return { made: await createNow(type, properties, idempotencyKey, links), recovered: false };
+    }
+  }
+
   return {
     sdk,
-    async createTask(properties, { idempotencyKey, ...links }) {
-      // the same plan run again finds its task; an ambiguous failure is looked up before one more try
-      const earlier = await findTask(idempotencyKey, false);
-      if (earlier) return { task: earlier, recovered: true };
-      try {
-        return { task: await createTaskNow(properties, idempotencyKey, links), recovered: false };
-      } catch (err) {
-        if (!isAmbiguousWriteFailure(err)) throw err;
-        const existing = await findTask(idempotencyKey, true);
-        if (existing) return { task: existing, recovered: true };
-        return { task: await createTaskNow(properties, idempotencyKey, links), recovered: false };
-      }
+    async createTask(properties, opts) {
+      const { made, recovered } = await engagementOnce("tasks", properties, opts);
+      return { task: made, recovered };
+    },
+    async createMeeting(properties, opts) {
+      const { made, recovered } = await engagementOnce("meetings", properties, opts);
+      return { meeting: made, recovered };
     },
     getDeal,
     async updateDealOnce(id, properties) {

@@ -80,6 +80,8 @@ export interface MailPort {
   /** Messages this sender sent since the instant (for the daily cap per sender). */
   sentSince(senderEmail: string, since: string): Promise<number>;
   send(e: OutboundEmail, origin: WriteOrigin): Promise<MeetingWrite>;
+  /** Saves the message in the sender's Drafts, sending nothing; once per `origin.idempotencyKey`. */
+  saveDraft(e: OutboundEmail, origin: WriteOrigin): Promise<MeetingWrite>;
 }
 
 /** A person the CRM knows by email: contact (with its account and zone) or one of the selling team. */
@@ -100,6 +102,8 @@ export interface MeetingLog {
   notes: string;
   nextStep: string | null;
   tasks: { subject: string; due: string | null }[];
+  /** When it was logged (the ports' now); the sandbox dates it by its own clock. */
+  at?: string;
 }
 
 export interface MeetingLogWrite {
@@ -306,6 +310,44 @@ export class SandboxMeetings implements CalendarPort, MailPort {
       return { system: "sandbox", id, created: true };
     });
   }
+
+  saveDraft(e: OutboundEmail, origin: WriteOrigin): Promise<MeetingWrite> {
+    return saveSandboxDraft(this.db, e, origin);
+  }
+}
+
+/** Draft rows of the sandbox mailbox, apart from sent mail so the daily send cap never counts them. */
+export function saveSandboxDraft(db: SqlDb, e: OutboundEmail, origin: WriteOrigin): Promise<MeetingWrite> {
+  const key = origin.idempotencyKey ?? `${e.senderEmail}:${e.subject}:${e.to.join(",")}`;
+  const id = idOf("drf", key);
+  return db.transaction(async (tx) => {
+    const n = await tx.run(
+      `INSERT INTO sb_sales_drafts (id, sender_id, sender_email, recipients, subject, body, deal_id, account_id,
+         created_at, principal, plan_hash, idempotency_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+      [
+        id,
+        e.senderId,
+        e.senderEmail.toLowerCase(),
+        JSON.stringify(e.to.map((t) => t.toLowerCase())),
+        e.subject,
+        e.body,
+        e.dealId,
+        e.accountId,
+        await sandboxNow(tx),
+        origin.principal,
+        origin.planHash ?? null,
+        key,
+      ],
+    );
+    if (n === 0) return { system: "sandbox", id, created: false };
+    await journalChanges(
+      tx,
+      [{ entity: "sales_draft", recordId: id, field: "recipients", before: null, after: e.to }],
+      origin,
+    );
+    return { system: "sandbox", id, created: true };
+  });
 }
 
 interface ActivityRow {

@@ -1,5 +1,6 @@
 /**
- * Gmail v1 and Google Calendar v3 fake: users.messages.list/get/send, users.threads.get, events.list/insert
+ * Gmail v1 and Google Calendar v3 fake: users.messages.list/get/send, users.drafts.create/list/get,
+ * users.threads.get, events.list/insert
  * and freebusy.query. Requests and answers are checked against ../shared/vendor-specs/google/gmail.v1.json and
  * calendar.v3.json (OpenAPI conversions of Google's discovery documents).
  */
@@ -53,6 +54,8 @@ export interface GoogleState {
   messages: GmailMessage[];
   /** Messages received by users.messages.send, in order (duplicates show up here). */
   sent: { raw: string; threadId?: string }[];
+  /** Drafts in the mailbox (users.drafts.create), in order; their messages carry the DRAFT label. */
+  drafts: { id: string; message: GmailMessage }[];
   /** Events by calendar id. */
   events: Map<string, CalendarEvent[]>;
   /** Every events.insert request, in order, with whom Google would have emailed the invitation. */
@@ -147,6 +150,9 @@ function matchesQuery(m: GmailMessage, q: string): boolean {
       const [key, value] = term.includes(":") ? (term.split(":", 2) as [string, string]) : ["", term];
       // in:sent / in:inbox by label; after: epoch seconds or YYYY/MM/DD, as Gmail takes them
       if (key === "in") return m.labelIds.includes(value.toUpperCase());
+      // the Message-ID header, brackets optional on either side
+      if (key === "rfc822msgid")
+        return header(m, "message-id").replace(/^<|>$/g, "") === value.replace(/^<|>$/g, "");
       if (key === "after") {
         const at = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value.replaceAll("/", "-"));
         return Number(m.internalDate) >= at;
@@ -166,7 +172,81 @@ function page<T>(rows: T[], size: number, token: string | null): { items: T[]; n
   return { items: rows.slice(start, start + size), ...(next ? { next } : {}) };
 }
 
+/** RFC 2047 encoded words (=?UTF-8?B?…?=) decoded, as Gmail shows header values. */
+const decodeWords = (v: string) =>
+  v.replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_, b64: string) => Buffer.from(b64, "base64").toString("utf8"));
+
+/** The message a raw RFC 2822 text (base64url) makes, headers parsed as Gmail exposes them. */
+function messageOf(state: GoogleState, raw: string, labelIds: string[]): GmailMessage {
+  const text = Buffer.from(raw, "base64url").toString("utf8");
+  const split = text.search(/\r?\n\r?\n/);
+  const head = split < 0 ? text : text.slice(0, split);
+  const body = split < 0 ? "" : text.slice(split).trim();
+  const headers = head
+    .split(/\r?\n/)
+    .map((l) => l.match(/^([\w-]+):\s*(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ name: m[1] as string, value: decodeWords(m[2] as string) }));
+  const id = `18f${String(state.nextId++).padStart(13, "0")}`;
+  return {
+    id,
+    threadId: id,
+    labelIds,
+    snippet: body.slice(0, 200),
+    internalDate: String(Date.now()),
+    historyId: String(1000 + state.nextId),
+    sizeEstimate: raw.length,
+    payload: { mimeType: "text/plain", headers },
+  };
+}
+
+/** users.drafts.create/list/get; a draft needs message.raw, as Gmail's own refusal says. */
+function drafts(state: GoogleState, req: FakeRequest, rest: string): Reply | undefined {
+  if (rest === "drafts" && req.method === "POST") {
+    const raw = (req.json as { message?: { raw?: string } } | undefined)?.message?.raw;
+    if (!raw) return googleError(400, "Missing draft message", "invalidArgument");
+    const draft = {
+      id: `r${String(state.nextId++).padStart(19, "0")}`,
+      message: messageOf(state, raw, ["DRAFT"]),
+    };
+    state.drafts.push(draft);
+    return json(200, {
+      id: draft.id,
+      message: { id: draft.message.id, threadId: draft.message.threadId, labelIds: ["DRAFT"] },
+    });
+  }
+  if (rest === "drafts" && req.method === "GET") {
+    const q = req.query.get("q") ?? "";
+    const found = state.drafts.filter((d) => matchesQuery(d.message, q));
+    const { items, next } = page(
+      found,
+      Number(req.query.get("maxResults") ?? 100),
+      req.query.get("pageToken"),
+    );
+    return json(200, {
+      ...(items.length
+        ? {
+            drafts: items.map((d) => ({
+              id: d.id,
+              message: { id: d.message.id, threadId: d.message.threadId },
+            })),
+          }
+        : {}),
+      resultSizeEstimate: found.length,
+      ...(next ? { nextPageToken: next } : {}),
+    });
+  }
+  const one = rest.match(/^drafts\/([^/]+)$/);
+  if (one && req.method === "GET") {
+    const d = state.drafts.find((x) => x.id === one[1]);
+    return d ? json(200, d) : googleError(404, "Requested entity was not found.", "notFound");
+  }
+  return undefined;
+}
+
 function gmail(state: GoogleState, req: FakeRequest, rest: string): Reply {
+  const draft = drafts(state, req, rest);
+  if (draft) return draft;
   if (rest === "messages" && req.method === "GET") {
     const q = req.query.get("q") ?? "";
     const found = state.messages.filter((m) => matchesQuery(m, q));
@@ -201,7 +281,7 @@ function gmail(state: GoogleState, req: FakeRequest, rest: string): Reply {
   }
   const msg = rest.match(/^messages\/([^/]+)$/);
   if (msg && req.method === "GET") {
-    const m = state.messages.find((x) => x.id === msg[1]);
+    const m = [...state.messages, ...state.drafts.map((d) => d.message)].find((x) => x.id === msg[1]);
     return m ? json(200, m) : googleError(404, "Requested entity was not found.", "notFound");
   }
   const thread = rest.match(/^threads\/([^/]+)$/);
@@ -303,6 +383,7 @@ export function googleState(seed: GoogleSeed = {}): GoogleState {
   const state: GoogleState = {
     messages: [],
     sent: [],
+    drafts: [],
     events: new Map(),
     inserts: [],
     nextId: 1,

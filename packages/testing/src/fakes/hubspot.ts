@@ -222,7 +222,43 @@ const ASSOCIATION_TARGET: Record<number, HubSpotObjectType> = {
   216: "deals",
   204: "contacts",
   192: "companies",
+  // meeting to deal, contact, company
+  212: "deals",
+  200: "contacts",
+  188: "companies",
 };
+
+/** Meeting properties every portal has (and the key property an administrator adds, as for tasks). */
+const MEETING_PROPS = new Set([
+  "hs_timestamp",
+  "hs_meeting_title",
+  "hs_meeting_body",
+  "hs_internal_meeting_notes",
+  "hs_meeting_start_time",
+  "hs_meeting_end_time",
+  "hs_meeting_outcome",
+  "hs_meeting_location",
+  "hubspot_owner_id",
+  "revops_idempotency_key",
+]);
+const MEETING_OUTCOMES = new Set(["SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED"]);
+
+/** What HubSpot refuses in a meeting create: no hs_timestamp, an unknown property, an outcome off the list. */
+function checkMeeting(state: HubSpotState, props: Record<string, string>): Reply | undefined {
+  const seeded = new Set([...state.objects.meetings.values()].flatMap((m) => Object.keys(m.properties)));
+  const problems = Object.keys(props)
+    .filter((name) => !MEETING_PROPS.has(name) && !seeded.has(name))
+    .map((name) => ({ name, error: "PROPERTY_DOESNT_EXIST", message: `Property "${name}" does not exist` }));
+  if (!props.hs_timestamp)
+    problems.push({ name: "hs_timestamp", error: "REQUIRED", message: "hs_timestamp is required" });
+  if (props.hs_meeting_outcome && !MEETING_OUTCOMES.has(props.hs_meeting_outcome))
+    problems.push({
+      name: "hs_meeting_outcome",
+      error: "INVALID_OPTION",
+      message: `${props.hs_meeting_outcome} was not one of the allowed options: [${[...MEETING_OUTCOMES].join(", ")}]`,
+    });
+  return problems.length ? invalidProperties(problems) : undefined;
+}
 const ENGAGEMENT_DEFAULT = ["hs_timestamp", "hs_createdate", "hs_lastmodifieddate"];
 const DEFAULT_PROPS: Record<HubSpotObjectType, string[]> = {
   deals: ["dealname", "amount", "closedate", "dealstage", "pipeline", "createdate", "hs_lastmodifieddate"],
@@ -526,6 +562,10 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
     if (type === "deals") {
       // a create is checked like an update: properties, pipeline and stage, owner
       const refused = checkDealUpdate(state, { properties: { pipeline: "default" } }, props);
+      if (refused) return refused;
+    }
+    if (type === "meetings") {
+      const refused = checkMeeting(state, props);
       if (refused) return refused;
     }
     const links = (

@@ -125,6 +125,32 @@ const OPPORTUNITY_STANDARD_FIELDS = [
   "LastActivityDate",
   "LastStageChangeDate",
 ];
+/** Task fields every org has; a create naming another (not a declared or seeded custom field) fails with INVALID_FIELD. */
+const TASK_STANDARD_FIELDS = [
+  "Id",
+  "Subject",
+  "Status",
+  "Priority",
+  "OwnerId",
+  "WhatId",
+  "WhoId",
+  "AccountId",
+  "ActivityDate",
+  "Description",
+  "Type",
+  "TaskSubtype",
+  "IsClosed",
+  "CompletedDateTime",
+  "CreatedDate",
+  "LastModifiedDate",
+];
+const TASK_STATUSES = ["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"];
+/** What an object's standard fields are, where the fake models the object's schema. */
+const STANDARD_FIELDS: Record<string, string[]> = {
+  Opportunity: OPPORTUNITY_STANDARD_FIELDS,
+  Task: TASK_STANDARD_FIELDS,
+};
+
 /** Fields Salesforce computes: an update naming one fails (INVALID_FIELD_FOR_INSERT_UPDATE). */
 const OPPORTUNITY_READ_ONLY = new Set([
   "Id",
@@ -446,15 +472,20 @@ function noSuchColumn(object: string, field: string): Reply {
   );
 }
 
-/** Opportunity has a schema (standard fields, plus custom __c fields seen in its rows); other objects take any field. */
+/**
+ * Opportunity and Task have a schema (standard fields, plus custom __c fields declared or seen in their rows; a
+ * seeded field counts as the org's); other objects take any field.
+ */
 function fieldVisible(state: SalesforceState, object: string, field: string): boolean {
   if (state.hiddenFields[object]?.has(field)) return false;
-  if (object !== "Opportunity") return true;
-  if (OPPORTUNITY_STANDARD_FIELDS.includes(field)) return true;
+  const standard = STANDARD_FIELDS[object];
+  if (!standard) return true;
+  if (standard.includes(field)) return true;
   if (field === "CurrencyIsoCode") return state.currencies !== undefined;
-  if (!field.endsWith("__c")) return false;
-  if (state.customFields[object]?.has(field)) return true;
-  return [...(state.objects.Opportunity?.values() ?? [])].some((r) => field in r);
+  const seen = [...(state.objects[object]?.values() ?? [])].some((r) => field in r);
+  if (field.endsWith("__c")) return seen || state.customFields[object]?.has(field) === true;
+  // a seeded Task field the list lacks is one of the org's (the fake lists only the common ones)
+  return object === "Task" && seen;
 }
 
 const activeStages = (state: SalesforceState) =>
@@ -467,6 +498,7 @@ function checkUpdate(state: SalesforceState, type: string, body: Record<string, 
     if (type === "Opportunity" && OPPORTUNITY_READ_ONLY.has(field))
       return sfError(400, "INVALID_FIELD_FOR_INSERT_UPDATE", `Unable to create/update fields: ${field}.`);
   }
+  if (type === "Task") return checkTask(state, body);
   if (type !== "Opportunity") return undefined;
   if ("StageName" in body && !activeStages(state).some((s) => s.MasterLabel === body.StageName)) {
     return sfError(
@@ -491,6 +523,33 @@ function checkUpdate(state: SalesforceState, type: string, body: Record<string, 
     return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
   const users = state.objects.User;
   if ("OwnerId" in body && users && !users.has(String(body.OwnerId)))
+    return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
+  return undefined;
+}
+
+/** A Task's Status off its picklist, a date that is not one, or a WhatId/OwnerId that names no record. */
+function checkTask(state: SalesforceState, body: Record<string, unknown>): Reply | undefined {
+  if ("Status" in body && !TASK_STATUSES.includes(String(body.Status)))
+    return sfError(
+      400,
+      "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+      `Status: bad value for restricted picklist field: ${String(body.Status)}`,
+    );
+  if (
+    "ActivityDate" in body &&
+    body.ActivityDate !== null &&
+    !/^\d{4}-\d{2}-\d{2}$/.test(String(body.ActivityDate))
+  )
+    return sfError(
+      400,
+      "JSON_PARSER_ERROR",
+      `Cannot deserialize instance of date from VALUE_STRING value ${String(body.ActivityDate)}`,
+    );
+  const what = body.WhatId ? String(body.WhatId) : undefined;
+  if (what && !["Opportunity", "Account"].some((t) => state.objects[t]?.has(what)))
+    return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
+  const users = state.objects.User;
+  if ("OwnerId" in body && users?.size && !users.has(String(body.OwnerId)))
     return sfError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { GoogleConnector } from "@revops/connectors";
 import { isVendorError } from "@revops/resilience";
 import type {
@@ -36,13 +37,14 @@ function rowOf(e: Event): MeetingRow {
 }
 
 /** RFC 2822 plain-text message, base64url, as users.messages.send takes it; header values stripped of newlines. */
-export function rfc2822(e: OutboundEmail): string {
+export function rfc2822(e: OutboundEmail, messageId?: string): string {
   const h = (v: string) => v.replace(/[\r\n]+/g, " ");
   const subject = `=?UTF-8?B?${Buffer.from(h(e.subject)).toString("base64")}?=`;
   const text = [
     `From: ${h(e.senderEmail)}`,
     `To: ${e.to.map(h).join(", ")}`,
     `Subject: ${subject}`,
+    ...(messageId ? [`Message-ID: <${messageId}>`] : []),
     "MIME-Version: 1.0",
     'Content-Type: text/plain; charset="UTF-8"',
     "",
@@ -129,5 +131,14 @@ export class GoogleCalendar implements CalendarPort, MailPort {
       idempotencyKey: keyOf(origin, `${e.senderEmail}:${e.subject}:${e.to.join(",")}`),
     });
     return { system: "gmail", id: sent.id ?? "", created: !sent.deduplicated };
+  }
+
+  async saveDraft(e: OutboundEmail, origin: WriteOrigin): Promise<MeetingWrite> {
+    // the Message-ID derives from the plan's key: Gmail search finds an earlier draft by it before a retry saves one
+    const key = keyOf(origin, `${e.senderEmail}:${e.subject}:${e.to.join(",")}`);
+    const hash = createHash("sha256").update(key).digest("hex").slice(0, 32);
+    const messageId = `revops.${hash}@${e.senderEmail.split("@")[1] ?? "revops.invalid"}`;
+    const draft = await this.google.createDraft(rfc2822(e, messageId), { messageId });
+    return { system: "gmail", id: draft.id, created: !draft.recovered };
   }
 }

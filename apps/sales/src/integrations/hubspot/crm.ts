@@ -5,6 +5,8 @@ import { isVendorError } from "@revops/resilience";
 import type {
   BulkType,
   IdentityAccount,
+  MeetingLog,
+  MeetingLogWrite,
   RecordFields,
   RecordRow,
   RecordSelection,
@@ -70,6 +72,7 @@ import {
 } from "../filters";
 import { presentSnapshots } from "../forecast-fallback";
 import { historyRisks, stageChanges } from "../history";
+import { logMeetingOnce } from "../meeting-log";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import { hubspotContactByEmail, hubspotContactCandidates, hubspotUpsertContact } from "./contacts";
@@ -854,6 +857,49 @@ export class HubSpotCrm implements CrmPort {
       createdAt: task.updatedAt,
     };
     return { system: "hubspot", id: task.id, task: row, recovered };
+  }
+
+  /**
+   * The meeting as a completed meeting engagement on the deal and its company, each action line a task, the next
+   * step in the deal's hs_next_step; every create keyed (revops_idempotency_key) so a retry finds it.
+   */
+  async logMeeting(log: MeetingLog, origin: WriteOrigin): Promise<MeetingLogWrite | undefined> {
+    const deal = await this.getDeal(log.dealId);
+    if (!deal) return undefined;
+    const at = log.at ?? new Date().toISOString();
+    const links = { dealId: deal.id, ...(HS_ID.test(deal.accountId) && { companyId: deal.accountId }) };
+    const owner: Record<string, string> = HS_ID.test(deal.ownerId) ? { hubspot_owner_id: deal.ownerId } : {};
+    return logMeetingOnce("hubspot", log, deal, origin, {
+      meeting: async (key) => {
+        const { meeting, recovered } = await this.hs.createMeeting(
+          {
+            hs_timestamp: at,
+            hs_meeting_title: log.subject,
+            hs_meeting_body: log.notes,
+            hs_meeting_outcome: "COMPLETED",
+            ...owner,
+          },
+          { idempotencyKey: key, ...links },
+        );
+        return { id: meeting.id, recovered };
+      },
+      task: async (t, key) =>
+        (
+          await this.hs.createTask(
+            {
+              hs_task_subject: t.subject,
+              hs_task_body: "From meeting notes logged by RevOps.",
+              hs_task_status: "NOT_STARTED",
+              hs_timestamp: t.due ? `${t.due}T09:00:00.000Z` : at,
+              ...owner,
+            },
+            { idempotencyKey: key, ...links },
+          )
+        ).task.id,
+      nextStep: async (step) => {
+        await this.hs.updateDealOnce(deal.id, { hs_next_step: step });
+      },
+    });
   }
 
   /** PATCHes the deal once with HubSpot's own stage id (of the deal's pipeline) and owner id. */

@@ -6,6 +6,8 @@ import { isVendorError } from "@revops/resilience";
 import type {
   BulkType,
   IdentityAccount,
+  MeetingLog,
+  MeetingLogWrite,
   RecordFields,
   RecordRow,
   RecordSelection,
@@ -69,6 +71,7 @@ import {
 } from "../filters";
 import { presentSnapshots } from "../forecast-fallback";
 import { type FieldHistoryRow, historyRisks, stageChanges } from "../history";
+import { logMeetingOnce } from "../meeting-log";
 import { oldestFirst, pageOf } from "../paging";
 import { STAGE_PROBABILITY, type StageMap, type VendorStage } from "../stages";
 import { salesforceContactByEmail, salesforceContactCandidates, salesforceUpsertContact } from "./contacts";
@@ -673,6 +676,45 @@ export class SalesforceCrm implements CrmPort {
     }
     const task = { ...t, dealId: t.dealId ?? null, id: created.id, status: "open" as const, createdAt: "" };
     return { system: "salesforce", id: created.id, task, recovered: created.recovered };
+  }
+
+  /**
+   * The meeting as a completed Task (Type Meeting) on the opportunity, each action line a follow-up Task, the
+   * next step on Opportunity.NextStep; every create keyed (RevOps_Idempotency_Key__c) so a retry finds it.
+   */
+  async logMeeting(log: MeetingLog, origin: WriteOrigin): Promise<MeetingLogWrite | undefined> {
+    const deal = SF_ID.test(log.dealId) ? await this.getDeal(log.dealId) : undefined;
+    if (!deal) return undefined;
+    const task = (fields: Record<string, unknown>, key: string) =>
+      this.sf.createTaskOnce({ OwnerId: deal.ownerId, WhatId: deal.id, ...fields }, key);
+    return logMeetingOnce("salesforce", log, deal, origin, {
+      meeting: (key) =>
+        task(
+          {
+            Subject: log.subject.slice(0, 255),
+            Type: "Meeting",
+            Status: "Completed",
+            Description: log.notes,
+            ...(log.at && { ActivityDate: log.at.slice(0, 10) }),
+          },
+          key,
+        ),
+      task: async (t, key) =>
+        (
+          await task(
+            {
+              Subject: t.subject.slice(0, 255),
+              Status: "Not Started",
+              ...(t.due && { ActivityDate: dateLiteral("due", t.due) }),
+              Description: "From meeting notes logged by RevOps.",
+            },
+            key,
+          )
+        ).id,
+      nextStep: async (step) => {
+        await this.sf.updateOpportunityOnce(deal.id, { NextStep: step });
+      },
+    });
   }
 
   /** A new deal's owner, stage, amount, close date and type in the org's own values (RangeError "field: …"). */

@@ -19,10 +19,6 @@ const MAX_TASKS = 10;
 /** The log the arguments make: explicit next step and tasks win over those read from the notes. */
 async function planOf(i: Input, ctx: ToolContext<SalesPorts>) {
   const ports = await ctx.ports.using(i.connection);
-  if (!ports.crm.logMeeting)
-    throw userError(`meeting_log cannot write to ${ports.source} yet; it logs on the sandbox CRM.`, {
-      hint: "Log the meeting in the CRM itself for now.",
-    });
   const deal = await freshDeal(ports, i.deal_id);
   const read = actionsIn(i.notes);
   const tasks = read.tasks;
@@ -32,7 +28,14 @@ async function planOf(i: Input, ctx: ToolContext<SalesPorts>) {
       hint: "Keep the action lines that matter, or log the rest in a second call.",
     });
   const nextStep = i.next_step ?? read.nextStep;
-  const log = { dealId: deal.id, subject: subjectOf(i.notes), notes: i.notes, nextStep, tasks };
+  const log = {
+    dealId: deal.id,
+    subject: subjectOf(i.notes),
+    notes: i.notes,
+    nextStep,
+    tasks,
+    at: await ports.now(),
+  };
   const plan = {
     summary: `Log "${log.subject}" on ${deal.name} with ${tasks.length} task(s)${nextStep ? `; next step → ${nextStep}` : ""}`,
     action: "create",
@@ -65,7 +68,7 @@ export const meetingLog = salesTool({
   guard: { kind: "destructive", preview: async (i, ctx) => (await planOf(i, ctx)).plan },
   handler: async ({ input: i, ctx }) => {
     const { ports, log } = await planOf(i, ctx);
-    const w = await ports.crm.logMeeting?.(log, originOf(ctx));
+    const w = await ports.crm.logMeeting(log, originOf(ctx));
     if (!w)
       throw userError(`deal_id: no deal ${i.deal_id}.`, {
         fields: ["deal_id"],
