@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { dropGuards, type Engine, sqliteEngine, tempDir } from "../test/env";
-import { type AuditLog, openAuditLog, registerAuditCommands } from "./index";
+import { registerAuditCommands } from "./cli";
+import { type AuditLog, openAuditLog } from "./index";
 
 describe("revops audit CLI", () => {
   let engine: Engine;

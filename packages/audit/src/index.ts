@@ -1,5 +1,4 @@
 export { type CheckpointFile, signCheckpoint } from "./checkpoints";
-export { describeReport, registerAuditCommands } from "./cli";
 export { AuditLog, type AuditLogOptions, type ExportRange, openAuditLog } from "./log";
 export {
   type AuditableCall,

@@ -16,7 +16,6 @@ export {
   writeInsufficientScope,
   writeUnauthorized,
 } from "./challenge";
-export { type AuthCliDeps, registerAuthCommands } from "./cli";
 export { type Authenticate, createHttpAuthenticator, type HttpAuthOptions } from "./http-auth";
 export { JwtVerifier, type OAuthOptions, TokenCheckUnavailableError, TokenRejectedError } from "./jwt";
 export { type LocalPrincipalOptions, localPrincipal } from "./local";

@@ -167,10 +167,18 @@ export async function runServer(
   // the sandbox company (and each vendor's settings) load now, with progress on stderr, not inside the first call
   const portsReady = runtime.track(Promise.all(opts.modules.map((m) => runtime.ports(m)))).then(() => {});
   void portsReady
+    .then(() => afterHandshake())
     .then(() => warmModules(opts.modules, runtime, log))
     .catch((err: unknown) => log.warn({ err }, "ports not ready at start; the first tool call tries again"));
   return { app, config, url: http?.url, stop, portsReady };
 }
+
+/**
+ * Warm-ups wait this long after the ports are ready: a client's handshake and `tools/list` then get the core first
+ * (they would otherwise queue behind a forecast's whole-history read), and idle memory is the server's own.
+ */
+const WARM_DELAY_MS = 1000;
+const afterHandshake = () => new Promise<void>((r) => setTimeout(r, WARM_DELAY_MS).unref());
 
 /**
  * Each module's warm-up, one after another so calls arriving meanwhile still get a core. Not tracked as a call:

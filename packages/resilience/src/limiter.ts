@@ -1,5 +1,8 @@
+/// <reference path="./rate-limiter-flexible.d.ts" />
 import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import RateLimiterMemory from "rate-limiter-flexible/lib/RateLimiterMemory.js";
+import RateLimiterRedis from "rate-limiter-flexible/lib/RateLimiterRedis.js";
+import RateLimiterRes from "rate-limiter-flexible/lib/RateLimiterRes.js";
 import { describeWait, VendorError } from "./errors";
 import { sleep } from "./sleep";
 import { displayName } from "./vendor-names";

@@ -1,5 +1,6 @@
-import { registerAuditCommands } from "@revops/audit";
-import { loadRolesConfig, registerAuthCommands } from "@revops/auth";
+import { registerAuditCommands } from "@revops/audit/cli";
+import { loadRolesConfig } from "@revops/auth";
+import { registerAuthCommands } from "@revops/auth/cli";
 import { ConfigError, loadConfig } from "@revops/kit";
 import { openSql } from "@revops/store";
 import { Command } from "commander";

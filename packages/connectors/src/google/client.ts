@@ -7,6 +7,7 @@ import { createGuardedAgent } from "../guarded-agent";
 import { requestOnce, throwIfHttpError } from "../request-once";
 import { createRuntime, type Runtime } from "../runtime";
 import { checkOutboundUrl, checkTestBaseUrl, UnsafeUrlError } from "../url-safety";
+import { ANALYTICS_DATA_ROOT_URL, CALENDAR_ROOT_URL, GMAIL_ROOT_URL, GOOGLE_HOSTS } from "./constants";
 
 export interface GoogleCredentials {
   /**
@@ -19,20 +20,13 @@ export interface GoogleCredentials {
 /** `baseUrl` overrides the rootUrl of every client (tests); real overrides must stay on *.googleapis.com. */
 export type GoogleConnection = Omit<ConnectionConfig<GoogleCredentials>, "vendor"> & { vendor: "google" };
 
-export const GMAIL_ROOT_URL = "https://gmail.googleapis.com/";
-export const CALENDAR_ROOT_URL = "https://www.googleapis.com/";
-export const ANALYTICS_DATA_ROOT_URL = "https://analyticsdata.googleapis.com/";
-export const GOOGLE_HOSTS = ["*.googleapis.com"] as const;
-export const GOOGLE_SCOPES = [
-  "https://www.googleapis.com/auth/gmail.readonly",
-  "https://www.googleapis.com/auth/gmail.send",
-  // email_draft saves drafts (users.drafts.create); gmail.send alone cannot
-  "https://www.googleapis.com/auth/gmail.compose",
-  "https://www.googleapis.com/auth/calendar.events",
-  "https://www.googleapis.com/auth/calendar.freebusy",
-  // the marketing server's web_analytics (GA4 Data API runReport)
-  "https://www.googleapis.com/auth/analytics.readonly",
-] as const;
+export {
+  ANALYTICS_DATA_ROOT_URL,
+  CALENDAR_ROOT_URL,
+  GMAIL_ROOT_URL,
+  GOOGLE_HOSTS,
+  GOOGLE_SCOPES,
+} from "./constants";
 
 export interface GoogleSdk {
   runtime: Runtime;

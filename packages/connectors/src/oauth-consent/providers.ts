@@ -1,4 +1,4 @@
-import { GOOGLE_SCOPES } from "../google/client";
+import { GOOGLE_SCOPES } from "../google/constants";
 
 /** Vendors whose consent flow `revops setup` runs (authorization code with PKCE, RFC 6749 §4.1 + RFC 7636). */
 export type ConsentVendor = "hubspot" | "salesforce" | "google" | "zendesk" | "intercom";

@@ -1,4 +1,4 @@
-import { Matrix, solve } from "ml-matrix";
+import { luSolve } from "./lu";
 
 /**
  * Logistic regression and its held-out measures, shared by the models that must explain themselves per record
@@ -9,7 +9,7 @@ export const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.ex
 
 /**
  * Newton-Raphson (IRLS) for L2-penalised logistic regression; intercept unpenalised. Deterministic. The
- * Hessian is accumulated in plain arrays (n × p², p ≈ 14) and solved with ml-matrix. Returns [intercept, ...β].
+ * Hessian is accumulated in plain arrays (n × p², p ≈ 14) and solved by LU with partial pivoting. Returns [intercept, ...β].
  */
 export function fitLogistic(X: number[][], y: number[], lambda: number, maxIter = 50): number[] {
   const n = X.length;
@@ -37,16 +37,16 @@ export function fitLogistic(X: number[][], y: number[], lambda: number, maxIter 
         for (let b = a; b < p; b++) H[a * p + b] = (H[a * p + b] as number) + wa * (row[b] as number);
       }
     }
-    const M = Matrix.zeros(p, p);
+    const M = new Float64Array(p * p);
     for (let a = 0; a < p; a++) {
       for (let b = a; b < p; b++) {
         const v = (H[a * p + b] as number) + (a === b && a > 0 ? lambda : 0);
-        M.set(a, b, v);
-        M.set(b, a, v);
+        M[a * p + b] = v;
+        M[b * p + a] = v;
       }
       if (a > 0) grad[a] = (grad[a] as number) - lambda * (beta[a] as number);
     }
-    const step = solve(M, Matrix.columnVector(Array.from(grad))).to1DArray();
+    const step = luSolve(M, grad, p);
     let biggest = 0;
     for (let a = 0; a < p; a++) {
       beta[a] = (beta[a] as number) + (step[a] ?? 0);
