@@ -51,6 +51,7 @@ export type MarketingCampaignStats = Omit<CampaignStats, "channel" | "touches" |
 export type {
   AttributionCampaign,
   BudgetAllocation,
+  CampaignDraft,
   CampaignFields,
   CampaignOutcome,
   CampaignRecord,
@@ -76,6 +77,7 @@ export type {
   ListContact,
   ListMembersResult,
   NewAllocation,
+  NewCampaignDraft,
   PathTouch,
   PendingMql,
   PendingMqls,

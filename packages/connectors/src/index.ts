@@ -180,6 +180,7 @@ export {
 } from "./sendgrid/operations";
 export {
   type SendGridList,
+  type SingleSendDetail,
   type SingleSendDraft,
   type SingleSendMetrics,
   type SingleSendSummary,

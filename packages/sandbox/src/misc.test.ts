@@ -81,6 +81,7 @@ describe("package entry", () => {
       "sandbox-0022-web-traffic",
       "sandbox-0023-content-calendar",
       "sandbox-0024-lead-scoring-models",
+      "sandbox-0028-email-drafts",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
     for (const name of [

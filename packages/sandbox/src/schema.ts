@@ -490,6 +490,16 @@ export const leadScoringMigrations: Migration[] = [
   { id: "sandbox-0024-lead-scoring-models", sql: leadScoringModels },
 ];
 
+// Campaign email drafts (email_campaign_create): a draft per idempotency key, so a retry adds nothing; a send of the
+// draft marks it sent with its send's id, so it goes out once.
+const emailDrafts = `
+CREATE TABLE IF NOT EXISTS sb_email_drafts (
+  id ${T} PRIMARY KEY, list_id ${T} NOT NULL, subject ${T} NOT NULL, body ${T} NOT NULL, content_hash ${T} NOT NULL,
+  content_item_id ${T}, status ${T} NOT NULL, send_id ${T}, principal ${T} NOT NULL, plan_hash ${T},
+  idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -519,6 +529,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   { id: "sandbox-0022-web-traffic", sql: webTraffic },
   ...contentCalendarMigrations,
   ...leadScoringMigrations,
+  { id: "sandbox-0028-email-drafts", sql: emailDrafts },
 ];
 
 /**
@@ -548,6 +559,7 @@ export const WRITTEN_TABLES = [
   "sb_onboarding_plans",
   "sb_email_sends",
   "sb_email_deliveries",
+  "sb_email_drafts",
   "sb_tasks",
   "sb_touchpoints",
   "sb_meetings",
