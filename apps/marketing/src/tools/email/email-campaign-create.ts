@@ -128,5 +128,9 @@ export const emailCampaignCreate = marketingTool({
   },
   render: (o) =>
     `${o.draft.id} (${o.draft.status}) "${o.draft.subject}": ${o.brand_errors} brand errors. ${o.note}`,
-  example: { list_id: "lst_0002", content_item_id: "cci_0001" },
+  example: {
+    list_id: "lst_0002",
+    subject: "Forecasts in minutes",
+    body: "<p>See how teams forecast faster.</p>",
+  },
 });

@@ -241,7 +241,8 @@ async function derive(input: Input, ctx: ToolContext<MarketingPorts>): Promise<D
 export const emailCampaignSend = marketingTool({
   name: "email_campaign_send",
   title: "Send an email campaign",
-  description: "Emails a list or a draft_id; test-send the same content first with test_to. A human approves.",
+  description:
+    "Emails a list or a draft_id; test-send the same content first with test_to. A human approves.",
   toolset: emailToolset.name,
   scopes: ["marketing:write"],
   annotations: annotations.send,
