@@ -53,6 +53,7 @@ export type MarketingCampaignStats = Omit<CampaignStats, "channel" | "touches" |
 export type {
   AttributionCampaign,
   BudgetAllocation,
+  CampaignDraft,
   CampaignFields,
   CampaignOutcome,
   CampaignRecord,
@@ -78,6 +79,7 @@ export type {
   ListContact,
   ListMembersResult,
   NewAllocation,
+  NewCampaignDraft,
   PathTouch,
   PendingMql,
   PendingMqls,

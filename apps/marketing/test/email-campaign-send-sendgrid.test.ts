@@ -97,4 +97,46 @@ describe("email_campaign_send through SendGrid (fake), via the MCP client", () =
     }
     expect(fake.violations.map((v) => `${v.operationId}: ${v.errors.join("; ")}`)).toEqual([]);
   });
+
+  it("email_campaign_create: one draft Single Send despite a lost answer; sent by id, scheduling that same send once", async () => {
+    config.CONFIRMATION_MODE = "approval";
+    try {
+      const approved = async (tool: string, args: Record<string, unknown>) => {
+        const queued = await plain.call(tool, args);
+        const id = approvalIdIn(queued.text) as string;
+        expect(id, queued.text).toBeDefined();
+        await admin.approve(id, "marketing-lead");
+        return { queued, id, run: await plain.call(tool, { ...args, approval_id: id }) };
+      };
+      const draftArgs = { list_id: LIST, subject: "Summer update", body: "<p>Summer at Northwind.</p>" };
+      const before = fake.state.singleSends.size;
+      fake.faults.next({ kind: "resetAfterHandling" }, { method: "POST", path: "/v3/marketing/singlesends" });
+      const created = await approved("email_campaign_create", draftArgs);
+      expect(created.queued.text).toContain("Newsletter");
+      expect(created.run.isError, created.run.text).toBe(false);
+      const draftId = created.run.data?.draft.id as string;
+      expect(created.run.data?.written).toEqual({ system: "sendgrid", id: draftId });
+      expect(fake.state.singleSends.size).toBe(before + 1);
+      expect(fake.state.singleSends.get(draftId)).toMatchObject({ status: "draft" });
+      expect(fake.state.singleSends.get(draftId)?.body).toMatchObject({
+        send_to: { list_ids: [LIST] },
+        email_config: { subject: "Summer update", html_content: "<p>Summer at Northwind.</p>" },
+      });
+
+      const test = await approved(TOOL, { draft_id: draftId, test_to: ["me@example.com"] });
+      expect(test.run.isError, test.run.text).toBe(false);
+      const sent = await approved(TOOL, { draft_id: draftId });
+      expect(sent.run.isError, sent.run.text).toBe(false);
+      // the draft itself is scheduled: no other campaign Single Send is made
+      expect(sent.run.data?.send.id).toBe(draftId);
+      expect(fake.state.singleSends.get(draftId)).toMatchObject({ status: "scheduled" });
+      expect(campaigns().filter((c) => c.body.email_config).length).toBe(2);
+      const again = await plain.call(TOOL, { draft_id: draftId, dry_run: true });
+      expect(again.isError).toBe(true);
+      expect(again.text).toContain("sent already");
+    } finally {
+      config.CONFIRMATION_MODE = "inband";
+    }
+    expect(fake.violations.map((v) => `${v.operationId}: ${v.errors.join("; ")}`)).toEqual([]);
+  });
 });

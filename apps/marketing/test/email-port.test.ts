@@ -69,6 +69,29 @@ function describeEmailPortContract(name: string, make: () => Promise<Fixture>) {
       expect(stats?.requests).toBe(expected);
       expect((stats?.delivered ?? 0) + (stats?.bounces ?? 0)).toBe(expected);
     });
+
+    it("drafts once per key, reads the draft back, and sends it once: then it is no longer a draft", async () => {
+      const c = draftOf("campaign", f.listId, [], "");
+      const made = await f.port.createDraft(c, origin("draft-key"));
+      const again = await f.port.createDraft(c, origin("draft-key"));
+      expect([made.created, again.created]).toEqual([true, false]);
+      expect(again.draft.id).toBe(made.draft.id);
+      expect(await f.port.draft(made.draft.id)).toMatchObject({
+        listId: f.listId,
+        subject: c.subject,
+        body: c.body,
+        contentHash: c.contentHash,
+        status: "draft",
+      });
+      const at = new Date(Date.parse(await f.port.now()) + 3_600_000).toISOString();
+      const a = await f.port.audience(f.listId);
+      const emails = (a?.members ?? []).filter((m) => !m.unsubscribed).map((m) => m.email);
+      const send = { ...draftOf("campaign", f.listId, emails, at), draftId: made.draft.id };
+      const first = await f.port.send(send, origin("draft-send-key"));
+      const retry = await f.port.send(send, origin("draft-send-key"));
+      expect([first.created, retry.created]).toEqual([true, false]);
+      expect((await f.port.draft(made.draft.id))?.status).not.toBe("draft");
+    });
   });
 }
 

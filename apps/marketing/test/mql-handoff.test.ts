@@ -1,9 +1,10 @@
 import { approvalsAdmin, createGuard, guardConfig, guardMigrations } from "@revops/guards";
 import { approvalIdIn, connectGuarded, type GuardedHarness } from "@revops/guards/testing";
-import { resetSandbox } from "@revops/sandbox";
+import { resetSandbox, sandboxLeadFacts, sandboxToday } from "@revops/sandbox";
 import { type KeyValue, migrate, openKv, openSql, type SqlDb } from "@revops/store";
 import { tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probabilityOf, proposeModel } from "../src/domain/lead-scoring";
 import { createMarketingServer } from "../src/server";
 
 const TOOL = "mql_handoff";
@@ -38,12 +39,12 @@ const waiting = async (slaHours: number) => {
   };
 };
 
-async function approved(args: Record<string, unknown>) {
-  const queued = await h.call(TOOL, args);
+async function approved(args: Record<string, unknown>, tool = TOOL) {
+  const queued = await h.call(tool, args);
   const id = approvalIdIn(queued.text) as string;
   expect(id, queued.text).toBeDefined();
   await admin.approve(id, "sales-ops");
-  return { queued, id, run: await h.call(TOOL, { ...args, approval_id: id }) };
+  return { queued, id, run: await h.call(tool, { ...args, approval_id: id }) };
 }
 
 beforeAll(async () => {
@@ -61,6 +62,10 @@ beforeAll(async () => {
   await h.call(TOOL, { dry_run: true }); // loads the sandbox company
   data = await openSql({ dataDir });
   aes = await n("SELECT COUNT(*) AS n FROM sb_users WHERE role = 'account_executive'");
+  // threshold 0 (version 1) qualifies every MQL, so the routing tests see them all; the last test raises it
+  expect(
+    (await approved({ action: "update", set: { threshold: 0 } }, "lead_scoring_model")).run.isError,
+  ).toBe(false);
 }, 120_000);
 
 afterAll(async () => {
@@ -150,6 +155,34 @@ describe("mql_handoff on the sandbox, through the MCP client", () => {
     ).toBe(true);
     expect(run.data?.speed_to_lead.handed).toBe(3 * aes);
     expect(run.data?.waiting).toEqual(await waiting(48));
+  });
+
+  it("uses the active lead-scoring version: a raised threshold changes who is handed off, and the plan says the version", async () => {
+    const set = { action: "update", set: { threshold: 0.3 } };
+    expect((await approved(set, "lead_scoring_model")).run.isError).toBe(false);
+    const r = await h.call(TOOL, { routing: "round_robin", limit: 200, dry_run: true });
+    expect(r.text).toMatch(/lead-scoring v2 threshold 0.3/);
+    // the v0 fit's weights (v1 changed only the threshold), scored again over the unowned MQLs, oldest first
+    const leads = await sandboxLeadFacts(data);
+    const model = proposeModel(leads, await sandboxToday(data)) as NonNullable<
+      ReturnType<typeof proposeModel>
+    >;
+    const handed = new Set(
+      (await data.query<{ lead_id: string }>("SELECT lead_id FROM sb_lead_handoffs")).map((x) => x.lead_id),
+    );
+    const pending = leads
+      .filter((l) => l.status === "mql" && !handed.has(l.id))
+      .sort((a, b) =>
+        a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
+      );
+    const over = pending.filter((l) => probabilityOf(model, l) >= 0.3);
+    const under = pending.filter((l) => probabilityOf(model, l) < 0.3);
+    expect(over.length).toBeGreaterThan(0);
+    expect(under.length).toBeGreaterThan(0);
+    expect(r.text).toContain(`Hand ${over.length} of ${pending.length} unowned MQLs`);
+    expect(r.text).toContain(`${under.length} below it`);
+    expect(r.text).toContain(String(over[0]?.name));
+    expect(r.text).not.toContain(String(under[0]?.name));
   });
 
   it("bad input names the field; a reset forgets the hand-offs", async () => {

@@ -181,6 +181,7 @@ export {
 } from "./sendgrid/operations";
 export {
   type SendGridList,
+  type SingleSendDetail,
   type SingleSendDraft,
   type SingleSendMetrics,
   type SingleSendSummary,

@@ -1,4 +1,11 @@
-import { json, type RunningFake, startFake, startHubSpotFake } from "@revops/testing";
+import {
+  type Ga4State,
+  json,
+  type RunningFake,
+  startFake,
+  startGa4Fake,
+  startHubSpotFake,
+} from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   configuredConnections,
@@ -231,5 +238,50 @@ describe("Salesforce's refresh-token flow in doctor", () => {
       SALESFORCE_REFRESH_TOKEN: "r-123456",
     });
     expect(problems.map((p) => p.variable)).toEqual(["SALESFORCE_CLIENT_ID"]);
+  });
+});
+
+describe("the GA4 probe (MARKETING_WEB=google)", () => {
+  let ga4: RunningFake<Ga4State>;
+  const row = { date: "2026-11-01", sessionSource: "google", sessionMedium: "organic", landingPage: "/" };
+  beforeAll(async () => {
+    ga4 = await startGa4Fake({
+      properties: { "123456": [{ ...row, sessions: 3, engagedSessions: 1, keyEvents: 0, totalUsers: 2 }] },
+    });
+  });
+  afterAll(async () => ga4.close());
+
+  it("reads GA4_PROPERTY_ID beside the Google sign-in and calls runReport, not Calendar, for a marketing-only token", async () => {
+    const { connections } = configuredConnections({
+      MARKETING_WEB: "google",
+      GOOGLE_ACCESS_TOKEN: "ya29.test-token",
+      GA4_PROPERTY_ID: "123456",
+      REVOPS_TEST_GOOGLE_BASE_URL: ga4.url,
+      REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
+    });
+    const google = connections.find((c) => c.vendor === "google") as DoctorConnection;
+    expect(google).toMatchObject({ ga4PropertyId: "123456" });
+    const ok = await probeConnection(google);
+    expect(ok, ok.message).toMatchObject({ status: "ok" });
+    expect(ok.check).toContain(":runReport");
+    expect(ok.check).not.toContain("freeBusy");
+    expect(ok.message).toContain("GA4 property 123456 answered");
+    expect(ga4.state.reports).toHaveLength(1);
+  });
+
+  it("a property the token cannot read names GA4_PROPERTY_ID and the fix", async () => {
+    const conn: DoctorConnection = {
+      id: "google",
+      vendor: "google",
+      accessToken: "ya29.test-token",
+      ga4PropertyId: "999",
+      usedBy: [{ server: "marketing", selector: "MARKETING_WEB", connectionId: "marketing-google" }],
+      ...fakeOf(ga4.url),
+    };
+    const r = await probeConnection(conn);
+    expect(r).toMatchObject({ status: "problem", failure: "misconfigured" });
+    expect(r.message).toContain("GA4_PROPERTY_ID 999");
+    expect(r.message).toContain("Property details");
+    expect(r.message).toContain("Viewer");
   });
 });

@@ -199,6 +199,7 @@ export type {
 } from "./ports/cs-tickets.js";
 export type { DealTimeline, DealTimelines, FieldChange } from "./ports/deal-timelines.js";
 export {
+  type CampaignDraft,
   type EmailAudience,
   type EmailDraft,
   type EmailPort,
@@ -208,6 +209,7 @@ export {
   type EmailWave,
   emailContentHash,
   emailSendId,
+  type NewCampaignDraft,
   SandboxEmail,
   simulateDelivery,
 } from "./ports/email.js";

@@ -83,6 +83,7 @@ describe("package entry", () => {
       "sandbox-0024-lead-scoring-models",
       "sandbox-0025-sales-drafts",
       "sandbox-0027-marketing-settings",
+      "sandbox-0028-email-drafts",
       "sandbox-0029-survey-answers",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);

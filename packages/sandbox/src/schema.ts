@@ -528,6 +528,16 @@ CREATE INDEX IF NOT EXISTS sb_csat_responded_idx ON sb_csat_responses (responded
 CREATE TABLE IF NOT EXISTS sb_survey_keys (id INTEGER PRIMARY KEY, secret ${T} NOT NULL);
 `;
 
+// Campaign email drafts (email_campaign_create): a draft per idempotency key, so a retry adds nothing; a send of the
+// draft marks it sent with its send's id, so it goes out once.
+const emailDrafts = `
+CREATE TABLE IF NOT EXISTS sb_email_drafts (
+  id ${T} PRIMARY KEY, list_id ${T} NOT NULL, subject ${T} NOT NULL, body ${T} NOT NULL, content_hash ${T} NOT NULL,
+  content_item_id ${T}, status ${T} NOT NULL, send_id ${T}, principal ${T} NOT NULL, plan_hash ${T},
+  idempotency_key ${T} NOT NULL UNIQUE, created_at ${T} NOT NULL
+);
+`;
+
 /** Schema migrations for the sandbox tables (portable: the same SQL runs on SQLite and PostgreSQL). */
 export const sandboxMigrations: Migration[] = [
   { id: "sandbox-0001-schema", sql: schema },
@@ -559,6 +569,7 @@ CREATE INDEX IF NOT EXISTS sb_changes_key_idx ON sb_changes (idempotency_key);`,
   ...leadScoringMigrations,
   { id: "sandbox-0025-sales-drafts", sql: salesDrafts },
   ...marketingSettingsMigrations,
+  { id: "sandbox-0028-email-drafts", sql: emailDrafts },
   { id: "sandbox-0029-survey-answers", sql: surveyAnswers },
 ];
 
@@ -589,6 +600,7 @@ export const WRITTEN_TABLES = [
   "sb_onboarding_plans",
   "sb_email_sends",
   "sb_email_deliveries",
+  "sb_email_drafts",
   "sb_tasks",
   "sb_touchpoints",
   "sb_meetings",

@@ -11,5 +11,15 @@ export function emailUnavailable(): EmailPort {
       },
     );
   };
-  return { source: "none", now: refuse, audience: refuse, testSendOf: refuse, send: refuse, stats: refuse };
+  return {
+    source: "none",
+    sender: "none",
+    now: refuse,
+    audience: refuse,
+    testSendOf: refuse,
+    createDraft: refuse,
+    draft: refuse,
+    send: refuse,
+    stats: refuse,
+  };
 }

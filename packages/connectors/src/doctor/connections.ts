@@ -75,7 +75,13 @@ export type DoctorConnection =
     })
   | (Base & { vendor: "apollo"; apiKey: string })
   | (Base & { vendor: "sendgrid"; apiKey: string })
-  | (Base & { vendor: "google"; accessToken: string; vault?: VaultedOAuth });
+  | (Base & {
+      vendor: "google";
+      accessToken: string;
+      vault?: VaultedOAuth;
+      /** GA4_PROPERTY_ID: the marketing server's web analytics property, checked with a report when set. */
+      ga4PropertyId?: string;
+    });
 
 /** A connection that cannot be used as configured: which variable to set or fix, and how. */
 export interface ConfigProblem {
@@ -282,7 +288,14 @@ export function configuredConnections(env: Env = process.env): ConfiguredConnect
     const test = fake
       ? { baseUrl: fake, baseUrlVariable: "REVOPS_TEST_GOOGLE_BASE_URL", allowInsecureTestBaseUrl: true }
       : { allowInsecureTestBaseUrl: false };
-    const google = { id: "google", usedBy: usedBy.get("google") ?? [], ...test, vendor: "google" as const };
+    const ga4 = val(env, "GA4_PROPERTY_ID");
+    const google = {
+      id: "google",
+      usedBy: usedBy.get("google") ?? [],
+      ...test,
+      vendor: "google" as const,
+      ...(ga4 ? { ga4PropertyId: ga4 } : {}),
+    };
     const vault = vaulted("google", consentTokenUrl("google", fake ? { testBaseUrl: fake } : {}));
     const token = val(env, "GOOGLE_ACCESS_TOKEN");
     if (vault) connections.push({ ...google, accessToken: "", vault });

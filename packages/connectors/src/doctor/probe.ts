@@ -22,6 +22,7 @@ import {
   selectorsFor,
   VENDOR_LABELS,
 } from "./connections";
+import { GA4_CHECK, probeGa4, usesCalendar } from "./ga4-probe";
 
 export interface ProbeQuota {
   remaining: number | undefined;
@@ -474,17 +475,22 @@ async function call(conn: DoctorConnection, setup: ResilienceSetup, access?: Vau
       };
     }
     case "google": {
-      const check = async (accessToken: string) => {
-        const c = await createGoogleConnector(
-          { ...common, vendor: "google", credentials: { accessToken } },
-          { ...setup, kv: await openKv({}) },
-        );
-        const from = new Date();
-        await c.freeBusy({
-          from: from.toISOString(),
-          to: new Date(from.getTime() + 3_600_000).toISOString(),
-        });
-        return {};
+      const check = async (accessToken: string): Promise<Outcome> => {
+        const kvSetup = { ...setup, kv: await openKv({}) };
+        if (usesCalendar(conn)) {
+          const c = await createGoogleConnector(
+            { ...common, vendor: "google", credentials: { accessToken } },
+            kvSetup,
+          );
+          const from = new Date();
+          await c.freeBusy({
+            from: from.toISOString(),
+            to: new Date(from.getTime() + 3_600_000).toISOString(),
+          });
+        }
+        if (!conn.ga4PropertyId) return {};
+        const ga4 = await probeGa4({ ...conn, ga4PropertyId: conn.ga4PropertyId }, accessToken, kvSetup);
+        return ga4.problem ? { problem: ga4.problem, failure: "misconfigured" } : { note: ga4.note };
       };
       return conn.vault ? withStoredToken(conn, access, check) : check(conn.accessToken);
     }
@@ -517,7 +523,10 @@ export async function probeConnection(conn: DoctorConnection, opts: ProbeOptions
     vendor: conn.vendor,
     label: VENDOR_LABELS[conn.vendor],
     usedBy: conn.usedBy,
-    check: CHECKS[conn.vendor],
+    check:
+      conn.vendor === "google" && conn.ga4PropertyId
+        ? [usesCalendar(conn) && CHECKS.google, GA4_CHECK].filter(Boolean).join("; ")
+        : CHECKS[conn.vendor],
     credential: masked,
   };
   const unused = conn.usedBy.length

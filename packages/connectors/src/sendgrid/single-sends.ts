@@ -27,6 +27,13 @@ export interface SingleSendDraft {
   suppressionGroupId?: number;
 }
 
+/** A Single Send read by id: who it goes to and its content. */
+export interface SingleSendDetail extends SingleSendSummary {
+  listIds: string[];
+  subject: string;
+  html: string;
+}
+
 /** SendGrid's per-send counters (GET /v3/marketing/stats/singlesends/{id}, aggregated "total"). */
 export type SingleSendMetrics = Record<
   | "bounce_drops"
@@ -85,7 +92,50 @@ export function singleSendOperations(sdk: SendGridSdk) {
     return (r.result ?? []).map(toSummary);
   };
 
+  const getSingleSend = async (id: string): Promise<SingleSendDetail | undefined> => {
+    try {
+      const r = await request<
+        RawShort & {
+          send_to?: { list_ids?: string[] };
+          email_config?: { subject?: string; html_content?: string };
+        }
+      >("singlesends.get", { method: "GET", url: `/v3/marketing/singlesends/${encodeURIComponent(id)}` });
+      return {
+        ...toSummary(r),
+        listIds: r.send_to?.list_ids ?? [],
+        subject: r.email_config?.subject ?? "",
+        html: r.email_config?.html_content ?? "",
+      };
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return undefined;
+      throw err;
+    }
+  };
+
+  const schedule = async (made: SingleSendSummary, sendAt: string): Promise<SingleSendSummary> => {
+    // scheduling the same send twice sets the same time: safe to retry
+    const scheduled = await request<{ send_at: string; status: string }>("singlesends.schedule", {
+      method: "PUT",
+      url: `/v3/marketing/singlesends/${encodeURIComponent(made.id)}/schedule`,
+      body: { send_at: sendAt },
+    });
+    return { ...made, status: scheduled.status, sendAt: scheduled.send_at };
+  };
+
   return {
+    getSingleSend,
+
+    /** Schedules a draft Single Send once: one no longer a draft was scheduled before and is left as it is. */
+    async scheduleDraftOnce(
+      id: string,
+      sendAt: string,
+    ): Promise<{ send: SingleSendSummary; created: boolean } | undefined> {
+      const found = await getSingleSend(id);
+      if (!found) return undefined;
+      if (found.status !== "draft") return { send: found, created: false };
+      return { send: await schedule(found, sendAt), created: true };
+    },
+
     async getList(id: string): Promise<SendGridList | undefined> {
       try {
         const l = await request<{
@@ -156,13 +206,7 @@ export function singleSendOperations(sdk: SendGridSdk) {
             lookup: find,
           });
       if (made.status !== "draft" || sendAt === null) return { send: made, created: !recovered };
-      // scheduling the same send twice sets the same time: safe to retry
-      const scheduled = await request<{ send_at: string; status: string }>("singlesends.schedule", {
-        method: "PUT",
-        url: `/v3/marketing/singlesends/${encodeURIComponent(made.id)}/schedule`,
-        body: { send_at: sendAt },
-      });
-      return { send: { ...made, status: scheduled.status, sendAt: scheduled.send_at }, created: !recovered };
+      return { send: await schedule(made, sendAt), created: !recovered };
     },
 
     async stats(id: string): Promise<SingleSendMetrics | undefined> {

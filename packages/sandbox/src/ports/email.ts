@@ -42,7 +42,26 @@ export interface EmailDraft {
   /** Recipients the plan counted (a vendor sending to a whole list may know only an upper bound). */
   total: number;
   waves: EmailWave[];
+  /** The campaign draft this send sends (email_campaign_create), when it sends one. */
+  draftId?: string;
 }
+
+/** A campaign email drafted for a list and not sent yet: a SendGrid Single Send in draft state, or a sandbox row. */
+export interface CampaignDraft {
+  id: string;
+  listId: string;
+  subject: string;
+  body: string;
+  contentHash: string;
+  /** "draft" until a send schedules it. */
+  status: string;
+  createdAt: string;
+}
+
+export type NewCampaignDraft = Pick<CampaignDraft, "listId" | "subject" | "body" | "contentHash"> & {
+  /** The content calendar item it was drafted from. */
+  contentItemId?: string;
+};
 
 export interface EmailSendRecord {
   id: string;
@@ -82,6 +101,12 @@ export interface EmailPort {
   audience(listId: string): Promise<EmailAudience | undefined>;
   /** The latest test send of this content, if any. */
   testSendOf(contentHash: string): Promise<EmailSendRecord | undefined>;
+  /** Who campaign emails come from, as the system names the sender. */
+  readonly sender: string;
+  /** Drafts a campaign email once per origin.idempotencyKey: a retry returns the first draft. */
+  createDraft(d: NewCampaignDraft, origin: WriteOrigin): Promise<{ draft: CampaignDraft; created: boolean }>;
+  /** A campaign draft read fresh; undefined when there is none. */
+  draft(id: string): Promise<CampaignDraft | undefined>;
   /** Sends (or schedules) once per origin.idempotencyKey: a retry returns the first send. */
   send(draft: EmailDraft, origin: WriteOrigin): Promise<{ send: EmailSendRecord; created: boolean }>;
   /** Counts per send, newest first; all sends when ids is unset. */
@@ -94,9 +119,10 @@ export const emailContentHash = (subject: string, body: string): string =>
     .update(JSON.stringify([subject, body]))
     .digest("hex");
 
+const keyId = (prefix: string, idempotencyKey: string): string =>
+  `${prefix}_${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 16)}`;
 /** A send's id from its idempotency key: a retry finds the same row. */
-export const emailSendId = (idempotencyKey: string): string =>
-  `ems_${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 16)}`;
+export const emailSendId = (idempotencyKey: string): string => keyId("ems", idempotencyKey);
 
 /**
  * Simulated engagement, deterministic from the sandbox seed, the content and the address: 2% hard-bounce; of
@@ -137,10 +163,22 @@ const toRecord = (r: Row): EmailSendRecord => ({
 });
 
 const SEND_COLUMNS = "id, kind, list_id, subject, content_hash, send_at, recipients, created_at";
+const DRAFT_COLUMNS = "id, list_id, subject, body, content_hash, status, created_at";
+
+const toDraft = (r: Row): CampaignDraft => ({
+  id: String(r.id),
+  listId: String(r.list_id),
+  subject: String(r.subject),
+  body: String(r.body),
+  contentHash: String(r.content_hash),
+  status: String(r.status),
+  createdAt: String(r.created_at),
+});
 
 /** Email sends on the sandbox company: sb_email_sends and sb_email_deliveries, journalled in sb_changes. */
 export class SandboxEmail implements EmailPort {
   readonly source = "sandbox";
+  readonly sender = "the sandbox company (simulated; nothing is delivered)";
   constructor(
     private readonly db: SqlDb,
     private readonly clock: () => Promise<string>,
@@ -184,6 +222,47 @@ export class SandboxEmail implements EmailPort {
       [contentHash],
     );
     return row ? toRecord(row) : undefined;
+  }
+
+  createDraft(d: NewCampaignDraft, origin: WriteOrigin): Promise<{ draft: CampaignDraft; created: boolean }> {
+    const key = origin.idempotencyKey ?? `${d.contentHash}:draft:${Date.now()}`;
+    return this.db.transaction(async (tx) => {
+      const n = await tx.run(
+        `INSERT INTO sb_email_drafts (id, list_id, subject, body, content_hash, content_item_id, status, send_id,
+           principal, plan_hash, idempotency_key, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'draft', NULL, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [
+          keyId("emd", key),
+          d.listId,
+          d.subject,
+          d.body,
+          d.contentHash,
+          d.contentItemId ?? null,
+          origin.principal,
+          origin.planHash ?? null,
+          key,
+          await this.now(),
+        ],
+      );
+      const row = await tx.one<Row>(
+        `SELECT ${DRAFT_COLUMNS} FROM sb_email_drafts WHERE idempotency_key = ?`,
+        [key],
+      );
+      if (!row) throw new Error("The email draft was not stored.");
+      const draft = toDraft(row);
+      if (n > 0)
+        await journalChanges(
+          tx,
+          [{ entity: "email_draft", recordId: draft.id, field: "status", before: null, after: "draft" }],
+          origin,
+        );
+      return { draft, created: n > 0 };
+    });
+  }
+
+  async draft(id: string): Promise<CampaignDraft | undefined> {
+    const row = await this.db.one<Row>(`SELECT ${DRAFT_COLUMNS} FROM sb_email_drafts WHERE id = ?`, [id]);
+    return row ? toDraft(row) : undefined;
   }
 
   send(draft: EmailDraft, origin: WriteOrigin): Promise<{ send: EmailSendRecord; created: boolean }> {
@@ -236,6 +315,13 @@ export class SandboxEmail implements EmailPort {
           ],
         );
       }
+      // the draft is sent once: a second send of it finds it no longer a draft
+      const sent =
+        draft.draftId &&
+        (await tx.run(
+          "UPDATE sb_email_drafts SET status = 'sent', send_id = ? WHERE id = ? AND status = 'draft'",
+          [send.id, draft.draftId],
+        ));
       await journalChanges(
         tx,
         [
@@ -246,6 +332,17 @@ export class SandboxEmail implements EmailPort {
             before: null,
             after: recipients.length,
           },
+          ...(sent
+            ? [
+                {
+                  entity: "email_draft",
+                  recordId: draft.draftId as string,
+                  field: "status",
+                  before: "draft",
+                  after: "sent",
+                },
+              ]
+            : []),
         ],
         origin,
       );

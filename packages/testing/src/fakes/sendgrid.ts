@@ -1,6 +1,6 @@
 /**
  * SendGrid v3 fake: mail send, unsubscribes, global suppressions, marketing contacts upsert, marketing lists,
- * Single Sends (create, search, schedule) and their stats. Every
+ * Single Sends (create, get, search, schedule) and their stats. Every
  * request and answer is checked against the published specs in ../shared/vendor-specs/sendgrid/.
  */
 import { existsSync } from "node:fs";
@@ -166,6 +166,15 @@ const short = (s: FakeSingleSend) => ({
   updated_at: s.updated_at,
 });
 
+/** A Single Send as create and get answer it (SinglesendResponse): the stored fields over its short form. */
+const full = (s: FakeSingleSend) => ({
+  ...short(s),
+  abtest: undefined,
+  ...s.body,
+  id: s.id,
+  status: s.status,
+});
+
 /** Recipients of a scheduled send: its lists' addresses less unsubscribed and globally suppressed ones. */
 function statsOf(state: SendGridState, s: FakeSingleSend): Metrics {
   const listIds = ((s.body.send_to as { list_ids?: string[] } | undefined)?.list_ids ?? []) as string[];
@@ -219,7 +228,13 @@ function marketingRoute(state: SendGridState, req: FakeRequest): Reply | undefin
       updated_at: at,
     };
     state.singleSends.set(id, s);
-    return json(201, { ...short(s), abtest: undefined, ...body, id, status: "draft" });
+    return json(201, full(s));
+  }
+  const one = req.path.match(/^\/v3\/marketing\/singlesends\/([^/]+)$/);
+  if (one && one[1] !== "search" && req.method === "GET") {
+    const s = state.singleSends.get(decodeURIComponent(one[1] as string));
+    if (!s) return sgError(404, "single send not found", "id");
+    return json(200, { ...full(s), ...(s.send_at && { send_at: s.send_at }) });
   }
   if (req.path === "/v3/marketing/singlesends/search" && req.method === "POST") {
     const name = String((req.json as { name?: string }).name ?? "").toLowerCase();

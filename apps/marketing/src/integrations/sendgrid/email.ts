@@ -1,6 +1,15 @@
 import type { SendGridConnector, SingleSendSummary } from "@revops/connectors";
 import { userError } from "@revops/kit";
-import type { EmailDraft, EmailPort, EmailSendRecord, EmailSendStats, WriteOrigin } from "../../ports";
+import { emailContentHash } from "@revops/sandbox";
+import type {
+  CampaignDraft,
+  EmailDraft,
+  EmailPort,
+  EmailSendRecord,
+  EmailSendStats,
+  NewCampaignDraft,
+  WriteOrigin,
+} from "../../ports";
 
 export interface SendGridEmailOptions {
   /** Verified sender address of test sends (mail send needs one). */
@@ -40,6 +49,48 @@ export class SendGridEmail implements EmailPort {
     return this.opts.now();
   }
 
+  get sender(): string {
+    return this.opts.senderId !== undefined
+      ? `SendGrid verified sender ${this.opts.senderId}`
+      : "SendGrid's default sender (set SENDGRID_SENDER_ID to choose one)";
+  }
+
+  private get senderFields() {
+    return {
+      ...(this.opts.senderId !== undefined && { senderId: this.opts.senderId }),
+      ...(this.opts.unsubscribeGroupId !== undefined && { suppressionGroupId: this.opts.unsubscribeGroupId }),
+    };
+  }
+
+  /** A draft Single Send, named after its subject and the key's marker, so a lost answer is found before a retry. */
+  async createDraft(
+    d: NewCampaignDraft,
+    origin: WriteOrigin,
+  ): Promise<{ draft: CampaignDraft; created: boolean }> {
+    const key = origin.idempotencyKey ?? `${d.contentHash}:draft`;
+    const { send, created } = await this.sg.singleSends.sendOnce(
+      { name: d.subject, subject: d.subject, html: d.body, listIds: [d.listId], ...this.senderFields },
+      null,
+      key,
+    );
+    const draft = { ...d, id: send.id, status: send.status, createdAt: send.createdAt };
+    return { draft, created };
+  }
+
+  async draft(id: string): Promise<CampaignDraft | undefined> {
+    const s = await this.sg.singleSends.getSingleSend(id);
+    if (!s) return undefined;
+    return {
+      id: s.id,
+      listId: s.listIds[0] ?? "",
+      subject: s.subject,
+      body: s.html,
+      contentHash: emailContentHash(s.subject, s.html),
+      status: s.status,
+      createdAt: s.createdAt,
+    };
+  }
+
   async audience(listId: string) {
     const list = await this.sg.singleSends.getList(listId);
     if (!list) return undefined;
@@ -68,10 +119,7 @@ export class SendGridEmail implements EmailPort {
   async send(draft: EmailDraft, origin: WriteOrigin): Promise<{ send: EmailSendRecord; created: boolean }> {
     const key = origin.idempotencyKey ?? `${draft.contentHash}:${draft.kind}`;
     const base = { subject: draft.subject, html: draft.body, listIds: [draft.listId] };
-    const sender = {
-      ...(this.opts.senderId !== undefined && { senderId: this.opts.senderId }),
-      ...(this.opts.unsubscribeGroupId !== undefined && { suppressionGroupId: this.opts.unsubscribeGroupId }),
-    };
+    const sender = this.senderFields;
     if (draft.kind === "test") {
       const to = draft.waves.flatMap((w) => w.recipients.map((r) => r.email));
       const mailed = await this.sg.send(
@@ -91,6 +139,16 @@ export class SendGridEmail implements EmailPort {
         { fields: ["list_id"], hint: "Send to a list whose members share a region." },
       );
     const wave = draft.waves[0] as EmailDraft["waves"][number];
+    if (draft.draftId) {
+      // the created draft is the Single Send: scheduling it once is the send
+      const scheduled = await this.sg.singleSends.scheduleDraftOnce(draft.draftId, wave.sendAt);
+      if (!scheduled)
+        throw userError(`There is no Single Send ${draft.draftId} at SendGrid any more.`, {
+          fields: ["draft_id"],
+          hint: "Create the draft again with email_campaign_create.",
+        });
+      return { send: toRecord(scheduled.send, draft, draft.total), created: scheduled.created };
+    }
     const { send, created } = await this.sg.singleSends.sendOnce(
       { ...base, ...sender, name: draft.subject },
       wave.sendAt,

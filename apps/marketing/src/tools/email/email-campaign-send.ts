@@ -10,21 +10,28 @@ import {
 import { emailContentHash } from "@revops/sandbox";
 import { z } from "zod";
 import { scheduleWaves } from "../../domain/email-schedule";
-import { type EmailDraft, type EmailRecipient, type MarketingPorts, marketingTool } from "../../ports";
+import {
+  type EmailDraft,
+  type EmailPort,
+  type EmailRecipient,
+  type MarketingPorts,
+  marketingTool,
+} from "../../ports";
 import { planOnce } from "../plan-once";
+import { BodySchema, excerptOf, ListIdSchema, SubjectSchema } from "./fields";
 import { emailToolset } from "./toolset";
 
 /** Recipients per batch, one batch a minute: keeps a big send inside SendGrid's and inboxes' rate limits. */
 export const EMAIL_BATCH_SIZE = 500;
 export const EMAIL_BATCHES_PER_MINUTE = 1;
 const SAMPLE = 10;
-const EXCERPT = 200;
 
 const input = z
   .object({
-    list_id: z.string().trim().min(1).max(64),
-    subject: z.string().trim().min(1).max(200),
-    body: z.string().trim().min(1).max(100_000).describe("HTML or text"),
+    draft_id: z.string().trim().min(1).max(64).optional(),
+    list_id: ListIdSchema.optional(),
+    subject: SubjectSchema.optional(),
+    body: BodySchema.optional(),
     test_to: z.array(z.email()).min(1).max(5).optional().describe("Test send only, to these"),
     connection: ConnectionSchema.optional(),
   })
@@ -40,8 +47,42 @@ interface Derived {
 
 // the preview's reads, kept for the handler of the same call
 const planned = planOnce(derive, (i: Input) =>
-  JSON.stringify([i.list_id, i.subject, i.body, i.test_to ?? null, i.connection ?? null]),
+  JSON.stringify([i.draft_id ?? null, i.list_id, i.subject, i.body, i.test_to ?? null, i.connection ?? null]),
 );
+
+/** What is sent: a created draft's list and content, or the given ones (all three). */
+async function contentOf(i: Input, email: EmailPort) {
+  if (i.draft_id) {
+    const given = (["list_id", "subject", "body"] as const).filter((f) => i[f] !== undefined);
+    if (given.length > 0)
+      throw userError(
+        `draft_id carries the list, subject and body: ${given.join(", ")} cannot change them.`,
+        {
+          fields: [...given],
+          hint: "Leave them out to send the draft, or draft again with email_campaign_create.",
+        },
+      );
+    const d = await email.draft(i.draft_id);
+    if (!d)
+      throw notFound(`There is no email draft ${i.draft_id}.`, {
+        fields: ["draft_id"],
+        hint: "email_campaign_create returns a draft's id.",
+      });
+    if (d.status !== "draft")
+      throw userError(`Draft ${d.id} is ${d.status}: it was sent already and goes out once.`, {
+        fields: ["draft_id"],
+        hint: "email_stats shows its send; draft again with email_campaign_create to send new content.",
+      });
+    return { listId: d.listId, subject: d.subject, body: d.body, draftId: d.id };
+  }
+  const missing = (["list_id", "subject", "body"] as const).filter((f) => i[f] === undefined);
+  if (missing.length > 0 || !i.list_id || !i.subject || !i.body)
+    throw userError(`Pass draft_id, or list_id, subject and body: ${missing.join(", ")} missing.`, {
+      fields: [...missing],
+      hint: "email_campaign_create drafts an email and returns its draft_id.",
+    });
+  return { listId: i.list_id, subject: i.subject, body: i.body, draftId: undefined };
+}
 
 const REMOVAL_REASONS: Record<Removal, string> = {
   unsubscribed: "unsubscribed from marketing email",
@@ -56,15 +97,24 @@ function removalOf(m: EmailRecipient, suppressed: Set<string>): Removal | undefi
   return undefined;
 }
 
-async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
-  const { email } = await ctx.ports.using(i.connection);
+async function derive(input: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
+  const { email } = await ctx.ports.using(input.connection);
+  const { draftId, ...c } = await contentOf(input, email);
+  const i = { ...input, list_id: c.listId, subject: c.subject, body: c.body };
   const audience = await email.audience(i.list_id);
-  if (!audience) throw notFound(`There is no list ${i.list_id}.`, { fields: ["list_id"] });
+  if (!audience)
+    throw notFound(`There is no list ${i.list_id}.`, { fields: [draftId ? "draft_id" : "list_id"] });
   const contentHash = emailContentHash(i.subject, i.body);
-  const excerpt = i.body.length > EXCERPT ? `${i.body.slice(0, EXCERPT)}…` : i.body;
+  const excerpt = excerptOf(i.body);
   // the sandbox's own email port records sends and delivers nothing
   const delivery = email.source === "sandbox" ? ("simulated" as const) : ("vendor" as const);
-  const content = { subject: i.subject, body_excerpt: excerpt, content_hash: contentHash, delivery };
+  const content = {
+    subject: i.subject,
+    body_excerpt: excerpt,
+    content_hash: contentHash,
+    delivery,
+    ...(draftId && { draft_id: draftId }),
+  };
   const list = { id: audience.listId, name: audience.listName, members: audience.size };
   const now = await email.now();
   if (i.test_to) {
@@ -145,6 +195,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
   const sendAtOf = new Map(waves.flatMap((w) => w.members.map((m) => [m.id, w.sendAt] as const)));
   const draft: EmailDraft = {
     kind: "campaign",
+    ...(draftId && { draftId }),
     listId: audience.listId,
     subject: i.subject,
     body: i.body,
@@ -158,7 +209,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
   };
   const first = waves[0]?.sendAt;
   const plan = {
-    summary: `Send "${i.subject}" to ${audience.sampled ? "at most " : ""}${total} of ${list.members} on list ${list.name} (${list.id}) in ${waves.length} wave(s) from ${first}; ${removed.length} removed`,
+    summary: `Send ${draftId ? `draft ${draftId} ` : ""}"${i.subject}" to ${audience.sampled ? "at most " : ""}${total} of ${list.members} on list ${list.name} (${list.id}) in ${waves.length} wave(s) from ${first}; ${removed.length} removed`,
     action: "send",
     record_type: "email",
     count: total,
@@ -190,7 +241,8 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
 export const emailCampaignSend = marketingTool({
   name: "email_campaign_send",
   title: "Send an email campaign",
-  description: "Emails a list; test-send the same content first with test_to. A human approves.",
+  description:
+    "Emails a list or a draft_id; test-send the same content first with test_to. A human approves.",
   toolset: emailToolset.name,
   scopes: ["marketing:write"],
   annotations: annotations.send,

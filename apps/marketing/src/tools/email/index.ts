@@ -1,5 +1,6 @@
+import { emailCampaignCreate } from "./email-campaign-create";
 import { emailCampaignSend } from "./email-campaign-send";
 import { emailStats } from "./email-stats";
 
 export { emailToolset } from "./toolset";
-export const emailTools = [emailCampaignSend, emailStats];
+export const emailTools = [emailCampaignCreate, emailCampaignSend, emailStats];

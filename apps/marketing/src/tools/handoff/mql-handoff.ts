@@ -11,6 +11,7 @@ import { z } from "zod";
 import { type Routed, type Routing, routeLeads, speedToLead } from "../../domain/lead-routing";
 import { type MarketingPorts, marketingTool, type PendingMqls, type SalesOwner } from "../../ports";
 import { planOnce } from "../plan-once";
+import { modelSummary, type Qualified, qualifyByActiveModel } from "./active-model";
 import { handoffToolset } from "./toolset";
 
 /** Leads one plan may hand off; more wait for the next call, oldest first. */
@@ -19,7 +20,7 @@ export const MAX_HANDOFF = 200;
 export const HISTORY_DAYS = 90;
 const SAMPLE = 10;
 const METHOD =
-  "mql-handoff-v1: oldest unowned MQLs first; least-loaded round robin over sellers (territory: sellers whose team covers the lead's region and segment, everyone when none does); speed-to-lead = hours from MQL to owner over the last 90 days' hand-offs";
+  "mql-handoff-v2: oldest unowned MQLs the active lead-scoring version scores at or over its threshold; least-loaded round robin over sellers (territory: sellers whose team covers the lead's region and segment, everyone when none does); speed-to-lead = hours from MQL to owner over the last 90 days' hand-offs";
 
 const input = z
   .object({
@@ -36,6 +37,7 @@ interface Derived {
   routed: Routed[];
   pending: PendingMqls;
   owners: SalesOwner[];
+  model: Qualified;
   now: string;
   plan: Record<string, unknown>;
 }
@@ -69,10 +71,12 @@ const sampleOf = (routed: readonly Routed[]) =>
   }));
 
 async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
-  const { marketing, now: clock } = await ctx.ports.using(i.connection);
-  const now = await clock();
+  const ports = await ctx.ports.using(i.connection);
+  const { marketing } = ports;
+  const now = await ports.now();
   const [pending, owners, history] = await Promise.all([
-    marketing.pendingMqls({ limit: i.limit, mqlBefore: hoursBefore(now, i.sla_hours) }),
+    // the oldest MAX_HANDOFF are scored, so leads below the threshold do not shrink the hand-off
+    marketing.pendingMqls({ limit: MAX_HANDOFF, mqlBefore: hoursBefore(now, i.sla_hours) }),
     marketing.salesOwners(),
     marketing.handoffHistory(daysBefore(now, HISTORY_DAYS)),
   ]);
@@ -86,13 +90,22 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
       fields: ["limit"],
       hint: "Nothing to hand off; leads_by_source shows the funnel.",
     });
+  const model = await qualifyByActiveModel(ports, pending.rows);
+  if (model.rows.length === 0)
+    throw userError(
+      `None of the ${pending.rows.length} oldest unowned MQLs scores at or over the threshold of lead-scoring version ${model.version}.`,
+      {
+        fields: ["limit"],
+        hint: "lead_scoring_model shows the threshold; lower it there (update) to hand more off.",
+      },
+    );
   const load = new Map<string, number>();
   for (const h of history) load.set(h.ownerId, (load.get(h.ownerId) ?? 0) + 1);
-  const routed = routeLeads(pending.rows, owners, i.routing as Routing, load);
+  const routed = routeLeads(model.rows.slice(0, i.limit), owners, i.routing as Routing, load);
   const byTerritory = routed.filter((r) => r.byTerritory).length;
   const count = routed.length;
   const plan = {
-    summary: `Hand ${count} of ${pending.total} unowned MQLs to ${perOwner(routed).length} sales owners (${i.routing}${i.routing === "territory" ? `: ${byTerritory} by territory, ${count - byTerritory} round robin` : ""}); ${pending.before} waiting longer than the ${i.sla_hours} h SLA`,
+    summary: `Hand ${count} of ${pending.total} unowned MQLs to ${perOwner(routed).length} sales owners (${i.routing}${i.routing === "territory" ? `: ${byTerritory} by territory, ${count - byTerritory} round robin` : ""}); ${pending.before} waiting longer than the ${i.sla_hours} h SLA; ${model.version === null ? "no lead-scoring model" : `lead-scoring v${model.version} threshold ${model.threshold}, ${model.below.length} below it`}`,
     action: "update",
     record_type: "lead",
     count,
@@ -100,13 +113,14 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
     ...(count > SAMPLE && { not_shown: count - SAMPLE }),
     per_owner: perOwner(routed),
     waiting: { total: pending.total, over_sla: pending.before },
+    lead_scoring: modelSummary(model),
     speed_to_lead: { sla_hours: i.sla_hours, ...speedToLead(history, i.sla_hours) },
     side_effects: [
       "Each lead gets its sales owner and the sales status NEW; the lifecycle stays MQL until sales accepts it.",
       "Owners see the leads in their CRM queues (and any owner-assignment notifications the CRM sends).",
     ],
   };
-  return { routed, pending, owners, now, plan };
+  return { routed, pending, owners, model, now, plan };
 }
 
 const Row = z.object({
@@ -133,6 +147,15 @@ export const mqlHandoff = marketingTool({
     per_owner: z.array(z.object({ owner_id: z.string(), owner: z.string(), leads: z.number() })),
     sample: z.array(Row).describe("First leads handed"),
     waiting: z.object({ total: z.number(), over_sla: z.number() }).describe("Unowned MQLs left"),
+    lead_scoring: z
+      .object({
+        version: z.number().nullable(),
+        threshold: z.number().optional(),
+        scored: z.number().optional(),
+        below_threshold: z.number().optional(),
+        note: z.string().optional(),
+      })
+      .describe("The active lead-scoring version that qualified the MQLs"),
     speed_to_lead: z.object({
       sla_hours: z.number(),
       handed: z.number(),
@@ -169,6 +192,7 @@ export const mqlHandoff = marketingTool({
       per_owner: perOwner(handed),
       sample: sampleOf(handed),
       waiting: { total: left.total, over_sla: left.before },
+      lead_scoring: modelSummary(d.model),
       speed_to_lead: stl,
       written: { system: source, id: `mql_handoff:${handed.length}` },
       note: [
@@ -182,9 +206,18 @@ export const mqlHandoff = marketingTool({
         method: METHOD,
         as_of: d.now,
         source,
-        inputs: { routing: i.routing, sla_hours: i.sla_hours, limit: i.limit, owners: d.owners.length },
+        inputs: {
+          routing: i.routing,
+          sla_hours: i.sla_hours,
+          limit: i.limit,
+          owners: d.owners.length,
+          lead_scoring_version: d.model.version ?? "none",
+        },
         caveats: [
           ...(marketing.handoffNote ? [marketing.handoffNote] : []),
+          d.model.version === null
+            ? `No lead-scoring model (${d.model.reason}): MQLs were handed off by lifecycle stage alone.`
+            : `Lead-scoring version ${d.model.version} (threshold ${d.model.threshold}) held back ${d.model.below.length} of the oldest ${d.model.scored} unowned MQLs.`,
           ...(stl.handed === 0
             ? ["No hand-offs in the last 90 days: speed-to-lead has no history yet."]
             : []),
