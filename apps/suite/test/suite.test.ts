@@ -12,7 +12,7 @@ afterAll(async () => s.close());
 describe("suite", () => {
   it("serves the union of the three servers under namespaced names, sharing one sandbox", async () => {
     const names = (await s.client.listTools()).tools.map((t) => t.name);
-    expect(names).toHaveLength(92);
+    expect(names).toHaveLength(95);
     expect(names).toEqual(expect.arrayContaining(["marketing_attribution", "cs_churn_risk"]));
     // the suite's own tools keep plain names; every server's tool carries its area
     const own = [
