@@ -33,7 +33,13 @@ const SCOPES: Record<ConsentVendor, readonly string[]> = {
     "crm.objects.deals.read",
     "crm.objects.deals.write",
     "crm.objects.companies.read",
+    // account_enrich write-back and lead conversion create or change companies and contacts
+    "crm.objects.companies.write",
     "crm.objects.contacts.read",
+    "crm.objects.contacts.write",
+    // owner ids and names (deal owners, hand-offs), and revenue goals as quotas (quota_attainment)
+    "crm.objects.owners.read",
+    "crm.objects.goals.read",
     "marketing.campaigns.read",
     "crm.lists.read",
     "crm.lists.write",
