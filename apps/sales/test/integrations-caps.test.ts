@@ -1,3 +1,4 @@
+import { attributeVendorCalls } from "@revops/safety";
 import {
   connectInProcess,
   type RunningFake,
@@ -29,7 +30,8 @@ beforeAll(async () => {
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);
   vi.stubEnv("REVOPS_ALLOW_INSECURE_TEST_VENDOR", "true");
   const { createSalesServer } = await import("../src/server");
-  s = await connectInProcess([createSalesServer()]);
+  // the meter hook carries the read cap's note from the call scope to the result, as in production
+  s = await connectInProcess([createSalesServer()], { hooks: () => ({ meter: attributeVendorCalls }) });
 });
 
 afterAll(async () => {
