@@ -13,6 +13,8 @@ export default workspaceTestConfig({
     "src/registry-contract.ts",
     // the apps' analytics tests load the sandbox through it (a package test would load it once more for nothing)
     "src/sandbox-server.ts",
+    // the apps' PostgreSQL port tests each take a schema through it
+    "src/pg-schema.ts",
     // the MCP Apps host and views e2e run in the apps' tests, in Chromium and against the built bins
     "src/views/**",
     // vendor fakes are exercised over real sockets by packages/connectors' tests

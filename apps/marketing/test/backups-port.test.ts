@@ -12,11 +12,11 @@ import {
   sandboxNow,
 } from "@revops/sandbox";
 import { migrate, openSql, type SqlDb } from "@revops/store";
+import { pgSchema } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BRAND_GUIDE } from "../src/domain/brand-guide";
 import { BACKUP_TABLES, FileBackups } from "../src/integrations/backups";
 import { SqlMarketingSettings } from "../src/integrations/settings-store";
-import { pgSchema } from "./pg-schema";
 
 interface Fixture {
   db: SqlDb;

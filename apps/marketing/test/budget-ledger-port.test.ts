@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { budgetMigrations, ensureSandboxLoaded, SqlBudgetLedger, sandboxNow } from "@revops/sandbox";
 import { migrate, openSql, type SqlDb } from "@revops/store";
+import { pgSchema } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BudgetPort } from "../src/ports";
-import { pgSchema } from "./pg-schema";
 
 /** What the contract needs of a provider: the port and, where it journals, the journal. */
 interface Fixture {

@@ -1,10 +1,9 @@
 import { approvalsAdmin, createGuard, guardConfig, guardMigrations } from "@revops/guards";
 import { approvalIdIn, connectGuarded, type GuardedHarness } from "@revops/guards/testing";
 import { type KeyValue, migrate, openKv, openSql, type SqlDb } from "@revops/store";
-import { tempDataDir } from "@revops/testing";
+import { pgSchema, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMarketingServer } from "../src/server";
-import { PG_URL } from "./pg-schema";
 
 const config = guardConfig({ GUARD_TOKEN_SECRET: "infrastructure-secret-infrastructure-secret" });
 const ALLOC =
@@ -163,18 +162,6 @@ describeInfrastructure("SQLite", async () => {
 });
 
 describeInfrastructure("PostgreSQL", async () => {
-  const schema = `infra_${process.pid}_${Date.now()}`;
-  const admin = await openSql({ databaseUrl: PG_URL, dataDir: tempDataDir("infra-pg") });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const url = `${PG_URL}${PG_URL.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  const db = await openSql({ databaseUrl: url, dataDir: tempDataDir("infra-pg") });
-  return {
-    env: { REVOPS_DATA_DIR: tempDataDir("infrastructure-pg"), DATABASE_URL: url },
-    db,
-    drop: async () => {
-      await db.close();
-      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.close();
-    },
-  };
+  const { db, url, drop } = await pgSchema("infra");
+  return { env: { REVOPS_DATA_DIR: tempDataDir("infrastructure-pg"), DATABASE_URL: url }, db, drop };
 });

@@ -10,9 +10,9 @@ import {
   sandboxNow,
 } from "@revops/sandbox";
 import { migrate, openSql, type SqlDb } from "@revops/store";
+import { pgSchema } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { proposeModel } from "../src/domain/lead-scoring";
-import { pgSchema } from "./pg-schema";
 
 interface Fixture {
   db: SqlDb;

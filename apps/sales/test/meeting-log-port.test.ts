@@ -1,17 +1,14 @@
-import { tmpdir } from "node:os";
-import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { ensureSandboxLoaded, type MeetingLog, SandboxCrm } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
-import { tempDataDir } from "@revops/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { pgSchema, tempDataDir } from "@revops/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CrmPort } from "../src/ports";
-import { createSalesServer } from "../src/server";
+import { vendorPort } from "./lead-convert-vendors";
 import { hubspotMeetingFake, salesforceMeetingFake, vendorEnv } from "./meeting-log-fakes";
 
 // One contract for CrmPort.logMeeting, the same assertions on every provider: the meeting, a task per action line
 // and the next step, once per key, and never twice after an ambiguous failure.
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const AT = "2026-11-23T15:00:00.000Z";
 
 interface Provider {
@@ -133,37 +130,13 @@ describeLogMeetingContract("sandbox on SQLite", async () => {
 });
 
 describeLogMeetingContract("sandbox on PostgreSQL", async () => {
-  const schema = `meeting_log_${process.pid}_${Date.now()}`;
-  const admin = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sep = PG_URL.includes("?") ? "&" : "?";
-  const db = await openSql({
-    databaseUrl: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    dataDir: tmpdir(),
-  });
-  return sandboxProvider(db, async () => {
-    await db.close();
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  });
+  const { db, drop } = await pgSchema("meeting_log");
+  return sandboxProvider(db, drop);
 });
-
-async function vendorPort(env: Record<string, string>): Promise<{ crm: CrmPort; rt: KitRuntime }> {
-  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  const rt = new KitRuntime(
-    baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("meeting-log-port") }),
-    createLogger("silent", "test"),
-  );
-  try {
-    return { rt, crm: (await createSalesServer().ports(rt)).crm };
-  } finally {
-    vi.unstubAllEnvs();
-  }
-}
 
 describeLogMeetingContract("Salesforce (jsforce) over its fake", async () => {
   const fake = await salesforceMeetingFake();
-  const { crm, rt } = await vendorPort(vendorEnv("salesforce", fake.url));
+  const { crm, rt } = await vendorPort(vendorEnv("salesforce", fake.url), fake.url);
   const dealId = [...(fake.state.objects.Opportunity?.keys() ?? [])][0] as string;
   const tasks = (where: (r: Record<string, unknown>) => boolean) =>
     [...(fake.state.objects.Task?.values() ?? [])].filter((r) => r.WhatId === dealId && where(r)).length;
@@ -190,7 +163,7 @@ describeLogMeetingContract("Salesforce (jsforce) over its fake", async () => {
 
 describeLogMeetingContract("HubSpot (@hubspot/api-client) over its fake", async () => {
   const fake = await hubspotMeetingFake();
-  const { crm, rt } = await vendorPort(vendorEnv("hubspot", fake.url));
+  const { crm, rt } = await vendorPort(vendorEnv("hubspot", fake.url), fake.url);
   const count = (type: "meetings" | "tasks", prop: string, subject: string) => {
     const found = [...fake.state.objects[type].values()].filter((r) => r.properties[prop] === subject);
     // each engagement is associated with the deal (and its company), as the create asked

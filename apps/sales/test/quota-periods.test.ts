@@ -1,20 +1,18 @@
-import { tmpdir } from "node:os";
-import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { ensureSandboxLoaded, SandboxCrm } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import {
   type ForecastSeed,
   type HubSpotSeed,
+  pgSchema,
   type RunningFake,
   startHubSpotFake,
   startSalesforceFake,
   tempDataDir,
 } from "@revops/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CrmPort, CrmQuotaPeriod } from "../src/ports";
-import { createSalesServer } from "../src/server";
+import { vendorPort } from "./lead-convert-vendors";
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const [FROM, TO] = ["2026-01-01", "2026-03-31"];
 
 /** What one provider must answer for 2026-Q1: periods (owner by name) or why there are none. */
@@ -76,19 +74,8 @@ describeQuotaPeriodsContract("sandbox on SQLite", async () => {
 });
 
 describeQuotaPeriodsContract("sandbox on PostgreSQL", async () => {
-  const schema = `quota_periods_${process.pid}_${Date.now()}`;
-  const admin = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sep = PG_URL.includes("?") ? "&" : "?";
-  const db = await openSql({
-    databaseUrl: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    dataDir: tmpdir(),
-  });
-  return sandboxProvider(db, async () => {
-    await db.close();
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  });
+  const { db, drop } = await pgSchema("quota_periods");
+  return sandboxProvider(db, drop);
 });
 
 /** The sales server's CRM port for a vendor fake, exactly as the server builds it from its environment. */
@@ -98,30 +85,16 @@ async function vendorProvider(
   expected: Expected,
   caveat?: RegExp,
 ): Promise<Provider> {
-  for (const [k, v] of Object.entries({
-    ...env,
-    REVOPS_TEST_VENDOR_BASE_URL: fake.url,
-    REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
-  }))
-    vi.stubEnv(k, v);
-  const rt = new KitRuntime(
-    baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("quota-periods-port") }),
-    createLogger("silent", "test"),
-  );
-  try {
-    const { crm } = await createSalesServer().ports(rt);
-    return {
-      crm,
-      expected,
-      ...(caveat ? { caveat } : {}),
-      close: async () => {
-        await rt.close(1000);
-        await fake.close();
-      },
-    };
-  } finally {
-    vi.unstubAllEnvs();
-  }
+  const { crm, rt } = await vendorPort(env, fake.url);
+  return {
+    crm,
+    expected,
+    ...(caveat ? { caveat } : {}),
+    close: async () => {
+      await rt.close(1000);
+      await fake.close();
+    },
+  };
 }
 
 const SF_USERS = [

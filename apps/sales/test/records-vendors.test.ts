@@ -6,7 +6,6 @@ import { ensureSandboxLoaded, RECYCLE_BIN, SandboxCrm } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import {
   hubspotArchive,
-  type RunningFake,
   salesforceRecycleBin,
   startHubSpotFake,
   startSalesforceFake,

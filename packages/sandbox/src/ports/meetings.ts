@@ -270,20 +270,7 @@ export class SandboxMeetings implements CalendarPort, MailPort {
         `INSERT INTO sb_sales_emails (id, sender_id, sender_email, recipients, subject, body, deal_id, account_id,
            sent_at, principal, plan_hash, idempotency_key)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
-        [
-          id,
-          e.senderId,
-          e.senderEmail.toLowerCase(),
-          JSON.stringify(e.to.map((t) => t.toLowerCase())),
-          e.subject,
-          e.body,
-          e.dealId,
-          e.accountId,
-          now,
-          origin.principal,
-          origin.planHash ?? null,
-          key,
-        ],
+        mailRow(id, e, now, origin, key),
       );
       if (n === 0) return { system: "sandbox", id, created: false };
       if (e.dealId && e.accountId) {
@@ -325,20 +312,7 @@ export function saveSandboxDraft(db: SqlDb, e: OutboundEmail, origin: WriteOrigi
       `INSERT INTO sb_sales_drafts (id, sender_id, sender_email, recipients, subject, body, deal_id, account_id,
          created_at, principal, plan_hash, idempotency_key)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
-      [
-        id,
-        e.senderId,
-        e.senderEmail.toLowerCase(),
-        JSON.stringify(e.to.map((t) => t.toLowerCase())),
-        e.subject,
-        e.body,
-        e.dealId,
-        e.accountId,
-        await sandboxNow(tx),
-        origin.principal,
-        origin.planHash ?? null,
-        key,
-      ],
+      mailRow(id, e, await sandboxNow(tx), origin, key),
     );
     if (n === 0) return { system: "sandbox", id, created: false };
     await journalChanges(
@@ -349,6 +323,22 @@ export function saveSandboxDraft(db: SqlDb, e: OutboundEmail, origin: WriteOrigi
     return { system: "sandbox", id, created: true };
   });
 }
+
+/** One message's row, sent or drafted: the columns both mail tables share, in their order. */
+const mailRow = (id: string, e: OutboundEmail, at: string, origin: WriteOrigin, key: string) => [
+  id,
+  e.senderId,
+  e.senderEmail.toLowerCase(),
+  JSON.stringify(e.to.map((t) => t.toLowerCase())),
+  e.subject,
+  e.body,
+  e.dealId,
+  e.accountId,
+  at,
+  origin.principal,
+  origin.planHash ?? null,
+  key,
+];
 
 interface ActivityRow {
   id: string;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type SalesPorts, salesTool } from "../../ports";
 import { ownerLabel, resolveOwner } from "../deals-write/owner";
 import { StageSchema } from "../schemas";
-import { IdsSchema, parseWhere, sampleOf, selectRecords } from "./selection";
+import { parseWhere, sampleOf, selectRecords } from "./selection";
 import { recordsWriteToolset } from "./toolset";
 
 const input = z
