@@ -200,6 +200,8 @@ export interface LeadScoringPort {
   /** Every lead with its outcome, oldest first. */
   leads(): Promise<LeadFacts[]>;
   models: Pick<SqlLeadScoringModels, "active" | "save">;
+  /** How a vendor's leads and outcomes map to the model's (a caveat); none on the sandbox. */
+  note?: string;
 }
 
 export interface MarketingPorts {

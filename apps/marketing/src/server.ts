@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { defineServer, nameConnection, portsWithConnections, type Runtime, userError } from "@revops/kit";
+import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import {
   budgetMigrations,
   contentCalendarMigrations,
@@ -62,10 +62,12 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
   if (config.source !== "sandbox") {
     // loaded on demand so the sandbox-only start never pulls in the vendor SDK
     const { realNow, realToday, vendorMarketing } = await import("./integrations/vendor-ports");
+    const { dailyLeadFacts, HUBSPOT_LEAD_HISTORY_NOTE } = await import("./integrations/hubspot/lead-history");
     const own = await ownDatabase(rt);
     const { vendorForms, webUnavailable } = await import("./integrations/web-ports");
+    const marketing = await vendorMarketing(rt, config);
     return {
-      marketing: await vendorMarketing(rt, config),
+      marketing,
       email: (await vendorEmail()) ?? emailUnavailable(),
       web: (await vendorWeb()) ?? webUnavailable(),
       forms: await vendorForms(rt, config),
@@ -73,7 +75,11 @@ async function portsOf(rt: Runtime, env: Env, name?: string): Promise<Omit<Marke
       ...content,
       budgets: new SqlBudgetLedger(own, async () => new Date().toISOString(), false),
       calendar: new SqlContentCalendar(own, realNow, false),
-      leadScoring: { leads: noLeadHistory, models: new SqlLeadScoringModels(own, realNow, false) },
+      leadScoring: {
+        leads: dailyLeadFacts(marketing, realToday),
+        models: new SqlLeadScoringModels(own, realNow, false),
+        note: HUBSPOT_LEAD_HISTORY_NOTE,
+      },
       settings: new SqlMarketingSettings(own, brandGuide, realNow, false),
       backups: new FileBackups(own, backupDir(rt), realNow, false),
       today: realToday,
@@ -119,17 +125,6 @@ function ownDatabase(rt: Runtime) {
 
 /** Backups of our own tables live beside the SQLite file, whichever engine holds the tables. */
 const backupDir = (rt: Runtime) => join(rt.config.REVOPS_DATA_DIR, "backups");
-
-/** The HubSpot marketing source reads no per-lead outcome history yet (the sales server's lead_score does). */
-async function noLeadHistory(): Promise<never> {
-  throw userError(
-    "lead_scoring_model learns from lead outcomes, which the HubSpot marketing source does not read yet.",
-    {
-      fields: ["connection"],
-      hint: "Use the sandbox, or the sales server's lead_score (it learns from HubSpot or Salesforce leads).",
-    },
-  );
-}
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function marketingPorts(rt: Runtime): Promise<MarketingPorts> {

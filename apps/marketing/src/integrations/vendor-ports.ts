@@ -6,7 +6,7 @@ import {
 } from "@revops/connectors";
 import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
 import type { Runtime } from "@revops/kit";
-import type { EmailPort, MarketingPort } from "../ports";
+import type { EmailPort } from "../ports";
 import type { EmailSourceConfig, MarketingSourceConfig } from "./config";
 import { HubSpotMarketing } from "./hubspot/marketing";
 import { SendGridEmail } from "./sendgrid/email";
@@ -14,7 +14,7 @@ import { SendGridEmail } from "./sendgrid/email";
 type VendorConfig = Exclude<MarketingSourceConfig, { source: "sandbox" }>;
 
 /** The marketing port of a configured vendor, its reads backed by the stale cache in the runtime's key-value store. */
-export async function vendorMarketing(rt: Runtime, config: VendorConfig): Promise<MarketingPort> {
+export async function vendorMarketing(rt: Runtime, config: VendorConfig): Promise<HubSpotMarketing> {
   return new HubSpotMarketing(await hubspotConnector(rt, config), realToday);
 }
 

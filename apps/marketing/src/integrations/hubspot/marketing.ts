@@ -584,7 +584,8 @@ export class HubSpotMarketing implements MarketingPort {
     };
   }
 
-  private async leads(
+  /** Contacts at a lead stage or past it, created within the dates, oldest first (lead history reads them too). */
+  async leads(
     q: { from?: string; to?: string },
     t: FreshnessTracker,
     properties: string[] = LEAD_PROPS,

@@ -176,6 +176,7 @@ export const leadScoringModel = marketingTool({
         caveats: [
           "Status and a matching account are not features: they record the outcome.",
           "Weights are log-odds per standard deviation of the feature over the training leads.",
+          ...(ports.leadScoring.note ? [ports.leadScoring.note] : []),
           ...(model.held_out?.in_training
             ? [
                 `${model.held_out.in_training} held-out leads fall inside this model's training window: its AUC there reads optimistic.`,

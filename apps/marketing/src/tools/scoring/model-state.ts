@@ -28,7 +28,7 @@ export async function modelState(ports: MarketingPorts) {
       `No lead scoring model: it needs leads older than ${OUTCOME_DAYS} days, some converted and some not.`,
       {
         fields: ["connection"],
-        hint: "Use a source with lead history (the sandbox has it).",
+        hint: "Use a source with lead history: the sandbox, or HubSpot contacts at stage lead or later, some reaching opportunity or customer.",
       },
     );
   return { today, leads, saved, current, version: saved?.version ?? 0, proposal };
