@@ -19,7 +19,7 @@ export interface Model {
 /** A mature lead as a test reads it from raw rows: the model's raw features in order, and the outcome. */
 export interface RawLead {
   id: string;
-  x: number[];
+  x: (number | null)[];
   y: number;
 }
 
@@ -47,25 +47,18 @@ export function heldOutFigures<L extends RawLead>(m: Model, leads: L[]) {
   const train = leads.slice(0, split);
   const test = leads.slice(split);
   const w = m.features.map((f) => f.weight);
-  const cols = w.map((_, j) => train.map((l) => l.x[j] as number));
-  const mu = cols.map(mean);
+  // a value the rows lack (null, or a feature the source has no column for) is unknown: the training mean, z = 0
+  const known = (v: number | null | undefined): v is number => v !== null && v !== undefined;
+  const cols = w.map((_, j) => train.map((l) => l.x[j]).filter(known));
+  const mu = cols.map((c) => (c.length ? mean(c) : 0));
   const sd = cols.map((c, j) => {
     const s = Math.sqrt(c.reduce((a, v) => a + (v - (mu[j] as number)) ** 2, 0) / (c.length - 1));
     return s > 1e-9 ? s : 1;
   });
-  const prob = (x: number[]) =>
-    1 /
-    (1 +
-      Math.exp(
-        -(
-          m.intercept +
-          x.reduce(
-            (a, v, j) =>
-              a + (w[j] as number) * Math.max(-3, Math.min(3, (v - (mu[j] as number)) / (sd[j] as number))),
-            0,
-          )
-        ),
-      ));
+  const z = (v: number | null | undefined, j: number) =>
+    known(v) ? Math.max(-3, Math.min(3, (v - (mu[j] as number)) / (sd[j] as number))) : 0;
+  const prob = (x: (number | null)[]) =>
+    1 / (1 + Math.exp(-w.reduce((a, wj, j) => a + wj * z(x[j], j), m.intercept)));
   const p = test.map((l) => prob(l.x));
   const y = test.map((l) => l.y);
   const rate = mean(train.map((l) => l.y));

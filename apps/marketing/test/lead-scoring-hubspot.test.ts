@@ -1,7 +1,13 @@
 import { approvalsAdmin, createGuard, guardConfig } from "@revops/guards";
 import { approvalIdIn, connectGuarded, type GuardedHarness } from "@revops/guards/testing";
 import { type KeyValue, openKv, openSql, type SqlDb } from "@revops/store";
-import { type HubSpotState, type RunningFake, startHubSpotFake, tempDataDir } from "@revops/testing";
+import {
+  type HubSpotObjectType,
+  type HubSpotState,
+  type RunningFake,
+  startHubSpotFake,
+  tempDataDir,
+} from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMarketingServer } from "../src/server";
 import { heldOutFigures, type Model, type RawLead } from "./held-out";
@@ -41,11 +47,18 @@ const SOURCES = [
 ];
 const OPEN = ["lead", "marketingqualifiedlead", "salesqualifiedlead"];
 const N = 400;
+/** Companies are seeded before contacts: ids 1001…1040, then contacts from 1041 in seed order. */
+const COMPANIES = 40;
+const contactId = (i: number) => String(1001 + COMPANIES + i);
+/** Headcounts from 5 to about 20,000, spread evenly in log terms. */
+const employeesOf = (k: number) => Math.round(5 * 10 ** ((k * 3.6) / (COMPANIES - 1)));
+/** Every ninth contact has no company (unknown size); the others one of the 40. */
+const companyOf = (i: number) => (i % 9 === 0 ? null : (i * 7) % COMPANIES);
 
 /**
  * HubSpot contacts created through 2025 (all past the 90-day outcome window): conversion (an opportunity or
- * customer stage date) grows with the HubSpot score, seniority, referrals and email clicks; 20 subscribers are
- * not leads; the MQLs among the open leads have no owner yet (the hand-off). Contacts are numbered from 1001 in seed order.
+ * customer stage date) grows with the HubSpot score, seniority, referrals, email clicks and company size; 20 subscribers are
+ * not leads; the MQLs among the open leads have no owner yet (the hand-off).
  */
 function contacts() {
   const rnd = random(38);
@@ -56,7 +69,10 @@ function contacts() {
     const clicks = Math.floor(rnd() * 6);
     const forms = Math.floor(rnd() * 3);
     const created = new Date(Date.UTC(2025, 0, 1) + i * 19 * 3_600_000).toISOString();
+    const k = companyOf(i);
+    const size = k === null ? 2 : Math.log10(1 + employeesOf(k));
     const logit =
+      0.7 * (size - 2) +
       -2.2 +
       0.045 * (score - 50) +
       (title.startsWith("Chief") || title.startsWith("VP") ? 0.9 : 0) +
@@ -99,10 +115,10 @@ function contacts() {
 function rawLeads(rows: Record<string, string>[]): (RawLead & { open: boolean })[] {
   const stages = [...OPEN, "opportunity", "customer", "evangelist"];
   return rows
-    .map((r, i) => ({ r, id: String(1001 + i) }))
+    .map((r, i) => ({ r, id: contactId(i), k: companyOf(i) }))
     .filter(({ r }) => stages.includes(r.lifecyclestage as string))
     .sort((a, b) => (a.r.createdate as string).localeCompare(b.r.createdate as string))
-    .map(({ r, id }) => {
+    .map(({ r, id, k }) => {
       const t = (r.jobtitle as string).toLowerCase();
       const seniority = t.includes("chief")
         ? 4
@@ -133,6 +149,7 @@ function rawLeads(rows: Record<string, string>[]): (RawLead & { open: boolean })
           s === "ORGANIC_SEARCH" || s === "DIRECT_TRAFFIC" ? 1 : 0,
           s === "EMAIL_MARKETING" ? 1 : 0,
           s === "OFFLINE" ? 1 : 0,
+          k === null ? null : Math.log10(1 + employeesOf(k)),
         ],
       };
     });
@@ -151,7 +168,15 @@ async function approved(tool: string, args: Record<string, unknown>) {
 
 beforeAll(async () => {
   fake = await startHubSpotFake({
+    companies: Array.from({ length: COMPANIES }, (_, k) => ({
+      name: `Company ${k}`,
+      numberofemployees: String(employeesOf(k)),
+    })),
     contacts: seed,
+    associations: seed.flatMap((_, i): [HubSpotObjectType, string, HubSpotObjectType, string][] => {
+      const k = companyOf(i);
+      return k === null ? [] : [["contacts", contactId(i), "companies", String(1001 + k)]];
+    }),
     owners: [
       { id: "501", email: "sophie@example.com", firstName: "Sophie", lastName: "L", userId: 1, teams: [] },
       { id: "502", email: "jordan@example.com", firstName: "Jordan", lastName: "B", userId: 2, teams: [] },
@@ -194,6 +219,7 @@ describe("lead_scoring_model and mql_handoff on HubSpot contacts", () => {
     const w = (f: string) => m.features.find((x) => x.feature === f)?.weight ?? 0;
     expect(w("crm_score")).toBeGreaterThan(0.5);
     expect(w("source_referral_partner")).toBeGreaterThan(0);
+    expect(w("company_size")).toBeGreaterThan(0);
     expect(m.held_out.auc).toBeGreaterThan(0.7);
     expect(m.held_out.brier).toBeLessThan(m.held_out.brier_base_rate);
     const meta = r.data?.meta as { source: string; caveats: string[] };
@@ -202,6 +228,10 @@ describe("lead_scoring_model and mql_handoff on HubSpot contacts", () => {
     // contacts were read through the SDK's search with the stage dates
     const search = fake.requests.find((q) => q.path === "/crm/v3/objects/contacts/search");
     expect(JSON.stringify(search?.body)).toMatch(/hs_lifecyclestage_customer_date/);
+    // and each lead's company through the v4 associations and the companies batch read
+    const paths = new Set(fake.requests.map((q) => q.path));
+    expect(paths).toContain("/crm/v4/associations/contacts/companies/batch/read");
+    expect(paths).toContain("/crm/v3/objects/companies/batch/read");
   });
 
   it("fit proposes read-only; a guarded update saves v1 in our store and mql_handoff on HubSpot uses it", async () => {
@@ -221,7 +251,7 @@ describe("lead_scoring_model and mql_handoff on HubSpot contacts", () => {
     const scoring = done.data?.lead_scoring as { version: number; scored: number; below_threshold: number };
     // who is held back follows the saved weights over the seeded rows: every unowned MQL is scored
     const mqlIds = new Set(
-      seed.flatMap((r, i) => (r.lifecyclestage === "marketingqualifiedlead" ? [String(1001 + i)] : [])),
+      seed.flatMap((r, i) => (r.lifecyclestage === "marketingqualifiedlead" ? [contactId(i)] : [])),
     );
     const { prob } = heldOutFigures(v1, rawLeads(seed));
     const below = rawLeads(seed).filter((l) => mqlIds.has(l.id) && prob(l.x) < 0.5).length;

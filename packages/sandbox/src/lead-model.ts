@@ -63,15 +63,23 @@ export function leadFeatures(l: LeadFacts): (number | null)[] {
   ];
 }
 
+/** The features a model is fitted on: their names and a lead's raw values in that order (null = unknown). */
+export interface LeadFeatureSet {
+  names: readonly string[];
+  values(l: LeadFacts): (number | null)[];
+}
+/** The recipe's own features; the marketing model adds firmographics to them. */
+export const BASE_FEATURES: LeadFeatureSet = { names: LEAD_FEATURES.map(([f]) => f), values: leadFeatures };
+
 export interface FittedLeadModel {
   beta: number[];
   standardizer: Standardizer;
 }
 
 /** Fits the recipe (λ = 2 on standardised features, intercept free) on the given leads. */
-export function fitLeadModel(leads: readonly LeadFacts[]): FittedLeadModel {
-  const raw = leads.map(leadFeatures);
-  const standardizer = fitStandardizer(raw, LEAD_FEATURES.length);
+export function fitLeadModel(leads: readonly LeadFacts[], set = BASE_FEATURES): FittedLeadModel {
+  const raw = leads.map((l) => set.values(l));
+  const standardizer = fitStandardizer(raw, set.names.length);
   const X = raw.map((r) => standardize(r, standardizer));
   return {
     beta: fitLogistic(
@@ -89,6 +97,10 @@ export interface LeadScore {
   base: number;
   parts: Record<LeadPart, { logOdds: number; drivers: { feature: LeadFeature; logOdds: number }[] }>;
 }
+
+/** Conversion probability of a lead under a model fitted on `set`. */
+export const leadProbability = (m: FittedLeadModel, l: LeadFacts, set = BASE_FEATURES) =>
+  sigmoid(linear(m.beta, standardize(set.values(l), m.standardizer)));
 
 export function scoreLead(m: FittedLeadModel, l: LeadFacts): LeadScore {
   const z = standardize(leadFeatures(l), m.standardizer);
@@ -153,9 +165,10 @@ export function evaluateLeadModel(
   m: FittedLeadModel,
   train: readonly LeadFacts[],
   test: readonly LeadFacts[],
+  set = BASE_FEATURES,
 ): LeadEvaluation | null {
   if (!bothClasses(train) || !bothClasses(test)) return null;
-  const probs = test.map((l) => scoreLead(m, l).probability);
+  const probs = test.map((l) => leadProbability(m, l, set));
   const labels = test.map((l) => (l.converted ? 1 : 0));
   const rate = train.filter((l) => l.converted).length / train.length;
   return {

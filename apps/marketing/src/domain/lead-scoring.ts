@@ -1,26 +1,32 @@
 import type { LeadFacts } from "@revops/sandbox";
 import {
+  BASE_FEATURES,
   evaluateLeadModel,
   type FittedLeadModel,
   fitLeadModel,
-  LEAD_FEATURES,
-  type LeadFeature,
-  scoreLead,
+  type LeadFeatureSet,
+  leadProbability,
   splitLeads,
 } from "@revops/sandbox/lead-model";
 
 /**
- * The marketing lead-scoring model: the sales lead model's recipe (`@revops/sandbox/lead-model`) fitted on the
- * older mature leads only, so its published held-out figures are its own; versioned with an MQL threshold. Pure.
+ * The marketing lead-scoring model: the sales lead model's recipe (`@revops/sandbox/lead-model`) plus the company's
+ * size, fitted on the older mature leads only, so its published held-out figures are its own; versioned with an MQL threshold. Pure.
  */
-export const SCORING_MODEL = "lead-scoring-v1";
+export const SCORING_MODEL = "lead-scoring-v2";
 /** Largest |weight| an update accepts: log-odds per standard deviation (the fit's are within ±2). */
 export const WEIGHT_LIMIT = 5;
 /** Largest |intercept| an update accepts (sigmoid(±10) is 0.00005 / 0.99995). */
 export const INTERCEPT_LIMIT = 10;
 export const CALIBRATION_BINS = 5;
 
-export const FEATURE_MEANING: Record<LeadFeature, string> = {
+/** The recipe's features plus the company's size (firmographics: the sandbox's leads carry none, so it weighs 0 there). */
+export const SCORING_FEATURES: LeadFeatureSet = {
+  names: [...BASE_FEATURES.names, "company_size"],
+  values: (l) => [...BASE_FEATURES.values(l), l.employees == null ? null : Math.log10(1 + l.employees)],
+};
+
+export const FEATURE_MEANING: Record<string, string> = {
   seniority: "title seniority, 0 individual contributor … 4 C-level",
   buyer_function: "title in revenue, sales, marketing, finance or data",
   crm_score: "the CRM's own lead score, 0–100",
@@ -31,8 +37,9 @@ export const FEATURE_MEANING: Record<LeadFeature, string> = {
   source_organic: "came organically (vs paid)",
   source_outbound: "came from outbound (vs paid)",
   source_event_webinar: "came from an event or webinar (vs paid)",
+  company_size: "employees of the lead's company, log10(1 + n); unknown = average",
 };
-export const WEIGHT_KEYS = ["intercept", ...LEAD_FEATURES.map(([f]) => f)] as const;
+export const WEIGHT_KEYS = ["intercept", ...SCORING_FEATURES.names] as const;
 
 /** A model as saved: weights on standardised features, the standardiser they apply to, the threshold. */
 export interface ScoringModel {
@@ -86,8 +93,8 @@ function youden(probs: number[], labels: number[]): number {
 export function proposeModel(leads: readonly LeadFacts[], today: string): ScoringModel | null {
   const { train } = splitLeads(leads, today);
   if (!train.some((l) => l.converted) || !train.some((l) => !l.converted)) return null;
-  const f = fitLeadModel(train);
-  const probs = train.map((l) => scoreLead(f, l).probability);
+  const f = fitLeadModel(train, SCORING_FEATURES);
+  const probs = train.map((l) => leadProbability(f, l, SCORING_FEATURES));
   return {
     weights: Object.fromEntries(WEIGHT_KEYS.map((k, j) => [k, r3(f.beta[j] ?? 0)])),
     standardizer: f.standardizer,
@@ -105,7 +112,7 @@ export function proposeModel(leads: readonly LeadFacts[], today: string): Scorin
 /** Held-out figures of a model on the newest mature leads: AUC, Brier, calibration bins, the threshold's yield. */
 export function evaluateModel(m: ScoringModel, leads: readonly LeadFacts[], today: string) {
   const { train, test } = splitLeads(leads, today);
-  const ev = evaluateLeadModel(fitted(m), train, test);
+  const ev = evaluateLeadModel(fitted(m), train, test, SCORING_FEATURES);
   if (!ev) return null;
   const preds = [...ev.predictions].sort((a, b) => a.probability - b.probability);
   const calibration = Array.from({ length: CALIBRATION_BINS }, (_, b) => {
@@ -145,7 +152,8 @@ export function evaluateModel(m: ScoringModel, leads: readonly LeadFacts[], toda
 }
 
 /** Probability of a lead under a model. */
-export const probabilityOf = (m: ScoringModel, l: LeadFacts) => scoreLead(fitted(m), l).probability;
+export const probabilityOf = (m: ScoringModel, l: LeadFacts) =>
+  leadProbability(fitted(m), l, SCORING_FEATURES);
 
 /**
  * The model an update saves: `base` with the given weights and threshold (`set`) over it; a ScoringInputError names

@@ -9,6 +9,8 @@ export const HUBSPOT_MARKETING_SCOPES = [
   "marketing.campaigns.write",
   "crm.objects.contacts.read",
   "crm.objects.deals.read",
+  // lead_scoring_model: the size of each lead's company
+  "crm.objects.companies.read",
   // list_members_update
   "crm.lists.read",
   "crm.lists.write",

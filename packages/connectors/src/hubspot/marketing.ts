@@ -167,12 +167,12 @@ export interface HubSpotMarketingConnector {
   /** Ids associated per input id (at most HUBSPOT_BATCH inputs); inputs without any are absent. */
   associatedIds(
     from: "contacts" | "deals",
-    to: "contacts" | "deals",
+    to: "contacts" | "deals" | "companies",
     ids: string[],
   ): Promise<MaybeStale<Record<string, string[]>>>;
   /** Objects by id (at most HUBSPOT_BATCH); unknown ids are left out. */
   batchRead(
-    type: "contacts" | "deals",
+    type: "contacts" | "deals" | "companies",
     ids: string[],
     properties: string[],
   ): Promise<MaybeStale<HubSpotObject[]>>;

@@ -28,6 +28,8 @@ export interface LeadFacts {
   touches: number;
   clicks: number;
   registrations: number;
+  /** Headcount of the lead's company where the CRM records it (HubSpot: the associated company); absent = unknown. */
+  employees?: number | null;
 }
 
 /** Every lead with its touch counts, oldest first; kept per process while the dataset is unchanged. */

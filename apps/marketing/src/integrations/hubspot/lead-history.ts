@@ -1,6 +1,7 @@
 import { FreshnessTracker } from "@revops/connectors/freshness";
 import type { LeadFacts } from "@revops/sandbox";
-import type { HubSpotMarketing } from "./marketing";
+import { translated } from "./errors";
+import { chunks, type HubSpotMarketing } from "./marketing";
 
 /** HubSpot stamps these when a contact enters the stage: set = the lead became an opportunity or a customer. */
 const CONVERSION_DATES = ["hs_lifecyclestage_opportunity_date", "hs_lifecyclestage_customer_date"];
@@ -31,14 +32,42 @@ const MODEL_SOURCE: Record<string, string> = {
 };
 
 export const HUBSPOT_LEAD_HISTORY_NOTE =
-  "HubSpot: leads are contacts at lifecycle stage lead or later (the oldest 10,000), converted = an opportunity or customer stage date (hs_lifecyclestage_*_date); touches are marketing emails opened + clicked + form submissions, clicks email clicks, registrations form submissions, counted to date (also after conversion).";
+  "HubSpot: leads are contacts at lifecycle stage lead or later (the oldest 10,000), converted = an opportunity or customer stage date (hs_lifecyclestage_*_date); touches are marketing emails opened + clicked + form submissions, clicks email clicks, registrations form submissions, counted to date (also after conversion); company size is numberofemployees of the first associated company.";
 
 const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 const count = (v: unknown) => Math.max(0, Number(v) || 0);
 
+/** Headcount of each contact's first associated company (HubSpot's numberofemployees), where it has one. */
+async function employeesOf(marketing: HubSpotMarketing, contactIds: string[], t: FreshnessTracker) {
+  const companyOf = new Map<string, string>();
+  for (const ids of chunks(contactIds)) {
+    const assoc = t.take(await marketing.hs.associatedIds("contacts", "companies", ids));
+    for (const [contact, companies] of Object.entries(assoc))
+      if (companies[0]) companyOf.set(contact, companies[0]);
+  }
+  const employees = new Map<string, number>();
+  for (const ids of chunks([...new Set(companyOf.values())].sort())) {
+    for (const c of t.take(await marketing.hs.batchRead("companies", ids, ["numberofemployees"]))) {
+      const n = Number(c.properties.numberofemployees ?? "");
+      if (c.properties.numberofemployees && Number.isFinite(n) && n >= 0) employees.set(c.id, n);
+    }
+  }
+  return (contact: string) => employees.get(companyOf.get(contact) ?? "") ?? null;
+}
+
 /** Every HubSpot lead with its outcome as the lead-scoring model learns from it, oldest first. */
-export async function hubspotLeadFacts(marketing: HubSpotMarketing): Promise<LeadFacts[]> {
-  const leads = await marketing.leads({}, new FreshnessTracker("HubSpot"), PROPS);
+export function hubspotLeadFacts(marketing: HubSpotMarketing): Promise<LeadFacts[]> {
+  return translated(() => leadFacts(marketing));
+}
+
+async function leadFacts(marketing: HubSpotMarketing): Promise<LeadFacts[]> {
+  const t = new FreshnessTracker("HubSpot");
+  const leads = await marketing.leads({}, t, PROPS);
+  const employees = await employeesOf(
+    marketing,
+    leads.map((l) => l.id),
+    t,
+  );
   return leads
     .map((l): LeadFacts => {
       const p = l.properties;
@@ -69,6 +98,7 @@ export async function hubspotLeadFacts(marketing: HubSpotMarketing): Promise<Lea
         touches: opens + clicks + forms,
         clicks,
         registrations: forms,
+        employees: employees(l.id),
       };
     })
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));

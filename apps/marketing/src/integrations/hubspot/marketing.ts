@@ -79,7 +79,7 @@ type Lead = {
 };
 type SourceRow = Awaited<ReturnType<MarketingPort["leadsBySource"]>>[number];
 
-function chunks<T>(items: readonly T[], size = HUBSPOT_BATCH): T[][] {
+export function chunks<T>(items: readonly T[], size = HUBSPOT_BATCH): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -119,7 +119,7 @@ export class HubSpotMarketing implements MarketingPort {
   };
 
   constructor(
-    private readonly hs: HubSpotMarketingConnector,
+    readonly hs: HubSpotMarketingConnector,
     private readonly today: () => Promise<string>,
   ) {
     this.members = new HubSpotListMembers(hs.lists);

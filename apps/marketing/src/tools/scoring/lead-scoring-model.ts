@@ -164,7 +164,7 @@ export const leadScoringModel = marketingTool({
       changes,
       written,
       meta: {
-        method: `${SCORING_MODEL}: L2 logistic regression (lead_score's recipe) on standardised features, fitted on the older 75% of leads created more than 90 days ago; held out: the newest 25% by creation time; threshold by Youden's J on the training leads`,
+        method: `${SCORING_MODEL}: L2 logistic regression (lead_score's recipe plus company size) on standardised features, fitted on the older 75% of leads created more than 90 days ago; held out: the newest 25% by creation time; threshold by Youden's J on the training leads`,
         as_of: s.today,
         source: ports.source,
         inputs: {

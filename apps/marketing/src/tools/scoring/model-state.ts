@@ -63,7 +63,7 @@ export function modelView(m: ScoringModel, version: number, s: ModelState) {
     features: WEIGHT_KEYS.slice(1).map((f) => ({
       feature: f,
       weight: m.weights[f] ?? 0,
-      meaning: FEATURE_MEANING[f as keyof typeof FEATURE_MEANING],
+      meaning: FEATURE_MEANING[f] ?? f,
     })),
     held_out: evaluateModel(m, s.leads, s.today),
     open_leads: {
