@@ -104,10 +104,11 @@ function contacts() {
         lifecyclestage: OPEN[i % 3] as string,
         ...(i % 11 === 0 && { hs_lead_status: "UNQUALIFIED" }),
       };
-    // some customers carry only the customer date (they skipped the opportunity stage)
-    return i % 4 === 0
-      ? { ...base, lifecyclestage: "customer", hs_lifecyclestage_customer_date: later }
-      : { ...base, lifecyclestage: "opportunity", hs_lifecyclestage_opportunity_date: later };
+    // some customers carry only the customer date (they skipped the opportunity stage); some opportunities were
+    // lost and set back to SQL: the stage date still records the conversion
+    if (i % 4 === 0) return { ...base, lifecyclestage: "customer", hs_lifecyclestage_customer_date: later };
+    const stage = i % 5 === 0 ? "salesqualifiedlead" : "opportunity";
+    return { ...base, lifecyclestage: stage, hs_lifecyclestage_opportunity_date: later };
   });
 }
 
