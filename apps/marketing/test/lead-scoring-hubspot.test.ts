@@ -263,5 +263,10 @@ describe("lead_scoring_model and mql_handoff on HubSpot contacts", () => {
     );
     expect(owned.length).toBe(mqlIds.size - below);
     expect(done.data?.handed).toBe(owned.length);
+    // the lead history was read once for the day (two pages of 200) across every call above
+    const reads = fake.requests.filter((q) =>
+      JSON.stringify(q.body ?? "").includes("hs_lifecyclestage_customer_date"),
+    );
+    expect(reads).toHaveLength(Math.ceil(rawLeads(seed).length / 200));
   });
 });

@@ -15,7 +15,7 @@ export async function qualifyByActiveModel(ports: MarketingPorts, rows: PendingM
   try {
     state = await modelState(ports);
   } catch (err) {
-    // a source without lead history (HubSpot) still hands MQLs off by their lifecycle stage alone
+    // a source without enough lead history (no mature conversions yet) still hands MQLs off by lifecycle stage alone
     if (err instanceof ToolError && err.kind === "user") return { version: null, reason: err.message, rows };
     throw err;
   }
