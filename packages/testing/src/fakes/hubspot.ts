@@ -597,7 +597,8 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
       }
     }
     const after = state.failAfterWrite;
-    if (type === "deals" && after && after.times > 0) {
+    // keyed creates (deals, tasks) can fail after they landed
+    if ((type === "deals" || type === "tasks") && after && after.times > 0) {
       after.times--;
       return error(after.status, "INTERNAL_ERROR", "internal error");
     }

@@ -93,6 +93,7 @@ export {
   oauthToken,
 } from "./oauth";
 export {
+  addSObject,
   type ForecastSeed,
   SALESFORCE_API_VERSION,
   type SalesforceSeed,
