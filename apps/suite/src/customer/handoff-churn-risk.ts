@@ -130,10 +130,11 @@ async function planOf(
       continue;
     }
     const reasons = why(r, a, threshold);
-    const flag = `${FLAG_PREFIX} ${sel.today}): ${reasons.join("; ")}. See ${account.ownerName}'s task.`.slice(
-      0,
-      FLAG_MAX,
-    );
+    const flag =
+      `${FLAG_PREFIX} ${sel.today}): ${reasons.join("; ")}. See ${account.ownerName}'s task.`.slice(
+        0,
+        FLAG_MAX,
+      );
     const renewals = account.openDeals.filter((x) => x.type === "renewal");
     const flags = [];
     for (const d of renewals) {
@@ -164,10 +165,13 @@ async function planOf(
     });
   }
   if (plans.length === 0)
-    throw userError(`Nothing to hand off: ${leftOut.join("; ") || "every account at risk is already flagged"}.`, {
-      fields: a.account_id ? ["account_id"] : ["health_drop", "min_probability"],
-      hint: "Review the links with identity_links and identity_review, or read the flagged deals with deals_list.",
-    });
+    throw userError(
+      `Nothing to hand off: ${leftOut.join("; ") || "every account at risk is already flagged"}.`,
+      {
+        fields: a.account_id ? ["account_id"] : ["health_drop", "min_probability"],
+        hint: "Review the links with identity_links and identity_review, or read the flagged deals with deals_list.",
+      },
+    );
   return { plans, leftOut, today: sel.today, rule };
 }
 

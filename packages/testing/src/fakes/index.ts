@@ -47,6 +47,7 @@ export {
   startFake,
 } from "./http-fake";
 export {
+  addHubSpotObject,
   type HubSpotObjectType,
   type HubSpotRecord,
   type HubSpotSeed,
