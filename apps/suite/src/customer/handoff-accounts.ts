@@ -36,7 +36,7 @@ export async function crmAccountsOf(
         : {
             crmId: null,
             why: link.accountId
-              ? `${b.name} (${b.id}) matches ${sales.source} account ${link.accountId} at ${link.confidence}, below the identity threshold ${threshold} (${link.evidence.join("; ")}): left out until a human links them (identity_links, identity_review)`
+              ? `${b.name} (${b.id}) matches ${sales.source} account ${link.accountId} at ${link.confidence}, below the identity threshold ${threshold} (${link.evidence.join("; ")}): left out; correct the account's name in ${sales.source}, or confirm ${BOOK_SYSTEM} ${b.id} with identity_review`
               : `${b.name} (${b.id}) has no ${sales.source} account linked: left out`,
           },
     );
