@@ -77,6 +77,7 @@ describe.each([
     const csm = crm.userNamed(view.owner.name);
     expect(view.crm_task).toMatchObject({ owner: { id: csm, name: view.owner.name } });
     expect(view.crm_task.due_date).toBe(view.milestones[0].due_date);
+    expect(plan.summary).toContain(`a task for ${view.owner.name} in ${crm.system}`);
     expect(plan.side_effects.join(" ")).toContain(`task in ${crm.system}`);
     expect(crm.tasks()).toEqual([]); // the preview wrote nothing
     config.CONFIRMATION_MODE = "approval";

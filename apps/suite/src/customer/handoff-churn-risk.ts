@@ -169,7 +169,7 @@ async function planOf(
       `Nothing to hand off: ${leftOut.join("; ") || "every account at risk is already flagged"}.`,
       {
         fields: a.account_id ? ["account_id"] : ["health_drop", "min_probability"],
-        hint: "Review the links with identity_links and identity_review, or read the flagged deals with deals_list.",
+        hint: "Correct or confirm the links named above, or read the flagged renewal deals with deals_list.",
       },
     );
   return { plans, leftOut, today: sel.today, rule };

@@ -152,11 +152,12 @@ export const handoffClosedWon = customerTool({
       const { drafts, tasks, sales } = await planOf(ctx.ports, a);
       const views = drafts.map((d, i) => ({ ...draftView(d), crm_task: tasks[i] ?? null }));
       const only = views.length === 1 ? views[0] : undefined;
+      const crmTasks = tasks.filter(Boolean).length;
       return {
         summary: only
-          ? `Hand off deal ${only.deal_id}: onboarding plan for ${only.account_name} (${only.segment}), owner ${only.owner.name}, ${only.milestones.length} milestones`
-          : `Hand off ${views.length} closed-won deals: ${views.length} onboarding plans`,
-        crm_tasks: tasks.filter(Boolean).length,
+          ? `Hand off deal ${only.deal_id}: onboarding plan for ${only.account_name} (${only.segment}), owner ${only.owner.name}, ${only.milestones.length} milestones; ${only.crm_task ? `a task for ${only.crm_task.owner.name} in ${sales.source}` : `no task in ${sales.source} (the owner is no CRM user)`}`
+          : `Hand off ${views.length} closed-won deals: ${views.length} onboarding plans, ${crmTasks} tasks in ${sales.source}`,
+        crm_tasks: crmTasks,
         action: "create",
         record_type: "onboarding plan",
         ...(only ? { records: [{ id: only.plan_id, name: only.account_name }] } : { count: views.length }),
