@@ -1,7 +1,7 @@
 import { assessAccounts, type RiskAssessment } from "@revops/cs-mcp";
-import { annotations, type ToolContext, ToolError, untrustedName, userError } from "@revops/kit";
-import type { SalesPorts } from "@revops/sales-mcp";
+import { annotations, type ToolContext, untrustedName, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
+import { crmAccountsOf } from "./handoff-accounts";
 import { type CustomerPorts, customerTool } from "./ports";
 import { handoffsToolset } from "./toolsets";
 
@@ -14,8 +14,15 @@ const DUE_DAYS = 3;
 export const CHURN_SOURCE = "handoff_churn_risk";
 /** How a flagged renewal deal's next step starts: a deal already carrying it is not flagged again. */
 export const FLAG_PREFIX = "Churn risk (RevOps";
-const HOME =
-  "Each account owner gets one task in the CRM (sales port); each open renewal deal's next step is replaced by the flag (its old next step is in this plan).";
+/** Where the flag is written in each CRM: a standard field both the vendor and our fakes accept. */
+const FLAG_FIELD: Record<string, string> = {
+  salesforce: "Opportunity.NextStep (255 characters at most)",
+  hubspot: "the deal's hs_next_step property",
+};
+/** Salesforce's Opportunity.NextStep holds 255 characters. */
+const FLAG_MAX = 255;
+const homeOf = (system: string) =>
+  `Each account owner gets one task in ${system}; each open renewal deal's next step (${FLAG_FIELD[system] ?? "its next step"}) is replaced by the flag (its old next step is in this plan).`;
 
 const input = z
   .object({
@@ -44,6 +51,7 @@ function why(r: RiskAssessment, a: Input, threshold: number | null): string[] {
 
 const PlanSchema = z.object({
   account_id: z.string(),
+  crm_account_id: z.string(),
   account_name: untrustedName(z.string(), "account name"),
   owner: z.object({ id: z.string(), name: z.string() }),
   health: z.number(),
@@ -66,26 +74,12 @@ const PlanSchema = z.object({
 });
 type Plan = z.output<typeof PlanSchema>;
 
-/** The CRM the hand-off writes to: the sandbox's only in this version (vendor accounts need the identity graph). */
-async function crmOf(ports: CustomerPorts): Promise<SalesPorts> {
-  const sales = await ports.sales();
-  if (sales.source !== "sandbox")
-    throw new ToolError(
-      "user",
-      "The churn-risk hand-off reads the sandbox company's CRM in this version; with a vendor CRM connected it is not available yet.",
-      {
-        hint: "Unset SALES_CRM to use the sandbox; CrmPort.createTask already writes Salesforce and HubSpot tasks.",
-      },
-    );
-  return sales;
-}
-
 /** Accounts at risk by the two rules, minus those already handed off (an open task from this hand-off). */
 async function planOf(
   ports: CustomerPorts,
   a: Input,
-): Promise<{ plans: Plan[]; today: string; rule: string }> {
-  const sales = await crmOf(ports);
+): Promise<{ plans: Plan[]; leftOut: string[]; today: string; rule: string }> {
+  const sales = await ports.sales();
   const cs = await ports.cs();
   const sel = await assessAccounts(cs, {
     dropDays: a.days,
@@ -117,23 +111,45 @@ async function planOf(
       fields: ["health_drop", "min_probability"],
       hint: "Raise health_drop or min_probability (or pass one account_id) and hand off in batches.",
     });
+  // the CS book's accounts in the CRM: a link below the identity threshold is left out, and the plan says so
+  const crmIds = await crmAccountsOf(
+    ports,
+    todo.map((r) => ({ id: r.accountId, name: r.accountName })),
+  );
   const plans: Plan[] = [];
+  const leftOut: string[] = [];
   for (const r of todo) {
-    const account = await sales.crm.getAccount(r.accountId);
-    if (!account) continue;
+    const match = crmIds.get(r.accountId);
+    if (!match || match.crmId === null) {
+      leftOut.push(match ? match.why : `${r.accountName} (${r.accountId}): no CRM account`);
+      continue;
+    }
+    const account = await sales.crm.getAccount(match.crmId);
+    if (!account) {
+      leftOut.push(`${r.accountName} (${r.accountId}): ${sales.source} has no account ${match.crmId}`);
+      continue;
+    }
     const reasons = why(r, a, threshold);
-    const flag = `${FLAG_PREFIX} ${sel.today}): ${reasons.join("; ")}. See ${account.ownerName}'s task.`;
+    const flag =
+      `${FLAG_PREFIX} ${sel.today}): ${reasons.join("; ")}. See ${account.ownerName}'s task.`.slice(
+        0,
+        FLAG_MAX,
+      );
+    const renewals = account.openDeals.filter((x) => x.type === "renewal");
     const flags = [];
-    for (const d of account.openDeals.filter((x) => x.type === "renewal")) {
+    for (const d of renewals) {
       // fresh from the system of record: the plan shows the next step it replaces
       const now = await sales.crm.getDeal(d.id);
       if (!now || now.nextStep?.startsWith(FLAG_PREFIX)) continue;
       flags.push({ deal_id: d.id, deal_name: d.name, before: now.nextStep, after: flag });
     }
-    const firstClose = account.openDeals.find((x) => x.type === "renewal")?.closeDate;
+    // a vendor's tasks are not in our task store: renewal deals that all carry the flag mean it was handed off
+    if (sales.source !== "sandbox" && renewals.length > 0 && flags.length === 0) continue;
+    const firstClose = renewals[0]?.closeDate;
     const due = plusDays(sel.today, DUE_DAYS);
     plans.push({
       account_id: r.accountId,
+      crm_account_id: account.id,
       account_name: r.accountName,
       owner: { id: account.ownerId, name: account.ownerName },
       health: r.health,
@@ -148,7 +164,15 @@ async function planOf(
       flags,
     });
   }
-  return { plans, today: sel.today, rule };
+  if (plans.length === 0)
+    throw userError(
+      `Nothing to hand off: ${leftOut.join("; ") || "every account at risk is already flagged"}.`,
+      {
+        fields: a.account_id ? ["account_id"] : ["health_drop", "min_probability"],
+        hint: "Correct or confirm the links named above, or read the flagged renewal deals with deals_list.",
+      },
+    );
+  return { plans, leftOut, today: sel.today, rule };
 }
 
 const countBy = (xs: string[]) =>
@@ -168,18 +192,22 @@ export const handoffChurnRisk = customerTool({
     deals_flagged: z.number().int(),
     rule: z.string(),
     accounts: z.array(PlanSchema.extend({ task_id: z.string(), recovered: z.boolean() })),
+    left_out: z.array(z.string()),
+    written: WrittenSchema,
     notes: z.array(z.string()),
   }),
   guard: {
     kind: "destructive",
     preview: async (a, ctx) => {
-      const { plans, rule } = await planOf(ctx.ports, a);
+      const { plans, leftOut, rule } = await planOf(ctx.ports, a);
+      const { source } = await ctx.ports.sales();
       const only = plans.length === 1 ? plans[0] : undefined;
       const flags = plans.reduce((n, p) => n + p.flags.length, 0);
       return {
         summary: only
           ? `Hand off ${only.account_name} (${only.reasons.join("; ")}): task for ${only.owner.name}, ${only.flags.length} renewal deals flagged`
           : `Hand off ${plans.length} at-risk accounts: ${plans.length} tasks for account owners, ${flags} renewal deals flagged`,
+        system: source,
         action: "create",
         record_type: "churn-risk hand-off",
         // one record per account: more than one is a bulk change (approval queue)
@@ -189,7 +217,8 @@ export const handoffChurnRisk = customerTool({
         deals_flagged: flags,
         by_owner: countBy(plans.map((p) => p.owner.name)),
         sample: plans.slice(0, SAMPLE),
-        side_effects: [HOME],
+        left_out: leftOut,
+        side_effects: [homeOf(source)],
       };
     },
   },
@@ -202,16 +231,18 @@ export const handoffChurnRisk = customerTool({
         (p) =>
           `- ${p.account_name}: task ${p.task_id} for ${p.owner.name} due ${p.task.due_date}; ${p.reasons.join("; ")}; flagged ${p.flags.map((f) => f.deal_id).join(", ") || "no open renewal deal"}`,
       ),
+      ...o.left_out.map((w) => `- not handed off: ${w}`),
       ...o.notes,
     ].join("\n"),
 });
 
 async function handOff(a: Input, ctx: ToolContext<CustomerPorts>) {
-  const { plans, today, rule } = await planOf(ctx.ports, a);
-  const crm = (await crmOf(ctx.ports)).crm;
+  const { plans, leftOut, today, rule } = await planOf(ctx.ports, a);
+  const { crm, source } = await ctx.ports.sales();
   const base = ctx.write?.idempotencyKey ?? `${CHURN_SOURCE}:${today}`;
   const origin = { principal: ctx.principal.id, ...(ctx.write && { planHash: ctx.write.planHash }) };
   const accounts = [];
+  const ids: string[] = [];
   let created = 0;
   let flagged = 0;
   for (const p of plans) {
@@ -219,7 +250,7 @@ async function handOff(a: Input, ctx: ToolContext<CustomerPorts>) {
     const t = await crm.createTask(
       {
         ownerId: p.owner.id,
-        accountId: p.account_id,
+        accountId: p.crm_account_id,
         dealId: p.task.deal_id,
         subject: p.task.subject,
         dueDate: p.task.due_date,
@@ -229,15 +260,26 @@ async function handOff(a: Input, ctx: ToolContext<CustomerPorts>) {
     );
     if (!t.recovered) created++;
     for (const f of p.flags) {
-      await crm.updateDeal(
+      const w = await crm.updateDeal(
         f.deal_id,
         { nextStep: f.after },
         { ...origin, idempotencyKey: `${base}:${f.deal_id}` },
         { nextStep: f.before },
       );
+      if (w) ids.push(w.id);
       flagged++;
     }
+    ids.push(t.id);
     accounts.push({ ...p, task_id: t.id, recovered: t.recovered });
   }
-  return { tasks_created: created, deals_flagged: flagged, rule, accounts, notes: [HOME] };
+  return {
+    tasks_created: created,
+    deals_flagged: flagged,
+    rule,
+    accounts,
+    left_out: leftOut,
+    // the audit record keeps the task and deal ids written in the CRM
+    written: { system: source, id: ids.join(",") },
+    notes: [homeOf(source)],
+  };
 }

@@ -597,7 +597,8 @@ function route(state: HubSpotState, url: () => string, req: FakeRequest): Reply 
       }
     }
     const after = state.failAfterWrite;
-    if (type === "deals" && after && after.times > 0) {
+    // keyed creates (deals, tasks) can fail after they landed
+    if ((type === "deals" || type === "tasks") && after && after.times > 0) {
       after.times--;
       return error(after.status, "INTERNAL_ERROR", "internal error");
     }
@@ -1150,14 +1151,7 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     appliedUpdates: [],
     ...hubspotGoalsState(seed.goals, seed.goalsScope ?? true),
   };
-  for (const type of TYPES) {
-    for (const props of seed[type] ?? []) {
-      const rec = newRecord(state, props);
-      rec.createdAt = props.createdate ?? FIXED_TIME;
-      rec.updatedAt = FIXED_TIME;
-      state.objects[type].set(rec.id, rec);
-    }
-  }
+  for (const type of TYPES) for (const props of seed[type] ?? []) addHubSpotObject(state, type, props);
   (seed.campaigns ?? []).forEach((c, i) => {
     const id = `c0000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`;
     state.campaigns.set(id, {
@@ -1194,6 +1188,29 @@ export function hubspotState(seed: HubSpotSeed = {}): HubSpotState {
     rec.history[name]?.sort((x, y) => x.timestamp.localeCompare(y.timestamp));
   }
   return state;
+}
+
+/** Adds a record to a running portal as a user would (associated both ways with `links`); returns its id. */
+export function addHubSpotObject(
+  state: HubSpotState,
+  type: HubSpotObjectType,
+  props: Record<string, string>,
+  links: [HubSpotObjectType, string][] = [],
+): string {
+  const rec = newRecord(state, props);
+  rec.createdAt = props.createdate ?? FIXED_TIME;
+  rec.updatedAt = FIXED_TIME;
+  state.objects[type].set(rec.id, rec);
+  for (const [to, toId] of links)
+    for (const [a, aId, b, bId] of [
+      [type, rec.id, to, toId],
+      [to, toId, type, rec.id],
+    ] as const) {
+      const entry = state.associations.get(`${a}:${aId}`) ?? {};
+      entry[b] = [...(entry[b] ?? []), bId];
+      state.associations.set(`${a}:${aId}`, entry);
+    }
+  return rec.id;
 }
 
 /** Starts the HubSpot CRM fake; every request needs a bearer token. */

@@ -47,6 +47,7 @@ export {
   startFake,
 } from "./http-fake";
 export {
+  addHubSpotObject,
   type HubSpotObjectType,
   type HubSpotRecord,
   type HubSpotSeed,
@@ -93,6 +94,7 @@ export {
   oauthToken,
 } from "./oauth";
 export {
+  addSObject,
   type ForecastSeed,
   SALESFORCE_API_VERSION,
   type SalesforceSeed,

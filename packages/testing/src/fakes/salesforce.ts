@@ -299,6 +299,16 @@ const ID_PREFIX: Record<string, string> = {
 export const nextSObjectId = (state: SalesforceState, type: string) =>
   `${ID_PREFIX[type] ?? "a00"}${String(state.nextId++).padStart(15, "0")}`;
 
+/** Adds a record to a running org as an administrator would (ids and computed fields as on a create); returns its id. */
+export function addSObject(state: SalesforceState, type: string, fields: Omit<SObjectRow, "Id">): string {
+  const id = nextSObjectId(state, type);
+  const row: SObjectRow = { ...fields, Id: id };
+  state.objects[type] ??= new Map();
+  state.objects[type].set(id, row);
+  if (type === "Opportunity") followStage(state, row);
+  return id;
+}
+
 function sfError(status: number, errorCode: string, message: string): Reply {
   return json(status, [{ message, errorCode }]);
 }
@@ -414,11 +424,12 @@ function route(state: SalesforceState, req: FakeRequest): Reply {
     if (type === "Opportunity") {
       followStage(state, row);
       recordHistory(state, { Id: newId }, row);
-      const after = state.failAfterWrite;
-      if (after && after.times > 0) {
-        after.times--;
-        return sfError(after.status, "SERVER_UNAVAILABLE", "Service temporarily unavailable");
-      }
+    }
+    // creates keyed by RevOps_Idempotency_Key__c (deals, tasks) can fail after they landed
+    const after = state.failAfterWrite;
+    if ((type === "Opportunity" || type === "Task") && after && after.times > 0) {
+      after.times--;
+      return sfError(after.status, "SERVER_UNAVAILABLE", "Service temporarily unavailable");
     }
     return json(201, { id: newId, success: true, errors: [] });
   }
