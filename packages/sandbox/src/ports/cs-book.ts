@@ -150,38 +150,42 @@ export class SandboxHealthModel {
     expectedVersion: number,
     origin: KeyedOrigin,
   ): Promise<{ version: number; recovered: boolean }> {
-    return this.db.transaction(async (tx) => {
-      const done = await tx.one<{ version: number }>(
-        "SELECT version FROM sb_health_weights WHERE idempotency_key = ?",
-        [origin.idempotencyKey],
-      );
-      if (done) return { version: Number(done.version), recovered: true };
-      const top = await tx.one<{ v: number | null }>("SELECT MAX(version) AS v FROM sb_health_weights");
-      const current = Number(top?.v ?? 1);
-      if (current !== expectedVersion)
-        throw new RangeError(
-          `conflict: the health model is at version ${current}, not ${expectedVersion}; preview again.`,
+    // one saver at a time: a concurrent retry must see the first save's key, not race it for the version
+    return this.db.transaction(
+      async (tx) => {
+        const done = await tx.one<{ version: number }>(
+          "SELECT version FROM sb_health_weights WHERE idempotency_key = ?",
+          [origin.idempotencyKey],
         );
-      const version = current + 1;
-      await tx.run(
-        "INSERT INTO sb_health_weights (version, weights, note, principal, plan_hash, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-          version,
-          JSON.stringify(weights),
-          note,
-          origin.principal,
-          origin.planHash ?? null,
-          origin.idempotencyKey,
-          await sandboxNow(tx),
-        ],
-      );
-      const id = `weights_${createHash("sha256").update(origin.idempotencyKey).digest("hex").slice(0, 12)}`;
-      await journalChanges(
-        tx,
-        [{ entity: "health_model", recordId: id, field: "version", before: current, after: version }],
-        origin,
-      );
-      return { version, recovered: false };
-    });
+        if (done) return { version: Number(done.version), recovered: true };
+        const top = await tx.one<{ v: number | null }>("SELECT MAX(version) AS v FROM sb_health_weights");
+        const current = Number(top?.v ?? 1);
+        if (current !== expectedVersion)
+          throw new RangeError(
+            `conflict: the health model is at version ${current}, not ${expectedVersion}; preview again.`,
+          );
+        const version = current + 1;
+        await tx.run(
+          "INSERT INTO sb_health_weights (version, weights, note, principal, plan_hash, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          [
+            version,
+            JSON.stringify(weights),
+            note,
+            origin.principal,
+            origin.planHash ?? null,
+            origin.idempotencyKey,
+            await sandboxNow(tx),
+          ],
+        );
+        const id = `weights_${createHash("sha256").update(origin.idempotencyKey).digest("hex").slice(0, 12)}`;
+        await journalChanges(
+          tx,
+          [{ entity: "health_model", recordId: id, field: "version", before: current, after: version }],
+          origin,
+        );
+        return { version, recovered: false };
+      },
+      { lock: "health-weights" },
+    );
   }
 }

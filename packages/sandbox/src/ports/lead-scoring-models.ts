@@ -48,30 +48,36 @@ export class SqlLeadScoringModels {
     origin: WriteOrigin,
   ): Promise<{ version: number; recovered: boolean }> {
     const key = origin.idempotencyKey ?? randomUUID();
-    return this.db.transaction(async (tx) => {
-      const done = await tx.one<{ version: number }>(
-        "SELECT version FROM sb_lead_scoring_models WHERE idempotency_key = ?",
-        [key],
-      );
-      if (done) return { version: Number(done.version), recovered: true };
-      const top = await tx.one<{ v: number | null }>("SELECT MAX(version) AS v FROM sb_lead_scoring_models");
-      const current = Number(top?.v ?? 0);
-      if (current !== expectedVersion)
-        throw new RangeError(
-          `conflict: the lead scoring model is at version ${current}, not ${expectedVersion}; preview again.`,
+    // one saver at a time: a concurrent retry must see the first save's key, not race it for the version
+    return this.db.transaction(
+      async (tx) => {
+        const done = await tx.one<{ version: number }>(
+          "SELECT version FROM sb_lead_scoring_models WHERE idempotency_key = ?",
+          [key],
         );
-      const version = current + 1;
-      await tx.run(
-        "INSERT INTO sb_lead_scoring_models (version, model, principal, plan_hash, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [version, JSON.stringify(model), origin.principal, origin.planHash ?? null, key, await this.now()],
-      );
-      if (this.journal)
-        await journalChanges(
-          tx,
-          changes.map((c) => ({ entity: "lead_scoring_model", recordId: `v${version}`, ...c })),
-          { ...origin, idempotencyKey: key },
+        if (done) return { version: Number(done.version), recovered: true };
+        const top = await tx.one<{ v: number | null }>(
+          "SELECT MAX(version) AS v FROM sb_lead_scoring_models",
         );
-      return { version, recovered: false };
-    });
+        const current = Number(top?.v ?? 0);
+        if (current !== expectedVersion)
+          throw new RangeError(
+            `conflict: the lead scoring model is at version ${current}, not ${expectedVersion}; preview again.`,
+          );
+        const version = current + 1;
+        await tx.run(
+          "INSERT INTO sb_lead_scoring_models (version, model, principal, plan_hash, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+          [version, JSON.stringify(model), origin.principal, origin.planHash ?? null, key, await this.now()],
+        );
+        if (this.journal)
+          await journalChanges(
+            tx,
+            changes.map((c) => ({ entity: "lead_scoring_model", recordId: `v${version}`, ...c })),
+            { ...origin, idempotencyKey: key },
+          );
+        return { version, recovered: false };
+      },
+      { lock: "lead-scoring-models" },
+    );
   }
 }
