@@ -83,7 +83,10 @@ export const VENDOR_DEFAULTS: Record<KnownVendor, VendorDefaults> = {
   },
   mixpanel: {
     rate: { points: 60, durationMs: 60 * MINUTE },
-    buckets: { export: { points: 60, durationMs: 60 * MINUTE } },
+    buckets: {
+      export: { points: 60, durationMs: 60 * MINUTE },
+      query: { points: 60, durationMs: 60 * MINUTE },
+    },
     concurrency: 3,
     attemptTimeoutMs: 60_000,
     deadlineMs: 120_000,
