@@ -1,4 +1,5 @@
 import type { MixpanelConnector } from "@revops/connectors";
+import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import type { SystemCompany } from "@revops/sandbox";
 
 export interface GroupSettings {
@@ -21,12 +22,23 @@ function text(v: unknown): string | null {
  * id, `$name` its name (the key itself when unnamed), and the configured properties its domain and CRM id.
  */
 export class MixpanelGroups {
+  // the graph rebuilds once a minute: reading the groups as often would spend the Query API's 60 an hour
+  private readonly memo = new TtlMemo<SystemCompany[]>(DIRECTORY_TTL_MS);
+
   constructor(
     private readonly mp: MixpanelConnector,
     private readonly settings: GroupSettings,
   ) {}
 
   async companies(): Promise<SystemCompany[]> {
+    const kept = this.memo.get("groups");
+    if (kept) return kept;
+    const companies = await this.read();
+    this.memo.set("groups", companies);
+    return companies;
+  }
+
+  private async read(): Promise<SystemCompany[]> {
     const { dataGroupId, domainProperty, crmProperty } = this.settings;
     const { value } = await this.mp.groupProfiles({
       dataGroupId,
