@@ -72,6 +72,7 @@ describe("Mixpanel group profiles (POST /api/query/engage), checked against quer
   it("fails fast, naming the wait, when the hour's queries are used up (the fake's own 60/hour)", async () => {
     fake.state.engage.queriesPerHour = 1;
     const mp = await exportOnly();
+    expect(await mp.sdk.limiter.remaining("query")).toMatchObject({ bucket: "query", limit: 60 });
     await expect(mp.groupProfiles({ dataGroupId: GROUP })).rejects.toMatchObject({ kind: "rate_limited" });
     expect(engage().at(-1)?.query.get("project_id")).toBe("3141592");
   });
