@@ -1,0 +1,20 @@
+/** One renewal as a CRM records it: a renewal opportunity (Salesforce) or existing-business deal (HubSpot). */
+export interface CrmRenewal {
+  termId: string;
+  accountId: string;
+  accountName: string;
+  ownerName: string;
+  /** The renewal's amount: the term's ARR. */
+  arr: number;
+  renewalDate: string;
+  /** Won = renewed, lost = cancelled (the label); open = a renewal ahead. */
+  status: "renewed" | "cancelled" | "active";
+  /** The account's creation date in the CRM (tenure). */
+  accountCreated: string;
+}
+
+/** A CRM's renewal deals, closed and open. */
+export interface CrmRenewalSource {
+  readonly system: "salesforce" | "hubspot";
+  renewals(): Promise<CrmRenewal[]>;
+}
