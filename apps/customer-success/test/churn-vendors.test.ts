@@ -7,7 +7,7 @@ import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadSalesCrmConfig } from "../../sales/src/integrations/config";
-import { heldOutFrom, trainChurnModel } from "../src/domain/churn";
+import { type HeldOutEvaluation, heldOutFrom, trainChurnModel } from "../src/domain/churn";
 import { loadCsIntegrationsConfig } from "../src/integrations/config";
 import type { ChurnHistory } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
@@ -24,6 +24,12 @@ let db: SqlDb;
 let company: SandboxCompany;
 let today: string;
 const closers: (() => Promise<unknown>)[] = [];
+/** Salesforce's held-out figures, which HubSpot's must equal: the same company in either CRM. */
+let salesforceFigures: Record<string, unknown> | undefined;
+const figures = (ev: HeldOutEvaluation) => {
+  const { predictions: _, ...rest } = ev;
+  return rest;
+};
 
 beforeAll(async () => {
   db = await openSql({ dataDir: dir, fileName: "sandbox.db" });
@@ -109,10 +115,12 @@ describe("Salesforce renewals with Zendesk tickets", () => {
     expectPlantedLabels(history);
     const renewing = new Set(company.terms.filter((t) => t.status !== "active").map((t) => t.account_id));
     expect(new Set(history.terms.map((t) => t.accountId)).size).toBe(renewing.size);
-    expect(history.note).toMatch(/Salesforce renewal opportunities; tickets and CSAT from the help desk/);
+    expect(history.note).toMatch(
+      /Salesforce renewal opportunities with tickets and CSAT from the help desk and CS activities/,
+    );
   });
 
-  it("counts each renewal's tickets from Zendesk in the 90 days before its lead day, as the sandbox rows say", () => {
+  it("counts each renewal's Zendesk tickets and Salesforce account tasks in the 90 days before its lead day, as the sandbox rows say", () => {
     const byName = new Map(company.accounts.map((a) => [a.name, a.id]));
     for (const t of history.terms.filter((_, i) => i % 25 === 0)) {
       const from = t.tickets.from;
@@ -124,6 +132,13 @@ describe("Salesforce renewals with Zendesk tickets", () => {
       );
       expect(t.tickets.count, t.termId).toBe(rows.length);
       expect(t.tickets.urgentHigh).toBe(rows.filter((k) => ["urgent", "high"].includes(k.priority)).length);
+      const acts = company.activities.filter(
+        (a) =>
+          a.account_id === byName.get(t.accountName) &&
+          a.occurred_at.slice(0, 10) >= t.activities.from &&
+          a.occurred_at.slice(0, 10) < t.asOf,
+      );
+      expect(t.activities.count, t.termId).toBe(acts.length);
     }
   });
 
@@ -145,9 +160,11 @@ describe("Salesforce renewals with Zendesk tickets", () => {
         .sort(),
     ).toEqual([...planted].sort());
     expect(pairAuc(ev.predictions)).toBeCloseTo(ev.auc, 3);
-    expect(ev.auc).toBeGreaterThanOrEqual(0.75);
-    expect(ev.ece).toBeLessThanOrEqual(0.1);
-    console.info("salesforce+zendesk held-out", { ...ev, predictions: ev.predictions.length });
+    // the bars on held-out renewals
+    expect(ev.auc).toBeGreaterThanOrEqual(0.85);
+    expect(ev.ece).toBeLessThanOrEqual(0.05);
+    salesforceFigures = figures(ev);
+    console.info("salesforce+zendesk held-out", salesforceFigures);
   });
 
   it("churn_risk serves the Salesforce model through the MCP client and names its source", async () => {
@@ -203,15 +220,18 @@ describe("HubSpot renewals", () => {
     const sandboxTerms = (await new SandboxSupport(db).renewalHistory()).terms.length;
     expect(withTickets.terms.length).toBe(sandboxTerms);
     const ev = trainChurnModel(withTickets)?.evaluation;
-    expect(ev?.auc).toBeGreaterThanOrEqual(0.75);
-    console.info("hubspot+zendesk held-out", { ...ev, predictions: ev?.predictions.length });
+    if (!ev || !salesforceFigures) throw new Error("no held-out evaluation");
+    expect(figures(ev)).toEqual(salesforceFigures);
   });
 
   it("without a help desk, ticket features are unknown (not zero) and the caveat says so", () => {
-    expect(without.note).toMatch(/no help desk is connected/);
+    expect(without.note).toMatch(/tickets \(no help desk: CS_SUPPORT\)/);
     for (const t of without.terms) expect(t.tickets.from).toBe(t.asOf);
     const ev = trainChurnModel(without)?.evaluation;
-    console.info("hubspot alone held-out", { ...ev, predictions: ev?.predictions.length });
+    if (!ev) throw new Error("no held-out evaluation");
+    // CRM activity, tenure and ARR alone still rank the planted churners well above chance
+    expect(ev.auc).toBeGreaterThanOrEqual(0.8);
+    console.info("hubspot alone held-out", figures(ev));
   });
 });
 

@@ -25,6 +25,8 @@ export interface SandboxCompany {
     tags: string | null;
     csat: string | null;
   }[];
+  /** CSM activities not on a deal. */
+  activities: { account_id: string; occurred_at: string; subject: string; type: string }[];
 }
 
 export async function readSandboxCompany(db: SqlDb): Promise<SandboxCompany> {
@@ -42,6 +44,10 @@ export async function readSandboxCompany(db: SqlDb): Promise<SandboxCompany> {
       `SELECT account_id, created_at, solved_at, status, priority, tags, csat FROM sb_tickets
        WHERE account_id IN (SELECT account_id FROM sb_subscriptions) ORDER BY created_at, id`,
     ),
+    activities: await db.query(
+      `SELECT account_id, occurred_at, subject, type FROM sb_activities
+       WHERE deal_id IS NULL AND account_id IN (SELECT account_id FROM sb_subscriptions) ORDER BY occurred_at, id`,
+    ),
   };
 }
 
@@ -49,7 +55,10 @@ export async function readSandboxCompany(db: SqlDb): Promise<SandboxCompany> {
 const outcome = (status: string) =>
   status === "renewed" ? "won" : status === "cancelled" ? "lost" : ("open" as const);
 
-/** Salesforce: Users, Accounts (CreatedDate) and one Type 'Renewal' opportunity per term; sandbox id → Salesforce id. */
+/**
+ * Salesforce: Users, Accounts (CreatedDate), one Type 'Renewal' opportunity per term and the CSM activities as
+ * Tasks on the account; sandbox id → Salesforce id.
+ */
 export async function seedSalesforce(c: SandboxCompany) {
   const fake: RunningFake<SalesforceState> = await startSalesforceFake({
     User: c.users.map((u) => ({ Name: u.name })),
@@ -83,10 +92,26 @@ export async function seedSalesforce(c: SandboxCompany) {
       IsWon: o === "won",
     });
   }
+  const tasks = fake.state.objects.Task as Map<string, Record<string, unknown>>;
+  for (const a of c.activities) {
+    const id = `00T${String(fake.state.nextId++).padStart(15, "0")}`;
+    const day = a.occurred_at.slice(0, 10);
+    tasks.set(id, {
+      Id: id,
+      Subject: a.subject,
+      WhatId: accountId.get(a.account_id),
+      WhoId: null,
+      ActivityDate: day,
+      Status: "Completed",
+    });
+  }
   return { fake, accountId };
 }
 
-/** HubSpot: owners, companies (createdate) and one existingbusiness deal per term, associated to its company. */
+/**
+ * HubSpot: owners, companies (createdate), one existingbusiness deal per term associated to its company, and the
+ * CSM activities as engagements on the company.
+ */
 export async function seedHubSpot(c: SandboxCompany) {
   const fake: RunningFake<HubSpotState> = await startHubSpotFake({
     owners: c.users.map((u, i) => {
@@ -127,6 +152,13 @@ export async function seedHubSpot(c: SandboxCompany) {
       },
       [["companies", companyId.get(t.account_id) as string]],
     );
+  }
+  const engagement = { call: "calls", email: "emails", meeting: "meetings" } as const;
+  for (const a of c.activities) {
+    const type = engagement[a.type as keyof typeof engagement] ?? "notes";
+    addHubSpotObject(fake.state, type, { hs_timestamp: a.occurred_at }, [
+      ["companies", companyId.get(a.account_id) as string],
+    ]);
   }
   return { fake, companyId };
 }

@@ -1,18 +1,18 @@
 import type { SystemCompany, TicketFact } from "@revops/sandbox";
 import type { ChurnHistory, RenewalTermFeatures, SupportPort } from "../../ports";
-import { crmRenewalHistory, crmUpcomingRenewals, type TicketsByAccount } from "./renewal-history";
+import { type AccountSignalsByAccount, crmRenewalHistory, crmUpcomingRenewals } from "./renewal-history";
 import type { CrmRenewal, CrmRenewalSource } from "./renewals";
 
 /** What the churn model reads: past renewals with their features, and the renewals ahead. */
 export type RenewalBook = Pick<SupportPort, "renewalHistory" | "upcomingRenewals">;
 
 const DAY_MS = 86_400_000;
-/** Tickets are read from this many days before the oldest renewal: its lead time and its ticket window. */
-const TICKET_LOOKBACK_DAYS = 150;
+/** Records are read from this many days before the oldest renewal: its lead time and its longest window. */
+const LOOKBACK_DAYS = 150;
 
 /**
  * A help desk organization's CRM account: the id teams keep in its external id, else the account of the same
- * name (case-insensitive); undefined when neither matches.
+ * name (case-insensitive); unmatched organizations are left out.
  */
 function crmAccountOf(renewals: CrmRenewal[], companies: SystemCompany[]) {
   const ids = new Set(renewals.map((r) => r.accountId));
@@ -25,9 +25,24 @@ function crmAccountOf(renewals: CrmRenewal[], companies: SystemCompany[]) {
   return out;
 }
 
-/** The CRM's renewal deals, their features from the connected help desk's tickets (none without one). */
+/** The help desk's tickets keyed by CRM account. */
+async function ticketsByAccount(helpDesk: SupportPort, renewals: CrmRenewal[], from: string, to: string) {
+  const [facts, companies] = await Promise.all([
+    helpDesk.ticketFacts({ from, to }),
+    helpDesk.identityCompanies?.() ?? Promise.resolve([]),
+  ]);
+  const accountOf = crmAccountOf(renewals, companies);
+  const out = new Map<string, TicketFact[]>();
+  for (const t of facts.created) {
+    const id = accountOf.get(t.accountId);
+    if (id) out.set(id, [...(out.get(id) ?? []), t]);
+  }
+  return out;
+}
+
+/** The CRM's renewal deals and activities, and the connected help desk's tickets, as the churn model's history. */
 export class CrmRenewalBook implements RenewalBook {
-  private loaded = new Map<string, Promise<{ renewals: CrmRenewal[]; tickets?: TicketsByAccount }>>();
+  private loaded = new Map<string, Promise<{ renewals: CrmRenewal[]; signals: AccountSignalsByAccount }>>();
 
   constructor(
     private readonly crm: CrmRenewalSource,
@@ -38,20 +53,13 @@ export class CrmRenewalBook implements RenewalBook {
 
   private async read(today: string) {
     const renewals = await this.crm.renewals();
-    if (!this.helpDesk || renewals.length === 0) return { renewals };
     const oldest = renewals.map((r) => r.renewalDate).sort()[0] ?? today;
-    const from = new Date(Date.parse(oldest) - TICKET_LOOKBACK_DAYS * DAY_MS).toISOString().slice(0, 10);
-    const [facts, companies] = await Promise.all([
-      this.helpDesk.ticketFacts({ from, to: today }),
-      this.helpDesk.identityCompanies?.() ?? Promise.resolve([]),
+    const from = new Date(Date.parse(oldest) - LOOKBACK_DAYS * DAY_MS).toISOString().slice(0, 10);
+    const [tickets, activities] = await Promise.all([
+      this.helpDesk ? ticketsByAccount(this.helpDesk, renewals, from, today) : undefined,
+      this.crm.accountActivities?.(from),
     ]);
-    const accountOf = crmAccountOf(renewals, companies);
-    const tickets: TicketsByAccount = new Map();
-    for (const t of facts.created) {
-      const id = accountOf.get(t.accountId);
-      if (id) tickets.set(id, [...(tickets.get(id) ?? []), t] as TicketFact[]);
-    }
-    return { renewals, tickets };
+    return { renewals, signals: { ...(tickets ? { tickets } : {}), ...(activities ? { activities } : {}) } };
   }
 
   /** Read once per day (the model is trained once per day too); a failed read is not kept. */
@@ -66,21 +74,30 @@ export class CrmRenewalBook implements RenewalBook {
     return { today, ...(await m) };
   }
 
-  private note(withTickets: boolean) {
+  /** Which signals count and which do not, for the result's caveats. */
+  private note(s: AccountSignalsByAccount) {
     const from =
       this.crm.system === "salesforce" ? "Salesforce renewal opportunities" : "HubSpot renewal deals";
-    return withTickets
-      ? `The churn model trains on ${from}; tickets and CSAT from the help desk; NPS, usage and CS activity are not read from a vendor yet, so they do not count.`
-      : `The churn model trains on ${from}; no help desk is connected (CS_SUPPORT), so tickets, NPS, usage and CS activity do not count.`;
+    const read = [
+      ...(s.tickets ? ["tickets and CSAT from the help desk"] : []),
+      ...(s.activities ? ["CS activities logged on accounts in the CRM"] : []),
+    ];
+    const unknown = [
+      ...(s.tickets ? [] : ["tickets (no help desk: CS_SUPPORT)"]),
+      ...(s.activities ? [] : ["CS activity"]),
+      "NPS",
+      "usage",
+    ];
+    return `The churn model trains on ${from}${read.length ? ` with ${read.join(" and ")}` : ""}; ${unknown.join(", ")} are not read from a vendor, so they do not count.`;
   }
 
   async renewalHistory(): Promise<ChurnHistory> {
-    const { renewals, tickets } = await this.data();
-    return crmRenewalHistory(renewals, tickets, this.note(tickets !== undefined));
+    const { renewals, signals } = await this.data();
+    return crmRenewalHistory(renewals, signals, this.note(signals));
   }
 
   async upcomingRenewals(q?: { until?: string }): Promise<RenewalTermFeatures[]> {
-    const { renewals, tickets, today } = await this.data();
-    return crmUpcomingRenewals(renewals, tickets, today, q?.until);
+    const { renewals, signals, today } = await this.data();
+    return crmUpcomingRenewals(renewals, signals, today, q?.until);
   }
 }

@@ -7,31 +7,52 @@ const minusDays = (day: string, n: number) =>
   new Date(Date.parse(day) - n * DAY_MS).toISOString().slice(0, 10);
 const later = (a: string, b: string) => (a > b ? a : b);
 
-/** A help desk's tickets keyed by the CRM account they belong to. */
-export type TicketsByAccount = Map<string, TicketFact[]>;
+/** What the connected systems say about each CRM account; a source not connected is absent (unknown, not zero). */
+export interface AccountSignalsByAccount {
+  /** The help desk's tickets. */
+  tickets?: Map<string, TicketFact[]>;
+  /** Days of CS activities logged in the CRM on the account (not on a deal). */
+  activities?: Map<string, string[]>;
+}
 
-const solvedAt = (t: TicketFact) =>
+const solvedDay = (t: TicketFact) =>
   t.resolutionMinutes === null
-    ? null
-    : new Date(Date.parse(t.createdAt) + t.resolutionMinutes * 60_000).toISOString();
+    ? "9999"
+    : new Date(Date.parse(t.createdAt) + t.resolutionMinutes * 60_000).toISOString().slice(0, 10);
 
-/**
- * The churn model's features of one CRM renewal as of `asOf`, from what the connected systems hold: tickets (and
- * their CSAT) from the help desk; NPS, usage and CS activities are unknown (the model imputes the training mean).
- */
+/** The first record of any account with a renewal ahead: windows before it are incomplete for retained accounts. */
+function coverageOf(renewals: CrmRenewal[], days: Map<string, string[]> | undefined): string | null {
+  if (!days) return null;
+  let first: string | null = null;
+  for (const r of renewals)
+    if (r.status === "active")
+      for (const day of days.get(r.accountId) ?? []) if (first === null || day < first) first = day;
+  return first;
+}
+
+interface Coverage {
+  tickets: string | null;
+  activities: string | null;
+}
+
+/** A window's start: `days` before asOf, no earlier than the coverage; asOf itself (empty: unknown) without a source. */
+const windowFrom = (asOf: string, days: number, connected: boolean, coverage: string | null) =>
+  connected ? later(minusDays(asOf, days), coverage ?? asOf) : asOf;
+
+/** The churn model's features of one CRM renewal as of `asOf`; NPS and usage are unknown (the training mean). */
 function featuresOf(
   r: CrmRenewal,
   asOf: string,
-  tickets: TicketsByAccount | undefined,
-  ticketsFrom: string | null,
+  s: AccountSignalsByAccount,
+  cov: Coverage,
 ): RenewalTermFeatures {
-  const from = later(minusDays(asOf, CHURN_WINDOWS.tickets), ticketsFrom ?? asOf);
-  // no help desk: an empty window (from = asOf), so the ticket features are unknown rather than zero
-  const tkFrom = tickets ? from : asOf;
-  const inWindow = (tickets?.get(r.accountId) ?? []).filter(
-    (t) => t.createdAt.slice(0, 10) >= tkFrom && t.createdAt.slice(0, 10) < asOf,
-  );
-  const solvedBefore = (t: TicketFact) => (solvedAt(t) ?? "9999").slice(0, 10) < asOf;
+  const tkFrom = windowFrom(asOf, CHURN_WINDOWS.tickets, s.tickets !== undefined, cov.tickets);
+  const actFrom = windowFrom(asOf, CHURN_WINDOWS.activities, s.activities !== undefined, cov.activities);
+  const tickets = (s.tickets?.get(r.accountId) ?? []).filter((t) => {
+    const day = t.createdAt.slice(0, 10);
+    return day >= tkFrom && day < asOf;
+  });
+  const activities = (s.activities?.get(r.accountId) ?? []).filter((d) => d >= actFrom && d < asOf);
   return {
     termId: r.termId,
     accountId: r.accountId,
@@ -46,28 +67,22 @@ function featuresOf(
     accountCreated: r.accountCreated,
     tickets: {
       from: tkFrom,
-      count: inWindow.length,
-      urgentHigh: inWindow.filter((t) => t.priority === "urgent" || t.priority === "high").length,
-      badCsat: inWindow.filter((t) => t.csat === "bad" && solvedBefore(t)).length,
-      escalated: inWindow.filter((t) => t.tags.some((g) => g.includes("escalation"))).length,
+      count: tickets.length,
+      urgentHigh: tickets.filter((t) => t.priority === "urgent" || t.priority === "high").length,
+      badCsat: tickets.filter((t) => t.csat === "bad" && solvedDay(t) < asOf).length,
+      escalated: tickets.filter((t) => t.tags.some((g) => g.includes("escalation"))).length,
     },
     nps: { from: asOf, responses: 0, scoreSum: 0, detractors: 0 },
-    activities: { from: asOf, count: 0 },
+    activities: { from: actFrom, count: activities.length },
     monthlyActives: { last: null, prev: null, baseline: null },
   };
 }
 
-/** The first ticket of any account with a renewal ahead: windows before it are incomplete for retained accounts. */
-function ticketCoverage(renewals: CrmRenewal[], tickets: TicketsByAccount | undefined): string | null {
-  if (!tickets) return null;
-  const current = new Set(renewals.filter((r) => r.status === "active").map((r) => r.accountId));
-  let first: string | null = null;
-  for (const id of current)
-    for (const t of tickets.get(id) ?? []) {
-      const day = t.createdAt.slice(0, 10);
-      if (first === null || day < first) first = day;
-    }
-  return first;
+function coverage(renewals: CrmRenewal[], s: AccountSignalsByAccount): Coverage {
+  const ticketDays = s.tickets
+    ? new Map([...s.tickets].map(([id, ts]) => [id, ts.map((t) => t.createdAt.slice(0, 10))]))
+    : undefined;
+  return { tickets: coverageOf(renewals, ticketDays), activities: coverageOf(renewals, s.activities) };
 }
 
 const byRenewal = (a: CrmRenewal, b: CrmRenewal) =>
@@ -76,17 +91,17 @@ const byRenewal = (a: CrmRenewal, b: CrmRenewal) =>
 /** Closed renewals with their features `CHURN_LEAD_DAYS` before each renewal, oldest first. */
 export function crmRenewalHistory(
   renewals: CrmRenewal[],
-  tickets: TicketsByAccount | undefined,
+  signals: AccountSignalsByAccount,
   note: string,
 ): ChurnHistory {
-  const coverage = ticketCoverage(renewals, tickets);
+  const cov = coverage(renewals, signals);
   const terms = renewals
     .filter((r) => r.status !== "active")
     .sort(byRenewal)
-    .map((r) => featuresOf(r, minusDays(r.renewalDate, CHURN_LEAD_DAYS), tickets, coverage));
+    .map((r) => featuresOf(r, minusDays(r.renewalDate, CHURN_LEAD_DAYS), signals, cov));
   return {
     terms,
-    coverage: { tickets: coverage, nps: null, activities: null },
+    coverage: { tickets: cov.tickets, nps: null, activities: cov.activities },
     leadDays: CHURN_LEAD_DAYS,
     windows: { ...CHURN_WINDOWS },
     note,
@@ -96,13 +111,13 @@ export function crmRenewalHistory(
 /** Open renewals due by `until` (every one without it), with their features as of today. */
 export function crmUpcomingRenewals(
   renewals: CrmRenewal[],
-  tickets: TicketsByAccount | undefined,
+  signals: AccountSignalsByAccount,
   today: string,
   until?: string,
 ): RenewalTermFeatures[] {
-  const coverage = ticketCoverage(renewals, tickets);
+  const cov = coverage(renewals, signals);
   return renewals
     .filter((r) => r.status === "active" && (!until || r.renewalDate <= until))
     .sort(byRenewal)
-    .map((r) => featuresOf(r, today, tickets, coverage));
+    .map((r) => featuresOf(r, today, signals, cov));
 }

@@ -13,8 +13,10 @@ export interface CrmRenewal {
   accountCreated: string;
 }
 
-/** A CRM's renewal deals, closed and open. */
+/** A CRM's renewal deals, closed and open, and the customer-success activity it logs on accounts. */
 export interface CrmRenewalSource {
   readonly system: "salesforce" | "hubspot";
   renewals(): Promise<CrmRenewal[]>;
+  /** Days of activities logged on an account and not on a deal (CS work), since `from`; undefined if not read. */
+  accountActivities?(from: string): Promise<Map<string, string[]>>;
 }

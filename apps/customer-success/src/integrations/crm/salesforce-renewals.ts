@@ -8,6 +8,8 @@ const RENEWALS =
 const ACCOUNTS = "SELECT Id, Name, CreatedDate FROM Account";
 const USERS = "SELECT Id, Name FROM User";
 
+/** Salesforce ids start with their object's key prefix: 001 is Account. */
+const ACCOUNT_PREFIX = "001";
 const text = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 
 /** Opportunities of Type 'Renewal' (won = renewed, lost = cancelled, open = ahead) with their account and owner. */
@@ -20,6 +22,18 @@ export class SalesforceRenewals implements CrmRenewalSource {
       this.sf.query(soql, { maxRecords: MAX_ROWS }),
     );
     return value.records;
+  }
+
+  /** Tasks whose WhatId is an account (not an opportunity): the CSM's calls, emails and meetings with the customer. */
+  async accountActivities(from: string): Promise<Map<string, string[]>> {
+    const rows = await this.read(`SELECT WhatId, ActivityDate FROM Task WHERE ActivityDate >= ${from}`);
+    const out = new Map<string, string[]>();
+    for (const r of rows) {
+      const what = text(r.WhatId);
+      if (!what.startsWith(ACCOUNT_PREFIX) || !r.ActivityDate) continue;
+      out.set(what, [...(out.get(what) ?? []), text(r.ActivityDate).slice(0, 10)]);
+    }
+    return out;
   }
 
   async renewals(): Promise<CrmRenewal[]> {
