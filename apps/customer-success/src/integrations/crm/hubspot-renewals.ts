@@ -1,8 +1,9 @@
 import type { HubSpotConnector } from "@revops/connectors";
-import type { CrmRenewal, CrmRenewalSource } from "./renewals";
+import { type CrmRenewal, type CrmRenewalSource, truncated } from "./renewals";
 
-/** HubSpot's search pages at most 200 rows (and stops at 10,000). */
+/** HubSpot's search pages at most 200 rows. */
 const SEARCH_PAGE = 200;
+const SEARCH_CAP = 10_000;
 const DEAL_PROPS = ["amount", "closedate", "hs_is_closed", "hs_is_closed_won", "hubspot_owner_id"];
 /** The engagement objects a CSM logs customer work in. */
 const ENGAGEMENTS = ["calls", "emails", "meetings", "notes"] as const;
@@ -37,8 +38,11 @@ export class HubSpotRenewals implements CrmRenewalSource {
         return {
           results: page.results.map((d) => ({ id: d.id, properties: { ...d.properties } as Props })),
           after: page.paging?.next?.after,
+          total: page.total,
         };
       });
+      // HubSpot's search stops paging at 10,000 results
+      if (value.total > SEARCH_CAP) throw truncated(`${value.total} existingbusiness deals`);
       out.push(...value.results);
       after = value.after;
     } while (after);

@@ -1,3 +1,5 @@
+import { ToolError } from "@revops/kit";
+
 /** One renewal as a CRM records it: a renewal opportunity (Salesforce) or existing-business deal (HubSpot). */
 export interface CrmRenewal {
   termId: string;
@@ -20,3 +22,9 @@ export interface CrmRenewalSource {
   /** Days of activities logged on an account and not on a deal (CS work), since `from`; undefined if not read. */
   accountActivities?(from: string): Promise<Map<string, string[]>>;
 }
+
+/** The CRM holds more than one read may take: refuse rather than train on part of the history. */
+export const truncated = (what: string) =>
+  new ToolError("upstream", `The CRM returned more than the churn model reads (${what}).`, {
+    hint: "Archive old renewal deals or ask for a larger read limit; churn_risk does not train on a partial history.",
+  });

@@ -1,5 +1,5 @@
 import type { SalesforceConnector, SObject } from "@revops/connectors";
-import type { CrmRenewal, CrmRenewalSource } from "./renewals";
+import { type CrmRenewal, type CrmRenewalSource, truncated } from "./renewals";
 
 /** Renewal opportunities of a large org fit; more is a data problem the caller should see, not silently drop. */
 const MAX_ROWS = 50_000;
@@ -21,6 +21,8 @@ export class SalesforceRenewals implements CrmRenewalSource {
     const { value } = await this.sf.sdk.runtime.read(`cs:soql:${soql}`, () =>
       this.sf.query(soql, { maxRecords: MAX_ROWS }),
     );
+    // a model trained on part of the history would be biased without saying so
+    if (!value.complete) throw truncated(`${value.totalSize} rows for ${soql.split(" WHERE")[0]}`);
     return value.records;
   }
 
