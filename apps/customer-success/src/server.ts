@@ -29,8 +29,9 @@ export const CS_INSTRUCTIONS =
 
 /**
  * Sandbox by default. Each port method comes from its configured vendor or the sandbox: tickets from Zendesk
- * (CS_SUPPORT), usage from Mixpanel (CS_USAGE), support load and NPS from Intercom (CS_CONVERSATIONS); the
- * account book (names, ARR, seats, renewals, owners) stays the sandbox's. With Mixpanel or Intercom the
+ * (CS_SUPPORT), usage from Mixpanel (CS_USAGE), support load and NPS from Intercom (CS_CONVERSATIONS), the churn
+ * model's renewal history from Salesforce or HubSpot (CS_CRM); the account book (names, ARR, seats, renewals,
+ * owners) stays the sandbox's. With Mixpanel or Intercom the
  * dates are today's (UTC): their data is live.
  */
 async function portsOf(
@@ -44,6 +45,7 @@ async function portsOf(
     support: nameConnection(loaded.support, name),
     usage: nameConnection(loaded.usage, name),
     conversations: nameConnection(loaded.conversations, name),
+    crm: nameConnection(loaded.crm, name),
   };
   const db = await sandboxDatabase(rt);
   const sandbox = new SandboxSupport(db);
@@ -54,7 +56,7 @@ async function portsOf(
     healthModel: new SandboxHealthModel(db),
     crm: Object.assign(new SandboxCrm(db), { source: "sandbox" }),
   };
-  const { support, usage, conversations } = config;
+  const { support, usage, conversations, crm } = config;
   const messagingConfig = {
     messaging: { ...loaded.messaging, email: nameConnection(loaded.messaging.email, name) },
     conversations,
@@ -71,7 +73,8 @@ async function portsOf(
   if (
     support.support === "sandbox" &&
     usage.usage === "sandbox" &&
-    conversations.conversations === "sandbox"
+    conversations.conversations === "sandbox" &&
+    crm.crm === "sandbox"
   ) {
     return {
       support: sandbox,
@@ -86,18 +89,30 @@ async function portsOf(
   // loaded on demand so the sandbox-only start never pulls in the vendor SDKs
   const { vendorFeedback, vendorSupport, vendorUsage } = await import("./integrations/vendor-ports");
   const { CompositeSupport } = await import("./integrations/composite");
+  const { crmRenewalBook } = await import("./integrations/crm/vendor-renewals");
   const live = usage.usage !== "sandbox" || conversations.conversations !== "sandbox";
   const today = live ? async () => utcDay(now()) : () => sandboxToday(db);
+  const tickets = support.support === "sandbox" ? sandbox : await vendorSupport(rt, support, sandbox);
   const composite = new CompositeSupport({
-    tickets: support.support === "sandbox" ? sandbox : await vendorSupport(rt, support, sandbox),
+    tickets,
     book: sandbox,
     ...(usage.usage === "sandbox" ? {} : { usage: await vendorUsage(rt, usage) }),
     ...(conversations.conversations === "sandbox"
       ? {}
       : { feedback: await vendorFeedback(rt, conversations) }),
+    ...(crm.crm === "sandbox"
+      ? {}
+      : {
+          // a CRM's renewals are live: dated from today (UTC), not the sandbox's day
+          renewals: await crmRenewalBook(rt, crm, tickets === sandbox ? undefined : tickets, async () =>
+            utcDay(now()),
+          ),
+        }),
     today,
   });
-  const real = [support.support, usage.usage, conversations.conversations].filter((v) => v !== "sandbox");
+  const real = [support.support, usage.usage, conversations.conversations, crm.crm].filter(
+    (v) => v !== "sandbox",
+  );
   // the account book is always the sandbox's, so it is named too
   return {
     support: composite,

@@ -246,7 +246,7 @@ describe("vendor composite", () => {
     });
     const h = await composite.renewalHistory();
     expect(h.terms.length).toBe(history.terms.length);
-    expect(h.note).toMatch(/No vendor renewal history/);
+    expect(h.note).toMatch(/No CRM is connected/);
     expect((await composite.upcomingRenewals()).length).toBeGreaterThan(0);
   });
 });

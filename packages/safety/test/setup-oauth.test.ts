@@ -205,6 +205,7 @@ describe("revops setup: the vendor's OAuth consent", () => {
         ["(CS_SUPPORT)", "zendesk"],
         ["(CS_USAGE)", "sandbox"],
         ["(CS_CONVERSATIONS)", "intercom"],
+        ["(CS_CRM)", "sandbox"],
         ["How does the suite sign in to Zendesk?", "oauth"],
         ["(ZENDESK_SUBDOMAIN)", "acme"],
         ["(ZENDESK_CLIENT_ID)", "zendesk-test-client"],

@@ -44,7 +44,7 @@ async function setup(steps: Step[], env: Record<string, string> = {}) {
 }
 
 describe("revops setup (scripted answers)", () => {
-  it("the suite: HubSpot is asked once for sales and marketing; the others stay on the sandbox", async () => {
+  it("the suite: HubSpot is asked once for sales, marketing and churn renewals; the others stay on the sandbox", async () => {
     const { dir, lines } = await setup([
       ["Which server will your team use?", "suite"],
       ["Sales server · CRM (SALES_CRM)", "hubspot"],
@@ -55,6 +55,7 @@ describe("revops setup (scripted answers)", () => {
       ["Customer success server · help desk (CS_SUPPORT)", "sandbox"],
       ["Customer success server · product usage (CS_USAGE)", "sandbox"],
       ["Customer success server · conversations (CS_CONVERSATIONS)", "sandbox"],
+      ["Customer success server · CRM renewals (churn model) (CS_CRM)", "hubspot"],
       ["How does the suite sign in to HubSpot?", "private-app"],
       ["(HUBSPOT_ACCESS_TOKEN)", HUBSPOT_TOKEN],
     ]);
@@ -69,6 +70,7 @@ describe("revops setup (scripted answers)", () => {
       CS_SUPPORT: "sandbox",
       CS_USAGE: "sandbox",
       CS_CONVERSATIONS: "sandbox",
+      CS_CRM: "hubspot",
     });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(lines).toContain(`[info] Settings file: ${file} (new)`);

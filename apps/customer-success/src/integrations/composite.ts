@@ -30,6 +30,7 @@ import type {
   TicketUpdateResult,
   TicketWriteOrigin,
 } from "../ports";
+import type { RenewalBook } from "./crm/renewal-book";
 import type { FeedbackSignals, IntercomFeedback } from "./intercom/feedback";
 import type { MixpanelUsage, UsageSignals } from "./mixpanel/usage";
 import { npsStatsOf } from "./nps-stats";
@@ -43,6 +44,8 @@ export interface CsSources {
   feedback?: IntercomFeedback;
   /** The day vendor windows end on. */
   today: () => Promise<string>;
+  /** The churn model's renewals from a connected CRM (CS_CRM); the book's without one. */
+  renewals?: RenewalBook;
 }
 
 const NO_USAGE: UsageSignals = { usageLast30: 0, usagePrev30: 0, activeUsersLast30: 0 };
@@ -149,23 +152,24 @@ export class CompositeSupport implements SupportPort {
   }
 
   /**
-   * No vendor adapter serves renewal outcomes with as-of features yet: the book's (sandbox) history trains the
-   * churn model, and upcoming renewals are scored on the book's features too, so both sides match.
+   * From the CRM when one is connected; else the book's (sandbox) history trains the churn model and the book's
+   * upcoming renewals are scored on the same features, so both sides match.
    */
   async renewalHistory(): Promise<ChurnHistory> {
+    if (this.s.renewals) return this.s.renewals.renewalHistory();
     const history = await this.s.book.renewalHistory();
     const vendors =
       this.s.tickets !== this.s.book || this.s.usage !== undefined || this.s.feedback !== undefined;
     return vendors
       ? {
           ...history,
-          note: "No vendor renewal history: the churn model trains on and scores with the account book's (sandbox) renewals, tickets, NPS, usage and activities.",
+          note: "No CRM is connected (CS_CRM): the churn model trains on and scores with the account book's (sandbox) renewals, tickets, NPS, usage and activities.",
         }
       : history;
   }
 
   upcomingRenewals(q?: { until?: string }): Promise<RenewalTermFeatures[]> {
-    return this.s.book.upcomingRenewals(q);
+    return (this.s.renewals ?? this.s.book).upcomingRenewals(q);
   }
 
   /** Renewal deals are the account book's (the CRM), never a help desk's. */

@@ -5,78 +5,81 @@ import {
 } from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
 import { z } from "zod";
+import { type CsCrmConfig, crmConfig, crmIntegrationEnv } from "./crm-config";
 import type { GroupSettings } from "./mixpanel/groups";
 
 const FIX = "Fix it in the environment or .env (see docs/integrations.md).";
 const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/i;
 
 /** Every variable the customer-success integrations read: the one place they are read and validated. */
-export const csIntegrationEnv = z.object({
-  CS_SUPPORT: z.enum(["sandbox", "zendesk"]).default("sandbox"),
-  CS_USAGE: z.enum(["sandbox", "mixpanel"]).default("sandbox"),
-  CS_CONVERSATIONS: z.enum(["sandbox", "intercom"]).default("sandbox"),
-  MIXPANEL_PROJECT_ID: z.string().regex(/^\d+$/, "must be the numeric project id").optional(),
-  MIXPANEL_SERVICE_ACCOUNT_USERNAME: z.string().trim().min(1).optional(),
-  MIXPANEL_SERVICE_ACCOUNT_SECRET: z.string().min(1).optional(),
-  MIXPANEL_REGION: z.enum(["us", "eu", "in"]).default("us"),
-  MIXPANEL_ACCOUNT_PROPERTY: z
-    .string()
-    .regex(/^[^"\\]{1,255}$/, "must be an event property name without quotes or backslashes")
-    .default("account_id"),
-  MIXPANEL_USAGE_EVENTS: z.string().optional(),
-  MIXPANEL_DATA_GROUP_ID: z
-    .string()
-    .regex(/^\d+$/, "must be the numeric id of the group key (Project Settings → Group Keys)")
-    .optional(),
-  MIXPANEL_GROUP_DOMAIN_PROPERTY: z
-    .string()
-    .regex(/^[^"\\]{1,255}$/, "must be a group property name without quotes or backslashes")
-    .default("domain"),
-  MIXPANEL_GROUP_CRM_PROPERTY: z
-    .string()
-    .regex(/^[^"\\]{1,255}$/, "must be a group property name without quotes or backslashes")
-    .optional(),
-  INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
-  /** Set by `revops setup` after Intercom's consent: the vault entry of the token, and the OAuth app. */
-  INTERCOM_OAUTH_CONNECTION: z.string().min(1).optional(),
-  INTERCOM_CLIENT_ID: z.string().min(1).optional(),
-  INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),
-  INTERCOM_REGION: z.enum(["us", "eu", "au"]).default("us"),
-  INTERCOM_ADMIN_ID: z
-    .string()
-    .regex(/^\d+$/, "must be the numeric id of the admin messages are sent as")
-    .optional(),
-  CS_EMAIL: z.enum(["sandbox", "sendgrid"]).default("sandbox"),
-  CS_MESSAGE_CHANNEL: z.enum(["email", "intercom"]).default("email"),
-  CS_SURVEY_URL: z
-    .url({ protocol: /^https$/, error: "use the https page survey answers are posted to" })
-    .optional(),
-  CS_SURVEY_PAGE_URL: z
-    .url({ protocol: /^https?$/, error: "use the public address of this server's /survey page" })
-    .optional(),
-  CS_SURVEY_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  /** Read here only for the survey page's public address (validated by the safety settings). */
-  PUBLIC_URL: z.string().optional(),
-  SENDGRID_API_KEY: z.string().min(1).optional(),
-  SENDGRID_FROM_EMAIL: z.email().optional(),
-  ZENDESK_SUBDOMAIN: z.string().trim().min(1).optional(),
-  ZENDESK_EMAIL: z.email().optional(),
-  ZENDESK_API_TOKEN: z.string().min(1).optional(),
-  /** Set by `revops setup` after Zendesk's consent: the vault entry of the tokens, and the OAuth client. */
-  ZENDESK_OAUTH_CONNECTION: z.string().min(1).optional(),
-  ZENDESK_CLIENT_ID: z.string().min(1).optional(),
-  ZENDESK_CLIENT_SECRET: z.string().min(1).optional(),
-  CS_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
-  REVOPS_TEST_VENDOR_BASE_URL: z
-    .string()
-    .refine(
-      (v) => testBaseUrls(v) !== undefined,
-      "must be an http(s) URL or vendor=URL pairs separated by commas",
-    )
-    .optional(),
-  REVOPS_TEST_VENDOR_CA: z.string().includes("BEGIN CERTIFICATE").optional(),
-  REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
-});
+export const csIntegrationEnv = z
+  .object({
+    CS_SUPPORT: z.enum(["sandbox", "zendesk"]).default("sandbox"),
+    CS_USAGE: z.enum(["sandbox", "mixpanel"]).default("sandbox"),
+    CS_CONVERSATIONS: z.enum(["sandbox", "intercom"]).default("sandbox"),
+    MIXPANEL_PROJECT_ID: z.string().regex(/^\d+$/, "must be the numeric project id").optional(),
+    MIXPANEL_SERVICE_ACCOUNT_USERNAME: z.string().trim().min(1).optional(),
+    MIXPANEL_SERVICE_ACCOUNT_SECRET: z.string().min(1).optional(),
+    MIXPANEL_REGION: z.enum(["us", "eu", "in"]).default("us"),
+    MIXPANEL_ACCOUNT_PROPERTY: z
+      .string()
+      .regex(/^[^"\\]{1,255}$/, "must be an event property name without quotes or backslashes")
+      .default("account_id"),
+    MIXPANEL_USAGE_EVENTS: z.string().optional(),
+    MIXPANEL_DATA_GROUP_ID: z
+      .string()
+      .regex(/^\d+$/, "must be the numeric id of the group key (Project Settings → Group Keys)")
+      .optional(),
+    MIXPANEL_GROUP_DOMAIN_PROPERTY: z
+      .string()
+      .regex(/^[^"\\]{1,255}$/, "must be a group property name without quotes or backslashes")
+      .default("domain"),
+    MIXPANEL_GROUP_CRM_PROPERTY: z
+      .string()
+      .regex(/^[^"\\]{1,255}$/, "must be a group property name without quotes or backslashes")
+      .optional(),
+    INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
+    /** Set by `revops setup` after Intercom's consent: the vault entry of the token, and the OAuth app. */
+    INTERCOM_OAUTH_CONNECTION: z.string().min(1).optional(),
+    INTERCOM_CLIENT_ID: z.string().min(1).optional(),
+    INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),
+    INTERCOM_REGION: z.enum(["us", "eu", "au"]).default("us"),
+    INTERCOM_ADMIN_ID: z
+      .string()
+      .regex(/^\d+$/, "must be the numeric id of the admin messages are sent as")
+      .optional(),
+    CS_EMAIL: z.enum(["sandbox", "sendgrid"]).default("sandbox"),
+    CS_MESSAGE_CHANNEL: z.enum(["email", "intercom"]).default("email"),
+    CS_SURVEY_URL: z
+      .url({ protocol: /^https$/, error: "use the https page survey answers are posted to" })
+      .optional(),
+    CS_SURVEY_PAGE_URL: z
+      .url({ protocol: /^https?$/, error: "use the public address of this server's /survey page" })
+      .optional(),
+    CS_SURVEY_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** Read here only for the survey page's public address (validated by the safety settings). */
+    PUBLIC_URL: z.string().optional(),
+    SENDGRID_API_KEY: z.string().min(1).optional(),
+    SENDGRID_FROM_EMAIL: z.email().optional(),
+    ZENDESK_SUBDOMAIN: z.string().trim().min(1).optional(),
+    ZENDESK_EMAIL: z.email().optional(),
+    ZENDESK_API_TOKEN: z.string().min(1).optional(),
+    /** Set by `revops setup` after Zendesk's consent: the vault entry of the tokens, and the OAuth client. */
+    ZENDESK_OAUTH_CONNECTION: z.string().min(1).optional(),
+    ZENDESK_CLIENT_ID: z.string().min(1).optional(),
+    ZENDESK_CLIENT_SECRET: z.string().min(1).optional(),
+    CS_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+    REVOPS_TEST_VENDOR_BASE_URL: z
+      .string()
+      .refine(
+        (v) => testBaseUrls(v) !== undefined,
+        "must be an http(s) URL or vendor=URL pairs separated by commas",
+      )
+      .optional(),
+    REVOPS_TEST_VENDOR_CA: z.string().includes("BEGIN CERTIFICATE").optional(),
+    REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
+  })
+  .extend(crmIntegrationEnv.shape);
 
 const isHttpUrl = (v: string) => z.url({ protocol: /^https?$/ }).safeParse(v).success;
 
@@ -384,7 +387,11 @@ export interface CsIntegrationsConfig {
   usage: CsUsageConfig;
   conversations: CsConversationsConfig;
   messaging: CsMessagingConfig;
+  /** Where churn_risk's renewal history comes from. */
+  crm: CsCrmConfig;
 }
+
+const NO_TEST = { allowInsecureTestBaseUrl: false };
 
 /** Every source of the customer-success ports; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadCsIntegrationsConfig(
@@ -396,5 +403,6 @@ export function loadCsIntegrationsConfig(
     usage: usageConfig(e),
     conversations: conversationsConfig(e, env),
     messaging: messagingConfig(e),
+    crm: crmConfig(e, env, e.CS_CRM === "sandbox" ? NO_TEST : testVendor(e, e.CS_CRM), problem),
   };
 }

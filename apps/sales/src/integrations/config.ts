@@ -1,4 +1,9 @@
-import { type ConsentedConnection, consentedSettings } from "@revops/connectors/oauth-consent";
+import {
+  type ConsentedConnection,
+  consentedSettings,
+  SALESFORCE_TOKEN_PATH,
+  salesforceRefreshSettings,
+} from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
 import type { Stage } from "@revops/sandbox";
 import { z } from "zod";
@@ -113,41 +118,6 @@ function consented_(c: ReturnType<typeof consentedSettings>): ConsentedConnectio
   return c;
 }
 
-const TOKEN_PATH = "/services/oauth2/token";
-const LOGIN_HOSTS = /^(login|test)\.salesforce\.com$|\.my\.salesforce\.com$/;
-
-/** The refresh-token flow's settings, when SALESFORCE_REFRESH_TOKEN is set; each missing piece is named. */
-function salesforceOAuth(e: Env, raw: Record<string, string | undefined>) {
-  if (!e.SALESFORCE_REFRESH_TOKEN) return undefined;
-  for (const name of ["SALESFORCE_CLIENT_ID", "SALESFORCE_CLIENT_SECRET"] as const) {
-    if (!e[name]) {
-      problem(
-        name,
-        "is required with SALESFORCE_REFRESH_TOKEN: copy it from the connected app (Setup → App Manager → View).",
-      );
-    }
-  }
-  if (!raw.REVOPS_MASTER_KEY && !raw.REVOPS_MASTER_KEY_FILE) {
-    problem(
-      "REVOPS_MASTER_KEY",
-      "is required with SALESFORCE_REFRESH_TOKEN: the renewed tokens are kept encrypted in the credential vault; set base64 of 32 random bytes (openssl rand -base64 32).",
-    );
-  }
-  const login = new URL(e.SALESFORCE_LOGIN_URL);
-  if (!LOGIN_HOSTS.test(login.hostname)) {
-    problem(
-      "SALESFORCE_LOGIN_URL",
-      `"${login.hostname}" is not login.salesforce.com, test.salesforce.com or a *.my.salesforce.com domain.`,
-    );
-  }
-  return {
-    clientId: e.SALESFORCE_CLIENT_ID as string,
-    clientSecret: e.SALESFORCE_CLIENT_SECRET as string,
-    refreshToken: e.SALESFORCE_REFRESH_TOKEN,
-    tokenUrl: `${login.origin}${TOKEN_PATH}`,
-  };
-}
-
 /** Reads SALES_CRM and the chosen vendor's credentials; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadSalesCrmConfig(env: Record<string, string | undefined> = process.env): SalesCrmConfig {
   const e = loadConfig(salesIntegrationEnv, { env });
@@ -174,7 +144,7 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
   );
   if (consented)
     return { crm: "salesforce", consented, ...common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce") };
-  const oauth = salesforceOAuth(e, env);
+  const oauth = salesforceRefreshSettings(e, env, problem);
   if (!e.SALESFORCE_ACCESS_TOKEN && !oauth) {
     problem(
       "SALESFORCE_REFRESH_TOKEN",
@@ -193,7 +163,12 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
     crm: "salesforce",
     ...(e.SALESFORCE_ACCESS_TOKEN ? { accessToken: e.SALESFORCE_ACCESS_TOKEN } : {}),
     ...(oauth
-      ? { oauth: { ...oauth, tokenUrl: vendor.baseUrl ? `${vendor.baseUrl}${TOKEN_PATH}` : oauth.tokenUrl } }
+      ? {
+          oauth: {
+            ...oauth,
+            tokenUrl: vendor.baseUrl ? `${vendor.baseUrl}${SALESFORCE_TOKEN_PATH}` : oauth.tokenUrl,
+          },
+        }
       : {}),
     ...(e.SALESFORCE_INSTANCE_URL ? { instanceUrl: e.SALESFORCE_INSTANCE_URL } : {}),
     ...vendor,

@@ -96,6 +96,13 @@ export const SELECTORS: readonly Selector[] = [
     vendors: { intercom: "cs-intercom" },
     off: "sandbox",
   },
+  {
+    variable: "CS_CRM",
+    server: "customer-success",
+    label: "CRM renewals (churn model)",
+    vendors: { hubspot: "cs-hubspot", salesforce: "cs-salesforce" },
+    off: "sandbox",
+  },
 ];
 
 /** One setting of a vendor: how to ask for it and whether it is a secret. */

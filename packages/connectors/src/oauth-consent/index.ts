@@ -13,6 +13,12 @@ export {
   consentProvider,
   consentTokenUrl,
 } from "./providers";
+export {
+  SALESFORCE_TOKEN_PATH,
+  type SalesforceRefreshEnv,
+  type SalesforceRefreshSettings,
+  salesforceRefreshSettings,
+} from "./salesforce-refresh";
 export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";
 export {
   clientSecretId,

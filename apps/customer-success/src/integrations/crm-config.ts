@@ -1,0 +1,104 @@
+import {
+  type ConsentedConnection,
+  consentedSettings,
+  SALESFORCE_TOKEN_PATH,
+  type SalesforceRefreshSettings,
+  salesforceRefreshSettings,
+} from "@revops/connectors/oauth-consent";
+import { z } from "zod";
+
+/** The CRM whose renewal history the churn model trains on; the same variables as the sales server's. */
+export const crmIntegrationEnv = z.object({
+  CS_CRM: z.enum(["sandbox", "salesforce", "hubspot"]).default("sandbox"),
+  SALESFORCE_INSTANCE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SALESFORCE_ACCESS_TOKEN: z.string().min(1).optional(),
+  SALESFORCE_REFRESH_TOKEN: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_LOGIN_URL: z.url({ protocol: /^https$/ }).default("https://login.salesforce.com"),
+  SALESFORCE_OAUTH_CONNECTION: z.string().min(1).optional(),
+  HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+  HUBSPOT_OAUTH_CONNECTION: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+});
+type CrmEnv = z.output<typeof crmIntegrationEnv> & { CS_STALE_MAX_AGE_MINUTES: number };
+
+interface CrmCommon {
+  connectionId: string;
+  staleMaxAgeMs: number;
+  baseUrl?: string;
+  allowInsecureTestBaseUrl: boolean;
+  consented?: ConsentedConnection;
+}
+export type CsCrmConfig =
+  | { crm: "sandbox" }
+  | (CrmCommon & {
+      crm: "salesforce";
+      instanceUrl?: string;
+      accessToken?: string;
+      oauth?: SalesforceRefreshSettings;
+    })
+  | (CrmCommon & { crm: "hubspot"; accessToken: string });
+
+type Problem = (variable: string, message: string) => never;
+type TestVendor = { baseUrl?: string; allowInsecureTestBaseUrl: boolean };
+
+/** Reads CS_CRM and the chosen CRM's credentials; `test` is the fake's address in tests. */
+export function crmConfig(
+  e: CrmEnv,
+  raw: Record<string, string | undefined>,
+  test: TestVendor,
+  problem: Problem,
+): CsCrmConfig {
+  if (e.CS_CRM === "sandbox") return { crm: "sandbox" };
+  const vendor = e.CS_CRM;
+  const testBaseUrl = test.baseUrl ? { testBaseUrl: test.baseUrl } : {};
+  const loginUrl = vendor === "salesforce" ? { loginUrl: e.SALESFORCE_LOGIN_URL } : {};
+  const c = consentedSettings(vendor, e, raw, { ...testBaseUrl, ...loginUrl });
+  if (c && "variable" in c) problem(c.variable, c.message);
+  const common: CrmCommon = {
+    connectionId: `cs-${vendor}`,
+    staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
+    ...(test.baseUrl ? { baseUrl: test.baseUrl } : {}),
+    allowInsecureTestBaseUrl: test.allowInsecureTestBaseUrl,
+    ...(c ? { consented: c } : {}),
+  };
+  if (vendor === "hubspot") {
+    if (!c && !e.HUBSPOT_ACCESS_TOKEN) {
+      problem(
+        "HUBSPOT_ACCESS_TOKEN",
+        "is required when CS_CRM=hubspot: set a private-app token with crm.objects.deals.read and crm.objects.companies.read.",
+      );
+    }
+    return { crm: "hubspot", accessToken: c ? "" : (e.HUBSPOT_ACCESS_TOKEN ?? ""), ...common };
+  }
+  if (c) return { crm: "salesforce", ...common };
+  const oauth = salesforceRefreshSettings(e, raw, problem);
+  if (!e.SALESFORCE_ACCESS_TOKEN && !oauth) {
+    problem(
+      "SALESFORCE_REFRESH_TOKEN",
+      "or SALESFORCE_ACCESS_TOKEN is required when CS_CRM=salesforce: set the integration user's refresh token with SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET, or a session access token.",
+    );
+  }
+  if (!e.SALESFORCE_INSTANCE_URL && !test.baseUrl && !oauth) {
+    problem(
+      "SALESFORCE_INSTANCE_URL",
+      "is required when CS_CRM=salesforce: set your org's https://<domain>.my.salesforce.com.",
+    );
+  }
+  return {
+    crm: "salesforce",
+    ...(e.SALESFORCE_ACCESS_TOKEN ? { accessToken: e.SALESFORCE_ACCESS_TOKEN } : {}),
+    ...(oauth
+      ? {
+          oauth: {
+            ...oauth,
+            tokenUrl: test.baseUrl ? `${test.baseUrl}${SALESFORCE_TOKEN_PATH}` : oauth.tokenUrl,
+          },
+        }
+      : {}),
+    ...(e.SALESFORCE_INSTANCE_URL ? { instanceUrl: e.SALESFORCE_INSTANCE_URL } : {}),
+    ...common,
+  };
+}
