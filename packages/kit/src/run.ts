@@ -98,15 +98,17 @@ export async function runServer(
   const pendingSends = new Set<Promise<void>>();
   let http: HttpTransportServer | undefined;
   let stdioServer: StdioServerHandle | undefined;
-  let listed = () => {};
-  const firstListing = new Promise<void>((r) => {
-    listed = r;
+  // released by the first tool listing over stdio, or by a stop (which then skips the ports)
+  let releasePorts = () => {};
+  const portsReleased = new Promise<void>((r) => {
+    releasePorts = r;
   });
   const stop = (reason: string) => {
     stopping ??= (async () => {
       log.info({ reason }, "shutting down");
       // HTTP keeps listening while in-flight calls finish: new requests get 503 + Retry-After, not a reset socket
       runtime.closing = true;
+      releasePorts();
       await http?.drain({
         minMs: Math.min(HTTP_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS),
         quietMs: HTTP_QUIET_MS,
@@ -157,7 +159,7 @@ export async function runServer(
     // answers still being written when we stop: every call that ran gets its whole answer before exit
     const send = transport.send.bind(transport);
     transport.send = (message) => {
-      if (isToolListing(message)) listed();
+      if (isToolListing(message)) releasePorts();
       const sent = send(message);
       pendingSends.add(sent);
       void sent.finally(() => pendingSends.delete(sent));
@@ -176,7 +178,7 @@ export async function runServer(
   // over stdio only once the client has its tool list (or soon anyway), so they do not slow the handshake
   const portsOpen = isHttp
     ? Promise.resolve()
-    : Promise.race([firstListing, delay(opts.stdioPortsDelayMs ?? STDIO_PORTS_DELAY_MS)]);
+    : Promise.race([portsReleased, delay(opts.stdioPortsDelayMs ?? STDIO_PORTS_DELAY_MS)]);
   const portsReady = runtime
     .track(
       portsOpen.then(() => (runtime.closing ? [] : Promise.all(opts.modules.map((m) => runtime.ports(m))))),

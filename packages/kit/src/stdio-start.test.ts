@@ -54,7 +54,8 @@ async function start(portsDelayMs: number) {
   const until = async (event: string) => {
     while (!events.includes(event)) await new Promise((r) => setTimeout(r, 10));
   };
-  return { events, send, until };
+  const exited = new Promise<number | null>((r) => child.once("exit", r));
+  return { events, send, until, end: () => child.stdin.end(), exited };
 }
 
 const initialize = {
@@ -80,5 +81,14 @@ describe("stdio start", () => {
     s.send(initialize);
     await s.until("answer 1");
     expect(s.events).toEqual(["ports", "answer 1"]);
+  }, 30_000);
+
+  it("stops without opening them when the client leaves before listing", async () => {
+    const s = await start(60_000);
+    s.send(initialize);
+    await s.until("answer 1");
+    s.end();
+    expect(await s.exited).toBe(0);
+    expect(s.events).toEqual(["answer 1"]);
   }, 30_000);
 });
