@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
+import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { z } from "zod";
 import { type BaseConfig, baseConfigSchema, ConfigError, envWithFile, loadConfig } from "./config";
@@ -29,6 +30,8 @@ export interface RunOptions {
   /** Printed to stderr once the HTTP server listens (e.g. how to connect a client). */
   onListening?: (url: string, log: Logger, rt: KitRuntime) => void | Promise<void>;
   extraFlags?: readonly string[];
+  /** Over stdio, how long ports wait for the first `tools/list` answer before opening anyway (default 500 ms). */
+  stdioPortsDelayMs?: number;
 }
 
 export interface RunningServer {
@@ -95,11 +98,17 @@ export async function runServer(
   const pendingSends = new Set<Promise<void>>();
   let http: HttpTransportServer | undefined;
   let stdioServer: StdioServerHandle | undefined;
+  // released by the first tool listing over stdio, or by a stop (which then skips the ports)
+  let releasePorts = () => {};
+  const portsReleased = new Promise<void>((r) => {
+    releasePorts = r;
+  });
   const stop = (reason: string) => {
     stopping ??= (async () => {
       log.info({ reason }, "shutting down");
       // HTTP keeps listening while in-flight calls finish: new requests get 503 + Retry-After, not a reset socket
       runtime.closing = true;
+      releasePorts();
       await http?.drain({
         minMs: Math.min(HTTP_DRAIN_MS, config.SHUTDOWN_TIMEOUT_MS),
         quietMs: HTTP_QUIET_MS,
@@ -150,6 +159,7 @@ export async function runServer(
     // answers still being written when we stop: every call that ran gets its whole answer before exit
     const send = transport.send.bind(transport);
     transport.send = (message) => {
+      if (isToolListing(message)) releasePorts();
       const sent = send(message);
       pendingSends.add(sent);
       void sent.finally(() => pendingSends.delete(sent));
@@ -164,8 +174,16 @@ export async function runServer(
     process.stdin.once("end", () => void stop("stdin closed").then(() => exitWhenFlushed(0)));
     log.info({ tools: app.tools.length }, "serving on stdio");
   }
-  // the sandbox company (and each vendor's settings) load now, with progress on stderr, not inside the first call
-  const portsReady = runtime.track(Promise.all(opts.modules.map((m) => runtime.ports(m)))).then(() => {});
+  // the sandbox company (and each vendor's settings) load before the first call needs them, with progress on stderr;
+  // over stdio only once the client has its tool list (or soon anyway), so they do not slow the handshake
+  const portsOpen = isHttp
+    ? Promise.resolve()
+    : Promise.race([portsReleased, delay(opts.stdioPortsDelayMs ?? STDIO_PORTS_DELAY_MS)]);
+  const portsReady = runtime
+    .track(
+      portsOpen.then(() => (runtime.closing ? [] : Promise.all(opts.modules.map((m) => runtime.ports(m))))),
+    )
+    .then(() => {});
   void portsReady
     .then(() => afterHandshake())
     .then(() => warmModules(opts.modules, runtime, log))
@@ -173,12 +191,21 @@ export async function runServer(
   return { app, config, url: http?.url, stop, portsReady };
 }
 
+/** Over stdio the ports open after the first `tools/list` answer, or after this long if the client lists later. */
+const STDIO_PORTS_DELAY_MS = 500;
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+const isToolListing = (message: JSONRPCMessage) =>
+  "result" in message &&
+  typeof message.result === "object" &&
+  message.result !== null &&
+  "tools" in message.result;
+
 /**
  * Warm-ups wait this long after the ports are ready: a client's handshake and `tools/list` then get the core first
  * (they would otherwise queue behind a forecast's whole-history read), and idle memory is the server's own.
  */
 const WARM_DELAY_MS = 1000;
-const afterHandshake = () => new Promise<void>((r) => setTimeout(r, WARM_DELAY_MS).unref());
+const afterHandshake = () => delay(WARM_DELAY_MS);
 
 /**
  * Each module's warm-up, one after another so calls arriving meanwhile still get a core. Not tracked as a call:
