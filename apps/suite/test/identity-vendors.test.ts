@@ -4,14 +4,22 @@ import { createMarketingServer } from "@revops/marketing-mcp";
 import { createSalesServer } from "@revops/sales-mcp";
 import { ensureSandboxLoaded, sandboxPlantedLinks, sandboxSystemCompanies } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
-import { type RunningFake, startSalesforceFake, startZendeskFake, tempDataDir } from "@revops/testing";
+import {
+  type RunningFake,
+  startHubSpotFake,
+  startIntercomFake,
+  startSalesforceFake,
+  startZendeskFake,
+  tempDataDir,
+} from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { customerPorts } from "../src/customer/ports";
 
 /**
- * The identity graph over the vendors: the sandbox's accounts and its planted Zendesk organizations (clean, renamed,
- * re-domained, misspelt, look-alikes) are seeded into the Salesforce and Zendesk fakes, read back through jsforce and
- * node-zendesk, and linked; the planted truth, mapped to the vendors' ids, scores the links.
+ * The identity graph over the vendors: the sandbox's accounts and its planted Zendesk organizations, Intercom
+ * companies and HubSpot companies (clean, renamed, re-domained, misspelt, look-alikes) are seeded into the fakes,
+ * read back through jsforce, node-zendesk, intercom-client and @hubspot/api-client, and linked; the planted truth,
+ * mapped to the vendors' ids, scores the links.
  */
 let sandbox: SqlDb;
 let sf: RunningFake<unknown>;
@@ -39,7 +47,19 @@ async function portsWith<P>(make: (rt: KitRuntime) => Promise<P>, env: Record<st
 }
 
 let salesforceIdOf: Map<string, string>;
-let orgIdOf: Map<string, string>;
+/** Per system: the sandbox's record id → the id the vendor fake gave it. */
+const vendorIdOf = new Map<string, Map<string, string>>();
+let hs: RunningFake<unknown>;
+let ic: RunningFake<unknown>;
+
+/** The sandbox's planted companies of one system, as the vendor will hold them. */
+async function plantedOf(system: string) {
+  return (await sandboxSystemCompanies(sandbox)).filter((c) => c.system === system);
+}
+/** Where the sandbox's record stores the CRM id, the vendor's stores the Salesforce one. */
+const sfRef = (crmRef: string | null) => (crmRef ? (salesforceIdOf.get(crmRef) ?? null) : null);
+const remember = (system: string, planted: { externalId: string }[], ids: string[]) =>
+  vendorIdOf.set(system, new Map(planted.map((c, i) => [c.externalId, ids[i] as string])));
 
 beforeAll(async () => {
   sandbox = await openSql({ dataDir: tempDataDir("identity-vendors-sandbox") });
@@ -52,32 +72,54 @@ beforeAll(async () => {
     pageSize: 200,
   });
   sf = fakeSf as RunningFake<unknown>;
-  // the fake numbers records in seed order
+  // the fakes number records in seed order
   const sfIds = [...(fakeSf.state.objects.Account?.keys() ?? [])];
   salesforceIdOf = new Map(accounts.map((a, i) => [a.id, sfIds[i] as string]));
-  const planted = (await sandboxSystemCompanies(sandbox)).filter((c) => c.system === "zendesk");
+  const zendesk = await plantedOf("zendesk");
   const fakeZd = await startZendeskFake({
-    organizations: planted.map((c) => ({
+    organizations: zendesk.map((c) => ({
       name: c.name,
       domain_names: c.domain ? [c.domain] : [],
-      // where the sandbox's record stores the CRM id, the Zendesk organization stores the Salesforce one
-      external_id: c.crmRef ? (salesforceIdOf.get(c.crmRef) ?? null) : null,
+      external_id: sfRef(c.crmRef),
     })),
   });
   zd = fakeZd as RunningFake<unknown>;
-  const zdIds = [...fakeZd.state.organizations.keys()].map(String);
-  orgIdOf = new Map(planted.map((c, i) => [c.externalId, zdIds[i] as string]));
+  remember("zendesk", zendesk, [...fakeZd.state.organizations.keys()].map(String));
+  const intercom = await plantedOf("intercom");
+  const fakeIc = await startIntercomFake({
+    companies: intercom.map((c) => ({
+      // Intercom's company_id is the workspace's own id: the Salesforce one where teams set it so
+      companyId: sfRef(c.crmRef) ?? `web-${c.externalId}`,
+      name: c.name,
+      ...(c.domain ? { website: `https://${c.domain}` } : {}),
+    })),
+  });
+  ic = fakeIc as RunningFake<unknown>;
+  remember(
+    "intercom",
+    intercom,
+    fakeIc.state.companies.map((c) => c.id),
+  );
+  const hubspot = await plantedOf("hubspot");
+  const fakeHs = await startHubSpotFake({
+    companies: hubspot.map((c) => ({
+      name: c.name,
+      ...(c.domain ? { domain: c.domain } : {}),
+      ...(c.crmRef ? { salesforceaccountid: sfRef(c.crmRef) as string } : {}),
+    })),
+  });
+  hs = fakeHs as RunningFake<unknown>;
+  remember("hubspot", hubspot, [...fakeHs.state.objects.companies.keys()]);
 }, 180_000);
 
 afterAll(async () => {
   for (const rt of runtimes) await rt.close(1000);
-  await sf?.close();
-  await zd?.close();
+  for (const fake of [sf, zd, ic, hs]) await fake?.close();
   await sandbox?.close();
 });
 
-describe("identity graph over Salesforce and Zendesk (real SDKs against the fakes)", () => {
-  it("links Zendesk organizations to Salesforce accounts with the sandbox's precision and recall", async () => {
+describe("identity graph over Salesforce, Zendesk, Intercom and HubSpot (real SDKs against the fakes)", () => {
+  it("links each system's companies to Salesforce accounts with the sandbox's precision and recall", async () => {
     const sales = await portsWith(
       (rt) => createSalesServer().ports(rt),
       { SALES_CRM: "salesforce", SALESFORCE_ACCESS_TOKEN: "00D-static-token" },
@@ -85,41 +127,61 @@ describe("identity graph over Salesforce and Zendesk (real SDKs against the fake
     );
     const cs = await portsWith(
       (rt) => createCustomerSuccessServer().ports(rt),
-      { CS_SUPPORT: "zendesk", ZENDESK_EMAIL: "agent@acme.test", ZENDESK_API_TOKEN: "zd-test" },
-      zd.url,
+      {
+        CS_SUPPORT: "zendesk",
+        ZENDESK_EMAIL: "agent@acme.test",
+        ZENDESK_API_TOKEN: "zd-test",
+        CS_CONVERSATIONS: "intercom",
+        INTERCOM_ACCESS_TOKEN: "ic-test",
+      },
+      `zendesk=${zd.url},intercom=${ic.url}`,
+    );
+    const marketing = await portsWith(
+      (rt) => createMarketingServer().ports(rt),
+      { MARKETING_SOURCE: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-test" },
+      hs.url,
     );
     const graph = await customerPorts(sales.rt, {
       sales: async () => sales.ports,
       cs: async () => cs.ports,
-      marketing: (rt) => createMarketingServer().ports(rt),
+      marketing: async () => marketing.ports,
     });
     const { store, stats } = await graph.identity({ fresh: true });
-    const truth = (await sandboxPlantedLinks(sandbox)).filter((t) => t.system === "zendesk");
-    expect(stats?.records).toBe(truth.length);
-    const links = (await store.all()).filter((l) => l.system === "zendesk");
-    const expected = new Map(
-      truth.map((t) => [
-        orgIdOf.get(t.externalId),
-        { accountId: t.accountId ? salesforceIdOf.get(t.accountId) : null, kind: t.kind },
-      ]),
-    );
-    const used = links.filter((l) => l.status === "auto");
-    const correct = used.filter((l) => expected.get(l.externalId)?.accountId === l.accountId);
-    const real = [...expected.values()].filter((t) => t.accountId);
-    const precision = correct.length / used.length;
-    const recall = correct.length / real.length;
-    console.log(
-      `identity graph over Salesforce + Zendesk fakes: ${links.length} organizations, ${used.length} linked automatically (precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}), ${links.filter((l) => l.status === "review").length} for review`,
-    );
-    expect(precision).toBe(1);
-    expect(recall).toBeGreaterThanOrEqual(0.85);
-    for (const l of links) {
-      const t = expected.get(l.externalId);
-      if (t?.kind === "typo") expect(l.status, l.externalName).toBe("review");
-      if (t?.kind === "decoy") expect(l.status, l.externalName).not.toBe("auto");
+    const planted = await sandboxPlantedLinks(sandbox);
+    expect(stats?.records).toBe(planted.filter((t) => vendorIdOf.has(t.system)).length);
+    const all = await store.all();
+    for (const [system, idOf] of vendorIdOf) {
+      const links = all.filter((l) => l.system === system);
+      const expected = new Map(
+        planted
+          .filter((t) => t.system === system)
+          .map((t) => [
+            idOf.get(t.externalId),
+            { accountId: t.accountId ? salesforceIdOf.get(t.accountId) : null, kind: t.kind },
+          ]),
+      );
+      expect(links.length).toBe(expected.size);
+      const used = links.filter((l) => l.status === "auto");
+      const correct = used.filter((l) => expected.get(l.externalId)?.accountId === l.accountId);
+      const real = [...expected.values()].filter((t) => t.accountId);
+      const candidates = links.filter(
+        (l) => l.accountId !== null && expected.get(l.externalId)?.accountId === l.accountId,
+      );
+      const precision = correct.length / used.length;
+      const recall = correct.length / real.length;
+      console.log(
+        `identity graph over the Salesforce + ${system} fakes: ${links.length} companies, ${used.length} linked automatically (precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}), ${links.filter((l) => l.status === "review").length} for review; with review candidates recall ${(candidates.length / real.length).toFixed(3)}`,
+      );
+      expect(precision, system).toBe(1);
+      expect(recall, system).toBeGreaterThanOrEqual(0.85);
+      expect(candidates.length / real.length, system).toBe(1);
+      for (const l of links) {
+        const t = expected.get(l.externalId);
+        if (t?.kind === "typo") expect(l.status, l.externalName).toBe("review");
+        if (t?.kind === "decoy") expect(l.status, l.externalName).not.toBe("auto");
+      }
+      // the evidence names the Salesforce id where the system stored it
+      expect(used.find((l) => l.method === "external_id")?.accountId, system).toMatch(/^001/);
     }
-    // the evidence names the Salesforce id where Zendesk stored it
-    const byRef = used.find((l) => l.method === "external_id");
-    expect(byRef?.accountId).toMatch(/^001/);
   }, 180_000);
 });

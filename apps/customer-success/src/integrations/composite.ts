@@ -85,6 +85,11 @@ export class CompositeSupport implements SupportPort {
     return (await this.s.tickets.identityCompanies?.()) ?? [];
   }
 
+  /** Intercom's companies for the identity graph (none without Intercom). */
+  async messengerCompanies(): Promise<SystemCompany[]> {
+    return (await this.s.feedback?.identityCompanies()) ?? [];
+  }
+
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return this.s.book.searchAccounts(prefix, limit);
   }

@@ -68,8 +68,13 @@ export function customerPorts(
       const sandbox = await sandboxDatabase(rt);
       return { accounts: await sandboxCrmCompanies(sandbox), records: await sandboxSystemCompanies(sandbox) };
     }
-    const records = (await (await cs()).support.identityCompanies?.()) ?? [];
-    return { accounts: await s.crm.identityAccounts(), records };
+    // one line per system; a system the deployment does not connect contributes none
+    const lists = await Promise.all([
+      cs().then((p) => p.support.identityCompanies?.()),
+      cs().then((p) => p.support.messengerCompanies?.()),
+      marketing().then((p) => (s.source === "hubspot" ? [] : p.marketing.identityCompanies?.())),
+    ]);
+    return { accounts: await s.crm.identityAccounts(), records: lists.flatMap((l) => l ?? []) };
   };
   const rebuild = async (): Promise<RebuildStats> => {
     const { accounts, records } = await sources();

@@ -42,6 +42,8 @@ export interface IntercomConnector {
     query: Intercom.SearchRequest["query"],
     opts?: { after?: string; limit?: number },
   ): Promise<MaybeStale<IntercomPage<Intercom.Conversation>>>;
+  /** One numbered page of the workspace's companies (`POST /companies/list`) and how many pages there are. */
+  listCompanies(page: number): Promise<MaybeStale<{ results: Intercom.Company[]; totalPages: number }>>;
   /** The companies a contact belongs to (the first page; a contact rarely has more than one). */
   listContactCompanies(contactId: string): Promise<MaybeStale<Intercom.Company[]>>;
   /** Replies as the connection's admin, at most once per key even when a reset hides the outcome. */
@@ -223,6 +225,12 @@ export async function createIntercomConnector(
           return pageOf(page);
         },
       ),
+    listCompanies: (page) =>
+      runtime.read(`companies:${page}`, async () => {
+        const list = await call("companies.list", () => client.companies.list({ page, per_page: 50 }));
+        const pages = (list.response as { pages?: { total_pages?: number } }).pages;
+        return { results: list.data, totalPages: pages?.total_pages ?? page };
+      }),
     listContactCompanies: (contactId) =>
       runtime.read(`contact.companies:${contactId}`, async () => {
         const page = await call("contacts.companies", () =>
