@@ -231,6 +231,16 @@ export {
   sandboxLeadFunnel,
 } from "./ports/funnel-leads.js";
 export {
+  PEOPLE_SYSTEMS,
+  type PeopleSystem,
+  type PlantedPersonKind,
+  type PlantedPersonLink,
+  type SystemPerson,
+  sandboxCrmContacts,
+  sandboxPlantedPersonLinks,
+  sandboxSystemPeople,
+} from "./ports/identity-people.js";
+export {
   LINKED_SYSTEMS,
   type LinkedSystem,
   type PlantedKind,
