@@ -148,7 +148,7 @@ describe("identity graph over Salesforce, Zendesk, Intercom and HubSpot (real SD
     });
     const { store, stats } = await graph.identity({ fresh: true });
     const planted = await sandboxPlantedLinks(sandbox);
-    expect(stats?.records).toBe(planted.filter((t) => vendorIdOf.has(t.system)).length);
+    expect(stats?.companies.records).toBe(planted.filter((t) => vendorIdOf.has(t.system)).length);
     const all = await store.all();
     for (const [system, idOf] of vendorIdOf) {
       const links = all.filter((l) => l.system === system);

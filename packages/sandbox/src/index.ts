@@ -101,6 +101,7 @@ export {
   type DealRow,
   type DealStatus,
   type IdentityAccount,
+  type IdentityContact,
   type NewDeal,
   type Owner,
   SANDBOX_QUOTAS_NOTE,

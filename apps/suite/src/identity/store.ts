@@ -174,6 +174,19 @@ export class IdentityStore {
     );
   }
 
+  /** What the record and its match looked like when last matched (a human's decision keeps them). */
+  async fingerprints(
+    tx: SqlDb,
+    system: string,
+    externalId: string,
+  ): Promise<{ record: string; match: string }> {
+    const r = await tx.one<{ record_fp: string; match_fp: string }>(
+      `SELECT record_fp, match_fp FROM ${this.table} WHERE system = ? AND external_id = ?`,
+      [system, externalId],
+    );
+    return { record: r?.record_fp ?? "", match: r?.match_fp ?? "" };
+  }
+
   async remove(tx: SqlDb, system: string, externalId: string): Promise<void> {
     await tx.run(`DELETE FROM ${this.table} WHERE system = ? AND external_id = ?`, [system, externalId]);
   }
