@@ -2,7 +2,15 @@ import { createCustomerSuccessServer } from "@revops/cs-mcp";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { createMarketingServer } from "@revops/marketing-mcp";
 import { createSalesServer } from "@revops/sales-mcp";
-import { ensureSandboxLoaded, sandboxPlantedLinks, sandboxSystemCompanies } from "@revops/sandbox";
+import {
+  ensureSandboxLoaded,
+  type SystemPerson,
+  sandboxCrmContacts,
+  sandboxPlantedLinks,
+  sandboxPlantedPersonLinks,
+  sandboxSystemCompanies,
+  sandboxSystemPeople,
+} from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import {
   type RunningFake,
@@ -50,6 +58,14 @@ let salesforceIdOf: Map<string, string>;
 /** Per system: the sandbox's record id → the id the vendor fake gave it. */
 const vendorIdOf = new Map<string, Map<string, string>>();
 let hs: RunningFake<unknown>;
+let contactIdOf: Map<string, string>;
+/** People seeded per system: enough to score, few enough to page (more than one page of Zendesk's 100). */
+const PEOPLE = 120;
+/** Per system: the sandbox's person id → the vendor fake's. */
+const personIdOf = new Map<string, Map<string, string>>();
+async function peopleOf(system: string): Promise<SystemPerson[]> {
+  return (await sandboxSystemPeople(sandbox)).filter((p) => p.system === system).slice(0, PEOPLE);
+}
 let ic: RunningFake<unknown>;
 
 /** The sandbox's planted companies of one system, as the vendor will hold them. */
@@ -75,6 +91,17 @@ beforeAll(async () => {
   // the fakes number records in seed order
   const sfIds = [...(fakeSf.state.objects.Account?.keys() ?? [])];
   salesforceIdOf = new Map(accounts.map((a, i) => [a.id, sfIds[i] as string]));
+  contactIdOf = new Map();
+  for (const c of await sandboxCrmContacts(sandbox)) {
+    const id = `003${String(fakeSf.state.nextId++).padStart(15, "0")}`;
+    fakeSf.state.objects.Contact?.set(id, {
+      Id: id,
+      AccountId: salesforceIdOf.get(c.accountId) ?? null,
+      Name: c.name,
+      Email: c.email,
+    });
+    contactIdOf.set(c.id, id);
+  }
   const zendesk = await plantedOf("zendesk");
   const fakeZd = await startZendeskFake({
     organizations: zendesk.map((c) => ({
@@ -85,8 +112,35 @@ beforeAll(async () => {
   });
   zd = fakeZd as RunningFake<unknown>;
   remember("zendesk", zendesk, [...fakeZd.state.organizations.keys()].map(String));
+  // end users after the organizations they belong to: Zendesk numbers both from one counter
+  const zdPeople = await peopleOf("zendesk");
+  const zdUserIds: string[] = [];
+  for (const p of zdPeople) {
+    const id = fakeZd.state.nextId++;
+    const org = p.companyExternalId ? vendorIdOf.get("zendesk")?.get(p.companyExternalId) : undefined;
+    fakeZd.state.users.set(id, {
+      id,
+      name: p.name,
+      email: p.email,
+      role: "end-user",
+      external_id: p.crmRef ? (contactIdOf.get(p.crmRef) ?? null) : null,
+      organization_id: org ? Number(org) : null,
+    });
+    zdUserIds.push(String(id));
+  }
+  personIdOf.set("zendesk", new Map(zdPeople.map((p, i) => [p.externalId, zdUserIds[i] as string])));
   const intercom = await plantedOf("intercom");
+  const icPeople = await peopleOf("intercom");
+  const companyIndex = new Map(intercom.map((c, i) => [c.externalId, i]));
   const fakeIc = await startIntercomFake({
+    contacts: icPeople.map((p) => ({
+      name: p.name,
+      email: p.email ?? "",
+      ...(p.crmRef ? { externalId: contactIdOf.get(p.crmRef) as string } : {}),
+      ...(p.companyExternalId && companyIndex.has(p.companyExternalId)
+        ? { companyIndex: companyIndex.get(p.companyExternalId) as number }
+        : {}),
+    })),
     companies: intercom.map((c) => ({
       // Intercom's company_id is the workspace's own id: the Salesforce one where teams set it so
       companyId: sfRef(c.crmRef) ?? `web-${c.externalId}`,
@@ -95,6 +149,10 @@ beforeAll(async () => {
     })),
   });
   ic = fakeIc as RunningFake<unknown>;
+  personIdOf.set(
+    "intercom",
+    new Map(icPeople.map((p, i) => [p.externalId, fakeIc.state.contacts[i]?.id as string])),
+  );
   remember(
     "intercom",
     intercom,
@@ -119,7 +177,7 @@ afterAll(async () => {
 });
 
 describe("identity graph over Salesforce, Zendesk, Intercom and HubSpot (real SDKs against the fakes)", () => {
-  it("links each system's companies to Salesforce accounts with the sandbox's precision and recall", async () => {
+  it("links each system's companies to Salesforce accounts, and its people to contacts, as on the sandbox", async () => {
     const sales = await portsWith(
       (rt) => createSalesServer().ports(rt),
       { SALES_CRM: "salesforce", SALESFORCE_ACCESS_TOKEN: "00D-static-token" },
@@ -183,5 +241,36 @@ describe("identity graph over Salesforce, Zendesk, Intercom and HubSpot (real SD
       // the evidence names the Salesforce id where the system stored it
       expect(used.find((l) => l.method === "external_id")?.accountId, system).toMatch(/^001/);
     }
+    const people = await graph.identity().then((g) => g.people.all());
+    const plantedPeople = await sandboxPlantedPersonLinks(sandbox);
+    for (const [system, idOf] of personIdOf) {
+      const links = people.filter((l) => l.system === system);
+      const expected = new Map(
+        plantedPeople
+          .filter((t) => t.system === system && idOf.has(t.externalId))
+          .map((t) => [
+            idOf.get(t.externalId),
+            { contactId: t.contactId ? contactIdOf.get(t.contactId) : null, kind: t.kind },
+          ]),
+      );
+      expect(links.length).toBe(expected.size);
+      const used = links.filter((l) => l.status === "auto");
+      const right = (l: (typeof links)[number]) => expected.get(l.externalId)?.contactId === l.contactId;
+      const real = [...expected.values()].filter((t) => t.contactId);
+      const precision = used.filter(right).length / used.length;
+      const recall = used.filter(right).length / real.length;
+      const recallAll = links.filter((l) => l.contactId !== null && right(l)).length / real.length;
+      console.log(
+        `person links over the Salesforce + ${system} fakes: ${links.length} people, ${used.length} linked automatically (precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}), ${links.filter((l) => l.status === "review").length} for review; with review candidates recall ${recallAll.toFixed(3)}`,
+      );
+      expect(precision, system).toBe(1);
+      expect(recall, system).toBeGreaterThanOrEqual(0.78);
+      expect(recallAll, system).toBeGreaterThanOrEqual(0.98);
+      for (const l of links) {
+        const t = expected.get(l.externalId);
+        if (t?.kind === "typo" || t?.kind === "decoy") expect(l.status, l.externalName).not.toBe("auto");
+      }
+    }
+    for (const fake of [sf, zd, ic, hs]) expect(fake.violations).toEqual([]);
   }, 180_000);
 });

@@ -4,6 +4,7 @@ import type {
   NpsResponseRow,
   Page,
   SystemCompany,
+  SystemPerson,
   TicketQuery,
   TicketRow,
 } from "@revops/sandbox";
@@ -83,6 +84,16 @@ export class CompositeSupport implements SupportPort {
   /** The help desk's organizations for the suite's identity graph (none when tickets are the sandbox's). */
   async identityCompanies(): Promise<SystemCompany[]> {
     return (await this.s.tickets.identityCompanies?.()) ?? [];
+  }
+
+  /** The help desk's people for the graph's person links (none when tickets are the sandbox's). */
+  async identityPeople(): Promise<SystemPerson[]> {
+    return (await this.s.tickets.identityPeople?.()) ?? [];
+  }
+
+  /** Intercom's contacts for the same person links (none without Intercom). */
+  async messengerPeople(): Promise<SystemPerson[]> {
+    return (await this.s.feedback?.identityPeople()) ?? [];
   }
 
   /** Intercom's companies for the identity graph (none without Intercom). */

@@ -33,6 +33,11 @@ export interface IntercomConnector {
     opts?: { after?: string; limit?: number },
   ): Promise<MaybeStale<IntercomPage<Intercom.Contact>>>;
   getContact(id: string): Promise<MaybeStale<Intercom.Contact>>;
+  /** Every user (not leads), cursor paged through contact search (at most 150 a page), with `external_id` and companies. */
+  listContacts(opts?: {
+    after?: string;
+    limit?: number;
+  }): Promise<MaybeStale<IntercomPage<Intercom.Contact>>>;
   listConversations(input?: {
     after?: string;
     limit?: number;
@@ -190,6 +195,17 @@ export async function createIntercomConnector(
                 { field: "name", operator: "~", value: query },
               ],
             },
+            pagination: { per_page: perPage(limit), ...(after ? { starting_after: after } : {}) },
+          }),
+        );
+        return pageOf(page);
+      }),
+    listContacts: ({ after, limit } = {}) =>
+      runtime.read(`contacts.users:${after ?? ""}:${limit ?? ""}`, async () => {
+        // 2.14 defines no paging for GET /contacts: search pages through every user (leads are not people yet)
+        const page = await call("contacts.search", () =>
+          client.contacts.search({
+            query: { field: "role", operator: "=", value: "user" },
             pagination: { per_page: perPage(limit), ...(after ? { starting_after: after } : {}) },
           }),
         );

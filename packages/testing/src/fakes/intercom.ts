@@ -50,7 +50,8 @@ export interface IntercomSeed {
   accessToken?: string;
   /** `companyId` is the workspace's own id for the company (Intercom's `company_id`). */
   companies?: { companyId: string; name: string; website?: string }[];
-  contacts?: { name: string; email: string; companyIndex?: number }[];
+  /** `externalId` is the workspace's own id for the person (Intercom's `external_id`, e.g. the CRM contact's). */
+  contacts?: { name: string; email: string; companyIndex?: number; externalId?: string }[];
   conversations?: IntercomConversationSeed[];
   oauth?: { apps?: OAuthApp[] };
 }
@@ -352,16 +353,31 @@ export function intercomState(seed: IntercomSeed = {}): IntercomState {
     tags: { type: "tag.list", tags: [] },
     segments: { type: "segment.list", segments: [] },
   }));
-  state.contacts = (seed.contacts ?? []).map((c, i) => ({
-    type: "contact",
-    id: `6${String(i + 1).padStart(3, "0")}c0ffee`,
-    workspace_id: "fakews",
-    role: "user",
-    email: c.email,
-    name: c.name,
-    created_at: T0,
-    updated_at: T0,
-  }));
+  state.contacts = (seed.contacts ?? []).map((c, i) => {
+    const company = c.companyIndex === undefined ? undefined : state.companies[c.companyIndex];
+    const id = `6${String(i + 1).padStart(3, "0")}c0ffee`;
+    return {
+      type: "contact",
+      id,
+      workspace_id: "fakews",
+      ...(c.externalId ? { external_id: c.externalId } : {}),
+      role: "user",
+      email: c.email,
+      name: c.name,
+      created_at: T0,
+      updated_at: T0,
+      // the contact's companies as the API embeds them: references, at most 10
+      companies: {
+        type: "list",
+        data: company
+          ? [{ type: "company", id: company.id, url: `https://api.intercom.io/companies/${company.id}` }]
+          : [],
+        url: `https://api.intercom.io/contacts/${id}/companies`,
+        total_count: company ? 1 : 0,
+        has_more: false,
+      },
+    };
+  });
   for (const [i, c] of (seed.contacts ?? []).entries()) {
     const company = c.companyIndex === undefined ? undefined : state.companies[c.companyIndex];
     if (company) state.contactCompanies.set(state.contacts[i]?.id as string, [company.id]);
