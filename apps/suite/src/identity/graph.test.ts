@@ -142,3 +142,44 @@ describe("person links on the sandbox's planted people", () => {
     expect(again).toMatchObject({ matched: 0, unchanged: people.length });
   });
 });
+
+const PG_URL = process.env.TEST_DATABASE_URL;
+describe.skipIf(!PG_URL)("person links on PostgreSQL (DATABASE_URL)", () => {
+  it("stores the same links as the embedded database", async () => {
+    // a database of its own: a rebuild removes every link it was not given, which would clobber other tests' links
+    const admin = await openSql({
+      databaseUrl: PG_URL,
+      dataDir: mkdtempSync(join(tmpdir(), "identity-pg-")),
+    });
+    await admin.run("CREATE DATABASE identity_graph_test").catch(() => undefined);
+    await admin.close();
+    const url = new URL(PG_URL as string);
+    url.pathname = "/identity_graph_test";
+    const pg = await openSql({ databaseUrl: url.href, dataDir: mkdtempSync(join(tmpdir(), "identity-pg-")) });
+    try {
+      await migrate(pg, identityMigrations);
+      // an earlier run's links: start from none
+      await pg.run("DELETE FROM identity_person_links");
+      await pg.run("DELETE FROM identity_links");
+      await rebuildIdentityGraph(pg, await accountsOf(db), await sandboxSystemCompanies(db), { at: AT });
+      const people = await sandboxSystemPeople(db);
+      const stats = await rebuildPersonGraph(pg, await sandboxCrmContacts(db), people, { at: AT });
+      expect(stats.matched).toBe(people.length);
+      const fresh = await openSql({ dataDir: mkdtempSync(join(tmpdir(), "identity-lite-")) });
+      await migrate(fresh, identityMigrations);
+      await rebuildIdentityGraph(fresh, await accountsOf(db), await sandboxSystemCompanies(db), { at: AT });
+      await rebuildPersonGraph(fresh, await sandboxCrmContacts(db), people, { at: AT });
+      const shape = async (d: SqlDb) =>
+        (await new IdentityStore(d, "people").all()).map((l) => [
+          l.system,
+          l.externalId,
+          l.contactId,
+          l.status,
+        ]);
+      expect(await shape(pg)).toEqual(await shape(fresh));
+      await fresh.close();
+    } finally {
+      await pg.close();
+    }
+  }, 120_000);
+});
