@@ -23,6 +23,7 @@ import {
   type SurveyAnswer,
   type SurveyAnswerRecorded,
   type SystemCompany,
+  type SystemPerson,
   type TermHistory,
   type TicketChanges,
   type TicketCreateResult,
@@ -113,6 +114,12 @@ export interface SupportPort {
   identityCompanies?(): Promise<SystemCompany[]>;
   /** The usage analytics' companies (Mixpanel group profiles) for the same graph; vendors only. */
   usageCompanies?(): Promise<SystemCompany[]>;
+  /** The messenger's (Intercom's) companies, for the same graph. Vendors only. */
+  messengerCompanies?(): Promise<SystemCompany[]>;
+  /** The help desk's users (end users), for the graph's person links to CRM contacts. Vendors only. */
+  identityPeople?(): Promise<SystemPerson[]>;
+  /** The messenger's contacts, for the same person links. Vendors only. */
+  messengerPeople?(): Promise<SystemPerson[]>;
   /** Current customers' health signals, today's or (`asOf`) as they stood on a past day. */
   accountSignals(q?: SignalsQuery): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;

@@ -28,6 +28,7 @@ import type {
   SegmentPreview,
   SegmentRules,
   SqlLeadScoringModels,
+  SystemCompany,
   TouchPaths,
   WebAnalyticsPort,
   WriteOrigin,
@@ -101,6 +102,8 @@ export interface MarketingPort {
    * reports them as they are, instead of rebuilding them from touchPaths.
    */
   readonly vendorAttribution?: { model: string; note: string };
+  /** The marketing CRM's (HubSpot's) companies for the suite's identity graph. Vendors only. */
+  identityCompanies?(): Promise<SystemCompany[]>;
   listCampaigns(q: CampaignQuery): Promise<Page<MarketingCampaignRow>>;
   campaignStats(ids?: string[]): Promise<MarketingCampaignStats[]>;
   leadsBySource(q: {

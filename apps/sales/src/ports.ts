@@ -19,6 +19,7 @@ import type {
   DealRow,
   DealTimelines,
   IdentityAccount,
+  IdentityContact,
   KnownPerson,
   LeadChanges,
   LeadConversion,
@@ -163,6 +164,8 @@ export interface CrmPort {
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
   /** Every account's id, name and website (as the CRM holds it): what the suite's identity graph links to. */
   identityAccounts(): Promise<IdentityAccount[]>;
+  /** Every contact's id, account, name and email: what the identity graph links help-desk people to. Vendors only. */
+  identityContacts?(): Promise<IdentityContact[]>;
   /**
    * Accounts that may match `q`: the exact filters (domain, owner, industry) applied, the name loosely (sharing a
    * three-letter piece, or the vendor's nearest search); accounts_search ranks them by name similarity.

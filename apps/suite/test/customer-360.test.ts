@@ -1,6 +1,6 @@
 import { approvalsAdmin, guardConfig } from "@revops/guards";
 import { safetyConfigSchema, safetyHooks, safetyModules } from "@revops/safety";
-import { journalChanges, sandboxPlantedLinks } from "@revops/sandbox";
+import { journalChanges, sandboxPlantedLinks, sandboxPlantedPersonLinks } from "@revops/sandbox";
 import { connectInProcess } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSuiteModules } from "../src/server";
@@ -106,6 +106,50 @@ describe("customer_360", () => {
     expect(done.link.status).toBe("confirmed");
     const after = await call("customer_360", { account_id: typo.accountId });
     expect(after.support?.source).toContain(typo.externalId);
+  });
+
+  it("lists an account's people, and a person link is split only once a human approves", async () => {
+    const db = await s.app.runtime.sql();
+    const truth = await sandboxPlantedPersonLinks(db);
+    const clean = truth.find((t) => t.system === "intercom" && t.kind === "clean") as (typeof truth)[number];
+    const contact = await db.one<{ account_id: string }>("SELECT account_id FROM sb_contacts WHERE id = ?", [
+      clean.contactId,
+    ]);
+    const r = await call("customer_360", { account_id: contact?.account_id });
+    expect(r.people).toContainEqual(
+      expect.objectContaining({
+        system: "intercom",
+        external_id: clean.externalId,
+        contact_id: clean.contactId,
+      }),
+    );
+    const review = await call("identity_links", { of: "people", status: "review", limit: 100 });
+    expect(review.links.length, review.text).toBeGreaterThan(0);
+    const decoy = truth.find((t) => t.kind === "decoy") as (typeof truth)[number];
+    const page = await call("identity_links", {
+      of: "people",
+      status: "auto",
+      system: decoy.system,
+      limit: 100,
+    });
+    expect(page.links.some((l: { external_id: string }) => l.external_id === decoy.externalId)).toBe(false);
+    const args = { of: "people", system: "intercom", external_id: clean.externalId, action: "split" };
+    const preview = await call("identity_review", { ...args, dry_run: true });
+    expect(preview.plan.changes).toEqual([
+      { field: "account_id", before: contact?.account_id, after: null },
+      { field: "contact_id", before: clean.contactId, after: null },
+      { field: "status", before: "auto", after: "rejected" },
+    ]);
+    const merge = await call("identity_review", { ...args, action: "merge", account_id: "acc_0001" });
+    expect(merge.isError).toBe(true);
+    const queued = await call("identity_review", args);
+    const id = /apr_[\w-]+/.exec(queued.text)?.[0] as string;
+    expect(id, queued.text).toBeDefined();
+    await approvalsAdmin({ sql: async () => s.app.runtime.sql(), config: guardConfig() }).approve(id, "ann");
+    const done = await call("identity_review", { ...args, approval_id: id });
+    expect(done.isError, done.text).toBeFalsy();
+    const after = await call("customer_360", { account_id: contact?.account_id });
+    expect(after.people.some((p: { external_id: string }) => p.external_id === clean.externalId)).toBe(false);
   });
 
   it("names the field when the account does not exist", async () => {

@@ -160,7 +160,7 @@ describe("identity graph over Salesforce and Mixpanel group profiles (real SDK a
       marketing: (rt) => createMarketingServer().ports(rt),
     });
     const { store, stats } = await graph.identity({ fresh: true });
-    expect(stats?.records).toBe(groups.length);
+    expect(stats?.companies.records).toBe(groups.length);
     const links = (await store.all()).filter((l) => l.system === "mixpanel");
     const expected = new Map(groups.map((g) => [g.externalId, g]));
     const used = links.filter((l) => l.status === "auto");

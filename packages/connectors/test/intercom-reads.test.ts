@@ -8,7 +8,10 @@ let fake: RunningFake<IntercomState>;
 beforeEach(async () => {
   fake = await startIntercomFake({
     accessToken: "good",
-    companies: [{ companyId: "acc_1", name: "Acme" }],
+    companies: [
+      { companyId: "acc_1", name: "Acme", website: "https://acme.test" },
+      { companyId: "web-2", name: "Globex" },
+    ],
     contacts: [
       { name: "Ada", email: "ada@acme.test", companyIndex: 0 },
       { name: "Lead", email: "lead@x.test" },
@@ -69,6 +72,16 @@ describe("Intercom conversation search and contact companies", () => {
     ]);
     expect((await ic.listContactCompanies(lead?.id ?? "")).value).toEqual([]);
     await expect(ic.listContactCompanies("missing")).rejects.toMatchObject({ kind: "not_found" });
+  });
+
+  it("lists the workspace's companies page by page, with their website", async () => {
+    const ic = await connect();
+    const first = await ic.listCompanies(1);
+    expect(first.value.results.map((c) => [c.company_id, c.name, c.website])).toEqual([
+      ["acc_1", "Acme", "https://acme.test"],
+      ["web-2", "Globex", undefined],
+    ]);
+    expect(first.value.totalPages).toBe(1);
   });
 
   it("rejects a wrong token once, without retrying", async () => {

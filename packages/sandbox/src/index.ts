@@ -101,6 +101,7 @@ export {
   type DealRow,
   type DealStatus,
   type IdentityAccount,
+  type IdentityContact,
   type NewDeal,
   type Owner,
   SANDBOX_QUOTAS_NOTE,
@@ -230,6 +231,16 @@ export {
   SANDBOX_FUNNEL_NOTE,
   sandboxLeadFunnel,
 } from "./ports/funnel-leads.js";
+export {
+  PEOPLE_SYSTEMS,
+  type PeopleSystem,
+  type PlantedPersonKind,
+  type PlantedPersonLink,
+  type SystemPerson,
+  sandboxCrmContacts,
+  sandboxPlantedPersonLinks,
+  sandboxSystemPeople,
+} from "./ports/identity-people.js";
 export {
   LINKED_SYSTEMS,
   type LinkedSystem,

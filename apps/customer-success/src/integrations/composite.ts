@@ -4,6 +4,7 @@ import type {
   NpsResponseRow,
   Page,
   SystemCompany,
+  SystemPerson,
   TicketQuery,
   TicketRow,
 } from "@revops/sandbox";
@@ -91,6 +92,21 @@ export class CompositeSupport implements SupportPort {
   /** Mixpanel's group profiles for the identity graph (none without MIXPANEL_DATA_GROUP_ID). */
   async usageCompanies(): Promise<SystemCompany[]> {
     return (await this.s.usage?.groups?.companies()) ?? [];
+  }
+
+  /** The help desk's people for the graph's person links (none when tickets are the sandbox's). */
+  async identityPeople(): Promise<SystemPerson[]> {
+    return (await this.s.tickets.identityPeople?.()) ?? [];
+  }
+
+  /** Intercom's contacts for the same person links (none without Intercom). */
+  async messengerPeople(): Promise<SystemPerson[]> {
+    return (await this.s.feedback?.identityPeople()) ?? [];
+  }
+
+  /** Intercom's companies for the identity graph (none without Intercom). */
+  async messengerCompanies(): Promise<SystemCompany[]> {
+    return (await this.s.feedback?.identityCompanies()) ?? [];
   }
 
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {

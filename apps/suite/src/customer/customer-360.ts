@@ -18,6 +18,8 @@ const FACT_SYSTEM = { support: "zendesk", usage: "mixpanel", nps: "intercom" } a
 type Fact = keyof typeof FACT_SYSTEM;
 const USED: StoredLink["status"][] = ["auto", "confirmed"];
 const MAX_DEALS = 5;
+/** People listed per account: enough to know who writes in, within the context budget. */
+const MAX_PEOPLE = 8;
 
 /** The churn model's probability for the account's upcoming renewal (the model `cs_churn_risk` serves), if it has one. */
 async function churnOf(cs: CsPorts, accountId: string, today: string) {
@@ -112,6 +114,16 @@ export const customer360 = customerTool({
     links: z.array(
       z.object({ system: z.string(), external_id: z.string(), status: z.string(), confidence: z.number() }),
     ),
+    people: z
+      .array(
+        z.object({
+          system: z.string(),
+          external_id: z.string(),
+          name: untrustedName(z.string(), "person's name in the help desk or messenger"),
+          contact_id: z.string(),
+        }),
+      )
+      .describe("the account's contacts as the help desk and messenger know them (links used only)"),
     meta: AnalyticsMetaSchema,
   }),
   example: { account_id: "acc_0064" },
@@ -125,8 +137,11 @@ export const customer360 = customerTool({
         fields: ["account_id"],
         hint: "Find the account with sales_accounts_search and pass its id.",
       });
-    const { store, threshold } = await ctx.ports.identity();
+    const { store, people: personStore, threshold } = await ctx.ports.identity();
     const links = await store.forAccount(account.id);
+    const personLinks = await personStore.forAccount(account.id);
+    const people = personLinks.filter((l) => USED.includes(l.status) && l.contactId !== null);
+    const waiting = personLinks.filter((l) => l.status === "review").length;
     const caveats: string[] = [];
     /** The link that lets facts of a system count for this account; otherwise a caveat says why they are left out. */
     const linked = (fact: Fact): StoredLink | undefined => {
@@ -238,6 +253,12 @@ export const customer360 = customerTool({
         status: l.status,
         confidence: l.confidence,
       })),
+      people: people.slice(0, MAX_PEOPLE).map((l) => ({
+        system: l.system,
+        external_id: l.externalId,
+        name: l.externalName,
+        contact_id: l.contactId as string,
+      })),
       meta: {
         method: `customer-360-v1: the CRM's account and open deals; ${HEALTH_METHOD} health, tickets and NPS from the systems linked to it by the identity graph (links at or above ${threshold} confidence, or confirmed)`,
         as_of: today,
@@ -249,6 +270,14 @@ export const customer360 = customerTool({
         caveats: [
           ...caveats,
           ...(open.length > MAX_DEALS ? [`${open.length - MAX_DEALS} smaller open deals not listed.`] : []),
+          ...(people.length > MAX_PEOPLE
+            ? [`${people.length - MAX_PEOPLE} more linked people not listed.`]
+            : []),
+          ...(waiting
+            ? [
+                `${waiting} person link${waiting === 1 ? "" : "s"} below ${threshold} left out; identity_links of: people lists them.`,
+              ]
+            : []),
           ...(signals ? [] : ["No usage, ticket or NPS signals for this account."]),
         ],
       },

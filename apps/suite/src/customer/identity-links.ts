@@ -1,7 +1,7 @@
 import { annotations, CursorSchema, LimitSchema, userError } from "@revops/kit";
 import { z } from "zod";
 import { customerTool } from "./ports";
-import { LinkSchema, linkRow, SystemSchema } from "./schemas";
+import { GraphSchema, LinkSchema, linkRow, SystemSchema } from "./schemas";
 import { identityToolset } from "./toolsets";
 
 const STATUSES = ["auto", "review", "unmatched", "confirmed", "rejected"] as const;
@@ -10,12 +10,13 @@ export const identityLinks = customerTool({
   name: "identity_links",
   title: "Identity links",
   description:
-    "How other systems' companies link to CRM accounts, with confidence and evidence; default: awaiting review.",
+    "How other systems' companies link to CRM accounts (or people to contacts), with confidence and evidence; default: awaiting review.",
   toolset: identityToolset.name,
   scopes: ["sales:read"],
   annotations: annotations.readLocal,
   input: z
     .object({
+      of: GraphSchema,
       status: z.enum(STATUSES).default("review"),
       system: SystemSchema.optional(),
       cursor: CursorSchema.optional(),
@@ -37,7 +38,9 @@ export const identityLinks = customerTool({
         fields: ["cursor"],
         hint: "Pass next_cursor from the last page, or leave it out for the first page.",
       });
-    const { store, threshold } = await ctx.ports.identity();
+    const graph = await ctx.ports.identity();
+    const { threshold } = graph;
+    const store = input.of === "people" ? graph.people : graph.store;
     const page = await store.list({
       status: [input.status],
       ...(input.system && { system: input.system }),
@@ -47,7 +50,7 @@ export const identityLinks = customerTool({
     const counts = await store.counts();
     const next = offset + page.links.length < page.total ? String(offset + page.links.length) : null;
     return {
-      summary: `${page.total} ${input.status} link${page.total === 1 ? "" : "s"}${input.system ? ` in ${input.system}` : ""}; links below ${threshold} confidence are used only once a human confirms them (identity_review).`,
+      summary: `${page.total} ${input.status} ${input.of === "people" ? "person " : ""}link${page.total === 1 ? "" : "s"}${input.system ? ` in ${input.system}` : ""}; links below ${threshold} confidence are used only once a human confirms them (identity_review).`,
       links: page.links.map(linkRow),
       counts,
       threshold,

@@ -2,11 +2,12 @@ import { annotations, notFound, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
 import type { LinkStatus, StoredLink } from "../identity/store";
 import { type CustomerPorts, customerTool } from "./ports";
-import { LinkSchema, linkRow, SystemSchema } from "./schemas";
+import { GraphSchema, LinkSchema, linkRow, SystemSchema } from "./schemas";
 import { identityToolset } from "./toolsets";
 
 const input = z
   .object({
+    of: GraphSchema,
     system: SystemSchema,
     external_id: z.string().min(1).max(64),
     action: z.enum(["confirm", "split", "merge"]).describe("merge: link to account_id instead"),
@@ -15,14 +16,26 @@ const input = z
   .strict();
 type Input = z.output<typeof input>;
 
+/** The graph the input names: companies or people. */
+async function storeOf(ports: CustomerPorts, a: Input) {
+  const graph = await ports.identity();
+  return a.of === "people" ? graph.people : graph.store;
+}
+
 /** The link as it is and as the action leaves it. */
 async function planOf(ports: CustomerPorts, a: Input) {
-  const { store } = await ports.identity();
+  const store = await storeOf(ports, a);
   const link = await store.get(a.system, a.external_id);
+  const noun = a.of === "people" ? "person" : "company";
   if (!link)
-    throw notFound(`external_id: ${a.system} has no company ${a.external_id}.`, {
+    throw notFound(`external_id: ${a.system} has no ${noun} ${a.external_id}.`, {
       fields: ["system", "external_id"],
-      hint: "List links with identity_links and pass a system and external_id from there.",
+      hint: `List links with identity_links (of: ${a.of}) and pass a system and external_id from there.`,
+    });
+  if (a.of === "people" && a.action === "merge")
+    throw userError("action: a person link is confirmed or split; merge re-links companies only.", {
+      fields: ["action"],
+      hint: "Split the wrong person link; the person is matched again when their record or the contacts change.",
     });
   if (a.action === "merge" && !a.account_id)
     throw userError("account_id: merge needs the account the record really is.", {
@@ -40,10 +53,10 @@ async function planOf(ports: CustomerPorts, a: Input) {
       hint: "Use action merge with the right account_id.",
     });
   if (a.account_id) await mustExist(ports, a.account_id);
-  const after: { accountId: string | null; status: LinkStatus } =
+  const after: { accountId: string | null; contactId: string | null; status: LinkStatus } =
     a.action === "split"
-      ? { accountId: null, status: "rejected" }
-      : { accountId: a.account_id ?? link.accountId, status: "confirmed" };
+      ? { accountId: null, contactId: null, status: "rejected" }
+      : { accountId: a.account_id ?? link.accountId, contactId: link.contactId, status: "confirmed" };
   return { link, after };
 }
 
@@ -56,8 +69,11 @@ async function mustExist(ports: CustomerPorts, id: string) {
     });
 }
 
-const change = (link: StoredLink, after: { accountId: string | null; status: LinkStatus }) => [
+const change = (link: StoredLink, after: Pick<StoredLink, "accountId" | "contactId" | "status">) => [
   { field: "account_id", before: link.accountId, after: after.accountId },
+  ...(link.contactId !== null
+    ? [{ field: "contact_id", before: link.contactId, after: after.contactId }]
+    : []),
   { field: "status", before: link.status, after: after.status },
 ];
 
@@ -65,7 +81,7 @@ export const identityReview = customerTool({
   name: "identity_review",
   title: "Review an identity link",
   description:
-    "Confirms, splits or re-links (merge) one system's company to a CRM account; a human confirms.",
+    "Confirms, splits or re-links (merge) one system's company to a CRM account, or confirms or splits a person link; a human confirms.",
   toolset: identityToolset.name,
   scopes: ["sales:write"],
   annotations: annotations.update,
@@ -76,9 +92,9 @@ export const identityReview = customerTool({
     preview: async (a, ctx) => {
       const { link, after } = await planOf(ctx.ports, a);
       return {
-        summary: `${a.action} ${a.system} company "${link.externalName}": account ${link.accountId ?? "(none)"} → ${after.accountId ?? "(none)"}, ${link.status} → ${after.status}`,
+        summary: `${a.action} ${a.system} ${a.of === "people" ? `person "${link.externalName}": contact ${link.contactId ?? "(none)"} → ${after.contactId ?? "(none)"},` : `company "${link.externalName}":`} account ${link.accountId ?? "(none)"} → ${after.accountId ?? "(none)"}, ${link.status} → ${after.status}`,
         action: "update",
-        record_type: "identity_link",
+        record_type: a.of === "people" ? "identity_person_link" : "identity_link",
         records: [{ id: `${a.system}:${a.external_id}`, name: link.externalName }],
         changes: change(link, after),
         system: "revops",
@@ -87,10 +103,11 @@ export const identityReview = customerTool({
   },
   handler: async ({ input: a, ctx }) => {
     const { link, after } = await planOf(ctx.ports, a);
-    const { store } = await ctx.ports.identity();
+    const store = await storeOf(ctx.ports, a);
     const decided: StoredLink = {
       ...link,
       accountId: after.accountId,
+      contactId: after.contactId,
       status: after.status,
       confidence: after.status === "confirmed" ? 1 : 0,
       evidence: [...link.evidence, `${a.action} by ${ctx.principal.id}`],
@@ -102,22 +119,21 @@ export const identityReview = customerTool({
         throw userError("Not executed: the link changed since the plan was made. Nothing was written.", {
           hint: "Call identity_review with dry_run: true to see the current plan.",
         });
-      const fp = await tx.one<{ record_fp: string; match_fp: string }>(
-        "SELECT record_fp, match_fp FROM identity_links WHERE system = ? AND external_id = ?",
-        [a.system, a.external_id],
-      );
       await store.put(
         tx,
         decided,
         after.status,
-        { record: fp?.record_fp ?? "", match: fp?.match_fp ?? "" },
+        await store.fingerprints(tx, a.system, a.external_id),
         `${await ctx.ports.today()}T12:00:00Z`,
         ctx.principal.id,
       );
     });
     return {
       link: linkRow(decided),
-      written: { system: "revops", id: `identity_links/${a.system}:${a.external_id}` },
+      written: {
+        system: "revops",
+        id: `${a.of === "people" ? "identity_person_links" : "identity_links"}/${a.system}:${a.external_id}`,
+      },
     };
   },
   render: (o) =>

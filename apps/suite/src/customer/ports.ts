@@ -2,9 +2,20 @@ import type { CsPorts } from "@revops/cs-mcp";
 import { ConfigError, type Runtime, toolsFor } from "@revops/kit";
 import type { MarketingPorts } from "@revops/marketing-mcp";
 import type { SalesPorts } from "@revops/sales-mcp";
-import { sandboxCrmCompanies, sandboxDatabase, sandboxSystemCompanies } from "@revops/sandbox";
+import {
+  sandboxCrmCompanies,
+  sandboxCrmContacts,
+  sandboxDatabase,
+  sandboxSystemCompanies,
+  sandboxSystemPeople,
+} from "@revops/sandbox";
 import { migrate, type SqlDb } from "@revops/store";
-import { DEFAULT_LINK_THRESHOLD, type RebuildStats, rebuildIdentityGraph } from "../identity/graph";
+import {
+  DEFAULT_LINK_THRESHOLD,
+  type RebuildStats,
+  rebuildIdentityGraph,
+  rebuildPersonGraph,
+} from "../identity/graph";
 import { IdentityStore, identityMigrations } from "../identity/store";
 
 /** What the suite's own tools read: the three servers' ports and the identity graph in our database. */
@@ -12,10 +23,13 @@ export interface CustomerPorts {
   sales: () => Promise<SalesPorts>;
   cs: () => Promise<CsPorts>;
   marketing: () => Promise<MarketingPorts>;
-  /** The graph, brought up to date at most once a minute (and after every review). */
-  identity: (o?: {
-    fresh?: boolean;
-  }) => Promise<{ store: IdentityStore; stats?: RebuildStats; threshold: number }>;
+  /** The graph (companies, and people), brought up to date at most once a minute (and after every review). */
+  identity: (o?: { fresh?: boolean }) => Promise<{
+    store: IdentityStore;
+    people: IdentityStore;
+    stats?: { companies: RebuildStats; people: RebuildStats };
+    threshold: number;
+  }>;
   today: () => Promise<string>;
 }
 
@@ -55,32 +69,48 @@ export function customerPorts(
   const marketing = once(() => servers.marketing(rt));
   const threshold = linkThreshold(rt.environment.IDENTITY_LINK_THRESHOLD);
   let built = 0;
-  let building: Promise<RebuildStats> | undefined;
+  let building: Promise<{ companies: RebuildStats; people: RebuildStats }> | undefined;
   const db = once(async (): Promise<SqlDb> => {
     const sql = await rt.sql();
     await migrate(sql, identityMigrations);
     return sql;
   });
   /** The CRM's accounts and the other systems' companies: the sandbox's planted ones, or what the vendors hold. */
-  const sources = async () => {
+  const companySources = async () => {
     const s = await sales();
     if (s.source === "sandbox") {
       const sandbox = await sandboxDatabase(rt);
       return { accounts: await sandboxCrmCompanies(sandbox), records: await sandboxSystemCompanies(sandbox) };
     }
-    const { support } = await cs();
-    const records = [
-      ...((await support.identityCompanies?.()) ?? []),
-      ...((await support.usageCompanies?.()) ?? []),
-    ];
-    return { accounts: await s.crm.identityAccounts(), records };
+    // one line per system; a system the deployment does not connect contributes none
+    const lists = await Promise.all([
+      cs().then((p) => p.support.identityCompanies?.()),
+      cs().then((p) => p.support.messengerCompanies?.()),
+      cs().then((p) => p.support.usageCompanies?.()),
+      marketing().then((p) => (s.source === "hubspot" ? [] : p.marketing.identityCompanies?.())),
+    ]);
+    return { accounts: await s.crm.identityAccounts(), records: lists.flatMap((l) => l ?? []) };
   };
-  const rebuild = async (): Promise<RebuildStats> => {
-    const { accounts, records } = await sources();
-    return rebuildIdentityGraph(await db(), accounts, records, {
-      threshold,
-      at: `${await (await sales()).today()}T12:00:00Z`,
-    });
+  /** The CRM's contacts and the help desk's and messenger's people. */
+  const personSources = async () => {
+    const s = await sales();
+    if (s.source === "sandbox") {
+      const sandbox = await sandboxDatabase(rt);
+      return { contacts: await sandboxCrmContacts(sandbox), people: await sandboxSystemPeople(sandbox) };
+    }
+    const lists = await Promise.all([
+      cs().then((p) => p.support.identityPeople?.()),
+      cs().then((p) => p.support.messengerPeople?.()),
+    ]);
+    return { contacts: (await s.crm.identityContacts?.()) ?? [], people: lists.flatMap((l) => l ?? []) };
+  };
+  /** Companies first: a person's name counts only within the account their company is linked to. */
+  const rebuild = async () => {
+    const at = `${await (await sales()).today()}T12:00:00Z`;
+    const { accounts, records } = await companySources();
+    const companies = await rebuildIdentityGraph(await db(), accounts, records, { threshold, at });
+    const { contacts, people } = await personSources();
+    return { companies, people: await rebuildPersonGraph(await db(), contacts, people, { threshold, at }) };
   };
   return Promise.resolve({
     sales,
@@ -88,7 +118,7 @@ export function customerPorts(
     marketing,
     today: async () => (await sales()).today(),
     identity: async (o = {}) => {
-      let stats: RebuildStats | undefined;
+      let stats: { companies: RebuildStats; people: RebuildStats } | undefined;
       if (o.fresh || Date.now() - built > REBUILD_EVERY_MS) {
         // one rebuild at a time per process; concurrent callers wait for it
         building ??= rebuild().finally(() => {
@@ -97,7 +127,12 @@ export function customerPorts(
         stats = await building;
         built = Date.now();
       }
-      return { store: new IdentityStore(await db()), ...(stats && { stats }), threshold };
+      return {
+        store: new IdentityStore(await db()),
+        people: new IdentityStore(await db(), "people"),
+        ...(stats && { stats }),
+        threshold,
+      };
     },
   });
 }

@@ -4,11 +4,18 @@ import type { StoredLink } from "../identity/store";
 
 export const SystemSchema = z.enum(["zendesk", "intercom", "mixpanel", "hubspot"]);
 
+/** Which graph: companies to CRM accounts, or people to CRM contacts. */
+export const GraphSchema = z
+  .enum(["companies", "people"])
+  .default("companies")
+  .describe("companies: to CRM accounts; people: to CRM contacts");
+
 export const LinkSchema = z.object({
   system: z.string(),
   external_id: z.string(),
-  name: untrustedName(z.string(), "company name in another system"),
+  name: untrustedName(z.string(), "company or person name in another system"),
   account_id: z.string().nullable(),
+  contact_id: z.string().nullable().optional(),
   confidence: z.number(),
   status: z.enum(["auto", "review", "unmatched", "confirmed", "rejected"]),
   evidence: z.array(z.string()),
@@ -19,6 +26,7 @@ export const linkRow = (l: StoredLink): z.output<typeof LinkSchema> => ({
   external_id: l.externalId,
   name: l.externalName,
   account_id: l.accountId,
+  ...(l.contactId !== null && { contact_id: l.contactId }),
   confidence: l.confidence,
   status: l.status,
   evidence: l.evidence,

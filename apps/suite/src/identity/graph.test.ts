@@ -1,10 +1,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureSandboxLoaded, sandboxPlantedLinks, sandboxSystemCompanies } from "@revops/sandbox";
+import {
+  ensureSandboxLoaded,
+  sandboxCrmContacts,
+  sandboxPlantedLinks,
+  sandboxPlantedPersonLinks,
+  sandboxSystemCompanies,
+  sandboxSystemPeople,
+} from "@revops/sandbox";
 import { migrate, openSql, type SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_LINK_THRESHOLD, rebuildIdentityGraph } from "./graph";
+import { DEFAULT_LINK_THRESHOLD, rebuildIdentityGraph, rebuildPersonGraph } from "./graph";
 import { companyKey, domainKey } from "./normalise";
 import { IdentityStore, identityMigrations } from "./store";
 
@@ -98,4 +105,81 @@ describe("identity graph on the sandbox's planted mismatches", () => {
       "the record changed since a human reviewed it",
     );
   });
+});
+
+describe("person links on the sandbox's planted people", () => {
+  it("links help-desk and messenger people to CRM contacts: sure ones correctly, the rest for review", async () => {
+    await rebuildIdentityGraph(db, await accountsOf(db), await sandboxSystemCompanies(db), { at: AT });
+    const people = await sandboxSystemPeople(db);
+    const stats = await rebuildPersonGraph(db, await sandboxCrmContacts(db), people, { at: AT });
+    expect(stats.records).toBe(people.length);
+    const truth = new Map(
+      (await sandboxPlantedPersonLinks(db)).map((t) => [`${t.system}:${t.externalId}`, t]),
+    );
+    const links = await new IdentityStore(db, "people").all();
+    for (const system of ["zendesk", "intercom"]) {
+      const mine = links.filter((l) => l.system === system);
+      const real = [...truth.values()].filter((t) => t.system === system && t.contactId !== null);
+      const used = mine.filter((l) => l.status === "auto");
+      const right = (l: (typeof links)[number]) =>
+        truth.get(`${l.system}:${l.externalId}`)?.contactId === l.contactId;
+      const precision = used.filter(right).length / used.length;
+      const recall = used.filter(right).length / real.length;
+      const recallAll = mine.filter((l) => l.contactId !== null && right(l)).length / real.length;
+      console.log(
+        `person links on the sandbox, ${system}: ${mine.length} people, ${used.length} linked automatically (precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}), ${mine.filter((l) => l.status === "review").length} for review; with review candidates recall ${recallAll.toFixed(3)}`,
+      );
+      expect(precision).toBe(1);
+      expect(recall).toBeGreaterThanOrEqual(0.78);
+      expect(recallAll).toBeGreaterThanOrEqual(0.99);
+    }
+    for (const l of links) {
+      const t = truth.get(`${l.system}:${l.externalId}`);
+      if (t?.kind === "typo" || t?.kind === "decoy") expect(l.status, l.externalName).not.toBe("auto");
+      if (l.status === "auto") expect(l.accountId).not.toBeNull();
+    }
+    const again = await rebuildPersonGraph(db, await sandboxCrmContacts(db), people, { at: AT });
+    expect(again).toMatchObject({ matched: 0, unchanged: people.length });
+  });
+});
+
+const PG_URL = process.env.TEST_DATABASE_URL;
+describe.skipIf(!PG_URL)("person links on PostgreSQL (DATABASE_URL)", () => {
+  it("stores the same links as the embedded database", async () => {
+    // a database of its own: a rebuild removes every link it was not given, which would clobber other tests' links
+    const admin = await openSql({
+      databaseUrl: PG_URL,
+      dataDir: mkdtempSync(join(tmpdir(), "identity-pg-")),
+    });
+    await admin.run("CREATE DATABASE identity_graph_test").catch(() => undefined);
+    await admin.close();
+    const url = new URL(PG_URL as string);
+    url.pathname = "/identity_graph_test";
+    const pg = await openSql({ databaseUrl: url.href, dataDir: mkdtempSync(join(tmpdir(), "identity-pg-")) });
+    try {
+      await migrate(pg, identityMigrations);
+      // an earlier run's links: start from none
+      await pg.run("DELETE FROM identity_person_links");
+      await pg.run("DELETE FROM identity_links");
+      await rebuildIdentityGraph(pg, await accountsOf(db), await sandboxSystemCompanies(db), { at: AT });
+      const people = await sandboxSystemPeople(db);
+      const stats = await rebuildPersonGraph(pg, await sandboxCrmContacts(db), people, { at: AT });
+      expect(stats.matched).toBe(people.length);
+      const fresh = await openSql({ dataDir: mkdtempSync(join(tmpdir(), "identity-lite-")) });
+      await migrate(fresh, identityMigrations);
+      await rebuildIdentityGraph(fresh, await accountsOf(db), await sandboxSystemCompanies(db), { at: AT });
+      await rebuildPersonGraph(fresh, await sandboxCrmContacts(db), people, { at: AT });
+      const shape = async (d: SqlDb) =>
+        (await new IdentityStore(d, "people").all()).map((l) => [
+          l.system,
+          l.externalId,
+          l.contactId,
+          l.status,
+        ]);
+      expect(await shape(pg)).toEqual(await shape(fresh));
+      await fresh.close();
+    } finally {
+      await pg.close();
+    }
+  }, 120_000);
 });

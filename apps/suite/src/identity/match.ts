@@ -18,7 +18,7 @@ export interface ForeignCompany {
   crmRef: string | null;
 }
 
-export type LinkMethod = "external_id" | "domain" | "name" | "similar_name" | "none";
+export type LinkMethod = "external_id" | "domain" | "email" | "name" | "similar_name" | "none";
 
 /** The best account for one foreign record, how sure we are (0–1), and why. */
 export interface ProposedLink {
@@ -26,6 +26,8 @@ export interface ProposedLink {
   externalId: string;
   externalName: string;
   accountId: string | null;
+  /** People only: the CRM contact. */
+  contactId?: string | null;
   confidence: number;
   method: LinkMethod;
   evidence: string[];
@@ -141,4 +143,4 @@ export function proposeLink(record: ForeignCompany, index: AccountIndex): Propos
   };
 }
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
+export const round = (x: number) => Math.round(x * 1000) / 1000;

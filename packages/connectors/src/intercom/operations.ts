@@ -33,6 +33,11 @@ export interface IntercomConnector {
     opts?: { after?: string; limit?: number },
   ): Promise<MaybeStale<IntercomPage<Intercom.Contact>>>;
   getContact(id: string): Promise<MaybeStale<Intercom.Contact>>;
+  /** Every user (not leads), cursor paged through contact search (at most 150 a page), with `external_id` and companies. */
+  listContacts(opts?: {
+    after?: string;
+    limit?: number;
+  }): Promise<MaybeStale<IntercomPage<Intercom.Contact>>>;
   listConversations(input?: {
     after?: string;
     limit?: number;
@@ -42,6 +47,8 @@ export interface IntercomConnector {
     query: Intercom.SearchRequest["query"],
     opts?: { after?: string; limit?: number },
   ): Promise<MaybeStale<IntercomPage<Intercom.Conversation>>>;
+  /** One numbered page of the workspace's companies (`POST /companies/list`) and how many pages there are. */
+  listCompanies(page: number): Promise<MaybeStale<{ results: Intercom.Company[]; totalPages: number }>>;
   /** The companies a contact belongs to (the first page; a contact rarely has more than one). */
   listContactCompanies(contactId: string): Promise<MaybeStale<Intercom.Company[]>>;
   /** Replies as the connection's admin, at most once per key even when a reset hides the outcome. */
@@ -193,6 +200,17 @@ export async function createIntercomConnector(
         );
         return pageOf(page);
       }),
+    listContacts: ({ after, limit } = {}) =>
+      runtime.read(`contacts.users:${after ?? ""}:${limit ?? ""}`, async () => {
+        // 2.14 defines no paging for GET /contacts: search pages through every user (leads are not people yet)
+        const page = await call("contacts.search", () =>
+          client.contacts.search({
+            query: { field: "role", operator: "=", value: "user" },
+            pagination: { per_page: perPage(limit), ...(after ? { starting_after: after } : {}) },
+          }),
+        );
+        return pageOf(page);
+      }),
     getContact: (id) =>
       runtime.read(`contact:${id}`, () =>
         call(
@@ -223,6 +241,12 @@ export async function createIntercomConnector(
           return pageOf(page);
         },
       ),
+    listCompanies: (page) =>
+      runtime.read(`companies:${page}`, async () => {
+        const list = await call("companies.list", () => client.companies.list({ page, per_page: 50 }));
+        const pages = (list.response as { pages?: { total_pages?: number } }).pages;
+        return { results: list.data, totalPages: pages?.total_pages ?? page };
+      }),
     listContactCompanies: (contactId) =>
       runtime.read(`contact.companies:${contactId}`, async () => {
         const page = await call("contacts.companies", () =>

@@ -75,6 +75,8 @@ export type ZendeskUser = Record<string, unknown> & {
   name?: string;
   email?: string;
   role?: string;
+  external_id?: string | null;
+  organization_id?: number | null;
 };
 
 /** The fields ticket_update sends (Update Ticket); tags are added/removed so concurrent edits both land. */
@@ -172,6 +174,8 @@ export interface ZendeskConnector {
     after?: string;
     limit?: number;
   }): Promise<MaybeStale<CursorPage<ZendeskOrganization>>>;
+  /** End users (name, email, external_id, organization_id), cursor paged (`page[size]` ≤ 100): the person links' side. */
+  listEndUsers(input?: { after?: string; limit?: number }): Promise<MaybeStale<CursorPage<ZendeskUser>>>;
   /** Help Center articles, cursor paged (`page[size]` ≤ 100). */
   listArticles(input?: { after?: string; limit?: number }): Promise<MaybeStale<CursorPage<ZendeskArticle>>>;
   /**
@@ -440,6 +444,17 @@ export async function createZendeskConnector(
           "page[after]": after,
         });
         return toCursorPage<ZendeskOrganization>(body, "organizations");
+      });
+    },
+    listEndUsers: ({ after, limit } = {}) => {
+      const size = String(pageSize(limit ?? 100));
+      return runtime.read(`users.end-user:${after ?? ""}:${size}`, async () => {
+        const body = await getRaw<CursorBody>("users.list", "users.json", {
+          role: "end-user",
+          "page[size]": size,
+          "page[after]": after,
+        });
+        return toCursorPage<ZendeskUser>(body, "users");
       });
     },
     listArticles: ({ after, limit } = {}) => {

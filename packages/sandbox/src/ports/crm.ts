@@ -193,6 +193,14 @@ export interface IdentityAccount {
   domain: string | null;
 }
 
+/** Every contact's id, account, name and email: the CRM's side of the graph's person links. */
+export interface IdentityContact {
+  id: string;
+  accountId: string;
+  name: string;
+  email: string | null;
+}
+
 export interface CrmPort {
   listDeals(q: DealQuery): Promise<Page<DealRow>>;
   dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]>;

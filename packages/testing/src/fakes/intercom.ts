@@ -1,6 +1,6 @@
 /**
- * Intercom REST API 2.14 fake: contacts (list, search, show, their companies), conversations (list, search,
- * show, reply) and admin-initiated messages, with companies and conversation ratings.
+ * Intercom REST API 2.14 fake: contacts (list, search, show, their companies), companies (list), conversations
+ * (list, search, show, reply) and admin-initiated messages, with companies and conversation ratings.
  * Every request and answer is checked against ../shared/vendor-specs/intercom/api.intercom.io.2.14.yaml.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -49,8 +49,9 @@ export interface IntercomConversationSeed {
 export interface IntercomSeed {
   accessToken?: string;
   /** `companyId` is the workspace's own id for the company (Intercom's `company_id`). */
-  companies?: { companyId: string; name: string }[];
-  contacts?: { name: string; email: string; companyIndex?: number }[];
+  companies?: { companyId: string; name: string; website?: string }[];
+  /** `externalId` is the workspace's own id for the person (Intercom's `external_id`, e.g. the CRM contact's). */
+  contacts?: { name: string; email: string; companyIndex?: number; externalId?: string }[];
   conversations?: IntercomConversationSeed[];
   oauth?: { apps?: OAuthApp[] };
 }
@@ -310,6 +311,19 @@ function conversations(state: IntercomState, req: FakeRequest): Reply {
   return icError(405, "method_not_allowed", `${req.method} not allowed`);
 }
 
+/** `POST /companies/list`: numbered pages (`page`, `per_page`, default 15), no cursor. */
+function listCompanies(state: IntercomState, req: FakeRequest): Reply {
+  const perPage = Number(req.query.get("per_page") ?? 15);
+  const page = Math.max(1, Number(req.query.get("page") ?? 1));
+  const totalPages = Math.max(1, Math.ceil(state.companies.length / perPage));
+  return json(200, {
+    type: "list",
+    data: state.companies.slice((page - 1) * perPage, page * perPage),
+    pages: { type: "pages", page, per_page: perPage, total_pages: totalPages },
+    total_count: state.companies.length,
+  });
+}
+
 export function intercomState(seed: IntercomSeed = {}): IntercomState {
   const state: IntercomState = {
     accessToken: seed.accessToken,
@@ -334,20 +348,36 @@ export function intercomState(seed: IntercomSeed = {}): IntercomState {
     monthly_spend: 0,
     session_count: 0,
     user_count: (seed.contacts ?? []).filter((p) => p.companyIndex === i).length,
+    ...(c.website ? { website: c.website } : {}),
     custom_attributes: {},
     tags: { type: "tag.list", tags: [] },
     segments: { type: "segment.list", segments: [] },
   }));
-  state.contacts = (seed.contacts ?? []).map((c, i) => ({
-    type: "contact",
-    id: `6${String(i + 1).padStart(3, "0")}c0ffee`,
-    workspace_id: "fakews",
-    role: "user",
-    email: c.email,
-    name: c.name,
-    created_at: T0,
-    updated_at: T0,
-  }));
+  state.contacts = (seed.contacts ?? []).map((c, i) => {
+    const company = c.companyIndex === undefined ? undefined : state.companies[c.companyIndex];
+    const id = `6${String(i + 1).padStart(3, "0")}c0ffee`;
+    return {
+      type: "contact",
+      id,
+      workspace_id: "fakews",
+      ...(c.externalId ? { external_id: c.externalId } : {}),
+      role: "user",
+      email: c.email,
+      name: c.name,
+      created_at: T0,
+      updated_at: T0,
+      // the contact's companies as the API embeds them: references, at most 10
+      companies: {
+        type: "list",
+        data: company
+          ? [{ type: "company", id: company.id, url: `https://api.intercom.io/companies/${company.id}` }]
+          : [],
+        url: `https://api.intercom.io/contacts/${id}/companies`,
+        total_count: company ? 1 : 0,
+        has_more: false,
+      },
+    };
+  });
   for (const [i, c] of (seed.contacts ?? []).entries()) {
     const company = c.companyIndex === undefined ? undefined : state.companies[c.companyIndex];
     if (company) state.contactCompanies.set(state.contacts[i]?.id as string, [company.id]);
@@ -400,6 +430,7 @@ export function startIntercomFake(seed: IntercomSeed = {}): Promise<RunningFake<
         if (!req.bearer || (state.accessToken !== undefined && req.bearer !== state.accessToken && !issued))
           return icError(401, "unauthorized", "Access Token Invalid");
         if (req.path === "/messages" && req.method === "POST") return createMessage(state, req);
+        if (req.path === "/companies/list" && req.method === "POST") return listCompanies(state, req);
         return req.path.startsWith("/contacts") ? contacts(state, req) : conversations(state, req);
       },
       unauthorized: () => icError(401, "unauthorized", "Access Token Invalid"),

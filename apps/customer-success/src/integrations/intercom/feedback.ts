@@ -2,7 +2,7 @@ import type { IntercomConnector } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
 import { isVendorError } from "@revops/resilience";
-import type { NpsResponseRow } from "@revops/sandbox";
+import type { NpsResponseRow, SystemCompany, SystemPerson } from "@revops/sandbox";
 import { addDays, dayStartSeconds } from "../days";
 import { isBadRating, npsScoreOf } from "./ratings";
 
@@ -40,6 +40,44 @@ export class IntercomFeedback {
   private readonly companies = new TtlMemo<Account>(DIRECTORY_TTL_MS);
 
   constructor(private readonly ic: IntercomConnector) {}
+
+  /** Every company, 50 a page: `company_id` is the workspace's own id (the CRM account's where teams set it so). */
+  async identityCompanies(): Promise<SystemCompany[]> {
+    const out: SystemCompany[] = [];
+    for (let page = 1, pages = 1; page <= pages; page++) {
+      const { value } = await this.ic.listCompanies(page);
+      pages = value.totalPages;
+      for (const c of value.results)
+        out.push({
+          system: "intercom",
+          externalId: c.id,
+          name: c.name ?? "",
+          domain: c.website ?? null,
+          crmRef: c.company_id ?? null,
+        });
+    }
+    return out;
+  }
+
+  /** Every contact, 150 a page: `external_id` (the CRM contact's where teams set it so), email, first company. */
+  async identityPeople(): Promise<SystemPerson[]> {
+    const out: SystemPerson[] = [];
+    let after: string | undefined;
+    do {
+      const { value } = await this.ic.listContacts({ after, limit: PAGE });
+      for (const c of value.results)
+        out.push({
+          system: "intercom",
+          externalId: c.id,
+          name: c.name ?? "",
+          email: c.email ?? null,
+          crmRef: c.external_id ?? null,
+          companyExternalId: c.companies?.data?.[0]?.id ?? null,
+        });
+      after = value.nextCursor;
+    } while (after);
+    return out;
+  }
 
   async signalsByAccount(
     today: string,

@@ -18,6 +18,7 @@ import {
   type Page,
   pageLimit,
   type SystemCompany,
+  type SystemPerson,
   snippetOf,
   type TicketPriority,
   type TicketQuery,
@@ -236,6 +237,26 @@ export class ZendeskSupport implements SupportPort {
           name: o.name,
           domain: o.domain_names?.[0] ?? null,
           crmRef: o.external_id || null,
+        });
+      after = page.nextCursor;
+    } while (after);
+    return out;
+  }
+
+  /** Every end user, 100 a page: `external_id` (where teams keep the CRM contact id), email and organization. */
+  async identityPeople(): Promise<SystemPerson[]> {
+    const out: SystemPerson[] = [];
+    let after: string | undefined;
+    do {
+      const { value: page } = await this.zd.listEndUsers({ after, limit: 100 });
+      for (const u of page.results)
+        out.push({
+          system: "zendesk",
+          externalId: String(u.id),
+          name: u.name ?? "",
+          email: u.email ?? null,
+          crmRef: u.external_id || null,
+          companyExternalId: u.organization_id ? String(u.organization_id) : null,
         });
       after = page.nextCursor;
     } while (after);

@@ -5,7 +5,14 @@ import {
   type HubSpotMarketingConnector,
 } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
-import { type CampaignQuery, decodeCursor, encodeCursor, type Page, pageLimit } from "@revops/sandbox";
+import {
+  type CampaignQuery,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  pageLimit,
+  type SystemCompany,
+} from "@revops/sandbox";
 import type {
   CampaignFields,
   CampaignOutcome,
@@ -31,6 +38,7 @@ import type {
   WriteOrigin,
 } from "../../ports";
 import { HUBSPOT_CAMPAIGN_LIMITS, HubSpotCampaigns } from "./campaigns";
+import { hubspotCompanies } from "./companies";
 import { translated } from "./errors";
 import { HUBSPOT_HANDOFF_NOTE, HubSpotHandoff } from "./handoff";
 import { HubSpotListMembers } from "./lists";
@@ -126,6 +134,11 @@ export class HubSpotMarketing implements MarketingPort {
     this.handoff = new HubSpotHandoff(hs);
     this.segments = new HubSpotSegments(hs);
     this.campaignRecords = new HubSpotCampaigns(hs, today);
+  }
+
+  /** HubSpot's companies for the suite's identity graph beside a Salesforce CRM. */
+  identityCompanies(): Promise<SystemCompany[]> {
+    return translated(() => hubspotCompanies(this.hs));
   }
 
   getCampaign(id: string): Promise<CampaignRecord | undefined> {

@@ -6,6 +6,7 @@ import { isVendorError } from "@revops/resilience";
 import type {
   BulkType,
   IdentityAccount,
+  IdentityContact,
   MeetingLog,
   MeetingLogWrite,
   RecordFields,
@@ -253,6 +254,23 @@ export class SalesforceCrm implements CrmPort {
   async identityAccounts(): Promise<IdentityAccount[]> {
     const rows = await this.soql("Id, Name, Website", "Account", [], "Id ASC", new FreshnessTracker(VENDOR));
     return rows.map((r) => ({ id: r.Id, name: str(r.Name), domain: r.Website ? str(r.Website) : null }));
+  }
+
+  /** Every Contact with an Account: Id, AccountId, Name and Email (paged by queryMore inside the read). */
+  async identityContacts(): Promise<IdentityContact[]> {
+    const rows = await this.soql(
+      "Id, AccountId, Name, Email",
+      "Contact",
+      ["AccountId != null"],
+      "Id ASC",
+      new FreshnessTracker(VENDOR),
+    );
+    return rows.map((r) => ({
+      id: r.Id,
+      accountId: str(r.AccountId),
+      name: str(r.Name),
+      email: r.Email ? str(r.Email) : null,
+    }));
   }
 
   /**
