@@ -111,6 +111,8 @@ export interface SupportPort {
    * stored it): the suite's identity graph links them to CRM accounts. Vendors only; the sandbox plants its own.
    */
   identityCompanies?(): Promise<SystemCompany[]>;
+  /** The usage analytics' companies (Mixpanel group profiles) for the same graph; vendors only. */
+  usageCompanies?(): Promise<SystemCompany[]>;
   /** Current customers' health signals, today's or (`asOf`) as they stood on a past day. */
   accountSignals(q?: SignalsQuery): Promise<AccountSignals[]>;
   listTickets(q: TicketQuery): Promise<Page<TicketRow>>;

@@ -52,15 +52,16 @@ describe("customer-success support configuration", () => {
     });
   });
 
+  const all = (env: Record<string, string>) => () =>
+    loadCsIntegrationsConfig({ REVOPS_ENV_FILE: "/nonexistent", ...env });
+  const MP = {
+    CS_USAGE: "mixpanel",
+    MIXPANEL_PROJECT_ID: "3141592",
+    MIXPANEL_SERVICE_ACCOUNT_USERNAME: "revops.sa",
+    MIXPANEL_SERVICE_ACCOUNT_SECRET: "s3cret",
+  };
+
   it("names the missing Mixpanel and Intercom variables and the fix", () => {
-    const all = (env: Record<string, string>) => () =>
-      loadCsIntegrationsConfig({ REVOPS_ENV_FILE: "/nonexistent", ...env });
-    const MP = {
-      CS_USAGE: "mixpanel",
-      MIXPANEL_PROJECT_ID: "3141592",
-      MIXPANEL_SERVICE_ACCOUNT_USERNAME: "revops.sa",
-      MIXPANEL_SERVICE_ACCOUNT_SECRET: "s3cret",
-    };
     expect(all({ CS_USAGE: "mixpanel" })).toThrow(/MIXPANEL_PROJECT_ID: is required when CS_USAGE=mixpanel/);
     expect(all({ ...MP, MIXPANEL_PROJECT_ID: "acme" })).toThrow(/MIXPANEL_PROJECT_ID.*numeric project id/);
     expect(all({ ...MP, MIXPANEL_SERVICE_ACCOUNT_SECRET: "" })).toThrow(
@@ -84,6 +85,27 @@ describe("customer-success support configuration", () => {
       staleMaxAgeMs: 3_600_000,
       allowInsecureTestBaseUrl: false,
     });
+  });
+
+  it("reads Mixpanel group profiles for the identity graph only with a numeric group key on a Mixpanel connection", () => {
+    const groups = (env: Record<string, string>) => {
+      const usage = all({ ...MP, ...env })().usage;
+      return usage.usage === "mixpanel" ? usage.groups : undefined;
+    };
+    expect(groups({})).toBeUndefined();
+    expect(groups({ MIXPANEL_DATA_GROUP_ID: "7" })).toEqual({ dataGroupId: "7", domainProperty: "domain" });
+    expect(
+      groups({
+        MIXPANEL_DATA_GROUP_ID: "7",
+        MIXPANEL_GROUP_DOMAIN_PROPERTY: "website",
+        MIXPANEL_GROUP_CRM_PROPERTY: "salesforce_id",
+      }),
+    ).toEqual({ dataGroupId: "7", domainProperty: "website", crmProperty: "salesforce_id" });
+    expect(all({ ...MP, MIXPANEL_DATA_GROUP_ID: "company" })).toThrow(/MIXPANEL_DATA_GROUP_ID.*Group Keys/);
+    expect(all({ ...MP, MIXPANEL_GROUP_CRM_PROPERTY: 'sf"id' })).toThrow(/MIXPANEL_GROUP_CRM_PROPERTY/);
+    expect(all({ MIXPANEL_DATA_GROUP_ID: "7" })).toThrow(
+      /MIXPANEL_DATA_GROUP_ID: is read only with CS_USAGE=mixpanel/,
+    );
   });
 
   it("points each vendor at its own fake only with the allow flag", () => {

@@ -122,11 +122,14 @@ export {
   type MixpanelSdk,
   mixpanelExportUrl,
   mixpanelIngestionUrl,
+  mixpanelQueryUrl,
 } from "./mixpanel/client";
 export {
   createMixpanelConnector,
   type ExportedEvent,
   type ExportQuery,
+  type GroupProfile,
+  type GroupProfilesQuery,
   type ImportEvent,
   type ImportResult,
   MIXPANEL_BATCH_SIZE,

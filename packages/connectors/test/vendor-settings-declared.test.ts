@@ -13,7 +13,13 @@ const documented = new Set(
 );
 
 /** Tuning a vendor's data, not connecting to it: the wizard leaves these to .env. */
-const TUNING = new Set(["MIXPANEL_ACCOUNT_PROPERTY", "MIXPANEL_USAGE_EVENTS"]);
+const TUNING = new Set([
+  "MIXPANEL_ACCOUNT_PROPERTY",
+  "MIXPANEL_USAGE_EVENTS",
+  "MIXPANEL_DATA_GROUP_ID",
+  "MIXPANEL_GROUP_DOMAIN_PROPERTY",
+  "MIXPANEL_GROUP_CRM_PROPERTY",
+]);
 
 describe("vendor settings declared once", () => {
   const declared = new Set(

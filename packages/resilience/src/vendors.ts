@@ -83,7 +83,11 @@ export const VENDOR_DEFAULTS: Record<KnownVendor, VendorDefaults> = {
   },
   mixpanel: {
     rate: { points: 60, durationMs: 60 * MINUTE },
-    buckets: { export: { points: 60, durationMs: 60 * MINUTE } },
+    buckets: {
+      export: { points: 60, durationMs: 60 * MINUTE },
+      // the Query API's own budget, kept when a connection's default bucket is set to /import's rate
+      query: { points: 60, durationMs: 60 * MINUTE },
+    },
     concurrency: 3,
     attemptTimeoutMs: 60_000,
     deadlineMs: 120_000,

@@ -149,7 +149,7 @@ describe("vendor table", () => {
     expect(unitsFor("gmail", "messages.send")).toBe(100);
     expect(unitsFor("hubspot", "contacts.get")).toBe(1);
     expect(bucketFor("mixpanel", "export.events")).toBe("export");
-    expect(bucketFor("mixpanel", "query.insights")).toBe("default");
+    expect(bucketFor("mixpanel", "query.insights")).toBe("query");
     expect(bucketFor("zendesk", "tickets.update")).toBe("tickets.update");
     expect(bucketFor("zendesk", "tickets.list")).toBe("default");
     expect(bucketFor("hubspot", "deals.search")).toBe("*.search");

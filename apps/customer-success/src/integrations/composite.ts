@@ -85,6 +85,11 @@ export class CompositeSupport implements SupportPort {
     return (await this.s.tickets.identityCompanies?.()) ?? [];
   }
 
+  /** Mixpanel's group profiles for the identity graph (none without MIXPANEL_DATA_GROUP_ID). */
+  async usageCompanies(): Promise<SystemCompany[]> {
+    return (await this.s.usage?.groups?.companies()) ?? [];
+  }
+
   searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]> {
     return this.s.book.searchAccounts(prefix, limit);
   }

@@ -5,6 +5,7 @@ import {
 } from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
 import { z } from "zod";
+import type { GroupSettings } from "./mixpanel/groups";
 
 const FIX = "Fix it in the environment or .env (see docs/integrations.md).";
 const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/i;
@@ -23,6 +24,18 @@ export const csIntegrationEnv = z.object({
     .regex(/^[^"\\]{1,255}$/, "must be an event property name without quotes or backslashes")
     .default("account_id"),
   MIXPANEL_USAGE_EVENTS: z.string().optional(),
+  MIXPANEL_DATA_GROUP_ID: z
+    .string()
+    .regex(/^\d+$/, "must be the numeric id of the group key (Project Settings → Group Keys)")
+    .optional(),
+  MIXPANEL_GROUP_DOMAIN_PROPERTY: z
+    .string()
+    .regex(/^[^"\\]{1,255}$/, "must be a group property name without quotes or backslashes")
+    .default("domain"),
+  MIXPANEL_GROUP_CRM_PROPERTY: z
+    .string()
+    .regex(/^[^"\\]{1,255}$/, "must be a group property name without quotes or backslashes")
+    .optional(),
   INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
   /** Set by `revops setup` after Intercom's consent: the vault entry of the token, and the OAuth app. */
   INTERCOM_OAUTH_CONNECTION: z.string().min(1).optional(),
@@ -198,14 +211,31 @@ export type CsUsageConfig =
       accountProperty: string;
       /** Events that count as usage; every event with the account property when absent. */
       events?: string[];
+      /** The group key whose profiles are customer companies, for the suite's identity graph. */
+      groups?: GroupSettings;
       staleMaxAgeMs: number;
       baseUrl?: string;
       testCa?: string;
       allowInsecureTestBaseUrl: boolean;
     };
 
+/** MIXPANEL_DATA_GROUP_ID and its properties: the group profiles the identity graph reads, when set. */
+function groupSettings(e: CsEnv): GroupSettings | undefined {
+  if (!e.MIXPANEL_DATA_GROUP_ID) return undefined;
+  return {
+    dataGroupId: e.MIXPANEL_DATA_GROUP_ID,
+    domainProperty: e.MIXPANEL_GROUP_DOMAIN_PROPERTY,
+    ...(e.MIXPANEL_GROUP_CRM_PROPERTY ? { crmProperty: e.MIXPANEL_GROUP_CRM_PROPERTY } : {}),
+  };
+}
+
 function usageConfig(e: CsEnv): CsUsageConfig {
-  if (e.CS_USAGE === "sandbox") return { usage: "sandbox" };
+  if (e.CS_USAGE === "sandbox") {
+    // never ignored silently: group profiles are read through the Mixpanel connection
+    if (e.MIXPANEL_DATA_GROUP_ID)
+      problem("MIXPANEL_DATA_GROUP_ID", "is read only with CS_USAGE=mixpanel: set both, or unset it.");
+    return { usage: "sandbox" };
+  }
   const why = (what: string) => `is required when CS_USAGE=mixpanel: ${what}`;
   const projectId = required(
     e.MIXPANEL_PROJECT_ID,
@@ -232,6 +262,7 @@ function usageConfig(e: CsEnv): CsUsageConfig {
     );
   }
   const test = testVendor(e, "mixpanel");
+  const groups = groupSettings(e);
   return {
     usage: "mixpanel",
     connectionId: "cs-mixpanel",
@@ -241,6 +272,7 @@ function usageConfig(e: CsEnv): CsUsageConfig {
     region: e.MIXPANEL_REGION,
     accountProperty: e.MIXPANEL_ACCOUNT_PROPERTY,
     ...(events?.length ? { events } : {}),
+    ...(groups ? { groups } : {}),
     staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
     ...test,
   };

@@ -13,6 +13,7 @@ import type { CsConversationsConfig, CsEmailConfig, CsSupportConfig, CsUsageConf
 import { IntercomFeedback } from "./intercom/feedback";
 import { intercomDeliverer } from "./intercom/messages";
 import type { Deliverer } from "./messages";
+import { MixpanelGroups } from "./mixpanel/groups";
 import { MixpanelUsage } from "./mixpanel/usage";
 import { sendgridDeliverer } from "./sendgrid/messages";
 import { ZendeskSupport } from "./zendesk/support";
@@ -66,10 +67,14 @@ export async function vendorUsage(
     },
     await connectorSetup(rt, { staleMaxAgeMs: config.staleMaxAgeMs }),
   );
-  return new MixpanelUsage(mp, {
-    accountProperty: config.accountProperty,
-    ...(config.events ? { events: config.events } : {}),
-  });
+  return new MixpanelUsage(
+    mp,
+    {
+      accountProperty: config.accountProperty,
+      ...(config.events ? { events: config.events } : {}),
+    },
+    config.groups && new MixpanelGroups(mp, config.groups),
+  );
 }
 
 const INTERCOM_REGION_URL = {

@@ -68,7 +68,11 @@ export function customerPorts(
       const sandbox = await sandboxDatabase(rt);
       return { accounts: await sandboxCrmCompanies(sandbox), records: await sandboxSystemCompanies(sandbox) };
     }
-    const records = (await (await cs()).support.identityCompanies?.()) ?? [];
+    const { support } = await cs();
+    const records = [
+      ...((await support.identityCompanies?.()) ?? []),
+      ...((await support.usageCompanies?.()) ?? []),
+    ];
     return { accounts: await s.crm.identityAccounts(), records };
   };
   const rebuild = async (): Promise<RebuildStats> => {

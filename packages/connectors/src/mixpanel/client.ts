@@ -21,7 +21,10 @@ export type MixpanelRegion = "us" | "eu" | "in";
 
 export type MixpanelConnection = Omit<ConnectionConfig<MixpanelCredentials>, "vendor"> & {
   vendor: "mixpanel";
-  /** Data residency: api(-eu|-in).mixpanel.com for ingestion, data(-eu|-in).mixpanel.com for export. */
+  /**
+   * Data residency: api(-eu|-in).mixpanel.com for ingestion, data(-eu|-in).mixpanel.com for export,
+   * (eu.|in.)mixpanel.com for the Query API.
+   */
   region?: MixpanelRegion;
   /** Test-only (with allowInsecureTestBaseUrl): the PEM of the fake's self-signed certificate to trust. */
   testCa?: string;
@@ -32,7 +35,12 @@ export const mixpanelIngestionUrl = (region: MixpanelRegion = "us") =>
   `https://api${SUFFIX[region]}.mixpanel.com`;
 export const mixpanelExportUrl = (region: MixpanelRegion = "us") =>
   `https://data${SUFFIX[region]}.mixpanel.com`;
+export const mixpanelQueryUrl = (region: MixpanelRegion = "us") =>
+  `https://${region === "us" ? "" : `${region}.`}mixpanel.com`;
 export const MIXPANEL_HOSTS = [
+  "mixpanel.com",
+  "eu.mixpanel.com",
+  "in.mixpanel.com",
   "api.mixpanel.com",
   "api-eu.mixpanel.com",
   "api-in.mixpanel.com",
@@ -51,9 +59,12 @@ export interface MixpanelSdk {
   client: Mixpanel.Mixpanel;
   ingestionUrl: URL;
   exportUrl: URL;
+  queryUrl: URL;
   limiter: VendorLimiter;
   /** One export request, fetch-shaped: one HTTP exchange with the attempt's signal, non-2xx thrown. */
   fetchExport(path: string, query: Record<string, string>): Promise<Response>;
+  /** One Query API request (`POST /api/query/…`, form-encoded), the same way; the body parsed as JSON. */
+  postQuery(path: string, query: Record<string, string>, form: Record<string, string>): Promise<unknown>;
 }
 
 interface SendOptions {
@@ -100,7 +111,8 @@ export async function createMixpanelSdk(
   const { credentials } = connection;
   const ingestionUrl = await checkUrl(connection, mixpanelIngestionUrl(connection.region), setup);
   const exportUrl = await checkUrl(connection, mixpanelExportUrl(connection.region), setup);
-  if (ingestionUrl.protocol !== "https:" || exportUrl.protocol !== "https:") {
+  const queryUrl = await checkUrl(connection, mixpanelQueryUrl(connection.region), setup);
+  if ([ingestionUrl, exportUrl, queryUrl].some((u) => u.protocol !== "https:")) {
     throw new UnsafeUrlError(
       connection.baseUrl ?? "",
       "Mixpanel service-account credentials are only ever sent over https (the fakes serve https too)",
@@ -172,30 +184,50 @@ export async function createMixpanelSdk(
   const limiter =
     setup.limiter ??
     createVendorLimiter("mixpanel", { connection: connection.id, rate: MIXPANEL_IMPORT_RATE });
+  /** One HTTP exchange inside the current attempt (its abort signal), redirects refused, non-2xx thrown. */
+  async function exchange(
+    base: URL,
+    path: string,
+    query: Record<string, string>,
+    init: { method: string; headers: Record<string, string>; body?: string },
+  ): Promise<OnceResponse> {
+    const ctx = attemptContext.getStore();
+    if (!ctx)
+      throw new Error("Mixpanel request made outside the resilience policy; use the connector's operations.");
+    const url = new URL(`${base.pathname.replace(/\/$/, "")}${path}`, base.origin);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    return refuseRedirect(
+      await requestOnce({
+        url,
+        ...init,
+        headers: { authorization, ...init.headers },
+        agent,
+        signal: ctx.signal,
+      }),
+    );
+  }
+
   return {
     runtime: createRuntime("mixpanel", connection.id, { ...setup, limiter }),
     client,
     ingestionUrl,
     exportUrl,
+    queryUrl,
     limiter,
     async fetchExport(path, query) {
-      const ctx = attemptContext.getStore();
-      if (!ctx)
-        throw new Error(
-          "Mixpanel request made outside the resilience policy; use the connector's operations.",
-        );
-      const url = new URL(`${exportUrl.pathname.replace(/\/$/, "")}${path}`, exportUrl.origin);
-      for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-      const res = refuseRedirect(
-        await requestOnce({
-          url,
-          method: "GET",
-          headers: { authorization, accept: "text/plain" },
-          agent,
-          signal: ctx.signal,
-        }),
-      );
+      const res = await exchange(exportUrl, path, query, {
+        method: "GET",
+        headers: { accept: "text/plain" },
+      });
       return new Response(res.body, { status: res.status, headers: res.headers });
+    },
+    async postQuery(path, query, form) {
+      const res = await exchange(queryUrl, path, query, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams(form).toString(),
+      });
+      return JSON.parse(res.body) as unknown;
     },
   };
 }

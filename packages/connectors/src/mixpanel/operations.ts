@@ -35,6 +35,26 @@ export interface ExportQuery {
   limit?: number;
 }
 
+/** A group profile: the group key's value (`$distinct_id`) and the properties asked for. */
+export interface GroupProfile {
+  key: string;
+  properties: Record<string, unknown>;
+}
+
+export interface GroupProfilesQuery {
+  /** The group key's id (Project Settings → Group Keys). */
+  dataGroupId: string;
+  /** Only these properties (Mixpanel answers much faster); every property when absent. */
+  properties?: string[];
+}
+
+interface EngagePage {
+  page: number;
+  page_size: number;
+  session_id: string;
+  results: { $distinct_id: string | number; $properties?: Record<string, unknown> }[];
+}
+
 /** Mixpanel's own cap on `limit` for one export. */
 export const MIXPANEL_EXPORT_MAX_EVENTS = 100_000;
 
@@ -52,6 +72,11 @@ export interface MixpanelConnector {
     input: ExportQuery,
     summary: { name: string; summarize: (events: ExportedEvent[], truncated: boolean) => T },
   ): Promise<MaybeStale<T>>;
+  /**
+   * Every profile of a group key through the Query API's `POST /api/query/engage`, a page (1,000) per request
+   * on the first page's session_id; each page counts against the Query API's 60 an hour.
+   */
+  groupProfiles(input: GroupProfilesQuery): Promise<MaybeStale<GroupProfile[]>>;
 }
 
 /** The client's own batch size (it sends bigger lists as concurrent requests, which the policy forbids). */
@@ -118,6 +143,38 @@ export async function createMixpanelConnector(
     return value;
   }
 
+  async function fetchGroupProfiles({
+    dataGroupId,
+    properties,
+  }: GroupProfilesQuery): Promise<GroupProfile[]> {
+    const out: GroupProfile[] = [];
+    const form = {
+      data_group_id: dataGroupId,
+      ...(properties ? { output_properties: JSON.stringify(properties) } : {}),
+    };
+    let session: string | undefined;
+    for (let page = 0; ; page++) {
+      const paging: Record<string, string> = session ? { session_id: session, page: String(page) } : {};
+      const { value } = await runtime.attempt(
+        "query.engage",
+        async () =>
+          (await sdk.postQuery(
+            "/api/query/engage",
+            { project_id: connection.credentials.projectId },
+            {
+              ...form,
+              ...paging,
+            },
+          )) as EngagePage,
+      );
+      for (const r of value.results)
+        out.push({ key: String(r.$distinct_id), properties: r.$properties ?? {} });
+      session = value.session_id;
+      // a short page is the last one
+      if (value.results.length < value.page_size) return out;
+    }
+  }
+
   return {
     sdk,
     async importEvents(events, { idempotencyKey }) {
@@ -157,5 +214,9 @@ export async function createMixpanelConnector(
         const events = await fetchExport(input);
         return summarize(events, input.limit !== undefined && events.length >= input.limit);
       }),
+    groupProfiles: (input) =>
+      runtime.read(`groups:${input.dataGroupId}:${input.properties?.join(",") ?? ""}`, () =>
+        fetchGroupProfiles(input),
+      ),
   };
 }

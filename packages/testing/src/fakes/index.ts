@@ -85,6 +85,7 @@ export {
   type RunningMixpanelFake,
   startMixpanelFake,
 } from "./mixpanel";
+export { ENGAGE_PAGE_SIZE, type MixpanelGroupProfile } from "./mixpanel-engage";
 export {
   accessExpired,
   type OAuthApp,

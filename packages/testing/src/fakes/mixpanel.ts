@@ -1,8 +1,9 @@
 /**
- * Mixpanel fake: ingestion `POST /import` (strict mode, service-account Basic auth, `$insert_id` de-duplication)
- * and the raw export `GET /api/2.0/export` (JSONL; `event`, `limit` and `where` of the form
- * `defined(properties["…"])`). Requests and answers are checked against
- * ../shared/vendor-specs/mixpanel/ingestion.openapi.yaml and export.openapi.yaml.
+ * Mixpanel fake: ingestion `POST /import` (strict mode, service-account Basic auth, `$insert_id` de-duplication),
+ * the raw export `GET /api/2.0/export` (JSONL; `event`, `limit` and `where` of the form
+ * `defined(properties["…"])`) and group profiles through `POST /api/query/engage` (mixpanel-engage.ts).
+ * Requests and answers are checked against ../shared/vendor-specs/mixpanel/ingestion.openapi.yaml,
+ * export.openapi.yaml and query.openapi.yaml.
  *
  * It listens on https (a self-signed certificate, MIXPANEL_FAKE_CA) because the mixpanel client refuses to send
  * service-account credentials over anything else: a TLS front on 127.0.0.1 forwards each connection to the
@@ -16,6 +17,14 @@ import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import { parse as parseYaml } from "yaml";
 import { type ContractChecker, contractChecker } from "./contract";
 import { type FakeRequest, json, type Reply, type RunningFake, startFake } from "./http-fake";
+import {
+  ENGAGE_DISTINCT_ID_GAP,
+  type EngageState,
+  engageFormTyped,
+  engageQuery,
+  engageState,
+  type MixpanelGroupProfile,
+} from "./mixpanel-engage";
 import { MIXPANEL_FAKE_CA, MIXPANEL_FAKE_KEY } from "./mixpanel-tls";
 import { VENDOR_SPECS_DIR } from "./sendgrid";
 
@@ -34,22 +43,27 @@ export interface MixpanelState {
   events: MixpanelEvent[];
   /** Every row received by /import, duplicates included. */
   received: number;
+  /** Group profiles served by the Query API's engage endpoint. */
+  engage: EngageState;
 }
 
 export interface MixpanelSeed {
   projectId?: string;
   serviceAccount?: { username: string; secret: string };
   events?: MixpanelEvent[];
+  /** Group profiles per data group id. */
+  groups?: Record<string, MixpanelGroupProfile[]>;
 }
 
 export const MIXPANEL_SPEC_FILES = [
   join(VENDOR_SPECS_DIR, "mixpanel", "ingestion.openapi.yaml"),
   join(VENDOR_SPECS_DIR, "mixpanel", "export.openapi.yaml"),
+  join(VENDOR_SPECS_DIR, "mixpanel", "query.openapi.yaml"),
 ] as const;
 
 /**
- * The export document's server is `https://data.mixpanel.com/api/2.0`, so its paths are relative to /api/2.0;
- * the copy spells the prefix out so both documents route on one fake. The spec files are never modified.
+ * The export and query documents' servers end in /api/2.0 and /api/query, so their paths are relative to those;
+ * the copies spell the prefixes out so all documents route on one fake. The spec files are never modified.
  */
 function withServerPath(doc: Record<string, unknown>): Record<string, unknown> {
   const server = (doc.servers as { url: string }[] | undefined)?.[0]?.url ?? "";
@@ -76,7 +90,8 @@ export function mixpanelContract(): ContractChecker {
     writeFileSync(copy, JSON.stringify(withServerPath(parseYaml(readFileSync(file, "utf8")))));
     return copy;
   });
-  checker = contractChecker(copies);
+  const base = contractChecker(copies, { knownGaps: [ENGAGE_DISTINCT_ID_GAP] });
+  checker = { ...base, checkRequest: (req) => base.checkRequest(engageFormTyped(req)) };
   return checker;
 }
 
@@ -146,6 +161,7 @@ export function mixpanelState(seed: MixpanelSeed = {}): MixpanelState {
     serviceAccount: seed.serviceAccount ?? { username: "revops.sa", secret: "sa-secret" },
     events: [...(seed.events ?? [])],
     received: 0,
+    engage: engageState(seed.groups),
   };
 }
 
@@ -193,6 +209,8 @@ export async function startMixpanelFake(seed: MixpanelSeed = {}): Promise<Runnin
         if (!basicOk(state, req)) return mpError(401, "Invalid credentials", "Unauthorized");
         if (req.method === "POST" && req.path === "/import") return importEvents(state, req);
         if (req.method === "GET" && req.path === "/api/2.0/export") return exportEvents(state, req);
+        if (req.method === "POST" && req.path === "/api/query/engage")
+          return engageQuery(state.engage, req, state.projectId);
         return mpError(404, "not found", "Not Found");
       },
       unauthorized: () => mpError(401, "Invalid credentials", "Unauthorized"),

@@ -7,6 +7,7 @@ import {
 } from "@revops/connectors";
 import { VendorError } from "@revops/resilience";
 import { addDays, dayOfUnix } from "../days";
+import type { MixpanelGroups } from "./groups";
 
 /** What Mixpanel adds to an account's health signals (the sandbox's AccountSignals usage fields). */
 export interface UsageSignals {
@@ -64,6 +65,8 @@ export class MixpanelUsage {
   constructor(
     private readonly mp: MixpanelConnector,
     private readonly opts: { accountProperty: string; events?: string[] },
+    /** The group profiles of the same connection, when MIXPANEL_DATA_GROUP_ID names a group key. */
+    readonly groups?: MixpanelGroups,
   ) {}
 
   async usageByAccount(today: string): Promise<WithFreshness<{ byAccount: UsageByAccount }>> {
