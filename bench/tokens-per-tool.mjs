@@ -1,5 +1,7 @@
 // Prints each tool's model-visible tokens (name + description + input schema, o200k) for one server, largest first.
 // Usage: node bench/tokens-per-tool.mjs [sales|marketing|customer-success|suite] [--default: default toolsets only]
+//   [--env VARIABLE=value …: settings for the server, e.g. HUBSPOT_ACCESS_TOKEN__EU=x to see the `connection`
+//   argument on the tools whose ports that named connection configures]
 //   [--results: also each read-only tool's documented example (docs/tools), called on the sandbox without its
 //   limit, i.e. the default page a model gets: tokens of structuredContent and of the text rendering]
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -10,6 +12,9 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 
 const server = process.argv[2] ?? "suite";
+const settings = Object.fromEntries(
+  process.argv.flatMap((a, i) => (process.argv[i - 1] === "--env" ? [a.split(/=(.*)/s, 2)] : [])),
+);
 const root = new URL("..", import.meta.url).pathname;
 const transport = new StdioClientTransport({
   command: process.execPath,
@@ -21,6 +26,7 @@ const transport = new StdioClientTransport({
     PATH: process.env.PATH,
     REVOPS_DATA_DIR: mkdtempSync(join(tmpdir(), "revops-tokens-")),
     LOG_LEVEL: "warn",
+    ...settings,
   },
 });
 const client = new Client({ name: "tokens", version: "1" });
@@ -61,8 +67,9 @@ const rows = tools
   .sort((a, b) => b.tokens - a.tokens);
 for (const r of rows) console.log(`${String(r.tokens).padStart(5)}  ${r.name}`);
 const total = rows.reduce((t, r) => t + r.tokens, 0);
+const named = tools.filter((t) => !appOnly(t) && t.inputSchema.properties?.connection).length;
 console.log(
-  `${rows.length} tools, ${total} tokens, avg ${(total / rows.length).toFixed(1)}, max ${rows[0]?.tokens}`,
+  `${rows.length} tools, ${total} tokens, avg ${(total / rows.length).toFixed(1)}, max ${rows[0]?.tokens}; ${named} take connection`,
 );
 if (results.length) {
   console.log(

@@ -12,6 +12,7 @@ import {
 } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import { csIntegrationEnv, loadCsIntegrationsConfig } from "./integrations/config";
+import { csConnections } from "./integrations/connections";
 import { utcDay } from "./integrations/days";
 import { csMessaging } from "./integrations/messaging-setup";
 import type { CsPorts } from "./ports";
@@ -151,6 +152,7 @@ export function createCustomerSuccessServer(opts: CsServerOptions = {}) {
     resources: [accountHealthResource],
     prompts: [churnReviewPrompt],
     ports: (rt) => csPorts(rt, now),
+    connections: csConnections,
     // the survey answer page survey_send links to, over HTTP
     pages: surveyRoute,
     // the sandbox's churn model and renewal book, trained and read before the first call asks

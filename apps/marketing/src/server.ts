@@ -25,6 +25,7 @@ import {
   loadMarketingSourceConfig,
   marketingIntegrationEnv,
 } from "./integrations/config";
+import { marketingConnections } from "./integrations/connections";
 import { loadApprovedClaims, loadPersonas } from "./integrations/content-config";
 import { emailUnavailable } from "./integrations/email-unavailable";
 import { SqlMarketingSettings } from "./integrations/settings-store";
@@ -144,5 +145,6 @@ export function createMarketingServer() {
     resources: [campaignResource, brandGuideResource, personasResource, claimsResource],
     prompts: [budgetPlanPrompt],
     ports: marketingPorts,
+    connections: marketingConnections,
   });
 }

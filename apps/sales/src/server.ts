@@ -17,6 +17,7 @@ import {
   loadSalesEnrichmentConfig,
   salesIntegrationEnv,
 } from "./integrations/config";
+import { salesConnections } from "./integrations/connections";
 import { SandboxAccountWrite, SandboxProspecting } from "./integrations/sandbox/prospecting";
 import type { EnrichmentPort, SalesPorts } from "./ports";
 import type { ProspectingPort } from "./ports-prospecting";
@@ -123,6 +124,7 @@ export function createSalesServer() {
     resources: [accountResource, ownersResource],
     prompts: [quarterReviewPrompt],
     ports: salesPorts,
+    connections: salesConnections,
     // this quarter's forecast reads the whole stage history: done before the first call asks, on the sandbox only
     warm: async (ports) => {
       if (ports.source === "sandbox") await forecastOf(ports);

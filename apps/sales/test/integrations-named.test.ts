@@ -58,7 +58,8 @@ describe("named connections per tool call", () => {
   it("answers an unknown or misconfigured name with what to do", async () => {
     const unknown = await s.call("deals_list", { connection: "apac" });
     expect(unknown.isError).toBe(true);
-    expect(unknown.text).toContain('There is no connection named "apac": broken, eu.');
+    expect(unknown.text).toContain("connection:");
+    expect(unknown.text).toContain('"broken"|"eu"');
     const broken = await s.call("deals_list", { connection: "broken" });
     expect(broken.isError).toBe(true);
     expect(broken.text).toContain('Connection "broken" is misconfigured');
@@ -66,5 +67,15 @@ describe("named connections per tool call", () => {
     const invalid = await s.call("deals_list", { connection: "EU!" });
     expect(invalid.isError).toBe(true);
     expect(invalid.text).toContain("connection");
+  });
+
+  it("lists the argument only on tools whose ports the named connections configure", async () => {
+    const { tools } = await s.client.listTools();
+    const withConnection = tools.filter((t) => "connection" in (t.inputSchema.properties ?? {}));
+    expect(withConnection.map((t) => t.name)).toContain("deals_list");
+    // lists the names a caller can pass
+    expect(tools.find((t) => t.name === "deals_list")?.inputSchema.properties?.connection).toMatchObject({
+      enum: ["broken", "eu"],
+    });
   });
 });

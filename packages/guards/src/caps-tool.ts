@@ -28,6 +28,8 @@ export const capsUpdateTool = defineTool({
     "Sets the spending cap per call, per campaign, per UTC day or per UTC month. A human confirms the new amount.",
   toolset: capsToolset.name,
   scopes: ["marketing:spend"],
+  // the caps are the suite's own settings, the same on every connection
+  ports: [],
   annotations: annotations.setting,
   input: z.object({
     scope: z.enum(CAP_SCOPES),

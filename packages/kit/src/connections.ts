@@ -1,16 +1,9 @@
-import { z } from "zod";
 import { ConfigError, envWithFile } from "./config";
 import { ToolError, userError } from "./errors";
 
 /** `HUBSPOT_ACCESS_TOKEN__EU` is variable HUBSPOT_ACCESS_TOKEN of the named connection "eu". */
 export const CONNECTION_SEPARATOR = "__";
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
-
-/** The optional `connection` argument of every tool that reads a vendor. */
-export const ConnectionSchema = z
-  .string()
-  .regex(NAME)
-  .describe("Named connection (set up with <VARIABLE>__<NAME> settings); omit for the default one");
 
 type Env = Record<string, string | undefined>;
 
@@ -19,14 +12,6 @@ export interface NamedEnvironments {
   names: string[];
   /** The environment as the named connection sees it: its own variables laid over the default ones. */
   env(name: string): Env;
-}
-
-/** Whether the environment names any connection (`HUBSPOT_ACCESS_TOKEN__EU=…`), whatever the app. */
-export function hasNamedConnections(env: Env): boolean {
-  return Object.entries(env).some(
-    ([key, value]) =>
-      value !== undefined && value !== "" && /^[A-Z][A-Z0-9_]*[A-Z0-9]__[A-Za-z][A-Za-z0-9_-]*$/.test(key),
-  );
 }
 
 /** Finds the named connections among an app's variables (those with a `__<NAME>` suffix). */

@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: tools of every input/output type share one list, so the defaults are erased to any
 /// <reference path="./view-module.d.ts" />
+
 import type { z } from "zod";
 import type { Logger } from "./logger";
+import type { PortVariables } from "./tool-connections";
 
 /** Who is calling and what they may do. */
 export interface Principal {
@@ -130,6 +132,11 @@ export interface ToolDefinition<I = any, O = any, P = any> {
   input: z.ZodType<I>;
   output: z.ZodType<O>;
   guard?: GuardSpec<I, P>;
+  /**
+   * The app ports it reads or writes (declared in the module's `connections`): where one has named connections,
+   * the kit adds a `connection` argument and hands the handler that connection's ports.
+   */
+  ports?: readonly (keyof P & string)[];
   handler: (args: { input: I; ctx: ToolContext<P> }) => Promise<O> | O;
   /** The handler returns a complete CallToolResult (images, audio, resources); only protocol fixtures need this. */
   raw?: boolean;
@@ -282,6 +289,8 @@ export interface ServerModule<P = any> {
   resources: ResourceDefinition<P>[];
   prompts: PromptDefinition<P>[];
   ports: (rt: Runtime) => Promise<P>;
+  /** Per port, the settings it reads: how the kit knows which ports a named connection (`X__EU`) configures. */
+  connections?: PortVariables;
   /**
    * What the first calls would otherwise pay for (whole-history reads, model training), computed in the background
    * once the ports are ready. It decides itself whether to run: a vendor is never called unasked.

@@ -19,7 +19,6 @@ export {
 } from "./config";
 export {
   CONNECTION_SEPARATOR,
-  ConnectionSchema,
   connectionResolver,
   type NamedEnvironments,
   nameConnection,
@@ -78,5 +77,11 @@ export {
 } from "./schema";
 export { renderCompact, shapeResult } from "./shape";
 export { TASKS_EXTENSION_ID } from "./tasks/runner";
+export {
+  type PortVariables,
+  portDeclarationProblems,
+  portVariables,
+  toolConnectionNames,
+} from "./tool-connections";
 export { fenceUntrusted, isOutsideText, plainOutsideFields, untrustedName, untrustedText } from "./untrusted";
 export { rendersViews, VIEW_EXTENSION_ID, VIEW_MIME_TYPE, viewToolMeta } from "./views";

@@ -16,7 +16,6 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { envWithFile } from "./config";
-import { hasNamedConnections } from "./connections";
 import {
   appOnly,
   guardKindLabel,
@@ -61,6 +60,7 @@ import type { KitRuntime } from "./runtime";
 import { modelInputSchema, toJsonSchema } from "./schema";
 import { shapeResult } from "./shape";
 import { type CreateTaskResult, TASKS_EXTENSION_ID, type TaskOptions, TaskRunner } from "./tasks/runner";
+import { withToolConnections } from "./tool-connections";
 import { VIEW_EXTENSION_ID, viewToolMeta } from "./views";
 
 /** A JSON-RPC error with our message as is (McpError would prefix "MCP error -32602:" twice on the client). */
@@ -87,8 +87,6 @@ const isModern = (server: Server): boolean =>
 
 export interface KitOptions {
   modules: ServerModule[];
-  /** Whether named connections exist (default: any `<VARIABLE>__<NAME>` in the environment or .env). */
-  namedConnections?: boolean;
   /** Prefix tool and prompt names with the module name (the suite). */
   namespace?: boolean;
   /** Name, version and instructions announced at initialize (defaults: the single module's). */
@@ -119,8 +117,6 @@ export class KitApp {
   private toolIndex: ToolIndex | undefined;
   private readonly toolByName: Map<string, ToolEntry>;
   private readonly pipeline: (call: ToolCall) => Promise<import("./pipeline").ToolOutcome>;
-  /** Whether any `<VARIABLE>__<NAME>` setting exists: only then do tools list their `connection` argument. */
-  private readonly namedConnections: boolean;
   /** Rate limit and audit for resources/read and prompts/get: reading customer data is on the record too. */
   private readonly accessStages: Middleware[];
   private readonly metrics: CallMetrics;
@@ -137,7 +133,8 @@ export class KitApp {
     const first = modules[0];
     if (!first) throw new Error("KitApp needs at least one module");
     this.runtime = opts.runtime;
-    this.registry = buildRegistry(modules, opts.namespace ?? false);
+    // a tool gets its `connection` argument where a port it declares has named connections
+    this.registry = withToolConnections(buildRegistry(modules, opts.namespace ?? false), envWithFile());
     const cfg = opts.runtime.config;
     this.discovery = opts.discovery?.mode ?? cfg.REVOPS_TOOL_DISCOVERY ?? "all";
     const selection = opts.selection ?? {};
@@ -173,7 +170,6 @@ export class KitApp {
     const limit = opts.hooks?.limit ?? rateLimit(opts.runtime.kv, cfg.RATE_LIMIT_PER_MINUTE);
     this.pipeline = buildPipeline(opts.hooks ?? {}, limit);
     this.accessStages = [limit, ...(opts.hooks?.audit ? [opts.hooks.audit] : [])];
-    this.namedConnections = opts.namedConnections ?? hasNamedConnections(envWithFile());
     this.metrics = opts.metrics ?? noMetrics;
     const info = opts.info ?? {
       name: first.name,
@@ -436,10 +432,7 @@ export class KitApp {
       title: d.title,
       description: d.description,
       inputSchema:
-        d.listedInputSchema ??
-        (modelInputSchema(toJsonSchema(d.input, "input"), {
-          namedConnections: this.namedConnections,
-        }) as { type: "object" }),
+        d.listedInputSchema ?? (modelInputSchema(toJsonSchema(d.input, "input")) as { type: "object" }),
       ...(!d.raw && { outputSchema: outputSchemaOf(d) }),
       annotations: { title: d.title, ...d.annotations },
       // Scopes and toolset travel with the tool so clients and generated docs can show them.

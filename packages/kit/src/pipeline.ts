@@ -3,6 +3,7 @@ import { plannedGuard, type ToolContext } from "./define";
 import { ToolError, toToolError } from "./errors";
 import type { ToolEntry } from "./registry";
 import { missingScopes } from "./registry";
+import { resolveConnection } from "./tool-connections";
 
 /** One tool call travelling through the pipeline. `input` is set by the validate stage. */
 export interface ToolCall {
@@ -160,6 +161,7 @@ export function buildPipeline(hooks: PipelineHooks, limit: Middleware) {
     validate,
     authorizeScopes,
     ...(hooks.authorize ? [hooks.authorize] : []),
+    resolveConnection,
     hooks.guard ?? refuseGuarded,
     ...(hooks.meter ? [hooks.meter] : []),
   ];

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { hasNamedConnections } from "./connections";
 import { defineServer, defineTool } from "./define";
 import { toToolError } from "./errors";
 import { buildRegistry, hasScopes, selectTools, type ToolEntry } from "./registry";
@@ -168,11 +167,10 @@ describe("the input schema the model reads", () => {
     .object({
       name: z.string().min(1).max(80).regex(/^\w+$/).describe("A name"),
       limit: z.number().int().min(1).max(100),
-      connection: z.string().optional(),
     })
     .strict();
-  it("drops what the server checks in code, and connection when no named connection exists", () => {
-    const listed = modelInputSchema(toJsonSchema(input, "input"), { namedConnections: false });
+  it("drops what the server checks in code", () => {
+    const listed = modelInputSchema(toJsonSchema(input, "input"));
     expect(listed).toEqual({
       type: "object",
       properties: {
@@ -181,8 +179,6 @@ describe("the input schema the model reads", () => {
       },
       required: ["name", "limit"],
     });
-    const named = modelInputSchema(toJsonSchema(input, "input"), { namedConnections: true });
-    expect(Object.keys(named.properties as object)).toContain("connection");
   });
   it("spells enums, nullable fields and capped lists the short way, and keeps fields named like keywords", () => {
     const shapes = z.object({
@@ -191,17 +187,11 @@ describe("the input schema the model reads", () => {
       tags: z.array(z.string()).max(20),
       pattern: z.string(),
     });
-    expect(modelInputSchema(toJsonSchema(shapes, "input"), { namedConnections: false }).properties).toEqual({
+    expect(modelInputSchema(toJsonSchema(shapes, "input")).properties).toEqual({
       status: { enum: ["open", "closed"] },
       owner: { type: ["string", "null"] },
       tags: { type: "array", items: { type: "string" } },
       pattern: { type: "string" },
     });
-  });
-  it("knows a named connection from a <VARIABLE>__<NAME> setting", () => {
-    expect(hasNamedConnections({ HUBSPOT_ACCESS_TOKEN__EU: "pat" })).toBe(true);
-    expect(hasNamedConnections({ HUBSPOT_ACCESS_TOKEN: "pat", __INTERNAL: "x", npm_config__x: "y" })).toBe(
-      false,
-    );
   });
 });

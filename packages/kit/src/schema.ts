@@ -72,10 +72,9 @@ const isBareType = (x: unknown): x is { type: string } =>
 
 /**
  * The input schema as the model reads it: validation-only keywords dropped (the server still enforces them and
- * names the field when one fails), the shortest equivalent spelling, and `connection` dropped when no named
- * connection is configured.
+ * names the field when one fails), and the shortest equivalent spelling.
  */
-export function modelInputSchema(schema: JsonObject, opts: { namedConnections: boolean }): JsonObject {
+export function modelInputSchema(schema: JsonObject): JsonObject {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (!v || typeof v !== "object") return v;
@@ -98,10 +97,5 @@ export function modelInputSchema(schema: JsonObject, opts: { namedConnections: b
     }
     return out;
   };
-  const compact = strip(schema) as JsonObject;
-  if (!opts.namedConnections && compact.properties && typeof compact.properties === "object") {
-    const { connection: _hidden, ...rest } = compact.properties as JsonObject;
-    compact.properties = rest;
-  }
-  return compact;
+  return strip(schema) as JsonObject;
 }

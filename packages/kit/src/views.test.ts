@@ -49,7 +49,7 @@ const module = (tools: ReturnType<typeof tool>[]): ServerModule =>
 function served(modules: ServerModule[]) {
   const config = baseConfigSchema.parse({ REVOPS_DATA_DIR: "/tmp/kit-views", RATE_LIMIT_PER_MINUTE: "0" });
   const runtime = new KitRuntime(config, createLogger("silent", "test"));
-  return { app: new KitApp({ modules, runtime, namedConnections: false }), runtime };
+  return { app: new KitApp({ modules, runtime }), runtime };
 }
 
 describe("a tool with an MCP Apps view", () => {
@@ -162,7 +162,6 @@ describe("an app-only tool (MCP Apps visibility)", () => {
     const app = new KitApp({
       modules: [mod([tool("count_a", chart), appTool(chart)])],
       runtime,
-      namedConnections: false,
       discovery: { mode: "search", core: [] },
     });
     expect(app.listedNames?.has("act_chart")).toBe(true);

@@ -6,6 +6,7 @@ import {
   KitApp,
   KitRuntime,
   plainOutsideFields,
+  portDeclarationProblems,
   type ServerModule,
 } from "@revops/kit";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
@@ -61,6 +62,10 @@ export function describeRegistryContract(modules: ServerModule[], snapDir: strin
         expect(registry.toolsets.map((s) => s.name)).toContain(t.toolset);
       },
     );
+
+    it("declares the ports each tool reads or writes, among the module's connections", () => {
+      expect(portDeclarationProblems(modules)).toEqual([]);
+    });
 
     it("types text from outside (subjects, bodies, comments) so the kit caps and fences it", () => {
       const plain = registry.tools.flatMap((t) =>

@@ -1,11 +1,4 @@
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  MoneySchema,
-  notFound,
-  untrustedText,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema, notFound, untrustedText } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { HEALTH_METHOD, healthScore, topDriver } from "../../domain/health";
@@ -37,8 +30,9 @@ export const qbrPrep = csTool({
     "A compact QBR brief for one customer: usage, outcomes, tickets, NPS, health and renewal, each sourced.",
   toolset: engagementToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
-  input: z.object({ account_id: AccountIdSchema, connection: ConnectionSchema.optional() }).strict(),
+  input: z.object({ account_id: AccountIdSchema }).strict(),
   output: z.object({
     account_id: z.string(),
     account_name: AccountNameSchema,
@@ -55,7 +49,7 @@ export const qbrPrep = csTool({
   }),
   example: { account_id: "acc_0064" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const [s] = await fromVendor(() => ports.support.accountSignals({ accountIds: [input.account_id] }));
     if (!s)

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import {
@@ -41,13 +41,13 @@ export const expansionSignals = csTool({
     "Customers ranked by expansion potential in dollars from seat utilisation, feature adoption and white space.",
   toolset: expansionToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       plan: z.string().max(30).optional(),
       owner: z.string().max(80).optional(),
       limit: z.number().int().min(1).max(100).default(6),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -81,7 +81,7 @@ export const expansionSignals = csTool({
   }),
   example: { limit: 5 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const [signals, use] = await Promise.all([
       fromVendor(() => ports.support.accountSignals()),

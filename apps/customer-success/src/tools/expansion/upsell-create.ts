@@ -65,6 +65,7 @@ export const upsellCreate = csTool({
   description: "Creates an expansion deal in the CRM from an account's expansion signal.",
   toolset: expansionToolset.name,
   scopes: ["cs:write"],
+  ports: ["support"],
   annotations: annotations.update,
   input,
   output: z.object({

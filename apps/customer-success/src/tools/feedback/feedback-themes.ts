@@ -1,11 +1,4 @@
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  IsoDateSchema,
-  untrustedText,
-  userError,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, IsoDateSchema, untrustedText, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import {
@@ -50,12 +43,12 @@ export const feedbackThemes = csTool({
   description: "Themes in NPS comments and ticket subjects: counts, ARR, detractor share, quotes.",
   toolset: feedbackToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       from: IsoDateSchema.optional().describe("Default: 90 days before to"),
       to: IsoDateSchema.optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -78,7 +71,7 @@ export const feedbackThemes = csTool({
   }),
   example: { from: "2026-01-01" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const to = input.to ?? today;
     const from = input.from ?? daysBefore(to, 90);

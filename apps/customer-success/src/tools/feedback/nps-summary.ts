@@ -1,11 +1,4 @@
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  IsoDateSchema,
-  untrustedText,
-  userError,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, IsoDateSchema, untrustedText, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { npsScore } from "../../domain/nps";
@@ -20,6 +13,7 @@ export const npsSummary = csTool({
     "Net Promoter Score for a date range or one account: promoters, passives, detractors, and the latest detractor comments.",
   toolset: feedbackToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
@@ -27,7 +21,6 @@ export const npsSummary = csTool({
       to: IsoDateSchema.optional(),
       account_id: AccountIdSchema.optional(),
       comments: z.number().int().min(0).max(20).default(5).describe("How many detractor comments to include"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -48,7 +41,7 @@ export const npsSummary = csTool({
   }),
   example: { from: "2026-01-01", comments: 2 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     if (input.from && input.to && input.from > input.to) {
       throw userError("from is after to.", { fields: ["from", "to"], hint: "Swap the two dates." });
     }

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema, notFound } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema, notFound } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { predict } from "../../domain/churn";
@@ -30,12 +30,12 @@ export const accountHealth = csTool({
   description: "One customer's health components, drivers, churn probability and monthly score history.",
   toolset: healthToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       account_id: AccountIdSchema,
       months: z.number().int().min(1).max(12).default(6).describe("History length"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -64,7 +64,7 @@ export const accountHealth = csTool({
   }),
   example: { account_id: "acc_0064", months: 3 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const [s] = await fromVendor(() => ports.support.accountSignals({ accountIds: [input.account_id] }));
     if (!s)

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { HEALTH_METHOD, healthScore, weightsLabel } from "../../domain/health";
@@ -14,6 +14,7 @@ export const accountsAtRisk = csTool({
     "Customer accounts ranked by churn risk from usage trend, seat adoption, support load and NPS, with the reasons for each.",
   toolset: healthToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
@@ -26,7 +27,6 @@ export const accountsAtRisk = csTool({
         .optional()
         .describe("Only accounts renewing within N days"),
       limit: z.number().int().min(1).max(100).default(12),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -48,7 +48,7 @@ export const accountsAtRisk = csTool({
   }),
   example: { min_risk: "high", limit: 5 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const signals = await fromVendor(() => ports.support.accountSignals());
     const weights = await activeHealthWeights(ports);

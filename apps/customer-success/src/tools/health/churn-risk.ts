@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { CHURN_MODEL, predict } from "../../domain/churn";
@@ -18,13 +18,13 @@ export const churnRisk = csTool({
     "Churn probability per upcoming renewal from a model trained on past renewals, ranked by ARR at risk, with top drivers and held-out accuracy.",
   toolset: healthToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       renewal_within_days: z.number().int().min(1).max(730).optional(),
       min_probability: z.number().min(0).max(1).optional(),
       limit: z.number().int().min(1).max(100).default(8),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -57,7 +57,7 @@ export const churnRisk = csTool({
   }),
   example: { renewal_within_days: 120, limit: 5 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const { model, history } = await modelFor(ports.support, today);
     const upcoming = await fromVendor(() => ports.support.upcomingRenewals());

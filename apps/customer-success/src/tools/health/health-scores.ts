@@ -1,7 +1,6 @@
 import {
   AnalyticsMetaSchema,
   annotations,
-  ConnectionSchema,
   CursorSchema,
   defineView,
   MoneySchema,
@@ -40,6 +39,7 @@ export const healthScores = csTool({
     "Every customer's health score, band, 30/90-day trend and top driver, by segment or owner; totals by band.",
   toolset: healthToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
@@ -51,7 +51,6 @@ export const healthScores = csTool({
       order: z.enum(["worst", "best", "arr"]).default("worst"),
       cursor: CursorSchema.optional(),
       limit: z.number().int().min(1).max(100).default(10),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -95,7 +94,7 @@ export const healthScores = csTool({
     html: async () => (await import("../../views/health.view.ts?view")).default,
   }),
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const signals = await fromVendor(() => ports.support.accountSignals());
     const weights = await activeHealthWeights(ports);

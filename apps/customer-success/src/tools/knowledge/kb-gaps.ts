@@ -1,7 +1,6 @@
 import {
   AnalyticsMetaSchema,
   annotations,
-  ConnectionSchema,
   IsoDateSchema,
   MoneySchema,
   untrustedText,
@@ -23,13 +22,13 @@ export const kbGaps = csTool({
   description: "Ticket topics (tags) with many tickets and no Help Center article: counts, ARR, examples.",
   toolset: knowledgeToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       from: IsoDateSchema.optional().describe("Default: 90 days before to"),
       to: IsoDateSchema.optional(),
       min_tickets: z.number().int().min(1).max(10_000).default(10),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -48,7 +47,7 @@ export const kbGaps = csTool({
   }),
   example: { from: "2026-08-25", to: "2026-11-23" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const to = input.to ?? today;
     const from = input.from ?? daysBefore(to, 90);

@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, untrustedText } from "@revops/kit";
+import { annotations, untrustedText } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { csTool } from "../../ports";
@@ -10,12 +10,12 @@ export const kbSearch = csTool({
   description: "Help Center articles matching every word of the query, best first.",
   toolset: knowledgeToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       query: z.string().trim().min(1).max(200),
       limit: z.number().int().min(1).max(25).default(5),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -36,7 +36,7 @@ export const kbSearch = csTool({
   }),
   example: { query: "single sign-on" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const r = await fromVendor(() =>
       ports.support.searchArticles({ query: input.query, limit: input.limit }),
     );

@@ -83,6 +83,7 @@ export const messageSend = csTool({
   description: "Messages customer contacts by email or Intercom; a human confirms.",
   toolset: messagingToolset.name,
   scopes: ["cs:write"],
+  ports: ["messages"],
   annotations: annotations.send,
   input,
   output: z.object({

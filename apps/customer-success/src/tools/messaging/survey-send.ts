@@ -142,6 +142,7 @@ export const surveySend = csTool({
   description: "Emails customers an NPS or CSAT survey; a human approves.",
   toolset: messagingToolset.name,
   scopes: ["cs:write"],
+  ports: ["messages"],
   annotations: annotations.send,
   input,
   output: z.object({

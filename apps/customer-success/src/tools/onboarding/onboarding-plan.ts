@@ -26,6 +26,7 @@ export const onboardingPlan = csTool({
   description: "Creates a closed-won deal's onboarding plan: segment milestones and a CS owner.",
   toolset: onboardingToolset.name,
   scopes: ["cs:write"],
+  ports: [],
   annotations: annotations.update,
   input,
   output: DraftSchema.extend({

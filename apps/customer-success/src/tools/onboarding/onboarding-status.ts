@@ -26,6 +26,7 @@ export const onboardingStatus = csTool({
     "Accounts onboarding: time to value, milestones done, overdue and stalled, accounts off track.",
   toolset: onboardingToolset.name,
   scopes: ["cs:read"],
+  ports: [],
   annotations: annotations.read,
   input: z.object({ segment: z.enum(SEGMENTS).optional(), limit: LimitSchema.optional() }).strict(),
   output: z.object({

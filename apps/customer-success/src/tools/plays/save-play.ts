@@ -113,6 +113,7 @@ export const savePlay = csTool({
     "Creates a task and planned touchpoint per churn-risk driver for one account or all above a probability.",
   toolset: playsToolset.name,
   scopes: ["cs:write"],
+  ports: ["support"],
   annotations: annotations.update,
   input,
   output: z.object({

@@ -34,6 +34,7 @@ export const touchpointsLog = csTool({
   description: "Logs a customer touchpoint (today) with notes.",
   toolset: playsToolset.name,
   scopes: ["cs:write"],
+  ports: ["support"],
   annotations: annotations.update,
   input,
   output: z.object({

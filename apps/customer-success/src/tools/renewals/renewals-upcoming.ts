@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { predict } from "../../domain/churn";
@@ -36,13 +36,13 @@ export const renewalsUpcoming = csTool({
     "Renewals due in N days with ARR, health, churn probability and the renewal deal's stage; flags commits at high risk.",
   toolset: renewalsToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       within_days: z.number().int().min(1).max(365).default(90),
       flagged_only: z.boolean().optional().describe("Only contradictions"),
       limit: z.number().int().min(1).max(100).default(8),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -78,7 +78,7 @@ export const renewalsUpcoming = csTool({
   }),
   example: { within_days: 30, limit: 5 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const [{ model, history }, upcoming] = await Promise.all([
       modelFor(ports.support, today),

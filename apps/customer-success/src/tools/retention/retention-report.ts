@@ -1,11 +1,4 @@
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  IsoDateSchema,
-  MoneySchema,
-  userError,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, IsoDateSchema, MoneySchema, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { retentionReport as bridgeOf, RETENTION_METHOD } from "../../domain/retention";
@@ -36,12 +29,12 @@ export const retentionReport = csTool({
     "ARR bridge (new, expansion, contraction, churn) and gross/net revenue retention by cohort quarter.",
   toolset: retentionToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       from: IsoDateSchema.optional().describe("Default: a year before to"),
       to: IsoDateSchema.optional().describe("Default: today"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -55,7 +48,7 @@ export const retentionReport = csTool({
   }),
   example: {},
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const to = input.to ?? today;
     const from = input.from ?? yearBefore(to);

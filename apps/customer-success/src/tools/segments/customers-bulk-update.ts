@@ -69,6 +69,7 @@ export const customersBulkUpdate = csTool({
   description: "Sets tags, the CSM or the lifecycle of every customer a segments filter selects.",
   toolset: segmentsToolset.name,
   scopes: ["cs:write"],
+  ports: ["support"],
   annotations: annotations.update,
   input,
   output: z.object({

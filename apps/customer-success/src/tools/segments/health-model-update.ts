@@ -52,6 +52,7 @@ export const healthModelUpdate = csTool({
   description: "Sets new health score weights as a version; the plan counts accounts changing band.",
   toolset: segmentsToolset.name,
   scopes: ["cs:write"],
+  ports: ["support"],
   annotations: annotations.setting,
   input,
   output: z.object({

@@ -27,6 +27,7 @@ export const healthModel = csTool({
   description: "The health score's components, active weights, risk bands and weight versions.",
   toolset: segmentsToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z.object({}).strict(),
   output: z.object({

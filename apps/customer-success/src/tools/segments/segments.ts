@@ -22,6 +22,7 @@ export const segments = csTool({
   description: "Customer segments by rules and behaviour with ARR, health, churn probability and a sample.",
   toolset: segmentsToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({

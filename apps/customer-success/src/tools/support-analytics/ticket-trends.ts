@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, IsoDateSchema, userError } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, IsoDateSchema, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { AGE_BUCKETS, TICKET_TRENDS_METHOD, ticketTrends as trendsOf } from "../../domain/support-trends";
@@ -18,13 +18,13 @@ export const ticketTrends = csTool({
     "Ticket volume and CSAT by tag and month, reply/resolution percentiles by priority, backlog age.",
   toolset: supportAnalyticsToolset.name,
   scopes: ["cs:read"],
+  ports: ["support", "messages"],
   annotations: annotations.read,
   input: z
     .object({
       from: IsoDateSchema.optional().describe("Default: 90 days before to"),
       to: IsoDateSchema.optional().describe("Default: today"),
       tags: z.number().int().min(1).max(50).default(10).describe("How many tags to list"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -62,7 +62,7 @@ export const ticketTrends = csTool({
   }),
   example: { tags: 5 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const to = input.to ?? today;
     const from = input.from ?? daysBefore(to, 90);

@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, notFound, untrustedName, untrustedText } from "@revops/kit";
+import { annotations, notFound, untrustedName, untrustedText } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { csTool } from "../../ports";
@@ -14,11 +14,11 @@ export const ticketGet = csTool({
   description: "One ticket with its fields and newest comments (public and internal).",
   toolset: supportSearchToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
       ticket_id: z.string().min(1).max(64).describe("Ticket id from tickets_search"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -50,7 +50,7 @@ export const ticketGet = csTool({
   }),
   example: { ticket_id: "tkt_0001" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const t = await fromVendor(() => ports.support.ticketThread(input.ticket_id));
     if (!t) throw notFound(`No ticket ${input.ticket_id}.`, { hint: "Find its id with tickets_search." });
     return {

@@ -1,6 +1,5 @@
 import {
   annotations,
-  ConnectionSchema,
   CursorSchema,
   LimitSchema,
   NextCursorSchema,
@@ -22,6 +21,7 @@ export const ticketsSearch = csTool({
   description: "Search tickets by text (subject, comments), status, priority, tag, account or requester.",
   toolset: supportSearchToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
@@ -33,7 +33,6 @@ export const ticketsSearch = csTool({
       requester: z.string().max(120).optional().describe("Email or name"),
       cursor: CursorSchema.optional(),
       limit: LimitSchema.default(10),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -57,7 +56,7 @@ export const ticketsSearch = csTool({
   }),
   example: { text: "slow", priority: "urgent", limit: 3 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const page = await fromVendor(() =>
       ports.support.searchTickets({
         text: input.text,

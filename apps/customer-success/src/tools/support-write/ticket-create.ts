@@ -1,6 +1,5 @@
 import {
   annotations,
-  ConnectionSchema,
   notFound,
   type ToolContext,
   ToolError,
@@ -39,7 +38,6 @@ const input = z
       )
       .transform((v) => v as (typeof PRIORITIES)[number]),
     tags: z.array(TagSchema).max(20).default([]),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -75,7 +73,7 @@ async function requesterOf(ports: CsPorts, a: Input): Promise<TicketRequester> {
 }
 
 async function planOf(a: Input, ctx: ToolContext<CsPorts>) {
-  const ports = await ctx.ports.using(a.connection);
+  const ports = ctx.ports;
   const who = await requesterOf(ports, a);
   const name = shortSubject(a.subject);
   const isPublic = a.public;
@@ -121,6 +119,7 @@ export const ticketCreate = csTool({
     "Opens a ticket for an account's contact; the first comment is an internal note unless public.",
   toolset: supportWriteToolset.name,
   scopes: ["cs:write"],
+  ports: ["support"],
   annotations: annotations.send,
   input,
   output: z.object({

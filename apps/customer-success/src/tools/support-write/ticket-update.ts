@@ -1,6 +1,5 @@
 import {
   annotations,
-  ConnectionSchema,
   notFound,
   type ToolContext,
   ToolError,
@@ -37,7 +36,6 @@ const input = z
       })
       .strict()
       .optional(),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -104,7 +102,7 @@ async function freshTicket(ports: CsPorts, id: string): Promise<TicketDetail> {
 }
 
 async function planOf(input: Input, ctx: ToolContext<CsPorts>) {
-  const ports = await ctx.ports.using(input.connection);
+  const ports = ctx.ports;
   const t = await freshTicket(ports, input.ticket_id);
   if (t.status === "closed")
     throw userError(`Ticket ${t.id} is closed: closed tickets cannot be updated.`, {
@@ -164,6 +162,7 @@ export const ticketUpdate = csTool({
     "Changes a ticket's status, priority, assignee or tags, and adds an internal note or a public reply.",
   toolset: supportWriteToolset.name,
   scopes: ["cs:write"],
+  ports: ["support"],
   annotations: annotations.send,
   input,
   output: z.object({
@@ -187,7 +186,7 @@ export const ticketUpdate = csTool({
     comment: { visibility: "internal", body: "Customer called; escalating to tier 2." },
   },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const { ticket, changes, plan } = await planOf(input, ctx);
     let r: Awaited<ReturnType<CsPorts["support"]["updateTicket"]>>;
     try {

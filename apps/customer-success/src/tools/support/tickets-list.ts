@@ -1,6 +1,5 @@
 import {
   annotations,
-  ConnectionSchema,
   CursorSchema,
   IsoDateSchema,
   LimitSchema,
@@ -19,6 +18,7 @@ export const ticketsList = csTool({
   description: "Support tickets by status, priority, account or creation date, newest first.",
   toolset: supportToolset.name,
   scopes: ["cs:read"],
+  ports: ["support"],
   annotations: annotations.read,
   input: z
     .object({
@@ -29,7 +29,6 @@ export const ticketsList = csTool({
       created_to: IsoDateSchema.optional(),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -53,7 +52,7 @@ export const ticketsList = csTool({
   }),
   example: { priority: "urgent", limit: 3 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const page = await fromVendor(() =>
       ports.support.listTickets({
         status: input.status,

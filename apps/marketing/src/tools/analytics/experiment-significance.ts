@@ -22,6 +22,7 @@ export const experimentSignificance = marketingTool({
     "A/B test: z-test p-value and interval, Bayesian chance the variant wins, sample size and power.",
   toolset: analyticsToolset.name,
   scopes: ["marketing:read"],
+  ports: [],
   annotations: annotations.readLocal,
   input: z
     .object({

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations } from "@revops/kit";
 import { z } from "zod";
 import { type FunnelGroup, median, rate } from "../../domain/funnel";
 import { marketingTool } from "../../ports";
@@ -49,13 +49,13 @@ export const funnelReport = marketingTool({
     "Lead → MQL → SQL → opportunity → won counts, stage rates and median days between stages by cohort month and source.",
   toolset: analyticsToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
   input: z
     .object({
       ...funnelInput,
       // rows are wider than leads_by_source's: a smaller default page keeps it inside the result budget
       limit: z.number().int().min(1).max(100).default(8),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -67,7 +67,7 @@ export const funnelReport = marketingTool({
   }),
   example: { group_by: "source" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const r = await funnelPage(ports, input, "funnel_report");
     const undated = (["mql", "sql", "opportunity", "won"] as const).filter(
       (s) => !r.funnel.datedStages.includes(s),

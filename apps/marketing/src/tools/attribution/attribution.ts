@@ -1,11 +1,4 @@
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  defineView,
-  MoneySchema,
-  untrustedName,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, defineView, MoneySchema, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import {
   ATTRIBUTION_MODELS,
@@ -41,6 +34,7 @@ export const attribution = marketingTool({
     "Pipeline and revenue credited to campaigns by an attribution model, each deal counted once; sourced pipeline apart.",
   toolset: attributionToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
   input: z
     .object({
@@ -61,7 +55,6 @@ export const attribution = marketingTool({
         .describe("Touches before opportunity"),
       top: z.number().int().min(1).max(100).default(10),
       all_models: z.boolean().optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -106,7 +99,7 @@ export const attribution = marketingTool({
     html: async () => (await import("../../views/attribution.view.ts?view")).default,
   }),
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const data = await ports.marketing.touchPaths();
     const today = await ports.today();
     const opts = {

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema, untrustedName } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import { pacing } from "../../domain/pacing";
 import { marketingTool } from "../../ports";
@@ -22,8 +22,9 @@ export const adBudgets = marketingTool({
   description: "Budgets per campaign and channel, spend to date, pacing, forecast to end, overspend alerts.",
   toolset: budgetsToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
-  input: z.object({ channel: ChannelSchema.optional(), connection: ConnectionSchema.optional() }).strict(),
+  input: z.object({ channel: ChannelSchema.optional() }).strict(),
   output: z.object({
     campaigns: z.array(
       z.object({
@@ -43,7 +44,7 @@ export const adBudgets = marketingTool({
   }),
   example: {},
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const campaigns = await runningCampaigns(ports.marketing, input.channel);
     const allocations = await ports.budgets.allocations(campaigns.map((c) => c.id));

@@ -1,13 +1,5 @@
 import { guardStateOf } from "@revops/guards";
-import {
-  annotations,
-  ConnectionSchema,
-  MoneySchema,
-  notFound,
-  type ToolContext,
-  userError,
-  WrittenSchema,
-} from "@revops/kit";
+import { annotations, MoneySchema, notFound, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
 import { type MarketingCampaignRow, type MarketingPorts, marketingTool } from "../../ports";
 import { planOnce } from "../plan-once";
@@ -20,7 +12,6 @@ const input = z
     campaign_id: CampaignIdSchema,
     amount: z.number().positive().max(10_000_000).multipleOf(0.01).describe("In the caps' currency"),
     note: z.string().trim().min(1).max(200).optional(),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 
@@ -39,7 +30,7 @@ const money = (n: number, currency: string) =>
 
 /** The spend plan from fresh reads: the campaign, what is planned for it so far, and the period it buys. */
 async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
-  const ports = await ctx.ports.using(i.connection);
+  const ports = ctx.ports;
   const today = await ports.today();
   const campaign = (await runningCampaigns(ports.marketing)).find((c) => c.id === i.campaign_id);
   if (!campaign) {
@@ -82,9 +73,7 @@ async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Deriv
 }
 
 // the preview's reads, kept for the handler of the same call
-const planned = planOnce(derive, (i: Input) =>
-  JSON.stringify([i.campaign_id, i.amount, i.note ?? null, i.connection ?? null]),
-);
+const planned = planOnce(derive, (i: Input) => JSON.stringify([i.campaign_id, i.amount, i.note ?? null]));
 
 export const budgetAllocate = marketingTool({
   name: "budget_allocate",
@@ -92,6 +81,7 @@ export const budgetAllocate = marketingTool({
   description: "Plans spend for a campaign within the spending caps. A human approves.",
   toolset: budgetsToolset.name,
   scopes: ["marketing:spend"],
+  ports: ["marketing"],
   // each call adds one allocation, in our own database
   annotations: { ...annotations.send, openWorldHint: false },
   input,
@@ -110,7 +100,7 @@ export const budgetAllocate = marketingTool({
   },
   handler: async ({ input: i, ctx }) => {
     const d = await planned.derived(i, ctx);
-    const { budgets } = await ctx.ports.using(i.connection);
+    const { budgets } = ctx.ports;
     const { allocation } = await budgets.allocate(
       {
         campaignId: d.campaign.id,

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema, untrustedName } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import { periodOf, periodPacing } from "../../domain/period-pacing";
 import { type MarketingCampaignRow, marketingTool } from "../../ports";
@@ -25,12 +25,12 @@ export const pacingReport = marketingTool({
     "This month's or quarter's budget, planned and actual spend per channel and campaign, pace, forecast, overspend alerts.",
   toolset: budgetsToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
   input: z
     .object({
       period: z.enum(["month", "quarter"]).default("month"),
       channel: ChannelSchema.optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -52,7 +52,7 @@ export const pacingReport = marketingTool({
   }),
   example: { period: "month" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const period = periodOf(today, input.period);
     const all: MarketingCampaignRow[] = [];

@@ -1,11 +1,4 @@
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  MoneySchema,
-  notFound,
-  untrustedName,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema, notFound, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import { marketingTool } from "../../ports";
 import { CampaignIdSchema } from "../schemas";
@@ -21,8 +14,9 @@ export const campaignGet = marketingTool({
     "One campaign: budget, spend, planned allocations, dates, owner, touches, assets and attributed pipeline.",
   toolset: campaignRecordsToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
-  input: z.object({ campaign_id: CampaignIdSchema, connection: ConnectionSchema.optional() }).strict(),
+  input: z.object({ campaign_id: CampaignIdSchema }).strict(),
   output: z.object({
     id: z.string(),
     name: untrustedName(z.string(), "campaign name"),
@@ -52,7 +46,7 @@ export const campaignGet = marketingTool({
   }),
   example: { campaign_id: "cmp_0027" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const c = await ports.marketing.getCampaign(input.campaign_id);
     if (!c)
       throw notFound(`There is no campaign ${input.campaign_id}.`, {

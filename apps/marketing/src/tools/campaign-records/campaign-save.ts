@@ -1,7 +1,6 @@
 import { guardStateOf } from "@revops/guards";
 import {
   annotations,
-  ConnectionSchema,
   hasScopes,
   IsoDateSchema,
   MoneySchema,
@@ -34,7 +33,6 @@ const input = z
     end_date: IsoDateSchema.optional(),
     budget: z.number().int().min(0).max(10_000_000).optional(),
     owner_id: z.string().min(1).max(64).optional(),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 
@@ -64,7 +62,7 @@ interface Derived {
 
 /** The plan from fresh reads: what each field is now and will be, and the budget increase as spend. */
 async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
-  const ports = await ctx.ports.using(i.connection);
+  const ports = ctx.ports;
   const m = ports.marketing;
   const limits = m.campaignWriteLimits ?? {};
   const before = i.campaign_id ? await m.getCampaign(i.campaign_id) : undefined;
@@ -156,6 +154,7 @@ export const campaignSave = marketingTool({
     "Creates a campaign, or changes the one given; raising its budget is capped spend. Human-approved.",
   toolset: campaignRecordsToolset.name,
   scopes: ["marketing:write"],
+  ports: ["marketing"],
   annotations: { ...annotations.update, idempotentHint: false },
   input,
   output: z.object({
@@ -172,7 +171,7 @@ export const campaignSave = marketingTool({
   },
   handler: async ({ input: i, ctx }) => {
     const d = await planned.derived(i, ctx);
-    const ports = await ctx.ports.using(i.connection);
+    const ports = ctx.ports;
     const r = await ports.marketing
       .saveCampaign(
         { ...(d.before && { id: d.before.id }), fields: d.fields },

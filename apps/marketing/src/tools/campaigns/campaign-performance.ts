@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, untrustedName, userError } from "@revops/kit";
 import { z } from "zod";
 import {
   ATTRIBUTION_MODELS,
@@ -23,6 +23,7 @@ export const campaignPerformance = marketingTool({
     "Spend, leads, MQLs, attributed pipeline and revenue (model as in attribution), cost per lead and ROI per campaign, ranked.",
   toolset: campaignsToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
   input: z
     .object({
@@ -30,7 +31,6 @@ export const campaignPerformance = marketingTool({
       model: z.enum(ATTRIBUTION_MODELS).default("linear"),
       rank_by: z.enum(["roi", "pipeline", "revenue", "cost_per_lead"]).default("roi"),
       top: z.number().int().min(1).max(50).default(10),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -63,7 +63,7 @@ export const campaignPerformance = marketingTool({
   }),
   example: { rank_by: "roi", top: 3 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const stats = await ports.marketing.campaignStats(input.campaign_ids);
     if (input.campaign_ids) {
       const found = new Set(stats.map((s) => s.id));

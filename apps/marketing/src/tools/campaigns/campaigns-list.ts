@@ -1,11 +1,4 @@
-import {
-  annotations,
-  ConnectionSchema,
-  CursorSchema,
-  LimitSchema,
-  NextCursorSchema,
-  untrustedName,
-} from "@revops/kit";
+import { annotations, CursorSchema, LimitSchema, NextCursorSchema, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import { marketingTool } from "../../ports";
 import { ChannelSchema, StatusSchema } from "../schemas";
@@ -17,6 +10,7 @@ export const campaignsList = marketingTool({
   description: "Campaigns with channel, dates, budget and spend, by status or channel.",
   toolset: campaignsToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
   input: z
     .object({
@@ -24,7 +18,6 @@ export const campaignsList = marketingTool({
       channel: ChannelSchema.optional(),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -46,7 +39,7 @@ export const campaignsList = marketingTool({
   }),
   example: { status: "active" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const page = await ports.marketing.listCampaigns({ ...input });
     return {
       campaigns: page.rows.map((c) => ({

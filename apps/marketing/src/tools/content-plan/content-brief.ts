@@ -15,6 +15,7 @@ export const contentBrief = marketingTool({
     "Content brief for a persona, campaign and keywords: messages, approved claims, words to avoid, channels, reading level.",
   toolset: contentPlanToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
   input: z
     .object({

@@ -30,6 +30,7 @@ export const contentCalendar = marketingTool({
     "Calendar items (email, blog, social, webinar) in a date range, with totals by status and type.",
   toolset: contentPlanToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.readLocal,
   input: z
     .object({

@@ -63,6 +63,7 @@ export const contentItemAdd = marketingTool({
   description: "Adds an idea to the content calendar.",
   toolset: contentPlanToolset.name,
   scopes: ["marketing:write"],
+  ports: ["marketing"],
   // each confirmed call adds one item, in our own database
   annotations: { ...annotations.send, openWorldHint: false },
   input,

@@ -74,6 +74,7 @@ export const contentItemMove = marketingTool({
   description: "Moves a content calendar item to a new date, status or owner.",
   toolset: contentPlanToolset.name,
   scopes: ["marketing:write"],
+  ports: ["marketing"],
   annotations: { ...annotations.update, openWorldHint: false },
   input,
   output: z.object({ item: ItemRowSchema, changed: z.boolean(), written: WrittenSchema, note: z.string() }),

@@ -90,6 +90,7 @@ export const socialSchedule = marketingTool({
   description: "Schedules a social post in the calendar; the suite does not publish it.",
   toolset: contentPlanToolset.name,
   scopes: ["marketing:write"],
+  ports: ["marketing"],
   annotations: { ...annotations.send, openWorldHint: false },
   input,
   output: z.object({

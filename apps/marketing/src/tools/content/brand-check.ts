@@ -11,6 +11,7 @@ export const brandCheck = marketingTool({
     "Checks a draft against the brand guide (brand://guide); each finding quotes the text with its fix.",
   toolset: contentToolset.name,
   scopes: ["marketing:read"],
+  ports: [],
   annotations: annotations.readLocal,
   input: z.object({ text: z.string().trim().min(1).max(20_000) }).strict(),
   output: z.object({

@@ -1,6 +1,5 @@
 import {
   annotations,
-  ConnectionSchema,
   notFound,
   type ToolContext,
   untrustedText,
@@ -21,7 +20,6 @@ const input = z
     content_item_id: z.string().trim().min(1).max(64).optional(),
     subject: SubjectSchema.optional(),
     body: z.string().trim().min(1).max(100_000).optional(),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -53,7 +51,7 @@ async function contentOf(i: Input, ctx: ToolContext<MarketingPorts>) {
 }
 
 async function derive(i: Input, ctx: ToolContext<MarketingPorts>) {
-  const { email } = await ctx.ports.using(i.connection);
+  const { email } = ctx.ports;
   const { subject, body, item } = await contentOf(i, ctx);
   const audience = await email.audience(i.list_id);
   if (!audience) throw notFound(`There is no list ${i.list_id}.`, { fields: ["list_id"] });
@@ -96,6 +94,7 @@ export const emailCampaignCreate = marketingTool({
   description: "Drafts a campaign email from a calendar item or text, brand-checked; sends nothing.",
   toolset: emailToolset.name,
   scopes: ["marketing:write"],
+  ports: ["email"],
   annotations: annotations.send,
   input,
   output: z.object({
@@ -113,7 +112,7 @@ export const emailCampaignCreate = marketingTool({
   guard: { kind: "destructive", preview: planned.preview },
   handler: async ({ input: i, ctx }) => {
     const d = await planned.derived(i, ctx);
-    const { email } = await ctx.ports.using(i.connection);
+    const { email } = ctx.ports;
     const { draft, created } = await email.createDraft(d.draft, {
       principal: ctx.principal.id,
       ...ctx.write,

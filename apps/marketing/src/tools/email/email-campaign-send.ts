@@ -1,12 +1,5 @@
 import { guardStateOf } from "@revops/guards";
-import {
-  annotations,
-  ConnectionSchema,
-  notFound,
-  type ToolContext,
-  userError,
-  WrittenSchema,
-} from "@revops/kit";
+import { annotations, notFound, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { emailContentHash } from "@revops/sandbox";
 import { z } from "zod";
 import { scheduleWaves } from "../../domain/email-schedule";
@@ -33,7 +26,6 @@ const input = z
     subject: SubjectSchema.optional(),
     body: BodySchema.optional(),
     test_to: z.array(z.email()).min(1).max(5).optional().describe("Test send only, to these"),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 
@@ -47,7 +39,7 @@ interface Derived {
 
 // the preview's reads, kept for the handler of the same call
 const planned = planOnce(derive, (i: Input) =>
-  JSON.stringify([i.draft_id ?? null, i.list_id, i.subject, i.body, i.test_to ?? null, i.connection ?? null]),
+  JSON.stringify([i.draft_id ?? null, i.list_id, i.subject, i.body, i.test_to ?? null]),
 );
 
 /** What is sent: a created draft's list and content, or the given ones (all three). */
@@ -98,7 +90,7 @@ function removalOf(m: EmailRecipient, suppressed: Set<string>): Removal | undefi
 }
 
 async function derive(input: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
-  const { email } = await ctx.ports.using(input.connection);
+  const { email } = ctx.ports;
   const { draftId, ...c } = await contentOf(input, email);
   const i = { ...input, list_id: c.listId, subject: c.subject, body: c.body };
   const audience = await email.audience(i.list_id);
@@ -245,6 +237,7 @@ export const emailCampaignSend = marketingTool({
     "Emails a list or a draft_id; test-send the same content first with test_to. A human approves.",
   toolset: emailToolset.name,
   scopes: ["marketing:write"],
+  ports: ["email"],
   annotations: annotations.send,
   input,
   output: z.object({
@@ -263,7 +256,7 @@ export const emailCampaignSend = marketingTool({
   },
   handler: async ({ input: i, ctx }) => {
     const d = await planned.derived(i, ctx);
-    const { email } = await ctx.ports.using(i.connection);
+    const { email } = ctx.ports;
     const { send, created } = await email.send(d.draft, {
       principal: ctx.principal.id,
       ...(ctx.write && { planHash: ctx.write.planHash, idempotencyKey: ctx.write.idempotencyKey }),

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedText } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, untrustedText } from "@revops/kit";
 import { z } from "zod";
 import { type EmailSendStats, marketingTool } from "../../ports";
 import { emailToolset } from "./toolset";
@@ -44,11 +44,11 @@ export const emailStats = marketingTool({
   description: "Deliveries, opens, clicks, bounces, unsubscribes and spam reports per email send.",
   toolset: emailToolset.name,
   scopes: ["marketing:read"],
+  ports: ["email"],
   annotations: annotations.read,
   input: z
     .object({
       send_ids: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -73,7 +73,7 @@ export const emailStats = marketingTool({
     meta: AnalyticsMetaSchema,
   }),
   handler: async ({ input: i, ctx }) => {
-    const ports = await ctx.ports.using(i.connection);
+    const ports = ctx.ports;
     const stats = await ports.email.stats(i.send_ids);
     return {
       sends: stats.map(withRates),

@@ -1,7 +1,6 @@
 import {
   AnalyticsMetaSchema,
   annotations,
-  ConnectionSchema,
   type ToolContext,
   untrustedName,
   userError,
@@ -27,7 +26,6 @@ const input = z
     routing: z.enum(["territory", "round_robin"]).default("territory"),
     sla_hours: z.number().positive().max(720).default(24),
     limit: z.number().int().min(1).max(MAX_HANDOFF).default(50),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 
@@ -42,9 +40,7 @@ interface Derived {
   plan: Record<string, unknown>;
 }
 
-const planned = planOnce(derive, (i: Input) =>
-  JSON.stringify([i.routing, i.sla_hours, i.limit, i.connection ?? null]),
-);
+const planned = planOnce(derive, (i: Input) => JSON.stringify([i.routing, i.sla_hours, i.limit]));
 
 const daysBefore = (iso: string, days: number) => new Date(Date.parse(iso) - days * 86_400_000).toISOString();
 const hoursBefore = (iso: string, hours: number) =>
@@ -71,7 +67,7 @@ const sampleOf = (routed: readonly Routed[]) =>
   }));
 
 async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
-  const ports = await ctx.ports.using(i.connection);
+  const ports = ctx.ports;
   const { marketing } = ports;
   const now = await ports.now();
   const [pending, owners, history] = await Promise.all([
@@ -139,6 +135,7 @@ export const mqlHandoff = marketingTool({
     "Hands the oldest unowned MQLs to sales owners; reports speed-to-lead against the SLA. A human confirms.",
   toolset: handoffToolset.name,
   scopes: ["marketing:write"],
+  ports: ["marketing", "leadScoring"],
   annotations: annotations.update,
   input,
   output: z.object({
@@ -171,7 +168,7 @@ export const mqlHandoff = marketingTool({
   guard: { kind: "destructive", preview: planned.preview },
   handler: async ({ input: i, ctx }) => {
     const d = await planned.derived(i, ctx);
-    const { marketing, source } = await ctx.ports.using(i.connection);
+    const { marketing, source } = ctx.ports;
     const r = await marketing.handOffLeads(
       d.routed.map((x) => ({ leadId: x.lead.id, ownerId: x.owner.id })),
       { principal: ctx.principal.id, ...ctx.write },

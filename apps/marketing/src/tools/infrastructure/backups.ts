@@ -95,6 +95,7 @@ export const backups = marketingTool({
   description: "Backups of this server's own data (budgets, calendar, scoring models, settings).",
   toolset: infrastructureToolset.name,
   scopes: ["marketing:write"],
+  ports: [],
   annotations: annotations.setting,
   input,
   output: z.object({

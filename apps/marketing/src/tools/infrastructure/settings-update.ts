@@ -49,6 +49,7 @@ export const settingsUpdate = marketingTool({
   description: "Brand-check settings this server owns: view, or change once a human approves.",
   toolset: infrastructureToolset.name,
   scopes: ["marketing:write"],
+  ports: [],
   annotations: annotations.setting,
   input,
   output: z.object({

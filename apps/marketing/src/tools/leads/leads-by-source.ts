@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema } from "@revops/kit";
 import { z } from "zod";
 import { type FunnelGroup, median, rate } from "../../domain/funnel";
 import { marketingTool } from "../../ports";
@@ -36,8 +36,9 @@ export const leadsBySource = marketingTool({
     "Leads per source and cohort month with lead→opportunity and lead→won rates, won revenue and median days to convert.",
   toolset: leadsToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
-  input: z.object({ ...funnelInput, connection: ConnectionSchema.optional() }).strict(),
+  input: z.object({ ...funnelInput }).strict(),
   output: z.object({
     rows: z.array(z.object({ ...GroupKeys, ...Counts })),
     totals: z.object(Counts),
@@ -47,7 +48,7 @@ export const leadsBySource = marketingTool({
   }),
   example: { from: "2026-01-01" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const r = await funnelPage(ports, input, "leads_by_source");
     return {
       rows: r.page.map((g) => ({

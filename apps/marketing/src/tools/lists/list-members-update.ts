@@ -1,7 +1,6 @@
 import { guardStateOf } from "@revops/guards";
 import {
   annotations,
-  ConnectionSchema,
   notFound,
   type ToolContext,
   ToolError,
@@ -26,7 +25,6 @@ const input = z
     list_id: z.string().trim().min(1).max(64).describe("e.g. lst_0001"),
     add: RefsSchema.default([]).describe("Contact ids or emails"),
     remove: RefsSchema.default([]).describe("Contact ids or emails"),
-    connection: ConnectionSchema.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -64,9 +62,7 @@ interface Derived {
 }
 
 // the preview's reads, kept for the handler of the same call
-const planned = planOnce(derive, (i: Input) =>
-  JSON.stringify([i.list_id, i.add, i.remove, i.connection ?? null]),
-);
+const planned = planOnce(derive, (i: Input) => JSON.stringify([i.list_id, i.add, i.remove]));
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -89,7 +85,7 @@ function summarize(
 }
 
 async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
-  const { marketing } = await ctx.ports.using(i.connection);
+  const { marketing } = ctx.ports;
   const list = await marketing.getList(i.list_id);
   if (!list) throw notFound(`There is no list ${i.list_id}.`, { fields: ["list_id"] });
   if (list.kind === "dynamic")
@@ -187,6 +183,7 @@ export const listMembersUpdate = marketingTool({
     "Adds or removes contacts of a static list; unsubscribed contacts are refused. A human confirms.",
   toolset: listsToolset.name,
   scopes: ["marketing:write"],
+  ports: ["marketing", "email"],
   annotations: annotations.update,
   input,
   output: z.object({
@@ -205,7 +202,7 @@ export const listMembersUpdate = marketingTool({
   },
   handler: async ({ input: i, ctx }) => {
     const d = await planned.derived(i, ctx);
-    const { marketing, source } = await ctx.ports.using(i.connection);
+    const { marketing, source } = ctx.ports;
     let r: Awaited<ReturnType<typeof marketing.updateListMembers>>;
     try {
       r = await marketing.updateListMembers(

@@ -1,11 +1,4 @@
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  IsoDateSchema,
-  MoneySchema,
-  userError,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, IsoDateSchema, MoneySchema, userError } from "@revops/kit";
 import { z } from "zod";
 import {
   CREDIBILITY_UNITS,
@@ -51,6 +44,7 @@ export const campaignPlan = marketingTool({
     "Splits a budget across channels from past campaigns; expected leads and pipeline with ranges.",
   toolset: planningToolset.name,
   scopes: ["marketing:read"],
+  ports: ["marketing"],
   annotations: annotations.read,
   input: z
     .object({
@@ -61,7 +55,6 @@ export const campaignPlan = marketingTool({
       end: IsoDateSchema,
       channels: z.array(ChannelSchema).min(1).optional(),
       audience: z.string().trim().min(1).max(200).optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -101,7 +94,7 @@ export const campaignPlan = marketingTool({
   }),
   example: { goal: "pipeline", target: 400000, budget: 60000, start: "2027-01-04", end: "2027-03-31" },
   handler: async ({ input: i, ctx }) => {
-    const ports = await ctx.ports.using(i.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     if (i.start < today)
       throw userError(`start ${i.start} is before today (${today}).`, {

@@ -1,12 +1,5 @@
 import { createHash } from "node:crypto";
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  type ToolContext,
-  userError,
-  WrittenSchema,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
 import { modelChanges, SCORING_MODEL } from "../../domain/lead-scoring";
 import { type MarketingPorts, marketingTool } from "../../ports";
@@ -17,7 +10,6 @@ const input = z
   .object({
     action: z.enum(["view", "fit", "update"]).default("view"),
     set: z.record(z.string().max(40), z.number()).optional().describe("Weights or threshold; none: refit"),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -73,7 +65,7 @@ async function draftOf(i: Input, ctx: ToolContext<MarketingPorts>) {
       fields: ["action"],
       hint: `Call lead_scoring_model with action "${i.action}" and without dry_run, approval_id or confirmation_token.`,
     });
-  const ports = await ctx.ports.using(i.connection);
+  const ports = ctx.ports;
   const s = await modelState(ports);
   const next = updatedModel(s, i.set);
   const changes = modelChanges(s.current, next);
@@ -97,6 +89,7 @@ export const leadScoringModel = marketingTool({
     "Lead conversion model with held-out AUC and calibration; fit proposes a refit, update saves one.",
   toolset: scoringToolset.name,
   scopes: ["marketing:write"],
+  ports: ["leadScoring"],
   annotations: annotations.setting,
   input,
   output: z.object({
@@ -129,7 +122,7 @@ export const leadScoringModel = marketingTool({
     },
   },
   handler: async ({ input: i, ctx }) => {
-    const ports = await ctx.ports.using(i.connection);
+    const ports = ctx.ports;
     let written: z.infer<typeof WrittenSchema> | null = null;
     let changes: z.infer<typeof ChangeSchema>[] = [];
     if (i.action === "update") {

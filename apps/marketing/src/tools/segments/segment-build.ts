@@ -1,7 +1,6 @@
 import {
   AnalyticsMetaSchema,
   annotations,
-  ConnectionSchema,
   type ToolContext,
   untrustedName,
   userError,
@@ -29,7 +28,6 @@ const input = z
   .object({
     name: z.string().trim().min(1).max(120),
     rules: z.record(z.string(), z.coerce.string()).describe(KEYS.join(", ")),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 
@@ -92,7 +90,7 @@ const planned = planOnce(derive, (i: Input) => JSON.stringify(i));
 async function rulesOf(i: Input, ctx: ToolContext<MarketingPorts>): Promise<SegmentRules> {
   const { engagedDays, ...rules } = parseRules(i.rules);
   if (engagedDays === undefined) return rules;
-  const { now } = await ctx.ports.using(i.connection);
+  const { now } = ctx.ports;
   return {
     ...rules,
     engagedSince: new Date(Date.parse(await now()) - engagedDays * 86_400_000).toISOString(),
@@ -100,7 +98,7 @@ async function rulesOf(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Segm
 }
 
 async function derive(i: Input, ctx: ToolContext<MarketingPorts>): Promise<Derived> {
-  const { marketing } = await ctx.ports.using(i.connection);
+  const { marketing } = ctx.ports;
   const preview = await marketing.segmentPreview(await rulesOf(i, ctx), {
     sample: SAMPLE,
     cap: MAX_LIST_CHANGES + 1,
@@ -146,6 +144,7 @@ export const segmentBuild = marketingTool({
   description: "Saves contacts matching rules as a static list.",
   toolset: segmentsToolset.name,
   scopes: ["marketing:write"],
+  ports: ["marketing", "email"],
   annotations: annotations.update,
   input,
   output: z.object({
@@ -163,7 +162,7 @@ export const segmentBuild = marketingTool({
   guard: { kind: "destructive", preview: planned.preview },
   handler: async ({ input: i, ctx }) => {
     const d = await planned.derived(i, ctx);
-    const { marketing, source, today } = await ctx.ports.using(i.connection);
+    const { marketing, source, today } = ctx.ports;
     const origin = { principal: ctx.principal.id, ...ctx.write };
     const { list, created } = await marketing.createStaticList(i.name, origin);
     if (list.kind === "dynamic")

@@ -18,6 +18,7 @@ export const formsList = marketingTool({
     "Marketing forms with submissions, views and conversion rate over a date range, most submissions first.",
   toolset: webToolset.name,
   scopes: ["marketing:read"],
+  ports: ["forms"],
   annotations: annotations.read,
   input: z.object(rangeInput).strict(),
   output: z.object({

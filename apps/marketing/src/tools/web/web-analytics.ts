@@ -22,6 +22,7 @@ export const webAnalytics = marketingTool({
     "Website sessions, engaged sessions, conversions and users from Google Analytics 4, grouped over a date range.",
   toolset: webToolset.name,
   scopes: ["marketing:read"],
+  ports: ["web"],
   annotations: annotations.read,
   input: z
     .object({

@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, notFound, untrustedName, untrustedText } from "@revops/kit";
+import { annotations, notFound, untrustedName, untrustedText } from "@revops/kit";
 import { z } from "zod";
 import { salesTool } from "../../ports";
 import { AccountIdSchema, DealRowSchema, FirmographicsSchema, toDealRow } from "../schemas";
@@ -11,12 +11,12 @@ export const accountGet = salesTool({
     "An account's owner, ARR, subscription, top contacts, open deals, recent activity and firmographics.",
   toolset: accountsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm", "enrichment"],
   annotations: annotations.read,
   input: z
     .object({
       account_id: AccountIdSchema,
       detail: z.enum(["summary", "full"]).default("summary").describe("full adds activity bodies"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -64,7 +64,7 @@ export const accountGet = salesTool({
   }),
   example: { account_id: "acc_0001" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const a = await ports.crm.getAccount(input.account_id);
     if (!a) {
       throw notFound(`No account with id ${input.account_id}.`, {

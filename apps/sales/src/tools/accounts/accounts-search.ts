@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
+import { annotations, untrustedName, userError } from "@revops/kit";
 import { z } from "zod";
 import { rankByName } from "../../domain/fuzzy";
 import { salesTool } from "../../ports";
@@ -11,6 +11,7 @@ export const accountsSearch = salesTool({
   description: "Find accounts by name (typo-tolerant, best match first), domain, owner or industry.",
   toolset: accountsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
@@ -19,7 +20,6 @@ export const accountsSearch = salesTool({
       owner: OwnerSchema.optional(),
       industry: z.string().trim().min(1).max(100).optional(),
       limit: z.number().int().min(1).max(50).default(10),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -46,7 +46,7 @@ export const accountsSearch = salesTool({
         hint: "Search by name, e.g. { name: 'acme' }.",
       });
     }
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const found = await ports.crm.accountCandidates({
       name: input.name,
       domain: input.domain,

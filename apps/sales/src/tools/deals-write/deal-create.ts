@@ -113,6 +113,7 @@ export const dealCreate = salesTool({
   description: "Creates a deal; a human confirms it.",
   toolset: dealsWriteToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.update,
   input,
   output: z.object({

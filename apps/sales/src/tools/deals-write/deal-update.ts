@@ -151,6 +151,7 @@ export const dealUpdate = salesTool({
     "Changes a deal's stage, amount, close date, next step or owner; a human confirms the exact change.",
   toolset: dealsWriteToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.update,
   input,
   output: z.object({

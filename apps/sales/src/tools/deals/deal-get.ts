@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, notFound, untrustedName, untrustedText } from "@revops/kit";
+import { annotations, notFound, untrustedName, untrustedText } from "@revops/kit";
 import { z } from "zod";
 import { roleFromTitle } from "../../domain/roles";
 import { salesTool } from "../../ports";
@@ -11,12 +11,12 @@ export const dealGet = salesTool({
   description: "One deal with its stage history, recent activities and contacts with their roles.",
   toolset: dealsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
       deal_id: z.string().min(1).max(64).describe("Deal id from deals_list"),
       activities: z.number().int().min(0).max(50).default(10).describe("Newest to show"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -51,7 +51,7 @@ export const dealGet = salesTool({
   }),
   example: { deal_id: "deal_0001", activities: 3 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const r = await ports.crm.dealRecord(input.deal_id, input.activities);
     if (!r)
       throw notFound(`deal_id: no deal ${input.deal_id}.`, {

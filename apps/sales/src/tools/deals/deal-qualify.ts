@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedText } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, untrustedText } from "@revops/kit";
 import { z } from "zod";
 import { FRAMEWORKS, qualify } from "../../domain/qualification";
 import { salesTool } from "../../ports";
@@ -12,12 +12,12 @@ export const dealQualify = salesTool({
     "Which qualification elements a deal's activities and contacts evidence, and what to ask next.",
   toolset: dealsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
       deal_id: z.string().min(1).max(64),
       framework: z.enum(FRAMEWORKS).default("meddicc"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -43,7 +43,7 @@ export const dealQualify = salesTool({
   }),
   example: { deal_id: "deal_0001", framework: "bant" },
   handler: async ({ input, ctx }) => {
-    const { ports, record: r, read, caveats } = await readDealRecord(ctx, input.deal_id, input.connection);
+    const { ports, record: r, read, caveats } = await readDealRecord(ctx, input.deal_id);
     const { elements, score } = qualify(
       { nextStep: r.deal.nextStep, activities: read, contacts: r.contacts },
       input.framework,

@@ -5,12 +5,12 @@ import type { SalesPorts } from "../../ports";
 export const ACTIVITIES_READ = 200;
 
 interface Ctx {
-  ports: { using(connection?: string): Promise<SalesPorts> };
+  ports: SalesPorts;
 }
 
 /** The deal's record via the port behind deal_get, a user error naming deal_id when there is none. */
-export async function readDealRecord(ctx: Ctx, dealId: string, connection?: string) {
-  const ports = await ctx.ports.using(connection);
+export async function readDealRecord(ctx: Ctx, dealId: string) {
+  const ports = ctx.ports;
   const record = await ports.crm.dealRecord(dealId, ACTIVITIES_READ);
   if (!record)
     throw notFound(`deal_id: no deal ${dealId}.`, {

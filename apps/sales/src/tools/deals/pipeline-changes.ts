@@ -1,7 +1,6 @@
 import {
   AnalyticsMetaSchema,
   annotations,
-  ConnectionSchema,
   IsoDateSchema,
   MoneySchema,
   untrustedName,
@@ -31,6 +30,7 @@ export const pipelineChanges = salesTool({
     "What changed in a period (default: last 7 days): new, advanced, slipped, won, lost, amount changes.",
   toolset: dealsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
@@ -38,7 +38,6 @@ export const pipelineChanges = salesTool({
       to: IsoDateSchema.optional().describe("Default today"),
       type: DealTypeSchema.optional(),
       examples: z.number().int().min(0).max(10).default(3).describe("Per bucket"),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -64,7 +63,7 @@ export const pipelineChanges = salesTool({
   }),
   example: { examples: 2 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const to = input.to ?? today;
     const from = input.from ?? shift(to, -6);

@@ -1,11 +1,4 @@
-import {
-  AnalyticsMetaSchema,
-  annotations,
-  ConnectionSchema,
-  IsoDateSchema,
-  MoneySchema,
-  userError,
-} from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, IsoDateSchema, MoneySchema, userError } from "@revops/kit";
 import { daysBetween } from "@revops/sandbox";
 import { z } from "zod";
 import { lossReasons, REPORT_DIMENSIONS, type WinLossRow, winLossBy, winLossOf } from "../../domain/win-loss";
@@ -45,6 +38,7 @@ export const salesReport = salesTool({
     "Win rate, average deal, cycle time and loss reasons of closed deals, grouped by one dimension.",
   toolset: dealsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
@@ -52,7 +46,6 @@ export const salesReport = salesTool({
       from: IsoDateSchema.optional().describe("Close date; default a year before to"),
       to: IsoDateSchema.optional(),
       type: DealTypeSchema.optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -66,7 +59,7 @@ export const salesReport = salesTool({
   }),
   example: { by: "segment" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const to = input.to ?? today;
     const from = input.from ?? shift(to, -364);

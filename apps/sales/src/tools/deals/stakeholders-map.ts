@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedName } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, untrustedName } from "@revops/kit";
 import { z } from "zod";
 import { mapCommittee } from "../../domain/stakeholders";
 import { salesTool } from "../../ports";
@@ -13,8 +13,9 @@ export const stakeholdersMap = salesTool({
   description: "A deal's contacts with role, seniority and engagement, and the committee's gaps.",
   toolset: dealsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
-  input: z.object({ deal_id: z.string().min(1).max(64), connection: ConnectionSchema.optional() }).strict(),
+  input: z.object({ deal_id: z.string().min(1).max(64) }).strict(),
   output: z.object({
     deal_id: z.string(),
     contacts: z.array(
@@ -43,7 +44,7 @@ export const stakeholdersMap = salesTool({
   }),
   example: { deal_id: "deal_0001" },
   handler: async ({ input, ctx }) => {
-    const { ports, record: r, read, caveats } = await readDealRecord(ctx, input.deal_id, input.connection);
+    const { ports, record: r, read, caveats } = await readDealRecord(ctx, input.deal_id);
     const today = await ports.today();
     const { people, gaps } = mapCommittee({ activities: read, contacts: r.contacts }, today);
     return {

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, defineView } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, defineView } from "@revops/kit";
 import { z } from "zod";
 import { DEAL_TYPES, FORECAST_METHOD, PRIOR_DEALS, SEED, SIMULATIONS } from "../../domain/forecast-model";
 import { parseQuarter, quarterOf } from "../../domain/period";
@@ -66,12 +66,12 @@ export const forecastGet = salesTool({
     "Quarter revenue forecast (P10/P50/P90) by deal type with commit and best-case categories, from dollar-weighted historical conversion; backtested.",
   toolset: forecastingToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
       quarter: QuarterSchema.optional(),
       owner: OwnerSchema.optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -110,7 +110,7 @@ export const forecastGet = salesTool({
     html: async () => (await import("../../views/forecast.view.ts?view")).default,
   }),
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const { quarter, run, conflicts } = await forecastOf(ports, input.quarter, input.owner);
     const f = run.forecast;
     const r3 = (n: number) => Math.round(n * 1000) / 1000;

@@ -86,6 +86,7 @@ export const contactUpsert = salesTool({
   description: "Updates the contact with this email, or creates it; a human confirms.",
   toolset: leadsWriteToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.update,
   input,
   output: z.object({

@@ -123,6 +123,7 @@ export const leadConvert = salesTool({
   description: "Turns a lead into account, contact and deal; a human confirms.",
   toolset: leadsWriteToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.update,
   input,
   output: z.object({

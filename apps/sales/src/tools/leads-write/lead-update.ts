@@ -81,6 +81,7 @@ export const leadUpdate = salesTool({
   description: "Sets a lead's status, owner, score or rating; a human confirms.",
   toolset: leadsWriteToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.update,
   input,
   output: z.object({

@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
+import { annotations, untrustedName, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { z } from "zod";
 import { rankContacts } from "../../domain/contacts";
@@ -13,6 +13,7 @@ export const contactsSearch = salesTool({
   description: "Find contacts by name, email, account or title (typo-tolerant, best match first).",
   toolset: leadsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
@@ -21,7 +22,6 @@ export const contactsSearch = salesTool({
       account: text(100).describe("Account id or name"),
       title: text(100),
       limit: z.number().int().min(1).max(50).default(10),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -47,7 +47,7 @@ export const contactsSearch = salesTool({
         hint: "Search by name, e.g. { name: 'ana lopez' }, or by account, e.g. { account: 'acc_0001' }.",
       });
     }
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const q = { name: input.name, email: input.email, account: input.account, title: input.title };
     const found = await fromVendor(() => ports.crm.contactCandidates(q));
     const ranked = rankContacts(q, found.rows);

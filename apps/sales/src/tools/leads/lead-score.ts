@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, untrustedName, userError } from "@revops/kit";
 import {
   LEAD_MODEL,
   type LeadPart,
@@ -34,12 +34,12 @@ export const leadScore = salesTool({
     "Conversion probability per lead as fit + engagement + intent, learned from past leads' outcomes, with held-out accuracy.",
   toolset: leadsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
       lead_ids: z.array(z.string().min(1).max(64)).min(1).max(50).optional().describe("Default: open leads"),
       limit: z.number().int().min(1).max(50).default(5),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -62,7 +62,7 @@ export const leadScore = salesTool({
   }),
   example: { limit: 5 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const { model, leads } = await leadModelFor(ports.crm, today);
     const baseMeta = { as_of: today, source: ports.source };

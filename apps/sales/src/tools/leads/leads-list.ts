@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, CursorSchema, untrustedName, userError } from "@revops/kit";
+import { annotations, CursorSchema, untrustedName, userError } from "@revops/kit";
 import { fromVendor } from "@revops/safety/vendor-errors";
 import { decodeCursor, encodeCursor, type LeadFacts } from "@revops/sandbox";
 import { z } from "zod";
@@ -36,6 +36,7 @@ export const leadsList = salesTool({
   description: "Leads filtered by status, owner or source, newest first. Paginated.",
   toolset: leadsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
@@ -44,7 +45,6 @@ export const leadsList = salesTool({
       source: z.string().trim().min(1).max(40).optional(),
       cursor: CursorSchema.optional(),
       limit: z.number().int().min(1).max(100).default(15),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -67,7 +67,7 @@ export const leadsList = salesTool({
   }),
   example: { status: "mql", limit: 5 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const all = await fromVendor(() => ports.crm.leadFacts());
     const owner = lower(input.owner);
     const rows = all

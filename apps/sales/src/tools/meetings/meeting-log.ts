@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, type ToolContext, userError, WrittenSchema } from "@revops/kit";
+import { annotations, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
 import { actionsIn, subjectOf } from "../../domain/meeting-notes";
 import { type SalesPorts, salesTool } from "../../ports";
@@ -10,7 +10,6 @@ const input = z
     deal_id: z.string().min(1).max(64),
     notes: z.string().trim().min(1).max(10_000),
     next_step: z.string().trim().min(1).max(255).optional(),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -18,7 +17,7 @@ const MAX_TASKS = 10;
 
 /** The log the arguments make: explicit next step and tasks win over those read from the notes. */
 async function planOf(i: Input, ctx: ToolContext<SalesPorts>) {
-  const ports = await ctx.ports.using(i.connection);
+  const ports = ctx.ports;
   const deal = await freshDeal(ports, i.deal_id);
   const read = actionsIn(i.notes);
   const tasks = read.tasks;
@@ -56,6 +55,7 @@ export const meetingLog = salesTool({
   description: "Logs meeting notes on a deal: an activity, the next step, a task per action line.",
   toolset: meetingsToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.update,
   input,
   output: z.object({

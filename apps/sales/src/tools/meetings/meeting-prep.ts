@@ -1,7 +1,6 @@
 import {
   AnalyticsMetaSchema,
   annotations,
-  ConnectionSchema,
   MoneySchema,
   notFound,
   untrustedName,
@@ -25,12 +24,12 @@ export const meetingPrep = salesTool({
   description: "Brief for a meeting or deal: deal, stakeholders, last touches, open questions.",
   toolset: meetingsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm", "calendar"],
   annotations: annotations.read,
   input: z
     .object({
       deal_id: z.string().min(1).max(64).optional(),
       meeting_id: z.string().min(1).max(64).optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -74,7 +73,7 @@ export const meetingPrep = salesTool({
         fields: ["deal_id", "meeting_id"],
         hint: "Find meetings with meetings_list, deals with deals_list.",
       });
-    const ports = await ctx.ports.using(i.connection);
+    const ports = ctx.ports;
     const meeting = i.meeting_id ? await ports.calendar.getMeeting(i.meeting_id) : undefined;
     if (i.meeting_id && !meeting)
       throw notFound(`meeting_id: no meeting ${i.meeting_id}.`, {
@@ -87,7 +86,7 @@ export const meetingPrep = salesTool({
         fields: ["deal_id"],
         hint: "Pass the deal's deal_id as well.",
       });
-    const { record: r, read, caveats } = await readDealRecord(ctx, dealId, i.connection);
+    const { record: r, read, caveats } = await readDealRecord(ctx, dealId);
     const today = await ports.today();
     const { people, gaps } = mapCommittee({ activities: read, contacts: r.contacts }, today);
     const { elements } = qualify(

@@ -1,12 +1,5 @@
 import { guardStateOf } from "@revops/guards";
-import {
-  annotations,
-  ConnectionSchema,
-  IsoDateTimeSchema,
-  type ToolContext,
-  userError,
-  WrittenSchema,
-} from "@revops/kit";
+import { annotations, IsoDateTimeSchema, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
 import { conflicts, localLabel, withinWorkingHours } from "../../domain/scheduling";
 import { type SalesPorts, salesTool } from "../../ports";
@@ -27,7 +20,6 @@ const input = z
     deal_id: z.string().min(1).max(64),
     start: IsoDateTimeSchema,
     attendees: z.array(AddressSchema).min(1).max(10),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -36,7 +28,7 @@ const MINUTES = 30;
 
 /** The invitation the arguments make, checked against every attendee's zone, working hours and calendar. */
 async function planOf(i: Input, ctx: ToolContext<SalesPorts>, calendars = true) {
-  const ports = await ctx.ports.using(i.connection);
+  const ports = ctx.ports;
   const deal = await freshDeal(ports, i.deal_id);
   const rep = await repOf(ports, deal);
   const title = `${deal.name} (${deal.accountName})`;
@@ -116,6 +108,7 @@ export const meetingSchedule = salesTool({
   description: "Books a 30-minute deal meeting, inviting attendees.",
   toolset: meetingsToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm", "calendar"],
   annotations: annotations.send,
   input,
   output: z.object({

@@ -1,4 +1,4 @@
-import { annotations, ConnectionSchema, untrustedName, userError } from "@revops/kit";
+import { annotations, untrustedName, userError } from "@revops/kit";
 import { z } from "zod";
 import { salesTool } from "../../ports";
 import { resolveOwner } from "../deals-write/owner";
@@ -12,6 +12,7 @@ export const meetingsList = salesTool({
   description: "Upcoming or past meetings of a rep, account or deal.",
   toolset: meetingsToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm", "calendar"],
   annotations: annotations.read,
   input: z
     .object({
@@ -21,7 +22,6 @@ export const meetingsList = salesTool({
       deal_id: z.string().min(1).max(64).optional(),
       days: z.number().int().min(1).max(365).default(30),
       limit: z.number().int().min(1).max(50).default(15),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -49,7 +49,7 @@ export const meetingsList = salesTool({
         fields: ["owner", "account_id", "deal_id"],
         hint: "e.g. { owner: <rep email> } for a rep's week.",
       });
-    const ports = await ctx.ports.using(i.connection);
+    const ports = ctx.ports;
     const owner = i.owner ? await resolveOwner(ports.crm, i.owner) : undefined;
     const now = Date.parse(await ports.now());
     const span = i.days * DAY_MS;

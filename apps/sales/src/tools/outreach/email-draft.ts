@@ -1,6 +1,5 @@
 import {
   annotations,
-  ConnectionSchema,
   type ToolContext,
   untrustedName,
   untrustedText,
@@ -19,14 +18,13 @@ const input = z
   .object({
     deal_id: z.string().min(1).max(64),
     to: z.email().optional().describe("Default: the most engaged contact"),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
 
 /** The follow-up the deal's context makes (next step, open MEDDICC questions), as the rep would save it. */
 async function planOf(i: Input, ctx: ToolContext<SalesPorts>) {
-  const { ports, record: r, read } = await readDealRecord(ctx, i.deal_id, i.connection);
+  const { ports, record: r, read } = await readDealRecord(ctx, i.deal_id);
   const contact = i.to
     ? r.contacts.find((c) => c.email.toLowerCase() === i.to?.toLowerCase())
     : r.contacts.find((c) => c.email);
@@ -85,6 +83,7 @@ export const emailDraft = salesTool({
     "Saves a follow-up from a deal's next step and open questions as a draft in the rep's mailbox.",
   toolset: outreachToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm", "mail"],
   annotations: annotations.create,
   input,
   output: z.object({

@@ -1,5 +1,5 @@
 import { guardStateOf } from "@revops/guards";
-import { annotations, ConnectionSchema, type ToolContext, userError, WrittenSchema } from "@revops/kit";
+import { annotations, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
 import { type SalesPorts, salesTool } from "../../ports";
 import {
@@ -20,7 +20,6 @@ const input = z
     to: z.array(AddressSchema).min(1).max(5),
     subject: z.string().trim().min(1).max(200),
     body: z.string().trim().min(1).max(20_000),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -28,7 +27,7 @@ const EXCERPT = 200;
 
 /** The message as the deal's rep would send it, after unsubscribes and the rep's daily cap. */
 async function planOf(i: Input, ctx: ToolContext<SalesPorts>) {
-  const ports = await ctx.ports.using(i.connection);
+  const ports = ctx.ports;
   const deal = await freshDeal(ports, i.deal_id);
   const rep = await repOf(ports, deal);
   const to = distinct(i.to);
@@ -80,6 +79,7 @@ export const emailSend = salesTool({
   description: "Emails contacts as the deal's rep; a human confirms.",
   toolset: outreachToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm", "mail"],
   annotations: annotations.send,
   input,
   output: z.object({ id: z.string(), to: z.array(z.string()), written: WrittenSchema, note: z.string() }),

@@ -1,7 +1,6 @@
 import {
   AnalyticsMetaSchema,
   annotations,
-  ConnectionSchema,
   CursorSchema,
   MoneySchema,
   NextCursorSchema,
@@ -23,6 +22,7 @@ export const dealsAtRisk = salesTool({
     "Open deals ranked by amount × risk, each risk explained (stalled, idle, slipping, single-threaded, cut).",
   toolset: pipelineToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
@@ -31,7 +31,6 @@ export const dealsAtRisk = salesTool({
       no_activity_days: z.number().int().min(1).max(365).default(14).describe("Idle after this many days"),
       cursor: CursorSchema.optional(),
       limit: z.number().int().min(1).max(50).default(10),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -61,7 +60,7 @@ export const dealsAtRisk = salesTool({
   }),
   example: { limit: 3 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const inputs = await ports.crm.openDealRisks({ owner: input.owner, type: input.type });
     const ranked = rankAtRisk(inputs.deals, inputs.typical, today, input.no_activity_days);

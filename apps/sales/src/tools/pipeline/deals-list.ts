@@ -1,6 +1,5 @@
 import {
   annotations,
-  ConnectionSchema,
   CursorSchema,
   IsoDateSchema,
   LimitSchema,
@@ -25,6 +24,7 @@ export const dealsList = salesTool({
   description: "Deals by stage, status, type, owner, account, close date or amount, latest close date first.",
   toolset: pipelineToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
@@ -38,7 +38,6 @@ export const dealsList = salesTool({
       min_amount: z.number().nonnegative().optional().describe("USD"),
       cursor: CursorSchema.optional(),
       limit: LimitSchema,
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -49,7 +48,7 @@ export const dealsList = salesTool({
   }),
   example: { status: "open", limit: 3 },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     if (input.close_from && input.close_to && input.close_from > input.close_to) {
       throw userError("close_from is after close_to.", {
         fields: ["close_from", "close_to"],

@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, defineView } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, defineView } from "@revops/kit";
 import { z } from "zod";
 import { isQuarter, parseQuarter, quarterOf } from "../../domain/period";
 import { OPEN_STAGES, openByWeek, summarisePipeline, weekEnds } from "../../domain/pipeline";
@@ -17,12 +17,12 @@ export const pipelineSummary = salesTool({
     "Pipeline of one quarter by stage: open, weighted, won, lost, win rate, slipped deals and forecast categories.",
   toolset: pipelineToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
   input: z
     .object({
       quarter: QuarterSchema.optional(),
       owner: OwnerSchema.optional(),
-      connection: ConnectionSchema.optional(),
     })
     .strict(),
   output: z.object({
@@ -56,7 +56,7 @@ export const pipelineSummary = salesTool({
     html: async () => (await import("../../views/pipeline.view.ts?view")).default,
   }),
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const period = parseQuarter(input.quarter && isQuarter(input.quarter) ? input.quarter : quarterOf(today));
     const deals = await ports.crm.dealsClosingBetween(period.from, period.to, input.owner);

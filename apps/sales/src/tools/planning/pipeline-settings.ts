@@ -1,11 +1,4 @@
-import {
-  annotations,
-  ConnectionSchema,
-  MoneySchema,
-  type ToolContext,
-  userError,
-  WrittenSchema,
-} from "@revops/kit";
+import { annotations, MoneySchema, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { SANDBOX_INDUSTRIES } from "@revops/sandbox";
 import { z } from "zod";
 import { quarterOf } from "../../domain/period";
@@ -27,7 +20,6 @@ const input = z
       .record(z.string().max(120), z.unknown())
       .optional()
       .describe('e.g. {"probabilities.proposal":55,"quota.usr_02.2026-Q4":250000,"icp.regions":["NA"]}'),
-    connection: ConnectionSchema.optional(),
   })
   .strict();
 type Input = z.output<typeof input>;
@@ -66,7 +58,7 @@ async function planOf(i: Input, ctx: ToolContext<SalesPorts>) {
     });
   if (!i.set || Object.keys(i.set).length === 0)
     throw userError("No setting to change was given.", { fields: ["set"], hint: SET_HINT });
-  const ports = await ctx.ports.using(i.connection);
+  const ports = ctx.ports;
   try {
     const asked = parseSet(i.set);
     const { now, people } = await current(ports, [...new Set((asked.quotas ?? []).map((q) => q.quarter))]);
@@ -96,6 +88,7 @@ export const pipelineSettings = salesTool({
   description: "Stage probabilities, quotas and ICP: view, or update once a human confirms.",
   toolset: planningToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.setting,
   input,
   output: z.object({
@@ -144,7 +137,7 @@ export const pipelineSettings = salesTool({
   handler: async ({ input: i, ctx }) => {
     let changes: z.infer<typeof ChangeSchema>[] = [];
     let written: z.infer<typeof WrittenSchema> | null = null;
-    const ports = await ctx.ports.using(i.connection);
+    const ports = ctx.ports;
     if (i.action === "update") {
       const { planned } = await planOf(i, ctx);
       await ports.settings.update(

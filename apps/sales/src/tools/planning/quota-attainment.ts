@@ -1,4 +1,4 @@
-import { AnalyticsMetaSchema, annotations, ConnectionSchema, MoneySchema } from "@revops/kit";
+import { AnalyticsMetaSchema, annotations, MoneySchema } from "@revops/kit";
 import { z } from "zod";
 import { parseQuarter, quarterOf } from "../../domain/period";
 import {
@@ -37,8 +37,9 @@ export const quotaAttainment = salesTool({
     "Per rep and team for a quarter: quota, new business + expansion won, attainment, pipeline coverage of the gap and pace.",
   toolset: planningToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm"],
   annotations: annotations.read,
-  input: z.object({ quarter: QuarterSchema.optional(), connection: ConnectionSchema.optional() }).strict(),
+  input: z.object({ quarter: QuarterSchema.optional() }).strict(),
   output: z.object({
     quarter: z.string(),
     days: z.object({ elapsed: z.number(), total: z.number() }),
@@ -58,7 +59,7 @@ export const quotaAttainment = salesTool({
   }),
   example: { quarter: "2026-Q4" },
   handler: async ({ input, ctx }) => {
-    const ports = await ctx.ports.using(input.connection);
+    const ports = ctx.ports;
     const today = await ports.today();
     const quarter = input.quarter ?? quarterOf(today);
     const { from, to } = parseQuarter(quarter);

@@ -122,6 +122,7 @@ export const accountEnrich = salesTool({
     "Apollo firmographics for an account, CRM before → after; reveals people, saves fields (confirmed).",
   toolset: prospectingToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm", "accountWrite", "prospecting"],
   annotations: annotations.update,
   input,
   output,

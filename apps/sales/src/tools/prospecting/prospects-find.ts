@@ -120,6 +120,7 @@ export const prospectsFind = salesTool({
     "Apollo people (or companies) by title, seniority, domain, industry, size, location; flags CRM matches.",
   toolset: prospectingToolset.name,
   scopes: ["sales:read"],
+  ports: ["crm", "prospecting"],
   annotations: annotations.read,
   input,
   output,

@@ -119,6 +119,7 @@ export const recordsBulkUpdate = salesTool({
   description: "Sets owner, stage, next_step or title on up to 500 deals or contacts.",
   toolset: recordsWriteToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.update,
   input,
   output: z.object({

@@ -16,6 +16,7 @@ export const recordsDelete = salesTool({
   description: "Deletes up to 500 deals, contacts, leads or accounts into the CRM's recycle bin.",
   toolset: recordsWriteToolset.name,
   scopes: ["sales:write"],
+  ports: ["crm"],
   annotations: annotations.update,
   input,
   output: z.object({
