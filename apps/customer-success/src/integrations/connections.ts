@@ -10,6 +10,21 @@ const TEST_VENDOR: Variable[] = [
   "REVOPS_TEST_VENDOR_CA",
   "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
 ];
+// the CRM's renewal history reaches the churn model through the support port (ADR 0048)
+const CRM: Variable[] = [
+  "CS_CRM",
+  "SALESFORCE_INSTANCE_URL",
+  "SALESFORCE_ACCESS_TOKEN",
+  "SALESFORCE_REFRESH_TOKEN",
+  "SALESFORCE_CLIENT_ID",
+  "SALESFORCE_CLIENT_SECRET",
+  "SALESFORCE_LOGIN_URL",
+  "SALESFORCE_OAUTH_CONNECTION",
+  "HUBSPOT_ACCESS_TOKEN",
+  "HUBSPOT_OAUTH_CONNECTION",
+  "HUBSPOT_CLIENT_ID",
+  "HUBSPOT_CLIENT_SECRET",
+];
 const INTERCOM: Variable[] = [
   "CS_CONVERSATIONS",
   "INTERCOM_ACCESS_TOKEN",
@@ -24,7 +39,7 @@ const INTERCOM: Variable[] = [
  * sets. The account book, health model, tasks and onboarding plans are the sandbox's on every connection.
  */
 export const csConnections = portVariables<CsPorts, Variable>({
-  // tickets (Zendesk), usage (Mixpanel) and conversations (Intercom) answer as one support port
+  // tickets (Zendesk), usage (Mixpanel), conversations (Intercom) and renewals (CRM) answer as one support port
   support: [
     "CS_SUPPORT",
     "ZENDESK_SUBDOMAIN",
@@ -40,7 +55,11 @@ export const csConnections = portVariables<CsPorts, Variable>({
     "MIXPANEL_REGION",
     "MIXPANEL_ACCOUNT_PROPERTY",
     "MIXPANEL_USAGE_EVENTS",
+    "MIXPANEL_DATA_GROUP_ID",
+    "MIXPANEL_GROUP_DOMAIN_PROPERTY",
+    "MIXPANEL_GROUP_CRM_PROPERTY",
     ...INTERCOM,
+    ...CRM,
     "CS_STALE_MAX_AGE_MINUTES",
     ...TEST_VENDOR,
   ],
