@@ -1,9 +1,8 @@
 import {
   type ConsentedConnection,
   consentedSettings,
-  SALESFORCE_TOKEN_PATH,
   type SalesforceRefreshSettings,
-  salesforceRefreshSettings,
+  salesforceCredentials,
 } from "@revops/connectors/oauth-consent";
 import { z } from "zod";
 
@@ -74,31 +73,9 @@ export function crmConfig(
     return { crm: "hubspot", accessToken: c ? "" : (e.HUBSPOT_ACCESS_TOKEN ?? ""), ...common };
   }
   if (c) return { crm: "salesforce", ...common };
-  const oauth = salesforceRefreshSettings(e, raw, problem);
-  if (!e.SALESFORCE_ACCESS_TOKEN && !oauth) {
-    problem(
-      "SALESFORCE_REFRESH_TOKEN",
-      "or SALESFORCE_ACCESS_TOKEN is required when CS_CRM=salesforce: set the integration user's refresh token with SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET, or a session access token.",
-    );
-  }
-  if (!e.SALESFORCE_INSTANCE_URL && !test.baseUrl && !oauth) {
-    problem(
-      "SALESFORCE_INSTANCE_URL",
-      "is required when CS_CRM=salesforce: set your org's https://<domain>.my.salesforce.com.",
-    );
-  }
-  return {
-    crm: "salesforce",
-    ...(e.SALESFORCE_ACCESS_TOKEN ? { accessToken: e.SALESFORCE_ACCESS_TOKEN } : {}),
-    ...(oauth
-      ? {
-          oauth: {
-            ...oauth,
-            tokenUrl: test.baseUrl ? `${test.baseUrl}${SALESFORCE_TOKEN_PATH}` : oauth.tokenUrl,
-          },
-        }
-      : {}),
-    ...(e.SALESFORCE_INSTANCE_URL ? { instanceUrl: e.SALESFORCE_INSTANCE_URL } : {}),
-    ...common,
-  };
+  const credentials = salesforceCredentials(e, raw, problem, {
+    selector: "CS_CRM=salesforce",
+    testBaseUrl: test.baseUrl,
+  });
+  return { crm: "salesforce", ...credentials, ...common };
 }

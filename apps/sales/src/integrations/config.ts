@@ -1,8 +1,7 @@
 import {
   type ConsentedConnection,
   consentedSettings,
-  SALESFORCE_TOKEN_PATH,
-  salesforceRefreshSettings,
+  salesforceCredentials,
 } from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
 import type { Stage } from "@revops/sandbox";
@@ -144,35 +143,12 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
   );
   if (consented)
     return { crm: "salesforce", consented, ...common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce") };
-  const oauth = salesforceRefreshSettings(e, env, problem);
-  if (!e.SALESFORCE_ACCESS_TOKEN && !oauth) {
-    problem(
-      "SALESFORCE_REFRESH_TOKEN",
-      "or SALESFORCE_ACCESS_TOKEN is required when SALES_CRM=salesforce: set the integration user's refresh token with SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET of its connected app (recommended: it renews itself), or a session access token.",
-    );
-  }
   const vendor = common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce");
-  // the token endpoint names the org's instance, so the refresh-token flow needs no instance URL
-  if (!e.SALESFORCE_INSTANCE_URL && !vendor.baseUrl && !oauth) {
-    problem(
-      "SALESFORCE_INSTANCE_URL",
-      "is required when SALES_CRM=salesforce: set your org's https://<domain>.my.salesforce.com.",
-    );
-  }
-  return {
-    crm: "salesforce",
-    ...(e.SALESFORCE_ACCESS_TOKEN ? { accessToken: e.SALESFORCE_ACCESS_TOKEN } : {}),
-    ...(oauth
-      ? {
-          oauth: {
-            ...oauth,
-            tokenUrl: vendor.baseUrl ? `${vendor.baseUrl}${SALESFORCE_TOKEN_PATH}` : oauth.tokenUrl,
-          },
-        }
-      : {}),
-    ...(e.SALESFORCE_INSTANCE_URL ? { instanceUrl: e.SALESFORCE_INSTANCE_URL } : {}),
-    ...vendor,
-  };
+  const credentials = salesforceCredentials(e, env, problem, {
+    selector: "SALES_CRM=salesforce",
+    testBaseUrl: vendor.baseUrl,
+  });
+  return { crm: "salesforce", ...credentials, ...vendor };
 }
 
 export type SalesEnrichmentConfig =

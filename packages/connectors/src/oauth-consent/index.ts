@@ -15,8 +15,10 @@ export {
 } from "./providers";
 export {
   SALESFORCE_TOKEN_PATH,
+  type SalesforceCredentials,
   type SalesforceRefreshEnv,
   type SalesforceRefreshSettings,
+  salesforceCredentials,
   salesforceRefreshSettings,
 } from "./salesforce-refresh";
 export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";

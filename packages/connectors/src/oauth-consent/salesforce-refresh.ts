@@ -55,3 +55,53 @@ export function salesforceRefreshSettings(
     tokenUrl: `${login.origin}${SALESFORCE_TOKEN_PATH}`,
   };
 }
+
+/** The Salesforce credentials a server takes without a consented connection. */
+export interface SalesforceCredentialEnv extends SalesforceRefreshEnv {
+  SALESFORCE_ACCESS_TOKEN?: string | undefined;
+  SALESFORCE_INSTANCE_URL?: string | undefined;
+}
+
+export interface SalesforceCredentials {
+  accessToken?: string;
+  oauth?: SalesforceRefreshSettings;
+  instanceUrl?: string;
+}
+
+/**
+ * A refresh token (recommended) or a session access token, and the org's instance, checked the same way by every
+ * server; `selector` names the choice in messages (`SALES_CRM=salesforce`), `testBaseUrl` is the fake's address.
+ */
+export function salesforceCredentials(
+  e: SalesforceCredentialEnv,
+  raw: Readonly<Record<string, string | undefined>>,
+  problem: (variable: string, message: string) => never,
+  o: { selector: string; testBaseUrl?: string | undefined },
+): SalesforceCredentials {
+  const oauth = salesforceRefreshSettings(e, raw, problem);
+  if (!e.SALESFORCE_ACCESS_TOKEN && !oauth) {
+    problem(
+      "SALESFORCE_REFRESH_TOKEN",
+      `or SALESFORCE_ACCESS_TOKEN is required when ${o.selector}: set the integration user's refresh token with SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET of its connected app (recommended: it renews itself), or a session access token.`,
+    );
+  }
+  // the token endpoint names the org's instance, so the refresh-token flow needs no instance URL
+  if (!e.SALESFORCE_INSTANCE_URL && !o.testBaseUrl && !oauth) {
+    problem(
+      "SALESFORCE_INSTANCE_URL",
+      `is required when ${o.selector}: set your org's https://<domain>.my.salesforce.com.`,
+    );
+  }
+  return {
+    ...(e.SALESFORCE_ACCESS_TOKEN ? { accessToken: e.SALESFORCE_ACCESS_TOKEN } : {}),
+    ...(oauth
+      ? {
+          oauth: {
+            ...oauth,
+            tokenUrl: o.testBaseUrl ? `${o.testBaseUrl}${SALESFORCE_TOKEN_PATH}` : oauth.tokenUrl,
+          },
+        }
+      : {}),
+    ...(e.SALESFORCE_INSTANCE_URL ? { instanceUrl: e.SALESFORCE_INSTANCE_URL } : {}),
+  };
+}
