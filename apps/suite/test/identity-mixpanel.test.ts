@@ -1,5 +1,4 @@
 import { createCustomerSuccessServer } from "@revops/cs-mcp";
-import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { createMarketingServer } from "@revops/marketing-mcp";
 import { createSalesServer } from "@revops/sales-mcp";
 import { ensureSandboxLoaded, sandboxPlantedLinks, sandboxSystemCompanies } from "@revops/sandbox";
@@ -11,8 +10,9 @@ import {
   startSalesforceFake,
   tempDataDir,
 } from "@revops/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerPorts } from "../src/customer/ports";
+import { vendorRuntimes } from "./vendor-runtimes";
 
 /**
  * Mixpanel groups in the identity graph over the vendors: the sandbox's accounts go into the Salesforce fake and its
@@ -45,22 +45,7 @@ interface Group {
 let sandbox: SqlDb;
 let sf: RunningFake<unknown>;
 let mp: RunningMixpanelFake;
-const runtimes: KitRuntime[] = [];
-
-async function portsWith<P>(make: (rt: KitRuntime) => Promise<P>, env: Record<string, string>) {
-  for (const [k, v] of Object.entries({ ...env, REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true" }))
-    vi.stubEnv(k, v);
-  const rt = new KitRuntime(
-    baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("identity-mixpanel") }),
-    createLogger("silent", "test"),
-  );
-  runtimes.push(rt);
-  try {
-    return { rt, ports: await make(rt) };
-  } finally {
-    vi.unstubAllEnvs();
-  }
-}
+const { portsWith, closeAll } = vendorRuntimes("identity-mixpanel");
 
 let salesforceIdOf: Map<string, string>;
 let groups: Group[];
@@ -130,7 +115,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const rt of runtimes) await rt.close(1000);
+  await closeAll();
   await sf?.close();
   await mp?.close();
   await sandbox?.close();

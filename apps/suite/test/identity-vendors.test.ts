@@ -1,5 +1,4 @@
 import { createCustomerSuccessServer } from "@revops/cs-mcp";
-import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { createMarketingServer } from "@revops/marketing-mcp";
 import { createSalesServer } from "@revops/sales-mcp";
 import {
@@ -20,8 +19,9 @@ import {
   startZendeskFake,
   tempDataDir,
 } from "@revops/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerPorts } from "../src/customer/ports";
+import { vendorRuntimes } from "./vendor-runtimes";
 
 /**
  * The identity graph over the vendors: the sandbox's accounts and its planted Zendesk organizations, Intercom
@@ -32,27 +32,7 @@ import { customerPorts } from "../src/customer/ports";
 let sandbox: SqlDb;
 let sf: RunningFake<unknown>;
 let zd: RunningFake<unknown>;
-const runtimes: KitRuntime[] = [];
-
-/** Ports of one server with the vendor fake's settings, built the way the suite builds them. */
-async function portsWith<P>(make: (rt: KitRuntime) => Promise<P>, env: Record<string, string>, url: string) {
-  for (const [k, v] of Object.entries({
-    ...env,
-    REVOPS_TEST_VENDOR_BASE_URL: url,
-    REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
-  }))
-    vi.stubEnv(k, v);
-  const rt = new KitRuntime(
-    baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("identity-vendors") }),
-    createLogger("silent", "test"),
-  );
-  runtimes.push(rt);
-  try {
-    return { rt, ports: await make(rt) };
-  } finally {
-    vi.unstubAllEnvs();
-  }
-}
+const { portsWith, closeAll } = vendorRuntimes("identity-vendors");
 
 let salesforceIdOf: Map<string, string>;
 /** Per system: the sandbox's record id → the id the vendor fake gave it. */
@@ -171,7 +151,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const rt of runtimes) await rt.close(1000);
+  await closeAll();
   for (const fake of [sf, zd, ic, hs]) await fake?.close();
   await sandbox?.close();
 });

@@ -2,6 +2,7 @@ import { portVariables } from "@revops/kit";
 import type { z } from "zod";
 import type { CsPorts } from "../ports";
 import type { csIntegrationEnv } from "./config";
+import { crmIntegrationEnv } from "./crm-config";
 
 type Variable = keyof z.input<typeof csIntegrationEnv> & string;
 
@@ -11,20 +12,7 @@ const TEST_VENDOR: Variable[] = [
   "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
 ];
 // the CRM's renewal history reaches the churn model through the support port (ADR 0048)
-const CRM: Variable[] = [
-  "CS_CRM",
-  "SALESFORCE_INSTANCE_URL",
-  "SALESFORCE_ACCESS_TOKEN",
-  "SALESFORCE_REFRESH_TOKEN",
-  "SALESFORCE_CLIENT_ID",
-  "SALESFORCE_CLIENT_SECRET",
-  "SALESFORCE_LOGIN_URL",
-  "SALESFORCE_OAUTH_CONNECTION",
-  "HUBSPOT_ACCESS_TOKEN",
-  "HUBSPOT_OAUTH_CONNECTION",
-  "HUBSPOT_CLIENT_ID",
-  "HUBSPOT_CLIENT_SECRET",
-];
+const CRM = Object.keys(crmIntegrationEnv.shape) as Variable[];
 const INTERCOM: Variable[] = [
   "CS_CONVERSATIONS",
   "INTERCOM_ACCESS_TOKEN",
