@@ -115,7 +115,9 @@ describe("probeConnection", () => {
     const ok = await probeConnection(hub(hubspot.url));
     expect(ok).toMatchObject({ status: "ok", credential: "pat-…" });
     expect(ok.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(ok.message).toMatch(/^no server uses it yet: set SALES_CRM=hubspot or MARKETING_SOURCE=hubspot$/);
+    expect(ok.message).toMatch(
+      /^no server uses it yet: set SALES_CRM=hubspot or MARKETING_SOURCE=hubspot or CS_CRM=hubspot$/,
+    );
 
     hubspot.faults.next({
       kind: "status",
