@@ -1,6 +1,7 @@
 import {
   type ConsentedConnection,
   consentedSettings,
+  crmCredentialEnv,
   type SalesforceRefreshSettings,
   salesforceCredentials,
 } from "@revops/connectors/oauth-consent";
@@ -9,17 +10,7 @@ import { z } from "zod";
 /** The CRM whose renewal history the churn model trains on; the same variables as the sales server's. */
 export const crmIntegrationEnv = z.object({
   CS_CRM: z.enum(["sandbox", "salesforce", "hubspot"]).default("sandbox"),
-  SALESFORCE_INSTANCE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  SALESFORCE_ACCESS_TOKEN: z.string().min(1).optional(),
-  SALESFORCE_REFRESH_TOKEN: z.string().min(1).optional(),
-  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
-  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
-  SALESFORCE_LOGIN_URL: z.url({ protocol: /^https$/ }).default("https://login.salesforce.com"),
-  SALESFORCE_OAUTH_CONNECTION: z.string().min(1).optional(),
-  HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
-  HUBSPOT_OAUTH_CONNECTION: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  ...crmCredentialEnv.shape,
 });
 type CrmEnv = z.output<typeof crmIntegrationEnv> & { CS_STALE_MAX_AGE_MINUTES: number };
 

@@ -1,6 +1,7 @@
 import {
   type ConsentedConnection,
   consentedSettings,
+  crmCredentialEnv,
   salesforceCredentials,
 } from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
@@ -13,19 +14,7 @@ const FIX = "Fix it in the environment or .env (see docs/integrations.md).";
 /** Every variable the sales integrations read: the one place they are read and validated. */
 export const salesIntegrationEnv = z.object({
   SALES_CRM: z.enum(["sandbox", "salesforce", "hubspot"]).default("sandbox"),
-  SALESFORCE_INSTANCE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  SALESFORCE_ACCESS_TOKEN: z.string().min(1).optional(),
-  SALESFORCE_REFRESH_TOKEN: z.string().min(1).optional(),
-  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
-  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
-  /** Where refresh tokens are redeemed: login.salesforce.com, test.salesforce.com (sandboxes) or My Domain. */
-  SALESFORCE_LOGIN_URL: z.url({ protocol: /^https$/ }).default("https://login.salesforce.com"),
-  HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
-  /** Set by `revops setup` after the OAuth consent: the vault entry of the tokens, and the app's client. */
-  HUBSPOT_OAUTH_CONNECTION: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
-  SALESFORCE_OAUTH_CONNECTION: z.string().min(1).optional(),
+  ...crmCredentialEnv.shape,
   /** "Vendor stage=suite_stage,…" overrides merged over the vendor's defaults. */
   SALES_STAGE_MAP: z.string().optional(),
   SALES_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),

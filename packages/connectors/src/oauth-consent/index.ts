@@ -1,3 +1,4 @@
+export { crmCredentialEnv } from "./crm-env";
 export {
   authorizeUrl,
   ConsentError,
