@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // the narrow entry: stdio servers never load the HTTP auth or CLI code
 import { serve } from "@revops/safety/serve";
-import { createCustomerSuccessServer } from "./server";
+import { createLazyCustomerSuccessServer } from "./lazy";
 
-await serve({ modules: [createCustomerSuccessServer()], defaultPort: 3103 });
+await serve({ modules: [createLazyCustomerSuccessServer()], defaultPort: 3103 });

@@ -3,6 +3,7 @@ export { HEALTH_METHOD, healthScore, topDriver } from "./domain/health";
 export { draftOnboardings, type OnboardingDraft } from "./domain/onboarding";
 export { playsFor, SAVE_PLAYS, SAVE_PLAYS_VERSION } from "./domain/save-plays";
 export { activeHealthWeights } from "./health-weights";
+export { createLazyCustomerSuccessServer } from "./lazy";
 export type { CsPorts, SupportPort, TaskStore } from "./ports";
 export { CS_INSTRUCTIONS, createCustomerSuccessServer } from "./server";
 export { modelFor as churnModelFor } from "./tools/health/churn-model";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // the narrow entry: stdio servers never load the HTTP auth or CLI code
 import { serve } from "@revops/safety/serve";
-import { createMarketingServer } from "./server";
+import { createLazyMarketingServer } from "./lazy";
 
-await serve({ modules: [createMarketingServer()], defaultPort: 3102 });
+await serve({ modules: [createLazyMarketingServer()], defaultPort: 3102 });

@@ -1,2 +1,3 @@
+export { createLazyMarketingServer } from "./lazy";
 export type { MarketingPort, MarketingPorts } from "./ports";
 export { createMarketingServer, MARKETING_INSTRUCTIONS } from "./server";

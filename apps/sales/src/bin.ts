@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // the narrow entry: stdio servers never load the HTTP auth or CLI code
 import { serve } from "@revops/safety/serve";
-import { createSalesServer } from "./server";
+import { createLazySalesServer } from "./lazy";
 
-await serve({ modules: [createSalesServer()], defaultPort: 3101 });
+await serve({ modules: [createLazySalesServer()], defaultPort: 3101 });

@@ -1,2 +1,3 @@
+export { createLazySalesServer } from "./lazy";
 export type { CrmPort, RenewalRisk, SalesPorts } from "./ports";
 export { createSalesServer, SALES_INSTRUCTIONS } from "./server";

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // the narrow entry: stdio servers never load the HTTP auth or CLI code
 import { serve } from "@revops/safety/serve";
-import { createSuiteModules, SUITE_INFO } from "./server";
+import { createLazySuiteModules } from "./lazy";
+import { SUITE_INFO } from "./server";
 
 const intro = process.argv.includes("--sandbox-intro");
 await serve({
-  modules: createSuiteModules(),
+  modules: createLazySuiteModules(),
   namespace: true,
   info: SUITE_INFO,
   defaultPort: 3100,

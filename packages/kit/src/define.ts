@@ -166,6 +166,15 @@ export interface ToolDefinition<I = any, O = any, P = any> {
    * (tasks/*.ts). "optional": only for clients that declared the extension; "required": others are refused (-32021).
    */
   task?: "optional" | "required";
+  /**
+   * Set on a tool known by its server's generated tool index until it is called (`lazyTools`, ADR 0053): the
+   * schemas it is listed with, and the loader of its module's definition. Never written by hand.
+   */
+  lazy?: {
+    inputSchema: { type: "object" } & Record<string, unknown>;
+    outputSchema?: { type: "object" } & Record<string, unknown>;
+    load: () => Promise<ToolDefinition>;
+  };
 }
 
 /** Whether only views may call the tool (MCP Apps visibility ["app"]): never listed to the model. */

@@ -21,7 +21,8 @@ export function withGuardInputs(def: ToolDefinition): ToolDefinition {
       `Tool ${def.name} is not read-only: declare guard { kind, preview } or guard { none: "<why no human confirms it>" }.`,
     );
   }
-  if (!plannedGuard(def)) return def;
+  // a lazy tool's index lists the joined input already; the kit joins them to its input when it loads (ADR 0053)
+  if (!plannedGuard(def) || def.lazy) return def;
   if (!(def.input instanceof z.ZodObject))
     throw new Error(`Guarded tool ${def.name} needs a z.object input.`);
   return { ...def, input: def.input.extend(GUARD_CONTROL_INPUTS) };

@@ -44,6 +44,14 @@ export {
   type HttpOptions,
   HttpTransportServer,
 } from "./http";
+export {
+  eagerWhereConnected,
+  type IndexedTool,
+  lazyTools,
+  loadTool,
+  type ToolIndexFile,
+  toolIndexOf,
+} from "./lazy-tools";
 export { createLogger, type Logger } from "./logger";
 export { KitApp, type KitOptions, MODERN_PROTOCOL_VERSION } from "./mcp-server";
 export { type CallMetrics, noMetrics } from "./metrics";

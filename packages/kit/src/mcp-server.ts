@@ -24,7 +24,6 @@ import {
   plannedGuard,
   type ServerModule,
   type ToolContext,
-  type ToolDefinition,
   type ViewConfirmation,
 } from "./define";
 import {
@@ -36,8 +35,10 @@ import {
   ToolIndex,
 } from "./discovery";
 import { capEchoes, InputRequired, quoteInput, ToolError, toToolError, withoutEchoes } from "./errors";
-import { PlanPreviewSchema } from "./guard-inputs";
+import { withGuardInputs } from "./guard-inputs";
+import { loadTool } from "./lazy-tools";
 import { rateLimit } from "./limit";
+import { listedSchemas } from "./listed-schemas";
 import { type CallMetrics, noMetrics } from "./metrics";
 import { paginate } from "./paginate";
 import {
@@ -57,7 +58,6 @@ import {
   type ToolEntry,
 } from "./registry";
 import type { KitRuntime } from "./runtime";
-import { modelInputSchema, toJsonSchema } from "./schema";
 import { shapeResult } from "./shape";
 import { type CreateTaskResult, TASKS_EXTENSION_ID, type TaskOptions, TaskRunner } from "./tasks/runner";
 import { withToolConnections } from "./tool-connections";
@@ -331,9 +331,9 @@ export class KitApp {
     confirmation?: ViewConfirmation,
     asTask = false,
   ): Promise<CallToolResult | InputRequiredResult | CreateTaskResult> {
-    const entry = this.toolByName.get(name);
+    const found = this.toolByName.get(name);
     const principal = this.principalOf(extra);
-    if (!entry || !hasScopes(principal, entry.def.scopes)) {
+    if (!found || !hasScopes(principal, found.def.scopes)) {
       throw protocolError(
         ProtocolErrorCode.InvalidParams,
         this.listedNames
@@ -341,6 +341,7 @@ export class KitApp {
           : `Unknown tool: ${toolNameForError(name)}. Call tools/list to see the tools you can use.`,
       );
     }
+    const entry = await this.loaded(found);
     const missing = (entry.def.clientCapabilities ?? []).filter(
       (c) => !this.declaredCapabilities(server, extra)[c],
     );
@@ -382,6 +383,20 @@ export class KitApp {
     const settle = (asked: ToolOutcome) => this.settle(server, entry, args, started, asked);
     if (task) return this.runtime.track(task.call({ name, principal, capabilities: declared, run, settle }));
     return settle(await this.runtime.track(run()));
+  }
+
+  private readonly loadedTools = new Map<string, Promise<ToolEntry>>();
+  /** The entry with its full definition: a lazy tool's module loads on its first call (ADR 0053), once. */
+  private loaded(entry: ToolEntry): Promise<ToolEntry> {
+    if (!entry.def.lazy) return Promise.resolve(entry);
+    let full = this.loadedTools.get(entry.name);
+    if (!full) {
+      full = loadTool(entry.def).then((def) => ({ ...entry, def: withGuardInputs(def) }));
+      this.loadedTools.set(entry.name, full);
+      // a failed import is tried again by the next call
+      full.catch(() => this.loadedTools.delete(entry.name));
+    }
+    return full;
   }
 
   /** A call's outcome as the client gets it: an input-required round, or a shaped result with no long echoes. */
@@ -431,9 +446,7 @@ export class KitApp {
       name: t.name,
       title: d.title,
       description: d.description,
-      inputSchema:
-        d.listedInputSchema ?? (modelInputSchema(toJsonSchema(d.input, "input")) as { type: "object" }),
-      ...(!d.raw && { outputSchema: outputSchemaOf(d) }),
+      ...listedSchemas(d),
       annotations: { title: d.title, ...d.annotations },
       // Scopes and toolset travel with the tool so clients and generated docs can show them.
       _meta: {
@@ -694,8 +707,6 @@ export class KitApp {
   }
 }
 
-const PLAN_PREVIEW_JSON = toJsonSchema(PlanPreviewSchema, "output");
-
 /** How long sealed request state verifies at most; what it guards may bind a shorter expiry into its payload. */
 const REQUEST_STATE_TTL_SECONDS = 3600;
 
@@ -705,13 +716,6 @@ const asInputRequired = (e: InputRequired): InputRequiredResult =>
     ...(e.inputRequests && { inputRequests: e.inputRequests }),
     ...(e.requestState !== undefined && { requestState: e.requestState }),
   });
-
-/** The tool's output; a guarded tool answers a dry run with its plan instead, so both shapes are listed. */
-function outputSchemaOf(d: ToolDefinition): { type: "object" } {
-  const executed = toJsonSchema(d.output, "output");
-  if (!plannedGuard(d)) return executed as { type: "object" };
-  return { type: "object", anyOf: [executed, PLAN_PREVIEW_JSON] } as { type: "object" };
-}
 
 /** Freezes a value and everything in it: a listing shared across requests must not be changed by one of them. */
 function deepFreeze<T>(value: T): T {

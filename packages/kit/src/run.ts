@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { type BaseConfig, baseConfigSchema, ConfigError, envWithFile, loadConfig } from "./config";
 import type { ServerModule } from "./define";
 import { type HttpAuth, HttpTransportServer } from "./http";
+import { eagerWhereConnected } from "./lazy-tools";
 import { createLogger, type Logger } from "./logger";
 import { KitApp } from "./mcp-server";
 import type { CallMetrics } from "./metrics";
@@ -80,7 +81,7 @@ export async function runServer(
   let metrics: (CallMetrics & { registry: { metrics(): Promise<string> } }) | undefined;
   if (isHttp) metrics = (await import("./prom-metrics")).createPromMetrics();
   const app = new KitApp({
-    modules: opts.modules,
+    modules: await eagerWhereConnected(opts.modules, envWithFile()),
     namespace: opts.namespace,
     info: opts.info,
     runtime,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
 /** JSON Schema (2020-12) of a tool's input or output, as sent in tools/list. */
 export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {

@@ -33,6 +33,8 @@ export function toolConnectionNames(
 export function withConnectionArgument(def: ToolDefinition, names: readonly string[]): ToolDefinition {
   const [first, ...rest] = names;
   if (first === undefined) return def;
+  if (def.lazy)
+    throw new Error(`Tool ${def.name} has named connections: load its module first (eagerWhereConnected)`);
   if (!(def.input instanceof z.ZodObject))
     throw new Error(`Tool ${def.name} declares ports but its input is not a z.object.`);
   const connection = z
