@@ -1,6 +1,6 @@
 // Bundles an app into dist/ so its npm tarball carries every workspace package and dependency:
 // customers install one package, nothing from this monorepo is published separately.
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { esbuildViewPlugin } from "./view-bundle.mjs";
@@ -19,6 +19,20 @@ const requireHttpPlugin = () => ({
     );
     b.onLoad({ filter: /.*/, namespace: "revops-http" }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+});
+
+/**
+ * A server's generated tool index (ADR 0053) as a string that `JSON.parse` reads at start: V8 parses JSON faster than
+ * the same data as a JavaScript object literal, esbuild's default for an imported `.json`.
+ */
+const jsonParsedToolIndexPlugin = () => ({
+  name: "revops-tool-index",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]tool-index\.json$/ }, async (args) => ({
+      contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(await readFile(args.path, "utf8"))))});`,
       loader: "js",
     }));
   },
@@ -56,7 +70,7 @@ await build({
   minify: true,
   legalComments: "none",
   external: ["pg-native"],
-  plugins: [esbuildViewPlugin(), requireHttpPlugin()],
+  plugins: [esbuildViewPlugin(), requireHttpPlugin(), jsonParsedToolIndexPlugin()],
   banner: {
     js: "import { createRequire as __revopsCreateRequire } from 'node:module'; const require = __revopsCreateRequire(import.meta.url);",
   },
