@@ -2,6 +2,7 @@
 // cold start, idle and peak RSS, tools/list size in tokens, read-tool latency and throughput.
 // `--quick` runs few iterations to prove the bench works (CI); timings are gated only in full mode.
 // `--cold` measures only cold start and idle RSS (the figures of ADR 0046), more starts, no calls.
+// `--compare <root>` adds the servers built under another checkout's root to the same interleaved run.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,6 +82,13 @@ const servers = [
     args: { status: "open", limit: 10 },
   },
 ];
+// `--compare <root>`: the same servers built in another checkout (main, say) take turns with these, in the same run
+const compareAt = process.argv.indexOf("--compare");
+if (compareAt > 0) {
+  const other = process.argv[compareAt + 1];
+  for (const s of servers.filter((x) => x.bin.startsWith(join(root, "apps"))))
+    servers.push({ ...s, name: `${s.name} (cmp)`, bin: join(other, s.bin.slice(root.length)) });
+}
 
 async function connect(bin, args = []) {
   const transport = new StdioClientTransport({

@@ -253,10 +253,10 @@ export class KitApp {
     let listing = this.listings.get(t.name);
     if (!listing) {
       // rebuilt by JSON.parse: zod's JSON Schema objects had keys deleted (slow dictionary-mode objects), and
-      // JSON.stringify of the whole listing on every tools/list runs about twice as fast over fresh ones
-      listing = deepFreeze(
-        JSON.parse(JSON.stringify(this.listedTool(t))) as ReturnType<KitApp["listedTool"]>,
-      );
+      // JSON.stringify of the whole listing on every tools/list runs about twice as fast over fresh ones; a lazy
+      // tool's schemas come from its index's JSON.parse already
+      const listed = this.listedTool(t);
+      listing = deepFreeze(t.def.lazy ? listed : (JSON.parse(JSON.stringify(listed)) as typeof listed));
       this.listings.set(t.name, listing);
     }
     return listing;
