@@ -1,11 +1,6 @@
 import { join } from "node:path";
-import {
-  defineServer,
-  nameConnection,
-  portsWithConnections,
-  type Runtime,
-  type ServerModule,
-} from "@revops/kit";
+import type { ServerModule } from "@revops/kit";
+import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import {
   budgetMigrations,
   contentCalendarMigrations,

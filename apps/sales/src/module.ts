@@ -1,10 +1,5 @@
-import {
-  defineServer,
-  nameConnection,
-  portsWithConnections,
-  type Runtime,
-  type ServerModule,
-} from "@revops/kit";
+import type { ServerModule } from "@revops/kit";
+import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
 import {
   SandboxCrm,
   SandboxMeetings,
