@@ -1,15 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { baseConfigSchema } from "./config";
 import { defineServer, defineTool } from "./define";
-import { createLogger } from "./logger";
-import { KitApp } from "./mcp-server";
 import type { Middleware } from "./pipeline";
 import { AnalyticsMetaSchema } from "./presets";
-import { KitRuntime } from "./runtime";
+import { closeInMemoryClients, inMemoryClient } from "./testing/in-memory";
 
 // stands in for resilience's call scope: an adapter deep inside the handler records, the meter hook collects
 const scope = new AsyncLocalStorage<string[]>();
@@ -61,21 +56,13 @@ const module = defineServer({
   ports: async () => ({}),
 });
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()?.();
-});
+afterEach(closeInMemoryClients);
 
 async function call(name: string) {
-  const runtime = new KitRuntime(baseConfigSchema.parse({}), createLogger("silent", "test"));
-  const app = new KitApp({ modules: [module], runtime, hooks: { meter }, selection: { toolsets: ["all"] } });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await app.createServer().connect(a);
-  const client = new Client({ name: "t", version: "1" });
-  await client.connect(b);
-  closers.push(async () => {
-    await client.close();
-    await runtime.close(100);
+  const client = await inMemoryClient({
+    modules: [module],
+    hooks: { meter },
+    selection: { toolsets: ["all"] },
   });
   const r = await client.callTool({ name, arguments: {} });
   const text = (r.content as { text: string }[])[0]?.text ?? "";

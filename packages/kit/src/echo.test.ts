@@ -1,14 +1,9 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { baseConfigSchema } from "./config";
 import { defineResource, defineServer, defineTool } from "./define";
 import { capEchoes, notFound, quoteInput, ToolError, userError, withoutEchoes } from "./errors";
-import { createLogger } from "./logger";
-import { KitApp } from "./mcp-server";
-import { KitRuntime } from "./runtime";
+import { closeInMemoryClients, inMemoryClient } from "./testing/in-memory";
 
 // Found by fuzzing (packages/testing/src/fuzz): a 900 KB argument came back whole in the answer.
 
@@ -100,24 +95,9 @@ const parrot = defineServer({
   prompts: [],
 });
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()?.();
-});
+afterEach(closeInMemoryClients);
 
-async function connect() {
-  const runtime = new KitRuntime(baseConfigSchema.parse({}), createLogger("silent", "test"));
-  const app = new KitApp({ modules: [parrot], runtime, selection: { toolsets: ["all"] } });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await app.createServer().connect(a);
-  const client = new Client({ name: "t", version: "1" });
-  await client.connect(b);
-  closers.push(async () => {
-    await client.close();
-    await runtime.close(100);
-  });
-  return client;
-}
+const connect = () => inMemoryClient({ modules: [parrot], selection: { toolsets: ["all"] } });
 
 const textOf = (r: unknown) => (r as { content: { text: string }[] }).content[0]?.text ?? "";
 

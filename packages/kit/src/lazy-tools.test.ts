@@ -1,19 +1,12 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { baseConfigSchema } from "./config";
 import type { ServerModule } from "./define";
 import { eagerWhereConnected, lazyTools, toolIndexOf } from "./lazy-tools";
-import { createLogger } from "./logger";
-import { KitApp, type KitOptions } from "./mcp-server";
-import { KitRuntime } from "./runtime";
+import type { KitOptions } from "./mcp-server";
 import { demoModule } from "./testing/demo";
+import { closeInMemoryClients, inMemoryClient } from "./testing/in-memory";
 import { portVariables } from "./tool-connections";
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()?.();
-});
+afterEach(closeInMemoryClients);
 
 /** The demo server listing from its generated index, counting how often its tool module is imported. */
 function lazyDemo(module: ServerModule = demoModule) {
@@ -29,20 +22,13 @@ function lazyDemo(module: ServerModule = demoModule) {
   return { lazy, imports };
 }
 
-async function connect(module: ServerModule, discovery?: KitOptions["discovery"]) {
-  const config = baseConfigSchema.parse({ REVOPS_PRINCIPAL_SCOPES: "demo:read,demo:write" });
-  const runtime = new KitRuntime(config, createLogger("silent", "test"));
-  const app = new KitApp({ modules: [module], runtime, selection: { toolsets: ["all"] }, discovery });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await app.createServer().connect(a);
-  const client = new Client({ name: "t", version: "1" });
-  await client.connect(b);
-  closers.push(async () => {
-    await client.close();
-    await runtime.close(100);
-  });
-  return client;
-}
+const connect = (module: ServerModule, discovery?: KitOptions["discovery"]) =>
+  inMemoryClient(
+    { modules: [module], selection: { toolsets: ["all"] }, discovery },
+    {
+      REVOPS_PRINCIPAL_SCOPES: "demo:read,demo:write",
+    },
+  );
 
 const CALLS = [
   { name: "echo_text", arguments: { text: "hi", times: 2 } },
