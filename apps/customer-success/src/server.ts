@@ -156,12 +156,14 @@ export function createCustomerSuccessServer(opts: CsServerOptions = {}) {
     connections: csConnections,
     // the survey answer page survey_send links to, over HTTP
     pages: surveyRoute,
-    // the sandbox's churn model, renewal book and health trend, trained and read before the first call asks
+    // the sandbox's churn model, renewal book, feature use and health trend, trained and read before the first
+    // call asks
     warm: async (ports) => {
       if (ports.source !== "sandbox") return;
       await modelFor(ports.support, await ports.today());
       await ports.support.upcomingRenewals();
       await ports.support.accountSignals();
+      await ports.support.featureUse();
       // health_scores' trend: every customer at the past month ends
       await monthEndSignals(ports.support, await ports.today());
     },
