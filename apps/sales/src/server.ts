@@ -11,6 +11,7 @@ import {
 import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
 import {
+  checkSalesSettings,
   loadCreditConfirmAbove,
   loadSalesCalendarConfig,
   loadSalesCrmConfig,
@@ -108,8 +109,10 @@ function settingsDatabase(rt: Runtime) {
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function salesPorts(rt: Runtime): Promise<SalesPorts> {
-  return portsWithConnections<SalesPorts>(Object.keys(salesIntegrationEnv.shape), (env, name) =>
-    portsOf(rt, env, name),
+  return portsWithConnections<SalesPorts>(
+    Object.keys(salesIntegrationEnv.shape),
+    (env, name) => portsOf(rt, env, name),
+    checkSalesSettings,
   );
 }
 
