@@ -36,6 +36,14 @@ export interface ServerIntegrations {
   ports: Readonly<Record<string, readonly string[]>>;
 }
 
+/** A selector of a server's port; "sandbox" means no vendor unless told otherwise. */
+const selector = (
+  variable: string,
+  label: string,
+  vendors: Selector["vendors"],
+  off = "sandbox",
+): Omit<Selector, "server"> => ({ variable, label, vendors, off });
+
 const TEST_VENDOR = ["REVOPS_TEST_VENDOR_BASE_URL", "REVOPS_ALLOW_INSECURE_TEST_VENDOR"] as const;
 const HUBSPOT = [
   "HUBSPOT_ACCESS_TOKEN",
@@ -89,24 +97,9 @@ const SALES_GOOGLE = ["SALES_CALENDAR", ...GOOGLE, "SALES_EMAIL_DAILY_CAP"] as c
 
 export const SALES_INTEGRATIONS = {
   selectors: [
-    {
-      variable: "SALES_CRM",
-      label: "CRM",
-      vendors: { hubspot: "sales-hubspot", salesforce: "sales-salesforce" },
-      off: "sandbox",
-    },
-    {
-      variable: "SALES_ENRICHMENT",
-      label: "company enrichment",
-      vendors: { apollo: "sales-apollo" },
-      off: "none",
-    },
-    {
-      variable: "SALES_CALENDAR",
-      label: "calendar and email",
-      vendors: { google: "sales-google" },
-      off: "sandbox",
-    },
+    selector("SALES_CRM", "CRM", { hubspot: "sales-hubspot", salesforce: "sales-salesforce" }),
+    selector("SALES_ENRICHMENT", "company enrichment", { apollo: "sales-apollo" }, "none"),
+    selector("SALES_CALENDAR", "calendar and email", { google: "sales-google" }),
   ],
   ports: {
     crm: SALES_CRM,
@@ -129,18 +122,8 @@ const MARKETING_HUBSPOT = [
 
 export const MARKETING_INTEGRATIONS = {
   selectors: [
-    {
-      variable: "MARKETING_SOURCE",
-      label: "marketing data",
-      vendors: { hubspot: "marketing-hubspot" },
-      off: "sandbox",
-    },
-    {
-      variable: "MARKETING_WEB",
-      label: "web analytics",
-      vendors: { google: "marketing-google" },
-      off: "sandbox",
-    },
+    selector("MARKETING_SOURCE", "marketing data", { hubspot: "marketing-hubspot" }),
+    selector("MARKETING_WEB", "web analytics", { google: "marketing-google" }),
   ],
   ports: {
     marketing: MARKETING_HUBSPOT,
@@ -160,20 +143,10 @@ export const MARKETING_INTEGRATIONS = {
 
 export const CS_INTEGRATIONS = {
   selectors: [
-    { variable: "CS_SUPPORT", label: "help desk", vendors: { zendesk: "cs-zendesk" }, off: "sandbox" },
-    { variable: "CS_USAGE", label: "product usage", vendors: { mixpanel: "cs-mixpanel" }, off: "sandbox" },
-    {
-      variable: "CS_CONVERSATIONS",
-      label: "conversations",
-      vendors: { intercom: "cs-intercom" },
-      off: "sandbox",
-    },
-    {
-      variable: "CS_CRM",
-      label: "CRM renewals (churn model)",
-      vendors: { hubspot: "cs-hubspot", salesforce: "cs-salesforce" },
-      off: "sandbox",
-    },
+    selector("CS_SUPPORT", "help desk", { zendesk: "cs-zendesk" }),
+    selector("CS_USAGE", "product usage", { mixpanel: "cs-mixpanel" }),
+    selector("CS_CONVERSATIONS", "conversations", { intercom: "cs-intercom" }),
+    selector("CS_CRM", "CRM renewals (churn model)", { hubspot: "cs-hubspot", salesforce: "cs-salesforce" }),
   ],
   ports: {
     // tickets (Zendesk), usage (Mixpanel), conversations (Intercom) and renewals (the CRM, ADR 0048) answer as one port
