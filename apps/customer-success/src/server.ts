@@ -131,8 +131,10 @@ type Env = Record<string, string | undefined>;
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function csPorts(rt: Runtime, now: () => Date): Promise<CsPorts> {
-  return portsWithConnections<CsPorts>(Object.keys(csIntegrationEnv.shape), (env, name) =>
-    portsOf(rt, now, env, name),
+  return portsWithConnections<CsPorts>(
+    Object.keys(csIntegrationEnv.shape),
+    (env, name) => portsOf(rt, now, env, name),
+    loadCsIntegrationsConfig,
   );
 }
 

@@ -12,6 +12,7 @@ import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
 import { parseQuarter, quarterOf } from "./domain/period";
 import {
+  checkSalesSettings,
   loadCreditConfirmAbove,
   loadSalesCalendarConfig,
   loadSalesCrmConfig,
@@ -110,8 +111,10 @@ function settingsDatabase(rt: Runtime) {
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function salesPorts(rt: Runtime): Promise<SalesPorts> {
-  return portsWithConnections<SalesPorts>(Object.keys(salesIntegrationEnv.shape), (env, name) =>
-    portsOf(rt, env, name),
+  return portsWithConnections<SalesPorts>(
+    Object.keys(salesIntegrationEnv.shape),
+    (env, name) => portsOf(rt, env, name),
+    checkSalesSettings,
   );
 }
 
