@@ -129,8 +129,10 @@ type Env = Record<string, string | undefined>;
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function csPorts(rt: Runtime, now: () => Date): Promise<CsPorts> {
-  return portsWithConnections<CsPorts>(Object.keys(csIntegrationEnv.shape), (env, name) =>
-    portsOf(rt, now, env, name),
+  return portsWithConnections<CsPorts>(
+    Object.keys(csIntegrationEnv.shape),
+    (env, name) => portsOf(rt, now, env, name),
+    loadCsIntegrationsConfig,
   );
 }
 
@@ -159,13 +161,18 @@ export function csModule(
     connections: csConnections,
     // the survey answer page survey_send links to, over HTTP
     pages: surveyRoute,
-    // the sandbox's churn model and renewal book, trained and read before the first call asks
+    // the sandbox's churn model, renewal book, feature use and health trend, trained and read before the first
+    // call asks (their tool modules load here, after the start, as a first call would load them)
     warm: async (ports) => {
       if (ports.source !== "sandbox") return;
       const { modelFor } = await import("./tools/health/churn-model");
       await modelFor(ports.support, await ports.today());
       await ports.support.upcomingRenewals();
       await ports.support.accountSignals();
+      await ports.support.featureUse();
+      // health_scores' trend: every customer at the past month ends
+      const { monthEndSignals } = await import("./tools/health/trend-books");
+      await monthEndSignals(ports.support, await ports.today());
     },
   });
 }

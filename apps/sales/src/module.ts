@@ -11,7 +11,9 @@ import {
 } from "@revops/sandbox";
 import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
+import { parseQuarter, quarterOf } from "./domain/period";
 import {
+  checkSalesSettings,
   loadCreditConfirmAbove,
   loadSalesCalendarConfig,
   loadSalesCrmConfig,
@@ -107,8 +109,10 @@ function settingsDatabase(rt: Runtime) {
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function salesPorts(rt: Runtime): Promise<SalesPorts> {
-  return portsWithConnections<SalesPorts>(Object.keys(salesIntegrationEnv.shape), (env, name) =>
-    portsOf(rt, env, name),
+  return portsWithConnections<SalesPorts>(
+    Object.keys(salesIntegrationEnv.shape),
+    (env, name) => portsOf(rt, env, name),
+    checkSalesSettings,
   );
 }
 
@@ -125,10 +129,14 @@ export function salesModule(tools: ServerModule<SalesPorts>["tools"], toolsets: 
     prompts: [quarterReviewPrompt],
     ports: salesPorts,
     connections: salesConnections,
-    // this quarter's forecast reads the whole stage history: done before the first call asks, on the sandbox only
+    // this quarter's forecast and weekly pipeline read the whole stage history: done before the first call asks,
+    // on the sandbox only (their tool modules load here, after the start, as a first call would load them)
     warm: async (ports) => {
-      if (ports.source === "sandbox")
-        await (await import("./tools/forecasting/forecast-get")).forecastOf(ports);
+      if (ports.source !== "sandbox") return;
+      await (await import("./tools/forecasting/forecast-get")).forecastOf(ports);
+      const today = await ports.today();
+      const { weeklyPipeline } = await import("./tools/pipeline/pipeline-summary");
+      await weeklyPipeline(ports, parseQuarter(quarterOf(today)), today);
     },
   });
 }
