@@ -1,42 +1,44 @@
 import { toolsFor } from "@revops/kit";
+import type {
+  AccountSignals,
+  CsatStats,
+  FeatureUse,
+  KbArticle,
+  MessageChannel,
+  MessageContact,
+  NewDeal,
+  NewTicket,
+  NpsResponseRow,
+  OnboardingPort,
+  OutboundMessage,
+  Page,
+  RenewalDealRow,
+  RenewalHistory,
+  RenewalTermFeatures,
+  SignalsQuery,
+  SizeBand,
+  SurveyAnswer,
+  SurveyAnswerRecorded,
+  SystemCompany,
+  SystemPerson,
+  TermHistory,
+  TicketChanges,
+  TicketCreateResult,
+  TicketDetail,
+  TicketFacts,
+  TicketQuery,
+  TicketRequester,
+  TicketRow,
+  TicketSearch,
+  TicketSearchRow,
+  TicketThread,
+  WriteOrigin as TicketWriteOrigin,
+} from "@revops/model";
 import {
-  type AccountSignals,
-  type CsatStats,
-  type FeatureUse,
-  type KbArticle,
-  type MessageChannel,
-  type MessageContact,
-  type NewDeal,
-  type NewTicket,
-  type NpsResponseRow,
-  type OnboardingPort,
-  type OutboundMessage,
-  type Page,
-  type RenewalDealRow,
-  type RenewalHistory,
-  type RenewalTermFeatures,
   type SandboxCustomerBook,
   type SandboxHealthModel,
   type SandboxTasks,
-  type SignalsQuery,
-  type SizeBand,
-  type SurveyAnswer,
-  type SurveyAnswerRecorded,
-  type SystemCompany,
-  type SystemPerson,
-  type TermHistory,
-  type TicketChanges,
-  type TicketCreateResult,
-  type TicketDetail,
-  type TicketFacts,
-  type TicketQuery,
-  type TicketRequester,
-  type TicketRow,
-  type TicketSearch,
-  type TicketSearchRow,
-  type TicketThread,
   TicketWriteError,
-  type WriteOrigin as TicketWriteOrigin,
 } from "@revops/sandbox";
 import type { SurveyLinks } from "./survey/links";
 
@@ -49,7 +51,7 @@ export type {
   TicketDetail,
   TicketRequester,
   WriteOrigin as TicketWriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 export interface TicketUpdateResult {
   /** Where it was written ("sandbox", "zendesk"): the audit record names it with the ticket id. */
@@ -100,7 +102,7 @@ export type {
   TicketSearch,
   TicketSearchRow,
   TicketThread,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 /** Past renewals with their features and labels; `note` says where they came from when not the vendors. */
 export type ChurnHistory = RenewalHistory & { note?: string };
@@ -167,7 +169,7 @@ export type {
   TouchpointChannel,
   TouchpointRow,
   WonDeal,
-} from "@revops/sandbox";
+} from "@revops/model";
 export {
   OnboardingWriteError,
   SandboxTaskError as TaskWriteError,
@@ -210,7 +212,7 @@ export type {
   SurveyAnswer,
   SurveyAnswerRecorded,
   SurveyType,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 /**
  * Where survey answer links go: our page (`/survey/<signed token>`, served by this server or the suite over HTTP),

@@ -27,12 +27,12 @@ import type {
   SalesOwner,
   SegmentPreview,
   SegmentRules,
-  SqlLeadScoringModels,
   SystemCompany,
   TouchPaths,
   WebAnalyticsPort,
   WriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
+import type { SqlLeadScoringModels } from "@revops/sandbox";
 import type { BrandGuide } from "./domain/brand-guide";
 import type { ApprovedClaim, Persona } from "./domain/personas";
 import type { FileBackups } from "./integrations/backups";
@@ -92,7 +92,7 @@ export type {
   TrafficReport,
   WebAnalyticsPort,
   WriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 /** What the marketing tools need; the sandbox and vendor adapters (HubSpot, SendGrid) implement it. */
 export interface MarketingPort {
@@ -197,7 +197,7 @@ export interface ContentCalendarPort {
     origin: WriteOrigin,
   ): Promise<{ item: ContentItem; changed: boolean }>;
 }
-export type { ContentItem, ContentMove, NewContentItem } from "@revops/sandbox";
+export type { ContentItem, ContentMove, NewContentItem } from "@revops/model";
 /** What the lead-scoring model learns from, and its versions in our own store. */
 export interface LeadScoringPort {
   /** Every lead with its outcome, oldest first. */

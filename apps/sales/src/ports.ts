@@ -41,11 +41,11 @@ import type {
   RiskQuery,
   SnapshotCell,
   SnapshotPoint,
-  SqlPipelineSettings,
   Stage,
   TaskRow,
   WriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
+import type { SqlPipelineSettings } from "@revops/sandbox";
 import type { AccountWritePort, ProspectingPort } from "./ports-prospecting";
 
 export type {
@@ -69,7 +69,7 @@ export type {
   SnapshotCell,
   SnapshotPoint,
   TaskRow,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 /** Where a task landed (system and its record id there) and the task as written. */
 export interface TaskWrite {
@@ -117,7 +117,7 @@ export function unexpected(deal: DealDetail, expected: DealChanges = {}): string
 }
 
 /** Who writes, under which confirmed plan, and the key that makes a vendor write happen once. */
-export type { WriteOrigin } from "@revops/sandbox";
+export type { WriteOrigin } from "@revops/model";
 
 /** Where the write landed (system and that system's record id) and the deal as it is after it. */
 export interface DealWrite {

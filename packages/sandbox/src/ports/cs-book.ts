@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
+import type { WriteOrigin } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange, sandboxNow, type WriteOrigin } from "../changes.js";
+import { journalChanges, type SandboxChange, sandboxNow } from "../changes.js";
 
 /** Customer-success fields of one account beside its firmographics: region, lifecycle, CSM and tags. */
 export interface CustomerBookRow {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { WriteOrigin } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange, type WriteOrigin } from "../changes.js";
+import { journalChanges, type SandboxChange } from "../changes.js";
 
 /** One saved lead-scoring model version: the model as the marketing app serialised it, and who saved it. */
 export interface SavedLeadScoringModel {

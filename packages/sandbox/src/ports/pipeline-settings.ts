@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { WriteOrigin } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type WriteOrigin } from "../changes.js";
+import { journalChanges } from "../changes.js";
 import { num } from "./sql.js";
 
 /** Open stages in pipeline order, and their default win probability (percent), as the sandbox's deals carry them. */

@@ -1,0 +1,12 @@
+/** Who made a write and under which confirmed plan. */
+export interface WriteOrigin {
+  principal: string;
+  planHash?: string;
+  /**
+   * Makes a vendor write happen once; the sandbox journals it with the write (one transaction), so a resumed
+   * execution finds a write that committed before its process died (`landedWrite`).
+   */
+  idempotencyKey?: string;
+  /** An earlier execution under this key may have landed: vendor writes look it up before writing. */
+  resumed?: boolean;
+}
