@@ -25,6 +25,8 @@ import type {
   Page,
   PendingMqls,
   SalesOwner,
+  SandboxChange,
+  SavedLeadScoringModel,
   SegmentPreview,
   SegmentRules,
   SystemCompany,
@@ -32,7 +34,6 @@ import type {
   WebAnalyticsPort,
   WriteOrigin,
 } from "@revops/model";
-import type { SqlLeadScoringModels } from "@revops/sandbox";
 import type { BrandGuide } from "./domain/brand-guide";
 import type { ApprovedClaim, Persona } from "./domain/personas";
 import type { FileBackups } from "./integrations/backups";
@@ -198,11 +199,23 @@ export interface ContentCalendarPort {
   ): Promise<{ item: ContentItem; changed: boolean }>;
 }
 export type { ContentItem, ContentMove, NewContentItem } from "@revops/model";
+/** Versions of the lead-scoring model in our own store. */
+export interface LeadScoringModelStore {
+  active(): Promise<SavedLeadScoringModel | undefined>;
+  /** The next version, once per idempotency key; RangeError "conflict: …" when `expectedVersion` is stale. */
+  save(
+    model: Record<string, unknown>,
+    changes: Omit<SandboxChange, "entity" | "recordId">[],
+    expectedVersion: number,
+    origin: WriteOrigin,
+  ): Promise<{ version: number; recovered: boolean }>;
+}
+
 /** What the lead-scoring model learns from, and its versions in our own store. */
 export interface LeadScoringPort {
   /** Every lead with its outcome, oldest first. */
   leads(): Promise<LeadFacts[]>;
-  models: Pick<SqlLeadScoringModels, "active" | "save">;
+  models: LeadScoringModelStore;
   /** How a vendor's leads and outcomes map to the model's (a caveat); none on the sandbox. */
   note?: string;
 }

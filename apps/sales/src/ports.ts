@@ -32,6 +32,8 @@ import type {
   NewDeal,
   NewTask,
   Page,
+  PipelineSettings,
+  QuotaRow,
   RecordFields,
   RecordRow,
   RecordSelection,
@@ -39,13 +41,14 @@ import type {
   RecordType,
   RiskInputs,
   RiskQuery,
+  SettingsChange,
+  SettingsUpdate,
   SnapshotCell,
   SnapshotPoint,
   Stage,
   TaskRow,
   WriteOrigin,
 } from "@revops/model";
-import type { SqlPipelineSettings } from "@revops/sandbox";
 import type { AccountWritePort, ProspectingPort } from "./ports-prospecting";
 
 export type {
@@ -300,7 +303,13 @@ export interface EnrichmentPort {
 }
 
 /** Quotas, stage probabilities and the ICP, in our own store (the sandbox's, or beside a vendor CRM). */
-export type PipelineSettingsPort = Pick<SqlPipelineSettings, "settings" | "quotas" | "update">;
+export interface PipelineSettingsPort {
+  settings(): Promise<PipelineSettings>;
+  /** One quarter's quotas (YYYY-Qn), or every quarter's. */
+  quotas(quarter?: string): Promise<QuotaRow[]>;
+  /** False when an earlier attempt under the same idempotency key had already applied it. */
+  update(update: SettingsUpdate, changes: SettingsChange[], origin: WriteOrigin): Promise<boolean>;
+}
 
 export interface SalesPorts {
   crm: CrmPort;

@@ -80,3 +80,35 @@ export interface RenewalDealRow {
   amount: number;
   ownerName: string;
 }
+
+/** Customer-success fields of one account beside its firmographics: region, lifecycle, CSM and tags. */
+export interface CustomerBookRow {
+  accountId: string;
+  name: string;
+  arr: number;
+  sizeBand: string;
+  industry: string;
+  region: string;
+  lifecycle: string;
+  csmId: string | null;
+  csmName: string | null;
+  tags: string[];
+}
+
+/** What one bulk change sets on every account it names; absent fields are left alone. */
+export interface CustomerChanges {
+  addTags?: string[];
+  removeTags?: string[];
+  /** A CSM id (`csm_03`). */
+  csmId?: string;
+  lifecycle?: string;
+}
+
+/** One health-weights version: fractions per component summing to 1. */
+export interface HealthWeightsVersion {
+  version: number;
+  weights: Record<string, number>;
+  note: string | null;
+  principal: string | null;
+  createdAt: string | null;
+}

@@ -10,3 +10,15 @@ export interface WriteOrigin {
   /** An earlier execution under this key may have landed: vendor writes look it up before writing. */
   resumed?: boolean;
 }
+
+/** A write that must happen once: the idempotency key is required. */
+export type KeyedOrigin = WriteOrigin & { idempotencyKey: string };
+
+/** One field of one record changed by a tool on the sandbox company. */
+export interface SandboxChange {
+  entity: string;
+  recordId: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+}

@@ -1,16 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { WriteOrigin } from "@revops/model";
+import type { SandboxChange, WriteOrigin } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { sandboxToday } from "./load.js";
-
-/** One field of one record changed by a tool on the sandbox company. */
-export interface SandboxChange {
-  entity: string;
-  recordId: string;
-  field: string;
-  before: unknown;
-  after: unknown;
-}
 
 const encode = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 

@@ -1,11 +1,4 @@
-export {
-  journalChanges,
-  landedWrite,
-  type SandboxChange,
-  type SandboxStatus,
-  sandboxNow,
-  sandboxStatus,
-} from "./changes.js";
+export { journalChanges, landedWrite, type SandboxStatus, sandboxNow, sandboxStatus } from "./changes.js";
 export {
   CONTENT_MIX,
   CONTENT_OWNERS,
@@ -62,15 +55,7 @@ export {
 export { sandboxLeadFacts } from "./ports/crm-leads.js";
 export { BULK_FIELDS, RECORD_TYPES, RECYCLE_BIN } from "./ports/crm-records.js";
 export { daysBetween, median } from "./ports/crm-risk.js";
-export {
-  type CustomerBookRow,
-  type CustomerChanges,
-  CustomerWriteError,
-  type HealthWeightsVersion,
-  LIFECYCLES,
-  SandboxCustomerBook,
-  SandboxHealthModel,
-} from "./ports/cs-book.js";
+export { CustomerWriteError, LIFECYCLES, SandboxCustomerBook, SandboxHealthModel } from "./ports/cs-book.js";
 export { snippetOf } from "./ports/cs-kb.js";
 export { type MessageLogged, messageIdOf, SandboxMessages, SURVEY_SCALES } from "./ports/cs-messages.js";
 export { emailContentHash, emailSendId, SandboxEmail, simulateDelivery } from "./ports/email.js";
@@ -93,7 +78,7 @@ export {
   sandboxSystemCompanies,
 } from "./ports/identity-systems.js";
 export { SANDBOX_HANDOFF_NOTE } from "./ports/lead-handoff.js";
-export { type SavedLeadScoringModel, SqlLeadScoringModels } from "./ports/lead-scoring-models.js";
+export { SqlLeadScoringModels } from "./ports/lead-scoring-models.js";
 export {
   type LeadSource,
   type LeadSourceStats,
@@ -102,16 +87,7 @@ export {
 } from "./ports/marketing.js";
 export { REGION_ZONES, SandboxMeetings, sandboxLogMeeting, sandboxPeople } from "./ports/meetings.js";
 export { OnboardingWriteError, SandboxOnboarding } from "./ports/onboarding.js";
-export {
-  DEFAULT_ICP,
-  DEFAULT_STAGE_PROBABILITIES,
-  type Icp,
-  type PipelineSettings,
-  type QuotaRow,
-  type SettingsChange,
-  type SettingsUpdate,
-  SqlPipelineSettings,
-} from "./ports/pipeline-settings.js";
+export { DEFAULT_ICP, DEFAULT_STAGE_PROBABILITIES, SqlPipelineSettings } from "./ports/pipeline-settings.js";
 export { SANDBOX_SEGMENT_NOTE } from "./ports/segments.js";
 export { SandboxSupport, type SupportPort, TicketWriteError } from "./ports/support.js";
 export { SandboxTasks, TaskWriteError as SandboxTaskError, TOUCHPOINT_CHANNELS } from "./ports/tasks.js";

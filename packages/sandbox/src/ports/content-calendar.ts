@@ -5,10 +5,11 @@ import type {
   ContentStatus,
   ContentType,
   NewContentItem,
+  SandboxChange,
   WriteOrigin,
 } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange } from "../changes.js";
+import { journalChanges } from "../changes.js";
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));

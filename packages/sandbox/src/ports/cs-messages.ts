@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type {
   CsatStats,
+  KeyedOrigin,
   MessageContact,
   OutboundMessage,
   SizeBand,
@@ -23,8 +24,6 @@ export interface MessageLogged {
 
 /** The answer scale of each survey kind (inclusive). */
 export const SURVEY_SCALES: Record<SurveyType, readonly [number, number]> = { nps: [0, 10], csat: [1, 5] };
-
-type KeyedOrigin = WriteOrigin & { idempotencyKey: string };
 
 const hashed = (prefix: string, key: string) =>
   `${prefix}_${createHash("sha256").update(key).digest("hex").slice(0, 20)}`;

@@ -11,10 +11,11 @@ import type {
   MeetingWrite,
   NewMeeting,
   OutboundEmail,
+  SandboxChange,
   WriteOrigin,
 } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange, sandboxNow } from "../changes.js";
+import { journalChanges, sandboxNow } from "../changes.js";
 import { num } from "./sql.js";
 
 /** IANA zone per selling region (the sandbox's reps carry a region, not a zone). */

@@ -9,6 +9,7 @@ import type {
   RenewalDealRow,
   RenewalHistory,
   RenewalTermFeatures,
+  SandboxChange,
   SignalsQuery,
   TermHistory,
   TicketChanges,
@@ -26,7 +27,7 @@ import type {
   WriteOrigin,
 } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange, sandboxNow } from "../changes.js";
+import { journalChanges, sandboxNow } from "../changes.js";
 
 import { dayOf, isoDay } from "../dates.js";
 import { sandboxToday } from "../load.js";

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type {
+  KeyedOrigin,
   NewTask,
   NewTouchpoint,
   TaskRow,
   TouchpointChannel,
   TouchpointRow,
-  WriteOrigin,
 } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { journalChanges, sandboxNow } from "../changes.js";
@@ -15,8 +15,6 @@ export const TOUCHPOINT_CHANNELS = everyOf<TouchpointChannel>()(["call", "email"
 
 /** A write the store refused: an unknown account or owner (the field is named first). */
 export class TaskWriteError extends RangeError {}
-
-type KeyedOrigin = WriteOrigin & { idempotencyKey: string };
 
 // the id derives from the idempotency key, so the same confirmed plan run twice finds its row
 const idOf = (prefix: string, key: string) =>
