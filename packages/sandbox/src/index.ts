@@ -16,6 +16,8 @@ export {
   MAX_LIMIT,
   pageLimit,
 } from "./cursor.js";
+// day arithmetic and SQL number reading, shared with the sandbox adapters in apps/*/src/integrations/sandbox/
+export { dayOf, isoDay } from "./dates.js";
 export { type CompanyPlan, collectCompany, generateCompany, planCompany } from "./generate/index.js";
 export {
   BASE_COUNTS,
@@ -37,7 +39,6 @@ export { leastLoaded, milestonesFor, OWNER_RULE, STALL_DAYS, segmentOf } from ".
 export { SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
 export { type SandboxHost, sandboxDatabase } from "./open.js";
 export { sandboxTouchPaths } from "./ports/attribution-paths.js";
-export { SqlBudgetLedger } from "./ports/budgets.js";
 export { CampaignWriteError, SANDBOX_ASSETS_NOTE } from "./ports/campaign-record.js";
 export { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "./ports/churn-history.js";
 export { SqlContentCalendar } from "./ports/content-calendar.js";
@@ -78,7 +79,6 @@ export {
   sandboxSystemCompanies,
 } from "./ports/identity-systems.js";
 export { SANDBOX_HANDOFF_NOTE } from "./ports/lead-handoff.js";
-export { SqlLeadScoringModels } from "./ports/lead-scoring-models.js";
 export {
   type LeadSource,
   type LeadSourceStats,
@@ -87,11 +87,10 @@ export {
 } from "./ports/marketing.js";
 export { REGION_ZONES, SandboxMeetings, sandboxLogMeeting, sandboxPeople } from "./ports/meetings.js";
 export { OnboardingWriteError, SandboxOnboarding } from "./ports/onboarding.js";
-export { DEFAULT_ICP, DEFAULT_STAGE_PROBABILITIES, SqlPipelineSettings } from "./ports/pipeline-settings.js";
 export { SANDBOX_SEGMENT_NOTE } from "./ports/segments.js";
+export { num as sqlNumber } from "./ports/sql.js";
 export { SandboxSupport, type SupportPort, TicketWriteError } from "./ports/support.js";
 export { SandboxTasks, TaskWriteError as SandboxTaskError, TOUCHPOINT_CHANNELS } from "./ports/tasks.js";
-export { SandboxWeb } from "./ports/web.js";
 export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
 export {
   budgetMigrations,

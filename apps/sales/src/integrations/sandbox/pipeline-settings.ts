@@ -7,9 +7,8 @@ import type {
   SettingsUpdate,
   WriteOrigin,
 } from "@revops/model";
+import { journalChanges, sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges } from "../changes.js";
-import { num } from "./sql.js";
 
 /** Open stages in pipeline order, and their default win probability (percent), as the sandbox's deals carry them. */
 export const DEFAULT_STAGE_PROBABILITIES: Readonly<Record<string, number>> = {

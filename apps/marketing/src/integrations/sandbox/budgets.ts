@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BudgetAllocation, NewAllocation, WriteOrigin } from "@revops/model";
+import { journalChanges, sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges } from "../changes.js";
-import { num } from "./sql.js";
 
 type Row = Record<string, unknown>;
 

@@ -6,9 +6,8 @@ import type {
   TrafficReport,
   WebAnalyticsPort,
 } from "@revops/model";
+import { dayOf, isoDay, sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { dayOf, isoDay } from "../dates.js";
-import { num } from "./sql.js";
 
 const KEY: Record<TrafficDimension, string> = {
   day: "day",

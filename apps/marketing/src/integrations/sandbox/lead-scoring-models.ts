@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SandboxChange, SavedLeadScoringModel, WriteOrigin } from "@revops/model";
+import { journalChanges } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges } from "../changes.js";
 
 /**
  * Versions of the marketing lead-scoring model in our own store (sb_lead_scoring_models): the newest is active;
