@@ -21,6 +21,7 @@ import { accountHealthResource } from "./resources";
 import { surveyRoute } from "./survey/route";
 import { tools, toolsets } from "./tools";
 import { modelFor } from "./tools/health/churn-model";
+import { monthEndSignals } from "./tools/health/trend-books";
 
 export const CS_INSTRUCTIONS =
   "Customer-success data for churn prevention and customer health. churn_risk gives each renewal's churn probability from a model " +
@@ -155,12 +156,16 @@ export function createCustomerSuccessServer(opts: CsServerOptions = {}) {
     connections: csConnections,
     // the survey answer page survey_send links to, over HTTP
     pages: surveyRoute,
-    // the sandbox's churn model and renewal book, trained and read before the first call asks
+    // the sandbox's churn model, renewal book, feature use and health trend, trained and read before the first
+    // call asks
     warm: async (ports) => {
       if (ports.source !== "sandbox") return;
       await modelFor(ports.support, await ports.today());
       await ports.support.upcomingRenewals();
       await ports.support.accountSignals();
+      await ports.support.featureUse();
+      // health_scores' trend: every customer at the past month ends
+      await monthEndSignals(ports.support, await ports.today());
     },
   });
 }

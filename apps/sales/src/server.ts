@@ -9,6 +9,7 @@ import {
 } from "@revops/sandbox";
 import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
+import { parseQuarter, quarterOf } from "./domain/period";
 import {
   loadCreditConfirmAbove,
   loadSalesCalendarConfig,
@@ -25,6 +26,7 @@ import { quarterReviewPrompt } from "./prompts";
 import { accountResource, ownersResource } from "./resources";
 import { tools, toolsets } from "./tools";
 import { forecastOf } from "./tools/forecasting/forecast-get";
+import { weeklyPipeline } from "./tools/pipeline/pipeline-summary";
 
 export const SALES_INSTRUCTIONS =
   "Sales data for pipeline reviews, forecasts and account research. Start with pipeline_summary for a quarter's shape, " +
@@ -125,9 +127,13 @@ export function createSalesServer() {
     prompts: [quarterReviewPrompt],
     ports: salesPorts,
     connections: salesConnections,
-    // this quarter's forecast reads the whole stage history: done before the first call asks, on the sandbox only
+    // this quarter's forecast and weekly pipeline read the whole stage history: done before the first call asks,
+    // on the sandbox only
     warm: async (ports) => {
-      if (ports.source === "sandbox") await forecastOf(ports);
+      if (ports.source !== "sandbox") return;
+      await forecastOf(ports);
+      const today = await ports.today();
+      await weeklyPipeline(ports, parseQuarter(quarterOf(today)), today);
     },
   });
 }
