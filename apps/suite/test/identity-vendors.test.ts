@@ -1,9 +1,9 @@
 import { createCustomerSuccessServer } from "@revops/cs-mcp";
 import { createMarketingServer } from "@revops/marketing-mcp";
+import type { SystemPerson } from "@revops/model";
 import { createSalesServer } from "@revops/sales-mcp";
 import {
   ensureSandboxLoaded,
-  type SystemPerson,
   sandboxCrmContacts,
   sandboxPlantedLinks,
   sandboxPlantedPersonLinks,

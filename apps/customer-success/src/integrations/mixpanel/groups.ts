@@ -1,6 +1,6 @@
 import type { MixpanelConnector } from "@revops/connectors";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
-import type { SystemCompany } from "@revops/sandbox";
+import type { SystemCompany } from "@revops/model";
 
 export interface GroupSettings {
   /** The group key's id whose profiles are the customer companies (Project Settings → Group Keys). */
