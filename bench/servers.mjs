@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ListToolsResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { build } from "esbuild";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 
@@ -128,7 +129,9 @@ async function measureAll(list) {
     for (const [n, s] of list.entries()) {
       const t0 = performance.now();
       const c = await connect(s.bin);
-      await c.client.listTools();
+      // the answer itself: Client.listTools also compiles every output schema into a validator in this process,
+      // client-side work that grows with the listing and, meanwhile, lets the server open its ports (ADR 0053)
+      await c.client.request({ method: "tools/list" }, ListToolsResultSchema);
       cold[n].push(performance.now() - t0);
       // the start's own CPU up to the listing: what cold start would be on an idle core
       coldCpu[n].push(cpuMs(c.pid));
