@@ -77,3 +77,39 @@ describe.each(providers)("identityAccounts on %s", (system, make) => {
     for (const c of COMPANIES) expect(byName.get(c.name)).toContain(c.domain);
   });
 });
+
+describe("identityContacts on HubSpot (@hubspot/api-client) over its fake", () => {
+  it("pages every contact with a primary company, 100 at a time; those without one are left out", async () => {
+    // 130 contacts of the first company, and one in no company
+    const contacts = [
+      ...COMPANIES.map((_, i) => ({
+        firstname: `Ana${i}`,
+        lastname: "Silva",
+        email: `ana${i}@c1.test`,
+        associatedcompanyid: "1",
+      })),
+      { firstname: "Solo", lastname: "Visitor", email: "solo@free.test" },
+    ];
+    const fake = await startHubSpotFake({ companies: COMPANIES.slice(0, 1), contacts });
+    const { rt, crm } = await vendorPort(
+      { SALES_CRM: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-test" },
+      fake.url,
+    );
+    closers.push(
+      () => fake.close(),
+      () => rt.close(1000),
+    );
+    const rows = (await crm.identityContacts?.()) ?? [];
+    expect(rows).toHaveLength(COMPANIES.length);
+    expect(rows[0]).toEqual({
+      id: expect.any(String),
+      accountId: "1",
+      name: "Ana0 Silva",
+      email: "ana0@c1.test",
+    });
+    expect(rows.some((r) => r.name === "Solo Visitor")).toBe(false);
+    const pages = fake.requests.filter((r) => r.path === "/crm/v3/objects/contacts");
+    expect(pages.map((r) => r.query.get("limit"))).toEqual(["100", "100"]);
+    expect(fake.violations).toEqual([]);
+  });
+});

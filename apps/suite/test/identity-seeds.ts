@@ -75,7 +75,7 @@ export async function zendeskWithPlanted(sandbox: SqlDb, crm: CrmIds) {
 export async function intercomWithPlanted(
   sandbox: SqlDb,
   crm: CrmIds,
-  asLead: (p: { crmRef: string | null }, i: number) => boolean = () => false,
+  asLead: (p: { externalId: string; crmRef: string | null }) => boolean = () => false,
 ) {
   const planted = await plantedCompaniesOf(sandbox, "intercom");
   const seeded = await plantedPeopleOf(sandbox, "intercom");
@@ -101,13 +101,21 @@ export async function intercomWithPlanted(
       ...(c.domain ? { website: `https://${c.domain}` } : {}),
     })),
   });
-  const companies: VendorIds = new Map(planted.map((c, i) => [c.externalId, fake.state.companies[i]?.id as string]));
-  const people: VendorIds = new Map(seeded.map((p, i) => [p.externalId, fake.state.contacts[i]?.id as string]));
+  const companies: VendorIds = new Map(
+    planted.map((c, i) => [c.externalId, fake.state.companies[i]?.id as string]),
+  );
+  const people: VendorIds = new Map(
+    seeded.map((p, i) => [p.externalId, fake.state.contacts[i]?.id as string]),
+  );
   return { fake, companies, people, leads };
 }
 
 /** Precision, recall and review counts of links against their truth (the right target per external id). */
-function score<L extends StoredLink>(links: L[], truth: Map<string, string | null>, target: (l: L) => string | null) {
+function score<L extends StoredLink>(
+  links: L[],
+  truth: Map<string, string | null>,
+  target: (l: L) => string | null,
+) {
   const used = links.filter((l) => l.status === "auto");
   const right = (l: L) => target(l) !== null && truth.get(l.externalId) === target(l);
   const real = [...truth.values()].filter(Boolean).length;

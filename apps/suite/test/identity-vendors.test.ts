@@ -121,9 +121,14 @@ describe("identity graph over Salesforce, Zendesk, Intercom and HubSpot (real SD
     const all = await store.all();
     for (const [system, records] of vendorIdOf) {
       const links = all.filter((l) => l.system === system);
-      await expectCompanyLinks(`Salesforce + ${system}`, sandbox, system, links, { records, accounts: crm.account });
+      await expectCompanyLinks(`Salesforce + ${system}`, sandbox, system, links, {
+        records,
+        accounts: crm.account,
+      });
       // the evidence names the Salesforce id where the system stored it
-      expect(links.find((l) => l.status === "auto" && l.method === "external_id")?.accountId, system).toMatch(/^001/);
+      expect(links.find((l) => l.status === "auto" && l.method === "external_id")?.accountId, system).toMatch(
+        /^001/,
+      );
     }
     const people = await graph.identity().then((g) => g.people.all());
     for (const [system, ids] of personIdOf) {
