@@ -46,6 +46,7 @@ export const csConnections = portVariables<CsPorts, Variable>({
     "MIXPANEL_DATA_GROUP_ID",
     "MIXPANEL_GROUP_DOMAIN_PROPERTY",
     "MIXPANEL_GROUP_CRM_PROPERTY",
+    "MIXPANEL_GROUP_FACT_PROPERTIES",
     ...INTERCOM,
     ...CRM,
     "CS_STALE_MAX_AGE_MINUTES",
