@@ -1,18 +1,18 @@
-import { createCustomerSuccessServer } from "@revops/cs-mcp";
 import { createMarketingServer } from "@revops/marketing-mcp";
 import { createSalesServer } from "@revops/sales-mcp";
-import { ensureSandboxLoaded, sandboxCrmContacts } from "@revops/sandbox";
-import { openSql, type SqlDb } from "@revops/store";
-import { addHubSpotObject, type RunningFake, startHubSpotFake, tempDataDir } from "@revops/testing";
+import { sandboxCrmContacts } from "@revops/sandbox";
+import type { SqlDb } from "@revops/store";
+import { addHubSpotObject, type RunningFake, startHubSpotFake } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerPorts } from "../src/customer/ports";
 import {
   type CrmIds,
+  csPortsOver,
   expectCompanyLinks,
   expectPersonLinks,
-  intercomWithPlanted,
+  helpDeskAndMessenger,
+  sandboxWithAccounts,
   type VendorIds,
-  zendeskWithPlanted,
 } from "./identity-seeds";
 import { vendorRuntimes } from "./vendor-runtimes";
 
@@ -27,21 +27,20 @@ let sandbox: SqlDb;
 let hs: RunningFake<unknown>;
 let zd: RunningFake<unknown>;
 let ic: RunningFake<unknown>;
-const { portsWith, closeAll } = vendorRuntimes("identity-hubspot-crm");
+const runtimes = vendorRuntimes("identity-hubspot-crm");
+const { portsWith, closeAll } = runtimes;
 
 const crm: CrmIds = { account: new Map(), contact: new Map() };
-const companyIdOf = new Map<string, VendorIds>();
-const personIdOf = new Map<string, VendorIds>();
+let companyIdOf: Map<string, VendorIds>;
+let personIdOf: Map<string, VendorIds>;
 let leads: Set<string>;
 let contactCount: number;
 const digest = (id: string) => [...id].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1_000_003, 7);
 
 beforeAll(async () => {
-  sandbox = await openSql({ dataDir: tempDataDir("identity-hubspot-crm-sandbox") });
-  await ensureSandboxLoaded(sandbox);
-  const accounts = await sandbox.query<{ id: string; name: string; domain: string }>(
-    "SELECT id, name, domain FROM sb_accounts ORDER BY id",
-  );
+  const loaded = await sandboxWithAccounts("identity-hubspot-crm");
+  sandbox = loaded.sandbox;
+  const { accounts } = loaded;
   const fakeHs = await startHubSpotFake({
     companies: accounts.map((a) => ({ name: a.name, domain: a.domain })),
   });
@@ -67,20 +66,13 @@ beforeAll(async () => {
     );
     crm.contact.set(c.id, id);
   }
-  const zendesk = await zendeskWithPlanted(sandbox, crm);
-  zd = zendesk.fake as RunningFake<unknown>;
-  companyIdOf.set("zendesk", zendesk.companies);
-  personIdOf.set("zendesk", zendesk.people);
   // every other person without a CRM id, by a digest of the id (seed order groups the kinds)
-  const intercom = await intercomWithPlanted(
-    sandbox,
-    crm,
-    (p) => !p.crmRef && digest(p.externalId) % 2 === 0,
-  );
-  ic = intercom.fake as RunningFake<unknown>;
-  companyIdOf.set("intercom", intercom.companies);
-  personIdOf.set("intercom", intercom.people);
-  leads = intercom.leads;
+  const seeded = await helpDeskAndMessenger(sandbox, crm, (p) => !p.crmRef && digest(p.externalId) % 2 === 0);
+  zd = seeded.zendesk.fake as RunningFake<unknown>;
+  ic = seeded.intercom.fake as RunningFake<unknown>;
+  companyIdOf = seeded.companies;
+  personIdOf = seeded.people;
+  leads = seeded.intercom.leads;
 }, 180_000);
 
 afterAll(async () => {
@@ -96,17 +88,7 @@ describe("identity graph with HubSpot as the CRM (real SDKs against the fakes)",
       { SALES_CRM: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-test" },
       hs.url,
     );
-    const cs = await portsWith(
-      (rt) => createCustomerSuccessServer().ports(rt),
-      {
-        CS_SUPPORT: "zendesk",
-        ZENDESK_EMAIL: "agent@acme.test",
-        ZENDESK_API_TOKEN: "zd-test",
-        CS_CONVERSATIONS: "intercom",
-        INTERCOM_ACCESS_TOKEN: "ic-test",
-      },
-      `zendesk=${zd.url},intercom=${ic.url}`,
-    );
+    const cs = await csPortsOver(runtimes, { zendesk: zd, intercom: ic });
     const graph = await customerPorts(sales.rt, {
       sales: async () => sales.ports,
       cs: async () => cs.ports,

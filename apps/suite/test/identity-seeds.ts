@@ -1,13 +1,16 @@
+import { createCustomerSuccessServer } from "@revops/cs-mcp";
 import {
+  ensureSandboxLoaded,
   sandboxPlantedLinks,
   sandboxPlantedPersonLinks,
   sandboxSystemCompanies,
   sandboxSystemPeople,
 } from "@revops/sandbox";
-import type { SqlDb } from "@revops/store";
-import { startIntercomFake, startZendeskFake } from "@revops/testing";
+import { openSql, type SqlDb } from "@revops/store";
+import { startIntercomFake, startZendeskFake, tempDataDir } from "@revops/testing";
 import { expect } from "vitest";
 import type { StoredLink } from "../src/identity/store";
+import type { vendorRuntimes } from "./vendor-runtimes";
 
 /**
  * The identity tests' shared seeding and scoring: the sandbox's planted companies and people go into the vendor
@@ -25,6 +28,56 @@ export type VendorIds = Map<string, string>;
 
 /** People seeded per system: enough to score, few enough to page (more than one page of Zendesk's 100). */
 export const PEOPLE = 120;
+
+/** The loaded sandbox and its accounts, the CRM side a test seeds into its vendor CRM fake. */
+export async function sandboxWithAccounts(name: string) {
+  const sandbox = await openSql({ dataDir: tempDataDir(`${name}-sandbox`) });
+  await ensureSandboxLoaded(sandbox);
+  const accounts = await sandbox.query<{ id: string; name: string; domain: string }>(
+    "SELECT id, name, domain FROM sb_accounts ORDER BY id",
+  );
+  return { sandbox, accounts };
+}
+
+/** The planted help-desk (Zendesk) and messenger (Intercom) records in their fakes, ids per system. */
+export async function helpDeskAndMessenger(
+  sandbox: SqlDb,
+  crm: CrmIds,
+  asLead?: Parameters<typeof intercomWithPlanted>[2],
+) {
+  const zendesk = await zendeskWithPlanted(sandbox, crm);
+  const intercom = await intercomWithPlanted(sandbox, crm, asLead);
+  return {
+    zendesk,
+    intercom,
+    companies: new Map([
+      ["zendesk", zendesk.companies],
+      ["intercom", intercom.companies],
+    ]),
+    people: new Map([
+      ["zendesk", zendesk.people],
+      ["intercom", intercom.people],
+    ]),
+  };
+}
+
+/** Customer success's ports over the Zendesk and Intercom fakes. */
+export function csPortsOver(
+  runtimes: ReturnType<typeof vendorRuntimes>,
+  fakes: { zendesk: { url: string }; intercom: { url: string } },
+) {
+  return runtimes.portsWith(
+    (rt) => createCustomerSuccessServer().ports(rt),
+    {
+      CS_SUPPORT: "zendesk",
+      ZENDESK_EMAIL: "agent@acme.test",
+      ZENDESK_API_TOKEN: "zd-test",
+      CS_CONVERSATIONS: "intercom",
+      INTERCOM_ACCESS_TOKEN: "ic-test",
+    },
+    `zendesk=${fakes.zendesk.url},intercom=${fakes.intercom.url}`,
+  );
+}
 
 /** The sandbox's planted companies of one system, as the vendor will hold them. */
 export async function plantedCompaniesOf(sandbox: SqlDb, system: string) {

@@ -1,19 +1,19 @@
-import { createCustomerSuccessServer } from "@revops/cs-mcp";
 import { createMarketingServer } from "@revops/marketing-mcp";
 import { createSalesServer } from "@revops/sales-mcp";
-import { ensureSandboxLoaded, sandboxCrmContacts, sandboxPlantedLinks } from "@revops/sandbox";
-import { openSql, type SqlDb } from "@revops/store";
-import { type RunningFake, startHubSpotFake, startSalesforceFake, tempDataDir } from "@revops/testing";
+import { sandboxCrmContacts, sandboxPlantedLinks } from "@revops/sandbox";
+import type { SqlDb } from "@revops/store";
+import { type RunningFake, startHubSpotFake, startSalesforceFake } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerPorts } from "../src/customer/ports";
 import {
   type CrmIds,
+  csPortsOver,
   expectCompanyLinks,
   expectPersonLinks,
-  intercomWithPlanted,
+  helpDeskAndMessenger,
   plantedCompaniesOf,
+  sandboxWithAccounts,
   type VendorIds,
-  zendeskWithPlanted,
 } from "./identity-seeds";
 import { vendorRuntimes } from "./vendor-runtimes";
 
@@ -28,20 +28,19 @@ let sf: RunningFake<unknown>;
 let zd: RunningFake<unknown>;
 let ic: RunningFake<unknown>;
 let hs: RunningFake<unknown>;
-const { portsWith, closeAll } = vendorRuntimes("identity-vendors");
+const runtimes = vendorRuntimes("identity-vendors");
+const { portsWith, closeAll } = runtimes;
 
 const crm: CrmIds = { account: new Map(), contact: new Map() };
 /** Per system: the sandbox's company ids → the vendor fake's. */
-const vendorIdOf = new Map<string, VendorIds>();
+let vendorIdOf: Map<string, VendorIds>;
 /** Per system: the sandbox's person ids → the vendor fake's. */
-const personIdOf = new Map<string, VendorIds>();
+let personIdOf: Map<string, VendorIds>;
 
 beforeAll(async () => {
-  sandbox = await openSql({ dataDir: tempDataDir("identity-vendors-sandbox") });
-  await ensureSandboxLoaded(sandbox);
-  const accounts = await sandbox.query<{ id: string; name: string; domain: string }>(
-    "SELECT id, name, domain FROM sb_accounts ORDER BY id",
-  );
+  const loaded = await sandboxWithAccounts("identity-vendors");
+  sandbox = loaded.sandbox;
+  const { accounts } = loaded;
   const fakeSf = await startSalesforceFake({
     Account: accounts.map((a) => ({ Name: a.name, Website: `https://www.${a.domain}/` })),
     pageSize: 200,
@@ -60,14 +59,11 @@ beforeAll(async () => {
     });
     crm.contact.set(c.id, id);
   }
-  const zendesk = await zendeskWithPlanted(sandbox, crm);
-  zd = zendesk.fake as RunningFake<unknown>;
-  vendorIdOf.set("zendesk", zendesk.companies);
-  personIdOf.set("zendesk", zendesk.people);
-  const intercom = await intercomWithPlanted(sandbox, crm);
-  ic = intercom.fake as RunningFake<unknown>;
-  vendorIdOf.set("intercom", intercom.companies);
-  personIdOf.set("intercom", intercom.people);
+  const seeded = await helpDeskAndMessenger(sandbox, crm);
+  zd = seeded.zendesk.fake as RunningFake<unknown>;
+  ic = seeded.intercom.fake as RunningFake<unknown>;
+  vendorIdOf = seeded.companies;
+  personIdOf = seeded.people;
   const hubspot = await plantedCompaniesOf(sandbox, "hubspot");
   const fakeHs = await startHubSpotFake({
     companies: hubspot.map((c) => ({
@@ -94,17 +90,7 @@ describe("identity graph over Salesforce, Zendesk, Intercom and HubSpot (real SD
       { SALES_CRM: "salesforce", SALESFORCE_ACCESS_TOKEN: "00D-static-token" },
       sf.url,
     );
-    const cs = await portsWith(
-      (rt) => createCustomerSuccessServer().ports(rt),
-      {
-        CS_SUPPORT: "zendesk",
-        ZENDESK_EMAIL: "agent@acme.test",
-        ZENDESK_API_TOKEN: "zd-test",
-        CS_CONVERSATIONS: "intercom",
-        INTERCOM_ACCESS_TOKEN: "ic-test",
-      },
-      `zendesk=${zd.url},intercom=${ic.url}`,
-    );
+    const cs = await csPortsOver(runtimes, { zendesk: zd, intercom: ic });
     const marketing = await portsWith(
       (rt) => createMarketingServer().ports(rt),
       { MARKETING_SOURCE: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-test" },
