@@ -21,6 +21,7 @@ import { accountHealthResource } from "./resources";
 import { surveyRoute } from "./survey/route";
 import { tools, toolsets } from "./tools";
 import { modelFor } from "./tools/health/churn-model";
+import { monthEndSignals } from "./tools/health/trend-books";
 
 export const CS_INSTRUCTIONS =
   "Customer-success data for churn prevention and customer health. churn_risk gives each renewal's churn probability from a model " +
@@ -130,8 +131,10 @@ type Env = Record<string, string | undefined>;
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function csPorts(rt: Runtime, now: () => Date): Promise<CsPorts> {
-  return portsWithConnections<CsPorts>(Object.keys(csIntegrationEnv.shape), (env, name) =>
-    portsOf(rt, now, env, name),
+  return portsWithConnections<CsPorts>(
+    Object.keys(csIntegrationEnv.shape),
+    (env, name) => portsOf(rt, now, env, name),
+    loadCsIntegrationsConfig,
   );
 }
 
@@ -155,12 +158,16 @@ export function createCustomerSuccessServer(opts: CsServerOptions = {}) {
     connections: csConnections,
     // the survey answer page survey_send links to, over HTTP
     pages: surveyRoute,
-    // the sandbox's churn model and renewal book, trained and read before the first call asks
+    // the sandbox's churn model, renewal book, feature use and health trend, trained and read before the first
+    // call asks
     warm: async (ports) => {
       if (ports.source !== "sandbox") return;
       await modelFor(ports.support, await ports.today());
       await ports.support.upcomingRenewals();
       await ports.support.accountSignals();
+      await ports.support.featureUse();
+      // health_scores' trend: every customer at the past month ends
+      await monthEndSignals(ports.support, await ports.today());
     },
   });
 }

@@ -20,6 +20,7 @@ import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
 import { FileBackups } from "./integrations/backups";
 import { loadBrandGuide } from "./integrations/brand-config";
+import { checkMarketingSettings } from "./integrations/check-settings";
 import {
   loadEmailSourceConfig,
   loadMarketingSourceConfig,
@@ -129,8 +130,10 @@ const backupDir = (rt: Runtime) => join(rt.config.REVOPS_DATA_DIR, "backups");
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function marketingPorts(rt: Runtime): Promise<MarketingPorts> {
-  return portsWithConnections<MarketingPorts>(Object.keys(marketingIntegrationEnv.shape), (env, name) =>
-    portsOf(rt, env, name),
+  return portsWithConnections<MarketingPorts>(
+    Object.keys(marketingIntegrationEnv.shape),
+    (env, name) => portsOf(rt, env, name),
+    checkMarketingSettings,
   );
 }
 

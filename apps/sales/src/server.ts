@@ -10,7 +10,9 @@ import {
 } from "@revops/sandbox";
 import { migrate } from "@revops/store";
 import pkg from "../package.json" with { type: "json" };
+import { parseQuarter, quarterOf } from "./domain/period";
 import {
+  checkSalesSettings,
   loadCreditConfirmAbove,
   loadSalesCalendarConfig,
   loadSalesCrmConfig,
@@ -25,6 +27,7 @@ import { quarterReviewPrompt } from "./prompts";
 import { accountResource, ownersResource } from "./resources";
 import { tools, toolsets } from "./tools";
 import { forecastOf } from "./tools/forecasting/forecast-get";
+import { weeklyPipeline } from "./tools/pipeline/pipeline-summary";
 
 export const SALES_INSTRUCTIONS =
   "Sales data for pipeline reviews, forecasts and account research. Start with pipeline_summary for a quarter's shape, " +
@@ -108,8 +111,10 @@ function settingsDatabase(rt: Runtime) {
 
 /** The default connection's ports, and on demand those of each named one (`<VARIABLE>__<NAME>`). */
 function salesPorts(rt: Runtime): Promise<SalesPorts> {
-  return portsWithConnections<SalesPorts>(Object.keys(salesIntegrationEnv.shape), (env, name) =>
-    portsOf(rt, env, name),
+  return portsWithConnections<SalesPorts>(
+    Object.keys(salesIntegrationEnv.shape),
+    (env, name) => portsOf(rt, env, name),
+    checkSalesSettings,
   );
 }
 
@@ -125,9 +130,13 @@ export function createSalesServer() {
     prompts: [quarterReviewPrompt],
     ports: salesPorts,
     connections: salesConnections,
-    // this quarter's forecast reads the whole stage history: done before the first call asks, on the sandbox only
+    // this quarter's forecast and weekly pipeline read the whole stage history: done before the first call asks,
+    // on the sandbox only
     warm: async (ports) => {
-      if (ports.source === "sandbox") await forecastOf(ports);
+      if (ports.source !== "sandbox") return;
+      await forecastOf(ports);
+      const today = await ports.today();
+      await weeklyPipeline(ports, parseQuarter(quarterOf(today)), today);
     },
   });
 }

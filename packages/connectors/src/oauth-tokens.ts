@@ -35,11 +35,12 @@ export interface OAuthConnectionSettings {
 export async function oauthTokens(
   host: ConnectorHost,
   s: OAuthConnectionSettings,
-  env: Record<string, string | undefined> = process.env,
+  env?: Record<string, string | undefined>,
 ): Promise<TokenRefresher> {
   const db = await host.sql();
   await migrate(db, authMigrations);
-  const vault = new CredentialVault(db, loadMasterKeys(env));
+  // the server's own variables (`.env` included, where `revops setup` writes the key) unless the caller hands some
+  const vault = new CredentialVault(db, loadMasterKeys(env ?? (host.environment && { ...host.environment })));
   if (!s.refreshToken) {
     // `revops setup` ran the consent: the tokens (and client secret) are in the vault already
     return vaultTokens({

@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DOCTOR_VARIABLES, SELECTORS, VENDOR_SETTINGS, vendorVariables } from "../src/doctor";
+import {
+  DOCTOR_VARIABLES,
+  portSettings,
+  SELECTORS,
+  SERVER_INTEGRATIONS,
+  VENDOR_SETTINGS,
+  vendorVariables,
+} from "../src/doctor";
 
 /** Every variable .env.example documents (set or commented out). */
 const documented = new Set(
@@ -49,5 +56,19 @@ describe("vendor settings declared once", () => {
           m.variables.some((v) => v.secret),
           m.id,
         ).toBe(true);
+  });
+
+  it("each selector is a setting of its server's ports, and every port setting names named connections in the doctor", () => {
+    for (const s of SELECTORS) expect(portSettings(s.server), s.variable).toContain(s.variable);
+    for (const v of portSettings()) expect(DOCTOR_VARIABLES, v).toContain(v);
+    // a server's stage map or cache age set for a named connection is that connection's, in the doctor too
+    expect(SERVER_INTEGRATIONS.sales.ports.crm).toContain("SALES_STAGE_MAP");
+    expect(DOCTOR_VARIABLES).toContain("SALES_STAGE_MAP");
+  });
+
+  it("every port setting of a vendor prefix is one of that vendor's declared settings, or tuning", () => {
+    const vendorish = /^(HUBSPOT|SALESFORCE|ZENDESK|INTERCOM|MIXPANEL|APOLLO|GOOGLE)_/;
+    const stray = portSettings().filter((v) => vendorish.test(v) && !declared.has(v) && !TUNING.has(v));
+    expect(stray).toEqual([]);
   });
 });

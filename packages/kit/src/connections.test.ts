@@ -1,11 +1,34 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./config";
-import { connectionResolver, nameConnection, namedEnvironments } from "./connections";
+import { checkNamedConnections, connectionResolver, nameConnection, namedEnvironments } from "./connections";
 import { ToolError } from "./errors";
 
 const VARS = ["SALES_CRM", "HUBSPOT_ACCESS_TOKEN"];
 
 describe("named connections", () => {
+  it("checks every named connection's settings, telling a problem with that connection's variables", () => {
+    const check = (env: Record<string, string | undefined>) => {
+      if (env.SALES_CRM === "hubspot" && !env.HUBSPOT_ACCESS_TOKEN)
+        throw new ConfigError(
+          "Invalid configuration:\n  HUBSPOT_ACCESS_TOKEN: is required when SALES_CRM=hubspot.",
+        );
+    };
+    const good = namedEnvironments({ HUBSPOT_ACCESS_TOKEN: "pat", HUBSPOT_ACCESS_TOKEN__EU: "pat-eu" }, VARS);
+    expect(() => checkNamedConnections(good, VARS, check)).not.toThrow();
+    const half = namedEnvironments({ SALES_CRM__EU: "hubspot" }, VARS);
+    const err = (() => {
+      try {
+        checkNamedConnections(half, VARS, check);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(
+      'Connection "eu" is misconfigured (its __EU settings). Invalid configuration:\n  HUBSPOT_ACCESS_TOKEN__EU: is required when SALES_CRM__EU=hubspot.',
+    );
+  });
+
   it("finds each name's variables and lays them over the defaults", () => {
     const named = namedEnvironments(
       {

@@ -79,16 +79,44 @@ export function nameConnection<C>(config: C, name?: string): C {
   return { ...config, connectionId: `${String(config.connectionId)}-${name}` };
 }
 
+/** A named connection's settings problem, told with its own variables: `HUBSPOT_ACCESS_TOKEN__EU`, not the default's. */
+export function namedConfigError(name: string, err: ConfigError, variables: readonly string[]): ConfigError {
+  const suffix = `${CONNECTION_SEPARATOR}${name.toUpperCase()}`;
+  const names = [...variables].sort((a, b) => b.length - a.length).join("|");
+  const own = err.message.replace(new RegExp(`\\b(${names})\\b`, "g"), `$1${suffix}`);
+  return new ConfigError(`Connection "${name}" is misconfigured (its ${suffix} settings). ${own}`);
+}
+
+/** Checks every named connection's settings as the default's are checked: the first bad one throws, renamed. */
+export function checkNamedConnections(
+  named: NamedEnvironments,
+  variables: readonly string[],
+  check: (env: Env) => unknown,
+): void {
+  for (const name of named.names) {
+    try {
+      check(named.env(name));
+    } catch (err) {
+      throw err instanceof ConfigError ? namedConfigError(name, err, variables) : err;
+    }
+  }
+}
+
 /**
  * A server's ports with named connections: `build` makes the ports of one environment (the default one, or a
- * named connection's laid over it); `using(name)` gives a named connection's, each built on first use.
+ * named connection's laid over it); `using(name)` gives a named connection's, each built on first use. `check`
+ * validates one environment's settings without building anything: every named connection's runs at start-up,
+ * so a bad or half-set `X__EU` stops the server as a bad default setting does.
  */
 export async function portsWithConnections<P extends { using: (connection?: string) => Promise<P> }>(
   variables: readonly string[],
   build: (env: Env, name?: string) => Promise<Omit<P, "using">>,
+  check: (env: Env) => unknown,
 ): Promise<P> {
-  const named = namedEnvironments(envWithFile(), variables);
-  const ports = (await build(process.env)) as P;
+  const env = envWithFile();
+  const named = namedEnvironments(env, variables);
+  const ports = (await build(env)) as P;
+  checkNamedConnections(named, variables, check);
   ports.using = connectionResolver(
     ports,
     named,

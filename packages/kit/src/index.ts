@@ -78,6 +78,7 @@ export {
 export { renderCompact, shapeResult } from "./shape";
 export { TASKS_EXTENSION_ID } from "./tasks/runner";
 export {
+  declaredPorts,
   type PortVariables,
   portDeclarationProblems,
   portVariables,

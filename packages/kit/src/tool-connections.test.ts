@@ -100,8 +100,12 @@ describe("a tool's connection argument", () => {
 });
 
 describe("resolving a call's connection", () => {
-  const call = (input: unknown) =>
-    ({ input, ctx: { ports: ports("default") } }) as unknown as ToolCall & { ctx: { ports: Ports } };
+  const registry = buildRegistry([server([tool("deals", ["crm"]), tool("notes", [])])], false);
+  const entry = (name: string) => registry.tools.find((t) => t.name === name);
+  const call = (input: unknown, tool = "deals") =>
+    ({ input, entry: entry(tool), ctx: { ports: ports("default") } }) as unknown as ToolCall & {
+      ctx: { ports: Ports };
+    };
   const next = async () => ({ ok: true as const, output: {} });
 
   it("hands the rest of the pipeline the named connection's ports", async () => {
@@ -119,6 +123,20 @@ describe("resolving a call's connection", () => {
       throw new ToolError("user", 'Connection "bad" is misconfigured.');
     };
     await expect(resolveConnection(broken, next)).rejects.toThrow("misconfigured");
+  });
+
+  it("hands a tool only the vendor ports it declares: another one is a programmer error", async () => {
+    const deals = call({ n: 1 });
+    await resolveConnection(deals, next);
+    expect(deals.ctx.ports.crm).toBe("default");
+    expect(() => deals.ctx.ports.calendar).toThrow(
+      'deals reads port "calendar" but does not declare it: add "calendar" to the tool\'s ports',
+    );
+    const notes = call({ n: 1 }, "notes");
+    await resolveConnection(notes, next);
+    expect(() => notes.ctx.ports.crm).toThrow('notes reads port "crm"');
+    // what is not a vendor port (the module's own records, `using`) stays reachable
+    expect(typeof notes.ctx.ports.using).toBe("function");
   });
 });
 

@@ -62,10 +62,38 @@ interface Connectable {
   using(connection?: string): Promise<unknown>;
 }
 
-/** After validation: a call naming a connection runs (guard preview included) on that connection's ports. */
+/**
+ * The ports as one tool sees them: the vendor ports it declared and the module's own records (ports without
+ * settings). Reading a vendor port it did not declare is a programmer error, thrown where it happens.
+ */
+export function declaredPorts<P extends object>(
+  ports: P,
+  tool: string,
+  declared: readonly string[],
+  connections: PortVariables,
+): P {
+  return new Proxy(ports, {
+    get(target, key) {
+      if (typeof key === "string" && Object.hasOwn(connections, key) && !declared.includes(key))
+        throw new Error(
+          `${tool} reads port "${key}" but does not declare it: add "${key}" to the tool's ports (ADR 0044).`,
+        );
+      // the real object as `this`, so ports that are class instances keep their private fields
+      return Reflect.get(target, key, target);
+    },
+  });
+}
+
+/**
+ * After validation: a call naming a connection runs (guard preview included) on that connection's ports, and
+ * every call of a module with connections sees only the vendor ports its tool declares.
+ */
 export const resolveConnection: Middleware = async (call, next) => {
   const name = (call.input as { connection?: unknown } | undefined)?.connection;
   if (typeof name === "string") call.ctx.ports = await (call.ctx.ports as Connectable).using(name);
+  const { def, module } = call.entry;
+  if (module.connections && typeof call.ctx.ports === "object" && call.ctx.ports !== null)
+    call.ctx.ports = declaredPorts(call.ctx.ports, def.name, def.ports ?? [], module.connections);
   return next();
 };
 

@@ -36,6 +36,7 @@ export {
 export { type SandboxServer, withSandboxServer } from "./sandbox-server";
 export { describeServerE2E, type ServerE2EOptions } from "./server-e2e";
 export { describeServerModernE2E } from "./server-e2e-modern";
+export { startUntilExit } from "./start-exit";
 export { renderToolDocs } from "./tool-docs";
 export { toolsOf } from "./tools-of";
 export { checkToolSnapshots } from "./toolsnaps";

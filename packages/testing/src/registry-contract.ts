@@ -40,6 +40,27 @@ export const resultTokens = (r: { structuredContent?: unknown; content?: unknown
 export const modelVisibleTokens = (t: { name: string; description?: string; inputSchema: unknown }): number =>
   encode(JSON.stringify({ name: t.name, description: t.description, inputSchema: t.inputSchema })).length;
 
+/**
+ * Vendor ports a tool's handler or guard names in its own code without declaring them (`ports.crm`,
+ * `{ crm } = ctx.ports`). Helpers they call are not read here: the kit refuses such a read at run time.
+ */
+export function undeclaredPortReads(modules: readonly ServerModule[]): string[] {
+  return modules.flatMap((m) => {
+    const vendorPorts = Object.keys(m.connections ?? {});
+    return m.tools.flatMap((t) => {
+      const code = [t.handler, ...Object.values(t.guard ?? {})]
+        .filter((f) => typeof f === "function")
+        .map(String)
+        .join("\n");
+      const reads = (p: string) =>
+        new RegExp(`\\bports\\??\\.${p}\\b|\\{[^{}]*\\b${p}\\b[^{}]*\\}\\s*=\\s*ctx\\.ports\\b`).test(code);
+      return vendorPorts
+        .filter((p) => !(t.ports ?? []).includes(p) && reads(p))
+        .map((p) => `${t.name}: reads port "${p}" without declaring it`);
+    });
+  });
+}
+
 /** Static checks every server's registry must pass: explicit annotations, scopes, short descriptions, snapshots. */
 export function describeRegistryContract(modules: ServerModule[], snapDir: string, namespace = false): void {
   const registry = buildRegistry(modules, namespace);
@@ -65,6 +86,7 @@ export function describeRegistryContract(modules: ServerModule[], snapDir: strin
 
     it("declares the ports each tool reads or writes, among the module's connections", () => {
       expect(portDeclarationProblems(modules)).toEqual([]);
+      expect(undeclaredPortReads(modules)).toEqual([]);
     });
 
     it("types text from outside (subjects, bodies, comments) so the kit caps and fences it", () => {

@@ -5,6 +5,7 @@ import { defineServer, defineTool } from "@revops/kit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { connectInProcess } from "./in-process";
+import { undeclaredPortReads } from "./registry-contract";
 import { renderToolDocs } from "./tool-docs";
 import { checkToolSnapshots } from "./toolsnaps";
 
@@ -55,5 +56,47 @@ describe("testing helpers", () => {
     expect(checkToolSnapshots(dir, [{ name: "a" }])).toEqual([]);
     writeFileSync(join(dir, "a.json"), readFileSync(join(dir, "a.json"), "utf8").replace('"a"', '"b"'));
     expect(checkToolSnapshots(dir, [{ name: "a" }])[0]).toMatch(/definition changed/);
+  });
+});
+
+describe("undeclared port reads", () => {
+  type Ports = { crm: { deals: () => number }; mail: { send: () => number } };
+  type Handler = (args: { ctx: { ports: Ports } }) => { n: number };
+  const reader = (name: string, ports: (keyof Ports)[], handler: Handler) =>
+    defineTool<Record<string, never>, { n: number }, Ports>({
+      name,
+      title: name,
+      description: "Reads.",
+      toolset: "main",
+      scopes: ["t:read"],
+      annotations: hello.annotations,
+      ports,
+      input: z.object({}),
+      output: z.object({ n: z.number() }),
+      handler,
+    });
+  const server = (tools: ReturnType<typeof reader>[]) =>
+    defineServer<Ports>({
+      ...mod,
+      tools,
+      ports: async () => ({ crm: { deals: () => 1 }, mail: { send: () => 2 } }),
+      connections: { crm: ["SALES_CRM"], mail: ["GOOGLE_ACCESS_TOKEN"] },
+    });
+
+  it("names a tool whose own code reads a vendor port it does not declare", () => {
+    const direct = reader("direct", ["crm"], ({ ctx }) => ({
+      n: ctx.ports.crm.deals() + ctx.ports.mail.send(),
+    }));
+    const destructured = reader("destructured", [], ({ ctx }) => {
+      const { crm } = ctx.ports;
+      return { n: crm.deals() };
+    });
+    const fine = reader("fine", ["crm", "mail"], ({ ctx }) => ({
+      n: ctx.ports.crm.deals() + ctx.ports.mail.send(),
+    }));
+    expect(undeclaredPortReads([server([direct, destructured, fine])])).toEqual([
+      'direct: reads port "mail" without declaring it',
+      'destructured: reads port "crm" without declaring it',
+    ]);
   });
 });

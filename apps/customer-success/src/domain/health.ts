@@ -109,16 +109,29 @@ export function healthScore(
 /** Days of history a past score needs before its day (the usage windows). */
 export const HISTORY_DAYS = 60;
 
+/** The first day of the usage windows ending `asOf`: an account created later has no past score then. */
+const historyStart = (asOf: string) =>
+  new Date(Date.parse(asOf) - HISTORY_DAYS * DAY).toISOString().slice(0, 10);
+
+/** Health on a past day, or null when the account was too new then (created after `earliest`) or had no term. */
+function pastHealth(
+  s: (Signals & { accountCreated?: string }) | undefined,
+  asOf: string,
+  earliest: string,
+  weights?: HealthWeights,
+): Health | null {
+  if (!s?.renewalDate || s.seats <= 0) return null;
+  if (s.accountCreated && s.accountCreated > earliest) return null;
+  return healthScore(s, asOf, weights);
+}
+
 /** A past score, or null when the account was too new then or had no term in force. */
 export function pastScore(
   s: (Signals & { accountCreated?: string }) | undefined,
   asOf: string,
   weights?: HealthWeights,
 ): number | null {
-  if (!s?.renewalDate || s.seats <= 0) return null;
-  const earliest = new Date(Date.parse(asOf) - HISTORY_DAYS * DAY).toISOString().slice(0, 10);
-  if (s.accountCreated && s.accountCreated > earliest) return null;
-  return healthScore(s, asOf, weights).score;
+  return pastHealth(s, asOf, historyStart(asOf), weights)?.score ?? null;
 }
 
 /** Days of daily usage the sandbox keeps for customers (packages/sandbox README): the reach of a past score. */
@@ -148,9 +161,10 @@ export function bookAt(
   const bands = { high: 0, medium: 0, low: 0 };
   let sum = 0;
   let n = 0;
+  const earliest = historyStart(asOf);
   for (const s of signals) {
-    if (pastScore(s, asOf, weights) === null) continue;
-    const h = healthScore(s, asOf, weights);
+    const h = pastHealth(s, asOf, earliest, weights);
+    if (!h) continue;
     bands[h.risk] += 1;
     sum += h.score;
     n += 1;

@@ -229,3 +229,10 @@ export function loadSalesCalendarConfig(
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
   };
 }
+
+/** Every sales integration setting of one environment checked, nothing built: what start-up runs per named connection. */
+export function checkSalesSettings(env: Record<string, string | undefined>): void {
+  loadSalesCrmConfig(env);
+  loadSalesEnrichmentConfig(env);
+  loadSalesCalendarConfig(env);
+}

@@ -146,7 +146,7 @@ const truthy = (v: string | undefined) => v === "true" || v === "1" || v === "ye
  * which servers use each, and what is half-configured: each problem names the variable to set or fix.
  * Reads the same variables as the apps (apps/*\/src/integrations/config.ts); nothing is contacted.
  */
-export function configuredConnections(env: Env = process.env): ConfiguredConnections {
+export function configuredConnections(env: Env): ConfiguredConnections {
   const problems: ConfigProblem[] = [];
   const connections: DoctorConnection[] = [];
   const secrets: string[] = [];

@@ -45,3 +45,4 @@ export {
   probeConnection,
   type VaultAccess,
 } from "./probe";
+export { portSettings, SERVER_INTEGRATIONS, type ServerIntegrations } from "./server-ports";

@@ -1,18 +1,17 @@
 /**
- * The vendor settings every server reads, declared once: which variable selects a vendor for which server, and
- * what each vendor needs. The doctor, `revops setup` and `revops connections` all read these declarations.
+ * What each vendor needs, declared once (which server selects which vendor, and what each port reads, is in
+ * server-ports.ts). The doctor, `revops setup` and `revops connections` all read these declarations.
  */
 
-/** Vendors a server can be pointed at through the environment (SendGrid is not read from it yet). */
-export type DoctorVendor =
-  | "hubspot"
-  | "salesforce"
-  | "zendesk"
-  | "intercom"
-  | "mixpanel"
-  | "apollo"
-  | "sendgrid"
-  | "google";
+import { type DoctorVendor, portSettings } from "./server-ports";
+
+export {
+  type DoctorVendor,
+  SELECTORS,
+  type Selector,
+  type ServerName,
+  selectorsFor,
+} from "./server-ports";
 
 export const VENDOR_LABELS: Record<DoctorVendor, string> = {
   hubspot: "HubSpot",
@@ -24,86 +23,6 @@ export const VENDOR_LABELS: Record<DoctorVendor, string> = {
   sendgrid: "SendGrid",
   google: "Google (Calendar, Gmail and Analytics)",
 };
-
-export type ServerName = "sales" | "marketing" | "customer-success";
-
-/** A variable that points one server's port at a vendor (or leaves it on the sandbox). */
-export interface Selector {
-  variable: string;
-  server: ServerName;
-  /** What the port is, for people: "CRM", "help desk", … */
-  label: string;
-  /** vendor value → connection id */
-  vendors: Partial<Record<DoctorVendor, string>>;
-  /** The value that means "no vendor". */
-  off: string;
-}
-
-export const SELECTORS: readonly Selector[] = [
-  {
-    variable: "SALES_CRM",
-    server: "sales",
-    label: "CRM",
-    vendors: { hubspot: "sales-hubspot", salesforce: "sales-salesforce" },
-    off: "sandbox",
-  },
-  {
-    variable: "SALES_ENRICHMENT",
-    server: "sales",
-    label: "company enrichment",
-    vendors: { apollo: "sales-apollo" },
-    off: "none",
-  },
-  {
-    variable: "SALES_CALENDAR",
-    server: "sales",
-    label: "calendar and email",
-    vendors: { google: "sales-google" },
-    off: "sandbox",
-  },
-  {
-    variable: "MARKETING_SOURCE",
-    server: "marketing",
-    label: "marketing data",
-    vendors: { hubspot: "marketing-hubspot" },
-    off: "sandbox",
-  },
-  {
-    variable: "MARKETING_WEB",
-    server: "marketing",
-    label: "web analytics",
-    vendors: { google: "marketing-google" },
-    off: "sandbox",
-  },
-  {
-    variable: "CS_SUPPORT",
-    server: "customer-success",
-    label: "help desk",
-    vendors: { zendesk: "cs-zendesk" },
-    off: "sandbox",
-  },
-  {
-    variable: "CS_USAGE",
-    server: "customer-success",
-    label: "product usage",
-    vendors: { mixpanel: "cs-mixpanel" },
-    off: "sandbox",
-  },
-  {
-    variable: "CS_CONVERSATIONS",
-    server: "customer-success",
-    label: "conversations",
-    vendors: { intercom: "cs-intercom" },
-    off: "sandbox",
-  },
-  {
-    variable: "CS_CRM",
-    server: "customer-success",
-    label: "CRM renewals (churn model)",
-    vendors: { hubspot: "cs-hubspot", salesforce: "cs-salesforce" },
-    off: "sandbox",
-  },
-];
 
 /** One setting of a vendor: how to ask for it and whether it is a secret. */
 export interface VendorVariable {
@@ -426,16 +345,16 @@ export function vendorVariables(vendor: DoctorVendor): string[] {
 /** The vault's master key is shared by every vendor: never a vendor's own variable to remove. */
 export const SHARED_VARIABLES = new Set(["REVOPS_MASTER_KEY"]);
 
-/** Every variable the doctor reads (the same ones the apps read; see .env.example). */
+/**
+ * Every variable the doctor reads: every setting of the servers' ports (selectors included, so a named connection
+ * is found by the same suffixes the servers find it by) and every vendor's sign-in settings but the shared key.
+ */
 export const DOCTOR_VARIABLES: readonly string[] = [
-  ...SELECTORS.map((s) => s.variable),
-  ...(Object.keys(VENDOR_SETTINGS) as DoctorVendor[])
-    .flatMap(vendorVariables)
-    .filter((v) => !SHARED_VARIABLES.has(v)),
-  ...TEST_VARIABLES,
+  ...new Set([
+    ...portSettings(),
+    ...(Object.keys(VENDOR_SETTINGS) as DoctorVendor[])
+      .flatMap(vendorVariables)
+      .filter((v) => !SHARED_VARIABLES.has(v)),
+    ...TEST_VARIABLES,
+  ]),
 ];
-
-/** The selector variables that can point a server at this vendor (for "set SALES_CRM=hubspot"). */
-export function selectorsFor(vendor: DoctorVendor): string[] {
-  return SELECTORS.filter((s) => s.vendors[vendor]).map((s) => `${s.variable}=${vendor}`);
-}

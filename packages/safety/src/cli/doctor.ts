@@ -118,7 +118,7 @@ export function registerDoctorCommand(program: Command, deps: DoctorCliDeps): Co
       const timeoutMs = Math.round(Number(opts.timeout) * 1000);
       if (!Number.isFinite(timeoutMs) || timeoutMs < 100)
         throw new Error("--timeout must be a number of seconds.");
-      const { doctor, connections, problems, secrets } = await vendorConnectionSets(deps.env ?? process.env);
+      const { doctor, connections, problems, secrets } = await vendorConnectionSets(deps.env);
 
       let cfg: SafetyConfig | undefined;
       let configError: string | undefined;

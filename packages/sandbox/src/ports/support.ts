@@ -345,8 +345,14 @@ export class SandboxSupport implements SupportPort {
   async accountSignals(q: SignalsQuery = {}): Promise<AccountSignals[]> {
     const asOf = await sandboxToday(this.db);
     if (q.asOf && q.asOf !== asOf) {
-      const past = await signalsRowsAsOf(this.db, q.asOf, q.accountIds);
-      return past.rows.map((r) => toSignals(r, past.usageMonth));
+      const day = q.asOf;
+      const readPast = async () => {
+        const past = await signalsRowsAsOf(this.db, day, q.accountIds);
+        return past.rows.map((r) => toSignals(r, past.usageMonth));
+      };
+      // a past day's whole book (the health trend's month ends) costs seconds of lookups at scale and moves only
+      // with a write: read once, like today's
+      return q.accountIds ? readPast() : listWhileUnchanged(this.db, `signals-asof|${day}`, readPast);
     }
     await ensureUsageRecent(this.db, asOf);
     const today = dayOf(asOf);

@@ -16,20 +16,18 @@ import {
   healthScore,
   pastScore,
   topDriver,
-  trendMonthEnds,
   weightsLabel,
 } from "../../domain/health";
 import { activeHealthWeights } from "../../health-weights";
 import { csTool } from "../../ports";
 import { AccountNameSchema } from "../schemas";
 import { healthToolset } from "./toolset";
+import { monthEndSignals } from "./trend-books";
 
 const DAY_MS = 86_400_000;
 const minusDays = (day: string, n: number) =>
   new Date(Date.parse(day) - n * DAY_MS).toISOString().slice(0, 10);
 const BANDS = ["high", "medium", "low"] as const;
-/** Month ends in the book's trend (as many as the usage history reaches). */
-const TREND_MONTHS = 6;
 const sameText = (a: string | null | undefined, b: string) => (a ?? "").toLowerCase() === b.toLowerCase();
 
 export const healthScores = csTool({
@@ -133,13 +131,13 @@ export const healthScores = csTool({
         )
       : [[], []];
     // the book month by month: today's matching accounts as they stood at each past month end
-    const monthEnds =
-      ports.source === "sandbox" && matching.length > 0 ? trendMonthEnds(today, TREND_MONTHS) : [];
-    const allIds = matching.map((x) => x.s.accountId);
-    const books = await Promise.all(
-      monthEnds.map(async (asOf) =>
-        bookAt(await fromVendor(() => ports.support.accountSignals({ accountIds: allIds, asOf })), asOf, w),
-      ),
+    const pastBooks =
+      ports.source === "sandbox" && matching.length > 0 ? await monthEndSignals(ports.support, today) : [];
+    // every customer matches unless a filter is set (both lists are today's customers)
+    const wanted = matching.length < signals.length ? new Set(matching.map((x) => x.s.accountId)) : undefined;
+    const monthEnds = pastBooks.map((b) => b.asOf);
+    const books = pastBooks.map(({ asOf, signals: then }) =>
+      bookAt(wanted ? then.filter((s) => wanted.has(s.accountId)) : then, asOf, w),
     );
     const byId = (rows: AccountSignals[]) => new Map(rows.map((r) => [r.accountId, r]));
     const [m30, m90] = [byId(then30 ?? []), byId(then90 ?? [])];

@@ -1,14 +1,30 @@
 import { AnalyticsMetaSchema, annotations, defineView } from "@revops/kit";
 import { z } from "zod";
-import { isQuarter, parseQuarter, quarterOf } from "../../domain/period";
+import { isQuarter, type Period, parseQuarter, quarterOf } from "../../domain/period";
 import { OPEN_STAGES, openByWeek, summarisePipeline, weekEnds } from "../../domain/pipeline";
-import { salesTool } from "../../ports";
+import { type SalesPorts, salesTool } from "../../ports";
 import { OwnerSchema, QuarterSchema } from "../schemas";
 import { pipelineToolset } from "./toolset";
 
 const Amounts = z.object({ deals: z.number(), amount: z.number() });
 /** Weeks of the weekly series (the chart's columns); a CRM without stage history serves only the last. */
 const WEEKS = 8;
+
+/** The quarter's open pipeline at each week end of the series (the sales warm-up reads this quarter's). */
+export async function weeklyPipeline(ports: SalesPorts, period: Period, today: string, owner?: string) {
+  // past weeks are rebuilt from stage history, which only the sandbox port reads
+  const history = ports.source === "sandbox";
+  const end = [period.to, today].sort()[0] ?? today; // the earlier day: a past quarter's last
+  // without it only today's pipeline is known: a past quarter has no weekly series
+  const weeks = history ? weekEnds(end, WEEKS) : end === today ? [today] : [];
+  const cells = weeks.length
+    ? await ports.crm.pipelineSnapshots(
+        weeks.map((asOf) => ({ asOf, from: period.from, to: period.to })),
+        owner,
+      )
+    : [];
+  return { history, weeks, cells };
+}
 
 export const pipelineSummary = salesTool({
   name: "pipeline_summary",
@@ -60,17 +76,7 @@ export const pipelineSummary = salesTool({
     const today = await ports.today();
     const period = parseQuarter(input.quarter && isQuarter(input.quarter) ? input.quarter : quarterOf(today));
     const deals = await ports.crm.dealsClosingBetween(period.from, period.to, input.owner);
-    // past weeks are rebuilt from stage history, which only the sandbox port reads
-    const history = ports.source === "sandbox";
-    const end = [period.to, today].sort()[0] ?? today; // the earlier day: a past quarter's last
-    // without it only today's pipeline is known: a past quarter has no weekly series
-    const weeks = history ? weekEnds(end, WEEKS) : end === today ? [today] : [];
-    const cells = weeks.length
-      ? await ports.crm.pipelineSnapshots(
-          weeks.map((asOf) => ({ asOf, from: period.from, to: period.to })),
-          input.owner,
-        )
-      : [];
+    const { history, weeks, cells } = await weeklyPipeline(ports, period, today, input.owner);
     return {
       quarter: period.label,
       from: period.from,
