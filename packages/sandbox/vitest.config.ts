@@ -7,7 +7,6 @@ export default workspaceTestConfig({
     "src/lead-model.ts",
     // port adapters added with the catalogue tools: each app's port contract tests run them on SQLite and
     // PostgreSQL beside the vendor adapters (apps/*/test/*-port.test.ts, deal_get/deal_create/email/budget/contact/lead/ticket/meeting/segment/campaign tests)
-    "src/ports/budgets.ts",
     "src/ports/campaign-record.ts",
     "src/ports/closed-deals.ts",
     "src/ports/crm-contact-write.ts",
@@ -30,13 +29,7 @@ export default workspaceTestConfig({
     "src/ports/lead-handoff.ts",
     // the identity graph's planted people: apps/suite/src/identity/graph.test.ts scores the matcher against them
     "src/ports/identity-people.ts",
-    // apps/marketing/test/lead-scoring-model*.test.ts (both engines)
-    "src/ports/lead-scoring-models.ts",
     "src/ports/meetings.ts",
-    // apps/sales/test/pipeline-settings-store.test.ts (both engines) and pipeline-settings.test.ts
-    "src/ports/pipeline-settings.ts",
     "src/ports/segments.ts",
-    // apps/marketing/test/web.test.ts (web_analytics and forms_list recomputed with SQL)
-    "src/ports/web.ts",
   ],
 });

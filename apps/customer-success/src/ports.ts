@@ -1,43 +1,48 @@
 import { toolsFor } from "@revops/kit";
-import {
-  type AccountSignals,
-  type CsatStats,
-  type FeatureUse,
-  type KbArticle,
-  type MessageChannel,
-  type MessageContact,
-  type NewDeal,
-  type NewTicket,
-  type NpsResponseRow,
-  type OnboardingPort,
-  type OutboundMessage,
-  type Page,
-  type RenewalDealRow,
-  type RenewalHistory,
-  type RenewalTermFeatures,
-  type SandboxCustomerBook,
-  type SandboxHealthModel,
-  type SandboxTasks,
-  type SignalsQuery,
-  type SizeBand,
-  type SurveyAnswer,
-  type SurveyAnswerRecorded,
-  type SystemCompany,
-  type SystemPerson,
-  type TermHistory,
-  type TicketChanges,
-  type TicketCreateResult,
-  type TicketDetail,
-  type TicketFacts,
-  type TicketQuery,
-  type TicketRequester,
-  type TicketRow,
-  type TicketSearch,
-  type TicketSearchRow,
-  type TicketThread,
-  TicketWriteError,
-  type WriteOrigin as TicketWriteOrigin,
-} from "@revops/sandbox";
+import type {
+  AccountSignals,
+  CsatStats,
+  CustomerBookRow,
+  CustomerChanges,
+  FeatureUse,
+  HealthWeightsVersion,
+  KbArticle,
+  KeyedOrigin,
+  MessageChannel,
+  MessageContact,
+  NewDeal,
+  NewTask,
+  NewTicket,
+  NewTouchpoint,
+  NpsResponseRow,
+  OnboardingPort,
+  OutboundMessage,
+  Page,
+  RenewalDealRow,
+  RenewalHistory,
+  RenewalTermFeatures,
+  SignalsQuery,
+  SizeBand,
+  SurveyAnswer,
+  SurveyAnswerRecorded,
+  SystemCompany,
+  SystemPerson,
+  TaskRow,
+  TermHistory,
+  TicketChanges,
+  TicketCreateResult,
+  TicketDetail,
+  TicketFacts,
+  TicketQuery,
+  TicketRequester,
+  TicketRow,
+  TicketSearch,
+  TicketSearchRow,
+  TicketThread,
+  WriteOrigin as TicketWriteOrigin,
+  TouchpointRow,
+} from "@revops/model";
+import { TicketWriteError } from "@revops/sandbox";
 import type { SurveyLinks } from "./survey/links";
 
 /** One ticket as read fresh for a write, what it may change, and who writes: the sandbox's own shapes. */
@@ -49,7 +54,7 @@ export type {
   TicketDetail,
   TicketRequester,
   WriteOrigin as TicketWriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 export interface TicketUpdateResult {
   /** Where it was written ("sandbox", "zendesk"): the audit record names it with the ticket id. */
@@ -100,7 +105,7 @@ export type {
   TicketSearch,
   TicketSearchRow,
   TicketThread,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 /** Past renewals with their features and labels; `note` says where they came from when not the vendors. */
 export type ChurnHistory = RenewalHistory & { note?: string };
@@ -176,7 +181,7 @@ export type {
   TouchpointChannel,
   TouchpointRow,
   WonDeal,
-} from "@revops/sandbox";
+} from "@revops/model";
 export {
   OnboardingWriteError,
   SandboxTaskError as TaskWriteError,
@@ -184,12 +189,39 @@ export {
 } from "@revops/sandbox";
 
 /** Tasks and touchpoints of save plays and logged conversations (our database: no help desk holds them). */
-export type TaskStore = Pick<SandboxTasks, "createTask" | "logTouchpoint" | "openTasks" | "touchpoints">;
+export interface TaskStore {
+  createTask(t: NewTask, origin: KeyedOrigin): Promise<{ task: TaskRow; recovered: boolean }>;
+  logTouchpoint(
+    t: NewTouchpoint,
+    origin: KeyedOrigin,
+  ): Promise<{ touchpoint: TouchpointRow; recovered: boolean }>;
+  openTasks(q?: { accountIds?: readonly string[]; sourcePrefix?: string }): Promise<TaskRow[]>;
+  /** An account's touchpoints, newest day first. */
+  touchpoints(accountId: string): Promise<TouchpointRow[]>;
+}
 
 /** The customer-success book: region, lifecycle, CSM and tags per account, and bulk changes to them (our database). */
-export type CustomerBook = Pick<SandboxCustomerBook, "rows" | "csms" | "apply" | "landed">;
+export interface CustomerBook {
+  /** Every account's row, or those named. */
+  rows(accountIds?: readonly string[]): Promise<CustomerBookRow[]>;
+  csms(): Promise<{ id: string; name: string }[]>;
+  /** Applies the change to every named account once per idempotency key; the count of accounts changed. */
+  apply(accountIds: readonly string[], ch: CustomerChanges, origin: KeyedOrigin): Promise<number>;
+  /** The count an earlier apply under this key changed, if it landed. */
+  landed(idempotencyKey: string): Promise<number | undefined>;
+}
 /** Versions of the health score's weights (our database: one definition every tool and the suite read). */
-export type HealthModelStore = Pick<SandboxHealthModel, "versions" | "save">;
+export interface HealthModelStore {
+  /** Every version, the defaults as version 1. */
+  versions(defaults: Record<string, number>): Promise<HealthWeightsVersion[]>;
+  /** The next version, once per idempotency key; RangeError "conflict: …" when `expectedVersion` is stale. */
+  save(
+    weights: Record<string, number>,
+    note: string | null,
+    expectedVersion: number,
+    origin: KeyedOrigin,
+  ): Promise<{ version: number; recovered: boolean }>;
+}
 
 /**
  * Where upsell deals are created: the sales server's CRM port in the suite (Salesforce, HubSpot or the sandbox),
@@ -219,7 +251,7 @@ export type {
   SurveyAnswer,
   SurveyAnswerRecorded,
   SurveyType,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 /**
  * Where survey answer links go: our page (`/survey/<signed token>`, served by this server or the suite over HTTP),

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureSandboxLoaded, planCompany, type RenewalHistory, SandboxSupport } from "@revops/sandbox";
+import type { RenewalHistory } from "@revops/model";
+import { ensureSandboxLoaded, planCompany, SandboxSupport } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess, modelVisibleTokens, resultTokens } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,7 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
+import type { AccountSignals } from "@revops/model";
 import { attributeVendorCalls } from "@revops/safety";
-import { type AccountSignals, SandboxSupport, sandboxDatabase } from "@revops/sandbox";
+import { SandboxSupport, sandboxDatabase } from "@revops/sandbox";
 import {
   connectInProcess,
   type MixpanelEvent,

@@ -25,14 +25,15 @@ import type {
   Page,
   PendingMqls,
   SalesOwner,
+  SandboxChange,
+  SavedLeadScoringModel,
   SegmentPreview,
   SegmentRules,
-  SqlLeadScoringModels,
   SystemCompany,
   TouchPaths,
   WebAnalyticsPort,
   WriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
 import type { BrandGuide } from "./domain/brand-guide";
 import type { ApprovedClaim, Persona } from "./domain/personas";
 import type { FileBackups } from "./integrations/backups";
@@ -92,7 +93,7 @@ export type {
   TrafficReport,
   WebAnalyticsPort,
   WriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 /** What the marketing tools need; the sandbox and vendor adapters (HubSpot, SendGrid) implement it. */
 export interface MarketingPort {
@@ -197,12 +198,24 @@ export interface ContentCalendarPort {
     origin: WriteOrigin,
   ): Promise<{ item: ContentItem; changed: boolean }>;
 }
-export type { ContentItem, ContentMove, NewContentItem } from "@revops/sandbox";
+export type { ContentItem, ContentMove, NewContentItem } from "@revops/model";
+/** Versions of the lead-scoring model in our own store. */
+export interface LeadScoringModelStore {
+  active(): Promise<SavedLeadScoringModel | undefined>;
+  /** The next version, once per idempotency key; RangeError "conflict: …" when `expectedVersion` is stale. */
+  save(
+    model: Record<string, unknown>,
+    changes: Omit<SandboxChange, "entity" | "recordId">[],
+    expectedVersion: number,
+    origin: WriteOrigin,
+  ): Promise<{ version: number; recovered: boolean }>;
+}
+
 /** What the lead-scoring model learns from, and its versions in our own store. */
 export interface LeadScoringPort {
   /** Every lead with its outcome, oldest first. */
   leads(): Promise<LeadFacts[]>;
-  models: Pick<SqlLeadScoringModels, "active" | "save">;
+  models: LeadScoringModelStore;
   /** How a vendor's leads and outcomes map to the model's (a caveat); none on the sandbox. */
   note?: string;
 }

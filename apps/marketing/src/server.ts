@@ -7,10 +7,7 @@ import {
   marketingSettingsMigrations,
   SandboxEmail,
   SandboxMarketing,
-  SandboxWeb,
-  SqlBudgetLedger,
   SqlContentCalendar,
-  SqlLeadScoringModels,
   sandboxDatabase,
   sandboxLeadFacts,
   sandboxNow,
@@ -29,6 +26,9 @@ import {
 import { marketingConnections } from "./integrations/connections";
 import { loadApprovedClaims, loadPersonas } from "./integrations/content-config";
 import { emailUnavailable } from "./integrations/email-unavailable";
+import { SqlBudgetLedger } from "./integrations/sandbox/budgets";
+import { SqlLeadScoringModels } from "./integrations/sandbox/lead-scoring-models";
+import { SandboxWeb } from "./integrations/sandbox/web";
 import { SqlMarketingSettings } from "./integrations/settings-store";
 import { loadWebSourceConfig } from "./integrations/web-config";
 import type { MarketingPorts } from "./ports";

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureSandboxLoaded, SANDBOX_DEFAULTS, sandboxTouchPaths, type TouchPaths } from "@revops/sandbox";
+import type { TouchPaths } from "@revops/model";
+import { ensureSandboxLoaded, SANDBOX_DEFAULTS, sandboxTouchPaths } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess, modelVisibleTokens, resultTokens } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { budgetMigrations, ensureSandboxLoaded, SqlBudgetLedger, sandboxNow } from "@revops/sandbox";
+import { budgetMigrations, ensureSandboxLoaded, sandboxNow } from "@revops/sandbox";
 import { migrate, openSql, type SqlDb } from "@revops/store";
 import { pgSchema } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqlBudgetLedger } from "../src/integrations/sandbox/budgets";
 import type { BudgetPort } from "../src/ports";
 
 /** What the contract needs of a provider: the port and, where it journals, the journal. */

@@ -5,7 +5,6 @@ import {
   ensureSandboxLoaded,
   leadScoringMigrations,
   resetSandbox,
-  SqlLeadScoringModels,
   sandboxLeadFacts,
   sandboxNow,
 } from "@revops/sandbox";
@@ -13,6 +12,7 @@ import { migrate, openSql, type SqlDb } from "@revops/store";
 import { pgSchema } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { proposeModel } from "../src/domain/lead-scoring";
+import { SqlLeadScoringModels } from "../src/integrations/sandbox/lead-scoring-models";
 
 interface Fixture {
   db: SqlDb;

@@ -1,4 +1,4 @@
-import type { WriteOrigin } from "@revops/sandbox";
+import type { WriteOrigin } from "@revops/model";
 
 /** What a prospect search filters on; titles and locations match loosely, the rest exactly. */
 export interface ProspectFilter {

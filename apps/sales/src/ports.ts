@@ -32,6 +32,8 @@ import type {
   NewDeal,
   NewTask,
   Page,
+  PipelineSettings,
+  QuotaRow,
   RecordFields,
   RecordRow,
   RecordSelection,
@@ -39,13 +41,14 @@ import type {
   RecordType,
   RiskInputs,
   RiskQuery,
+  SettingsChange,
+  SettingsUpdate,
   SnapshotCell,
   SnapshotPoint,
-  SqlPipelineSettings,
   Stage,
   TaskRow,
   WriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
 import type { AccountWritePort, ProspectingPort } from "./ports-prospecting";
 
 export type {
@@ -69,7 +72,7 @@ export type {
   SnapshotCell,
   SnapshotPoint,
   TaskRow,
-} from "@revops/sandbox";
+} from "@revops/model";
 
 /** Where a task landed (system and its record id there) and the task as written. */
 export interface TaskWrite {
@@ -117,7 +120,7 @@ export function unexpected(deal: DealDetail, expected: DealChanges = {}): string
 }
 
 /** Who writes, under which confirmed plan, and the key that makes a vendor write happen once. */
-export type { WriteOrigin } from "@revops/sandbox";
+export type { WriteOrigin } from "@revops/model";
 
 /** Where the write landed (system and that system's record id) and the deal as it is after it. */
 export interface DealWrite {
@@ -300,7 +303,13 @@ export interface EnrichmentPort {
 }
 
 /** Quotas, stage probabilities and the ICP, in our own store (the sandbox's, or beside a vendor CRM). */
-export type PipelineSettingsPort = Pick<SqlPipelineSettings, "settings" | "quotas" | "update">;
+export interface PipelineSettingsPort {
+  settings(): Promise<PipelineSettings>;
+  /** One quarter's quotas (YYYY-Qn), or every quarter's. */
+  quotas(quarter?: string): Promise<QuotaRow[]>;
+  /** False when an earlier attempt under the same idempotency key had already applied it. */
+  update(update: SettingsUpdate, changes: SettingsChange[], origin: WriteOrigin): Promise<boolean>;
+}
 
 export interface SalesPorts {
   crm: CrmPort;

@@ -2,7 +2,6 @@ import { defineServer, nameConnection, portsWithConnections, type Runtime } from
 import {
   SandboxCrm,
   SandboxMeetings,
-  SqlPipelineSettings,
   sandboxDatabase,
   sandboxNow,
   sandboxToday,
@@ -20,6 +19,7 @@ import {
   salesIntegrationEnv,
 } from "./integrations/config";
 import { salesConnections } from "./integrations/connections";
+import { SqlPipelineSettings } from "./integrations/sandbox/pipeline-settings";
 import { SandboxAccountWrite, SandboxProspecting } from "./integrations/sandbox/prospecting";
 import type { EnrichmentPort, SalesPorts } from "./ports";
 import type { ProspectingPort } from "./ports-prospecting";

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
-import { ensureSandboxLoaded, type LeadFacts, SandboxCrm } from "@revops/sandbox";
+import type { LeadFacts } from "@revops/model";
+import { ensureSandboxLoaded, SandboxCrm } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import {
   connectInProcess,

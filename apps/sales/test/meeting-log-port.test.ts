@@ -1,4 +1,5 @@
-import { ensureSandboxLoaded, type MeetingLog, SandboxCrm } from "@revops/sandbox";
+import type { MeetingLog } from "@revops/model";
+import { ensureSandboxLoaded, SandboxCrm } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { pgSchema, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,12 +1,6 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
-import {
-  type CalendarPort,
-  ensureSandboxLoaded,
-  type MailPort,
-  type NewMeeting,
-  type OutboundEmail,
-  SandboxMeetings,
-} from "@revops/sandbox";
+import type { CalendarPort, MailPort, NewMeeting, OutboundEmail } from "@revops/model";
+import { ensureSandboxLoaded, SandboxMeetings } from "@revops/sandbox";
 import { openSql } from "@revops/store";
 import { type GoogleState, type RunningFake, startGoogleFake, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { SqlPipelineSettings, settingsMigrations } from "@revops/sandbox";
+import { settingsMigrations } from "@revops/sandbox";
 import { migrate, openSql, type SqlDb } from "@revops/store";
 import { tempDataDir } from "@revops/testing";
 import { afterAll, describe, expect, it } from "vitest";
+import { SqlPipelineSettings } from "../src/integrations/sandbox/pipeline-settings";
 
 const PG = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schema = `settings_pg_${process.pid}_${Date.now()}`;

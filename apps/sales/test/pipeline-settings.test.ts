@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { SqlPipelineSettings, sandboxDatabase, sandboxNow } from "@revops/sandbox";
+import { sandboxDatabase, sandboxNow } from "@revops/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqlPipelineSettings } from "../src/integrations/sandbox/pipeline-settings";
 import { approvalIdIn, connectSalesWithSafety, phraseIn, type SalesHarness } from "./deal-update-harness";
 
 let h: SalesHarness;

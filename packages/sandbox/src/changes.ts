@@ -1,28 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { SandboxChange, WriteOrigin } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { sandboxToday } from "./load.js";
-
-/** One field of one record changed by a tool on the sandbox company. */
-export interface SandboxChange {
-  entity: string;
-  recordId: string;
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
-/** Who made a write and under which confirmed plan. */
-export interface WriteOrigin {
-  principal: string;
-  planHash?: string;
-  /**
-   * Makes a vendor write happen once; the sandbox journals it with the write (one transaction), so a resumed
-   * execution finds a write that committed before its process died (`landedWrite`).
-   */
-  idempotencyKey?: string;
-  /** An earlier execution under this key may have landed: vendor writes look it up before writing. */
-  resumed?: boolean;
-}
 
 const encode = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 

@@ -1,11 +1,3 @@
-/** Opaque keyset cursors: base64url of JSON `{ t: list tag, k: [sort key, id] }`. */
-
-export interface Page<T> {
-  rows: T[];
-  total: number;
-  nextCursor: string | null;
-}
-
 export const INVALID_CURSOR = "Invalid cursor: pass the next_cursor value from the previous page unchanged";
 
 /** A caller's mistake, not a bug: carries the field to fix, which the kit turns into a user error. */

@@ -9,8 +9,8 @@ import {
   sigmoid,
   standardize,
 } from "@revops/kit/stats";
+import type { LeadFacts } from "@revops/model";
 import { titleSeniority } from "./ports/crm-contact-write.js";
-import type { LeadFacts } from "./ports/crm-leads.js";
 
 /**
  * Lead score: L2 logistic regression of "converted" on the company's own leads, its features grouped into fit

@@ -91,7 +91,6 @@ describe("package entry", () => {
       "SandboxCrm",
       "SandboxMarketing",
       "SandboxSupport",
-      "SqlBudgetLedger",
       "ensureSandboxLoaded",
       "sandboxToday",
     ]) {

@@ -1,7 +1,8 @@
+import type { Page } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, makeTarget, type TestTarget } from "../test/db.js";
-import { encodeCursor, INVALID_CURSOR, type Page } from "./cursor.js";
+import { encodeCursor, INVALID_CURSOR } from "./cursor.js";
 import { collectCompany, planCompany } from "./generate/index.js";
 import { ensureSandboxLoaded } from "./load.js";
 import { SandboxCrm } from "./ports/crm.js";

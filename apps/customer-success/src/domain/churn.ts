@@ -8,7 +8,7 @@ import {
   sigmoid,
   standardize,
 } from "@revops/kit/stats";
-import type { RenewalHistory, RenewalTermFeatures } from "@revops/sandbox";
+import type { RenewalHistory, RenewalTermFeatures } from "@revops/model";
 
 /**
  * Churn model: L2-regularised logistic regression (Newton/IRLS) on standardised features of past renewals,

@@ -1,4 +1,4 @@
-import type { AccountSignals, FeatureUse } from "@revops/sandbox";
+import type { AccountSignals, FeatureUse } from "@revops/model";
 
 /** Expansion potential in dollars from seat pressure and plan white space: every dollar traceable to a rule. */
 export const EXPANSION_METHOD = "expansion-v1";

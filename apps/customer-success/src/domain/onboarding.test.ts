@@ -1,4 +1,4 @@
-import type { CsmLoad, OnboardingPlan, WonDeal } from "@revops/sandbox";
+import type { CsmLoad, OnboardingPlan, WonDeal } from "@revops/model";
 import { describe, expect, it } from "vitest";
 import { draftOnboardings, median, planStatus } from "./onboarding";
 

@@ -1,12 +1,5 @@
-import {
-  type CsmLoad,
-  leastLoaded,
-  type MilestoneDraft,
-  milestonesFor,
-  type OnboardingPlan,
-  STALL_DAYS,
-  type WonDeal,
-} from "@revops/sandbox";
+import type { CsmLoad, MilestoneDraft, OnboardingPlan, WonDeal } from "@revops/model";
+import { leastLoaded, milestonesFor, STALL_DAYS } from "@revops/sandbox";
 
 export interface OnboardingDraft {
   deal: WonDeal;

@@ -1,4 +1,4 @@
-import type { SubscriptionTerm } from "@revops/sandbox";
+import type { SubscriptionTerm } from "@revops/model";
 
 /** ARR bridge and revenue retention from subscription terms: every dollar of change is one term event. */
 export const RETENTION_METHOD = "arr-bridge-v1";

@@ -1,4 +1,4 @@
-import type { TicketFacts } from "@revops/sandbox";
+import type { TicketFacts } from "@revops/model";
 
 /** Support volume, CSAT, reply/resolution percentiles and backlog age, from ticket facts alone. */
 export const TICKET_TRENDS_METHOD = "ticket-trends-v1";

@@ -7,7 +7,7 @@ import type {
   SystemPerson,
   TicketQuery,
   TicketRow,
-} from "@revops/sandbox";
+} from "@revops/model";
 import type {
   ChurnHistory,
   FeatureUse,

@@ -1,5 +1,6 @@
 import { userError } from "@revops/kit";
-import type { SandboxMessages, SizeBand, SurveyAnswer } from "@revops/sandbox";
+import type { SizeBand, SurveyAnswer } from "@revops/model";
+import type { SandboxMessages } from "@revops/sandbox";
 import type {
   AnswerPage,
   MessageChannel,

@@ -1,5 +1,5 @@
 import type { WithFreshness } from "@revops/connectors/freshness";
-import type { NpsResponseRow } from "@revops/sandbox";
+import type { NpsResponseRow } from "@revops/model";
 import type { NpsStats } from "../ports";
 
 /**

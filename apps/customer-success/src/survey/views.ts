@@ -1,5 +1,6 @@
 import { html, type Node, STYLESHEET } from "@revops/console";
-import { SURVEY_SCALES, type SurveyType } from "@revops/sandbox";
+import type { SurveyType } from "@revops/model";
+import { SURVEY_SCALES } from "@revops/sandbox";
 
 export const SURVEY_BASE = "/survey";
 export const CSS_PATH = `${SURVEY_BASE}/static/survey.css`;

@@ -1,4 +1,4 @@
-import type { HandoffRecord, PendingMql, SalesOwner } from "@revops/sandbox";
+import type { HandoffRecord, PendingMql, SalesOwner } from "@revops/model";
 
 export type Routing = "round_robin" | "territory";
 

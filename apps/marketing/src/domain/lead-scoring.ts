@@ -1,4 +1,4 @@
-import type { LeadFacts } from "@revops/sandbox";
+import type { LeadFacts } from "@revops/model";
 import {
   BASE_FEATURES,
   evaluateLeadModel,

@@ -1,4 +1,4 @@
-import type { TrafficMetrics, TrafficRow } from "@revops/sandbox";
+import type { TrafficMetrics, TrafficRow } from "@revops/model";
 
 const DAY_MS = 86_400_000;
 /** Longest range one report covers: a bigger one is refused with the fix. */

@@ -10,7 +10,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { journalChanges, type WriteOrigin } from "@revops/sandbox";
+import type { WriteOrigin } from "@revops/model";
+import { journalChanges } from "@revops/sandbox";
 import type { Row, SqlDb } from "@revops/store";
 
 /**

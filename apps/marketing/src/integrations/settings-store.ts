@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { journalChanges, type WriteOrigin } from "@revops/sandbox";
+import type { WriteOrigin } from "@revops/model";
+import { journalChanges } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 import type { BrandGuide } from "../domain/brand-guide";
 import { applySettings, type SettingChange, type SettingValue } from "../domain/marketing-settings";

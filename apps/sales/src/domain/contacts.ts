@@ -1,4 +1,4 @@
-import type { ContactRow } from "@revops/sandbox";
+import type { ContactRow } from "@revops/model";
 import { MIN_NAME_SCORE, nameScore } from "./fuzzy";
 
 /** What was typed for a contact search; each text is matched like an account name. */

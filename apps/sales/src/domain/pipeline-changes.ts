@@ -1,4 +1,4 @@
-import type { DealTimeline, Stage } from "@revops/sandbox";
+import type { DealTimeline, Stage } from "@revops/model";
 
 export const CHANGE_BUCKETS = ["new", "advanced", "slipped", "won", "lost", "amount_changed"] as const;
 export type ChangeBucket = (typeof CHANGE_BUCKETS)[number];

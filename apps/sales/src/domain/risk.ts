@@ -1,4 +1,5 @@
-import { daysBetween, type RiskDeal, type StageTiming } from "@revops/sandbox";
+import type { RiskDeal, StageTiming } from "@revops/model";
+import { daysBetween } from "@revops/sandbox";
 
 /** What each risk adds: risk = 1 − Π(1 − weight) over the deal's reasons (0 with none). */
 export const RISK_WEIGHTS = {

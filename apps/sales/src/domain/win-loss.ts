@@ -1,4 +1,5 @@
-import { amountBand, type ClosedDeal, daysBetween, median } from "@revops/sandbox";
+import type { ClosedDeal } from "@revops/model";
+import { amountBand, daysBetween, median } from "@revops/sandbox";
 
 export const REPORT_DIMENSIONS = ["type", "segment", "amount_band", "source", "owner"] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];

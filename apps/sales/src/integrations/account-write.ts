@@ -1,5 +1,5 @@
+import type { WriteOrigin } from "@revops/model";
 import { writeOnce } from "@revops/resilience";
-import type { WriteOrigin } from "@revops/sandbox";
 import type { AccountFirmographics, AccountWritePort } from "../ports-prospecting";
 
 const FIELDS = ["industry", "employees", "country"] as const;

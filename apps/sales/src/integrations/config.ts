@@ -5,7 +5,7 @@ import {
   salesforceCredentials,
 } from "@revops/connectors/oauth-consent";
 import { ConfigError, envBool, loadConfig } from "@revops/kit";
-import type { Stage } from "@revops/sandbox";
+import type { Stage } from "@revops/model";
 import { z } from "zod";
 import { HUBSPOT_STAGE_DEFAULTS, SALESFORCE_STAGE_DEFAULTS, SUITE_STAGES } from "./stages";
 

@@ -1,4 +1,4 @@
-import type { DealQuery, DealRow, Owner } from "@revops/sandbox";
+import type { DealQuery, DealRow, Owner } from "@revops/model";
 
 /** Owner ids a query's `owner` names (id, full name or email, case-insensitive); undefined = any owner. */
 export function ownerIds(owner: string | undefined, owners: readonly Owner[]): Set<string> | undefined {

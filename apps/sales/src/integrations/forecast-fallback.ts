@@ -1,4 +1,5 @@
-import { amountBand, type DealRow, type SnapshotCell, type SnapshotPoint } from "@revops/sandbox";
+import type { DealRow, SnapshotCell, SnapshotPoint } from "@revops/model";
+import { amountBand } from "@revops/sandbox";
 import { isOpen } from "../domain/pipeline";
 
 /** Today in UTC (a vendor's data is live). */

@@ -1,11 +1,5 @@
-import {
-  type DealRow,
-  daysBetween,
-  median,
-  type RiskInputs,
-  type Stage,
-  type StageTiming,
-} from "@revops/sandbox";
+import type { DealRow, RiskInputs, Stage, StageTiming } from "@revops/model";
+import { daysBetween, median } from "@revops/sandbox";
 
 /** One field-history row of a vendor deal (the values after a change), in suite stages. */
 export interface FieldHistoryRow {

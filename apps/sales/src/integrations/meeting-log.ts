@@ -1,4 +1,4 @@
-import type { MeetingLog, MeetingLogWrite, WriteOrigin } from "@revops/sandbox";
+import type { MeetingLog, MeetingLogWrite, WriteOrigin } from "@revops/model";
 import type { DealDetail } from "../ports";
 
 /** One vendor's three writes of a meeting log, each once per the key it is given. */

@@ -1,4 +1,5 @@
-import { type DealRow, decodeCursor, encodeCursor, type Page, pageLimit } from "@revops/sandbox";
+import type { DealRow, Page } from "@revops/model";
+import { decodeCursor, encodeCursor, pageLimit } from "@revops/sandbox";
 
 /** Newest close date first, then id descending: the sandbox's order for deals_list. */
 export function newestFirst(a: DealRow, b: DealRow): number {

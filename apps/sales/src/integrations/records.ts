@@ -1,4 +1,4 @@
-import type { RecordFields, RecordRow } from "@revops/sandbox";
+import type { RecordFields, RecordRow } from "@revops/model";
 
 /** The items in runs of at most n (a vendor's batch limit). */
 export function chunked<T>(items: readonly T[], n: number): T[][] {

@@ -1,4 +1,4 @@
-import type { Stage } from "@revops/sandbox";
+import type { Stage } from "@revops/model";
 
 export const SUITE_STAGES: readonly Stage[] = [
   "prospecting",

@@ -36,7 +36,7 @@ export const DealRowSchema = z.object({
 export const DealTypeSchema = z.enum(["new_business", "expansion", "renewal"]);
 
 /** A deal as a list row; `today` gives open deals their days in the current stage. */
-export const toDealRow = (d: import("@revops/sandbox").DealRow, today?: string) => ({
+export const toDealRow = (d: import("@revops/model").DealRow, today?: string) => ({
   id: d.id,
   name: d.name,
   account_id: d.accountId,

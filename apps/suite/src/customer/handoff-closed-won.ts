@@ -11,8 +11,9 @@ import {
   writeDraft,
 } from "@revops/cs-mcp";
 import { annotations, IsoDateSchema, type ToolContext, userError, WrittenSchema } from "@revops/kit";
+import type { WonDeal } from "@revops/model";
 import type { SalesPorts } from "@revops/sales-mcp";
-import { segmentOf, type WonDeal } from "@revops/sandbox";
+import { segmentOf } from "@revops/sandbox";
 import { z } from "zod";
 import { crmUserNamed } from "./handoff-accounts";
 import { type CustomerPorts, customerTool } from "./ports";

@@ -1,6 +1,8 @@
+import type { ContentStatus, ContentType } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { dayOf, isoDay } from "../dates.js";
 import { Rng } from "../random.js";
+import { everyOf } from "../vocabulary.js";
 
 /** Campaigns whose dates overlap this many days either side of today get seeded calendar items. */
 export const CONTENT_WINDOW_DAYS = 90;
@@ -16,10 +18,14 @@ export const CONTENT_MIX: Record<string, readonly ContentType[]> = {
   content: ["blog", "blog", "social", "email"],
 };
 
-export const CONTENT_TYPES = ["email", "blog", "social", "webinar"] as const;
-export type ContentType = (typeof CONTENT_TYPES)[number];
-export const CONTENT_STATUSES = ["idea", "draft", "review", "scheduled", "published"] as const;
-export type ContentStatus = (typeof CONTENT_STATUSES)[number];
+export const CONTENT_TYPES = everyOf<ContentType>()(["email", "blog", "social", "webinar"]);
+export const CONTENT_STATUSES = everyOf<ContentStatus>()([
+  "idea",
+  "draft",
+  "review",
+  "scheduled",
+  "published",
+]);
 export const SOCIAL_CHANNELS = ["linkedin", "x", "facebook", "instagram"] as const;
 
 const LABEL: Record<ContentType, string> = {

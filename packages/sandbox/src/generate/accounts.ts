@@ -1,3 +1,4 @@
+import type { SizeBand } from "@revops/model";
 import { addYears, isoDay } from "../dates.js";
 import {
   COMPANY_FORMS,
@@ -13,7 +14,7 @@ import {
   TITLES,
 } from "../names.js";
 import { allocate, hashString, Rng } from "../random.js";
-import { type AccountModel, BASE_COUNTS, type Ctx, padId, type SizeBand, scaled } from "./types.js";
+import { type AccountModel, BASE_COUNTS, type Ctx, padId, scaled } from "./types.js";
 
 const REGION_WEIGHTS: [Region, number][] = [
   ["NA", 45],

@@ -1,17 +1,10 @@
+import type { SizeBand } from "@revops/model";
 import { isoTime } from "../dates.js";
 import { allocate, Rng } from "../random.js";
 import { contactId, randomContact } from "./accounts.js";
 import { businessMinute } from "./clock.js";
 import { type ActivityType, activityBody } from "./text.js";
-import {
-  type AccountModel,
-  BASE_COUNTS,
-  type Ctx,
-  type DealModel,
-  padId,
-  type SizeBand,
-  scaled,
-} from "./types.js";
+import { type AccountModel, BASE_COUNTS, type Ctx, type DealModel, padId, scaled } from "./types.js";
 
 const TYPES: [ActivityType, number][] = [
   ["email", 45],

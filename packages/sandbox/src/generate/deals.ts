@@ -1,3 +1,4 @@
+import type { Stage } from "@revops/model";
 import { isoDay, isoTime } from "../dates.js";
 import { Rng } from "../random.js";
 import { nextRenewal, subscriptionTerms } from "./accounts.js";
@@ -14,15 +15,7 @@ import {
   roundAmount,
   STAGE_PROBABILITY,
 } from "./funnel.js";
-import {
-  type AccountModel,
-  BASE_COUNTS,
-  type Ctx,
-  type DealModel,
-  padId,
-  type Stage,
-  scaled,
-} from "./types.js";
+import { type AccountModel, BASE_COUNTS, type Ctx, type DealModel, padId, scaled } from "./types.js";
 
 export { OPEN_STAGES, STAGE_PROBABILITY } from "./funnel.js";
 

@@ -1,7 +1,8 @@
+import type { DealType, SizeBand, Stage } from "@revops/model";
 import { addQuarters, quarterStart } from "../dates.js";
 import type { Rng } from "../random.js";
 import { dayBetween } from "./clock.js";
-import type { AccountModel, Ctx, DealModel, DealType, SizeBand, Stage } from "./types.js";
+import type { AccountModel, Ctx, DealModel } from "./types.js";
 
 /** The sales funnel's ground truth: stages, cycle lengths, where deals are lost and how win rates fall with size. */
 export const OPEN_STAGES: readonly Stage[] = ["prospecting", "qualification", "proposal", "negotiation"];

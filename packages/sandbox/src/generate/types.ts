@@ -1,3 +1,4 @@
+import type { DealType, SizeBand, Stage } from "@revops/model";
 import { addQuarters, dayOf } from "../dates.js";
 import type { Region } from "../names.js";
 import type { TableName } from "../schema.js";
@@ -82,16 +83,7 @@ export function padId(prefix: string, n: number, total: number): string {
     : `${prefix}_${ZEROS.slice(0, width - digits.length)}${digits}`;
 }
 
-export type SizeBand = "1-50" | "51-200" | "201-1000" | "1000+";
 export type Lifecycle = "prospect" | "customer" | "churned";
-export type Stage =
-  | "prospecting"
-  | "qualification"
-  | "proposal"
-  | "negotiation"
-  | "closed_won"
-  | "closed_lost";
-export type DealType = "new_business" | "expansion" | "renewal";
 
 export interface AccountModel {
   idx: number;

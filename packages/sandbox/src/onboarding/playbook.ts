@@ -1,7 +1,5 @@
+import type { CsmLoad, MilestoneDraft, OnboardingSegment } from "@revops/model";
 import { dayOf, isoDay } from "../dates.js";
-
-/** Onboarding segments: the account's size band decides how long and deep onboarding is. */
-export type OnboardingSegment = "smb" | "mid_market" | "enterprise";
 
 export function segmentOf(sizeBand: string): OnboardingSegment {
   if (sizeBand === "1000+") return "enterprise";
@@ -48,13 +46,6 @@ const PLAYBOOK: Record<OnboardingSegment, Step[]> = {
 /** The enterprise plan (SSO, audit) adds its own milestone whatever the account's size. */
 const ENTERPRISE_PLAN_STEP: Step = { name: "Single sign-on configured", day: 25 };
 
-export interface MilestoneDraft {
-  seq: number;
-  name: string;
-  dueDate: string;
-  value: boolean;
-}
-
 /** The milestones of a new customer's onboarding, due relative to the deal's close date. */
 export function milestonesFor(
   segment: OnboardingSegment,
@@ -71,14 +62,6 @@ export function milestonesFor(
     dueDate: isoDay(start + s.day),
     value: s.value === true,
   }));
-}
-
-/** A customer-success manager and how many unfinished onboardings they own. */
-export interface CsmLoad {
-  id: string;
-  name: string;
-  segment: OnboardingSegment;
-  openPlans: number;
 }
 
 export const OWNER_RULE = "least-loaded CSM of the segment (fewest unfinished onboardings; ties by id)";

@@ -1,7 +1,8 @@
+import type { CsmLoad } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { dayOf, isoDay } from "../dates.js";
 import { Rng } from "../random.js";
-import { type CsmLoad, leastLoaded, milestonesFor, segmentOf } from "./playbook.js";
+import { leastLoaded, milestonesFor, segmentOf } from "./playbook.js";
 
 /** Closed-won new business this many days before today has an onboarding history on a fresh sandbox. */
 export const SEEDED_ONBOARDING_DAYS = 180;

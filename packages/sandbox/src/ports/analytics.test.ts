@@ -1,3 +1,4 @@
+import type { NpsResponseRow } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, makeTarget, type TestTarget } from "../../test/db.js";
@@ -5,7 +6,7 @@ import { dayOf, isoDay } from "../dates.js";
 import { ensureSandboxLoaded, sandboxToday } from "../load.js";
 import { SANDBOX_INDEXES } from "../schema.js";
 import { SandboxCrm } from "./crm.js";
-import { type NpsResponseRow, SandboxSupport } from "./support.js";
+import { SandboxSupport } from "./support.js";
 
 // The health signals as they were computed before the usage rollup and covering indexes: the reference.
 const REFERENCE_SIGNALS_SQL = `

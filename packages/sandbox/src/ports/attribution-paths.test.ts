@@ -1,8 +1,9 @@
+import type { TouchPaths } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, makeTarget, type TestTarget } from "../../test/db.js";
 import { ensureSandboxLoaded } from "../load.js";
-import { sandboxTouchPaths, type TouchPaths } from "./attribution-paths.js";
+import { sandboxTouchPaths } from "./attribution-paths.js";
 import { SandboxMarketing } from "./marketing.js";
 
 const results = new Map<string, TouchPaths>();

@@ -1,46 +1,6 @@
+import type { DealPath, TouchPaths } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { num } from "./sql.js";
-
-/** A campaign as attribution needs it: spend to score, start date to judge maturity. */
-export interface AttributionCampaign {
-  id: string;
-  name: string;
-  channel: string;
-  startDate: string;
-  spend: number;
-}
-
-/** One campaign touch on a deal's path; `at` is null where the source does not record when it happened. */
-export interface PathTouch {
-  campaignId: string;
-  type: string;
-  at: string | null;
-}
-
-/** A deal converted from a lead, with the campaign touches of that lead up to the deal's creation, oldest first. */
-export interface DealPath {
-  dealId: string;
-  amount: number;
-  stage: string;
-  won: boolean;
-  lost: boolean;
-  /** Opportunity creation (YYYY-MM-DD). */
-  createdDate: string;
-  closeDate: string;
-  /** When the lead that converted was created; null when unknown. */
-  leadCreatedAt: string | null;
-  /** The campaign that sourced that lead (lead.campaign_id); null when none did. */
-  sourceCampaignId: string | null;
-  touches: PathTouch[];
-}
-
-/** Everything attribution reads: every campaign and every converted deal's touch path. */
-export interface TouchPaths {
-  campaigns: AttributionCampaign[];
-  deals: DealPath[];
-  /** What the source could not provide (vendor adapters), for the tools' caveats. */
-  notes?: string[];
-}
 
 // One lead per deal in the sandbox; were there several, the earliest lead is the one that converted.
 const DEALS_SQL = `

@@ -1,40 +1,14 @@
+import type {
+  CampaignFields,
+  CampaignRecord,
+  CampaignSaveResult,
+  CampaignStatus,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type WriteOrigin } from "../changes.js";
-import type { CampaignRow, CampaignStatus } from "./marketing.js";
+import { journalChanges } from "../changes.js";
+
 import { num } from "./sql.js";
-
-/** One campaign as campaign_get shows it: the row, its owner, touches by type and the assets the source links. */
-export interface CampaignRecord extends Omit<CampaignRow, "channel"> {
-  channel: string;
-  ownerId: string | null;
-  ownerName: string | null;
-  currency: string;
-  /** Touches by type (impression, click, open, registration, attendance…), most first; empty where not recorded. */
-  touches: { type: string; count: number }[];
-  /** Emails, forms, lists, pages… linked to the campaign, where the source links them. */
-  assets: { type: string; id: string; name: string }[];
-  /** What the source cannot say about the campaign. */
-  notes: string[];
-}
-
-/** The fields campaign_save writes; an unset field is left as it is. */
-export interface CampaignFields {
-  name?: string;
-  channel?: string;
-  status?: CampaignStatus;
-  startDate?: string;
-  endDate?: string;
-  /** The whole budget after the write (not an increment). */
-  budget?: number;
-  ownerId?: string;
-}
-
-export interface CampaignSaveResult {
-  campaign: CampaignRecord;
-  created: boolean;
-  /** An earlier execution under the same key had already written it. */
-  recovered: boolean;
-}
 
 /** A write the source refuses, naming the field and the fix. */
 export class CampaignWriteError extends Error {

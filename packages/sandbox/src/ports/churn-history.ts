@@ -1,46 +1,7 @@
+import type { RenewalHistory, RenewalTermFeatures } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { sandboxToday } from "../load.js";
 import { num } from "./sql.js";
-
-/** Features of one yearly term as of `asOf` (every figure from records dated strictly before that day). */
-export interface RenewalTermFeatures {
-  termId: string;
-  accountId: string;
-  accountName: string;
-  ownerName: string;
-  plan: string;
-  seats: number;
-  arr: number;
-  renewalDate: string;
-  /** `renewed` or `cancelled` for past renewals (the label), `active` for a customer's current term. */
-  status: "renewed" | "cancelled" | "active";
-  /** The day the features are computed as of: `leadDays` before the renewal for history, today for upcoming. */
-  asOf: string;
-  /** The account's creation date in the book (tenure). */
-  accountCreated: string;
-  /** Tickets created in [from, asOf): `from` is the window start, clipped to the history coverage. */
-  tickets: { from: string; count: number; urgentHigh: number; badCsat: number; escalated: number };
-  /** NPS responses in [from, asOf). */
-  nps: { from: string; responses: number; scoreSum: number; detractors: number };
-  /** Customer-success activities (not on deals) in [from, asOf). */
-  activities: { from: string; count: number };
-  /** Monthly active users: the last complete month before `asOf`, the one before, the mean of the 4 before those. */
-  monthlyActives: { last: number | null; prev: number | null; baseline: number | null };
-}
-
-export interface RenewalHistory {
-  /** Every term that came up for renewal (renewed or cancelled), oldest renewal first. */
-  terms: RenewalTermFeatures[];
-  /**
-   * The first day each source holds records of retained (current) customers. Windows before it are incomplete
-   * for retained accounts (but not for churned ones), so each window is clipped to it.
-   */
-  coverage: { tickets: string | null; nps: string | null; activities: string | null };
-  /** Days before the renewal the history's features are computed as of. */
-  leadDays: number;
-  /** Window lengths in days. */
-  windows: { tickets: number; nps: number; activities: number };
-}
 
 export const CHURN_LEAD_DAYS = 60;
 export const CHURN_WINDOWS = { tickets: 90, nps: 180, activities: 90 } as const;

@@ -1,25 +1,7 @@
+import type { ClosedDeal, DealType, Stage } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import type { DealType, Stage } from "../generate/types.js";
-import { num } from "./sql.js";
 
-/** One won or lost deal with what a win/loss report groups and measures it by. */
-export interface ClosedDeal {
-  id: string;
-  type: DealType;
-  amount: number;
-  won: boolean;
-  ownerName: string;
-  /** The account's employee band (1-50, 51-200, 201-1000, 1000+); "" when unknown. */
-  segment: string;
-  /** Lead source of the lead converted into the deal; "none" when no lead was. */
-  source: string;
-  createdAt: string;
-  closeDate: string;
-  /** The CRM's loss reason; null when it keeps none (or the deal was won). */
-  lossReason: string | null;
-  /** The open stage a lost deal was lost from; null when unknown. */
-  lostFrom: Stage | null;
-}
+import { num } from "./sql.js";
 
 /** Deals won or lost with a close date in [from, to] (see `ClosedDeal`), read with SQL. */
 export async function sandboxClosedDeals(db: SqlDb, from: string, to: string): Promise<ClosedDeal[]> {

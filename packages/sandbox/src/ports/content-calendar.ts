@@ -1,33 +1,15 @@
 import { randomUUID } from "node:crypto";
+import type {
+  ContentItem,
+  ContentMove,
+  ContentStatus,
+  ContentType,
+  NewContentItem,
+  SandboxChange,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange, type WriteOrigin } from "../changes.js";
-import type { ContentStatus, ContentType } from "../content/seed.js";
-
-/** One content calendar item; the suite is the calendar's system of record. */
-export interface ContentItem {
-  id: string;
-  title: string;
-  type: ContentType;
-  /** Where it goes out: email, blog, webinar, or the social network. */
-  channel: string;
-  status: ContentStatus;
-  /** YYYY-MM-DD. */
-  day: string;
-  /** The instant a scheduled post is due, when set. */
-  publishAt: string | null;
-  owner: string;
-  campaignId: string | null;
-  /** A social post's text. */
-  body: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type NewContentItem = Pick<ContentItem, "title" | "type" | "channel" | "status" | "day" | "owner"> &
-  Partial<Pick<ContentItem, "publishAt" | "campaignId" | "body">>;
-
-/** What a move changes; unset fields stay. */
-export type ContentMove = Partial<Pick<ContentItem, "day" | "status" | "owner" | "publishAt">>;
+import { journalChanges } from "../changes.js";
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));

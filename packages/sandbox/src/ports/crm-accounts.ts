@@ -1,36 +1,6 @@
+import type { AccountCandidates, AccountQuery } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { num, Where } from "./sql.js";
-
-/** What accounts_search filters on; `name` is matched loosely (candidates here, ranking in the app). */
-export interface AccountQuery {
-  name?: string;
-  /** A domain or website ("acme.com", "https://www.acme.com"). */
-  domain?: string;
-  /** Owner id, full name or email, case-insensitive. */
-  owner?: string;
-  industry?: string;
-  /** Most candidates to return (the app ranks them). */
-  limit?: number;
-}
-
-/** One account as a search result row. */
-export interface AccountRow {
-  id: string;
-  name: string;
-  domain: string;
-  industry: string;
-  ownerId: string;
-  ownerName: string;
-  /** Our ARR with the account (USD); null where the CRM has no such field. */
-  arr: number | null;
-  lifecycle: string;
-}
-
-/** Candidate accounts; `capped` when more matched than `limit`. */
-export interface AccountCandidates {
-  rows: AccountRow[];
-  capped: boolean;
-}
 
 export const ACCOUNT_CANDIDATES = 2000;
 const MAX_GRAMS = 16;

@@ -1,35 +1,7 @@
 import { createHash } from "node:crypto";
+import type { ContactDetail, ContactFields, ContactWrite, WriteOrigin } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
-
-/** One contact as the system of record has it, with the fields contact_upsert can set. */
-export interface ContactDetail {
-  id: string;
-  name: string;
-  title: string;
-  email: string;
-  phone: string;
-  accountId: string;
-  accountName: string;
-}
-
-/** The fields of a contact upsert; absent = unchanged (or empty on create). */
-export interface ContactFields {
-  name?: string;
-  title?: string;
-  phone?: string;
-  accountId?: string;
-}
-
-/** Where an upsert landed, whether it created the contact, and the contact after it. */
-export interface ContactWrite {
-  system: string;
-  id: string;
-  created: boolean;
-  contact: ContactDetail;
-  /** True when this write had already happened: found, not made again. */
-  recovered?: boolean;
-}
+import { journalChanges, sandboxNow } from "../changes.js";
 
 /** 1 C-level, 2 VP, 3 director or head, 4 manager or lead, 5 individual contributor (sb_contacts.seniority). */
 export function titleSeniority(title: string): number {

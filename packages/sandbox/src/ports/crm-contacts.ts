@@ -1,32 +1,7 @@
+import type { ContactCandidates, ContactQuery } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { likeEscape, nameGrams } from "./crm-accounts.js";
 import { Where } from "./sql.js";
-
-/** What contacts_search filters on; text fields are matched loosely here and ranked in the app. */
-export interface ContactQuery {
-  name?: string;
-  /** A whole address or a part of one ("ana@", "acme.com"). */
-  email?: string;
-  /** An account id, or words of the account's name. */
-  account?: string;
-  title?: string;
-  limit?: number;
-}
-
-/** One contact as a search row. */
-export interface ContactRow {
-  id: string;
-  name: string;
-  title: string;
-  email: string;
-  accountId: string;
-  accountName: string;
-}
-
-export interface ContactCandidates {
-  rows: ContactRow[];
-  capped: boolean;
-}
 
 export const CONTACT_CANDIDATES = 2000;
 

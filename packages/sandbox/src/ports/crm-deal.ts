@@ -1,44 +1,7 @@
+import type { DealRecordExtras, Stage } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import type { Stage } from "../generate/types.js";
+
 import { num } from "./sql.js";
-
-/** One activity on a deal (newest first in a DealRecord). */
-export interface DealActivity {
-  id: string;
-  /** call | email | meeting | note | task (the CRM's own kind where it has another). */
-  type: string;
-  subject: string;
-  occurredAt: string;
-  contactId: string | null;
-  contactName: string | null;
-}
-
-/** A person on the deal: from the CRM's contact roles where it keeps them, else from the deal's activities. */
-export interface DealContact {
-  id: string;
-  name: string;
-  title: string;
-  email: string;
-  /** The CRM's own role label (Salesforce contact role, HubSpot association label); null when it keeps none. */
-  role: string | null;
-  primary: boolean;
-  /** Activities on this deal with this contact; null when the CRM does not link activities to contacts. */
-  activities: number | null;
-  lastActivityAt: string | null;
-}
-
-/** Everything deal_get shows beyond the deal itself. */
-export interface DealRecordExtras {
-  /** When the deal was created (date or timestamp), where the CRM says. */
-  createdAt: string | null;
-  /** Stage changes, oldest first; the first has fromStage null when the CRM records the opening stage. */
-  stageHistory: { fromStage: Stage | null; toStage: Stage; changedAt: string }[];
-  /** The newest `limit` activities and how many there are in all. */
-  activities: { total: number; recent: DealActivity[] };
-  contacts: DealContact[];
-  /** What this CRM could not supply. */
-  caveats: string[];
-}
 
 /** The stage history, activities and contacts of one deal, read with SQL (the deal itself is read by getDeal). */
 export async function sandboxDealExtras(db: SqlDb, dealId: string, limit: number): Promise<DealRecordExtras> {

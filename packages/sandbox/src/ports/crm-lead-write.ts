@@ -1,69 +1,19 @@
 import { createHash } from "node:crypto";
+import type {
+  ConversionWrite,
+  LeadChanges,
+  LeadConversion,
+  LeadDetail,
+  LeadWrite,
+  NewDeal,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
+import { journalChanges, sandboxNow } from "../changes.js";
 import { sizeBandOf } from "../generate/accounts.js";
-import type { DealType, Stage } from "../generate/types.js";
-import type { NewDeal } from "./crm.js";
+
 import { sandboxUpsertContact } from "./crm-contact-write.js";
 import { num } from "./sql.js";
-
-/** One lead as the system of record has it now, with the fields lead_update can change. */
-export interface LeadDetail {
-  id: string;
-  name: string;
-  email: string;
-  company: string;
-  title: string;
-  status: string;
-  ownerId: string | null;
-  ownerName: string | null;
-  /** The CRM's lead score (0–100), null where it keeps none. */
-  score: number | null;
-  /** hot, warm or cold; null when unrated or where the CRM has no rating. */
-  rating: string | null;
-  converted: boolean;
-  /** What the lead became, when converted and the CRM says. */
-  conversion: { accountId: string | null; contactId: string | null; dealId: string | null } | null;
-}
-
-/** A lead update: absent fields stay as they are. ownerId is the CRM's own user id. */
-export interface LeadChanges {
-  status?: string;
-  ownerId?: string;
-  score?: number;
-  rating?: string;
-}
-
-/** Where a lead update landed and the lead after it. */
-export interface LeadWrite {
-  system: string;
-  id: string;
-  lead: LeadDetail;
-  /** True when the lead already held the values (an earlier attempt landed): nothing written again. */
-  recovered?: boolean;
-}
-
-/** What a lead becomes: an existing account and contact are reused, absent ones created from the lead. */
-export interface LeadConversion {
-  /** An existing account (matched by domain or name); absent: create `accountName` with `domain`. */
-  accountId?: string;
-  accountName: string;
-  domain: string;
-  /** An existing contact with the lead's email; absent: create one from the lead. */
-  contactId?: string;
-  deal: { name: string; amount: number; closeDate: string; stage: Stage; type: DealType; ownerId: string };
-}
-
-/** The three records of a conversion and whether each was created or reused. */
-export interface ConversionWrite {
-  system: string;
-  leadId: string;
-  account: { id: string; name: string; created: boolean };
-  contact: { id: string; name: string; created: boolean };
-  deal: { id: string; name: string };
-  /** True when this plan had already converted the lead (an earlier attempt landed): found, not made again. */
-  recovered: boolean;
-}
 
 /** Lead statuses lead_update may set on the sandbox ("converted" only through lead_convert). */
 export const SANDBOX_LEAD_STATUSES = ["new", "working", "mql", "sql", "disqualified"] as const;

@@ -1,36 +1,7 @@
+import type { LeadFacts } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { num } from "./sql.js";
 import { listWhileUnchanged } from "./version-memo.js";
-
-/**
- * One lead with what a lead score may learn from: who (title), how it came (source, campaign), what it did
- * (campaign touches by kind) and the CRM's own behavioural score. `converted` is the outcome; the lead's
- * status is not a feature (it records the outcome) and neither is a matching account (conversion links one).
- * A lead's owner is the one lead_update set (sb_leads.owner_id), else a converted lead's deal owner, else none.
- */
-export interface LeadFacts {
-  id: string;
-  name: string;
-  company: string;
-  email: string;
-  title: string;
-  source: string;
-  campaignId: string | null;
-  status: string;
-  /** The lead's owner (CRM user id and name), null when unassigned. */
-  ownerId: string | null;
-  ownerName: string | null;
-  /** The CRM's own lead score, 0–100 (marketing automation's), or null where the CRM has none. */
-  crmScore: number | null;
-  createdAt: string;
-  converted: boolean;
-  /** Campaign touches of the lead: all, clicks, and registrations or attendances. */
-  touches: number;
-  clicks: number;
-  registrations: number;
-  /** Headcount of the lead's company where the CRM records it (HubSpot: the associated company); absent = unknown. */
-  employees?: number | null;
-}
 
 /** Every lead with its touch counts, oldest first; kept per process while the dataset is unchanged. */
 export function sandboxLeadFacts(db: SqlDb): Promise<LeadFacts[]> {

@@ -1,51 +1,24 @@
+import type {
+  BulkType,
+  RecordFields,
+  RecordRow,
+  RecordSelection,
+  RecordsWrite,
+  RecordType,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
-import type { Stage } from "../generate/types.js";
+import { journalChanges, sandboxNow } from "../changes.js";
+import { everyOf } from "../vocabulary.js";
 
 /** CRM record types records_delete takes; records_bulk_update takes those in BULK_FIELDS. */
-export const RECORD_TYPES = ["deal", "contact", "lead", "account"] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+export const RECORD_TYPES = everyOf<RecordType>()(["deal", "contact", "lead", "account"]);
 
 /** The fields a bulk update may set, per record type: ownership and progress, never amounts or identities. */
 export const BULK_FIELDS = {
   deal: ["owner", "stage", "next_step"],
   contact: ["owner", "title"],
-} as const;
-export type BulkType = keyof typeof BULK_FIELDS;
-
-/** Values a bulk update sets; owner is the CRM's user id, next_step null clears it. */
-export interface RecordFields {
-  owner?: string;
-  stage?: Stage;
-  next_step?: string | null;
-  title?: string;
-}
-
-/** Which records: these ids (unknown ones left out), or every record matching the filter. */
-export interface RecordSelection {
-  ids?: string[];
-  /** Owner's CRM user id. */
-  owner?: string;
-  /** Deals only. */
-  stage?: Stage;
-}
-
-/** One selected record with the bulk-editable fields as the CRM holds them now (owner: user id). */
-export interface RecordRow {
-  id: string;
-  name: string;
-  fields: Record<string, string | null>;
-}
-
-/** What a bulk update or delete did; `recovered`: an earlier attempt of the same plan had done it. */
-export interface RecordsWrite {
-  system: string;
-  /** Records changed or deleted. */
-  count: number;
-  recovered: boolean;
-  /** Where deleted records went and how long they can be restored from there. */
-  bin?: string;
-}
+} as const satisfies Record<BulkType, readonly string[]>;
 
 /** Where each system puts what records_delete deletes. */
 export const RECYCLE_BIN = {

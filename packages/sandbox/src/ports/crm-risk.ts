@@ -1,52 +1,8 @@
+import type { DealType, RiskDeal, RiskInputs, RiskQuery, Stage, StageTiming } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { OPEN_STAGES } from "../generate/deals.js";
-import type { DealType, Stage } from "../generate/types.js";
+
 import { num, Where } from "./sql.js";
-
-/** One open deal with what a risk review reads: stage age, newest activity, contacts engaged, field history. */
-export interface RiskDeal {
-  id: string;
-  name: string;
-  accountId: string;
-  accountName: string;
-  ownerId: string;
-  ownerName: string;
-  stage: Stage;
-  type: DealType;
-  amount: number;
-  closeDate: string;
-  /** When the deal entered its current stage (timestamp or date); null when the CRM does not say. */
-  stageEnteredAt: string | null;
-  /** Newest activity on the deal; null when none is recorded. */
-  lastActivityAt: string | null;
-  /** Distinct contacts on the deal's activities (or associated); null when the CRM is not read for it. */
-  contactsEngaged: number | null;
-  /** Times the close date moved later; null when the CRM keeps no close-date history we read. */
-  closeDatePushes: number | null;
-  /** Highest recorded amount minus the amount now (0: never cut); null without amount history. */
-  amountCut: number | null;
-}
-
-/** Median days closed deals spent in one open stage (from their stage history). */
-export interface StageTiming {
-  stage: Stage;
-  medianDays: number;
-  /** Stage visits measured. */
-  samples: number;
-}
-
-/** Open deals and the company's typical stage times; `caveats` name what this CRM could not supply. */
-export interface RiskInputs {
-  deals: RiskDeal[];
-  typical: StageTiming[];
-  caveats: string[];
-}
-
-export interface RiskQuery {
-  /** Owner id, full name or email, case-insensitive. */
-  owner?: string;
-  type?: DealType;
-}
 
 const DAY_MS = 86_400_000;
 

@@ -1,87 +1,76 @@
 import { createHash, randomUUID } from "node:crypto";
+import type {
+  AccountCandidates,
+  AccountDetail,
+  AccountQuery,
+  BulkType,
+  ClosedDeal,
+  ContactCandidates,
+  ContactDetail,
+  ContactFields,
+  ContactQuery,
+  ContactWrite,
+  ConversionCell,
+  ConversionWrite,
+  CrmQuotas,
+  DealQuery,
+  DealRecordExtras,
+  DealRow,
+  DealTimelines,
+  DealType,
+  IdentityAccount,
+  KnownPerson,
+  LeadChanges,
+  LeadConversion,
+  LeadDetail,
+  LeadFacts,
+  LeadWrite,
+  MeetingLog,
+  MeetingLogWrite,
+  NewDeal,
+  NewTask,
+  Owner,
+  Page,
+  RecordFields,
+  RecordRow,
+  RecordSelection,
+  RecordsWrite,
+  RecordType,
+  RiskInputs,
+  RiskQuery,
+  SnapshotCell,
+  SnapshotPoint,
+  Stage,
+  StageChange,
+  TaskRow,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
-import type { Page } from "../cursor.js";
+import { journalChanges, sandboxNow } from "../changes.js";
+
 import { OPEN_STAGES, STAGE_PROBABILITY } from "../generate/deals.js";
-import type { DealType, Stage } from "../generate/types.js";
-import { type ClosedDeal, sandboxClosedDeals } from "./closed-deals.js";
-import { type AccountCandidates, type AccountQuery, sandboxAccountCandidates } from "./crm-accounts.js";
+
+import { sandboxClosedDeals } from "./closed-deals.js";
+import { sandboxAccountCandidates } from "./crm-accounts.js";
+import { sandboxContactByEmail, sandboxUpsertContact } from "./crm-contact-write.js";
+import { sandboxContactCandidates } from "./crm-contacts.js";
+import { sandboxDealExtras } from "./crm-deal.js";
+import { sandboxConvertLead, sandboxLead, sandboxUpdateLead } from "./crm-lead-write.js";
+import { sandboxLeadFacts } from "./crm-leads.js";
 import {
-  type ContactDetail,
-  type ContactFields,
-  type ContactWrite,
-  sandboxContactByEmail,
-  sandboxUpsertContact,
-} from "./crm-contact-write.js";
-import { type ContactCandidates, type ContactQuery, sandboxContactCandidates } from "./crm-contacts.js";
-import { type DealRecordExtras, sandboxDealExtras } from "./crm-deal.js";
-import {
-  type ConversionWrite,
-  type LeadChanges,
-  type LeadConversion,
-  type LeadDetail,
-  type LeadWrite,
-  sandboxConvertLead,
-  sandboxLead,
-  sandboxUpdateLead,
-} from "./crm-lead-write.js";
-import { type LeadFacts, sandboxLeadFacts } from "./crm-leads.js";
-import {
-  type BulkType,
   keyOf,
   landedCount,
-  type RecordFields,
-  type RecordRow,
-  type RecordSelection,
-  type RecordsWrite,
-  type RecordType,
   sandboxDeleteRecords,
   sandboxSelectRecords,
   sandboxUpdateContacts,
 } from "./crm-records.js";
-import { type RiskInputs, type RiskQuery, sandboxRiskInputs } from "./crm-risk.js";
-import { type DealTimelines, sandboxDealTimelines } from "./deal-timelines.js";
-import {
-  type ConversionCell,
-  conversionCells,
-  type SnapshotCell,
-  type SnapshotPoint,
-  snapshotCells,
-} from "./forecast-history.js";
-import {
-  type KnownPerson,
-  type MeetingLog,
-  type MeetingLogWrite,
-  sandboxLogMeeting,
-  sandboxPeople,
-} from "./meetings.js";
+import { sandboxRiskInputs } from "./crm-risk.js";
+import { sandboxDealTimelines } from "./deal-timelines.js";
+import { conversionCells, snapshotCells } from "./forecast-history.js";
+import { sandboxLogMeeting, sandboxPeople } from "./meetings.js";
 import { chunks, keysetPage, num, searchByName, Where } from "./sql.js";
-import { type NewTask, SandboxTasks, type TaskRow } from "./tasks.js";
+import { SandboxTasks } from "./tasks.js";
 import { listWhileUnchanged } from "./version-memo.js";
-
-export type DealStatus = "open" | "won" | "lost";
-
-export interface DealRow {
-  id: string;
-  name: string;
-  accountId: string;
-  accountName: string;
-  stage: Stage;
-  amount: number;
-  closeDate: string;
-  ownerId: string;
-  ownerName: string;
-  probability: number;
-  forecastCategory: string;
-  type: DealType;
-  /** Newest activity (timestamp or date); listDeals and account reads fill it, analytics rows leave it out. */
-  lastActivityAt?: string | null;
-  nextStep?: string | null;
-  /** When the deal entered its current stage (timestamp or date), where the CRM knows it. */
-  stageEnteredAt?: string | null;
-  /** When the deal was created (timestamp or date), where it was read. */
-  createdAt?: string | null;
-}
 
 /** One deal as it is now, with the fields a deal update can change. */
 export interface DealDetail extends DealRow {
@@ -111,17 +100,6 @@ export interface DealWrite {
   recovered?: boolean;
 }
 
-/** A new deal, every field given; ownerId is the CRM's own user id. */
-export interface NewDeal {
-  name: string;
-  accountId: string;
-  amount: number;
-  stage: Stage;
-  closeDate: string;
-  type: DealType;
-  ownerId: string;
-}
-
 /** Forecast category a stage implies (the generator's rule without its randomness). */
 export function stageCategory(stage: Stage): string {
   if (stage === "closed_won") return "closed";
@@ -131,74 +109,12 @@ export function stageCategory(stage: Stage): string {
   return "pipeline";
 }
 
-export interface DealQuery {
-  stage?: Stage;
-  /** Owner id, full name or email, case-insensitive. */
-  owner?: string;
-  accountId?: string;
-  closeFrom?: string;
-  closeTo?: string;
-  minAmount?: number;
-  status?: DealStatus;
-  type?: DealType;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface StageChange {
-  dealId: string;
-  fromStage: Stage | null;
-  toStage: Stage;
-  changedAt: string;
-}
-
-export interface AccountDetail {
-  id: string;
-  name: string;
-  domain: string;
-  industry: string;
-  sizeBand: string;
-  employees: number;
-  region: string;
-  country: string;
-  ownerId: string;
-  ownerName: string;
-  arr: number;
-  lifecycle: string;
-  contacts: { total: number; top: { id: string; name: string; title: string; email: string }[] };
-  openDeals: DealRow[];
-  recentActivities: { id: string; type: string; subject: string; occurredAt: string; body: string }[];
-  subscription?: { plan: string; seats: number; arr: number; renewalDate: string; status: string };
-}
-
-export interface Owner {
-  id: string;
-  name: string;
-  email: string;
-  region: string;
-}
-
 /** Of closed deals, per open stage: how many reached it (stage history or their own stage) and how many won. */
 export interface StageReach {
   /** Closed deals counted. */
   closed: number;
   /** Only stages at least one of the deals reached. */
   stages: Record<string, { reached: number; won: number }>;
-}
-
-/** Every account's id, name and website domain: the CRM's side of the suite's identity graph. */
-export interface IdentityAccount {
-  id: string;
-  name: string;
-  domain: string | null;
-}
-
-/** Every contact's id, account, name and email: the CRM's side of the graph's person links. */
-export interface IdentityContact {
-  id: string;
-  accountId: string;
-  name: string;
-  email: string | null;
 }
 
 export interface CrmPort {
@@ -215,23 +131,6 @@ export interface CrmPort {
   openDealRisks(q: RiskQuery): Promise<RiskInputs>;
   listOwners(): Promise<Owner[]>;
   quotaPeriods(from: string, to: string): Promise<CrmQuotas>;
-}
-
-/** One quota period as the CRM keeps it (Salesforce ForecastingQuota, HubSpot goal target), in our currency. */
-export interface CrmQuotaPeriod {
-  /** Our owner id (the CRM's user/owner id, as deals carry it). */
-  ownerId: string;
-  /** First and last day of the period, inclusive (YYYY-MM-DD). */
-  start: string;
-  end: string;
-  amount: number;
-}
-
-/** The CRM's quota periods overlapping a range; `unavailable` says why there are none from this CRM. */
-export interface CrmQuotas {
-  periods: CrmQuotaPeriod[];
-  unavailable?: string;
-  caveats: string[];
 }
 
 /** What the sandbox CRM answers: its quotas are the configured ones (pipeline_settings), not CRM objects. */

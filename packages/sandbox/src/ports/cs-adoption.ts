@@ -1,16 +1,8 @@
+import type { FeatureUse } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { dayOf, isoDay } from "../dates.js";
 import { sandboxToday } from "../load.js";
 import { num } from "./sql.js";
-
-/** Key-feature use of one current customer over the 30 days before today. */
-export interface FeatureUse {
-  accountId: string;
-  events: number;
-  keyFeatureUses: number;
-  /** Days with at least one key-feature use. */
-  keyFeatureDays: number;
-}
 
 /** Per current customer: one range read of its daily usage on the (account, day) key. */
 export async function featureUse(db: SqlDb): Promise<FeatureUse[]> {

@@ -1,45 +1,18 @@
 import { createHash } from "node:crypto";
+import type {
+  CustomerBookRow,
+  CustomerChanges,
+  HealthWeightsVersion,
+  KeyedOrigin,
+  SandboxChange,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange, sandboxNow, type WriteOrigin } from "../changes.js";
-
-/** Customer-success fields of one account beside its firmographics: region, lifecycle, CSM and tags. */
-export interface CustomerBookRow {
-  accountId: string;
-  name: string;
-  arr: number;
-  sizeBand: string;
-  industry: string;
-  region: string;
-  lifecycle: string;
-  csmId: string | null;
-  csmName: string | null;
-  tags: string[];
-}
-
-/** What one bulk change sets on every account it names; absent fields are left alone. */
-export interface CustomerChanges {
-  addTags?: string[];
-  removeTags?: string[];
-  /** A CSM id (`csm_03`). */
-  csmId?: string;
-  lifecycle?: string;
-}
+import { journalChanges, sandboxNow } from "../changes.js";
 
 export const LIFECYCLES = ["customer", "prospect", "churned"] as const;
 
 /** A bulk change the store refused (unknown CSM or lifecycle): the field is named first. */
 export class CustomerWriteError extends RangeError {}
-
-/** One health-weights version: fractions per component summing to 1. */
-export interface HealthWeightsVersion {
-  version: number;
-  weights: Record<string, number>;
-  note: string | null;
-  principal: string | null;
-  createdAt: string | null;
-}
-
-type KeyedOrigin = WriteOrigin & { idempotencyKey: string };
 
 const tagsOf = (v: unknown): string[] => (typeof v === "string" && v ? (JSON.parse(v) as string[]) : []);
 

@@ -1,17 +1,5 @@
+import type { KbArticle } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-
-/** One Help Center article as kb_search and kb_gaps read it. */
-export interface KbArticle {
-  id: string;
-  title: string;
-  section: string;
-  /** The ticket tags / topics the article is labelled with. */
-  labels: string[];
-  /** The start of the article's text, plain. */
-  snippet: string;
-  url: string;
-  updatedAt: string;
-}
 
 const SNIPPET_CHARS = 160;
 const ARTICLE_URL = "https://help.northwind-analytics.example/articles/";

@@ -1,33 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
+import type {
+  CsatStats,
+  KeyedOrigin,
+  MessageContact,
+  OutboundMessage,
+  SizeBand,
+  SurveyAnswer,
+  SurveyAnswerRecorded,
+  SurveyType,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
-import type { SizeBand } from "../generate/types.js";
-
-/** A customer contact a message or survey may go to, with the zone quiet hours are judged in. */
-export interface MessageContact {
-  id: string;
-  accountId: string;
-  accountName: string;
-  name: string;
-  email: string;
-  /** The contact's zone, else its account's. */
-  timeZone: string | null;
-  unsubscribed: boolean;
-}
-
-export type MessageChannel = "email" | "intercom";
-export type SurveyType = "nps" | "csat";
-
-/** One confirmed send: a message to a few contacts or a survey to many, each recipient at its own time. */
-export interface OutboundMessage {
-  kind: "message" | "survey";
-  channel: MessageChannel;
-  subject: string;
-  body: string;
-  surveyType?: SurveyType;
-  /** `vars` fill `{{name}}` in the body for that recipient alone (a survey's signed link). */
-  recipients: { contactId: string; email: string; sendAt: string; vars?: Record<string, string> }[];
-}
+import { journalChanges, sandboxNow } from "../changes.js";
 
 export interface MessageLogged {
   id: string;
@@ -38,35 +22,8 @@ export interface MessageLogged {
   recipients: number;
 }
 
-export interface SurveyAnswer {
-  surveyId: string;
-  contactId: string;
-  /** When given (a signed link binds them), the answer is refused unless the survey went to them. */
-  accountId?: string;
-  kind?: SurveyType;
-  score: number;
-  comment?: string | null;
-}
-
 /** The answer scale of each survey kind (inclusive). */
 export const SURVEY_SCALES: Record<SurveyType, readonly [number, number]> = { nps: [0, 10], csat: [1, 5] };
-
-export interface SurveyAnswerRecorded {
-  id: string;
-  kind: SurveyType;
-  /** False when the contact had answered this survey already: the first answer stands. */
-  recorded: boolean;
-  respondedAt: string;
-}
-
-export interface CsatStats {
-  responses: number;
-  average: number | null;
-  /** Share of answers 4 or 5. */
-  satisfied: number | null;
-}
-
-type KeyedOrigin = WriteOrigin & { idempotencyKey: string };
 
 const hashed = (prefix: string, key: string) =>
   `${prefix}_${createHash("sha256").update(key).digest("hex").slice(0, 20)}`;

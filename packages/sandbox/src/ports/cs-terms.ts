@@ -1,27 +1,6 @@
+import type { SubscriptionTerm, TermHistory } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { num } from "./sql.js";
-
-/** One yearly subscription term of the account book: what ARR bridges and cohorts are built from. */
-export interface SubscriptionTerm {
-  id: string;
-  accountId: string;
-  plan: string;
-  seats: number;
-  arr: number;
-  start: string;
-  /** The renewal (or, for a cancelled term, the churn) date: the term is in force on [start, renewal). */
-  renewal: string;
-  status: "renewed" | "cancelled" | "active";
-  /** The start of the account's oldest term in the book (its first term when on or after `complete_from`). */
-  accountFirstStart: string;
-}
-
-export interface TermHistory {
-  /** Terms in force at some point of [from, to]. */
-  terms: SubscriptionTerm[];
-  /** First day from which every term in force is in the book (older, finished terms were not kept). */
-  completeFrom: string | null;
-}
 
 /** Terms overlapping [from, to] with each account's oldest start: indexed on renewal date, one group-by. */
 export async function subscriptionTerms(db: SqlDb, from: string, to: string): Promise<TermHistory> {

@@ -1,39 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
+import type { NewTicket, TicketCreateResult, TicketRequester, WriteOrigin } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
+import { journalChanges, sandboxNow } from "../changes.js";
 import { TicketWriteError } from "./support.js";
-
-/** Whom a new ticket is for: one of the account's contacts, with the account named. */
-export interface TicketRequester {
-  /** The contact's id in the system of record (sandbox contact, Zendesk user). */
-  id: string;
-  name: string;
-  email: string;
-  timeZone?: string;
-  accountId: string;
-  accountName: string;
-}
-
-/** A ticket to open: its first comment is an internal note or a public message to the requester. */
-export interface NewTicket {
-  accountId: string;
-  requesterId: string;
-  subject: string;
-  priority: "low" | "normal" | "high" | "urgent";
-  tags: string[];
-  comment: { visibility: "internal" | "public"; body: string };
-}
-
-export interface TicketCreateResult {
-  /** Where it was written ("sandbox", "zendesk"). */
-  system: string;
-  id: string;
-  status: string;
-  /** The first comment's id, when the system returned it. */
-  commentId?: string;
-  /** True when an interrupted earlier attempt had already created it (found, not created twice). */
-  recovered: boolean;
-}
 
 /**
  * The account's contact with this email (any case), or without one its most senior contact (seniority, then id);

@@ -1,31 +1,7 @@
+import type { TicketFacts, TicketPriority, TicketStatus } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { upperBound } from "../dates.js";
 import { num } from "./sql.js";
-import type { TicketPriority, TicketStatus } from "./support.js";
-
-/** One ticket as support analytics read it: when, how it went, and how the customer rated it. */
-export interface TicketFact {
-  id: string;
-  createdAt: string;
-  /** The customer's account (Zendesk: organization id; "" without one). */
-  accountId: string;
-  subject: string;
-  status: TicketStatus;
-  priority: TicketPriority;
-  tags: string[];
-  csat: "good" | "bad" | null;
-  /** Minutes to the first agent reply (calendar); null before one. */
-  firstReplyMinutes: number | null;
-  /** Minutes from creation to solved (calendar); null while unsolved. */
-  resolutionMinutes: number | null;
-}
-
-export interface TicketFacts {
-  /** Tickets created in [from, to]. */
-  created: TicketFact[];
-  /** Tickets unsolved now (new, open, pending), whenever created. */
-  backlog: { id: string; createdAt: string; status: TicketStatus; priority: TicketPriority }[];
-}
 
 const minutesBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 60_000);
 

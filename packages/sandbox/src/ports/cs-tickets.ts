@@ -1,50 +1,7 @@
+import type { Page, TicketSearch, TicketSearchRow, TicketThread } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import type { Page } from "../cursor.js";
+
 import { keysetPage, num, Where } from "./sql.js";
-
-/** A ticket search: tickets_list's filters plus text (subject, CSAT comment, comments), tag and requester. */
-export interface TicketSearch {
-  text?: string;
-  status?: "new" | "open" | "pending" | "solved" | "closed";
-  priority?: "low" | "normal" | "high" | "urgent";
-  tag?: string;
-  accountId?: string;
-  /** The requester's email (exact, any case) or part of their name. */
-  requester?: string;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface TicketSearchRow {
-  id: string;
-  subject: string;
-  accountId: string;
-  accountName: string;
-  priority: "low" | "normal" | "high" | "urgent";
-  status: "new" | "open" | "pending" | "solved" | "closed";
-  tags: string[];
-  requesterName: string | null;
-  createdAt: string;
-  solvedAt: string | null;
-  csat: "good" | "bad" | null;
-}
-
-export interface TicketComment {
-  id: string;
-  authorId: string;
-  public: boolean;
-  body: string;
-  createdAt: string;
-}
-
-/** One ticket with its conversation, oldest comment first. */
-export interface TicketThread extends TicketSearchRow {
-  channel: string;
-  assigneeId: string | null;
-  csatComment: string | null;
-  firstResponseMinutes: number | null;
-  comments: TicketComment[];
-}
 
 /** LIKE pattern matching `s` anywhere, case-insensitively (use with `ESCAPE '\'`). */
 export const containsPattern = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

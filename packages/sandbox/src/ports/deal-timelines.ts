@@ -1,39 +1,8 @@
+import type { DealTimeline, DealTimelines, DealType, Stage } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { dayOf, isoDay } from "../dates.js";
-import type { DealType, Stage } from "../generate/types.js";
+
 import { chunks, num, Where } from "./sql.js";
-
-/** One field's value before and after a change, and when it changed. */
-export interface FieldChange<T> {
-  at: string;
-  before: T;
-  after: T;
-}
-
-/**
- * A deal as it is now with its whole stage history and the amount and close-date changes the CRM recorded: what
- * pipeline_changes classifies into new, advanced, slipped, won, lost and amount changes.
- */
-export interface DealTimeline {
-  id: string;
-  name: string;
-  type: DealType;
-  amount: number;
-  stage: Stage;
-  closeDate: string;
-  /** When the deal was created (date or timestamp). */
-  createdAt: string;
-  /** Every stage the deal entered, oldest first (the first: its opening stage at creation). */
-  stages: { at: string; stage: Stage }[];
-  amounts: FieldChange<number>[];
-  closeDates: FieldChange<string>[];
-}
-
-/** The deals a period touched (see `DealTimeline`) and what this CRM could not supply. */
-export interface DealTimelines {
-  deals: DealTimeline[];
-  caveats: string[];
-}
 
 const dayAfter = (date: string) => isoDay(dayOf(date) + 1);
 

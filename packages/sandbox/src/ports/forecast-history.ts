@@ -1,11 +1,11 @@
+import type { AmountBand, ConversionCell, DealType, SnapshotCell, SnapshotPoint } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { OPEN_STAGES } from "../generate/deals.js";
-import type { DealType } from "../generate/types.js";
+import { everyOf } from "../vocabulary.js";
 import { num, type Where } from "./sql.js";
 
 /** Deal amount bands a forecast converts by (whole dollars). */
-export const AMOUNT_BANDS = ["<10k", "10-30k", "30-100k", "100k+"] as const;
-export type AmountBand = (typeof AMOUNT_BANDS)[number];
+export const AMOUNT_BANDS = everyOf<AmountBand>()(["<10k", "10-30k", "30-100k", "100k+"]);
 
 /** The band of an amount, as `BAND_SQL` computes it. */
 export function amountBand(amount: number): AmountBand {
@@ -17,50 +17,6 @@ export function amountBand(amount: number): AmountBand {
 
 const BAND_SQL = `CASE WHEN d.amount < 10000 THEN '<10k' WHEN d.amount < 30000 THEN '10-30k'
   WHEN d.amount < 100000 THEN '30-100k' ELSE '100k+' END`;
-
-/**
- * Closed deals (won or lost) of one close month, deal type and amount band that reached one open stage (a stage
- * history row, or the deal's own stage): how many, how many won, and their dollars.
- */
-export interface ConversionCell {
-  /** Close month, YYYY-MM. */
-  month: string;
-  type: DealType;
-  band: AmountBand;
-  stage: string;
-  deals: number;
-  won: number;
-  amount: number;
-  wonAmount: number;
-}
-
-/** A point in time and the close-date window (a quarter) whose pipeline is rebuilt as it stood then. */
-export interface SnapshotPoint {
-  /** The pipeline as it stood at the end of this day (stage history up to it). */
-  asOf: string;
-  from: string;
-  to: string;
-}
-
-/**
- * Deals with a close date in a point's window, grouped by what they were at the point: `stage` is the stage
- * they were in then (`not_created` when they did not exist yet), `slip` 0 (not past due), 1 (open and 1–30 days
- * past their close date) or 2 (more); `category` is the forecast category of deals open then ('' otherwise).
- * `finalWonAmount`: their dollars won in the end (the close date is the current one: there is no close-date
- * history, so a past point's window is the deals' final close dates).
- */
-export interface SnapshotCell {
-  point: number;
-  type: DealType;
-  band: AmountBand;
-  stage: string;
-  category: string;
-  slip: number;
-  deals: number;
-  amount: number;
-  amountSq: number;
-  finalWonAmount: number;
-}
 
 const nextDay = (date: string) => {
   const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);

@@ -1,47 +1,10 @@
+import type { FunnelCell, FunnelLeadDates, FunnelStage, LeadFunnel } from "@revops/model";
 import type { SqlDb } from "@revops/store";
+import { everyOf } from "../vocabulary.js";
 import { num, Where } from "./sql.js";
 
 /** Funnel stages after lead creation, in order. */
-export const FUNNEL_STAGES = ["mql", "sql", "opportunity", "won"] as const;
-export type FunnelStage = (typeof FUNNEL_STAGES)[number];
-
-/** Leads created in one calendar month (`YYYY-MM`, the cohort) from one source, and how far they got. */
-export interface FunnelCell {
-  month: string;
-  source: string;
-  leads: number;
-  /** Reached MQL or further. */
-  mqls: number;
-  /** Reached SQL or further. */
-  sqls: number;
-  /** Became an opportunity (a deal). */
-  opportunities: number;
-  /** Their opportunity closed won. */
-  won: number;
-  /** Won amount, each deal counted once per cell. */
-  wonRevenue: number;
-}
-
-/** The stage dates known for one lead (`YYYY-MM-DD` or timestamps); null = not reached or not recorded. */
-export interface FunnelLeadDates {
-  month: string;
-  source: string;
-  createdAt: string;
-  mqlAt: string | null;
-  sqlAt: string | null;
-  opportunityAt: string | null;
-  wonAt: string | null;
-}
-
-/** Lead funnel by cohort month and source; `dated` holds only leads with a stage date after creation. */
-export interface LeadFunnel {
-  cells: FunnelCell[];
-  dated: FunnelLeadDates[];
-  /** Stages whose date the source records; the others have no time-between-stages. */
-  datedStages: FunnelStage[];
-  /** What the source cannot provide or measures differently, for the caveats. */
-  notes: string[];
-}
+export const FUNNEL_STAGES = everyOf<FunnelStage>()(["mql", "sql", "opportunity", "won"]);
 
 export const SANDBOX_FUNNEL_NOTE =
   "Sandbox leads keep only their current status: MQL and SQL include leads that went further, disqualified ones count as never qualified, and no MQL or SQL dates exist.";

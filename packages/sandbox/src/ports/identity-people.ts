@@ -1,23 +1,11 @@
+import type { PeopleSystem, SystemPerson } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { hashString } from "../random.js";
+import { everyOf } from "../vocabulary.js";
 import { sandboxPlantedLinks } from "./identity-systems.js";
 
 /** The systems besides the CRM that keep their own record of a customer's people. */
-export const PEOPLE_SYSTEMS = ["zendesk", "intercom"] as const;
-export type PeopleSystem = (typeof PEOPLE_SYSTEMS)[number];
-
-/** A person as a help desk or messenger keeps them: its own id, how they typed their name and email. */
-export interface SystemPerson {
-  system: PeopleSystem;
-  externalId: string;
-  name: string;
-  /** Null where the person never gave one. */
-  email: string | null;
-  /** The CRM contact id the system stores (Zendesk's and Intercom's `external_id`), where someone stored it. */
-  crmRef: string | null;
-  /** The system's own company (organization) the person belongs to, if any. */
-  companyExternalId: string | null;
-}
+export const PEOPLE_SYSTEMS = everyOf<PeopleSystem>()(["zendesk", "intercom"]);
 
 /** How a person was planted: what a matcher must recover (tests only; never in a tool result). */
 export type PlantedPersonKind = "clean" | "email" | "name" | "typo" | "decoy";

@@ -1,20 +1,10 @@
+import type { LinkedSystem, SystemCompany } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { hashString } from "../random.js";
+import { everyOf } from "../vocabulary.js";
 
 /** The systems besides the CRM that hold their own record of a customer company. */
-export const LINKED_SYSTEMS = ["zendesk", "intercom", "mixpanel", "hubspot"] as const;
-export type LinkedSystem = (typeof LINKED_SYSTEMS)[number];
-
-/** A company as another system keeps it: its own id and spelling, and the CRM id only where someone stored it. */
-export interface SystemCompany {
-  system: LinkedSystem;
-  externalId: string;
-  name: string;
-  /** Null where the system has no domain field filled in. */
-  domain: string | null;
-  /** The CRM account id the system stores (Zendesk `external_id`, a HubSpot property, a Mixpanel group key). */
-  crmRef: string | null;
-}
+export const LINKED_SYSTEMS = everyOf<LinkedSystem>()(["zendesk", "intercom", "mixpanel", "hubspot"]);
 
 /** How a record was planted: what a matcher must recover (tests only; never in a tool result). */
 export type PlantedKind = "clean" | "domain" | "name" | "typo" | "decoy";

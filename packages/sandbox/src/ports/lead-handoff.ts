@@ -1,48 +1,14 @@
+import type {
+  HandoffRecord,
+  HandoffResult,
+  LeadAssignment,
+  PendingMqls,
+  SalesOwner,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
+import { journalChanges, sandboxNow } from "../changes.js";
 import { num } from "./sql.js";
-
-/** A lead at MQL that no sales owner has yet, with its account's territory when its company is an account. */
-export interface PendingMql {
-  id: string;
-  name: string;
-  email: string;
-  company: string;
-  source: string;
-  score: number;
-  /** When it became an MQL (the sandbox keeps no stage dates: its creation). */
-  mqlAt: string;
-  /** The matching account's region (NA, EMEA, APAC, LATAM) and size band; undefined when none matches. */
-  region?: string;
-  sizeBand?: string;
-}
-
-/** A seller who can take leads; `team` names the territory ("EMEA", "NA Enterprise"). */
-export interface SalesOwner {
-  id: string;
-  name: string;
-  email: string;
-  team?: string;
-}
-
-/** One past hand-off: when the lead became an MQL and when its sales owner was set. */
-export interface HandoffRecord {
-  leadId: string;
-  ownerId: string;
-  mqlAt: string;
-  handedAt: string;
-}
-
-export interface LeadAssignment {
-  leadId: string;
-  ownerId: string;
-}
-
-/** What a hand-off write did: leads given an owner, and leads it left (handed meanwhile or no longer MQL). */
-export interface HandoffResult {
-  handed: string[];
-  ignored: string[];
-}
 
 export const SANDBOX_HANDOFF_NOTE =
   "Sandbox leads keep no MQL date: speed-to-lead counts from the lead's creation; the owner is kept in sb_lead_handoffs.";
@@ -51,13 +17,6 @@ const PENDING = `FROM sb_leads l
   LEFT JOIN sb_lead_handoffs h ON h.lead_id = l.id
   LEFT JOIN sb_accounts a ON LOWER(a.name) = LOWER(l.company)
   WHERE l.status = 'mql' AND h.lead_id IS NULL`;
-
-/** Unowned MQLs: the oldest `limit`, how many there are, and how many became MQL before `mqlBefore`. */
-export interface PendingMqls {
-  rows: PendingMql[];
-  total: number;
-  before: number;
-}
 
 /** MQLs without a sales owner, oldest first, and how many there are in all. */
 export async function sandboxPendingMqls(

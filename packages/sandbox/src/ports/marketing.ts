@@ -1,39 +1,44 @@
+import type {
+  CampaignChannel,
+  CampaignFields,
+  CampaignOutcome,
+  CampaignQuery,
+  CampaignRecord,
+  CampaignRow,
+  CampaignSaveResult,
+  CampaignStats,
+  CampaignStatus,
+  ContactList,
+  HandoffRecord,
+  HandoffResult,
+  LeadAssignment,
+  LeadFunnel,
+  ListContact,
+  ListMembersResult,
+  Page,
+  PendingMqls,
+  SalesOwner,
+  SegmentPreview,
+  SegmentRules,
+  TouchPaths,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
-import type { Page } from "../cursor.js";
-import { sandboxTouchPaths, type TouchPaths } from "./attribution-paths.js";
+import { journalChanges, sandboxNow } from "../changes.js";
+
+import { sandboxTouchPaths } from "./attribution-paths.js";
+import { sandboxCampaign, sandboxCampaignOwner, sandboxSaveCampaign } from "./campaign-record.js";
+import { sandboxLeadFunnel } from "./funnel-leads.js";
 import {
-  type CampaignFields,
-  type CampaignRecord,
-  type CampaignSaveResult,
-  sandboxCampaign,
-  sandboxCampaignOwner,
-  sandboxSaveCampaign,
-} from "./campaign-record.js";
-import { type LeadFunnel, sandboxLeadFunnel } from "./funnel-leads.js";
-import {
-  type HandoffRecord,
-  type HandoffResult,
-  type LeadAssignment,
-  type PendingMqls,
   SANDBOX_HANDOFF_NOTE,
-  type SalesOwner,
   sandboxHandOffLeads,
   sandboxHandoffHistory,
   sandboxPendingMqls,
   sandboxSalesOwners,
 } from "./lead-handoff.js";
-import {
-  SANDBOX_SEGMENT_NOTE,
-  type SegmentPreview,
-  type SegmentRules,
-  sandboxCreateStaticList,
-  sandboxSegmentPreview,
-} from "./segments.js";
+import { SANDBOX_SEGMENT_NOTE, sandboxCreateStaticList, sandboxSegmentPreview } from "./segments.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 
-export type CampaignChannel = "email" | "paid_search" | "paid_social" | "webinar" | "event" | "content";
-export type CampaignStatus = "planned" | "active" | "completed";
 export type LeadSource =
   | "organic"
   | "paid_search"
@@ -44,45 +49,6 @@ export type LeadSource =
   | "outbound"
   | "partner";
 
-export interface CampaignRow {
-  id: string;
-  name: string;
-  channel: CampaignChannel;
-  status: CampaignStatus;
-  startDate: string;
-  endDate: string;
-  budget: number;
-  spend: number;
-}
-
-export interface CampaignQuery {
-  status?: CampaignStatus;
-  channel?: CampaignChannel;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface CampaignStats {
-  id: string;
-  name: string;
-  channel: CampaignChannel;
-  budget: number;
-  spend: number;
-  /** All touches (impressions, clicks, opens, registrations, attendance). */
-  touches: number;
-  clicks: number;
-  /** Leads sourced by the campaign (lead.campaign_id). */
-  leads: number;
-  /** Sourced leads that reached MQL (status mql, sql or converted). */
-  mqls: number;
-  /** Distinct deals converted from leads the campaign sourced or touched. */
-  dealsInfluenced: number;
-  /** Sum of open + won amounts of those deals. */
-  pipeline: number;
-  /** Sum of won amounts of those deals. */
-  revenue: number;
-}
-
 export interface LeadSourceStats {
   source: LeadSource;
   leads: number;
@@ -90,49 +56,6 @@ export interface LeadSourceStats {
   sqls: number;
   converted: number;
   wonRevenue: number;
-}
-
-/** One campaign's budget, spend and what its sourced leads became: the history a channel plan learns from. */
-export interface CampaignOutcome {
-  id: string;
-  name: string;
-  channel: string;
-  status: CampaignStatus;
-  startDate: string;
-  endDate: string;
-  budget: number;
-  spend: number;
-  /** Leads the campaign sourced (lead.campaign_id). */
-  leads: number;
-  /** Those leads converted to deals, each deal once, whatever its stage now. */
-  opportunities: number;
-  /** Amount of those deals when created, won, open or lost: pipeline created. */
-  pipeline: number;
-  /** Days from each converted lead's creation to its deal's creation. */
-  leadToOpportunityDays: number[];
-}
-
-/** A contact list: static lists are edited by hand or by tools, dynamic ones only by their filters. */
-export interface ContactList {
-  id: string;
-  name: string;
-  kind: "static" | "dynamic";
-  size: number;
-}
-
-/** A contact as list tools show it; unsubscribed contacts may not be added to lists. */
-export interface ListContact {
-  id: string;
-  name: string;
-  email: string;
-  unsubscribed: boolean;
-}
-
-/** What a membership write did: ids added, ids removed, and ids it ignored (unknown or no change). */
-export interface ListMembersResult {
-  added: string[];
-  removed: string[];
-  ignored: string[];
 }
 
 export interface MarketingPort {

@@ -1,47 +1,16 @@
+import type {
+  CsmLoad,
+  NewOnboardingPlan,
+  OnboardingPlan,
+  OnboardingPort,
+  OnboardingSegment,
+  WonDeal,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
-import {
-  type CsmLoad,
-  type MilestoneDraft,
-  type OnboardingSegment,
-  segmentOf,
-} from "../onboarding/playbook.js";
+import { journalChanges, sandboxNow } from "../changes.js";
+import { segmentOf } from "../onboarding/playbook.js";
 import { csmLoads } from "../onboarding/seed.js";
-
-/** A won deal as onboarding needs it: the account, its size segment and product plan. */
-export interface WonDeal {
-  dealId: string;
-  dealName: string;
-  stage: string;
-  type: string;
-  closeDate: string;
-  accountId: string;
-  accountName: string;
-  segment: OnboardingSegment;
-  plan: string | null;
-}
-
-export interface OnboardingMilestone extends MilestoneDraft {
-  doneDate: string | null;
-}
-
-export interface OnboardingPlan {
-  id: string;
-  dealId: string;
-  accountId: string;
-  accountName: string;
-  segment: OnboardingSegment;
-  ownerId: string;
-  ownerName: string;
-  startDate: string;
-  milestones: OnboardingMilestone[];
-}
-
-export interface NewOnboardingPlan {
-  deal: WonDeal;
-  ownerId: string;
-  milestones: MilestoneDraft[];
-}
 
 /** A refused onboarding write: the deal already has a plan (named), or the owner is unknown. */
 export class OnboardingWriteError extends Error {
@@ -53,22 +22,6 @@ export class OnboardingWriteError extends Error {
     super(message);
     this.name = "OnboardingWriteError";
   }
-}
-
-export interface OnboardingPort {
-  /** The deal with its account's segment and plan; undefined when there is no such deal. */
-  wonDeal(dealId: string): Promise<WonDeal | undefined>;
-  /** Plans of these deals, by deal id. */
-  plansOfDeals(dealIds: readonly string[]): Promise<Map<string, OnboardingPlan>>;
-  /** Every CSM with their unfinished onboardings (the owner rule's input). */
-  csmLoads(): Promise<CsmLoad[]>;
-  /** Creates the plan once per deal; a retry with the same idempotency key returns it as recovered. */
-  createPlan(
-    p: NewOnboardingPlan,
-    origin: WriteOrigin,
-  ): Promise<{ plan: OnboardingPlan; recovered: boolean }>;
-  /** Every onboarding plan with its milestones. */
-  plans(): Promise<OnboardingPlan[]>;
 }
 
 const planId = (dealId: string) => `onb_${dealId}`;

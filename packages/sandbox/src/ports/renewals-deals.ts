@@ -1,17 +1,6 @@
+import type { RenewalDealRow } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { num, Where } from "./sql.js";
-
-/** An open renewal deal in the CRM: what the renewal book shows beside a term. */
-export interface RenewalDealRow {
-  id: string;
-  name: string;
-  accountId: string;
-  stage: string;
-  forecastCategory: string;
-  closeDate: string;
-  amount: number;
-  ownerName: string;
-}
 
 /** Open (not closed won/lost) renewal deals, optionally of some accounts, by close date. */
 export async function openRenewalDeals(db: SqlDb, accountIds?: readonly string[]): Promise<RenewalDealRow[]> {

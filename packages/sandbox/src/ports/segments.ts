@@ -1,32 +1,8 @@
+import type { ContactList, SegmentPreview, SegmentRules, WriteOrigin } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
-import type { ContactList, ListContact } from "./marketing.js";
+import { journalChanges, sandboxNow } from "../changes.js";
+
 import { num, Where } from "./sql.js";
-
-/** Contacts' rules: firmographics of their account, campaign and email behaviour, the account's lifecycle. */
-export interface SegmentRules {
-  industry?: string[];
-  /** Size bands: 1-50, 51-200, 201-1000, 1000+. */
-  employeeBand?: string[];
-  /** NA, EMEA, APAC, LATAM. */
-  region?: string[];
-  minArr?: number;
-  /** customer, prospect, churned. */
-  lifecycle?: string[];
-  /** Touched by this campaign. */
-  campaignId?: string;
-  /** Opened or clicked a marketing email since this instant (ISO). */
-  engagedSince?: string;
-}
-
-/** A segment's size, its subscribed members (at most `cap` ids), contacts per region and a sample. */
-export interface SegmentPreview {
-  total: number;
-  subscribed: number;
-  byRegion: { region: string; contacts: number }[];
-  sample: ListContact[];
-  memberIds: string[];
-}
 
 export const SANDBOX_SEGMENT_NOTE =
   "Sandbox: firmographics and lifecycle are the contact's account's; engagement is an email open or click touch.";

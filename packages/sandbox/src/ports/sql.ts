@@ -1,5 +1,6 @@
+import type { Page } from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { decodeCursor, encodeCursor, type KeyPart, type Page, pageLimit } from "../cursor.js";
+import { decodeCursor, encodeCursor, type KeyPart, pageLimit } from "../cursor.js";
 import { upperBound } from "../dates.js";
 
 /** Collects WHERE clauses and their `?` parameters. */

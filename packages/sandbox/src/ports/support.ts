@@ -1,115 +1,48 @@
 import { randomUUID } from "node:crypto";
+import type {
+  AccountSignals,
+  FeatureUse,
+  KbArticle,
+  NewTicket,
+  NpsResponseRow,
+  Page,
+  RenewalDealRow,
+  RenewalHistory,
+  RenewalTermFeatures,
+  SandboxChange,
+  SignalsQuery,
+  TermHistory,
+  TicketChanges,
+  TicketCreateResult,
+  TicketDetail,
+  TicketFacts,
+  TicketPriority,
+  TicketQuery,
+  TicketRequester,
+  TicketRow,
+  TicketSearch,
+  TicketSearchRow,
+  TicketStatus,
+  TicketThread,
+  WriteOrigin,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange, sandboxNow, type WriteOrigin } from "../changes.js";
-import type { Page } from "../cursor.js";
+import { journalChanges, sandboxNow } from "../changes.js";
+
 import { dayOf, isoDay } from "../dates.js";
 import { sandboxToday } from "../load.js";
-import {
-  type RenewalHistory,
-  type RenewalTermFeatures,
-  renewalHistory,
-  upcomingRenewals,
-} from "./churn-history.js";
-import { type FeatureUse, featureUse } from "./cs-adoption.js";
-import { type KbArticle, sandboxArticles, sandboxSearchArticles } from "./cs-kb.js";
+import { renewalHistory, upcomingRenewals } from "./churn-history.js";
+import { featureUse } from "./cs-adoption.js";
+import { sandboxArticles, sandboxSearchArticles } from "./cs-kb.js";
 import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
-import { subscriptionTerms, type TermHistory } from "./cs-terms.js";
-import {
-  type NewTicket,
-  sandboxCreateTicket,
-  sandboxTicketRequester,
-  type TicketCreateResult,
-  type TicketRequester,
-} from "./cs-ticket-create.js";
-import { type TicketFacts, ticketFacts } from "./cs-ticket-facts.js";
-import {
-  searchTickets,
-  type TicketSearch,
-  type TicketSearchRow,
-  type TicketThread,
-  ticketThread,
-} from "./cs-tickets.js";
-import { openRenewalDeals, type RenewalDealRow } from "./renewals-deals.js";
+import { subscriptionTerms } from "./cs-terms.js";
+import { sandboxCreateTicket, sandboxTicketRequester } from "./cs-ticket-create.js";
+import { ticketFacts } from "./cs-ticket-facts.js";
+import { searchTickets, ticketThread } from "./cs-tickets.js";
+import { openRenewalDeals } from "./renewals-deals.js";
 import { keysetPage, num, searchByName, Where } from "./sql.js";
 import { ensureUsageRecent } from "./usage-recent.js";
 import { listWhileUnchanged, whileUnchanged } from "./version-memo.js";
-
-export type TicketStatus = "new" | "open" | "pending" | "solved" | "closed";
-export type TicketPriority = "low" | "normal" | "high" | "urgent";
-
-export interface AccountSignals {
-  accountId: string;
-  accountName: string;
-  arr: number;
-  renewalDate: string | null;
-  ownerName: string;
-  /** Product events in the last 30 days (days [today-30, today)). */
-  usageLast30: number;
-  /** Product events in the 30 days before that. */
-  usagePrev30: number;
-  /** Average daily active users over the last 30 days (rounded; weekends included). */
-  activeUsersLast30: number;
-  /** Users active at least once in `usageMonth` (null when the account has no usage that month). */
-  monthlyActiveUsers: number | null;
-  /** `monthlyActiveUsers / seats`, 2 decimals: adoption as the share of paid seats used in the month. */
-  monthlyActivesPerSeat: number | null;
-  /** The last complete calendar month before the dataset's today (`YYYY-MM`). */
-  usageMonth: string;
-  seats: number;
-  ticketsLast90: number;
-  urgentTicketsLast90: number;
-  /** Tickets created in the last 90 days rated `bad`. */
-  badCsatLast90: number;
-  npsAvgLast180: number | null;
-  npsResponsesLast180: number;
-  /** Segment fields from the account book (absent when a provider does not know them). */
-  sizeBand?: string;
-  industry?: string;
-  /** The plan of the term in force. */
-  plan?: string | null;
-  ownerId?: string;
-  /** The account's creation date in the book. */
-  accountCreated?: string;
-}
-
-/** Which accounts, and as of which day (default: the dataset's today). */
-export interface SignalsQuery {
-  accountIds?: string[];
-  /** A past day: the same windows ending that day, the term in force then. */
-  asOf?: string;
-}
-
-export interface TicketRow {
-  id: string;
-  subject: string;
-  accountId: string;
-  accountName: string;
-  priority: TicketPriority;
-  status: TicketStatus;
-  channel: string;
-  createdAt: string;
-  solvedAt: string | null;
-  csat: "good" | "bad" | null;
-}
-
-export interface TicketQuery {
-  status?: TicketStatus;
-  priority?: TicketPriority;
-  accountId?: string;
-  createdFrom?: string;
-  createdTo?: string;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface NpsResponseRow {
-  id: string;
-  accountId: string;
-  accountName: string;
-  score: number;
-  comment: string | null;
-  respondedAt: string;
-}
 
 /** NPS counts over a range and the newest detractor comments: what `nps_summary` shows, aggregated at the source. */
 export interface NpsStats {
@@ -129,29 +62,6 @@ export interface NpsQuery {
   accountId?: string;
   /** How many detractor comments to return. */
   comments: number;
-}
-
-/** One ticket as read fresh for a write: what a plan shows as "before". */
-export interface TicketDetail {
-  id: string;
-  subject: string;
-  status: TicketStatus;
-  priority: TicketPriority;
-  assigneeId: string | null;
-  tags: string[];
-  accountId: string;
-  /** Who a public reply goes to; null when the ticket has no requester with an email. */
-  requester: { email: string; name: string; timeZone?: string } | null;
-}
-
-/** What a ticket update may change; tags are added and removed, so concurrent tag edits both land. */
-export interface TicketChanges {
-  status?: Exclude<TicketStatus, "new">;
-  priority?: TicketPriority;
-  assigneeId?: string | null;
-  addTags?: string[];
-  removeTags?: string[];
-  comment?: { visibility: "internal" | "public"; body: string };
 }
 
 export interface TicketUpdateResult {

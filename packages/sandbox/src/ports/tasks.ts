@@ -1,47 +1,20 @@
 import { createHash } from "node:crypto";
+import type {
+  KeyedOrigin,
+  NewTask,
+  NewTouchpoint,
+  TaskRow,
+  TouchpointChannel,
+  TouchpointRow,
+} from "@revops/model";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow, type WriteOrigin } from "../changes.js";
+import { journalChanges, sandboxNow } from "../changes.js";
+import { everyOf } from "../vocabulary.js";
 
-/** A task for a person about an account (and optionally one deal), from a save play or a hand-off. */
-export interface NewTask {
-  ownerId: string;
-  accountId: string;
-  dealId?: string | null;
-  subject: string;
-  dueDate: string;
-  /** What created it (`save_play:adoption`, `handoff_churn_risk`): one open task per account and source. */
-  source: string;
-}
-
-export interface TaskRow extends Required<NewTask> {
-  id: string;
-  status: "open" | "done";
-  createdAt: string;
-}
-
-export const TOUCHPOINT_CHANNELS = ["call", "email", "meeting", "qbr"] as const;
-export type TouchpointChannel = (typeof TOUCHPOINT_CHANNELS)[number];
-
-/** A conversation with a customer: logged after it happened (`done`) or planned by a save play. */
-export interface NewTouchpoint {
-  accountId: string;
-  channel: TouchpointChannel;
-  status: "planned" | "done";
-  day: string;
-  subject: string;
-  notes?: string | null;
-  source: string;
-}
-
-export interface TouchpointRow extends Required<NewTouchpoint> {
-  id: string;
-  createdAt: string;
-}
+export const TOUCHPOINT_CHANNELS = everyOf<TouchpointChannel>()(["call", "email", "meeting", "qbr"]);
 
 /** A write the store refused: an unknown account or owner (the field is named first). */
 export class TaskWriteError extends RangeError {}
-
-type KeyedOrigin = WriteOrigin & { idempotencyKey: string };
 
 // the id derives from the idempotency key, so the same confirmed plan run twice finds its row
 const idOf = (prefix: string, key: string) =>

@@ -1,4 +1,4 @@
-import type { SystemCompany, TicketFact } from "@revops/sandbox";
+import type { SystemCompany, TicketFact } from "@revops/model";
 import type { ChurnHistory, RenewalTermFeatures, SupportPort } from "../../ports";
 import { type AccountSignalsByAccount, crmRenewalHistory, crmUpcomingRenewals } from "./renewal-history";
 import type { CrmRenewal, CrmRenewalSource } from "./renewals";

@@ -1,4 +1,5 @@
-import { CHURN_LEAD_DAYS, CHURN_WINDOWS, type RenewalTermFeatures, type TicketFact } from "@revops/sandbox";
+import type { RenewalTermFeatures, TicketFact } from "@revops/model";
+import { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "@revops/sandbox";
 import type { ChurnHistory } from "../../ports";
 import type { CrmRenewal } from "./renewals";
 

@@ -1,8 +1,8 @@
 import type { IntercomConnector } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
+import type { NpsResponseRow, SystemCompany, SystemPerson } from "@revops/model";
 import { isVendorError } from "@revops/resilience";
-import type { NpsResponseRow, SystemCompany, SystemPerson } from "@revops/sandbox";
 import { addDays, dayStartSeconds } from "../days";
 import { isBadRating, npsScoreOf } from "./ratings";
 

@@ -1,6 +1,6 @@
 import type { GroupProfile, MixpanelConnector } from "@revops/connectors";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
-import type { SystemCompany } from "@revops/sandbox";
+import type { SystemCompany } from "@revops/model";
 import type { GroupFacts } from "../../ports";
 
 export interface GroupSettings {

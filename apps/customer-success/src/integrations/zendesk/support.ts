@@ -8,23 +8,20 @@ import {
 } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
 import { DIRECTORY_TTL_MS, TtlMemo } from "@revops/connectors/memo";
+import type {
+  AccountSignals,
+  KbArticle,
+  NpsResponseRow,
+  Page,
+  SystemCompany,
+  SystemPerson,
+  TicketPriority,
+  TicketQuery,
+  TicketRow,
+  TicketStatus,
+} from "@revops/model";
 import { isVendorError } from "@revops/resilience";
-import {
-  type AccountSignals,
-  decodeCursor,
-  encodeCursor,
-  type KbArticle,
-  type NpsResponseRow,
-  type Page,
-  pageLimit,
-  type SystemCompany,
-  type SystemPerson,
-  snippetOf,
-  type TicketPriority,
-  type TicketQuery,
-  type TicketRow,
-  type TicketStatus,
-} from "@revops/sandbox";
+import { decodeCursor, encodeCursor, pageLimit, snippetOf } from "@revops/sandbox";
 import {
   type ChurnHistory,
   type FeatureUse,

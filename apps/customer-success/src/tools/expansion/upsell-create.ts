@@ -1,6 +1,6 @@
 import { annotations, IsoDateSchema, MoneySchema, notFound, userError, WrittenSchema } from "@revops/kit";
+import type { NewDeal } from "@revops/model";
 import { fromVendor } from "@revops/safety/vendor-errors";
-import type { NewDeal } from "@revops/sandbox";
 import { z } from "zod";
 import { EXPANSION_METHOD, type ExpansionRow, expansionBook } from "../../domain/expansion";
 import { type CsPorts, csTool } from "../../ports";

@@ -6,8 +6,9 @@ import {
   MoneySchema,
   NextCursorSchema,
 } from "@revops/kit";
+import type { AccountSignals } from "@revops/model";
 import { fromVendor } from "@revops/safety/vendor-errors";
-import { type AccountSignals, decodeCursor, encodeCursor } from "@revops/sandbox";
+import { decodeCursor, encodeCursor } from "@revops/sandbox";
 import { z } from "zod";
 import {
   bookAt,

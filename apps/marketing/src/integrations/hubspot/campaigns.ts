@@ -4,14 +4,9 @@ import {
   type HubSpotCampaign,
   type HubSpotMarketingConnector,
 } from "@revops/connectors";
+import type { CampaignFields, CampaignRecord, CampaignSaveResult, WriteOrigin } from "@revops/model";
 import { writeOnce } from "@revops/resilience";
-import {
-  type CampaignFields,
-  type CampaignRecord,
-  type CampaignSaveResult,
-  CampaignWriteError,
-  type WriteOrigin,
-} from "@revops/sandbox";
+import { CampaignWriteError } from "@revops/sandbox";
 import { campaignChannel, campaignStatus, money } from "./mapping";
 
 const PROPS = [...CAMPAIGN_PROPERTIES, "hs_owner"];

@@ -1,5 +1,5 @@
 import type { HubSpotMarketingConnector } from "@revops/connectors";
-import type { SystemCompany } from "@revops/sandbox";
+import type { SystemCompany } from "@revops/model";
 
 /** Where HubSpot's Salesforce integration keeps the synced account's id on a company. */
 const SALESFORCE_ID = "salesforceaccountid";

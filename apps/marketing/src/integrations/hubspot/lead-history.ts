@@ -1,5 +1,5 @@
 import { FreshnessTracker } from "@revops/connectors/freshness";
-import type { LeadFacts } from "@revops/sandbox";
+import type { LeadFacts } from "@revops/model";
 import { translated } from "./errors";
 import { chunks, type HubSpotMarketing } from "./marketing";
 

@@ -1,4 +1,4 @@
-import type { CampaignStatus } from "@revops/sandbox";
+import type { CampaignStatus } from "@revops/model";
 
 /** HubSpot values → the suite's marketing shapes: one place, so every tool maps them the same way. */
 

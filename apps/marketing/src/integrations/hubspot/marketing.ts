@@ -5,14 +5,8 @@ import {
   type HubSpotMarketingConnector,
 } from "@revops/connectors";
 import { FreshnessTracker, type WithFreshness } from "@revops/connectors/freshness";
-import {
-  type CampaignQuery,
-  decodeCursor,
-  encodeCursor,
-  type Page,
-  pageLimit,
-  type SystemCompany,
-} from "@revops/sandbox";
+import type { CampaignQuery, Page, SystemCompany } from "@revops/model";
+import { decodeCursor, encodeCursor, pageLimit } from "@revops/sandbox";
 import type {
   CampaignFields,
   CampaignOutcome,

@@ -1,6 +1,6 @@
 import type { ContactFilter, HubSpotMarketingConnector } from "@revops/connectors";
 import { userError } from "@revops/kit";
-import type { SegmentPreview, SegmentRules } from "@revops/sandbox";
+import type { SegmentPreview, SegmentRules } from "@revops/model";
 import { countriesOf, regionOfCountry } from "../../domain/lead-routing";
 import type { ContactList, ListContact } from "../../ports";
 

@@ -10,7 +10,7 @@ import {
   userError,
   WrittenSchema,
 } from "@revops/kit";
-import type { CampaignFields } from "@revops/sandbox";
+import type { CampaignFields } from "@revops/model";
 import { z } from "zod";
 import { type CampaignRecord, type MarketingPorts, marketingTool } from "../../ports";
 import { planOnce } from "../plan-once";

@@ -1,5 +1,6 @@
 import { annotations, IsoDateSchema, type ToolContext, WrittenSchema } from "@revops/kit";
-import { CONTENT_TYPES, type ContentStatus, type ContentType } from "@revops/sandbox";
+import type { ContentStatus, ContentType } from "@revops/model";
+import { CONTENT_TYPES } from "@revops/sandbox";
 import { z } from "zod";
 import { type MarketingPorts, marketingTool } from "../../ports";
 import { planOnce } from "../plan-once";

@@ -1,5 +1,5 @@
 import { annotations, IsoDateSchema, type ToolContext, userError, WrittenSchema } from "@revops/kit";
-import type { ContentStatus } from "@revops/sandbox";
+import type { ContentStatus } from "@revops/model";
 import { z } from "zod";
 import { type ContentMove, type MarketingPorts, marketingTool } from "../../ports";
 import { planOnce } from "../plan-once";

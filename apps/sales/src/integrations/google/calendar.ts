@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { GoogleConnector } from "@revops/connectors";
-import { isVendorError } from "@revops/resilience";
 import type {
   Availability,
   CalendarPort,
@@ -11,7 +10,8 @@ import type {
   NewMeeting,
   OutboundEmail,
   WriteOrigin,
-} from "@revops/sandbox";
+} from "@revops/model";
+import { isVendorError } from "@revops/resilience";
 
 type Event = Parameters<GoogleConnector["createEvent"]>[0];
 

@@ -1,15 +1,14 @@
 import type { HubSpotConnector } from "@revops/connectors";
 import type { FreshnessTracker } from "@revops/connectors/freshness";
+import type {
+  ContactCandidates,
+  ContactDetail,
+  ContactFields,
+  ContactQuery,
+  ContactWrite,
+} from "@revops/model";
 import { isVendorError, writeOnce } from "@revops/resilience";
-import {
-  CONTACT_CANDIDATES,
-  type ContactCandidates,
-  type ContactDetail,
-  type ContactFields,
-  type ContactQuery,
-  type ContactWrite,
-  normalName,
-} from "@revops/sandbox";
+import { CONTACT_CANDIDATES, normalName } from "@revops/sandbox";
 
 const PROPS = ["firstname", "lastname", "email", "jobtitle", "associatedcompanyid"];
 const PAGE = 200;

@@ -1,6 +1,6 @@
 import type { HubSpotConnector } from "@revops/connectors";
+import type { ConversionWrite, LeadChanges, LeadConversion, LeadDetail, LeadWrite } from "@revops/model";
 import { isVendorError, writeOnce } from "@revops/resilience";
-import type { ConversionWrite, LeadChanges, LeadConversion, LeadDetail, LeadWrite } from "@revops/sandbox";
 import type { WriteOrigin } from "../../ports";
 
 // HubSpot's leads are contacts in the funnel: the lead's id is its contact's, converting it links that contact.

@@ -1,6 +1,6 @@
 import type { HubSpotConnector } from "@revops/connectors";
 import type { FreshnessTracker } from "@revops/connectors/freshness";
-import type { LeadFacts } from "@revops/sandbox";
+import type { LeadFacts } from "@revops/model";
 
 const LEAD_PROPS = [
   "firstname",

@@ -1,16 +1,16 @@
 import type { HubSpotConnector } from "@revops/connectors";
+import type {
+  BulkType,
+  RecordFields,
+  RecordRow,
+  RecordSelection,
+  RecordsWrite,
+  RecordType,
+  Stage,
+  WriteOrigin,
+} from "@revops/model";
 import { isVendorError, writeOnce } from "@revops/resilience";
-import {
-  type BulkType,
-  RECYCLE_BIN,
-  type RecordFields,
-  type RecordRow,
-  type RecordSelection,
-  type RecordsWrite,
-  type RecordType,
-  type Stage,
-  type WriteOrigin,
-} from "@revops/sandbox";
+import { RECYCLE_BIN } from "@revops/sandbox";
 import { chunked, holdsAll } from "../records";
 
 type HsType = "deals" | "contacts" | "companies";

@@ -1,15 +1,14 @@
 import { type SalesforceConnector, type SObject, soqlString } from "@revops/connectors";
 import type { FreshnessTracker } from "@revops/connectors/freshness";
+import type {
+  ContactCandidates,
+  ContactDetail,
+  ContactFields,
+  ContactQuery,
+  ContactWrite,
+} from "@revops/model";
 import { writeOnce } from "@revops/resilience";
-import {
-  CONTACT_CANDIDATES,
-  type ContactCandidates,
-  type ContactDetail,
-  type ContactFields,
-  type ContactQuery,
-  type ContactWrite,
-  nameGrams,
-} from "@revops/sandbox";
+import { CONTACT_CANDIDATES, nameGrams } from "@revops/sandbox";
 
 const SF_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));

@@ -6,7 +6,7 @@ import {
   type SalesforceLeadConverted,
   soqlString,
 } from "@revops/connectors";
-import type { ConversionWrite, LeadConversion, LeadDetail } from "@revops/sandbox";
+import type { ConversionWrite, LeadConversion, LeadDetail } from "@revops/model";
 import type { WriteOrigin } from "../../ports";
 
 const SF_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;

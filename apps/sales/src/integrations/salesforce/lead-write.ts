@@ -1,6 +1,6 @@
 import { type SalesforceConnector, soqlString } from "@revops/connectors";
+import type { LeadChanges, LeadDetail, LeadWrite } from "@revops/model";
 import { writeOnce } from "@revops/resilience";
-import type { LeadChanges, LeadDetail, LeadWrite } from "@revops/sandbox";
 
 const LEAD_FIELDS =
   "Id, Name, Email, Company, Title, Status, OwnerId, Rating, IsConverted, ConvertedAccountId, ConvertedContactId, ConvertedOpportunityId";

@@ -1,6 +1,6 @@
 import type { SalesforceConnector } from "@revops/connectors";
 import type { FreshnessTracker } from "@revops/connectors/freshness";
-import type { LeadFacts } from "@revops/sandbox";
+import type { LeadFacts } from "@revops/model";
 
 const LEAD_FIELDS = "Id, Name, Company, Email, Title, LeadSource, Status, IsConverted, CreatedDate, OwnerId";
 /** Salesforce's LeadSource picklist → the suite's sources (anything else is kept, lower-cased). */

@@ -1,16 +1,16 @@
 import { type SalesforceConnector, type SObject, soqlString } from "@revops/connectors";
+import type {
+  BulkType,
+  RecordFields,
+  RecordRow,
+  RecordSelection,
+  RecordsWrite,
+  RecordType,
+  Stage,
+  WriteOrigin,
+} from "@revops/model";
 import { writeOnce } from "@revops/resilience";
-import {
-  type BulkType,
-  RECYCLE_BIN,
-  type RecordFields,
-  type RecordRow,
-  type RecordSelection,
-  type RecordsWrite,
-  type RecordType,
-  type Stage,
-  type WriteOrigin,
-} from "@revops/sandbox";
+import { RECYCLE_BIN } from "@revops/sandbox";
 import { chunked, holdsAll } from "../records";
 
 const OBJECT: Record<RecordType, string> = {

@@ -1,4 +1,5 @@
-import { journalChanges, type WriteOrigin } from "@revops/sandbox";
+import type { WriteOrigin } from "@revops/model";
+import { journalChanges } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 import { maskLastName } from "../../domain/prospects";
 import type {

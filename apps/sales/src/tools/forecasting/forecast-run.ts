@@ -1,4 +1,4 @@
-import type { SnapshotCell } from "@revops/sandbox";
+import type { SnapshotCell } from "@revops/model";
 import {
   BACKTEST_SIMULATIONS,
   type BacktestPoint,

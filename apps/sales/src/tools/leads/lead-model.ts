@@ -1,5 +1,5 @@
+import type { LeadFacts } from "@revops/model";
 import { fromVendor } from "@revops/safety/vendor-errors";
-import type { LeadFacts } from "@revops/sandbox";
 import { type LeadModel, trainLeadModel } from "@revops/sandbox/lead-model";
 import type { CrmPort } from "../../ports";
 

@@ -1,6 +1,7 @@
 import { annotations, CursorSchema, untrustedName, userError } from "@revops/kit";
+import type { LeadFacts } from "@revops/model";
 import { fromVendor } from "@revops/safety/vendor-errors";
-import { decodeCursor, encodeCursor, type LeadFacts } from "@revops/sandbox";
+import { decodeCursor, encodeCursor } from "@revops/sandbox";
 import { z } from "zod";
 import { salesTool } from "../../ports";
 import { OwnerSchema } from "../schemas";

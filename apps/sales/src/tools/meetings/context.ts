@@ -1,6 +1,7 @@
 import { notFound, ToolError, userError } from "@revops/kit";
+import type { WriteOrigin } from "@revops/model";
 import { isVendorError } from "@revops/resilience";
-import { REGION_ZONES, type WriteOrigin } from "@revops/sandbox";
+import { REGION_ZONES } from "@revops/sandbox";
 import { z } from "zod";
 import type { DealDetail, KnownPerson, SalesPorts } from "../../ports";
 

@@ -1,6 +1,6 @@
 import { annotations, notFound, untrustedName, userError, WrittenSchema } from "@revops/kit";
+import type { AccountDetail } from "@revops/model";
 import { VENDOR_PRICES } from "@revops/resilience";
-import type { AccountDetail } from "@revops/sandbox";
 import { z } from "zod";
 import type { SalesPorts } from "../../ports";
 import { salesTool } from "../../ports";

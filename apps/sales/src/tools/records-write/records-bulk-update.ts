@@ -1,5 +1,6 @@
 import { annotations, ToolError, userError, WrittenSchema } from "@revops/kit";
-import { BULK_FIELDS, type BulkType, type RecordFields, type RecordRow } from "@revops/sandbox";
+import type { BulkType, RecordFields, RecordRow } from "@revops/model";
+import { BULK_FIELDS } from "@revops/sandbox";
 import { z } from "zod";
 import { type SalesPorts, salesTool } from "../../ports";
 import { ownerLabel, resolveOwner } from "../deals-write/owner";

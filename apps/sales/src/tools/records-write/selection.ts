@@ -1,5 +1,5 @@
 import { BULK_SAMPLE, notFound, selectionHash, userError } from "@revops/kit";
-import type { RecordRow, RecordSelection, RecordType } from "@revops/sandbox";
+import type { RecordRow, RecordSelection, RecordType } from "@revops/model";
 import { z } from "zod";
 import type { CrmPort, SalesPorts } from "../../ports";
 import { resolveOwner } from "../deals-write/owner";

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
+import type {
+  Icp,
+  PipelineSettings,
+  QuotaRow,
+  SettingsChange,
+  SettingsUpdate,
+  WriteOrigin,
+} from "@revops/model";
+import { journalChanges, sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type WriteOrigin } from "../changes.js";
-import { num } from "./sql.js";
 
 /** Open stages in pipeline order, and their default win probability (percent), as the sandbox's deals carry them. */
 export const DEFAULT_STAGE_PROBABILITIES: Readonly<Record<string, number>> = {
@@ -11,52 +18,12 @@ export const DEFAULT_STAGE_PROBABILITIES: Readonly<Record<string, number>> = {
   negotiation: 75,
 };
 
-/** The ideal customer profile: which accounts sales should pursue. Empty list = any. */
-export interface Icp {
-  industries: string[];
-  sizeBands: string[];
-  regions: string[];
-}
-
 /** Until someone sets one: mid-size companies in the industries the demo company sells best to. */
 export const DEFAULT_ICP: Readonly<Icp> = {
   industries: ["Software", "Financial Services", "Retail & E-commerce", "Professional Services"],
   sizeBands: ["51-200", "201-1000"],
   regions: ["NA", "EMEA"],
 };
-
-export interface QuotaRow {
-  ownerId: string;
-  /** YYYY-Qn */
-  quarter: string;
-  /** Whole dollars of new business plus expansion. */
-  amount: number;
-  updatedAt: string;
-  /** Who set it (`seed` for the sandbox's generated quotas). */
-  principal: string;
-}
-
-export interface PipelineSettings {
-  /** Open stage → percent. */
-  probabilities: Record<string, number>;
-  icp: Icp;
-  /** When and by whom probabilities or the ICP last changed (null: defaults). */
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
-
-/** One changed field, as the confirmed plan showed it. */
-export interface SettingsChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
-export interface SettingsUpdate {
-  probabilities?: Record<string, number>;
-  icp?: Icp;
-  quotas?: { ownerId: string; quarter: string; amount: number }[];
-}
 
 type Row = Record<string, unknown>;
 

@@ -1,32 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { BudgetAllocation, NewAllocation, WriteOrigin } from "@revops/model";
+import { journalChanges, sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type WriteOrigin } from "../changes.js";
-import { num } from "./sql.js";
-
-/** Spend planned for a campaign by budget_allocate: the suite is the system of record for it. */
-export interface BudgetAllocation {
-  id: string;
-  campaignId: string;
-  channel: string;
-  /** Whole units of `currency`. */
-  amount: number;
-  currency: string;
-  periodStart: string;
-  periodEnd: string;
-  note: string | null;
-  principal: string;
-  createdAt: string;
-}
-
-export interface NewAllocation {
-  campaignId: string;
-  channel: string;
-  amount: number;
-  currency: string;
-  periodStart: string;
-  periodEnd: string;
-  note?: string;
-}
 
 type Row = Record<string, unknown>;
 

@@ -1,55 +1,13 @@
+import type {
+  FormStats,
+  FormsPort,
+  TrafficDimension,
+  TrafficMetrics,
+  TrafficReport,
+  WebAnalyticsPort,
+} from "@revops/model";
+import { dayOf, isoDay, sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { dayOf, isoDay } from "../dates.js";
-import { num } from "./sql.js";
-
-/** How web traffic is broken down: per day, per session source / medium, or per landing page. */
-export type TrafficDimension = "day" | "source_medium" | "landing_page";
-
-export interface TrafficMetrics {
-  sessions: number;
-  engagedSessions: number;
-  /** Key events (GA4's conversions): form submissions. */
-  conversions: number;
-  /** Users per row; a total over rows counts a returning user once per row. */
-  users: number;
-}
-
-export interface TrafficRow extends TrafficMetrics {
-  /** `YYYY-MM-DD`, `source / medium` or the landing page path. */
-  key: string;
-}
-
-export interface TrafficReport {
-  /** Days ascending; other breakdowns by sessions, most first. */
-  rows: TrafficRow[];
-  totals: TrafficMetrics;
-  /** The newest day with data in the range, if any. */
-  through?: string;
-  /** What the source cannot say, for the caveats. */
-  notes: string[];
-}
-
-/** Web analytics: the sandbox's traffic tables, or Google Analytics 4. */
-export interface WebAnalyticsPort {
-  readonly source: string;
-  /** Traffic in [from, to] (whole days, inclusive) broken down by one dimension. */
-  traffic(q: { from: string; to: string; by: TrafficDimension }): Promise<TrafficReport>;
-}
-
-export interface FormStats {
-  id: string;
-  name: string;
-  /** Views of the form's page in the range; null where the source does not know them. */
-  views: number | null;
-  submissions: number;
-}
-
-/** Marketing forms and their submissions: the sandbox's tables, or HubSpot's Forms API. */
-export interface FormsPort {
-  readonly source: string;
-  /** Every form with its submissions (and views where known) in [from, to], whole days inclusive. */
-  forms(q: { from: string; to: string }): Promise<{ forms: FormStats[]; notes: string[] }>;
-}
 
 const KEY: Record<TrafficDimension, string> = {
   day: "day",

@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { SandboxChange, SavedLeadScoringModel, WriteOrigin } from "@revops/model";
+import { journalChanges } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, type SandboxChange, type WriteOrigin } from "../changes.js";
-
-/** One saved lead-scoring model version: the model as the marketing app serialised it, and who saved it. */
-export interface SavedLeadScoringModel {
-  version: number;
-  model: Record<string, unknown>;
-  principal: string;
-  createdAt: string;
-}
 
 /**
  * Versions of the marketing lead-scoring model in our own store (sb_lead_scoring_models): the newest is active;

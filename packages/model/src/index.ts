@@ -1,0 +1,17 @@
+export type * from "./activities.js";
+export type * from "./crm.js";
+export type * from "./customers.js";
+export type * from "./email.js";
+export type * from "./identity.js";
+export type * from "./lead-scoring.js";
+export type * from "./leads.js";
+export type * from "./marketing.js";
+export type * from "./messages.js";
+export type * from "./onboarding.js";
+export type * from "./paging.js";
+export type * from "./pipeline-history.js";
+export type * from "./pipeline-settings.js";
+export type * from "./records.js";
+export type * from "./support.js";
+export type * from "./web.js";
+export type * from "./writes.js";

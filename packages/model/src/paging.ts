@@ -1,0 +1,5 @@
+export interface Page<T> {
+  rows: T[];
+  total: number;
+  nextCursor: string | null;
+}
