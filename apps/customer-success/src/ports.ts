@@ -110,6 +110,13 @@ export type {
 /** Past renewals with their features and labels; `note` says where they came from when not the vendors. */
 export type ChurnHistory = RenewalHistory & { note?: string };
 
+/** A usage-analytics company's facts: the properties the team keeps on it (plan, seats, last seen…). */
+export interface GroupFacts {
+  key: string;
+  name: string;
+  properties: Record<string, string | number | boolean>;
+}
+
 /** What the customer-success tools need; the sandbox and vendor adapters (Zendesk, Intercom, Mixpanel) implement it. */
 export interface SupportPort {
   /**
@@ -119,6 +126,8 @@ export interface SupportPort {
   identityCompanies?(): Promise<SystemCompany[]>;
   /** The usage analytics' companies (Mixpanel group profiles) for the same graph; vendors only. */
   usageCompanies?(): Promise<SystemCompany[]>;
+  /** One usage-analytics company's facts (a Mixpanel group profile's configured properties); vendors only. */
+  usageGroupFacts?(groupKey: string): Promise<GroupFacts | undefined>;
   /** The messenger's (Intercom's) companies, for the same graph. Vendors only. */
   messengerCompanies?(): Promise<SystemCompany[]>;
   /** The help desk's users (end users), for the graph's person links to CRM contacts. Vendors only. */

@@ -93,16 +93,30 @@ describe("customer-success support configuration", () => {
       return usage.usage === "mixpanel" ? usage.groups : undefined;
     };
     expect(groups({})).toBeUndefined();
-    expect(groups({ MIXPANEL_DATA_GROUP_ID: "7" })).toEqual({ dataGroupId: "7", domainProperty: "domain" });
+    const facts = ["plan", "seats", "$last_seen"];
+    expect(groups({ MIXPANEL_DATA_GROUP_ID: "7" })).toEqual({
+      dataGroupId: "7",
+      domainProperty: "domain",
+      factProperties: facts,
+    });
     expect(
       groups({
         MIXPANEL_DATA_GROUP_ID: "7",
         MIXPANEL_GROUP_DOMAIN_PROPERTY: "website",
         MIXPANEL_GROUP_CRM_PROPERTY: "salesforce_id",
+        MIXPANEL_GROUP_FACT_PROPERTIES: "tier, licensed_users",
       }),
-    ).toEqual({ dataGroupId: "7", domainProperty: "website", crmProperty: "salesforce_id" });
+    ).toEqual({
+      dataGroupId: "7",
+      domainProperty: "website",
+      crmProperty: "salesforce_id",
+      factProperties: ["tier", "licensed_users"],
+    });
     expect(all({ ...MP, MIXPANEL_DATA_GROUP_ID: "company" })).toThrow(/MIXPANEL_DATA_GROUP_ID.*Group Keys/);
     expect(all({ ...MP, MIXPANEL_GROUP_CRM_PROPERTY: 'sf"id' })).toThrow(/MIXPANEL_GROUP_CRM_PROPERTY/);
+    expect(all({ ...MP, MIXPANEL_GROUP_FACT_PROPERTIES: "a,b,c,d,e,f,g,h,i" })).toThrow(
+      /MIXPANEL_GROUP_FACT_PROPERTIES.*up to 8/,
+    );
     expect(all({ MIXPANEL_DATA_GROUP_ID: "7" })).toThrow(
       /MIXPANEL_DATA_GROUP_ID: is read only with CS_USAGE=mixpanel/,
     );

@@ -10,7 +10,14 @@ beforeAll(async () => {
       "3": [
         {
           $distinct_id: "co_1",
-          $properties: { $name: " Acme Corp ", website: "https://www.acme.com/", sf_id: "001A", plan: "pro" },
+          $properties: {
+            $name: " Acme Corp ",
+            website: "https://www.acme.com/",
+            sf_id: "001A",
+            plan: "pro",
+            seats: 40,
+            notes: "x".repeat(200),
+          },
         },
         { $distinct_id: "co_2", $properties: { website: "  ", sf_id: 42 } },
       ],
@@ -22,7 +29,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function groups(crmProperty?: string) {
+async function groups(crmProperty?: string, factProperties: string[] = []) {
   const mp = await createMixpanelConnector({
     id: "cs-mixpanel",
     vendor: "mixpanel",
@@ -35,6 +42,7 @@ async function groups(crmProperty?: string) {
     dataGroupId: "3",
     domainProperty: "website",
     ...(crmProperty ? { crmProperty } : {}),
+    factProperties,
   });
 }
 
@@ -57,6 +65,29 @@ describe("Mixpanel group profiles as identity-graph companies", () => {
     expect(JSON.parse(sent.get("output_properties") ?? "")).toEqual(["$name", "website", "sf_id"]);
     await g.companies();
     expect(fake.requests.length - before).toBe(1);
+  });
+
+  it("serves a group's fact properties from the same request: absent ones left out, long ones cut", async () => {
+    const g = await groups(undefined, ["plan", "seats", "notes", "$last_seen"]);
+    const before = fake.requests.length;
+    expect(await g.facts("co_1")).toEqual({
+      key: "co_1",
+      name: "Acme Corp",
+      properties: { plan: "pro", seats: 40, notes: "x".repeat(80) },
+    });
+    expect(await g.facts("co_2")).toEqual({ key: "co_2", name: "co_2", properties: {} });
+    expect(await g.facts("co_9")).toBeUndefined();
+    await g.companies();
+    expect(fake.requests.length - before).toBe(1);
+    const sent = new URLSearchParams(fake.requests.at(-1)?.body ?? "");
+    expect(JSON.parse(sent.get("output_properties") ?? "")).toEqual([
+      "$name",
+      "website",
+      "plan",
+      "seats",
+      "notes",
+      "$last_seen",
+    ]);
   });
 
   it("stores no CRM id without MIXPANEL_GROUP_CRM_PROPERTY", async () => {

@@ -11,7 +11,8 @@ import {
   tempDataDir,
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customerPorts } from "../src/customer/ports";
+import { customer360 } from "../src/customer/customer-360";
+import { type CustomerPorts, customerPorts } from "../src/customer/ports";
 import { vendorRuntimes } from "./vendor-runtimes";
 
 /**
@@ -49,6 +50,7 @@ const { portsWith, closeAll } = vendorRuntimes("identity-mixpanel");
 
 let salesforceIdOf: Map<string, string>;
 let groups: Group[];
+let graph: CustomerPorts;
 
 beforeAll(async () => {
   sandbox = await openSql({ dataDir: tempDataDir("identity-mixpanel-sandbox") });
@@ -58,6 +60,8 @@ beforeAll(async () => {
   );
   const fakeSf = await startSalesforceFake({
     Account: accounts.map((a) => ({ Name: a.name, Website: `https://www.${a.domain}/` })),
+    // customer_360 reads the account's owner
+    User: [{ Name: "Ada Lovelace", Email: "ada@example.com" }],
     pageSize: 200,
   });
   sf = fakeSf as RunningFake<unknown>;
@@ -139,7 +143,7 @@ describe("identity graph over Salesforce and Mixpanel group profiles (real SDK a
       REVOPS_TEST_VENDOR_BASE_URL: mp.url,
       REVOPS_TEST_VENDOR_CA: mp.ca,
     });
-    const graph = await customerPorts(sales.rt, {
+    graph = await customerPorts(sales.rt, {
       sales: async () => sales.ports,
       cs: async () => cs.ports,
       marketing: (rt) => createMarketingServer().ports(rt),
@@ -174,5 +178,26 @@ describe("identity graph over Salesforce and Mixpanel group profiles (real SDK a
     // the evidence names the Salesforce id where the group profile stored it
     expect(used.find((l) => l.method === "external_id")?.accountId).toMatch(/^001/);
     expect(mp.violations).toEqual([]);
+  }, 180_000);
+
+  it("customer_360 shows a surely linked group's facts with source mixpanel, and none of a group awaiting review", async () => {
+    const view = (g: Group | undefined) =>
+      customer360.handler({ input: { account_id: g?.truth as string }, ctx: { ports: graph } as never });
+    // linked for sure by the CRM id, the domain, the name: shown; misspelt, awaiting review: left out with a caveat
+    for (const kind of ["clean", "domain", "name"]) {
+      const g = groups.find((x) => x.kind === kind);
+      expect((await view(g)).usage_group, kind).toEqual({
+        group: g?.externalId,
+        name: g?.name,
+        properties: [{ name: "plan", value: "enterprise" }],
+        source: `mixpanel (group ${g?.externalId})`,
+      });
+    }
+    const typo = groups.find((g) => g.kind === "typo");
+    const waiting = await view(typo);
+    expect(waiting.usage_group).toBeNull();
+    expect(waiting.meta.caveats.join(" ")).toContain(`the mixpanel company "${typo?.name}"`);
+    // the facts come from the graph's own read of the groups
+    expect(mp.requests.filter((r) => r.path === "/api/query/engage")).toHaveLength(1);
   }, 180_000);
 });

@@ -26,6 +26,7 @@ const TUNING = new Set([
   "MIXPANEL_DATA_GROUP_ID",
   "MIXPANEL_GROUP_DOMAIN_PROPERTY",
   "MIXPANEL_GROUP_CRM_PROPERTY",
+  "MIXPANEL_GROUP_FACT_PROPERTIES",
 ]);
 
 describe("vendor settings declared once", () => {

@@ -11,6 +11,7 @@ import type {
 import type {
   ChurnHistory,
   FeatureUse,
+  GroupFacts,
   KbArticle,
   NewTicket,
   NpsQuery,
@@ -92,6 +93,11 @@ export class CompositeSupport implements SupportPort {
   /** Mixpanel's group profiles for the identity graph (none without MIXPANEL_DATA_GROUP_ID). */
   async usageCompanies(): Promise<SystemCompany[]> {
     return (await this.s.usage?.groups?.companies()) ?? [];
+  }
+
+  /** A Mixpanel group's configured fact properties (none without MIXPANEL_DATA_GROUP_ID). */
+  usageGroupFacts(groupKey: string): Promise<GroupFacts | undefined> {
+    return this.s.usage?.groups?.facts(groupKey) ?? Promise.resolve(undefined);
   }
 
   /** The help desk's people for the graph's person links (none when tickets are the sandbox's). */

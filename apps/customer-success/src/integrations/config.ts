@@ -38,6 +38,13 @@ export const csIntegrationEnv = z
       .string()
       .regex(/^[^"\\]{1,255}$/, "must be a group property name without quotes or backslashes")
       .optional(),
+    MIXPANEL_GROUP_FACT_PROPERTIES: z
+      .string()
+      .regex(
+        /^[^"\\,]{1,255}(,[^"\\,]{1,255}){0,7}$/,
+        "must be up to 8 group property names, comma-separated, without quotes or backslashes",
+      )
+      .default("plan,seats,$last_seen"),
     INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
     /** Set by `revops setup` after Intercom's consent: the vault entry of the token, and the OAuth app. */
     INTERCOM_OAUTH_CONNECTION: z.string().min(1).optional(),
@@ -229,6 +236,7 @@ function groupSettings(e: CsEnv): GroupSettings | undefined {
     dataGroupId: e.MIXPANEL_DATA_GROUP_ID,
     domainProperty: e.MIXPANEL_GROUP_DOMAIN_PROPERTY,
     ...(e.MIXPANEL_GROUP_CRM_PROPERTY ? { crmProperty: e.MIXPANEL_GROUP_CRM_PROPERTY } : {}),
+    factProperties: e.MIXPANEL_GROUP_FACT_PROPERTIES.split(",").map((p) => p.trim()),
   };
 }
 

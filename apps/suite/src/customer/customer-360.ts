@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { StoredLink } from "../identity/store";
 import { customerTool } from "./ports";
 import { customerToolset } from "./toolsets";
+import { UsageGroupSchema, usageGroupOf } from "./usage-group";
 
 /** Which system each group of facts comes from: a fact is used only when that system's record is linked for sure. */
 const FACT_SYSTEM = { support: "zendesk", usage: "mixpanel", nps: "intercom" } as const;
@@ -49,7 +50,7 @@ export const customer360 = customerTool({
   name: "customer_360",
   title: "Customer 360",
   description:
-    "One account across systems: deals, renewal, health, usage, tickets and NPS, each with its source.",
+    "One account across systems: deals, renewal, health, usage (and its Mixpanel group), tickets and NPS, each with its source.",
   toolset: customerToolset.name,
   scopes: ["sales:read", "cs:read"],
   annotations: annotations.read,
@@ -95,6 +96,7 @@ export const customer360 = customerTool({
         ...Sourced,
       })
       .nullable(),
+    usage_group: UsageGroupSchema,
     support: z
       .object({ tickets_90d: z.number(), urgent_90d: z.number(), bad_csat_90d: z.number(), ...Sourced })
       .nullable(),
@@ -164,6 +166,7 @@ export const customer360 = customerTool({
     const usageLink = linked("usage");
     const supportLink = linked("support");
     const npsLink = linked("nps");
+    const usageGroup = await usageGroupOf(cs, usageLink);
 
     const open = account.openDeals;
     const byCategory: Record<string, number> = {};
@@ -228,6 +231,7 @@ export const customer360 = customerTool({
               source: via(usageLink),
             }
           : null,
+      usage_group: usageGroup,
       support:
         signals && supportLink
           ? {

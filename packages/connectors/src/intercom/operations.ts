@@ -33,7 +33,7 @@ export interface IntercomConnector {
     opts?: { after?: string; limit?: number },
   ): Promise<MaybeStale<IntercomPage<Intercom.Contact>>>;
   getContact(id: string): Promise<MaybeStale<Intercom.Contact>>;
-  /** Every user (not leads), cursor paged through contact search (at most 150 a page), with `external_id` and companies. */
+  /** Every user and lead, cursor paged through contact search (at most 150 a page), with `external_id` and companies. */
   listContacts(opts?: {
     after?: string;
     limit?: number;
@@ -201,11 +201,11 @@ export async function createIntercomConnector(
         return pageOf(page);
       }),
     listContacts: ({ after, limit } = {}) =>
-      runtime.read(`contacts.users:${after ?? ""}:${limit ?? ""}`, async () => {
-        // 2.14 defines no paging for GET /contacts: search pages through every user (leads are not people yet)
+      runtime.read(`contacts.people:${after ?? ""}:${limit ?? ""}`, async () => {
+        // 2.14 defines no paging for GET /contacts: search pages through every user and lead (a visitor who gave an email)
         const page = await call("contacts.search", () =>
           client.contacts.search({
-            query: { field: "role", operator: "=", value: "user" },
+            query: { field: "role", operator: "IN", value: ["user", "lead"] },
             pagination: { per_page: perPage(limit), ...(after ? { starting_after: after } : {}) },
           }),
         );

@@ -51,7 +51,14 @@ export interface IntercomSeed {
   /** `companyId` is the workspace's own id for the company (Intercom's `company_id`). */
   companies?: { companyId: string; name: string; website?: string }[];
   /** `externalId` is the workspace's own id for the person (Intercom's `external_id`, e.g. the CRM contact's). */
-  contacts?: { name: string; email: string; companyIndex?: number; externalId?: string }[];
+  contacts?: {
+    name: string;
+    email: string;
+    companyIndex?: number;
+    externalId?: string;
+    /** "lead": a messenger visitor who gave an email (default "user"). */
+    role?: "user" | "lead";
+  }[];
   conversations?: IntercomConversationSeed[];
   oauth?: { apps?: OAuthApp[] };
 }
@@ -361,7 +368,7 @@ export function intercomState(seed: IntercomSeed = {}): IntercomState {
       id,
       workspace_id: "fakews",
       ...(c.externalId ? { external_id: c.externalId } : {}),
-      role: "user",
+      role: c.role ?? "user",
       email: c.email,
       name: c.name,
       created_at: T0,

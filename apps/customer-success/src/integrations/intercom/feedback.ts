@@ -59,7 +59,7 @@ export class IntercomFeedback {
     return out;
   }
 
-  /** Every contact, 150 a page: `external_id` (the CRM contact's where teams set it so), email, first company. */
+  /** Every user and lead, 150 a page: `external_id` (the CRM contact's where teams set it so), email, first company. */
   async identityPeople(): Promise<SystemPerson[]> {
     const out: SystemPerson[] = [];
     let after: string | undefined;

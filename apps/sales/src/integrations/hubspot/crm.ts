@@ -20,6 +20,7 @@ import type {
   DealTimeline,
   DealTimelines,
   IdentityAccount,
+  IdentityContact,
   LeadChanges,
   LeadConversion,
   LeadDetail,
@@ -134,6 +135,8 @@ const ENGAGEMENT_KIND: Record<keyof typeof ENGAGEMENT_TITLE, string> = {
   notes: "note",
 };
 const BATCH_MAX = 100;
+/** The objects API's list answers at most 100 a page. */
+const OBJECTS_PAGE = 100;
 /** HubSpot's batch read takes at most 50 ids when it returns property history (HS9). */
 const HISTORY_BATCH_MAX = 50;
 const TIMELINE_PROPS = ["dealstage", "amount", "closedate"];
@@ -305,24 +308,46 @@ export class HubSpotCrm implements CrmPort {
       .slice(0, n);
   }
 
-  /** Every company's id, name and domain, a page of 100 at a time (the objects API, which does not lag like search). */
+  /** Every company's id, name and domain (the objects API, which does not lag behind writes as search does). */
   async identityAccounts(): Promise<IdentityAccount[]> {
+    return (await this.everyObject("companies", ["name", "domain"])).map((c) => ({
+      id: c.id,
+      name: str(c.properties.name),
+      domain: c.properties.domain ? str(c.properties.domain) : null,
+    }));
+  }
+
+  /** Every contact with a primary company (`associatedcompanyid`): id, company, name and email, as for accounts. */
+  async identityContacts(): Promise<IdentityContact[]> {
+    const contacts = await this.everyObject("contacts", [
+      "firstname",
+      "lastname",
+      "email",
+      "associatedcompanyid",
+    ]);
+    return contacts
+      .filter((c) => c.properties.associatedcompanyid)
+      .map(({ id, properties: p }) => ({
+        id,
+        accountId: str(p.associatedcompanyid),
+        name: [p.firstname, p.lastname].filter(Boolean).join(" ") || str(p.email),
+        email: p.email ? str(p.email) : null,
+      }));
+  }
+
+  /** Every object of a type with these properties, 100 a page (the most the objects list answers). */
+  private async everyObject(type: "companies" | "contacts", properties: string[]): Promise<HsObject[]> {
     const { runtime, apis } = this.hs.sdk;
-    const out: IdentityAccount[] = [];
+    const out: HsObject[] = [];
     let after: string | undefined;
     do {
-      const page = await runtime.read(`sales:companies.page:${after ?? ""}`, async () => {
-        const { value } = await runtime.attempt("companies.list", () =>
-          apis.companies.basicApi.getPage(100, after, ["name", "domain"]),
+      const page = await runtime.read(`sales:${type}.page:${after ?? ""}`, async () => {
+        const { value } = await runtime.attempt(`${type}.list`, () =>
+          apis[type].basicApi.getPage(OBJECTS_PAGE, after, properties),
         );
         return { results: value.results.map(plain), after: value.paging?.next?.after };
       });
-      for (const c of page.value.results)
-        out.push({
-          id: c.id,
-          name: str(c.properties.name),
-          domain: c.properties.domain ? str(c.properties.domain) : null,
-        });
+      out.push(...page.value.results);
       after = page.value.after;
     } while (after);
     return out;
