@@ -6,6 +6,8 @@ export default workspaceTestConfig({
     // suite builders run inside the apps' test processes, where they are exercised on every server
     "src/server-e2e.ts",
     "src/server-e2e-modern.ts",
+    // each app's tool-index test runs it against that app's committed index and live definitions
+    "src/tool-index.ts",
     // the 2026-07-28 client drives every app's modern e2e suite; the kit's own tests cover its transports
     "src/mcp-client-modern.ts",
     "src/pack-install.ts",

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { connectInProcess } from "./in-process";
 import { undeclaredPortReads } from "./registry-contract";
+import { startUntilExit } from "./start-exit";
 import { renderToolDocs } from "./tool-docs";
 import { checkToolSnapshots } from "./toolsnaps";
 
@@ -98,5 +99,20 @@ describe("undeclared port reads", () => {
       'direct: reads port "mail" without declaring it',
       'destructured: reads port "crm" without declaring it',
     ]);
+  });
+});
+
+describe("startUntilExit", () => {
+  it("gives the exit code and stderr of a process that stops at start-up", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "start-exit-"));
+    const bin = join(dir, "bad-setting.mjs");
+    writeFileSync(
+      bin,
+      'process.stderr.write("X_TOKEN: is required (" + process.env.X_MODE + ")"); process.exit(2);',
+    );
+    expect(await startUntilExit(bin, { X_MODE: "vendor" })).toEqual({
+      code: 2,
+      stderr: "X_TOKEN: is required (vendor)",
+    });
   });
 });
