@@ -25,7 +25,7 @@ describe.skipIf(skipBrowser)("Sign in with the organisation's login, in Chromium
   /** A fresh browser profile signs in at the provider (localhost, another site than the console at 127.0.0.1). */
   async function signInAtProvider(login: string, context?: BrowserContext) {
     const page = await (context ?? (await browser.newContext())).newPage();
-    page.setDefaultTimeout(5000);
+    page.setDefaultTimeout(15_000); // the provider's first page can take seconds on a loaded 2-core CI machine
     await page.goto(`${h.base}/console`);
     expect(page.url()).toBe(`${h.base}/console/signin`);
     await page.getByRole("link", { name: "Sign in with Acme SSO" }).click();
