@@ -3,6 +3,7 @@
 // `--quick` runs few iterations to prove the bench works (CI); timings are gated only in full mode.
 // `--cold` measures only cold start and idle RSS (the figures of ADR 0046), more starts, no calls.
 // `--compare <root>` adds the servers built under another checkout's root to the same interleaved run.
+// `--only sales,suite` measures only those servers (beside both bare baselines); `--calls N` sets the calls per server.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,11 @@ const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const modelTools = (tools) =>
   tools.filter((t) => !(t._meta?.ui?.visibility && !t._meta.ui.visibility.includes("model")));
 const COLD_RUNS = quick ? 3 : coldOnly ? 21 : 15;
-const CALLS = quick ? 50 : 1000;
+const flag = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const CALLS = Number(flag("--calls") ?? (quick ? 50 : 1000));
 const WARM_CALLS = quick ? 20 : 200;
 const BURST = 25;
 const root = new URL("..", import.meta.url).pathname;
@@ -44,7 +49,7 @@ await build({
   logLevel: "warning",
 });
 
-const servers = [
+const allServers = [
   {
     name: "bare SDK v2",
     bin: join(root, "bench/bare-server.mjs"),
@@ -83,10 +88,16 @@ const servers = [
     args: { status: "open", limit: 10 },
   },
 ];
+const only = flag("--only")?.split(",");
+const picked = allServers.filter((s) => !only || s.name.startsWith("bare") || only.includes(s.name));
+// the fair baseline reads the sandbox company that the first sales or suite warm-up loads
+const loader = picked.findIndex((s) => s.name === "sales" || s.name === "suite");
+const work = picked.find((s) => s.name === "bare + same query");
+const servers = picked.filter((s) => s !== work);
+if (work) servers.splice(loader >= 0 ? loader + 1 : servers.length, 0, work);
 // `--compare <root>`: the same servers built in another checkout (main, say) take turns with these, in the same run
-const compareAt = process.argv.indexOf("--compare");
-if (compareAt > 0) {
-  const other = process.argv[compareAt + 1];
+const other = flag("--compare");
+if (other) {
   for (const s of servers.filter((x) => x.bin.startsWith(join(root, "apps"))))
     servers.push({ ...s, name: `${s.name} (cmp)`, bin: join(other, s.bin.slice(root.length)) });
 }

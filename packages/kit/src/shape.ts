@@ -47,35 +47,78 @@ export function shapeResult(def: ToolDefinition, outcome: ToolOutcome): CallTool
 }
 
 const scalar = (v: unknown): string => {
+  if (typeof v === "string") return v;
   if (v === null || v === undefined) return "-";
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
 };
 
-const isFlatRow = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" &&
-  v !== null &&
-  !Array.isArray(v) &&
-  Object.values(v).every((x) => typeof x !== "object" || x === null);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** An object whose own values are all scalars (null included): one line of a table. */
+function isFlatRow(v: unknown): v is Record<string, unknown> {
+  if (!isRecord(v)) return false;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const x = v[k];
+    if (typeof x === "object" && x !== null) return false;
+  }
+  return true;
+}
+
+/** Every column of the rows in first-seen order; rows sharing the first row's keys (the usual page) add none. */
+function columnsOf(rows: readonly Record<string, unknown>[]): string[] {
+  const first = Object.keys(rows[0] as Record<string, unknown>);
+  for (let i = 1; i < rows.length; i++) {
+    let n = 0;
+    for (const k in rows[i]) {
+      if (!Object.hasOwn(rows[i] as object, k)) continue;
+      if (k !== first[n++]) return [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    }
+    if (n !== first.length) return [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  }
+  return first;
+}
 
 /** Arrays of flat rows become a header and one line per row; other values become `key: value` lines. */
 export function renderCompact(value: unknown, indent = ""): string {
+  const lines: string[] = [];
+  renderLines(lines, value, indent);
+  return lines.join("\n");
+}
+
+// one list of lines for the whole value, joined once: each level's own join copied the text below it again
+function renderLines(lines: string[], value: unknown, indent: string): void {
   if (Array.isArray(value)) {
-    if (value.length === 0) return `${indent}(none)`;
-    if (value.every(isFlatRow)) {
-      const cols = [...new Set(value.flatMap((r) => Object.keys(r)))];
-      const lines = value.map((r) => indent + cols.map((c) => scalar(r[c])).join(" | "));
-      return [indent + cols.join(" | "), ...lines].join("\n");
-    }
-    return value.map((v) => renderCompact(v, `${indent}  `)).join("\n");
+    if (value.length === 0) lines.push(`${indent}(none)`);
+    else if (value.every(isFlatRow)) tableLines(lines, value, indent);
+    else for (const v of value) renderLines(lines, v, `${indent}  `);
+    return;
   }
   if (typeof value === "object" && value !== null) {
-    return Object.entries(value)
-      .map(([k, v]) => {
-        if (typeof v === "object" && v !== null) return `${indent}${k}:\n${renderCompact(v, `${indent}  `)}`;
-        return `${indent}${k}: ${scalar(v)}`;
-      })
-      .join("\n");
+    const keys = Object.keys(value);
+    // an empty object renders as one empty line, as a nested join of nothing did
+    if (keys.length === 0) lines.push("");
+    for (const k of keys) {
+      const v = (value as Record<string, unknown>)[k];
+      if (typeof v === "object" && v !== null) {
+        lines.push(`${indent}${k}:`);
+        renderLines(lines, v, `${indent}  `);
+      } else lines.push(`${indent}${k}: ${scalar(v)}`);
+    }
+    return;
   }
-  return indent + scalar(value);
+  lines.push(indent + scalar(value));
+}
+
+function tableLines(lines: string[], rows: readonly Record<string, unknown>[], indent: string): void {
+  const cols = columnsOf(rows);
+  lines.push(indent + cols.join(" | "));
+  for (const r of rows) {
+    let line = indent;
+    for (let c = 0; c < cols.length; c++)
+      line += c === 0 ? scalar(r[cols[c] as string]) : ` | ${scalar(r[cols[c] as string])}`;
+    lines.push(line);
+  }
 }

@@ -47,7 +47,8 @@ const WRAPPERS = new Set(["optional", "nullable", "default", "readonly", "catch"
 
 /**
  * A function that rewrites every outside string of a value of this schema, compiled once per schema and visiting
- * only the fields that can hold outside text; null when the schema holds none (most outputs: nothing to do).
+ * only the fields that can hold outside text; null when the schema holds none (most outputs: nothing to do). It
+ * copies only what it changes: a value with nothing to rewrite comes back as the same object.
  */
 function walkerOf(schema: z.ZodType): Walker | null {
   const known = WALKERS.get(schema);
@@ -56,6 +57,39 @@ function walkerOf(schema: z.ZodType): Walker | null {
   const walker = compileWalker(schema);
   WALKERS.set(schema, walker);
   return walker;
+}
+
+/** The items of a list, each through `walk`: the same list when no item changed. */
+function walkItems(items: readonly unknown[], walk: (v: unknown) => unknown): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    const w = walk(v);
+    if (w !== v) {
+      out ??= items.slice();
+      out[i] = w;
+    }
+  }
+  return out ?? (items as unknown[]);
+}
+
+/** The fields of an object, those in `fields` through their walker: the same object when none changed. */
+function walkFields(
+  v: Record<string, unknown>,
+  fields: readonly (readonly [string, Walker])[],
+  fn: Rewrite,
+): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [k, walk] of fields) {
+    const x = v[k];
+    if (x === undefined) continue;
+    const w = walk(x, fn);
+    if (w !== x) {
+      out ??= { ...v };
+      out[k] = w;
+    }
+  }
+  return out ?? v;
 }
 
 function compileWalker(schema: z.ZodType): Walker | null {
@@ -68,16 +102,18 @@ function compileWalker(schema: z.ZodType): Walker | null {
   }
   if (def.type === "array") {
     const element = walkerOf(def.element as z.ZodType);
-    return element && ((v, fn) => (Array.isArray(v) ? v.map((x) => element(x, fn)) : v));
+    return element && ((v, fn) => (Array.isArray(v) ? walkItems(v, (x) => element(x, fn)) : v));
   }
   if (def.type === "record") {
     const item = walkerOf(def.valueType as z.ZodType);
     return (
       item &&
-      ((v, fn) =>
-        v && typeof v === "object"
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, item(x, fn)]))
-          : v)
+      ((v, fn) => {
+        if (!v || typeof v !== "object") return v;
+        const values = Object.values(v);
+        const walked = walkItems(values, (x) => item(x, fn));
+        return walked === values ? v : Object.fromEntries(Object.keys(v).map((k, i) => [k, walked[i]]));
+      })
     );
   }
   if (def.type === "object") {
@@ -86,12 +122,10 @@ function compileWalker(schema: z.ZodType): Walker | null {
       return w ? [[k, w] as const] : [];
     });
     if (fields.length === 0) return null;
-    return (v, fn) => {
-      if (!v || typeof v !== "object" || Array.isArray(v)) return v;
-      const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
-      for (const [k, w] of fields) if (out[k] !== undefined) out[k] = w(out[k], fn);
-      return out;
-    };
+    return (v, fn) =>
+      !v || typeof v !== "object" || Array.isArray(v)
+        ? v
+        : walkFields(v as Record<string, unknown>, fields, fn);
   }
   return null;
 }
@@ -104,6 +138,7 @@ export function guardOutsideText(
   const walk = walkerOf(schema);
   if (!walk) return { structured: output, forText: output };
   return {
+    // a text within its limit comes back equal, so an output with nothing over its caps is not copied
     structured: walk(output, (t, o) => cap(t, o.maxChars)),
     forText: walk(output, (t, o) =>
       o.fence ? fenceUntrusted(t, o.source, o.maxChars) : defuse(cap(t, o.maxChars)),
