@@ -90,6 +90,13 @@ interface Prepared {
   subjects: string[];
 }
 
+/** A record waiting for its group commit, with who hears how it went. */
+interface Queued {
+  input: AuditInput | (() => AuditInput);
+  resolve: (r: AuditRecord) => void;
+  reject: (e: unknown) => void;
+}
+
 const PII_COLUMNS = ["record_id", "path", "value", "salt"];
 const INSERT_SQL = `INSERT INTO ${AUDIT_TABLE} (${ROW_COLUMNS.join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")})`;
 
@@ -112,11 +119,7 @@ export class AuditLog {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Group commit: records queued by appendSoon, written together. */
-  private queue: {
-    input: AuditInput | (() => AuditInput);
-    resolve: (r: AuditRecord) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
+  private queue: Queued[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -176,11 +179,24 @@ export class AuditLog {
    * may be a function: it is called when the batch is written (the caller's answer need not wait for it).
    */
   appendSoon(input: AuditInput | (() => AuditInput), windowMs = 20): Promise<AuditRecord> {
-    if (this.closed) return Promise.reject(new Error("audit log is closed"));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      this.flushTimer ??= setTimeout(() => void this.flush(), windowMs);
-    });
+    return new Promise((resolve, reject) => this.enqueue({ input, resolve, reject }, windowMs));
+  }
+
+  /**
+   * appendSoon for a caller that does not wait: no promise per record, `failed` hears of one that was not written
+   * (the read tools' records, queued on every call).
+   */
+  appendLater(input: AuditInput | (() => AuditInput), failed: (err: unknown) => void, windowMs = 20): void {
+    this.enqueue({ input, resolve: ignore, reject: failed }, windowMs);
+  }
+
+  private enqueue(entry: Queued, windowMs: number): void {
+    if (this.closed) {
+      entry.reject(new Error("audit log is closed"));
+      return;
+    }
+    this.queue.push(entry);
+    this.flushTimer ??= setTimeout(() => void this.flush(), windowMs);
   }
 
   /** Writes every queued record now. */
@@ -502,6 +518,8 @@ export class AuditLog {
     }
   }
 }
+
+const ignore = (): void => {};
 
 function hasMarkers(record: AuditRecord): boolean {
   return [record.args, record.before, record.after].some(

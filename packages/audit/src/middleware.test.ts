@@ -156,6 +156,26 @@ describe("auditMiddleware and recordDecision", () => {
     await expect(
       failing.appendSoon({ principal: "a", server: "s", tool: "t", outcome: "ok" }),
     ).rejects.toThrow(/closed/);
+    failing.appendLater({ principal: "a", server: "s", tool: "t", outcome: "ok" }, (e) => errors.push(e));
+    expect(String(errors[1])).toMatch(/closed/);
+  });
+
+  it("queues a record no caller waits for, and reports only the one that could not be built", async () => {
+    const before = (await log.head()).seq;
+    const failed: unknown[] = [];
+    log.appendLater(
+      () => ({ principal: "a", server: "s", tool: "t", outcome: "ok" }),
+      (e) => failed.push(e),
+    );
+    log.appendLater(
+      () => {
+        throw new Error("no record");
+      },
+      (e) => failed.push(e),
+    );
+    await log.flush();
+    expect((await log.head()).seq).toBe(before + 1);
+    expect(failed.map(String)).toEqual(["Error: no record"]);
   });
 
   it("rethrows a failed write unless onError is given", async () => {

@@ -31,7 +31,7 @@ export interface AuditMiddlewareOptions {
   /** The record could not be written; the call's own outcome is still returned (default: rethrow). */
   onError?: (err: unknown, call: AuditableCall) => void;
   /**
-   * Calls whose record may be group-committed after the result is returned (see AuditLog.appendSoon):
+   * Calls whose record may be group-committed after the result is returned (see AuditLog.appendLater):
    * the caller does not wait for it, and a crash can lose the last few milliseconds of such records.
    * Failures go to onError. Default: none, every record is durable before the result returns.
    */
@@ -89,7 +89,7 @@ export function auditMiddleware(log: AuditLog, opts: AuditMiddlewareOptions = {}
     };
     if (opts.defer?.(call)) {
       // the record (its summary hashes the whole output) is built when its group commits, after the answer left
-      log.appendSoon(build).catch((err: unknown) => {
+      log.appendLater(build, (err: unknown) => {
         if (opts.onError) opts.onError(err, call);
         else process.emitWarning(`audit record of ${call.entry.name} was not written: ${String(err)}`);
       });

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { plannedGuard, type ToolContext } from "./define";
 import { ToolError, toToolError } from "./errors";
 import type { ToolEntry } from "./registry";
-import { missingScopes } from "./registry";
+import { hasScopes, missingScopes } from "./registry";
 import { resolveConnection } from "./tool-connections";
 
 /** One tool call travelling through the pipeline. `input` is set by the validate stage. */
@@ -40,8 +40,12 @@ export interface PipelineHooks {
   requestStateKey?: () => Promise<string>;
 }
 
+/** A stage with nothing to do in this configuration (a rate limit of 0): compose leaves it out. */
+export const passThrough: Middleware = (_call, next) => next();
+
 /** Runs stages in order; each decides whether and how to call the next. */
-export function compose(stages: readonly Middleware[], last: (call: ToolCall) => Promise<ToolOutcome>) {
+export function compose(all: readonly Middleware[], last: (call: ToolCall) => Promise<ToolOutcome>) {
+  const stages = all.filter((s) => s !== passThrough);
   return (call: ToolCall): Promise<ToolOutcome> => {
     const run = (i: number): Promise<ToolOutcome> => {
       const stage = stages[i];
@@ -73,13 +77,26 @@ export function validationError(toolName: string, issues: readonly z.core.$ZodIs
 const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
 export function illFormedTextPath(value: unknown, path: string[] = [], depth = 0): string | undefined {
-  const at = () => (path.length ? path.join(".") : "(arguments)");
-  if (typeof value === "string") return wellFormed(value) ? undefined : at();
+  if (typeof value === "string")
+    return wellFormed(value) ? undefined : path.length ? path.join(".") : "(arguments)";
   if (depth > 64 || !value || typeof value !== "object") return undefined;
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-  for (const [k, v] of entries) {
+  // one path stack for the whole walk: the arguments of a call are read on every call, and nearly always clean
+  const at = (key: string, v: unknown): string | undefined => {
+    path.push(key);
+    const found = illFormedTextPath(v, path, depth + 1);
+    path.pop();
+    return found;
+  };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = at(String(i), value[i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const k of Object.keys(value)) {
     if (!wellFormed(k)) return [...path, "(key)"].join(".");
-    const found = illFormedTextPath(v, [...path, k], depth + 1);
+    const found = at(k, (value as Record<string, unknown>)[k]);
     if (found) return found;
   }
   return undefined;
@@ -104,17 +121,15 @@ export const validate: Middleware = async (call, next) => {
 };
 
 export const authorizeScopes: Middleware = async (call, next) => {
+  if (hasScopes(call.ctx.principal, call.entry.def.scopes)) return next();
   const missing = missingScopes(call.ctx.principal, call.entry.def.scopes);
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      error: new ToolError(
-        "denied",
-        `${call.ctx.principal.id} lacks the scope ${missing.join(", ")} needed by ${call.entry.name}.`,
-      ),
-    };
-  }
-  return next();
+  return {
+    ok: false,
+    error: new ToolError(
+      "denied",
+      `${call.ctx.principal.id} lacks the scope ${missing.join(", ")} needed by ${call.entry.name}.`,
+    ),
+  };
 };
 
 /** Without the guards package a guarded tool never runs: safe by construction. */

@@ -57,27 +57,18 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** An object whose own values are all scalars (null included): one line of a table. */
-function isFlatRow(v: unknown): v is Record<string, unknown> {
-  if (!isRecord(v)) return false;
-  for (const k in v) {
-    if (!Object.hasOwn(v, k)) continue;
-    const x = v[k];
-    if (typeof x === "object" && x !== null) return false;
-  }
-  return true;
-}
+const isFlatRow = (v: unknown): v is Record<string, unknown> =>
+  isRecord(v) && Object.values(v).every((x) => typeof x !== "object" || x === null);
 
-/** Every column of the rows in first-seen order; rows sharing the first row's keys (the usual page) add none. */
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((k, i) => k === b[i]);
+
+/** Every column of the rows in first-seen order; rows with the first row's keys (the usual page) add none. */
 function columnsOf(rows: readonly Record<string, unknown>[]): string[] {
   const first = Object.keys(rows[0] as Record<string, unknown>);
-  for (let i = 1; i < rows.length; i++) {
-    let n = 0;
-    for (const k in rows[i]) {
-      if (!Object.hasOwn(rows[i] as object, k)) continue;
-      if (k !== first[n++]) return [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    }
-    if (n !== first.length) return [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  }
+  for (let i = 1; i < rows.length; i++)
+    if (!sameKeys(Object.keys(rows[i] as Record<string, unknown>), first))
+      return [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return first;
 }
 
@@ -115,10 +106,11 @@ function renderLines(lines: string[], value: unknown, indent: string): void {
 function tableLines(lines: string[], rows: readonly Record<string, unknown>[], indent: string): void {
   const cols = columnsOf(rows);
   lines.push(indent + cols.join(" | "));
+  // one array of cells for every row: a line is then one string, not a chain of partial concatenations
+  const cells: string[] = [];
   for (const r of rows) {
-    let line = indent;
-    for (let c = 0; c < cols.length; c++)
-      line += c === 0 ? scalar(r[cols[c] as string]) : ` | ${scalar(r[cols[c] as string])}`;
-    lines.push(line);
+    cells.length = 0;
+    for (const c of cols) cells.push(scalar(r[c]));
+    lines.push(indent + cells.join(" | "));
   }
 }

@@ -95,9 +95,25 @@ export const resolveConnection: Middleware = async (call, next) => {
   if (typeof name === "string") call.ctx.ports = await (call.ctx.ports as Connectable).using(name);
   const { def, module } = call.entry;
   if (module.connections && typeof call.ctx.ports === "object" && call.ctx.ports !== null)
-    call.ctx.ports = declaredPorts(call.ctx.ports, def.name, def.ports ?? [], module.connections);
+    call.ctx.ports = portsView(call.ctx.ports, def, module.connections);
   return next();
 };
+
+/** Each tool's view of a ports object, made once: the ports of a connection live as long as the process. */
+const views = new WeakMap<object, WeakMap<object, object>>();
+function portsView(ports: object, def: ToolDefinition, connections: PortVariables): object {
+  let byTool = views.get(ports);
+  if (!byTool) {
+    byTool = new WeakMap();
+    views.set(ports, byTool);
+  }
+  let view = byTool.get(def);
+  if (!view) {
+    view = declaredPorts(ports, def.name, def.ports ?? [], connections);
+    byTool.set(def, view);
+  }
+  return view;
+}
 
 /**
  * What is wrong with the tools' port declarations, one line each: in a module with connections every tool says

@@ -16,15 +16,19 @@ export const safetyHooks =
     // opened on the first call, not at start: `tools/list` should not wait for the database
     const log = (): Promise<AuditLog> => auditLogFor(rt);
     let stage: Promise<Middleware> | undefined;
+    // once the log is open, calls go straight to its stage: no promise of the opening per call
+    let ready: Middleware | undefined;
     const audit: Middleware = async (call, next) => {
-      stage ??= log().then((l) =>
+      if (ready) return ready(call, next);
+      stage ??= log().then((l) => {
         // reads are group-committed within 20 ms after they answer; writes and decisions are durable first
-        auditMiddleware(l, {
+        ready = auditMiddleware(l, {
           server,
           defer: deferReads,
           onError: (err, c) => rt.log.error({ err, tool: c.entry.name }, "audit record not written"),
-        }),
-      );
+        });
+        return ready;
+      });
       stage.catch(() => {
         stage = undefined;
       });
