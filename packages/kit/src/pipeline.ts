@@ -49,8 +49,12 @@ export function compose(all: readonly Middleware[], last: (call: ToolCall) => Pr
   return (call: ToolCall): Promise<ToolOutcome> => {
     const run = (i: number): Promise<ToolOutcome> => {
       const stage = stages[i];
-      if (!stage) return last(call);
-      return stage(call, () => run(i + 1));
+      // a stage that is not an async function may throw where it stands: it fails the call like any other
+      try {
+        return stage ? stage(call, () => run(i + 1)) : last(call);
+      } catch (err) {
+        return Promise.reject(err);
+      }
     };
     return run(0).catch((err: unknown) => ({ ok: false, error: toToolError(err) }));
   };
@@ -102,34 +106,36 @@ export function illFormedTextPath(value: unknown, path: string[] = [], depth = 0
   return undefined;
 }
 
-export const validate: Middleware = async (call, next) => {
+// validate and authorizeScopes hand on next()'s own promise: an async stage would wrap it in one more per call
+export const validate: Middleware = (call, next) => {
   const broken = illFormedTextPath(call.args);
   if (broken) {
-    return {
+    return Promise.resolve({
       ok: false,
       error: new ToolError(
         "user",
         `Invalid arguments for ${call.entry.name}: ${broken}: text is not well-formed Unicode (a lone surrogate).`,
         { fields: [broken], hint: "Remove or replace the broken character, then call again." },
       ),
-    };
+    });
   }
   const parsed = call.entry.def.input.safeParse(call.args ?? {});
-  if (!parsed.success) return { ok: false, error: validationError(call.entry.name, parsed.error.issues) };
+  if (!parsed.success)
+    return Promise.resolve({ ok: false, error: validationError(call.entry.name, parsed.error.issues) });
   call.input = parsed.data;
   return next();
 };
 
-export const authorizeScopes: Middleware = async (call, next) => {
+export const authorizeScopes: Middleware = (call, next) => {
   if (hasScopes(call.ctx.principal, call.entry.def.scopes)) return next();
   const missing = missingScopes(call.ctx.principal, call.entry.def.scopes);
-  return {
+  return Promise.resolve({
     ok: false,
     error: new ToolError(
       "denied",
       `${call.ctx.principal.id} lacks the scope ${missing.join(", ")} needed by ${call.entry.name}.`,
     ),
-  };
+  });
 };
 
 /** Without the guards package a guarded tool never runs: safe by construction. */

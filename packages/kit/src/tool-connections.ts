@@ -90,14 +90,23 @@ export function declaredPorts<P extends object>(
  * After validation: a call naming a connection runs (guard preview included) on that connection's ports, and
  * every call of a module with connections sees only the vendor ports its tool declares.
  */
-export const resolveConnection: Middleware = async (call, next) => {
+export const resolveConnection: Middleware = (call, next) => {
   const name = (call.input as { connection?: unknown } | undefined)?.connection;
-  if (typeof name === "string") call.ctx.ports = await (call.ctx.ports as Connectable).using(name);
+  // only a named connection waits for its ports; every other call goes on with next()'s own promise
+  if (typeof name === "string")
+    return (call.ctx.ports as Connectable).using(name).then((ports) => {
+      call.ctx.ports = ports;
+      return withDeclaredPorts(call, next);
+    });
+  return withDeclaredPorts(call, next);
+};
+
+function withDeclaredPorts(call: Parameters<Middleware>[0], next: Parameters<Middleware>[1]) {
   const { def, module } = call.entry;
   if (module.connections && typeof call.ctx.ports === "object" && call.ctx.ports !== null)
     call.ctx.ports = portsView(call.ctx.ports, def, module.connections);
   return next();
-};
+}
 
 /** Each tool's view of a ports object, made once: the ports of a connection live as long as the process. */
 const views = new WeakMap<object, WeakMap<object, object>>();

@@ -18,8 +18,8 @@ export const safetyHooks =
     let stage: Promise<Middleware> | undefined;
     // once the log is open, calls go straight to its stage: no promise of the opening per call
     let ready: Middleware | undefined;
-    const audit: Middleware = async (call, next) => {
-      if (ready) return ready(call, next);
+    const audit: Middleware = (call, next) => (ready ? ready(call, next) : opening(call, next));
+    const opening: Middleware = async (call, next) => {
       stage ??= log().then((l) => {
         // reads are group-committed within 20 ms after they answer; writes and decisions are durable first
         ready = auditMiddleware(l, {
