@@ -9,7 +9,7 @@ describe("compose", () => {
     const seen: string[] = [];
     const mark =
       (name: string): Middleware =>
-      (c, next) => {
+      (_call, next) => {
         seen.push(name);
         return next();
       };
