@@ -238,6 +238,11 @@ function reportCold(results) {
   console.log("\n(ratios: against the bare SDK v2 server / against it doing the same sandbox query)");
 }
 
+/** The servers whose read tool the fair baseline runs too (the sandbox's deal query). */
+function hasFairBaseline(r) {
+  return r.name === "sales" || r.name === "suite";
+}
+
 function reportAll(results) {
   const base = results[0];
   const bars = [];
@@ -260,7 +265,8 @@ function reportAll(results) {
     );
     if (!isBase) {
       bars.push([`${r.name} cold start ≤ 1.5× bare`, r.coldMs / base.coldMs <= 1.5]);
-      bars.push([`${r.name} p50 ≤ 3× bare`, r.p50 / base.p50 <= 3]);
+      // sales and the suite are gated against the fair baseline below; the others serve other tools, so the echo server
+      if (!hasFairBaseline(r)) bars.push([`${r.name} p50 ≤ 3× bare`, r.p50 / base.p50 <= 3]);
       bars.push([`${r.name} idle RSS ≤ 1.5× bare`, r.idleMb / base.idleMb <= 1.5]);
       // issue 9's bar against the bare SDK v2 server: reported, not gated yet
       for (const [what, x] of [
@@ -296,14 +302,12 @@ function reportAll(results) {
   // the pipeline's own cost: the same deal query in a bare SDK v2 server against our sales server and the suite
   const work = results.find((r) => r.name === "bare + same query");
   console.log("\nPipeline cost (against the bare SDK v2 server running the same sandbox query):");
-  for (const r of results.filter((x) => x.name === "sales" || x.name === "suite")) {
+  for (const r of results.filter(hasFairBaseline)) {
     console.log(
       `  ${r.name.padEnd(18)} p50 ${ratio(r.p50, work.p50)}, CPU per call ${ratio(r.cpuUsPerCall, work.cpuUsPerCall)}, cold start ${ratio(r.coldMs, work.coldMs)} (CPU to the listing ${f(r.coldCpuMs, 0)} vs ${f(work.coldCpuMs, 0)} ms, ${ratio(r.coldCpuMs, work.coldCpuMs)}), idle RSS ${ratio(r.idleMb, work.idleMb)}`,
     );
-    bars.push([
-      `${r.name} p50 ≤ 1.3× bare + same query (target, not gated)`,
-      r.p50 / work.p50 <= 1.3 || "target",
-    ]);
+    // issue 9's bar for the pipeline: through validation, authorization, limits and the audit append
+    bars.push([`${r.name} p50 ≤ 1.3× bare + same query`, r.p50 / work.p50 <= 1.3]);
   }
   console.log("");
   for (const [name, ok] of bars) console.log(`${ok === "target" ? "MISS" : ok ? "PASS" : "FAIL"}  ${name}`);
