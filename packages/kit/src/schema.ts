@@ -152,7 +152,8 @@ function shortenAnyOf(out: JsonObject): void {
   if (!other || Object.keys(other).some((k) => !ONLY_FOR_ITS_TYPE.has(k) || k in out)) return;
   // an object or list that may be null: its own keywords apply only to non-null values
   const withNull = (t: unknown) => (typeof t === "string" ? { type: [t, "null"] } : {});
-  if (Array.isArray(other.enum)) Object.assign(out, other, { enum: [...other.enum, null] }, withNull(other.type));
+  if (Array.isArray(other.enum))
+    Object.assign(out, other, { enum: [...other.enum, null] }, withNull(other.type));
   else if (typeof other.type === "string") Object.assign(out, other, withNull(other.type));
   else return;
   delete out.anyOf;
