@@ -1,8 +1,17 @@
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import type { ToolDefinition } from "./define";
+import { documentedOutputSchema } from "./listed-schemas";
 import { MoneySchema } from "./presets";
-import { IsoDateSchema, listedOutputSchema, NextCursorSchema, toJsonSchema, WrittenSchema } from "./schema";
+import {
+  IsoDateSchema,
+  type JsonObject,
+  listedOutputSchema,
+  NextCursorSchema,
+  toJsonSchema,
+  WrittenSchema,
+} from "./schema";
 
 const said = new Set([MoneySchema.description as string, WrittenSchema.description as string]);
 const Row = z.object({ id: z.string(), amount: MoneySchema, stage: z.enum(["open", "won"]) }).strict();
@@ -80,6 +89,33 @@ describe("the output schema as listed", () => {
     const nullable = z.object({ at: IsoDateSchema.nullable() });
     expect(listedOutputSchema(toJsonSchema(nullable, "output"), said).properties).toEqual({
       at: { type: ["string", "null"], format: "date" },
+    });
+  });
+});
+
+describe("the output schema the tool reference shows", () => {
+  it("spells out nested records and rows, and a guarded tool's plan beside its result", () => {
+    const def = {
+      output: z.object({ rows: z.array(Row) }),
+      guard: { kind: "destructive", preview: () => ({}) },
+    } as unknown as ToolDefinition;
+    const documented = documentedOutputSchema(def);
+    expect(documented.anyOf).toHaveLength(2);
+    expect((documented.anyOf as JsonObject[])[0]).toEqual({
+      type: "object",
+      properties: {
+        rows: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              id: { type: "string" },
+              amount: { type: "number" },
+              stage: { enum: ["open", "won"] },
+            },
+          },
+        },
+      },
     });
   });
 });

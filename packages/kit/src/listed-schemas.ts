@@ -42,8 +42,14 @@ const listedOutput = (schema: z.ZodType): JsonObject => {
 };
 
 /** The tool's output; a guarded tool answers a dry run with its plan instead, so both shapes are listed. */
-function outputSchemaOf(d: ToolDefinition): ObjectSchema {
-  const executed = listedOutput(d.output);
+function outputSchemaOf(d: ToolDefinition, list = listedOutput): ObjectSchema {
+  const executed = list(d.output);
   if (!plannedGuard(d)) return executed as ObjectSchema;
-  return { type: "object", anyOf: [executed, listedOutput(PlanPreviewSchema)] };
+  return { type: "object", anyOf: [executed, list(PlanPreviewSchema)] };
 }
+
+/** The output schema the tool reference (docs/tools) shows: as listed, with every nested record and row spelled out. */
+export const documentedOutputSchema = (d: ToolDefinition): ObjectSchema =>
+  outputSchemaOf(d, (s) =>
+    listedOutputSchema(toJsonSchema(s, "output"), SAID_BY_NAME, Number.POSITIVE_INFINITY),
+  );

@@ -92,11 +92,12 @@ const UNLISTED_IN_OUTPUT = new Set([...CHECKED_IN_CODE, "required", "propertyNam
 
 /**
  * The output schema as listed (ADR 0058): each result field with its type, nullability, values and a description
- * where its name does not say it; a field's own records and rows listed by type alone. Every real result still
+ * where its name does not say it; a field's own records and rows listed by type alone (to `depth`: the docs list
+ * them in full). Every real result still
  * validates, since the listing only ever loosens the schema the server checks each result against.
  */
-export function listedOutputSchema(schema: JsonObject, obvious: ReadonlySet<string>): JsonObject {
-  return compact(schema, 0, { drop: UNLISTED_IN_OUTPUT, depth: 1, obvious });
+export function listedOutputSchema(schema: JsonObject, obvious: ReadonlySet<string>, depth = 1): JsonObject {
+  return compact(schema, 0, { drop: UNLISTED_IN_OUTPUT, depth, obvious });
 }
 
 function compact(node: JsonObject, depth: number, o: Compaction): JsonObject {
