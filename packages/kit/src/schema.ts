@@ -109,13 +109,10 @@ function compact(node: JsonObject, depth: number, o: Compaction): JsonObject {
       continue;
     }
     if (o.drop.has(k) || (k === "description" && o.obvious.has(x as string))) continue;
-    if (k === "items" || k === "additionalProperties") {
-      out[k] = sub(x, depth + 1, o);
-    } else if (k === "anyOf" && Array.isArray(x)) {
-      out[k] = x.map((b) => sub(b, depth, o));
-    } else {
-      out[k] = x;
-    }
+    if (k === "enum" || k === "const") out[k] = x;
+    // a union's branches describe the value itself; any other keyword's schema (items, propertyNames) what it holds
+    else if (Array.isArray(x)) out[k] = x.map((b) => sub(b, depth, o));
+    else out[k] = sub(x, depth + 1, o);
   }
   shortenAnyOf(out);
   // an enum or a constant names its values; the type says nothing more
