@@ -17,11 +17,8 @@ export {
 export {
   SALESFORCE_TOKEN_PATH,
   type SalesforceCredentials,
-  type SalesforceRefreshEnv,
   type SalesforceRefreshSettings,
-  salesforceCredentials,
-  salesforceRefreshSettings,
-} from "./salesforce-refresh";
+} from "../vendor-credentials/vendors";
 export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";
 export {
   clientSecretId,
