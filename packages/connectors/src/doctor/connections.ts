@@ -250,21 +250,22 @@ export function configuredConnections(env: Env): ConfiguredConnections {
   for (const vendor of DOCTOR_VENDORS) {
     const by = usedBy.get(vendor) ?? [];
     const configured = VENDOR_CREDENTIALS[vendor].configuredBy.some((v) => val(env, v) !== undefined);
-    // a value the formats refuse is reported above; a broken test fake stops every vendor
-    if ((!by.length && !configured) || refused.has(vendor) || refused.has(undefined)) continue;
+    if (!by.length && !configured) continue;
     const checked = checkVendor(vendor, values, {
       selector: by.map((u) => `${u.selector}=${vendor}`).join(" and ") || undefined,
       raw: env,
       analytics: by.some((u) => u.selector === "MARKETING_WEB"),
     });
-    for (const p of checked.problems) {
+    // a value the formats refused is reported once, above
+    for (const p of checked.problems.filter((q) => !invalid.some((i) => i.variable === q.variable))) {
       const message = `${p.variable} ${p.message}`;
       // one refused test fake, however many vendors it would serve
       const same = problems.find((q) => q.variable === p.variable && q.message === message);
       if (same) same.usedBy = [...same.usedBy, ...by];
       else problems.push({ vendor, variable: p.variable, message, usedBy: by });
     }
-    if (!checked.ok) continue;
+    // a refused value stops the vendor's connection; a refused test fake stops every vendor's
+    if (!checked.ok || refused.has(vendor) || refused.has(undefined)) continue;
     const baseUrl = checked.value.baseUrl;
     const base: Base = {
       id: vendor,
