@@ -42,8 +42,7 @@ export function hubspotCredentials(e: CredentialEnv, c: VendorCheckContext, repo
       "HUBSPOT_ACCESS_TOKEN",
       required(
         c.selector,
-        withNeeds("set a private-app token (Settings → Integrations → Private Apps)", c) +
-          " Or run `revops connections add hubspot` to sign in.",
+        `set a private-app token${c.needs ? ` with ${c.needs}` : ""} (Settings → Integrations → Private Apps), or run \`revops connections add hubspot\` to sign in.`,
       ),
     );
   }
