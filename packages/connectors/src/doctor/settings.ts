@@ -283,8 +283,25 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
       ],
     },
   ],
-  // no server reads SendGrid from the environment yet: nothing to ask
-  sendgrid: [],
+  sendgrid: [
+    {
+      id: "api-key",
+      label: "API key (marketing email, and customer-success email with CS_EMAIL=sendgrid)",
+      variables: [
+        {
+          name: "SENDGRID_API_KEY",
+          label: "API key",
+          hint: "Settings → API Keys; Mail Send, Marketing and Suppressions read access",
+          secret: true,
+        },
+        {
+          name: "SENDGRID_FROM_EMAIL",
+          label: "Verified sender address",
+          hint: "Settings → Sender Authentication",
+        },
+      ],
+    },
+  ],
   google: [
     {
       id: "oauth",
