@@ -10,8 +10,16 @@ const GA4 = { MARKETING_WEB: "google", GOOGLE_ACCESS_TOKEN: "ya29.x", GA4_PROPER
 const TABLE: [string, Record<string, string>, boolean][] = [
   ["hubspot token", HS, true],
   ["hubspot without token", { MARKETING_SOURCE: "hubspot" }, false],
-  ["hubspot consent", { MARKETING_SOURCE: "hubspot", HUBSPOT_OAUTH_CONNECTION: "c", HUBSPOT_CLIENT_ID: "id", ...KEY }, true],
-  ["hubspot consent without vault key", { MARKETING_SOURCE: "hubspot", HUBSPOT_OAUTH_CONNECTION: "c", HUBSPOT_CLIENT_ID: "id" }, false],
+  [
+    "hubspot consent",
+    { MARKETING_SOURCE: "hubspot", HUBSPOT_OAUTH_CONNECTION: "c", HUBSPOT_CLIENT_ID: "id", ...KEY },
+    true,
+  ],
+  [
+    "hubspot consent without vault key",
+    { MARKETING_SOURCE: "hubspot", HUBSPOT_OAUTH_CONNECTION: "c", HUBSPOT_CLIENT_ID: "id" },
+    false,
+  ],
   ["hubspot fake without the flag", { ...HS, REVOPS_TEST_VENDOR_BASE_URL: "http://127.0.0.1:1" }, false],
   ["sendgrid key and sender", { SENDGRID_API_KEY: "SG.x", SENDGRID_FROM_EMAIL: "team@acme.test" }, true],
   // the doctor once said nothing of SendGrid: the server refuses a key without its sender
@@ -22,7 +30,11 @@ const TABLE: [string, Record<string, string>, boolean][] = [
   ["ga4 without property", { ...GA4, GA4_PROPERTY_ID: "" }, false],
   ["ga4 measurement id", { ...GA4, GA4_PROPERTY_ID: "G-ABC123" }, false],
   ["ga4 without token", { MARKETING_WEB: "google", GA4_PROPERTY_ID: "123456" }, false],
-  ["ga4 consent", { ...GA4, GOOGLE_ACCESS_TOKEN: "", GOOGLE_OAUTH_CONNECTION: "g", GOOGLE_CLIENT_ID: "id", ...KEY }, true],
+  [
+    "ga4 consent",
+    { ...GA4, GOOGLE_ACCESS_TOKEN: "", GOOGLE_OAUTH_CONNECTION: "g", GOOGLE_CLIENT_ID: "id", ...KEY },
+    true,
+  ],
   ["ga4 fake without the flag", { ...GA4, REVOPS_TEST_GOOGLE_BASE_URL: "http://127.0.0.1:3" }, false],
 ];
 

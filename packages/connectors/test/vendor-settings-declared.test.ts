@@ -99,7 +99,8 @@ describe("`revops setup`'s questions and the credential rules are one declaratio
   it("each vendor's rules name only their own or shared variables in their problems", () => {
     for (const vendor of vendors) {
       const { problems } = checkVendor(vendor, {}, { selector: "X=y", raw: {} });
-      for (const p of problems) expect(vendorVariables(vendor), `${vendor}: ${p.variable}`).toContain(p.variable);
+      for (const p of problems)
+        expect(vendorVariables(vendor), `${vendor}: ${p.variable}`).toContain(p.variable);
     }
   });
 });

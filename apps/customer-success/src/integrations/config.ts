@@ -1,9 +1,5 @@
 import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
-import {
-  checkVendor,
-  credentialFormatsOf,
-  valueOrThrow,
-} from "@revops/connectors/vendor-credentials";
+import { checkVendor, credentialFormatsOf, valueOrThrow } from "@revops/connectors/vendor-credentials";
 import { ConfigError, loadConfig } from "@revops/kit";
 import { z } from "zod";
 import { type CsCrmConfig, crmConfig, crmIntegrationEnv } from "./crm-config";

@@ -40,7 +40,11 @@ type Problem = (variable: string, message: string) => never;
 export function crmConfig(e: CrmEnv, raw: Record<string, string | undefined>, problem: Problem): CsCrmConfig {
   if (e.CS_CRM === "sandbox") return { crm: "sandbox" };
   const vendor = e.CS_CRM;
-  const { baseUrl, testCa: _, ...credentials } = valueOrThrow(
+  const {
+    baseUrl,
+    testCa: _,
+    ...credentials
+  } = valueOrThrow(
     checkVendor(vendor, e, {
       selector: `CS_CRM=${vendor}`,
       raw,

@@ -22,7 +22,12 @@ export const salesIntegrationEnv = z.object({
   /** Meetings and sales email: the sandbox's own calendar and mailbox, or Google Calendar and Gmail. */
   SALES_CALENDAR: z.enum(["sandbox", "google"]).default("sandbox"),
   /** Google's token, or the vault entry `revops setup` stored after Google's consent, and the OAuth client. */
-  ...credentialFormatsOf("GOOGLE_ACCESS_TOKEN", "GOOGLE_OAUTH_CONNECTION", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"),
+  ...credentialFormatsOf(
+    "GOOGLE_ACCESS_TOKEN",
+    "GOOGLE_OAUTH_CONNECTION",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
+  ),
   /** Sales emails one rep may send per UTC day (email_send). */
   SALES_EMAIL_DAILY_CAP: z.coerce.number().int().min(0).max(10_000).default(50),
   ...credentialFormatsOf(
@@ -79,7 +84,8 @@ export function parseStageMap(raw: string | undefined): Record<string, Stage> {
 }
 
 /** What a HubSpot private-app token needs for the sales tools. */
-const HUBSPOT_SALES_SCOPES = "crm.objects.deals.read, crm.objects.companies.read and crm.objects.contacts.read";
+const HUBSPOT_SALES_SCOPES =
+  "crm.objects.deals.read, crm.objects.companies.read and crm.objects.contacts.read";
 
 /** Reads SALES_CRM and the chosen vendor's credentials; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadSalesCrmConfig(env: Record<string, string | undefined> = process.env): SalesCrmConfig {
@@ -87,7 +93,11 @@ export function loadSalesCrmConfig(env: Record<string, string | undefined> = pro
   if (e.SALES_CRM === "sandbox") return { crm: "sandbox" };
   const vendor = e.SALES_CRM;
   // the vendor's own rules (@revops/connectors/vendor-credentials), the ones `revops doctor` runs
-  const { baseUrl, testCa: _, ...credentials } = valueOrThrow(
+  const {
+    baseUrl,
+    testCa: _,
+    ...credentials
+  } = valueOrThrow(
     checkVendor(vendor, e, {
       selector: `SALES_CRM=${vendor}`,
       raw: env,

@@ -195,7 +195,13 @@ const TO_CONNECTION: { [V in DoctorVendor]: (base: Base, c: VendorCredentials<V>
     apiToken: c.apiToken,
     ...vaultOf(c),
   }),
-  intercom: (base, c) => ({ ...base, vendor: "intercom", accessToken: c.accessToken, region: c.region, ...vaultOf(c) }),
+  intercom: (base, c) => ({
+    ...base,
+    vendor: "intercom",
+    accessToken: c.accessToken,
+    region: c.region,
+    ...vaultOf(c),
+  }),
   mixpanel: (base, c) => ({
     ...base,
     vendor: "mixpanel",
@@ -273,7 +279,9 @@ export function configuredConnections(env: Env): ConfiguredConnections {
       allowInsecureTestBaseUrl: baseUrl !== undefined,
       ...(baseUrl ? { baseUrl, baseUrlVariable: testFakeVariable(vendor) } : {}),
     };
-    connections.push((TO_CONNECTION[vendor] as (b: Base, c: unknown) => DoctorConnection)(base, checked.value));
+    connections.push(
+      (TO_CONNECTION[vendor] as (b: Base, c: unknown) => DoctorConnection)(base, checked.value),
+    );
   }
 
   return { connections, problems, secrets };

@@ -1,3 +1,8 @@
+export {
+  SALESFORCE_TOKEN_PATH,
+  type SalesforceCredentials,
+  type SalesforceRefreshSettings,
+} from "../vendor-credentials/vendors";
 export { crmCredentialEnv } from "./crm-env";
 export {
   authorizeUrl,
@@ -14,11 +19,6 @@ export {
   consentProvider,
   consentTokenUrl,
 } from "./providers";
-export {
-  SALESFORCE_TOKEN_PATH,
-  type SalesforceCredentials,
-  type SalesforceRefreshSettings,
-} from "../vendor-credentials/vendors";
 export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";
 export {
   clientSecretId,

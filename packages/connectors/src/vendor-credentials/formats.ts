@@ -38,7 +38,7 @@ export const credentialFormats = z.object({
   /** Where refresh tokens are redeemed: login.salesforce.com, test.salesforce.com (sandboxes) or My Domain. */
   SALESFORCE_LOGIN_URL: z
     .url({ protocol: /^https$/, error: "must be an https URL (https://login.salesforce.com by default)" })
-   .default("https://login.salesforce.com"),
+    .default("https://login.salesforce.com"),
   /** Set by `revops setup` after the OAuth consent: the vault entry of the tokens. */
   SALESFORCE_OAUTH_CONNECTION: text.optional(),
   GOOGLE_ACCESS_TOKEN: text.optional(),
@@ -85,7 +85,10 @@ export const credentialFormats = z.object({
     .optional(),
   REVOPS_TEST_GOOGLE_BASE_URL: httpUrl.optional(),
   REVOPS_TEST_ENRICHMENT_BASE_URL: httpUrl.optional(),
-  REVOPS_TEST_VENDOR_CA: z.string().includes("BEGIN CERTIFICATE", "must be a PEM certificate (tests only)").optional(),
+  REVOPS_TEST_VENDOR_CA: z
+    .string()
+    .includes("BEGIN CERTIFICATE", "must be a PEM certificate (tests only)")
+    .optional(),
   REVOPS_ALLOW_INSECURE_TEST_VENDOR: flag,
 });
 

@@ -74,7 +74,11 @@ export const VENDOR_CREDENTIALS = {
     check: intercomCredentials,
   }),
   mixpanel: declare({
-    configuredBy: ["MIXPANEL_PROJECT_ID", "MIXPANEL_SERVICE_ACCOUNT_USERNAME", "MIXPANEL_SERVICE_ACCOUNT_SECRET"],
+    configuredBy: [
+      "MIXPANEL_PROJECT_ID",
+      "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
+      "MIXPANEL_SERVICE_ACCOUNT_SECRET",
+    ],
     check: mixpanelCredentials,
   }),
   apollo: declare({ configuredBy: ["APOLLO_API_KEY"], check: apolloCredentials }),

@@ -24,7 +24,10 @@ function consent(
   report: Report,
   o: { loginUrl?: string; subdomain?: string } = {},
 ): ConsentedConnection | undefined | null {
-  const s = consentedSettings(vendor, e, c.raw, { ...(c.test.baseUrl ? { testBaseUrl: c.test.baseUrl } : {}), ...o });
+  const s = consentedSettings(vendor, e, c.raw, {
+    ...(c.test.baseUrl ? { testBaseUrl: c.test.baseUrl } : {}),
+    ...o,
+  });
   if (s && "variable" in s) {
     report(s.variable, s.message);
     return null;
@@ -46,7 +49,10 @@ export function hubspotCredentials(e: CredentialEnv, c: VendorCheckContext, repo
       ),
     );
   }
-  return { accessToken: consented ? "" : (e.HUBSPOT_ACCESS_TOKEN ?? ""), ...(consented ? { consented } : {}) };
+  return {
+    accessToken: consented ? "" : (e.HUBSPOT_ACCESS_TOKEN ?? ""),
+    ...(consented ? { consented } : {}),
+  };
 }
 
 export const SALESFORCE_TOKEN_PATH = "/services/oauth2/token";
@@ -130,7 +136,10 @@ export function googleCredentials(
   report: Report,
 ) {
   if (c.analytics && !e.GA4_PROPERTY_ID)
-    report("GA4_PROPERTY_ID", required(c.selector, "the numeric id of the GA4 property (Admin → Property details)."));
+    report(
+      "GA4_PROPERTY_ID",
+      required(c.selector, "the numeric id of the GA4 property (Admin → Property details)."),
+    );
   const consented = consent("google", e, c, report);
   if (consented === undefined && !e.GOOGLE_ACCESS_TOKEN)
     report(
@@ -202,7 +211,8 @@ export function mixpanelCredentials(e: CredentialEnv, c: VendorCheckContext, rep
       "create a service account with access to the project (Organization Settings → Service Accounts).",
     MIXPANEL_SERVICE_ACCOUNT_SECRET: "the secret shown once when the service account was created.",
   } as const;
-  for (const [name, fix] of Object.entries(fixes)) if (!e[name as keyof typeof fixes]) report(name, required(c.selector, fix));
+  for (const [name, fix] of Object.entries(fixes))
+    if (!e[name as keyof typeof fixes]) report(name, required(c.selector, fix));
   return {
     projectId: e.MIXPANEL_PROJECT_ID ?? "",
     username: e.MIXPANEL_SERVICE_ACCOUNT_USERNAME ?? "",
