@@ -84,7 +84,7 @@ describe("revops connections list", () => {
       expect.stringMatching(
         /^✗ hubspot-eu · HubSpot · sales \(SALES_CRM\) · pat-… · N ms — HUBSPOT_ACCESS_TOKEN is rejected/,
       ),
-      expect.stringMatching(/^✗ zendesk — ZENDESK_API_TOKEN is missing \(CS_SUPPORT=zendesk\)/),
+      expect.stringMatching(/^✗ zendesk — ZENDESK_API_TOKEN is required when CS_SUPPORT=zendesk/),
     ]);
   });
 
