@@ -197,7 +197,7 @@ describe("revops connections add", () => {
       /needs a terminal.*\.env/,
     );
     await expect(revops(["connections", "add", "pipedrive"])).rejects.toThrow(
-      'Unknown vendor "pipedrive": use hubspot, salesforce, zendesk, intercom, mixpanel, apollo, google.',
+      'Unknown vendor "pipedrive": use hubspot, salesforce, zendesk, intercom, mixpanel, apollo, sendgrid, google.',
     );
   });
 });

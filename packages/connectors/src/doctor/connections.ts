@@ -20,6 +20,7 @@ export {
   selectorsFor,
   TEST_VARIABLES,
   VENDOR_LABELS,
+  VAULT_KEY_VARIABLES,
   VENDOR_SETTINGS,
   type VendorVariable,
   vendorVariables,

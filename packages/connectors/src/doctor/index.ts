@@ -25,6 +25,7 @@ export {
   TEST_VARIABLES,
   type VaultedOAuth,
   VENDOR_LABELS,
+  VAULT_KEY_VARIABLES,
   VENDOR_SETTINGS,
   type VendorVariable,
   vendorVariables,

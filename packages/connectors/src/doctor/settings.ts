@@ -362,6 +362,9 @@ export function vendorVariables(vendor: DoctorVendor): string[] {
 /** The vault's master key is shared by every vendor: never a vendor's own variable to remove. */
 export const SHARED_VARIABLES = new Set(["REVOPS_MASTER_KEY"]);
 
+/** Read beside DOCTOR_VARIABLES, never per named connection: the servers refuse vaulted tokens without the key. */
+export const VAULT_KEY_VARIABLES = ["REVOPS_MASTER_KEY", "REVOPS_MASTER_KEY_FILE"] as const;
+
 /**
  * Every variable the doctor reads: every setting of the servers' ports (selectors included, so a named connection
  * is found by the same suffixes the servers find it by) and every vendor's sign-in settings but the shared key.
