@@ -68,6 +68,24 @@ describe("configuredConnections", () => {
     expect(problems[4]?.message).toMatch(/^ZENDESK_EMAIL is required when CS_SUPPORT=zendesk: /);
   });
 
+  it("SendGrid: the marketing server's key, and CS_EMAIL=sendgrid, each with its sender", () => {
+    const key = "SG.key-0123456789";
+    const half = configuredConnections({ SENDGRID_API_KEY: key });
+    expect(half.problems.map((p) => p.message)).toEqual([
+      "SENDGRID_FROM_EMAIL is required when SENDGRID_API_KEY is set: a verified sender address (Settings → Sender Authentication).",
+    ]);
+    const both = configuredConnections({
+      CS_EMAIL: "sendgrid",
+      SENDGRID_API_KEY: key,
+      SENDGRID_FROM_EMAIL: "cs@acme.test",
+    });
+    expect(both.problems).toEqual([]);
+    expect(both.connections).toMatchObject([
+      { vendor: "sendgrid", apiKey: key, usedBy: [{ connectionId: "cs-sendgrid" }] },
+    ]);
+    expect(both.secrets).toContain(key);
+  });
+
   it("masks: first 4 characters only, short values entirely", () => {
     expect(maskSecret(TOKEN)).toBe("pat-…");
     expect(maskSecret("short")).toBe("…");
