@@ -37,6 +37,7 @@ function consent(
 
 const withNeeds = (fix: string, c: VendorCheckContext) => (c.needs ? `${fix} with ${c.needs}.` : `${fix}.`);
 
+/** HubSpot: the consent's tokens or a private-app token. */
 export function hubspotCredentials(e: CredentialEnv, c: VendorCheckContext, report: Report) {
   const consented = consent("hubspot", e, c, report);
   if (consented === null) return { accessToken: "" };
