@@ -1,5 +1,6 @@
 import { configuredConnections } from "@revops/connectors/doctor";
-import { describe, expect, it } from "vitest";
+import { itJudgesSettingsLikeTheDoctor, type SettingsCase } from "@revops/testing";
+import { describe } from "vitest";
 import { loadCsIntegrationsConfig } from "../src/integrations/config";
 
 const KEY = { REVOPS_MASTER_KEY: "master-key-for-tests" };
@@ -18,7 +19,7 @@ const MP = {
 const IC = { CS_CONVERSATIONS: "intercom", INTERCOM_ACCESS_TOKEN: "ic-123456" };
 
 /** [case, environment, accepted]: the server's start-up check and `revops doctor` must both give this verdict. */
-const TABLE: [string, Record<string, string>, boolean][] = [
+const TABLE: SettingsCase[] = [
   ["zendesk api token", ZD, true],
   ["zendesk without email", { ...ZD, ZENDESK_EMAIL: "" }, false],
   // the doctor once accepted an agent "email" the server refuses
@@ -85,23 +86,10 @@ const TABLE: [string, Record<string, string>, boolean][] = [
   ],
 ];
 
-/** The variable a ConfigError names first ("Invalid configuration:\n  NAME: …" or "  NAME (got …): …"). */
-const namedBy = (e: unknown) => /\n\s+([A-Z][A-Z0-9_]*)/.exec(String((e as Error).message))?.[1];
-
 describe("the customer-success server and `revops doctor` judge vendor settings alike", () => {
-  it.each(TABLE)("%s", (_, env, accepted) => {
-    let refused: string | undefined;
-    try {
-      loadCsIntegrationsConfig(env);
-    } catch (e) {
-      refused = namedBy(e) ?? "?";
-    }
-    const problems = configuredConnections(env).problems.map((p) => p.variable);
-    expect({ server: refused === undefined, doctor: problems.length === 0 }).toEqual({
-      server: accepted,
-      doctor: accepted,
-    });
-    // and the doctor names the variable the server stops on
-    if (refused) expect(problems).toContain(refused);
-  });
+  itJudgesSettingsLikeTheDoctor(
+    TABLE,
+    (env) => loadCsIntegrationsConfig(env),
+    (env) => configuredConnections(env).problems,
+  );
 });

@@ -1,5 +1,6 @@
 import { configuredConnections } from "@revops/connectors/doctor";
-import { describe, expect, it } from "vitest";
+import { itJudgesSettingsLikeTheDoctor, type SettingsCase } from "@revops/testing";
+import { describe } from "vitest";
 import { checkMarketingSettings } from "../src/integrations/check-settings";
 
 const KEY = { REVOPS_MASTER_KEY: "master-key-for-tests" };
@@ -7,7 +8,7 @@ const HS = { MARKETING_SOURCE: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-na1-123456"
 const GA4 = { MARKETING_WEB: "google", GOOGLE_ACCESS_TOKEN: "ya29.x", GA4_PROPERTY_ID: "123456" };
 
 /** [case, environment, accepted]: the server's start-up check and `revops doctor` must both give this verdict. */
-const TABLE: [string, Record<string, string>, boolean][] = [
+const TABLE: SettingsCase[] = [
   ["hubspot token", HS, true],
   ["hubspot without token", { MARKETING_SOURCE: "hubspot" }, false],
   [
@@ -38,23 +39,10 @@ const TABLE: [string, Record<string, string>, boolean][] = [
   ["ga4 fake without the flag", { ...GA4, REVOPS_TEST_GOOGLE_BASE_URL: "http://127.0.0.1:3" }, false],
 ];
 
-/** The variable a ConfigError names first ("Invalid configuration:\n  NAME: …" or "  NAME (got …): …"). */
-const namedBy = (e: unknown) => /\n\s+([A-Z][A-Z0-9_]*)/.exec(String((e as Error).message))?.[1];
-
 describe("the marketing server and `revops doctor` judge vendor settings alike", () => {
-  it.each(TABLE)("%s", (_, env, accepted) => {
-    let refused: string | undefined;
-    try {
-      checkMarketingSettings(env);
-    } catch (e) {
-      refused = namedBy(e) ?? "?";
-    }
-    const problems = configuredConnections(env).problems.map((p) => p.variable);
-    expect({ server: refused === undefined, doctor: problems.length === 0 }).toEqual({
-      server: accepted,
-      doctor: accepted,
-    });
-    // and the doctor names the variable the server stops on
-    if (refused) expect(problems).toContain(refused);
-  });
+  itJudgesSettingsLikeTheDoctor(
+    TABLE,
+    (env) => checkMarketingSettings(env),
+    (env) => configuredConnections(env).problems,
+  );
 });

@@ -1,5 +1,6 @@
 import { configuredConnections } from "@revops/connectors/doctor";
-import { describe, expect, it } from "vitest";
+import { itJudgesSettingsLikeTheDoctor, type SettingsCase } from "@revops/testing";
+import { describe } from "vitest";
 import { checkSalesSettings } from "../src/integrations/config";
 
 const KEY = { REVOPS_MASTER_KEY: "master-key-for-tests" };
@@ -13,7 +14,7 @@ const SF_REFRESH = {
 };
 
 /** [case, environment, accepted]: the server's start-up check and `revops doctor` must both give this verdict. */
-const TABLE: [string, Record<string, string>, boolean][] = [
+const TABLE: SettingsCase[] = [
   ["hubspot token", { SALES_CRM: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-na1-123456" }, true],
   ["hubspot without token", { SALES_CRM: "hubspot" }, false],
   [
@@ -117,23 +118,10 @@ const TABLE: [string, Record<string, string>, boolean][] = [
   ],
 ];
 
-/** The variable a ConfigError names first ("Invalid configuration:\n  NAME: …" or "  NAME (got …): …"). */
-const namedBy = (e: unknown) => /\n\s+([A-Z][A-Z0-9_]*)/.exec(String((e as Error).message))?.[1];
-
 describe("the sales server and `revops doctor` judge vendor settings alike", () => {
-  it.each(TABLE)("%s", (_, env, accepted) => {
-    let refused: string | undefined;
-    try {
-      checkSalesSettings(env);
-    } catch (e) {
-      refused = namedBy(e) ?? "?";
-    }
-    const problems = configuredConnections(env).problems.map((p) => p.variable);
-    expect({ server: refused === undefined, doctor: problems.length === 0 }).toEqual({
-      server: accepted,
-      doctor: accepted,
-    });
-    // and the doctor names the variable the server stops on
-    if (refused) expect(problems).toContain(refused);
-  });
+  itJudgesSettingsLikeTheDoctor(
+    TABLE,
+    (env) => checkSalesSettings(env),
+    (env) => configuredConnections(env).problems,
+  );
 });
