@@ -15,6 +15,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import type { Principal } from "./define";
+import type { EncodedLists } from "./encoded-lists";
 import { type KitApp, MODERN_PROTOCOL_VERSION } from "./mcp-server";
 import { paramHeaderMismatch } from "./param-headers";
 import { missingScopes } from "./registry";
@@ -91,8 +92,15 @@ function toWebRequest(req: IncomingMessage, res: ServerResponse, raw: string | u
   });
 }
 
-/** Writes a web Response to the Node response: a JSON body whole, an SSE stream chunk by chunk. */
-async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+/**
+ * Writes a web Response to the Node response: a JSON body whole, an SSE stream chunk by chunk. With `lists`, a
+ * pre-encoded tools/list page goes in where its marker is (the SDK writes each SSE message in one chunk).
+ */
+async function writeWebResponse(
+  res: ServerResponse,
+  response: Response,
+  lists?: EncodedLists,
+): Promise<void> {
   if (res.headersSent) return;
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -105,7 +113,8 @@ async function writeWebResponse(res: ServerResponse, response: Response): Promis
   }
   if (!headers["content-type"]?.startsWith("text/event-stream")) {
     // a JSON answer goes out whole, in one write with its length: no chunked framing, one packet for small ones
-    const body = Buffer.from(await response.arrayBuffer());
+    const raw = Buffer.from(await response.arrayBuffer());
+    const body = lists?.splice(raw) ?? raw;
     if (res.headersSent || res.destroyed) return;
     res.writeHead(response.status, { ...headers, "content-length": String(body.length) });
     res.end(body);
@@ -118,7 +127,7 @@ async function writeWebResponse(res: ServerResponse, response: Response): Promis
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.writableEnded) res.write(value);
+      if (!res.writableEnded) res.write(lists?.splice(value) ?? value);
     }
   } catch {
     // the client went away or the stream was cancelled
@@ -147,7 +156,7 @@ export class HttpTransportServer {
     private readonly app: KitApp,
     private readonly opts: HttpOptions,
   ) {
-    this.modern = createMcpHandler(() => app.createServer(), {
+    this.modern = createMcpHandler(() => app.createServer({ encodedLists: true }), {
       legacy: "reject",
       maxRequestBodySize: opts.maxBodyBytes,
       onerror: (err) => app.runtime.log.debug({ err }, "2026-07-28 request rejected"),
@@ -308,7 +317,11 @@ export class HttpTransportServer {
             data: { mismatch: { header: mismatch.header } },
           },
         );
-      return writeWebResponse(res, await this.modern.fetch(request, { authInfo: auth, parsedBody: body }));
+      return writeWebResponse(
+        res,
+        await this.modern.fetch(request, { authInfo: auth, parsedBody: body }),
+        this.app.encodedLists,
+      );
     }
     if (this.opts.stateless) return this.handleStateless(request, res, body, auth);
     return this.handleSession(request, res, body, auth, principal.id);
@@ -333,7 +346,7 @@ export class HttpTransportServer {
   private async handleStateless(request: Request, res: ServerResponse, body: unknown, authInfo: AuthInfo) {
     if (request.method !== "POST")
       return jsonError(res, 405, -32000, "Method not allowed: this server is stateless; use POST.");
-    const server = this.app.createServer();
+    const server = this.app.createServer({ encodedLists: true });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -343,7 +356,11 @@ export class HttpTransportServer {
       void server.close();
     });
     await server.connect(transport);
-    await writeWebResponse(res, await transport.handleRequest(request, { parsedBody: body, authInfo }));
+    await writeWebResponse(
+      res,
+      await transport.handleRequest(request, { parsedBody: body, authInfo }),
+      this.app.encodedLists,
+    );
   }
 
   private async handleSession(
