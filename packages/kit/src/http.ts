@@ -74,8 +74,11 @@ const jsonError = (
   res.end(JSON.stringify({ jsonrpc: "2.0", error, id: extra.id ?? null }));
 };
 
-/** The Node request as a web Request (the SDK v2 transports speak fetch); aborted when the client goes away. */
-function toWebRequest(req: IncomingMessage, res: ServerResponse, raw: string | undefined): Request {
+/**
+ * The Node request as a web Request (the SDK v2 transports speak fetch); aborted when the client goes away. It
+ * carries no body: the SDK is always handed the body parsed here, and a body stream per request cost CPU for nothing.
+ */
+function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -83,12 +86,10 @@ function toWebRequest(req: IncomingMessage, res: ServerResponse, raw: string | u
   }
   const abort = new AbortController();
   res.once("close", () => abort.abort());
-  const method = req.method ?? "GET";
   return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-    method,
+    method: req.method ?? "GET",
     headers,
     signal: abort.signal,
-    ...(raw !== undefined && method !== "GET" && method !== "HEAD" && { body: raw }),
   });
 }
 
@@ -302,7 +303,7 @@ export class HttpTransportServer {
           allow: "POST",
         },
       );
-    const request = toWebRequest(req, res, raw);
+    const request = toWebRequest(req, res);
     if (!(await isLegacyRequest(request, body, { maxRequestBodySize: this.opts.maxBodyBytes }))) {
       const mismatch = this.paramHeaderMismatchOf(body, request.headers);
       if (mismatch)
@@ -331,7 +332,7 @@ export class HttpTransportServer {
   private paramHeaderMismatchOf(body: unknown, headers: Headers) {
     const msg = body as { method?: unknown; params?: { name?: unknown; arguments?: unknown } } | undefined;
     if (msg?.method !== "tools/call" || typeof msg.params?.name !== "string") return undefined;
-    const entry = this.app.tools.find((t) => t.name === msg.params?.name);
+    const entry = this.app.tool(msg.params.name);
     return entry && paramHeaderMismatch(this.app.listing(entry).inputSchema, msg.params.arguments, headers);
   }
 
@@ -339,7 +340,7 @@ export class HttpTransportServer {
   private missingScopesFor(body: unknown, principal: Principal): string[] {
     const msg = body as { method?: unknown; params?: { name?: unknown } } | undefined;
     if (msg?.method !== "tools/call" || typeof msg.params?.name !== "string") return [];
-    const entry = this.app.tools.find((t) => t.name === msg.params?.name);
+    const entry = this.app.tool(msg.params.name);
     return entry ? missingScopes(principal, entry.def.scopes) : [];
   }
 

@@ -263,6 +263,11 @@ export class KitApp {
     return listing;
   }
 
+  /** A callable tool by name. */
+  tool(name: string): ToolEntry | undefined {
+    return this.toolByName.get(name);
+  }
+
   /** The local principal (stdio): from configuration. */
   localPrincipal(): Principal {
     const cfg = this.runtime.config;
