@@ -79,10 +79,12 @@ const jsonError = (
  * carries no body: the SDK is always handed the body parsed here, and a body stream per request cost CPU for nothing.
  */
 function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
-  const headers = new Headers();
+  // name/value pairs: the Request builds its Headers once (a Headers object here was built, then copied)
+  const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    if (typeof value === "string") headers.push([name, value]);
+    else for (const v of value) headers.push([name, v]);
   }
   const abort = new AbortController();
   res.once("close", () => abort.abort());
