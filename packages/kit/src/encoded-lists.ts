@@ -41,7 +41,10 @@ export class EncodedLists {
     const n = this.bytes.length;
     this.bytes.push(Buffer.from(JSON.stringify(page.items)));
     const marker = `${this.prefix}${n}`;
-    const items = Object.defineProperty([...page.items], "toJSON", { value: () => marker });
+    // frozen like the listings in it: every request of that key shares it
+    const items = Object.freeze(
+      Object.defineProperty([...page.items], "toJSON", { value: () => marker }),
+    ) as T[];
     const encoded = Object.freeze({ items, nextCursor: page.nextCursor });
     this.pages.set(key, encoded);
     return encoded;

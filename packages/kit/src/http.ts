@@ -323,11 +323,17 @@ export class HttpTransportServer {
       return writeWebResponse(
         res,
         await this.modern.fetch(request, { authInfo: auth, parsedBody: body }),
-        this.app.encodedLists,
+        this.encodedListsFor(body),
       );
     }
     if (this.opts.stateless) return this.handleStateless(request, res, body, auth);
     return this.handleSession(request, res, body, auth, principal.id);
+  }
+
+  /** The encoded pages to splice into the answer of a tools/list request (or a batch with one): nothing else looks. */
+  private encodedListsFor(body: unknown): EncodedLists | undefined {
+    const isList = (m: unknown) => (m as { method?: unknown } | null)?.method === "tools/list";
+    return (Array.isArray(body) ? body.some(isList) : isList(body)) ? this.app.encodedLists : undefined;
   }
 
   /** A tools/call whose `Mcp-Param-*` headers disagree with its arguments (SEP-2243), checked on the tool's listing. */
@@ -362,7 +368,7 @@ export class HttpTransportServer {
     await writeWebResponse(
       res,
       await transport.handleRequest(request, { parsedBody: body, authInfo }),
-      this.app.encodedLists,
+      this.encodedListsFor(body),
     );
   }
 
