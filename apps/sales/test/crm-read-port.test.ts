@@ -22,8 +22,10 @@ interface Provider {
   deals: { total: number; open: number; won: number; lost: number };
   /** An account with open deals and contacts. */
   account: { id: string; name: string; domain: string; contacts: number; openDeals: number };
-  /** An owner of at least one deal. */
+  /** An owner of at least one deal and at least two accounts. */
   owner: { id: string; name: string; email: string };
+  /** A contact of `account`. */
+  contact: { id: string; name: string; email: string; accountId: string };
   missingAccountId: string;
   missingDealId: string;
   close(): Promise<void>;
@@ -45,9 +47,9 @@ async function allDeals(crm: CrmPort, q: Parameters<CrmPort["listDeals"]>[0], li
 }
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 
-/** The deal, account and owner reads most sales tools stand on: the same assertions on every provider. */
+/** The deal, account, contact and owner reads most sales tools stand on: the same assertions on every provider. */
 function describeCrmReadContract(name: string, setup: () => Promise<Provider>) {
-  describe(`CrmPort deal/account/owner reads contract: ${name}`, () => {
+  describe(`CrmPort deal, account, contact and owner reads contract: ${name}`, () => {
     let p: Provider;
     let every: DealRow[];
     beforeAll(async () => {
@@ -162,6 +164,63 @@ function describeCrmReadContract(name: string, setup: () => Promise<Provider>) {
       const byId = new Map(owners.map((o) => [o.id, o.name]));
       for (const d of every) expect(byId.get(d.ownerId)).toBe(d.ownerName);
     });
+
+    it("finds candidate accounts by name (any case, one letter missing), each row as getAccount reads it", async () => {
+      const typo =
+        p.account.name.length > 4 ? p.account.name.slice(0, -2) + p.account.name.slice(-1) : p.account.name;
+      for (const name of [p.account.name.toLowerCase(), typo]) {
+        const { rows } = await p.crm.accountCandidates({ name });
+        expect(rows.map((r) => r.id)).toContain(p.account.id);
+      }
+      const row = (await p.crm.accountCandidates({ name: p.account.name })).rows.find(
+        (r) => r.id === p.account.id,
+      );
+      const a = await p.crm.getAccount(p.account.id);
+      expect(row).toMatchObject({
+        name: a?.name,
+        domain: a?.domain,
+        ownerId: a?.ownerId,
+        ownerName: a?.ownerName,
+      });
+      expect((await p.crm.accountCandidates({ name: "Zzqxv" })).rows).toEqual([]);
+    });
+
+    it("filters candidate accounts exactly by domain (as a website too) and by owner; capped past the limit", async () => {
+      const byDomain = await p.crm.accountCandidates({ domain: `https://www.${p.account.domain}/` });
+      expect(byDomain.rows.map((r) => r.id)).toContain(p.account.id);
+      for (const r of byDomain.rows) expect(r.domain).toBe(p.account.domain);
+      const byId = await p.crm.accountCandidates({ owner: p.owner.id });
+      expect(byId.rows.length).toBeGreaterThanOrEqual(2);
+      for (const r of byId.rows) expect(r.ownerId).toBe(p.owner.id);
+      expect(ids((await p.crm.accountCandidates({ owner: p.owner.email.toUpperCase() })).rows)).toEqual(
+        ids(byId.rows),
+      );
+      const one = await p.crm.accountCandidates({ owner: p.owner.id, limit: 1 });
+      expect(one.rows).toHaveLength(1);
+      expect(one.capped).toBe(true);
+      expect(byId.capped).toBe(false);
+    });
+
+    it("finds candidate contacts by whole or partial email, by name and by account id, as contactByEmail reads them", async () => {
+      const c = p.contact;
+      const fresh = await p.crm.contactByEmail(c.email.toUpperCase());
+      expect(fresh).toMatchObject({ id: c.id, name: c.name, accountId: c.accountId });
+      const byEmail = await p.crm.contactCandidates({ email: c.email });
+      expect(byEmail.rows.find((r) => r.id === c.id)).toMatchObject({
+        name: fresh?.name,
+        title: fresh?.title,
+        email: fresh?.email,
+        accountId: fresh?.accountId,
+        accountName: fresh?.accountName,
+      });
+      const local = c.email.split("@")[0] as string;
+      expect(ids((await p.crm.contactCandidates({ email: `${local}@` })).rows)).toContain(c.id);
+      expect(ids((await p.crm.contactCandidates({ name: c.name.toLowerCase() })).rows)).toContain(c.id);
+      const byAccount = await p.crm.contactCandidates({ account: c.accountId });
+      expect(ids(byAccount.rows)).toContain(c.id);
+      for (const r of byAccount.rows) expect(r.accountId).toBe(c.accountId);
+      expect((await p.crm.contactCandidates({ email: "nobody@zzqxv.invalid" })).rows).toEqual([]);
+    });
   });
 }
 
@@ -183,7 +242,14 @@ async function sandboxProvider(env: Record<string, string>, drop?: () => Promise
      FROM sb_accounts a ORDER BY open DESC, a.id LIMIT 1`,
   );
   const owner = await db.one<{ id: string; name: string; email: string }>(
-    "SELECT u.id, u.name, u.email FROM sb_users u WHERE EXISTS (SELECT 1 FROM sb_deals d WHERE d.owner_id = u.id) ORDER BY u.id LIMIT 1",
+    `SELECT u.id, u.name, u.email FROM sb_users u
+     WHERE EXISTS (SELECT 1 FROM sb_deals d WHERE d.owner_id = u.id)
+       AND (SELECT COUNT(*) FROM sb_accounts a WHERE a.owner_id = u.id) >= 2
+     ORDER BY u.id LIMIT 1`,
+  );
+  const contact = await db.one<{ id: string; name: string; email: string; account_id: string }>(
+    "SELECT id, name, email, account_id FROM sb_contacts WHERE account_id = ? ORDER BY id LIMIT 1",
+    [acc?.id],
   );
   return {
     crm,
@@ -201,6 +267,12 @@ async function sandboxProvider(env: Record<string, string>, drop?: () => Promise
       openDeals: Number(acc?.open),
     },
     owner: owner as Provider["owner"],
+    contact: {
+      id: String(contact?.id),
+      name: String(contact?.name),
+      email: String(contact?.email),
+      accountId: String(contact?.account_id),
+    },
     missingAccountId: "acc_nope",
     missingDealId: "deal_nope",
     close: async () => {
@@ -264,7 +336,7 @@ const opp = (
 });
 
 describeCrmReadContract("Salesforce (jsforce) over its fake", async () => {
-  // the fake numbers records per object in seed order across objects: users, accounts, opportunities, contacts
+  // the fake numbers records with one counter in seed order: users, accounts, opportunities, contacts
   const fake: RunningFake<SalesforceState> = await startSalesforceFake({
     pageSize: 3, // several queryMore pages per read
     User: [
@@ -274,6 +346,7 @@ describeCrmReadContract("Salesforce (jsforce) over its fake", async () => {
     Account: [
       { Name: "Acme", Website: "https://www.acme.test", OwnerId: SF_ADA, Type: "Customer - Direct" },
       { Name: "Globex", Website: "globex.test", OwnerId: SF_BRIAN, Type: "Prospect" },
+      { Name: "Initrode", Website: "initrode.test", OwnerId: SF_BRIAN, Type: "Prospect" },
     ],
     Opportunity: [
       opp("Acme expansion", SF_ACME, "Negotiation/Review", 50_000, "2026-03-20"),
@@ -297,6 +370,8 @@ describeCrmReadContract("Salesforce (jsforce) over its fake", async () => {
     deals: { total: 6, open: 4, won: 1, lost: 1 },
     account: { id: SF_ACME, name: "Acme", domain: "acme.test", contacts: 2, openDeals: 2 },
     owner: { id: SF_BRIAN, name: "Brian Kernighan", email: "bk@example.com" },
+    // users 1-2, accounts 3-5, opportunities 6-11, contacts 12-13
+    contact: { id: "003000000000000012", name: "Carol Chen", email: "carol@acme.test", accountId: SF_ACME },
     missingAccountId: "001000000000000099",
     missingDealId: "006000000000000999",
     close: async () => {
@@ -321,9 +396,10 @@ const hsDeal = (
   dealtype: "newbusiness",
   pipeline: "default",
 });
-// the fake numbers records from 1001 in seed order: deals, then companies, then contacts
+// the fake numbers records from 1001 in seed order: deals 1001-1005, companies 1006-1008, the contact 1009
 const HS_INITECH = "1006";
 const HS_HOOLI = "1007";
+const HS_PETER = "1009";
 
 describeCrmReadContract("HubSpot (@hubspot/api-client) over its fake", async () => {
   const fake: RunningFake<HubSpotState> = await startHubSpotFake({
@@ -341,9 +417,16 @@ describeCrmReadContract("HubSpot (@hubspot/api-client) over its fake", async () 
     companies: [
       { name: "Initech", domain: "initech.test", lifecyclestage: "customer", hubspot_owner_id: "71" },
       { name: "Hooli", domain: "hooli.test", lifecyclestage: "lead", hubspot_owner_id: "72" },
+      { name: "Pied Piper", domain: "piedpiper.test", lifecyclestage: "lead", hubspot_owner_id: "72" },
     ],
     contacts: [
-      { firstname: "Peter", lastname: "Gibbons", email: "peter@initech.test", jobtitle: "Engineer" },
+      {
+        firstname: "Peter",
+        lastname: "Gibbons",
+        email: "peter@initech.test",
+        jobtitle: "Engineer",
+        associatedcompanyid: HS_INITECH, // HubSpot's primary company
+      },
     ],
     associations: [
       ["deals", "1001", "companies", HS_INITECH],
@@ -356,7 +439,7 @@ describeCrmReadContract("HubSpot (@hubspot/api-client) over its fake", async () 
       ["companies", HS_HOOLI, "deals", "1003"],
       ["companies", HS_HOOLI, "deals", "1004"],
       ["companies", HS_HOOLI, "deals", "1005"],
-      ["companies", HS_INITECH, "contacts", "1008"],
+      ["companies", HS_INITECH, "contacts", HS_PETER],
     ],
   });
   const { crm, rt } = await vendorPort(fake.url, { SALES_CRM: "hubspot", HUBSPOT_ACCESS_TOKEN: "pat-test" });
@@ -365,6 +448,7 @@ describeCrmReadContract("HubSpot (@hubspot/api-client) over its fake", async () 
     deals: { total: 5, open: 3, won: 1, lost: 1 },
     account: { id: HS_INITECH, name: "Initech", domain: "initech.test", contacts: 1, openDeals: 1 },
     owner: { id: "72", name: "Raj Patel", email: "raj@example.com" },
+    contact: { id: HS_PETER, name: "Peter Gibbons", email: "peter@initech.test", accountId: HS_INITECH },
     missingAccountId: "9999",
     missingDealId: "999999",
     close: async () => {
