@@ -14,7 +14,6 @@ import type { SupportPort } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
 
 // the fake numbers records from 1 in seed order: organizations, then tickets, then ratings
-const INITECH = "1";
 const HOOLI = "2";
 const ticket = (
   subject: string,
