@@ -1,10 +1,10 @@
 import { tmpdir } from "node:os";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
-import type { TicketRow, TicketSearch, TicketSearchRow } from "@revops/model";
+import type { TicketQuery, TicketRow, TicketSearch, TicketSearchRow } from "@revops/model";
 import { openSql, type SqlDb } from "@revops/store";
 import { type RunningFake, startZendeskFake, tempDataDir, type ZendeskState } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { SupportPort, TicketQuery } from "../src/ports";
+import type { SupportPort } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
