@@ -113,8 +113,8 @@ describeNpsContract("Intercom conversation ratings over its fake", async () => {
     title: `Rated ${daysAgo}`,
     contactIndex,
     createdAt: at(daysAgo + 1),
-    state: "closed",
-    rating: { rating, at: at(daysAgo), ...(remark && { remark }) },
+    state: "closed" as const,
+    rating: { rating, at: at(daysAgo), ...(remark ? { remark } : {}) },
   });
   const fake: RunningFake<IntercomState> = await startIntercomFake({
     accessToken: "ic-good",

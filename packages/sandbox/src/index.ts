@@ -58,7 +58,6 @@ export { BULK_FIELDS, RECORD_TYPES, RECYCLE_BIN } from "./ports/crm-records.js";
 export { daysBetween, median } from "./ports/crm-risk.js";
 export { CustomerWriteError, LIFECYCLES, SandboxCustomerBook, SandboxHealthModel } from "./ports/cs-book.js";
 export { snippetOf } from "./ports/cs-kb.js";
-export { type MessageLogged, messageIdOf, SandboxMessages, SURVEY_SCALES } from "./ports/cs-messages.js";
 export { emailContentHash, emailSendId, SandboxEmail, simulateDelivery } from "./ports/email.js";
 export { AMOUNT_BANDS, amountBand } from "./ports/forecast-history.js";
 export { FUNNEL_STAGES, SANDBOX_FUNNEL_NOTE, sandboxLeadFunnel } from "./ports/funnel-leads.js";
