@@ -122,6 +122,29 @@ function describeCrmReadContract(name: string, setup: () => Promise<Provider>) {
       expect(ids(owned)).toEqual(ids(inRange.filter((d) => d.ownerId === p.owner.id)));
     });
 
+    it("reads the deals won and lost in a range as the deal list shows them", async () => {
+      const dates = every.map((d) => d.closeDate).sort();
+      const [from, to] = [dates[0] as string, dates.at(-1) as string];
+      const closed = await p.crm.closedDeals(from, to);
+      const listed = every.filter((d) => d.stage === "closed_won" || d.stage === "closed_lost");
+      expect(ids(closed)).toEqual(ids(listed));
+      for (const c of closed) {
+        const d = listed.find((x) => x.id === c.id) as DealRow;
+        expect(c).toMatchObject({
+          won: d.stage === "closed_won",
+          amount: d.amount,
+          ownerName: d.ownerName,
+          type: d.type,
+          closeDate: d.closeDate,
+        });
+        if (c.won) expect([c.lossReason, c.lostFrom]).toEqual([null, null]);
+        else if (c.lostFrom)
+          expect(["prospecting", "qualification", "proposal", "negotiation"]).toContain(c.lostFrom);
+      }
+      const mid = dates[dates.length >> 1] as string;
+      expect(ids(await p.crm.closedDeals(from, mid))).toEqual(ids(listed.filter((d) => d.closeDate <= mid)));
+    });
+
     it("gets a deal fresh as its list row says, and nothing for an unknown id", async () => {
       for (const row of [every[0], every.at(-1)] as DealRow[]) {
         const d = await p.crm.getDeal(row.id);
