@@ -21,13 +21,13 @@ const ROUNDS = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : quick ? 1 : 8
 const MODERN = "2026-07-28";
 const LEGACY = "2025-11-25";
 const root = new URL("..", import.meta.url).pathname;
-const dataDir = mkdtempSync(join(tmpdir(), "revops-bench-http-"));
-const env = {
+/** Each suite gets its own data directory: two processes loading one SQLite sandbox lock each other out. */
+const envWithData = () => ({
   PATH: process.env.PATH,
-  REVOPS_DATA_DIR: dataDir,
+  REVOPS_DATA_DIR: mkdtempSync(join(tmpdir(), "revops-bench-http-")),
   LOG_LEVEL: "warn",
   RATE_LIMIT_PER_MINUTE: "0",
-};
+});
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -37,16 +37,19 @@ const freePort = () =>
     });
   });
 
-async function start(name, args, tool, headers) {
+async function start(name, args, tool, headers, env = envWithData()) {
   const port = await freePort();
   const child = spawn(process.execPath, [...args(port)], { env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (c) => {
     stderr += c;
   });
+  const stderrClosed = new Promise((r) => child.stderr.once("close", r));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
+    // the end of stderr (the error itself) may still be in the pipe when the exit is seen
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited: ${await stderrClosed.then(() => stderr.slice(-3000))}`);
     if (
       await fetch(`http://127.0.0.1:${port}/healthz`).then(
         (r) => r.ok,
@@ -57,41 +60,55 @@ async function start(name, args, tool, headers) {
     if (Date.now() > deadline) throw new Error(`${name} did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  await settled(child.pid);
   return { name, port, tool, headers, pid: child.pid, stop: () => child.kill("SIGTERM") };
 }
 
+/**
+ * Waits (up to 60 s) until a server that answers health checks has finished its own start-up work (the suite loads
+ * its sandbox and warms its modules in the background), so that work is not counted as CPU of the first requests.
+ */
+async function settled(pid) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const before = cpuMs(pid);
+    await new Promise((r) => setTimeout(r, 500));
+    if (cpuMs(pid) - before <= 50) return; // at most a tenth of a core over half a second
+  }
+}
+
 // The suite signs requests with an API key, created the way an operator does (`revops keys create`).
-const key = execFileSync(
-  process.execPath,
-  [join(root, "apps/suite/dist/revops.js"), "keys", "create", "--role", "admin", "--name", "bench"],
-  { env, stdio: ["ignore", "pipe", "ignore"] },
-)
-  .toString()
-  .trim()
-  .split("\n")
-  .at(-1);
+const keyIn = (env) =>
+  execFileSync(
+    process.execPath,
+    [join(root, "apps/suite/dist/revops.js"), "keys", "create", "--role", "admin", "--name", "bench"],
+    { env, stdio: ["ignore", "pipe", "ignore"] },
+  )
+    .toString()
+    .trim()
+    .split("\n")
+    .at(-1);
+
+/** A build of the suite on its own data directory, with an API key made there. */
+function suite(name, bin) {
+  const env = envWithData();
+  const key = keyIn(env);
+  return start(
+    name,
+    (p) => [bin, "--http", "--stateless", "--port", String(p)],
+    { name: "sales_deals_list", arguments: { limit: 10 } },
+    { authorization: `Bearer ${key}` },
+    env,
+  );
+}
 
 const servers = [
   await start("bare SDK v2", (p) => [join(root, "bench/bare-http-server.mjs"), String(p)], {
     name: "echo",
     arguments: { text: "hello" },
   }),
-  await start(
-    "suite",
-    (p) => [join(root, "apps/suite/dist/bin.js"), "--http", "--stateless", "--port", String(p)],
-    { name: "sales_deals_list", arguments: { limit: 10 } },
-    { authorization: `Bearer ${key}` },
-  ),
-  ...(compareBin
-    ? [
-        await start(
-          "suite (cmp)",
-          (p) => [compareBin, "--http", "--stateless", "--port", String(p)],
-          { name: "sales_deals_list", arguments: { limit: 10 } },
-          { authorization: `Bearer ${key}` },
-        ),
-      ]
-    : []),
+  await suite("suite", join(root, "apps/suite/dist/bin.js")),
+  ...(compareBin ? [await suite("suite (cmp)", compareBin)] : []),
 ];
 
 /** One JSON-RPC POST as a client of that revision sends it: 2026-07-28 carries its envelope in `_meta` and headers. */
@@ -142,10 +159,10 @@ function post(port, { headers, payload }) {
  * CPU time (user + system, ms) the server process has used so far: on a shared machine requests/s follow the load
  * of others, while the server's own CPU per request does not (it is what bounds requests/s on an idle core).
  */
-const cpuMs = (pid) => {
+function cpuMs(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks of 10 ms (USER_HZ 100)
-};
+}
 
 /** CLIENTS loops posting back to back for `seconds`; latencies in ms, the server's CPU ms. */
 async function drive(server, revision, op, seconds) {

@@ -1,4 +1,5 @@
-// Prints each tool's model-visible tokens (name + description + input schema, o200k) for one server, largest first.
+// Prints each tool's model-visible tokens (name + description + input schema, o200k) for one server, largest first,
+// and beside them its whole listing (output schema, annotations and _meta too: what tools/list serialises).
 // Usage: node bench/tokens-per-tool.mjs [sales|marketing|customer-success|suite] [--default: default toolsets only]
 //   [--env VARIABLE=value …: settings for the server, e.g. HUBSPOT_ACCESS_TOKEN__EU=x to see the `connection`
 //   argument on the tools whose ports that named connection configures]
@@ -63,13 +64,19 @@ const rows = tools
     name: t.name,
     tokens: encode(JSON.stringify({ name: t.name, description: t.description, inputSchema: t.inputSchema }))
       .length,
+    listed: encode(JSON.stringify(t)).length,
   }))
   .sort((a, b) => b.tokens - a.tokens);
-for (const r of rows) console.log(`${String(r.tokens).padStart(5)}  ${r.name}`);
+console.log("model-visible / whole listing");
+for (const r of rows)
+  console.log(`${String(r.tokens).padStart(5)} / ${String(r.listed).padStart(5)}  ${r.name}`);
 const total = rows.reduce((t, r) => t + r.tokens, 0);
 const named = tools.filter((t) => !appOnly(t) && t.inputSchema.properties?.connection).length;
 console.log(
   `${rows.length} tools, ${total} tokens, avg ${(total / rows.length).toFixed(1)}, max ${rows[0]?.tokens}; ${named} take connection`,
+);
+console.log(
+  `whole tools/list: ${encode(JSON.stringify(tools)).length} tokens, ${JSON.stringify(tools).length} bytes`,
 );
 if (results.length) {
   console.log(

@@ -19,8 +19,6 @@ export default workspaceTestConfig({
     "src/ports/cs-adoption.ts",
     "src/ports/cs-book.ts",
     "src/ports/cs-kb.ts",
-    // apps/customer-success/test/messages.test.ts and messages-vendors.test.ts
-    "src/ports/cs-messages.ts",
     "src/ports/cs-terms.ts",
     "src/ports/cs-ticket-create.ts",
     "src/ports/cs-ticket-facts.ts",

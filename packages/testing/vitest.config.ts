@@ -12,6 +12,8 @@ export default workspaceTestConfig({
     "src/mcp-client-modern.ts",
     "src/pack-install.ts",
     "src/docs-check.ts",
+    // each app runs its table of vendor settings through it against its own start-up check
+    "src/doctor-agreement.ts",
     "src/registry-contract.ts",
     // the apps' analytics tests load the sandbox through it (a package test would load it once more for nothing)
     "src/sandbox-server.ts",

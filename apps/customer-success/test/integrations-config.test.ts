@@ -20,7 +20,7 @@ describe("customer-success support configuration", () => {
   it("names the missing or bad variable and the fix", () => {
     expect(load({ ...ZD })).toThrow(/ZENDESK_SUBDOMAIN: is required when CS_SUPPORT=zendesk/);
     expect(load({ ...ZD, ZENDESK_SUBDOMAIN: "acme.zendesk.com" })).toThrow(
-      /ZENDESK_SUBDOMAIN: "acme.zendesk.com" is not a subdomain/,
+      /ZENDESK_SUBDOMAIN \(got "acme.zendesk.com"\): is not a subdomain/,
     );
     expect(load({ CS_SUPPORT: "zendesk", ZENDESK_SUBDOMAIN: "acme" })).toThrow(/ZENDESK_EMAIL: is required/);
     expect(load({ ...ZD, ZENDESK_SUBDOMAIN: "acme", ZENDESK_API_TOKEN: "" })).toThrow(ConfigError);

@@ -14,7 +14,6 @@ import type { SupportPort } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
 
 // the fake numbers records from 1 in seed order: organizations, then tickets, then ratings
-const INITECH = "1";
 const HOOLI = "2";
 const ticket = (
   subject: string,
@@ -123,20 +122,8 @@ describe("customer-success server on Zendesk", () => {
     expect(seen[4]).toMatchObject({ account_id: "", account_name: "" });
   });
 
-  it("applies the sandbox's filters", async () => {
-    const subjects = async (args: Record<string, unknown>) => {
-      const r = await s.call("tickets_list", args);
-      expect(r.isError, r.text).toBe(false);
-      return r.data.tickets.map((t: Row) => t.subject);
-    };
-    expect(await subjects({ status: "pending" })).toEqual(["Export slow", "Who are we"]);
-    expect(await subjects({ priority: "urgent" })).toEqual(["Login broken"]);
-    expect(await subjects({ account_id: INITECH })).toEqual(["Login broken", "Export slow", "Refund"]);
-    expect(await subjects({ created_from: "2026-02-01", created_to: "2026-03-01" })).toEqual([
-      "Login broken",
-      "Export slow",
-      "Invoice question",
-    ]);
+  // the filters themselves are proven on every provider by ticket-read-port.test.ts
+  it("says when no ticket matches and refuses a bad cursor", async () => {
     const none = await s.call("tickets_list", { status: "closed", priority: "urgent" });
     expect(none.data).toMatchObject({
       total: 0,

@@ -1,7 +1,7 @@
 import { approvalIdIn } from "@revops/guards/testing";
-import { SandboxMessages } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxMessages } from "../src/integrations/sandbox/messages";
 import { config, type Guarded, guarded, typeThePhrase } from "./guarded";
 
 // message_send and survey_send on the sandbox company behind the real guard, driven by the official client.

@@ -1,5 +1,6 @@
-import { resetSandbox, SandboxMessages } from "@revops/sandbox";
+import { resetSandbox } from "@revops/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxMessages } from "../src/integrations/sandbox/messages";
 import { SurveyLinks } from "../src/survey/links";
 import { formTokenIn, postAnswer, type SurveyServer, startSurveyServer } from "./survey-server";
 

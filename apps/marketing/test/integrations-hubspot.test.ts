@@ -170,10 +170,7 @@ describe("marketing server on HubSpot", () => {
     const rest = await s.call("campaigns_list", { limit: 2, cursor: first.data.next_cursor });
     expect(rest.data.campaigns.map((c: { id: string }) => c.id)).toEqual([WEBINAR]);
     expect(rest.data.next_cursor).toBeNull();
-    const done = await s.call("campaigns_list", { status: "completed" });
-    expect(done.data.campaigns.map((c: { name: string }) => c.name)).toEqual(["Q1 Product Webinar"]);
-    const webinars = await s.call("campaigns_list", { channel: "webinar" });
-    expect(webinars.data.campaigns.map((c: { id: string }) => c.id)).toEqual([WEBINAR]);
+    // status and channel filters are proven on every provider by campaign-read-port.test.ts
   });
 
   it("ranks campaign performance from HubSpot's first-touch contacts and revenue report", async () => {

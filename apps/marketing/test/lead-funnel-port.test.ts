@@ -63,6 +63,32 @@ function describeLeadFunnelContract(name: string, make: () => Promise<Fixture>) 
       expect(all.notes.length).toBeGreaterThan(0);
     });
 
+    it("counts the same leads per source in leadsBySource as in the funnel, over the same range", async () => {
+      for (const q of [{}, f.range]) {
+        const funnel = q === f.range ? await f.port.leadFunnel(q) : all;
+        const want = new Map<string, { leads: number; mqls: number; sqls: number; converted: number }>();
+        for (const c of funnel.cells) {
+          const w = want.get(c.source) ?? { leads: 0, mqls: 0, sqls: 0, converted: 0 };
+          want.set(c.source, {
+            leads: w.leads + c.leads,
+            mqls: w.mqls + c.mqls,
+            sqls: w.sqls + c.sqls,
+            converted: w.converted + c.opportunities,
+          });
+        }
+        const got = await f.port.leadsBySource(q);
+        expect(new Set(got.map((r) => r.source)).size).toBe(got.length);
+        expect(
+          Object.fromEntries(
+            got
+              .filter((r) => r.leads > 0)
+              .map((r) => [r.source, { leads: r.leads, mqls: r.mqls, sqls: r.sqls, converted: r.converted }]),
+          ),
+        ).toEqual(Object.fromEntries(want));
+        for (const r of got) expect(r.wonRevenue).toBeGreaterThanOrEqual(0);
+      }
+    });
+
     it("keeps to the creation range, the end day included", async () => {
       const part = await f.port.leadFunnel(f.range);
       const leads = (x: LeadFunnel) => x.cells.reduce((t, c) => t + c.leads, 0);

@@ -109,15 +109,10 @@ describe("web toolset on the vendors (fakes)", () => {
     expect(ga4.violations).toEqual([]);
   });
 
-  it("by day, GA4's YYYYMMDD dates come back as days, oldest first", async () => {
+  // the port's day rows against SQL on every provider: web-port.test.ts
+  it("by day, the result says how fresh GA4's data is", async () => {
     const r = await s.call("web_analytics", { ...RANGE, group_by: "day", limit: 31 });
-    const want = await db.query<Record<string, unknown>>(
-      "SELECT day, SUM(sessions) AS s FROM sb_web_traffic WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day",
-      [RANGE.from, RANGE.to],
-    );
-    expect(r.data.rows.map((x: { key: string; sessions: number }) => [x.key, x.sessions])).toEqual(
-      want.map((w) => [w.day, n(w.s)]),
-    );
+    expect(r.isError, r.text).toBe(false);
     expect(r.data.meta.caveats).toContain("Data through 2026-10-31.");
   });
 

@@ -52,18 +52,38 @@ describe("configuredConnections", () => {
       MIXPANEL_REGION: "asia",
     });
     expect(connections).toEqual([]);
+    // values the servers' formats refuse first, then what each vendor's rules find missing
     expect(problems.map((p) => p.variable)).toEqual([
-      "SALESFORCE_INSTANCE_URL",
       "ZENDESK_SUBDOMAIN",
-      "ZENDESK_EMAIL",
-      "ZENDESK_API_TOKEN",
       "MIXPANEL_PROJECT_ID",
       "MIXPANEL_REGION",
+      "SALESFORCE_INSTANCE_URL",
+      "ZENDESK_EMAIL",
+      "ZENDESK_API_TOKEN",
     ]);
-    expect(problems[0]?.message).toBe(
-      "SALESFORCE_INSTANCE_URL is missing: set your org's https://<domain>.my.salesforce.com.",
+    expect(problems[2]?.message).toBe('MIXPANEL_REGION (got "asia") is not a region: use us, eu or in.');
+    expect(problems[3]?.message).toBe(
+      "SALESFORCE_INSTANCE_URL is required: set your org's https://<domain>.my.salesforce.com.",
     );
-    expect(problems[2]?.message).toMatch(/^ZENDESK_EMAIL is missing \(CS_SUPPORT=zendesk\)/);
+    expect(problems[4]?.message).toMatch(/^ZENDESK_EMAIL is required when CS_SUPPORT=zendesk: /);
+  });
+
+  it("SendGrid: the marketing server's key, and CS_EMAIL=sendgrid, each with its sender", () => {
+    const key = "SG.key-0123456789";
+    const half = configuredConnections({ SENDGRID_API_KEY: key });
+    expect(half.problems.map((p) => p.message)).toEqual([
+      "SENDGRID_FROM_EMAIL is required when SENDGRID_API_KEY is set: a verified sender address (Settings → Sender Authentication).",
+    ]);
+    const both = configuredConnections({
+      CS_EMAIL: "sendgrid",
+      SENDGRID_API_KEY: key,
+      SENDGRID_FROM_EMAIL: "cs@acme.test",
+    });
+    expect(both.problems).toEqual([]);
+    expect(both.connections).toMatchObject([
+      { vendor: "sendgrid", apiKey: key, usedBy: [{ connectionId: "cs-sendgrid" }] },
+    ]);
+    expect(both.secrets).toContain(key);
   });
 
   it("masks: first 4 characters only, short values entirely", () => {
@@ -212,6 +232,7 @@ describe("Salesforce's refresh-token flow in doctor", () => {
     SALESFORCE_REFRESH_TOKEN: refreshToken,
     SALESFORCE_CLIENT_ID: "connected-app",
     SALESFORCE_CLIENT_SECRET: "cs-secret-0123456789",
+    REVOPS_MASTER_KEY: "test-master-key",
     REVOPS_TEST_VENDOR_BASE_URL: sf.url,
     REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
   });
@@ -234,12 +255,17 @@ describe("Salesforce's refresh-token flow in doctor", () => {
     expect(JSON.stringify([ok, refused])).not.toMatch(/revoked-refresh-token|cs-secret-0123456789/);
   });
 
-  it("asks for the connected app's id and secret when only the refresh token is set", () => {
+  it("asks for the connected app's id and secret, and the vault's key, when only the refresh token is set", () => {
     const { problems } = configuredConnections({
       SALES_CRM: "salesforce",
       SALESFORCE_REFRESH_TOKEN: "r-123456",
     });
-    expect(problems.map((p) => p.variable)).toEqual(["SALESFORCE_CLIENT_ID"]);
+    // the vault's key: the servers refuse to start without it, and so does the doctor (it once accepted it)
+    expect(problems.map((p) => p.variable)).toEqual([
+      "SALESFORCE_CLIENT_ID",
+      "SALESFORCE_CLIENT_SECRET",
+      "REVOPS_MASTER_KEY",
+    ]);
   });
 });
 

@@ -163,6 +163,7 @@ describe("Zendesk OAuth consent (authorization code with PKCE on <subdomain>.zen
     const seen = configuredConnections({
       CS_SUPPORT: "zendesk",
       ZENDESK_OAUTH_CONNECTION: "cs-zendesk",
+      REVOPS_MASTER_KEY: "test-master-key", // the servers require the vault's key with a consent
       ZENDESK_CLIENT_ID: CLIENTS.zendesk.clientId,
       REVOPS_TEST_VENDOR_BASE_URL: zd.url,
       REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
@@ -217,6 +218,7 @@ describe("Intercom OAuth consent (app.intercom.com/oauth and api.intercom.io/aut
     const env = {
       CS_CONVERSATIONS: "intercom",
       INTERCOM_OAUTH_CONNECTION: "cs-intercom",
+      REVOPS_MASTER_KEY: "test-master-key", // the servers require the vault's key with a consent
       INTERCOM_CLIENT_ID: CLIENTS.intercom.clientId,
       REVOPS_TEST_VENDOR_BASE_URL: ic.url,
       REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",

@@ -81,6 +81,7 @@ describe("Google OAuth consent (accounts.google.com / oauth2.googleapis.com cont
     const env = {
       SALES_CALENDAR: "google",
       GOOGLE_OAUTH_CONNECTION: "sales-google",
+      REVOPS_MASTER_KEY: "test-master-key", // the servers require the vault's key with a consent
       GOOGLE_CLIENT_ID: CLIENT.clientId,
       REVOPS_TEST_GOOGLE_BASE_URL: g.url,
       REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",
@@ -123,7 +124,7 @@ describe("Google OAuth consent (accounts.google.com / oauth2.googleapis.com cont
     expect(half.problems.map((p) => p.variable)).toEqual(["GOOGLE_CLIENT_ID"]);
     const none = configuredConnections({ SALES_CALENDAR: "google" });
     expect(none.problems[0]?.message).toMatch(
-      /GOOGLE_ACCESS_TOKEN is missing \(SALES_CALENDAR=google\).*revops connections add google/,
+      /GOOGLE_ACCESS_TOKEN is required when SALES_CALENDAR=google: .*revops connections add google/,
     );
   });
 });

@@ -236,6 +236,7 @@ describe("OAuth consent on a loopback redirect against the vendor fakes", () => 
     const env = {
       SALES_CRM: "hubspot",
       HUBSPOT_OAUTH_CONNECTION: "sales-hubspot",
+      REVOPS_MASTER_KEY: "test-master-key", // the servers require the vault's key with a consent
       HUBSPOT_CLIENT_ID: CLIENTS.hubspot.clientId,
       REVOPS_TEST_VENDOR_BASE_URL: hs.url,
       REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true",

@@ -9,6 +9,7 @@ import {
   VENDOR_SETTINGS,
   vendorVariables,
 } from "../src/doctor";
+import { checkVendor, credentialFormats, VENDOR_CREDENTIALS } from "../src/vendor-credentials";
 
 /** Every variable .env.example documents (set or commented out). */
 const documented = new Set(
@@ -27,6 +28,8 @@ const TUNING = new Set([
   "MIXPANEL_GROUP_DOMAIN_PROPERTY",
   "MIXPANEL_GROUP_CRM_PROPERTY",
   "MIXPANEL_GROUP_FACT_PROPERTIES",
+  "SENDGRID_SENDER_ID",
+  "SENDGRID_UNSUBSCRIBE_GROUP_ID",
 ]);
 
 describe("vendor settings declared once", () => {
@@ -39,7 +42,7 @@ describe("vendor settings declared once", () => {
   });
 
   it("every documented credential of a declared vendor is declared (what setup asks and the doctor reads)", () => {
-    const prefixes = /^(HUBSPOT|SALESFORCE|ZENDESK|INTERCOM|MIXPANEL|APOLLO)_/;
+    const prefixes = /^(HUBSPOT|SALESFORCE|ZENDESK|INTERCOM|MIXPANEL|APOLLO|SENDGRID)_/;
     const missing = [...documented].filter((v) => prefixes.test(v) && !declared.has(v) && !TUNING.has(v));
     expect(missing).toEqual([]);
   });
@@ -70,5 +73,34 @@ describe("vendor settings declared once", () => {
     const vendorish = /^(HUBSPOT|SALESFORCE|ZENDESK|INTERCOM|MIXPANEL|APOLLO|GOOGLE)_/;
     const stray = portSettings().filter((v) => vendorish.test(v) && !declared.has(v) && !TUNING.has(v));
     expect(stray).toEqual([]);
+  });
+});
+
+describe("`revops setup`'s questions and the credential rules are one declaration", () => {
+  /** Asked by setup but not a credential: the vault's key and per-server tuning. */
+  const NOT_CREDENTIALS = new Set(["REVOPS_MASTER_KEY", "APOLLO_CREDIT_CONFIRM_ABOVE", "INTERCOM_ADMIN_ID"]);
+  const vendors = Object.keys(VENDOR_CREDENTIALS) as (keyof typeof VENDOR_CREDENTIALS)[];
+
+  it("every variable setup asks is one the rules read (so the doctor and the servers check it)", () => {
+    for (const vendor of vendors)
+      for (const name of vendorVariables(vendor).filter((n) => !NOT_CREDENTIALS.has(n)))
+        expect(Object.keys(credentialFormats.shape), `${vendor}: ${name}`).toContain(name);
+  });
+
+  it("every variable that configures a vendor is asked by one of its sign-in methods", () => {
+    for (const vendor of vendors) {
+      const asked = vendorVariables(vendor);
+      // an instance URL or a refresh token is asked by its own method; the consent's connection by the consent
+      for (const name of VENDOR_CREDENTIALS[vendor].configuredBy)
+        expect(asked, `${vendor}: ${name}`).toContain(name);
+    }
+  });
+
+  it("each vendor's rules name only their own or shared variables in their problems", () => {
+    for (const vendor of vendors) {
+      const { problems } = checkVendor(vendor, {}, { selector: "X=y", raw: {} });
+      for (const p of problems)
+        expect(vendorVariables(vendor), `${vendor}: ${p.variable}`).toContain(p.variable);
+    }
   });
 });

@@ -210,6 +210,43 @@ describe("Streamable HTTP", () => {
     expect(new Set(echo).size).toBe(1);
   });
 
+  it("answers stateless tools/list from pages encoded once, as a session lists them, with each request's id", async () => {
+    const stateless = await start(["--stateless", "--toolsets", "all"]);
+    const session = await start(["--toolsets", "all"]);
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(session.url)));
+    const { tools } = await client.listTools();
+    await client.close();
+    const modernMeta = {
+      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+      "io.modelcontextprotocol/clientCapabilities": {},
+      "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
+    };
+    for (const modern of [true, false]) {
+      for (const id of [11, "twelve"]) {
+        const r = await post(
+          stateless.url,
+          { jsonrpc: "2.0", id, method: "tools/list", params: modern ? { _meta: modernMeta } : {} },
+          modern
+            ? { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" }
+            : { "mcp-protocol-version": "2025-11-25" },
+        );
+        const text = await r.text();
+        expect(Number(r.headers.get("content-length"))).toBe(Buffer.byteLength(text));
+        const answer = JSON.parse(text) as { id: unknown; result: { tools: unknown[]; ttlMs?: number } };
+        expect(answer.id).toBe(id);
+        expect(answer.result.tools).toEqual(tools);
+        if (modern) expect(answer.result.ttlMs).toEqual(expect.any(Number));
+      }
+    }
+    const badCursor = await post(
+      stateless.url,
+      { jsonrpc: "2.0", id: 3, method: "tools/list", params: { cursor: "bm90IGEgY3Vyc29y" } },
+      { "mcp-protocol-version": "2025-11-25" },
+    );
+    expect(((await badCursor.json()) as { error?: { code: number } }).error?.code).toBe(-32602);
+  });
+
   it("serves extra public routes and keeps a session to the principal that opened it", async () => {
     const { url, base } = await start([], {
       httpAuth: () => ({

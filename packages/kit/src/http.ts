@@ -15,6 +15,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import type { Principal } from "./define";
+import type { EncodedLists } from "./encoded-lists";
 import { type KitApp, MODERN_PROTOCOL_VERSION } from "./mcp-server";
 import { paramHeaderMismatch } from "./param-headers";
 import { missingScopes } from "./registry";
@@ -73,26 +74,36 @@ const jsonError = (
   res.end(JSON.stringify({ jsonrpc: "2.0", error, id: extra.id ?? null }));
 };
 
-/** The Node request as a web Request (the SDK v2 transports speak fetch); aborted when the client goes away. */
-function toWebRequest(req: IncomingMessage, res: ServerResponse, raw: string | undefined): Request {
-  const headers = new Headers();
+/**
+ * The Node request as a web Request (the SDK v2 transports speak fetch); aborted when the client goes away. It
+ * carries no body: the SDK is always handed the body parsed here, and a body stream per request cost CPU for nothing.
+ */
+function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
+  // name/value pairs: the Request builds its Headers once (a Headers object here was built, then copied)
+  const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    if (typeof value === "string") headers.push([name, value]);
+    else for (const v of value) headers.push([name, v]);
   }
   const abort = new AbortController();
   res.once("close", () => abort.abort());
-  const method = req.method ?? "GET";
   return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-    method,
+    method: req.method ?? "GET",
     headers,
     signal: abort.signal,
-    ...(raw !== undefined && method !== "GET" && method !== "HEAD" && { body: raw }),
   });
 }
 
-/** Writes a web Response to the Node response: a JSON body whole, an SSE stream chunk by chunk. */
-async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+/**
+ * Writes a web Response to the Node response: a JSON body whole, an SSE stream chunk by chunk. With `lists`, a
+ * pre-encoded tools/list page goes in where its marker is (the SDK writes each SSE message in one chunk).
+ */
+async function writeWebResponse(
+  res: ServerResponse,
+  response: Response,
+  lists?: EncodedLists,
+): Promise<void> {
   if (res.headersSent) return;
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -105,7 +116,8 @@ async function writeWebResponse(res: ServerResponse, response: Response): Promis
   }
   if (!headers["content-type"]?.startsWith("text/event-stream")) {
     // a JSON answer goes out whole, in one write with its length: no chunked framing, one packet for small ones
-    const body = Buffer.from(await response.arrayBuffer());
+    const raw = Buffer.from(await response.arrayBuffer());
+    const body = lists?.splice(raw) ?? raw;
     if (res.headersSent || res.destroyed) return;
     res.writeHead(response.status, { ...headers, "content-length": String(body.length) });
     res.end(body);
@@ -118,7 +130,7 @@ async function writeWebResponse(res: ServerResponse, response: Response): Promis
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.writableEnded) res.write(value);
+      if (!res.writableEnded) res.write(lists?.splice(value) ?? value);
     }
   } catch {
     // the client went away or the stream was cancelled
@@ -147,7 +159,7 @@ export class HttpTransportServer {
     private readonly app: KitApp,
     private readonly opts: HttpOptions,
   ) {
-    this.modern = createMcpHandler(() => app.createServer(), {
+    this.modern = createMcpHandler(() => app.createServer({ encodedLists: true }), {
       legacy: "reject",
       maxRequestBodySize: opts.maxBodyBytes,
       onerror: (err) => app.runtime.log.debug({ err }, "2026-07-28 request rejected"),
@@ -293,7 +305,7 @@ export class HttpTransportServer {
           allow: "POST",
         },
       );
-    const request = toWebRequest(req, res, raw);
+    const request = toWebRequest(req, res);
     if (!(await isLegacyRequest(request, body, { maxRequestBodySize: this.opts.maxBodyBytes }))) {
       const mismatch = this.paramHeaderMismatchOf(body, request.headers);
       if (mismatch)
@@ -308,17 +320,27 @@ export class HttpTransportServer {
             data: { mismatch: { header: mismatch.header } },
           },
         );
-      return writeWebResponse(res, await this.modern.fetch(request, { authInfo: auth, parsedBody: body }));
+      return writeWebResponse(
+        res,
+        await this.modern.fetch(request, { authInfo: auth, parsedBody: body }),
+        this.encodedListsFor(body),
+      );
     }
     if (this.opts.stateless) return this.handleStateless(request, res, body, auth);
     return this.handleSession(request, res, body, auth, principal.id);
+  }
+
+  /** The encoded pages to splice into the answer of a tools/list request (or a batch with one): nothing else looks. */
+  private encodedListsFor(body: unknown): EncodedLists | undefined {
+    const isList = (m: unknown) => (m as { method?: unknown } | null)?.method === "tools/list";
+    return (Array.isArray(body) ? body.some(isList) : isList(body)) ? this.app.encodedLists : undefined;
   }
 
   /** A tools/call whose `Mcp-Param-*` headers disagree with its arguments (SEP-2243), checked on the tool's listing. */
   private paramHeaderMismatchOf(body: unknown, headers: Headers) {
     const msg = body as { method?: unknown; params?: { name?: unknown; arguments?: unknown } } | undefined;
     if (msg?.method !== "tools/call" || typeof msg.params?.name !== "string") return undefined;
-    const entry = this.app.tools.find((t) => t.name === msg.params?.name);
+    const entry = this.app.tool(msg.params.name);
     return entry && paramHeaderMismatch(this.app.listing(entry).inputSchema, msg.params.arguments, headers);
   }
 
@@ -326,14 +348,14 @@ export class HttpTransportServer {
   private missingScopesFor(body: unknown, principal: Principal): string[] {
     const msg = body as { method?: unknown; params?: { name?: unknown } } | undefined;
     if (msg?.method !== "tools/call" || typeof msg.params?.name !== "string") return [];
-    const entry = this.app.tools.find((t) => t.name === msg.params?.name);
+    const entry = this.app.tool(msg.params.name);
     return entry ? missingScopes(principal, entry.def.scopes) : [];
   }
 
   private async handleStateless(request: Request, res: ServerResponse, body: unknown, authInfo: AuthInfo) {
     if (request.method !== "POST")
       return jsonError(res, 405, -32000, "Method not allowed: this server is stateless; use POST.");
-    const server = this.app.createServer();
+    const server = this.app.createServer({ encodedLists: true });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -343,7 +365,11 @@ export class HttpTransportServer {
       void server.close();
     });
     await server.connect(transport);
-    await writeWebResponse(res, await transport.handleRequest(request, { parsedBody: body, authInfo }));
+    await writeWebResponse(
+      res,
+      await transport.handleRequest(request, { parsedBody: body, authInfo }),
+      this.encodedListsFor(body),
+    );
   }
 
   private async handleSession(

@@ -52,6 +52,7 @@ export {
   type ToolIndexFile,
   toolIndexOf,
 } from "./lazy-tools";
+export { documentedOutputSchema } from "./listed-schemas";
 export { createLogger, type Logger } from "./logger";
 export { KitApp, type KitOptions, MODERN_PROTOCOL_VERSION } from "./mcp-server";
 export { type CallMetrics, noMetrics } from "./metrics";

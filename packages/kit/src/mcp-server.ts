@@ -34,6 +34,7 @@ import {
   TOOLS_SEARCH,
   ToolIndex,
 } from "./discovery";
+import { EncodedLists } from "./encoded-lists";
 import { capEchoes, InputRequired, quoteInput, ToolError, toToolError, withoutEchoes } from "./errors";
 import { withGuardInputs } from "./guard-inputs";
 import { loadTool } from "./lazy-tools";
@@ -262,6 +263,11 @@ export class KitApp {
     return listing;
   }
 
+  /** A callable tool by name. */
+  tool(name: string): ToolEntry | undefined {
+    return this.toolByName.get(name);
+  }
+
   /** The local principal (stdio): from configuration. */
   localPrincipal(): Principal {
     const cfg = this.runtime.config;
@@ -459,8 +465,14 @@ export class KitApp {
     };
   }
 
-  /** A fresh SDK server wired to this app (the SDK's stateless transport cannot be reused). */
-  createServer(): Server {
+  /** tools/list pages encoded once per process, for servers whose answers the HTTP writer splices. */
+  readonly encodedLists = new EncodedLists();
+
+  /**
+   * A fresh SDK server wired to this app (the SDK's stateless transport cannot be reused). `encodedLists`: its
+   * tools/list answers carry pre-encoded pages, so every answer must go through `encodedLists.splice` (stateless HTTP).
+   */
+  createServer(opts: { encodedLists?: boolean } = {}): Server {
     const server = new Server(
       { name: this.info.name, title: this.info.title, version: this.info.version },
       {
@@ -477,7 +489,7 @@ export class KitApp {
         requestState: { verify: async (state, ctx) => (await this.codec()).verify(state, ctx) },
       },
     );
-    this.registerTools(server);
+    this.registerTools(server, opts.encodedLists === true);
     this.registerResources(server);
     this.registerPrompts(server);
     this.tasks?.register(server);
@@ -494,11 +506,21 @@ export class KitApp {
     return Object.keys(extensions).length > 0 ? { extensions } : {};
   }
 
-  private registerTools(server: Server) {
+  private registerTools(server: Server, encoded: boolean) {
     server.setRequestHandler("tools/list", async (req, extra) => {
       enter(extra);
-      const visible = this.listedTools(this.principalOf(extra)).map((t) => this.listing(t));
-      const page = paginate(visible, req.params?.cursor, this.pageSize);
+      const principal = this.principalOf(extra);
+      const cursor = req.params?.cursor;
+      const build = () =>
+        paginate(
+          this.listedTools(principal).map((t) => this.listing(t)),
+          cursor,
+          this.pageSize,
+        );
+      // what a principal sees depends on its scopes alone; a cursor that fails to parse never reaches the cache
+      const page = encoded
+        ? this.encodedLists.page(`${principal.scopes.join(" ")}\n${cursor ?? ""}`, build)
+        : build();
       return { tools: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) };
     });
     server.setRequestHandler("tools/call", (req, extra) => {

@@ -70,32 +70,105 @@ const CHECKED_IN_CODE = new Set([
 const isBareType = (x: unknown): x is { type: string } =>
   !!x && typeof x === "object" && Object.keys(x).length === 1 && typeof (x as JsonObject).type === "string";
 
+interface Compaction {
+  /** Keywords left out (validation-only: the server enforces them either way). */
+  drop: ReadonlySet<string>;
+  /** Depth (0: the schema itself, 1: its fields) from which a structure is listed by its type alone. */
+  depth: number;
+  /** Descriptions left out: those of shared kit schemas, which the field's name already says. */
+  obvious: ReadonlySet<string>;
+}
+
 /**
  * The input schema as the model reads it: validation-only keywords dropped (the server still enforces them and
  * names the field when one fails), and the shortest equivalent spelling.
  */
 export function modelInputSchema(schema: JsonObject): JsonObject {
-  const strip = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(strip);
-    if (!v || typeof v !== "object") return v;
-    const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (k === "properties" && x && typeof x === "object") {
-        // field names are the tool's vocabulary, never keywords to drop
-        out[k] = Object.fromEntries(Object.entries(x).map(([name, field]) => [name, strip(field)]));
-        continue;
-      }
-      if (CHECKED_IN_CODE.has(k)) continue;
-      out[k] = strip(x);
+  return compact(schema, 0, { drop: CHECKED_IN_CODE, depth: Number.POSITIVE_INFINITY, obvious: new Set() });
+}
+
+/** Also unlisted for outputs: the server checks every result against its full zod schema before it leaves. */
+const UNLISTED_IN_OUTPUT = new Set([...CHECKED_IN_CODE, "required", "propertyNames"]);
+
+/**
+ * The output schema as listed (ADR 0058): each result field with its type, nullability, values and a description
+ * where its name does not say it; a field's own records and rows listed by type alone (to `depth`: the docs list
+ * them in full). Every real result still
+ * validates, since the listing only ever loosens the schema the server checks each result against.
+ */
+export function listedOutputSchema(schema: JsonObject, obvious: ReadonlySet<string>, depth = 1): JsonObject {
+  return compact(schema, 0, { drop: UNLISTED_IN_OUTPUT, depth, obvious });
+}
+
+function compact(node: JsonObject, depth: number, o: Compaction): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(node)) {
+    if (k === "properties" && isObject(x)) {
+      // field names are the tool's vocabulary, never keywords to drop
+      out[k] = Object.fromEntries(Object.entries(x).map(([name, f]) => [name, sub(f, depth + 1, o)]));
+      continue;
     }
-    // an enum names its values; the type says nothing more
-    if (Array.isArray(out.enum) && typeof out.type === "string") delete out.type;
-    // anyOf of bare types (string or null) reads the same as a list of types
-    if (Array.isArray(out.anyOf) && out.anyOf.every(isBareType)) {
-      out.type = out.anyOf.map((t) => t.type);
-      delete out.anyOf;
-    }
-    return out;
-  };
-  return strip(schema) as JsonObject;
+    if (o.drop.has(k) || (k === "description" && o.obvious.has(x as string))) continue;
+    if (k === "enum" || k === "const") out[k] = x;
+    // a union's branches describe the value itself; any other keyword's schema (items, propertyNames) what it holds
+    else if (Array.isArray(x)) out[k] = x.map((b) => sub(b, depth, o));
+    else out[k] = sub(x, depth + 1, o);
+  }
+  shortenAnyOf(out);
+  // an enum or a constant names its values; the type says nothing more
+  if ((Array.isArray(out.enum) || "const" in out) && typeof out.type === "string") delete out.type;
+  return depth >= o.depth && isStructure(out) ? byTypeAlone(out) : out;
+}
+
+const isObject = (x: unknown): x is JsonObject => !!x && typeof x === "object" && !Array.isArray(x);
+const sub = (x: unknown, depth: number, o: Compaction): unknown => (isObject(x) ? compact(x, depth, o) : x);
+const STRUCTURE = ["properties", "items", "additionalProperties", "anyOf", "oneOf", "allOf", "$ref"];
+const isStructure = (x: JsonObject): boolean => STRUCTURE.some((k) => k in x);
+
+/** Keywords that constrain only values of the schema's own type (or only annotate), so null passes them. */
+const ONLY_FOR_ITS_TYPE = new Set([
+  ...["type", "enum", "description", "title", "format", "properties", "items", "additionalProperties"],
+  ...["required", "propertyNames", "minLength", "maxLength", "pattern", "minimum", "maximum", "minItems"],
+  ...["maxItems", "exclusiveMinimum", "exclusiveMaximum", "uniqueItems"],
+]);
+
+/** Nested unions flattened, and "x or null" spelled as one schema whose type list includes null. */
+function shortenAnyOf(out: JsonObject): void {
+  if (!Array.isArray(out.anyOf)) return;
+  const branches = (out.anyOf as JsonObject[]).flatMap((b) =>
+    Object.keys(b).length === 1 && Array.isArray(b.anyOf) ? (b.anyOf as JsonObject[]) : [b],
+  );
+  out.anyOf = branches;
+  // anyOf of bare types (string or null) reads the same as a list of types
+  if (branches.every(isBareType)) {
+    out.type = branches.map((t) => t.type);
+    delete out.anyOf;
+    return;
+  }
+  const isNull = (b: JsonObject) => isBareType(b) && b.type === "null";
+  const other = branches.length === 2 && branches.some(isNull) ? branches.find((b) => !isNull(b)) : undefined;
+  if (!other || Object.keys(other).some((k) => !ONLY_FOR_ITS_TYPE.has(k) || k in out)) return;
+  // an object or list that may be null: its own keywords apply only to non-null values
+  const withNull = (t: unknown) => (typeof t === "string" ? { type: [t, "null"] } : {});
+  if (Array.isArray(other.enum))
+    Object.assign(out, other, { enum: [...other.enum, null] }, withNull(other.type));
+  else if (typeof other.type === "string") Object.assign(out, other, withNull(other.type));
+  else return;
+  delete out.anyOf;
+}
+
+/** A structure below the listed depth: its type(s) and description; anything it cannot name accepts all. */
+function byTypeAlone(x: JsonObject): JsonObject {
+  const types = typesOf(x);
+  const described = typeof x.description === "string" ? { description: x.description } : {};
+  if (!types) return described;
+  return { type: types.length === 1 ? types[0] : types, ...described };
+}
+
+function typesOf(x: JsonObject): string[] | undefined {
+  if (typeof x.type === "string") return [x.type];
+  if (Array.isArray(x.type)) return x.type as string[];
+  if (!Array.isArray(x.anyOf)) return undefined;
+  const all = (x.anyOf as JsonObject[]).map(typesOf);
+  return all.every((t) => t) ? [...new Set(all.flat() as string[])] : undefined;
 }

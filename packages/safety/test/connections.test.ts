@@ -84,7 +84,7 @@ describe("revops connections list", () => {
       expect.stringMatching(
         /^✗ hubspot-eu · HubSpot · sales \(SALES_CRM\) · pat-… · N ms — HUBSPOT_ACCESS_TOKEN is rejected/,
       ),
-      expect.stringMatching(/^✗ zendesk — ZENDESK_API_TOKEN is missing \(CS_SUPPORT=zendesk\)/),
+      expect.stringMatching(/^✗ zendesk — ZENDESK_API_TOKEN is required when CS_SUPPORT=zendesk/),
     ]);
   });
 
@@ -197,7 +197,7 @@ describe("revops connections add", () => {
       /needs a terminal.*\.env/,
     );
     await expect(revops(["connections", "add", "pipedrive"])).rejects.toThrow(
-      'Unknown vendor "pipedrive": use hubspot, salesforce, zendesk, intercom, mixpanel, apollo, google.',
+      'Unknown vendor "pipedrive": use hubspot, salesforce, zendesk, intercom, mixpanel, apollo, sendgrid, google.',
     );
   });
 });

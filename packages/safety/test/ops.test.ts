@@ -142,8 +142,8 @@ describe("integrations_health", () => {
       // settings missing: not called, so no latency; every missing variable in one line
       expect(by.mixpanel).toMatchObject({ vendor: "mixpanel", status: "misconfigured" });
       expect(by.mixpanel).not.toHaveProperty("latency_ms");
-      expect(JSON.stringify(by.mixpanel)).toContain("MIXPANEL_PROJECT_ID is missing");
-      expect(JSON.stringify(by.mixpanel)).toContain("MIXPANEL_SERVICE_ACCOUNT_SECRET is missing");
+      expect(JSON.stringify(by.mixpanel)).toContain("MIXPANEL_PROJECT_ID is required");
+      expect(JSON.stringify(by.mixpanel)).toContain("MIXPANEL_SERVICE_ACCOUNT_SECRET is required");
       expect(r.data.note).toBe(
         "1 of 4 connections working; fix the others as each line says (docs/integrations.md).",
       );
@@ -217,10 +217,10 @@ describe("integrationsReport", () => {
     expect(report.integrations).toHaveLength(4);
     expect(report.integrations.every((i) => i.latencyMs === undefined)).toBe(true);
     const hub = report.integrations.find((i) => i.connection === "hubspot");
-    expect(hub?.fix).toContain("HUBSPOT_ACCESS_TOKEN is missing");
+    expect(hub?.fix).toContain("HUBSPOT_ACCESS_TOKEN is required");
     const zd = report.integrations.find((i) => i.connection === "zendesk");
-    expect(zd?.fix).toContain("ZENDESK_SUBDOMAIN is missing");
-    expect(zd?.fix).toContain("ZENDESK_API_TOKEN is missing");
+    expect(zd?.fix).toContain("ZENDESK_SUBDOMAIN is required");
+    expect(zd?.fix).toContain("ZENDESK_API_TOKEN is required");
   });
 });
 

@@ -206,6 +206,7 @@ describe("revops setup: the vendor's OAuth consent", () => {
         ["(CS_USAGE)", "sandbox"],
         ["(CS_CONVERSATIONS)", "intercom"],
         ["(CS_CRM)", "sandbox"],
+        ["(CS_EMAIL)", "sandbox"],
         ["How does the suite sign in to Zendesk?", "oauth"],
         ["(ZENDESK_SUBDOMAIN)", "acme"],
         ["(ZENDESK_CLIENT_ID)", "zendesk-test-client"],

@@ -56,6 +56,7 @@ describe("revops setup (scripted answers)", () => {
       ["Customer success server · product usage (CS_USAGE)", "sandbox"],
       ["Customer success server · conversations (CS_CONVERSATIONS)", "sandbox"],
       ["Customer success server · CRM renewals (churn model) (CS_CRM)", "hubspot"],
+      ["Customer success server · customer email (CS_EMAIL)", "sandbox"],
       ["How does the suite sign in to HubSpot?", "private-app"],
       ["(HUBSPOT_ACCESS_TOKEN)", HUBSPOT_TOKEN],
     ]);
@@ -71,6 +72,7 @@ describe("revops setup (scripted answers)", () => {
       CS_USAGE: "sandbox",
       CS_CONVERSATIONS: "sandbox",
       CS_CRM: "hubspot",
+      CS_EMAIL: "sandbox",
     });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(lines).toContain(`[info] Settings file: ${file} (new)`);

@@ -42,7 +42,7 @@ export { sandboxTouchPaths } from "./ports/attribution-paths.js";
 export { CampaignWriteError, SANDBOX_ASSETS_NOTE } from "./ports/campaign-record.js";
 export { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "./ports/churn-history.js";
 export { SqlContentCalendar } from "./ports/content-calendar.js";
-export { type CrmPort, type DealRecord, SANDBOX_QUOTAS_NOTE, SandboxCrm } from "./ports/crm.js";
+export { type DealRecord, SANDBOX_QUOTAS_NOTE, SandboxCrm } from "./ports/crm.js";
 export { ACCOUNT_CANDIDATES, bareDomain, nameGrams, normalName } from "./ports/crm-accounts.js";
 export { sandboxContactByEmail, sandboxUpsertContact, titleSeniority } from "./ports/crm-contact-write.js";
 export { CONTACT_CANDIDATES, sandboxContactCandidates } from "./ports/crm-contacts.js";
@@ -58,7 +58,6 @@ export { BULK_FIELDS, RECORD_TYPES, RECYCLE_BIN } from "./ports/crm-records.js";
 export { daysBetween, median } from "./ports/crm-risk.js";
 export { CustomerWriteError, LIFECYCLES, SandboxCustomerBook, SandboxHealthModel } from "./ports/cs-book.js";
 export { snippetOf } from "./ports/cs-kb.js";
-export { type MessageLogged, messageIdOf, SandboxMessages, SURVEY_SCALES } from "./ports/cs-messages.js";
 export { emailContentHash, emailSendId, SandboxEmail, simulateDelivery } from "./ports/email.js";
 export { AMOUNT_BANDS, amountBand } from "./ports/forecast-history.js";
 export { FUNNEL_STAGES, SANDBOX_FUNNEL_NOTE, sandboxLeadFunnel } from "./ports/funnel-leads.js";
@@ -82,14 +81,13 @@ export { SANDBOX_HANDOFF_NOTE } from "./ports/lead-handoff.js";
 export {
   type LeadSource,
   type LeadSourceStats,
-  type MarketingPort,
   SandboxMarketing,
 } from "./ports/marketing.js";
 export { REGION_ZONES, SandboxMeetings, sandboxLogMeeting, sandboxPeople } from "./ports/meetings.js";
 export { OnboardingWriteError, SandboxOnboarding } from "./ports/onboarding.js";
 export { SANDBOX_SEGMENT_NOTE } from "./ports/segments.js";
 export { num as sqlNumber } from "./ports/sql.js";
-export { SandboxSupport, type SupportPort, TicketWriteError } from "./ports/support.js";
+export { SandboxSupport, TicketWriteError } from "./ports/support.js";
 export { SandboxTasks, TaskWriteError as SandboxTaskError, TOUCHPOINT_CHANNELS } from "./ports/tasks.js";
 export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
 export {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { ToolDefinition } from "@revops/kit";
 import { expect, it } from "vitest";
 import { connectStdio, tempDataDir } from "./mcp-client";
 import { renderToolDocs } from "./tool-docs";
@@ -8,7 +9,7 @@ export function describeToolDocs(o: {
   bin: string;
   title: string;
   file: string;
-  tools: { publicName: string; def: { example?: unknown } }[];
+  tools: { publicName: string; def: ToolDefinition }[];
 }) {
   it(`docs/tools for ${o.title} are current`, async () => {
     const c = await connectStdio(o.bin, ["--toolsets", "all"], { REVOPS_DATA_DIR: tempDataDir("docs") });

@@ -1,5 +1,6 @@
 export { createApiKey } from "./api-key";
 export { describeToolDocs } from "./docs-check";
+export { itJudgesSettingsLikeTheDoctor, type SettingsCase } from "./doctor-agreement";
 export * from "./fakes/index";
 export { connectInProcess } from "./in-process";
 export {

@@ -1,9 +1,10 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { documentedOutputSchema, type ToolDefinition } from "@revops/kit";
 import { listedAppOnly } from "./tools-of";
 
 interface ExampleTool {
   publicName: string;
-  def: { example?: unknown };
+  def: ToolDefinition;
 }
 
 /** Tools with an MCP Apps view say so (hosts that render views show the chart beside the result). */
@@ -37,7 +38,8 @@ export async function renderToolDocs(client: Client, title: string, tools: Examp
   }
   // an app-only tool (the confirmation card's) has no example of its own: only a card calls it
   for (const t of listed.filter((t) => !listedAppOnly(t))) {
-    const given = tools.find((x) => x.publicName === t.name)?.def.example ?? {};
+    const def = tools.find((x) => x.publicName === t.name)?.def;
+    const given = def?.example ?? {};
     // A guarded tool's example is its dry run: the exact plan a human would confirm, the same on every run.
     const guarded = Boolean((t._meta as Record<string, unknown> | undefined)?.["revops/guard"]);
     const example = guarded ? { ...(given as object), dry_run: true } : given;
@@ -57,7 +59,8 @@ export async function renderToolDocs(client: Client, title: string, tools: Examp
       json(t.inputSchema),
       "",
       "### Output schema",
-      json(t.outputSchema),
+      // the listing names a result's fields; the reference spells out their records and rows too (ADR 0058)
+      json(def && t.outputSchema ? documentedOutputSchema(def) : t.outputSchema),
       "",
       "### Example",
       json({ name: t.name, arguments: example }),

@@ -1,15 +1,11 @@
-import {
-  type ConsentedConnection,
-  type ConsentVendor,
-  consentedSettings,
-} from "@revops/connectors/oauth-consent";
-import { ConfigError, envBool, loadConfig } from "@revops/kit";
+import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
+import { checkVendor, credentialFormatsOf, valueOrThrow } from "@revops/connectors/vendor-credentials";
+import { ConfigError, loadConfig } from "@revops/kit";
 import { z } from "zod";
 import { type CsCrmConfig, crmConfig, crmIntegrationEnv } from "./crm-config";
 import type { GroupSettings } from "./mixpanel/groups";
 
 const FIX = "Fix it in the environment or .env (see docs/integrations.md).";
-const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/i;
 
 /** Every variable the customer-success integrations read: the one place they are read and validated. */
 export const csIntegrationEnv = z
@@ -17,10 +13,12 @@ export const csIntegrationEnv = z
     CS_SUPPORT: z.enum(["sandbox", "zendesk"]).default("sandbox"),
     CS_USAGE: z.enum(["sandbox", "mixpanel"]).default("sandbox"),
     CS_CONVERSATIONS: z.enum(["sandbox", "intercom"]).default("sandbox"),
-    MIXPANEL_PROJECT_ID: z.string().regex(/^\d+$/, "must be the numeric project id").optional(),
-    MIXPANEL_SERVICE_ACCOUNT_USERNAME: z.string().trim().min(1).optional(),
-    MIXPANEL_SERVICE_ACCOUNT_SECRET: z.string().min(1).optional(),
-    MIXPANEL_REGION: z.enum(["us", "eu", "in"]).default("us"),
+    ...credentialFormatsOf(
+      "MIXPANEL_PROJECT_ID",
+      "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
+      "MIXPANEL_SERVICE_ACCOUNT_SECRET",
+      "MIXPANEL_REGION",
+    ),
     MIXPANEL_ACCOUNT_PROPERTY: z
       .string()
       .regex(/^[^"\\]{1,255}$/, "must be an event property name without quotes or backslashes")
@@ -45,12 +43,14 @@ export const csIntegrationEnv = z
         "must be up to 8 group property names, comma-separated, without quotes or backslashes",
       )
       .default("plan,seats,$last_seen"),
-    INTERCOM_ACCESS_TOKEN: z.string().min(1).optional(),
-    /** Set by `revops setup` after Intercom's consent: the vault entry of the token, and the OAuth app. */
-    INTERCOM_OAUTH_CONNECTION: z.string().min(1).optional(),
-    INTERCOM_CLIENT_ID: z.string().min(1).optional(),
-    INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),
-    INTERCOM_REGION: z.enum(["us", "eu", "au"]).default("us"),
+    /** An app's token, or the vault entry `revops setup` stored after Intercom's consent, and the OAuth app. */
+    ...credentialFormatsOf(
+      "INTERCOM_ACCESS_TOKEN",
+      "INTERCOM_OAUTH_CONNECTION",
+      "INTERCOM_CLIENT_ID",
+      "INTERCOM_CLIENT_SECRET",
+      "INTERCOM_REGION",
+    ),
     INTERCOM_ADMIN_ID: z
       .string()
       .regex(/^\d+$/, "must be the numeric id of the admin messages are sent as")
@@ -66,37 +66,24 @@ export const csIntegrationEnv = z
     CS_SURVEY_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** Read here only for the survey page's public address (validated by the safety settings). */
     PUBLIC_URL: z.string().optional(),
-    SENDGRID_API_KEY: z.string().min(1).optional(),
-    SENDGRID_FROM_EMAIL: z.email().optional(),
-    ZENDESK_SUBDOMAIN: z.string().trim().min(1).optional(),
-    ZENDESK_EMAIL: z.email().optional(),
-    ZENDESK_API_TOKEN: z.string().min(1).optional(),
-    /** Set by `revops setup` after Zendesk's consent: the vault entry of the tokens, and the OAuth client. */
-    ZENDESK_OAUTH_CONNECTION: z.string().min(1).optional(),
-    ZENDESK_CLIENT_ID: z.string().min(1).optional(),
-    ZENDESK_CLIENT_SECRET: z.string().min(1).optional(),
+    ...credentialFormatsOf("SENDGRID_API_KEY", "SENDGRID_FROM_EMAIL"),
+    /** An agent's email and API token, or the vault entry `revops setup` stored after Zendesk's consent. */
+    ...credentialFormatsOf(
+      "ZENDESK_SUBDOMAIN",
+      "ZENDESK_EMAIL",
+      "ZENDESK_API_TOKEN",
+      "ZENDESK_OAUTH_CONNECTION",
+      "ZENDESK_CLIENT_ID",
+      "ZENDESK_CLIENT_SECRET",
+    ),
     CS_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
-    REVOPS_TEST_VENDOR_BASE_URL: z
-      .string()
-      .refine(
-        (v) => testBaseUrls(v) !== undefined,
-        "must be an http(s) URL or vendor=URL pairs separated by commas",
-      )
-      .optional(),
-    REVOPS_TEST_VENDOR_CA: z.string().includes("BEGIN CERTIFICATE").optional(),
-    REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
+    ...credentialFormatsOf(
+      "REVOPS_TEST_VENDOR_BASE_URL",
+      "REVOPS_TEST_VENDOR_CA",
+      "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
+    ),
   })
   .extend(crmIntegrationEnv.shape);
-
-const isHttpUrl = (v: string) => z.url({ protocol: /^https?$/ }).safeParse(v).success;
-
-/** One URL for every configured vendor, or `zendesk=…,mixpanel=…,intercom=…` for several fakes at once. */
-function testBaseUrls(value: string): Record<string, string> | undefined {
-  if (isHttpUrl(value)) return { "*": value };
-  const pairs = value.split(",").map((p) => p.trim().split(/=(.*)/s, 2) as [string, string?]);
-  if (!pairs.every(([k, v]) => /^[a-z]+$/.test(k) && v && isHttpUrl(v))) return undefined;
-  return Object.fromEntries(pairs);
-}
 
 export type CsSupportConfig =
   | { support: "sandbox" }
@@ -120,42 +107,20 @@ function problem(name: string, message: string): never {
 
 type CsEnv = z.output<typeof csIntegrationEnv>;
 
-/** Test-only fake for one vendor: its URL (and CA for the https fakes), refused without the explicit flag. */
-function testVendor(
-  e: CsEnv,
-  vendor: string,
-): { baseUrl?: string; testCa?: string; allowInsecureTestBaseUrl: boolean } {
-  if (!e.REVOPS_TEST_VENDOR_BASE_URL) return { allowInsecureTestBaseUrl: false };
-  if (!e.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
-    problem(
-      "REVOPS_TEST_VENDOR_BASE_URL",
-      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach the real vendor.",
-    );
-  }
-  const urls = testBaseUrls(e.REVOPS_TEST_VENDOR_BASE_URL) ?? {};
-  const baseUrl = urls[vendor] ?? urls["*"];
-  return {
-    ...(baseUrl ? { baseUrl } : {}),
-    ...(baseUrl && e.REVOPS_TEST_VENDOR_CA ? { testCa: e.REVOPS_TEST_VENDOR_CA } : {}),
-    allowInsecureTestBaseUrl: baseUrl !== undefined,
-  };
-}
-
-/** The consent's connection when its variable is set (the API token variables are then not needed). */
-function consented(
-  vendor: ConsentVendor,
+/** A vendor's credentials by its own rules (@revops/connectors/vendor-credentials), the ones `revops doctor` runs. */
+function credentials<V extends "zendesk" | "mixpanel" | "intercom" | "sendgrid">(
+  vendor: V,
+  selector: string,
   e: CsEnv,
   raw: Record<string, string | undefined>,
-  o: { testBaseUrl?: string; subdomain?: string },
-): ConsentedConnection | undefined {
-  const c = consentedSettings(vendor, e, raw, o);
-  if (c && "variable" in c) problem(c.variable, c.message);
-  return c;
-}
-
-function required<T>(value: T | undefined, name: string, why: string): T {
-  if (value === undefined) problem(name, why);
-  return value;
+) {
+  const { baseUrl, testCa, ...rest } = valueOrThrow(checkVendor(vendor, e, { selector, raw }), problem);
+  const test = {
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(testCa ? { testCa } : {}),
+    allowInsecureTestBaseUrl: baseUrl !== undefined,
+  };
+  return { ...rest, test };
 }
 
 /** Reads CS_SUPPORT and the Zendesk credentials; a bad value throws a ConfigError naming the variable and the fix. */
@@ -165,46 +130,15 @@ export function loadCsSupportConfig(env: Record<string, string | undefined> = pr
 
 function supportConfig(e: CsEnv, raw: Record<string, string | undefined>): CsSupportConfig {
   if (e.CS_SUPPORT === "sandbox") return { support: "sandbox" };
-  const test = testVendor(e, "zendesk");
-  const sub = e.ZENDESK_SUBDOMAIN;
-  if (!sub && !test.baseUrl) {
-    problem(
-      "ZENDESK_SUBDOMAIN",
-      "is required when CS_SUPPORT=zendesk: set the account's subdomain (acme for https://acme.zendesk.com).",
-    );
-  }
-  if (sub && !SUBDOMAIN.test(sub)) {
-    problem(
-      "ZENDESK_SUBDOMAIN",
-      `"${sub}" is not a subdomain: give only the first label (acme for https://acme.zendesk.com).`,
-    );
-  }
-  const vault = consented("zendesk", e, raw, {
-    ...(test.baseUrl ? { testBaseUrl: test.baseUrl } : {}),
-    ...(sub ? { subdomain: sub } : {}),
-  });
-  if (!e.ZENDESK_EMAIL && !vault) {
-    problem(
-      "ZENDESK_EMAIL",
-      "is required when CS_SUPPORT=zendesk: set the email of the agent whose API token is used.",
-    );
-  }
-  if (!e.ZENDESK_API_TOKEN && !vault) {
-    problem(
-      "ZENDESK_API_TOKEN",
-      "is required when CS_SUPPORT=zendesk: create one in Admin Center → Apps and integrations → Zendesk API.",
-    );
-  }
+  const { test, consented, ...zendesk } = credentials("zendesk", "CS_SUPPORT=zendesk", e, raw);
+  const { testCa: _, ...fake } = test;
   return {
     support: "zendesk",
     connectionId: "cs-zendesk",
-    ...(sub ? { subdomain: sub } : {}),
-    email: vault ? "" : (e.ZENDESK_EMAIL ?? ""),
-    apiToken: vault ? "" : (e.ZENDESK_API_TOKEN ?? ""),
-    ...(vault ? { consented: vault } : {}),
+    ...zendesk,
+    ...(consented ? { consented } : {}),
     staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
-    ...(test.baseUrl ? { baseUrl: test.baseUrl } : {}),
-    allowInsecureTestBaseUrl: test.allowInsecureTestBaseUrl,
+    ...fake,
   };
 }
 
@@ -240,29 +174,14 @@ function groupSettings(e: CsEnv): GroupSettings | undefined {
   };
 }
 
-function usageConfig(e: CsEnv): CsUsageConfig {
+function usageConfig(e: CsEnv, raw: Record<string, string | undefined>): CsUsageConfig {
   if (e.CS_USAGE === "sandbox") {
     // never ignored silently: group profiles are read through the Mixpanel connection
     if (e.MIXPANEL_DATA_GROUP_ID)
       problem("MIXPANEL_DATA_GROUP_ID", "is read only with CS_USAGE=mixpanel: set both, or unset it.");
     return { usage: "sandbox" };
   }
-  const why = (what: string) => `is required when CS_USAGE=mixpanel: ${what}`;
-  const projectId = required(
-    e.MIXPANEL_PROJECT_ID,
-    "MIXPANEL_PROJECT_ID",
-    why("the number in the project's URL or Project Settings → Overview."),
-  );
-  const username = required(
-    e.MIXPANEL_SERVICE_ACCOUNT_USERNAME,
-    "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
-    why("create a service account with access to the project (Organization Settings → Service Accounts)."),
-  );
-  const secret = required(
-    e.MIXPANEL_SERVICE_ACCOUNT_SECRET,
-    "MIXPANEL_SERVICE_ACCOUNT_SECRET",
-    why("the secret shown once when the service account was created."),
-  );
+  const { test, ...mixpanel } = credentials("mixpanel", "CS_USAGE=mixpanel", e, raw);
   const events = e.MIXPANEL_USAGE_EVENTS?.split(",")
     .map((n) => n.trim())
     .filter(Boolean);
@@ -272,15 +191,11 @@ function usageConfig(e: CsEnv): CsUsageConfig {
       "lists no event: give event names separated by commas, or unset it to count every event.",
     );
   }
-  const test = testVendor(e, "mixpanel");
   const groups = groupSettings(e);
   return {
     usage: "mixpanel",
     connectionId: "cs-mixpanel",
-    projectId,
-    username,
-    secret,
-    region: e.MIXPANEL_REGION,
+    ...mixpanel,
     accountProperty: e.MIXPANEL_ACCOUNT_PROPERTY,
     ...(events?.length ? { events } : {}),
     ...(groups ? { groups } : {}),
@@ -306,24 +221,15 @@ export type CsConversationsConfig =
 
 function conversationsConfig(e: CsEnv, raw: Record<string, string | undefined>): CsConversationsConfig {
   if (e.CS_CONVERSATIONS === "sandbox") return { conversations: "sandbox" };
-  const { baseUrl, allowInsecureTestBaseUrl } = testVendor(e, "intercom");
-  const vault = consented("intercom", e, raw, baseUrl ? { testBaseUrl: baseUrl } : {});
-  const accessToken = vault
-    ? ""
-    : required(
-        e.INTERCOM_ACCESS_TOKEN,
-        "INTERCOM_ACCESS_TOKEN",
-        "is required when CS_CONVERSATIONS=intercom: the access token of an Intercom app with read access to users, companies and conversations (Developer Hub → your app → Authentication), or run `revops connections add intercom` to sign in.",
-      );
+  const { test, consented, ...intercom } = credentials("intercom", "CS_CONVERSATIONS=intercom", e, raw);
+  const { testCa: _, ...fake } = test;
   return {
     conversations: "intercom",
     connectionId: "cs-intercom",
-    accessToken,
-    ...(vault ? { consented: vault } : {}),
-    region: e.INTERCOM_REGION,
+    ...intercom,
+    ...(consented ? { consented } : {}),
     staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
-    ...(baseUrl ? { baseUrl } : {}),
-    allowInsecureTestBaseUrl,
+    ...fake,
   };
 }
 
@@ -354,7 +260,7 @@ export interface CsMessagingConfig {
   surveyLinkDays: number;
 }
 
-function messagingConfig(e: CsEnv): CsMessagingConfig {
+function messagingConfig(e: CsEnv, raw: Record<string, string | undefined>): CsMessagingConfig {
   const base = {
     defaultChannel: e.CS_MESSAGE_CHANNEL,
     ...(e.INTERCOM_ADMIN_ID ? { intercomAdminId: e.INTERCOM_ADMIN_ID } : {}),
@@ -364,18 +270,8 @@ function messagingConfig(e: CsEnv): CsMessagingConfig {
     surveyLinkDays: e.CS_SURVEY_LINK_DAYS,
   };
   if (e.CS_EMAIL === "sandbox") return { ...base, email: { email: "sandbox" } };
-  const why = (what: string) => `is required when CS_EMAIL=sendgrid: ${what}`;
-  const apiKey = required(
-    e.SENDGRID_API_KEY,
-    "SENDGRID_API_KEY",
-    why("an API key with Mail Send and Suppressions read access (Settings → API Keys)."),
-  );
-  const fromEmail = required(
-    e.SENDGRID_FROM_EMAIL,
-    "SENDGRID_FROM_EMAIL",
-    why("a verified sender address (Settings → Sender Authentication)."),
-  );
-  const { baseUrl, allowInsecureTestBaseUrl } = testVendor(e, "sendgrid");
+  const { test, apiKey, fromEmail } = credentials("sendgrid", "CS_EMAIL=sendgrid", e, raw);
+  const { testCa: _, ...fake } = test;
   return {
     ...base,
     email: {
@@ -384,8 +280,7 @@ function messagingConfig(e: CsEnv): CsMessagingConfig {
       apiKey,
       fromEmail,
       staleMaxAgeMs: e.CS_STALE_MAX_AGE_MINUTES * 60_000,
-      ...(baseUrl ? { baseUrl } : {}),
-      allowInsecureTestBaseUrl,
+      ...fake,
     },
   };
 }
@@ -399,8 +294,6 @@ export interface CsIntegrationsConfig {
   crm: CsCrmConfig;
 }
 
-const NO_TEST = { allowInsecureTestBaseUrl: false };
-
 /** Every source of the customer-success ports; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadCsIntegrationsConfig(
   env: Record<string, string | undefined> = process.env,
@@ -408,9 +301,9 @@ export function loadCsIntegrationsConfig(
   const e = loadConfig(csIntegrationEnv, { env });
   return {
     support: supportConfig(e, env),
-    usage: usageConfig(e),
+    usage: usageConfig(e, env),
     conversations: conversationsConfig(e, env),
-    messaging: messagingConfig(e),
-    crm: crmConfig(e, env, e.CS_CRM === "sandbox" ? NO_TEST : testVendor(e, e.CS_CRM), problem),
+    messaging: messagingConfig(e, env),
+    crm: crmConfig(e, env, problem),
   };
 }

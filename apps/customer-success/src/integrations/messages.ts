@@ -1,6 +1,5 @@
 import { userError } from "@revops/kit";
 import type { SizeBand, SurveyAnswer } from "@revops/model";
-import type { SandboxMessages } from "@revops/sandbox";
 import type {
   AnswerPage,
   MessageChannel,
@@ -10,6 +9,7 @@ import type {
   TicketWriteOrigin,
 } from "../ports";
 import type { SurveyLinks } from "../survey/links";
+import type { SandboxMessages } from "./sandbox/messages";
 
 /** Delivers one confirmed send through a vendor, once per idempotency key; returns the vendor's id for it. */
 export interface Deliverer {

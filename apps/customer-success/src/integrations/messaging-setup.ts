@@ -1,10 +1,10 @@
 import type { Runtime } from "@revops/kit";
-import { messageIdOf, SandboxMessages } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 import type { AnswerPage, MessageChannel } from "../ports";
 import { SurveyLinks } from "../survey/links";
 import type { CsConversationsConfig, CsMessagingConfig } from "./config";
 import { CsMessaging, type MessagingSources } from "./messages";
+import { messageIdOf, SandboxMessages } from "./sandbox/messages";
 
 /** Links of sandbox surveys when no page is served: nothing is delivered, so no answer page is needed. */
 const SANDBOX_SURVEY_URL = "https://survey.example.com/answer";

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Node, PAGE_HEADERS, readForm, renderPage } from "@revops/console";
 import type { PageRoute, PagesContext } from "@revops/kit";
-import { SURVEY_SCALES } from "@revops/sandbox";
+import { SURVEY_SCALES } from "../integrations/sandbox/messages";
 import type { CsPorts } from "../ports";
 import type { SurveyClaims } from "./links";
 import { COMMENT_MAX, CSS_PATH, formPage, messagePage, SURVEY_BASE, SURVEY_CSS, thanksPage } from "./views";

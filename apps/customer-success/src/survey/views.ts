@@ -1,6 +1,6 @@
 import { html, type Node, STYLESHEET } from "@revops/console";
 import type { SurveyType } from "@revops/model";
-import { SURVEY_SCALES } from "@revops/sandbox";
+import { SURVEY_SCALES } from "../integrations/sandbox/messages";
 
 export const SURVEY_BASE = "/survey";
 export const CSS_PATH = `${SURVEY_BASE}/static/survey.css`;

@@ -1,5 +1,6 @@
-import { type ConsentedConnection, consentedSettings } from "@revops/connectors/oauth-consent";
-import { ConfigError, envBool, loadConfig } from "@revops/kit";
+import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
+import { checkVendor, credentialFormatsOf, valueOrThrow } from "@revops/connectors/vendor-credentials";
+import { ConfigError, loadConfig } from "@revops/kit";
 import { z } from "zod";
 
 const FIX = "Fix it in the environment or .env (see docs/integrations.md).";
@@ -24,30 +25,29 @@ export const HUBSPOT_MARKETING_SCOPES = [
 /** Every variable the marketing integrations read: the one place they are read and validated. */
 export const marketingIntegrationEnv = z.object({
   MARKETING_SOURCE: z.enum(["sandbox", "hubspot"]).default("sandbox"),
-  HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
-  /** Set by `revops setup` after the OAuth consent: the vault entry of the tokens, and the app's client. */
-  HUBSPOT_OAUTH_CONNECTION: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  /** A private-app token, or the vault entry `revops setup` stored after the OAuth consent, and the app's client. */
+  ...credentialFormatsOf(
+    "HUBSPOT_ACCESS_TOKEN",
+    "HUBSPOT_OAUTH_CONNECTION",
+    "HUBSPOT_CLIENT_ID",
+    "HUBSPOT_CLIENT_SECRET",
+  ),
   MARKETING_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   // email_campaign_send / email_stats through SendGrid Marketing Campaigns (else the sandbox's tables)
-  SENDGRID_API_KEY: z.string().min(1).optional(),
-  SENDGRID_FROM_EMAIL: z.email().optional(),
+  ...credentialFormatsOf("SENDGRID_API_KEY", "SENDGRID_FROM_EMAIL"),
   SENDGRID_SENDER_ID: z.coerce.number().int().positive().optional(),
   SENDGRID_UNSUBSCRIBE_GROUP_ID: z.coerce.number().int().positive().optional(),
-  REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
+  ...credentialFormatsOf("REVOPS_TEST_VENDOR_BASE_URL", "REVOPS_ALLOW_INSECURE_TEST_VENDOR"),
   // web_analytics through GA4 (else the sandbox's traffic); read in ./web-config
   MARKETING_WEB: z.enum(["sandbox", "google"]).default("sandbox"),
-  GA4_PROPERTY_ID: z
-    .string()
-    .regex(/^\d+$/, "must be the numeric GA4 property id (Admin → Property details), not a G- measurement id")
-    .optional(),
-  GOOGLE_ACCESS_TOKEN: z.string().min(1).optional(),
-  GOOGLE_OAUTH_CONNECTION: z.string().min(1).optional(),
-  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
-  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
-  REVOPS_TEST_GOOGLE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ...credentialFormatsOf(
+    "GA4_PROPERTY_ID",
+    "GOOGLE_ACCESS_TOKEN",
+    "GOOGLE_OAUTH_CONNECTION",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
+    "REVOPS_TEST_GOOGLE_BASE_URL",
+  ),
 });
 
 export type MarketingSourceConfig =
@@ -73,32 +73,22 @@ export function loadMarketingSourceConfig(
 ): MarketingSourceConfig {
   const e = loadConfig(marketingIntegrationEnv, { env });
   if (e.MARKETING_SOURCE === "sandbox") return { source: "sandbox" };
-  if (e.REVOPS_TEST_VENDOR_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
-    problem(
-      "REVOPS_TEST_VENDOR_BASE_URL",
-      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach the real vendor.",
-    );
-  }
-  const consented = consentedSettings(
-    "hubspot",
-    e,
-    env,
-    e.REVOPS_TEST_VENDOR_BASE_URL ? { testBaseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {},
+  // HubSpot's own rules (@revops/connectors/vendor-credentials), the ones `revops doctor` runs
+  const { accessToken, consented, baseUrl } = valueOrThrow(
+    checkVendor("hubspot", e, {
+      selector: "MARKETING_SOURCE=hubspot",
+      raw: env,
+      needs: HUBSPOT_MARKETING_SCOPES.join(", "),
+    }),
+    problem,
   );
-  if (consented && "variable" in consented) problem(consented.variable, consented.message);
-  if (!e.HUBSPOT_ACCESS_TOKEN && !consented) {
-    problem(
-      "HUBSPOT_ACCESS_TOKEN",
-      `is required when MARKETING_SOURCE=hubspot: set a private-app token with ${HUBSPOT_MARKETING_SCOPES.join(", ")}.`,
-    );
-  }
   return {
     source: "hubspot",
     connectionId: "marketing-hubspot",
-    accessToken: e.HUBSPOT_ACCESS_TOKEN ?? "",
+    accessToken,
     ...(consented ? { consented } : {}),
     staleMaxAgeMs: e.MARKETING_STALE_MAX_AGE_MINUTES * 60_000,
-    ...(e.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
   };
 }
@@ -120,26 +110,17 @@ export function loadEmailSourceConfig(
 ): EmailSourceConfig | undefined {
   const e = loadConfig(marketingIntegrationEnv, { env });
   if (!e.SENDGRID_API_KEY) return undefined;
-  if (e.REVOPS_TEST_VENDOR_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR)
-    problem(
-      "REVOPS_TEST_VENDOR_BASE_URL",
-      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true.",
-    );
-  if (!e.SENDGRID_FROM_EMAIL)
-    problem(
-      "SENDGRID_FROM_EMAIL",
-      "is required with SENDGRID_API_KEY: a verified sender address for test sends.",
-    );
+  const { apiKey, fromEmail, baseUrl } = valueOrThrow(checkVendor("sendgrid", e, { raw: env }), problem);
   return {
     connectionId: "marketing-sendgrid",
-    apiKey: e.SENDGRID_API_KEY,
-    fromEmail: e.SENDGRID_FROM_EMAIL,
+    apiKey,
+    fromEmail,
     ...(e.SENDGRID_SENDER_ID !== undefined && { senderId: e.SENDGRID_SENDER_ID }),
     ...(e.SENDGRID_UNSUBSCRIBE_GROUP_ID !== undefined && {
       unsubscribeGroupId: e.SENDGRID_UNSUBSCRIBE_GROUP_ID,
     }),
     staleMaxAgeMs: e.MARKETING_STALE_MAX_AGE_MINUTES * 60_000,
-    ...(e.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
   };
 }

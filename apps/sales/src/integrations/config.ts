@@ -1,10 +1,6 @@
-import {
-  type ConsentedConnection,
-  consentedSettings,
-  crmCredentialEnv,
-  salesforceCredentials,
-} from "@revops/connectors/oauth-consent";
-import { ConfigError, envBool, loadConfig } from "@revops/kit";
+import { type ConsentedConnection, crmCredentialEnv } from "@revops/connectors/oauth-consent";
+import { checkVendor, credentialFormatsOf, valueOrThrow } from "@revops/connectors/vendor-credentials";
+import { ConfigError, loadConfig } from "@revops/kit";
 import type { Stage } from "@revops/model";
 import { z } from "zod";
 import { HUBSPOT_STAGE_DEFAULTS, SALESFORCE_STAGE_DEFAULTS, SUITE_STAGES } from "./stages";
@@ -20,24 +16,27 @@ export const salesIntegrationEnv = z.object({
   SALES_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   /** Firmographics on account_get from an enrichment vendor; "none" (default) or "apollo". */
   SALES_ENRICHMENT: z.enum(["none", "apollo"]).default("none"),
-  APOLLO_API_KEY: z.string().min(1).optional(),
+  ...credentialFormatsOf("APOLLO_API_KEY"),
   /** Apollo credits one account_enrich call may spend unconfirmed (≥ 1: a prospects_find page spends at most 1). */
   APOLLO_CREDIT_CONFIRM_ABOVE: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Meetings and sales email: the sandbox's own calendar and mailbox, or Google Calendar and Gmail. */
   SALES_CALENDAR: z.enum(["sandbox", "google"]).default("sandbox"),
-  GOOGLE_ACCESS_TOKEN: z.string().min(1).optional(),
-  /** Set by `revops setup` after Google's consent: the vault entry of the tokens, and the OAuth client. */
-  GOOGLE_OAUTH_CONNECTION: z.string().min(1).optional(),
-  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
-  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Google's token, or the vault entry `revops setup` stored after Google's consent, and the OAuth client. */
+  ...credentialFormatsOf(
+    "GOOGLE_ACCESS_TOKEN",
+    "GOOGLE_OAUTH_CONNECTION",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
+  ),
   /** Sales emails one rep may send per UTC day (email_send). */
   SALES_EMAIL_DAILY_CAP: z.coerce.number().int().min(0).max(10_000).default(50),
-  REVOPS_TEST_GOOGLE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  REVOPS_TEST_VENDOR_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  REVOPS_TEST_ENRICHMENT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  REVOPS_ALLOW_INSECURE_TEST_VENDOR: envBool,
+  ...credentialFormatsOf(
+    "REVOPS_TEST_GOOGLE_BASE_URL",
+    "REVOPS_TEST_VENDOR_BASE_URL",
+    "REVOPS_TEST_ENRICHMENT_BASE_URL",
+    "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
+  ),
 });
-type Env = z.output<typeof salesIntegrationEnv>;
 
 interface VendorCommon {
   connectionId: string;
@@ -84,60 +83,40 @@ export function parseStageMap(raw: string | undefined): Record<string, Stage> {
   return out;
 }
 
-function common(env: Env, defaults: Readonly<Record<string, Stage>>, vendor: string): VendorCommon {
-  if (env.REVOPS_TEST_VENDOR_BASE_URL && !env.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
-    problem(
-      "REVOPS_TEST_VENDOR_BASE_URL",
-      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach the real vendor.",
-    );
-  }
-  return {
-    connectionId: `sales-${vendor}`,
-    stages: { ...defaults, ...parseStageMap(env.SALES_STAGE_MAP) },
-    staleMaxAgeMs: env.SALES_STALE_MAX_AGE_MINUTES * 60_000,
-    ...(env.REVOPS_TEST_VENDOR_BASE_URL ? { baseUrl: env.REVOPS_TEST_VENDOR_BASE_URL } : {}),
-    allowInsecureTestBaseUrl: env.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
-  };
-}
-
-/** The consent's connection, or the ConfigError naming what to fix. */
-function consented_(c: ReturnType<typeof consentedSettings>): ConsentedConnection | undefined {
-  if (c && "variable" in c) problem(c.variable, c.message);
-  return c;
-}
+/** What a HubSpot private-app token needs for the sales tools. */
+const HUBSPOT_SALES_SCOPES =
+  "crm.objects.deals.read, crm.objects.companies.read and crm.objects.contacts.read";
 
 /** Reads SALES_CRM and the chosen vendor's credentials; a bad value throws a ConfigError naming the variable and the fix. */
 export function loadSalesCrmConfig(env: Record<string, string | undefined> = process.env): SalesCrmConfig {
   const e = loadConfig(salesIntegrationEnv, { env });
   if (e.SALES_CRM === "sandbox") return { crm: "sandbox" };
-  const testBaseUrl = e.REVOPS_TEST_VENDOR_BASE_URL ? { testBaseUrl: e.REVOPS_TEST_VENDOR_BASE_URL } : {};
-  if (e.SALES_CRM === "hubspot") {
-    const consented = consented_(consentedSettings("hubspot", e, env, testBaseUrl));
-    if (consented)
-      return { crm: "hubspot", accessToken: "", consented, ...common(e, HUBSPOT_STAGE_DEFAULTS, "hubspot") };
-    if (!e.HUBSPOT_ACCESS_TOKEN) {
-      problem(
-        "HUBSPOT_ACCESS_TOKEN",
-        "is required when SALES_CRM=hubspot: set a private-app token with crm.objects.deals.read, crm.objects.companies.read and crm.objects.contacts.read.",
-      );
-    }
-    return {
-      crm: "hubspot",
-      accessToken: e.HUBSPOT_ACCESS_TOKEN,
-      ...common(e, HUBSPOT_STAGE_DEFAULTS, "hubspot"),
-    };
-  }
-  const consented = consented_(
-    consentedSettings("salesforce", e, env, { ...testBaseUrl, loginUrl: e.SALESFORCE_LOGIN_URL }),
+  const vendor = e.SALES_CRM;
+  // the vendor's own rules (@revops/connectors/vendor-credentials), the ones `revops doctor` runs
+  const {
+    baseUrl,
+    testCa: _,
+    ...credentials
+  } = valueOrThrow(
+    checkVendor(vendor, e, {
+      selector: `SALES_CRM=${vendor}`,
+      raw: env,
+      ...(vendor === "hubspot" ? { needs: HUBSPOT_SALES_SCOPES } : {}),
+    }),
+    problem,
   );
-  if (consented)
-    return { crm: "salesforce", consented, ...common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce") };
-  const vendor = common(e, SALESFORCE_STAGE_DEFAULTS, "salesforce");
-  const credentials = salesforceCredentials(e, env, problem, {
-    selector: "SALES_CRM=salesforce",
-    testBaseUrl: vendor.baseUrl,
-  });
-  return { crm: "salesforce", ...credentials, ...vendor };
+  const common: VendorCommon = {
+    connectionId: `sales-${vendor}`,
+    stages: {
+      ...(vendor === "hubspot" ? HUBSPOT_STAGE_DEFAULTS : SALESFORCE_STAGE_DEFAULTS),
+      ...parseStageMap(e.SALES_STAGE_MAP),
+    },
+    staleMaxAgeMs: e.SALES_STALE_MAX_AGE_MINUTES * 60_000,
+    ...(baseUrl ? { baseUrl } : {}),
+    allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
+  };
+  if (vendor === "hubspot") return { crm: "hubspot", ...(credentials as { accessToken: string }), ...common };
+  return { crm: "salesforce", ...credentials, ...common };
 }
 
 export type SalesEnrichmentConfig =
@@ -157,24 +136,16 @@ export function loadSalesEnrichmentConfig(
 ): SalesEnrichmentConfig {
   const e = loadConfig(salesIntegrationEnv, { env });
   if (e.SALES_ENRICHMENT === "none") return { enrichment: "none" };
-  if (!e.APOLLO_API_KEY?.trim()) {
-    problem(
-      "APOLLO_API_KEY",
-      "is required when SALES_ENRICHMENT=apollo: create an API key in Apollo (Settings → Integrations → API Keys) with access to organization enrichment, or unset SALES_ENRICHMENT.",
-    );
-  }
-  if (e.REVOPS_TEST_ENRICHMENT_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR) {
-    problem(
-      "REVOPS_TEST_ENRICHMENT_BASE_URL",
-      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach Apollo.",
-    );
-  }
+  const { apiKey, baseUrl } = valueOrThrow(
+    checkVendor("apollo", e, { selector: "SALES_ENRICHMENT=apollo", raw: env }),
+    problem,
+  );
   return {
     enrichment: "apollo",
-    apiKey: e.APOLLO_API_KEY.trim(),
+    apiKey,
     connectionId: "sales-apollo",
     staleMaxAgeMs: e.SALES_STALE_MAX_AGE_MINUTES * 60_000,
-    ...(e.REVOPS_TEST_ENRICHMENT_BASE_URL ? { baseUrl: e.REVOPS_TEST_ENRICHMENT_BASE_URL } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
   };
 }
@@ -204,28 +175,21 @@ export function loadSalesCalendarConfig(
   const e = loadConfig(salesIntegrationEnv, { env });
   const dailyCap = e.SALES_EMAIL_DAILY_CAP;
   if (e.SALES_CALENDAR === "sandbox") return { calendar: "sandbox", dailyCap };
-  const consented = consented_(
-    consentedSettings("google", e, env, {
-      ...(e.REVOPS_TEST_GOOGLE_BASE_URL ? { testBaseUrl: e.REVOPS_TEST_GOOGLE_BASE_URL } : {}),
+  const { accessToken, consented, baseUrl } = valueOrThrow(
+    checkVendor("google", e, {
+      selector: "SALES_CALENDAR=google",
+      raw: env,
+      needs: "the calendar.events, calendar.freebusy, gmail.readonly, gmail.send and gmail.compose scopes",
     }),
+    problem,
   );
-  if (!consented && !e.GOOGLE_ACCESS_TOKEN)
-    problem(
-      "GOOGLE_ACCESS_TOKEN",
-      "is required when SALES_CALENDAR=google: run `revops connections add google` to sign in with Google (tokens renew themselves), or set an OAuth token with the calendar.events, calendar.freebusy, gmail.readonly, gmail.send and gmail.compose scopes.",
-    );
-  if (e.REVOPS_TEST_GOOGLE_BASE_URL && !e.REVOPS_ALLOW_INSECURE_TEST_VENDOR)
-    problem(
-      "REVOPS_TEST_GOOGLE_BASE_URL",
-      "is for the test fakes only and is refused unless REVOPS_ALLOW_INSECURE_TEST_VENDOR=true; unset it to reach Google.",
-    );
   return {
     calendar: "google",
     dailyCap,
-    accessToken: consented ? "" : (e.GOOGLE_ACCESS_TOKEN as string),
+    accessToken,
     ...(consented ? { consented } : {}),
     connectionId: "sales-google",
-    ...(e.REVOPS_TEST_GOOGLE_BASE_URL ? { baseUrl: e.REVOPS_TEST_GOOGLE_BASE_URL } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
     allowInsecureTestBaseUrl: e.REVOPS_ALLOW_INSECURE_TEST_VENDOR,
   };
 }

@@ -23,6 +23,7 @@ export {
   scrubSecrets,
   selectorsFor,
   TEST_VARIABLES,
+  VAULT_KEY_VARIABLES,
   type VaultedOAuth,
   VENDOR_LABELS,
   VENDOR_SETTINGS,

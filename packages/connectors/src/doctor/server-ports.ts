@@ -147,6 +147,7 @@ export const CS_INTEGRATIONS = {
     selector("CS_USAGE", "product usage", { mixpanel: "cs-mixpanel" }),
     selector("CS_CONVERSATIONS", "conversations", { intercom: "cs-intercom" }),
     selector("CS_CRM", "CRM renewals (churn model)", { hubspot: "cs-hubspot", salesforce: "cs-salesforce" }),
+    selector("CS_EMAIL", "customer email", { sendgrid: "cs-sendgrid" }),
   ],
   ports: {
     // tickets (Zendesk), usage (Mixpanel), conversations (Intercom) and renewals (the CRM, ADR 0048) answer as one port

@@ -283,8 +283,25 @@ export const VENDOR_SETTINGS: Record<DoctorVendor, readonly SignInMethod[]> = {
       ],
     },
   ],
-  // no server reads SendGrid from the environment yet: nothing to ask
-  sendgrid: [],
+  sendgrid: [
+    {
+      id: "api-key",
+      label: "API key (marketing email, and customer-success email with CS_EMAIL=sendgrid)",
+      variables: [
+        {
+          name: "SENDGRID_API_KEY",
+          label: "API key",
+          hint: "Settings → API Keys; Mail Send, Marketing and Suppressions read access",
+          secret: true,
+        },
+        {
+          name: "SENDGRID_FROM_EMAIL",
+          label: "Verified sender address",
+          hint: "Settings → Sender Authentication",
+        },
+      ],
+    },
+  ],
   google: [
     {
       id: "oauth",
@@ -344,6 +361,9 @@ export function vendorVariables(vendor: DoctorVendor): string[] {
 
 /** The vault's master key is shared by every vendor: never a vendor's own variable to remove. */
 export const SHARED_VARIABLES = new Set(["REVOPS_MASTER_KEY"]);
+
+/** Read beside DOCTOR_VARIABLES, never per named connection: the servers refuse vaulted tokens without the key. */
+export const VAULT_KEY_VARIABLES = ["REVOPS_MASTER_KEY", "REVOPS_MASTER_KEY_FILE"] as const;
 
 /**
  * Every variable the doctor reads: every setting of the servers' ports (selectors included, so a named connection

@@ -1,18 +1,19 @@
 import { z } from "zod";
+import { credentialFormatsOf } from "../vendor-credentials/formats";
 
 /** Salesforce and HubSpot credentials as every server that reads a CRM takes them; each adds its own selector. */
-export const crmCredentialEnv = z.object({
-  SALESFORCE_INSTANCE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  SALESFORCE_ACCESS_TOKEN: z.string().min(1).optional(),
-  SALESFORCE_REFRESH_TOKEN: z.string().min(1).optional(),
-  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
-  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
-  /** Where refresh tokens are redeemed: login.salesforce.com, test.salesforce.com (sandboxes) or My Domain. */
-  SALESFORCE_LOGIN_URL: z.url({ protocol: /^https$/ }).default("https://login.salesforce.com"),
-  /** Set by `revops setup` after the OAuth consent: the vault entry of the tokens, and the app's client. */
-  SALESFORCE_OAUTH_CONNECTION: z.string().min(1).optional(),
-  HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
-  HUBSPOT_OAUTH_CONNECTION: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
-  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
-});
+export const crmCredentialEnv = z.object(
+  credentialFormatsOf(
+    "SALESFORCE_INSTANCE_URL",
+    "SALESFORCE_ACCESS_TOKEN",
+    "SALESFORCE_REFRESH_TOKEN",
+    "SALESFORCE_CLIENT_ID",
+    "SALESFORCE_CLIENT_SECRET",
+    "SALESFORCE_LOGIN_URL",
+    "SALESFORCE_OAUTH_CONNECTION",
+    "HUBSPOT_ACCESS_TOKEN",
+    "HUBSPOT_OAUTH_CONNECTION",
+    "HUBSPOT_CLIENT_ID",
+    "HUBSPOT_CLIENT_SECRET",
+  ),
+);

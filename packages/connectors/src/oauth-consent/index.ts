@@ -1,3 +1,8 @@
+export {
+  SALESFORCE_TOKEN_PATH,
+  type SalesforceCredentials,
+  type SalesforceRefreshSettings,
+} from "../vendor-credentials/vendors";
 export { crmCredentialEnv } from "./crm-env";
 export {
   authorizeUrl,
@@ -14,14 +19,6 @@ export {
   consentProvider,
   consentTokenUrl,
 } from "./providers";
-export {
-  SALESFORCE_TOKEN_PATH,
-  type SalesforceCredentials,
-  type SalesforceRefreshEnv,
-  type SalesforceRefreshSettings,
-  salesforceCredentials,
-  salesforceRefreshSettings,
-} from "./salesforce-refresh";
 export { type ConsentedConnection, type ConsentedSettings, consentedSettings } from "./settings";
 export {
   clientSecretId,

@@ -10,7 +10,8 @@ type Env = Record<string, string | undefined>;
  */
 export async function vendorConnectionSets(env: Env) {
   const doctor = await import("@revops/connectors/doctor");
-  const schema = z.object(Object.fromEntries(doctor.DOCTOR_VARIABLES.map((v) => [v, z.string().optional()])));
+  const read_ = [...doctor.DOCTOR_VARIABLES, ...doctor.VAULT_KEY_VARIABLES];
+  const schema = z.object(Object.fromEntries(read_.map((v) => [v, z.string().optional()])));
   const read = (e: Env) => loadConfig(schema, { env: e }) as Env;
   const defaults = doctor.configuredConnections(read(env));
   const named = namedEnvironments(envWithFile(env), doctor.DOCTOR_VARIABLES);

@@ -117,22 +117,6 @@ export interface StageReach {
   stages: Record<string, { reached: number; won: number }>;
 }
 
-export interface CrmPort {
-  listDeals(q: DealQuery): Promise<Page<DealRow>>;
-  dealsClosingBetween(from: string, to: string, owner?: string): Promise<DealRow[]>;
-  dealStageHistory(dealIds: string[]): Promise<StageChange[]>;
-  stageReach(from: string, to: string, owner?: string): Promise<StageReach>;
-  conversionHistory(from: string, to: string, owner?: string): Promise<ConversionCell[]>;
-  pipelineSnapshots(points: readonly SnapshotPoint[], owner?: string): Promise<SnapshotCell[]>;
-  getAccount(id: string): Promise<AccountDetail | undefined>;
-  searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
-  identityAccounts(): Promise<IdentityAccount[]>;
-  accountCandidates(q: AccountQuery): Promise<AccountCandidates>;
-  openDealRisks(q: RiskQuery): Promise<RiskInputs>;
-  listOwners(): Promise<Owner[]>;
-  quotaPeriods(from: string, to: string): Promise<CrmQuotas>;
-}
-
 /** What the sandbox CRM answers: its quotas are the configured ones (pipeline_settings), not CRM objects. */
 export const SANDBOX_QUOTAS_NOTE =
   "The sandbox CRM keeps no quota objects: its quotas are the configured ones (pipeline_settings).";
@@ -199,7 +183,7 @@ function ownerFilter(w: Where, owner?: string): Where {
 }
 
 /** Sales port over the sandbox tables. */
-export class SandboxCrm implements CrmPort {
+export class SandboxCrm {
   constructor(private readonly db: SqlDb) {}
 
   /** Deals, newest close date first (keyset cursor on close date + id). */

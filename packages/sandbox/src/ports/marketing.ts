@@ -58,50 +58,6 @@ export interface LeadSourceStats {
   wonRevenue: number;
 }
 
-export interface MarketingPort {
-  listCampaigns(q: CampaignQuery): Promise<Page<CampaignRow>>;
-  campaignStats(ids?: string[]): Promise<CampaignStats[]>;
-  leadsBySource(q: { from?: string; to?: string }): Promise<LeadSourceStats[]>;
-  /** Lead funnel by cohort month and source, with the stage dates the source records. */
-  leadFunnel(q: { from?: string; to?: string }): Promise<LeadFunnel>;
-  searchCampaigns(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
-  /** Every campaign and every converted deal's campaign touches up to its creation, for multi-touch attribution. */
-  touchPaths(): Promise<TouchPaths>;
-  /** Every campaign with its sourced leads, opportunities and pipeline created; oldest first. */
-  campaignOutcomes(): Promise<{ campaigns: CampaignOutcome[]; notes: string[] }>;
-  getList(id: string): Promise<ContactList | undefined>;
-  /** Contacts by id or email (case-insensitive); refs that match nothing are left out. */
-  findContacts(refs: string[]): Promise<ListContact[]>;
-  /** Which of the given contacts are members of the list now. */
-  listMembership(listId: string, contactIds: string[]): Promise<string[]>;
-  updateListMembers(
-    listId: string,
-    change: { add: string[]; remove: string[] },
-    origin: WriteOrigin,
-  ): Promise<ListMembersResult>;
-  /** MQLs no sales owner has yet, oldest MQL first (at most `limit`), how many in all and before `mqlBefore`. */
-  pendingMqls(q: { limit: number; mqlBefore: string }): Promise<PendingMqls>;
-  /** Sellers who take new leads, with their territory. */
-  salesOwners(): Promise<SalesOwner[]>;
-  /** Hand-offs made since `since` (ISO), oldest first. */
-  handoffHistory(since: string): Promise<HandoffRecord[]>;
-  /** Contacts matching the rules: counts, a sample and the subscribed members' ids (at most `cap`). */
-  segmentPreview(rules: SegmentRules, opts: { sample: number; cap: number }): Promise<SegmentPreview>;
-  /** The static list of this name, created once (a retry finds it). */
-  createStaticList(name: string, origin: WriteOrigin): Promise<{ list: ContactList; created: boolean }>;
-  /** Gives each lead still at MQL and unowned its owner, once even when retried. */
-  handOffLeads(assignments: LeadAssignment[], origin: WriteOrigin): Promise<HandoffResult>;
-  /** One campaign read fresh, with its owner, touches and assets; undefined when there is none. */
-  getCampaign(id: string): Promise<CampaignRecord | undefined>;
-  /** A user who may own campaigns. */
-  campaignOwner(id: string): Promise<{ id: string; name: string } | undefined>;
-  /** Creates (no id) or changes a campaign, once per idempotency key. */
-  saveCampaign(
-    change: { id?: string; fields: CampaignFields },
-    origin: WriteOrigin,
-  ): Promise<CampaignSaveResult>;
-}
-
 /** Thrown by list writes the list's kind does not allow (dynamic lists are maintained by their filters). */
 export class ListNotEditableError extends Error {
   constructor(readonly listId: string) {
@@ -163,7 +119,7 @@ LEFT JOIN (
 ) i ON i.campaign_id = c.id`;
 
 /** Marketing port over the sandbox tables. */
-export class SandboxMarketing implements MarketingPort {
+export class SandboxMarketing {
   constructor(private readonly db: SqlDb) {}
 
   /** Campaigns, latest start date first. */

@@ -85,28 +85,6 @@ export class TicketWriteError extends Error {
   }
 }
 
-export interface SupportPort {
-  getTicket(id: string): Promise<TicketDetail | undefined>;
-  updateTicket(id: string, changes: TicketChanges, origin: WriteOrigin): Promise<TicketUpdateResult>;
-  ticketRequester(accountId: string, email?: string): Promise<TicketRequester | undefined>;
-  createTicket(t: NewTicket, origin: WriteOrigin): Promise<TicketCreateResult>;
-  searchArticles(q: { query: string; limit: number }): Promise<{ rows: KbArticle[]; total: number }>;
-  articles(): Promise<KbArticle[]>;
-  accountSignals(q?: SignalsQuery): Promise<AccountSignals[]>;
-  listTickets(q: TicketQuery): Promise<Page<TicketRow>>;
-  npsResponses(q: { from?: string; to?: string; accountId?: string }): Promise<NpsResponseRow[]>;
-  npsStats(q: NpsQuery): Promise<NpsStats>;
-  searchAccounts(prefix: string, limit: number): Promise<{ id: string; name: string }[]>;
-  renewalHistory(): Promise<RenewalHistory>;
-  upcomingRenewals(q?: { until?: string }): Promise<RenewalTermFeatures[]>;
-  renewalDeals(accountIds?: string[]): Promise<RenewalDealRow[]>;
-  searchTickets(q: TicketSearch): Promise<Page<TicketSearchRow>>;
-  ticketThread(id: string): Promise<TicketThread | undefined>;
-  subscriptionTerms(q: { from: string; to: string }): Promise<TermHistory>;
-  featureUse(): Promise<FeatureUse[]>;
-  ticketFacts(q: { from: string; to: string }): Promise<TicketFacts>;
-}
-
 /**
  * Support load and NPS per account: correlated lookups on the (account, time) covering indexes for SQLite,
  * whose GROUP BY sorts in a temp B-tree; grouped hash aggregates for PostgreSQL. The same figures either way.
@@ -248,7 +226,7 @@ function toDetail(r: Record<string, unknown>): TicketDetail {
 }
 
 /** Customer-success port over the sandbox tables. Time windows are relative to the dataset's today. */
-export class SandboxSupport implements SupportPort {
+export class SandboxSupport {
   constructor(private readonly db: SqlDb) {}
 
   /** Health signals for current customer accounts (largest ARR first). */

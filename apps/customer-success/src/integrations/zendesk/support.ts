@@ -575,7 +575,9 @@ export class ZendeskSupport implements SupportPort {
     const t = new FreshnessTracker(VENDOR);
     const r = t.take(await this.zd.searchArticles(q.query));
     const rows = r.results.filter((a) => a.draft !== true).map(toArticle);
-    return t.mark({ rows: rows.slice(0, q.limit), total: Math.max(r.count, rows.length) });
+    // an agent's search counts drafts too: the ones read are not matches a customer can open
+    const drafts = r.results.length - rows.length;
+    return t.mark({ rows: rows.slice(0, q.limit), total: Math.max(r.count - drafts, rows.length) });
   }
 
   /** Every published article (at most MAX_ARTICLE_PAGES pages of 100). */

@@ -10,8 +10,8 @@ import type {
   SurveyType,
   WriteOrigin,
 } from "@revops/model";
+import { journalChanges, sandboxNow } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow } from "../changes.js";
 
 export interface MessageLogged {
   id: string;
