@@ -1,13 +1,15 @@
-import { tmpdir } from "node:os";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import type { TicketQuery, TicketRow, TicketSearch, TicketSearchRow } from "@revops/model";
-import { openSql, type SqlDb } from "@revops/store";
-import { type RunningFake, startZendeskFake, tempDataDir, type ZendeskState } from "@revops/testing";
+import {
+  pgSchema,
+  type RunningFake,
+  startZendeskFake,
+  tempDataDir,
+  type ZendeskState,
+} from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SupportPort } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
-
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** What a provider holds, as its seed (the sandbox: its tables) says, independent of the code under test. */
 interface Provider {
@@ -190,17 +192,8 @@ describeTicketReadContract("sandbox on SQLite", () => sandboxProvider({}));
 
 describeTicketReadContract("sandbox on PostgreSQL", async () => {
   // a schema of its own, so the shared test database is left alone
-  const schema = `ticket_read_${process.pid}_${Date.now()}`;
-  const admin: SqlDb = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sep = PG_URL.includes("?") ? "&" : "?";
-  return sandboxProvider(
-    { DATABASE_URL: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
-    async () => {
-      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.close();
-    },
-  );
+  const { url, drop } = await pgSchema("ticket_read");
+  return sandboxProvider({ DATABASE_URL: url }, drop);
 });
 
 const zdTicket = (

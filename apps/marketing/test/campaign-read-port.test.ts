@@ -1,14 +1,10 @@
-import { tmpdir } from "node:os";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import type { CampaignQuery } from "@revops/model";
-import { openSql, type SqlDb } from "@revops/store";
-import { startHubSpotFake, tempDataDir } from "@revops/testing";
+import { pgSchema, startHubSpotFake, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MarketingCampaignRow, MarketingPort } from "../src/ports";
 import { createMarketingServer } from "../src/server";
 import { hubspotPorts } from "./hubspot-ports";
-
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** What a provider holds, as its seed (the sandbox: its tables) says, independent of the code under test. */
 interface Provider {
@@ -120,17 +116,8 @@ describeCampaignReadContract("sandbox on SQLite", () => sandboxProvider({}));
 
 describeCampaignReadContract("sandbox on PostgreSQL", async () => {
   // a schema of its own, so the shared test database is left alone
-  const schema = `campaign_read_${process.pid}_${Date.now()}`;
-  const admin: SqlDb = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sep = PG_URL.includes("?") ? "&" : "?";
-  return sandboxProvider(
-    { DATABASE_URL: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
-    async () => {
-      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.close();
-    },
-  );
+  const { url, drop } = await pgSchema("campaign_read");
+  return sandboxProvider({ DATABASE_URL: url }, drop);
 });
 
 describeCampaignReadContract("HubSpot Marketing Campaigns v3 over the fake", async () => {

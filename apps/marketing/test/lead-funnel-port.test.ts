@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import { ensureSandboxLoaded, FUNNEL_STAGES, SANDBOX_DEFAULTS, SandboxMarketing } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
-import { type HubSpotState, type RunningFake, startHubSpotFake, tempDataDir } from "@revops/testing";
+import {
+  type HubSpotState,
+  pgSchema,
+  type RunningFake,
+  startHubSpotFake,
+  tempDataDir,
+} from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LeadFunnel, MarketingPort } from "../src/ports";
 import { createMarketingServer } from "../src/server";
@@ -116,25 +122,14 @@ describeLeadFunnelContract("sandbox on SQLite", async () => {
   };
 });
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 let pg: SqlDb;
 let dropPg = async () => {};
 describeLeadFunnelContract("sandbox on PostgreSQL", async () => {
   // a schema of its own, so the shared test database is left alone
-  const schema = `lead_funnel_${process.pid}_${Date.now()}`;
-  const admin = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sep = PG_URL.includes("?") ? "&" : "?";
-  pg = await openSql({
-    databaseUrl: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    dataDir: tmpdir(),
-  });
+  const schema = await pgSchema("lead_funnel");
+  pg = schema.db;
   await ensureSandboxLoaded(pg, { seed: SANDBOX_DEFAULTS.seed, scale: SANDBOX_DEFAULTS.scale });
-  dropPg = async () => {
-    await pg.close();
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  };
+  dropPg = schema.drop;
   return {
     port: new SandboxMarketing(pg) as unknown as MarketingPort,
     range: { from: "2026-01-01", to: "2026-06-30" },

@@ -6,6 +6,7 @@ import { ensureSandboxLoaded, SandboxMarketing } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import {
   type HubSpotState,
+  pgSchema,
   type RunningFake,
   seedHubSpotLists,
   startHubSpotFake,
@@ -163,22 +164,10 @@ describeListPortContract("sandbox on SQLite", async () => {
   });
 });
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 describeListPortContract("sandbox on PostgreSQL", async () => {
   // a schema of its own, so the shared test database is left alone
-  const schema = `list_port_${process.pid}_${Date.now()}`;
-  const admin = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sep = PG_URL.includes("?") ? "&" : "?";
-  const db = await openSql({
-    databaseUrl: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    dataDir: tmpdir(),
-  });
-  return sandboxFixture(db, async () => {
-    await db.close();
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  });
+  const { db, drop } = await pgSchema("list_port");
+  return sandboxFixture(db, drop);
 });
 
 describeListPortContract("HubSpot Lists v3 over the fake", async () => {

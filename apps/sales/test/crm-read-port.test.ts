@@ -1,9 +1,8 @@
-import { tmpdir } from "node:os";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import type { DealRow } from "@revops/model";
-import { openSql, type SqlDb } from "@revops/store";
 import {
   type HubSpotState,
+  pgSchema,
   type RunningFake,
   type SalesforceState,
   startHubSpotFake,
@@ -13,8 +12,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CrmPort } from "../src/ports";
 import { createSalesServer } from "../src/server";
-
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** What a provider holds, as its seed says (the sandbox: as its tables say), independent of the code under test. */
 interface Provider {
@@ -309,17 +306,8 @@ describeCrmReadContract("sandbox on SQLite", () => sandboxProvider({}));
 
 describeCrmReadContract("sandbox on PostgreSQL", async () => {
   // a schema of its own, so the shared test database is left alone
-  const schema = `crm_read_${process.pid}_${Date.now()}`;
-  const admin: SqlDb = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sep = PG_URL.includes("?") ? "&" : "?";
-  return sandboxProvider(
-    { DATABASE_URL: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
-    async () => {
-      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.close();
-    },
-  );
+  const { url, drop } = await pgSchema("crm_read");
+  return sandboxProvider({ DATABASE_URL: url }, drop);
 });
 
 /** The sales server's CRM port for a vendor fake, exactly as the server builds it from its environment. */
