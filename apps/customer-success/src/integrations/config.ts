@@ -1,5 +1,10 @@
 import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
-import { checkVendor, credentialFormatsOf, valueOrThrow } from "@revops/connectors/vendor-credentials";
+import {
+  checkVendor,
+  credentialFormatsOf,
+  valueOrThrow,
+  vendorFormats,
+} from "@revops/connectors/vendor-credentials";
 import { ConfigError, loadConfig } from "@revops/kit";
 import { z } from "zod";
 import { type CsCrmConfig, crmConfig, crmIntegrationEnv } from "./crm-config";
@@ -13,12 +18,7 @@ export const csIntegrationEnv = z
     CS_SUPPORT: z.enum(["sandbox", "zendesk"]).default("sandbox"),
     CS_USAGE: z.enum(["sandbox", "mixpanel"]).default("sandbox"),
     CS_CONVERSATIONS: z.enum(["sandbox", "intercom"]).default("sandbox"),
-    ...credentialFormatsOf(
-      "MIXPANEL_PROJECT_ID",
-      "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
-      "MIXPANEL_SERVICE_ACCOUNT_SECRET",
-      "MIXPANEL_REGION",
-    ),
+    ...vendorFormats("mixpanel"),
     MIXPANEL_ACCOUNT_PROPERTY: z
       .string()
       .regex(/^[^"\\]{1,255}$/, "must be an event property name without quotes or backslashes")
@@ -44,13 +44,7 @@ export const csIntegrationEnv = z
       )
       .default("plan,seats,$last_seen"),
     /** An app's token, or the vault entry `revops setup` stored after Intercom's consent, and the OAuth app. */
-    ...credentialFormatsOf(
-      "INTERCOM_ACCESS_TOKEN",
-      "INTERCOM_OAUTH_CONNECTION",
-      "INTERCOM_CLIENT_ID",
-      "INTERCOM_CLIENT_SECRET",
-      "INTERCOM_REGION",
-    ),
+    ...vendorFormats("intercom"),
     INTERCOM_ADMIN_ID: z
       .string()
       .regex(/^\d+$/, "must be the numeric id of the admin messages are sent as")
@@ -66,16 +60,9 @@ export const csIntegrationEnv = z
     CS_SURVEY_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** Read here only for the survey page's public address (validated by the safety settings). */
     PUBLIC_URL: z.string().optional(),
-    ...credentialFormatsOf("SENDGRID_API_KEY", "SENDGRID_FROM_EMAIL"),
+    ...vendorFormats("sendgrid"),
     /** An agent's email and API token, or the vault entry `revops setup` stored after Zendesk's consent. */
-    ...credentialFormatsOf(
-      "ZENDESK_SUBDOMAIN",
-      "ZENDESK_EMAIL",
-      "ZENDESK_API_TOKEN",
-      "ZENDESK_OAUTH_CONNECTION",
-      "ZENDESK_CLIENT_ID",
-      "ZENDESK_CLIENT_SECRET",
-    ),
+    ...vendorFormats("zendesk"),
     CS_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     ...credentialFormatsOf(
       "REVOPS_TEST_VENDOR_BASE_URL",

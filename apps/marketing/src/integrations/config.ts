@@ -1,5 +1,10 @@
 import type { ConsentedConnection } from "@revops/connectors/oauth-consent";
-import { checkVendor, credentialFormatsOf, valueOrThrow } from "@revops/connectors/vendor-credentials";
+import {
+  checkVendor,
+  credentialFormatsOf,
+  valueOrThrow,
+  vendorFormats,
+} from "@revops/connectors/vendor-credentials";
 import { ConfigError, loadConfig } from "@revops/kit";
 import { z } from "zod";
 
@@ -26,28 +31,17 @@ export const HUBSPOT_MARKETING_SCOPES = [
 export const marketingIntegrationEnv = z.object({
   MARKETING_SOURCE: z.enum(["sandbox", "hubspot"]).default("sandbox"),
   /** A private-app token, or the vault entry `revops setup` stored after the OAuth consent, and the app's client. */
-  ...credentialFormatsOf(
-    "HUBSPOT_ACCESS_TOKEN",
-    "HUBSPOT_OAUTH_CONNECTION",
-    "HUBSPOT_CLIENT_ID",
-    "HUBSPOT_CLIENT_SECRET",
-  ),
+  ...vendorFormats("hubspot"),
   MARKETING_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   // email_campaign_send / email_stats through SendGrid Marketing Campaigns (else the sandbox's tables)
-  ...credentialFormatsOf("SENDGRID_API_KEY", "SENDGRID_FROM_EMAIL"),
+  ...vendorFormats("sendgrid"),
   SENDGRID_SENDER_ID: z.coerce.number().int().positive().optional(),
   SENDGRID_UNSUBSCRIBE_GROUP_ID: z.coerce.number().int().positive().optional(),
   ...credentialFormatsOf("REVOPS_TEST_VENDOR_BASE_URL", "REVOPS_ALLOW_INSECURE_TEST_VENDOR"),
   // web_analytics through GA4 (else the sandbox's traffic); read in ./web-config
   MARKETING_WEB: z.enum(["sandbox", "google"]).default("sandbox"),
-  ...credentialFormatsOf(
-    "GA4_PROPERTY_ID",
-    "GOOGLE_ACCESS_TOKEN",
-    "GOOGLE_OAUTH_CONNECTION",
-    "GOOGLE_CLIENT_ID",
-    "GOOGLE_CLIENT_SECRET",
-    "REVOPS_TEST_GOOGLE_BASE_URL",
-  ),
+  ...credentialFormatsOf("GA4_PROPERTY_ID", "REVOPS_TEST_GOOGLE_BASE_URL"),
+  ...vendorFormats("google"),
 });
 
 export type MarketingSourceConfig =

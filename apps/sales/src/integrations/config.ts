@@ -1,5 +1,10 @@
 import { type ConsentedConnection, crmCredentialEnv } from "@revops/connectors/oauth-consent";
-import { checkVendor, credentialFormatsOf, valueOrThrow } from "@revops/connectors/vendor-credentials";
+import {
+  checkVendor,
+  credentialFormatsOf,
+  valueOrThrow,
+  vendorFormats,
+} from "@revops/connectors/vendor-credentials";
 import { ConfigError, loadConfig } from "@revops/kit";
 import type { Stage } from "@revops/model";
 import { z } from "zod";
@@ -16,18 +21,13 @@ export const salesIntegrationEnv = z.object({
   SALES_STALE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   /** Firmographics on account_get from an enrichment vendor; "none" (default) or "apollo". */
   SALES_ENRICHMENT: z.enum(["none", "apollo"]).default("none"),
-  ...credentialFormatsOf("APOLLO_API_KEY"),
+  ...vendorFormats("apollo"),
   /** Apollo credits one account_enrich call may spend unconfirmed (≥ 1: a prospects_find page spends at most 1). */
   APOLLO_CREDIT_CONFIRM_ABOVE: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Meetings and sales email: the sandbox's own calendar and mailbox, or Google Calendar and Gmail. */
   SALES_CALENDAR: z.enum(["sandbox", "google"]).default("sandbox"),
   /** Google's token, or the vault entry `revops setup` stored after Google's consent, and the OAuth client. */
-  ...credentialFormatsOf(
-    "GOOGLE_ACCESS_TOKEN",
-    "GOOGLE_OAUTH_CONNECTION",
-    "GOOGLE_CLIENT_ID",
-    "GOOGLE_CLIENT_SECRET",
-  ),
+  ...vendorFormats("google"),
   /** Sales emails one rep may send per UTC day (email_send). */
   SALES_EMAIL_DAILY_CAP: z.coerce.number().int().min(0).max(10_000).default(50),
   ...credentialFormatsOf(

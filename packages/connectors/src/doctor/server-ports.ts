@@ -5,6 +5,8 @@
  * and the ops tools iterate the same lists. Data only, so a server loads it without any vendor SDK.
  */
 
+import { VENDOR_VARIABLES } from "../vendor-credentials/variables";
+
 /** Vendors a server can be pointed at through the environment. */
 export type DoctorVendor =
   | "hubspot"
@@ -45,37 +47,14 @@ const selector = (
 ): Omit<Selector, "server"> => ({ variable, label, vendors, off });
 
 const TEST_VENDOR = ["REVOPS_TEST_VENDOR_BASE_URL", "REVOPS_ALLOW_INSECURE_TEST_VENDOR"] as const;
-const HUBSPOT = [
-  "HUBSPOT_ACCESS_TOKEN",
-  "HUBSPOT_OAUTH_CONNECTION",
-  "HUBSPOT_CLIENT_ID",
-  "HUBSPOT_CLIENT_SECRET",
-] as const;
-const SALESFORCE = [
-  "SALESFORCE_INSTANCE_URL",
-  "SALESFORCE_ACCESS_TOKEN",
-  "SALESFORCE_REFRESH_TOKEN",
-  "SALESFORCE_CLIENT_ID",
-  "SALESFORCE_CLIENT_SECRET",
-  "SALESFORCE_LOGIN_URL",
-  "SALESFORCE_OAUTH_CONNECTION",
-] as const;
+const HUBSPOT = VENDOR_VARIABLES.hubspot;
+const SALESFORCE = VENDOR_VARIABLES.salesforce;
 const GOOGLE = [
-  "GOOGLE_ACCESS_TOKEN",
-  "GOOGLE_OAUTH_CONNECTION",
-  "GOOGLE_CLIENT_ID",
-  "GOOGLE_CLIENT_SECRET",
+  ...VENDOR_VARIABLES.google,
   "REVOPS_TEST_GOOGLE_BASE_URL",
   "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
 ] as const;
-const INTERCOM = [
-  "CS_CONVERSATIONS",
-  "INTERCOM_ACCESS_TOKEN",
-  "INTERCOM_OAUTH_CONNECTION",
-  "INTERCOM_CLIENT_ID",
-  "INTERCOM_CLIENT_SECRET",
-  "INTERCOM_REGION",
-] as const;
+const INTERCOM = ["CS_CONVERSATIONS", ...VENDOR_VARIABLES.intercom] as const;
 const CS_TEST_VENDOR = [...TEST_VENDOR, "REVOPS_TEST_VENDOR_CA"] as const;
 
 const SALES_CRM = [
@@ -88,7 +67,7 @@ const SALES_CRM = [
 ] as const;
 const SALES_ENRICHMENT = [
   "SALES_ENRICHMENT",
-  "APOLLO_API_KEY",
+  ...VENDOR_VARIABLES.apollo,
   "APOLLO_CREDIT_CONFIRM_ABOVE",
   "REVOPS_TEST_ENRICHMENT_BASE_URL",
   "REVOPS_ALLOW_INSECURE_TEST_VENDOR",
@@ -131,8 +110,7 @@ export const MARKETING_INTEGRATIONS = {
     // lead history comes from the marketing source
     leadScoring: MARKETING_HUBSPOT,
     email: [
-      "SENDGRID_API_KEY",
-      "SENDGRID_FROM_EMAIL",
+      ...VENDOR_VARIABLES.sendgrid,
       "SENDGRID_SENDER_ID",
       "SENDGRID_UNSUBSCRIBE_GROUP_ID",
       ...TEST_VENDOR,
@@ -153,17 +131,9 @@ export const CS_INTEGRATIONS = {
     // tickets (Zendesk), usage (Mixpanel), conversations (Intercom) and renewals (the CRM, ADR 0048) answer as one port
     support: [
       "CS_SUPPORT",
-      "ZENDESK_SUBDOMAIN",
-      "ZENDESK_EMAIL",
-      "ZENDESK_API_TOKEN",
-      "ZENDESK_OAUTH_CONNECTION",
-      "ZENDESK_CLIENT_ID",
-      "ZENDESK_CLIENT_SECRET",
+      ...VENDOR_VARIABLES.zendesk,
       "CS_USAGE",
-      "MIXPANEL_PROJECT_ID",
-      "MIXPANEL_SERVICE_ACCOUNT_USERNAME",
-      "MIXPANEL_SERVICE_ACCOUNT_SECRET",
-      "MIXPANEL_REGION",
+      ...VENDOR_VARIABLES.mixpanel,
       "MIXPANEL_ACCOUNT_PROPERTY",
       "MIXPANEL_USAGE_EVENTS",
       "MIXPANEL_DATA_GROUP_ID",
@@ -180,8 +150,7 @@ export const CS_INTEGRATIONS = {
     messages: [
       "CS_EMAIL",
       "CS_MESSAGE_CHANNEL",
-      "SENDGRID_API_KEY",
-      "SENDGRID_FROM_EMAIL",
+      ...VENDOR_VARIABLES.sendgrid,
       "INTERCOM_ADMIN_ID",
       ...INTERCOM,
       ...CS_TEST_VENDOR,

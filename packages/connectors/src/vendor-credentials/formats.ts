@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { DoctorVendor } from "../doctor/server-ports";
+import { VENDOR_VARIABLES, type VendorVariables } from "./variables";
 
 /** Zendesk's subdomain: the first label of https://<subdomain>.zendesk.com. */
 const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/i;
@@ -102,4 +104,13 @@ export function credentialFormatsOf<K extends CredentialVariable>(
 ): Pick<typeof credentialFormats.shape, K> {
   const shape = credentialFormats.shape;
   return Object.fromEntries(names.map((n) => [n, shape[n]])) as Pick<typeof shape, K>;
+}
+
+/** The formats of every variable that signs in to these vendors (VENDOR_VARIABLES), to spread into a settings schema. */
+export function vendorFormats<V extends DoctorVendor>(
+  ...vendors: V[]
+): Pick<typeof credentialFormats.shape, VendorVariables[V][number]> {
+  return credentialFormatsOf(
+    ...vendors.flatMap((v) => VENDOR_VARIABLES[v] as readonly VendorVariables[V][number][]),
+  );
 }

@@ -29,7 +29,9 @@ export {
   credentialFormats,
   credentialFormatsOf,
   testBaseUrls,
+  vendorFormats,
 } from "./formats";
+export { VENDOR_VARIABLES } from "./variables";
 export {
   SALESFORCE_TOKEN_PATH,
   type SalesforceCredentials,
