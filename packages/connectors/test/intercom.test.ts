@@ -95,17 +95,17 @@ describe("Intercom connector over intercom-client 7, checked against the 2.14 Op
     expect(hits("/conversations")).toBe(2);
   });
 
-  it("ends every call within its deadline + 100 ms when Intercom hangs or trickles", async () => {
+  it("ends every call within its deadline + 250 ms (scheduling slack on a loaded machine) when Intercom hangs or trickles", async () => {
     const ic = await connector({ attemptTimeoutMs: 300, deadlineMs: 700 });
     fake.faults.always({ kind: "hang" });
     const hang = await timed(() => ic.listConversations());
     expect(hang.result.status).toBe("rejected");
-    expect(hang.ms).toBeLessThan(800);
+    expect(hang.ms).toBeLessThan(950);
     fake.faults.clear();
     fake.faults.always({ kind: "trickle", chunkDelayMs: 50 });
     const slow = await timed(() => ic.searchContacts("ada"));
     expect(slow.result.status).toBe("rejected");
-    expect(slow.ms).toBeLessThan(800);
+    expect(slow.ms).toBeLessThan(950);
   });
 
   it("opens the breaker, serves flagged stale reads meanwhile, and half-opens on time", async () => {
