@@ -29,6 +29,8 @@ export interface SearchPage<T> {
   count: number;
   /** True when Zendesk has a next page (`next_page`). */
   hasMore?: boolean;
+  /** The people the page's tickets name, when asked for with `withUsers` (side-loaded: no extra request). */
+  users?: ZendeskUser[];
 }
 
 /** Offset paging and order of a search (Zendesk serves at most 1,000 results: 10 pages of 100). */
@@ -37,6 +39,8 @@ export interface SearchOptions {
   perPage?: number;
   sortBy?: "created_at" | "updated_at";
   sortOrder?: "asc" | "desc";
+  /** Side-load the tickets' requesters, submitters and assignees (`include=tickets(users)`). */
+  withUsers?: boolean;
 }
 
 export type ZendeskComment = Record<string, unknown> & {
@@ -390,20 +394,28 @@ export async function createZendeskConnector(
     searchTickets: (query, opts = {}) => {
       const page = opts.page === undefined ? undefined : String(Math.max(1, Math.floor(opts.page)));
       const perPage = opts.perPage === undefined ? undefined : String(pageSize(opts.perPage));
-      const key = [query, page, perPage, opts.sortBy, opts.sortOrder].map((v) => v ?? "").join(":");
+      const include = opts.withUsers ? "tickets(users)" : undefined;
+      const key = [query, page, perPage, opts.sortBy, opts.sortOrder, include].map((v) => v ?? "").join(":");
       return runtime.read(`tickets.search:${key}`, async () => {
-        const body = await getRaw<{ results: ZendeskTicket[]; count: number; next_page?: string | null }>(
-          "tickets.search",
-          "search.json",
-          {
-            query: `type:ticket ${query}`,
-            page,
-            per_page: perPage,
-            sort_by: opts.sortBy,
-            sort_order: opts.sortOrder,
-          },
-        );
-        return { results: body.results, count: body.count, hasMore: Boolean(body.next_page) };
+        const body = await getRaw<{
+          results: ZendeskTicket[];
+          count: number;
+          next_page?: string | null;
+          users?: ZendeskUser[];
+        }>("tickets.search", "search.json", {
+          query: `type:ticket ${query}`,
+          page,
+          per_page: perPage,
+          sort_by: opts.sortBy,
+          sort_order: opts.sortOrder,
+          include,
+        });
+        return {
+          results: body.results,
+          count: body.count,
+          hasMore: Boolean(body.next_page),
+          ...(include ? { users: body.users ?? [] } : {}),
+        };
       });
     },
     listComments: (ticketId, { after, limit } = {}) => {

@@ -375,6 +375,7 @@ export class ZendeskSupport implements SupportPort {
   /**
    * Zendesk search (`type:ticket` with status, priority, tags, organization, requester and the text), newest
    * 1,000 at most, then the sandbox's filters and keyset cursors over them; "pending" also covers "hold".
+   * Requesters' names come side-loaded with each page (`include=tickets(users)`).
    */
   async searchTickets(q: TicketSearch): Promise<WithFreshness<Page<TicketSearchRow>>> {
     const t = new FreshnessTracker(VENDOR);
@@ -388,6 +389,8 @@ export class ZendeskSupport implements SupportPort {
     const text = q.text?.trim().replace(/"/g, "");
     if (text) terms.push(/\s/.test(text) ? `"${text}"` : text);
     const raw: ZendeskTicket[] = [];
+    // requesters come side-loaded with each page: no per-user lookups
+    const names = new Map<number, string>();
     let count = 0;
     for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
       const r = t.take(
@@ -396,9 +399,11 @@ export class ZendeskSupport implements SupportPort {
           perPage: PAGE,
           sortBy: "created_at",
           sortOrder: "desc",
+          withUsers: true,
         }),
       );
       raw.push(...r.results);
+      for (const u of r.users ?? []) if (u.name) names.set(Number(u.id), String(u.name));
       count = r.count;
       if (!r.hasMore) break;
     }
@@ -407,7 +412,11 @@ export class ZendeskSupport implements SupportPort {
         `Zendesk search serves the newest ${raw.length.toLocaleString("en-US")} of ${count.toLocaleString("en-US")} matches; narrow the search.`,
       );
     const rows = raw
-      .map((z) => ({ ...this.toRow(z), tags: Array.isArray(z.tags) ? z.tags.map(String) : [] }))
+      .map((z) => ({
+        ...this.toRow(z),
+        tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
+        requesterName: names.get(Number(z.requester_id)) ?? null,
+      }))
       .filter(
         (r) =>
           (!q.status || r.status === q.status) &&
@@ -419,7 +428,7 @@ export class ZendeskSupport implements SupportPort {
     await this.nameOrganizations(page, t);
     await this.rateTickets(page, t);
     return t.mark({
-      rows: page.map(({ channel: _c, ...r }) => ({ ...r, requesterName: null })),
+      rows: page.map(({ channel: _c, ...r }) => r),
       total: rows.length,
       nextCursor,
     });
