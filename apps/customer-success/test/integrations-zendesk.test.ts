@@ -165,6 +165,12 @@ describe("customer-success server on Zendesk", () => {
     expect(sent.filter((q) => q.path.startsWith("/api/v2/users"))).toEqual([]);
   });
 
+  it("reads a thread with the list's CSAT and, without Ticket Metrics, no first reply time", async () => {
+    // "Refund" (7) carries no rating: the list takes it from the satisfaction ratings, and so does its thread
+    const t = await direct.support.ticketThread("7");
+    expect(t).toMatchObject({ csat: "bad", firstResponseMinutes: null, requesterName: null });
+  });
+
   it("fake: side-loads only the page's requesters, submitters and assignees, and only when asked", async () => {
     const search = async (include?: string) => {
       const qs = new URLSearchParams({ query: "type:ticket organization:1", ...(include && { include }) });

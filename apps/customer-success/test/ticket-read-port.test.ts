@@ -13,14 +13,16 @@ const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5
 interface Provider {
   port: SupportPort;
   total: number;
-  /** A ticket with a conversation: its comment bodies oldest first. */
-  thread: { id: string; comments: string[] };
+  /** A ticket with a conversation: its comment bodies oldest first, and its first reply time. */
+  thread: { id: string; comments: string[]; firstResponseMinutes: number };
   /** Someone who asked for at least one ticket. */
   requester: { email: string; name: string };
   missingId: string;
   close(): Promise<void>;
 }
 
+/** The first reply time planted on the thread's ticket (minutes, calendar). */
+const FIRST_RESPONSE = 47;
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 const STATUSES = ["new", "open", "pending", "solved", "closed"];
 const PRIORITIES = ["low", "normal", "high", "urgent"];
@@ -122,6 +124,8 @@ function describeTicketReadContract(name: string, setup: () => Promise<Provider>
         status: row?.status,
         priority: row?.priority,
         channel: row?.channel,
+        csat: row?.csat,
+        firstResponseMinutes: p.thread.firstResponseMinutes,
       });
       expect(t?.comments.map((c) => c.body)).toEqual(p.thread.comments);
       const at = t?.comments.map((c) => c.createdAt) ?? [];
@@ -164,6 +168,7 @@ async function sandboxProvider(env: Record<string, string>, drop?: () => Promise
   const id = String(t?.id);
   const later = (h: number) => new Date(Date.parse(String(t?.created_at)) + h * 3_600_000).toISOString();
   await db.run("DELETE FROM sb_ticket_comments WHERE ticket_id = ?", [id]);
+  await db.run("UPDATE sb_tickets SET first_response_minutes = ? WHERE id = ?", [FIRST_RESPONSE, id]);
   for (const [n, body, pub] of [
     [1, "The export times out", 1],
     [2, "Internal: raised with engineering", 0],
@@ -175,7 +180,11 @@ async function sandboxProvider(env: Record<string, string>, drop?: () => Promise
   return {
     port,
     total,
-    thread: { id, comments: ["The export times out", "Internal: raised with engineering"] },
+    thread: {
+      id,
+      comments: ["The export times out", "Internal: raised with engineering"],
+      firstResponseMinutes: FIRST_RESPONSE,
+    },
     requester: { email: String(t?.email), name: String(t?.name) },
     missingId: "tkt_none",
     close: async () => {
@@ -238,6 +247,7 @@ describeTicketReadContract("Zendesk (node-zendesk) over its fake", async () => {
       zdTicket("SSO broken", 4, 2, "solved", "low", "2026-02-01", ["sso"]), // 9
       zdTicket("Seats question", 4, 2, "new", "normal", "2026-02-10", []), // 10
     ],
+    ticketMetrics: [{ ticket_id: 6, reply_time_in_minutes: { calendar: FIRST_RESPONSE, business: 30 } }],
   });
   fake.state.audits.push({
     id: 100,
@@ -265,7 +275,11 @@ describeTicketReadContract("Zendesk (node-zendesk) over its fake", async () => {
     return {
       port: (await createCustomerSuccessServer().ports(rt)).support,
       total: 5,
-      thread: { id: "6", comments: ["The export times out", "Internal: raised with engineering"] },
+      thread: {
+        id: "6",
+        comments: ["The export times out", "Internal: raised with engineering"],
+        firstResponseMinutes: FIRST_RESPONSE,
+      },
       requester: { email: "carl@initech.example.com", name: "Carl Customer" },
       missingId: "999",
       close: async () => {

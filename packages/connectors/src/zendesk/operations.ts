@@ -139,6 +139,8 @@ export interface ZendeskConnector {
   getTicket(id: number): Promise<MaybeStale<ZendeskTicket>>;
   /** Straight from Zendesk, never the stale cache: what a write's preview must show. */
   getTicketFresh(id: number): Promise<ZendeskTicket>;
+  /** A ticket's metric set (Show Ticket Metrics: first reply, resolution times); not_found when it has none. */
+  getTicketMetrics(ticketId: number): Promise<MaybeStale<ZendeskMetricSet>>;
   /** A user, fresh (a requester's email for a reply, an assignee's role). */
   getUserFresh(id: number): Promise<ZendeskUser>;
   /**
@@ -384,6 +386,15 @@ export async function createZendeskConnector(
     },
     getTicket: (id) => runtime.read(`ticket:${positiveId(id)}`, () => fetchTicket(id)),
     getTicketFresh: (id) => fetchTicket(positiveId(id)),
+    getTicketMetrics: (ticketId) =>
+      runtime.read(`ticket.metrics:${positiveId(ticketId)}`, async () => {
+        const body = await getRaw<{ ticket_metric: ZendeskMetricSet }>(
+          "tickets.metrics.get",
+          `tickets/${ticketId}/metrics.json`,
+          {},
+        );
+        return body.ticket_metric;
+      }),
     async getUserFresh(id) {
       const { value } = await runtime.attempt("users.get", async () =>
         throwIfReturnedError(await support.users.show(positiveId(id))),

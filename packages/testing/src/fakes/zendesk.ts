@@ -38,7 +38,7 @@ export interface ZendeskState {
   users: Map<number, Row>;
   organizations: Map<number, Row>;
   satisfactionRatings: Row[];
-  /** Ticket Metrics, one per ticket (`ticket_id`): side-loaded by the incremental export. */
+  /** Ticket Metrics, one per ticket (`ticket_id`): side-loaded by the incremental export, shown by GET /tickets/{id}/metrics. */
   ticketMetrics: Row[];
   /** Incremental exports' own limit (Zendesk: 10 per minute), counted per window. */
   exportLimit: { perWindow: number; windowMs: number };
@@ -407,11 +407,15 @@ function tickets(state: ZendeskState, req: FakeRequest, rest: string): Reply {
     // created: 201; a refusal or an injected fault keeps its own status
     return reply.status === 200 ? { ...reply, status: 201 } : reply;
   }
-  const m = rest.match(/^\/(\d+)(\/audits|\/comments)?$/);
+  const m = rest.match(/^\/(\d+)(\/audits|\/comments|\/metrics)?$/);
   const ticket = m ? state.tickets.get(Number(m[1])) : undefined;
   if (!m || !ticket) return notFound();
   const audits = state.audits.filter((a) => a.ticket_id === ticket.id);
   if (m[2] === "/audits" && req.method === "GET") return cursorPage(req, "audits", audits, req.path);
+  if (m[2] === "/metrics" && req.method === "GET") {
+    const metric = state.ticketMetrics.find((x) => Number(x.ticket_id) === ticket.id);
+    return metric ? json(200, { ticket_metric: metric }) : notFound();
+  }
   if (m[2] === "/comments" && req.method === "GET") {
     const comments = audits.flatMap((a) => a.events.map((e) => ({ ...e, created_at: a.created_at })));
     return cursorPage(req, "comments", comments, req.path);

@@ -107,6 +107,11 @@ function newestFirst(a: TicketRow, b: TicketRow): number {
   return Number(b.id) - Number(a.id);
 }
 
+/** A Ticket Metrics duration in calendar minutes (business hours depend on the account's schedule). */
+function calendarMinutes(v: { calendar?: number | null } | null | undefined): number | null {
+  return typeof v?.calendar === "number" ? v.calendar : null;
+}
+
 function inRange(createdAt: string, from?: string, to?: string): boolean {
   if (from && createdAt < from) return false;
   if (to && (to.length === 10 ? createdAt.slice(0, 10) > to : createdAt > to)) return false;
@@ -353,8 +358,6 @@ export class ZendeskSupport implements SupportPort {
   }
 
   private toFact(z: ZendeskTicket, m: ZendeskMetricSet | undefined): TicketFact {
-    const minutes = (v: { calendar?: number | null } | null | undefined) =>
-      typeof v?.calendar === "number" ? v.calendar : null;
     const status = suiteStatus(z.status);
     const solved = status === "solved" || status === "closed";
     const org = z.organization_id;
@@ -367,8 +370,8 @@ export class ZendeskSupport implements SupportPort {
       priority: suitePriority(z.priority),
       tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
       csat: csatOf((z.satisfaction_rating as { score?: unknown } | null | undefined)?.score),
-      firstReplyMinutes: minutes(m?.reply_time_in_minutes),
-      resolutionMinutes: solved ? minutes(m?.full_resolution_time_in_minutes) : null,
+      firstReplyMinutes: calendarMinutes(m?.reply_time_in_minutes),
+      resolutionMinutes: solved ? calendarMinutes(m?.full_resolution_time_in_minutes) : null,
     };
   }
 
@@ -434,7 +437,7 @@ export class ZendeskSupport implements SupportPort {
     });
   }
 
-  /** The ticket (fresh) with its requester and its comments, oldest first (at most 500). */
+  /** The ticket (fresh) with its requester, its first reply time (Ticket Metrics) and its comments, oldest first (at most 500). */
   async ticketThread(id: string): Promise<TicketThread | undefined> {
     const n = zendeskId(id, "ticket_id");
     let z: ZendeskTicket;
@@ -462,7 +465,10 @@ export class ZendeskSupport implements SupportPort {
     }
     const row = this.toRow(z);
     await this.nameOrganizations([row], t);
+    // the list's CSAT: a solved ticket without a rating on it takes it from the satisfaction ratings
+    await this.rateTickets([row], t);
     const requester = await this.requesterOf(z);
+    const metrics = await this.metricsOf(n, t);
     const rating = z.satisfaction_rating as { comment?: unknown } | null | undefined;
     return {
       ...row,
@@ -470,8 +476,7 @@ export class ZendeskSupport implements SupportPort {
       requesterName: requester?.name || null,
       assigneeId: z.assignee_id === null || z.assignee_id === undefined ? null : String(z.assignee_id),
       csatComment: typeof rating?.comment === "string" && rating.comment ? rating.comment : null,
-      // ticket metrics are not read
-      firstResponseMinutes: null,
+      firstResponseMinutes: calendarMinutes(metrics?.reply_time_in_minutes),
       comments,
     };
   }
@@ -650,6 +655,16 @@ export class ZendeskSupport implements SupportPort {
       };
     } catch (err) {
       if (isVendorError(err) && err.kind === "not_found") return null;
+      throw err;
+    }
+  }
+
+  /** The ticket's metric set; undefined when Zendesk keeps none for it. */
+  private async metricsOf(id: number, t: FreshnessTracker): Promise<ZendeskMetricSet | undefined> {
+    try {
+      return t.take(await this.zd.getTicketMetrics(id));
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return undefined;
       throw err;
     }
   }
