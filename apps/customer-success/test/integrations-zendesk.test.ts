@@ -15,6 +15,10 @@ import { createCustomerSuccessServer } from "../src/server";
 
 // the fake numbers records from 1 in seed order: organizations, then tickets, then ratings
 const HOOLI = "2";
+// people added after the seed (ids past its numbering), so the ids above stay put
+const CARL = 100;
+const ADA = 101;
+const DANA = 102;
 const ticket = (
   subject: string,
   organization_id: number | null,
@@ -44,17 +48,26 @@ beforeAll(async () => {
   fake = await startZendeskFake({
     organizations: [{ name: "Initech" }, { name: "Hooli" }],
     tickets: [
-      ticket("Login broken", 1, "open", "urgent", "2026-03-01", "email"), // 3
+      ticket("Login broken", 1, "open", "urgent", "2026-03-01", "email", {
+        requester_id: CARL,
+        assignee_id: ADA,
+      }), // 3
       ticket("Invoice question", 2, "solved", "low", "2026-02-01", "web", {
         satisfaction_rating: { score: "good" },
       }), // 4
-      ticket("Export slow", 1, "hold", "high", "2026-02-15", "chat"), // 5
+      ticket("Export slow", 1, "hold", "high", "2026-02-15", "chat", { requester_id: CARL }), // 5
       ticket("SSO setup", 2, "new", null, "2026-03-10", "voice"), // 6
       ticket("Refund", 1, "closed", "normal", "2026-01-10", "email"), // 7
       ticket("Who are we", null, "pending", "low", "2026-01-20", "api"), // 8
     ],
     satisfactionRatings: [{ ticket_id: 7, score: "bad" }],
   });
+  for (const [id, name, role] of [
+    [CARL, "Carl Customer", "end-user"],
+    [ADA, "Ada Agent", "agent"],
+    [DANA, "Dana Doe", "end-user"],
+  ] as const)
+    fake.state.users.set(id, { id, name, role, email: `${name.split(" ")[0]?.toLowerCase()}@example.com` });
   const sandbox = await connectInProcess([createCustomerSuccessServer()]);
   try {
     const r = await sandbox.call("tickets_list", { limit: 1 });
@@ -132,6 +145,49 @@ describe("customer-success server on Zendesk", () => {
     });
     const bad = await s.call("tickets_list", { cursor: "not-a-cursor" });
     expect(bad.isError).toBe(true);
+  });
+
+  it("names search rows' requesters from the users Zendesk side-loads, with no user lookups", async () => {
+    const before = fake.requests.length;
+    const r = await s.call("tickets_search", { account_id: "1" });
+    expect(r.isError, r.text).toBe(false);
+    expect(
+      r.data.tickets.map((t: { subject: string; requester: string | null }) => [t.subject, t.requester]),
+    ).toEqual([
+      ["Login broken", "Carl Customer"],
+      ["Export slow", "Carl Customer"],
+      ["Refund", null],
+    ]);
+    const sent = fake.requests.slice(before);
+    expect(sent.filter((q) => q.path === "/api/v2/search.json").map((q) => q.query.get("include"))).toEqual([
+      "tickets(users)",
+    ]);
+    expect(sent.filter((q) => q.path.startsWith("/api/v2/users"))).toEqual([]);
+  });
+
+  it("reads a thread with the list's CSAT and, without Ticket Metrics, no first reply time", async () => {
+    // "Refund" (7) carries no rating: the list takes it from the satisfaction ratings, and so does its thread
+    const t = await direct.support.ticketThread("7");
+    expect(t).toMatchObject({ csat: "bad", firstResponseMinutes: null, requesterName: null });
+  });
+
+  it("fake: side-loads only the page's requesters, submitters and assignees, and only when asked", async () => {
+    const search = async (include?: string) => {
+      const qs = new URLSearchParams({ query: "type:ticket organization:1", ...(include && { include }) });
+      const res = await fetch(`${fake.url}/api/v2/search.json?${qs}`, {
+        headers: { authorization: "Bearer t" },
+      });
+      return (await res.json()) as { users?: { id: number }[] };
+    };
+    expect((await search("tickets(users)")).users?.map((u) => u.id).sort()).toEqual([CARL, ADA]);
+    expect((await search()).users).toBeUndefined();
+    const listed = await fetch(`${fake.url}/api/v2/tickets.json?include=users&page[size]=1`, {
+      headers: { authorization: "Bearer t" },
+    });
+    expect(((await listed.json()) as { users: { id: number }[] }).users.map((u) => u.id).sort()).toEqual([
+      CARL,
+      ADA,
+    ]);
   });
 
   it("keeps signals, NPS and account search on the sandbox", async () => {

@@ -29,6 +29,8 @@ export interface SearchPage<T> {
   count: number;
   /** True when Zendesk has a next page (`next_page`). */
   hasMore?: boolean;
+  /** The people the page's tickets name, when asked for with `withUsers` (side-loaded: no extra request). */
+  users?: ZendeskUser[];
 }
 
 /** Offset paging and order of a search (Zendesk serves at most 1,000 results: 10 pages of 100). */
@@ -37,6 +39,8 @@ export interface SearchOptions {
   perPage?: number;
   sortBy?: "created_at" | "updated_at";
   sortOrder?: "asc" | "desc";
+  /** Side-load the tickets' requesters, submitters and assignees (`include=tickets(users)`). */
+  withUsers?: boolean;
 }
 
 export type ZendeskComment = Record<string, unknown> & {
@@ -135,6 +139,8 @@ export interface ZendeskConnector {
   getTicket(id: number): Promise<MaybeStale<ZendeskTicket>>;
   /** Straight from Zendesk, never the stale cache: what a write's preview must show. */
   getTicketFresh(id: number): Promise<ZendeskTicket>;
+  /** A ticket's metric set (Show Ticket Metrics: first reply, resolution times); not_found when it has none. */
+  getTicketMetrics(ticketId: number): Promise<MaybeStale<ZendeskMetricSet>>;
   /** A user, fresh (a requester's email for a reply, an assignee's role). */
   getUserFresh(id: number): Promise<ZendeskUser>;
   /**
@@ -380,6 +386,15 @@ export async function createZendeskConnector(
     },
     getTicket: (id) => runtime.read(`ticket:${positiveId(id)}`, () => fetchTicket(id)),
     getTicketFresh: (id) => fetchTicket(positiveId(id)),
+    getTicketMetrics: (ticketId) =>
+      runtime.read(`ticket.metrics:${positiveId(ticketId)}`, async () => {
+        const body = await getRaw<{ ticket_metric: ZendeskMetricSet }>(
+          "tickets.metrics.get",
+          `tickets/${ticketId}/metrics.json`,
+          {},
+        );
+        return body.ticket_metric;
+      }),
     async getUserFresh(id) {
       const { value } = await runtime.attempt("users.get", async () =>
         throwIfReturnedError(await support.users.show(positiveId(id))),
@@ -390,20 +405,28 @@ export async function createZendeskConnector(
     searchTickets: (query, opts = {}) => {
       const page = opts.page === undefined ? undefined : String(Math.max(1, Math.floor(opts.page)));
       const perPage = opts.perPage === undefined ? undefined : String(pageSize(opts.perPage));
-      const key = [query, page, perPage, opts.sortBy, opts.sortOrder].map((v) => v ?? "").join(":");
+      const include = opts.withUsers ? "tickets(users)" : undefined;
+      const key = [query, page, perPage, opts.sortBy, opts.sortOrder, include].map((v) => v ?? "").join(":");
       return runtime.read(`tickets.search:${key}`, async () => {
-        const body = await getRaw<{ results: ZendeskTicket[]; count: number; next_page?: string | null }>(
-          "tickets.search",
-          "search.json",
-          {
-            query: `type:ticket ${query}`,
-            page,
-            per_page: perPage,
-            sort_by: opts.sortBy,
-            sort_order: opts.sortOrder,
-          },
-        );
-        return { results: body.results, count: body.count, hasMore: Boolean(body.next_page) };
+        const body = await getRaw<{
+          results: ZendeskTicket[];
+          count: number;
+          next_page?: string | null;
+          users?: ZendeskUser[];
+        }>("tickets.search", "search.json", {
+          query: `type:ticket ${query}`,
+          page,
+          per_page: perPage,
+          sort_by: opts.sortBy,
+          sort_order: opts.sortOrder,
+          include,
+        });
+        return {
+          results: body.results,
+          count: body.count,
+          hasMore: Boolean(body.next_page),
+          ...(include ? { users: body.users ?? [] } : {}),
+        };
       });
     },
     listComments: (ticketId, { after, limit } = {}) => {

@@ -2,7 +2,8 @@
  * Zendesk Support + Help Center API fake (/api/v2). Zendesk publishes no OpenAPI document we may copy
  * (see ../shared/vendor-specs/README.md), so shapes follow developer.zendesk.com: cursor pagination
  * (`page[size]`, `page[after]`, `meta.has_more`/`after_cursor`, `links.next`), offset pagination on
- * search (`page`, `per_page`, `next_page`), `{error, description}` errors, audits with `metadata.custom`.
+ * search (`page`, `per_page`, `next_page`), `{error, description}` errors, audits with `metadata.custom`,
+ * users side-loaded only when asked (`include=users` on tickets, `include=tickets(users)` on search).
  * Writes behave like Zendesk's: List Tickets runs oldest → newest unless `sort=-id`; Update Ticket refuses
  * closed tickets, unknown fields, bad status/priority and non-agent assignees with 422, has its own
  * per-minute limit (429 + Retry-After), and search sees a write only after `searchLagMs`. The incremental
@@ -37,7 +38,7 @@ export interface ZendeskState {
   users: Map<number, Row>;
   organizations: Map<number, Row>;
   satisfactionRatings: Row[];
-  /** Ticket Metrics, one per ticket (`ticket_id`): side-loaded by the incremental export. */
+  /** Ticket Metrics, one per ticket (`ticket_id`): side-loaded by the incremental export, shown by GET /tickets/{id}/metrics. */
   ticketMetrics: Row[];
   /** Incremental exports' own limit (Zendesk: 10 per minute), counted per window. */
   exportLimit: { perWindow: number; windowMs: number };
@@ -134,7 +135,13 @@ function sorted(req: FakeRequest, rows: Row[]): Row[] | Reply {
 }
 
 /** Zendesk cursor pagination: `page[size]` (max 100) and the opaque `page[after]`. */
-function cursorPage(req: FakeRequest, key: string, rows: unknown[], base: string): Reply {
+function cursorPage<T>(
+  req: FakeRequest,
+  key: string,
+  rows: T[],
+  base: string,
+  sideLoad: (page: T[]) => Record<string, unknown> = () => ({}),
+): Reply {
   const size = Number(req.query.get("page[size]") ?? MAX_PAGE);
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE) {
     return zdError(400, "InvalidPaginationParameter", "page[size] must be between 1 and 100");
@@ -145,6 +152,7 @@ function cursorPage(req: FakeRequest, key: string, rows: unknown[], base: string
   const after = hasMore ? cursorOf(start + size) : null;
   return json(200, {
     [key]: slice,
+    ...sideLoad(slice),
     meta: { has_more: hasMore, after_cursor: after, before_cursor: start > 0 ? cursorOf(start) : null },
     links: { next: after ? `${base}?page[after]=${after}&page[size]=${size}` : null, prev: null },
   });
@@ -158,7 +166,12 @@ const SEARCH_SORTS = ["created_at", "updated_at", "priority", "status", "ticket_
  * Search uses offset pagination (`page`, `per_page`, `next_page`), capped at 1000 results by Zendesk;
  * `sort_by` / `sort_order` order the results (relevance, here seed order, without them).
  */
-function offsetSearch(req: FakeRequest, rows: Row[], resultType: string): Reply {
+function offsetSearch(
+  req: FakeRequest,
+  rows: Row[],
+  resultType: string,
+  sideLoad: (page: Row[]) => Record<string, unknown> = () => ({}),
+): Reply {
   const query = req.query.get("query");
   if (!query) return zdError(400, "InvalidSearch", "query parameter is required");
   let matched = runZendeskSearch(parseZendeskSearch(query), rows);
@@ -174,16 +187,29 @@ function offsetSearch(req: FakeRequest, rows: Row[], resultType: string): Reply 
   const page = Number(req.query.get("page") ?? 1);
   if ((page - 1) * perPage >= MAX_SEARCH_RESULTS)
     return zdError(422, "InvalidPaginationParameter", "Search results are limited to 1000; narrow the query");
-  const results = matched
-    .slice((page - 1) * perPage, page * perPage)
-    .map(({ [SEARCH_ALIASES]: _aliases, ...r }) => ({ ...r, result_type: resultType }));
+  const shown = matched.slice((page - 1) * perPage, page * perPage);
+  const results = shown.map(({ [SEARCH_ALIASES]: _aliases, ...r }) => ({ ...r, result_type: resultType }));
   const more = page * perPage < Math.min(matched.length, MAX_SEARCH_RESULTS);
   return json(200, {
     results,
+    ...sideLoad(shown),
     count: matched.length,
     next_page: more ? `${req.path}?page=${page + 1}&query=${encodeURIComponent(query)}` : null,
     previous_page: null,
   });
+}
+
+/** The people a ticket names (Zendesk side-loads exactly these as `users`). */
+const PEOPLE = ["requester_id", "submitter_id", "assignee_id"];
+
+/** `include=users` (lists) or `include=tickets(users)` (search): the page's tickets' people, else nothing. */
+function usersOf(state: ZendeskState, req: FakeRequest, wanted: string) {
+  return (tickets: Row[]): Record<string, unknown> => {
+    const include = (req.query.get("include") ?? "").split(",").map((s) => s.trim());
+    if (!include.includes(wanted)) return {};
+    const ids = new Set(tickets.flatMap((t) => PEOPLE.map((k) => Number(t[k]))));
+    return { users: [...state.users.values()].filter((u) => ids.has(u.id)) };
+  };
 }
 
 /** Zendesk's checks on a ticket write, in its order: closed first, then each property's value. */
@@ -358,7 +384,9 @@ function tickets(state: ZendeskState, req: FakeRequest, rest: string): Reply {
     const external = req.query.get("external_id");
     const all = [...state.tickets.values()].filter((t) => external === null || t.external_id === external);
     const rows = sorted(req, all);
-    return Array.isArray(rows) ? cursorPage(req, "tickets", rows, req.path) : rows;
+    return Array.isArray(rows)
+      ? cursorPage(req, "tickets", rows, req.path, usersOf(state, req, "users"))
+      : rows;
   }
   if (rest === "" && req.method === "POST") {
     if (!body?.comment) return zdError(422, "RecordInvalid", "Description: cannot be blank");
@@ -379,16 +407,20 @@ function tickets(state: ZendeskState, req: FakeRequest, rest: string): Reply {
     // created: 201; a refusal or an injected fault keeps its own status
     return reply.status === 200 ? { ...reply, status: 201 } : reply;
   }
-  const m = rest.match(/^\/(\d+)(\/audits|\/comments)?$/);
+  const m = rest.match(/^\/(\d+)(\/audits|\/comments|\/metrics)?$/);
   const ticket = m ? state.tickets.get(Number(m[1])) : undefined;
   if (!m || !ticket) return notFound();
   const audits = state.audits.filter((a) => a.ticket_id === ticket.id);
   if (m[2] === "/audits" && req.method === "GET") return cursorPage(req, "audits", audits, req.path);
+  if (m[2] === "/metrics" && req.method === "GET") {
+    const metric = state.ticketMetrics.find((x) => Number(x.ticket_id) === ticket.id);
+    return metric ? json(200, { ticket_metric: metric }) : notFound();
+  }
   if (m[2] === "/comments" && req.method === "GET") {
     const comments = audits.flatMap((a) => a.events.map((e) => ({ ...e, created_at: a.created_at })));
     return cursorPage(req, "comments", comments, req.path);
   }
-  if (req.method === "GET" && !m[2]) return json(200, { ticket });
+  if (req.method === "GET" && !m[2]) return json(200, { ticket, ...usersOf(state, req, "users")([ticket]) });
   if (req.method === "PUT" && !m[2]) {
     const throttled = updateThrottled(state);
     if (throttled) return throttled;
@@ -427,7 +459,9 @@ function route(state: ZendeskState, req: FakeRequest): Reply {
     const type = parseZendeskSearch(req.query.get("query") ?? "").type;
     const rows =
       type === "user" ? [...state.users.values()] : searchable(state).map((t) => withAliases(state, t));
-    return offsetSearch(req, rows, type ?? "ticket");
+    return type === "user"
+      ? offsetSearch(req, rows, "user")
+      : offsetSearch(req, rows, type ?? "ticket", usersOf(state, req, "tickets(users)"));
   }
   if (resource === "search/export" && rest === "") {
     const query = req.query.get("query") ?? "";

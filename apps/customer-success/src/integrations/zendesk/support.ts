@@ -107,6 +107,11 @@ function newestFirst(a: TicketRow, b: TicketRow): number {
   return Number(b.id) - Number(a.id);
 }
 
+/** A Ticket Metrics duration in calendar minutes (business hours depend on the account's schedule). */
+function calendarMinutes(v: { calendar?: number | null } | null | undefined): number | null {
+  return typeof v?.calendar === "number" ? v.calendar : null;
+}
+
 function inRange(createdAt: string, from?: string, to?: string): boolean {
   if (from && createdAt < from) return false;
   if (to && (to.length === 10 ? createdAt.slice(0, 10) > to : createdAt > to)) return false;
@@ -353,8 +358,6 @@ export class ZendeskSupport implements SupportPort {
   }
 
   private toFact(z: ZendeskTicket, m: ZendeskMetricSet | undefined): TicketFact {
-    const minutes = (v: { calendar?: number | null } | null | undefined) =>
-      typeof v?.calendar === "number" ? v.calendar : null;
     const status = suiteStatus(z.status);
     const solved = status === "solved" || status === "closed";
     const org = z.organization_id;
@@ -367,14 +370,15 @@ export class ZendeskSupport implements SupportPort {
       priority: suitePriority(z.priority),
       tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
       csat: csatOf((z.satisfaction_rating as { score?: unknown } | null | undefined)?.score),
-      firstReplyMinutes: minutes(m?.reply_time_in_minutes),
-      resolutionMinutes: solved ? minutes(m?.full_resolution_time_in_minutes) : null,
+      firstReplyMinutes: calendarMinutes(m?.reply_time_in_minutes),
+      resolutionMinutes: solved ? calendarMinutes(m?.full_resolution_time_in_minutes) : null,
     };
   }
 
   /**
    * Zendesk search (`type:ticket` with status, priority, tags, organization, requester and the text), newest
    * 1,000 at most, then the sandbox's filters and keyset cursors over them; "pending" also covers "hold".
+   * Requesters' names come side-loaded with each page (`include=tickets(users)`).
    */
   async searchTickets(q: TicketSearch): Promise<WithFreshness<Page<TicketSearchRow>>> {
     const t = new FreshnessTracker(VENDOR);
@@ -388,6 +392,8 @@ export class ZendeskSupport implements SupportPort {
     const text = q.text?.trim().replace(/"/g, "");
     if (text) terms.push(/\s/.test(text) ? `"${text}"` : text);
     const raw: ZendeskTicket[] = [];
+    // requesters come side-loaded with each page: no per-user lookups
+    const names = new Map<number, string>();
     let count = 0;
     for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
       const r = t.take(
@@ -396,9 +402,11 @@ export class ZendeskSupport implements SupportPort {
           perPage: PAGE,
           sortBy: "created_at",
           sortOrder: "desc",
+          withUsers: true,
         }),
       );
       raw.push(...r.results);
+      for (const u of r.users ?? []) if (u.name) names.set(Number(u.id), String(u.name));
       count = r.count;
       if (!r.hasMore) break;
     }
@@ -407,7 +415,11 @@ export class ZendeskSupport implements SupportPort {
         `Zendesk search serves the newest ${raw.length.toLocaleString("en-US")} of ${count.toLocaleString("en-US")} matches; narrow the search.`,
       );
     const rows = raw
-      .map((z) => ({ ...this.toRow(z), tags: Array.isArray(z.tags) ? z.tags.map(String) : [] }))
+      .map((z) => ({
+        ...this.toRow(z),
+        tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
+        requesterName: names.get(Number(z.requester_id)) ?? null,
+      }))
       .filter(
         (r) =>
           (!q.status || r.status === q.status) &&
@@ -419,13 +431,13 @@ export class ZendeskSupport implements SupportPort {
     await this.nameOrganizations(page, t);
     await this.rateTickets(page, t);
     return t.mark({
-      rows: page.map(({ channel: _c, ...r }) => ({ ...r, requesterName: null })),
+      rows: page.map(({ channel: _c, ...r }) => r),
       total: rows.length,
       nextCursor,
     });
   }
 
-  /** The ticket (fresh) with its requester and its comments, oldest first (at most 500). */
+  /** The ticket (fresh) with its requester, its first reply time (Ticket Metrics) and its comments, oldest first (at most 500). */
   async ticketThread(id: string): Promise<TicketThread | undefined> {
     const n = zendeskId(id, "ticket_id");
     let z: ZendeskTicket;
@@ -453,7 +465,10 @@ export class ZendeskSupport implements SupportPort {
     }
     const row = this.toRow(z);
     await this.nameOrganizations([row], t);
+    // the list's CSAT: a solved ticket without a rating on it takes it from the satisfaction ratings
+    await this.rateTickets([row], t);
     const requester = await this.requesterOf(z);
+    const metrics = await this.metricsOf(n, t);
     const rating = z.satisfaction_rating as { comment?: unknown } | null | undefined;
     return {
       ...row,
@@ -461,8 +476,7 @@ export class ZendeskSupport implements SupportPort {
       requesterName: requester?.name || null,
       assigneeId: z.assignee_id === null || z.assignee_id === undefined ? null : String(z.assignee_id),
       csatComment: typeof rating?.comment === "string" && rating.comment ? rating.comment : null,
-      // ticket metrics are not read
-      firstResponseMinutes: null,
+      firstResponseMinutes: calendarMinutes(metrics?.reply_time_in_minutes),
       comments,
     };
   }
@@ -641,6 +655,16 @@ export class ZendeskSupport implements SupportPort {
       };
     } catch (err) {
       if (isVendorError(err) && err.kind === "not_found") return null;
+      throw err;
+    }
+  }
+
+  /** The ticket's metric set; undefined when Zendesk keeps none for it. */
+  private async metricsOf(id: number, t: FreshnessTracker): Promise<ZendeskMetricSet | undefined> {
+    try {
+      return t.take(await this.zd.getTicketMetrics(id));
+    } catch (err) {
+      if (isVendorError(err) && err.kind === "not_found") return undefined;
       throw err;
     }
   }
