@@ -238,4 +238,16 @@ describe("customer-success server on Zendesk", () => {
       fake.faults.clear();
     }
   });
+
+  it("says when a thread's comments come from the cache (the ticket itself is read fresh)", async () => {
+    await direct.support.ticketThread("7");
+    fake.faults.always({ kind: "status", status: 503 }, { path: /\/comments\.json$/ });
+    try {
+      const t = await direct.support.ticketThread("7");
+      expect(t).toMatchObject({ subject: "Refund", csat: "bad" });
+      expect(freshnessOf(t)?.note).toMatch(/Zendesk is unavailable.*cached data from/);
+    } finally {
+      fake.faults.clear();
+    }
+  });
 });

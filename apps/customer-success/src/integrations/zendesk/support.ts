@@ -470,7 +470,8 @@ export class ZendeskSupport implements SupportPort {
     const requester = await this.requesterOf(z);
     const metrics = await this.metricsOf(n, t);
     const rating = z.satisfaction_rating as { comment?: unknown } | null | undefined;
-    return {
+    // comments, names, ratings or metrics served from the cache say so in the answer
+    return t.mark({
       ...row,
       tags: Array.isArray(z.tags) ? z.tags.map(String) : [],
       requesterName: requester?.name || null,
@@ -478,7 +479,7 @@ export class ZendeskSupport implements SupportPort {
       csatComment: typeof rating?.comment === "string" && rating.comment ? rating.comment : null,
       firstResponseMinutes: calendarMinutes(metrics?.reply_time_in_minutes),
       comments,
-    };
+    });
   }
 
   private async fetchTickets(
