@@ -91,7 +91,9 @@ function describeDealHistoryContract(name: string, setup: () => Promise<Provider
       for (const q of [ownerId, owner?.email.toUpperCase(), owner?.name.toLowerCase()])
         expect(ids((await p.crm.openDealRisks({ owner: q })).deals)).toEqual(mine);
       const type = open[0]?.type;
-      expect(ids((await p.crm.openDealRisks({ type })).deals)).toEqual(ids(open.filter((d) => d.type === type)));
+      expect(ids((await p.crm.openDealRisks({ type })).deals)).toEqual(
+        ids(open.filter((d) => d.type === type)),
+      );
     });
 
     it("states the planted deal's risk facts, null only where the CRM keeps no record and a caveat says so", async () => {
@@ -126,7 +128,12 @@ function describeDealHistoryContract(name: string, setup: () => Promise<Provider
       expect(ids(r.deals)).toEqual([...p.period.touched].sort());
       for (const t of r.deals) {
         const row = (await p.crm.getDeal(t.id)) as DealRow;
-        expect(t).toMatchObject({ name: row.name, amount: row.amount, stage: row.stage, closeDate: row.closeDate });
+        expect(t).toMatchObject({
+          name: row.name,
+          amount: row.amount,
+          stage: row.stage,
+          closeDate: row.closeDate,
+        });
         for (const xs of [t.stages, t.amounts, t.closeDates]) {
           const at = xs.map((x) => x.at);
           expect(at).toEqual([...at].sort());
@@ -172,7 +179,10 @@ function describeDealHistoryContract(name: string, setup: () => Promise<Provider
 
     it("counts the close-date pushes and amount cut a write records, where the CRM records them", async () => {
       const before = (await p.crm.openDealRisks({})).deals.find((d) => d.id === p.planted.id) as RiskDeal;
-      const origin = (k: string) => ({ principal: "contract", idempotencyKey: `history-${k}-${p.planted.id}` });
+      const origin = (k: string) => ({
+        principal: "contract",
+        idempotencyKey: `history-${k}-${p.planted.id}`,
+      });
       await p.crm.updateDeal(p.planted.id, { closeDate: later(before.closeDate, 30) }, origin("push-1"));
       await p.crm.updateDeal(p.planted.id, { closeDate: later(before.closeDate, 60) }, origin("push-2"));
       await p.crm.updateDeal(p.planted.id, { amount: before.amount - 1000 }, origin("cut"));
@@ -239,7 +249,12 @@ describeDealHistoryContract("sandbox on SQLite", async () => {
     },
     period: { from, to, touched: touched.map((t) => t.id) },
     // the seed journals no field changes: a timeline's amounts and close dates start empty
-    timeline: { id: String(longest?.deal_id), stages: stages.map((s) => s.to_stage), amounts: [], closeDates: [] },
+    timeline: {
+      id: String(longest?.deal_id),
+      stages: stages.map((s) => s.to_stage),
+      amounts: [],
+      closeDates: [],
+    },
     close: () => rt.close(1000),
   };
 });
@@ -307,7 +322,13 @@ describeDealHistoryContract("Salesforce (jsforce) over its fake", async () => {
     ],
     OpportunityHistory: [
       // the open deal: close date pushed twice, amount cut from 120k to 100k
-      { opportunity: 0, StageName: "Prospecting", Amount: 120_000, CloseDate: ago(40), CreatedDate: sfTime(120) },
+      {
+        opportunity: 0,
+        StageName: "Prospecting",
+        Amount: 120_000,
+        CloseDate: ago(40),
+        CreatedDate: sfTime(120),
+      },
       {
         opportunity: 0,
         StageName: "Negotiation/Review",
@@ -401,7 +422,10 @@ describeDealHistoryContract("HubSpot (@hubspot/api-client) over its fake", async
         notes_last_updated: hsTime(40),
         hs_v2_date_entered_current_stage: hsTime(60),
       },
-      { ...deal("Globex platform", "presentationscheduled", 50_000, ago(-30), 6), notes_last_updated: hsTime(2) },
+      {
+        ...deal("Globex platform", "presentationscheduled", 50_000, ago(-30), 6),
+        notes_last_updated: hsTime(2),
+      },
       deal("Old win", "closedwon", 10_000, ago(110), 150),
       deal("Old loss", "closedlost", 10_000, ago(70), 100),
     ],
@@ -415,7 +439,12 @@ describeDealHistoryContract("HubSpot (@hubspot/api-client) over its fake", async
       ["1001", "closedate", `${ago(5)}T00:00:00Z`, hsTime(30)],
     ],
     companies: [
-      { name: "Northwind Traders", domain: "northwind.test", hubspot_owner_id: "71", lifecyclestage: "customer" },
+      {
+        name: "Northwind Traders",
+        domain: "northwind.test",
+        hubspot_owner_id: "71",
+        lifecyclestage: "customer",
+      },
       { name: "Globex", domain: "globex.test", hubspot_owner_id: "72", lifecyclestage: "lead" },
     ],
     contacts: [
@@ -425,7 +454,9 @@ describeDealHistoryContract("HubSpot (@hubspot/api-client) over its fake", async
     associations: [
       ["deals", HS_EXPANSION, "companies", HS_NORTHWIND],
       ["deals", HS_EXPANSION, "contacts", "1007"],
-      ...["1002", "1003", "1004"].map((id) => ["deals", id, "companies", HS_GLOBEX] as [string, string, string, string]),
+      ...["1002", "1003", "1004"].map(
+        (id) => ["deals", id, "companies", HS_GLOBEX] as [string, string, string, string],
+      ),
       ["deals", "1002", "contacts", "1007"],
       ["deals", "1002", "contacts", "1008"],
     ],
