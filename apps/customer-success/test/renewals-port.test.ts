@@ -6,7 +6,13 @@ import { tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SupportPort } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
-import { readSandboxCompany, type SandboxCompany, seedHubSpot, seedSalesforce, seedZendesk } from "./crm-seed";
+import {
+  readSandboxCompany,
+  type SandboxCompany,
+  seedHubSpot,
+  seedSalesforce,
+  seedZendesk,
+} from "./crm-seed";
 
 /** What a provider holds beyond the shared company it was seeded from. */
 interface Provider {
@@ -38,7 +44,8 @@ beforeAll(async () => {
 afterAll(async () => rt?.close(1000));
 
 const key = (t: { accountName: string; renewalDate: string }) => `${t.accountName}@${t.renewalDate}`;
-const minus = (day: string, n: number) => new Date(Date.parse(day) - n * 86_400_000).toISOString().slice(0, 10);
+const minus = (day: string, n: number) =>
+  new Date(Date.parse(day) - n * 86_400_000).toISOString().slice(0, 10);
 
 /** The company's terms as the book holds them, with account names and creation days. */
 function terms(status: (s: string) => boolean) {
@@ -103,9 +110,7 @@ function describeRenewalsContract(name: string, setup: () => Promise<Provider>) 
 
     it("reads the current customers' renewals ahead as of today, and only those due by `until`", async () => {
       const all = await p.support.upcomingRenewals();
-      const churned = new Set(
-        terms((s) => s === "cancelled").map((t) => t.account_id),
-      );
+      const churned = new Set(terms((s) => s === "cancelled").map((t) => t.account_id));
       const want = terms((s) => s === "active").filter((t) => !churned.has(t.account_id));
       expect(all.map(key).sort()).toEqual(want.map(key).sort());
       const dates = all.map((t) => t.renewalDate);
@@ -134,7 +139,8 @@ function describeRenewalsContract(name: string, setup: () => Promise<Provider>) 
 
 /** The customer-success ports on a vendor environment, as the server builds them, their clock on the sandbox's day. */
 async function vendorSupport(env: Record<string, string>) {
-  for (const [k, v] of Object.entries({ ...env, REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true" })) vi.stubEnv(k, v);
+  for (const [k, v] of Object.entries({ ...env, REVOPS_ALLOW_INSECURE_TEST_VENDOR: "true" }))
+    vi.stubEnv(k, v);
   const vrt = new KitRuntime(
     baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("renewals-port-vendor"), SANDBOX_SCALE: "0.25" }),
     createLogger("silent", "test"),
@@ -152,27 +158,30 @@ describeRenewalsContract("sandbox on SQLite", async () => ({
   close: async () => {},
 }));
 
-describeRenewalsContract("Salesforce renewal opportunities with Zendesk tickets, over their fakes", async () => {
-  const sf = await seedSalesforce(company);
-  const zd = await seedZendesk(company, sf.accountId);
-  const v = await vendorSupport({
-    CS_CRM: "salesforce",
-    SALESFORCE_ACCESS_TOKEN: "sf-test",
-    CS_SUPPORT: "zendesk",
-    ZENDESK_EMAIL: "agent@acme.test",
-    ZENDESK_API_TOKEN: "zd-test",
-    REVOPS_TEST_VENDOR_BASE_URL: `salesforce=${sf.fake.url},zendesk=${zd.fake.url}`,
-  });
-  return {
-    support: v.support,
-    tickets: true,
-    close: async () => {
-      await v.rt.close(1000);
-      await sf.fake.close();
-      await zd.fake.close();
-    },
-  };
-});
+describeRenewalsContract(
+  "Salesforce renewal opportunities with Zendesk tickets, over their fakes",
+  async () => {
+    const sf = await seedSalesforce(company);
+    const zd = await seedZendesk(company, sf.accountId);
+    const v = await vendorSupport({
+      CS_CRM: "salesforce",
+      SALESFORCE_ACCESS_TOKEN: "sf-test",
+      CS_SUPPORT: "zendesk",
+      ZENDESK_EMAIL: "agent@acme.test",
+      ZENDESK_API_TOKEN: "zd-test",
+      REVOPS_TEST_VENDOR_BASE_URL: `salesforce=${sf.fake.url},zendesk=${zd.fake.url}`,
+    });
+    return {
+      support: v.support,
+      tickets: true,
+      close: async () => {
+        await v.rt.close(1000);
+        await sf.fake.close();
+        await zd.fake.close();
+      },
+    };
+  },
+);
 
 describeRenewalsContract("HubSpot renewal deals without a help desk, over its fake", async () => {
   const hs = await seedHubSpot(company);
