@@ -454,9 +454,9 @@ describeDealHistoryContract("HubSpot (@hubspot/api-client) over its fake", async
     associations: [
       ["deals", HS_EXPANSION, "companies", HS_NORTHWIND],
       ["deals", HS_EXPANSION, "contacts", "1007"],
-      ...["1002", "1003", "1004"].map(
-        (id) => ["deals", id, "companies", HS_GLOBEX] as [string, string, string, string],
-      ),
+      ["deals", "1002", "companies", HS_GLOBEX],
+      ["deals", "1003", "companies", HS_GLOBEX],
+      ["deals", "1004", "companies", HS_GLOBEX],
       ["deals", "1002", "contacts", "1007"],
       ["deals", "1002", "contacts", "1008"],
     ],
