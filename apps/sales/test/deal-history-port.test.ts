@@ -1,6 +1,8 @@
+import { tmpdir } from "node:os";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import type { DealRow, RiskDeal, Stage } from "@revops/model";
 import { sandboxToday } from "@revops/sandbox";
+import { openSql, type SqlDb } from "@revops/store";
 import {
   type HubSpotState,
   type RunningFake,
@@ -15,6 +17,7 @@ import type { CrmPort } from "../src/ports";
 
 import { createSalesServer } from "../src/server";
 
+const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const OPEN_STAGES = ["prospecting", "qualification", "proposal", "negotiation"];
 
 /** The risk facts of one deal, dates as days; null where the CRM keeps no such record. */
@@ -197,9 +200,10 @@ function describeDealHistoryContract(name: string, setup: () => Promise<Provider
 }
 
 /** The sandbox as the sales server builds it; expectations from its tables with SQL. */
-describeDealHistoryContract("sandbox on SQLite", async () => {
+/** The sandbox as the sales server builds it on this database; expectations from its tables with SQL. */
+async function sandboxProvider(env: Record<string, string>, drop?: () => Promise<void>): Promise<Provider> {
   const rt = new KitRuntime(
-    baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("deal-history"), SANDBOX_SCALE: "0.05" }),
+    baseConfigSchema.parse({ REVOPS_DATA_DIR: tempDataDir("deal-history"), SANDBOX_SCALE: "0.05", ...env }),
     createLogger("silent", "test"),
   );
   const crm = (await createSalesServer().ports(rt)).crm;
@@ -255,8 +259,28 @@ describeDealHistoryContract("sandbox on SQLite", async () => {
       amounts: [],
       closeDates: [],
     },
-    close: () => rt.close(1000),
+    close: async () => {
+      await rt.close(1000);
+      await drop?.();
+    },
   };
+}
+
+describeDealHistoryContract("sandbox on SQLite", () => sandboxProvider({}));
+
+describeDealHistoryContract("sandbox on PostgreSQL", async () => {
+  // a schema of its own, so the shared test database is left alone
+  const schema = `deal_history_${process.pid}_${Date.now()}`;
+  const admin: SqlDb = await openSql({ databaseUrl: PG_URL, dataDir: tmpdir() });
+  await admin.exec(`CREATE SCHEMA ${schema}`);
+  const sep = PG_URL.includes("?") ? "&" : "?";
+  return sandboxProvider(
+    { DATABASE_URL: `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
+    async () => {
+      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.close();
+    },
+  );
 });
 
 // Vendor "today" is the real date: every seeded date is relative to it.
