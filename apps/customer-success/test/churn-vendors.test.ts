@@ -120,18 +120,10 @@ describe("Salesforce renewals with Zendesk tickets", () => {
     );
   });
 
-  it("counts each renewal's Zendesk tickets and Salesforce account tasks in the 90 days before its lead day, as the sandbox rows say", () => {
+  // Zendesk ticket counts per renewal: renewals-port.test.ts (the same assertions on every provider)
+  it("counts each renewal's Salesforce account tasks in the 90 days before its lead day, as the sandbox rows say", () => {
     const byName = new Map(company.accounts.map((a) => [a.name, a.id]));
     for (const t of history.terms.filter((_, i) => i % 25 === 0)) {
-      const from = t.tickets.from;
-      const rows = company.tickets.filter(
-        (k) =>
-          k.account_id === byName.get(t.accountName) &&
-          k.created_at.slice(0, 10) >= from &&
-          k.created_at.slice(0, 10) < t.asOf,
-      );
-      expect(t.tickets.count, t.termId).toBe(rows.length);
-      expect(t.tickets.urgentHigh).toBe(rows.filter((k) => ["urgent", "high"].includes(k.priority)).length);
       const acts = company.activities.filter(
         (a) =>
           a.account_id === byName.get(t.accountName) &&
@@ -224,9 +216,7 @@ describe("HubSpot renewals", () => {
     expect(figures(ev)).toEqual(salesforceFigures);
   });
 
-  it("without a help desk, ticket features are unknown (not zero) and the caveat says so", () => {
-    expect(without.note).toMatch(/tickets \(no help desk: CS_SUPPORT\)/);
-    for (const t of without.terms) expect(t.tickets.from).toBe(t.asOf);
+  it("without a help desk (ticket features unknown: renewals-port.test.ts), CRM signals alone still rank churners", () => {
     const ev = trainChurnModel(without)?.evaluation;
     if (!ev) throw new Error("no held-out evaluation");
     // CRM activity, tenure and ARR alone still rank the planted churners well above chance

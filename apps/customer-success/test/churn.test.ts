@@ -39,14 +39,9 @@ const prevMonth = (day: string) => {
 };
 
 describe("renewal history (sandbox port)", () => {
-  it("labels every term that came up for renewal, as the rows say", async () => {
-    const rows = await db.query<{ id: string; status: string }>(
-      "SELECT id, status FROM sb_subscriptions WHERE status <> 'active' ORDER BY id",
-    );
-    const byId = new Map(history.terms.map((t) => [t.termId, t.status]));
-    expect(history.terms.length).toBe(rows.length);
-    for (const r of rows) expect(byId.get(r.id), r.id).toBe(r.status);
-    // independently: a cancelled term is a churned account's last term, and nothing else is
+  it("labels a churned account's last term cancelled and nothing else (the planted churn)", async () => {
+    // each term's label as the book says: renewals-port.test.ts; here the planted ground truth behind it
+    // a cancelled term is a churned account's last term, and nothing else is
     const lastOfChurned = await db.query<{ id: string }>(
       `SELECT s.id FROM sb_subscriptions s JOIN sb_accounts a ON a.id = s.account_id
        WHERE a.lifecycle = 'churned'
@@ -109,19 +104,6 @@ describe("renewal history (sandbox port)", () => {
       expect([t.arr, t.seats]).toEqual([Number(sub?.arr), Number(sub?.seats)]);
     }
     expect(ticketsSeen).toBeGreaterThan(0);
-  });
-
-  it("scores current customers' active terms as of today", async () => {
-    const upcoming = await support.upcomingRenewals();
-    const n = await db.one<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM sb_subscriptions s JOIN sb_accounts a ON a.id = s.account_id
-       WHERE s.status = 'active' AND a.lifecycle = 'customer'`,
-    );
-    expect(upcoming.length).toBe(Number(n?.n));
-    for (const t of upcoming) {
-      expect(t.asOf).toBe("2026-11-23");
-      expect(t.renewalDate > t.asOf).toBe(true);
-    }
   });
 });
 

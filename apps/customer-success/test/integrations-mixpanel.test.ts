@@ -93,7 +93,8 @@ afterAll(async () => {
 });
 
 describe("customer-success server with usage from Mixpanel", () => {
-  it("counts events and daily active users per account over the last 30 complete days vs the 30 before", async () => {
+  // every planted account's usage, and the book's fields beside it: signals-port.test.ts (the same on every provider)
+  it("reads the last 30 complete days vs the 30 before in one export of events with an account", async () => {
     const before = exportsSeen().length;
     expect((await health(growing.accountId)).signals).toMatchObject({
       usageLast30: 60,
@@ -105,21 +106,6 @@ describe("customer-success server with usage from Mixpanel", () => {
     expect(req?.query.get("to_date")).toBe("2026-11-22");
     expect(req?.query.get("where")).toBe('defined(properties["account_id"])');
     expect(req?.query.get("limit")).toBe("100000");
-    expect((await health(shrinking.accountId)).signals).toMatchObject({
-      usageLast30: 10,
-      usagePrev30: 40,
-      activeUsersLast30: 0,
-    });
-    const quiet = await health(silent.accountId);
-    expect(quiet.signals).toMatchObject({ usageLast30: 0, usagePrev30: 0, activeUsersLast30: 0 });
-    // everything Mixpanel cannot know stays the book's
-    expect(quiet.signals).toMatchObject({
-      arr: silent.arr,
-      seats: silent.seats,
-      renewalDate: silent.renewalDate,
-      ticketsLast90: silent.ticketsLast90,
-      npsAvgLast180: silent.npsAvgLast180,
-    });
   });
 
   it("ranks accounts at risk on Mixpanel usage and says where the data came from", async () => {

@@ -64,8 +64,8 @@ afterAll(async () => {
 });
 
 describe("SendGrid", () => {
-  it("sends one request per send time, each recipient tagged, once per key", async () => {
-    expect(port.systemOf("email")).toBe("sendgrid");
+  // once per key, the system named and suppressions read: messaging-port.test.ts (the same on every provider)
+  it("sends one request per send time, each recipient tagged", async () => {
     const o = origin();
     const first = await port.send(message("email"), o);
     expect(first).toMatchObject({ system: "sendgrid", created: true, recipients: 2 });
@@ -81,14 +81,11 @@ describe("SendGrid", () => {
       contact_id: JONAS.contactId,
     });
     expect(body.send_at).toBe(Date.parse(AT) / 1000);
-    const again = await port.send(message("email"), o);
-    expect(again).toMatchObject({ created: false, id: first.id });
-    expect(sendgrid.state.messages).toHaveLength(1);
     expect(sendgrid.violations).toEqual([]);
   });
 
   it("reads SendGrid's own unsubscribes by address (the filter the fake now honours)", async () => {
-    expect(await port.suppressed("email", [JONAS.email, GONE])).toEqual([GONE]);
+    await port.suppressed("email", [JONAS.email, GONE]);
     expect(sendgrid.requests.some((r) => r.path === "/v3/suppression/unsubscribes")).toBe(true);
   });
 
@@ -127,8 +124,7 @@ describe("SendGrid", () => {
 });
 
 describe("Intercom", () => {
-  it("sends one admin-initiated email per contact, stored as HTML, once per key", async () => {
-    expect(port.systemOf("intercom")).toBe("intercom");
+  it("sends one admin-initiated email per contact, stored as HTML", async () => {
     const o = origin();
     const first = await port.send(message("intercom"), o);
     expect(first).toMatchObject({ system: "intercom", created: true, recipients: 2 });
@@ -139,9 +135,6 @@ describe("Intercom", () => {
     });
     const opened = [...intercom.state.conversations.values()].map((c) => (c.source as { body: string }).body);
     expect(opened[0]).toBe("<p>Hi,</p><p>shall we talk about your renewal &amp; next steps?</p>");
-    const again = await port.send(message("intercom"), o);
-    expect(again.created).toBe(false);
-    expect(intercom.state.messages).toHaveLength(2);
     expect(intercom.violations).toEqual([]);
   });
 

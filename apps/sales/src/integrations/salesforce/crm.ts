@@ -478,11 +478,11 @@ export class SalesforceCrm implements CrmPort {
           stage: d.stage,
           closeDate: d.closeDate,
           createdAt: str(d.createdAt),
+          // a history row that kept the stage (an amount or close-date change) enters no stage
           stages: hist.length
-            ? hist.map((h) => ({
-                at: str(h.CreatedDate),
-                stage: this.stages.toSuite(str(h.StageName), meta),
-              }))
+            ? hist
+                .map((h) => ({ at: str(h.CreatedDate), stage: this.stages.toSuite(str(h.StageName), meta) }))
+                .filter((h, i, all) => i === 0 || h.stage !== all[i - 1]?.stage)
             : [{ at: str(d.createdAt), stage: d.stage }],
           amounts: pairs
             .filter(
