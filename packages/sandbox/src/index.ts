@@ -36,12 +36,11 @@ export {
 } from "./load.js";
 export { INDUSTRIES as SANDBOX_INDUSTRIES } from "./names.js";
 export { leastLoaded, milestonesFor, OWNER_RULE, STALL_DAYS, segmentOf } from "./onboarding/playbook.js";
-export { SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
+export { csmLoads, SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
 export { type SandboxHost, sandboxDatabase } from "./open.js";
 export { sandboxTouchPaths } from "./ports/attribution-paths.js";
 export { CampaignWriteError, SANDBOX_ASSETS_NOTE } from "./ports/campaign-record.js";
 export { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "./ports/churn-history.js";
-export { SqlContentCalendar } from "./ports/content-calendar.js";
 export { type DealRecord, SANDBOX_QUOTAS_NOTE, SandboxCrm } from "./ports/crm.js";
 export { ACCOUNT_CANDIDATES, bareDomain, nameGrams, normalName } from "./ports/crm-accounts.js";
 export { sandboxContactByEmail, sandboxUpsertContact, titleSeniority } from "./ports/crm-contact-write.js";
@@ -84,7 +83,6 @@ export {
   SandboxMarketing,
 } from "./ports/marketing.js";
 export { REGION_ZONES, SandboxMeetings, sandboxLogMeeting, sandboxPeople } from "./ports/meetings.js";
-export { OnboardingWriteError, SandboxOnboarding } from "./ports/onboarding.js";
 export { SANDBOX_SEGMENT_NOTE } from "./ports/segments.js";
 export { num as sqlNumber } from "./ports/sql.js";
 export { SandboxSupport, TicketWriteError } from "./ports/support.js";
