@@ -4,7 +4,6 @@ import {
   SandboxCrm,
   SandboxCustomerBook,
   SandboxHealthModel,
-  SandboxOnboarding,
   SandboxSupport,
   SandboxTasks,
   sandboxDatabase,
@@ -16,6 +15,7 @@ import { csIntegrationEnv, loadCsIntegrationsConfig } from "./integrations/confi
 import { csConnections } from "./integrations/connections";
 import { utcDay } from "./integrations/days";
 import { csMessaging } from "./integrations/messaging-setup";
+import { SandboxOnboarding } from "./integrations/sandbox/onboarding";
 import type { CsPorts } from "./ports";
 import { churnReviewPrompt } from "./prompts";
 import { accountHealthResource } from "./resources";

@@ -182,11 +182,8 @@ export type {
   TouchpointRow,
   WonDeal,
 } from "@revops/model";
-export {
-  OnboardingWriteError,
-  SandboxTaskError as TaskWriteError,
-  TOUCHPOINT_CHANNELS,
-} from "@revops/sandbox";
+export { SandboxTaskError as TaskWriteError, TOUCHPOINT_CHANNELS } from "@revops/sandbox";
+export { OnboardingWriteError } from "./integrations/sandbox/onboarding";
 
 /** Tasks and touchpoints of save plays and logged conversations (our database: no help desk holds them). */
 export interface TaskStore {

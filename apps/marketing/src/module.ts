@@ -8,7 +8,6 @@ import {
   marketingSettingsMigrations,
   SandboxEmail,
   SandboxMarketing,
-  SqlContentCalendar,
   sandboxDatabase,
   sandboxLeadFacts,
   sandboxNow,
@@ -28,6 +27,7 @@ import { marketingConnections } from "./integrations/connections";
 import { loadApprovedClaims, loadPersonas } from "./integrations/content-config";
 import { emailUnavailable } from "./integrations/email-unavailable";
 import { SqlBudgetLedger } from "./integrations/sandbox/budgets";
+import { SqlContentCalendar } from "./integrations/sandbox/content-calendar";
 import { SqlLeadScoringModels } from "./integrations/sandbox/lead-scoring-models";
 import { SandboxWeb } from "./integrations/sandbox/web";
 import { SqlMarketingSettings } from "./integrations/settings-store";

@@ -36,56 +36,35 @@ export {
 } from "./load.js";
 export { INDUSTRIES as SANDBOX_INDUSTRIES } from "./names.js";
 export { leastLoaded, milestonesFor, OWNER_RULE, STALL_DAYS, segmentOf } from "./onboarding/playbook.js";
-export { SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
+export { csmLoads, SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
 export { type SandboxHost, sandboxDatabase } from "./open.js";
 export { sandboxTouchPaths } from "./ports/attribution-paths.js";
-export { CampaignWriteError, SANDBOX_ASSETS_NOTE } from "./ports/campaign-record.js";
+export { CampaignWriteError } from "./ports/campaign-record.js";
 export { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "./ports/churn-history.js";
-export { SqlContentCalendar } from "./ports/content-calendar.js";
-export { type DealRecord, SANDBOX_QUOTAS_NOTE, SandboxCrm } from "./ports/crm.js";
+export { type DealRecord, SandboxCrm } from "./ports/crm.js";
 export { ACCOUNT_CANDIDATES, bareDomain, nameGrams, normalName } from "./ports/crm-accounts.js";
-export { sandboxContactByEmail, sandboxUpsertContact, titleSeniority } from "./ports/crm-contact-write.js";
-export { CONTACT_CANDIDATES, sandboxContactCandidates } from "./ports/crm-contacts.js";
-export {
-  LEAD_RATINGS,
-  SANDBOX_LEAD_STATUSES,
-  sandboxConvertLead,
-  sandboxLead,
-  sandboxUpdateLead,
-} from "./ports/crm-lead-write.js";
+export { CONTACT_CANDIDATES } from "./ports/crm-contacts.js";
+export { LEAD_RATINGS } from "./ports/crm-lead-write.js";
 export { sandboxLeadFacts } from "./ports/crm-leads.js";
 export { BULK_FIELDS, RECORD_TYPES, RECYCLE_BIN } from "./ports/crm-records.js";
 export { daysBetween, median } from "./ports/crm-risk.js";
 export { CustomerWriteError, LIFECYCLES, SandboxCustomerBook, SandboxHealthModel } from "./ports/cs-book.js";
 export { snippetOf } from "./ports/cs-kb.js";
-export { emailContentHash, emailSendId, SandboxEmail, simulateDelivery } from "./ports/email.js";
-export { AMOUNT_BANDS, amountBand } from "./ports/forecast-history.js";
-export { FUNNEL_STAGES, SANDBOX_FUNNEL_NOTE, sandboxLeadFunnel } from "./ports/funnel-leads.js";
+export { emailContentHash, SandboxEmail } from "./ports/email.js";
+export { amountBand } from "./ports/forecast-history.js";
+export { FUNNEL_STAGES, sandboxLeadFunnel } from "./ports/funnel-leads.js";
 export {
-  PEOPLE_SYSTEMS,
-  type PlantedPersonKind,
-  type PlantedPersonLink,
   sandboxCrmContacts,
   sandboxPlantedPersonLinks,
   sandboxSystemPeople,
 } from "./ports/identity-people.js";
 export {
-  LINKED_SYSTEMS,
-  type PlantedKind,
-  type PlantedLink,
   sandboxCrmCompanies,
   sandboxPlantedLinks,
   sandboxSystemCompanies,
 } from "./ports/identity-systems.js";
-export { SANDBOX_HANDOFF_NOTE } from "./ports/lead-handoff.js";
-export {
-  type LeadSource,
-  type LeadSourceStats,
-  SandboxMarketing,
-} from "./ports/marketing.js";
-export { REGION_ZONES, SandboxMeetings, sandboxLogMeeting, sandboxPeople } from "./ports/meetings.js";
-export { OnboardingWriteError, SandboxOnboarding } from "./ports/onboarding.js";
-export { SANDBOX_SEGMENT_NOTE } from "./ports/segments.js";
+export { type LeadSource, SandboxMarketing } from "./ports/marketing.js";
+export { REGION_ZONES, SandboxMeetings } from "./ports/meetings.js";
 export { num as sqlNumber } from "./ports/sql.js";
 export { SandboxSupport, TicketWriteError } from "./ports/support.js";
 export { SandboxTasks, TaskWriteError as SandboxTaskError, TOUCHPOINT_CHANNELS } from "./ports/tasks.js";

@@ -26,7 +26,7 @@ export {
 } from "./mcp-client-modern";
 export * from "./nginx";
 export { describePackInstall } from "./pack-install";
-export { PG_URL, pgSchema } from "./pg-schema";
+export { PG_URL, pgSchema, TEST_ENGINES, testDatabase } from "./pg-schema";
 export {
   describeRegistryContract,
   modelVisibleTokens,

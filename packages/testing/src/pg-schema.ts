@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openSql } from "@revops/store";
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -17,4 +19,19 @@ export async function pgSchema(prefix: string) {
     await admin.close();
   };
   return { db, url, drop };
+}
+
+/** The store's engines, for a test that proves the same assertions on each. */
+export const TEST_ENGINES = ["sqlite", "postgres"] as const;
+
+/** A throw-away database: a temporary SQLite directory, or a schema of its own on the test PostgreSQL. */
+export async function testDatabase(engine: (typeof TEST_ENGINES)[number], label: string) {
+  if (engine === "postgres") return pgSchema(label);
+  const dir = mkdtempSync(join(tmpdir(), `${label}-`));
+  const db = await openSql({ dataDir: dir });
+  const drop = async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { db, drop };
 }

@@ -1,11 +1,7 @@
 import type { AmountBand, ConversionCell, DealType, SnapshotCell, SnapshotPoint } from "@revops/model";
 import type { SqlDb } from "@revops/store";
 import { OPEN_STAGES } from "../generate/deals.js";
-import { everyOf } from "../vocabulary.js";
 import { num, type Where } from "./sql.js";
-
-/** Deal amount bands a forecast converts by (whole dollars). */
-export const AMOUNT_BANDS = everyOf<AmountBand>()(["<10k", "10-30k", "30-100k", "100k+"]);
 
 /** The band of an amount, as `BAND_SQL` computes it. */
 export function amountBand(amount: number): AmountBand {

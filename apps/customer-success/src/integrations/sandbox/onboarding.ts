@@ -7,10 +7,8 @@ import type {
   WonDeal,
   WriteOrigin,
 } from "@revops/model";
+import { csmLoads, journalChanges, sandboxNow, segmentOf } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow } from "../changes.js";
-import { segmentOf } from "../onboarding/playbook.js";
-import { csmLoads } from "../onboarding/seed.js";
 
 /** A refused onboarding write: the deal already has a plan (named), or the owner is unknown. */
 export class OnboardingWriteError extends Error {

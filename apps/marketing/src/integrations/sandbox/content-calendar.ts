@@ -8,8 +8,8 @@ import type {
   SandboxChange,
   WriteOrigin,
 } from "@revops/model";
+import { journalChanges } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges } from "../changes.js";
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));

@@ -1,18 +1,16 @@
+import { ensureSandboxLoaded, leastLoaded, milestonesFor, resetSandbox } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
+import { TEST_ENGINES, testDatabase } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES, makeTarget, type TestTarget } from "../../test/db.js";
-import { ensureSandboxLoaded, resetSandbox } from "../load.js";
-import { leastLoaded, milestonesFor } from "../onboarding/playbook.js";
-import { OnboardingWriteError, SandboxOnboarding } from "./onboarding.js";
+import { OnboardingWriteError, SandboxOnboarding } from "../src/integrations/sandbox/onboarding";
 
-describe.each(ENGINES)("sandbox onboarding on %s", (engine) => {
-  let target: TestTarget;
+describe.each(TEST_ENGINES)("sandbox onboarding on %s", (engine) => {
+  let drop: () => Promise<void>;
   let db: SqlDb;
   let port: SandboxOnboarding;
   let dealId: string;
   beforeAll(async () => {
-    target = await makeTarget(engine);
-    db = await target.open();
+    ({ db, drop } = await testDatabase(engine, "onboarding_store"));
     await ensureSandboxLoaded(db, { scale: 0.3 });
     port = new SandboxOnboarding(db);
     const d = await db.one<{ id: string }>(
@@ -21,8 +19,7 @@ describe.each(ENGINES)("sandbox onboarding on %s", (engine) => {
     dealId = String(d?.id);
   });
   afterAll(async () => {
-    await db?.close();
-    await target?.cleanup();
+    await drop?.();
   });
 
   it("seeds onboarding history for recent closed-won new business, deterministically", async () => {
