@@ -12,6 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RATING_TO_NPS } from "../src/integrations/intercom/ratings";
 import { createCustomerSuccessServer } from "../src/server";
+import { intercomBookSeed } from "./intercom-book-seed";
 
 const TODAY = "2026-11-23";
 const now = () => new Date(`${TODAY}T12:00:00Z`);
@@ -40,55 +41,7 @@ beforeAll(async () => {
     AccountSignals,
   ];
   await rt.close(1000);
-  fake = await startIntercomFake({
-    accessToken: "ic-good",
-    companies: [
-      { companyId: big.accountId, name: "Big Co (Intercom)" },
-      { companyId: small.accountId, name: "Small Co (Intercom)" },
-    ],
-    contacts: [
-      { name: "Ada", email: "ada@big.test", companyIndex: 0 },
-      { name: "Bob", email: "bob@small.test", companyIndex: 1 },
-      { name: "Lead", email: "lead@nowhere.test" },
-    ],
-    conversations: [
-      { title: "SSO", contactIndex: 0, createdAt: at(10), priority: true, rating: { rating: 5, at: at(9) } },
-      {
-        title: "Billing",
-        contactIndex: 0,
-        createdAt: at(20),
-        state: "closed",
-        rating: { rating: 4, at: at(19) },
-      },
-      {
-        title: "Export",
-        contactIndex: 1,
-        createdAt: at(5),
-        rating: { rating: 1, remark: "Export keeps failing", at: at(4) },
-      },
-      {
-        title: "Old slow",
-        contactIndex: 1,
-        createdAt: at(100),
-        state: "closed",
-        rating: { rating: 2, remark: "Slow support", at: at(95) },
-      },
-      {
-        title: "Ancient",
-        contactIndex: 1,
-        createdAt: at(200),
-        state: "closed",
-        rating: { rating: 5, at: at(199) },
-      },
-      {
-        title: "Pricing",
-        contactIndex: 2,
-        createdAt: at(3),
-        rating: { rating: 3, remark: "meh", at: at(2) },
-      },
-      { title: "Open question", contactIndex: 0, createdAt: at(1) },
-    ],
-  });
+  fake = await startIntercomFake(intercomBookSeed(big, small, at));
   vi.stubEnv("CS_CONVERSATIONS", "intercom");
   vi.stubEnv("INTERCOM_ACCESS_TOKEN", "ic-good");
   vi.stubEnv("REVOPS_TEST_VENDOR_BASE_URL", fake.url);

@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SupportPort } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
+import { intercomBookSeed } from "./intercom-book-seed";
 
 // Every provider's clock on the sandbox's own today, so the book's renewals and a vendor's windows share one calendar.
 const TODAY = "2026-11-23";
@@ -157,55 +158,7 @@ describeSignalsContract("sandbox on SQLite", async () => {
 
 describeSignalsContract("Intercom conversations and ratings over the book, over its fake", async () => {
   const [big, small] = [nth(0), nth(1)];
-  const fake: RunningFake<IntercomState> = await startIntercomFake({
-    accessToken: "ic-good",
-    companies: [
-      { companyId: big.accountId, name: "Big Co (Intercom)" },
-      { companyId: small.accountId, name: "Small Co (Intercom)" },
-    ],
-    contacts: [
-      { name: "Ada", email: "ada@big.test", companyIndex: 0 },
-      { name: "Bob", email: "bob@small.test", companyIndex: 1 },
-      { name: "Lead", email: "lead@nowhere.test" },
-    ],
-    conversations: [
-      { title: "SSO", contactIndex: 0, createdAt: at(10), priority: true, rating: { rating: 5, at: at(9) } },
-      {
-        title: "Billing",
-        contactIndex: 0,
-        createdAt: at(20),
-        state: "closed",
-        rating: { rating: 4, at: at(19) },
-      },
-      {
-        title: "Export",
-        contactIndex: 1,
-        createdAt: at(5),
-        rating: { rating: 1, remark: "Export failing", at: at(4) },
-      },
-      {
-        title: "Old slow",
-        contactIndex: 1,
-        createdAt: at(100),
-        state: "closed",
-        rating: { rating: 2, at: at(95) },
-      },
-      {
-        title: "Ancient",
-        contactIndex: 1,
-        createdAt: at(200),
-        state: "closed",
-        rating: { rating: 5, at: at(199) },
-      },
-      {
-        title: "Pricing",
-        contactIndex: 2,
-        createdAt: at(3),
-        rating: { rating: 3, remark: "meh", at: at(2) },
-      },
-      { title: "Open question", contactIndex: 0, createdAt: at(1) },
-    ],
-  });
+  const fake: RunningFake<IntercomState> = await startIntercomFake(intercomBookSeed(big, small, at));
   const { rt, support } = await supportWith({
     CS_CONVERSATIONS: "intercom",
     INTERCOM_ACCESS_TOKEN: "ic-good",
