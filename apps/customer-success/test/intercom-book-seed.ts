@@ -3,7 +3,8 @@ import type { IntercomSeed } from "@revops/testing";
 
 /**
  * Intercom over the book's two first accounts: their companies, a person at each and a lead, and rated
- * conversations inside and outside the signal windows (the Intercom tests and the signals contract share it); `at(daysAgo)` is the test's clock in Unix seconds.
+ * conversations inside and outside the signal windows (the Intercom tests and the signals contract share it).
+ * `at(daysAgo)` is the test's clock in Unix seconds.
  */
 export function intercomBookSeed(
   big: AccountSignals,
