@@ -16,12 +16,6 @@ export default workspaceTestConfig({
     "src/ports/crm-leads.ts",
     // apps/sales/test/records-vendors.test.ts and records-write.test.ts (bulk updates, deletes to the recycle bin)
     "src/ports/crm-records.ts",
-    "src/ports/cs-adoption.ts",
-    "src/ports/cs-book.ts",
-    "src/ports/cs-kb.ts",
-    "src/ports/cs-terms.ts",
-    "src/ports/cs-ticket-create.ts",
-    "src/ports/cs-ticket-facts.ts",
     "src/ports/deal-timelines.ts",
     "src/ports/email.ts",
     "src/ports/lead-handoff.ts",

@@ -1,21 +1,14 @@
 import type { ServerModule } from "@revops/kit";
 import { defineServer, nameConnection, portsWithConnections, type Runtime } from "@revops/kit";
-import {
-  SandboxCrm,
-  SandboxCustomerBook,
-  SandboxHealthModel,
-  SandboxSupport,
-  SandboxTasks,
-  sandboxDatabase,
-  sandboxNow,
-  sandboxToday,
-} from "@revops/sandbox";
+import { SandboxCrm, SandboxTasks, sandboxDatabase, sandboxNow, sandboxToday } from "@revops/sandbox";
 import pkg from "../package.json" with { type: "json" };
 import { csIntegrationEnv, loadCsIntegrationsConfig } from "./integrations/config";
 import { csConnections } from "./integrations/connections";
 import { utcDay } from "./integrations/days";
 import { csMessaging } from "./integrations/messaging-setup";
+import { SandboxCustomerBook, SandboxHealthModel } from "./integrations/sandbox/cs-book";
 import { SandboxOnboarding } from "./integrations/sandbox/onboarding";
+import { SandboxSupport } from "./integrations/sandbox/support";
 import type { CsPorts } from "./ports";
 import { churnReviewPrompt } from "./prompts";
 import { accountHealthResource } from "./resources";

@@ -42,7 +42,7 @@ import type {
   WriteOrigin as TicketWriteOrigin,
   TouchpointRow,
 } from "@revops/model";
-import { TicketWriteError } from "@revops/sandbox";
+import { TicketWriteError } from "./integrations/sandbox/support";
 import type { SurveyLinks } from "./survey/links";
 
 /** One ticket as read fresh for a write, what it may change, and who writes: the sandbox's own shapes. */
@@ -67,7 +67,7 @@ export interface TicketUpdateResult {
 }
 
 /** A refused ticket write (closed ticket, unknown id, invalid value), from any provider. */
-export { TicketWriteError } from "@revops/sandbox";
+export { TicketWriteError } from "./integrations/sandbox/support";
 
 export const isTicketWriteError = (err: unknown): err is TicketWriteError => err instanceof TicketWriteError;
 

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { baseConfigSchema, ConfigError, createLogger, KitRuntime } from "@revops/kit";
-import { ensureSandboxLoaded, SandboxSupport, sandboxToday } from "@revops/sandbox";
+import { ensureSandboxLoaded, sandboxToday } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadSalesCrmConfig } from "../../sales/src/integrations/config";
 import { type HeldOutEvaluation, heldOutFrom, trainChurnModel } from "../src/domain/churn";
 import { loadCsIntegrationsConfig } from "../src/integrations/config";
+import { SandboxSupport } from "../src/integrations/sandbox/support";
 import type { ChurnHistory } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
 import {

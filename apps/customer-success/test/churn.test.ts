@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RenewalHistory } from "@revops/model";
-import { ensureSandboxLoaded, planCompany, SandboxSupport } from "@revops/sandbox";
+import { ensureSandboxLoaded, planCompany } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess, modelVisibleTokens, resultTokens } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHURN_FEATURES, heldOutFrom, predict, trainChurnModel } from "../src/domain/churn";
 import { CompositeSupport } from "../src/integrations/composite";
+import { SandboxSupport } from "../src/integrations/sandbox/support";
 import type { SupportPort } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
 

@@ -1,14 +1,14 @@
 import { tmpdir } from "node:os";
-import {
-  CustomerWriteError,
-  SandboxCustomerBook,
-  SandboxHealthModel,
-  sandboxMigrations,
-} from "@revops/sandbox";
+import { sandboxMigrations } from "@revops/sandbox";
 import { migrate, openSql, type SqlDb } from "@revops/store";
 import { tempDataDir } from "@revops/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_HEALTH_WEIGHTS } from "../src/domain/health";
+import {
+  CustomerWriteError,
+  SandboxCustomerBook,
+  SandboxHealthModel,
+} from "../src/integrations/sandbox/cs-book";
 
 /**
  * The contract of the customer book and health-model ports (our database is their only provider): the same

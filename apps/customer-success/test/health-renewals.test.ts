@@ -1,4 +1,4 @@
-import { ensureSandboxLoaded, SandboxSupport } from "@revops/sandbox";
+import { ensureSandboxLoaded } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import {
   modelVisibleTokens,
@@ -8,6 +8,7 @@ import {
   withSandboxServer,
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxSupport } from "../src/integrations/sandbox/support";
 import { createCustomerSuccessServer } from "../src/server";
 
 /**

@@ -1,7 +1,7 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import type { AccountSignals } from "@revops/model";
 import { attributeVendorCalls } from "@revops/safety";
-import { SandboxSupport, sandboxDatabase } from "@revops/sandbox";
+import { sandboxDatabase } from "@revops/sandbox";
 import {
   connectInProcess,
   type IntercomState,
@@ -11,6 +11,7 @@ import {
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RATING_TO_NPS } from "../src/integrations/intercom/ratings";
+import { SandboxSupport } from "../src/integrations/sandbox/support";
 import { createCustomerSuccessServer } from "../src/server";
 import { intercomBookSeed } from "./intercom-book-seed";
 

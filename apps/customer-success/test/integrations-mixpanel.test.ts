@@ -1,7 +1,7 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import type { AccountSignals } from "@revops/model";
 import { attributeVendorCalls } from "@revops/safety";
-import { SandboxSupport, sandboxDatabase } from "@revops/sandbox";
+import { sandboxDatabase } from "@revops/sandbox";
 import {
   connectInProcess,
   type MixpanelEvent,
@@ -11,6 +11,7 @@ import {
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { healthScore } from "../src/domain/health";
+import { SandboxSupport } from "../src/integrations/sandbox/support";
 import { createCustomerSuccessServer } from "../src/server";
 
 // pinned to the sandbox's own today, so the book's renewals and Mixpanel's windows share one calendar

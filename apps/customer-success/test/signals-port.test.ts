@@ -1,6 +1,6 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
 import type { AccountSignals } from "@revops/model";
-import { SandboxSupport, sandboxDatabase } from "@revops/sandbox";
+import { sandboxDatabase } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 import {
   type IntercomState,
@@ -12,6 +12,7 @@ import {
   tempDataDir,
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SandboxSupport } from "../src/integrations/sandbox/support";
 import type { SupportPort } from "../src/ports";
 import { createCustomerSuccessServer } from "../src/server";
 import { intercomBookSeed } from "./intercom-book-seed";

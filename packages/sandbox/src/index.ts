@@ -17,7 +17,7 @@ export {
   pageLimit,
 } from "./cursor.js";
 // day arithmetic and SQL number reading, shared with the sandbox adapters in apps/*/src/integrations/sandbox/
-export { dayOf, isoDay } from "./dates.js";
+export { dayOf, isoDay, upperBound } from "./dates.js";
 export { type CompanyPlan, collectCompany, generateCompany, planCompany } from "./generate/index.js";
 export {
   BASE_COUNTS,
@@ -40,7 +40,6 @@ export { csmLoads, SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
 export { type SandboxHost, sandboxDatabase } from "./open.js";
 export { sandboxTouchPaths } from "./ports/attribution-paths.js";
 export { CampaignWriteError } from "./ports/campaign-record.js";
-export { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "./ports/churn-history.js";
 export { type DealRecord, SandboxCrm } from "./ports/crm.js";
 export { ACCOUNT_CANDIDATES, bareDomain, nameGrams, normalName } from "./ports/crm-accounts.js";
 export { CONTACT_CANDIDATES } from "./ports/crm-contacts.js";
@@ -48,8 +47,6 @@ export { LEAD_RATINGS } from "./ports/crm-lead-write.js";
 export { sandboxLeadFacts } from "./ports/crm-leads.js";
 export { BULK_FIELDS, RECORD_TYPES, RECYCLE_BIN } from "./ports/crm-records.js";
 export { daysBetween, median } from "./ports/crm-risk.js";
-export { CustomerWriteError, LIFECYCLES, SandboxCustomerBook, SandboxHealthModel } from "./ports/cs-book.js";
-export { snippetOf } from "./ports/cs-kb.js";
 export { emailContentHash, SandboxEmail } from "./ports/email.js";
 export { amountBand } from "./ports/forecast-history.js";
 export { FUNNEL_STAGES, sandboxLeadFunnel } from "./ports/funnel-leads.js";
@@ -65,9 +62,11 @@ export {
 } from "./ports/identity-systems.js";
 export { type LeadSource, SandboxMarketing } from "./ports/marketing.js";
 export { REGION_ZONES, SandboxMeetings } from "./ports/meetings.js";
-export { num as sqlNumber } from "./ports/sql.js";
-export { SandboxSupport, TicketWriteError } from "./ports/support.js";
+export { keysetPage, num as sqlNumber, searchByName, Where } from "./ports/sql.js";
 export { SandboxTasks, TaskWriteError as SandboxTaskError, TOUCHPOINT_CHANNELS } from "./ports/tasks.js";
+// the recent-usage rollup and the whole-history read cache, also used by SandboxSupport in apps/customer-success
+export { ensureUsageRecent } from "./ports/usage-recent.js";
+export { listWhileUnchanged, whileUnchanged } from "./ports/version-memo.js";
 export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
 export {
   budgetMigrations,

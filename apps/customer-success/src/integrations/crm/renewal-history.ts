@@ -1,6 +1,6 @@
 import type { RenewalTermFeatures, TicketFact } from "@revops/model";
-import { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "@revops/sandbox";
 import type { ChurnHistory } from "../../ports";
+import { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "../sandbox/churn-history";
 import type { CrmRenewal } from "./renewals";
 
 const DAY_MS = 86_400_000;

@@ -21,7 +21,7 @@ import type {
   TicketStatus,
 } from "@revops/model";
 import { isVendorError } from "@revops/resilience";
-import { decodeCursor, encodeCursor, pageLimit, snippetOf } from "@revops/sandbox";
+import { decodeCursor, encodeCursor, pageLimit } from "@revops/sandbox";
 import {
   type ChurnHistory,
   type FeatureUse,
@@ -46,6 +46,7 @@ import {
   TicketWriteError,
   type TicketWriteOrigin,
 } from "../../ports";
+import { snippetOf } from "../sandbox/cs-kb";
 
 const VENDOR = "Zendesk";
 /** Zendesk cursor pages are at most 100 rows; the cap keeps one tickets_list call bounded. */

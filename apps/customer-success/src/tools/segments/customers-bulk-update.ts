@@ -1,7 +1,7 @@
 import { annotations, BULK_SAMPLE, selectionHash, userError, WrittenSchema } from "@revops/kit";
-import { CustomerWriteError, LIFECYCLES } from "@revops/sandbox";
 import { z } from "zod";
 import type { Filter } from "../../domain/segments";
+import { CustomerWriteError, LIFECYCLES } from "../../integrations/sandbox/cs-book";
 import { type CsPorts, csTool } from "../../ports";
 import { AccountNameSchema } from "../schemas";
 import { matching, segmentCustomers } from "./customers";

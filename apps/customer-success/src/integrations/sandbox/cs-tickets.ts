@@ -1,7 +1,6 @@
 import type { Page, TicketSearch, TicketSearchRow, TicketThread } from "@revops/model";
+import { keysetPage, sqlNumber as num, Where } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-
-import { keysetPage, num, Where } from "./sql.js";
 
 /** LIKE pattern matching `s` anywhere, case-insensitively (use with `ESCAPE '\'`). */
 export const containsPattern = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,6 +1,6 @@
 import type { SubscriptionTerm, TermHistory } from "@revops/model";
+import { sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { num } from "./sql.js";
 
 /** Terms overlapping [from, to] with each account's oldest start: indexed on renewal date, one group-by. */
 export async function subscriptionTerms(db: SqlDb, from: string, to: string): Promise<TermHistory> {

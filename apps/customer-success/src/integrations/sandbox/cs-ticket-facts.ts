@@ -1,7 +1,6 @@
 import type { TicketFacts, TicketPriority, TicketStatus } from "@revops/model";
+import { sqlNumber as num, upperBound } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { upperBound } from "../dates.js";
-import { num } from "./sql.js";
 
 const minutesBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 60_000);
 

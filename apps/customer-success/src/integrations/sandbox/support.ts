@@ -26,23 +26,31 @@ import type {
   TicketThread,
   WriteOrigin,
 } from "@revops/model";
+import {
+  dayOf,
+  ensureUsageRecent,
+  isoDay,
+  journalChanges,
+  keysetPage,
+  listWhileUnchanged,
+  sqlNumber as num,
+  sandboxNow,
+  sandboxToday,
+  searchByName,
+  Where,
+  whileUnchanged,
+} from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow } from "../changes.js";
 
-import { dayOf, isoDay } from "../dates.js";
-import { sandboxToday } from "../load.js";
-import { renewalHistory, upcomingRenewals } from "./churn-history.js";
-import { featureUse } from "./cs-adoption.js";
-import { sandboxArticles, sandboxSearchArticles } from "./cs-kb.js";
-import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof.js";
-import { subscriptionTerms } from "./cs-terms.js";
-import { sandboxCreateTicket, sandboxTicketRequester } from "./cs-ticket-create.js";
-import { ticketFacts } from "./cs-ticket-facts.js";
-import { searchTickets, ticketThread } from "./cs-tickets.js";
-import { openRenewalDeals } from "./renewals-deals.js";
-import { keysetPage, num, searchByName, Where } from "./sql.js";
-import { ensureUsageRecent } from "./usage-recent.js";
-import { listWhileUnchanged, whileUnchanged } from "./version-memo.js";
+import { renewalHistory, upcomingRenewals } from "./churn-history";
+import { featureUse } from "./cs-adoption";
+import { sandboxArticles, sandboxSearchArticles } from "./cs-kb";
+import { lastFullMonth, signalsRowsAsOf } from "./cs-signals-asof";
+import { subscriptionTerms } from "./cs-terms";
+import { sandboxCreateTicket, sandboxTicketRequester } from "./cs-ticket-create";
+import { ticketFacts } from "./cs-ticket-facts";
+import { searchTickets, ticketThread } from "./cs-tickets";
+import { openRenewalDeals } from "./renewals-deals";
 
 /** NPS counts over a range and the newest detractor comments: what `nps_summary` shows, aggregated at the source. */
 export interface NpsStats {

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { NewTicket, TicketCreateResult, TicketRequester, WriteOrigin } from "@revops/model";
+import { journalChanges, sandboxNow } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow } from "../changes.js";
-import { TicketWriteError } from "./support.js";
+import { TicketWriteError } from "./support";
 
 /**
  * The account's contact with this email (any case), or without one its most senior contact (seniority, then id);

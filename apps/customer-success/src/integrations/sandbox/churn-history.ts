@@ -1,7 +1,6 @@
 import type { RenewalHistory, RenewalTermFeatures } from "@revops/model";
+import { sqlNumber as num, sandboxToday } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { sandboxToday } from "../load.js";
-import { num } from "./sql.js";
 
 export const CHURN_LEAD_DAYS = 60;
 export const CHURN_WINDOWS = { tickets: 90, nps: 180, activities: 90 } as const;

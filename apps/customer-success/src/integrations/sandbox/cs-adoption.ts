@@ -1,8 +1,6 @@
 import type { FeatureUse } from "@revops/model";
+import { dayOf, isoDay, sqlNumber as num, sandboxToday } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { dayOf, isoDay } from "../dates.js";
-import { sandboxToday } from "../load.js";
-import { num } from "./sql.js";
 
 /** Per current customer: one range read of its daily usage on the (account, day) key. */
 export async function featureUse(db: SqlDb): Promise<FeatureUse[]> {

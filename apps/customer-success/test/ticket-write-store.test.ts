@@ -1,9 +1,8 @@
+import { ensureSandboxLoaded, sandboxStatus } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
+import { TEST_ENGINES, testDatabase } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES, makeTarget, type TestTarget } from "../../test/db.js";
-import { sandboxStatus } from "../changes.js";
-import { ensureSandboxLoaded } from "../load.js";
-import { SandboxSupport } from "./support.js";
+import { SandboxSupport } from "../src/integrations/sandbox/support";
 
 const ALICE = { principal: "alice", planHash: "plan-1" };
 
@@ -13,13 +12,13 @@ async function ticketWith(db: SqlDb, where: string): Promise<string> {
   return row.id;
 }
 
-describe.each(ENGINES)("sandbox ticket writes on %s", (engine) => {
-  let target: TestTarget;
+describe.each(TEST_ENGINES)("sandbox ticket writes on %s", (engine) => {
+  let target: Awaited<ReturnType<typeof testDatabase>>;
   let db: SqlDb;
   let port: SandboxSupport;
   beforeAll(async () => {
-    target = await makeTarget(engine);
-    db = await target.open();
+    target = await testDatabase(engine, "ticket_write");
+    ({ db } = target);
     await ensureSandboxLoaded(db, { scale: 0.05 });
     // statuses set here, so the test does not depend on what the generator planted
     const ids = await db.query<{ id: string }>("SELECT id FROM sb_tickets ORDER BY id LIMIT 8");
@@ -32,8 +31,7 @@ describe.each(ENGINES)("sandbox ticket writes on %s", (engine) => {
     port = new SandboxSupport(db);
   });
   afterAll(async () => {
-    await db?.close();
-    await target?.cleanup();
+    await target?.drop();
   });
 
   it("reads a ticket with its requester, and nothing for an unknown id", async () => {

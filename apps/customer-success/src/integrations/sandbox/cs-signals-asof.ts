@@ -1,6 +1,5 @@
+import { dayOf, isoDay, Where } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { dayOf, isoDay } from "../dates.js";
-import { Where } from "./sql.js";
 
 /** `YYYY-MM` of the calendar month before the one containing `day`. */
 export function lastFullMonth(day: number): string {

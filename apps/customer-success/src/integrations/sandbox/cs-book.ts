@@ -6,8 +6,8 @@ import type {
   KeyedOrigin,
   SandboxChange,
 } from "@revops/model";
+import { journalChanges, sandboxNow } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow } from "../changes.js";
 
 export const LIFECYCLES = ["customer", "prospect", "churned"] as const;
 

@@ -1,6 +1,6 @@
 import type { RenewalDealRow } from "@revops/model";
+import { sqlNumber as num, Where } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { num, Where } from "./sql.js";
 
 /** Open (not closed won/lost) renewal deals, optionally of some accounts, by close date. */
 export async function openRenewalDeals(db: SqlDb, accountIds?: readonly string[]): Promise<RenewalDealRow[]> {

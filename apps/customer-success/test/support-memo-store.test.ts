@@ -1,23 +1,22 @@
+import { ensureSandboxLoaded, sandboxToday } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
+import { TEST_ENGINES, testDatabase } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES, makeTarget, type TestTarget } from "../../test/db.js";
-import { ensureSandboxLoaded, sandboxToday } from "../load.js";
-import { SandboxSupport } from "./support.js";
+import { SandboxSupport } from "../src/integrations/sandbox/support";
 
-describe.each(ENGINES)("analytics reads kept while the data is unchanged, on %s", (engine) => {
-  let target: TestTarget;
+describe.each(TEST_ENGINES)("analytics reads kept while the data is unchanged, on %s", (engine) => {
+  let drop: () => Promise<void>;
   let db: SqlDb;
   let other: SqlDb;
   beforeAll(async () => {
-    target = await makeTarget(engine);
-    db = await target.open();
+    const target = await testDatabase(engine, "support_memo");
+    ({ db, drop } = target);
     other = await target.open();
     await ensureSandboxLoaded(db, { scale: 0.05 });
   });
   afterAll(async () => {
-    await db?.close();
     await other?.close();
-    await target?.cleanup();
+    await drop?.();
   });
 
   it("gives each caller its own list with the same rows", async () => {
