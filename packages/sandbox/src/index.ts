@@ -38,8 +38,6 @@ export { INDUSTRIES as SANDBOX_INDUSTRIES } from "./names.js";
 export { leastLoaded, milestonesFor, OWNER_RULE, STALL_DAYS, segmentOf } from "./onboarding/playbook.js";
 export { csmLoads, SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
 export { type SandboxHost, sandboxDatabase } from "./open.js";
-export { sandboxTouchPaths } from "./ports/attribution-paths.js";
-export { CampaignWriteError } from "./ports/campaign-record.js";
 export { CHURN_LEAD_DAYS, CHURN_WINDOWS } from "./ports/churn-history.js";
 export { type DealRecord, SandboxCrm } from "./ports/crm.js";
 export { ACCOUNT_CANDIDATES, bareDomain, nameGrams, normalName } from "./ports/crm-accounts.js";
@@ -50,9 +48,7 @@ export { BULK_FIELDS, RECORD_TYPES, RECYCLE_BIN } from "./ports/crm-records.js";
 export { daysBetween, median } from "./ports/crm-risk.js";
 export { CustomerWriteError, LIFECYCLES, SandboxCustomerBook, SandboxHealthModel } from "./ports/cs-book.js";
 export { snippetOf } from "./ports/cs-kb.js";
-export { emailContentHash, SandboxEmail } from "./ports/email.js";
 export { amountBand } from "./ports/forecast-history.js";
-export { FUNNEL_STAGES, sandboxLeadFunnel } from "./ports/funnel-leads.js";
 export {
   sandboxCrmContacts,
   sandboxPlantedPersonLinks,
@@ -63,12 +59,13 @@ export {
   sandboxPlantedLinks,
   sandboxSystemCompanies,
 } from "./ports/identity-systems.js";
-export { type LeadSource, SandboxMarketing } from "./ports/marketing.js";
 export { REGION_ZONES, SandboxMeetings } from "./ports/meetings.js";
-export { num as sqlNumber } from "./ports/sql.js";
+export { keysetPage, num as sqlNumber, searchByName, Where as SqlWhere } from "./ports/sql.js";
 export { SandboxSupport, TicketWriteError } from "./ports/support.js";
 export { SandboxTasks, TaskWriteError as SandboxTaskError, TOUCHPOINT_CHANNELS } from "./ports/tasks.js";
 export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
+// seeded randomness and model vocabularies, shared with the sandbox adapters in apps/*/src/integrations/sandbox/
+export { Rng } from "./random.js";
 export {
   budgetMigrations,
   contentCalendarMigrations,
@@ -81,3 +78,4 @@ export {
   type TableName,
   WRITTEN_TABLES,
 } from "./schema.js";
+export { everyOf } from "./vocabulary.js";

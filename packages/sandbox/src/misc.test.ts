@@ -87,13 +87,7 @@ describe("package entry", () => {
       "sandbox-0029-survey-answers",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
-    for (const name of [
-      "SandboxCrm",
-      "SandboxMarketing",
-      "SandboxSupport",
-      "ensureSandboxLoaded",
-      "sandboxToday",
-    ]) {
+    for (const name of ["SandboxCrm", "SandboxSupport", "ensureSandboxLoaded", "sandboxToday"]) {
       expect(typeof (api as Record<string, unknown>)[name]).toBe("function");
     }
   });

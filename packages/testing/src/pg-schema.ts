@@ -24,14 +24,20 @@ export async function pgSchema(prefix: string) {
 /** The store's engines, for a test that proves the same assertions on each. */
 export const TEST_ENGINES = ["sqlite", "postgres"] as const;
 
-/** A throw-away database: a temporary SQLite directory, or a schema of its own on the test PostgreSQL. */
+/**
+ * A throw-away database: a temporary SQLite directory, or a schema of its own on the test PostgreSQL.
+ * `open` gives another connection to it (for concurrent writers), which the caller closes.
+ */
 export async function testDatabase(engine: (typeof TEST_ENGINES)[number], label: string) {
-  if (engine === "postgres") return pgSchema(label);
+  if (engine === "postgres") {
+    const { db, url, drop } = await pgSchema(label);
+    return { db, drop, open: () => openSql({ databaseUrl: url, dataDir: tmpdir() }) };
+  }
   const dir = mkdtempSync(join(tmpdir(), `${label}-`));
   const db = await openSql({ dataDir: dir });
   const drop = async () => {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { db, drop };
+  return { db, drop, open: () => openSql({ dataDir: dir }) };
 }
