@@ -7,7 +7,6 @@ export default workspaceTestConfig({
     "src/lead-model.ts",
     // port adapters added with the catalogue tools: each app's port contract tests run them on SQLite and
     // PostgreSQL beside the vendor adapters (apps/*/test/*-port.test.ts, deal_get/deal_create/email/budget/contact/lead/ticket/meeting/segment/campaign tests)
-    "src/ports/campaign-record.ts",
     "src/ports/closed-deals.ts",
     "src/ports/crm-contact-write.ts",
     "src/ports/crm-contacts.ts",
@@ -17,11 +16,8 @@ export default workspaceTestConfig({
     // apps/sales/test/records-vendors.test.ts and records-write.test.ts (bulk updates, deletes to the recycle bin)
     "src/ports/crm-records.ts",
     "src/ports/deal-timelines.ts",
-    "src/ports/email.ts",
-    "src/ports/lead-handoff.ts",
     // the identity graph's planted people: apps/suite/src/identity/graph.test.ts scores the matcher against them
     "src/ports/identity-people.ts",
     "src/ports/meetings.ts",
-    "src/ports/segments.ts",
   ],
 });

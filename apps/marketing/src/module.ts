@@ -6,8 +6,6 @@ import {
   contentCalendarMigrations,
   leadScoringMigrations,
   marketingSettingsMigrations,
-  SandboxEmail,
-  SandboxMarketing,
   sandboxDatabase,
   sandboxLeadFacts,
   sandboxNow,
@@ -28,7 +26,9 @@ import { loadApprovedClaims, loadPersonas } from "./integrations/content-config"
 import { emailUnavailable } from "./integrations/email-unavailable";
 import { SqlBudgetLedger } from "./integrations/sandbox/budgets";
 import { SqlContentCalendar } from "./integrations/sandbox/content-calendar";
+import { SandboxEmail } from "./integrations/sandbox/email";
 import { SqlLeadScoringModels } from "./integrations/sandbox/lead-scoring-models";
+import { SandboxMarketing } from "./integrations/sandbox/marketing";
 import { SandboxWeb } from "./integrations/sandbox/web";
 import { SqlMarketingSettings } from "./integrations/settings-store";
 import { loadWebSourceConfig } from "./integrations/web-config";

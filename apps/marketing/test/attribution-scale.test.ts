@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureSandboxLoaded, sandboxTouchPaths } from "@revops/sandbox";
+import { ensureSandboxLoaded } from "@revops/sandbox";
 import { openSql } from "@revops/store";
 import { expect, it } from "vitest";
 import { attribute } from "../src/domain/attribution";
+import { sandboxTouchPaths } from "../src/integrations/sandbox/attribution-paths";
 
 // Opt-in (loading a large company takes minutes): ATTRIBUTION_SCALE=100 vitest run test/attribution-scale.test.ts
 const scale = Number(process.env.ATTRIBUTION_SCALE ?? 0);

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TouchPaths } from "@revops/model";
-import { ensureSandboxLoaded, SANDBOX_DEFAULTS, sandboxTouchPaths } from "@revops/sandbox";
+import { ensureSandboxLoaded, SANDBOX_DEFAULTS } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess, modelVisibleTokens, resultTokens } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTRIBUTION_MODELS, attribute, removalEffects, splitDollars } from "../src/domain/attribution";
+import { sandboxTouchPaths } from "../src/integrations/sandbox/attribution-paths";
 import { createMarketingServer } from "../src/server";
 
 // Every expectation below is recomputed from the sandbox tables with SQL (SQLite), not from the tool's own output.

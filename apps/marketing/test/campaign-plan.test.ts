@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureSandboxLoaded, SANDBOX_DEFAULTS, SandboxMarketing, sandboxToday } from "@revops/sandbox";
+import { ensureSandboxLoaded, SANDBOX_DEFAULTS, sandboxToday } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { connectInProcess } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxMarketing } from "../src/integrations/sandbox/marketing";
 import { createMarketingServer } from "../src/server";
 
 // Channel economics are recomputed from sb_campaigns, sb_leads and sb_deals with SQL, never from the tool's code.

@@ -1,8 +1,9 @@
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
-import { emailContentHash, ensureSandboxLoaded, SandboxEmail, sandboxNow } from "@revops/sandbox";
+import { ensureSandboxLoaded, sandboxNow } from "@revops/sandbox";
 import { openSql } from "@revops/store";
 import { type RunningFake, type SendGridState, startSendGridFake, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { emailContentHash, SandboxEmail } from "../src/integrations/sandbox/email";
 import type { EmailDraft, EmailPort } from "../src/ports";
 import { createMarketingServer } from "../src/server";
 

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureSandboxLoaded, sandboxLeadFunnel } from "@revops/sandbox";
+import { ensureSandboxLoaded } from "@revops/sandbox";
 import { openSql } from "@revops/store";
 import { expect, it } from "vitest";
 import { groupFunnel } from "../src/domain/funnel";
+import { sandboxLeadFunnel } from "../src/integrations/sandbox/funnel-leads";
 
 // Opt-in (loading a large company takes minutes): FUNNEL_SCALE=100 vitest run test/funnel-scale.test.ts
 // Prints the timings (the bar is 1 s at scale 100); they never gate the test.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
-import { ensureSandboxLoaded, FUNNEL_STAGES, SANDBOX_DEFAULTS, SandboxMarketing } from "@revops/sandbox";
+import { ensureSandboxLoaded, SANDBOX_DEFAULTS } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import {
   type HubSpotState,
@@ -12,6 +12,8 @@ import {
   tempDataDir,
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { FUNNEL_STAGES } from "../src/integrations/sandbox/funnel-leads";
+import { SandboxMarketing } from "../src/integrations/sandbox/marketing";
 import type { LeadFunnel, MarketingPort } from "../src/ports";
 import { createMarketingServer } from "../src/server";
 

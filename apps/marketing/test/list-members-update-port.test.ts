@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { baseConfigSchema, createLogger, KitRuntime } from "@revops/kit";
-import { ensureSandboxLoaded, SandboxMarketing } from "@revops/sandbox";
+import { ensureSandboxLoaded } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import {
   type HubSpotState,
@@ -13,6 +13,7 @@ import {
   tempDataDir,
 } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SandboxMarketing } from "../src/integrations/sandbox/marketing";
 import type { MarketingPort } from "../src/ports";
 import { createMarketingServer } from "../src/server";
 

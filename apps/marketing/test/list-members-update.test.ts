@@ -1,9 +1,9 @@
 import { approvalsAdmin, createGuard, guardConfig, guardMigrations, SuppressionList } from "@revops/guards";
 import { approvalIdIn, connectGuarded, type GuardedHarness, tokenIn } from "@revops/guards/testing";
-import { SandboxMarketing } from "@revops/sandbox";
 import { type KeyValue, migrate, openKv, openSql, type SqlDb } from "@revops/store";
 import { tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxMarketing } from "../src/integrations/sandbox/marketing";
 import { createMarketingServer } from "../src/server";
 
 const TOOL = "list_members_update";

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KitRuntime } from "@revops/kit";
-import { ensureSandboxLoaded, SandboxMarketing } from "@revops/sandbox";
+import { ensureSandboxLoaded } from "@revops/sandbox";
 import { openSql, type SqlDb } from "@revops/store";
 import { type HubSpotState, type RunningFake, startHubSpotFake } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxMarketing } from "../src/integrations/sandbox/marketing";
 import type { MarketingPort } from "../src/ports";
 import { hubspotPorts } from "./hubspot-ports";
 

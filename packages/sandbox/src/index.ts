@@ -38,8 +38,6 @@ export { INDUSTRIES as SANDBOX_INDUSTRIES } from "./names.js";
 export { leastLoaded, milestonesFor, OWNER_RULE, STALL_DAYS, segmentOf } from "./onboarding/playbook.js";
 export { csmLoads, SEEDED_ONBOARDING_DAYS } from "./onboarding/seed.js";
 export { type SandboxHost, sandboxDatabase } from "./open.js";
-export { sandboxTouchPaths } from "./ports/attribution-paths.js";
-export { CampaignWriteError } from "./ports/campaign-record.js";
 export { type DealRecord, SandboxCrm } from "./ports/crm.js";
 export { ACCOUNT_CANDIDATES, bareDomain, nameGrams, normalName } from "./ports/crm-accounts.js";
 export { CONTACT_CANDIDATES } from "./ports/crm-contacts.js";
@@ -47,9 +45,7 @@ export { LEAD_RATINGS } from "./ports/crm-lead-write.js";
 export { sandboxLeadFacts } from "./ports/crm-leads.js";
 export { BULK_FIELDS, RECORD_TYPES, RECYCLE_BIN } from "./ports/crm-records.js";
 export { daysBetween, median } from "./ports/crm-risk.js";
-export { emailContentHash, SandboxEmail } from "./ports/email.js";
 export { amountBand } from "./ports/forecast-history.js";
-export { FUNNEL_STAGES, sandboxLeadFunnel } from "./ports/funnel-leads.js";
 export {
   sandboxCrmContacts,
   sandboxPlantedPersonLinks,
@@ -60,14 +56,15 @@ export {
   sandboxPlantedLinks,
   sandboxSystemCompanies,
 } from "./ports/identity-systems.js";
-export { type LeadSource, SandboxMarketing } from "./ports/marketing.js";
 export { REGION_ZONES, SandboxMeetings } from "./ports/meetings.js";
-export { keysetPage, num as sqlNumber, searchByName, Where } from "./ports/sql.js";
+export { keysetPage, num as sqlNumber, searchByName, Where as SqlWhere } from "./ports/sql.js";
 export { SandboxTasks, TaskWriteError as SandboxTaskError, TOUCHPOINT_CHANNELS } from "./ports/tasks.js";
 // the recent-usage rollup and the whole-history read cache, also used by SandboxSupport in apps/customer-success
 export { ensureUsageRecent } from "./ports/usage-recent.js";
 export { listWhileUnchanged, whileUnchanged } from "./ports/version-memo.js";
 export { QUOTA_FACTOR, QUOTA_PAST_QUARTERS, QUOTA_STEP } from "./quotas/seed.js";
+// seeded randomness and model vocabularies, shared with the sandbox adapters in apps/*/src/integrations/sandbox/
+export { Rng } from "./random.js";
 export {
   budgetMigrations,
   contentCalendarMigrations,
@@ -80,3 +77,4 @@ export {
   type TableName,
   WRITTEN_TABLES,
 } from "./schema.js";
+export { everyOf } from "./vocabulary.js";

@@ -87,7 +87,7 @@ describe("package entry", () => {
       "sandbox-0029-survey-answers",
     ]);
     expect(api.budgetMigrations.map((m) => m.id)).toEqual(["sandbox-0005-budget-allocations"]);
-    for (const name of ["SandboxCrm", "SandboxMarketing", "ensureSandboxLoaded", "sandboxToday"]) {
+    for (const name of ["SandboxCrm", "ensureSandboxLoaded", "sandboxToday"]) {
       expect(typeof (api as Record<string, unknown>)[name]).toBe("function");
     }
   });

@@ -6,7 +6,6 @@ import { encodeCursor, INVALID_CURSOR } from "./cursor.js";
 import { collectCompany, planCompany } from "./generate/index.js";
 import { ensureSandboxLoaded } from "./load.js";
 import { SandboxCrm } from "./ports/crm.js";
-import { SandboxMarketing } from "./ports/marketing.js";
 import { TABLE_COLUMNS } from "./schema.js";
 
 const data = collectCompany({});
@@ -45,14 +44,12 @@ describe.each(ENGINES)("ports on %s", (engine) => {
   let target: TestTarget;
   let db: SqlDb;
   let crm: SandboxCrm;
-  let mkt: SandboxMarketing;
 
   beforeAll(async () => {
     target = await makeTarget(engine);
     db = await target.open();
     await ensureSandboxLoaded(db);
     crm = new SandboxCrm(db);
-    mkt = new SandboxMarketing(db);
   });
   afterAll(async () => {
     await db?.close();
@@ -174,57 +171,6 @@ describe.each(ENGINES)("ports on %s", (engine) => {
         email: "maya.chen@northwind-analytics.com",
         region: "NA",
       });
-    });
-  });
-
-  describe("SandboxMarketing", () => {
-    it("listCampaigns pages and filters", async () => {
-      const rows = await allPages((cursor) => mkt.listCampaigns({ cursor, limit: 7 }));
-      expect(rows.length).toBe(30);
-      const webinars = await mkt.listCampaigns({ channel: "webinar" });
-      expect(webinars.total).toBe(5);
-      const done = await mkt.listCampaigns({ status: "completed", limit: 100 });
-      expect(done.rows.every((c) => c.status === "completed" && c.endDate < "2026-11-23")).toBe(true);
-      await expect(mkt.listCampaigns({ cursor: "zzz" })).rejects.toThrow(INVALID_CURSOR);
-    });
-
-    it("campaignStats attributes leads, pipeline and revenue", async () => {
-      const stats = await mkt.campaignStats();
-      expect(stats.length).toBe(30);
-      for (const s of stats) {
-        expect(s.revenue).toBeLessThanOrEqual(s.pipeline);
-        expect(s.clicks).toBeLessThanOrEqual(s.touches);
-        expect(s.mqls).toBeLessThanOrEqual(s.leads);
-      }
-      const leadsWithCampaign = data.sb_leads.filter(
-        (l) => l[col("sb_leads", "campaign_id")] !== null,
-      ).length;
-      expect(stats.reduce((n, s) => n + s.leads, 0)).toBe(leadsWithCampaign);
-      expect(stats.reduce((n, s) => n + s.touches, 0)).toBe(data.sb_campaign_touches.length);
-      expect(stats.some((s) => s.revenue > 0 && s.dealsInfluenced > 0)).toBe(true);
-      const two = await mkt.campaignStats([stats[0]?.id ?? "", stats[1]?.id ?? ""]);
-      expect(two).toEqual(stats.slice(0, 2));
-      expect(await mkt.campaignStats([])).toEqual([]);
-      sameOnBothEngines("stats", stats);
-    });
-
-    it("leadsBySource", async () => {
-      const all = await mkt.leadsBySource({});
-      expect(all.reduce((n, s) => n + s.leads, 0)).toBe(1000);
-      for (const s of all) expect(s.converted <= s.sqls && s.sqls <= s.mqls && s.mqls <= s.leads).toBe(true);
-      expect(all.reduce((n, s) => n + s.wonRevenue, 0)).toBeGreaterThan(0);
-      const recent = await mkt.leadsBySource({ from: "2026-10-01", to: "2026-11-23" });
-      const expected = data.sb_leads.filter(
-        (l) => String(l[col("sb_leads", "created_at")]) >= "2026-10-01",
-      ).length;
-      expect(recent.reduce((n, s) => n + s.leads, 0)).toBe(expected);
-      sameOnBothEngines("sources", all);
-    });
-
-    it("searchCampaigns", async () => {
-      const hits = await mkt.searchCampaigns("q1 2026", 10);
-      expect(hits.length).toBeGreaterThan(0);
-      expect(hits.every((h) => h.name.startsWith("Q1 2026"))).toBe(true);
     });
   });
 });

@@ -26,7 +26,7 @@ export const TEST_ENGINES = ["sqlite", "postgres"] as const;
 
 /**
  * A throw-away database: a temporary SQLite directory, or a schema of its own on the test PostgreSQL. `open` gives
- * another connection to it (like a second replica); the caller closes it before `drop`.
+ * another connection to it (a second replica, or concurrent writers); the caller closes it before `drop`.
  */
 export async function testDatabase(engine: (typeof TEST_ENGINES)[number], label: string) {
   if (engine === "postgres") {

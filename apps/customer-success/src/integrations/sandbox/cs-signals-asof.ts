@@ -1,4 +1,4 @@
-import { dayOf, isoDay, Where } from "@revops/sandbox";
+import { dayOf, isoDay, SqlWhere as Where } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 
 /** `YYYY-MM` of the calendar month before the one containing `day`. */

@@ -1,5 +1,5 @@
 import type { Page, TicketSearch, TicketSearchRow, TicketThread } from "@revops/model";
-import { keysetPage, sqlNumber as num, Where } from "@revops/sandbox";
+import { keysetPage, sqlNumber as num, SqlWhere as Where } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 
 /** LIKE pattern matching `s` anywhere, case-insensitively (use with `ESCAPE '\'`). */

@@ -1,5 +1,5 @@
 import type { RenewalDealRow } from "@revops/model";
-import { sqlNumber as num, Where } from "@revops/sandbox";
+import { sqlNumber as num, SqlWhere as Where } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 
 /** Open (not closed won/lost) renewal deals, optionally of some accounts, by close date. */

@@ -37,7 +37,7 @@ import {
   sandboxNow,
   sandboxToday,
   searchByName,
-  Where,
+  SqlWhere as Where,
   whileUnchanged,
 } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";

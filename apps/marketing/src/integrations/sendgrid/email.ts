@@ -1,6 +1,5 @@
 import type { SendGridConnector, SingleSendSummary } from "@revops/connectors";
 import { userError } from "@revops/kit";
-import { emailContentHash } from "@revops/sandbox";
 import type {
   CampaignDraft,
   EmailDraft,
@@ -10,6 +9,7 @@ import type {
   NewCampaignDraft,
   WriteOrigin,
 } from "../../ports";
+import { emailContentHash } from "../sandbox/email";
 
 export interface SendGridEmailOptions {
   /** Verified sender address of test sends (mail send needs one). */

@@ -6,9 +6,9 @@ import {
   userError,
   WrittenSchema,
 } from "@revops/kit";
-import { emailContentHash } from "@revops/sandbox";
 import { z } from "zod";
 import { checkBrand, withClaims } from "../../domain/brand-check";
+import { emailContentHash } from "../../integrations/sandbox/email";
 import { type MarketingPorts, marketingTool } from "../../ports";
 import { planOnce } from "../plan-once";
 import { excerptOf, ListIdSchema, SubjectSchema } from "./fields";

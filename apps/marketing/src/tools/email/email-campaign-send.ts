@@ -1,8 +1,8 @@
 import { guardStateOf } from "@revops/guards";
 import { annotations, notFound, type ToolContext, userError, WrittenSchema } from "@revops/kit";
-import { emailContentHash } from "@revops/sandbox";
 import { z } from "zod";
 import { scheduleWaves } from "../../domain/email-schedule";
+import { emailContentHash } from "../../integrations/sandbox/email";
 import {
   type EmailDraft,
   type EmailPort,

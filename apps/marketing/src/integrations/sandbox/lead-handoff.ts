@@ -6,9 +6,8 @@ import type {
   SalesOwner,
   WriteOrigin,
 } from "@revops/model";
+import { journalChanges, sqlNumber as num, sandboxNow } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow } from "../changes.js";
-import { num } from "./sql.js";
 
 export const SANDBOX_HANDOFF_NOTE =
   "Sandbox leads keep no MQL date: speed-to-lead counts from the lead's creation; the owner is kept in sb_lead_handoffs.";

@@ -1,8 +1,6 @@
 import type { ContactList, SegmentPreview, SegmentRules, WriteOrigin } from "@revops/model";
+import { journalChanges, sqlNumber as num, sandboxNow, SqlWhere as Where } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow } from "../changes.js";
-
-import { num, Where } from "./sql.js";
 
 export const SANDBOX_SEGMENT_NOTE =
   "Sandbox: firmographics and lifecycle are the contact's account's; engagement is an email open or click touch.";

@@ -9,10 +9,8 @@ import type {
   NewCampaignDraft,
   WriteOrigin,
 } from "@revops/model";
+import { journalChanges, sqlNumber as num, Rng } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges } from "../changes.js";
-import { Rng } from "../random.js";
-import { num } from "./sql.js";
 
 /** sha256 of the content a recipient reads, so a test send vouches for exactly that content. */
 export const emailContentHash = (subject: string, body: string): string =>

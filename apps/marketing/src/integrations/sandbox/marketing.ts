@@ -23,21 +23,26 @@ import type {
   TouchPaths,
   WriteOrigin,
 } from "@revops/model";
+import {
+  journalChanges,
+  keysetPage,
+  sqlNumber as num,
+  sandboxNow,
+  searchByName,
+  SqlWhere as Where,
+} from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges, sandboxNow } from "../changes.js";
-
-import { sandboxTouchPaths } from "./attribution-paths.js";
-import { sandboxCampaign, sandboxCampaignOwner, sandboxSaveCampaign } from "./campaign-record.js";
-import { sandboxLeadFunnel } from "./funnel-leads.js";
+import { sandboxTouchPaths } from "./attribution-paths";
+import { sandboxCampaign, sandboxCampaignOwner, sandboxSaveCampaign } from "./campaign-record";
+import { sandboxLeadFunnel } from "./funnel-leads";
 import {
   SANDBOX_HANDOFF_NOTE,
   sandboxHandOffLeads,
   sandboxHandoffHistory,
   sandboxPendingMqls,
   sandboxSalesOwners,
-} from "./lead-handoff.js";
-import { SANDBOX_SEGMENT_NOTE, sandboxCreateStaticList, sandboxSegmentPreview } from "./segments.js";
-import { keysetPage, num, searchByName, Where } from "./sql.js";
+} from "./lead-handoff";
+import { SANDBOX_SEGMENT_NOTE, sandboxCreateStaticList, sandboxSegmentPreview } from "./segments";
 
 export type LeadSource =
   | "organic"

@@ -1,6 +1,6 @@
 import type { DealPath, TouchPaths } from "@revops/model";
+import { sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { num } from "./sql.js";
 
 // One lead per deal in the sandbox; were there several, the earliest lead is the one that converted.
 const DEALS_SQL = `

@@ -1,7 +1,6 @@
 import type { FunnelCell, FunnelLeadDates, FunnelStage, LeadFunnel } from "@revops/model";
+import { everyOf, sqlNumber as num, SqlWhere as Where } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { everyOf } from "../vocabulary.js";
-import { num, Where } from "./sql.js";
 
 /** Funnel stages after lead creation, in order. */
 export const FUNNEL_STAGES = everyOf<FunnelStage>()(["mql", "sql", "opportunity", "won"]);

@@ -5,10 +5,8 @@ import type {
   CampaignStatus,
   WriteOrigin,
 } from "@revops/model";
+import { journalChanges, sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-import { journalChanges } from "../changes.js";
-
-import { num } from "./sql.js";
 
 /** A write the source refuses, naming the field and the fix. */
 export class CampaignWriteError extends Error {

@@ -1,25 +1,23 @@
 import type { TouchPaths } from "@revops/model";
+import { ensureSandboxLoaded } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
+import { TEST_ENGINES, testDatabase } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINES, makeTarget, type TestTarget } from "../../test/db.js";
-import { ensureSandboxLoaded } from "../load.js";
-import { sandboxTouchPaths } from "./attribution-paths.js";
-import { SandboxMarketing } from "./marketing.js";
+import { sandboxTouchPaths } from "../src/integrations/sandbox/attribution-paths";
+import { SandboxMarketing } from "../src/integrations/sandbox/marketing";
 
 const results = new Map<string, TouchPaths>();
 
-describe.each(ENGINES)("touch paths on %s", (engine) => {
-  let target: TestTarget;
+describe.each(TEST_ENGINES)("touch paths on %s", (engine) => {
+  let drop: () => Promise<void>;
   let db: SqlDb;
 
   beforeAll(async () => {
-    target = await makeTarget(engine);
-    db = await target.open();
+    ({ db, drop } = await testDatabase(engine, "touch_paths"));
     await ensureSandboxLoaded(db);
   });
   afterAll(async () => {
-    await db?.close();
-    await target?.cleanup();
+    await drop?.();
   });
 
   it("gives every converted deal once, its touches in time order up to its creation", async () => {
