@@ -3,7 +3,8 @@ import { ensureSandboxLoaded, sandboxNow } from "@revops/sandbox";
 import { openSql } from "@revops/store";
 import { type RunningFake, type SendGridState, startSendGridFake, tempDataDir } from "@revops/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { emailContentHash, SandboxEmail } from "../src/integrations/sandbox/email";
+import { emailContentHash } from "../src/domain/email-content";
+import { SandboxEmail } from "../src/integrations/sandbox/email";
 import type { EmailDraft, EmailPort } from "../src/ports";
 import { createMarketingServer } from "../src/server";
 

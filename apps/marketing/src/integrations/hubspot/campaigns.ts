@@ -6,7 +6,7 @@ import {
 } from "@revops/connectors";
 import type { CampaignFields, CampaignRecord, CampaignSaveResult, WriteOrigin } from "@revops/model";
 import { writeOnce } from "@revops/resilience";
-import { CampaignWriteError } from "../sandbox/campaign-record";
+import { CampaignWriteError } from "../campaign-write-error";
 import { campaignChannel, campaignStatus, money } from "./mapping";
 
 const PROPS = [...CAMPAIGN_PROPERTIES, "hs_owner"];

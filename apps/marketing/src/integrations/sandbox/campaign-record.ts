@@ -7,18 +7,7 @@ import type {
 } from "@revops/model";
 import { journalChanges, sqlNumber as num } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
-
-/** A write the source refuses, naming the field and the fix. */
-export class CampaignWriteError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-    readonly hint: string,
-  ) {
-    super(message);
-    this.name = "CampaignWriteError";
-  }
-}
+import { CampaignWriteError } from "../campaign-write-error";
 
 export const SANDBOX_ASSETS_NOTE =
   "The sandbox links no assets (emails, forms, pages) to campaigns; HubSpot does.";

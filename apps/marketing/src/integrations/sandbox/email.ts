@@ -12,12 +12,6 @@ import type {
 import { journalChanges, sqlNumber as num, Rng } from "@revops/sandbox";
 import type { SqlDb } from "@revops/store";
 
-/** sha256 of the content a recipient reads, so a test send vouches for exactly that content. */
-export const emailContentHash = (subject: string, body: string): string =>
-  createHash("sha256")
-    .update(JSON.stringify([subject, body]))
-    .digest("hex");
-
 const keyId = (prefix: string, idempotencyKey: string): string =>
   `${prefix}_${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 16)}`;
 /** A send's id from its idempotency key: a retry finds the same row. */

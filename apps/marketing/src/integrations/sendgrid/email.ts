@@ -1,5 +1,6 @@
 import type { SendGridConnector, SingleSendSummary } from "@revops/connectors";
 import { userError } from "@revops/kit";
+import { emailContentHash } from "../../domain/email-content";
 import type {
   CampaignDraft,
   EmailDraft,
@@ -9,7 +10,6 @@ import type {
   NewCampaignDraft,
   WriteOrigin,
 } from "../../ports";
-import { emailContentHash } from "../sandbox/email";
 
 export interface SendGridEmailOptions {
   /** Verified sender address of test sends (mail send needs one). */

@@ -8,7 +8,7 @@ import {
 } from "@revops/kit";
 import { z } from "zod";
 import { checkBrand, withClaims } from "../../domain/brand-check";
-import { emailContentHash } from "../../integrations/sandbox/email";
+import { emailContentHash } from "../../domain/email-content";
 import { type MarketingPorts, marketingTool } from "../../ports";
 import { planOnce } from "../plan-once";
 import { excerptOf, ListIdSchema, SubjectSchema } from "./fields";

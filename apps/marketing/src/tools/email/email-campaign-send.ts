@@ -1,8 +1,8 @@
 import { guardStateOf } from "@revops/guards";
 import { annotations, notFound, type ToolContext, userError, WrittenSchema } from "@revops/kit";
 import { z } from "zod";
+import { emailContentHash } from "../../domain/email-content";
 import { scheduleWaves } from "../../domain/email-schedule";
-import { emailContentHash } from "../../integrations/sandbox/email";
 import {
   type EmailDraft,
   type EmailPort,
